@@ -1,0 +1,298 @@
+//! OAuth 2.0 client credentials with a `private_key_jwt` client assertion.
+
+use std::fmt;
+use std::sync::Arc;
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+use reqwest::Method;
+use reqwest::header::{AUTHORIZATION, HeaderMap};
+use serde::{Deserialize, Serialize};
+use url::Url;
+
+use super::token_cache::{AccessToken, TokenCache};
+use super::{AuthHeaders, sensitive_value};
+use crate::config::PrivateKeyJwtConfig;
+use crate::error::{OktaError, snippet};
+use crate::key::SigningKey;
+use crate::secret::Secret;
+
+/// `client_assertion_type` for a JWT client assertion.
+pub(crate) const ASSERTION_TYPE: &str = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer";
+/// Assertion lifetime (Okta allows at most one hour).
+pub(crate) const ASSERTION_TTL_SECS: u64 = 300;
+
+/// Claims of the client assertion.
+#[derive(Debug, Serialize, Deserialize, PartialEq, Eq)]
+pub(crate) struct AssertionClaims {
+    pub(crate) iss: String,
+    pub(crate) sub: String,
+    pub(crate) aud: String,
+    pub(crate) iat: u64,
+    pub(crate) exp: u64,
+    pub(crate) jti: String,
+}
+
+/// Build and sign a fresh client assertion (new `jti` every call).
+pub(crate) fn client_assertion(
+    key: &SigningKey,
+    kid: Option<&str>,
+    client_id: &str,
+    token_url: &str,
+    now_epoch: u64,
+) -> Result<Secret, OktaError> {
+    let claims = AssertionClaims {
+        iss: client_id.to_string(),
+        sub: client_id.to_string(),
+        aud: token_url.to_string(),
+        iat: now_epoch,
+        exp: now_epoch + ASSERTION_TTL_SECS,
+        jti: uuid::Uuid::new_v4().to_string(),
+    };
+    key.sign(&claims, kid).map(Secret::new).map_err(|e| {
+        OktaError::Config(crate::ConfigError::Key {
+            var: crate::config::ENV_PRIVATE_KEY,
+            source: e,
+        })
+    })
+}
+
+#[derive(Debug, Deserialize)]
+struct TokenResponse {
+    token_type: Option<String>,
+    expires_in: Option<u64>,
+    access_token: Option<String>,
+    scope: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+struct TokenErrorResponse {
+    error: Option<String>,
+    error_description: Option<String>,
+}
+
+/// OAuth authorizer for a service app.
+pub(crate) struct PrivateKeyJwtAuth {
+    http: reqwest::Client,
+    token_url: String,
+    config: PrivateKeyJwtConfig,
+    scopes: Vec<String>,
+    cache: TokenCache,
+}
+
+impl fmt::Debug for PrivateKeyJwtAuth {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("PrivateKeyJwtAuth")
+            .field("token_url", &self.token_url)
+            .field("client_id", &self.config.client_id)
+            .field("key_id", &self.config.key_id)
+            .field("scopes", &self.scopes)
+            .finish_non_exhaustive()
+    }
+}
+
+impl PrivateKeyJwtAuth {
+    pub(crate) fn new(
+        config: PrivateKeyJwtConfig,
+        http: reqwest::Client,
+        org_origin: &str,
+        scopes: Vec<String>,
+    ) -> Self {
+        Self {
+            http,
+            token_url: format!("{org_origin}/oauth2/v1/token"),
+            config,
+            scopes,
+            cache: TokenCache::default(),
+        }
+    }
+
+    pub(crate) async fn headers(
+        &self,
+        _method: &Method,
+        _url: &Url,
+    ) -> Result<AuthHeaders, OktaError> {
+        let token = self.token().await?;
+        // A DPoP-bound token would also need `DPoP: <proof for (_method, _url)>` here.
+        let value = sensitive_value(&format!("{} {}", token.token_type, token.value.expose()))?;
+        Ok(AuthHeaders {
+            headers: vec![(AUTHORIZATION, value)],
+            token_generation: Some(token.generation),
+        })
+    }
+
+    pub(crate) async fn invalidate(&self, generation: u64) {
+        self.cache.invalidate(generation).await;
+    }
+
+    pub(crate) async fn granted_scopes(&self) -> Result<Vec<String>, OktaError> {
+        let token = self.token().await?;
+        Ok(match &token.scope {
+            Some(s) => s.split_whitespace().map(str::to_string).collect(),
+            None => self.scopes.clone(),
+        })
+    }
+
+    async fn token(&self) -> Result<Arc<AccessToken>, OktaError> {
+        self.cache
+            .get_or_fetch(|generation| self.fetch_token(generation))
+            .await
+    }
+
+    async fn fetch_token(&self, generation: u64) -> Result<AccessToken, OktaError> {
+        let started = Instant::now();
+        let result = self.token_request().await;
+        match &result {
+            Ok(t) => tracing::debug!(
+                token_type = %t.token_type,
+                expires_in = t.lifetime.as_secs(),
+                scope = t.scope.as_deref().unwrap_or(""),
+                duration_ms = started.elapsed().as_millis() as u64,
+                generation,
+                "obtained OAuth access token"
+            ),
+            Err(e) => tracing::debug!(error = %e, "OAuth token request failed"),
+        }
+        result.map(|mut t| {
+            t.generation = generation;
+            t
+        })
+    }
+
+    /// The one function that talks to the token endpoint. Each attempt builds a fresh
+    /// client assertion (assertions are single use). DPoP support slots in here: add a
+    /// `DPoP` proof header per attempt and retry once on `400 use_dpop_nonce` with the
+    /// `dpop-nonce` response header.
+    async fn token_request(&self) -> Result<AccessToken, OktaError> {
+        let dpop_nonce: Option<String> = None;
+        let mut attempts = 0;
+        loop {
+            attempts += 1;
+            let now = SystemTime::now()
+                .duration_since(UNIX_EPOCH)
+                .map(|d| d.as_secs())
+                .unwrap_or(0);
+            let assertion = client_assertion(
+                &self.config.key,
+                self.config.key_id.as_deref(),
+                &self.config.client_id,
+                &self.token_url,
+                now,
+            )?;
+            let scope = self.scopes.join(" ");
+            let form = [
+                ("grant_type", "client_credentials"),
+                ("scope", scope.as_str()),
+                ("client_assertion_type", ASSERTION_TYPE),
+                ("client_assertion", assertion.expose()),
+            ];
+            let request = self.http.post(&self.token_url).form(&form);
+            let dpop_proof = self.dpop_proof("POST", dpop_nonce.as_deref());
+            let request = match &dpop_proof {
+                Some(proof) => request.header("DPoP", proof.expose()),
+                None => request,
+            };
+            let response = request.send().await.map_err(|e| OktaError::Transport {
+                message: format!(
+                    "OAuth token request to {} failed: {}",
+                    self.token_url,
+                    crate::client::describe_reqwest_error(&e)
+                ),
+                request_id: None,
+            })?;
+            let status = response.status().as_u16();
+            let headers = response.headers().clone();
+            let request_id = crate::client::request_id_of(&headers);
+            let body = response.bytes().await.map_err(|e| OktaError::Transport {
+                message: format!(
+                    "reading the OAuth token response failed: {}",
+                    crate::client::describe_reqwest_error(&e)
+                ),
+                request_id: request_id.clone(),
+            })?;
+            if (200..300).contains(&status) {
+                return parse_token_response(&body, request_id);
+            }
+            let err = parse_token_error(status, &body, request_id);
+            if let OktaError::Auth { error, .. } = &err
+                && error == "use_dpop_nonce"
+                && dpop_proof.is_some()
+                && attempts < 2
+                && nonce_of(&headers).is_some()
+            {
+                // With DPoP: dpop_nonce = nonce_of(&headers); continue;
+                continue;
+            }
+            return Err(err);
+        }
+    }
+
+    /// DPoP proof for the token request. DPoP is not implemented yet.
+    fn dpop_proof(&self, _htm: &str, _nonce: Option<&str>) -> Option<Secret> {
+        None
+    }
+}
+
+fn nonce_of(headers: &HeaderMap) -> Option<String> {
+    headers
+        .get("dpop-nonce")
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_string)
+}
+
+fn parse_token_response(body: &[u8], request_id: Option<String>) -> Result<AccessToken, OktaError> {
+    let decode = |message: String| OktaError::Decode {
+        message,
+        request_id: request_id.clone(),
+    };
+    let parsed: TokenResponse = serde_json::from_slice(body)
+        .map_err(|e| decode(format!("the OAuth token response is not valid JSON ({e})")))?;
+    let access_token = parsed
+        .access_token
+        .filter(|t| !t.is_empty())
+        .ok_or_else(|| decode("the OAuth token response has no access_token".into()))?;
+    let token_type = match parsed.token_type.as_deref() {
+        None | Some("") => "Bearer".to_string(),
+        Some(t) if t.eq_ignore_ascii_case("bearer") => "Bearer".to_string(),
+        Some(t) if t.eq_ignore_ascii_case("dpop") => "DPoP".to_string(),
+        Some(t) => t.to_string(),
+    };
+    Ok(AccessToken {
+        token_type,
+        value: Secret::new(access_token),
+        scope: parsed.scope,
+        obtained_at: Instant::now(),
+        lifetime: Duration::from_secs(parsed.expires_in.unwrap_or(3600).max(1)),
+        generation: 0,
+    })
+}
+
+fn parse_token_error(status: u16, body: &[u8], request_id: Option<String>) -> OktaError {
+    match serde_json::from_slice::<TokenErrorResponse>(body) {
+        Ok(TokenErrorResponse {
+            error: Some(error),
+            error_description,
+        }) => OktaError::Auth {
+            status,
+            error,
+            description: error_description,
+            request_id,
+        },
+        _ => {
+            // Maybe an Okta-style body, or HTML from a proxy.
+            let parsed = crate::error::OktaErrorBody::parse(body);
+            let description = match (&parsed.error_summary, &parsed.raw) {
+                (Some(s), _) => Some(s.clone()),
+                (None, serde_json::Value::String(s)) if !s.is_empty() => Some(s.clone()),
+                _ => Some(snippet(body)).filter(|s| !s.is_empty()),
+            };
+            OktaError::Auth {
+                status,
+                error: parsed
+                    .error_code
+                    .unwrap_or_else(|| format!("http_{status}")),
+                description,
+                request_id,
+            }
+        }
+    }
+}

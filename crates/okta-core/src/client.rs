@@ -1,0 +1,760 @@
+//! The HTTP client: one pooled `reqwest::Client`, authentication, retries, pagination.
+
+use std::fmt;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant, SystemTime};
+
+use backon::Retryable as _;
+use reqwest::Method;
+use reqwest::header::{
+    ACCEPT, CONTENT_TYPE, HeaderMap, HeaderValue, LINK, USER_AGENT, WWW_AUTHENTICATE,
+};
+use serde_json::Value;
+use url::Url;
+
+use crate::auth::Authorizer;
+use crate::config::{AuthConfig, ConfigError, ENV_SCOPES, OktaConfig};
+use crate::error::{OktaError, OktaErrorBody, WwwAuthenticate};
+use crate::pagination::{Page, parse_link_header, split_list_body};
+use crate::path::{ApiPath, Query};
+use crate::retry::{self, RetryHint};
+
+/// Client settings chosen by each server.
+#[derive(Debug, Clone)]
+pub struct ClientOptions {
+    /// Appended to the User-Agent: `okta-mcp/<version> <server_name>`.
+    pub server_name: String,
+    /// Version in the User-Agent.
+    pub version: String,
+    /// Scopes to request with OAuth (`OKTA_SCOPES` wins when set).
+    pub scopes: Vec<String>,
+    /// Whole-request timeout (default 30 s).
+    pub timeout: Duration,
+    /// Connect timeout (default 10 s).
+    pub connect_timeout: Duration,
+    /// Retries after the first attempt (default 4).
+    pub max_retries: usize,
+    /// Longest wait for a rate-limit reset; a 429 needing longer fails (default 60 s).
+    pub max_rate_limit_wait: Duration,
+}
+
+impl ClientOptions {
+    /// Defaults: no scopes, 30 s timeout, 10 s connect timeout, 4 retries, 60 s max 429 wait.
+    pub fn new(server_name: impl Into<String>, version: impl Into<String>) -> Self {
+        Self {
+            server_name: server_name.into(),
+            version: version.into(),
+            scopes: Vec::new(),
+            timeout: Duration::from_secs(30),
+            connect_timeout: Duration::from_secs(10),
+            max_retries: 4,
+            max_rate_limit_wait: Duration::from_secs(60),
+        }
+    }
+
+    /// Set the scopes to request with OAuth.
+    pub fn with_scopes<S: Into<String>>(mut self, scopes: impl IntoIterator<Item = S>) -> Self {
+        self.scopes = scopes.into_iter().map(Into::into).collect();
+        self
+    }
+}
+
+/// Items gathered by [`OktaClient::collect_detailed`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct Collected {
+    /// At most `cap` items.
+    pub items: Vec<Value>,
+    /// Cursor to continue from (pass to [`OktaClient::get_page_at`]); `None` when exhausted.
+    pub next: Option<String>,
+    /// Items of the *first* page dropped because that page alone exceeded `cap` (they
+    /// cannot be reached through a cursor). Zero unless the caller's `limit` exceeds `cap`.
+    pub dropped: usize,
+}
+
+/// Okta API client. Cheap to clone (shared connection pool and token cache).
+#[derive(Clone)]
+pub struct OktaClient {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    http: reqwest::Client,
+    org_url: Url,
+    origin: String,
+    auth: Authorizer,
+    auth_description: String,
+    scopes: Vec<String>,
+    options: ClientOptions,
+}
+
+impl fmt::Debug for OktaClient {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("OktaClient")
+            .field("org_url", &self.inner.org_url.as_str())
+            .field("auth", &self.inner.auth_description)
+            .field("scopes", &self.inner.scopes)
+            .finish_non_exhaustive()
+    }
+}
+
+/// A fully buffered response.
+struct RawResponse {
+    headers: HeaderMap,
+    body: Vec<u8>,
+    request_id: Option<String>,
+}
+
+/// A failed attempt and whether/how to retry it.
+struct AttemptError {
+    error: OktaError,
+    retry: RetryHint,
+    token_generation: Option<u64>,
+}
+
+#[derive(Default)]
+struct RetryState {
+    count: usize,
+    retry_for: Option<String>,
+}
+
+struct RequestSpec<'a> {
+    method: Method,
+    url: &'a str,
+    template: &'static str,
+    body: Option<Vec<u8>>,
+    accept: Option<&'a str>,
+}
+
+impl RequestSpec<'_> {
+    /// Path without query, for messages.
+    fn display_path(&self) -> String {
+        match Url::parse(self.url) {
+            Ok(u) => u.path().to_string(),
+            Err(_) => self.template.to_string(),
+        }
+    }
+}
+
+impl OktaClient {
+    /// Build the client. Fails when OAuth is configured without any scope to request.
+    pub fn new(config: OktaConfig, options: ClientOptions) -> Result<Self, OktaError> {
+        let scopes = match &config.auth {
+            AuthConfig::ApiToken(_) => Vec::new(),
+            AuthConfig::PrivateKeyJwt(_) => {
+                let scopes = config
+                    .scopes_override
+                    .clone()
+                    .unwrap_or_else(|| options.scopes.clone());
+                if scopes.is_empty() {
+                    return Err(OktaError::Config(ConfigError::Missing {
+                        var: ENV_SCOPES,
+                        hint: "OAuth needs at least one scope to request, e.g. OKTA_SCOPES=\"okta.users.read okta.groups.read\"".into(),
+                    }));
+                }
+                scopes
+            }
+        };
+        let user_agent = format!("okta-mcp/{} {}", options.version, options.server_name);
+        let mut headers = HeaderMap::new();
+        headers.insert(ACCEPT, HeaderValue::from_static("application/json"));
+        let user_agent =
+            HeaderValue::from_str(user_agent.trim()).map_err(|_| OktaError::InvalidInput {
+                field: "server_name/version".into(),
+                reason: "not valid in a User-Agent header".into(),
+            })?;
+        headers.insert(USER_AGENT, user_agent);
+        let http = reqwest::Client::builder()
+            .default_headers(headers)
+            .timeout(options.timeout)
+            .connect_timeout(options.connect_timeout)
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .map_err(|e| OktaError::Transport {
+                message: format!(
+                    "cannot build the HTTP client: {}",
+                    describe_reqwest_error(&e)
+                ),
+                request_id: None,
+            })?;
+        let origin = config.org_url.origin().ascii_serialization();
+        let auth = Authorizer::from_config(&config.auth, http.clone(), &origin, scopes.clone())?;
+        Ok(Self {
+            inner: Arc::new(Inner {
+                http,
+                org_url: config.org_url.clone(),
+                origin,
+                auth,
+                auth_description: config.auth_description(),
+                scopes,
+                options,
+            }),
+        })
+    }
+
+    /// The org URL (`https://{yourOktaDomain}/`).
+    pub fn org_url(&self) -> &Url {
+        &self.inner.org_url
+    }
+
+    /// Scopes requested with OAuth (empty for an SSWS token).
+    pub fn requested_scopes(&self) -> &[String] {
+        &self.inner.scopes
+    }
+
+    /// `SSWS API token` or `OAuth 2.0 private_key_jwt (client id …)`.
+    pub fn auth_description(&self) -> &str {
+        &self.inner.auth_description
+    }
+
+    /// Scopes in the current OAuth access token (obtaining one if needed); `None` for SSWS.
+    pub async fn granted_scopes(&self) -> Result<Option<Vec<String>>, OktaError> {
+        self.inner.auth.granted_scopes().await
+    }
+
+    /// GET a JSON document (`Value::Null` for an empty body).
+    pub async fn get(&self, path: &ApiPath, query: &Query) -> Result<Value, OktaError> {
+        let url = self.url_for(path, query);
+        let resp = self
+            .execute(RequestSpec {
+                method: Method::GET,
+                url: &url,
+                template: path.template(),
+                body: None,
+                accept: None,
+            })
+            .await?;
+        Ok(decode_json(&resp)?.unwrap_or(Value::Null))
+    }
+
+    /// POST (never retried on 5xx). `None` for 204/empty bodies.
+    pub async fn post(
+        &self,
+        path: &ApiPath,
+        query: &Query,
+        body: Option<&Value>,
+    ) -> Result<Option<Value>, OktaError> {
+        self.send_json(Method::POST, path, query, body).await
+    }
+
+    /// PUT. `None` for 204/empty bodies.
+    pub async fn put(
+        &self,
+        path: &ApiPath,
+        query: &Query,
+        body: Option<&Value>,
+    ) -> Result<Option<Value>, OktaError> {
+        self.send_json(Method::PUT, path, query, body).await
+    }
+
+    /// DELETE. `None` for 204/empty bodies.
+    pub async fn delete(&self, path: &ApiPath, query: &Query) -> Result<Option<Value>, OktaError> {
+        self.send_json(Method::DELETE, path, query, None).await
+    }
+
+    /// GET a non-JSON document (e.g. SAML metadata with `accept = "application/xml"`).
+    pub async fn get_text(
+        &self,
+        path: &ApiPath,
+        query: &Query,
+        accept: &str,
+    ) -> Result<String, OktaError> {
+        let url = self.url_for(path, query);
+        let resp = self
+            .execute(RequestSpec {
+                method: Method::GET,
+                url: &url,
+                template: path.template(),
+                body: None,
+                accept: Some(accept),
+            })
+            .await?;
+        String::from_utf8(resp.body).map_err(|_| OktaError::Decode {
+            message: format!("GET {}: the response is not UTF-8 text", path.as_str()),
+            request_id: resp.request_id,
+        })
+    }
+
+    /// GET the first page of a list.
+    pub async fn get_page(&self, path: &ApiPath, query: &Query) -> Result<Page<Value>, OktaError> {
+        let url = self.url_for(path, query);
+        self.fetch_page(&url, path).await
+    }
+
+    /// Continue a list from a cursor previously returned in [`Page::next`].
+    ///
+    /// Refused ([`OktaError::CursorRejected`]) unless the URL's scheme, host and port are the
+    /// org's own or its `-admin` twin, and its path equals `expected.as_str()`. The URL is
+    /// requested as given.
+    pub async fn get_page_at(
+        &self,
+        cursor: &str,
+        expected: &ApiPath,
+    ) -> Result<Page<Value>, OktaError> {
+        check_cursor(&self.inner.org_url, cursor, expected)?;
+        self.fetch_page(cursor, expected).await
+    }
+
+    /// Walk pages from `first` until `cap` items are collected or the list ends.
+    /// Returns the items (≤ `cap`) and the cursor to continue from (`None` when exhausted).
+    /// See [`OktaClient::collect_detailed`].
+    pub async fn collect(
+        &self,
+        first: Page<Value>,
+        expected: &ApiPath,
+        cap: usize,
+    ) -> Result<(Vec<Value>, Option<String>), OktaError> {
+        let c = self.collect_detailed(first, expected, cap).await?;
+        Ok((c.items, c.next))
+    }
+
+    /// Like [`OktaClient::collect`], reporting dropped items.
+    ///
+    /// No item is lost silently: pages are only taken whole. Before fetching another page,
+    /// if the previous page's size would overflow `cap`, it stops and returns that page's
+    /// cursor; if a fetched page still overflows, it is discarded and its own cursor is
+    /// returned. Only when the *first* page alone exceeds `cap` are items dropped (counted
+    /// in [`Collected::dropped`]; the remaining pages are still reachable through `next`).
+    pub async fn collect_detailed(
+        &self,
+        first: Page<Value>,
+        expected: &ApiPath,
+        cap: usize,
+    ) -> Result<Collected, OktaError> {
+        let mut items = first.items;
+        let mut dropped = 0;
+        if items.len() > cap {
+            dropped = items.len() - cap;
+            items.truncate(cap);
+            tracing::warn!(
+                path = expected.template(),
+                cap,
+                dropped,
+                "first page exceeds the item cap; request a smaller limit"
+            );
+        }
+        let mut last_page_len = items.len();
+        let mut next = first.next;
+        while let Some(cursor) = next.take() {
+            if items.len() >= cap || items.len() + last_page_len > cap {
+                return Ok(Collected {
+                    items,
+                    next: Some(cursor),
+                    dropped,
+                });
+            }
+            let page = self.get_page_at(&cursor, expected).await?;
+            if items.len() + page.items.len() > cap {
+                return Ok(Collected {
+                    items,
+                    next: Some(cursor),
+                    dropped,
+                });
+            }
+            if page.items.is_empty() {
+                // e.g. System Log polling always has a next link: stop at an empty page.
+                return Ok(Collected {
+                    items,
+                    next: page.next,
+                    dropped,
+                });
+            }
+            last_page_len = page.items.len();
+            items.extend(page.items);
+            next = page.next;
+        }
+        Ok(Collected {
+            items,
+            next: None,
+            dropped,
+        })
+    }
+
+    fn url_for(&self, path: &ApiPath, query: &Query) -> String {
+        if query.is_empty() {
+            format!("{}{}", self.inner.origin, path.as_str())
+        } else {
+            format!("{}{}?{}", self.inner.origin, path.as_str(), query.encode())
+        }
+    }
+
+    async fn send_json(
+        &self,
+        method: Method,
+        path: &ApiPath,
+        query: &Query,
+        body: Option<&Value>,
+    ) -> Result<Option<Value>, OktaError> {
+        let url = self.url_for(path, query);
+        let body = match body {
+            Some(v) => Some(serde_json::to_vec(v).map_err(|e| OktaError::InvalidInput {
+                field: "body".into(),
+                reason: e.to_string(),
+            })?),
+            None => None,
+        };
+        let resp = self
+            .execute(RequestSpec {
+                method,
+                url: &url,
+                template: path.template(),
+                body,
+                accept: None,
+            })
+            .await?;
+        decode_json(&resp)
+    }
+
+    async fn fetch_page(&self, url: &str, path: &ApiPath) -> Result<Page<Value>, OktaError> {
+        let resp = self
+            .execute(RequestSpec {
+                method: Method::GET,
+                url,
+                template: path.template(),
+                body: None,
+                accept: None,
+            })
+            .await?;
+        let links: Vec<&str> = resp
+            .headers
+            .get_all(LINK)
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .collect();
+        let link_next = parse_link_header(&links).next().map(str::to_string);
+        let body = decode_json(&resp)?.unwrap_or(Value::Null);
+        let (items, body_next) = split_list_body(body).map_err(|message| OktaError::Decode {
+            message: format!("GET {}: {message}", path.as_str()),
+            request_id: resp.request_id.clone(),
+        })?;
+        Ok(Page {
+            items,
+            next: link_next.or(body_next),
+            request_id: resp.request_id,
+        })
+    }
+
+    /// Send with retries; on `401 invalid_token` with OAuth, renew the token once and retry.
+    async fn execute(&self, spec: RequestSpec<'_>) -> Result<RawResponse, OktaError> {
+        let mut renewed = false;
+        loop {
+            match self.execute_with_retries(&spec).await {
+                Ok(resp) => return Ok(resp),
+                Err(failure) => {
+                    if !renewed
+                        && failure.error.is_invalid_token()
+                        && self.inner.auth.invalidate(failure.token_generation).await
+                    {
+                        tracing::debug!(
+                            method = %spec.method,
+                            path = spec.template,
+                            request_id = failure.error.request_id().unwrap_or(""),
+                            "access token rejected (invalid_token): renewing it and retrying once"
+                        );
+                        renewed = true;
+                        continue;
+                    }
+                    return Err(failure.error);
+                }
+            }
+        }
+    }
+
+    async fn execute_with_retries(
+        &self,
+        spec: &RequestSpec<'_>,
+    ) -> Result<RawResponse, AttemptError> {
+        let state = Mutex::new(RetryState::default());
+        let state = &state;
+        (|| self.attempt(spec, state))
+            .retry(retry::backoff(self.inner.options.max_retries))
+            .sleep(tokio::time::sleep)
+            .when(|e: &AttemptError| e.retry != RetryHint::Never)
+            .adjust(|e: &AttemptError, backoff: Option<Duration>| {
+                backoff.map(|d| match e.retry {
+                    RetryHint::After(wait) => wait,
+                    _ => d,
+                })
+            })
+            .notify(|e: &AttemptError, wait: Duration| {
+                let mut s = match state.lock() {
+                    Ok(s) => s,
+                    Err(poisoned) => poisoned.into_inner(),
+                };
+                s.count += 1;
+                s.retry_for = e.error.request_id().map(str::to_string);
+                tracing::debug!(
+                    method = %spec.method,
+                    path = spec.template,
+                    status = e.error.status(),
+                    request_id = e.error.request_id().unwrap_or(""),
+                    retry = s.count,
+                    wait_ms = wait.as_millis() as u64,
+                    "retrying Okta request"
+                );
+            })
+            .await
+    }
+
+    async fn attempt(
+        &self,
+        spec: &RequestSpec<'_>,
+        state: &Mutex<RetryState>,
+    ) -> Result<RawResponse, AttemptError> {
+        let fatal = |error: OktaError| AttemptError {
+            error,
+            retry: RetryHint::Never,
+            token_generation: None,
+        };
+        let url = Url::parse(spec.url).map_err(|e| {
+            fatal(OktaError::InvalidInput {
+                field: "url".into(),
+                reason: format!("not a valid URL ({e})"),
+            })
+        })?;
+        let auth = self
+            .inner
+            .auth
+            .headers(&spec.method, &url)
+            .await
+            .map_err(fatal)?;
+        let mut req = self.inner.http.request(spec.method.clone(), url);
+        for (name, value) in auth.headers {
+            req = req.header(name, value);
+        }
+        if let Some(accept) = spec.accept {
+            req = req.header(ACCEPT, accept);
+        }
+        {
+            let s = match state.lock() {
+                Ok(s) => s,
+                Err(poisoned) => poisoned.into_inner(),
+            };
+            if s.count > 0 {
+                if let Some(id) = &s.retry_for {
+                    req = req.header("X-Okta-Retry-For", id.as_str());
+                }
+                req = req.header("X-Okta-Retry-Count", s.count.to_string());
+            }
+        }
+        match &spec.body {
+            Some(body) => {
+                req = req
+                    .header(CONTENT_TYPE, "application/json")
+                    .body(body.clone());
+            }
+            // Okta answers 411 to a body-less POST/PUT without Content-Length.
+            None if matches!(spec.method, Method::POST | Method::PUT) => {
+                req = req.body(Vec::new());
+            }
+            None => {}
+        }
+        let idempotent = retry::is_idempotent(&spec.method);
+        let started = Instant::now();
+        let response = match req.send().await {
+            Ok(r) => r,
+            Err(e) => {
+                tracing::debug!(
+                    method = %spec.method,
+                    path = spec.template,
+                    duration_ms = started.elapsed().as_millis() as u64,
+                    error = %describe_reqwest_error(&e),
+                    "Okta request failed without a response"
+                );
+                return Err(AttemptError {
+                    error: OktaError::Transport {
+                        message: format!(
+                            "Okta {} {}: {}",
+                            spec.method,
+                            spec.display_path(),
+                            describe_reqwest_error(&e)
+                        ),
+                        request_id: None,
+                    },
+                    retry: if idempotent {
+                        RetryHint::Backoff
+                    } else {
+                        RetryHint::Never
+                    },
+                    token_generation: auth.token_generation,
+                });
+            }
+        };
+        let status = response.status().as_u16();
+        let headers = response.headers().clone();
+        let request_id = request_id_of(&headers);
+        let body = response.bytes().await;
+        tracing::debug!(
+            method = %spec.method,
+            path = spec.template,
+            status,
+            request_id = request_id.as_deref().unwrap_or(""),
+            duration_ms = started.elapsed().as_millis() as u64,
+            "Okta request"
+        );
+        let body = match body {
+            Ok(b) => b.to_vec(),
+            Err(e) => {
+                return Err(AttemptError {
+                    error: OktaError::Transport {
+                        message: format!(
+                            "Okta {} {}: reading the response failed: {}",
+                            spec.method,
+                            spec.display_path(),
+                            describe_reqwest_error(&e)
+                        ),
+                        request_id,
+                    },
+                    retry: if idempotent {
+                        RetryHint::Backoff
+                    } else {
+                        RetryHint::Never
+                    },
+                    token_generation: auth.token_generation,
+                });
+            }
+        };
+        if (200..300).contains(&status) {
+            return Ok(RawResponse {
+                headers,
+                body,
+                request_id,
+            });
+        }
+        let retry = if status == 429 {
+            retry::rate_limit_hint(
+                &headers,
+                self.inner.options.max_rate_limit_wait,
+                SystemTime::now(),
+            )
+        } else if idempotent && retry::is_retryable_server_error(status) {
+            RetryHint::Backoff
+        } else {
+            RetryHint::Never
+        };
+        let www_authenticate = headers
+            .get(WWW_AUTHENTICATE)
+            .and_then(|v| v.to_str().ok())
+            .and_then(WwwAuthenticate::parse)
+            .map(Box::new);
+        Err(AttemptError {
+            error: OktaError::Api {
+                method: spec.method.to_string(),
+                path: spec.display_path(),
+                status,
+                body: Box::new(OktaErrorBody::parse(&body)),
+                www_authenticate,
+                request_id,
+            },
+            retry,
+            token_generation: auth.token_generation,
+        })
+    }
+}
+
+fn decode_json(resp: &RawResponse) -> Result<Option<Value>, OktaError> {
+    if resp.body.iter().all(u8::is_ascii_whitespace) {
+        return Ok(None);
+    }
+    serde_json::from_slice(&resp.body)
+        .map(Some)
+        .map_err(|e| OktaError::Decode {
+            message: format!("the Okta response is not valid JSON ({e})"),
+            request_id: resp.request_id.clone(),
+        })
+}
+
+/// `X-Okta-Request-Id` of a response.
+pub(crate) fn request_id_of(headers: &HeaderMap) -> Option<String> {
+    headers
+        .get("x-okta-request-id")
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_string)
+        .filter(|s| !s.is_empty())
+}
+
+/// A reqwest error as text: its kind and source chain, never the URL's query or headers.
+pub(crate) fn describe_reqwest_error(e: &reqwest::Error) -> String {
+    let kind = if e.is_timeout() {
+        "timed out"
+    } else if e.is_connect() {
+        "connection failed"
+    } else if e.is_body() || e.is_decode() {
+        "interrupted response"
+    } else if e.is_builder() {
+        "invalid request"
+    } else if e.is_redirect() {
+        "redirect refused"
+    } else {
+        "request failed"
+    };
+    let mut parts: Vec<String> = Vec::new();
+    let mut source = std::error::Error::source(e);
+    while let Some(s) = source {
+        let text = s.to_string();
+        if !text.is_empty() && !parts.contains(&text) {
+            parts.push(text);
+        }
+        source = s.source();
+    }
+    if parts.is_empty() {
+        kind.to_string()
+    } else {
+        format!("{kind}: {}", parts.join(": "))
+    }
+}
+
+/// Is `candidate` the org host itself or its `-admin` twin (`foo.okta.com` ↔
+/// `foo-admin.okta.com`, any domain)? Case-insensitive; IP addresses only match exactly.
+pub(crate) fn is_org_host(org_host: &str, candidate: &str) -> bool {
+    let org = org_host.to_ascii_lowercase();
+    let cand = candidate.to_ascii_lowercase();
+    if org == cand {
+        return true;
+    }
+    if org.parse::<std::net::IpAddr>().is_ok() || org.starts_with('[') {
+        return false;
+    }
+    let (Some((org_label, org_rest)), Some((cand_label, cand_rest))) =
+        (org.split_once('.'), cand.split_once('.'))
+    else {
+        return false;
+    };
+    if org_rest != cand_rest || org_label.is_empty() {
+        return false;
+    }
+    cand_label.strip_suffix("-admin") == Some(org_label)
+        || org_label.strip_suffix("-admin") == Some(cand_label)
+}
+
+/// Validate a pagination cursor against the org and the expected endpoint.
+pub(crate) fn check_cursor(org: &Url, cursor: &str, expected: &ApiPath) -> Result<(), OktaError> {
+    let reject = |reason: String| Err(OktaError::CursorRejected { reason });
+    let Ok(url) = Url::parse(cursor) else {
+        return reject("not an absolute URL; pass the cursor exactly as returned".into());
+    };
+    if url.scheme() != org.scheme() {
+        return reject(format!("scheme {:?} differs from the org's", url.scheme()));
+    }
+    let (Some(org_host), Some(host)) = (org.host_str(), url.host_str()) else {
+        return reject("the URL has no host".into());
+    };
+    if !is_org_host(org_host, host) {
+        return reject(format!(
+            "host {host} is neither the org ({org_host}) nor its -admin twin"
+        ));
+    }
+    if url.port_or_known_default() != org.port_or_known_default() {
+        return reject("port differs from the org's".into());
+    }
+    if !url.username().is_empty() || url.password().is_some() || url.fragment().is_some() {
+        return reject("URLs with credentials or a fragment are not accepted".into());
+    }
+    if url.path() != expected.as_str() {
+        return reject(format!(
+            "the cursor is for {}, not {}",
+            url.path(),
+            expected.as_str()
+        ));
+    }
+    Ok(())
+}

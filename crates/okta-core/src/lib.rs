@@ -1,0 +1,32 @@
+//! Okta API client shared by the okta-mcp servers.
+//!
+//! * [`OktaConfig`] reads the `OKTA_*` environment variables (SSWS API token or OAuth 2.0
+//!   client credentials with `private_key_jwt`).
+//! * [`OktaClient`] is one pooled HTTP client with authentication, retries (429 with
+//!   `X-Rate-Limit-Reset`, 5xx for idempotent methods), Link-header pagination and
+//!   structured [`OktaError`]s.
+//! * [`ApiPath`] validates and percent-encodes path parameters; [`Query`] builds query strings.
+//!
+//! This crate knows nothing about MCP.
+
+#![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used))]
+
+mod auth;
+pub mod client;
+pub mod config;
+pub mod error;
+pub mod key;
+pub mod pagination;
+pub mod path;
+mod retry;
+pub mod secret;
+#[cfg(test)]
+mod test_support;
+
+pub use client::{ClientOptions, Collected, OktaClient};
+pub use config::{AuthConfig, ConfigError, OktaConfig, PrivateKeyJwtConfig};
+pub use error::{OktaError, OktaErrorBody, WwwAuthenticate};
+pub use key::{KeyError, SigningKey};
+pub use pagination::{LinkRels, Page, parse_link_header};
+pub use path::{ApiPath, Query};
+pub use secret::Secret;

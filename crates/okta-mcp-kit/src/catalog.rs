@@ -1,0 +1,212 @@
+//! The tool catalog: one declaration per tool carries everything about it (name, title, description, input
+//! type, access level, toolset, OAuth scopes, Okta operations). MCP annotations, read-only filtering, the scope
+//! list and `tools --json` are all derived from it.
+
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::{Arc, OnceLock};
+
+use rmcp::model::{JsonObject, Tool, ToolAnnotations};
+use schemars::JsonSchema;
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+
+use crate::context::ToolContext;
+use crate::error::ToolError;
+use crate::output::ToolOutput;
+use crate::schema;
+
+/// What a tool can do to the org. Modes enable tools by access level.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Access {
+    /// Reads only; never changes the org.
+    Read,
+    /// Creates or changes objects; can be undone.
+    Write,
+    /// Removes, disables or locks out: hard or impossible to undo.
+    Destructive,
+}
+
+impl Access {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Access::Read => "read",
+            Access::Write => "write",
+            Access::Destructive => "destructive",
+        }
+    }
+}
+
+/// HTTP methods the Okta API uses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum Method {
+    GET,
+    POST,
+    PUT,
+    PATCH,
+    DELETE,
+}
+
+impl Method {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Method::GET => "GET",
+            Method::POST => "POST",
+            Method::PUT => "PUT",
+            Method::PATCH => "PATCH",
+            Method::DELETE => "DELETE",
+        }
+    }
+}
+
+/// One Okta API operation a tool calls: method and Okta's path template (as in Okta's OpenAPI spec).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Operation {
+    pub method: Method,
+    pub path: &'static str,
+}
+
+/// Declare an operation in a `&'static` slice: `op!(GET, "/api/v1/users/{id}")`.
+#[macro_export]
+macro_rules! op {
+    ($method:ident, $path:expr) => {
+        $crate::Operation { method: $crate::Method::$method, path: $path }
+    };
+}
+
+/// Everything about a tool except its input type and handler.
+#[derive(Debug, Clone, Copy)]
+pub struct ToolMeta {
+    pub name: &'static str,
+    pub title: &'static str,
+    pub description: &'static str,
+    pub access: Access,
+    pub toolset: &'static str,
+    /// OAuth scopes the tool needs: exactly the spec's scopes for its operations.
+    pub scopes: &'static [&'static str],
+    pub operations: &'static [Operation],
+}
+
+impl ToolMeta {
+    /// Idempotent when every operation is (GET, PUT, DELETE): repeating the call changes nothing more.
+    pub fn idempotent(&self) -> bool {
+        self.operations
+            .iter()
+            .all(|o| matches!(o.method, Method::GET | Method::PUT | Method::DELETE))
+    }
+
+    /// MCP annotations, derived. Only values that differ from the protocol's defaults are sent
+    /// (defaults: readOnlyHint false, destructiveHint true, idempotentHint false, openWorldHint true),
+    /// except destructiveHint, which is always explicit for tools that change things.
+    pub fn annotations(&self) -> ToolAnnotations {
+        let a = ToolAnnotations::new();
+        match self.access {
+            Access::Read => a.read_only(true),
+            Access::Write if self.idempotent() => a.destructive(false).idempotent(true),
+            Access::Write => a.destructive(false),
+            Access::Destructive if self.idempotent() => a.destructive(true).idempotent(true),
+            Access::Destructive => a.destructive(true),
+        }
+    }
+}
+
+pub type ToolFuture = Pin<Box<dyn Future<Output = Result<ToolOutput, ToolError>> + Send>>;
+type Handler = Arc<dyn Fn(ToolContext, JsonObject) -> ToolFuture + Send + Sync>;
+
+/// A tool: its declaration, its input schema and its handler.
+#[derive(Clone)]
+pub struct ToolDef {
+    pub meta: ToolMeta,
+    schema: fn() -> JsonObject,
+    handler: Handler,
+}
+
+impl std::fmt::Debug for ToolDef {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ToolDef").field("meta", &self.meta).finish_non_exhaustive()
+    }
+}
+
+impl ToolDef {
+    /// Declare a tool whose arguments deserialize into `I` (its JSON schema is `I`'s schemars schema).
+    pub fn new<I, F, Fut>(meta: ToolMeta, handler: F) -> Self
+    where
+        I: DeserializeOwned + JsonSchema + Send + 'static,
+        F: Fn(ToolContext, I) -> Fut + Send + Sync + 'static,
+        Fut: Future<Output = Result<ToolOutput, ToolError>> + Send + 'static,
+    {
+        let handler = Arc::new(handler);
+        // Argument names the schema declares: anything else is refused (flattened inputs cannot use
+        // serde's deny_unknown_fields, so the check is made here for every tool).
+        let known: Arc<OnceLock<Vec<String>>> = Arc::new(OnceLock::new());
+        let handler: Handler = Arc::new(move |ctx: ToolContext, args: JsonObject| {
+            let known = known.get_or_init(|| {
+                let schema = schema::input_schema::<I>();
+                schema.get("properties").and_then(|p| p.as_object()).map(|p| p.keys().cloned().collect()).unwrap_or_default()
+            });
+            if let Some(unknown) = args.keys().find(|k| !known.contains(k)) {
+                let message = format!("unknown argument `{unknown}`; this tool takes: {}", known.join(", "));
+                return Box::pin(std::future::ready(Err(ToolError::invalid_arguments(message)))) as ToolFuture;
+            }
+            let parsed = serde_json::from_value::<I>(serde_json::Value::Object(args));
+            match parsed {
+                Ok(input) => Box::pin(handler(ctx, input)) as ToolFuture,
+                Err(e) => Box::pin(std::future::ready(Err(ToolError::invalid_arguments(e.to_string())))),
+            }
+        });
+        ToolDef { meta, schema: schema::input_schema::<I>, handler }
+    }
+
+    pub fn name(&self) -> &'static str {
+        self.meta.name
+    }
+
+    pub fn input_schema(&self) -> JsonObject {
+        (self.schema)()
+    }
+
+    /// The MCP tool definition, as `tools/list` sends it.
+    pub fn to_mcp(&self) -> Tool {
+        Tool::new(self.meta.name, self.meta.description, Arc::new(self.input_schema()))
+            .with_title(self.meta.title)
+            .with_annotations(self.meta.annotations())
+    }
+
+    /// Run the tool with raw JSON arguments.
+    pub fn call(&self, ctx: ToolContext, args: JsonObject) -> ToolFuture {
+        (self.handler)(ctx, args)
+    }
+}
+
+/// One entry of `tools --json`.
+#[derive(Debug, Serialize)]
+pub struct CatalogEntry {
+    pub name: &'static str,
+    pub title: &'static str,
+    pub description: &'static str,
+    pub access: Access,
+    pub toolset: &'static str,
+    pub scopes: &'static [&'static str],
+    pub operations: &'static [Operation],
+    pub enabled: bool,
+    pub annotations: ToolAnnotations,
+    pub input_schema: JsonObject,
+}
+
+impl CatalogEntry {
+    pub fn new(tool: &ToolDef, enabled: bool) -> Self {
+        CatalogEntry {
+            name: tool.meta.name,
+            title: tool.meta.title,
+            description: tool.meta.description,
+            access: tool.meta.access,
+            toolset: tool.meta.toolset,
+            scopes: tool.meta.scopes,
+            operations: tool.meta.operations,
+            enabled,
+            annotations: tool.meta.annotations(),
+            input_schema: tool.input_schema(),
+        }
+    }
+}

@@ -1,0 +1,71 @@
+//! Command line and environment: the same flags for every server.
+
+use clap::{Parser, Subcommand};
+
+use crate::selection::{Mode, Selection};
+
+/// Options every okta-mcp server takes. Environment variables mirror the flags.
+#[derive(Debug, Parser)]
+#[command(version, about, long_about = None, after_help = ENV_HELP)]
+pub struct Cli {
+    /// read-only (default): read tools only; read-write: adds write tools; full: adds destructive tools.
+    #[arg(long, env = "OKTA_MCP_MODE", default_value = "read-only", global = true)]
+    pub mode: Mode,
+
+    /// Only tools of these toolsets (comma-separated). See `tools` for the toolsets.
+    #[arg(long, env = "OKTA_MCP_TOOLSETS", global = true)]
+    pub toolsets: Option<String>,
+
+    /// Only these tools (comma-separated names).
+    #[arg(long, env = "OKTA_MCP_TOOLS", global = true)]
+    pub tools: Option<String>,
+
+    /// Log level or tracing filter for stderr logs (error, warn, info, debug, trace).
+    #[arg(long = "log-level", env = "OKTA_MCP_LOG", default_value = "info", global = true)]
+    pub log_level: String,
+
+    /// Serve against the embedded sandbox org (a local Okta simulator with demo data) instead of OKTA_ORG_URL.
+    #[cfg(feature = "sandbox")]
+    #[arg(long, global = true)]
+    pub sandbox: bool,
+
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Serve MCP over stdio (the default).
+    Serve,
+    /// Print the tool catalog (name, access, toolset, scopes, Okta operations, enabled) without contacting Okta.
+    Tools {
+        /// As a JSON array.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Print the OAuth scopes the current selection needs, one a line (grant these to the service app).
+    Scopes,
+    /// Start the embedded sandbox org and show an MCP session with this server, message by message.
+    #[cfg(feature = "sandbox")]
+    Demo,
+}
+
+impl Cli {
+    pub fn selection(&self) -> Selection {
+        Selection {
+            mode: self.mode,
+            toolsets: Selection::parse_list(self.toolsets.as_deref()),
+            tools: Selection::parse_list(self.tools.as_deref()),
+        }
+    }
+}
+
+const ENV_HELP: &str = "\
+Okta connection (environment):
+  OKTA_ORG_URL            https://your-org.okta.com (http:// only for loopback, e.g. the sandbox)
+  OKTA_API_TOKEN          SSWS API token
+  OKTA_CLIENT_ID          OAuth 2.0 service app client id (private_key_jwt); wins over OKTA_API_TOKEN
+  OKTA_PRIVATE_KEY        the app's private key: PEM (PKCS#1 or PKCS#8) or the JWK JSON from Okta's console
+  OKTA_PRIVATE_KEY_PATH   or a file holding it
+  OKTA_KEY_ID             key id (kid), when the key does not carry one
+  OKTA_SCOPES             override the requested scopes (default: exactly what the enabled tools need)";

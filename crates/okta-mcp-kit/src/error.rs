@@ -1,0 +1,103 @@
+//! Tool errors: what went wrong, in words a person can act on. Okta errors keep Okta's errorCode, summary and
+//! causes, add the missing scope or admin permission when known, and always the request id (for Okta support
+//! and the System Log). Bad input is refused before anything is sent to Okta.
+
+use okta_core::OktaError;
+
+#[derive(Debug, thiserror::Error)]
+pub enum ToolError {
+    /// The arguments do not fit the tool's input (nothing was sent).
+    #[error("invalid arguments: {0}")]
+    InvalidArguments(String),
+    /// The tool refuses the request on its own (nothing was sent), e.g. a lifecycle rule checked first.
+    #[error("{0}")]
+    Refused(String),
+    /// Okta (or the way to it) failed.
+    #[error("{}", describe_okta(.0))]
+    Okta(#[from] OktaError),
+}
+
+impl ToolError {
+    pub fn invalid_arguments(message: impl Into<String>) -> Self {
+        ToolError::InvalidArguments(message.into())
+    }
+
+    pub fn refused(message: impl Into<String>) -> Self {
+        ToolError::Refused(message.into())
+    }
+
+    /// The Okta error code, when Okta sent one.
+    pub fn okta_error_code(&self) -> Option<&str> {
+        match self {
+            ToolError::Okta(e) => e.error_code(),
+            _ => None,
+        }
+    }
+}
+
+/// What an Okta error code means for the person reading it.
+fn hint_for(code: &str) -> Option<&'static str> {
+    Some(match code {
+        "E0000001" => "Okta rejected a field value: see the causes.",
+        "E0000003" => "The request body was not well-formed JSON.",
+        "E0000004" => "Authentication failed.",
+        "E0000005" => "Invalid session.",
+        "E0000006" => {
+            "The credentials lack permission: the service app (or the API token's admin) needs an admin role \
+             that covers this resource, and the OAuth scope for the action."
+        }
+        "E0000007" => "Nothing with that id exists in the org (check the id, or look it up with a list tool).",
+        "E0000011" => "The API token is invalid, expired or revoked: create a new one or check OKTA_API_TOKEN.",
+        "E0000015" => "The feature is not enabled for this org.",
+        "E0000016" => "The user is already in that state.",
+        "E0000022" => "The endpoint does not support that method.",
+        "E0000031" => "The search or filter expression is invalid: check its syntax.",
+        "E0000038" => "The operation is not allowed in the user's current status.",
+        "E0000047" => "Okta's rate limit is exhausted: wait a minute and try again.",
+        "E0000060" => "The operation is not supported for this object.",
+        "E0000068" => "The passcode or answer is wrong.",
+        _ => return None,
+    })
+}
+
+fn describe_okta(error: &OktaError) -> String {
+    match error {
+        OktaError::Api { method, path, status, body, www_authenticate, request_id } => {
+            let mut lines = Vec::new();
+            let code = body.error_code.as_deref().unwrap_or("no errorCode");
+            let summary = body.error_summary.as_deref().unwrap_or("(no summary)");
+            lines.push(format!("Okta answered {status} to {method} {path}: {code} {summary}"));
+            for cause in &body.error_causes {
+                lines.push(format!("cause: {cause}"));
+            }
+            if let Some(www) = www_authenticate {
+                if www.error.as_deref() == Some("insufficient_scope") {
+                    let scope = www.scope.as_deref().unwrap_or("(not named)");
+                    lines.push(format!(
+                        "missing OAuth scope: {scope}. Grant it to the service app (Admin Console → Applications → \
+                         the app → Okta API Scopes) and, if you set OKTA_SCOPES, add it there."
+                    ));
+                } else if let Some(err) = &www.error {
+                    let desc = www.error_description.as_deref().unwrap_or("");
+                    lines.push(format!("authorization error: {err} {desc}").trim_end().to_owned());
+                }
+            }
+            if let Some(hint) = body.error_code.as_deref().and_then(hint_for) {
+                lines.push(hint.to_owned());
+            }
+            if let Some(id) = request_id {
+                lines.push(format!("request id: {id}"));
+            }
+            lines.join("\n")
+        }
+        other => {
+            let mut text = other.to_string();
+            if let Some(id) = other.request_id()
+                && !text.contains(id)
+            {
+                text.push_str(&format!("\nrequest id: {id}"));
+            }
+            text
+        }
+    }
+}

@@ -1,0 +1,24 @@
+//! What every okta-mcp server shares: CLI and environment configuration, the tool catalog (scopes, access
+//! level and Okta operations per tool), modes and tool filtering, output shaping, errors, and startup.
+//!
+//! A server binary declares its tools (`ToolDef`s) and calls [`run::main`] with its [`ServerSpec`].
+
+pub mod catalog;
+pub mod cli;
+pub mod context;
+#[cfg(feature = "sandbox")]
+pub mod demo;
+pub mod error;
+pub mod logging;
+pub mod output;
+pub mod run;
+pub mod schema;
+pub mod selection;
+pub mod server;
+
+pub use catalog::{Access, Method, Operation, ToolDef, ToolMeta};
+pub use context::ToolContext;
+pub use error::ToolError;
+pub use output::{Field, ListView, ToolOutput, field, list_output};
+pub use selection::{Mode, Selection};
+pub use server::{DemoStep, McpServer, ServerSpec};

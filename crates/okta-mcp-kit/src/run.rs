@@ -1,0 +1,149 @@
+//! Startup: parse flags, answer the offline commands (`tools`, `scopes`), or connect to Okta and serve.
+
+use std::io::Write;
+use std::process::ExitCode;
+
+use clap::Parser;
+use okta_core::{ClientOptions, OktaClient, OktaConfig};
+use rmcp::ServiceExt;
+
+use crate::catalog::{CatalogEntry, ToolDef};
+use crate::cli::{Cli, Command};
+use crate::context::ToolContext;
+use crate::selection::Selection;
+use crate::server::{McpServer, ServerSpec};
+
+/// The `main` of every okta-mcp server binary.
+pub fn main(spec: ServerSpec) -> ExitCode {
+    let cli = Cli::parse();
+    crate::logging::init(&cli.log_level);
+    match run(spec, cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("{}: {message}", spec.name);
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn run(spec: ServerSpec, cli: Cli) -> Result<(), String> {
+    let tools = (spec.tools)();
+    let selection = cli.selection();
+    let unknown = selection.unknown_names(&tools);
+    if !unknown.is_empty() {
+        return Err(format!("unknown {} (see `{} tools`)", unknown.join(", "), spec.name));
+    }
+    match cli.command {
+        Some(Command::Tools { json }) => print_catalog(&tools, &selection, json),
+        Some(Command::Scopes) => print_lines(selection.scopes(&tools)),
+        #[cfg(feature = "sandbox")]
+        Some(Command::Demo) => runtime()?.block_on(crate::demo::run(spec, selection)),
+        Some(Command::Serve) | None => {
+            #[cfg(feature = "sandbox")]
+            let sandbox = cli.sandbox;
+            #[cfg(not(feature = "sandbox"))]
+            let sandbox = false;
+            runtime()?.block_on(serve_stdio(spec, selection, &tools, sandbox))
+        }
+    }
+}
+
+fn runtime() -> Result<tokio::runtime::Runtime, String> {
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .map_err(|e| format!("cannot start the async runtime: {e}"))
+}
+
+fn write_stdout(text: &str) -> Result<(), String> {
+    let mut out = std::io::stdout().lock();
+    out.write_all(text.as_bytes()).and_then(|()| out.flush()).map_err(|e| format!("cannot write to stdout: {e}"))
+}
+
+fn print_lines(lines: Vec<String>) -> Result<(), String> {
+    let mut text = lines.join("\n");
+    if !text.is_empty() {
+        text.push('\n');
+    }
+    write_stdout(&text)
+}
+
+fn print_catalog(tools: &[ToolDef], selection: &Selection, json: bool) -> Result<(), String> {
+    if json {
+        let entries: Vec<CatalogEntry> = tools.iter().map(|t| CatalogEntry::new(t, selection.enabled(t))).collect();
+        let text = serde_json::to_string_pretty(&entries).map_err(|e| e.to_string())?;
+        return write_stdout(&(text + "\n"));
+    }
+    let mut lines = vec![format!("{:<34} {:<11} {:<12} {:<8} scopes", "tool", "access", "toolset", "enabled")];
+    for t in tools {
+        lines.push(format!(
+            "{:<34} {:<11} {:<12} {:<8} {}",
+            t.meta.name,
+            t.meta.access.as_str(),
+            t.meta.toolset,
+            if selection.enabled(t) { "yes" } else { "no" },
+            t.meta.scopes.join(" ")
+        ));
+    }
+    print_lines(lines)
+}
+
+/// Connect to Okta (or the embedded sandbox) and build the server for the current selection.
+pub async fn build_server(
+    spec: ServerSpec,
+    selection: Selection,
+    tools: &[ToolDef],
+    config: OktaConfig,
+) -> Result<McpServer, String> {
+    for notice in config.notices() {
+        tracing::warn!("{notice}");
+    }
+    let mut options = ClientOptions::new(spec.name, spec.version);
+    options.scopes = selection.scopes(tools);
+    let enabled = tools.iter().filter(|t| selection.enabled(t)).count();
+    if enabled == 0 {
+        tracing::warn!("no tool is enabled under the current --mode/--toolsets/--tools");
+    }
+    tracing::info!(
+        "{} {}: mode {}, {enabled} of {} tools enabled, org {}, auth {}",
+        spec.name,
+        spec.version,
+        selection.mode,
+        tools.len(),
+        config.org_url,
+        config.auth_kind()
+    );
+    let client = OktaClient::new(config, options).map_err(|e| e.to_string())?;
+    Ok(McpServer::new(spec, selection, ToolContext::new(client)))
+}
+
+#[cfg(feature = "sandbox")]
+type SandboxGuard = crate::demo::SandboxGuard;
+#[cfg(not(feature = "sandbox"))]
+type SandboxGuard = ();
+
+/// The Okta configuration to serve with: the embedded sandbox's, or the environment's.
+async fn okta_config(sandbox: bool) -> Result<(OktaConfig, Option<SandboxGuard>), String> {
+    if sandbox {
+        #[cfg(feature = "sandbox")]
+        {
+            let (config, guard) = crate::demo::start_sandbox().await?;
+            return Ok((config, Some(guard)));
+        }
+        #[cfg(not(feature = "sandbox"))]
+        return Err("this build has no embedded sandbox".into());
+    }
+    let config = OktaConfig::from_env().map_err(|e| format!("configuration error: {e}"))?;
+    Ok((config, None))
+}
+
+async fn serve_stdio(spec: ServerSpec, selection: Selection, tools: &[ToolDef], sandbox: bool) -> Result<(), String> {
+    // The guard keeps the embedded sandbox alive while serving.
+    let (config, _sandbox_guard) = okta_config(sandbox).await?;
+    let server = build_server(spec, selection, tools, config).await?;
+    let running = server.serve(rmcp::transport::stdio()).await.map_err(|e| format!("MCP initialization failed: {e}"))?;
+    let reason = running.waiting().await.map_err(|e| format!("server task failed: {e}"))?;
+    tracing::debug!(?reason, "MCP session ended");
+    Ok(())
+}

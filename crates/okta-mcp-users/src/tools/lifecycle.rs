@@ -1,0 +1,268 @@
+//! User lifecycle (activate, deactivate, suspend, unsuspend, unlock, delete) and credentials (passwords), with
+//! Okta's status rules checked first so a refused change says why before anything is sent.
+
+use okta_core::Query;
+use okta_mcp_kit::{Access, ToolContext, ToolDef, ToolError, ToolMeta, ToolOutput, op};
+use schemars::JsonSchema;
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+use crate::common::{get_user, path, status_change, str_field, user_summary};
+
+const READ_MANAGE: &[&str] = &["okta.users.read", "okta.users.manage"];
+
+pub fn tools() -> Vec<ToolDef> {
+    vec![
+        ToolDef::new(
+            ToolMeta {
+                name: "okta_activate_user",
+                title: "Activate user",
+                description: "Activate a STAGED or DEPROVISIONED user. send_email=false returns the activation link \
+                    instead of emailing it.",
+                access: Access::Write,
+                toolset: "lifecycle",
+                scopes: READ_MANAGE,
+                operations: &[op!(GET, "/api/v1/users/{id}"), op!(POST, "/api/v1/users/{id}/lifecycle/activate")],
+            },
+            activate_user,
+        ),
+        ToolDef::new(
+            ToolMeta {
+                name: "okta_deactivate_user",
+                title: "Deactivate user",
+                description: "Deactivate a user (→ DEPROVISIONED): ends sign-in and app access; app accounts may be \
+                    deprovisioned.",
+                access: Access::Destructive,
+                toolset: "lifecycle",
+                scopes: READ_MANAGE,
+                operations: &[op!(GET, "/api/v1/users/{id}"), op!(POST, "/api/v1/users/{id}/lifecycle/deactivate")],
+            },
+            deactivate_user,
+        ),
+        ToolDef::new(
+            ToolMeta {
+                name: "okta_suspend_user",
+                title: "Suspend user",
+                description: "Suspend an ACTIVE user (→ SUSPENDED): blocks sign-in, keeps everything else.",
+                access: Access::Destructive,
+                toolset: "lifecycle",
+                scopes: READ_MANAGE,
+                operations: &[op!(GET, "/api/v1/users/{id}"), op!(POST, "/api/v1/users/{id}/lifecycle/suspend")],
+            },
+            suspend_user,
+        ),
+        ToolDef::new(
+            ToolMeta {
+                name: "okta_unsuspend_user",
+                title: "Unsuspend user",
+                description: "Return a SUSPENDED user to ACTIVE.",
+                access: Access::Write,
+                toolset: "lifecycle",
+                scopes: READ_MANAGE,
+                operations: &[op!(GET, "/api/v1/users/{id}"), op!(POST, "/api/v1/users/{id}/lifecycle/unsuspend")],
+            },
+            unsuspend_user,
+        ),
+        ToolDef::new(
+            ToolMeta {
+                name: "okta_unlock_user",
+                title: "Unlock user",
+                description: "Unlock a LOCKED_OUT user (too many failed sign-ins) so they can sign in again.",
+                access: Access::Write,
+                toolset: "lifecycle",
+                scopes: READ_MANAGE,
+                operations: &[op!(GET, "/api/v1/users/{id}"), op!(POST, "/api/v1/users/{id}/lifecycle/unlock")],
+            },
+            unlock_user,
+        ),
+        ToolDef::new(
+            ToolMeta {
+                name: "okta_delete_user",
+                title: "Delete user",
+                description: "Permanently delete a DEPROVISIONED user (deactivate first). Cannot be undone.",
+                access: Access::Destructive,
+                toolset: "lifecycle",
+                scopes: READ_MANAGE,
+                operations: &[op!(GET, "/api/v1/users/{id}"), op!(DELETE, "/api/v1/users/{id}")],
+            },
+            delete_user,
+        ),
+        ToolDef::new(
+            ToolMeta {
+                name: "okta_expire_password",
+                title: "Expire password",
+                description: "Make the user choose a new password at next sign-in (→ PASSWORD_EXPIRED).",
+                access: Access::Write,
+                toolset: "credentials",
+                scopes: READ_MANAGE,
+                operations: &[
+                    op!(GET, "/api/v1/users/{id}"),
+                    op!(POST, "/api/v1/users/{id}/lifecycle/expire_password"),
+                ],
+            },
+            expire_password,
+        ),
+        ToolDef::new(
+            ToolMeta {
+                name: "okta_reset_password",
+                title: "Reset password",
+                description: "Start a password reset (→ RECOVERY; the current password stops working). \
+                    send_email=false returns the reset link instead of emailing it.",
+                access: Access::Destructive,
+                toolset: "credentials",
+                scopes: READ_MANAGE,
+                operations: &[
+                    op!(GET, "/api/v1/users/{id}"),
+                    op!(POST, "/api/v1/users/{id}/lifecycle/reset_password"),
+                ],
+            },
+            reset_password,
+        ),
+        ToolDef::new(
+            ToolMeta {
+                name: "okta_set_password",
+                title: "Set password",
+                description: "Set a user's password directly (replaces the current one; never shown back).",
+                access: Access::Destructive,
+                toolset: "credentials",
+                scopes: READ_MANAGE,
+                operations: &[op!(GET, "/api/v1/users/{id}"), op!(POST, "/api/v1/users/{id}")],
+            },
+            set_password,
+        ),
+    ]
+}
+
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UserArg {
+    /// User id (00u…) or login.
+    user: String,
+}
+
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UserEmailArg {
+    /// User id (00u…) or login.
+    user: String,
+    /// Email the user (default true).
+    send_email: Option<bool>,
+}
+
+/// Read the user and check their status is one of `allowed` before changing anything.
+async fn user_in_status(ctx: &ToolContext, user: &str, allowed: &[&str], action: &str) -> Result<(Value, String), ToolError> {
+    let current = get_user(ctx, user).await?;
+    let id = str_field(&current, "id")?.to_owned();
+    let status = current.get("status").and_then(Value::as_str).unwrap_or("UNKNOWN");
+    if !allowed.is_empty() && !allowed.contains(&status) {
+        return Err(ToolError::refused(format!(
+            "cannot {action} {} ({id}): the user is {status}; Okta allows this only for {} users. Nothing was changed.",
+            current.pointer("/profile/login").and_then(Value::as_str).unwrap_or("the user"),
+            allowed.join(" or ")
+        )));
+    }
+    Ok((current, id))
+}
+
+async fn lifecycle(
+    ctx: &ToolContext,
+    template: &'static str,
+    id: &str,
+    query: Query,
+) -> Result<Option<Value>, ToolError> {
+    Ok(ctx.okta.post(&path(template, &[id])?, &query, None).await?)
+}
+
+async fn activate_user(ctx: ToolContext, args: UserEmailArg) -> Result<ToolOutput, ToolError> {
+    let (before, id) = user_in_status(&ctx, &args.user, &["STAGED", "DEPROVISIONED"], "activate").await?;
+    let send_email = args.send_email.unwrap_or(true);
+    let answer = lifecycle(&ctx, "/api/v1/users/{id}/lifecycle/activate", &id, Query::new().push("sendEmail", send_email))
+        .await?;
+    let after = get_user(&ctx, &id).await?;
+    let link = answer.as_ref().and_then(|a| a.get("activationUrl")).cloned();
+    Ok(status_change(&before, after.get("status").and_then(Value::as_str), link.map(|l| ("activationUrl", l))))
+}
+
+async fn deactivate_user(ctx: ToolContext, args: UserEmailArg) -> Result<ToolOutput, ToolError> {
+    let current = get_user(&ctx, &args.user).await?;
+    if current.get("status").and_then(Value::as_str) == Some("DEPROVISIONED") {
+        return Err(ToolError::refused("the user is already deactivated (DEPROVISIONED). Nothing was changed."));
+    }
+    let id = str_field(&current, "id")?;
+    let send_email = args.send_email.unwrap_or(false);
+    lifecycle(&ctx, "/api/v1/users/{id}/lifecycle/deactivate", id, Query::new().push("sendEmail", send_email)).await?;
+    Ok(status_change(&current, Some("DEPROVISIONED"), None))
+}
+
+async fn suspend_user(ctx: ToolContext, args: UserArg) -> Result<ToolOutput, ToolError> {
+    let (before, id) = user_in_status(&ctx, &args.user, &["ACTIVE"], "suspend").await?;
+    lifecycle(&ctx, "/api/v1/users/{id}/lifecycle/suspend", &id, Query::new()).await?;
+    Ok(status_change(&before, Some("SUSPENDED"), None))
+}
+
+async fn unsuspend_user(ctx: ToolContext, args: UserArg) -> Result<ToolOutput, ToolError> {
+    let (before, id) = user_in_status(&ctx, &args.user, &["SUSPENDED"], "unsuspend").await?;
+    lifecycle(&ctx, "/api/v1/users/{id}/lifecycle/unsuspend", &id, Query::new()).await?;
+    Ok(status_change(&before, Some("ACTIVE"), None))
+}
+
+async fn unlock_user(ctx: ToolContext, args: UserArg) -> Result<ToolOutput, ToolError> {
+    let (before, id) = user_in_status(&ctx, &args.user, &[], "unlock").await?;
+    lifecycle(&ctx, "/api/v1/users/{id}/lifecycle/unlock", &id, Query::new()).await?;
+    let after = get_user(&ctx, &id).await?;
+    Ok(status_change(&before, after.get("status").and_then(Value::as_str), None))
+}
+
+async fn delete_user(ctx: ToolContext, args: UserArg) -> Result<ToolOutput, ToolError> {
+    let current = get_user(&ctx, &args.user).await?;
+    let id = str_field(&current, "id")?;
+    let status = current.get("status").and_then(Value::as_str).unwrap_or("UNKNOWN");
+    if status != "DEPROVISIONED" {
+        return Err(ToolError::refused(format!(
+            "cannot delete {id}: the user is {status}. Okta deletes only deactivated (DEPROVISIONED) users: \
+             run okta_deactivate_user first. Nothing was changed."
+        )));
+    }
+    ctx.okta.delete(&path("/api/v1/users/{id}", &[id])?, &Query::new()).await?;
+    Ok(ToolOutput::json(json!({ "deleted": user_summary(&current) })))
+}
+
+async fn expire_password(ctx: ToolContext, args: UserArg) -> Result<ToolOutput, ToolError> {
+    let current = get_user(&ctx, &args.user).await?;
+    let id = str_field(&current, "id")?;
+    let after = lifecycle(&ctx, "/api/v1/users/{id}/lifecycle/expire_password", id, Query::new()).await?;
+    let status = after.as_ref().and_then(|u| u.get("status")).and_then(Value::as_str).unwrap_or("PASSWORD_EXPIRED");
+    Ok(status_change(&current, Some(status), None))
+}
+
+async fn reset_password(ctx: ToolContext, args: UserEmailArg) -> Result<ToolOutput, ToolError> {
+    let current = get_user(&ctx, &args.user).await?;
+    let id = str_field(&current, "id")?;
+    let send_email = args.send_email.unwrap_or(true);
+    let answer =
+        lifecycle(&ctx, "/api/v1/users/{id}/lifecycle/reset_password", id, Query::new().push("sendEmail", send_email))
+            .await?;
+    let link = answer.as_ref().and_then(|a| a.get("resetPasswordUrl")).cloned();
+    Ok(status_change(&current, Some("RECOVERY"), link.map(|l| ("resetPasswordUrl", l))))
+}
+
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SetPasswordArgs {
+    /// User id (00u…) or login.
+    user: String,
+    /// The new password (subject to the org's password policy).
+    password: String,
+}
+
+async fn set_password(ctx: ToolContext, args: SetPasswordArgs) -> Result<ToolOutput, ToolError> {
+    if args.password.is_empty() {
+        return Err(ToolError::invalid_arguments("password must not be empty"));
+    }
+    let current = get_user(&ctx, &args.user).await?;
+    let id = str_field(&current, "id")?;
+    let body = json!({ "credentials": { "password": { "value": args.password } } });
+    let after = ctx.okta.post(&path("/api/v1/users/{id}", &[id])?, &Query::new(), Some(&body)).await?;
+    let changed = after.as_ref().and_then(|u| u.get("passwordChanged")).cloned();
+    Ok(ToolOutput::json(json!({ "user": user_summary(&current), "password": "set", "passwordChanged": changed })))
+}

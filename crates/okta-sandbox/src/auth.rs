@@ -1,0 +1,107 @@
+//! Route metadata: the rate-limit family of a path and the OAuth scope each operation requires
+//! (from Okta's `oauth2_scope_alternatives` in the Management API spec).
+
+/// The rate-limit family of a request path.
+pub fn family(path: &str) -> &'static str {
+    let p = path.trim_end_matches('/');
+    if p == "/oauth2/v1/token" {
+        return "token";
+    }
+    let Some(rest) = p.strip_prefix("/api/v1/") else {
+        return "default";
+    };
+    let segs: Vec<&str> = rest.split('/').collect();
+    match segs.first().copied() {
+        Some("users") if segs.get(2) == Some(&"roles") => "roles",
+        Some("users") => "users",
+        Some("groups") => "groups",
+        Some("logs") => "logs",
+        Some("sessions") => "sessions",
+        Some("apps") => "apps",
+        Some("iam") => "roles",
+        _ => "default",
+    }
+}
+
+/// The scope a bearer token needs for `method` on the route `template` (axum syntax).
+pub fn required_scope(method: &str, template: &str) -> Option<&'static str> {
+    let read = method == "GET";
+    let scope = match template {
+        "/api/v1/users"
+        | "/api/v1/users/{id}"
+        | "/api/v1/users/{id}/groups"
+        | "/api/v1/users/{id}/appLinks"
+        | "/api/v1/users/{id}/lifecycle/{op}"
+        | "/api/v1/users/{id}/sessions"
+        | "/api/v1/users/{id}/factors"
+        | "/api/v1/users/{id}/factors/catalog"
+        | "/api/v1/users/{id}/factors/{factorId}"
+        | "/api/v1/users/{id}/factors/{factorId}/lifecycle/activate"
+        | "/api/v1/users/{id}/factors/{factorId}/verify"
+        | "/api/v1/users/{id}/factors/{factorId}/transactions/{transactionId}" => {
+            if read {
+                "okta.users.read"
+            } else {
+                "okta.users.manage"
+            }
+        }
+        "/api/v1/users/{id}/roles" => {
+            if read {
+                "okta.roles.read"
+            } else {
+                "okta.roles.manage"
+            }
+        }
+        "/api/v1/groups"
+        | "/api/v1/groups/{groupId}"
+        | "/api/v1/groups/{groupId}/users"
+        | "/api/v1/groups/{groupId}/users/{userId}"
+        | "/api/v1/groups/{groupId}/apps" => {
+            if read {
+                "okta.groups.read"
+            } else {
+                "okta.groups.manage"
+            }
+        }
+        "/api/v1/sessions/{sessionId}" => {
+            if read {
+                "okta.sessions.read"
+            } else {
+                "okta.sessions.manage"
+            }
+        }
+        "/api/v1/logs" => "okta.logs.read",
+        _ => return None,
+    };
+    Some(scope)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn families() {
+        assert_eq!(family("/api/v1/users"), "users");
+        assert_eq!(family("/api/v1/users/00u1/lifecycle/activate"), "users");
+        assert_eq!(family("/api/v1/users/00u1/roles"), "roles");
+        assert_eq!(family("/api/v1/groups/00g1/users"), "groups");
+        assert_eq!(family("/api/v1/logs"), "logs");
+        assert_eq!(family("/api/v1/sessions/102x"), "sessions");
+        assert_eq!(family("/oauth2/v1/token"), "token");
+        assert_eq!(family("/api/v1/meta/schemas"), "default");
+    }
+
+    #[test]
+    fn scopes_follow_the_spec() {
+        assert_eq!(required_scope("GET", "/api/v1/users"), Some("okta.users.read"));
+        assert_eq!(required_scope("POST", "/api/v1/users/{id}/lifecycle/{op}"), Some("okta.users.manage"));
+        assert_eq!(required_scope("DELETE", "/api/v1/users/{id}/sessions"), Some("okta.users.manage"));
+        assert_eq!(required_scope("GET", "/api/v1/users/{id}/roles"), Some("okta.roles.read"));
+        assert_eq!(required_scope("PUT", "/api/v1/groups/{groupId}/users/{userId}"), Some("okta.groups.manage"));
+        assert_eq!(required_scope("GET", "/api/v1/sessions/{sessionId}"), Some("okta.sessions.read"));
+        assert_eq!(required_scope("DELETE", "/api/v1/sessions/{sessionId}"), Some("okta.sessions.manage"));
+        assert_eq!(required_scope("GET", "/api/v1/logs"), Some("okta.logs.read"));
+        assert_eq!(required_scope("GET", "/nope"), None);
+    }
+}

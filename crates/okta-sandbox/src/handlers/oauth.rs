@@ -1,0 +1,216 @@
+//! `POST /oauth2/v1/token`: client_credentials with private_key_jwt (okta-api-facts.md §5).
+
+use std::collections::HashSet;
+use std::time::{Duration, Instant};
+
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use jsonwebtoken::{Algorithm, DecodingKey, Validation};
+use serde_json::{Value, json};
+
+use super::{Params, St};
+use crate::error::OAuthError;
+use crate::{IssuedToken, OAuthClientConfig, ids, lock};
+
+const JWT_BEARER: &str = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer";
+
+fn keys_of(client: &OAuthClientConfig) -> Vec<Value> {
+    match client.jwk.get("keys").and_then(Value::as_array) {
+        Some(keys) => keys.clone(),
+        None => vec![client.jwk.clone()],
+    }
+}
+
+fn decoding_key(jwk: &Value) -> Option<DecodingKey> {
+    if jwk.get("kty").and_then(Value::as_str) != Some("RSA") {
+        return None;
+    }
+    let n = jwk.get("n").and_then(Value::as_str)?;
+    let e = jwk.get("e").and_then(Value::as_str)?;
+    DecodingKey::from_rsa_components(n, e).ok()
+}
+
+fn num(claims: &Value, key: &str) -> Option<i64> {
+    claims.get(key).and_then(|v| v.as_i64().or_else(|| v.as_f64().map(|f| f as i64)))
+}
+
+pub(crate) async fn token(State(st): St, body: Bytes) -> Response {
+    match issue(&st, &body) {
+        Ok(v) => {
+            let mut resp = (StatusCode::OK, axum::Json(v)).into_response();
+            resp.headers_mut()
+                .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+            resp.headers_mut()
+                .insert(header::PRAGMA, HeaderValue::from_static("no-cache"));
+            resp
+        }
+        Err(e) => e.into_response(),
+    }
+}
+
+fn issue(st: &crate::AppState, body: &Bytes) -> Result<Value, OAuthError> {
+    let form = Params::parse(std::str::from_utf8(body).ok());
+    match form.get("grant_type") {
+        None | Some("") => {
+            return Err(OAuthError::invalid_request(
+                "The token request must specify a 'grant_type'. Valid values: [client_credentials]",
+            ));
+        }
+        Some("client_credentials") => {}
+        Some(_) => {
+            return Err(OAuthError::new(
+                StatusCode::BAD_REQUEST,
+                "unsupported_grant_type",
+                "The authorization grant type is not supported by the authorization server. Configured grant types: [client_credentials].",
+            ));
+        }
+    }
+    let assertion_type = form.get("client_assertion_type");
+    let assertion = form.get("client_assertion").filter(|s| !s.is_empty());
+    if form.get("client_secret").is_some() && assertion.is_some() {
+        return Err(OAuthError::new(
+            StatusCode::UNAUTHORIZED,
+            "invalid_request",
+            "Cannot supply multiple client credentials. Use one of the following: credentials in the Authorization header, credentials in the post body, or a client_assertion in the post body.",
+        ));
+    }
+    let Some(assertion) = assertion else {
+        if form.get("client_secret").is_some() || form.get("client_id").is_some() {
+            return Err(OAuthError::invalid_client(
+                "Client Credentials requests to the Org Authorization Server must use the private_key_jwt token_endpoint_auth_method.",
+            ));
+        }
+        return Err(OAuthError::invalid_client("No client credentials found."));
+    };
+    if assertion_type != Some(JWT_BEARER) {
+        return Err(OAuthError::invalid_request("The client_assertion_type is invalid."));
+    }
+    let header = jsonwebtoken::decode_header(assertion)
+        .map_err(|_| OAuthError::invalid_client("The parsing of the client_assertion failed."))?;
+    if !matches!(header.alg, Algorithm::RS256 | Algorithm::RS384 | Algorithm::RS512) {
+        return Err(OAuthError::invalid_client(
+            "The client_assertion JWT signature algorithm is invalid.",
+        ));
+    }
+    let unverified: Value = jsonwebtoken::dangerous::insecure_decode::<Value>(assertion)
+        .map(|d| d.claims)
+        .map_err(|_| OAuthError::invalid_client("The parsing of the client_assertion failed."))?;
+    let iss = unverified.get("iss").and_then(Value::as_str).unwrap_or("");
+    let Some(client) = st.config.oauth_clients.iter().find(|c| c.client_id == iss) else {
+        return Err(OAuthError::invalid_client(
+            "The issuer claim for client_assertion is not a valid client_id.",
+        ));
+    };
+    if unverified.get("sub").and_then(Value::as_str) != Some(client.client_id.as_str()) {
+        return Err(OAuthError::invalid_client(
+            "The subject claim for client_assertion is not a valid client_id.",
+        ));
+    }
+    let keys = keys_of(client);
+    let candidates: Vec<&Value> = match &header.kid {
+        Some(kid) => {
+            let matching: Vec<&Value> = keys
+                .iter()
+                .filter(|k| k.get("kid").and_then(Value::as_str) == Some(kid.as_str()))
+                .collect();
+            if matching.is_empty() {
+                return Err(OAuthError::invalid_client("The client_assertion JWT kid is invalid."));
+            }
+            matching
+        }
+        None => keys.iter().collect(),
+    };
+    let mut validation = Validation::new(header.alg);
+    validation.validate_exp = false;
+    validation.validate_nbf = false;
+    validation.validate_aud = false;
+    validation.required_spec_claims = HashSet::new();
+    let verified = candidates
+        .iter()
+        .filter_map(|k| decoding_key(k))
+        .any(|key| jsonwebtoken::decode::<Value>(assertion, &key, &validation).is_ok());
+    if !verified {
+        return Err(OAuthError::invalid_client("The client_assertion signature is invalid."));
+    }
+    let claims = unverified;
+    let expected_aud = format!("{}/oauth2/v1/token", st.public);
+    let aud_ok = match claims.get("aud") {
+        Some(Value::String(a)) => *a == expected_aud,
+        Some(Value::Array(items)) => items.iter().any(|a| a.as_str() == Some(expected_aud.as_str())),
+        _ => false,
+    };
+    if !aud_ok {
+        return Err(OAuthError::invalid_client(
+            "The audience claim for client_assertion must be the endpoint invoked for the request.",
+        ));
+    }
+    let now = chrono::Utc::now().timestamp();
+    let Some(exp) = num(&claims, "exp") else {
+        return Err(OAuthError::invalid_client(
+            "The client_assertion must contain the 'exp' claim as seconds since epoch.",
+        ));
+    };
+    if exp <= now {
+        return Err(OAuthError::invalid_client("The client_assertion token is expired."));
+    }
+    let iat = num(&claims, "iat");
+    if iat.is_some_and(|i| i > now + 60) {
+        return Err(OAuthError::invalid_client(
+            "The client_assertion token must be issued before the current time.",
+        ));
+    }
+    if exp - iat.unwrap_or(now).min(now) > 3600 {
+        return Err(OAuthError::invalid_client(
+            "The client_assertion token has an expiration too far into the future.",
+        ));
+    }
+    if let Some(jti) = claims.get("jti").and_then(Value::as_str) {
+        let key = format!("{}:{jti}", client.client_id);
+        if !lock(&st.jtis).insert(key) {
+            return Err(OAuthError::invalid_client("The client_assertion token has already been used."));
+        }
+    }
+    let requested: Vec<String> = form
+        .get("scope")
+        .unwrap_or("")
+        .split_whitespace()
+        .map(str::to_string)
+        .collect();
+    if requested.is_empty() {
+        return Err(OAuthError::invalid_scope("No scopes were requested."));
+    }
+    if requested.iter().any(|s| s == "openid") {
+        return Err(OAuthError::invalid_scope(
+            "Cannot request 'openid' scopes using client credentials.",
+        ));
+    }
+    if requested.iter().any(|s| !client.scopes.contains(s)) {
+        return Err(OAuthError::invalid_scope(
+            "The requested scope is invalid, unknown, malformed, or exceeds the scope granted by the resource owner.",
+        ));
+    }
+    let mut scopes: Vec<String> = Vec::new();
+    for s in requested {
+        if !scopes.contains(&s) {
+            scopes.push(s);
+        }
+    }
+    let access_token = format!("sbx.{}", ids::base62(&mut rand::rng(), 48));
+    let ttl = st.config.token_ttl_secs;
+    lock(&st.tokens).insert(
+        access_token.clone(),
+        IssuedToken {
+            client_id: client.client_id.clone(),
+            scopes: scopes.clone(),
+            expires: Instant::now() + Duration::from_secs(ttl),
+        },
+    );
+    Ok(json!({
+        "token_type": "Bearer",
+        "expires_in": ttl,
+        "access_token": access_token,
+        "scope": scopes.join(" "),
+    }))
+}

@@ -1,0 +1,416 @@
+//! # okta-sandbox: a local Okta org simulator
+//!
+//! A real axum HTTP server on loopback that answers a subset of Okta's Management API
+//! (users, lifecycle, factors, groups, sessions, System Log, role assignments, app links) and the
+//! org authorization server's `POST /oauth2/v1/token` (client_credentials + private_key_jwt),
+//! with Okta's error bodies, `Link`-header pagination, `X-Rate-Limit-*` headers and 429s.
+//!
+//! Start it in-process with [`start`] (binds `127.0.0.1:0`) or [`serve`], or run the
+//! `okta-sandbox` binary.
+//!
+//! ## Seeded fixtures (any `--seed`, `--users` ≥ 11)
+//!
+//! | login | id | status | notes |
+//! |---|---|---|---|
+//! | alice.active@example.com | `00ualiceactive000001` | ACTIVE | SUPER_ADMIN (`ra1alicesuperadmin01`), 5 ACTIVE factors, 2 sessions, Engineering |
+//! | bob.active@example.com | `00ubobactive00000001` | ACTIVE | no factors, no sessions, no roles, Sales |
+//! | sam.staged@example.com | `00usamstaged00000001` | STAGED | |
+//! | paul.provisioned@example.com | `00upaulprovisioned01` | PROVISIONED | |
+//! | rita.recovery@example.com | `00uritarecovery00001` | RECOVERY | |
+//! | eddie.expired@example.com | `00ueddieexpired00001` | PASSWORD_EXPIRED | |
+//! | lucy.locked@example.com | `00ulucylocked0000001` | LOCKED_OUT | failed sign-ins in the log |
+//! | sue.suspended@example.com | `00usuesuspended00001` | SUSPENDED | |
+//! | dan.deprovisioned@example.com | `00udandeprovisioned1` | DEPROVISIONED | |
+//! | olivia.orgadmin@example.com | `00uoliviaorgadmin001` | ACTIVE | ORG_ADMIN |
+//! | henry.helpdesk@example.com | `00uhenryhelpdesk0001` | ACTIVE | HELP_DESK_ADMIN |
+//!
+//! Alice's factors: `smsalice000000000001` (sms), `emfalice000000000001` (email),
+//! `ostalice000000000001` (token:software:totp), `opfalice000000000001` (push),
+//! `ufsalice000000000001` (question). Her sessions: `102alicesession0000000001` and
+//! `102alicesession0000000002`. The factor passcode (and security answer) the sandbox accepts
+//! is [`PASSCODE`] (`123456`).
+//!
+//! Groups: `Everyone` (`00geveryone000000001`, BUILT_IN, all users), `Engineering`
+//! (`00gengineering000001`, OKTA_GROUP, includes Alice and Lucy), one OKTA_GROUP per department and
+//! team, and 3 APP_GROUPs. Apps: `0oacompanywiki000001` (bookmark, assigned to Everyone),
+//! `0oagithub00000000001` (SAML, Engineering), `0oaexpenses000000001` (OIDC, assigned to Alice
+//! and Bob directly), and 5 more.
+
+#![forbid(unsafe_code)]
+
+pub mod auth;
+pub mod cursor;
+pub mod error;
+pub mod filter;
+mod handlers;
+pub mod ids;
+pub mod model;
+pub mod ratelimit;
+pub mod seed;
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::net::SocketAddr;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::{Duration, Instant};
+
+use axum::Router;
+use axum::extract::{MatchedPath, Request, State};
+use axum::http::{HeaderValue, Method, StatusCode, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use chrono::Utc;
+use rand::{Rng, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+
+use crate::error::ApiError;
+use crate::model::{Actor, Org};
+use crate::ratelimit::RateLimiter;
+
+/// The passcode (and security question answer) every sandbox factor accepts.
+pub const PASSCODE: &str = "123456";
+
+/// A service app that authenticates to `/oauth2/v1/token` with `private_key_jwt`.
+#[derive(Debug, Clone)]
+pub struct OAuthClientConfig {
+    /// The client id (`iss`/`sub` of its client assertions).
+    pub client_id: String,
+    /// Its public key(s): one JWK object (`kty` RSA, `n`, `e`, optional `kid`) or a JWKS `{"keys": [...]}`.
+    pub jwk: serde_json::Value,
+    /// The scopes granted to the app.
+    pub scopes: Vec<String>,
+}
+
+impl OAuthClientConfig {
+    /// Read the public JWK/JWKS from a file.
+    pub fn from_jwk_file(
+        client_id: impl Into<String>,
+        path: &std::path::Path,
+        scopes: &str,
+    ) -> std::io::Result<Self> {
+        let text = std::fs::read_to_string(path)?;
+        let jwk: serde_json::Value = serde_json::from_str(&text)
+            .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidData, e))?;
+        Ok(Self {
+            client_id: client_id.into(),
+            jwk,
+            scopes: scopes.split_whitespace().map(str::to_string).collect(),
+        })
+    }
+}
+
+/// Everything the sandbox can be configured with (the CLI flags map 1:1 onto these).
+#[derive(Debug, Clone)]
+pub struct SandboxConfig {
+    /// The SSWS token accepted (`Authorization: SSWS <token>`); grants every scope.
+    pub api_token: String,
+    /// Registered private_key_jwt service apps.
+    pub oauth_clients: Vec<OAuthClientConfig>,
+    /// Base URL for Link headers, `_links` and the token audience; default `http://<bound addr>`.
+    pub public_url: Option<String>,
+    /// Seed of the demo org.
+    pub seed: u64,
+    /// Number of users in the demo org.
+    pub users: usize,
+    /// Requests per window per family (users, groups, logs, sessions, apps, roles, token, default).
+    pub rate_limits: BTreeMap<String, u32>,
+    /// Rate limit window in seconds.
+    pub rate_limit_window_secs: u64,
+    /// Access token lifetime in seconds.
+    pub token_ttl_secs: u64,
+    /// Latency added to every response.
+    pub latency_ms: u64,
+    /// Probability (0.0..=1.0) that an /api/v1 request answers a random 500/503.
+    pub fault_5xx_rate: f64,
+    /// The first N /api/v1 requests answer 503.
+    pub fault_5xx_first: u64,
+}
+
+impl Default for SandboxConfig {
+    fn default() -> Self {
+        Self {
+            api_token: "sandbox-api-token".into(),
+            oauth_clients: Vec::new(),
+            public_url: None,
+            seed: 42,
+            users: 300,
+            rate_limits: BTreeMap::new(),
+            rate_limit_window_secs: 60,
+            token_ttl_secs: 3600,
+            latency_ms: 0,
+            fault_5xx_rate: 0.0,
+            fault_5xx_first: 0,
+        }
+    }
+}
+
+/// An issued access token.
+#[derive(Debug, Clone)]
+pub(crate) struct IssuedToken {
+    pub client_id: String,
+    pub scopes: Vec<String>,
+    pub expires: Instant,
+}
+
+/// Who is calling the API (inserted as a request extension after authentication).
+#[derive(Debug, Clone)]
+pub(crate) enum Caller {
+    Ssws,
+    Client(String),
+}
+
+#[derive(Debug)]
+pub(crate) struct AppState {
+    pub config: SandboxConfig,
+    pub public: String,
+    pub org: Mutex<Org>,
+    pub limiter: Mutex<RateLimiter>,
+    pub tokens: Mutex<HashMap<String, IssuedToken>>,
+    pub jtis: Mutex<HashSet<String>>,
+    pub stats: Mutex<BTreeMap<String, u64>>,
+    pub fault_rng: Mutex<ChaCha8Rng>,
+    pub api_requests: AtomicU64,
+}
+
+pub(crate) fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+impl AppState {
+    pub fn actor(&self, caller: &Caller) -> Actor {
+        match caller {
+            Caller::Client(id) => Actor {
+                id: id.clone(),
+                kind: "PublicClientApp".into(),
+                alternate_id: id.clone(),
+                display_name: "Sandbox service app".into(),
+            },
+            Caller::Ssws => {
+                let org = lock(&self.org);
+                let admin = org.admin_id.clone();
+                org.find_user(&admin)
+                    .and_then(|s| org.actor_for_user(s))
+                    .unwrap_or(Actor {
+                        id: admin.clone(),
+                        kind: "User".into(),
+                        alternate_id: "admin".into(),
+                        display_name: "Sandbox Admin".into(),
+                    })
+            }
+        }
+    }
+}
+
+fn public_url(config: &SandboxConfig, addr: SocketAddr) -> String {
+    config
+        .public_url
+        .clone()
+        .unwrap_or_else(|| format!("http://{addr}"))
+        .trim_end_matches('/')
+        .to_string()
+}
+
+fn build_state(config: SandboxConfig, addr: SocketAddr) -> Arc<AppState> {
+    let public = public_url(&config, addr);
+    let org = seed::build(config.seed, config.users, Utc::now());
+    let limiter = RateLimiter::new(&config.rate_limits, config.rate_limit_window_secs);
+    let fault_rng = ChaCha8Rng::seed_from_u64(config.seed ^ 0xfa17);
+    Arc::new(AppState {
+        public,
+        org: Mutex::new(org),
+        limiter: Mutex::new(limiter),
+        tokens: Mutex::new(HashMap::new()),
+        jtis: Mutex::new(HashSet::new()),
+        stats: Mutex::new(BTreeMap::new()),
+        fault_rng: Mutex::new(fault_rng),
+        api_requests: AtomicU64::new(0),
+        config,
+    })
+}
+
+/// Build the router for a state (exposed for tests through [`serve`]/[`start`]).
+fn router(state: Arc<AppState>) -> Router {
+    handlers::routes()
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            okta_layer,
+        ))
+        .with_state(state)
+}
+
+/// Serve the sandbox on an already bound listener until the task is dropped.
+/// Refuses non-loopback listeners.
+pub async fn serve(config: SandboxConfig, listener: tokio::net::TcpListener) -> std::io::Result<()> {
+    let addr = listener.local_addr()?;
+    if !addr.ip().is_loopback() {
+        return Err(std::io::Error::new(
+            std::io::ErrorKind::PermissionDenied,
+            format!("refusing to listen on non-loopback address {addr}"),
+        ));
+    }
+    let state = build_state(config, addr);
+    tracing::info!(public = %state.public, "okta-sandbox serving");
+    axum::serve(listener, router(state)).await
+}
+
+/// Bind `127.0.0.1:0` and serve in a background task; returns the bound address.
+pub async fn start(
+    config: SandboxConfig,
+) -> std::io::Result<(SocketAddr, tokio::task::JoinHandle<std::io::Result<()>>)> {
+    let listener = tokio::net::TcpListener::bind(("127.0.0.1", 0)).await?;
+    let addr = listener.local_addr()?;
+    let handle = tokio::spawn(serve(config, listener));
+    Ok((addr, handle))
+}
+
+fn bearer_challenge(public: &str, scope: &str, error: &str, description: &str, resource: &str) -> String {
+    format!(
+        "Bearer authorization_uri=\"{public}/oauth2/v1/authorize\", realm=\"{public}\", scope=\"{scope}\", error=\"{error}\", error_description=\"{description}\", resource=\"{resource}\""
+    )
+}
+
+fn authorize(
+    state: &AppState,
+    req: &Request,
+    template: Option<&str>,
+) -> Result<Caller, ApiError> {
+    let path = req.uri().path();
+    let scope = template.and_then(|t| auth::required_scope(req.method().as_str(), t));
+    let header_value = req
+        .headers()
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .trim()
+        .to_string();
+    let (scheme, credential) = header_value
+        .split_once(' ')
+        .map(|(a, b)| (a.to_string(), b.trim().to_string()))
+        .unwrap_or_default();
+    if scheme.eq_ignore_ascii_case("SSWS") {
+        if !credential.is_empty() && credential == state.config.api_token {
+            return Ok(Caller::Ssws);
+        }
+        return Err(ApiError::invalid_token());
+    }
+    if scheme.eq_ignore_ascii_case("Bearer") {
+        let token = lock(&state.tokens).get(&credential).cloned();
+        let scope_text = scope.unwrap_or("");
+        let Some(token) = token.filter(|t| t.expires > Instant::now()) else {
+            let mut e = ApiError::invalid_token();
+            e.www_authenticate = Some(bearer_challenge(
+                &state.public,
+                scope_text,
+                "invalid_token",
+                "The token is invalid or expired.",
+                path,
+            ));
+            return Err(e);
+        };
+        if let Some(scope) = scope {
+            if !token.scopes.iter().any(|s| s == scope) {
+                let mut e = ApiError::forbidden();
+                e.www_authenticate = Some(bearer_challenge(
+                    &state.public,
+                    scope,
+                    "insufficient_scope",
+                    "The access token provided does not contain the required scopes.",
+                    path,
+                ));
+                return Err(e);
+            }
+        }
+        return Ok(Caller::Client(token.client_id));
+    }
+    Err(ApiError::invalid_token())
+}
+
+async fn okta_layer(State(state): State<Arc<AppState>>, mut req: Request, next: Next) -> Response {
+    let method = req.method().clone();
+    let path = req.uri().path().to_string();
+    let template = req
+        .extensions()
+        .get::<MatchedPath>()
+        .map(|m| m.as_str().to_string());
+    *lock(&state.stats)
+        .entry(format!("{method} {}", template.as_deref().unwrap_or(&path)))
+        .or_insert(0) += 1;
+    let request_id = ids::request_id();
+
+    if path.starts_with("/__sandbox") {
+        let mut resp = next.run(req).await;
+        finish(&mut resp, &request_id, None);
+        return resp;
+    }
+
+    let family = auth::family(&path);
+    let now_epoch = Utc::now().timestamp();
+    let decision = lock(&state.limiter).check(family, Instant::now(), now_epoch);
+    let is_api = path.starts_with("/api/v1/") || path == "/api/v1";
+
+    let mut resp = if !decision.allowed {
+        ApiError::rate_limited().into_response()
+    } else if let Some(fault) = is_api.then(|| injected_fault(&state)).flatten() {
+        fault.into_response()
+    } else if is_api {
+        match authorize(&state, &req, template.as_deref()) {
+            Ok(caller) => {
+                req.extensions_mut().insert(caller);
+                next.run(req).await
+            }
+            Err(e) => e.into_response(),
+        }
+    } else {
+        next.run(req).await
+    };
+
+    if state.config.latency_ms > 0 {
+        tokio::time::sleep(Duration::from_millis(state.config.latency_ms)).await;
+    }
+    if resp.status() == StatusCode::METHOD_NOT_ALLOWED && method != Method::OPTIONS {
+        let allow = resp.headers().get(header::ALLOW).cloned();
+        resp = ApiError::method_not_allowed().into_response();
+        if let Some(a) = allow {
+            resp.headers_mut().insert(header::ALLOW, a);
+        }
+    }
+    finish(&mut resp, &request_id, Some(decision));
+    resp
+}
+
+fn injected_fault(state: &AppState) -> Option<ApiError> {
+    let n = state.api_requests.fetch_add(1, Ordering::SeqCst);
+    let mut fault = None;
+    if n < state.config.fault_5xx_first {
+        fault = Some(StatusCode::SERVICE_UNAVAILABLE);
+    } else if state.config.fault_5xx_rate > 0.0 {
+        let mut rng = lock(&state.fault_rng);
+        if rng.random_bool(state.config.fault_5xx_rate.clamp(0.0, 1.0)) {
+            fault = Some(if rng.random_bool(0.5) {
+                StatusCode::INTERNAL_SERVER_ERROR
+            } else {
+                StatusCode::SERVICE_UNAVAILABLE
+            });
+        }
+    }
+    fault.map(|status| {
+        let mut e = ApiError::internal();
+        e.status = status;
+        e
+    })
+}
+
+fn finish(resp: &mut Response, request_id: &str, decision: Option<ratelimit::Decision>) {
+    let h = resp.headers_mut();
+    if let Ok(v) = HeaderValue::from_str(request_id) {
+        h.insert("x-okta-request-id", v);
+    }
+    if let Some(d) = decision {
+        h.insert("x-rate-limit-limit", HeaderValue::from(d.limit));
+        h.insert("x-rate-limit-remaining", HeaderValue::from(d.remaining));
+        h.insert("x-rate-limit-reset", HeaderValue::from(d.reset));
+    }
+    if !h.contains_key(header::CONTENT_TYPE) {
+        h.insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
+    }
+}
