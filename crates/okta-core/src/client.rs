@@ -7,7 +7,8 @@ use std::time::{Duration, Instant, SystemTime};
 use backon::Retryable as _;
 use reqwest::Method;
 use reqwest::header::{
-    ACCEPT, CONTENT_TYPE, HeaderMap, HeaderValue, LINK, USER_AGENT, WWW_AUTHENTICATE,
+    ACCEPT, CONTENT_LENGTH, CONTENT_TYPE, HeaderMap, HeaderValue, LINK, USER_AGENT,
+    WWW_AUTHENTICATE,
 };
 use serde_json::Value;
 use url::Url;
@@ -544,7 +545,7 @@ impl OktaClient {
             }
             // Okta answers 411 to a body-less POST/PUT without Content-Length.
             None if matches!(spec.method, Method::POST | Method::PUT) => {
-                req = req.body(Vec::new());
+                req = req.header(CONTENT_LENGTH, "0").body(Vec::new());
             }
             None => {}
         }
@@ -560,10 +561,17 @@ impl OktaClient {
                     error = %describe_reqwest_error(&e),
                     "Okta request failed without a response"
                 );
+                let hint = if e.is_connect() {
+                    " (check OKTA_ORG_URL, DNS and network access to the org)"
+                } else if e.is_timeout() {
+                    " (Okta did not answer in time; retry later)"
+                } else {
+                    ""
+                };
                 return Err(AttemptError {
                     error: OktaError::Transport {
                         message: format!(
-                            "Okta {} {}: {}",
+                            "Okta {} {}: {}{hint}",
                             spec.method,
                             spec.display_path(),
                             describe_reqwest_error(&e)
@@ -757,4 +765,92 @@ pub(crate) fn check_cursor(org: &Url, cursor: &str, expected: &ApiPath) -> Resul
         ));
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::secret::Secret;
+    use crate::test_support::test_key;
+
+    #[test]
+    fn org_host_and_admin_twin() {
+        assert!(is_org_host("foo.okta.com", "foo.okta.com"));
+        assert!(is_org_host("foo.okta.com", "FOO-admin.okta.com"));
+        assert!(is_org_host("foo-admin.okta.com", "foo.okta.com"));
+        assert!(is_org_host(
+            "dcp-sep25.oktapreview.com",
+            "dcp-sep25-admin.oktapreview.com"
+        ));
+        assert!(is_org_host(
+            "acme.okta-emea.com",
+            "acme-admin.okta-emea.com"
+        ));
+        assert!(is_org_host("login.example.com", "login-admin.example.com"));
+        assert!(!is_org_host("foo.okta.com", "bar.okta.com"));
+        assert!(!is_org_host("foo.okta.com", "foo-admin.evil.com"));
+        assert!(!is_org_host("foo.okta.com", "foo-admin.okta.com.evil.com"));
+        assert!(!is_org_host("foo.okta.com", "foo-admin-admin.okta.com"));
+        assert!(!is_org_host("foo.okta.com", "xfoo-admin.okta.com"));
+        assert!(!is_org_host("foo.okta.com", "-admin.okta.com"));
+        assert!(!is_org_host("127.0.0.1", "127-admin.0.0.1"));
+        assert!(is_org_host("127.0.0.1", "127.0.0.1"));
+    }
+
+    #[test]
+    fn cursor_checks() {
+        let org = Url::parse("https://foo.okta.com/").unwrap();
+        let users = ApiPath::new("/api/v1/users", &[]).unwrap();
+        let ok = |c: &str| check_cursor(&org, c, &users).is_ok();
+        assert!(ok("https://foo.okta.com/api/v1/users?after=00u1&limit=2"));
+        assert!(ok("https://foo-admin.okta.com/api/v1/users?after=00u1"));
+        assert!(ok("https://foo.okta.com:443/api/v1/users?after=1"));
+        assert!(!ok("https://evil.com/api/v1/users?after=1"));
+        assert!(!ok("http://foo.okta.com/api/v1/users?after=1"));
+        assert!(!ok("https://foo.okta.com:8443/api/v1/users?after=1"));
+        assert!(!ok("https://foo.okta.com/api/v1/groups?after=1"));
+        assert!(!ok("https://foo.okta.com/api/v1/users/00u1?after=1"));
+        assert!(!ok("https://user@foo.okta.com/api/v1/users?after=1"));
+        assert!(!ok("/api/v1/users?after=1"));
+        assert!(!ok("not a url"));
+        let err = check_cursor(&org, "https://evil.com/api/v1/users", &users).unwrap_err();
+        assert!(matches!(err, OktaError::CursorRejected { .. }));
+    }
+
+    #[test]
+    fn client_debug_is_redacted() {
+        let config = OktaConfig::new(
+            "https://foo.okta.com",
+            AuthConfig::ApiToken(Secret::new("00SuperSecretToken".into())),
+        )
+        .unwrap();
+        let client = OktaClient::new(config, ClientOptions::new("users", "0.1.0")).unwrap();
+        let dbg = format!("{client:?}");
+        assert!(!dbg.contains("00SuperSecretToken"), "{dbg}");
+        assert!(dbg.contains("foo.okta.com"));
+        assert!(client.requested_scopes().is_empty());
+
+        let key = crate::key::SigningKey::parse(&test_key().pkcs1_pem).unwrap();
+        let oauth = crate::config::PrivateKeyJwtConfig {
+            client_id: "0oa1".into(),
+            key,
+            key_id: Some("k1".into()),
+        };
+        let config =
+            OktaConfig::new("https://foo.okta.com", AuthConfig::PrivateKeyJwt(oauth)).unwrap();
+        // OAuth without scopes is a configuration error naming OKTA_SCOPES.
+        let err =
+            OktaClient::new(config.clone(), ClientOptions::new("users", "0.1.0")).unwrap_err();
+        assert!(err.to_string().contains("OKTA_SCOPES"));
+        let client = OktaClient::new(
+            config,
+            ClientOptions::new("users", "0.1.0").with_scopes(["okta.users.read"]),
+        )
+        .unwrap();
+        assert_eq!(client.requested_scopes(), ["okta.users.read".to_string()]);
+        let dbg = format!("{client:?}");
+        let secret_line = test_key().pkcs1_pem.lines().nth(1).unwrap().to_string();
+        assert!(!dbg.contains(&secret_line));
+        assert!(dbg.contains("0oa1"));
+    }
 }

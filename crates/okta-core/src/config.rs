@@ -377,8 +377,10 @@ mod tests {
     use crate::test_support::test_key;
 
     fn load(vars: &[(&str, &str)]) -> Result<OktaConfig, ConfigError> {
-        let map: HashMap<String, String> =
-            vars.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        let map: HashMap<String, String> = vars
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
         OktaConfig::from_lookup(|k| map.get(k).cloned())
     }
 
@@ -430,7 +432,10 @@ mod tests {
             "https://dev-123-admin.okta.com",
             "https://login.example.com",
         ] {
-            assert!(load(&[(ENV_ORG_URL, good), (ENV_API_TOKEN, "t")]).is_ok(), "{good}");
+            assert!(
+                load(&[(ENV_ORG_URL, good), (ENV_API_TOKEN, "t")]).is_ok(),
+                "{good}"
+            );
         }
     }
 
@@ -442,7 +447,10 @@ mod tests {
             (ENV_API_TOKEN, "00tok"),
             (ENV_CLIENT_ID, "0oaClient"),
             (ENV_PRIVATE_KEY, &k.jwk.to_string()),
-            (ENV_SCOPES, "okta.users.read, okta.groups.read okta.users.read"),
+            (
+                ENV_SCOPES,
+                "okta.users.read, okta.groups.read okta.users.read",
+            ),
         ])
         .unwrap();
         let AuthConfig::PrivateKeyJwt(p) = &c.auth else {
@@ -452,7 +460,10 @@ mod tests {
         assert_eq!(p.key_id.as_deref(), Some("test-kid-1"));
         assert_eq!(
             c.scopes_override,
-            Some(vec!["okta.users.read".to_string(), "okta.groups.read".to_string()])
+            Some(vec![
+                "okta.users.read".to_string(),
+                "okta.groups.read".to_string()
+            ])
         );
         assert_eq!(c.auth_kind(), "OAuth 2.0 private_key_jwt");
         assert!(c.auth_description().contains("0oaClient"));
@@ -486,7 +497,12 @@ mod tests {
         };
         assert_eq!(p.key_id.as_deref(), Some("kid-9"));
         // No kid anywhere: a notice.
-        let c = load(&[ORG, (ENV_CLIENT_ID, "0oa1"), (ENV_PRIVATE_KEY, &k.pkcs1_pem)]).unwrap();
+        let c = load(&[
+            ORG,
+            (ENV_CLIENT_ID, "0oa1"),
+            (ENV_PRIVATE_KEY, &k.pkcs1_pem),
+        ])
+        .unwrap();
         assert!(c.notices().iter().any(|n| n.contains(ENV_KEY_ID)));
     }
 
@@ -499,18 +515,18 @@ mod tests {
             (vec![ORG, (ENV_PRIVATE_KEY, &k.pkcs1_pem)], ENV_CLIENT_ID),
             (vec![ORG, (ENV_PRIVATE_KEY_PATH, "/x")], ENV_CLIENT_ID),
             (
-                vec![ORG, (ENV_CLIENT_ID, "0oa1"), (ENV_PRIVATE_KEY_PATH, "/nonexistent/key.pem")],
+                vec![
+                    ORG,
+                    (ENV_CLIENT_ID, "0oa1"),
+                    (ENV_PRIVATE_KEY_PATH, "/nonexistent/key.pem"),
+                ],
                 ENV_PRIVATE_KEY_PATH,
             ),
             (
-                vec![ORG, (ENV_CLIENT_ID, "0oa1"), (ENV_PRIVATE_KEY, &k.public_pem)],
-                ENV_PRIVATE_KEY,
-            ),
-            (
                 vec![
                     ORG,
                     (ENV_CLIENT_ID, "0oa1"),
-                    (ENV_PRIVATE_KEY, "-----BEGIN ENCRYPTED PRIVATE KEY-----\nAA\n-----END ENCRYPTED PRIVATE KEY-----"),
+                    (ENV_PRIVATE_KEY, &k.public_pem),
                 ],
                 ENV_PRIVATE_KEY,
             ),
@@ -518,12 +534,30 @@ mod tests {
                 vec![
                     ORG,
                     (ENV_CLIENT_ID, "0oa1"),
-                    (ENV_PRIVATE_KEY, "-----BEGIN EC PRIVATE KEY-----\nAA\n-----END EC PRIVATE KEY-----"),
+                    (
+                        ENV_PRIVATE_KEY,
+                        "-----BEGIN ENCRYPTED PRIVATE KEY-----\nAA\n-----END ENCRYPTED PRIVATE KEY-----",
+                    ),
                 ],
                 ENV_PRIVATE_KEY,
             ),
             (
-                vec![ORG, (ENV_CLIENT_ID, "0oa1"), (ENV_PRIVATE_KEY, r#"{"kty":"RSA","n":"AQAB"}"#)],
+                vec![
+                    ORG,
+                    (ENV_CLIENT_ID, "0oa1"),
+                    (
+                        ENV_PRIVATE_KEY,
+                        "-----BEGIN EC PRIVATE KEY-----\nAA\n-----END EC PRIVATE KEY-----",
+                    ),
+                ],
+                ENV_PRIVATE_KEY,
+            ),
+            (
+                vec![
+                    ORG,
+                    (ENV_CLIENT_ID, "0oa1"),
+                    (ENV_PRIVATE_KEY, r#"{"kty":"RSA","n":"AQAB"}"#),
+                ],
                 ENV_PRIVATE_KEY,
             ),
             (
@@ -547,7 +581,10 @@ mod tests {
         let err = load(&[
             ORG,
             (ENV_CLIENT_ID, "0oa1"),
-            (ENV_PRIVATE_KEY, "-----BEGIN ENCRYPTED PRIVATE KEY-----\nAA\n-----END ENCRYPTED PRIVATE KEY-----"),
+            (
+                ENV_PRIVATE_KEY,
+                "-----BEGIN ENCRYPTED PRIVATE KEY-----\nAA\n-----END ENCRYPTED PRIVATE KEY-----",
+            ),
         ])
         .unwrap_err();
         assert!(err.to_string().contains("openssl"), "{err}");

@@ -478,7 +478,10 @@ mod tests {
             br#"{"errorCode":"E0000001","errorSummary":"Api validation failed: login","errorLink":"E0000001","errorId":"oae123","errorCauses":[{"errorSummary":"login: An object with this field already exists"},{"domain":"governance","errorSummary":"format is invalid","locationType":"body","location":"/resourceSettings/x"}]}"#,
         );
         assert_eq!(body.error_code.as_deref(), Some("E0000001"));
-        assert_eq!(body.error_summary.as_deref(), Some("Api validation failed: login"));
+        assert_eq!(
+            body.error_summary.as_deref(),
+            Some("Api validation failed: login")
+        );
         assert_eq!(body.error_link.as_deref(), Some("E0000001"));
         assert_eq!(body.error_id.as_deref(), Some("oae123"));
         assert_eq!(
@@ -498,9 +501,14 @@ mod tests {
         );
         assert_eq!(body.error_code.as_deref(), Some("E0000001"));
         assert_eq!(body.error_causes, vec!["single cause".to_string()]);
-        let body = OktaErrorBody::parse(br#"{"errorSummary":"Device assurance in use","errorCauses":["a", {"reason":"b"}, 3]}"#);
+        let body = OktaErrorBody::parse(
+            br#"{"errorSummary":"Device assurance in use","errorCauses":["a", {"reason":"b"}, 3]}"#,
+        );
         assert_eq!(body.error_code, None);
-        assert_eq!(body.error_summary.as_deref(), Some("Device assurance in use"));
+        assert_eq!(
+            body.error_summary.as_deref(),
+            Some("Device assurance in use")
+        );
         assert_eq!(body.error_causes, vec!["a".to_string(), "b".to_string()]);
     }
 
@@ -512,8 +520,13 @@ mod tests {
         );
         let body = OktaErrorBody::parse(html.as_bytes());
         assert_eq!(body.error_code, None);
-        let Value::String(s) = &body.raw else { panic!("expected snippet") };
-        assert!(s.starts_with("<html> <head><title>502 Bad Gateway</title>"), "{s}");
+        let Value::String(s) = &body.raw else {
+            panic!("expected snippet")
+        };
+        assert!(
+            s.starts_with("<html> <head><title>502 Bad Gateway</title>"),
+            "{s}"
+        );
         assert!(s.chars().count() <= SNIPPET_CHARS + 1);
         let err = OktaError::Api {
             method: "GET".into(),
@@ -524,7 +537,10 @@ mod tests {
             request_id: Some("req-1".into()),
         };
         let msg = err.to_string();
-        assert!(msg.contains("502 Bad Gateway") && msg.contains("req-1"), "{msg}");
+        assert!(
+            msg.contains("502 Bad Gateway") && msg.contains("req-1"),
+            "{msg}"
+        );
     }
 
     #[test]
@@ -594,7 +610,10 @@ mod tests {
         assert_eq!(err.request_id(), Some("abc"));
         assert_eq!(err.missing_scope(), None);
         let msg = err.to_string();
-        assert!(msg.contains("E0000007") && msg.contains("Not found") && msg.contains("abc"), "{msg}");
+        assert!(
+            msg.contains("E0000007") && msg.contains("Not found") && msg.contains("abc"),
+            "{msg}"
+        );
 
         let auth = OktaError::Auth {
             status: 401,

@@ -276,13 +276,22 @@ mod tests {
     #[test]
     fn parses_pkcs1_pkcs8_and_jwk() {
         let k = test_key();
-        assert_eq!(SigningKey::parse(&k.pkcs1_pem).unwrap().format(), KeyFormat::Pkcs1Pem);
-        assert_eq!(SigningKey::parse(&k.pkcs8_pem).unwrap().format(), KeyFormat::Pkcs8Pem);
+        assert_eq!(
+            SigningKey::parse(&k.pkcs1_pem).unwrap().format(),
+            KeyFormat::Pkcs1Pem
+        );
+        assert_eq!(
+            SigningKey::parse(&k.pkcs8_pem).unwrap().format(),
+            KeyFormat::Pkcs8Pem
+        );
         let jwk = SigningKey::parse(&k.jwk.to_string()).unwrap();
         assert_eq!(jwk.format(), KeyFormat::Jwk);
         assert_eq!(jwk.jwk_kid(), Some("test-kid-1"));
         let jwks = serde_json::json!({"keys": [k.jwk.clone()]}).to_string();
-        assert_eq!(SigningKey::parse(&jwks).unwrap().jwk_kid(), Some("test-kid-1"));
+        assert_eq!(
+            SigningKey::parse(&jwks).unwrap().jwk_kid(),
+            Some("test-kid-1")
+        );
         // Newlines flattened to "\n" by a secret store.
         let flat = k.pkcs8_pem.replace('\n', "\\n");
         assert!(SigningKey::parse(&flat).is_ok());
@@ -292,32 +301,66 @@ mod tests {
     fn refuses_unusable_keys() {
         let k = test_key();
         assert_eq!(SigningKey::parse("  ").unwrap_err(), KeyError::Empty);
-        assert_eq!(SigningKey::parse(&k.public_pem).unwrap_err(), KeyError::PublicKey);
+        assert_eq!(
+            SigningKey::parse(&k.public_pem).unwrap_err(),
+            KeyError::PublicKey
+        );
         let enc = "-----BEGIN ENCRYPTED PRIVATE KEY-----\nMIIFHDBOBgkqhkiG9w0BBQ0wQTApBgkqhkiG9w0BBQwwHAQI\n-----END ENCRYPTED PRIVATE KEY-----\n";
         assert_eq!(SigningKey::parse(enc).unwrap_err(), KeyError::Encrypted);
         let legacy = "-----BEGIN RSA PRIVATE KEY-----\nProc-Type: 4,ENCRYPTED\nDEK-Info: AES-128-CBC,00\n\nAAAA\n-----END RSA PRIVATE KEY-----\n";
         assert_eq!(SigningKey::parse(legacy).unwrap_err(), KeyError::Encrypted);
-        assert!(SigningKey::parse(enc).unwrap_err().to_string().contains("openssl"));
+        assert!(
+            SigningKey::parse(enc)
+                .unwrap_err()
+                .to_string()
+                .contains("openssl")
+        );
         let ec = "-----BEGIN EC PRIVATE KEY-----\nMHcCAQEE\n-----END EC PRIVATE KEY-----\n";
-        assert!(matches!(SigningKey::parse(ec).unwrap_err(), KeyError::Unsupported { .. }));
-        assert!(SigningKey::parse(ec).unwrap_err().to_string().contains("RSA"));
+        assert!(matches!(
+            SigningKey::parse(ec).unwrap_err(),
+            KeyError::Unsupported { .. }
+        ));
+        assert!(
+            SigningKey::parse(ec)
+                .unwrap_err()
+                .to_string()
+                .contains("RSA")
+        );
 
         let mut public_jwk = k.jwk.clone();
         for f in ["d", "p", "q"] {
             public_jwk.as_object_mut().unwrap().remove(f);
         }
-        assert_eq!(SigningKey::parse(&public_jwk.to_string()).unwrap_err(), KeyError::PublicKey);
+        assert_eq!(
+            SigningKey::parse(&public_jwk.to_string()).unwrap_err(),
+            KeyError::PublicKey
+        );
         let ec_jwk = r#"{"kty":"EC","crv":"P-256","x":"a","y":"b","d":"c"}"#;
-        assert!(matches!(SigningKey::parse(ec_jwk).unwrap_err(), KeyError::Unsupported { .. }));
+        assert!(matches!(
+            SigningKey::parse(ec_jwk).unwrap_err(),
+            KeyError::Unsupported { .. }
+        ));
         let mut bad = k.jwk.clone();
         bad["d"] = serde_json::json!("!!not base64!!");
-        assert!(matches!(SigningKey::parse(&bad.to_string()).unwrap_err(), KeyError::MalformedJwk(_)));
+        assert!(matches!(
+            SigningKey::parse(&bad.to_string()).unwrap_err(),
+            KeyError::MalformedJwk(_)
+        ));
         let mut bad = k.jwk.clone();
         bad.as_object_mut().unwrap().remove("n");
-        assert!(matches!(SigningKey::parse(&bad.to_string()).unwrap_err(), KeyError::MalformedJwk(_)));
-        assert!(matches!(SigningKey::parse("{not json").unwrap_err(), KeyError::MalformedJwk(_)));
+        assert!(matches!(
+            SigningKey::parse(&bad.to_string()).unwrap_err(),
+            KeyError::MalformedJwk(_)
+        ));
+        assert!(matches!(
+            SigningKey::parse("{not json").unwrap_err(),
+            KeyError::MalformedJwk(_)
+        ));
         let garbage = "-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n";
-        assert!(matches!(SigningKey::parse(garbage).unwrap_err(), KeyError::Malformed(_)));
+        assert!(matches!(
+            SigningKey::parse(garbage).unwrap_err(),
+            KeyError::Malformed(_)
+        ));
     }
 
     #[test]

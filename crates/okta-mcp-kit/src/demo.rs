@@ -26,9 +26,10 @@ pub async fn start_sandbox() -> Result<(OktaConfig, SandboxGuard), String> {
     let token = sandbox.api_token.clone();
     let (addr, handle) =
         okta_sandbox::start(sandbox).await.map_err(|e| format!("cannot start the embedded sandbox: {e}"))?;
-    let org_url = url::Url::parse(&format!("http://{addr}")).map_err(|e| e.to_string())?;
+    let org_url = format!("http://{addr}");
     tracing::info!("embedded sandbox org at {org_url}");
-    let config = OktaConfig { org_url, auth: AuthConfig::ApiToken(Secret::new(token)), scopes_override: None };
+    let config =
+        OktaConfig::new(&org_url, AuthConfig::ApiToken(Secret::new(token))).map_err(|e| e.to_string())?;
     Ok((config, SandboxGuard(handle)))
 }
 

@@ -16,7 +16,12 @@ use crate::server::{McpServer, ServerSpec};
 /// The `main` of every okta-mcp server binary.
 pub fn main(spec: ServerSpec) -> ExitCode {
     let cli = Cli::parse();
-    crate::logging::init(&cli.log_level);
+    #[cfg(feature = "sandbox")]
+    let quiet = matches!(cli.command, Some(Command::Demo)) && cli.log_level == "info";
+    #[cfg(not(feature = "sandbox"))]
+    let quiet = false;
+    // The demo prints the MCP conversation on stdout; routine logs would drown it.
+    crate::logging::init(if quiet { "warn" } else { &cli.log_level });
     match run(spec, cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(message) => {

@@ -560,6 +560,9 @@ impl RoleAssignment {
             "created": ts(&self.created),
             "lastUpdated": ts(&self.created),
             "assignmentType": "USER",
+            // Standard roles carry no custom `role` id; the explicit null also keeps the object
+            // from matching the spec's CustomRole branch of the StandardRole|CustomRole oneOf.
+            "role": null,
             "_links": {"assignee": {"href": format!("{public}/api/v1/users/{user_id}")}}
         })
     }

@@ -296,3 +296,85 @@ fn parse_token_error(status: u16, body: &[u8], request_id: Option<String>) -> Ok
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::test_support::test_key;
+
+    fn decode(token: &str) -> (jsonwebtoken::Header, AssertionClaims) {
+        let key =
+            jsonwebtoken::DecodingKey::from_rsa_pem(test_key().public_pem.as_bytes()).unwrap();
+        let mut validation = jsonwebtoken::Validation::new(jsonwebtoken::Algorithm::RS256);
+        validation.set_audience(&["https://dev-1.okta.com/oauth2/v1/token"]);
+        validation.set_issuer(&["0oaClient"]);
+        let data = jsonwebtoken::decode::<AssertionClaims>(token, &key, &validation).unwrap();
+        (data.header, data.claims)
+    }
+
+    #[test]
+    fn assertion_claims_and_header() {
+        let key = SigningKey::parse(&test_key().pkcs8_pem).unwrap();
+        let now = jsonwebtoken::get_current_timestamp();
+        let url = "https://dev-1.okta.com/oauth2/v1/token";
+        let a1 = client_assertion(&key, Some("kid-1"), "0oaClient", url, now).unwrap();
+        let a2 = client_assertion(&key, Some("kid-1"), "0oaClient", url, now).unwrap();
+        let (h1, c1) = decode(a1.expose());
+        let (_, c2) = decode(a2.expose());
+        assert_eq!(h1.alg, jsonwebtoken::Algorithm::RS256);
+        assert_eq!(h1.kid.as_deref(), Some("kid-1"));
+        assert_eq!(c1.iss, "0oaClient");
+        assert_eq!(c1.sub, "0oaClient");
+        assert_eq!(c1.aud, url);
+        assert_eq!(c1.iat, now);
+        assert!(c1.exp > c1.iat && c1.exp - c1.iat <= 3600);
+        assert_ne!(c1.jti, c2.jti);
+        assert!(uuid::Uuid::parse_str(&c1.jti).is_ok());
+        assert_eq!(format!("{a1:?}"), "[redacted]");
+    }
+
+    #[test]
+    fn jwk_key_signs_verifiable_assertions() {
+        let key = SigningKey::parse(&test_key().jwk.to_string()).unwrap();
+        let now = jsonwebtoken::get_current_timestamp();
+        let a = client_assertion(
+            &key,
+            key.jwk_kid(),
+            "0oaClient",
+            "https://dev-1.okta.com/oauth2/v1/token",
+            now,
+        )
+        .unwrap();
+        let (h, _) = decode(a.expose());
+        assert_eq!(h.kid.as_deref(), Some("test-kid-1"));
+    }
+
+    #[test]
+    fn token_responses() {
+        let t = parse_token_response(
+            br#"{"token_type":"Bearer","expires_in":3600,"access_token":"eyJ.a.b","scope":"okta.users.read"}"#,
+            None,
+        )
+        .unwrap();
+        assert_eq!(t.token_type, "Bearer");
+        assert_eq!(t.lifetime, Duration::from_secs(3600));
+        assert_eq!(t.scope.as_deref(), Some("okta.users.read"));
+        assert!(parse_token_response(br#"{"token_type":"Bearer"}"#, None).is_err());
+
+        let e = parse_token_error(
+            401,
+            br#"{"error":"invalid_client","error_description":"The client_assertion token has an invalid kid."}"#,
+            Some("rid".into()),
+        );
+        assert!(
+            matches!(&e, OktaError::Auth { error, description: Some(d), .. }
+            if error == "invalid_client" && d.contains("kid"))
+        );
+        assert_eq!(e.request_id(), Some("rid"));
+        let e = parse_token_error(502, b"<html>Bad gateway</html>", None);
+        assert!(
+            matches!(&e, OktaError::Auth { error, .. } if error == "http_502"),
+            "{e:?}"
+        );
+    }
+}

@@ -174,7 +174,9 @@ fn group_summary(group: &Value) -> Value {
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CreateGroupArgs {
+    /// Group name (unique).
     name: String,
+    /// What the group is for.
     description: Option<String>,
 }
 

@@ -167,8 +167,11 @@ async fn get_user_tool(ctx: ToolContext, args: UserRef) -> Result<ToolOutput, To
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CreateUserArgs {
+    /// Given name.
     first_name: String,
+    /// Family name.
     last_name: String,
+    /// Primary email.
     email: String,
     /// Defaults to email.
     login: Option<String>,

@@ -1,0 +1,309 @@
+//! End-to-end harness: the real `okta-mcp-users` binary over stdio against a real sandbox org on loopback.
+//!
+//! By default each test starts its own `okta-sandbox` process. With `OKTA_E2E_ORG_URL` set (the contract run
+//! puts Prism in front of one shared sandbox), tests talk to that URL instead, and use `OKTA_E2E_SANDBOX_URL`
+//! for the sandbox's own `/__sandbox/*` control endpoints.
+#![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::path::PathBuf;
+use std::process::{Child, ChildStdin, Command, Stdio};
+use std::sync::mpsc::{Receiver, channel};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use serde_json::{Value, json};
+
+pub const TOKEN: &str = "sandbox-api-token";
+const TIMEOUT: Duration = Duration::from_secs(60);
+
+fn bin_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_BIN_EXE_okta-mcp-users")).parent().expect("bin dir").to_path_buf()
+}
+
+/// The sandbox binary, built on demand when only this package's tests are being run.
+fn sandbox_bin() -> PathBuf {
+    let path = bin_dir().join("okta-sandbox");
+    if !path.exists() {
+        let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+        let status = Command::new(cargo).args(["build", "-p", "okta-sandbox", "--bin", "okta-sandbox"]).status();
+        assert!(status.map(|s| s.success()).unwrap_or(false), "building okta-sandbox failed");
+    }
+    path
+}
+
+/// A sandbox org the server talks to.
+pub struct Org {
+    /// What the server is pointed at (the sandbox, or a proxy in front of it).
+    pub url: String,
+    /// The sandbox itself (for /__sandbox control endpoints).
+    pub sandbox_url: String,
+    pub token: String,
+    child: Option<Child>,
+    pub log: Arc<Mutex<String>>,
+}
+
+impl Drop for Org {
+    fn drop(&mut self) {
+        if let Some(child) = &mut self.child {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+    }
+}
+
+impl Org {
+    /// The org for ordinary end-to-end tests: the shared one of a contract run, else a fresh sandbox.
+    pub fn start() -> Org {
+        if let Ok(url) = std::env::var("OKTA_E2E_ORG_URL") {
+            let sandbox_url = std::env::var("OKTA_E2E_SANDBOX_URL").unwrap_or_else(|_| url.clone());
+            let token = std::env::var("OKTA_E2E_TOKEN").unwrap_or_else(|_| TOKEN.into());
+            return Org { url, sandbox_url, token, child: None, log: Arc::default() };
+        }
+        Org::spawn(&[])
+    }
+
+    /// Always a fresh sandbox of our own, with extra flags (rate limits, OAuth clients, faults).
+    pub fn spawn(args: &[&str]) -> Org {
+        let mut child = Command::new(sandbox_bin())
+            .args(["--listen", "127.0.0.1:0"])
+            .args(args)
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("start okta-sandbox");
+        let stderr = child.stderr.take().expect("stderr");
+        let (tx, rx) = channel();
+        let log: Arc<Mutex<String>> = Arc::default();
+        let log2 = log.clone();
+        std::thread::spawn(move || {
+            let mut sent = false;
+            for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+                if !sent && let Some(rest) = line.split("listening on ").nth(1) {
+                    let _ = tx.send(rest.trim().to_owned());
+                    sent = true;
+                }
+                log2.lock().unwrap().push_str(&(line + "\n"));
+            }
+        });
+        let url = rx.recv_timeout(TIMEOUT).expect("sandbox did not print its listening line");
+        Org { url: url.clone(), sandbox_url: url, token: TOKEN.into(), child: Some(child), log }
+    }
+
+    /// A plain HTTP GET against the sandbox (control endpoints), returning the JSON body.
+    pub fn control_get(&self, path: &str) -> Value {
+        http(&self.sandbox_url, "GET", path, None)
+    }
+
+    pub fn control_post(&self, path: &str, body: Value) -> Value {
+        http(&self.sandbox_url, "POST", path, Some(body))
+    }
+
+    /// Okta API requests the sandbox has answered so far (its own control endpoints excluded).
+    pub fn request_count(&self) -> u64 {
+        let stats = self.control_get("/__sandbox/stats");
+        let requests = stats["requests"].as_object().expect("stats.requests");
+        requests.iter().filter(|(k, _)| !k.contains("/__sandbox")).filter_map(|(_, v)| v.as_u64()).sum()
+    }
+
+    /// A server on this org with SSWS auth.
+    pub fn server(&self, args: &[&str]) -> Server {
+        Server::start(args, &[("OKTA_ORG_URL", &self.url), ("OKTA_API_TOKEN", &self.token)])
+    }
+}
+
+fn http(base: &str, method: &str, path: &str, body: Option<Value>) -> Value {
+    let host = base.trim_start_matches("http://").trim_end_matches('/');
+    let mut stream = TcpStream::connect(host).expect("connect to sandbox");
+    stream.set_read_timeout(Some(TIMEOUT)).unwrap();
+    let body = body.map(|b| b.to_string()).unwrap_or_default();
+    let request = format!(
+        "{method} {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\nContent-Type: application/json\r\n\
+         Content-Length: {}\r\n\r\n{body}",
+        body.len()
+    );
+    stream.write_all(request.as_bytes()).unwrap();
+    let mut response = String::new();
+    stream.read_to_string(&mut response).unwrap();
+    let (_, body) = response.split_once("\r\n\r\n").expect("http response");
+    serde_json::from_str(body.trim()).unwrap_or(Value::Null)
+}
+
+/// A running `okta-mcp-users` with an initialized MCP session.
+pub struct Server {
+    child: Child,
+    stdin: ChildStdin,
+    lines: Receiver<String>,
+    next_id: u64,
+    pub stderr: Arc<Mutex<String>>,
+    pub initialize: Value,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// The outcome of a tools/call.
+#[derive(Debug)]
+pub struct CallResult {
+    pub is_error: bool,
+    pub text: String,
+    pub raw: Value,
+}
+
+impl CallResult {
+    pub fn json(&self) -> Value {
+        serde_json::from_str(&self.text).unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.text))
+    }
+
+    #[track_caller]
+    pub fn ok(self) -> Value {
+        assert!(!self.is_error, "tool failed: {}", self.text);
+        self.json()
+    }
+
+    #[track_caller]
+    pub fn err(self) -> String {
+        assert!(self.is_error, "tool unexpectedly succeeded: {}", self.text);
+        self.text
+    }
+}
+
+impl Server {
+    pub fn start(args: &[&str], env: &[(&str, &str)]) -> Server {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_okta-mcp-users"));
+        cmd.args(args).stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped());
+        for var in [
+            "OKTA_ORG_URL",
+            "OKTA_API_TOKEN",
+            "OKTA_CLIENT_ID",
+            "OKTA_PRIVATE_KEY",
+            "OKTA_PRIVATE_KEY_PATH",
+            "OKTA_KEY_ID",
+            "OKTA_SCOPES",
+            "OKTA_MCP_MODE",
+            "OKTA_MCP_TOOLSETS",
+            "OKTA_MCP_TOOLS",
+        ] {
+            cmd.env_remove(var);
+        }
+        cmd.env("OKTA_MCP_LOG", "debug");
+        for (k, v) in env {
+            cmd.env(k, v);
+        }
+        let mut child = cmd.spawn().expect("start okta-mcp-users");
+        let stdin = child.stdin.take().unwrap();
+        let stdout = child.stdout.take().unwrap();
+        let stderr = child.stderr.take().unwrap();
+        let (tx, lines) = channel();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+                if tx.send(line).is_err() {
+                    break;
+                }
+            }
+        });
+        let log: Arc<Mutex<String>> = Arc::default();
+        let log2 = log.clone();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+                log2.lock().unwrap().push_str(&(line + "\n"));
+            }
+        });
+        let mut server = Server { child, stdin, lines, next_id: 0, stderr: log, initialize: Value::Null };
+        server.initialize = server.request(
+            "initialize",
+            json!({"protocolVersion": "2025-06-18", "capabilities": {},
+                   "clientInfo": {"name": "okta-mcp-e2e", "version": "1"}}),
+        );
+        server.notify("notifications/initialized");
+        server
+    }
+
+    fn send(&mut self, message: Value) {
+        let line = message.to_string() + "\n";
+        self.stdin.write_all(line.as_bytes()).expect("write to server");
+        self.stdin.flush().unwrap();
+    }
+
+    pub fn notify(&mut self, method: &str) {
+        self.send(json!({"jsonrpc": "2.0", "method": method}));
+    }
+
+    /// Send a request and return its `result` (panics on a JSON-RPC error).
+    pub fn request(&mut self, method: &str, params: Value) -> Value {
+        let response = self.request_raw(method, params);
+        assert!(response.get("error").is_none(), "{method} failed: {response}");
+        response["result"].clone()
+    }
+
+    /// Send a request and return the whole response (result or error).
+    pub fn request_raw(&mut self, method: &str, params: Value) -> Value {
+        self.next_id += 1;
+        let id = self.next_id;
+        self.send(json!({"jsonrpc": "2.0", "id": id, "method": method, "params": params}));
+        loop {
+            let line = self.lines.recv_timeout(TIMEOUT).unwrap_or_else(|_| {
+                panic!("no answer to {method}; server stderr:\n{}", self.stderr.lock().unwrap())
+            });
+            let message: Value = serde_json::from_str(&line).expect("server wrote non-JSON to stdout");
+            if message["id"] == json!(id) {
+                return message;
+            }
+        }
+    }
+
+    pub fn tool_names(&mut self) -> Vec<String> {
+        let result = self.request("tools/list", json!({}));
+        result["tools"].as_array().unwrap().iter().map(|t| t["name"].as_str().unwrap().to_owned()).collect()
+    }
+
+    pub fn call(&mut self, name: &str, arguments: Value) -> CallResult {
+        let raw = self.request("tools/call", json!({"name": name, "arguments": arguments}));
+        let text = raw["content"][0]["text"].as_str().unwrap_or_default().to_owned();
+        CallResult { is_error: raw["isError"] == json!(true), text, raw }
+    }
+
+    /// The raw response line of a call, as sent on the wire.
+    pub fn call_wire_size(&mut self, name: &str, arguments: Value) -> usize {
+        self.next_id += 1;
+        let id = self.next_id;
+        self.send(json!({"jsonrpc": "2.0", "id": id, "method": "tools/call",
+                         "params": {"name": name, "arguments": arguments}}));
+        loop {
+            let line = self.lines.recv_timeout(TIMEOUT).expect("answer");
+            let message: Value = serde_json::from_str(&line).unwrap();
+            if message["id"] == json!(id) {
+                return line.len();
+            }
+        }
+    }
+
+    pub fn stderr_text(&self) -> String {
+        self.stderr.lock().unwrap().clone()
+    }
+}
+
+/// Rows of a compact list result as objects keyed by column.
+pub fn rows(list: &Value) -> Vec<serde_json::Map<String, Value>> {
+    let columns: Vec<String> =
+        list["columns"].as_array().unwrap().iter().map(|c| c.as_str().unwrap().to_owned()).collect();
+    list["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|row| columns.iter().cloned().zip(row.as_array().unwrap().iter().cloned()).collect())
+        .collect()
+}
+
+/// A unique suffix for objects a test creates (tests may share one org in a contract run).
+pub fn unique(prefix: &str) -> String {
+    use std::time::{SystemTime, UNIX_EPOCH};
+    let nanos = SystemTime::now().duration_since(UNIX_EPOCH).unwrap().as_nanos();
+    format!("{prefix}{}", nanos % 1_000_000_000_000)
+}

@@ -1,0 +1,242 @@
+"""Black-box test of okta-mcp-users with the official Python MCP SDK (PyPI `mcp`).
+
+The server binary is driven over stdio exactly as an MCP host would run it, against
+a local okta-sandbox that this module starts itself (port 0, loopback only).
+
+Every test runs in both connection modes of `mcp.Client`:
+
+* ``legacy``: the `initialize` handshake (handshake-era protocol, 2025-11-25 and older);
+* ``auto``:   the SDK's default: probe `server/discover` at 2026-07-28 and fall back to
+  `initialize` only when the server is not a 2026-era server.
+
+Binaries come from $OKTA_MCP_BIN_DIR (default: <repo>/target/debug).
+Run through scripts/test-python-client, which installs the pinned SDK.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import time
+import urllib.request
+import uuid
+from pathlib import Path
+from typing import Any
+
+import pytest
+from mcp import Client, StdioServerParameters
+from mcp_types.version import HANDSHAKE_PROTOCOL_VERSIONS, LATEST_MODERN_VERSION
+
+REPO = Path(__file__).resolve().parents[2]
+BIN_DIR = Path(os.environ.get("OKTA_MCP_BIN_DIR", REPO / "target" / "debug"))
+SANDBOX_BIN = BIN_DIR / "okta-sandbox"
+SERVER_BIN = BIN_DIR / "okta-mcp-users"
+TOKEN = "sandbox-api-token"
+MODES = ["legacy", "auto"]
+TOOL_COUNT = 35
+CALL_TIMEOUT = 30.0
+
+pytestmark = pytest.mark.anyio
+
+
+@pytest.fixture
+def anyio_backend() -> str:
+    return "asyncio"
+
+
+@pytest.fixture(params=MODES)
+def mode(request: pytest.FixtureRequest) -> str:
+    return request.param
+
+
+# --------------------------------------------------------------------------- sandbox
+
+
+@pytest.fixture(scope="session")
+def sandbox(tmp_path_factory: pytest.TempPathFactory):
+    """Start okta-sandbox on a free loopback port; yield its base URL."""
+    for binary in (SANDBOX_BIN, SERVER_BIN):
+        if not binary.is_file():
+            pytest.exit(f"{binary} is missing: build it first (cargo build --workspace --bins)", returncode=2)
+    log = tmp_path_factory.mktemp("sandbox") / "sandbox.log"
+    with open(log, "wb") as err:
+        proc = subprocess.Popen(
+            [str(SANDBOX_BIN), "--listen", "127.0.0.1:0", "--api-token", TOKEN],
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=err,
+        )
+    try:
+        url = None
+        deadline = time.monotonic() + 30
+        while url is None and time.monotonic() < deadline:
+            if proc.poll() is not None:
+                pytest.exit(f"okta-sandbox exited with {proc.returncode}:\n{log.read_text()}", returncode=2)
+            m = re.search(r"listening on (http://127\.0\.0\.1:\d+)", log.read_text(errors="replace"))
+            if m:
+                url = m.group(1)
+            else:
+                time.sleep(0.05)
+        if url is None:
+            pytest.exit(f"okta-sandbox did not print its listening line within 30 s:\n{log.read_text()}", returncode=2)
+        yield url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
+def okta_requests(sandbox: str) -> int:
+    """Number of non-control requests the sandbox has served (from /__sandbox/stats)."""
+    with urllib.request.urlopen(f"{sandbox}/__sandbox/stats", timeout=10) as resp:
+        stats = json.load(resp)
+    return sum(n for key, n in stats["requests"].items() if "/__sandbox/" not in key)
+
+
+@pytest.fixture(scope="session")
+def catalog() -> list[dict[str, Any]]:
+    """The server's own catalog (`okta-mcp-users tools --json`, all modes)."""
+    out = subprocess.run(
+        [str(SERVER_BIN), "--mode", "full", "tools", "--json"],
+        check=True,
+        capture_output=True,
+        timeout=30,
+        env={**os.environ, "OKTA_MCP_LOG": "error"},
+    ).stdout
+    return json.loads(out)
+
+
+def client(sandbox: str, mode: str, server_mode: str = "read-only") -> Client:
+    params = StdioServerParameters(
+        command=str(SERVER_BIN),
+        args=["--mode", server_mode],
+        env={"OKTA_ORG_URL": sandbox, "OKTA_API_TOKEN": TOKEN, "OKTA_MCP_LOG": "warn"},
+    )
+    return Client(params, mode=mode, read_timeout_seconds=CALL_TIMEOUT)
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def text_of(result) -> str:
+    texts = [c.text for c in result.content if getattr(c, "type", None) == "text"]
+    assert texts, f"no text content in {result!r}"
+    return "\n".join(texts)
+
+
+def ok_json(result) -> Any:
+    assert not result.is_error, f"tool failed: {text_of(result)}"
+    return json.loads(text_of(result))
+
+
+def rows_as_dicts(page: dict[str, Any]) -> list[dict[str, Any]]:
+    return [dict(zip(page["columns"], row, strict=True)) for row in page["rows"]]
+
+
+async def all_tools(c: Client) -> list:
+    tools, cursor = [], None
+    for _ in range(20):
+        page = await c.list_tools(cursor=cursor)
+        tools.extend(page.tools)
+        cursor = page.next_cursor
+        if not cursor:
+            return tools
+    raise AssertionError("tools/list never ended")
+
+
+# --------------------------------------------------------------------------- tests
+
+
+async def test_initialize_and_read_only_tools(sandbox: str, mode: str, catalog: list[dict[str, Any]]) -> None:
+    async with client(sandbox, mode) as c:
+        if mode == "legacy":
+            assert c.protocol_version in HANDSHAKE_PROTOCOL_VERSIONS
+        else:
+            assert c.protocol_version == LATEST_MODERN_VERSION, (
+                f"auto mode fell back to {c.protocol_version}: the server did not answer server/discover"
+            )
+        assert c.server_capabilities.tools is not None
+        if c.server_info is not None:  # required on handshake connections, optional on 2026-era ones
+            assert c.server_info.name == "okta-mcp-users"
+        if mode == "legacy":
+            assert c.server_info is not None
+
+        tools = await all_tools(c)
+        names = {t.name for t in tools}
+        read_tools = {t["name"] for t in catalog if t["access"] == "read"}
+        assert names == read_tools
+        for t in tools:
+            assert t.description, t.name
+            assert t.input_schema.get("type") == "object", t.name
+            assert t.annotations is not None and t.annotations.read_only_hint is True, t.name
+
+
+async def test_full_mode_lists_every_tool(sandbox: str, mode: str, catalog: list[dict[str, Any]]) -> None:
+    async with client(sandbox, mode, "full") as c:
+        tools = await all_tools(c)
+        names = [t.name for t in tools]
+        assert len(names) == TOOL_COUNT == len(set(names))
+        assert set(names) == {t["name"] for t in catalog}
+
+
+async def test_list_users_pages_and_get_user(sandbox: str, mode: str) -> None:
+    async with client(sandbox, mode) as c:
+        page1 = ok_json(await c.call_tool("okta_list_users", {"limit": 5}))
+        assert {"id", "login", "status"} <= set(page1["columns"])
+        assert len(page1["rows"]) == page1["count"] == 5
+        assert all(len(row) == len(page1["columns"]) for row in page1["rows"])
+        cursor = page1.get("next_cursor")
+        assert cursor, "a 5-user page of a 300-user org must carry next_cursor"
+
+        page2 = ok_json(await c.call_tool("okta_list_users", {"limit": 5, "cursor": cursor}))
+        assert page2["count"] == len(page2["rows"]) > 0
+        ids1 = {u["id"] for u in rows_as_dicts(page1)}
+        ids2 = {u["id"] for u in rows_as_dicts(page2)}
+        assert not ids1 & ids2, "the second page repeats users of the first"
+
+        someone = rows_as_dicts(page2)[0]
+        user = ok_json(await c.call_tool("okta_get_user", {"user": someone["login"]}))
+        flat = json.dumps(user)
+        assert someone["id"] in flat and someone["login"] in flat
+
+
+async def test_list_groups(sandbox: str, mode: str) -> None:
+    async with client(sandbox, mode) as c:
+        page = ok_json(await c.call_tool("okta_list_groups", {"limit": 10}))
+        assert {"id", "name"} <= set(page["columns"])
+        assert 0 < page["count"] == len(page["rows"]) <= 10
+        assert all(str(g["id"]).startswith("00g") for g in rows_as_dicts(page))
+
+
+async def test_unknown_user_is_a_tool_error(sandbox: str, mode: str) -> None:
+    async with client(sandbox, mode) as c:
+        result = await c.call_tool("okta_get_user", {"user": "nobody@example.invalid"})
+        assert result.is_error
+        text = text_of(result)
+        assert "E0000007" in text
+        assert re.search(r"request id: \S+", text), text
+
+
+async def test_invalid_id_is_rejected_before_okta(sandbox: str, mode: str) -> None:
+    async with client(sandbox, mode) as c:
+        before = okta_requests(sandbox)
+        result = await c.call_tool("okta_get_user", {"user": "../x"})
+        assert result.is_error
+        assert "E00000" not in text_of(result)
+        assert okta_requests(sandbox) == before, "an invalid id reached the org"
+
+
+async def test_full_mode_creates_and_reads_a_group(sandbox: str, mode: str) -> None:
+    name = f"py-sdk-{mode}-{uuid.uuid4().hex[:8]}"
+    async with client(sandbox, mode, "full") as c:
+        created = ok_json(await c.call_tool("okta_create_group", {"name": name, "description": "python SDK test"}))
+        flat = json.dumps(created)
+        m = re.search(r'"(00g[A-Za-z0-9]{17})"', flat)
+        assert m, f"no group id in {flat}"
+        got = ok_json(await c.call_tool("okta_get_group", {"group_id": m.group(1)}))
+        assert name in json.dumps(got)
