@@ -7,7 +7,7 @@ use serde_json::Value;
 use crate::config::ConfigError;
 
 /// Every failure of an Okta call. Display messages are actionable and never contain secrets.
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug, Clone, thiserror::Error)]
 pub enum OktaError {
     /// Bad configuration.
     #[error(transparent)]

@@ -105,11 +105,17 @@ impl ApiError {
             "E0000028",
             "The request is missing a required parameter.",
         )
-        .with_cause(format!("{name}: The request is missing a required parameter."))
+        .with_cause(format!(
+            "{name}: The request is missing a required parameter."
+        ))
     }
 
     pub fn invalid_search() -> Self {
-        Self::new(StatusCode::BAD_REQUEST, "E0000031", "Invalid search criteria.")
+        Self::new(
+            StatusCode::BAD_REQUEST,
+            "E0000031",
+            "Invalid search criteria.",
+        )
     }
 
     pub fn unlock_forbidden() -> Self {
@@ -159,10 +165,10 @@ impl ApiError {
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let mut resp = (self.status, axum::Json(self.body())).into_response();
-        if let Some(v) = &self.www_authenticate {
-            if let Ok(hv) = HeaderValue::from_str(v) {
-                resp.headers_mut().insert(header::WWW_AUTHENTICATE, hv);
-            }
+        if let Some(v) = &self.www_authenticate
+            && let Ok(hv) = HeaderValue::from_str(v)
+        {
+            resp.headers_mut().insert(header::WWW_AUTHENTICATE, hv);
         }
         resp
     }

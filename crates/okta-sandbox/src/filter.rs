@@ -93,7 +93,10 @@ fn tokenize(input: &str) -> Result<Vec<Tok>, FilterError> {
             out.push(Tok::Str(s));
         } else {
             let start = i;
-            while i < chars.len() && !chars[i].is_whitespace() && !matches!(chars[i], '(' | ')' | '"') {
+            while i < chars.len()
+                && !chars[i].is_whitespace()
+                && !matches!(chars[i], '(' | ')' | '"')
+            {
                 i += 1;
             }
             out.push(Tok::Word(chars[start..i].iter().collect()));
@@ -193,9 +196,10 @@ impl Parser {
 
 fn valid_path(p: &str) -> bool {
     !p.is_empty()
-        && p.chars().next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
-        && p
-            .chars()
+        && p.chars()
+            .next()
+            .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+        && p.chars()
             .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '$' | ':' | '-'))
         && !["and", "or", "not"].contains(&p.to_ascii_lowercase().as_str())
 }
@@ -371,9 +375,13 @@ mod tests {
     fn boolean_logic_and_grouping() {
         assert!(t(r#"status eq "ACTIVE" and profile.firstName eq "Alice""#));
         assert!(t(r#"status eq "X" or profile.firstName eq "Alice""#));
-        assert!(!t(r#"status eq "X" or (status eq "ACTIVE" and profile.firstName eq "Bob")"#));
+        assert!(!t(
+            r#"status eq "X" or (status eq "ACTIVE" and profile.firstName eq "Bob")"#
+        ));
         assert!(t(r#"not (status eq "X")"#));
-        assert!(t(r#"(status eq "X" or status eq "ACTIVE") and id eq "00u1""#));
+        assert!(t(
+            r#"(status eq "X" or status eq "ACTIVE") and id eq "00u1""#
+        ));
         // and binds tighter than or
         assert!(t(r#"status eq "ACTIVE" or status eq "X" and id eq "nope""#));
     }

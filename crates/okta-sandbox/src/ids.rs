@@ -14,7 +14,10 @@ pub fn base62(rng: &mut impl Rng, n: usize) -> String {
 
 /// An Okta object id: a 3-character prefix (`00u`, `00g`, `0oa`, ...) and 17 base62 characters.
 pub fn okta_id(rng: &mut impl Rng, prefix: &str) -> String {
-    format!("{prefix}{}", base62(rng, 20usize.saturating_sub(prefix.len())))
+    format!(
+        "{prefix}{}",
+        base62(rng, 20usize.saturating_sub(prefix.len()))
+    )
 }
 
 /// A readable, well-known fixture id: prefix + word, zero padded, ending in `n`, 20 chars in all.

@@ -240,7 +240,10 @@ fn router(state: Arc<AppState>) -> Router {
 
 /// Serve the sandbox on an already bound listener until the task is dropped.
 /// Refuses non-loopback listeners.
-pub async fn serve(config: SandboxConfig, listener: tokio::net::TcpListener) -> std::io::Result<()> {
+pub async fn serve(
+    config: SandboxConfig,
+    listener: tokio::net::TcpListener,
+) -> std::io::Result<()> {
     let addr = listener.local_addr()?;
     if !addr.ip().is_loopback() {
         return Err(std::io::Error::new(
@@ -263,17 +266,19 @@ pub async fn start(
     Ok((addr, handle))
 }
 
-fn bearer_challenge(public: &str, scope: &str, error: &str, description: &str, resource: &str) -> String {
+fn bearer_challenge(
+    public: &str,
+    scope: &str,
+    error: &str,
+    description: &str,
+    resource: &str,
+) -> String {
     format!(
         "Bearer authorization_uri=\"{public}/oauth2/v1/authorize\", realm=\"{public}\", scope=\"{scope}\", error=\"{error}\", error_description=\"{description}\", resource=\"{resource}\""
     )
 }
 
-fn authorize(
-    state: &AppState,
-    req: &Request,
-    template: Option<&str>,
-) -> Result<Caller, ApiError> {
+fn authorize(state: &AppState, req: &Request, template: Option<&str>) -> Result<Caller, ApiError> {
     let path = req.uri().path();
     let scope = template.and_then(|t| auth::required_scope(req.method().as_str(), t));
     let header_value = req
@@ -307,18 +312,18 @@ fn authorize(
             ));
             return Err(e);
         };
-        if let Some(scope) = scope {
-            if !token.scopes.iter().any(|s| s == scope) {
-                let mut e = ApiError::forbidden();
-                e.www_authenticate = Some(bearer_challenge(
-                    &state.public,
-                    scope,
-                    "insufficient_scope",
-                    "The access token provided does not contain the required scopes.",
-                    path,
-                ));
-                return Err(e);
-            }
+        if let Some(scope) = scope
+            && !token.scopes.iter().any(|s| s == scope)
+        {
+            let mut e = ApiError::forbidden();
+            e.www_authenticate = Some(bearer_challenge(
+                &state.public,
+                scope,
+                "insufficient_scope",
+                "The access token provided does not contain the required scopes.",
+                path,
+            ));
+            return Err(e);
         }
         return Ok(Caller::Client(token.client_id));
     }
@@ -411,6 +416,9 @@ fn finish(resp: &mut Response, request_id: &str, decision: Option<ratelimit::Dec
         h.insert("x-rate-limit-reset", HeaderValue::from(d.reset));
     }
     if !h.contains_key(header::CONTENT_TYPE) {
-        h.insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
+        h.insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/json"),
+        );
     }
 }

@@ -78,8 +78,9 @@ fn config_from(cli: &Cli) -> Result<SandboxConfig, String> {
     }
     let mut oauth_clients = Vec::new();
     if let (Some(id), Some(path)) = (&cli.oauth_client_id, &cli.oauth_client_jwk) {
-        let client = OAuthClientConfig::from_jwk_file(id.clone(), path, &cli.oauth_client_scopes)
-            .map_err(|e| format!("cannot read --oauth-client-jwk {}: {e}", path.display()))?;
+        let client =
+            OAuthClientConfig::from_jwk_file(id.clone(), path, &cli.oauth_client_scopes)
+                .map_err(|e| format!("cannot read --oauth-client-jwk {}: {e}", path.display()))?;
         oauth_clients.push(client);
     }
     Ok(SandboxConfig {
@@ -141,7 +142,10 @@ async fn main() -> ExitCode {
         .unwrap_or_else(|| format!("http://{addr}"));
     eprintln!("listening on http://{addr}");
     eprintln!("Point an Okta client at this sandbox with:");
-    eprintln!("  OKTA_ORG_URL={public} OKTA_API_TOKEN={}", config.api_token);
+    eprintln!(
+        "  OKTA_ORG_URL={public} OKTA_API_TOKEN={}",
+        config.api_token
+    );
     if let Some(c) = config.oauth_clients.first() {
         eprintln!(
             "  or OAuth: client id {} (private_key_jwt), token endpoint {public}/oauth2/v1/token, scopes: {}",
@@ -149,7 +153,10 @@ async fn main() -> ExitCode {
             c.scopes.join(" ")
         );
     }
-    eprintln!("Demo org: seed {}, {} users; try alice.active@example.com. Test controls: POST {public}/__sandbox/reset", config.seed, config.users);
+    eprintln!(
+        "Demo org: seed {}, {} users; try alice.active@example.com. Test controls: POST {public}/__sandbox/reset",
+        config.seed, config.users
+    );
     let serve = okta_sandbox::serve(config, listener);
     tokio::select! {
         r = serve => match r {

@@ -176,8 +176,16 @@ impl User {
     }
 
     pub fn display_name(&self) -> String {
-        let f = self.profile.get("firstName").and_then(Value::as_str).unwrap_or("");
-        let l = self.profile.get("lastName").and_then(Value::as_str).unwrap_or("");
+        let f = self
+            .profile
+            .get("firstName")
+            .and_then(Value::as_str)
+            .unwrap_or("");
+        let l = self
+            .profile
+            .get("lastName")
+            .and_then(Value::as_str)
+            .unwrap_or("");
         format!("{f} {l}").trim().to_string()
     }
 
@@ -441,7 +449,10 @@ impl Factor {
     pub fn to_json(&self, public: &str) -> Value {
         let base = format!("{public}/api/v1/users/{}/factors/{}", self.user_id, self.id);
         let mut links = Map::new();
-        links.insert("self".into(), json!({"href": base, "hints": {"allow": ["GET", "DELETE"]}}));
+        links.insert(
+            "self".into(),
+            json!({"href": base, "hints": {"allow": ["GET", "DELETE"]}}),
+        );
         links.insert(
             "user".into(),
             json!({"href": format!("{public}/api/v1/users/{}", self.user_id), "hints": {"allow": ["GET"]}}),
@@ -509,7 +520,11 @@ pub struct Session {
 
 impl Session {
     pub fn to_json(&self, public: &str) -> Value {
-        let amr = if self.mfa { json!(["pwd", "mfa"]) } else { json!(["pwd"]) };
+        let amr = if self.mfa {
+            json!(["pwd", "mfa"])
+        } else {
+            json!(["pwd"])
+        };
         let mut v = json!({
             "id": self.id,
             "userId": self.user_id,
@@ -522,10 +537,10 @@ impl Session {
             "idp": {"id": "00o1sandboxidp000001", "type": "OKTA"},
             "_links": {"self": {"href": format!("{public}/api/v1/sessions/{}", self.id), "hints": {"allow": ["GET", "DELETE"]}}}
         });
-        if self.mfa {
-            if let Some(obj) = v.as_object_mut() {
-                obj.insert("lastFactorVerification".into(), json!(ts(&self.created)));
-            }
+        if self.mfa
+            && let Some(obj) = v.as_object_mut()
+        {
+            obj.insert("lastFactorVerification".into(), json!(ts(&self.created)));
         }
         v
     }
@@ -718,7 +733,11 @@ impl Org {
         if let (Some(r), Some(obj)) = (outcome.1, outcome_v.as_object_mut()) {
             obj.insert("reason".into(), json!(r));
         }
-        let severity = if outcome.0 == "FAILURE" { "WARN" } else { "INFO" };
+        let severity = if outcome.0 == "FAILURE" {
+            "WARN"
+        } else {
+            "INFO"
+        };
         let legacy = match event_type {
             "user.session.start" if outcome.0 == "SUCCESS" => "core.user_auth.login_success",
             "user.session.start" => "core.user_auth.login_failed",
@@ -726,8 +745,14 @@ impl Org {
             other => other,
         };
         let transaction_id = ids::base62(&mut self.rng, 27);
-        let geo = client.get("geographicalContext").cloned().unwrap_or(json!({}));
-        let ip = client.get("ipAddress").cloned().unwrap_or(json!("127.0.0.1"));
+        let geo = client
+            .get("geographicalContext")
+            .cloned()
+            .unwrap_or(json!({}));
+        let ip = client
+            .get("ipAddress")
+            .cloned()
+            .unwrap_or(json!("127.0.0.1"));
         let mut auth_ctx = json!({"authenticationStep": 0});
         if let (Some(sid), Some(obj)) = (session_id, auth_ctx.as_object_mut()) {
             obj.insert("externalSessionId".into(), json!(sid));

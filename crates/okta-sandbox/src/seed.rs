@@ -12,64 +12,317 @@ use crate::model::*;
 
 /// Well-known fixture users: (id word, first, last, status, department, title).
 pub const FIXTURE_USERS: [(&str, &str, &str, UserStatus, &str, &str); 11] = [
-    ("aliceactive", "Alice", "Active", UserStatus::Active, "Engineering", "Engineering Manager"),
-    ("bobactive", "Bob", "Active", UserStatus::Active, "Sales", "Account Executive"),
-    ("samstaged", "Sam", "Staged", UserStatus::Staged, "Marketing", "Marketing Specialist"),
-    ("paulprovisioned", "Paul", "Provisioned", UserStatus::Provisioned, "Finance", "Accountant"),
-    ("ritarecovery", "Rita", "Recovery", UserStatus::Recovery, "Support", "Support Engineer"),
-    ("eddieexpired", "Eddie", "Expired", UserStatus::PasswordExpired, "Operations", "Operations Analyst"),
-    ("lucylocked", "Lucy", "Locked", UserStatus::LockedOut, "Engineering", "Software Engineer"),
-    ("suesuspended", "Sue", "Suspended", UserStatus::Suspended, "Legal", "Paralegal"),
-    ("dandeprovisioned", "Dan", "Deprovisioned", UserStatus::Deprovisioned, "IT", "IT Specialist"),
-    ("oliviaorgadmin", "Olivia", "Orgadmin", UserStatus::Active, "IT", "IT Director"),
-    ("henryhelpdesk", "Henry", "Helpdesk", UserStatus::Active, "Support", "Help Desk Lead"),
+    (
+        "aliceactive",
+        "Alice",
+        "Active",
+        UserStatus::Active,
+        "Engineering",
+        "Engineering Manager",
+    ),
+    (
+        "bobactive",
+        "Bob",
+        "Active",
+        UserStatus::Active,
+        "Sales",
+        "Account Executive",
+    ),
+    (
+        "samstaged",
+        "Sam",
+        "Staged",
+        UserStatus::Staged,
+        "Marketing",
+        "Marketing Specialist",
+    ),
+    (
+        "paulprovisioned",
+        "Paul",
+        "Provisioned",
+        UserStatus::Provisioned,
+        "Finance",
+        "Accountant",
+    ),
+    (
+        "ritarecovery",
+        "Rita",
+        "Recovery",
+        UserStatus::Recovery,
+        "Support",
+        "Support Engineer",
+    ),
+    (
+        "eddieexpired",
+        "Eddie",
+        "Expired",
+        UserStatus::PasswordExpired,
+        "Operations",
+        "Operations Analyst",
+    ),
+    (
+        "lucylocked",
+        "Lucy",
+        "Locked",
+        UserStatus::LockedOut,
+        "Engineering",
+        "Software Engineer",
+    ),
+    (
+        "suesuspended",
+        "Sue",
+        "Suspended",
+        UserStatus::Suspended,
+        "Legal",
+        "Paralegal",
+    ),
+    (
+        "dandeprovisioned",
+        "Dan",
+        "Deprovisioned",
+        UserStatus::Deprovisioned,
+        "IT",
+        "IT Specialist",
+    ),
+    (
+        "oliviaorgadmin",
+        "Olivia",
+        "Orgadmin",
+        UserStatus::Active,
+        "IT",
+        "IT Director",
+    ),
+    (
+        "henryhelpdesk",
+        "Henry",
+        "Helpdesk",
+        UserStatus::Active,
+        "Support",
+        "Help Desk Lead",
+    ),
 ];
 
 const FIRST: [&str; 48] = [
-    "James", "Mary", "John", "Patricia", "Robert", "Jennifer", "Michael", "Linda", "William",
-    "Elizabeth", "David", "Barbara", "Richard", "Susan", "Joseph", "Jessica", "Thomas", "Sarah",
-    "Charles", "Karen", "Daniel", "Nancy", "Matthew", "Lisa", "Anthony", "Betty", "Mark", "Sandra",
-    "Steven", "Ashley", "Andrew", "Emily", "Joshua", "Michelle", "Kevin", "Amanda", "Brian",
-    "Melissa", "Priya", "Wei", "Carlos", "Fatima", "Yuki", "Omar", "Ingrid", "Mateo", "Aisha",
+    "James",
+    "Mary",
+    "John",
+    "Patricia",
+    "Robert",
+    "Jennifer",
+    "Michael",
+    "Linda",
+    "William",
+    "Elizabeth",
+    "David",
+    "Barbara",
+    "Richard",
+    "Susan",
+    "Joseph",
+    "Jessica",
+    "Thomas",
+    "Sarah",
+    "Charles",
+    "Karen",
+    "Daniel",
+    "Nancy",
+    "Matthew",
+    "Lisa",
+    "Anthony",
+    "Betty",
+    "Mark",
+    "Sandra",
+    "Steven",
+    "Ashley",
+    "Andrew",
+    "Emily",
+    "Joshua",
+    "Michelle",
+    "Kevin",
+    "Amanda",
+    "Brian",
+    "Melissa",
+    "Priya",
+    "Wei",
+    "Carlos",
+    "Fatima",
+    "Yuki",
+    "Omar",
+    "Ingrid",
+    "Mateo",
+    "Aisha",
     "Lars",
 ];
 const LAST: [&str; 48] = [
-    "Smith", "Johnson", "Williams", "Brown", "Jones", "Garcia", "Miller", "Davis", "Rodriguez",
-    "Martinez", "Hernandez", "Lopez", "Gonzalez", "Wilson", "Anderson", "Thomas", "Taylor",
-    "Moore", "Jackson", "Martin", "Lee", "Perez", "Thompson", "White", "Harris", "Sanchez",
-    "Clark", "Ramirez", "Lewis", "Robinson", "Walker", "Young", "Allen", "King", "Wright",
-    "Scott", "Torres", "Nguyen", "Hill", "Flores", "Patel", "Chen", "Kim", "Okafor", "Novak",
-    "Silva", "Larsen", "Tanaka",
+    "Smith",
+    "Johnson",
+    "Williams",
+    "Brown",
+    "Jones",
+    "Garcia",
+    "Miller",
+    "Davis",
+    "Rodriguez",
+    "Martinez",
+    "Hernandez",
+    "Lopez",
+    "Gonzalez",
+    "Wilson",
+    "Anderson",
+    "Thomas",
+    "Taylor",
+    "Moore",
+    "Jackson",
+    "Martin",
+    "Lee",
+    "Perez",
+    "Thompson",
+    "White",
+    "Harris",
+    "Sanchez",
+    "Clark",
+    "Ramirez",
+    "Lewis",
+    "Robinson",
+    "Walker",
+    "Young",
+    "Allen",
+    "King",
+    "Wright",
+    "Scott",
+    "Torres",
+    "Nguyen",
+    "Hill",
+    "Flores",
+    "Patel",
+    "Chen",
+    "Kim",
+    "Okafor",
+    "Novak",
+    "Silva",
+    "Larsen",
+    "Tanaka",
 ];
 const DOMAINS: [&str; 3] = ["example.com", "example.org", "example.net"];
 
 /// Departments with titles and team sub-groups.
 const DEPARTMENTS: [(&str, &[&str], &[&str]); 10] = [
-    ("Engineering", &["Software Engineer", "Senior Software Engineer", "Staff Engineer", "SRE"], &["Platform", "Frontend"]),
-    ("Sales", &["Account Executive", "Sales Engineer", "Sales Manager"], &["EMEA", "North America"]),
-    ("Marketing", &["Marketing Specialist", "Content Strategist", "Brand Manager"], &["Content"]),
-    ("Finance", &["Accountant", "Financial Analyst", "Controller"], &["Payroll"]),
-    ("Human Resources", &["HR Generalist", "Recruiter", "HR Business Partner"], &[]),
-    ("Support", &["Support Engineer", "Customer Success Manager"], &["Tier 1", "Tier 2"]),
+    (
+        "Engineering",
+        &[
+            "Software Engineer",
+            "Senior Software Engineer",
+            "Staff Engineer",
+            "SRE",
+        ],
+        &["Platform", "Frontend"],
+    ),
+    (
+        "Sales",
+        &["Account Executive", "Sales Engineer", "Sales Manager"],
+        &["EMEA", "North America"],
+    ),
+    (
+        "Marketing",
+        &[
+            "Marketing Specialist",
+            "Content Strategist",
+            "Brand Manager",
+        ],
+        &["Content"],
+    ),
+    (
+        "Finance",
+        &["Accountant", "Financial Analyst", "Controller"],
+        &["Payroll"],
+    ),
+    (
+        "Human Resources",
+        &["HR Generalist", "Recruiter", "HR Business Partner"],
+        &[],
+    ),
+    (
+        "Support",
+        &["Support Engineer", "Customer Success Manager"],
+        &["Tier 1", "Tier 2"],
+    ),
     ("Legal", &["Counsel", "Paralegal"], &[]),
-    ("Operations", &["Operations Analyst", "Office Manager"], &["Facilities"]),
-    ("Product", &["Product Manager", "Product Designer", "UX Researcher"], &["Design"]),
-    ("IT", &["IT Specialist", "Systems Administrator"], &["Helpdesk"]),
+    (
+        "Operations",
+        &["Operations Analyst", "Office Manager"],
+        &["Facilities"],
+    ),
+    (
+        "Product",
+        &["Product Manager", "Product Designer", "UX Researcher"],
+        &["Design"],
+    ),
+    (
+        "IT",
+        &["IT Specialist", "Systems Administrator"],
+        &["Helpdesk"],
+    ),
 ];
 
 const CITIES: [(&str, &str, &str, &str, f64, f64); 6] = [
-    ("San Francisco", "California", "United States", "94105", 37.7897, -122.3972),
-    ("New York", "New York", "United States", "10001", 40.7506, -73.9972),
-    ("Austin", "Texas", "United States", "78701", 30.2711, -97.7437),
-    ("London", "England", "United Kingdom", "EC1A", 51.5155, -0.0922),
-    ("Berlin", "Land Berlin", "Germany", "10115", 52.5323, 13.3846),
+    (
+        "San Francisco",
+        "California",
+        "United States",
+        "94105",
+        37.7897,
+        -122.3972,
+    ),
+    (
+        "New York",
+        "New York",
+        "United States",
+        "10001",
+        40.7506,
+        -73.9972,
+    ),
+    (
+        "Austin",
+        "Texas",
+        "United States",
+        "78701",
+        30.2711,
+        -97.7437,
+    ),
+    (
+        "London",
+        "England",
+        "United Kingdom",
+        "EC1A",
+        51.5155,
+        -0.0922,
+    ),
+    (
+        "Berlin",
+        "Land Berlin",
+        "Germany",
+        "10115",
+        52.5323,
+        13.3846,
+    ),
     ("Toronto", "Ontario", "Canada", "M5H", 43.6496, -79.3833),
 ];
 
 const USER_AGENTS: [(&str, &str, &str); 3] = [
-    ("Mozilla/5.0 (Macintosh; Intel Mac OS X 14_4) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.4 Safari/605.1.15", "Mac OS X", "SAFARI"),
-    ("Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0.0.0 Safari/537.36", "Windows 10", "CHROME"),
-    ("Mozilla/5.0 (X11; Linux x86_64; rv:125.0) Gecko/20100101 Firefox/125.0", "Linux", "FIREFOX"),
+    (
+        "Mozilla/5.0 (Macintosh; Intel Mac OS X 14_4) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.4 Safari/605.1.15",
+        "Mac OS X",
+        "SAFARI",
+    ),
+    (
+        "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0.0.0 Safari/537.36",
+        "Windows 10",
+        "CHROME",
+    ),
+    (
+        "Mozilla/5.0 (X11; Linux x86_64; rv:125.0) Gecko/20100101 Firefox/125.0",
+        "Linux",
+        "FIREFOX",
+    ),
 ];
 
 /// A System Log `client` object for a random location.
@@ -111,6 +364,16 @@ fn phone(rng: &mut impl Rng) -> String {
     format!("+1415555{:04}", rng.random_range(0..10_000))
 }
 
+/// (id word, app name, label, sign-on mode, URL, assigned group names).
+type AppDef = (
+    &'static str,
+    &'static str,
+    &'static str,
+    SignOnMode,
+    &'static str,
+    &'static [&'static str],
+);
+
 struct PendingEvent {
     at: DateTime<Utc>,
     event_type: &'static str,
@@ -148,7 +411,11 @@ pub fn build(seed: u64, n_users: usize, anchor: DateTime<Utc>) -> Org {
         let seq = org.alloc_seq();
         let (id, first, last, login, status, dept, title) = if let Some(f) = FIXTURE_USERS.get(i) {
             let (word, first, last, status, dept, title) = *f;
-            let login = format!("{}.{}@example.com", first.to_lowercase(), last.to_lowercase());
+            let login = format!(
+                "{}.{}@example.com",
+                first.to_lowercase(),
+                last.to_lowercase()
+            );
             (
                 fixture_id("00u", word, 1),
                 first.to_string(),
@@ -209,7 +476,10 @@ pub fn build(seed: u64, n_users: usize, anchor: DateTime<Utc>) -> Org {
             None
         };
         let mut last_updated = created;
-        for t in [activated, status_changed, password_changed].into_iter().flatten() {
+        for t in [activated, status_changed, password_changed]
+            .into_iter()
+            .flatten()
+        {
             if t > last_updated {
                 last_updated = t;
             }
@@ -236,16 +506,25 @@ pub fn build(seed: u64, n_users: usize, anchor: DateTime<Utc>) -> Org {
             profile,
             provider: "OKTA".into(),
             has_password,
-            recovery_question: has_password.then(|| "What is the food you least liked as a child?".to_string()),
+            recovery_question: has_password
+                .then(|| "What is the food you least liked as a child?".to_string()),
         });
         if let Some(changed) = status_changed {
             let ev = match status {
                 UserStatus::Provisioned => Some(("user.lifecycle.activate", "Activate Okta user")),
-                UserStatus::Recovery => Some(("user.account.reset_password", "Reset user password")),
-                UserStatus::PasswordExpired => Some(("user.account.expire_password", "Expire user password")),
-                UserStatus::LockedOut => Some(("user.account.lock", "Max sign in attempts exceeded")),
+                UserStatus::Recovery => {
+                    Some(("user.account.reset_password", "Reset user password"))
+                }
+                UserStatus::PasswordExpired => {
+                    Some(("user.account.expire_password", "Expire user password"))
+                }
+                UserStatus::LockedOut => {
+                    Some(("user.account.lock", "Max sign in attempts exceeded"))
+                }
                 UserStatus::Suspended => Some(("user.lifecycle.suspend", "Suspend Okta user")),
-                UserStatus::Deprovisioned => Some(("user.lifecycle.deactivate", "Deactivate Okta user")),
+                UserStatus::Deprovisioned => {
+                    Some(("user.lifecycle.deactivate", "Deactivate Okta user"))
+                }
                 _ => None,
             };
             if let Some((et, disp)) = ev {
@@ -350,24 +629,88 @@ pub fn build(seed: u64, n_users: usize, anchor: DateTime<Utc>) -> Org {
     }
 
     // ---- apps
-    let app_defs: [(&str, &str, &str, SignOnMode, &str, &[&str]); 8] = [
-        ("companywiki", "bookmark", "Company Wiki", SignOnMode::Bookmark, "https://wiki.example.com", &["Everyone"]),
-        ("benefits", "bookmark", "Benefits Portal", SignOnMode::Bookmark, "https://benefits.example.com", &["Everyone"]),
-        ("salesforce", "salesforce", "Salesforce", SignOnMode::Saml2, "https://example.my.salesforce.com", &["Sales"]),
-        ("workday", "workday", "Workday", SignOnMode::Saml2, "https://wd5.myworkday.example.com", &["Human Resources", "Finance"]),
-        ("zoom", "zoom", "Zoom", SignOnMode::Saml2, "https://example.zoom.us", &[]),
-        ("github", "githubcloud", "GitHub Enterprise", SignOnMode::Saml2, "https://github.example.com", &["Engineering"]),
-        ("dashboard", "oidc_client", "Internal Dashboard", SignOnMode::Oidc, "https://dashboard.example.com", &["Engineering", "Product", "Operations"]),
-        ("expenses", "oidc_client", "Expense Tracker", SignOnMode::Oidc, "https://expenses.example.com", &["Finance"]),
+    let app_defs: [AppDef; 8] = [
+        (
+            "companywiki",
+            "bookmark",
+            "Company Wiki",
+            SignOnMode::Bookmark,
+            "https://wiki.example.com",
+            &["Everyone"],
+        ),
+        (
+            "benefits",
+            "bookmark",
+            "Benefits Portal",
+            SignOnMode::Bookmark,
+            "https://benefits.example.com",
+            &["Everyone"],
+        ),
+        (
+            "salesforce",
+            "salesforce",
+            "Salesforce",
+            SignOnMode::Saml2,
+            "https://example.my.salesforce.com",
+            &["Sales"],
+        ),
+        (
+            "workday",
+            "workday",
+            "Workday",
+            SignOnMode::Saml2,
+            "https://wd5.myworkday.example.com",
+            &["Human Resources", "Finance"],
+        ),
+        (
+            "zoom",
+            "zoom",
+            "Zoom",
+            SignOnMode::Saml2,
+            "https://example.zoom.us",
+            &[],
+        ),
+        (
+            "github",
+            "githubcloud",
+            "GitHub Enterprise",
+            SignOnMode::Saml2,
+            "https://github.example.com",
+            &["Engineering"],
+        ),
+        (
+            "dashboard",
+            "oidc_client",
+            "Internal Dashboard",
+            SignOnMode::Oidc,
+            "https://dashboard.example.com",
+            &["Engineering", "Product", "Operations"],
+        ),
+        (
+            "expenses",
+            "oidc_client",
+            "Expense Tracker",
+            SignOnMode::Oidc,
+            "https://expenses.example.com",
+            &["Finance"],
+        ),
     ];
     for (word, name, label, mode, url, gnames) in app_defs {
         let id = fixture_id("0oa", word, 1);
         let groups: Vec<String> = gnames
             .iter()
-            .filter_map(|n| org.groups.values().find(|g| g.name == *n).map(|g| g.id.clone()))
+            .filter_map(|n| {
+                org.groups
+                    .values()
+                    .find(|g| g.name == *n)
+                    .map(|g| g.id.clone())
+            })
             .collect();
         let users = if word == "expenses" {
-            vec![fixture_id("00u", "aliceactive", 1), fixture_id("00u", "bobactive", 1)]
+            vec![
+                fixture_id("00u", "aliceactive", 1),
+                fixture_id("00u", "bobactive", 1),
+            ]
         } else {
             Vec::new()
         };
@@ -422,7 +765,12 @@ pub fn build(seed: u64, n_users: usize, anchor: DateTime<Utc>) -> Org {
         .values()
         .filter(|u| u.status == UserStatus::Active)
         .map(|u| {
-            let phone = u.profile.get("mobilePhone").and_then(Value::as_str).unwrap_or("+14155550100").to_string();
+            let phone = u
+                .profile
+                .get("mobilePhone")
+                .and_then(Value::as_str)
+                .unwrap_or("+14155550100")
+                .to_string();
             (u.seq, u.id.clone(), u.login(), phone)
         })
         .collect();
@@ -465,15 +813,24 @@ pub fn build(seed: u64, n_users: usize, anchor: DateTime<Utc>) -> Org {
                 "sms" => json!({"phoneNumber": phone}),
                 "email" => json!({"email": login}),
                 "token:software:totp" => json!({"credentialId": login}),
-                "push" => json!({"credentialId": login, "deviceType": "SmartPhone_IPhone", "name": "iPhone", "platform": "IOS", "version": "17.4"}),
-                _ => json!({"question": "disliked_food", "questionText": "What is the food you least liked as a child?"}),
+                "push" => {
+                    json!({"credentialId": login, "deviceType": "SmartPhone_IPhone", "name": "iPhone", "platform": "IOS", "version": "17.4"})
+                }
+                _ => {
+                    json!({"question": "disliked_food", "questionText": "What is the food you least liked as a child?"})
+                }
             };
             factors.push(Factor {
                 id,
                 user_id: uid.clone(),
                 factor_type: (*kind).to_string(),
                 provider: "OKTA".into(),
-                status: if pending { "PENDING_ACTIVATION" } else { "ACTIVE" }.into(),
+                status: if pending {
+                    "PENDING_ACTIVATION"
+                } else {
+                    "ACTIVE"
+                }
+                .into(),
                 created,
                 last_updated: created + Duration::minutes(k as i64),
                 profile,
@@ -483,7 +840,13 @@ pub fn build(seed: u64, n_users: usize, anchor: DateTime<Utc>) -> Org {
             org.factors.insert(uid.clone(), factors);
         }
         // sessions
-        let n_sessions = if is_alice { 2 } else if rng.random_bool(0.6) { rng.random_range(1..=2) } else { 0 };
+        let n_sessions = if is_alice {
+            2
+        } else if rng.random_bool(0.6) {
+            rng.random_range(1..=2)
+        } else {
+            0
+        };
         for k in 0..n_sessions {
             let sid = if is_alice {
                 format!("102alicesession{:0>10}", k + 1)
@@ -569,7 +932,13 @@ pub fn build(seed: u64, n_users: usize, anchor: DateTime<Utc>) -> Org {
         (role_for("oliviaorgadmin"), "ORG_ADMIN"),
         (role_for("henryhelpdesk"), "HELP_DESK_ADMIN"),
     ];
-    let extra_roles = ["ORG_ADMIN", "READ_ONLY_ADMIN", "READ_ONLY_ADMIN", "USER_ADMIN", "HELP_DESK_ADMIN"];
+    let extra_roles = [
+        "ORG_ADMIN",
+        "READ_ONLY_ADMIN",
+        "READ_ONLY_ADMIN",
+        "USER_ADMIN",
+        "HELP_DESK_ADMIN",
+    ];
     for (k, r) in extra_roles.iter().enumerate() {
         if let Some((_, uid, _, _)) = active.get(FIXTURE_USERS.len() + 5 + k * 7) {
             role_plan.push((uid.clone(), r));
@@ -639,6 +1008,9 @@ mod tests {
         assert!(a.logs.windows(2).all(|w| w[0].published <= w[1].published));
         assert!(a.logs.len() > 300);
         let c = build(7, 300, anchor);
-        assert_ne!(ids_a, c.users.values().map(|u| u.id.clone()).collect::<Vec<_>>());
+        assert_ne!(
+            ids_a,
+            c.users.values().map(|u| u.id.clone()).collect::<Vec<_>>()
+        );
     }
 }

@@ -56,11 +56,22 @@ async fn next_link_keeps_filter_and_search() {
         .get("/api/v1/users?filter=status%20eq%20%22ACTIVE%22&limit=5")
         .await;
     assert_eq!(status, 200);
-    assert!(body.as_array().expect("array").iter().all(|u| u["status"] == "ACTIVE"));
+    assert!(
+        body.as_array()
+            .expect("array")
+            .iter()
+            .all(|u| u["status"] == "ACTIVE")
+    );
     let next = next_link(&headers).expect("next");
     assert!(next.contains("filter=status%20eq%20%22ACTIVE%22"), "{next}");
     let (_, _, page2) = sb.get(&next).await;
-    assert!(page2.as_array().expect("array").iter().all(|u| u["status"] == "ACTIVE"));
+    assert!(
+        page2
+            .as_array()
+            .expect("array")
+            .iter()
+            .all(|u| u["status"] == "ACTIVE")
+    );
 
     let (status, _, body) = sb.get("/api/v1/users?search=profile.lastName%20eq").await;
     assert_eq!(status, 400);
@@ -102,7 +113,10 @@ async fn log_polling_always_has_next() {
     let next2 = next_link(&headers).expect("still a next link");
     // A state change shows up on the next poll.
     let (s, _, _) = sb
-        .post(&format!("/api/v1/users/{ALICE}/lifecycle/suspend"), serde_json::json!({}))
+        .post(
+            &format!("/api/v1/users/{ALICE}/lifecycle/suspend"),
+            serde_json::json!({}),
+        )
         .await;
     assert_eq!(s, 200);
     let (_, _, body) = sb.get(&next2).await;

@@ -21,7 +21,11 @@ async fn budget_then_429_with_headers() {
     assert_eq!(s1, 200);
     assert_eq!(h1["x-rate-limit-limit"], "2");
     assert_eq!(h1["x-rate-limit-remaining"], "1");
-    let reset: i64 = h1["x-rate-limit-reset"].to_str().expect("ascii").parse().expect("int");
+    let reset: i64 = h1["x-rate-limit-reset"]
+        .to_str()
+        .expect("ascii")
+        .parse()
+        .expect("int");
     let now = chrono::Utc::now().timestamp();
     assert!(reset > now && reset <= now + 61);
     assert!(h1.contains_key("x-okta-request-id"));
@@ -33,7 +37,10 @@ async fn budget_then_429_with_headers() {
     assert_eq!(h3["x-rate-limit-remaining"], "0");
     assert_eq!(h3["x-rate-limit-reset"], h1["x-rate-limit-reset"]);
     assert_eq!(body["errorCode"], "E0000047");
-    assert_eq!(body["errorSummary"], "API call exceeded rate limit due to too many requests.");
+    assert_eq!(
+        body["errorSummary"],
+        "API call exceeded rate limit due to too many requests."
+    );
     assert_eq!(body["errorLink"], "E0000047");
     assert!(body["errorId"].as_str().expect("id").starts_with("oae"));
     assert_eq!(body["errorCauses"], serde_json::json!([]));

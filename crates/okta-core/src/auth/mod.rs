@@ -31,7 +31,7 @@ pub(crate) struct AuthHeaders {
 #[derive(Debug)]
 pub(crate) enum Authorizer {
     Ssws(SswsAuth),
-    PrivateKeyJwt(PrivateKeyJwtAuth),
+    PrivateKeyJwt(Box<PrivateKeyJwtAuth>),
 }
 
 impl Authorizer {
@@ -43,11 +43,8 @@ impl Authorizer {
     ) -> Result<Self, OktaError> {
         Ok(match auth {
             AuthConfig::ApiToken(token) => Self::Ssws(SswsAuth::new(token.clone())?),
-            AuthConfig::PrivateKeyJwt(cfg) => Self::PrivateKeyJwt(PrivateKeyJwtAuth::new(
-                cfg.clone(),
-                http,
-                org_origin,
-                scopes,
+            AuthConfig::PrivateKeyJwt(cfg) => Self::PrivateKeyJwt(Box::new(
+                PrivateKeyJwtAuth::new(cfg.clone(), http, org_origin, scopes),
             )),
         })
     }

@@ -2,6 +2,7 @@
 
 use std::future::Future;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 use tokio::sync::Mutex;
@@ -36,16 +37,22 @@ impl AccessToken {
 }
 
 /// Holds at most one token. Callers that find no valid token queue on the mutex, so only
-/// the first one fetches and the others reuse its result (single flight).
+/// the first one fetches and the others reuse its result (single flight). When the fetch
+/// fails, the callers that were already waiting get the same error instead of each
+/// trying again.
 #[derive(Debug, Default)]
 pub(crate) struct TokenCache {
     slot: Mutex<Slot>,
+    /// Number of fetches started (read without the lock).
+    fetches: AtomicU64,
 }
 
 #[derive(Debug, Default)]
 struct Slot {
     token: Option<Arc<AccessToken>>,
     generation: u64,
+    /// The last failed fetch: (fetch number, error).
+    failure: Option<(u64, OktaError)>,
 }
 
 impl TokenCache {
@@ -55,18 +62,35 @@ impl TokenCache {
         F: FnOnce(u64) -> Fut,
         Fut: Future<Output = Result<AccessToken, OktaError>>,
     {
+        let seen = self.fetches.load(Ordering::SeqCst);
         let mut slot = self.slot.lock().await;
         if let Some(token) = &slot.token
             && !token.needs_renewal(Instant::now())
         {
             return Ok(Arc::clone(token));
         }
+        if let Some((number, error)) = &slot.failure
+            && *number > seen
+        {
+            // A fetch failed while this caller was waiting: share its error.
+            return Err(error.clone());
+        }
         slot.token = None;
+        let number = self.fetches.fetch_add(1, Ordering::SeqCst) + 1;
         let generation = slot.generation + 1;
-        let token = Arc::new(fetch(generation).await?);
-        slot.generation = generation;
-        slot.token = Some(Arc::clone(&token));
-        Ok(token)
+        match fetch(generation).await {
+            Ok(token) => {
+                let token = Arc::new(token);
+                slot.generation = generation;
+                slot.token = Some(Arc::clone(&token));
+                slot.failure = None;
+                Ok(token)
+            }
+            Err(error) => {
+                slot.failure = Some((number, error.clone()));
+                Err(error)
+            }
+        }
     }
 
     /// Drop the cached token if it is still `generation`.
@@ -142,5 +166,43 @@ mod tests {
             .await
             .unwrap();
         assert_eq!(t2.generation, 2);
+    }
+
+    #[tokio::test]
+    async fn waiters_share_a_failure_but_later_callers_retry() {
+        let cache = Arc::new(TokenCache::default());
+        let calls = Arc::new(AtomicU64::new(0));
+        let mut set = tokio::task::JoinSet::new();
+        for _ in 0..10 {
+            let cache = Arc::clone(&cache);
+            let calls = Arc::clone(&calls);
+            set.spawn(async move {
+                cache
+                    .get_or_fetch(|_| async move {
+                        calls.fetch_add(1, Ordering::SeqCst);
+                        tokio::time::sleep(Duration::from_millis(100)).await;
+                        Err::<AccessToken, _>(OktaError::Auth {
+                            status: 401,
+                            error: "invalid_client".into(),
+                            description: None,
+                            request_id: None,
+                        })
+                    })
+                    .await
+            });
+        }
+        while let Some(r) = set.join_next().await {
+            assert!(r.unwrap().is_err());
+        }
+        // Tasks may start after the first failure was recorded; most must have shared it.
+        assert!(calls.load(Ordering::SeqCst) < 10);
+        // A new caller tries again.
+        let t = cache
+            .get_or_fetch(
+                |g| async move { Ok(token(Duration::from_secs(3600), Instant::now(), g)) },
+            )
+            .await
+            .unwrap();
+        assert_eq!(t.generation, 1);
     }
 }

@@ -68,7 +68,10 @@ pub(crate) async fn catalog(State(st): St, Path(id): Path<String>) -> ApiResult 
     let v: Vec<Value> = SUPPORTED
         .iter()
         .map(|(t, p)| {
-            let status = if enrolled.iter().any(|f| f.factor_type == *t && f.provider == *p) {
+            let status = if enrolled
+                .iter()
+                .any(|f| f.factor_type == *t && f.provider == *p)
+            {
                 "ACTIVE"
             } else {
                 "NOT_SETUP"
@@ -99,13 +102,28 @@ pub(crate) async fn get_one(State(st): St, Path((id, fid)): Path<(String, String
     ok(v)
 }
 
-fn log_factor(org: &mut Org, actor: &crate::model::Actor, uid: &str, event_type: &str, display: &str) {
+fn log_factor(
+    org: &mut Org,
+    actor: &crate::model::Actor,
+    uid: &str,
+    event_type: &str,
+    display: &str,
+) {
     let targets = org
         .find_user(uid)
         .and_then(|s| org.users.get(&s))
         .map(|u| vec![Org::user_target(u)])
         .unwrap_or_default();
-    org.log(Utc::now(), event_type, display, actor, targets, ("SUCCESS", None), None, &api_client());
+    org.log(
+        Utc::now(),
+        event_type,
+        display,
+        actor,
+        targets,
+        ("SUCCESS", None),
+        None,
+        &api_client(),
+    );
 }
 
 pub(crate) async fn enroll(
@@ -117,9 +135,20 @@ pub(crate) async fn enroll(
 ) -> ApiResult {
     let params = Params::parse(uri.query());
     let body = json_body(&body)?;
-    let factor_type = body.get("factorType").and_then(Value::as_str).unwrap_or("").to_string();
-    let provider = body.get("provider").and_then(Value::as_str).unwrap_or("OKTA").to_string();
-    if !SUPPORTED.iter().any(|(t, p)| *t == factor_type && *p == provider) {
+    let factor_type = body
+        .get("factorType")
+        .and_then(Value::as_str)
+        .unwrap_or("")
+        .to_string();
+    let provider = body
+        .get("provider")
+        .and_then(Value::as_str)
+        .unwrap_or("OKTA")
+        .to_string();
+    if !SUPPORTED
+        .iter()
+        .any(|(t, p)| *t == factor_type && *p == provider)
+    {
         return Err(ApiError::validation(
             "factorType",
             "factorType: Invalid factor type or provider",
@@ -137,21 +166,25 @@ pub(crate) async fn enroll(
         .and_then(|s| org.users.get(&s))
         .map(|u| u.login())
         .unwrap_or_default();
-    if org
-        .factors
-        .get(&uid)
-        .is_some_and(|fs| fs.iter().any(|f| f.factor_type == factor_type && f.provider == provider))
-    {
+    if org.factors.get(&uid).is_some_and(|fs| {
+        fs.iter()
+            .any(|f| f.factor_type == factor_type && f.provider == provider)
+    }) {
         return Err(ApiError::validation(
             "factorEnrollRequest",
             "A factor of this type is already set up.",
         ));
     }
-    let obj = profile.as_object_mut().ok_or_else(ApiError::malformed_body)?;
+    let obj = profile
+        .as_object_mut()
+        .ok_or_else(ApiError::malformed_body)?;
     match factor_type.as_str() {
         "sms" | "call" => {
             let phone = obj.get("phoneNumber").and_then(Value::as_str).unwrap_or("");
-            let valid = phone.starts_with('+') && phone.len() >= 3 && phone.len() <= 16 && phone[1..].chars().all(|c| c.is_ascii_digit());
+            let valid = phone.starts_with('+')
+                && phone.len() >= 3
+                && phone.len() <= 16
+                && phone[1..].chars().all(|c| c.is_ascii_digit());
             if !valid {
                 return Err(ApiError::validation(
                     "phoneNumber",
@@ -163,7 +196,10 @@ pub(crate) async fn enroll(
             let q = obj.get("question").and_then(Value::as_str).unwrap_or("");
             let a = obj.get("answer").and_then(Value::as_str).unwrap_or("");
             if q.is_empty() {
-                return Err(ApiError::validation("question", "question: The field cannot be left blank"));
+                return Err(ApiError::validation(
+                    "question",
+                    "question: The field cannot be left blank",
+                ));
             }
             if a.chars().count() < 4 {
                 return Err(ApiError::validation(
@@ -174,17 +210,17 @@ pub(crate) async fn enroll(
             obj.remove("answer");
             obj.insert("questionText".into(), json!("Security question"));
         }
-        "email" => {
-            if !obj.contains_key("email") {
-                obj.insert("email".into(), json!(login));
-            }
+        "email" if !obj.contains_key("email") => {
+            obj.insert("email".into(), json!(login));
         }
         "token:software:totp" | "push" => {
             obj.insert("credentialId".into(), json!(login));
         }
         _ => {}
     }
-    let status = if factor_type == "question" || (params.bool("activate", false) && factor_type == "email") {
+    let status = if factor_type == "question"
+        || (params.bool("activate", false) && factor_type == "email")
+    {
         "ACTIVE"
     } else {
         "PENDING_ACTIVATION"
@@ -203,7 +239,13 @@ pub(crate) async fn enroll(
     };
     let v = f.to_json(&st.public);
     org.factors.entry(uid.clone()).or_default().push(f);
-    log_factor(&mut org, &actor, &uid, "user.mfa.factor.update", "Enroll factor");
+    log_factor(
+        &mut org,
+        &actor,
+        &uid,
+        "user.mfa.factor.update",
+        "Enroll factor",
+    );
     ok(v)
 }
 
@@ -219,7 +261,13 @@ pub(crate) async fn delete(
     if let Some(fs) = org.factors.get_mut(&uid) {
         fs.remove(i);
     }
-    log_factor(&mut org, &actor, &uid, "user.mfa.factor.deactivate", "Reset factor for user");
+    log_factor(
+        &mut org,
+        &actor,
+        &uid,
+        "user.mfa.factor.deactivate",
+        "Reset factor for user",
+    );
     no_content()
 }
 
@@ -257,7 +305,13 @@ pub(crate) async fn activate(
     f.status = "ACTIVE".into();
     f.last_updated = Utc::now();
     let v = f.to_json(&st.public);
-    log_factor(&mut org, &actor, &uid, "user.mfa.factor.activate", "Activate factor for user");
+    log_factor(
+        &mut org,
+        &actor,
+        &uid,
+        "user.mfa.factor.activate",
+        "Activate factor for user",
+    );
     ok(v)
 }
 

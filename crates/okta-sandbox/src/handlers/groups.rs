@@ -7,7 +7,9 @@ use axum::http::Uri;
 use chrono::Utc;
 use serde_json::{Value, json};
 
-use super::{ApiResult, Params, St, json_body, list_response, no_content, ok, page_after, parse_expr};
+use super::{
+    ApiResult, Params, St, json_body, list_response, no_content, ok, page_after, parse_expr,
+};
 use crate::error::ApiError;
 use crate::filter;
 use crate::model::{Group, GroupType, Org};
@@ -38,7 +40,11 @@ fn group_json(org: &Org, g: &Group, public: &str, expand: Option<&str>) -> Value
                     .as_ref()
                     .and_then(|id| org.apps.iter().find(|a| &a.id == id))
                 {
-                    let mode = app.to_json(public).get("signOnMode").cloned().unwrap_or(json!("SAML_2_0"));
+                    let mode = app
+                        .to_json(public)
+                        .get("signOnMode")
+                        .cloned()
+                        .unwrap_or(json!("SAML_2_0"));
                     embedded.insert(
                         "app".into(),
                         json!({"id": app.id, "name": app.name, "label": app.label, "signOnMode": mode}),
@@ -48,17 +54,20 @@ fn group_json(org: &Org, g: &Group, public: &str, expand: Option<&str>) -> Value
             _ => {}
         }
     }
-    if !embedded.is_empty() {
-        if let Some(obj) = v.as_object_mut() {
-            obj.insert("_embedded".into(), Value::Object(embedded));
-        }
+    if !embedded.is_empty()
+        && let Some(obj) = v.as_object_mut()
+    {
+        obj.insert("_embedded".into(), Value::Object(embedded));
     }
     v
 }
 
 pub(crate) async fn list(State(st): St, uri: Uri) -> ApiResult {
     let params = Params::parse(uri.query());
-    let q = params.get("q").filter(|s| !s.is_empty()).map(str::to_lowercase);
+    let q = params
+        .get("q")
+        .filter(|s| !s.is_empty())
+        .map(str::to_lowercase);
     let exprs = ["filter", "search"]
         .iter()
         .filter_map(|k| params.get(k).filter(|s| !s.is_empty()))
@@ -70,10 +79,10 @@ pub(crate) async fn list(State(st): St, uri: Uri) -> ApiResult {
     let org = lock(&st.org);
     let mut items = Vec::new();
     for g in org.groups.values() {
-        if let Some(q) = &q {
-            if !g.name.to_lowercase().starts_with(q) {
-                continue;
-            }
+        if let Some(q) = &q
+            && !g.name.to_lowercase().starts_with(q)
+        {
+            continue;
         }
         let v = group_json(&org, g, &st.public, expand);
         if exprs.iter().all(|e| filter::eval(e, &v)) {
@@ -82,7 +91,14 @@ pub(crate) async fn list(State(st): St, uri: Uri) -> ApiResult {
     }
     drop(org);
     let (page, next) = page_after(items, after, limit);
-    Ok(list_response(&st.public, uri.path(), &params, limit, page, next.map(cursor::encode)))
+    Ok(list_response(
+        &st.public,
+        uri.path(),
+        &params,
+        limit,
+        page,
+        next.map(cursor::encode),
+    ))
 }
 
 fn profile_of(body: &Value) -> Result<(String, String), ApiError> {
@@ -100,8 +116,23 @@ fn profile_of(body: &Value) -> Result<(String, String), ApiError> {
     Ok((name.to_string(), description))
 }
 
-fn log_group(org: &mut Org, actor: &crate::model::Actor, event_type: &str, display: &str, targets: Vec<Value>) {
-    org.log(Utc::now(), event_type, display, actor, targets, ("SUCCESS", None), None, &api_client());
+fn log_group(
+    org: &mut Org,
+    actor: &crate::model::Actor,
+    event_type: &str,
+    display: &str,
+    targets: Vec<Value>,
+) {
+    org.log(
+        Utc::now(),
+        event_type,
+        display,
+        actor,
+        targets,
+        ("SUCCESS", None),
+        None,
+        &api_client(),
+    );
 }
 
 pub(crate) async fn create(
@@ -113,7 +144,11 @@ pub(crate) async fn create(
     let (name, description) = profile_of(&body)?;
     let actor = st.actor(&caller);
     let mut org = lock(&st.org);
-    if org.groups.values().any(|g| g.name.eq_ignore_ascii_case(&name)) {
+    if org
+        .groups
+        .values()
+        .any(|g| g.name.eq_ignore_ascii_case(&name))
+    {
         return Err(ApiError::validation(
             "name",
             "name: An object with this field already exists in the current organization",
@@ -137,7 +172,13 @@ pub(crate) async fn create(
     let v = g.to_json(&st.public);
     let target = Org::group_target(&g);
     org.insert_group(g);
-    log_group(&mut org, &actor, "group.lifecycle.create", "Create okta group", vec![target]);
+    log_group(
+        &mut org,
+        &actor,
+        "group.lifecycle.create",
+        "Create okta group",
+        vec![target],
+    );
     ok(v)
 }
 
@@ -160,7 +201,11 @@ pub(crate) async fn replace(
     let mut org = lock(&st.org);
     let seq = org.group_or_404(&id)?;
     let (name, description) = profile_of(&body)?;
-    if org.groups.values().any(|g| g.seq != seq && g.name.eq_ignore_ascii_case(&name)) {
+    if org
+        .groups
+        .values()
+        .any(|g| g.seq != seq && g.name.eq_ignore_ascii_case(&name))
+    {
         return Err(ApiError::validation(
             "name",
             "name: An object with this field already exists in the current organization",
@@ -175,7 +220,13 @@ pub(crate) async fn replace(
     g.last_updated = Utc::now();
     let v = g.to_json(&st.public);
     let target = Org::group_target(g);
-    log_group(&mut org, &actor, "group.profile.update", "Update group profile", vec![target]);
+    log_group(
+        &mut org,
+        &actor,
+        "group.profile.update",
+        "Update group profile",
+        vec![target],
+    );
     ok(v)
 }
 
@@ -197,7 +248,13 @@ pub(crate) async fn delete(
     for a in &mut org.apps {
         a.groups.retain(|x| x != &id);
     }
-    log_group(&mut org, &actor, "group.lifecycle.delete", "Delete Okta group", vec![target]);
+    log_group(
+        &mut org,
+        &actor,
+        "group.lifecycle.delete",
+        "Delete Okta group",
+        vec![target],
+    );
     no_content()
 }
 
@@ -215,7 +272,14 @@ pub(crate) async fn members(State(st): St, Path(id): Path<String>, uri: Uri) -> 
         .collect();
     drop(org);
     let (page, next) = page_after(items, after, limit);
-    Ok(list_response(&st.public, uri.path(), &params, limit, page, next.map(cursor::encode)))
+    Ok(list_response(
+        &st.public,
+        uri.path(),
+        &params,
+        limit,
+        page,
+        next.map(cursor::encode),
+    ))
 }
 
 async fn membership(st: St, caller: Caller, gid: String, uid: String, add: bool) -> ApiResult {
@@ -223,12 +287,20 @@ async fn membership(st: St, caller: Caller, gid: String, uid: String, add: bool)
     let mut org = lock(&st.org);
     let gseq = org.group_or_404(&gid)?;
     let useq = org.user_or_404(&uid)?;
-    let user_target = org.users.get(&useq).map(Org::user_target).ok_or_else(ApiError::internal)?;
+    let user_target = org
+        .users
+        .get(&useq)
+        .map(Org::user_target)
+        .ok_or_else(ApiError::internal)?;
     let g = org.groups.get_mut(&gseq).ok_or_else(ApiError::internal)?;
     if g.gtype != GroupType::OktaGroup {
         return Err(ApiError::forbidden());
     }
-    let changed = if add { g.members.insert(useq) } else { g.members.remove(&useq) };
+    let changed = if add {
+        g.members.insert(useq)
+    } else {
+        g.members.remove(&useq)
+    };
     if changed {
         g.last_membership_updated = Utc::now();
     }
@@ -237,7 +309,10 @@ async fn membership(st: St, caller: Caller, gid: String, uid: String, add: bool)
         let (et, disp) = if add {
             ("group.user_membership.add", "Add user to group membership")
         } else {
-            ("group.user_membership.remove", "Remove user from group membership")
+            (
+                "group.user_membership.remove",
+                "Remove user from group membership",
+            )
         };
         log_group(&mut org, &actor, et, disp, vec![user_target, group_target]);
     }
@@ -275,5 +350,12 @@ pub(crate) async fn apps(State(st): St, Path(id): Path<String>, uri: Uri) -> Api
         .collect();
     drop(org);
     let (page, next) = page_after(items, after, limit);
-    Ok(list_response(&st.public, uri.path(), &params, limit, page, next.map(cursor::encode)))
+    Ok(list_response(
+        &st.public,
+        uri.path(),
+        &params,
+        limit,
+        page,
+        next.map(cursor::encode),
+    ))
 }

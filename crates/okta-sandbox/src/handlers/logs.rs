@@ -15,7 +15,10 @@ fn parse_time(params: &Params, key: &str) -> Result<Option<DateTime<Utc>>, ApiEr
         Some(s) => DateTime::parse_from_rfc3339(s)
             .map(|t| Some(t.with_timezone(&Utc)))
             .map_err(|_| {
-                ApiError::validation(key, format!("{key}: The date format is invalid. Use ISO 8601 format."))
+                ApiError::validation(
+                    key,
+                    format!("{key}: The date format is invalid. Use ISO 8601 format."),
+                )
             }),
     }
 }
@@ -93,5 +96,12 @@ pub(crate) async fn list(State(st): St, uri: Uri) -> ApiResult {
         None
     };
     let page = selected.into_iter().map(|(_, v)| v).collect();
-    Ok(list_response(&st.public, uri.path(), &params, limit, page, next.map(cursor::encode)))
+    Ok(list_response(
+        &st.public,
+        uri.path(),
+        &params,
+        limit,
+        page,
+        next.map(cursor::encode),
+    ))
 }

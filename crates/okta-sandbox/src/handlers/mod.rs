@@ -269,7 +269,9 @@ mod tests {
 
     #[test]
     fn params_parse() {
-        let p = Params::parse(Some("limit=5&filter=status%20eq%20%22ACTIVE%22&activate=false"));
+        let p = Params::parse(Some(
+            "limit=5&filter=status%20eq%20%22ACTIVE%22&activate=false",
+        ));
         assert_eq!(p.limit(200, 1000), 5);
         assert_eq!(p.get("filter"), Some("status eq \"ACTIVE\""));
         assert!(!p.bool("activate", true));

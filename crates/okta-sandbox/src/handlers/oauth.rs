@@ -33,7 +33,9 @@ fn decoding_key(jwk: &Value) -> Option<DecodingKey> {
 }
 
 fn num(claims: &Value, key: &str) -> Option<i64> {
-    claims.get(key).and_then(|v| v.as_i64().or_else(|| v.as_f64().map(|f| f as i64)))
+    claims
+        .get(key)
+        .and_then(|v| v.as_i64().or_else(|| v.as_f64().map(|f| f as i64)))
 }
 
 pub(crate) async fn token(State(st): St, body: Bytes) -> Response {
@@ -85,11 +87,16 @@ fn issue(st: &crate::AppState, body: &Bytes) -> Result<Value, OAuthError> {
         return Err(OAuthError::invalid_client("No client credentials found."));
     };
     if assertion_type != Some(JWT_BEARER) {
-        return Err(OAuthError::invalid_request("The client_assertion_type is invalid."));
+        return Err(OAuthError::invalid_request(
+            "The client_assertion_type is invalid.",
+        ));
     }
     let header = jsonwebtoken::decode_header(assertion)
         .map_err(|_| OAuthError::invalid_client("The parsing of the client_assertion failed."))?;
-    if !matches!(header.alg, Algorithm::RS256 | Algorithm::RS384 | Algorithm::RS512) {
+    if !matches!(
+        header.alg,
+        Algorithm::RS256 | Algorithm::RS384 | Algorithm::RS512
+    ) {
         return Err(OAuthError::invalid_client(
             "The client_assertion JWT signature algorithm is invalid.",
         ));
@@ -116,7 +123,9 @@ fn issue(st: &crate::AppState, body: &Bytes) -> Result<Value, OAuthError> {
                 .filter(|k| k.get("kid").and_then(Value::as_str) == Some(kid.as_str()))
                 .collect();
             if matching.is_empty() {
-                return Err(OAuthError::invalid_client("The client_assertion JWT kid is invalid."));
+                return Err(OAuthError::invalid_client(
+                    "The client_assertion JWT kid is invalid.",
+                ));
             }
             matching
         }
@@ -132,13 +141,17 @@ fn issue(st: &crate::AppState, body: &Bytes) -> Result<Value, OAuthError> {
         .filter_map(|k| decoding_key(k))
         .any(|key| jsonwebtoken::decode::<Value>(assertion, &key, &validation).is_ok());
     if !verified {
-        return Err(OAuthError::invalid_client("The client_assertion signature is invalid."));
+        return Err(OAuthError::invalid_client(
+            "The client_assertion signature is invalid.",
+        ));
     }
     let claims = unverified;
     let expected_aud = format!("{}/oauth2/v1/token", st.public);
     let aud_ok = match claims.get("aud") {
         Some(Value::String(a)) => *a == expected_aud,
-        Some(Value::Array(items)) => items.iter().any(|a| a.as_str() == Some(expected_aud.as_str())),
+        Some(Value::Array(items)) => items
+            .iter()
+            .any(|a| a.as_str() == Some(expected_aud.as_str())),
         _ => false,
     };
     if !aud_ok {
@@ -153,7 +166,9 @@ fn issue(st: &crate::AppState, body: &Bytes) -> Result<Value, OAuthError> {
         ));
     };
     if exp <= now {
-        return Err(OAuthError::invalid_client("The client_assertion token is expired."));
+        return Err(OAuthError::invalid_client(
+            "The client_assertion token is expired.",
+        ));
     }
     let iat = num(&claims, "iat");
     if iat.is_some_and(|i| i > now + 60) {
@@ -169,7 +184,9 @@ fn issue(st: &crate::AppState, body: &Bytes) -> Result<Value, OAuthError> {
     if let Some(jti) = claims.get("jti").and_then(Value::as_str) {
         let key = format!("{}:{jti}", client.client_id);
         if !lock(&st.jtis).insert(key) {
-            return Err(OAuthError::invalid_client("The client_assertion token has already been used."));
+            return Err(OAuthError::invalid_client(
+                "The client_assertion token has already been used.",
+            ));
         }
     }
     let requested: Vec<String> = form

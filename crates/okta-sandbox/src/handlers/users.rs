@@ -52,21 +52,21 @@ pub(crate) async fn list(State(st): St, uri: Uri) -> ApiResult {
         if u.status == UserStatus::Deprovisioned && !include_deprovisioned {
             continue;
         }
-        if let Some(q) = q {
-            if !q_match(u, q) {
-                continue;
-            }
+        if let Some(q) = q
+            && !q_match(u, q)
+        {
+            continue;
         }
         let v = u.to_json(&st.public);
-        if let Some(e) = &filter_expr {
-            if !filter::eval(e, &v) {
-                continue;
-            }
+        if let Some(e) = &filter_expr
+            && !filter::eval(e, &v)
+        {
+            continue;
         }
-        if let Some(e) = &search_expr {
-            if !filter::eval(e, &v) {
-                continue;
-            }
+        if let Some(e) = &search_expr
+            && !filter::eval(e, &v)
+        {
+            continue;
         }
         seqs.push(u.seq);
         rows.push((u.id.clone(), v));
@@ -98,7 +98,10 @@ pub(crate) async fn list(State(st): St, uri: Uri) -> ApiResult {
                 .map(|(i, (_, _, v))| (i as u64 + 1, v))
                 .collect()
         }
-        None => seqs.into_iter().zip(rows.into_iter().map(|(_, v)| v)).collect(),
+        None => seqs
+            .into_iter()
+            .zip(rows.into_iter().map(|(_, v)| v))
+            .collect(),
     };
     let (page, next) = page_after(items, after, limit);
     Ok(list_response(
@@ -129,7 +132,10 @@ fn validate_profile(profile: &Map<String, Value>, required: bool) -> Result<(), 
     for k in ["email", "login"] {
         if let Some(v) = profile.get(k) {
             let s = v.as_str().unwrap_or("");
-            let ok = s.len() >= 5 && s.len() <= 100 && s.split_once('@').is_some_and(|(a, b)| !a.is_empty() && b.contains('.'));
+            let ok = s.len() >= 5
+                && s.len() <= 100
+                && s.split_once('@')
+                    .is_some_and(|(a, b)| !a.is_empty() && b.contains('.'));
             if !ok {
                 let msg = if k == "login" {
                     "login: Username must be in the form of an email address".to_string()
@@ -141,13 +147,15 @@ fn validate_profile(profile: &Map<String, Value>, required: bool) -> Result<(), 
         }
     }
     for k in ["firstName", "lastName"] {
-        if let Some(v) = profile.get(k) {
-            if !v.is_string() || v.as_str().is_some_and(|s| s.is_empty() || s.chars().count() > 50) {
-                return Err(ApiError::validation(
-                    k,
-                    format!("{k}: The field cannot be left blank"),
-                ));
-            }
+        if let Some(v) = profile.get(k)
+            && (!v.is_string()
+                || v.as_str()
+                    .is_some_and(|s| s.is_empty() || s.chars().count() > 50))
+        {
+            return Err(ApiError::validation(
+                k,
+                format!("{k}: The field cannot be left blank"),
+            ));
         }
     }
     Ok(())
@@ -212,7 +220,11 @@ pub(crate) async fn create(
     let group_ids: Vec<String> = body
         .get("groupIds")
         .and_then(Value::as_array)
-        .map(|a| a.iter().filter_map(|v| v.as_str().map(str::to_string)).collect())
+        .map(|a| {
+            a.iter()
+                .filter_map(|v| v.as_str().map(str::to_string))
+                .collect()
+        })
         .unwrap_or_default();
     let actor = st.actor(&caller);
     let mut org = lock(&st.org);
@@ -230,7 +242,12 @@ pub(crate) async fn create(
     let mut group_seqs = Vec::new();
     for gid in &group_ids {
         match org.find_group(gid) {
-            Some(s) if org.groups.get(&s).is_some_and(|g| g.gtype == crate::model::GroupType::OktaGroup) => {
+            Some(s)
+                if org
+                    .groups
+                    .get(&s)
+                    .is_some_and(|g| g.gtype == crate::model::GroupType::OktaGroup) =>
+            {
                 group_seqs.push(s)
             }
             _ => {
@@ -269,7 +286,11 @@ pub(crate) async fn create(
         last_updated: now,
         password_changed: password.as_ref().map(|_| now),
         profile,
-        provider: if provider { provider_type } else { "OKTA".into() },
+        provider: if provider {
+            provider_type
+        } else {
+            "OKTA".into()
+        },
         has_password: password.is_some(),
         recovery_question: recovery,
     };
@@ -281,9 +302,21 @@ pub(crate) async fn create(
             g.last_membership_updated = now;
         }
     }
-    log_user_event(&mut org, &actor, seq, "user.lifecycle.create", "Create Okta user");
+    log_user_event(
+        &mut org,
+        &actor,
+        seq,
+        "user.lifecycle.create",
+        "Create Okta user",
+    );
     if activate {
-        log_user_event(&mut org, &actor, seq, "user.lifecycle.activate", "Activate Okta user");
+        log_user_event(
+            &mut org,
+            &actor,
+            seq,
+            "user.lifecycle.activate",
+            "Activate Okta user",
+        );
     }
     let v = org
         .users
@@ -304,13 +337,7 @@ pub(crate) async fn get_one(State(st): St, Path(id): Path<String>) -> ApiResult 
     ok(v)
 }
 
-async fn modify(
-    st: St,
-    caller: Caller,
-    id: String,
-    body: Bytes,
-    replace: bool,
-) -> ApiResult {
+async fn modify(st: St, caller: Caller, id: String, body: Bytes, replace: bool) -> ApiResult {
     let body = json_body(&body)?;
     let profile = match body.get("profile") {
         Some(Value::Object(p)) => Some(p.clone()),
@@ -330,13 +357,16 @@ async fn modify(
     let actor = st.actor(&caller);
     let mut org = lock(&st.org);
     let seq = org.user_or_404(&id)?;
-    if let Some(login) = profile.as_ref().and_then(|p| p.get("login")).and_then(Value::as_str) {
-        if org.login_taken(login, Some(seq)) {
-            return Err(ApiError::validation(
-                "login",
-                "login: An object with this field already exists in the current organization",
-            ));
-        }
+    if let Some(login) = profile
+        .as_ref()
+        .and_then(|p| p.get("login"))
+        .and_then(Value::as_str)
+        && org.login_taken(login, Some(seq))
+    {
+        return Err(ApiError::validation(
+            "login",
+            "login: An object with this field already exists in the current organization",
+        ));
     }
     let now = Utc::now();
     let Some(user) = org.users.get_mut(&seq) else {
@@ -417,7 +447,11 @@ pub(crate) async fn delete(
 
 fn deactivate_in_place(org: &mut Org, seq: u64) {
     let now = Utc::now();
-    let uid = org.users.get(&seq).map(|u| u.id.clone()).unwrap_or_default();
+    let uid = org
+        .users
+        .get(&seq)
+        .map(|u| u.id.clone())
+        .unwrap_or_default();
     if let Some(u) = org.users.get_mut(&seq) {
         u.status = UserStatus::Deprovisioned;
         u.status_changed = Some(now);
@@ -520,8 +554,16 @@ pub(crate) async fn groups(State(st): St, Path(id): Path<String>) -> ApiResult {
 pub(crate) async fn app_links(State(st): St, Path(id): Path<String>) -> ApiResult {
     let org = lock(&st.org);
     let seq = org.user_or_404(&id)?;
-    let uid = org.users.get(&seq).map(|u| u.id.clone()).unwrap_or_default();
-    let group_ids: Vec<String> = org.groups_of(seq).into_iter().map(|g| g.id.clone()).collect();
+    let uid = org
+        .users
+        .get(&seq)
+        .map(|u| u.id.clone())
+        .unwrap_or_default();
+    let group_ids: Vec<String> = org
+        .groups_of(seq)
+        .into_iter()
+        .map(|g| g.id.clone())
+        .collect();
     let mut out = Vec::new();
     for (i, app) in org.apps.iter().enumerate() {
         let direct = app.users.contains(&uid);
@@ -546,7 +588,11 @@ pub(crate) async fn app_links(State(st): St, Path(id): Path<String>) -> ApiResul
 pub(crate) async fn roles(State(st): St, Path(id): Path<String>) -> ApiResult {
     let org = lock(&st.org);
     let seq = org.user_or_404(&id)?;
-    let uid = org.users.get(&seq).map(|u| u.id.clone()).unwrap_or_default();
+    let uid = org
+        .users
+        .get(&seq)
+        .map(|u| u.id.clone())
+        .unwrap_or_default();
     let v: Vec<Value> = org
         .roles
         .get(&uid)
@@ -563,9 +609,19 @@ pub(crate) async fn clear_sessions(
     let actor = st.actor(&caller);
     let mut org = lock(&st.org);
     let seq = org.user_or_404(&id)?;
-    let uid = org.users.get(&seq).map(|u| u.id.clone()).unwrap_or_default();
+    let uid = org
+        .users
+        .get(&seq)
+        .map(|u| u.id.clone())
+        .unwrap_or_default();
     org.sessions.retain(|_, s| s.user_id != uid);
-    log_user_event(&mut org, &actor, seq, "user.session.clear", "Clear user session");
+    log_user_event(
+        &mut org,
+        &actor,
+        seq,
+        "user.session.clear",
+        "Clear user session",
+    );
     let _ = json_response;
     no_content()
 }

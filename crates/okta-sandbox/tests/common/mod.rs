@@ -58,8 +58,13 @@ impl Sandbox {
     }
 
     pub async fn get(&self, path: &str) -> (u16, HeaderMap, Value) {
-        self.send(reqwest::Method::GET, path, Some(&format!("SSWS {TOKEN}")), None)
-            .await
+        self.send(
+            reqwest::Method::GET,
+            path,
+            Some(&format!("SSWS {TOKEN}")),
+            None,
+        )
+        .await
     }
 
     pub async fn post(&self, path: &str, body: Value) -> (u16, HeaderMap, Value) {
@@ -73,13 +78,23 @@ impl Sandbox {
     }
 
     pub async fn delete(&self, path: &str) -> (u16, HeaderMap, Value) {
-        self.send(reqwest::Method::DELETE, path, Some(&format!("SSWS {TOKEN}")), None)
-            .await
+        self.send(
+            reqwest::Method::DELETE,
+            path,
+            Some(&format!("SSWS {TOKEN}")),
+            None,
+        )
+        .await
     }
 
     pub async fn put(&self, path: &str) -> (u16, HeaderMap, Value) {
-        self.send(reqwest::Method::PUT, path, Some(&format!("SSWS {TOKEN}")), None)
-            .await
+        self.send(
+            reqwest::Method::PUT,
+            path,
+            Some(&format!("SSWS {TOKEN}")),
+            None,
+        )
+        .await
     }
 }
 

@@ -1,0 +1,78 @@
+//! MFA factors end to end: list, read, the catalog, enroll → activate → verify → reset.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+
+use common::{Org, Server, rows, unique};
+use serde_json::{Value, json};
+
+const PASSCODE: &str = "123456";
+
+fn new_active_user(server: &mut Server) -> String {
+    let name = unique("mfa");
+    let created = server
+        .call(
+            "okta_create_user",
+            json!({"first_name": "Mo", "last_name": name, "email": format!("{name}@example.org"),
+                   "password": "Sandbox!Passw0rd-4", "activate": true}),
+        )
+        .ok();
+    created["created"]["id"].as_str().unwrap().to_owned()
+}
+
+#[test]
+fn seeded_factors_can_be_listed_and_read() {
+    let org = Org::start();
+    let mut server = org.server(&[]);
+    let active = server.call("okta_list_users", json!({"filter": "status eq \"ACTIVE\"", "limit": 20})).ok();
+    let mut found = None;
+    for row in rows(&active) {
+        let factors = server.call("okta_list_user_factors", json!({"user": row["login"]})).ok();
+        if factors["count"].as_u64().unwrap() > 0 {
+            found = Some((row["id"].clone(), factors));
+            break;
+        }
+    }
+    let (user, factors) = found.expect("an active user with factors");
+    let first = &factors["factors"][0];
+    assert!(first["factorType"].is_string() && first["status"].is_string());
+    let factor = server.call("okta_get_factor", json!({"user": user, "factor_id": first["id"]})).ok();
+    assert_eq!(factor["id"], first["id"]);
+    let catalog = server.call("okta_list_supported_factors", json!({"user": user})).ok();
+    assert!(catalog["count"].as_u64().unwrap() > 0);
+}
+
+#[test]
+fn enroll_activate_verify_and_reset() {
+    let org = Org::start();
+    let mut server = org.server(&["--mode", "full"]);
+    let user = new_active_user(&mut server);
+    let before = org.request_count();
+    let missing = server.call("okta_enroll_factor", json!({"user": user, "factor_type": "sms"})).err();
+    assert!(missing.contains("phone_number is required"), "{missing}");
+    assert_eq!(org.request_count(), before);
+
+    let enrolled = server
+        .call("okta_enroll_factor", json!({"user": user, "factor_type": "sms", "phone_number": "+15555550100"}))
+        .ok();
+    let factor = &enrolled["enrolled"];
+    assert_eq!(factor["status"], "PENDING_ACTIVATION");
+    let fid = factor["id"].as_str().unwrap().to_owned();
+
+    let wrong = server.call("okta_activate_factor", json!({"user": user, "factor_id": fid, "pass_code": "000000"})).err();
+    assert!(wrong.contains("Okta answered 403"), "{wrong}");
+    let activated =
+        server.call("okta_activate_factor", json!({"user": user, "factor_id": fid, "pass_code": PASSCODE})).ok();
+    assert_eq!(activated["activated"]["status"], "ACTIVE");
+
+    let verified = server.call("okta_verify_factor", json!({"user": user, "factor_id": fid, "pass_code": PASSCODE})).ok();
+    assert_eq!(verified["factorResult"], "SUCCESS");
+
+    let totp = server.call("okta_enroll_factor", json!({"user": user, "factor_type": "token:software:totp"}));
+    assert!(!totp.text.contains("sharedSecret"), "a TOTP seed leaked: {}", totp.text);
+    totp.ok();
+
+    server.call("okta_reset_factor", json!({"user": user, "factor_id": fid})).ok();
+    let listed = server.call("okta_list_user_factors", json!({"user": user})).ok();
+    assert!(listed["factors"].as_array().unwrap().iter().all(|f: &Value| f["id"] != json!(fid)));
+}

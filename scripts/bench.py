@@ -1,0 +1,143 @@
+#!/usr/bin/env python3
+"""Budgets of okta-mcp-users (release build), measured against a local okta-sandbox.
+
+Usage: scripts/bench.py [--bin-dir target/release] [--runs 30]
+Run through scripts/bench, which builds the release binaries first.
+Exits 1 if any budget fails.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from mcp_stdio import McpProc, Sandbox, tool_text  # noqa: E402
+
+REPO = Path(__file__).resolve().parents[1]
+TOKEN = "sandbox-api-token"
+
+INIT_MEDIAN_MS = 10.0
+RSS_KB = 12 * 1024
+BYTES_PER_TOOL = 600
+PAGE_BYTES = 40 * 1024
+
+
+def rss_kb(pid: int) -> int:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1])
+    raise RuntimeError("no VmRSS in /proc/PID/status")
+
+
+def undocumented_params(tools: list[dict]) -> list[str]:
+    missing = []
+    for tool in tools:
+        for name, schema in (tool.get("inputSchema") or {}).get("properties", {}).items():
+            if not (isinstance(schema, dict) and str(schema.get("description", "")).strip()):
+                missing.append(f"{tool['name']}.{name}")
+    return missing
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--bin-dir", type=Path, default=REPO / "target" / "release")
+    ap.add_argument("--runs", type=int, default=30)
+    args = ap.parse_args()
+    server = [str(args.bin_dir / "okta-mcp-users")]
+    work = Path(tempfile.mkdtemp(prefix="okta-bench-"))
+    results: list[tuple[str, str, str, bool]] = []  # budget, measured, limit, ok
+
+    with Sandbox(args.bin_dir / "okta-sandbox", work / "sandbox.log") as sandbox:
+        env = {"OKTA_ORG_URL": sandbox.url, "OKTA_API_TOKEN": TOKEN, "OKTA_MCP_LOG": "warn"}
+
+        # 1. spawn -> initialize response
+        samples = []
+        for i in range(args.runs + 1):
+            t0 = time.perf_counter()
+            with McpProc(server, env, work / "server.log") as mcp:
+                mcp.request("initialize", {
+                    "protocolVersion": "2025-06-18",
+                    "capabilities": {},
+                    "clientInfo": {"name": "bench", "version": "0"},
+                }, timeout=30)
+                elapsed = (time.perf_counter() - t0) * 1000
+            if i:  # the first run warms the page cache
+                samples.append(elapsed)
+        median = statistics.median(samples)
+        results.append((
+            f"spawn -> initialize response, median of {len(samples)}",
+            f"{median:.2f} ms (min {min(samples):.2f}, max {max(samples):.2f})",
+            f"<= {INIT_MEDIAN_MS:g} ms",
+            median <= INIT_MEDIAN_MS,
+        ))
+
+        with McpProc([*server, "--mode", "full"], env, work / "server.log") as mcp:
+            mcp.initialize()
+
+            # 2. tools/list size and documentation
+            listing = mcp.request("tools/list", {})
+            line = mcp.last_line
+            tools = listing["tools"]
+            while listing.get("nextCursor"):
+                listing = mcp.request("tools/list", {"cursor": listing["nextCursor"]})
+                line += mcp.last_line
+                tools += listing["tools"]
+
+            # 3. memory after tools/list
+            rss = rss_kb(mcp.proc.pid)
+            results.append(("resident memory after tools/list (full mode)", f"{rss / 1024:.2f} MB", "<= 12 MB",
+                            rss <= RSS_KB))
+
+            per_tool = len(line) / max(1, len(tools))
+            missing = undocumented_params(tools)
+            results.append((
+                f"tools/list bytes per tool ({len(tools)} tools, {len(line)} bytes)",
+                f"{per_tool:.0f} B/tool",
+                f"<= {BYTES_PER_TOOL} B/tool",
+                per_tool <= BYTES_PER_TOOL,
+            ))
+            results.append((
+                "every inputSchema property has a description",
+                f"{len(missing)} undocumented" + (f": {', '.join(missing)}" if missing else ""),
+                "0 undocumented",
+                not missing,
+            ))
+
+            # 4. a 200-user page on the wire
+            result = mcp.call_tool("okta_list_users", {"limit": 200})
+            wire = len(mcp.last_line)
+            ok = not result.get("isError")
+            detail = ""
+            if ok:
+                page = json.loads(tool_text(result))
+                ok = page.get("count") == 200 and len(page.get("rows", [])) == 200 and bool(page.get("next_cursor"))
+                detail = f", count {page.get('count')}, next_cursor {'present' if page.get('next_cursor') else 'MISSING'}"
+            else:
+                detail = f", tool error: {tool_text(result)[:200]}"
+            results.append((
+                "okta_list_users {limit:200} response line",
+                f"{wire / 1024:.1f} KB ({wire} bytes{detail})",
+                "<= 40 KB, 200 rows + next_cursor",
+                ok and wire <= PAGE_BYTES,
+            ))
+            rss_after = rss_kb(mcp.proc.pid)
+            print(f"(info) resident memory after the 200-user page: {rss_after / 1024:.2f} MB")
+
+    width = max(len(r[0]) for r in results)
+    print()
+    for name, measured, limit, ok in results:
+        print(f"{'PASS' if ok else 'FAIL'}  {name:<{width}}  {measured}  (budget {limit})")
+    failed = [r for r in results if not r[3]]
+    print()
+    print(f"bench: {len(results) - len(failed)} passed, {len(failed)} failed")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

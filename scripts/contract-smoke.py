@@ -1,0 +1,144 @@
+#!/usr/bin/env python3
+"""Drive okta-mcp-users (full mode) through every tool once against an org URL (the Prism proxy
+in scripts/contract-test), so that each Okta operation the server uses is sent at least once
+with the server's real requests. Prism judges requests and responses; this script only checks
+that the calls that must succeed did.
+
+Usage: contract-smoke.py --server target/debug/okta-mcp-users --org-url http://127.0.0.1:PORT
+Exit 1 if a call that must succeed failed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import sys
+import uuid
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from mcp_stdio import McpProc, tool_text  # noqa: E402
+
+
+def first(pattern: str, text: str) -> str | None:
+    m = re.search(pattern, text)
+    return m.group(1) if m else None
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--server", required=True)
+    ap.add_argument("--org-url", required=True)
+    ap.add_argument("--token", default=os.environ.get("OKTA_E2E_TOKEN", "sandbox-api-token"))
+    ap.add_argument("--log", type=Path, default=None, help="server stderr goes here")
+    args = ap.parse_args()
+
+    env = {"OKTA_ORG_URL": args.org_url, "OKTA_API_TOKEN": args.token, "OKTA_MCP_LOG": "warn"}
+    failures: list[str] = []
+    calls = 0
+
+    with McpProc([args.server, "--mode", "full"], env, args.log) as mcp:
+        mcp.initialize()
+        tools = {t["name"] for t in mcp.request("tools/list", {})["tools"]}
+        used: set[str] = set()
+
+        def call(name: str, arguments: dict, must_succeed: bool = True) -> str:
+            nonlocal calls
+            calls += 1
+            used.add(name)
+            result = mcp.call_tool(name, arguments)
+            text = tool_text(result)
+            status = "error" if result.get("isError") else "ok"
+            print(f"  {status:5} {name} {json.dumps(arguments)[:90]}" + (f"  -> {text.splitlines()[0][:160]}"
+                                                                           if status == "error" else ""))
+            if must_succeed and result.get("isError"):
+                failures.append(f"{name} {json.dumps(arguments)}: {text[:300]}")
+            return text
+
+        u = "alice.active@example.com"
+        page = call("okta_list_users", {"limit": 3})
+        cursor = json.loads(page).get("next_cursor") if page.startswith("{") else None
+        if cursor:
+            call("okta_list_users", {"limit": 3, "cursor": cursor})
+        else:
+            failures.append("okta_list_users {limit: 3}: no next_cursor")
+        call("okta_list_users", {"filter": 'status eq "ACTIVE"', "limit": 2, "detail": True})
+        call("okta_list_users", {"q": "ali", "limit": 3})
+        call("okta_list_users", {"search": 'profile.lastName sw "A"', "limit": 3, "sortBy": "profile.lastName",
+                                 "sortOrder": "asc"})
+        call("okta_list_users", {"limit": 200})
+        call("okta_get_user", {"user": u})
+        call("okta_get_user", {"user": "nobody@example.invalid"}, must_succeed=False)  # 404 E0000007
+        call("okta_get_user_groups", {"user": u})
+        call("okta_get_user_apps", {"user": u})
+        call("okta_get_user_roles", {"user": u})
+        factors = call("okta_list_user_factors", {"user": u})
+        factor_id = first(r'"((?:sms|ost|clf|opf|uft|emf|mbf|fuf|chf|ufs|yub|dsf|rsa|sqf|ttf|mfs)[A-Za-z0-9]{17})"',
+                          factors) or first(r'"([a-z0-9]{3}[A-Za-z0-9]{17})"', factors)
+        if factor_id:
+            call("okta_get_factor", {"user": u, "factor_id": factor_id})
+        call("okta_list_supported_factors", {"user": u})
+        call("okta_list_user_sessions", {"user": u, "limit": 5})
+        locked = call("okta_list_users", {"filter": 'status eq "LOCKED_OUT"', "limit": 1})
+        locked_id = first(r'"(00u[A-Za-z0-9]{17})"', locked)
+        if locked_id:
+            call("okta_unlock_user", {"user": locked_id})
+
+        groups = call("okta_list_groups", {"limit": 5})
+        call("okta_list_groups", {"q": "a", "limit": 2})
+        gid = first(r'"(00g[A-Za-z0-9]{17})"', groups)
+        if gid:
+            call("okta_get_group", {"group_id": gid})
+            call("okta_list_group_users", {"group_id": gid, "limit": 5})
+            call("okta_list_group_apps", {"group_id": gid, "limit": 5})
+
+        # writes: a group of our own
+        name = f"contract-{uuid.uuid4().hex[:8]}"
+        created = call("okta_create_group", {"name": name, "description": "contract smoke"})
+        new_gid = first(r'"(00g[A-Za-z0-9]{17})"', created)
+        if new_gid:
+            call("okta_update_group", {"group_id": new_gid, "description": "contract smoke, updated"})
+            call("okta_add_user_to_group", {"group_id": new_gid, "user": u})
+            call("okta_remove_user_from_group", {"group_id": new_gid, "user": u})
+            call("okta_delete_group", {"group_id": new_gid})
+
+        # writes: a user of our own, through its lifecycle
+        tag = uuid.uuid4().hex[:8]
+        email = f"contract.{tag}@example.com"
+        made = call("okta_create_user", {"first_name": "Contract", "last_name": f"Smoke{tag}", "email": email,
+                                         "activate": False})
+        uid = first(r'"(00u[A-Za-z0-9]{17})"', made) or email
+        call("okta_update_user", {"user": uid, "profile": {"title": "Contract tester"}})
+        call("okta_activate_user", {"user": uid, "send_email": False})
+        call("okta_set_password", {"user": uid, "password": f"Sm0ke-{tag}-Pa55!"}, must_succeed=False)
+        call("okta_expire_password", {"user": uid})
+        call("okta_reset_password", {"user": uid, "send_email": False})
+        enrolled = call("okta_enroll_factor", {"user": uid, "factor_type": "question",
+                                               "question": "favorite_art_piece", "answer": "the smoke test"},
+                        must_succeed=False)
+        fid = first(r'"id"\s*:\s*"([A-Za-z0-9]{20})"', enrolled)
+        if fid:
+            call("okta_activate_factor", {"user": uid, "factor_id": fid, "pass_code": "123456"}, must_succeed=False)
+            call("okta_verify_factor", {"user": uid, "factor_id": fid, "pass_code": "123456"}, must_succeed=False)
+            call("okta_reset_factor", {"user": uid, "factor_id": fid}, must_succeed=False)
+        call("okta_suspend_user", {"user": uid}, must_succeed=False)
+        call("okta_unsuspend_user", {"user": uid}, must_succeed=False)
+        call("okta_revoke_user_sessions", {"user": uid, "oauth_tokens": True})
+        call("okta_revoke_session", {"session_id": "102abcdefghijklmnopqrstu"}, must_succeed=False)  # unknown
+        call("okta_deactivate_user", {"user": uid, "send_email": False})
+        call("okta_delete_user", {"user": uid})
+
+        unused = sorted(tools - used)
+
+    print(f"contract smoke: {calls} tool calls, {len(failures)} failed that must succeed")
+    if unused:
+        print(f"  (tools not exercised: {', '.join(unused)})")
+    for f in failures:
+        print(f"  FAILED {f}")
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
