@@ -104,31 +104,41 @@ def main() -> int:
             call("okta_remove_user_from_group", {"group_id": new_gid, "user": u})
             call("okta_delete_group", {"group_id": new_gid})
 
-        # writes: a user of our own, through its lifecycle
+        # writes: users of our own. Lifecycle steps depend on the user's status, so only the
+        # creates and deletes must succeed; what matters here is what Prism says of each exchange.
         tag = uuid.uuid4().hex[:8]
-        email = f"contract.{tag}@example.com"
-        made = call("okta_create_user", {"first_name": "Contract", "last_name": f"Smoke{tag}", "email": email,
-                                         "activate": False})
-        uid = first(r'"(00u[A-Za-z0-9]{17})"', made) or email
-        call("okta_update_user", {"user": uid, "profile": {"title": "Contract tester"}})
-        call("okta_activate_user", {"user": uid, "send_email": False})
-        call("okta_set_password", {"user": uid, "password": f"Sm0ke-{tag}-Pa55!"}, must_succeed=False)
-        call("okta_expire_password", {"user": uid})
-        call("okta_reset_password", {"user": uid, "send_email": False})
-        enrolled = call("okta_enroll_factor", {"user": uid, "factor_type": "question",
-                                               "question": "favorite_art_piece", "answer": "the smoke test"},
-                        must_succeed=False)
-        fid = first(r'"id"\s*:\s*"([A-Za-z0-9]{20})"', enrolled)
-        if fid:
-            call("okta_activate_factor", {"user": uid, "factor_id": fid, "pass_code": "123456"}, must_succeed=False)
-            call("okta_verify_factor", {"user": uid, "factor_id": fid, "pass_code": "123456"}, must_succeed=False)
-            call("okta_reset_factor", {"user": uid, "factor_id": fid}, must_succeed=False)
-        call("okta_suspend_user", {"user": uid}, must_succeed=False)
-        call("okta_unsuspend_user", {"user": uid}, must_succeed=False)
-        call("okta_revoke_user_sessions", {"user": uid, "oauth_tokens": True})
-        call("okta_revoke_session", {"session_id": "102abcdefghijklmnopqrstu"}, must_succeed=False)  # unknown
-        call("okta_deactivate_user", {"user": uid, "send_email": False})
-        call("okta_delete_user", {"user": uid})
+        staged = call("okta_create_user", {"first_name": "Contract", "last_name": f"Staged{tag}",
+                                           "email": f"contract.staged.{tag}@example.com", "activate": False})
+        sid = first(r'"(00u[A-Za-z0-9]{17})"', staged)
+        if sid:
+            call("okta_update_user", {"user": sid, "profile": {"title": "Contract tester"}}, must_succeed=False)
+            call("okta_activate_user", {"user": sid, "send_email": False}, must_succeed=False)
+            call("okta_deactivate_user", {"user": sid, "send_email": False}, must_succeed=False)
+            call("okta_delete_user", {"user": sid})
+        active = call("okta_create_user", {"first_name": "Contract", "last_name": f"Active{tag}",
+                                           "email": f"contract.active.{tag}@example.com", "activate": True,
+                                           "password": f"Sm0ke-{tag}-Pa55!"})
+        aid = first(r'"(00u[A-Za-z0-9]{17})"', active)
+        if aid:
+            call("okta_suspend_user", {"user": aid}, must_succeed=False)
+            call("okta_unsuspend_user", {"user": aid}, must_succeed=False)
+            call("okta_set_password", {"user": aid, "password": f"Sm0ke-{tag}-Pa55!x"}, must_succeed=False)
+            call("okta_expire_password", {"user": aid}, must_succeed=False)
+            call("okta_reset_password", {"user": aid, "send_email": False}, must_succeed=False)
+            enrolled = call("okta_enroll_factor", {"user": aid, "factor_type": "question",
+                                                   "question": "favorite_art_piece", "answer": "the smoke test"},
+                            must_succeed=False)
+            fid = first(r'"id"\s*:\s*"([A-Za-z0-9]{20})"', enrolled)
+            if fid:
+                call("okta_activate_factor", {"user": aid, "factor_id": fid, "pass_code": "123456"},
+                     must_succeed=False)
+                call("okta_verify_factor", {"user": aid, "factor_id": fid, "pass_code": "123456"},
+                     must_succeed=False)
+                call("okta_reset_factor", {"user": aid, "factor_id": fid}, must_succeed=False)
+            call("okta_revoke_user_sessions", {"user": aid, "oauth_tokens": True}, must_succeed=False)
+            call("okta_deactivate_user", {"user": aid, "send_email": False}, must_succeed=False)
+            call("okta_delete_user", {"user": aid})
+        call("okta_revoke_session", {"session_id": "102abcdefghijklmnopqrstu"}, must_succeed=False)  # unknown id
 
         unused = sorted(tools - used)
 

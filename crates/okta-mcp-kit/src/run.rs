@@ -117,7 +117,7 @@ pub async fn build_server(
         selection.mode,
         tools.len(),
         config.org_url,
-        config.auth_kind()
+        config.auth_description()
     );
     let client = OktaClient::new(config, options).map_err(|e| e.to_string())?;
     Ok(McpServer::new(spec, selection, ToolContext::new(client)))

@@ -1,0 +1,119 @@
+//! OAuth 2.0 service-app auth end to end: private_key_jwt client credentials against the sandbox's token
+//! endpoint, scopes requested from the enabled tools, a missing scope named in the error, and no secret in logs.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+
+use std::sync::OnceLock;
+
+use base64::Engine as _;
+use common::{Org, Server};
+use rsa::pkcs8::{EncodePrivateKey, LineEnding};
+use rsa::traits::PublicKeyParts;
+use serde_json::json;
+
+const CLIENT_ID: &str = "0oaserviceapp0000001";
+
+struct Key {
+    private_pem: String,
+    public_jwk: String,
+}
+
+fn key() -> &'static Key {
+    static KEY: OnceLock<Key> = OnceLock::new();
+    KEY.get_or_init(|| {
+        let key = rsa::RsaPrivateKey::new(&mut rsa::rand_core::OsRng, 2048).unwrap();
+        let b64 = |n: &rsa::BigUint| base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(n.to_bytes_be());
+        let jwk = json!({"kty": "RSA", "kid": "e2e-key", "alg": "RS256", "use": "sig", "n": b64(key.n()), "e": b64(key.e())});
+        Key { private_pem: key.to_pkcs8_pem(LineEnding::LF).unwrap().to_string(), public_jwk: jwk.to_string() }
+    })
+}
+
+/// A sandbox that registers our service app with the given granted scopes.
+fn org_granting(scopes: &str) -> (Org, tempfile::NamedTempFile) {
+    let jwk = tempfile::NamedTempFile::new().unwrap();
+    std::fs::write(jwk.path(), &key().public_jwk).unwrap();
+    let org = Org::spawn(&[
+        "--oauth-client-id",
+        CLIENT_ID,
+        "--oauth-client-jwk",
+        jwk.path().to_str().unwrap(),
+        "--oauth-client-scopes",
+        scopes,
+    ]);
+    (org, jwk)
+}
+
+fn oauth_server(org: &Org, args: &[&str], scopes: Option<&str>) -> Server {
+    let mut env = vec![
+        ("OKTA_ORG_URL", org.url.as_str()),
+        ("OKTA_CLIENT_ID", CLIENT_ID),
+        ("OKTA_PRIVATE_KEY", key().private_pem.as_str()),
+        ("OKTA_KEY_ID", "e2e-key"),
+        // both set: OAuth wins, and the log says so
+        ("OKTA_API_TOKEN", "ignored-token"),
+    ];
+    if let Some(s) = scopes {
+        env.push(("OKTA_SCOPES", s));
+    }
+    Server::start(args, &env)
+}
+
+#[test]
+fn read_only_server_authenticates_with_private_key_jwt() {
+    let (org, _jwk) = org_granting("okta.users.read okta.groups.read okta.logs.read okta.roles.read");
+    let mut server = oauth_server(&org, &[], None);
+    for _ in 0..3 {
+        let page = server.call("okta_list_users", json!({"limit": 3})).ok();
+        assert_eq!(page["count"], 3);
+    }
+    server.call("okta_list_groups", json!({"limit": 1})).ok();
+    let token_requests = org.control_get("/__sandbox/stats")["requests"]
+        .as_object()
+        .unwrap()
+        .iter()
+        .filter(|(k, _)| k.contains("/oauth2/v1/token"))
+        .filter_map(|(_, v)| v.as_u64())
+        .sum::<u64>();
+    assert_eq!(token_requests, 1, "the token is cached");
+    let log = server.stderr_text();
+    assert!(log.contains("OAuth"), "the startup log names the auth used:\n{log}");
+    assert!(log.contains("OKTA_API_TOKEN"), "the startup log says OAuth wins over the API token:\n{log}");
+    for secret in ["ignored-token", "PRIVATE KEY", "eyJ", "authorization: bearer", "authorization: ssws"] {
+        assert!(!log.to_lowercase().contains(&secret.to_lowercase()), "the log shows a secret ({secret}):\n{log}");
+    }
+}
+
+#[test]
+fn a_missing_scope_is_named() {
+    let (org, _jwk) = org_granting("okta.users.read");
+    let mut server = oauth_server(&org, &[], Some("okta.users.read"));
+    server.call("okta_list_users", json!({"limit": 1})).ok();
+    let error = server.call("okta_list_groups", json!({"limit": 1})).err();
+    assert!(error.contains("403"), "{error}");
+    assert!(error.contains("missing OAuth scope: okta.groups.read"), "{error}");
+}
+
+#[test]
+fn an_ungranted_scope_request_is_explained() {
+    let (org, _jwk) = org_granting("okta.users.read");
+    // read-write mode asks for okta.users.manage too, which the app was not granted
+    let mut server = oauth_server(&org, &["--mode", "read-write"], None);
+    let error = server.call("okta_list_users", json!({"limit": 1})).err();
+    assert!(error.contains("invalid_scope"), "{error}");
+    assert!(!error.contains("eyJ"), "the assertion leaked: {error}");
+}
+
+#[test]
+fn a_wrong_key_is_refused_by_okta_and_explained() {
+    let (org, _jwk) = org_granting("okta.users.read");
+    let other = rsa::RsaPrivateKey::new(&mut rsa::rand_core::OsRng, 2048).unwrap();
+    let pem = other.to_pkcs8_pem(LineEnding::LF).unwrap().to_string();
+    let mut server = Server::start(
+        &[],
+        &[("OKTA_ORG_URL", &org.url), ("OKTA_CLIENT_ID", CLIENT_ID), ("OKTA_PRIVATE_KEY", &pem), ("OKTA_KEY_ID", "e2e-key"),
+          ("OKTA_SCOPES", "okta.users.read")],
+    );
+    let error = server.call("okta_list_users", json!({"limit": 1})).err();
+    assert!(error.contains("invalid_client"), "{error}");
+}
