@@ -12,7 +12,8 @@ A violation is a `[VALIDATOR] ... Violation: <location> <message>` line (a respo
 contract, or a request when Prism lets it through) or a `Request terminated with error:` line (with
 --errors, Prism answers a request it judged invalid, or an upstream response with error-level
 violations, with a problem document instead; the details go to the client in the problem body and
-the `sl-violations` header, not to the log). Each is reported with the request it belongs to
+the `sl-violations` header, not to the log: scripts/prism-detail.cjs, preloaded into Prism, writes
+them to the log as `[contract-detail] ...` lines, which are attached here). Each is reported with the request it belongs to
 ("METHOD PATH -> upstream status"; Prism logs requests one after another, so with parallel
 clients the attribution is the latest request seen).
 
@@ -23,6 +24,7 @@ Usage: prism-violations.py PRISM_LOG [--allow FILE]; exit 1 when a violation is 
 from __future__ import annotations
 
 import argparse
+import json
 import re
 import sys
 from pathlib import Path
@@ -32,6 +34,8 @@ REQUEST = re.compile(r"\[HTTP SERVER\] (\w+) (\S+) .*Request received")
 UPSTREAM = re.compile(r"\[PROXY\] .*The upstream call to (\S+) has returned (\d+)")
 VIOLATION = re.compile(r"\[VALIDATOR\]\s+\S+\s+(\w+)\s+(Violation: .*)$")
 TERMINATED = re.compile(r"\[HTTP SERVER\] (\w+) (\S+) .*Request terminated with error: (.*)$")
+# written by scripts/prism-detail.cjs (preloaded into Prism): what the client was told
+DETAIL = re.compile(r"^\[contract-detail\] (\w+) (\S+) (\d+) (\{.*\})$")
 
 
 def load_allowlist(path: Path | None) -> list[re.Pattern[str]]:
@@ -45,11 +49,31 @@ def load_allowlist(path: Path | None) -> list[re.Pattern[str]]:
     return pats
 
 
+def describe(detail: dict) -> str:
+    items = detail.get("validation") or detail.get("sl-violations") or []
+    if not isinstance(items, list):
+        return str(items)[:500]
+    return "; ".join(
+        f"{'.'.join(map(str, v.get('location', [])))}: {v.get('message')}" for v in items if isinstance(v, dict)
+    ) or str(detail.get("detail", ""))
+
+
 def scan(log: Path) -> list[str]:
+    lines = [ANSI.sub("", raw) for raw in log.read_text(errors="replace").splitlines()]
+    # details of refused exchanges, queued per "METHOD path" in the order Prism answered them
+    details: dict[str, list[str]] = {}
+    for line in lines:
+        if m := DETAIL.search(line):
+            try:
+                detail = json.loads(m.group(4))
+            except json.JSONDecodeError:
+                continue
+            if "validation" in detail:
+                key = f"{m.group(1).upper()} {m.group(2).split('?', 1)[0]}"
+                details.setdefault(key, []).append(describe(detail))
     found = []
     current = "(no request yet)"
-    for raw in log.read_text(errors="replace").splitlines():
-        line = ANSI.sub("", raw)
+    for line in lines:
         if m := REQUEST.search(line):
             current = f"{m.group(1).upper()} {m.group(2)}"
         elif m := UPSTREAM.search(line):
@@ -57,7 +81,10 @@ def scan(log: Path) -> list[str]:
         elif m := VIOLATION.search(line):
             found.append(f"{current}: [{m.group(1)}] {m.group(2)}")
         elif m := TERMINATED.search(line):
-            found.append(f"{m.group(1).upper()} {m.group(2)}: [error] Prism refused: {m.group(3)}")
+            key = f"{m.group(1).upper()} {m.group(2)}"
+            queue = details.get(key) or []
+            why = f" -- {queue.pop(0)}" if queue else ""
+            found.append(f"{key}: [error] Prism refused: {m.group(3)}{why}")
     return found
 
 

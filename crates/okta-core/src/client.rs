@@ -7,8 +7,7 @@ use std::time::{Duration, Instant, SystemTime};
 use backon::Retryable as _;
 use reqwest::Method;
 use reqwest::header::{
-    ACCEPT, CONTENT_LENGTH, CONTENT_TYPE, HeaderMap, HeaderValue, LINK, USER_AGENT,
-    WWW_AUTHENTICATE,
+    ACCEPT, CONTENT_LENGTH, CONTENT_TYPE, HeaderMap, HeaderValue, LINK, USER_AGENT, WWW_AUTHENTICATE,
 };
 use serde_json::Value;
 use url::Url;
@@ -142,10 +141,7 @@ impl OktaClient {
         let scopes = match &config.auth {
             AuthConfig::ApiToken(_) => Vec::new(),
             AuthConfig::PrivateKeyJwt(_) => {
-                let scopes = config
-                    .scopes_override
-                    .clone()
-                    .unwrap_or_else(|| options.scopes.clone());
+                let scopes = config.scopes_override.clone().unwrap_or_else(|| options.scopes.clone());
                 if scopes.is_empty() {
                     return Err(OktaError::Config(ConfigError::Missing {
                         var: ENV_SCOPES,
@@ -158,11 +154,10 @@ impl OktaClient {
         let user_agent = format!("okta-mcp/{} {}", options.version, options.server_name);
         let mut headers = HeaderMap::new();
         headers.insert(ACCEPT, HeaderValue::from_static("application/json"));
-        let user_agent =
-            HeaderValue::from_str(user_agent.trim()).map_err(|_| OktaError::InvalidInput {
-                field: "server_name/version".into(),
-                reason: "not valid in a User-Agent header".into(),
-            })?;
+        let user_agent = HeaderValue::from_str(user_agent.trim()).map_err(|_| OktaError::InvalidInput {
+            field: "server_name/version".into(),
+            reason: "not valid in a User-Agent header".into(),
+        })?;
         headers.insert(USER_AGENT, user_agent);
         let http = reqwest::Client::builder()
             .default_headers(headers)
@@ -171,10 +166,7 @@ impl OktaClient {
             .redirect(reqwest::redirect::Policy::none())
             .build()
             .map_err(|e| OktaError::Transport {
-                message: format!(
-                    "cannot build the HTTP client: {}",
-                    describe_reqwest_error(&e)
-                ),
+                message: format!("cannot build the HTTP client: {}", describe_reqwest_error(&e)),
                 request_id: None,
             })?;
         let origin = config.org_url.origin().ascii_serialization();
@@ -228,22 +220,12 @@ impl OktaClient {
     }
 
     /// POST (never retried on 5xx). `None` for 204/empty bodies.
-    pub async fn post(
-        &self,
-        path: &ApiPath,
-        query: &Query,
-        body: Option<&Value>,
-    ) -> Result<Option<Value>, OktaError> {
+    pub async fn post(&self, path: &ApiPath, query: &Query, body: Option<&Value>) -> Result<Option<Value>, OktaError> {
         self.send_json(Method::POST, path, query, body).await
     }
 
     /// PUT. `None` for 204/empty bodies.
-    pub async fn put(
-        &self,
-        path: &ApiPath,
-        query: &Query,
-        body: Option<&Value>,
-    ) -> Result<Option<Value>, OktaError> {
+    pub async fn put(&self, path: &ApiPath, query: &Query, body: Option<&Value>) -> Result<Option<Value>, OktaError> {
         self.send_json(Method::PUT, path, query, body).await
     }
 
@@ -253,12 +235,7 @@ impl OktaClient {
     }
 
     /// GET a non-JSON document (e.g. SAML metadata with `accept = "application/xml"`).
-    pub async fn get_text(
-        &self,
-        path: &ApiPath,
-        query: &Query,
-        accept: &str,
-    ) -> Result<String, OktaError> {
+    pub async fn get_text(&self, path: &ApiPath, query: &Query, accept: &str) -> Result<String, OktaError> {
         let url = self.url_for(path, query);
         let resp = self
             .execute(RequestSpec {
@@ -286,11 +263,7 @@ impl OktaClient {
     /// Refused ([`OktaError::CursorRejected`]) unless the URL's scheme, host and port are the
     /// org's own or its `-admin` twin, and its path equals `expected.as_str()`. The URL is
     /// requested as given.
-    pub async fn get_page_at(
-        &self,
-        cursor: &str,
-        expected: &ApiPath,
-    ) -> Result<Page<Value>, OktaError> {
+    pub async fn get_page_at(&self, cursor: &str, expected: &ApiPath) -> Result<Page<Value>, OktaError> {
         check_cursor(&self.inner.org_url, cursor, expected)?;
         self.fetch_page(cursor, expected).await
     }
@@ -337,37 +310,21 @@ impl OktaClient {
         let mut next = first.next;
         while let Some(cursor) = next.take() {
             if items.len() >= cap || items.len() + last_page_len > cap {
-                return Ok(Collected {
-                    items,
-                    next: Some(cursor),
-                    dropped,
-                });
+                return Ok(Collected { items, next: Some(cursor), dropped });
             }
             let page = self.get_page_at(&cursor, expected).await?;
             if items.len() + page.items.len() > cap {
-                return Ok(Collected {
-                    items,
-                    next: Some(cursor),
-                    dropped,
-                });
+                return Ok(Collected { items, next: Some(cursor), dropped });
             }
             if page.items.is_empty() {
                 // e.g. System Log polling always has a next link: stop at an empty page.
-                return Ok(Collected {
-                    items,
-                    next: page.next,
-                    dropped,
-                });
+                return Ok(Collected { items, next: page.next, dropped });
             }
             last_page_len = page.items.len();
             items.extend(page.items);
             next = page.next;
         }
-        Ok(Collected {
-            items,
-            next: None,
-            dropped,
-        })
+        Ok(Collected { items, next: None, dropped })
     }
 
     fn url_for(&self, path: &ApiPath, query: &Query) -> String {
@@ -387,51 +344,29 @@ impl OktaClient {
     ) -> Result<Option<Value>, OktaError> {
         let url = self.url_for(path, query);
         let body = match body {
-            Some(v) => Some(serde_json::to_vec(v).map_err(|e| OktaError::InvalidInput {
-                field: "body".into(),
-                reason: e.to_string(),
-            })?),
+            Some(v) => Some(
+                serde_json::to_vec(v)
+                    .map_err(|e| OktaError::InvalidInput { field: "body".into(), reason: e.to_string() })?,
+            ),
             None => None,
         };
-        let resp = self
-            .execute(RequestSpec {
-                method,
-                url: &url,
-                template: path.template(),
-                body,
-                accept: None,
-            })
-            .await?;
+        let resp =
+            self.execute(RequestSpec { method, url: &url, template: path.template(), body, accept: None }).await?;
         decode_json(&resp)
     }
 
     async fn fetch_page(&self, url: &str, path: &ApiPath) -> Result<Page<Value>, OktaError> {
         let resp = self
-            .execute(RequestSpec {
-                method: Method::GET,
-                url,
-                template: path.template(),
-                body: None,
-                accept: None,
-            })
+            .execute(RequestSpec { method: Method::GET, url, template: path.template(), body: None, accept: None })
             .await?;
-        let links: Vec<&str> = resp
-            .headers
-            .get_all(LINK)
-            .iter()
-            .filter_map(|v| v.to_str().ok())
-            .collect();
+        let links: Vec<&str> = resp.headers.get_all(LINK).iter().filter_map(|v| v.to_str().ok()).collect();
         let link_next = parse_link_header(&links).next().map(str::to_string);
         let body = decode_json(&resp)?.unwrap_or(Value::Null);
         let (items, body_next) = split_list_body(body).map_err(|message| OktaError::Decode {
             message: format!("GET {}: {message}", path.as_str()),
             request_id: resp.request_id.clone(),
         })?;
-        Ok(Page {
-            items,
-            next: link_next.or(body_next),
-            request_id: resp.request_id,
-        })
+        Ok(Page { items, next: link_next.or(body_next), request_id: resp.request_id })
     }
 
     /// Send with retries; on `401 invalid_token` with OAuth, renew the token once and retry.
@@ -460,10 +395,7 @@ impl OktaClient {
         }
     }
 
-    async fn execute_with_retries(
-        &self,
-        spec: &RequestSpec<'_>,
-    ) -> Result<RawResponse, AttemptError> {
+    async fn execute_with_retries(&self, spec: &RequestSpec<'_>) -> Result<RawResponse, AttemptError> {
         let state = Mutex::new(RetryState::default());
         let state = &state;
         (|| self.attempt(spec, state))
@@ -496,28 +428,12 @@ impl OktaClient {
             .await
     }
 
-    async fn attempt(
-        &self,
-        spec: &RequestSpec<'_>,
-        state: &Mutex<RetryState>,
-    ) -> Result<RawResponse, AttemptError> {
-        let fatal = |error: OktaError| AttemptError {
-            error,
-            retry: RetryHint::Never,
-            token_generation: None,
-        };
+    async fn attempt(&self, spec: &RequestSpec<'_>, state: &Mutex<RetryState>) -> Result<RawResponse, AttemptError> {
+        let fatal = |error: OktaError| AttemptError { error, retry: RetryHint::Never, token_generation: None };
         let url = Url::parse(spec.url).map_err(|e| {
-            fatal(OktaError::InvalidInput {
-                field: "url".into(),
-                reason: format!("not a valid URL ({e})"),
-            })
+            fatal(OktaError::InvalidInput { field: "url".into(), reason: format!("not a valid URL ({e})") })
         })?;
-        let auth = self
-            .inner
-            .auth
-            .headers(&spec.method, &url)
-            .await
-            .map_err(fatal)?;
+        let auth = self.inner.auth.headers(&spec.method, &url).await.map_err(fatal)?;
         let mut req = self.inner.http.request(spec.method.clone(), url);
         for (name, value) in auth.headers {
             req = req.header(name, value);
@@ -539,9 +455,7 @@ impl OktaClient {
         }
         match &spec.body {
             Some(body) => {
-                req = req
-                    .header(CONTENT_TYPE, "application/json")
-                    .body(body.clone());
+                req = req.header(CONTENT_TYPE, "application/json").body(body.clone());
             }
             // Okta answers 411 to a body-less POST/PUT without Content-Length.
             None if matches!(spec.method, Method::POST | Method::PUT) => {
@@ -578,11 +492,7 @@ impl OktaClient {
                         ),
                         request_id: None,
                     },
-                    retry: if idempotent {
-                        RetryHint::Backoff
-                    } else {
-                        RetryHint::Never
-                    },
+                    retry: if idempotent { RetryHint::Backoff } else { RetryHint::Never },
                     token_generation: auth.token_generation,
                 });
             }
@@ -612,38 +522,23 @@ impl OktaClient {
                         ),
                         request_id,
                     },
-                    retry: if idempotent {
-                        RetryHint::Backoff
-                    } else {
-                        RetryHint::Never
-                    },
+                    retry: if idempotent { RetryHint::Backoff } else { RetryHint::Never },
                     token_generation: auth.token_generation,
                 });
             }
         };
         if (200..300).contains(&status) {
-            return Ok(RawResponse {
-                headers,
-                body,
-                request_id,
-            });
+            return Ok(RawResponse { headers, body, request_id });
         }
         let retry = if status == 429 {
-            retry::rate_limit_hint(
-                &headers,
-                self.inner.options.max_rate_limit_wait,
-                SystemTime::now(),
-            )
+            retry::rate_limit_hint(&headers, self.inner.options.max_rate_limit_wait, SystemTime::now())
         } else if idempotent && retry::is_retryable_server_error(status) {
             RetryHint::Backoff
         } else {
             RetryHint::Never
         };
-        let www_authenticate = headers
-            .get(WWW_AUTHENTICATE)
-            .and_then(|v| v.to_str().ok())
-            .and_then(WwwAuthenticate::parse)
-            .map(Box::new);
+        let www_authenticate =
+            headers.get(WWW_AUTHENTICATE).and_then(|v| v.to_str().ok()).and_then(WwwAuthenticate::parse).map(Box::new);
         Err(AttemptError {
             error: OktaError::Api {
                 method: spec.method.to_string(),
@@ -663,21 +558,15 @@ fn decode_json(resp: &RawResponse) -> Result<Option<Value>, OktaError> {
     if resp.body.iter().all(u8::is_ascii_whitespace) {
         return Ok(None);
     }
-    serde_json::from_slice(&resp.body)
-        .map(Some)
-        .map_err(|e| OktaError::Decode {
-            message: format!("the Okta response is not valid JSON ({e})"),
-            request_id: resp.request_id.clone(),
-        })
+    serde_json::from_slice(&resp.body).map(Some).map_err(|e| OktaError::Decode {
+        message: format!("the Okta response is not valid JSON ({e})"),
+        request_id: resp.request_id.clone(),
+    })
 }
 
 /// `X-Okta-Request-Id` of a response.
 pub(crate) fn request_id_of(headers: &HeaderMap) -> Option<String> {
-    headers
-        .get("x-okta-request-id")
-        .and_then(|v| v.to_str().ok())
-        .map(str::to_string)
-        .filter(|s| !s.is_empty())
+    headers.get("x-okta-request-id").and_then(|v| v.to_str().ok()).map(str::to_string).filter(|s| !s.is_empty())
 }
 
 /// A reqwest error as text: its kind and source chain, never the URL's query or headers.
@@ -704,11 +593,7 @@ pub(crate) fn describe_reqwest_error(e: &reqwest::Error) -> String {
         }
         source = s.source();
     }
-    if parts.is_empty() {
-        kind.to_string()
-    } else {
-        format!("{kind}: {}", parts.join(": "))
-    }
+    if parts.is_empty() { kind.to_string() } else { format!("{kind}: {}", parts.join(": ")) }
 }
 
 /// Is `candidate` the org host itself or its `-admin` twin (`foo.okta.com` ↔
@@ -722,16 +607,14 @@ pub(crate) fn is_org_host(org_host: &str, candidate: &str) -> bool {
     if org.parse::<std::net::IpAddr>().is_ok() || org.starts_with('[') {
         return false;
     }
-    let (Some((org_label, org_rest)), Some((cand_label, cand_rest))) =
-        (org.split_once('.'), cand.split_once('.'))
+    let (Some((org_label, org_rest)), Some((cand_label, cand_rest))) = (org.split_once('.'), cand.split_once('.'))
     else {
         return false;
     };
     if org_rest != cand_rest || org_label.is_empty() {
         return false;
     }
-    cand_label.strip_suffix("-admin") == Some(org_label)
-        || org_label.strip_suffix("-admin") == Some(cand_label)
+    cand_label.strip_suffix("-admin") == Some(org_label) || org_label.strip_suffix("-admin") == Some(cand_label)
 }
 
 /// Validate a pagination cursor against the org and the expected endpoint.
@@ -747,9 +630,7 @@ pub(crate) fn check_cursor(org: &Url, cursor: &str, expected: &ApiPath) -> Resul
         return reject("the URL has no host".into());
     };
     if !is_org_host(org_host, host) {
-        return reject(format!(
-            "host {host} is neither the org ({org_host}) nor its -admin twin"
-        ));
+        return reject(format!("host {host} is neither the org ({org_host}) nor its -admin twin"));
     }
     if url.port_or_known_default() != org.port_or_known_default() {
         return reject("port differs from the org's".into());
@@ -758,11 +639,7 @@ pub(crate) fn check_cursor(org: &Url, cursor: &str, expected: &ApiPath) -> Resul
         return reject("URLs with credentials or a fragment are not accepted".into());
     }
     if url.path() != expected.as_str() {
-        return reject(format!(
-            "the cursor is for {}, not {}",
-            url.path(),
-            expected.as_str()
-        ));
+        return reject(format!("the cursor is for {}, not {}", url.path(), expected.as_str()));
     }
     Ok(())
 }
@@ -778,14 +655,8 @@ mod tests {
         assert!(is_org_host("foo.okta.com", "foo.okta.com"));
         assert!(is_org_host("foo.okta.com", "FOO-admin.okta.com"));
         assert!(is_org_host("foo-admin.okta.com", "foo.okta.com"));
-        assert!(is_org_host(
-            "dcp-sep25.oktapreview.com",
-            "dcp-sep25-admin.oktapreview.com"
-        ));
-        assert!(is_org_host(
-            "acme.okta-emea.com",
-            "acme-admin.okta-emea.com"
-        ));
+        assert!(is_org_host("dcp-sep25.oktapreview.com", "dcp-sep25-admin.oktapreview.com"));
+        assert!(is_org_host("acme.okta-emea.com", "acme-admin.okta-emea.com"));
         assert!(is_org_host("login.example.com", "login-admin.example.com"));
         assert!(!is_org_host("foo.okta.com", "bar.okta.com"));
         assert!(!is_org_host("foo.okta.com", "foo-admin.evil.com"));
@@ -819,11 +690,9 @@ mod tests {
 
     #[test]
     fn client_debug_is_redacted() {
-        let config = OktaConfig::new(
-            "https://foo.okta.com",
-            AuthConfig::ApiToken(Secret::new("00SuperSecretToken".into())),
-        )
-        .unwrap();
+        let config =
+            OktaConfig::new("https://foo.okta.com", AuthConfig::ApiToken(Secret::new("00SuperSecretToken".into())))
+                .unwrap();
         let client = OktaClient::new(config, ClientOptions::new("users", "0.1.0")).unwrap();
         let dbg = format!("{client:?}");
         assert!(!dbg.contains("00SuperSecretToken"), "{dbg}");
@@ -831,22 +700,13 @@ mod tests {
         assert!(client.requested_scopes().is_empty());
 
         let key = crate::key::SigningKey::parse(&test_key().pkcs1_pem).unwrap();
-        let oauth = crate::config::PrivateKeyJwtConfig {
-            client_id: "0oa1".into(),
-            key,
-            key_id: Some("k1".into()),
-        };
-        let config =
-            OktaConfig::new("https://foo.okta.com", AuthConfig::PrivateKeyJwt(oauth)).unwrap();
+        let oauth = crate::config::PrivateKeyJwtConfig { client_id: "0oa1".into(), key, key_id: Some("k1".into()) };
+        let config = OktaConfig::new("https://foo.okta.com", AuthConfig::PrivateKeyJwt(oauth)).unwrap();
         // OAuth without scopes is a configuration error naming OKTA_SCOPES.
-        let err =
-            OktaClient::new(config.clone(), ClientOptions::new("users", "0.1.0")).unwrap_err();
+        let err = OktaClient::new(config.clone(), ClientOptions::new("users", "0.1.0")).unwrap_err();
         assert!(err.to_string().contains("OKTA_SCOPES"));
-        let client = OktaClient::new(
-            config,
-            ClientOptions::new("users", "0.1.0").with_scopes(["okta.users.read"]),
-        )
-        .unwrap();
+        let client =
+            OktaClient::new(config, ClientOptions::new("users", "0.1.0").with_scopes(["okta.users.read"])).unwrap();
         assert_eq!(client.requested_scopes(), ["okta.users.read".to_string()]);
         let dbg = format!("{client:?}");
         let secret_line = test_key().pkcs1_pem.lines().nth(1).unwrap().to_string();

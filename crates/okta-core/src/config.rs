@@ -122,12 +122,7 @@ impl OktaConfig {
     /// Build a configuration directly (tests, embedding). `org_url` is validated like
     /// `OKTA_ORG_URL`.
     pub fn new(org_url: &str, auth: AuthConfig) -> Result<Self, ConfigError> {
-        Ok(Self {
-            org_url: parse_org_url(org_url)?,
-            auth,
-            scopes_override: None,
-            notices: Vec::new(),
-        })
+        Ok(Self { org_url: parse_org_url(org_url)?, auth, scopes_override: None, notices: Vec::new() })
     }
 
     /// Read the configuration from the process environment.
@@ -179,10 +174,7 @@ impl OktaConfig {
                     (None, Some(path)) => read_key_file(path.trim())?,
                     (None, None) => String::new(),
                 };
-                let key = SigningKey::parse(&key_text).map_err(|source| ConfigError::Key {
-                    var: key_var,
-                    source,
-                })?;
+                let key = SigningKey::parse(&key_text).map_err(|source| ConfigError::Key { var: key_var, source })?;
                 let key_id = key_id.or_else(|| key.jwk_kid().map(str::to_string));
                 if key_id.is_none() {
                     notices.push(format!(
@@ -194,11 +186,7 @@ impl OktaConfig {
                         "both {ENV_CLIENT_ID} and {ENV_API_TOKEN} are set: using OAuth (private_key_jwt); {ENV_API_TOKEN} is ignored"
                     ));
                 }
-                AuthConfig::PrivateKeyJwt(PrivateKeyJwtConfig {
-                    client_id,
-                    key,
-                    key_id,
-                })
+                AuthConfig::PrivateKeyJwt(PrivateKeyJwtConfig { client_id, key, key_id })
             }
             (Some(_), None) => {
                 return Err(ConfigError::Missing {
@@ -211,9 +199,7 @@ impl OktaConfig {
             (None, Some(key_var)) => {
                 return Err(ConfigError::Missing {
                     var: ENV_CLIENT_ID,
-                    hint: format!(
-                        "{key_var} is set, so the service app's client id is needed for private_key_jwt"
-                    ),
+                    hint: format!("{key_var} is set, so the service app's client id is needed for private_key_jwt"),
                 });
             }
             (None, None) => match api_token {
@@ -221,9 +207,7 @@ impl OktaConfig {
                     let token = token.trim();
                     let token = match token.strip_prefix("SSWS ") {
                         Some(rest) => {
-                            notices.push(format!(
-                                "{ENV_API_TOKEN} starts with \"SSWS \": the prefix was removed"
-                            ));
+                            notices.push(format!("{ENV_API_TOKEN} starts with \"SSWS \": the prefix was removed"));
                             rest.trim()
                         }
                         None => token,
@@ -264,12 +248,7 @@ impl OktaConfig {
             None => None,
         };
 
-        Ok(Self {
-            org_url,
-            auth,
-            scopes_override,
-            notices,
-        })
+        Ok(Self { org_url, auth, scopes_override, notices })
     }
 
     /// A short description of the credential in use (no secrets).
@@ -286,11 +265,7 @@ impl OktaConfig {
         match &self.auth {
             AuthConfig::ApiToken(_) => self.auth_kind().to_string(),
             AuthConfig::PrivateKeyJwt(c) => match &c.key_id {
-                Some(kid) => format!(
-                    "{} (client id {}, kid {kid})",
-                    self.auth_kind(),
-                    c.client_id
-                ),
+                Some(kid) => format!("{} (client id {}, kid {kid})", self.auth_kind(), c.client_id),
                 None => format!("{} (client id {})", self.auth_kind(), c.client_id),
             },
         }
@@ -318,28 +293,18 @@ fn read_key_file(path: &str) -> Result<String, ConfigError> {
         var: ENV_PRIVATE_KEY_PATH,
         path: path.to_string(),
         reason: match e.kind() {
-            std::io::ErrorKind::InvalidData => {
-                "the file is not UTF-8 text (PEM or JWK expected)".into()
-            }
+            std::io::ErrorKind::InvalidData => "the file is not UTF-8 text (PEM or JWK expected)".into(),
             _ => e.to_string(),
         },
     })
 }
 
 fn parse_org_url(value: &str) -> Result<Url, ConfigError> {
-    let invalid = |reason: String| ConfigError::Invalid {
-        var: ENV_ORG_URL,
-        reason,
-    };
+    let invalid = |reason: String| ConfigError::Invalid { var: ENV_ORG_URL, reason };
     let value = value.trim();
-    let url = Url::parse(value).map_err(|e| {
-        invalid(format!(
-            "{value:?} is not a URL ({e}); expected e.g. https://dev-123456.okta.com"
-        ))
-    })?;
-    let host = url
-        .host()
-        .ok_or_else(|| invalid(format!("{value:?} has no host")))?;
+    let url = Url::parse(value)
+        .map_err(|e| invalid(format!("{value:?} is not a URL ({e}); expected e.g. https://dev-123456.okta.com")))?;
+    let host = url.host().ok_or_else(|| invalid(format!("{value:?} has no host")))?;
     let loopback = match &host {
         url::Host::Domain(d) => d.eq_ignore_ascii_case("localhost"),
         url::Host::Ipv4(ip) => IpAddr::V4(*ip).is_loopback(),
@@ -354,9 +319,7 @@ fn parse_org_url(value: &str) -> Result<Url, ConfigError> {
             )));
         }
         other => {
-            return Err(invalid(format!(
-                "unsupported scheme {other:?}; expected https://"
-            )));
+            return Err(invalid(format!("unsupported scheme {other:?}; expected https://")));
         }
     }
     if !url.username().is_empty() || url.password().is_some() {
@@ -377,10 +340,7 @@ mod tests {
     use crate::test_support::test_key;
 
     fn load(vars: &[(&str, &str)]) -> Result<OktaConfig, ConfigError> {
-        let map: HashMap<String, String> = vars
-            .iter()
-            .map(|(k, v)| (k.to_string(), v.to_string()))
-            .collect();
+        let map: HashMap<String, String> = vars.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
         OktaConfig::from_lookup(|k| map.get(k).cloned())
     }
 
@@ -388,11 +348,9 @@ mod tests {
 
     #[test]
     fn api_token_config() {
-        let c = load(&[
-            (ENV_ORG_URL, "https://dev-123.okta.com/some/path/?x=1#f"),
-            (ENV_API_TOKEN, "00abcSecretToken"),
-        ])
-        .unwrap();
+        let c =
+            load(&[(ENV_ORG_URL, "https://dev-123.okta.com/some/path/?x=1#f"), (ENV_API_TOKEN, "00abcSecretToken")])
+                .unwrap();
         assert_eq!(c.org_url.as_str(), "https://dev-123.okta.com/");
         assert_eq!(c.auth_kind(), "SSWS API token");
         assert!(matches!(&c.auth, AuthConfig::ApiToken(t) if t.expose() == "00abcSecretToken"));
@@ -432,10 +390,7 @@ mod tests {
             "https://dev-123-admin.okta.com",
             "https://login.example.com",
         ] {
-            assert!(
-                load(&[(ENV_ORG_URL, good), (ENV_API_TOKEN, "t")]).is_ok(),
-                "{good}"
-            );
+            assert!(load(&[(ENV_ORG_URL, good), (ENV_API_TOKEN, "t")]).is_ok(), "{good}");
         }
     }
 
@@ -447,10 +402,7 @@ mod tests {
             (ENV_API_TOKEN, "00tok"),
             (ENV_CLIENT_ID, "0oaClient"),
             (ENV_PRIVATE_KEY, &k.jwk.to_string()),
-            (
-                ENV_SCOPES,
-                "okta.users.read, okta.groups.read okta.users.read",
-            ),
+            (ENV_SCOPES, "okta.users.read, okta.groups.read okta.users.read"),
         ])
         .unwrap();
         let AuthConfig::PrivateKeyJwt(p) = &c.auth else {
@@ -458,22 +410,10 @@ mod tests {
         };
         assert_eq!(p.client_id, "0oaClient");
         assert_eq!(p.key_id.as_deref(), Some("test-kid-1"));
-        assert_eq!(
-            c.scopes_override,
-            Some(vec![
-                "okta.users.read".to_string(),
-                "okta.groups.read".to_string()
-            ])
-        );
+        assert_eq!(c.scopes_override, Some(vec!["okta.users.read".to_string(), "okta.groups.read".to_string()]));
         assert_eq!(c.auth_kind(), "OAuth 2.0 private_key_jwt");
         assert!(c.auth_description().contains("0oaClient"));
-        assert!(
-            c.notices()
-                .iter()
-                .any(|n| n.contains("OKTA_API_TOKEN is ignored")),
-            "{:?}",
-            c.notices()
-        );
+        assert!(c.notices().iter().any(|n| n.contains("OKTA_API_TOKEN is ignored")), "{:?}", c.notices());
         let dbg = format!("{c:?}");
         assert!(!dbg.contains("00tok"));
         assert!(!dbg.contains(k.jwk["d"].as_str().unwrap()));
@@ -497,12 +437,7 @@ mod tests {
         };
         assert_eq!(p.key_id.as_deref(), Some("kid-9"));
         // No kid anywhere: a notice.
-        let c = load(&[
-            ORG,
-            (ENV_CLIENT_ID, "0oa1"),
-            (ENV_PRIVATE_KEY, &k.pkcs1_pem),
-        ])
-        .unwrap();
+        let c = load(&[ORG, (ENV_CLIENT_ID, "0oa1"), (ENV_PRIVATE_KEY, &k.pkcs1_pem)]).unwrap();
         assert!(c.notices().iter().any(|n| n.contains(ENV_KEY_ID)));
     }
 
@@ -514,19 +449,13 @@ mod tests {
             (vec![ORG, (ENV_CLIENT_ID, "0oa1")], ENV_PRIVATE_KEY),
             (vec![ORG, (ENV_PRIVATE_KEY, &k.pkcs1_pem)], ENV_CLIENT_ID),
             (vec![ORG, (ENV_PRIVATE_KEY_PATH, "/x")], ENV_CLIENT_ID),
+            (vec![ORG, (ENV_CLIENT_ID, "0oa1"), (ENV_PRIVATE_KEY_PATH, "/nonexistent/key.pem")], ENV_PRIVATE_KEY_PATH),
+            (vec![ORG, (ENV_CLIENT_ID, "0oa1"), (ENV_PRIVATE_KEY, &k.public_pem)], ENV_PRIVATE_KEY),
             (
                 vec![
                     ORG,
                     (ENV_CLIENT_ID, "0oa1"),
-                    (ENV_PRIVATE_KEY_PATH, "/nonexistent/key.pem"),
-                ],
-                ENV_PRIVATE_KEY_PATH,
-            ),
-            (
-                vec![
-                    ORG,
-                    (ENV_CLIENT_ID, "0oa1"),
-                    (ENV_PRIVATE_KEY, &k.public_pem),
+                    (ENV_PRIVATE_KEY, "-----BEGIN ENCRYPTED PRIVATE KEY-----\nAA\n-----END ENCRYPTED PRIVATE KEY-----"),
                 ],
                 ENV_PRIVATE_KEY,
             ),
@@ -534,39 +463,13 @@ mod tests {
                 vec![
                     ORG,
                     (ENV_CLIENT_ID, "0oa1"),
-                    (
-                        ENV_PRIVATE_KEY,
-                        "-----BEGIN ENCRYPTED PRIVATE KEY-----\nAA\n-----END ENCRYPTED PRIVATE KEY-----",
-                    ),
+                    (ENV_PRIVATE_KEY, "-----BEGIN EC PRIVATE KEY-----\nAA\n-----END EC PRIVATE KEY-----"),
                 ],
                 ENV_PRIVATE_KEY,
             ),
+            (vec![ORG, (ENV_CLIENT_ID, "0oa1"), (ENV_PRIVATE_KEY, r#"{"kty":"RSA","n":"AQAB"}"#)], ENV_PRIVATE_KEY),
             (
-                vec![
-                    ORG,
-                    (ENV_CLIENT_ID, "0oa1"),
-                    (
-                        ENV_PRIVATE_KEY,
-                        "-----BEGIN EC PRIVATE KEY-----\nAA\n-----END EC PRIVATE KEY-----",
-                    ),
-                ],
-                ENV_PRIVATE_KEY,
-            ),
-            (
-                vec![
-                    ORG,
-                    (ENV_CLIENT_ID, "0oa1"),
-                    (ENV_PRIVATE_KEY, r#"{"kty":"RSA","n":"AQAB"}"#),
-                ],
-                ENV_PRIVATE_KEY,
-            ),
-            (
-                vec![
-                    ORG,
-                    (ENV_CLIENT_ID, "0oa1"),
-                    (ENV_PRIVATE_KEY, &k.pkcs1_pem),
-                    (ENV_PRIVATE_KEY_PATH, "/x"),
-                ],
+                vec![ORG, (ENV_CLIENT_ID, "0oa1"), (ENV_PRIVATE_KEY, &k.pkcs1_pem), (ENV_PRIVATE_KEY_PATH, "/x")],
                 ENV_PRIVATE_KEY,
             ),
             (vec![ORG, (ENV_API_TOKEN, "two words")], ENV_API_TOKEN),
@@ -581,10 +484,7 @@ mod tests {
         let err = load(&[
             ORG,
             (ENV_CLIENT_ID, "0oa1"),
-            (
-                ENV_PRIVATE_KEY,
-                "-----BEGIN ENCRYPTED PRIVATE KEY-----\nAA\n-----END ENCRYPTED PRIVATE KEY-----",
-            ),
+            (ENV_PRIVATE_KEY, "-----BEGIN ENCRYPTED PRIVATE KEY-----\nAA\n-----END ENCRYPTED PRIVATE KEY-----"),
         ])
         .unwrap_err();
         assert!(err.to_string().contains("openssl"), "{err}");

@@ -104,10 +104,9 @@ impl OktaError {
     /// The scope(s) the access token lacks (from `WWW-Authenticate: ... error="insufficient_scope", scope="..."`).
     pub fn missing_scope(&self) -> Option<&str> {
         match self {
-            Self::Api {
-                www_authenticate: Some(w),
-                ..
-            } if w.error.as_deref() == Some("insufficient_scope") || w.error.is_none() => {
+            Self::Api { www_authenticate: Some(w), .. }
+                if w.error.as_deref() == Some("insufficient_scope") || w.error.is_none() =>
+            {
                 w.scope.as_deref()
             }
             _ => None,
@@ -117,12 +116,7 @@ impl OktaError {
     /// `WWW-Authenticate` says the access token is invalid/expired (or Okta says E0000011).
     pub(crate) fn is_invalid_token(&self) -> bool {
         match self {
-            Self::Api {
-                status: 401,
-                www_authenticate,
-                body,
-                ..
-            } => {
+            Self::Api { status: 401, www_authenticate, body, .. } => {
                 www_authenticate.as_ref().and_then(|w| w.error.as_deref()) == Some("invalid_token")
                     || body.error_code.as_deref() == Some("E0000011")
             }
@@ -183,7 +177,10 @@ fn api_hint(status: u16, body: &OktaErrorBody, www: Option<&WwwAuthenticate>) ->
             Some(scope) => format!(
                 "The access token lacks the scope {scope}: grant it to the service app (Admin Console > Applications > the app > Okta API Scopes) and include it in OKTA_SCOPES"
             ),
-            None => "The access token lacks a required scope: grant it to the service app and include it in OKTA_SCOPES".into(),
+            None => {
+                "The access token lacks a required scope: grant it to the service app and include it in OKTA_SCOPES"
+                    .into()
+            }
         });
     }
     if let Some(w) = www
@@ -207,12 +204,7 @@ fn api_hint(status: u16, body: &OktaErrorBody, www: Option<&WwwAuthenticate>) ->
     }
 }
 
-fn auth_message(
-    status: u16,
-    error: &str,
-    description: Option<&str>,
-    request_id: Option<&str>,
-) -> String {
+fn auth_message(status: u16, error: &str, description: Option<&str>, request_id: Option<&str>) -> String {
     let mut msg = format!("Okta token request (/oauth2/v1/token) failed: HTTP {status} {error}");
     if let Some(d) = description {
         msg.push_str(&format!(": {d}"));
@@ -225,9 +217,9 @@ fn auth_message(
         "invalid_scope" => Some(
             "A requested scope is not granted to the service app: grant it (Okta API Scopes tab) or narrow OKTA_SCOPES",
         ),
-        "unauthorized_client" => Some(
-            "The app is not allowed the client_credentials grant: it must be an API Services (service) app",
-        ),
+        "unauthorized_client" => {
+            Some("The app is not allowed the client_credentials grant: it must be an API Services (service) app")
+        }
         "invalid_dpop_proof" | "use_dpop_nonce" => Some(
             "The app requires DPoP, which this client does not support yet: turn off \"Require Demonstrating Proof of Possession (DPoP) header in token requests\" on the service app",
         ),
@@ -266,10 +258,7 @@ impl OktaErrorBody {
     pub fn parse(bytes: &[u8]) -> Self {
         match serde_json::from_slice::<Value>(bytes) {
             Ok(value) => Self::from_value(value),
-            Err(_) => Self {
-                raw: Value::String(snippet(bytes)),
-                ..Self::default()
-            },
+            Err(_) => Self { raw: Value::String(snippet(bytes)), ..Self::default() },
         }
     }
 
@@ -283,13 +272,10 @@ impl OktaErrorBody {
             }
         };
         // Observed typo in the spec examples: "E0000001," - keep the code usable.
-        let error_code = text("errorCode")
-            .map(|c| c.trim_end_matches([',', ';', '.']).to_string())
-            .filter(|c| !c.is_empty());
+        let error_code =
+            text("errorCode").map(|c| c.trim_end_matches([',', ';', '.']).to_string()).filter(|c| !c.is_empty());
         // OAuth-style bodies ({error, error_description}) on API endpoints.
-        let error_summary = text("errorSummary")
-            .or_else(|| text("error_description"))
-            .or_else(|| text("message"));
+        let error_summary = text("errorSummary").or_else(|| text("error_description")).or_else(|| text("message"));
         let error_causes = match value.get("errorCauses") {
             Some(Value::Array(items)) => items.iter().filter_map(cause_summary).collect(),
             Some(other) => cause_summary(other).into_iter().collect(),
@@ -310,16 +296,10 @@ fn cause_summary(cause: &Value) -> Option<String> {
     match cause {
         Value::String(s) if !s.trim().is_empty() => Some(s.trim().to_string()),
         Value::Object(map) => {
-            let summary = map
-                .get("errorSummary")
-                .or_else(|| map.get("reason"))
-                .and_then(Value::as_str)?
-                .trim()
-                .to_string();
+            let summary =
+                map.get("errorSummary").or_else(|| map.get("reason")).and_then(Value::as_str)?.trim().to_string();
             match map.get("location").and_then(Value::as_str) {
-                Some(loc) if !loc.is_empty() && !summary.contains(loc) => {
-                    Some(format!("{loc}: {summary}"))
-                }
+                Some(loc) if !loc.is_empty() && !summary.contains(loc) => Some(format!("{loc}: {summary}")),
                 _ => Some(summary),
             }
         }
@@ -333,11 +313,7 @@ pub(crate) fn snippet(bytes: &[u8]) -> String {
     let mut out = String::new();
     let mut last_space = true;
     for c in text.chars() {
-        let c = if c.is_whitespace() || c.is_control() {
-            ' '
-        } else {
-            c
-        };
+        let c = if c.is_whitespace() || c.is_control() { ' ' } else { c };
         if c == ' ' {
             if last_space {
                 continue;
@@ -396,10 +372,7 @@ impl WwwAuthenticate {
         if scheme.is_empty() {
             return None;
         }
-        let mut out = Self {
-            scheme,
-            ..Self::default()
-        };
+        let mut out = Self { scheme, ..Self::default() };
         loop {
             // separators
             while i < chars.len() && (chars[i].is_whitespace() || chars[i] == ',') {
@@ -478,10 +451,7 @@ mod tests {
             br#"{"errorCode":"E0000001","errorSummary":"Api validation failed: login","errorLink":"E0000001","errorId":"oae123","errorCauses":[{"errorSummary":"login: An object with this field already exists"},{"domain":"governance","errorSummary":"format is invalid","locationType":"body","location":"/resourceSettings/x"}]}"#,
         );
         assert_eq!(body.error_code.as_deref(), Some("E0000001"));
-        assert_eq!(
-            body.error_summary.as_deref(),
-            Some("Api validation failed: login")
-        );
+        assert_eq!(body.error_summary.as_deref(), Some("Api validation failed: login"));
         assert_eq!(body.error_link.as_deref(), Some("E0000001"));
         assert_eq!(body.error_id.as_deref(), Some("oae123"));
         assert_eq!(
@@ -505,28 +475,18 @@ mod tests {
             br#"{"errorSummary":"Device assurance in use","errorCauses":["a", {"reason":"b"}, 3]}"#,
         );
         assert_eq!(body.error_code, None);
-        assert_eq!(
-            body.error_summary.as_deref(),
-            Some("Device assurance in use")
-        );
+        assert_eq!(body.error_summary.as_deref(), Some("Device assurance in use"));
         assert_eq!(body.error_causes, vec!["a".to_string(), "b".to_string()]);
     }
 
     #[test]
     fn html_body_becomes_short_snippet() {
-        let html = format!(
-            "<html>\n<head><title>502 Bad Gateway</title></head>\n<body>{}</body></html>",
-            "x".repeat(5000)
-        );
+        let html =
+            format!("<html>\n<head><title>502 Bad Gateway</title></head>\n<body>{}</body></html>", "x".repeat(5000));
         let body = OktaErrorBody::parse(html.as_bytes());
         assert_eq!(body.error_code, None);
-        let Value::String(s) = &body.raw else {
-            panic!("expected snippet")
-        };
-        assert!(
-            s.starts_with("<html> <head><title>502 Bad Gateway</title>"),
-            "{s}"
-        );
+        let Value::String(s) = &body.raw else { panic!("expected snippet") };
+        assert!(s.starts_with("<html> <head><title>502 Bad Gateway</title>"), "{s}");
         assert!(s.chars().count() <= SNIPPET_CHARS + 1);
         let err = OktaError::Api {
             method: "GET".into(),
@@ -537,10 +497,7 @@ mod tests {
             request_id: Some("req-1".into()),
         };
         let msg = err.to_string();
-        assert!(
-            msg.contains("502 Bad Gateway") && msg.contains("req-1"),
-            "{msg}"
-        );
+        assert!(msg.contains("502 Bad Gateway") && msg.contains("req-1"), "{msg}");
     }
 
     #[test]
@@ -610,10 +567,7 @@ mod tests {
         assert_eq!(err.request_id(), Some("abc"));
         assert_eq!(err.missing_scope(), None);
         let msg = err.to_string();
-        assert!(
-            msg.contains("E0000007") && msg.contains("Not found") && msg.contains("abc"),
-            "{msg}"
-        );
+        assert!(msg.contains("E0000007") && msg.contains("Not found") && msg.contains("abc"), "{msg}");
 
         let auth = OktaError::Auth {
             status: 401,

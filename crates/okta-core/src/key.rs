@@ -80,11 +80,7 @@ impl SigningKey {
         if trimmed.is_empty() {
             return Err(KeyError::Empty);
         }
-        if trimmed.starts_with('{') {
-            Self::from_jwk_json(trimmed)
-        } else {
-            Self::from_pem(trimmed)
-        }
+        if trimmed.starts_with('{') { Self::from_jwk_json(trimmed) } else { Self::from_pem(trimmed) }
     }
 
     /// Parse a PEM private key (PKCS#1 or PKCS#8, unencrypted RSA).
@@ -122,26 +118,16 @@ impl SigningKey {
         let encoding = match EncodingKey::from_rsa_pem(pem.as_bytes()) {
             Ok(key) => key,
             Err(_) => {
-                if format == KeyFormat::Pkcs8Pem && EncodingKey::from_ec_pem(pem.as_bytes()).is_ok()
-                {
+                if format == KeyFormat::Pkcs8Pem && EncodingKey::from_ec_pem(pem.as_bytes()).is_ok() {
                     return Err(KeyError::Unsupported { kind: "EC".into() });
                 }
-                if format == KeyFormat::Pkcs8Pem && EncodingKey::from_ed_pem(pem.as_bytes()).is_ok()
-                {
-                    return Err(KeyError::Unsupported {
-                        kind: "Ed25519".into(),
-                    });
+                if format == KeyFormat::Pkcs8Pem && EncodingKey::from_ed_pem(pem.as_bytes()).is_ok() {
+                    return Err(KeyError::Unsupported { kind: "Ed25519".into() });
                 }
-                return Err(KeyError::Malformed(
-                    "PEM content is not an RSA private key".into(),
-                ));
+                return Err(KeyError::Malformed("PEM content is not an RSA private key".into()));
             }
         };
-        let key = Self {
-            encoding,
-            format,
-            jwk_kid: None,
-        };
+        let key = Self { encoding, format, jwk_kid: None };
         key.self_test()?;
         Ok(key)
     }
@@ -164,9 +150,7 @@ impl SigningKey {
             },
             _ => value,
         };
-        let obj = jwk
-            .as_object()
-            .ok_or_else(|| KeyError::MalformedJwk("expected a JSON object".into()))?;
+        let obj = jwk.as_object().ok_or_else(|| KeyError::MalformedJwk("expected a JSON object".into()))?;
         let kty = obj
             .get("kty")
             .and_then(|v| v.as_str())
@@ -178,14 +162,11 @@ impl SigningKey {
             match obj.get(name) {
                 None | Some(serde_json::Value::Null) => Ok(None),
                 Some(serde_json::Value::String(s)) => {
-                    let bytes = decode_b64url(s).ok_or_else(|| {
-                        KeyError::MalformedJwk(format!("\"{name}\" is not base64url"))
-                    })?;
+                    let bytes = decode_b64url(s)
+                        .ok_or_else(|| KeyError::MalformedJwk(format!("\"{name}\" is not base64url")))?;
                     Ok(Some(rsa::BigUint::from_bytes_be(&bytes)))
                 }
-                Some(_) => Err(KeyError::MalformedJwk(format!(
-                    "\"{name}\" is not a string"
-                ))),
+                Some(_) => Err(KeyError::MalformedJwk(format!("\"{name}\" is not a string"))),
             }
         };
         let require = |name: &str| -> Result<rsa::BigUint, KeyError> {
@@ -200,27 +181,15 @@ impl SigningKey {
             (Some(p), Some(q)) => vec![p, q],
             (None, None) => Vec::new(),
             _ => {
-                return Err(KeyError::MalformedJwk(
-                    "has only one of \"p\" and \"q\"".into(),
-                ));
+                return Err(KeyError::MalformedJwk("has only one of \"p\" and \"q\"".into()));
             }
         };
         let private = rsa::RsaPrivateKey::from_components(n, e, d, primes)
             .map_err(|e| KeyError::MalformedJwk(format!("inconsistent RSA components ({e})")))?;
-        let der = private
-            .to_pkcs1_der()
-            .map_err(|e| KeyError::MalformedJwk(format!("cannot encode the key ({e})")))?;
-        let jwk_kid = obj
-            .get("kid")
-            .and_then(|v| v.as_str())
-            .map(str::trim)
-            .filter(|s| !s.is_empty())
-            .map(str::to_string);
-        let key = Self {
-            encoding: EncodingKey::from_rsa_der(der.as_bytes()),
-            format: KeyFormat::Jwk,
-            jwk_kid,
-        };
+        let der = private.to_pkcs1_der().map_err(|e| KeyError::MalformedJwk(format!("cannot encode the key ({e})")))?;
+        let jwk_kid =
+            obj.get("kid").and_then(|v| v.as_str()).map(str::trim).filter(|s| !s.is_empty()).map(str::to_string);
+        let key = Self { encoding: EncodingKey::from_rsa_der(der.as_bytes()), format: KeyFormat::Jwk, jwk_kid };
         key.self_test()?;
         Ok(key)
     }
@@ -236,11 +205,7 @@ impl SigningKey {
     }
 
     /// Sign `claims` as an RS256 JWT with the given `kid`.
-    pub(crate) fn sign<T: serde::Serialize>(
-        &self,
-        claims: &T,
-        kid: Option<&str>,
-    ) -> Result<String, KeyError> {
+    pub(crate) fn sign<T: serde::Serialize>(&self, claims: &T, kid: Option<&str>) -> Result<String, KeyError> {
         let mut header = Header::new(Algorithm::RS256);
         header.kid = kid.map(str::to_string);
         // The jsonwebtoken error only describes the failure kind, never the key.
@@ -261,11 +226,7 @@ fn decode_b64url(s: &str) -> Option<Vec<u8>> {
     base64::engine::general_purpose::URL_SAFE_NO_PAD
         .decode(s)
         .ok()
-        .or_else(|| {
-            base64::engine::general_purpose::STANDARD_NO_PAD
-                .decode(s)
-                .ok()
-        })
+        .or_else(|| base64::engine::general_purpose::STANDARD_NO_PAD.decode(s).ok())
 }
 
 #[cfg(test)]
@@ -276,22 +237,13 @@ mod tests {
     #[test]
     fn parses_pkcs1_pkcs8_and_jwk() {
         let k = test_key();
-        assert_eq!(
-            SigningKey::parse(&k.pkcs1_pem).unwrap().format(),
-            KeyFormat::Pkcs1Pem
-        );
-        assert_eq!(
-            SigningKey::parse(&k.pkcs8_pem).unwrap().format(),
-            KeyFormat::Pkcs8Pem
-        );
+        assert_eq!(SigningKey::parse(&k.pkcs1_pem).unwrap().format(), KeyFormat::Pkcs1Pem);
+        assert_eq!(SigningKey::parse(&k.pkcs8_pem).unwrap().format(), KeyFormat::Pkcs8Pem);
         let jwk = SigningKey::parse(&k.jwk.to_string()).unwrap();
         assert_eq!(jwk.format(), KeyFormat::Jwk);
         assert_eq!(jwk.jwk_kid(), Some("test-kid-1"));
         let jwks = serde_json::json!({"keys": [k.jwk.clone()]}).to_string();
-        assert_eq!(
-            SigningKey::parse(&jwks).unwrap().jwk_kid(),
-            Some("test-kid-1")
-        );
+        assert_eq!(SigningKey::parse(&jwks).unwrap().jwk_kid(), Some("test-kid-1"));
         // Newlines flattened to "\n" by a secret store.
         let flat = k.pkcs8_pem.replace('\n', "\\n");
         assert!(SigningKey::parse(&flat).is_ok());
@@ -301,66 +253,32 @@ mod tests {
     fn refuses_unusable_keys() {
         let k = test_key();
         assert_eq!(SigningKey::parse("  ").unwrap_err(), KeyError::Empty);
-        assert_eq!(
-            SigningKey::parse(&k.public_pem).unwrap_err(),
-            KeyError::PublicKey
-        );
+        assert_eq!(SigningKey::parse(&k.public_pem).unwrap_err(), KeyError::PublicKey);
         let enc = "-----BEGIN ENCRYPTED PRIVATE KEY-----\nMIIFHDBOBgkqhkiG9w0BBQ0wQTApBgkqhkiG9w0BBQwwHAQI\n-----END ENCRYPTED PRIVATE KEY-----\n";
         assert_eq!(SigningKey::parse(enc).unwrap_err(), KeyError::Encrypted);
         let legacy = "-----BEGIN RSA PRIVATE KEY-----\nProc-Type: 4,ENCRYPTED\nDEK-Info: AES-128-CBC,00\n\nAAAA\n-----END RSA PRIVATE KEY-----\n";
         assert_eq!(SigningKey::parse(legacy).unwrap_err(), KeyError::Encrypted);
-        assert!(
-            SigningKey::parse(enc)
-                .unwrap_err()
-                .to_string()
-                .contains("openssl")
-        );
+        assert!(SigningKey::parse(enc).unwrap_err().to_string().contains("openssl"));
         let ec = "-----BEGIN EC PRIVATE KEY-----\nMHcCAQEE\n-----END EC PRIVATE KEY-----\n";
-        assert!(matches!(
-            SigningKey::parse(ec).unwrap_err(),
-            KeyError::Unsupported { .. }
-        ));
-        assert!(
-            SigningKey::parse(ec)
-                .unwrap_err()
-                .to_string()
-                .contains("RSA")
-        );
+        assert!(matches!(SigningKey::parse(ec).unwrap_err(), KeyError::Unsupported { .. }));
+        assert!(SigningKey::parse(ec).unwrap_err().to_string().contains("RSA"));
 
         let mut public_jwk = k.jwk.clone();
         for f in ["d", "p", "q"] {
             public_jwk.as_object_mut().unwrap().remove(f);
         }
-        assert_eq!(
-            SigningKey::parse(&public_jwk.to_string()).unwrap_err(),
-            KeyError::PublicKey
-        );
+        assert_eq!(SigningKey::parse(&public_jwk.to_string()).unwrap_err(), KeyError::PublicKey);
         let ec_jwk = r#"{"kty":"EC","crv":"P-256","x":"a","y":"b","d":"c"}"#;
-        assert!(matches!(
-            SigningKey::parse(ec_jwk).unwrap_err(),
-            KeyError::Unsupported { .. }
-        ));
+        assert!(matches!(SigningKey::parse(ec_jwk).unwrap_err(), KeyError::Unsupported { .. }));
         let mut bad = k.jwk.clone();
         bad["d"] = serde_json::json!("!!not base64!!");
-        assert!(matches!(
-            SigningKey::parse(&bad.to_string()).unwrap_err(),
-            KeyError::MalformedJwk(_)
-        ));
+        assert!(matches!(SigningKey::parse(&bad.to_string()).unwrap_err(), KeyError::MalformedJwk(_)));
         let mut bad = k.jwk.clone();
         bad.as_object_mut().unwrap().remove("n");
-        assert!(matches!(
-            SigningKey::parse(&bad.to_string()).unwrap_err(),
-            KeyError::MalformedJwk(_)
-        ));
-        assert!(matches!(
-            SigningKey::parse("{not json").unwrap_err(),
-            KeyError::MalformedJwk(_)
-        ));
+        assert!(matches!(SigningKey::parse(&bad.to_string()).unwrap_err(), KeyError::MalformedJwk(_)));
+        assert!(matches!(SigningKey::parse("{not json").unwrap_err(), KeyError::MalformedJwk(_)));
         let garbage = "-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n";
-        assert!(matches!(
-            SigningKey::parse(garbage).unwrap_err(),
-            KeyError::Malformed(_)
-        ));
+        assert!(matches!(SigningKey::parse(garbage).unwrap_err(), KeyError::Malformed(_)));
     }
 
     #[test]

@@ -23,10 +23,7 @@ pub struct LinkRels {
 impl LinkRels {
     /// The first URL with relation `rel` (case-insensitive).
     pub fn get(&self, rel: &str) -> Option<&str> {
-        self.links
-            .iter()
-            .find(|(r, _)| r.eq_ignore_ascii_case(rel))
-            .map(|(_, u)| u.as_str())
+        self.links.iter().find(|(r, _)| r.eq_ignore_ascii_case(rel)).map(|(_, u)| u.as_str())
     }
 
     /// `rel="next"`.
@@ -120,10 +117,7 @@ fn parse_one(value: &str, out: &mut LinkRels) {
                 }
             }
             if name == "rel" && rels.is_empty() {
-                rels = val
-                    .split_whitespace()
-                    .map(str::to_ascii_lowercase)
-                    .collect();
+                rels = val.split_whitespace().map(str::to_ascii_lowercase).collect();
             }
         }
         for rel in rels {
@@ -161,20 +155,14 @@ pub(crate) fn split_list_body(body: Value) -> Result<(Vec<Value>, Option<String>
                 .and_then(|n| n.get("href"))
                 .and_then(Value::as_str)
                 .map(str::to_string);
-            let array_keys: Vec<String> = map
-                .iter()
-                .filter(|(k, v)| v.is_array() && !k.starts_with('_'))
-                .map(|(k, _)| k.clone())
-                .collect();
+            let array_keys: Vec<String> =
+                map.iter().filter(|(k, v)| v.is_array() && !k.starts_with('_')).map(|(k, _)| k.clone()).collect();
             let key = if map.get("data").is_some_and(Value::is_array) {
                 Some("data".to_string())
             } else if array_keys.len() == 1 {
                 array_keys.into_iter().next()
             } else {
-                KNOWN_ITEM_KEYS
-                    .iter()
-                    .find(|k| map.get(**k).is_some_and(Value::is_array))
-                    .map(|k| (*k).to_string())
+                KNOWN_ITEM_KEYS.iter().find(|k| map.get(**k).is_some_and(Value::is_array)).map(|k| (*k).to_string())
             };
             match key.and_then(|k| map.remove(&k)) {
                 Some(Value::Array(items)) => Ok((items, next)),
@@ -209,14 +197,8 @@ mod tests {
             "<https://x.okta.com/api/v1/logs?limit=20>; rel=\"self\"",
             "<https://x.okta.com/api/v1/logs?limit=20&after=1627500044869_1>; rel=\"next\"",
         ]);
-        assert_eq!(
-            rels.next(),
-            Some("https://x.okta.com/api/v1/logs?limit=20&after=1627500044869_1")
-        );
-        assert_eq!(
-            rels.self_link(),
-            Some("https://x.okta.com/api/v1/logs?limit=20")
-        );
+        assert_eq!(rels.next(), Some("https://x.okta.com/api/v1/logs?limit=20&after=1627500044869_1"));
+        assert_eq!(rels.self_link(), Some("https://x.okta.com/api/v1/logs?limit=20"));
     }
 
     #[test]
@@ -224,14 +206,8 @@ mod tests {
         let rels = parse_link_header(&[
             "<https://x.okta.com/api/v1/users?limit=2>; rel=\"self\", <https://x.okta.com/api/v1/users?after=00u2&limit=2>; rel=\"next\"",
         ]);
-        assert_eq!(
-            rels.next(),
-            Some("https://x.okta.com/api/v1/users?after=00u2&limit=2")
-        );
-        assert_eq!(
-            rels.self_link(),
-            Some("https://x.okta.com/api/v1/users?limit=2")
-        );
+        assert_eq!(rels.next(), Some("https://x.okta.com/api/v1/users?after=00u2&limit=2"));
+        assert_eq!(rels.self_link(), Some("https://x.okta.com/api/v1/users?limit=2"));
     }
 
     #[test]
@@ -239,14 +215,8 @@ mod tests {
         let rels = parse_link_header(&[
             "<https://x.okta.com/api/v1/users?filter=a,b;c&after=1>;rel=next,<https://x.okta.com/api/v1/users?q=x,y>; rel=self",
         ]);
-        assert_eq!(
-            rels.next(),
-            Some("https://x.okta.com/api/v1/users?filter=a,b;c&after=1")
-        );
-        assert_eq!(
-            rels.self_link(),
-            Some("https://x.okta.com/api/v1/users?q=x,y")
-        );
+        assert_eq!(rels.next(), Some("https://x.okta.com/api/v1/users?filter=a,b;c&after=1"));
+        assert_eq!(rels.self_link(), Some("https://x.okta.com/api/v1/users?q=x,y"));
     }
 
     #[test]

@@ -28,11 +28,7 @@ const SEGMENT: &AsciiSet = &NON_ALPHANUMERIC
 
 /// Characters encoded in query keys and values: everything except unreserved characters
 /// (spaces become `%20`).
-const QUERY: &AsciiSet = &NON_ALPHANUMERIC
-    .remove(b'-')
-    .remove(b'.')
-    .remove(b'_')
-    .remove(b'~');
+const QUERY: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'.').remove(b'_').remove(b'~');
 
 /// A request path: a static template such as `/api/v1/users/{id}` and its rendering with
 /// validated, percent-encoded parameters.
@@ -105,22 +101,14 @@ impl ApiPath {
 }
 
 fn validate_param(name: &str, value: &str) -> Result<(), OktaError> {
-    let reject = |reason: &str| {
-        Err(OktaError::InvalidInput {
-            field: name.to_string(),
-            reason: reason.to_string(),
-        })
-    };
+    let reject = |reason: &str| Err(OktaError::InvalidInput { field: name.to_string(), reason: reason.to_string() });
     if value.is_empty() {
         return reject("must not be empty");
     }
     if value == "." || value == ".." || value.contains("..") {
         return reject("must not be \".\", \"..\" or contain \"..\"");
     }
-    if let Some(c) = value
-        .chars()
-        .find(|c| matches!(c, '/' | '\\' | '?' | '#' | '%'))
-    {
+    if let Some(c) = value.chars().find(|c| matches!(c, '/' | '\\' | '?' | '#' | '%')) {
         return reject(&format!("must not contain {c:?}"));
     }
     if value.chars().any(char::is_whitespace) {
@@ -216,11 +204,10 @@ mod tests {
     #[test]
     fn rejects_dangerous_params() {
         for bad in [
-            "", ".", "..", "a..b", "../x", "a/b", "a?b", "a#b", "a%2F", "a b", "a\tb", "a\nb",
-            "a\u{0}b", "a\u{7f}b", "a\\b", "\u{a0}",
+            "", ".", "..", "a..b", "../x", "a/b", "a?b", "a#b", "a%2F", "a b", "a\tb", "a\nb", "a\u{0}b", "a\u{7f}b",
+            "a\\b", "\u{a0}",
         ] {
-            let err = ApiPath::new("/api/v1/users/{userId}", &[bad])
-                .expect_err(&format!("{bad:?} should be rejected"));
+            let err = ApiPath::new("/api/v1/users/{userId}", &[bad]).expect_err(&format!("{bad:?} should be rejected"));
             assert_eq!(field_of(err), "userId", "{bad:?}");
         }
     }
@@ -239,10 +226,7 @@ mod tests {
             .push("limit", 200)
             .opt("after", None::<String>)
             .opt("filter", Some("a&b=c+d"));
-        assert_eq!(
-            q.encode(),
-            "search=profile.lastName%20eq%20%22O%27Neil%22&limit=200&filter=a%26b%3Dc%2Bd"
-        );
+        assert_eq!(q.encode(), "search=profile.lastName%20eq%20%22O%27Neil%22&limit=200&filter=a%26b%3Dc%2Bd");
         assert!(Query::new().is_empty());
     }
 }

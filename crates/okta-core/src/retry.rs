@@ -33,13 +33,7 @@ pub(crate) fn backoff(max_retries: usize) -> ExponentialBuilder {
 
 /// Methods whose 5xx/connection failures are retried (never POST).
 pub(crate) fn is_idempotent(method: &reqwest::Method) -> bool {
-    matches!(
-        *method,
-        reqwest::Method::GET
-            | reqwest::Method::PUT
-            | reqwest::Method::DELETE
-            | reqwest::Method::HEAD
-    )
+    matches!(*method, reqwest::Method::GET | reqwest::Method::PUT | reqwest::Method::DELETE | reqwest::Method::HEAD)
 }
 
 /// 5xx statuses worth retrying.
@@ -50,28 +44,15 @@ pub(crate) fn is_retryable_server_error(status: u16) -> bool {
 /// Wait before retrying a 429: `X-Rate-Limit-Reset − Date + 1 s` (Okta Go SDK algorithm),
 /// measured against the local clock `now` when `Date` is missing or unparsable.
 /// `None` when `X-Rate-Limit-Reset` is missing or unparsable.
-pub(crate) fn rate_limit_wait(
-    reset: Option<&str>,
-    date: Option<&str>,
-    now: SystemTime,
-) -> Option<Duration> {
+pub(crate) fn rate_limit_wait(reset: Option<&str>, date: Option<&str>, now: SystemTime) -> Option<Duration> {
     let reset: u64 = reset?.trim().parse().ok()?;
-    let base = date
-        .and_then(|d| httpdate::parse_http_date(d.trim()).ok())
-        .unwrap_or(now);
-    let base_secs = base
-        .duration_since(UNIX_EPOCH)
-        .map(|d| d.as_secs())
-        .unwrap_or(0);
+    let base = date.and_then(|d| httpdate::parse_http_date(d.trim()).ok()).unwrap_or(now);
+    let base_secs = base.duration_since(UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0);
     Some(Duration::from_secs(reset.saturating_sub(base_secs) + 1))
 }
 
 /// The retry decision for a 429 response.
-pub(crate) fn rate_limit_hint(
-    headers: &HeaderMap,
-    max_wait: Duration,
-    now: SystemTime,
-) -> RetryHint {
+pub(crate) fn rate_limit_hint(headers: &HeaderMap, max_wait: Duration, now: SystemTime) -> RetryHint {
     let header = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
     match rate_limit_wait(header("x-rate-limit-reset"), header("date"), now) {
         Some(wait) if wait <= max_wait => RetryHint::After(wait),
@@ -91,27 +72,15 @@ mod tests {
     #[test]
     fn wait_is_reset_minus_date_plus_one() {
         let date = httpdate::fmt_http_date(at(1_773_221_190));
-        assert_eq!(
-            rate_limit_wait(Some("1773221199"), Some(&date), at(0)),
-            Some(Duration::from_secs(10))
-        );
+        assert_eq!(rate_limit_wait(Some("1773221199"), Some(&date), at(0)), Some(Duration::from_secs(10)));
         // Reset already passed by the server clock: wait one second.
-        assert_eq!(
-            rate_limit_wait(Some("1773221100"), Some(&date), at(0)),
-            Some(Duration::from_secs(1))
-        );
+        assert_eq!(rate_limit_wait(Some("1773221100"), Some(&date), at(0)), Some(Duration::from_secs(1)));
     }
 
     #[test]
     fn falls_back_to_local_clock() {
-        assert_eq!(
-            rate_limit_wait(Some("1000"), None, at(995)),
-            Some(Duration::from_secs(6))
-        );
-        assert_eq!(
-            rate_limit_wait(Some("1000"), Some("not a date"), at(998)),
-            Some(Duration::from_secs(3))
-        );
+        assert_eq!(rate_limit_wait(Some("1000"), None, at(995)), Some(Duration::from_secs(6)));
+        assert_eq!(rate_limit_wait(Some("1000"), Some("not a date"), at(998)), Some(Duration::from_secs(3)));
         assert_eq!(rate_limit_wait(None, None, at(1)), None);
         assert_eq!(rate_limit_wait(Some("soon"), None, at(1)), None);
     }
@@ -122,19 +91,10 @@ mod tests {
         headers.insert("date", httpdate::fmt_http_date(at(1000)).parse().unwrap());
         headers.insert("x-rate-limit-reset", "1030".parse().unwrap());
         let now = at(0);
-        assert_eq!(
-            rate_limit_hint(&headers, Duration::from_secs(60), now),
-            RetryHint::After(Duration::from_secs(31))
-        );
-        assert_eq!(
-            rate_limit_hint(&headers, Duration::from_secs(30), now),
-            RetryHint::Never
-        );
+        assert_eq!(rate_limit_hint(&headers, Duration::from_secs(60), now), RetryHint::After(Duration::from_secs(31)));
+        assert_eq!(rate_limit_hint(&headers, Duration::from_secs(30), now), RetryHint::Never);
         headers.remove("x-rate-limit-reset");
-        assert_eq!(
-            rate_limit_hint(&headers, Duration::from_secs(30), now),
-            RetryHint::Backoff
-        );
+        assert_eq!(rate_limit_hint(&headers, Duration::from_secs(30), now), RetryHint::Backoff);
     }
 
     #[test]

@@ -18,9 +18,7 @@ pub(crate) fn test_key() -> &'static TestKey {
     static KEY: OnceLock<TestKey> = OnceLock::new();
     KEY.get_or_init(|| {
         let key = rsa::RsaPrivateKey::new(&mut rsa::rand_core::OsRng, 2048).unwrap();
-        let b64 = |n: &rsa::BigUint| {
-            base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(n.to_bytes_be())
-        };
+        let b64 = |n: &rsa::BigUint| base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(n.to_bytes_be());
         let primes = key.primes();
         let jwk = serde_json::json!({
             "kty": "RSA",
@@ -36,10 +34,7 @@ pub(crate) fn test_key() -> &'static TestKey {
         TestKey {
             pkcs1_pem: key.to_pkcs1_pem(LineEnding::LF).unwrap().to_string(),
             pkcs8_pem: key.to_pkcs8_pem(LineEnding::LF).unwrap().to_string(),
-            public_pem: key
-                .to_public_key()
-                .to_public_key_pem(LineEnding::LF)
-                .unwrap(),
+            public_pem: key.to_public_key().to_public_key_pem(LineEnding::LF).unwrap(),
             jwk,
         }
     })

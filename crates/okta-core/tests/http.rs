@@ -13,10 +13,7 @@ async fn request_headers_and_json_round_trip() {
     Mock::given(method("POST"))
         .and(path("/api/v1/users"))
         .and(query_param("activate", "false"))
-        .and(header(
-            "authorization",
-            format!("SSWS {}", common::TOKEN).as_str(),
-        ))
+        .and(header("authorization", format!("SSWS {}", common::TOKEN).as_str()))
         .and(header("user-agent", "okta-mcp/9.9.9 test-server"))
         .and(header("accept", "application/json"))
         .and(header("content-type", "application/json"))
@@ -55,20 +52,12 @@ async fn bodyless_post_sends_content_length_zero_and_204_is_none() {
         .await;
     let client = common::ssws_client(&server.uri());
     let r = client
-        .post(
-            &ApiPath::new("/api/v1/users/{id}/lifecycle/suspend", &["00u1"]).unwrap(),
-            &Query::new(),
-            None,
-        )
+        .post(&ApiPath::new("/api/v1/users/{id}/lifecycle/suspend", &["00u1"]).unwrap(), &Query::new(), None)
         .await
         .unwrap();
     assert_eq!(r, None);
     let r = client
-        .put(
-            &ApiPath::new("/api/v1/groups/{g}/users/{u}", &["00g1", "00u1"]).unwrap(),
-            &Query::new(),
-            None,
-        )
+        .put(&ApiPath::new("/api/v1/groups/{g}/users/{u}", &["00g1", "00u1"]).unwrap(), &Query::new(), None)
         .await
         .unwrap();
     assert_eq!(r, None);
@@ -82,13 +71,7 @@ async fn logins_are_encoded_in_the_request_path() {
         .mount(&server)
         .await;
     let client = common::ssws_client(&server.uri());
-    client
-        .get(
-            &ApiPath::new("/api/v1/users/{id}", &["jo+e@example.com"]).unwrap(),
-            &Query::new(),
-        )
-        .await
-        .unwrap();
+    client.get(&ApiPath::new("/api/v1/users/{id}", &["jo+e@example.com"]).unwrap(), &Query::new()).await.unwrap();
     let reqs = server.received_requests().await.unwrap();
     assert_eq!(reqs[0].url.path(), "/api/v1/users/jo%2Be@example.com");
 }
@@ -119,17 +102,13 @@ async fn error_mapping_keeps_request_id_and_body() {
     let server = MockServer::start().await;
     Mock::given(method("GET"))
         .and(path("/api/v1/users/00uX"))
-        .respond_with(
-            ResponseTemplate::new(404)
-                .insert_header("x-okta-request-id", "req-404")
-                .set_body_json(json!({
-                    "errorCode": "E0000007",
-                    "errorSummary": "Not found: Resource not found: 00uX (User)",
-                    "errorLink": "E0000007",
-                    "errorId": "oaeABC",
-                    "errorCauses": []
-                })),
-        )
+        .respond_with(ResponseTemplate::new(404).insert_header("x-okta-request-id", "req-404").set_body_json(json!({
+            "errorCode": "E0000007",
+            "errorSummary": "Not found: Resource not found: 00uX (User)",
+            "errorLink": "E0000007",
+            "errorId": "oaeABC",
+            "errorCauses": []
+        })))
         .mount(&server)
         .await;
     Mock::given(method("GET"))
@@ -144,9 +123,7 @@ async fn error_mapping_keeps_request_id_and_body() {
     Mock::given(method("GET"))
         .and(path("/api/v1/apps"))
         .respond_with(
-            ResponseTemplate::new(200)
-                .insert_header("x-okta-request-id", "req-bad-json")
-                .set_body_string("{not json"),
+            ResponseTemplate::new(200).insert_header("x-okta-request-id", "req-bad-json").set_body_string("{not json"),
         )
         .mount(&server)
         .await;
@@ -154,28 +131,11 @@ async fn error_mapping_keeps_request_id_and_body() {
     options.max_retries = 0;
     let client = common::ssws_client_with(&server.uri(), options);
 
-    let err = client
-        .get(
-            &ApiPath::new("/api/v1/users/{id}", &["00uX"]).unwrap(),
-            &Query::new(),
-        )
-        .await
-        .unwrap_err();
-    let OktaError::Api {
-        method,
-        path,
-        status,
-        body,
-        request_id,
-        ..
-    } = &err
-    else {
+    let err = client.get(&ApiPath::new("/api/v1/users/{id}", &["00uX"]).unwrap(), &Query::new()).await.unwrap_err();
+    let OktaError::Api { method, path, status, body, request_id, .. } = &err else {
         panic!("expected Api, got {err:?}");
     };
-    assert_eq!(
-        (method.as_str(), path.as_str(), *status),
-        ("GET", "/api/v1/users/00uX", 404)
-    );
+    assert_eq!((method.as_str(), path.as_str(), *status), ("GET", "/api/v1/users/00uX", 404));
     assert_eq!(body.error_id.as_deref(), Some("oaeABC"));
     assert_eq!(request_id.as_deref(), Some("req-404"));
     assert_eq!(err.error_code(), Some("E0000007"));
@@ -183,18 +143,12 @@ async fn error_mapping_keeps_request_id_and_body() {
     assert!(msg.contains("E0000007") && msg.contains("req-404"), "{msg}");
     assert!(!msg.contains(common::TOKEN) && !format!("{err:?}").contains(common::TOKEN));
 
-    let err = client
-        .get(&ApiPath::new("/api/v1/groups", &[]).unwrap(), &Query::new())
-        .await
-        .unwrap_err();
+    let err = client.get(&ApiPath::new("/api/v1/groups", &[]).unwrap(), &Query::new()).await.unwrap_err();
     assert_eq!(err.status(), Some(502));
     assert_eq!(err.request_id(), Some("req-502"));
     assert!(err.to_string().contains("502 Bad Gateway"), "{err}");
 
-    let err = client
-        .get_page(&ApiPath::new("/api/v1/apps", &[]).unwrap(), &Query::new())
-        .await
-        .unwrap_err();
+    let err = client.get_page(&ApiPath::new("/api/v1/apps", &[]).unwrap(), &Query::new()).await.unwrap_err();
     assert!(matches!(err, OktaError::Decode { .. }), "{err:?}");
     assert_eq!(err.request_id(), Some("req-bad-json"));
 }

@@ -13,25 +13,19 @@ use wiremock::matchers::{header, method, path};
 use wiremock::{Mock, MockServer, Request, ResponseTemplate};
 
 /// Token endpoint handing out token-1, token-2, ... with the given lifetime.
-async fn mount_token_endpoint(
-    server: &MockServer,
-    expires_in: u64,
-    delay: Duration,
-) -> Arc<AtomicUsize> {
+async fn mount_token_endpoint(server: &MockServer, expires_in: u64, delay: Duration) -> Arc<AtomicUsize> {
     let counter = Arc::new(AtomicUsize::new(0));
     let c = Arc::clone(&counter);
     Mock::given(method("POST"))
         .and(path("/oauth2/v1/token"))
         .respond_with(move |_: &Request| {
             let n = c.fetch_add(1, Ordering::SeqCst) + 1;
-            ResponseTemplate::new(200)
-                .set_delay(delay)
-                .set_body_json(json!({
-                    "token_type": "Bearer",
-                    "expires_in": expires_in,
-                    "access_token": format!("token-{n}"),
-                    "scope": "okta.users.read okta.groups.read"
-                }))
+            ResponseTemplate::new(200).set_delay(delay).set_body_json(json!({
+                "token_type": "Bearer",
+                "expires_in": expires_in,
+                "access_token": format!("token-{n}"),
+                "scope": "okta.users.read okta.groups.read"
+            }))
         })
         .mount(server)
         .await;
@@ -64,30 +58,16 @@ async fn token_request_is_a_valid_client_credentials_grant() {
     client.get(&me(), &Query::new()).await.unwrap();
     assert_eq!(
         client.granted_scopes().await.unwrap(),
-        Some(vec![
-            "okta.users.read".to_string(),
-            "okta.groups.read".to_string()
-        ])
+        Some(vec!["okta.users.read".to_string(), "okta.groups.read".to_string()])
     );
 
     let reqs = server.received_requests().await.unwrap();
-    let token_req = reqs
-        .iter()
-        .find(|r| r.url.path() == "/oauth2/v1/token")
-        .unwrap();
-    assert_eq!(
-        token_req.headers.get("content-type").unwrap(),
-        "application/x-www-form-urlencoded"
-    );
-    let form: HashMap<String, String> = url::form_urlencoded::parse(&token_req.body)
-        .into_owned()
-        .collect();
+    let token_req = reqs.iter().find(|r| r.url.path() == "/oauth2/v1/token").unwrap();
+    assert_eq!(token_req.headers.get("content-type").unwrap(), "application/x-www-form-urlencoded");
+    let form: HashMap<String, String> = url::form_urlencoded::parse(&token_req.body).into_owned().collect();
     assert_eq!(form["grant_type"], "client_credentials");
     assert_eq!(form["scope"], "okta.users.read okta.groups.read");
-    assert_eq!(
-        form["client_assertion_type"],
-        "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"
-    );
+    assert_eq!(form["client_assertion_type"], "urn:ietf:params:oauth:client-assertion-type:jwt-bearer");
     assert!(!form.contains_key("client_id") && !form.contains_key("client_secret"));
 
     #[derive(serde::Deserialize)]
@@ -99,13 +79,11 @@ async fn token_request_is_a_valid_client_credentials_grant() {
         exp: u64,
         jti: String,
     }
-    let key =
-        jsonwebtoken::DecodingKey::from_rsa_pem(common::test_key().public_pem.as_bytes()).unwrap();
+    let key = jsonwebtoken::DecodingKey::from_rsa_pem(common::test_key().public_pem.as_bytes()).unwrap();
     let token_url = format!("{}/oauth2/v1/token", server.uri());
     let mut validation = jsonwebtoken::Validation::new(jsonwebtoken::Algorithm::RS256);
     validation.set_audience(&[&token_url]);
-    let data =
-        jsonwebtoken::decode::<Claims>(&form["client_assertion"], &key, &validation).unwrap();
+    let data = jsonwebtoken::decode::<Claims>(&form["client_assertion"], &key, &validation).unwrap();
     assert_eq!(data.header.kid.as_deref(), Some("kid-1"));
     assert_eq!(data.claims.iss, "0oaTestClient");
     assert_eq!(data.claims.sub, "0oaTestClient");
@@ -130,15 +108,9 @@ async fn concurrent_calls_share_one_token_request() {
     }
     assert_eq!(tokens.load(Ordering::SeqCst), 1);
     let reqs = server.received_requests().await.unwrap();
-    let api: Vec<_> = reqs
-        .iter()
-        .filter(|r| r.url.path() == "/api/v1/users/me")
-        .collect();
+    let api: Vec<_> = reqs.iter().filter(|r| r.url.path() == "/api/v1/users/me").collect();
     assert_eq!(api.len(), 20);
-    assert!(
-        api.iter()
-            .all(|r| r.headers.get("authorization").unwrap() == "Bearer token-1")
-    );
+    assert!(api.iter().all(|r| r.headers.get("authorization").unwrap() == "Bearer token-1"));
 }
 
 #[tokio::test]
@@ -154,11 +126,7 @@ async fn token_is_renewed_after_expiry() {
     client.get(&me(), &Query::new()).await.unwrap();
     assert_eq!(tokens.load(Ordering::SeqCst), 2);
     let reqs = server.received_requests().await.unwrap();
-    let last = reqs
-        .iter()
-        .rev()
-        .find(|r| r.url.path() == "/api/v1/users/me")
-        .unwrap();
+    let last = reqs.iter().rev().find(|r| r.url.path() == "/api/v1/users/me").unwrap();
     assert_eq!(last.headers.get("authorization").unwrap(), "Bearer token-2");
 }
 
@@ -210,13 +178,8 @@ async fn persistent_invalid_token_is_retried_only_once() {
     assert_eq!(err.status(), Some(401));
     assert_eq!(err.request_id(), Some("req-401"));
     assert_eq!(tokens.load(Ordering::SeqCst), 2);
-    let api = server
-        .received_requests()
-        .await
-        .unwrap()
-        .into_iter()
-        .filter(|r| r.url.path() == "/api/v1/users/me")
-        .count();
+    let api =
+        server.received_requests().await.unwrap().into_iter().filter(|r| r.url.path() == "/api/v1/users/me").count();
     assert_eq!(api, 2);
 }
 
@@ -225,39 +188,24 @@ async fn token_endpoint_errors_become_auth_errors_without_the_assertion() {
     let server = MockServer::start().await;
     Mock::given(method("POST"))
         .and(path("/oauth2/v1/token"))
-        .respond_with(
-            ResponseTemplate::new(401)
-                .insert_header("x-okta-request-id", "req-tok")
-                .set_body_json(json!({
-                    "error": "invalid_client",
-                    "error_description": "The client_assertion signature is invalid."
-                })),
-        )
+        .respond_with(ResponseTemplate::new(401).insert_header("x-okta-request-id", "req-tok").set_body_json(json!({
+            "error": "invalid_client",
+            "error_description": "The client_assertion signature is invalid."
+        })))
         .mount(&server)
         .await;
     let client = common::oauth_client(&server.uri());
     let err = client.get(&me(), &Query::new()).await.unwrap_err();
-    let OktaError::Auth {
-        status,
-        error,
-        description,
-        request_id,
-    } = &err
-    else {
+    let OktaError::Auth { status, error, description, request_id } = &err else {
         panic!("expected Auth, got {err:?}");
     };
     assert_eq!(*status, 401);
     assert_eq!(error, "invalid_client");
-    assert_eq!(
-        description.as_deref(),
-        Some("The client_assertion signature is invalid.")
-    );
+    assert_eq!(description.as_deref(), Some("The client_assertion signature is invalid."));
     assert_eq!(request_id.as_deref(), Some("req-tok"));
 
     let reqs = server.received_requests().await.unwrap();
-    let form: HashMap<String, String> = url::form_urlencoded::parse(&reqs[0].body)
-        .into_owned()
-        .collect();
+    let form: HashMap<String, String> = url::form_urlencoded::parse(&reqs[0].body).into_owned().collect();
     let assertion = &form["client_assertion"];
     let text = format!("{err} {err:?}");
     assert!(!text.contains(assertion.as_str()));
@@ -283,14 +231,8 @@ async fn insufficient_scope_is_reported() {
         .mount(&server)
         .await;
     let client = common::oauth_client(&server.uri());
-    let err = client
-        .post(
-            &ApiPath::new("/api/v1/users", &[]).unwrap(),
-            &Query::new(),
-            Some(&json!({})),
-        )
-        .await
-        .unwrap_err();
+    let err =
+        client.post(&ApiPath::new("/api/v1/users", &[]).unwrap(), &Query::new(), Some(&json!({}))).await.unwrap_err();
     assert_eq!(err.missing_scope(), Some("okta.users.manage"));
     assert_eq!(err.request_id(), Some("req-403"));
     assert!(!err.to_string().contains("token-1"));

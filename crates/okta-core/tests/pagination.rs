@@ -20,14 +20,8 @@ async fn three_pages(server: &MockServer) {
         .respond_with(
             ResponseTemplate::new(200)
                 .set_body_json(users(0..2))
-                .append_header(
-                    "link",
-                    format!("<{base}/api/v1/users?limit=2>; rel=\"self\"").as_str(),
-                )
-                .append_header(
-                    "link",
-                    format!("<{base}/api/v1/users?after=2&limit=2>; rel=\"next\"").as_str(),
-                )
+                .append_header("link", format!("<{base}/api/v1/users?limit=2>; rel=\"self\"").as_str())
+                .append_header("link", format!("<{base}/api/v1/users?after=2&limit=2>; rel=\"next\"").as_str())
                 .insert_header("x-okta-request-id", "req-page-1"),
         )
         .mount(server)
@@ -49,20 +43,14 @@ async fn three_pages(server: &MockServer) {
         .respond_with(
             ResponseTemplate::new(200)
                 .set_body_json(users(4..6))
-                .insert_header(
-                    "link",
-                    format!("<{base}/api/v1/users?after=4&limit=2>; rel=\"self\"").as_str(),
-                ),
+                .insert_header("link", format!("<{base}/api/v1/users?after=4&limit=2>; rel=\"self\"").as_str()),
         )
         .mount(server)
         .await;
 }
 
 fn ids(items: &[Value]) -> Vec<String> {
-    items
-        .iter()
-        .map(|v| v["id"].as_str().unwrap().to_string())
-        .collect()
+    items.iter().map(|v| v["id"].as_str().unwrap().to_string()).collect()
 }
 
 #[tokio::test]
@@ -71,20 +59,11 @@ async fn walks_all_pages() {
     three_pages(&server).await;
     let client = common::ssws_client(&server.uri());
     let p = ApiPath::new("/api/v1/users", &[]).unwrap();
-    let first = client
-        .get_page(&p, &Query::new().push("limit", 2))
-        .await
-        .unwrap();
+    let first = client.get_page(&p, &Query::new().push("limit", 2)).await.unwrap();
     assert_eq!(first.request_id.as_deref(), Some("req-page-1"));
-    assert_eq!(
-        first.next.as_deref(),
-        Some(format!("{}/api/v1/users?after=2&limit=2", server.uri()).as_str())
-    );
+    assert_eq!(first.next.as_deref(), Some(format!("{}/api/v1/users?after=2&limit=2", server.uri()).as_str()));
     let (items, next) = client.collect(first, &p, 100).await.unwrap();
-    assert_eq!(
-        ids(&items),
-        ["00u0", "00u1", "00u2", "00u3", "00u4", "00u5"]
-    );
+    assert_eq!(ids(&items), ["00u0", "00u1", "00u2", "00u3", "00u4", "00u5"]);
     assert_eq!(next, None);
 }
 
@@ -131,16 +110,10 @@ async fn foreign_host_and_other_endpoint_cursors_are_refused() {
         "https://evil.example.com/api/v1/users?after=2".to_string(),
         format!("{}/api/v1/groups?after=2", server.uri()),
         format!("{}/api/v1/users/00u1/roles?after=2", server.uri()),
-        format!(
-            "{}/api/v1/users?after=2",
-            server.uri().replace("127.0.0.1", "localhost")
-        ),
+        format!("{}/api/v1/users?after=2", server.uri().replace("127.0.0.1", "localhost")),
     ] {
         let err = client.get_page_at(&cursor, &p).await.unwrap_err();
-        assert!(
-            matches!(err, OktaError::CursorRejected { .. }),
-            "{cursor}: {err:?}"
-        );
+        assert!(matches!(err, OktaError::CursorRejected { .. }), "{cursor}: {err:?}");
     }
     // Nothing was sent.
     assert!(server.received_requests().await.unwrap().is_empty());
@@ -151,10 +124,7 @@ async fn foreign_host_and_other_endpoint_cursors_are_refused() {
         .respond_with(
             ResponseTemplate::new(200)
                 .set_body_json(users(0..1))
-                .insert_header(
-                    "link",
-                    "<https://evil.example.com/api/v1/users?after=1>; rel=\"next\"",
-                ),
+                .insert_header("link", "<https://evil.example.com/api/v1/users?after=1>; rel=\"next\""),
         )
         .mount(&server)
         .await;

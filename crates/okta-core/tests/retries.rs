@@ -16,10 +16,7 @@ fn rate_limited(reset_in: u64) -> ResponseTemplate {
         .insert_header("date", httpdate::fmt_http_date(now).as_str())
         .insert_header("x-rate-limit-limit", "50")
         .insert_header("x-rate-limit-remaining", "0")
-        .insert_header(
-            "x-rate-limit-reset",
-            (now_secs + reset_in).to_string().as_str(),
-        )
+        .insert_header("x-rate-limit-reset", (now_secs + reset_in).to_string().as_str())
         .insert_header("x-okta-request-id", "req-429")
         .set_body_json(json!({
             "errorCode": "E0000047",
@@ -44,13 +41,7 @@ async fn waits_for_rate_limit_reset_then_succeeds() {
         .await;
     let client = common::ssws_client(&server.uri());
     let started = Instant::now();
-    let user = client
-        .get(
-            &ApiPath::new("/api/v1/users/{id}", &["00u1"]).unwrap(),
-            &Query::new(),
-        )
-        .await
-        .unwrap();
+    let user = client.get(&ApiPath::new("/api/v1/users/{id}", &["00u1"]).unwrap(), &Query::new()).await.unwrap();
     let elapsed = started.elapsed();
     assert_eq!(user["id"], "00u1");
     // Reset = Date + 1 → wait Reset − Date + 1 = 2 s.
@@ -66,19 +57,12 @@ async fn waits_for_rate_limit_reset_then_succeeds() {
 #[tokio::test]
 async fn rate_limit_wait_beyond_cap_fails_fast() {
     let server = MockServer::start().await;
-    Mock::given(method("GET"))
-        .and(path("/api/v1/groups"))
-        .respond_with(rate_limited(120))
-        .mount(&server)
-        .await;
+    Mock::given(method("GET")).and(path("/api/v1/groups")).respond_with(rate_limited(120)).mount(&server).await;
     let mut options = common::fast_options();
     options.max_rate_limit_wait = Duration::from_secs(10);
     let client = common::ssws_client_with(&server.uri(), options);
     let started = Instant::now();
-    let err = client
-        .get(&ApiPath::new("/api/v1/groups", &[]).unwrap(), &Query::new())
-        .await
-        .unwrap_err();
+    let err = client.get(&ApiPath::new("/api/v1/groups", &[]).unwrap(), &Query::new()).await.unwrap_err();
     assert!(started.elapsed() < Duration::from_secs(2));
     assert_eq!(err.status(), Some(429));
     assert_eq!(err.error_code(), Some("E0000047"));
@@ -96,11 +80,7 @@ async fn post_is_not_retried_on_503() {
         .await;
     let client = common::ssws_client(&server.uri());
     let err = client
-        .post(
-            &ApiPath::new("/api/v1/users", &[]).unwrap(),
-            &Query::new(),
-            Some(&json!({"profile": {}})),
-        )
+        .post(&ApiPath::new("/api/v1/users", &[]).unwrap(), &Query::new(), Some(&json!({"profile": {}})))
         .await
         .unwrap_err();
     assert_eq!(err.status(), Some(503));
@@ -129,10 +109,7 @@ async fn get_is_retried_on_5xx() {
         .mount(&server)
         .await;
     let client = common::ssws_client(&server.uri());
-    let page = client
-        .get_page(&ApiPath::new("/api/v1/apps", &[]).unwrap(), &Query::new())
-        .await
-        .unwrap();
+    let page = client.get_page(&ApiPath::new("/api/v1/apps", &[]).unwrap(), &Query::new()).await.unwrap();
     assert!(page.items.is_empty());
     let reqs = server.received_requests().await.unwrap();
     assert_eq!(reqs.len(), 3);
@@ -153,13 +130,7 @@ async fn retries_are_bounded() {
     let mut options = common::fast_options();
     options.max_retries = 2;
     let client = common::ssws_client_with(&server.uri(), options);
-    let err = client
-        .delete(
-            &ApiPath::new("/api/v1/groups/{id}", &["00g1"]).unwrap(),
-            &Query::new(),
-        )
-        .await
-        .unwrap_err();
+    let err = client.delete(&ApiPath::new("/api/v1/groups/{id}", &["00g1"]).unwrap(), &Query::new()).await.unwrap_err();
     assert_eq!(err.status(), Some(500));
     assert_eq!(server.received_requests().await.unwrap().len(), 3);
 }
@@ -173,10 +144,7 @@ async fn connection_errors_are_retried_then_reported() {
     let mut options = common::fast_options();
     options.max_retries = 1;
     let client = common::ssws_client_with(&format!("http://{addr}"), options);
-    let err = client
-        .get(&ApiPath::new("/api/v1/users", &[]).unwrap(), &Query::new())
-        .await
-        .unwrap_err();
+    let err = client.get(&ApiPath::new("/api/v1/users", &[]).unwrap(), &Query::new()).await.unwrap_err();
     assert!(matches!(err, OktaError::Transport { .. }), "{err:?}");
     let msg = err.to_string();
     assert!(msg.contains("/api/v1/users"), "{msg}");

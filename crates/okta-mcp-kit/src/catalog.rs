@@ -91,9 +91,7 @@ pub struct ToolMeta {
 impl ToolMeta {
     /// Idempotent when every operation is (GET, PUT, DELETE): repeating the call changes nothing more.
     pub fn idempotent(&self) -> bool {
-        self.operations
-            .iter()
-            .all(|o| matches!(o.method, Method::GET | Method::PUT | Method::DELETE))
+        self.operations.iter().all(|o| matches!(o.method, Method::GET | Method::PUT | Method::DELETE))
     }
 
     /// MCP annotations, derived. Only values that differ from the protocol's defaults are sent
@@ -143,7 +141,11 @@ impl ToolDef {
         let handler: Handler = Arc::new(move |ctx: ToolContext, args: JsonObject| {
             let known = known.get_or_init(|| {
                 let schema = schema::input_schema::<I>();
-                schema.get("properties").and_then(|p| p.as_object()).map(|p| p.keys().cloned().collect()).unwrap_or_default()
+                schema
+                    .get("properties")
+                    .and_then(|p| p.as_object())
+                    .map(|p| p.keys().cloned().collect())
+                    .unwrap_or_default()
             });
             if let Some(unknown) = args.keys().find(|k| !known.contains(k)) {
                 let message = format!("unknown argument `{unknown}`; this tool takes: {}", known.join(", "));
@@ -208,5 +210,33 @@ impl CatalogEntry {
             annotations: tool.meta.annotations(),
             input_schema: tool.input_schema(),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn meta(access: Access, operations: &'static [Operation]) -> ToolMeta {
+        ToolMeta { name: "t", title: "T", description: "d", access, toolset: "s", scopes: &["x"], operations }
+    }
+
+    #[test]
+    fn annotations_follow_access_and_methods() {
+        let read = meta(Access::Read, &[op!(GET, "/a")]).annotations();
+        assert_eq!(read.read_only_hint, Some(true));
+        assert_eq!(read.destructive_hint, None);
+
+        let post = meta(Access::Write, &[op!(GET, "/a"), op!(POST, "/a")]).annotations();
+        assert_eq!(post.destructive_hint, Some(false));
+        assert_eq!(post.idempotent_hint, None);
+
+        let put = meta(Access::Write, &[op!(PUT, "/a")]).annotations();
+        assert_eq!(put.idempotent_hint, Some(true));
+
+        let delete = meta(Access::Destructive, &[op!(GET, "/a"), op!(DELETE, "/a")]).annotations();
+        assert_eq!(delete.destructive_hint, Some(true));
+        assert_eq!(delete.idempotent_hint, Some(true));
+        assert_eq!(delete.read_only_hint, None);
     }
 }

@@ -28,8 +28,7 @@ pub async fn start_sandbox() -> Result<(OktaConfig, SandboxGuard), String> {
         okta_sandbox::start(sandbox).await.map_err(|e| format!("cannot start the embedded sandbox: {e}"))?;
     let org_url = format!("http://{addr}");
     tracing::info!("embedded sandbox org at {org_url}");
-    let config =
-        OktaConfig::new(&org_url, AuthConfig::ApiToken(Secret::new(token))).map_err(|e| e.to_string())?;
+    let config = OktaConfig::new(&org_url, AuthConfig::ApiToken(Secret::new(token))).map_err(|e| e.to_string())?;
     Ok((config, SandboxGuard(handle)))
 }
 
@@ -89,8 +88,12 @@ pub async fn run(spec: ServerSpec, selection: Selection) -> Result<(), String> {
         }
         let response = read_response(&mut lines).await?;
         if request["method"] == "tools/list" {
-            let names: Vec<&str> =
-                response["result"]["tools"].as_array().into_iter().flatten().filter_map(|t| t["name"].as_str()).collect();
+            let names: Vec<&str> = response["result"]["tools"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter_map(|t| t["name"].as_str())
+                .collect();
             show("←", &json!({"tools (names only)": names}))?;
         } else {
             show("←", &response)?;
@@ -101,9 +104,7 @@ pub async fn run(spec: ServerSpec, selection: Selection) -> Result<(), String> {
     Ok(())
 }
 
-async fn read_response<R: tokio::io::AsyncBufRead + Unpin>(
-    lines: &mut tokio::io::Lines<R>,
-) -> Result<Value, String> {
+async fn read_response<R: tokio::io::AsyncBufRead + Unpin>(lines: &mut tokio::io::Lines<R>) -> Result<Value, String> {
     loop {
         let line = lines.next_line().await.map_err(|e| e.to_string())?.ok_or("the server closed the session")?;
         let message: Value = serde_json::from_str(&line).map_err(|e| e.to_string())?;

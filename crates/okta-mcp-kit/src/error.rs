@@ -101,3 +101,63 @@ fn describe_okta(error: &OktaError) -> String {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use okta_core::{OktaErrorBody, WwwAuthenticate};
+    use serde_json::json;
+
+    use super::*;
+
+    fn api_error(status: u16, body: serde_json::Value, www: Option<&str>) -> ToolError {
+        ToolError::Okta(OktaError::Api {
+            method: "GET".into(),
+            path: "/api/v1/groups".into(),
+            status,
+            body: Box::new(OktaErrorBody::from_value(body)),
+            www_authenticate: www.and_then(WwwAuthenticate::parse).map(Box::new),
+            request_id: Some("req-123".into()),
+        })
+    }
+
+    #[test]
+    fn missing_scope_is_named_with_what_to_do() {
+        let error = api_error(
+            403,
+            json!({"errorCode": "E0000006", "errorSummary": "You do not have permission to perform the requested action"}),
+            Some(
+                r#"Bearer realm="x", error="insufficient_scope", error_description="The access token provided does not contain the required scopes.", scope="okta.groups.read""#,
+            ),
+        );
+        let text = error.to_string();
+        assert!(text.starts_with("Okta answered 403 to GET /api/v1/groups: E0000006"), "{text}");
+        assert!(text.contains("missing OAuth scope: okta.groups.read"), "{text}");
+        assert!(text.contains("admin role"), "{text}");
+        assert!(text.ends_with("request id: req-123"), "{text}");
+        assert_eq!(error.okta_error_code(), Some("E0000006"));
+    }
+
+    #[test]
+    fn causes_and_hints_are_listed() {
+        let error = api_error(
+            400,
+            json!({"errorCode": "E0000001", "errorSummary": "Api validation failed: login",
+                   "errorCauses": [{"errorSummary": "login: An object with this field already exists"}]}),
+            None,
+        );
+        let text = error.to_string();
+        assert!(text.contains("cause: login: An object with this field already exists"), "{text}");
+        assert!(text.contains("Okta rejected a field value"), "{text}");
+    }
+
+    #[test]
+    fn errors_without_a_code_still_read_well() {
+        let text = api_error(500, json!("<html>proxy error</html>"), None).to_string();
+        assert!(text.contains("Okta answered 500"), "{text}");
+        assert!(text.contains("no errorCode"), "{text}");
+        assert!(text.contains("request id: req-123"), "{text}");
+        let refused = ToolError::refused("cannot delete").to_string();
+        assert_eq!(refused, "cannot delete");
+        assert_eq!(ToolError::invalid_arguments("x").to_string(), "invalid arguments: x");
+    }
+}

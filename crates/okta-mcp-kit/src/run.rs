@@ -147,7 +147,8 @@ async fn serve_stdio(spec: ServerSpec, selection: Selection, tools: &[ToolDef], 
     // The guard keeps the embedded sandbox alive while serving.
     let (config, _sandbox_guard) = okta_config(sandbox).await?;
     let server = build_server(spec, selection, tools, config).await?;
-    let running = server.serve(rmcp::transport::stdio()).await.map_err(|e| format!("MCP initialization failed: {e}"))?;
+    let running =
+        server.serve(rmcp::transport::stdio()).await.map_err(|e| format!("MCP initialization failed: {e}"))?;
     let reason = running.waiting().await.map_err(|e| format!("server task failed: {e}"))?;
     tracing::debug!(?reason, "MCP session ended");
     Ok(())

@@ -73,11 +73,8 @@ fn compact(value: &mut Value, defs: &Map<String, Value>, depth: usize) {
             }
             // anyOf [X, {type: null}] → X
             if let Some(Value::Array(any)) = map.get("anyOf") {
-                let non_null: Vec<Value> = any
-                    .iter()
-                    .filter(|v| v.get("type").and_then(Value::as_str) != Some("null"))
-                    .cloned()
-                    .collect();
+                let non_null: Vec<Value> =
+                    any.iter().filter(|v| v.get("type").and_then(Value::as_str) != Some("null")).cloned().collect();
                 if non_null.len() == 1 {
                     map.remove("anyOf");
                     if let Some(Value::Object(inner)) = non_null.into_iter().next() {

@@ -83,10 +83,9 @@ pub enum Excluded {
 impl fmt::Display for Excluded {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Excluded::Mode { needed, current } => write!(
-                f,
-                "the server runs in {current} mode; this tool needs --mode {needed} (OKTA_MCP_MODE={needed})"
-            ),
+            Excluded::Mode { needed, current } => {
+                write!(f, "the server runs in {current} mode; this tool needs --mode {needed} (OKTA_MCP_MODE={needed})")
+            }
             Excluded::Toolset { toolset } => {
                 write!(f, "its toolset `{toolset}` is not in --toolsets (OKTA_MCP_TOOLSETS)")
             }
@@ -99,11 +98,8 @@ impl Selection {
     /// Parse a comma- or space-separated list; empty means "no narrowing".
     pub fn parse_list(raw: Option<&str>) -> Option<BTreeSet<String>> {
         let raw = raw?;
-        let set: BTreeSet<String> = raw
-            .split(|c: char| c == ',' || c.is_whitespace())
-            .filter(|s| !s.is_empty())
-            .map(str::to_owned)
-            .collect();
+        let set: BTreeSet<String> =
+            raw.split(|c: char| c == ',' || c.is_whitespace()).filter(|s| !s.is_empty()).map(str::to_owned).collect();
         (!set.is_empty()).then_some(set)
     }
 
@@ -151,11 +147,8 @@ impl Selection {
 
     /// The union of the enabled tools' scopes, sorted.
     pub fn scopes(&self, tools: &[ToolDef]) -> Vec<String> {
-        let set: BTreeSet<&str> = tools
-            .iter()
-            .filter(|t| self.enabled(t))
-            .flat_map(|t| t.meta.scopes.iter().copied())
-            .collect();
+        let set: BTreeSet<&str> =
+            tools.iter().filter(|t| self.enabled(t)).flat_map(|t| t.meta.scopes.iter().copied()).collect();
         set.into_iter().map(str::to_owned).collect()
     }
 }

@@ -78,16 +78,22 @@ impl ListArgs {
 /// Build an API path, turning a rejected id into an argument error (nothing is sent).
 pub fn path(template: &'static str, params: &[&str]) -> Result<ApiPath, ToolError> {
     ApiPath::new(template, params).map_err(|e| match e {
-        OktaError::InvalidInput { field, reason } => ToolError::invalid_arguments(format!("{field}: {reason}")),
+        OktaError::InvalidInput { field, reason } => {
+            let value = params.iter().find(|p| ApiPath::new("/{id}", &[p]).is_err()).copied().unwrap_or_default();
+            ToolError::invalid_arguments(format!("{value:?} cannot be used as {field}: {reason}"))
+        }
         other => ToolError::Okta(other),
     })
 }
 
 /// Validate an id argument on its own (before any request), with the same rules as path parameters.
 pub fn check_id(name: &str, value: &str) -> Result<(), ToolError> {
-    ApiPath::new("/{id}", &[value])
-        .map(drop)
-        .map_err(|e| ToolError::invalid_arguments(format!("{name}: {}", e.to_string().replace("id: ", ""))))
+    ApiPath::new("/{id}", &[value]).map(drop).map_err(|e| match e {
+        OktaError::InvalidInput { reason, .. } => {
+            ToolError::invalid_arguments(format!("{value:?} cannot be used as {name}: {reason}"))
+        }
+        other => ToolError::Okta(other),
+    })
 }
 
 /// An optional, non-empty string argument.
@@ -118,10 +124,7 @@ pub async fn user_id(ctx: &ToolContext, id_or_login: &str) -> Result<String, Too
 }
 
 pub fn str_field<'a>(value: &'a Value, key: &str) -> Result<&'a str, ToolError> {
-    value
-        .get(key)
-        .and_then(Value::as_str)
-        .ok_or_else(|| ToolError::refused(format!("Okta's answer has no `{key}`")))
+    value.get(key).and_then(Value::as_str).ok_or_else(|| ToolError::refused(format!("Okta's answer has no `{key}`")))
 }
 
 /// Compact fields of a user, as list tools show them.
@@ -137,8 +140,12 @@ pub const USER_FIELDS: &[Field] = &[
 ];
 
 /// Compact fields of a group.
-pub const GROUP_FIELDS: &[Field] =
-    &[field("id", "id"), field("name", "profile.name"), field("description", "profile.description"), field("type", "type")];
+pub const GROUP_FIELDS: &[Field] = &[
+    field("id", "id"),
+    field("name", "profile.name"),
+    field("description", "profile.description"),
+    field("type", "type"),
+];
 
 /// Who a user is, in one line of JSON: for results of changes.
 pub fn user_summary(user: &Value) -> Value {

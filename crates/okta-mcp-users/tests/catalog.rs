@@ -66,7 +66,11 @@ fn read_only_is_the_default_and_enables_only_read_tools() {
 #[test]
 fn toolsets_and_tools_narrow_the_selection() {
     let enabled = |args: &[&str]| -> Vec<String> {
-        catalog(args).into_iter().filter(|t| t["enabled"] == true).map(|t| t["name"].as_str().unwrap().to_owned()).collect()
+        catalog(args)
+            .into_iter()
+            .filter(|t| t["enabled"] == true)
+            .map(|t| t["name"].as_str().unwrap().to_owned())
+            .collect()
     };
     let groups = enabled(&["--mode", "full", "--toolsets", "groups"]);
     assert_eq!(groups.len(), 9);
@@ -85,10 +89,8 @@ fn scopes_are_the_union_of_the_enabled_tools() {
 
 #[test]
 fn unknown_toolset_is_a_clear_error() {
-    let out = Command::new(env!("CARGO_BIN_EXE_okta-mcp-users"))
-        .args(["--toolsets", "grups", "tools"])
-        .output()
-        .unwrap();
+    let out =
+        Command::new(env!("CARGO_BIN_EXE_okta-mcp-users")).args(["--toolsets", "grups", "tools"]).output().unwrap();
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("unknown toolset `grups`"));
 }
@@ -102,7 +104,9 @@ fn spec_dir() -> Option<PathBuf> {
         std::env::var("CI").as_deref() != Ok("true"),
         "../shared/okta-openapi/op-scopes.json is missing, and CI=true forbids skipping the catalog check"
     );
-    eprintln!("SKIPPED: ../shared/okta-openapi is absent, so operations and scopes are not checked against Okta's spec");
+    eprintln!(
+        "SKIPPED: ../shared/okta-openapi is absent, so operations and scopes are not checked against Okta's spec"
+    );
     None
 }
 

@@ -67,13 +67,15 @@ fn enroll_activate_verify_and_reset() {
         server.call("okta_reset_factor", json!({"user": user, "factor_id": fid})).ok();
         return;
     }
-    let wrong = server.call("okta_activate_factor", json!({"user": user, "factor_id": fid, "pass_code": "000000"})).err();
+    let wrong =
+        server.call("okta_activate_factor", json!({"user": user, "factor_id": fid, "pass_code": "000000"})).err();
     assert!(wrong.contains("Okta answered 403"), "{wrong}");
     let activated =
         server.call("okta_activate_factor", json!({"user": user, "factor_id": fid, "pass_code": PASSCODE})).ok();
     assert_eq!(activated["activated"]["status"], "ACTIVE");
 
-    let verified = server.call("okta_verify_factor", json!({"user": user, "factor_id": fid, "pass_code": PASSCODE})).ok();
+    let verified =
+        server.call("okta_verify_factor", json!({"user": user, "factor_id": fid, "pass_code": PASSCODE})).ok();
     assert_eq!(verified["factorResult"], "SUCCESS");
 
     let totp = server.call("okta_enroll_factor", json!({"user": user, "factor_type": "token:software:totp"}));

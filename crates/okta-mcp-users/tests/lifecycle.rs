@@ -98,7 +98,10 @@ fn create_validates_before_sending() {
     let error = server.call("okta_create_user", json!({"first_name": "A", "last_name": "B", "email": "nope"})).err();
     assert!(error.contains("not an email address"), "{error}");
     let error = server
-        .call("okta_create_user", json!({"first_name": "A", "last_name": "B", "email": "a@b.org", "profile": {"login": "x"}}))
+        .call(
+            "okta_create_user",
+            json!({"first_name": "A", "last_name": "B", "email": "a@b.org", "profile": {"login": "x"}}),
+        )
         .err();
     assert!(error.contains("login as its own argument"), "{error}");
     assert_eq!(org.request_count(), before);

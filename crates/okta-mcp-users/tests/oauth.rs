@@ -24,7 +24,8 @@ fn key() -> &'static Key {
     KEY.get_or_init(|| {
         let key = rsa::RsaPrivateKey::new(&mut rsa::rand_core::OsRng, 2048).unwrap();
         let b64 = |n: &rsa::BigUint| base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(n.to_bytes_be());
-        let jwk = json!({"kty": "RSA", "kid": "e2e-key", "alg": "RS256", "use": "sig", "n": b64(key.n()), "e": b64(key.e())});
+        let jwk =
+            json!({"kty": "RSA", "kid": "e2e-key", "alg": "RS256", "use": "sig", "n": b64(key.n()), "e": b64(key.e())});
         Key { private_pem: key.to_pkcs8_pem(LineEnding::LF).unwrap().to_string(), public_jwk: jwk.to_string() }
     })
 }
@@ -111,8 +112,13 @@ fn a_wrong_key_is_refused_by_okta_and_explained() {
     let pem = other.to_pkcs8_pem(LineEnding::LF).unwrap().to_string();
     let mut server = Server::start(
         &[],
-        &[("OKTA_ORG_URL", &org.url), ("OKTA_CLIENT_ID", CLIENT_ID), ("OKTA_PRIVATE_KEY", &pem), ("OKTA_KEY_ID", "e2e-key"),
-          ("OKTA_SCOPES", "okta.users.read")],
+        &[
+            ("OKTA_ORG_URL", &org.url),
+            ("OKTA_CLIENT_ID", CLIENT_ID),
+            ("OKTA_PRIVATE_KEY", &pem),
+            ("OKTA_KEY_ID", "e2e-key"),
+            ("OKTA_SCOPES", "okta.users.read"),
+        ],
     );
     let error = server.call("okta_list_users", json!({"limit": 1})).err();
     assert!(error.contains("invalid_client"), "{error}");

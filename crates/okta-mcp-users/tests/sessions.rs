@@ -38,6 +38,7 @@ fn list_sessions_from_the_system_log_and_revoke_them() {
 fn since_must_be_iso_8601() {
     let org = Org::start();
     let mut server = org.server(&[]);
-    let error = server.call("okta_list_user_sessions", json!({"user": "alice.active@example.com", "since": "yesterday"})).err();
+    let error =
+        server.call("okta_list_user_sessions", json!({"user": "alice.active@example.com", "since": "yesterday"})).err();
     assert!(error.contains("ISO 8601"), "{error}");
 }

@@ -14,7 +14,10 @@ fn list_pages_through_every_user_with_cursors() {
     let org = Org::start();
     let mut server = org.server(&[]);
     let first = server.call("okta_list_users", json!({})).ok();
-    assert_eq!(first["columns"], json!(["id", "status", "login", "email", "firstName", "lastName", "lastLogin", "created"]));
+    assert_eq!(
+        first["columns"],
+        json!(["id", "status", "login", "email", "firstName", "lastName", "lastLogin", "created"])
+    );
     assert_eq!(first["count"], 50, "default page is modest");
     let mut seen = BTreeSet::new();
     let mut page = server.call("okta_list_users", json!({"limit": 200})).ok();
@@ -29,7 +32,8 @@ fn list_pages_through_every_user_with_cursors() {
         pages += 1;
         assert!(pages < 20, "pagination does not end");
     }
-    let deactivated = server.call("okta_list_users", json!({"filter": "status eq \"DEPROVISIONED\"", "limit": 200})).ok();
+    let deactivated =
+        server.call("okta_list_users", json!({"filter": "status eq \"DEPROVISIONED\"", "limit": 200})).ok();
     let deactivated = deactivated["count"].as_u64().unwrap() as usize;
     assert!(deactivated >= 1);
     assert!(seen.len() + deactivated >= 300, "walked {} users", seen.len());
@@ -62,14 +66,11 @@ fn filter_q_and_search_reach_okta() {
     assert!(rows(&by_q).iter().any(|r| r["id"] == anyone["id"]), "q={prefix} misses {first_name}");
 
     let login = anyone["login"].as_str().unwrap();
-    let by_search =
-        server.call("okta_list_users", json!({"search": format!("profile.login eq \"{login}\"")})).ok();
+    let by_search = server.call("okta_list_users", json!({"search": format!("profile.login eq \"{login}\"")})).ok();
     assert_eq!(rows(&by_search).len(), 1);
     assert_eq!(rows(&by_search)[0]["id"], anyone["id"]);
 
-    let with_fields = server
-        .call("okta_list_users", json!({"limit": 2, "fields": ["profile.department"]}))
-        .ok();
+    let with_fields = server.call("okta_list_users", json!({"limit": 2, "fields": ["profile.department"]})).ok();
     assert_eq!(with_fields["columns"].as_array().unwrap().last().unwrap(), "profile.department");
     let detail = server.call("okta_list_users", json!({"limit": 2, "detail": true})).ok();
     assert!(detail["items"][0]["profile"].is_object());
@@ -132,7 +133,8 @@ fn bad_arguments_are_clear_tool_errors() {
     assert!(error.contains("unknown argument `lmit`"), "{error}");
     let error = server.call("okta_get_user", json!({})).err();
     assert!(error.contains("missing field `user`"), "{error}");
-    let error = server.call("okta_list_users", json!({"cursor": "https://evil.example.com/api/v1/users?after=x"})).err();
+    let error =
+        server.call("okta_list_users", json!({"cursor": "https://evil.example.com/api/v1/users?after=x"})).err();
     assert!(error.to_lowercase().contains("cursor"), "{error}");
 }
 
@@ -140,8 +142,8 @@ fn bad_arguments_are_clear_tool_errors() {
 fn user_groups_apps_and_roles() {
     let org = Org::start();
     let mut server = org.server(&[]);
-    let row = rows(&server.call("okta_list_users", json!({"filter": "status eq \"ACTIVE\"", "limit": 1})).ok())
-        .remove(0);
+    let row =
+        rows(&server.call("okta_list_users", json!({"filter": "status eq \"ACTIVE\"", "limit": 1})).ok()).remove(0);
     let groups = server.call("okta_get_user_groups", json!({"user": row["id"]})).ok();
     assert!(rows(&groups).iter().any(|g| g["name"] == "Everyone"), "{groups}");
     let apps = server.call("okta_get_user_apps", json!({"user": row["login"]})).ok();

@@ -94,38 +94,14 @@ mod tests {
 
     #[test]
     fn scopes_follow_the_spec() {
-        assert_eq!(
-            required_scope("GET", "/api/v1/users"),
-            Some("okta.users.read")
-        );
-        assert_eq!(
-            required_scope("POST", "/api/v1/users/{id}/lifecycle/{op}"),
-            Some("okta.users.manage")
-        );
-        assert_eq!(
-            required_scope("DELETE", "/api/v1/users/{id}/sessions"),
-            Some("okta.users.manage")
-        );
-        assert_eq!(
-            required_scope("GET", "/api/v1/users/{id}/roles"),
-            Some("okta.roles.read")
-        );
-        assert_eq!(
-            required_scope("PUT", "/api/v1/groups/{groupId}/users/{userId}"),
-            Some("okta.groups.manage")
-        );
-        assert_eq!(
-            required_scope("GET", "/api/v1/sessions/{sessionId}"),
-            Some("okta.sessions.read")
-        );
-        assert_eq!(
-            required_scope("DELETE", "/api/v1/sessions/{sessionId}"),
-            Some("okta.sessions.manage")
-        );
-        assert_eq!(
-            required_scope("GET", "/api/v1/logs"),
-            Some("okta.logs.read")
-        );
+        assert_eq!(required_scope("GET", "/api/v1/users"), Some("okta.users.read"));
+        assert_eq!(required_scope("POST", "/api/v1/users/{id}/lifecycle/{op}"), Some("okta.users.manage"));
+        assert_eq!(required_scope("DELETE", "/api/v1/users/{id}/sessions"), Some("okta.users.manage"));
+        assert_eq!(required_scope("GET", "/api/v1/users/{id}/roles"), Some("okta.roles.read"));
+        assert_eq!(required_scope("PUT", "/api/v1/groups/{groupId}/users/{userId}"), Some("okta.groups.manage"));
+        assert_eq!(required_scope("GET", "/api/v1/sessions/{sessionId}"), Some("okta.sessions.read"));
+        assert_eq!(required_scope("DELETE", "/api/v1/sessions/{sessionId}"), Some("okta.sessions.manage"));
+        assert_eq!(required_scope("GET", "/api/v1/logs"), Some("okta.logs.read"));
         assert_eq!(required_scope("GET", "/nope"), None);
     }
 }

@@ -35,10 +35,7 @@ mod tests {
     fn cursor_is_opaque_and_url_safe() {
         let c = encode(123);
         assert!(!c.contains("123"));
-        assert!(
-            c.chars()
-                .all(|ch| ch.is_ascii_alphanumeric() || ch == '-' || ch == '_')
-        );
+        assert!(c.chars().all(|ch| ch.is_ascii_alphanumeric() || ch == '-' || ch == '_'));
     }
 
     #[test]

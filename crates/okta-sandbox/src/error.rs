@@ -19,13 +19,7 @@ pub struct ApiError {
 
 impl ApiError {
     pub fn new(status: StatusCode, code: &'static str, summary: impl Into<String>) -> Self {
-        Self {
-            status,
-            code,
-            summary: summary.into(),
-            causes: Vec::new(),
-            www_authenticate: None,
-        }
+        Self { status, code, summary: summary.into(), causes: Vec::new(), www_authenticate: None }
     }
 
     pub fn with_cause(mut self, cause: impl Into<String>) -> Self {
@@ -35,111 +29,56 @@ impl ApiError {
 
     /// E0000001 with one cause, e.g. `validation("login", "login: An object with this field already exists ...")`.
     pub fn validation(field: &str, cause: impl Into<String>) -> Self {
-        Self::new(
-            StatusCode::BAD_REQUEST,
-            "E0000001",
-            format!("Api validation failed: {field}"),
-        )
-        .with_cause(cause)
+        Self::new(StatusCode::BAD_REQUEST, "E0000001", format!("Api validation failed: {field}")).with_cause(cause)
     }
 
     pub fn malformed_body() -> Self {
-        Self::new(
-            StatusCode::BAD_REQUEST,
-            "E0000003",
-            "The request body was not well-formed.",
-        )
+        Self::new(StatusCode::BAD_REQUEST, "E0000003", "The request body was not well-formed.")
     }
 
     pub fn invalid_token() -> Self {
-        Self::new(
-            StatusCode::UNAUTHORIZED,
-            "E0000011",
-            "Invalid token provided",
-        )
+        Self::new(StatusCode::UNAUTHORIZED, "E0000011", "Invalid token provided")
     }
 
     pub fn forbidden() -> Self {
-        Self::new(
-            StatusCode::FORBIDDEN,
-            "E0000006",
-            "You do not have permission to perform the requested action",
-        )
+        Self::new(StatusCode::FORBIDDEN, "E0000006", "You do not have permission to perform the requested action")
     }
 
     pub fn not_found(id: &str, kind: &str) -> Self {
-        Self::new(
-            StatusCode::NOT_FOUND,
-            "E0000007",
-            format!("Not found: Resource not found: {id} ({kind})"),
-        )
+        Self::new(StatusCode::NOT_FOUND, "E0000007", format!("Not found: Resource not found: {id} ({kind})"))
     }
 
     pub fn internal() -> Self {
-        Self::new(
-            StatusCode::INTERNAL_SERVER_ERROR,
-            "E0000009",
-            "Internal Server Error",
-        )
+        Self::new(StatusCode::INTERNAL_SERVER_ERROR, "E0000009", "Internal Server Error")
     }
 
     pub fn already_active() -> Self {
-        Self::new(
-            StatusCode::FORBIDDEN,
-            "E0000016",
-            "Activation failed because the user is already active",
-        )
+        Self::new(StatusCode::FORBIDDEN, "E0000016", "Activation failed because the user is already active")
     }
 
     pub fn method_not_allowed() -> Self {
-        Self::new(
-            StatusCode::METHOD_NOT_ALLOWED,
-            "E0000022",
-            "The endpoint does not support the provided HTTP method",
-        )
+        Self::new(StatusCode::METHOD_NOT_ALLOWED, "E0000022", "The endpoint does not support the provided HTTP method")
     }
 
     pub fn missing_parameter(name: &str) -> Self {
-        Self::new(
-            StatusCode::BAD_REQUEST,
-            "E0000028",
-            "The request is missing a required parameter.",
-        )
-        .with_cause(format!(
-            "{name}: The request is missing a required parameter."
-        ))
+        Self::new(StatusCode::BAD_REQUEST, "E0000028", "The request is missing a required parameter.")
+            .with_cause(format!("{name}: The request is missing a required parameter."))
     }
 
     pub fn invalid_search() -> Self {
-        Self::new(
-            StatusCode::BAD_REQUEST,
-            "E0000031",
-            "Invalid search criteria.",
-        )
+        Self::new(StatusCode::BAD_REQUEST, "E0000031", "Invalid search criteria.")
     }
 
     pub fn unlock_forbidden() -> Self {
-        Self::new(
-            StatusCode::FORBIDDEN,
-            "E0000032",
-            "Unlock is not allowed for this user.",
-        )
+        Self::new(StatusCode::FORBIDDEN, "E0000032", "Unlock is not allowed for this user.")
     }
 
     pub fn wrong_status() -> Self {
-        Self::new(
-            StatusCode::FORBIDDEN,
-            "E0000038",
-            "This operation is not allowed in the user's current status.",
-        )
+        Self::new(StatusCode::FORBIDDEN, "E0000038", "This operation is not allowed in the user's current status.")
     }
 
     pub fn rate_limited() -> Self {
-        Self::new(
-            StatusCode::TOO_MANY_REQUESTS,
-            "E0000047",
-            "API call exceeded rate limit due to too many requests.",
-        )
+        Self::new(StatusCode::TOO_MANY_REQUESTS, "E0000047", "API call exceeded rate limit due to too many requests.")
     }
 
     pub fn invalid_passcode() -> Self {
@@ -147,11 +86,7 @@ impl ApiError {
     }
 
     pub fn body(&self) -> serde_json::Value {
-        let causes: Vec<_> = self
-            .causes
-            .iter()
-            .map(|c| json!({ "errorSummary": c }))
-            .collect();
+        let causes: Vec<_> = self.causes.iter().map(|c| json!({ "errorSummary": c })).collect();
         json!({
             "errorCode": self.code,
             "errorSummary": self.summary,
@@ -184,11 +119,7 @@ pub struct OAuthError {
 
 impl OAuthError {
     pub fn new(status: StatusCode, error: &'static str, description: impl Into<String>) -> Self {
-        Self {
-            status,
-            error,
-            description: description.into(),
-        }
+        Self { status, error, description: description.into() }
     }
 
     /// 401 invalid_client with the given description.
@@ -209,15 +140,10 @@ impl OAuthError {
 
 impl IntoResponse for OAuthError {
     fn into_response(self) -> Response {
-        let mut resp = (
-            self.status,
-            axum::Json(json!({ "error": self.error, "error_description": self.description })),
-        )
+        let mut resp = (self.status, axum::Json(json!({ "error": self.error, "error_description": self.description })))
             .into_response();
-        resp.headers_mut()
-            .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-        resp.headers_mut()
-            .insert(header::PRAGMA, HeaderValue::from_static("no-cache"));
+        resp.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+        resp.headers_mut().insert(header::PRAGMA, HeaderValue::from_static("no-cache"));
         resp
     }
 }

@@ -93,10 +93,7 @@ fn tokenize(input: &str) -> Result<Vec<Tok>, FilterError> {
             out.push(Tok::Str(s));
         } else {
             let start = i;
-            while i < chars.len()
-                && !chars[i].is_whitespace()
-                && !matches!(chars[i], '(' | ')' | '"')
-            {
+            while i < chars.len() && !chars[i].is_whitespace() && !matches!(chars[i], '(' | ')' | '"') {
                 i += 1;
             }
             out.push(Tok::Word(chars[start..i].iter().collect()));
@@ -179,10 +176,7 @@ impl Parser {
                         "true" => Lit::Bool(true),
                         "false" => Lit::Bool(false),
                         "null" => Lit::Null,
-                        _ => Lit::Num(
-                            w.parse::<f64>()
-                                .map_err(|_| FilterError(format!("invalid value {w:?}")))?,
-                        ),
+                        _ => Lit::Num(w.parse::<f64>().map_err(|_| FilterError(format!("invalid value {w:?}")))?),
                     },
                     _ => return Err(FilterError("expected a value".into())),
                 };
@@ -196,11 +190,8 @@ impl Parser {
 
 fn valid_path(p: &str) -> bool {
     !p.is_empty()
-        && p.chars()
-            .next()
-            .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
-        && p.chars()
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '$' | ':' | '-'))
+        && p.chars().next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+        && p.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '$' | ':' | '-'))
         && !["and", "or", "not"].contains(&p.to_ascii_lowercase().as_str())
 }
 
@@ -375,13 +366,9 @@ mod tests {
     fn boolean_logic_and_grouping() {
         assert!(t(r#"status eq "ACTIVE" and profile.firstName eq "Alice""#));
         assert!(t(r#"status eq "X" or profile.firstName eq "Alice""#));
-        assert!(!t(
-            r#"status eq "X" or (status eq "ACTIVE" and profile.firstName eq "Bob")"#
-        ));
+        assert!(!t(r#"status eq "X" or (status eq "ACTIVE" and profile.firstName eq "Bob")"#));
         assert!(t(r#"not (status eq "X")"#));
-        assert!(t(
-            r#"(status eq "X" or status eq "ACTIVE") and id eq "00u1""#
-        ));
+        assert!(t(r#"(status eq "X" or status eq "ACTIVE") and id eq "00u1""#));
         // and binds tighter than or
         assert!(t(r#"status eq "ACTIVE" or status eq "X" and id eq "nope""#));
     }
@@ -413,9 +400,6 @@ mod tests {
     #[test]
     fn escaped_quotes() {
         let e = parse(r#"profile.firstName eq "a\"b""#).expect("parses");
-        assert_eq!(
-            e,
-            Expr::Cmp("profile.firstName".into(), Op::Eq, Lit::Str("a\"b".into()))
-        );
+        assert_eq!(e, Expr::Cmp("profile.firstName".into(), Op::Eq, Lit::Str("a\"b".into())));
     }
 }

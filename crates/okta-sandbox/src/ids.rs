@@ -7,17 +7,12 @@ const BASE62: &[u8] = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrst
 
 /// `n` random base62 characters.
 pub fn base62(rng: &mut impl Rng, n: usize) -> String {
-    (0..n)
-        .map(|_| char::from(BASE62[rng.random_range(0..BASE62.len())]))
-        .collect()
+    (0..n).map(|_| char::from(BASE62[rng.random_range(0..BASE62.len())])).collect()
 }
 
 /// An Okta object id: a 3-character prefix (`00u`, `00g`, `0oa`, ...) and 17 base62 characters.
 pub fn okta_id(rng: &mut impl Rng, prefix: &str) -> String {
-    format!(
-        "{prefix}{}",
-        base62(rng, 20usize.saturating_sub(prefix.len()))
-    )
+    format!("{prefix}{}", base62(rng, 20usize.saturating_sub(prefix.len())))
 }
 
 /// A readable, well-known fixture id: prefix + word, zero padded, ending in `n`, 20 chars in all.

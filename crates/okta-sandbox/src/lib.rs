@@ -83,19 +83,11 @@ pub struct OAuthClientConfig {
 
 impl OAuthClientConfig {
     /// Read the public JWK/JWKS from a file.
-    pub fn from_jwk_file(
-        client_id: impl Into<String>,
-        path: &std::path::Path,
-        scopes: &str,
-    ) -> std::io::Result<Self> {
+    pub fn from_jwk_file(client_id: impl Into<String>, path: &std::path::Path, scopes: &str) -> std::io::Result<Self> {
         let text = std::fs::read_to_string(path)?;
-        let jwk: serde_json::Value = serde_json::from_str(&text)
-            .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidData, e))?;
-        Ok(Self {
-            client_id: client_id.into(),
-            jwk,
-            scopes: scopes.split_whitespace().map(str::to_string).collect(),
-        })
+        let jwk: serde_json::Value =
+            serde_json::from_str(&text).map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidData, e))?;
+        Ok(Self { client_id: client_id.into(), jwk, scopes: scopes.split_whitespace().map(str::to_string).collect() })
     }
 }
 
@@ -188,26 +180,19 @@ impl AppState {
             Caller::Ssws => {
                 let org = lock(&self.org);
                 let admin = org.admin_id.clone();
-                org.find_user(&admin)
-                    .and_then(|s| org.actor_for_user(s))
-                    .unwrap_or(Actor {
-                        id: admin.clone(),
-                        kind: "User".into(),
-                        alternate_id: "admin".into(),
-                        display_name: "Sandbox Admin".into(),
-                    })
+                org.find_user(&admin).and_then(|s| org.actor_for_user(s)).unwrap_or(Actor {
+                    id: admin.clone(),
+                    kind: "User".into(),
+                    alternate_id: "admin".into(),
+                    display_name: "Sandbox Admin".into(),
+                })
             }
         }
     }
 }
 
 fn public_url(config: &SandboxConfig, addr: SocketAddr) -> String {
-    config
-        .public_url
-        .clone()
-        .unwrap_or_else(|| format!("http://{addr}"))
-        .trim_end_matches('/')
-        .to_string()
+    config.public_url.clone().unwrap_or_else(|| format!("http://{addr}")).trim_end_matches('/').to_string()
 }
 
 fn build_state(config: SandboxConfig, addr: SocketAddr) -> Arc<AppState> {
@@ -230,20 +215,12 @@ fn build_state(config: SandboxConfig, addr: SocketAddr) -> Arc<AppState> {
 
 /// Build the router for a state (exposed for tests through [`serve`]/[`start`]).
 fn router(state: Arc<AppState>) -> Router {
-    handlers::routes()
-        .layer(axum::middleware::from_fn_with_state(
-            state.clone(),
-            okta_layer,
-        ))
-        .with_state(state)
+    handlers::routes().layer(axum::middleware::from_fn_with_state(state.clone(), okta_layer)).with_state(state)
 }
 
 /// Serve the sandbox on an already bound listener until the task is dropped.
 /// Refuses non-loopback listeners.
-pub async fn serve(
-    config: SandboxConfig,
-    listener: tokio::net::TcpListener,
-) -> std::io::Result<()> {
+pub async fn serve(config: SandboxConfig, listener: tokio::net::TcpListener) -> std::io::Result<()> {
     let addr = listener.local_addr()?;
     if !addr.ip().is_loopback() {
         return Err(std::io::Error::new(
@@ -266,13 +243,7 @@ pub async fn start(
     Ok((addr, handle))
 }
 
-fn bearer_challenge(
-    public: &str,
-    scope: &str,
-    error: &str,
-    description: &str,
-    resource: &str,
-) -> String {
+fn bearer_challenge(public: &str, scope: &str, error: &str, description: &str, resource: &str) -> String {
     format!(
         "Bearer authorization_uri=\"{public}/oauth2/v1/authorize\", realm=\"{public}\", scope=\"{scope}\", error=\"{error}\", error_description=\"{description}\", resource=\"{resource}\""
     )
@@ -281,17 +252,10 @@ fn bearer_challenge(
 fn authorize(state: &AppState, req: &Request, template: Option<&str>) -> Result<Caller, ApiError> {
     let path = req.uri().path();
     let scope = template.and_then(|t| auth::required_scope(req.method().as_str(), t));
-    let header_value = req
-        .headers()
-        .get(header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("")
-        .trim()
-        .to_string();
-    let (scheme, credential) = header_value
-        .split_once(' ')
-        .map(|(a, b)| (a.to_string(), b.trim().to_string()))
-        .unwrap_or_default();
+    let header_value =
+        req.headers().get(header::AUTHORIZATION).and_then(|v| v.to_str().ok()).unwrap_or("").trim().to_string();
+    let (scheme, credential) =
+        header_value.split_once(' ').map(|(a, b)| (a.to_string(), b.trim().to_string())).unwrap_or_default();
     if scheme.eq_ignore_ascii_case("SSWS") {
         if !credential.is_empty() && credential == state.config.api_token {
             return Ok(Caller::Ssws);
@@ -333,13 +297,8 @@ fn authorize(state: &AppState, req: &Request, template: Option<&str>) -> Result<
 async fn okta_layer(State(state): State<Arc<AppState>>, mut req: Request, next: Next) -> Response {
     let method = req.method().clone();
     let path = req.uri().path().to_string();
-    let template = req
-        .extensions()
-        .get::<MatchedPath>()
-        .map(|m| m.as_str().to_string());
-    *lock(&state.stats)
-        .entry(format!("{method} {}", template.as_deref().unwrap_or(&path)))
-        .or_insert(0) += 1;
+    let template = req.extensions().get::<MatchedPath>().map(|m| m.as_str().to_string());
+    *lock(&state.stats).entry(format!("{method} {}", template.as_deref().unwrap_or(&path))).or_insert(0) += 1;
     let request_id = ids::request_id();
 
     if path.starts_with("/__sandbox") {
@@ -416,9 +375,6 @@ fn finish(resp: &mut Response, request_id: &str, decision: Option<ratelimit::Dec
         h.insert("x-rate-limit-reset", HeaderValue::from(d.reset));
     }
     if !h.contains_key(header::CONTENT_TYPE) {
-        h.insert(
-            header::CONTENT_TYPE,
-            HeaderValue::from_static("application/json"),
-        );
+        h.insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
     }
 }

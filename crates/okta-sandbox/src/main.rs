@@ -59,18 +59,14 @@ struct Cli {
 fn config_from(cli: &Cli) -> Result<SandboxConfig, String> {
     let mut rate_limits = BTreeMap::new();
     for spec in &cli.rate_limit {
-        let (family, n) = spec
-            .split_once('=')
-            .ok_or_else(|| format!("--rate-limit expects FAMILY=N, got {spec:?}"))?;
+        let (family, n) = spec.split_once('=').ok_or_else(|| format!("--rate-limit expects FAMILY=N, got {spec:?}"))?;
         if !okta_sandbox::ratelimit::FAMILIES.contains(&family) {
             return Err(format!(
                 "unknown rate-limit family {family:?} (expected one of {:?})",
                 okta_sandbox::ratelimit::FAMILIES
             ));
         }
-        let n: u32 = n
-            .parse()
-            .map_err(|_| format!("--rate-limit {spec:?}: N must be a non-negative integer"))?;
+        let n: u32 = n.parse().map_err(|_| format!("--rate-limit {spec:?}: N must be a non-negative integer"))?;
         rate_limits.insert(family.to_string(), n);
     }
     if !(0.0..=1.0).contains(&cli.fault_5xx_rate) {
@@ -78,9 +74,8 @@ fn config_from(cli: &Cli) -> Result<SandboxConfig, String> {
     }
     let mut oauth_clients = Vec::new();
     if let (Some(id), Some(path)) = (&cli.oauth_client_id, &cli.oauth_client_jwk) {
-        let client =
-            OAuthClientConfig::from_jwk_file(id.clone(), path, &cli.oauth_client_scopes)
-                .map_err(|e| format!("cannot read --oauth-client-jwk {}: {e}", path.display()))?;
+        let client = OAuthClientConfig::from_jwk_file(id.clone(), path, &cli.oauth_client_scopes)
+            .map_err(|e| format!("cannot read --oauth-client-jwk {}: {e}", path.display()))?;
         oauth_clients.push(client);
     }
     Ok(SandboxConfig {
@@ -109,10 +104,7 @@ async fn main() -> ExitCode {
         )
         .init();
     if !cli.listen.ip().is_loopback() {
-        eprintln!(
-            "okta-sandbox: refusing to listen on {}: only loopback addresses are allowed",
-            cli.listen
-        );
+        eprintln!("okta-sandbox: refusing to listen on {}: only loopback addresses are allowed", cli.listen);
         return ExitCode::from(2);
     }
     let config = match config_from(&cli) {
@@ -136,16 +128,10 @@ async fn main() -> ExitCode {
             return ExitCode::from(1);
         }
     };
-    let public = config
-        .public_url
-        .clone()
-        .unwrap_or_else(|| format!("http://{addr}"));
+    let public = config.public_url.clone().unwrap_or_else(|| format!("http://{addr}"));
     eprintln!("listening on http://{addr}");
     eprintln!("Point an Okta client at this sandbox with:");
-    eprintln!(
-        "  OKTA_ORG_URL={public} OKTA_API_TOKEN={}",
-        config.api_token
-    );
+    eprintln!("  OKTA_ORG_URL={public} OKTA_API_TOKEN={}", config.api_token);
     if let Some(c) = config.oauth_clients.first() {
         eprintln!(
             "  or OAuth: client id {} (private_key_jwt), token endpoint {public}/oauth2/v1/token, scopes: {}",

@@ -96,11 +96,7 @@ impl Lifecycle {
 }
 
 /// Okta's preconditions for a lifecycle operation: the status after it, or the error Okta answers.
-pub fn transition(
-    status: UserStatus,
-    op: Lifecycle,
-    has_password: bool,
-) -> Result<UserStatus, ApiError> {
+pub fn transition(status: UserStatus, op: Lifecycle, has_password: bool) -> Result<UserStatus, ApiError> {
     use UserStatus::*;
     match op {
         Lifecycle::Activate => match status {
@@ -168,24 +164,12 @@ pub struct User {
 
 impl User {
     pub fn login(&self) -> String {
-        self.profile
-            .get("login")
-            .and_then(Value::as_str)
-            .unwrap_or_default()
-            .to_string()
+        self.profile.get("login").and_then(Value::as_str).unwrap_or_default().to_string()
     }
 
     pub fn display_name(&self) -> String {
-        let f = self
-            .profile
-            .get("firstName")
-            .and_then(Value::as_str)
-            .unwrap_or("");
-        let l = self
-            .profile
-            .get("lastName")
-            .and_then(Value::as_str)
-            .unwrap_or("");
+        let f = self.profile.get("firstName").and_then(Value::as_str).unwrap_or("");
+        let l = self.profile.get("lastName").and_then(Value::as_str).unwrap_or("");
         format!("{f} {l}").trim().to_string()
     }
 
@@ -196,11 +180,9 @@ impl User {
         let lc = |op: &str| json!({ "href": format!("{base}/lifecycle/{op}"), "hints": {"allow": ["POST"]} });
         let names: &[(&str, &str)] = match self.status {
             UserStatus::Staged => &[("activate", "activate"), ("deactivate", "deactivate")],
-            UserStatus::Provisioned => &[
-                ("reactivate", "reactivate"),
-                ("resetPassword", "reset_password"),
-                ("deactivate", "deactivate"),
-            ],
+            UserStatus::Provisioned => {
+                &[("reactivate", "reactivate"), ("resetPassword", "reset_password"), ("deactivate", "deactivate")]
+            }
             UserStatus::Active => &[
                 ("suspend", "suspend"),
                 ("resetPassword", "reset_password"),
@@ -233,10 +215,7 @@ impl User {
         if let Some(q) = &self.recovery_question {
             creds.insert("recovery_question".into(), json!({ "question": q }));
         }
-        creds.insert(
-            "provider".into(),
-            json!({ "type": self.provider, "name": self.provider }),
-        );
+        creds.insert("provider".into(), json!({ "type": self.provider, "name": self.provider }));
         json!({
             "id": self.id,
             "status": self.status.as_str(),
@@ -300,10 +279,7 @@ impl Group {
                     "externalId": format!("{}==", self.id),
                 }),
             ),
-            _ => (
-                "okta:user_group",
-                json!({ "name": self.name, "description": self.description }),
-            ),
+            _ => ("okta:user_group", json!({ "name": self.name, "description": self.description })),
         };
         let mut links = json!({
             "logo": [
@@ -314,10 +290,7 @@ impl Group {
             "apps": {"href": format!("{base}/apps")},
         });
         if let (Some(app), Some(obj)) = (&self.source_app, links.as_object_mut()) {
-            obj.insert(
-                "source".into(),
-                json!({"href": format!("{public}/api/v1/apps/{app}")}),
-            );
+            obj.insert("source".into(), json!({"href": format!("{public}/api/v1/apps/{app}")}));
         }
         json!({
             "id": self.id,
@@ -449,10 +422,7 @@ impl Factor {
     pub fn to_json(&self, public: &str) -> Value {
         let base = format!("{public}/api/v1/users/{}/factors/{}", self.user_id, self.id);
         let mut links = Map::new();
-        links.insert(
-            "self".into(),
-            json!({"href": base, "hints": {"allow": ["GET", "DELETE"]}}),
-        );
+        links.insert("self".into(), json!({"href": base, "hints": {"allow": ["GET", "DELETE"]}}));
         links.insert(
             "user".into(),
             json!({"href": format!("{public}/api/v1/users/{}", self.user_id), "hints": {"allow": ["GET"]}}),
@@ -496,10 +466,7 @@ impl Factor {
                 obj.insert("_embedded".into(), json!({ "activation": a }));
             }
         } else if self.status == "ACTIVE" {
-            links.insert(
-                "verify".into(),
-                json!({"href": format!("{base}/verify"), "hints": {"allow": ["POST"]}}),
-            );
+            links.insert("verify".into(), json!({"href": format!("{base}/verify"), "hints": {"allow": ["POST"]}}));
         }
         if let Some(obj) = v.as_object_mut() {
             obj.insert("_links".into(), Value::Object(links));
@@ -520,11 +487,7 @@ pub struct Session {
 
 impl Session {
     pub fn to_json(&self, public: &str) -> Value {
-        let amr = if self.mfa {
-            json!(["pwd", "mfa"])
-        } else {
-            json!(["pwd"])
-        };
+        let amr = if self.mfa { json!(["pwd", "mfa"]) } else { json!(["pwd"]) };
         let mut v = json!({
             "id": self.id,
             "userId": self.user_id,
@@ -634,15 +597,11 @@ impl Org {
         if let Some(s) = self.user_index.get(key) {
             return Some(*s);
         }
-        self.users
-            .values()
-            .find(|u| u.login().eq_ignore_ascii_case(key))
-            .map(|u| u.seq)
+        self.users.values().find(|u| u.login().eq_ignore_ascii_case(key)).map(|u| u.seq)
     }
 
     pub fn user_or_404(&self, key: &str) -> Result<u64, ApiError> {
-        self.find_user(key)
-            .ok_or_else(|| ApiError::not_found(key, "User"))
+        self.find_user(key).ok_or_else(|| ApiError::not_found(key, "User"))
     }
 
     pub fn find_group(&self, id: &str) -> Option<u64> {
@@ -650,14 +609,11 @@ impl Org {
     }
 
     pub fn group_or_404(&self, id: &str) -> Result<u64, ApiError> {
-        self.find_group(id)
-            .ok_or_else(|| ApiError::not_found(id, "UserGroup"))
+        self.find_group(id).ok_or_else(|| ApiError::not_found(id, "UserGroup"))
     }
 
     pub fn login_taken(&self, login: &str, except: Option<u64>) -> bool {
-        self.users
-            .values()
-            .any(|u| Some(u.seq) != except && u.login().eq_ignore_ascii_case(login))
+        self.users.values().any(|u| Some(u.seq) != except && u.login().eq_ignore_ascii_case(login))
     }
 
     pub fn insert_user(&mut self, user: User) {
@@ -672,10 +628,7 @@ impl Org {
 
     /// Groups a user belongs to, in group order.
     pub fn groups_of(&self, user_seq: u64) -> Vec<&Group> {
-        self.groups
-            .values()
-            .filter(|g| g.members.contains(&user_seq))
-            .collect()
+        self.groups.values().filter(|g| g.members.contains(&user_seq)).collect()
     }
 
     /// Remove a user and everything hanging off it.
@@ -733,11 +686,7 @@ impl Org {
         if let (Some(r), Some(obj)) = (outcome.1, outcome_v.as_object_mut()) {
             obj.insert("reason".into(), json!(r));
         }
-        let severity = if outcome.0 == "FAILURE" {
-            "WARN"
-        } else {
-            "INFO"
-        };
+        let severity = if outcome.0 == "FAILURE" { "WARN" } else { "INFO" };
         let legacy = match event_type {
             "user.session.start" if outcome.0 == "SUCCESS" => "core.user_auth.login_success",
             "user.session.start" => "core.user_auth.login_failed",
@@ -745,14 +694,8 @@ impl Org {
             other => other,
         };
         let transaction_id = ids::base62(&mut self.rng, 27);
-        let geo = client
-            .get("geographicalContext")
-            .cloned()
-            .unwrap_or(json!({}));
-        let ip = client
-            .get("ipAddress")
-            .cloned()
-            .unwrap_or(json!("127.0.0.1"));
+        let geo = client.get("geographicalContext").cloned().unwrap_or(json!({}));
+        let ip = client.get("ipAddress").cloned().unwrap_or(json!("127.0.0.1"));
         let mut auth_ctx = json!({"authenticationStep": 0});
         if let (Some(sid), Some(obj)) = (session_id, auth_ctx.as_object_mut()) {
             obj.insert("externalSessionId".into(), json!(sid));
@@ -782,11 +725,7 @@ impl Org {
             "securityContext": {"asNumber": null, "asOrg": null, "isp": null, "domain": null, "isProxy": null},
             "request": {"ipChain": [{"ip": ip, "geographicalContext": geo, "version": "V4"}]},
         });
-        self.logs.push(LogEntry {
-            seq,
-            published: at,
-            event,
-        });
+        self.logs.push(LogEntry { seq, published: at, event });
     }
 }
 
@@ -806,10 +745,7 @@ mod tests {
     #[test]
     fn activation() {
         assert_eq!(ok(Staged, Lifecycle::Activate), Some(Active));
-        assert_eq!(
-            transition(Staged, Lifecycle::Activate, false).ok(),
-            Some(Provisioned)
-        );
+        assert_eq!(transition(Staged, Lifecycle::Activate, false).ok(), Some(Provisioned));
         assert_eq!(ok(Deprovisioned, Lifecycle::Activate), Some(Active));
         assert_eq!(code(Active, Lifecycle::Activate), Some("E0000016"));
         assert_eq!(code(Suspended, Lifecycle::Activate), Some("E0000038"));

@@ -4,9 +4,7 @@ use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
 
 /// The endpoint families the sandbox meters separately.
-pub const FAMILIES: [&str; 8] = [
-    "users", "groups", "logs", "sessions", "apps", "roles", "token", "default",
-];
+pub const FAMILIES: [&str; 8] = ["users", "groups", "logs", "sessions", "apps", "roles", "token", "default"];
 
 /// Default budget per window for a family.
 pub fn default_limit(family: &str) -> u32 {
@@ -45,39 +43,21 @@ impl RateLimiter {
         let window = Duration::from_secs(window_secs.max(1));
         let mut buckets = BTreeMap::new();
         for family in FAMILIES {
-            let limit = limits
-                .get(family)
-                .copied()
-                .unwrap_or_else(|| default_limit(family));
-            buckets.insert(
-                family.to_string(),
-                Bucket {
-                    limit,
-                    window,
-                    start: None,
-                    count: 0,
-                },
-            );
+            let limit = limits.get(family).copied().unwrap_or_else(|| default_limit(family));
+            buckets.insert(family.to_string(), Bucket { limit, window, start: None, count: 0 });
         }
         Self { buckets }
     }
 
     /// Change one family's budget and window and start a fresh window.
     pub fn configure(&mut self, family: &str, limit: u32, window_secs: Option<u64>) {
-        let fallback = self
-            .buckets
-            .get("default")
-            .map(|b| b.window)
-            .unwrap_or(Duration::from_secs(60));
-        let bucket = self
-            .buckets
-            .entry(family.to_string())
-            .or_insert_with(|| Bucket {
-                limit,
-                window: fallback,
-                start: None,
-                count: 0,
-            });
+        let fallback = self.buckets.get("default").map(|b| b.window).unwrap_or(Duration::from_secs(60));
+        let bucket = self.buckets.entry(family.to_string()).or_insert_with(|| Bucket {
+            limit,
+            window: fallback,
+            start: None,
+            count: 0,
+        });
         bucket.limit = limit;
         if let Some(w) = window_secs {
             bucket.window = Duration::from_secs(w.max(1));
@@ -96,18 +76,9 @@ impl RateLimiter {
 
     /// Count one request of `family` at (`now`, `now_epoch` seconds).
     pub fn check(&mut self, family: &str, now: Instant, now_epoch: i64) -> Decision {
-        let key = if self.buckets.contains_key(family) {
-            family
-        } else {
-            "default"
-        };
+        let key = if self.buckets.contains_key(family) { family } else { "default" };
         let Some(bucket) = self.buckets.get_mut(key) else {
-            return Decision {
-                allowed: true,
-                limit: 0,
-                remaining: 0,
-                reset: now_epoch,
-            };
+            return Decision { allowed: true, limit: 0, remaining: 0, reset: now_epoch };
         };
         let expired = match bucket.start {
             Some((start, _)) => now.duration_since(start) >= bucket.window,
@@ -121,20 +92,10 @@ impl RateLimiter {
         let window_secs = i64::try_from(bucket.window.as_secs()).unwrap_or(60);
         let reset = start_epoch + window_secs;
         if bucket.count >= bucket.limit {
-            return Decision {
-                allowed: false,
-                limit: bucket.limit,
-                remaining: 0,
-                reset,
-            };
+            return Decision { allowed: false, limit: bucket.limit, remaining: 0, reset };
         }
         bucket.count += 1;
-        Decision {
-            allowed: true,
-            limit: bucket.limit,
-            remaining: bucket.limit - bucket.count,
-            reset,
-        }
+        Decision { allowed: true, limit: bucket.limit, remaining: bucket.limit - bucket.count, reset }
     }
 }
 

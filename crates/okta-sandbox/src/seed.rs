@@ -12,94 +12,17 @@ use crate::model::*;
 
 /// Well-known fixture users: (id word, first, last, status, department, title).
 pub const FIXTURE_USERS: [(&str, &str, &str, UserStatus, &str, &str); 11] = [
-    (
-        "aliceactive",
-        "Alice",
-        "Active",
-        UserStatus::Active,
-        "Engineering",
-        "Engineering Manager",
-    ),
-    (
-        "bobactive",
-        "Bob",
-        "Active",
-        UserStatus::Active,
-        "Sales",
-        "Account Executive",
-    ),
-    (
-        "samstaged",
-        "Sam",
-        "Staged",
-        UserStatus::Staged,
-        "Marketing",
-        "Marketing Specialist",
-    ),
-    (
-        "paulprovisioned",
-        "Paul",
-        "Provisioned",
-        UserStatus::Provisioned,
-        "Finance",
-        "Accountant",
-    ),
-    (
-        "ritarecovery",
-        "Rita",
-        "Recovery",
-        UserStatus::Recovery,
-        "Support",
-        "Support Engineer",
-    ),
-    (
-        "eddieexpired",
-        "Eddie",
-        "Expired",
-        UserStatus::PasswordExpired,
-        "Operations",
-        "Operations Analyst",
-    ),
-    (
-        "lucylocked",
-        "Lucy",
-        "Locked",
-        UserStatus::LockedOut,
-        "Engineering",
-        "Software Engineer",
-    ),
-    (
-        "suesuspended",
-        "Sue",
-        "Suspended",
-        UserStatus::Suspended,
-        "Legal",
-        "Paralegal",
-    ),
-    (
-        "dandeprovisioned",
-        "Dan",
-        "Deprovisioned",
-        UserStatus::Deprovisioned,
-        "IT",
-        "IT Specialist",
-    ),
-    (
-        "oliviaorgadmin",
-        "Olivia",
-        "Orgadmin",
-        UserStatus::Active,
-        "IT",
-        "IT Director",
-    ),
-    (
-        "henryhelpdesk",
-        "Henry",
-        "Helpdesk",
-        UserStatus::Active,
-        "Support",
-        "Help Desk Lead",
-    ),
+    ("aliceactive", "Alice", "Active", UserStatus::Active, "Engineering", "Engineering Manager"),
+    ("bobactive", "Bob", "Active", UserStatus::Active, "Sales", "Account Executive"),
+    ("samstaged", "Sam", "Staged", UserStatus::Staged, "Marketing", "Marketing Specialist"),
+    ("paulprovisioned", "Paul", "Provisioned", UserStatus::Provisioned, "Finance", "Accountant"),
+    ("ritarecovery", "Rita", "Recovery", UserStatus::Recovery, "Support", "Support Engineer"),
+    ("eddieexpired", "Eddie", "Expired", UserStatus::PasswordExpired, "Operations", "Operations Analyst"),
+    ("lucylocked", "Lucy", "Locked", UserStatus::LockedOut, "Engineering", "Software Engineer"),
+    ("suesuspended", "Sue", "Suspended", UserStatus::Suspended, "Legal", "Paralegal"),
+    ("dandeprovisioned", "Dan", "Deprovisioned", UserStatus::Deprovisioned, "IT", "IT Specialist"),
+    ("oliviaorgadmin", "Olivia", "Orgadmin", UserStatus::Active, "IT", "IT Director"),
+    ("henryhelpdesk", "Henry", "Helpdesk", UserStatus::Active, "Support", "Help Desk Lead"),
 ];
 
 const FIRST: [&str; 48] = [
@@ -208,102 +131,26 @@ const DOMAINS: [&str; 3] = ["example.com", "example.org", "example.net"];
 const DEPARTMENTS: [(&str, &[&str], &[&str]); 10] = [
     (
         "Engineering",
-        &[
-            "Software Engineer",
-            "Senior Software Engineer",
-            "Staff Engineer",
-            "SRE",
-        ],
+        &["Software Engineer", "Senior Software Engineer", "Staff Engineer", "SRE"],
         &["Platform", "Frontend"],
     ),
-    (
-        "Sales",
-        &["Account Executive", "Sales Engineer", "Sales Manager"],
-        &["EMEA", "North America"],
-    ),
-    (
-        "Marketing",
-        &[
-            "Marketing Specialist",
-            "Content Strategist",
-            "Brand Manager",
-        ],
-        &["Content"],
-    ),
-    (
-        "Finance",
-        &["Accountant", "Financial Analyst", "Controller"],
-        &["Payroll"],
-    ),
-    (
-        "Human Resources",
-        &["HR Generalist", "Recruiter", "HR Business Partner"],
-        &[],
-    ),
-    (
-        "Support",
-        &["Support Engineer", "Customer Success Manager"],
-        &["Tier 1", "Tier 2"],
-    ),
+    ("Sales", &["Account Executive", "Sales Engineer", "Sales Manager"], &["EMEA", "North America"]),
+    ("Marketing", &["Marketing Specialist", "Content Strategist", "Brand Manager"], &["Content"]),
+    ("Finance", &["Accountant", "Financial Analyst", "Controller"], &["Payroll"]),
+    ("Human Resources", &["HR Generalist", "Recruiter", "HR Business Partner"], &[]),
+    ("Support", &["Support Engineer", "Customer Success Manager"], &["Tier 1", "Tier 2"]),
     ("Legal", &["Counsel", "Paralegal"], &[]),
-    (
-        "Operations",
-        &["Operations Analyst", "Office Manager"],
-        &["Facilities"],
-    ),
-    (
-        "Product",
-        &["Product Manager", "Product Designer", "UX Researcher"],
-        &["Design"],
-    ),
-    (
-        "IT",
-        &["IT Specialist", "Systems Administrator"],
-        &["Helpdesk"],
-    ),
+    ("Operations", &["Operations Analyst", "Office Manager"], &["Facilities"]),
+    ("Product", &["Product Manager", "Product Designer", "UX Researcher"], &["Design"]),
+    ("IT", &["IT Specialist", "Systems Administrator"], &["Helpdesk"]),
 ];
 
 const CITIES: [(&str, &str, &str, &str, f64, f64); 6] = [
-    (
-        "San Francisco",
-        "California",
-        "United States",
-        "94105",
-        37.7897,
-        -122.3972,
-    ),
-    (
-        "New York",
-        "New York",
-        "United States",
-        "10001",
-        40.7506,
-        -73.9972,
-    ),
-    (
-        "Austin",
-        "Texas",
-        "United States",
-        "78701",
-        30.2711,
-        -97.7437,
-    ),
-    (
-        "London",
-        "England",
-        "United Kingdom",
-        "EC1A",
-        51.5155,
-        -0.0922,
-    ),
-    (
-        "Berlin",
-        "Land Berlin",
-        "Germany",
-        "10115",
-        52.5323,
-        13.3846,
-    ),
+    ("San Francisco", "California", "United States", "94105", 37.7897, -122.3972),
+    ("New York", "New York", "United States", "10001", 40.7506, -73.9972),
+    ("Austin", "Texas", "United States", "78701", 30.2711, -97.7437),
+    ("London", "England", "United Kingdom", "EC1A", 51.5155, -0.0922),
+    ("Berlin", "Land Berlin", "Germany", "10115", 52.5323, 13.3846),
     ("Toronto", "Ontario", "Canada", "M5H", 43.6496, -79.3833),
 ];
 
@@ -318,11 +165,7 @@ const USER_AGENTS: [(&str, &str, &str); 3] = [
         "Windows 10",
         "CHROME",
     ),
-    (
-        "Mozilla/5.0 (X11; Linux x86_64; rv:125.0) Gecko/20100101 Firefox/125.0",
-        "Linux",
-        "FIREFOX",
-    ),
+    ("Mozilla/5.0 (X11; Linux x86_64; rv:125.0) Gecko/20100101 Firefox/125.0", "Linux", "FIREFOX"),
 ];
 
 /// A System Log `client` object for a random location.
@@ -365,14 +208,7 @@ fn phone(rng: &mut impl Rng) -> String {
 }
 
 /// (id word, app name, label, sign-on mode, URL, assigned group names).
-type AppDef = (
-    &'static str,
-    &'static str,
-    &'static str,
-    SignOnMode,
-    &'static str,
-    &'static [&'static str],
-);
+type AppDef = (&'static str, &'static str, &'static str, SignOnMode, &'static str, &'static [&'static str]);
 
 struct PendingEvent {
     at: DateTime<Utc>,
@@ -411,11 +247,7 @@ pub fn build(seed: u64, n_users: usize, anchor: DateTime<Utc>) -> Org {
         let seq = org.alloc_seq();
         let (id, first, last, login, status, dept, title) = if let Some(f) = FIXTURE_USERS.get(i) {
             let (word, first, last, status, dept, title) = *f;
-            let login = format!(
-                "{}.{}@example.com",
-                first.to_lowercase(),
-                last.to_lowercase()
-            );
+            let login = format!("{}.{}@example.com", first.to_lowercase(), last.to_lowercase());
             (
                 fixture_id("00u", word, 1),
                 first.to_string(),
@@ -465,21 +297,11 @@ pub fn build(seed: u64, n_users: usize, anchor: DateTime<Utc>) -> Org {
             _ => Some(anchor - days(&mut rng, 0, 6)),
         };
         let has_password = !matches!(status, UserStatus::Staged | UserStatus::Provisioned);
-        let last_login = if has_password {
-            Some(anchor - Duration::minutes(rng.random_range(30..60 * 24 * 20)))
-        } else {
-            None
-        };
-        let password_changed = if has_password {
-            activated.map(|a| a + Duration::minutes(5))
-        } else {
-            None
-        };
+        let last_login =
+            if has_password { Some(anchor - Duration::minutes(rng.random_range(30..60 * 24 * 20))) } else { None };
+        let password_changed = if has_password { activated.map(|a| a + Duration::minutes(5)) } else { None };
         let mut last_updated = created;
-        for t in [activated, status_changed, password_changed]
-            .into_iter()
-            .flatten()
-        {
+        for t in [activated, status_changed, password_changed].into_iter().flatten() {
             if t > last_updated {
                 last_updated = t;
             }
@@ -506,25 +328,16 @@ pub fn build(seed: u64, n_users: usize, anchor: DateTime<Utc>) -> Org {
             profile,
             provider: "OKTA".into(),
             has_password,
-            recovery_question: has_password
-                .then(|| "What is the food you least liked as a child?".to_string()),
+            recovery_question: has_password.then(|| "What is the food you least liked as a child?".to_string()),
         });
         if let Some(changed) = status_changed {
             let ev = match status {
                 UserStatus::Provisioned => Some(("user.lifecycle.activate", "Activate Okta user")),
-                UserStatus::Recovery => {
-                    Some(("user.account.reset_password", "Reset user password"))
-                }
-                UserStatus::PasswordExpired => {
-                    Some(("user.account.expire_password", "Expire user password"))
-                }
-                UserStatus::LockedOut => {
-                    Some(("user.account.lock", "Max sign in attempts exceeded"))
-                }
+                UserStatus::Recovery => Some(("user.account.reset_password", "Reset user password")),
+                UserStatus::PasswordExpired => Some(("user.account.expire_password", "Expire user password")),
+                UserStatus::LockedOut => Some(("user.account.lock", "Max sign in attempts exceeded")),
                 UserStatus::Suspended => Some(("user.lifecycle.suspend", "Suspend Okta user")),
-                UserStatus::Deprovisioned => {
-                    Some(("user.lifecycle.deactivate", "Deactivate Okta user"))
-                }
+                UserStatus::Deprovisioned => Some(("user.lifecycle.deactivate", "Deactivate Okta user")),
                 _ => None,
             };
             if let Some((et, disp)) = ev {
@@ -577,19 +390,13 @@ pub fn build(seed: u64, n_users: usize, anchor: DateTime<Utc>) -> Org {
             .map(|u| u.seq)
             .collect();
         let seq = org.alloc_seq();
-        let id = if dept == "Engineering" {
-            fixture_id("00g", "engineering", 1)
-        } else {
-            ids::okta_id(&mut rng, "00g")
-        };
+        let id =
+            if dept == "Engineering" { fixture_id("00g", "engineering", 1) } else { ids::okta_id(&mut rng, "00g") };
         let created = anchor - days(&mut rng, 400, 1500);
         dept_groups.insert(dept, id.clone());
         for team in teams {
-            let tmembers: BTreeSet<u64> = members
-                .iter()
-                .copied()
-                .filter(|s| *s == 1 || (*s > 11 && s % 2 == 0))
-                .collect();
+            let tmembers: BTreeSet<u64> =
+                members.iter().copied().filter(|s| *s == 1 || (*s > 11 && s % 2 == 0)).collect();
             let tseq = seq * 100 + org.alloc_seq();
             let tid = ids::okta_id(&mut rng, "00g");
             let tcreated = anchor - days(&mut rng, 100, 400);
@@ -630,14 +437,7 @@ pub fn build(seed: u64, n_users: usize, anchor: DateTime<Utc>) -> Org {
 
     // ---- apps
     let app_defs: [AppDef; 8] = [
-        (
-            "companywiki",
-            "bookmark",
-            "Company Wiki",
-            SignOnMode::Bookmark,
-            "https://wiki.example.com",
-            &["Everyone"],
-        ),
+        ("companywiki", "bookmark", "Company Wiki", SignOnMode::Bookmark, "https://wiki.example.com", &["Everyone"]),
         (
             "benefits",
             "bookmark",
@@ -646,14 +446,7 @@ pub fn build(seed: u64, n_users: usize, anchor: DateTime<Utc>) -> Org {
             "https://benefits.example.com",
             &["Everyone"],
         ),
-        (
-            "salesforce",
-            "salesforce",
-            "Salesforce",
-            SignOnMode::Saml2,
-            "https://example.my.salesforce.com",
-            &["Sales"],
-        ),
+        ("salesforce", "salesforce", "Salesforce", SignOnMode::Saml2, "https://example.my.salesforce.com", &["Sales"]),
         (
             "workday",
             "workday",
@@ -662,14 +455,7 @@ pub fn build(seed: u64, n_users: usize, anchor: DateTime<Utc>) -> Org {
             "https://wd5.myworkday.example.com",
             &["Human Resources", "Finance"],
         ),
-        (
-            "zoom",
-            "zoom",
-            "Zoom",
-            SignOnMode::Saml2,
-            "https://example.zoom.us",
-            &[],
-        ),
+        ("zoom", "zoom", "Zoom", SignOnMode::Saml2, "https://example.zoom.us", &[]),
         (
             "github",
             "githubcloud",
@@ -686,31 +472,14 @@ pub fn build(seed: u64, n_users: usize, anchor: DateTime<Utc>) -> Org {
             "https://dashboard.example.com",
             &["Engineering", "Product", "Operations"],
         ),
-        (
-            "expenses",
-            "oidc_client",
-            "Expense Tracker",
-            SignOnMode::Oidc,
-            "https://expenses.example.com",
-            &["Finance"],
-        ),
+        ("expenses", "oidc_client", "Expense Tracker", SignOnMode::Oidc, "https://expenses.example.com", &["Finance"]),
     ];
     for (word, name, label, mode, url, gnames) in app_defs {
         let id = fixture_id("0oa", word, 1);
-        let groups: Vec<String> = gnames
-            .iter()
-            .filter_map(|n| {
-                org.groups
-                    .values()
-                    .find(|g| g.name == *n)
-                    .map(|g| g.id.clone())
-            })
-            .collect();
+        let groups: Vec<String> =
+            gnames.iter().filter_map(|n| org.groups.values().find(|g| g.name == *n).map(|g| g.id.clone())).collect();
         let users = if word == "expenses" {
-            vec![
-                fixture_id("00u", "aliceactive", 1),
-                fixture_id("00u", "bobactive", 1),
-            ]
+            vec![fixture_id("00u", "aliceactive", 1), fixture_id("00u", "bobactive", 1)]
         } else {
             Vec::new()
         };
@@ -765,12 +534,7 @@ pub fn build(seed: u64, n_users: usize, anchor: DateTime<Utc>) -> Org {
         .values()
         .filter(|u| u.status == UserStatus::Active)
         .map(|u| {
-            let phone = u
-                .profile
-                .get("mobilePhone")
-                .and_then(Value::as_str)
-                .unwrap_or("+14155550100")
-                .to_string();
+            let phone = u.profile.get("mobilePhone").and_then(Value::as_str).unwrap_or("+14155550100").to_string();
             (u.seq, u.id.clone(), u.login(), phone)
         })
         .collect();
@@ -800,14 +564,8 @@ pub fn build(seed: u64, n_users: usize, anchor: DateTime<Utc>) -> Org {
                 "push" => "opf",
                 _ => "ufs",
             };
-            let id = if is_alice {
-                fixture_id(prefix, "alice", 1)
-            } else {
-                ids::okta_id(&mut rng, prefix)
-            };
-            let pending = !is_alice
-                && matches!(*kind, "sms" | "token:software:totp" | "push")
-                && rng.random_bool(0.15);
+            let id = if is_alice { fixture_id(prefix, "alice", 1) } else { ids::okta_id(&mut rng, prefix) };
+            let pending = !is_alice && matches!(*kind, "sms" | "token:software:totp" | "push") && rng.random_bool(0.15);
             let created = anchor - days(&mut rng, 10, 400);
             let profile = match *kind {
                 "sms" => json!({"phoneNumber": phone}),
@@ -825,12 +583,7 @@ pub fn build(seed: u64, n_users: usize, anchor: DateTime<Utc>) -> Org {
                 user_id: uid.clone(),
                 factor_type: (*kind).to_string(),
                 provider: "OKTA".into(),
-                status: if pending {
-                    "PENDING_ACTIVATION"
-                } else {
-                    "ACTIVE"
-                }
-                .into(),
+                status: if pending { "PENDING_ACTIVATION" } else { "ACTIVE" }.into(),
                 created,
                 last_updated: created + Duration::minutes(k as i64),
                 profile,
@@ -932,30 +685,16 @@ pub fn build(seed: u64, n_users: usize, anchor: DateTime<Utc>) -> Org {
         (role_for("oliviaorgadmin"), "ORG_ADMIN"),
         (role_for("henryhelpdesk"), "HELP_DESK_ADMIN"),
     ];
-    let extra_roles = [
-        "ORG_ADMIN",
-        "READ_ONLY_ADMIN",
-        "READ_ONLY_ADMIN",
-        "USER_ADMIN",
-        "HELP_DESK_ADMIN",
-    ];
+    let extra_roles = ["ORG_ADMIN", "READ_ONLY_ADMIN", "READ_ONLY_ADMIN", "USER_ADMIN", "HELP_DESK_ADMIN"];
     for (k, r) in extra_roles.iter().enumerate() {
         if let Some((_, uid, _, _)) = active.get(FIXTURE_USERS.len() + 5 + k * 7) {
             role_plan.push((uid.clone(), r));
         }
     }
     for (k, (uid, rtype)) in role_plan.into_iter().enumerate() {
-        let id = if k == 0 {
-            fixture_id("ra1", "alicesuperadmin", 1)
-        } else {
-            ids::okta_id(&mut rng, "ra1")
-        };
+        let id = if k == 0 { fixture_id("ra1", "alicesuperadmin", 1) } else { ids::okta_id(&mut rng, "ra1") };
         let created = anchor - days(&mut rng, 30, 900);
-        org.roles.entry(uid).or_default().push(RoleAssignment {
-            id,
-            role_type: rtype.to_string(),
-            created,
-        });
+        org.roles.entry(uid).or_default().push(RoleAssignment { id, role_type: rtype.to_string(), created });
     }
 
     // ---- System Log, in time order
@@ -969,16 +708,7 @@ pub fn build(seed: u64, n_users: usize, anchor: DateTime<Utc>) -> Org {
             None => Vec::new(),
         };
         let client = random_client(&mut rng);
-        org.log(
-            e.at,
-            e.event_type,
-            e.display,
-            &actor,
-            targets,
-            e.outcome,
-            e.session.as_deref(),
-            &client,
-        );
+        org.log(e.at, e.event_type, e.display, &actor, targets, e.outcome, e.session.as_deref(), &client);
     }
     org
 }
@@ -1008,9 +738,6 @@ mod tests {
         assert!(a.logs.windows(2).all(|w| w[0].published <= w[1].published));
         assert!(a.logs.len() > 300);
         let c = build(7, 300, anchor);
-        assert_ne!(
-            ids_a,
-            c.users.values().map(|u| u.id.clone()).collect::<Vec<_>>()
-        );
+        assert_ne!(ids_a, c.users.values().map(|u| u.id.clone()).collect::<Vec<_>>());
     }
 }

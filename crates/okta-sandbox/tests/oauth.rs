@@ -36,14 +36,8 @@ fn keys() -> &'static Keys {
             "e": URL_SAFE_NO_PAD.encode(public.e().to_bytes_be()),
         });
         Keys {
-            pem: key
-                .to_pkcs1_pem(rsa::pkcs1::LineEnding::LF)
-                .expect("pem")
-                .to_string(),
-            other_pem: other
-                .to_pkcs1_pem(rsa::pkcs1::LineEnding::LF)
-                .expect("pem")
-                .to_string(),
+            pem: key.to_pkcs1_pem(rsa::pkcs1::LineEnding::LF).expect("pem").to_string(),
+            other_pem: other.to_pkcs1_pem(rsa::pkcs1::LineEnding::LF).expect("pem").to_string(),
             jwk,
         }
     })
@@ -57,11 +51,7 @@ async fn sandbox(ttl: u64) -> Sandbox {
         oauth_clients: vec![OAuthClientConfig {
             client_id: CLIENT.into(),
             jwk: json!({"keys": [k.jwk.clone()]}),
-            scopes: vec![
-                "okta.users.read".into(),
-                "okta.groups.read".into(),
-                "okta.logs.read".into(),
-            ],
+            scopes: vec!["okta.users.read".into(), "okta.groups.read".into(), "okta.logs.read".into()],
         }],
         ..SandboxConfig::default()
     })
@@ -91,13 +81,7 @@ fn sign(claims: &Value, pem: &str, kid: Option<&str>) -> String {
 }
 
 async fn token_request(sb: &Sandbox, form: &[(&str, &str)]) -> (u16, Value) {
-    let resp = sb
-        .http
-        .post(sb.url("/oauth2/v1/token"))
-        .form(form)
-        .send()
-        .await
-        .expect("token request");
+    let resp = sb.http.post(sb.url("/oauth2/v1/token")).form(form).send().await.expect("token request");
     let status = resp.status().as_u16();
     (status, resp.json().await.expect("json"))
 }
@@ -108,10 +92,7 @@ async fn request_token(sb: &Sandbox, assertion: &str, scope: &str) -> (u16, Valu
         &[
             ("grant_type", "client_credentials"),
             ("scope", scope),
-            (
-                "client_assertion_type",
-                "urn:ietf:params:oauth:client-assertion-type:jwt-bearer",
-            ),
+            ("client_assertion_type", "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"),
             ("client_assertion", assertion),
         ],
     )
@@ -128,12 +109,7 @@ fn assert_oauth_error(got: (u16, Value), status: u16, error: &str, description: 
 async fn happy_path_and_scope_enforcement() {
     let sb = sandbox(3600).await;
     let k = keys();
-    let (status, body) = request_token(
-        &sb,
-        &sign(&claims(&sb), &k.pem, Some(KID)),
-        "okta.users.read",
-    )
-    .await;
+    let (status, body) = request_token(&sb, &sign(&claims(&sb), &k.pem, Some(KID)), "okta.users.read").await;
     assert_eq!(status, 200, "{body}");
     assert_eq!(body["token_type"], "Bearer");
     assert_eq!(body["expires_in"], 3600);
@@ -141,28 +117,16 @@ async fn happy_path_and_scope_enforcement() {
     let token = body["access_token"].as_str().expect("token").to_string();
     let bearer = format!("Bearer {token}");
 
-    let (s, _, users) = sb
-        .send(
-            reqwest::Method::GET,
-            "/api/v1/users?limit=2",
-            Some(&bearer),
-            None,
-        )
-        .await;
+    let (s, _, users) = sb.send(reqwest::Method::GET, "/api/v1/users?limit=2", Some(&bearer), None).await;
     assert_eq!(s, 200);
     assert_eq!(users.as_array().expect("array").len(), 2);
 
     // insufficient scope: a manage operation
     let path = format!("/api/v1/users/{ALICE}/lifecycle/suspend");
-    let (s, h, b) = sb
-        .send(reqwest::Method::POST, &path, Some(&bearer), None)
-        .await;
+    let (s, h, b) = sb.send(reqwest::Method::POST, &path, Some(&bearer), None).await;
     assert_eq!(s, 403);
     assert_eq!(b["errorCode"], "E0000006");
-    assert_eq!(
-        b["errorSummary"],
-        "You do not have permission to perform the requested action"
-    );
+    assert_eq!(b["errorSummary"], "You do not have permission to perform the requested action");
     let www = h["www-authenticate"].to_str().expect("ascii");
     assert_eq!(
         www,
@@ -172,84 +136,35 @@ async fn happy_path_and_scope_enforcement() {
         )
     );
     // the token carries exactly the requested scopes: groups.read was granted but not requested
-    let (s, h, _) = sb
-        .send(reqwest::Method::GET, "/api/v1/groups", Some(&bearer), None)
-        .await;
+    let (s, h, _) = sb.send(reqwest::Method::GET, "/api/v1/groups", Some(&bearer), None).await;
     assert_eq!(s, 403);
-    assert!(
-        h["www-authenticate"]
-            .to_str()
-            .expect("ascii")
-            .contains("scope=\"okta.groups.read\"")
-    );
+    assert!(h["www-authenticate"].to_str().expect("ascii").contains("scope=\"okta.groups.read\""));
 
     // no kid: the only key is tried
-    let (status, body) = request_token(
-        &sb,
-        &sign(&claims(&sb), &k.pem, None),
-        "okta.groups.read okta.logs.read",
-    )
-    .await;
+    let (status, body) = request_token(&sb, &sign(&claims(&sb), &k.pem, None), "okta.groups.read okta.logs.read").await;
     assert_eq!(status, 200, "{body}");
     assert_eq!(body["scope"], "okta.groups.read okta.logs.read");
 
     // unknown bearer token
-    let (s, h, b) = sb
-        .send(
-            reqwest::Method::GET,
-            "/api/v1/users",
-            Some("Bearer nope"),
-            None,
-        )
-        .await;
+    let (s, h, b) = sb.send(reqwest::Method::GET, "/api/v1/users", Some("Bearer nope"), None).await;
     assert_eq!((s, b["errorCode"].as_str()), (401, Some("E0000011")));
-    assert!(
-        h["www-authenticate"]
-            .to_str()
-            .expect("ascii")
-            .contains("error=\"invalid_token\"")
-    );
+    assert!(h["www-authenticate"].to_str().expect("ascii").contains("error=\"invalid_token\""));
 }
 
 #[tokio::test]
 async fn expired_access_token_is_rejected() {
     let sb = sandbox(1).await;
     let k = keys();
-    let (status, body) = request_token(
-        &sb,
-        &sign(&claims(&sb), &k.pem, Some(KID)),
-        "okta.users.read",
-    )
-    .await;
+    let (status, body) = request_token(&sb, &sign(&claims(&sb), &k.pem, Some(KID)), "okta.users.read").await;
     assert_eq!(status, 200);
     assert_eq!(body["expires_in"], 1);
     let bearer = format!("Bearer {}", body["access_token"].as_str().expect("token"));
-    assert_eq!(
-        sb.send(
-            reqwest::Method::GET,
-            "/api/v1/users?limit=1",
-            Some(&bearer),
-            None
-        )
-        .await
-        .0,
-        200
-    );
+    assert_eq!(sb.send(reqwest::Method::GET, "/api/v1/users?limit=1", Some(&bearer), None).await.0, 200);
     tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
-    let (s, h, b) = sb
-        .send(
-            reqwest::Method::GET,
-            "/api/v1/users?limit=1",
-            Some(&bearer),
-            None,
-        )
-        .await;
+    let (s, h, b) = sb.send(reqwest::Method::GET, "/api/v1/users?limit=1", Some(&bearer), None).await;
     assert_eq!((s, b["errorCode"].as_str()), (401, Some("E0000011")));
     let www = h["www-authenticate"].to_str().expect("ascii");
-    assert!(
-        www.contains("error_description=\"The token is invalid or expired.\""),
-        "{www}"
-    );
+    assert!(www.contains("error_description=\"The token is invalid or expired.\""), "{www}");
     assert!(www.contains("resource=\"/api/v1/users\""), "{www}");
 }
 
@@ -261,10 +176,7 @@ async fn every_rejection() {
 
     // replayed jti
     let c = claims(&sb);
-    assert_eq!(
-        request_token(&sb, &good(&c), "okta.users.read").await.0,
-        200
-    );
+    assert_eq!(request_token(&sb, &good(&c), "okta.users.read").await.0, 200);
     assert_oauth_error(
         request_token(&sb, &good(&c), "okta.users.read").await,
         401,
@@ -274,24 +186,14 @@ async fn every_rejection() {
 
     // wrong signature key
     assert_oauth_error(
-        request_token(
-            &sb,
-            &sign(&claims(&sb), &k.other_pem, Some(KID)),
-            "okta.users.read",
-        )
-        .await,
+        request_token(&sb, &sign(&claims(&sb), &k.other_pem, Some(KID)), "okta.users.read").await,
         401,
         "invalid_client",
         "The client_assertion signature is invalid.",
     );
     // unknown kid
     assert_oauth_error(
-        request_token(
-            &sb,
-            &sign(&claims(&sb), &k.pem, Some("other")),
-            "okta.users.read",
-        )
-        .await,
+        request_token(&sb, &sign(&claims(&sb), &k.pem, Some("other")), "okta.users.read").await,
         401,
         "invalid_client",
         "The client_assertion JWT kid is invalid.",
@@ -368,10 +270,7 @@ async fn every_rejection() {
             &[
                 ("grant_type", "password"),
                 ("scope", "okta.users.read"),
-                (
-                    "client_assertion_type",
-                    "urn:ietf:params:oauth:client-assertion-type:jwt-bearer",
-                ),
+                ("client_assertion_type", "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"),
                 ("client_assertion", &a),
             ],
         )
@@ -396,14 +295,7 @@ async fn every_rejection() {
         "The client_assertion_type is invalid.",
     );
     assert_oauth_error(
-        token_request(
-            &sb,
-            &[
-                ("grant_type", "client_credentials"),
-                ("scope", "okta.users.read"),
-            ],
-        )
-        .await,
+        token_request(&sb, &[("grant_type", "client_credentials"), ("scope", "okta.users.read")]).await,
         401,
         "invalid_client",
         "No client credentials found.",

@@ -40,9 +40,7 @@ async fn walking_all_users_visits_each_once_and_ends() {
         assert!(pages < 50, "pagination does not end");
     }
     // Everything not DEPROVISIONED (the plain list omits those, as Okta does).
-    let (_, _, deprovisioned) = sb
-        .get("/api/v1/users?search=status%20eq%20%22DEPROVISIONED%22")
-        .await;
+    let (_, _, deprovisioned) = sb.get("/api/v1/users?search=status%20eq%20%22DEPROVISIONED%22").await;
     let n_deprov = deprovisioned.as_array().expect("array").len();
     assert!(n_deprov >= 1);
     assert_eq!(seen.len() + n_deprov, 300);
@@ -52,26 +50,13 @@ async fn walking_all_users_visits_each_once_and_ends() {
 #[tokio::test]
 async fn next_link_keeps_filter_and_search() {
     let sb = start(small()).await;
-    let (status, headers, body) = sb
-        .get("/api/v1/users?filter=status%20eq%20%22ACTIVE%22&limit=5")
-        .await;
+    let (status, headers, body) = sb.get("/api/v1/users?filter=status%20eq%20%22ACTIVE%22&limit=5").await;
     assert_eq!(status, 200);
-    assert!(
-        body.as_array()
-            .expect("array")
-            .iter()
-            .all(|u| u["status"] == "ACTIVE")
-    );
+    assert!(body.as_array().expect("array").iter().all(|u| u["status"] == "ACTIVE"));
     let next = next_link(&headers).expect("next");
     assert!(next.contains("filter=status%20eq%20%22ACTIVE%22"), "{next}");
     let (_, _, page2) = sb.get(&next).await;
-    assert!(
-        page2
-            .as_array()
-            .expect("array")
-            .iter()
-            .all(|u| u["status"] == "ACTIVE")
-    );
+    assert!(page2.as_array().expect("array").iter().all(|u| u["status"] == "ACTIVE"));
 
     let (status, _, body) = sb.get("/api/v1/users?search=profile.lastName%20eq").await;
     assert_eq!(status, 400);
@@ -112,12 +97,7 @@ async fn log_polling_always_has_next() {
     assert_eq!(body.as_array().expect("array").len(), 0);
     let next2 = next_link(&headers).expect("still a next link");
     // A state change shows up on the next poll.
-    let (s, _, _) = sb
-        .post(
-            &format!("/api/v1/users/{ALICE}/lifecycle/suspend"),
-            serde_json::json!({}),
-        )
-        .await;
+    let (s, _, _) = sb.post(&format!("/api/v1/users/{ALICE}/lifecycle/suspend"), serde_json::json!({})).await;
     assert_eq!(s, 200);
     let (_, _, body) = sb.get(&next2).await;
     let events = body.as_array().expect("array");
@@ -126,9 +106,7 @@ async fn log_polling_always_has_next() {
     assert_eq!(events[0]["target"][0]["id"], ALICE);
 
     // With `until`, the list ends.
-    let (_, headers, _) = sb
-        .get("/api/v1/logs?until=2099-01-01T00:00:00.000Z&limit=1000")
-        .await;
+    let (_, headers, _) = sb.get("/api/v1/logs?until=2099-01-01T00:00:00.000Z&limit=1000").await;
     assert!(next_link(&headers).is_none());
     // Filters over dotted paths.
     let (_, _, body) = sb

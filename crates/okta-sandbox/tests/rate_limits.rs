@@ -11,21 +11,12 @@ use okta_sandbox::SandboxConfig;
 async fn budget_then_429_with_headers() {
     let mut limits = BTreeMap::new();
     limits.insert("users".to_string(), 2);
-    let sb = start(SandboxConfig {
-        users: 30,
-        rate_limits: limits,
-        ..SandboxConfig::default()
-    })
-    .await;
+    let sb = start(SandboxConfig { users: 30, rate_limits: limits, ..SandboxConfig::default() }).await;
     let (s1, h1, _) = sb.get("/api/v1/users?limit=1").await;
     assert_eq!(s1, 200);
     assert_eq!(h1["x-rate-limit-limit"], "2");
     assert_eq!(h1["x-rate-limit-remaining"], "1");
-    let reset: i64 = h1["x-rate-limit-reset"]
-        .to_str()
-        .expect("ascii")
-        .parse()
-        .expect("int");
+    let reset: i64 = h1["x-rate-limit-reset"].to_str().expect("ascii").parse().expect("int");
     let now = chrono::Utc::now().timestamp();
     assert!(reset > now && reset <= now + 61);
     assert!(h1.contains_key("x-okta-request-id"));
@@ -37,10 +28,7 @@ async fn budget_then_429_with_headers() {
     assert_eq!(h3["x-rate-limit-remaining"], "0");
     assert_eq!(h3["x-rate-limit-reset"], h1["x-rate-limit-reset"]);
     assert_eq!(body["errorCode"], "E0000047");
-    assert_eq!(
-        body["errorSummary"],
-        "API call exceeded rate limit due to too many requests."
-    );
+    assert_eq!(body["errorSummary"], "API call exceeded rate limit due to too many requests.");
     assert_eq!(body["errorLink"], "E0000047");
     assert!(body["errorId"].as_str().expect("id").starts_with("oae"));
     assert_eq!(body["errorCauses"], serde_json::json!([]));
@@ -51,11 +39,7 @@ async fn budget_then_429_with_headers() {
 
 #[tokio::test]
 async fn control_endpoint_changes_limits_and_window_resets() {
-    let sb = start(SandboxConfig {
-        users: 30,
-        ..SandboxConfig::default()
-    })
-    .await;
+    let sb = start(SandboxConfig { users: 30, ..SandboxConfig::default() }).await;
     let resp = sb
         .http
         .post(sb.url("/__sandbox/rate-limit"))
@@ -69,26 +53,14 @@ async fn control_endpoint_changes_limits_and_window_resets() {
     tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
     assert_eq!(sb.get("/api/v1/groups").await.0, 200);
 
-    let stats: serde_json::Value = sb
-        .http
-        .get(sb.url("/__sandbox/stats"))
-        .send()
-        .await
-        .expect("stats")
-        .json()
-        .await
-        .expect("json");
+    let stats: serde_json::Value =
+        sb.http.get(sb.url("/__sandbox/stats")).send().await.expect("stats").json().await.expect("json");
     assert_eq!(stats["requests"]["GET /api/v1/groups"], 3);
 }
 
 #[tokio::test]
 async fn first_requests_fail_with_503() {
-    let sb = start(SandboxConfig {
-        users: 20,
-        fault_5xx_first: 2,
-        ..SandboxConfig::default()
-    })
-    .await;
+    let sb = start(SandboxConfig { users: 20, fault_5xx_first: 2, ..SandboxConfig::default() }).await;
     let (s1, _, b1) = sb.get("/api/v1/users").await;
     assert_eq!(s1, 503);
     assert_eq!(b1["errorCode"], "E0000009");

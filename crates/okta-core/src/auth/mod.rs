@@ -43,18 +43,14 @@ impl Authorizer {
     ) -> Result<Self, OktaError> {
         Ok(match auth {
             AuthConfig::ApiToken(token) => Self::Ssws(SswsAuth::new(token.clone())?),
-            AuthConfig::PrivateKeyJwt(cfg) => Self::PrivateKeyJwt(Box::new(
-                PrivateKeyJwtAuth::new(cfg.clone(), http, org_origin, scopes),
-            )),
+            AuthConfig::PrivateKeyJwt(cfg) => {
+                Self::PrivateKeyJwt(Box::new(PrivateKeyJwtAuth::new(cfg.clone(), http, org_origin, scopes)))
+            }
         })
     }
 
     /// Headers authorizing `method url`.
-    pub(crate) async fn headers(
-        &self,
-        method: &Method,
-        url: &Url,
-    ) -> Result<AuthHeaders, OktaError> {
+    pub(crate) async fn headers(&self, method: &Method, url: &Url) -> Result<AuthHeaders, OktaError> {
         match self {
             Self::Ssws(a) => Ok(a.headers()),
             Self::PrivateKeyJwt(a) => a.headers(method, url).await,

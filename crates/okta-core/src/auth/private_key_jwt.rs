@@ -48,12 +48,9 @@ pub(crate) fn client_assertion(
         exp: now_epoch + ASSERTION_TTL_SECS,
         jti: uuid::Uuid::new_v4().to_string(),
     };
-    key.sign(&claims, kid).map(Secret::new).map_err(|e| {
-        OktaError::Config(crate::ConfigError::Key {
-            var: crate::config::ENV_PRIVATE_KEY,
-            source: e,
-        })
-    })
+    key.sign(&claims, kid)
+        .map(Secret::new)
+        .map_err(|e| OktaError::Config(crate::ConfigError::Key { var: crate::config::ENV_PRIVATE_KEY, source: e }))
 }
 
 #[derive(Debug, Deserialize)]
@@ -97,27 +94,14 @@ impl PrivateKeyJwtAuth {
         org_origin: &str,
         scopes: Vec<String>,
     ) -> Self {
-        Self {
-            http,
-            token_url: format!("{org_origin}/oauth2/v1/token"),
-            config,
-            scopes,
-            cache: TokenCache::default(),
-        }
+        Self { http, token_url: format!("{org_origin}/oauth2/v1/token"), config, scopes, cache: TokenCache::default() }
     }
 
-    pub(crate) async fn headers(
-        &self,
-        _method: &Method,
-        _url: &Url,
-    ) -> Result<AuthHeaders, OktaError> {
+    pub(crate) async fn headers(&self, _method: &Method, _url: &Url) -> Result<AuthHeaders, OktaError> {
         let token = self.token().await?;
         // A DPoP-bound token would also need `DPoP: <proof for (_method, _url)>` here.
         let value = sensitive_value(&format!("{} {}", token.token_type, token.value.expose()))?;
-        Ok(AuthHeaders {
-            headers: vec![(AUTHORIZATION, value)],
-            token_generation: Some(token.generation),
-        })
+        Ok(AuthHeaders { headers: vec![(AUTHORIZATION, value)], token_generation: Some(token.generation) })
     }
 
     pub(crate) async fn invalidate(&self, generation: u64) {
@@ -133,9 +117,7 @@ impl PrivateKeyJwtAuth {
     }
 
     async fn token(&self) -> Result<Arc<AccessToken>, OktaError> {
-        self.cache
-            .get_or_fetch(|generation| self.fetch_token(generation))
-            .await
+        self.cache.get_or_fetch(|generation| self.fetch_token(generation)).await
     }
 
     async fn fetch_token(&self, generation: u64) -> Result<AccessToken, OktaError> {
@@ -167,10 +149,7 @@ impl PrivateKeyJwtAuth {
         let mut attempts = 0;
         loop {
             attempts += 1;
-            let now = SystemTime::now()
-                .duration_since(UNIX_EPOCH)
-                .map(|d| d.as_secs())
-                .unwrap_or(0);
+            let now = SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0);
             let assertion = client_assertion(
                 &self.config.key,
                 self.config.key_id.as_deref(),
@@ -233,17 +212,11 @@ impl PrivateKeyJwtAuth {
 }
 
 fn nonce_of(headers: &HeaderMap) -> Option<String> {
-    headers
-        .get("dpop-nonce")
-        .and_then(|v| v.to_str().ok())
-        .map(str::to_string)
+    headers.get("dpop-nonce").and_then(|v| v.to_str().ok()).map(str::to_string)
 }
 
 fn parse_token_response(body: &[u8], request_id: Option<String>) -> Result<AccessToken, OktaError> {
-    let decode = |message: String| OktaError::Decode {
-        message,
-        request_id: request_id.clone(),
-    };
+    let decode = |message: String| OktaError::Decode { message, request_id: request_id.clone() };
     let parsed: TokenResponse = serde_json::from_slice(body)
         .map_err(|e| decode(format!("the OAuth token response is not valid JSON ({e})")))?;
     let access_token = parsed
@@ -268,15 +241,9 @@ fn parse_token_response(body: &[u8], request_id: Option<String>) -> Result<Acces
 
 fn parse_token_error(status: u16, body: &[u8], request_id: Option<String>) -> OktaError {
     match serde_json::from_slice::<TokenErrorResponse>(body) {
-        Ok(TokenErrorResponse {
-            error: Some(error),
-            error_description,
-        }) => OktaError::Auth {
-            status,
-            error,
-            description: error_description,
-            request_id,
-        },
+        Ok(TokenErrorResponse { error: Some(error), error_description }) => {
+            OktaError::Auth { status, error, description: error_description, request_id }
+        }
         _ => {
             // Maybe an Okta-style body, or HTML from a proxy.
             let parsed = crate::error::OktaErrorBody::parse(body);
@@ -287,9 +254,7 @@ fn parse_token_error(status: u16, body: &[u8], request_id: Option<String>) -> Ok
             };
             OktaError::Auth {
                 status,
-                error: parsed
-                    .error_code
-                    .unwrap_or_else(|| format!("http_{status}")),
+                error: parsed.error_code.unwrap_or_else(|| format!("http_{status}")),
                 description,
                 request_id,
             }
@@ -303,8 +268,7 @@ mod tests {
     use crate::test_support::test_key;
 
     fn decode(token: &str) -> (jsonwebtoken::Header, AssertionClaims) {
-        let key =
-            jsonwebtoken::DecodingKey::from_rsa_pem(test_key().public_pem.as_bytes()).unwrap();
+        let key = jsonwebtoken::DecodingKey::from_rsa_pem(test_key().public_pem.as_bytes()).unwrap();
         let mut validation = jsonwebtoken::Validation::new(jsonwebtoken::Algorithm::RS256);
         validation.set_audience(&["https://dev-1.okta.com/oauth2/v1/token"]);
         validation.set_issuer(&["0oaClient"]);
@@ -337,14 +301,8 @@ mod tests {
     fn jwk_key_signs_verifiable_assertions() {
         let key = SigningKey::parse(&test_key().jwk.to_string()).unwrap();
         let now = jsonwebtoken::get_current_timestamp();
-        let a = client_assertion(
-            &key,
-            key.jwk_kid(),
-            "0oaClient",
-            "https://dev-1.okta.com/oauth2/v1/token",
-            now,
-        )
-        .unwrap();
+        let a =
+            client_assertion(&key, key.jwk_kid(), "0oaClient", "https://dev-1.okta.com/oauth2/v1/token", now).unwrap();
         let (h, _) = decode(a.expose());
         assert_eq!(h.kid.as_deref(), Some("test-kid-1"));
     }
@@ -366,15 +324,10 @@ mod tests {
             br#"{"error":"invalid_client","error_description":"The client_assertion token has an invalid kid."}"#,
             Some("rid".into()),
         );
-        assert!(
-            matches!(&e, OktaError::Auth { error, description: Some(d), .. }
-            if error == "invalid_client" && d.contains("kid"))
-        );
+        assert!(matches!(&e, OktaError::Auth { error, description: Some(d), .. }
+            if error == "invalid_client" && d.contains("kid")));
         assert_eq!(e.request_id(), Some("rid"));
         let e = parse_token_error(502, b"<html>Bad gateway</html>", None);
-        assert!(
-            matches!(&e, OktaError::Auth { error, .. } if error == "http_502"),
-            "{e:?}"
-        );
+        assert!(matches!(&e, OktaError::Auth { error, .. } if error == "http_502"), "{e:?}");
     }
 }

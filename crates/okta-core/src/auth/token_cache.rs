@@ -96,11 +96,7 @@ impl TokenCache {
     /// Drop the cached token if it is still `generation`.
     pub(crate) async fn invalidate(&self, generation: u64) {
         let mut slot = self.slot.lock().await;
-        if slot
-            .token
-            .as_ref()
-            .is_some_and(|t| t.generation == generation)
-        {
+        if slot.token.as_ref().is_some_and(|t| t.generation == generation) {
             slot.token = None;
         }
     }
@@ -123,14 +119,8 @@ mod tests {
 
     #[test]
     fn renewal_margin_is_min_of_60s_and_10_percent() {
-        assert_eq!(
-            renewal_margin(Duration::from_secs(3600)),
-            Duration::from_secs(60)
-        );
-        assert_eq!(
-            renewal_margin(Duration::from_secs(300)),
-            Duration::from_secs(30)
-        );
+        assert_eq!(renewal_margin(Duration::from_secs(3600)), Duration::from_secs(60));
+        assert_eq!(renewal_margin(Duration::from_secs(300)), Duration::from_secs(30));
         let now = Instant::now();
         let t = token(Duration::from_secs(3600), now, 1);
         assert!(!t.needs_renewal(now + Duration::from_secs(3539)));
@@ -142,27 +132,17 @@ mod tests {
     async fn caches_and_invalidates() {
         let cache = TokenCache::default();
         let t1 = cache
-            .get_or_fetch(
-                |g| async move { Ok(token(Duration::from_secs(3600), Instant::now(), g)) },
-            )
+            .get_or_fetch(|g| async move { Ok(token(Duration::from_secs(3600), Instant::now(), g)) })
             .await
             .unwrap();
-        let t1b = cache
-            .get_or_fetch(|_| async { panic!("must not fetch") })
-            .await
-            .unwrap();
+        let t1b = cache.get_or_fetch(|_| async { panic!("must not fetch") }).await.unwrap();
         assert_eq!(t1.generation, t1b.generation);
         cache.invalidate(t1.generation + 5).await; // stale generation: ignored
-        let again = cache
-            .get_or_fetch(|_| async { panic!("must not fetch") })
-            .await
-            .unwrap();
+        let again = cache.get_or_fetch(|_| async { panic!("must not fetch") }).await.unwrap();
         assert_eq!(again.generation, 1);
         cache.invalidate(1).await;
         let t2 = cache
-            .get_or_fetch(
-                |g| async move { Ok(token(Duration::from_secs(3600), Instant::now(), g)) },
-            )
+            .get_or_fetch(|g| async move { Ok(token(Duration::from_secs(3600), Instant::now(), g)) })
             .await
             .unwrap();
         assert_eq!(t2.generation, 2);
@@ -198,9 +178,7 @@ mod tests {
         assert!(calls.load(Ordering::SeqCst) < 10);
         // A new caller tries again.
         let t = cache
-            .get_or_fetch(
-                |g| async move { Ok(token(Duration::from_secs(3600), Instant::now(), g)) },
-            )
+            .get_or_fetch(|g| async move { Ok(token(Duration::from_secs(3600), Instant::now(), g)) })
             .await
             .unwrap();
         assert_eq!(t.generation, 1);

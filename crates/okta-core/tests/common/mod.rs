@@ -4,9 +4,7 @@
 use std::sync::OnceLock;
 use std::time::Duration;
 
-use okta_core::{
-    AuthConfig, ClientOptions, OktaClient, OktaConfig, PrivateKeyJwtConfig, Secret, SigningKey,
-};
+use okta_core::{AuthConfig, ClientOptions, OktaClient, OktaConfig, PrivateKeyJwtConfig, Secret, SigningKey};
 use rsa::pkcs8::{EncodePrivateKey as _, EncodePublicKey as _, LineEnding};
 
 pub const TOKEN: &str = "00TestApiTokenValue";
@@ -23,10 +21,7 @@ pub fn test_key() -> &'static TestKey {
         let key = rsa::RsaPrivateKey::new(&mut rsa::rand_core::OsRng, 2048).unwrap();
         TestKey {
             private_pem: key.to_pkcs8_pem(LineEnding::LF).unwrap().to_string(),
-            public_pem: key
-                .to_public_key()
-                .to_public_key_pem(LineEnding::LF)
-                .unwrap(),
+            public_pem: key.to_public_key().to_public_key_pem(LineEnding::LF).unwrap(),
         }
     })
 }
@@ -58,9 +53,5 @@ pub fn oauth_client(org: &str) -> OktaClient {
         }),
     )
     .unwrap();
-    OktaClient::new(
-        config,
-        fast_options().with_scopes(["okta.users.read", "okta.groups.read"]),
-    )
-    .unwrap()
+    OktaClient::new(config, fast_options().with_scopes(["okta.users.read", "okta.groups.read"])).unwrap()
 }

@@ -112,10 +112,7 @@ pub fn tools() -> Vec<ToolDef> {
                 access: Access::Destructive,
                 toolset: "factors",
                 scopes: READ_MANAGE,
-                operations: &[
-                    op!(GET, "/api/v1/users/{id}"),
-                    op!(DELETE, "/api/v1/users/{userId}/factors/{factorId}"),
-                ],
+                operations: &[op!(GET, "/api/v1/users/{id}"), op!(DELETE, "/api/v1/users/{userId}/factors/{factorId}")],
             },
             reset_factor,
         ),
@@ -161,16 +158,22 @@ async fn list_user_factors(ctx: ToolContext, args: UserArg) -> Result<ToolOutput
 
 async fn get_factor(ctx: ToolContext, args: FactorArg) -> Result<ToolOutput, ToolError> {
     let id = user_id(&ctx, &args.user).await?;
-    let factor =
-        ctx.okta.get(&path("/api/v1/users/{userId}/factors/{factorId}", &[&id, &args.factor_id])?, &Query::new()).await?;
+    let factor = ctx
+        .okta
+        .get(&path("/api/v1/users/{userId}/factors/{factorId}", &[&id, &args.factor_id])?, &Query::new())
+        .await?;
     Ok(ToolOutput::json(without_secrets(factor)))
 }
 
 async fn list_supported_factors(ctx: ToolContext, args: UserArg) -> Result<ToolOutput, ToolError> {
     let id = user_id(&ctx, &args.user).await?;
     let catalog = ctx.okta.get(&path("/api/v1/users/{userId}/factors/catalog", &[&id])?, &Query::new()).await?;
-    let fields =
-        [field("factorType", "factorType"), field("provider", "provider"), field("status", "status"), field("enrollment", "enrollment")];
+    let fields = [
+        field("factorType", "factorType"),
+        field("provider", "provider"),
+        field("status", "status"),
+        field("enrollment", "enrollment"),
+    ];
     let items: Vec<Value> =
         catalog.as_array().into_iter().flatten().map(|f| okta_mcp_kit::output::project(f, &fields, &[])).collect();
     Ok(ToolOutput::json(json!({ "user": id, "count": items.len(), "factors": items })))
@@ -310,7 +313,9 @@ async fn verify_factor(ctx: ToolContext, args: PassCodeArgs) -> Result<ToolOutpu
 
 async fn reset_factor(ctx: ToolContext, args: FactorArg) -> Result<ToolOutput, ToolError> {
     let id = user_id(&ctx, &args.user).await?;
-    ctx.okta.delete(&path("/api/v1/users/{userId}/factors/{factorId}", &[&id, &args.factor_id])?, &Query::new()).await?;
+    ctx.okta
+        .delete(&path("/api/v1/users/{userId}/factors/{factorId}", &[&id, &args.factor_id])?, &Query::new())
+        .await?;
     Ok(ToolOutput::json(json!({ "user": id, "factor_id": args.factor_id, "result": "factor reset (unenrolled)" })))
 }
 

@@ -188,7 +188,8 @@ async fn create_group(ctx: ToolContext, args: CreateGroupArgs) -> Result<ToolOut
     if let Some(d) = &args.description {
         profile["description"] = json!(d);
     }
-    let created = ctx.okta.post(&path("/api/v1/groups", &[])?, &Query::new(), Some(&json!({ "profile": profile }))).await?;
+    let created =
+        ctx.okta.post(&path("/api/v1/groups", &[])?, &Query::new(), Some(&json!({ "profile": profile }))).await?;
     Ok(ToolOutput::json(json!({ "created": created.as_ref().map(group_summary) })))
 }
 
@@ -284,15 +285,15 @@ pub struct MembershipArgs {
 async fn add_user_to_group(ctx: ToolContext, args: MembershipArgs) -> Result<ToolOutput, ToolError> {
     check_id("group_id", &args.group_id)?;
     let uid = user_id(&ctx, &args.user).await?;
-    ctx.okta.put(&path("/api/v1/groups/{groupId}/users/{userId}", &[&args.group_id, &uid])?, &Query::new(), None).await?;
+    ctx.okta
+        .put(&path("/api/v1/groups/{groupId}/users/{userId}", &[&args.group_id, &uid])?, &Query::new(), None)
+        .await?;
     Ok(ToolOutput::json(json!({ "group_id": args.group_id, "user": uid, "result": "added to group" })))
 }
 
 async fn remove_user_from_group(ctx: ToolContext, args: MembershipArgs) -> Result<ToolOutput, ToolError> {
     check_id("group_id", &args.group_id)?;
     let uid = user_id(&ctx, &args.user).await?;
-    ctx.okta
-        .delete(&path("/api/v1/groups/{groupId}/users/{userId}", &[&args.group_id, &uid])?, &Query::new())
-        .await?;
+    ctx.okta.delete(&path("/api/v1/groups/{groupId}/users/{userId}", &[&args.group_id, &uid])?, &Query::new()).await?;
     Ok(ToolOutput::json(json!({ "group_id": args.group_id, "user": uid, "result": "removed from group" })))
 }

@@ -111,10 +111,7 @@ pub fn tools() -> Vec<ToolDef> {
                 access: Access::Destructive,
                 toolset: "credentials",
                 scopes: READ_MANAGE,
-                operations: &[
-                    op!(GET, "/api/v1/users/{id}"),
-                    op!(POST, "/api/v1/users/{id}/lifecycle/reset_password"),
-                ],
+                operations: &[op!(GET, "/api/v1/users/{id}"), op!(POST, "/api/v1/users/{id}/lifecycle/reset_password")],
             },
             reset_password,
         ),
@@ -150,7 +147,12 @@ pub struct UserEmailArg {
 }
 
 /// Read the user and check their status is one of `allowed` before changing anything.
-async fn user_in_status(ctx: &ToolContext, user: &str, allowed: &[&str], action: &str) -> Result<(Value, String), ToolError> {
+async fn user_in_status(
+    ctx: &ToolContext,
+    user: &str,
+    allowed: &[&str],
+    action: &str,
+) -> Result<(Value, String), ToolError> {
     let current = get_user(ctx, user).await?;
     let id = str_field(&current, "id")?.to_owned();
     let status = current.get("status").and_then(Value::as_str).unwrap_or("UNKNOWN");
@@ -176,8 +178,9 @@ async fn lifecycle(
 async fn activate_user(ctx: ToolContext, args: UserEmailArg) -> Result<ToolOutput, ToolError> {
     let (before, id) = user_in_status(&ctx, &args.user, &["STAGED", "DEPROVISIONED"], "activate").await?;
     let send_email = args.send_email.unwrap_or(true);
-    let answer = lifecycle(&ctx, "/api/v1/users/{id}/lifecycle/activate", &id, Query::new().push("sendEmail", send_email))
-        .await?;
+    let answer =
+        lifecycle(&ctx, "/api/v1/users/{id}/lifecycle/activate", &id, Query::new().push("sendEmail", send_email))
+            .await?;
     let after = get_user(&ctx, &id).await?;
     let link = answer.as_ref().and_then(|a| a.get("activationUrl")).cloned();
     Ok(status_change(&before, after.get("status").and_then(Value::as_str), link.map(|l| ("activationUrl", l))))

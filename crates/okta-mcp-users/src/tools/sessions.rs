@@ -4,8 +4,8 @@
 use std::collections::BTreeMap;
 
 use okta_core::Query;
-use okta_mcp_kit::{Access, Field, ToolContext, ToolDef, ToolError, ToolMeta, ToolOutput, field, op};
 use okta_mcp_kit::output::get_path;
+use okta_mcp_kit::{Access, Field, ToolContext, ToolDef, ToolError, ToolMeta, ToolOutput, field, op};
 use schemars::JsonSchema;
 use serde::Deserialize;
 use serde_json::{Value, json};

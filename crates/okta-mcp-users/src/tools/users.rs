@@ -1,8 +1,8 @@
 //! Users: find, read, create and change them, and what they belong to.
 
 use okta_core::Query;
-use okta_mcp_kit::{Access, ToolContext, ToolDef, ToolError, ToolMeta, ToolOutput, field, op};
 use okta_mcp_kit::output::{project, strip_links};
+use okta_mcp_kit::{Access, ToolContext, ToolDef, ToolError, ToolMeta, ToolOutput, field, op};
 use schemars::JsonSchema;
 use serde::Deserialize;
 use serde_json::{Map, Value, json};

@@ -248,9 +248,10 @@ impl Server {
         let id = self.next_id;
         self.send(json!({"jsonrpc": "2.0", "id": id, "method": method, "params": params}));
         loop {
-            let line = self.lines.recv_timeout(TIMEOUT).unwrap_or_else(|_| {
-                panic!("no answer to {method}; server stderr:\n{}", self.stderr.lock().unwrap())
-            });
+            let line = self
+                .lines
+                .recv_timeout(TIMEOUT)
+                .unwrap_or_else(|_| panic!("no answer to {method}; server stderr:\n{}", self.stderr.lock().unwrap()));
             let message: Value = serde_json::from_str(&line).expect("server wrote non-JSON to stdout");
             if message["id"] == json!(id) {
                 return message;

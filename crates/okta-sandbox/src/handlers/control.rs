@@ -15,26 +15,18 @@ pub(crate) async fn reset(State(st): St) -> Response {
     *lock(&st.org) = org;
     lock(&st.limiter).reset_counters();
     lock(&st.stats).clear();
-    (
-        StatusCode::OK,
-        axum::Json(json!({"reset": true, "seed": st.config.seed, "users": st.config.users})),
-    )
+    (StatusCode::OK, axum::Json(json!({"reset": true, "seed": st.config.seed, "users": st.config.users})))
         .into_response()
 }
 
 pub(crate) async fn stats(State(st): St) -> Response {
     let stats = lock(&st.stats).clone();
     let total: u64 = stats.values().sum();
-    (
-        StatusCode::OK,
-        axum::Json(json!({"total": total, "requests": stats})),
-    )
-        .into_response()
+    (StatusCode::OK, axum::Json(json!({"total": total, "requests": stats}))).into_response()
 }
 
 pub(crate) async fn rate_limit(State(st): St, body: Bytes) -> Response {
-    let bad =
-        |msg: &str| (StatusCode::BAD_REQUEST, axum::Json(json!({"error": msg}))).into_response();
+    let bad = |msg: &str| (StatusCode::BAD_REQUEST, axum::Json(json!({"error": msg}))).into_response();
     let Ok(v) = serde_json::from_slice::<Value>(&body) else {
         return bad("body must be JSON {\"family\": ..., \"limit\": N, \"window_secs\": S}");
     };
@@ -44,18 +36,10 @@ pub(crate) async fn rate_limit(State(st): St, body: Bytes) -> Response {
     if !ratelimit::FAMILIES.contains(&family) {
         return bad("unknown family");
     }
-    let Some(limit) = v
-        .get("limit")
-        .and_then(Value::as_u64)
-        .and_then(|l| u32::try_from(l).ok())
-    else {
+    let Some(limit) = v.get("limit").and_then(Value::as_u64).and_then(|l| u32::try_from(l).ok()) else {
         return bad("missing limit");
     };
     let window = v.get("window_secs").and_then(Value::as_u64);
     lock(&st.limiter).configure(family, limit, window);
-    (
-        StatusCode::OK,
-        axum::Json(json!({"family": family, "limit": limit, "window_secs": window})),
-    )
-        .into_response()
+    (StatusCode::OK, axum::Json(json!({"family": family, "limit": limit, "window_secs": window}))).into_response()
 }

@@ -36,10 +36,7 @@ fn prefix(factor_type: &str) -> &'static str {
 
 fn user_id(org: &Org, key: &str) -> Result<String, ApiError> {
     let seq = org.user_or_404(key)?;
-    org.users
-        .get(&seq)
-        .map(|u| u.id.clone())
-        .ok_or_else(ApiError::internal)
+    org.users.get(&seq).map(|u| u.id.clone()).ok_or_else(ApiError::internal)
 }
 
 fn factor_index(org: &Org, uid: &str, fid: &str) -> Result<usize, ApiError> {
@@ -52,11 +49,8 @@ fn factor_index(org: &Org, uid: &str, fid: &str) -> Result<usize, ApiError> {
 pub(crate) async fn list(State(st): St, Path(id): Path<String>) -> ApiResult {
     let org = lock(&st.org);
     let uid = user_id(&org, &id)?;
-    let v: Vec<Value> = org
-        .factors
-        .get(&uid)
-        .map(|fs| fs.iter().map(|f| f.to_json(&st.public)).collect())
-        .unwrap_or_default();
+    let v: Vec<Value> =
+        org.factors.get(&uid).map(|fs| fs.iter().map(|f| f.to_json(&st.public)).collect()).unwrap_or_default();
     ok(Value::Array(v))
 }
 
@@ -68,14 +62,8 @@ pub(crate) async fn catalog(State(st): St, Path(id): Path<String>) -> ApiResult 
     let v: Vec<Value> = SUPPORTED
         .iter()
         .map(|(t, p)| {
-            let status = if enrolled
-                .iter()
-                .any(|f| f.factor_type == *t && f.provider == *p)
-            {
-                "ACTIVE"
-            } else {
-                "NOT_SETUP"
-            };
+            let status =
+                if enrolled.iter().any(|f| f.factor_type == *t && f.provider == *p) { "ACTIVE" } else { "NOT_SETUP" };
             json!({
                 "factorType": t,
                 "provider": p,
@@ -93,37 +81,15 @@ pub(crate) async fn get_one(State(st): St, Path((id, fid)): Path<(String, String
     let org = lock(&st.org);
     let uid = user_id(&org, &id)?;
     let i = factor_index(&org, &uid, &fid)?;
-    let v = org
-        .factors
-        .get(&uid)
-        .and_then(|fs| fs.get(i))
-        .map(|f| f.to_json(&st.public))
-        .ok_or_else(ApiError::internal)?;
+    let v =
+        org.factors.get(&uid).and_then(|fs| fs.get(i)).map(|f| f.to_json(&st.public)).ok_or_else(ApiError::internal)?;
     ok(v)
 }
 
-fn log_factor(
-    org: &mut Org,
-    actor: &crate::model::Actor,
-    uid: &str,
-    event_type: &str,
-    display: &str,
-) {
-    let targets = org
-        .find_user(uid)
-        .and_then(|s| org.users.get(&s))
-        .map(|u| vec![Org::user_target(u)])
-        .unwrap_or_default();
-    org.log(
-        Utc::now(),
-        event_type,
-        display,
-        actor,
-        targets,
-        ("SUCCESS", None),
-        None,
-        &api_client(),
-    );
+fn log_factor(org: &mut Org, actor: &crate::model::Actor, uid: &str, event_type: &str, display: &str) {
+    let targets =
+        org.find_user(uid).and_then(|s| org.users.get(&s)).map(|u| vec![Org::user_target(u)]).unwrap_or_default();
+    org.log(Utc::now(), event_type, display, actor, targets, ("SUCCESS", None), None, &api_client());
 }
 
 pub(crate) async fn enroll(
@@ -135,24 +101,10 @@ pub(crate) async fn enroll(
 ) -> ApiResult {
     let params = Params::parse(uri.query());
     let body = json_body(&body)?;
-    let factor_type = body
-        .get("factorType")
-        .and_then(Value::as_str)
-        .unwrap_or("")
-        .to_string();
-    let provider = body
-        .get("provider")
-        .and_then(Value::as_str)
-        .unwrap_or("OKTA")
-        .to_string();
-    if !SUPPORTED
-        .iter()
-        .any(|(t, p)| *t == factor_type && *p == provider)
-    {
-        return Err(ApiError::validation(
-            "factorType",
-            "factorType: Invalid factor type or provider",
-        ));
+    let factor_type = body.get("factorType").and_then(Value::as_str).unwrap_or("").to_string();
+    let provider = body.get("provider").and_then(Value::as_str).unwrap_or("OKTA").to_string();
+    if !SUPPORTED.iter().any(|(t, p)| *t == factor_type && *p == provider) {
+        return Err(ApiError::validation("factorType", "factorType: Invalid factor type or provider"));
     }
     let mut profile = body.get("profile").cloned().unwrap_or(json!({}));
     if !profile.is_object() {
@@ -161,23 +113,12 @@ pub(crate) async fn enroll(
     let actor = st.actor(&caller);
     let mut org = lock(&st.org);
     let uid = user_id(&org, &id)?;
-    let login = org
-        .find_user(&uid)
-        .and_then(|s| org.users.get(&s))
-        .map(|u| u.login())
-        .unwrap_or_default();
-    if org.factors.get(&uid).is_some_and(|fs| {
-        fs.iter()
-            .any(|f| f.factor_type == factor_type && f.provider == provider)
-    }) {
-        return Err(ApiError::validation(
-            "factorEnrollRequest",
-            "A factor of this type is already set up.",
-        ));
+    let login = org.find_user(&uid).and_then(|s| org.users.get(&s)).map(|u| u.login()).unwrap_or_default();
+    if org.factors.get(&uid).is_some_and(|fs| fs.iter().any(|f| f.factor_type == factor_type && f.provider == provider))
+    {
+        return Err(ApiError::validation("factorEnrollRequest", "A factor of this type is already set up."));
     }
-    let obj = profile
-        .as_object_mut()
-        .ok_or_else(ApiError::malformed_body)?;
+    let obj = profile.as_object_mut().ok_or_else(ApiError::malformed_body)?;
     match factor_type.as_str() {
         "sms" | "call" => {
             let phone = obj.get("phoneNumber").and_then(Value::as_str).unwrap_or("");
@@ -186,20 +127,14 @@ pub(crate) async fn enroll(
                 && phone.len() <= 16
                 && phone[1..].chars().all(|c| c.is_ascii_digit());
             if !valid {
-                return Err(ApiError::validation(
-                    "phoneNumber",
-                    "phoneNumber: Invalid Phone Number.",
-                ));
+                return Err(ApiError::validation("phoneNumber", "phoneNumber: Invalid Phone Number."));
             }
         }
         "question" => {
             let q = obj.get("question").and_then(Value::as_str).unwrap_or("");
             let a = obj.get("answer").and_then(Value::as_str).unwrap_or("");
             if q.is_empty() {
-                return Err(ApiError::validation(
-                    "question",
-                    "question: The field cannot be left blank",
-                ));
+                return Err(ApiError::validation("question", "question: The field cannot be left blank"));
             }
             if a.chars().count() < 4 {
                 return Err(ApiError::validation(
@@ -218,9 +153,7 @@ pub(crate) async fn enroll(
         }
         _ => {}
     }
-    let status = if factor_type == "question"
-        || (params.bool("activate", false) && factor_type == "email")
-    {
+    let status = if factor_type == "question" || (params.bool("activate", false) && factor_type == "email") {
         "ACTIVE"
     } else {
         "PENDING_ACTIVATION"
@@ -239,13 +172,7 @@ pub(crate) async fn enroll(
     };
     let v = f.to_json(&st.public);
     org.factors.entry(uid.clone()).or_default().push(f);
-    log_factor(
-        &mut org,
-        &actor,
-        &uid,
-        "user.mfa.factor.update",
-        "Enroll factor",
-    );
+    log_factor(&mut org, &actor, &uid, "user.mfa.factor.update", "Enroll factor");
     ok(v)
 }
 
@@ -261,20 +188,12 @@ pub(crate) async fn delete(
     if let Some(fs) = org.factors.get_mut(&uid) {
         fs.remove(i);
     }
-    log_factor(
-        &mut org,
-        &actor,
-        &uid,
-        "user.mfa.factor.deactivate",
-        "Reset factor for user",
-    );
+    log_factor(&mut org, &actor, &uid, "user.mfa.factor.deactivate", "Reset factor for user");
     no_content()
 }
 
 fn passcode(body: &Value) -> Option<&str> {
-    body.get("passCode")
-        .or_else(|| body.get("answer"))
-        .and_then(Value::as_str)
+    body.get("passCode").or_else(|| body.get("answer")).and_then(Value::as_str)
 }
 
 pub(crate) async fn activate(
@@ -288,16 +207,9 @@ pub(crate) async fn activate(
     let mut org = lock(&st.org);
     let uid = user_id(&org, &id)?;
     let i = factor_index(&org, &uid, &fid)?;
-    let f = org
-        .factors
-        .get_mut(&uid)
-        .and_then(|fs| fs.get_mut(i))
-        .ok_or_else(ApiError::internal)?;
+    let f = org.factors.get_mut(&uid).and_then(|fs| fs.get_mut(i)).ok_or_else(ApiError::internal)?;
     if f.status != "PENDING_ACTIVATION" {
-        return Err(ApiError::validation(
-            "factor",
-            "Factor is not pending activation",
-        ));
+        return Err(ApiError::validation("factor", "Factor is not pending activation"));
     }
     if f.factor_type != "push" && passcode(&body) != Some(PASSCODE) {
         return Err(ApiError::invalid_passcode());
@@ -305,31 +217,16 @@ pub(crate) async fn activate(
     f.status = "ACTIVE".into();
     f.last_updated = Utc::now();
     let v = f.to_json(&st.public);
-    log_factor(
-        &mut org,
-        &actor,
-        &uid,
-        "user.mfa.factor.activate",
-        "Activate factor for user",
-    );
+    log_factor(&mut org, &actor, &uid, "user.mfa.factor.activate", "Activate factor for user");
     ok(v)
 }
 
-pub(crate) async fn verify(
-    State(st): St,
-    Path((id, fid)): Path<(String, String)>,
-    body: Bytes,
-) -> ApiResult {
+pub(crate) async fn verify(State(st): St, Path((id, fid)): Path<(String, String)>, body: Bytes) -> ApiResult {
     let body = json_body(&body)?;
     let mut org = lock(&st.org);
     let uid = user_id(&org, &id)?;
     let i = factor_index(&org, &uid, &fid)?;
-    let f = org
-        .factors
-        .get(&uid)
-        .and_then(|fs| fs.get(i))
-        .cloned()
-        .ok_or_else(ApiError::internal)?;
+    let f = org.factors.get(&uid).and_then(|fs| fs.get(i)).cloned().ok_or_else(ApiError::internal)?;
     if f.status != "ACTIVE" {
         return Err(ApiError::validation("factor", "Factor is not active"));
     }
@@ -367,10 +264,7 @@ pub(crate) async fn verify(
     }
 }
 
-pub(crate) async fn transaction(
-    State(st): St,
-    Path((id, fid, _tx)): Path<(String, String, String)>,
-) -> ApiResult {
+pub(crate) async fn transaction(State(st): St, Path((id, fid, _tx)): Path<(String, String, String)>) -> ApiResult {
     let org = lock(&st.org);
     let uid = user_id(&org, &id)?;
     let _ = factor_index(&org, &uid, &fid)?;

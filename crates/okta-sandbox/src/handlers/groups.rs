@@ -7,9 +7,7 @@ use axum::http::Uri;
 use chrono::Utc;
 use serde_json::{Value, json};
 
-use super::{
-    ApiResult, Params, St, json_body, list_response, no_content, ok, page_after, parse_expr,
-};
+use super::{ApiResult, Params, St, json_body, list_response, no_content, ok, page_after, parse_expr};
 use crate::error::ApiError;
 use crate::filter;
 use crate::model::{Group, GroupType, Org};
@@ -35,16 +33,8 @@ fn group_json(org: &Org, g: &Group, public: &str, expand: Option<&str>) -> Value
                 );
             }
             "app" => {
-                if let Some(app) = g
-                    .source_app
-                    .as_ref()
-                    .and_then(|id| org.apps.iter().find(|a| &a.id == id))
-                {
-                    let mode = app
-                        .to_json(public)
-                        .get("signOnMode")
-                        .cloned()
-                        .unwrap_or(json!("SAML_2_0"));
+                if let Some(app) = g.source_app.as_ref().and_then(|id| org.apps.iter().find(|a| &a.id == id)) {
+                    let mode = app.to_json(public).get("signOnMode").cloned().unwrap_or(json!("SAML_2_0"));
                     embedded.insert(
                         "app".into(),
                         json!({"id": app.id, "name": app.name, "label": app.label, "signOnMode": mode}),
@@ -64,10 +54,7 @@ fn group_json(org: &Org, g: &Group, public: &str, expand: Option<&str>) -> Value
 
 pub(crate) async fn list(State(st): St, uri: Uri) -> ApiResult {
     let params = Params::parse(uri.query());
-    let q = params
-        .get("q")
-        .filter(|s| !s.is_empty())
-        .map(str::to_lowercase);
+    let q = params.get("q").filter(|s| !s.is_empty()).map(str::to_lowercase);
     let exprs = ["filter", "search"]
         .iter()
         .filter_map(|k| params.get(k).filter(|s| !s.is_empty()))
@@ -91,14 +78,7 @@ pub(crate) async fn list(State(st): St, uri: Uri) -> ApiResult {
     }
     drop(org);
     let (page, next) = page_after(items, after, limit);
-    Ok(list_response(
-        &st.public,
-        uri.path(),
-        &params,
-        limit,
-        page,
-        next.map(cursor::encode),
-    ))
+    Ok(list_response(&st.public, uri.path(), &params, limit, page, next.map(cursor::encode)))
 }
 
 fn profile_of(body: &Value) -> Result<(String, String), ApiError> {
@@ -108,47 +88,20 @@ fn profile_of(body: &Value) -> Result<(String, String), ApiError> {
         .map(str::trim)
         .filter(|s| !s.is_empty())
         .ok_or_else(|| ApiError::validation("name", "name: The field cannot be left blank"))?;
-    let description = body
-        .pointer("/profile/description")
-        .and_then(Value::as_str)
-        .unwrap_or("")
-        .to_string();
+    let description = body.pointer("/profile/description").and_then(Value::as_str).unwrap_or("").to_string();
     Ok((name.to_string(), description))
 }
 
-fn log_group(
-    org: &mut Org,
-    actor: &crate::model::Actor,
-    event_type: &str,
-    display: &str,
-    targets: Vec<Value>,
-) {
-    org.log(
-        Utc::now(),
-        event_type,
-        display,
-        actor,
-        targets,
-        ("SUCCESS", None),
-        None,
-        &api_client(),
-    );
+fn log_group(org: &mut Org, actor: &crate::model::Actor, event_type: &str, display: &str, targets: Vec<Value>) {
+    org.log(Utc::now(), event_type, display, actor, targets, ("SUCCESS", None), None, &api_client());
 }
 
-pub(crate) async fn create(
-    State(st): St,
-    Extension(caller): Extension<Caller>,
-    body: Bytes,
-) -> ApiResult {
+pub(crate) async fn create(State(st): St, Extension(caller): Extension<Caller>, body: Bytes) -> ApiResult {
     let body = json_body(&body)?;
     let (name, description) = profile_of(&body)?;
     let actor = st.actor(&caller);
     let mut org = lock(&st.org);
-    if org
-        .groups
-        .values()
-        .any(|g| g.name.eq_ignore_ascii_case(&name))
-    {
+    if org.groups.values().any(|g| g.name.eq_ignore_ascii_case(&name)) {
         return Err(ApiError::validation(
             "name",
             "name: An object with this field already exists in the current organization",
@@ -172,13 +125,7 @@ pub(crate) async fn create(
     let v = g.to_json(&st.public);
     let target = Org::group_target(&g);
     org.insert_group(g);
-    log_group(
-        &mut org,
-        &actor,
-        "group.lifecycle.create",
-        "Create okta group",
-        vec![target],
-    );
+    log_group(&mut org, &actor, "group.lifecycle.create", "Create okta group", vec![target]);
     ok(v)
 }
 
@@ -201,11 +148,7 @@ pub(crate) async fn replace(
     let mut org = lock(&st.org);
     let seq = org.group_or_404(&id)?;
     let (name, description) = profile_of(&body)?;
-    if org
-        .groups
-        .values()
-        .any(|g| g.seq != seq && g.name.eq_ignore_ascii_case(&name))
-    {
+    if org.groups.values().any(|g| g.seq != seq && g.name.eq_ignore_ascii_case(&name)) {
         return Err(ApiError::validation(
             "name",
             "name: An object with this field already exists in the current organization",
@@ -220,21 +163,11 @@ pub(crate) async fn replace(
     g.last_updated = Utc::now();
     let v = g.to_json(&st.public);
     let target = Org::group_target(g);
-    log_group(
-        &mut org,
-        &actor,
-        "group.profile.update",
-        "Update group profile",
-        vec![target],
-    );
+    log_group(&mut org, &actor, "group.profile.update", "Update group profile", vec![target]);
     ok(v)
 }
 
-pub(crate) async fn delete(
-    State(st): St,
-    Extension(caller): Extension<Caller>,
-    Path(id): Path<String>,
-) -> ApiResult {
+pub(crate) async fn delete(State(st): St, Extension(caller): Extension<Caller>, Path(id): Path<String>) -> ApiResult {
     let actor = st.actor(&caller);
     let mut org = lock(&st.org);
     let seq = org.group_or_404(&id)?;
@@ -248,13 +181,7 @@ pub(crate) async fn delete(
     for a in &mut org.apps {
         a.groups.retain(|x| x != &id);
     }
-    log_group(
-        &mut org,
-        &actor,
-        "group.lifecycle.delete",
-        "Delete Okta group",
-        vec![target],
-    );
+    log_group(&mut org, &actor, "group.lifecycle.delete", "Delete Okta group", vec![target]);
     no_content()
 }
 
@@ -265,21 +192,11 @@ pub(crate) async fn members(State(st): St, Path(id): Path<String>, uri: Uri) -> 
     let org = lock(&st.org);
     let seq = org.group_or_404(&id)?;
     let g = org.groups.get(&seq).ok_or_else(ApiError::internal)?;
-    let items: Vec<(u64, Value)> = g
-        .members
-        .iter()
-        .filter_map(|s| org.users.get(s).map(|u| (u.seq, u.to_json(&st.public))))
-        .collect();
+    let items: Vec<(u64, Value)> =
+        g.members.iter().filter_map(|s| org.users.get(s).map(|u| (u.seq, u.to_json(&st.public)))).collect();
     drop(org);
     let (page, next) = page_after(items, after, limit);
-    Ok(list_response(
-        &st.public,
-        uri.path(),
-        &params,
-        limit,
-        page,
-        next.map(cursor::encode),
-    ))
+    Ok(list_response(&st.public, uri.path(), &params, limit, page, next.map(cursor::encode)))
 }
 
 async fn membership(st: St, caller: Caller, gid: String, uid: String, add: bool) -> ApiResult {
@@ -287,20 +204,12 @@ async fn membership(st: St, caller: Caller, gid: String, uid: String, add: bool)
     let mut org = lock(&st.org);
     let gseq = org.group_or_404(&gid)?;
     let useq = org.user_or_404(&uid)?;
-    let user_target = org
-        .users
-        .get(&useq)
-        .map(Org::user_target)
-        .ok_or_else(ApiError::internal)?;
+    let user_target = org.users.get(&useq).map(Org::user_target).ok_or_else(ApiError::internal)?;
     let g = org.groups.get_mut(&gseq).ok_or_else(ApiError::internal)?;
     if g.gtype != GroupType::OktaGroup {
         return Err(ApiError::forbidden());
     }
-    let changed = if add {
-        g.members.insert(useq)
-    } else {
-        g.members.remove(&useq)
-    };
+    let changed = if add { g.members.insert(useq) } else { g.members.remove(&useq) };
     if changed {
         g.last_membership_updated = Utc::now();
     }
@@ -309,10 +218,7 @@ async fn membership(st: St, caller: Caller, gid: String, uid: String, add: bool)
         let (et, disp) = if add {
             ("group.user_membership.add", "Add user to group membership")
         } else {
-            (
-                "group.user_membership.remove",
-                "Remove user from group membership",
-            )
+            ("group.user_membership.remove", "Remove user from group membership")
         };
         log_group(&mut org, &actor, et, disp, vec![user_target, group_target]);
     }
@@ -350,12 +256,5 @@ pub(crate) async fn apps(State(st): St, Path(id): Path<String>, uri: Uri) -> Api
         .collect();
     drop(org);
     let (page, next) = page_after(items, after, limit);
-    Ok(list_response(
-        &st.public,
-        uri.path(),
-        &params,
-        limit,
-        page,
-        next.map(cursor::encode),
-    ))
+    Ok(list_response(&st.public, uri.path(), &params, limit, page, next.map(cursor::encode)))
 }

@@ -14,12 +14,7 @@ fn parse_time(params: &Params, key: &str) -> Result<Option<DateTime<Utc>>, ApiEr
         None => Ok(None),
         Some(s) => DateTime::parse_from_rfc3339(s)
             .map(|t| Some(t.with_timezone(&Utc)))
-            .map_err(|_| {
-                ApiError::validation(
-                    key,
-                    format!("{key}: The date format is invalid. Use ISO 8601 format."),
-                )
-            }),
+            .map_err(|_| ApiError::validation(key, format!("{key}: The date format is invalid. Use ISO 8601 format."))),
     }
 }
 
@@ -30,24 +25,15 @@ pub(crate) async fn list(State(st): St, uri: Uri) -> ApiResult {
     let now = Utc::now();
     let until_t = until.unwrap_or(now + Duration::seconds(1));
     let since_t = since.unwrap_or(until_t - Duration::days(7));
-    let expr = params
-        .get("filter")
-        .filter(|s| !s.is_empty())
-        .map(parse_expr)
-        .transpose()?;
-    let keywords: Vec<String> = params
-        .get("q")
-        .map(|q| q.split_whitespace().map(str::to_lowercase).collect())
-        .unwrap_or_default();
+    let expr = params.get("filter").filter(|s| !s.is_empty()).map(parse_expr).transpose()?;
+    let keywords: Vec<String> =
+        params.get("q").map(|q| q.split_whitespace().map(str::to_lowercase).collect()).unwrap_or_default();
     let descending = match params.get("sortOrder") {
         None | Some("") => false,
         Some(s) if s.eq_ignore_ascii_case("ASCENDING") => false,
         Some(s) if s.eq_ignore_ascii_case("DESCENDING") => true,
         Some(_) => {
-            return Err(ApiError::validation(
-                "sortOrder",
-                "sortOrder: must be ASCENDING or DESCENDING",
-            ));
+            return Err(ApiError::validation("sortOrder", "sortOrder: must be ASCENDING or DESCENDING"));
         }
     };
     let limit = params.limit(100, 1000);
@@ -73,12 +59,7 @@ pub(crate) async fn list(State(st): St, uri: Uri) -> ApiResult {
     if descending {
         let all: Vec<_> = matched.collect();
         more = all.len() > limit;
-        selected = all
-            .into_iter()
-            .rev()
-            .take(limit)
-            .map(|e| (e.seq, e.event.clone()))
-            .collect();
+        selected = all.into_iter().rev().take(limit).map(|e| (e.seq, e.event.clone())).collect();
     } else {
         for e in matched.by_ref().take(limit) {
             selected.push((e.seq, e.event.clone()));
@@ -96,12 +77,5 @@ pub(crate) async fn list(State(st): St, uri: Uri) -> ApiResult {
         None
     };
     let page = selected.into_iter().map(|(_, v)| v).collect();
-    Ok(list_response(
-        &st.public,
-        uri.path(),
-        &params,
-        limit,
-        page,
-        next.map(cursor::encode),
-    ))
+    Ok(list_response(&st.public, uri.path(), &params, limit, page, next.map(cursor::encode)))
 }

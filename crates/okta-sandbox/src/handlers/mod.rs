@@ -27,59 +27,24 @@ pub(crate) type ApiResult = Result<Response, ApiError>;
 pub(crate) fn routes() -> Router<Arc<AppState>> {
     Router::new()
         .route("/api/v1/users", get(users::list).post(users::create))
-        .route(
-            "/api/v1/users/{id}",
-            get(users::get_one)
-                .post(users::update)
-                .put(users::replace)
-                .delete(users::delete),
-        )
+        .route("/api/v1/users/{id}", get(users::get_one).post(users::update).put(users::replace).delete(users::delete))
         .route("/api/v1/users/{id}/lifecycle/{op}", post(users::lifecycle))
         .route("/api/v1/users/{id}/groups", get(users::groups))
         .route("/api/v1/users/{id}/appLinks", get(users::app_links))
         .route("/api/v1/users/{id}/roles", get(users::roles))
-        .route(
-            "/api/v1/users/{id}/sessions",
-            axum::routing::delete(users::clear_sessions),
-        )
-        .route(
-            "/api/v1/users/{id}/factors",
-            get(factors::list).post(factors::enroll),
-        )
+        .route("/api/v1/users/{id}/sessions", axum::routing::delete(users::clear_sessions))
+        .route("/api/v1/users/{id}/factors", get(factors::list).post(factors::enroll))
         .route("/api/v1/users/{id}/factors/catalog", get(factors::catalog))
-        .route(
-            "/api/v1/users/{id}/factors/{factorId}",
-            get(factors::get_one).delete(factors::delete),
-        )
-        .route(
-            "/api/v1/users/{id}/factors/{factorId}/lifecycle/activate",
-            post(factors::activate),
-        )
-        .route(
-            "/api/v1/users/{id}/factors/{factorId}/verify",
-            post(factors::verify),
-        )
-        .route(
-            "/api/v1/users/{id}/factors/{factorId}/transactions/{transactionId}",
-            get(factors::transaction),
-        )
-        .route(
-            "/api/v1/sessions/{sessionId}",
-            get(sessions::get_one).delete(sessions::delete),
-        )
+        .route("/api/v1/users/{id}/factors/{factorId}", get(factors::get_one).delete(factors::delete))
+        .route("/api/v1/users/{id}/factors/{factorId}/lifecycle/activate", post(factors::activate))
+        .route("/api/v1/users/{id}/factors/{factorId}/verify", post(factors::verify))
+        .route("/api/v1/users/{id}/factors/{factorId}/transactions/{transactionId}", get(factors::transaction))
+        .route("/api/v1/sessions/{sessionId}", get(sessions::get_one).delete(sessions::delete))
         .route("/api/v1/logs", get(logs::list))
         .route("/api/v1/groups", get(groups::list).post(groups::create))
-        .route(
-            "/api/v1/groups/{groupId}",
-            get(groups::get_one)
-                .put(groups::replace)
-                .delete(groups::delete),
-        )
+        .route("/api/v1/groups/{groupId}", get(groups::get_one).put(groups::replace).delete(groups::delete))
         .route("/api/v1/groups/{groupId}/users", get(groups::members))
-        .route(
-            "/api/v1/groups/{groupId}/users/{userId}",
-            put(groups::add_member).delete(groups::remove_member),
-        )
+        .route("/api/v1/groups/{groupId}/users/{userId}", put(groups::add_member).delete(groups::remove_member))
         .route("/api/v1/groups/{groupId}/apps", get(groups::apps))
         .route("/oauth2/v1/token", post(oauth::token))
         .route("/__sandbox/reset", post(control::reset))
@@ -89,12 +54,8 @@ pub(crate) fn routes() -> Router<Arc<AppState>> {
 }
 
 async fn not_found(uri: axum::http::Uri) -> Response {
-    ApiError::new(
-        StatusCode::NOT_FOUND,
-        "E0000007",
-        format!("Not found: Resource not found: {} (Path)", uri.path()),
-    )
-    .into_response()
+    ApiError::new(StatusCode::NOT_FOUND, "E0000007", format!("Not found: Resource not found: {} (Path)", uri.path()))
+        .into_response()
 }
 
 /// Decoded query parameters, in order.
@@ -105,19 +66,14 @@ impl Params {
     pub fn parse(raw: Option<&str>) -> Self {
         Self(
             raw.map(|q| {
-                url::form_urlencoded::parse(q.as_bytes())
-                    .map(|(k, v)| (k.into_owned(), v.into_owned()))
-                    .collect()
+                url::form_urlencoded::parse(q.as_bytes()).map(|(k, v)| (k.into_owned(), v.into_owned())).collect()
             })
             .unwrap_or_default(),
         )
     }
 
     pub fn get(&self, key: &str) -> Option<&str> {
-        self.0
-            .iter()
-            .find(|(k, _)| k == key)
-            .map(|(_, v)| v.as_str())
+        self.0.iter().find(|(k, _)| k == key).map(|(_, v)| v.as_str())
     }
 
     pub fn bool(&self, key: &str, default: bool) -> bool {
@@ -140,9 +96,9 @@ impl Params {
     pub fn after(&self) -> Result<Option<u64>, ApiError> {
         match self.get("after") {
             None | Some("") => Ok(None),
-            Some(c) => cursor::decode(c)
-                .map(Some)
-                .ok_or_else(|| ApiError::validation("after", "after: Invalid cursor value")),
+            Some(c) => {
+                cursor::decode(c).map(Some).ok_or_else(|| ApiError::validation("after", "after: Invalid cursor value"))
+            }
         }
     }
 }
@@ -168,15 +124,8 @@ pub(crate) fn no_content() -> ApiResult {
 }
 
 /// A page cut from `items` (ordered by ascending position) after position `after`.
-pub(crate) fn page_after(
-    items: Vec<(u64, Value)>,
-    after: Option<u64>,
-    limit: usize,
-) -> (Vec<Value>, Option<u64>) {
-    let mut rest = items
-        .into_iter()
-        .filter(|(pos, _)| after.is_none_or(|a| *pos > a))
-        .peekable();
+pub(crate) fn page_after(items: Vec<(u64, Value)>, after: Option<u64>, limit: usize) -> (Vec<Value>, Option<u64>) {
+    let mut rest = items.into_iter().filter(|(pos, _)| after.is_none_or(|a| *pos > a)).peekable();
     let mut page = Vec::new();
     let mut last = None;
     while page.len() < limit {
@@ -201,12 +150,7 @@ pub(crate) fn list_response(
     page: Vec<Value>,
     next: Option<String>,
 ) -> Response {
-    let mut base: Vec<(String, String)> = params
-        .0
-        .iter()
-        .filter(|(k, _)| k != "after")
-        .cloned()
-        .collect();
+    let mut base: Vec<(String, String)> = params.0.iter().filter(|(k, _)| k != "after").cloned().collect();
     if !base.iter().any(|(k, _)| k == "limit") {
         base.push(("limit".into(), limit.to_string()));
     }
@@ -223,19 +167,13 @@ pub(crate) fn list_response(
     }
     let mut resp = json_response(StatusCode::OK, Value::Array(page));
     let h = resp.headers_mut();
-    if let Ok(v) = HeaderValue::from_str(&format!(
-        "<{public}{path}?{}>; rel=\"self\"",
-        encode(&self_pairs)
-    )) {
+    if let Ok(v) = HeaderValue::from_str(&format!("<{public}{path}?{}>; rel=\"self\"", encode(&self_pairs))) {
         h.append(header::LINK, v);
     }
     if let Some(n) = next {
         let mut next_pairs = base;
         next_pairs.push(("after".into(), n));
-        if let Ok(v) = HeaderValue::from_str(&format!(
-            "<{public}{path}?{}>; rel=\"next\"",
-            encode(&next_pairs)
-        )) {
+        if let Ok(v) = HeaderValue::from_str(&format!("<{public}{path}?{}>; rel=\"next\"", encode(&next_pairs))) {
             h.append(header::LINK, v);
         }
     }
@@ -269,9 +207,7 @@ mod tests {
 
     #[test]
     fn params_parse() {
-        let p = Params::parse(Some(
-            "limit=5&filter=status%20eq%20%22ACTIVE%22&activate=false",
-        ));
+        let p = Params::parse(Some("limit=5&filter=status%20eq%20%22ACTIVE%22&activate=false"));
         assert_eq!(p.limit(200, 1000), 5);
         assert_eq!(p.get("filter"), Some("status eq \"ACTIVE\""));
         assert!(!p.bool("activate", true));

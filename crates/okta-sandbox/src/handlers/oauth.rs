@@ -33,19 +33,15 @@ fn decoding_key(jwk: &Value) -> Option<DecodingKey> {
 }
 
 fn num(claims: &Value, key: &str) -> Option<i64> {
-    claims
-        .get(key)
-        .and_then(|v| v.as_i64().or_else(|| v.as_f64().map(|f| f as i64)))
+    claims.get(key).and_then(|v| v.as_i64().or_else(|| v.as_f64().map(|f| f as i64)))
 }
 
 pub(crate) async fn token(State(st): St, body: Bytes) -> Response {
     match issue(&st, &body) {
         Ok(v) => {
             let mut resp = (StatusCode::OK, axum::Json(v)).into_response();
-            resp.headers_mut()
-                .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-            resp.headers_mut()
-                .insert(header::PRAGMA, HeaderValue::from_static("no-cache"));
+            resp.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+            resp.headers_mut().insert(header::PRAGMA, HeaderValue::from_static("no-cache"));
             resp
         }
         Err(e) => e.into_response(),
@@ -87,45 +83,30 @@ fn issue(st: &crate::AppState, body: &Bytes) -> Result<Value, OAuthError> {
         return Err(OAuthError::invalid_client("No client credentials found."));
     };
     if assertion_type != Some(JWT_BEARER) {
-        return Err(OAuthError::invalid_request(
-            "The client_assertion_type is invalid.",
-        ));
+        return Err(OAuthError::invalid_request("The client_assertion_type is invalid."));
     }
     let header = jsonwebtoken::decode_header(assertion)
         .map_err(|_| OAuthError::invalid_client("The parsing of the client_assertion failed."))?;
-    if !matches!(
-        header.alg,
-        Algorithm::RS256 | Algorithm::RS384 | Algorithm::RS512
-    ) {
-        return Err(OAuthError::invalid_client(
-            "The client_assertion JWT signature algorithm is invalid.",
-        ));
+    if !matches!(header.alg, Algorithm::RS256 | Algorithm::RS384 | Algorithm::RS512) {
+        return Err(OAuthError::invalid_client("The client_assertion JWT signature algorithm is invalid."));
     }
     let unverified: Value = jsonwebtoken::dangerous::insecure_decode::<Value>(assertion)
         .map(|d| d.claims)
         .map_err(|_| OAuthError::invalid_client("The parsing of the client_assertion failed."))?;
     let iss = unverified.get("iss").and_then(Value::as_str).unwrap_or("");
     let Some(client) = st.config.oauth_clients.iter().find(|c| c.client_id == iss) else {
-        return Err(OAuthError::invalid_client(
-            "The issuer claim for client_assertion is not a valid client_id.",
-        ));
+        return Err(OAuthError::invalid_client("The issuer claim for client_assertion is not a valid client_id."));
     };
     if unverified.get("sub").and_then(Value::as_str) != Some(client.client_id.as_str()) {
-        return Err(OAuthError::invalid_client(
-            "The subject claim for client_assertion is not a valid client_id.",
-        ));
+        return Err(OAuthError::invalid_client("The subject claim for client_assertion is not a valid client_id."));
     }
     let keys = keys_of(client);
     let candidates: Vec<&Value> = match &header.kid {
         Some(kid) => {
-            let matching: Vec<&Value> = keys
-                .iter()
-                .filter(|k| k.get("kid").and_then(Value::as_str) == Some(kid.as_str()))
-                .collect();
+            let matching: Vec<&Value> =
+                keys.iter().filter(|k| k.get("kid").and_then(Value::as_str) == Some(kid.as_str())).collect();
             if matching.is_empty() {
-                return Err(OAuthError::invalid_client(
-                    "The client_assertion JWT kid is invalid.",
-                ));
+                return Err(OAuthError::invalid_client("The client_assertion JWT kid is invalid."));
             }
             matching
         }
@@ -141,17 +122,13 @@ fn issue(st: &crate::AppState, body: &Bytes) -> Result<Value, OAuthError> {
         .filter_map(|k| decoding_key(k))
         .any(|key| jsonwebtoken::decode::<Value>(assertion, &key, &validation).is_ok());
     if !verified {
-        return Err(OAuthError::invalid_client(
-            "The client_assertion signature is invalid.",
-        ));
+        return Err(OAuthError::invalid_client("The client_assertion signature is invalid."));
     }
     let claims = unverified;
     let expected_aud = format!("{}/oauth2/v1/token", st.public);
     let aud_ok = match claims.get("aud") {
         Some(Value::String(a)) => *a == expected_aud,
-        Some(Value::Array(items)) => items
-            .iter()
-            .any(|a| a.as_str() == Some(expected_aud.as_str())),
+        Some(Value::Array(items)) => items.iter().any(|a| a.as_str() == Some(expected_aud.as_str())),
         _ => false,
     };
     if !aud_ok {
@@ -166,15 +143,11 @@ fn issue(st: &crate::AppState, body: &Bytes) -> Result<Value, OAuthError> {
         ));
     };
     if exp <= now {
-        return Err(OAuthError::invalid_client(
-            "The client_assertion token is expired.",
-        ));
+        return Err(OAuthError::invalid_client("The client_assertion token is expired."));
     }
     let iat = num(&claims, "iat");
     if iat.is_some_and(|i| i > now + 60) {
-        return Err(OAuthError::invalid_client(
-            "The client_assertion token must be issued before the current time.",
-        ));
+        return Err(OAuthError::invalid_client("The client_assertion token must be issued before the current time."));
     }
     if exp - iat.unwrap_or(now).min(now) > 3600 {
         return Err(OAuthError::invalid_client(
@@ -184,24 +157,15 @@ fn issue(st: &crate::AppState, body: &Bytes) -> Result<Value, OAuthError> {
     if let Some(jti) = claims.get("jti").and_then(Value::as_str) {
         let key = format!("{}:{jti}", client.client_id);
         if !lock(&st.jtis).insert(key) {
-            return Err(OAuthError::invalid_client(
-                "The client_assertion token has already been used.",
-            ));
+            return Err(OAuthError::invalid_client("The client_assertion token has already been used."));
         }
     }
-    let requested: Vec<String> = form
-        .get("scope")
-        .unwrap_or("")
-        .split_whitespace()
-        .map(str::to_string)
-        .collect();
+    let requested: Vec<String> = form.get("scope").unwrap_or("").split_whitespace().map(str::to_string).collect();
     if requested.is_empty() {
         return Err(OAuthError::invalid_scope("No scopes were requested."));
     }
     if requested.iter().any(|s| s == "openid") {
-        return Err(OAuthError::invalid_scope(
-            "Cannot request 'openid' scopes using client credentials.",
-        ));
+        return Err(OAuthError::invalid_scope("Cannot request 'openid' scopes using client credentials."));
     }
     if requested.iter().any(|s| !client.scopes.contains(s)) {
         return Err(OAuthError::invalid_scope(

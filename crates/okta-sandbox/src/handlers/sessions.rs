@@ -11,24 +11,14 @@ use crate::{Caller, lock};
 
 pub(crate) async fn get_one(State(st): St, Path(id): Path<String>) -> ApiResult {
     let org = lock(&st.org);
-    let s = org
-        .sessions
-        .get(&id)
-        .ok_or_else(|| ApiError::not_found(&id, "Session"))?;
+    let s = org.sessions.get(&id).ok_or_else(|| ApiError::not_found(&id, "Session"))?;
     ok(s.to_json(&st.public))
 }
 
-pub(crate) async fn delete(
-    State(st): St,
-    Extension(caller): Extension<Caller>,
-    Path(id): Path<String>,
-) -> ApiResult {
+pub(crate) async fn delete(State(st): St, Extension(caller): Extension<Caller>, Path(id): Path<String>) -> ApiResult {
     let actor = st.actor(&caller);
     let mut org = lock(&st.org);
-    let s = org
-        .sessions
-        .remove(&id)
-        .ok_or_else(|| ApiError::not_found(&id, "Session"))?;
+    let s = org.sessions.remove(&id).ok_or_else(|| ApiError::not_found(&id, "Session"))?;
     let targets = org
         .find_user(&s.user_id)
         .and_then(|seq| org.users.get(&seq))

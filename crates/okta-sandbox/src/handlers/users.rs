@@ -7,10 +7,7 @@ use axum::http::{StatusCode, Uri};
 use chrono::Utc;
 use serde_json::{Map, Value, json};
 
-use super::{
-    ApiResult, Params, St, json_body, json_response, list_response, no_content, ok, page_after,
-    parse_expr,
-};
+use super::{ApiResult, Params, St, json_body, json_response, list_response, no_content, ok, page_after, parse_expr};
 use crate::error::ApiError;
 use crate::filter;
 use crate::model::{Lifecycle, Org, User, UserStatus, transition};
@@ -21,27 +18,16 @@ const REQUIRED: [&str; 4] = ["firstName", "lastName", "email", "login"];
 
 fn q_match(u: &User, q: &str) -> bool {
     let q = q.to_lowercase();
-    ["firstName", "lastName", "email", "login"].iter().any(|k| {
-        u.profile
-            .get(*k)
-            .and_then(Value::as_str)
-            .is_some_and(|v| v.to_lowercase().starts_with(&q))
-    })
+    ["firstName", "lastName", "email", "login"]
+        .iter()
+        .any(|k| u.profile.get(*k).and_then(Value::as_str).is_some_and(|v| v.to_lowercase().starts_with(&q)))
 }
 
 pub(crate) async fn list(State(st): St, uri: Uri) -> ApiResult {
     let params = Params::parse(uri.query());
     let q = params.get("q").filter(|s| !s.is_empty());
-    let filter_expr = params
-        .get("filter")
-        .filter(|s| !s.is_empty())
-        .map(parse_expr)
-        .transpose()?;
-    let search_expr = params
-        .get("search")
-        .filter(|s| !s.is_empty())
-        .map(parse_expr)
-        .transpose()?;
+    let filter_expr = params.get("filter").filter(|s| !s.is_empty()).map(parse_expr).transpose()?;
+    let search_expr = params.get("search").filter(|s| !s.is_empty()).map(parse_expr).transpose()?;
     let limit = params.limit(if q.is_some() { 10 } else { 200 }, 200);
     let after = params.after()?;
     let org = lock(&st.org);
@@ -74,9 +60,7 @@ pub(crate) async fn list(State(st): St, uri: Uri) -> ApiResult {
     drop(org);
     let items: Vec<(u64, Value)> = match params.get("sortBy").filter(|_| search_expr.is_some()) {
         Some(sort_by) => {
-            let desc = params
-                .get("sortOrder")
-                .is_some_and(|o| o.eq_ignore_ascii_case("desc"));
+            let desc = params.get("sortOrder").is_some_and(|o| o.eq_ignore_ascii_case("desc"));
             let key = |v: &Value| -> String {
                 filter::resolve(v, sort_by)
                     .first()
@@ -86,46 +70,25 @@ pub(crate) async fn list(State(st): St, uri: Uri) -> ApiResult {
                     })
                     .unwrap_or_default()
             };
-            let mut keyed: Vec<(String, String, Value)> =
-                rows.into_iter().map(|(id, v)| (key(&v), id, v)).collect();
+            let mut keyed: Vec<(String, String, Value)> = rows.into_iter().map(|(id, v)| (key(&v), id, v)).collect();
             keyed.sort_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.cmp(&b.1)));
             if desc {
                 keyed.reverse();
             }
-            keyed
-                .into_iter()
-                .enumerate()
-                .map(|(i, (_, _, v))| (i as u64 + 1, v))
-                .collect()
+            keyed.into_iter().enumerate().map(|(i, (_, _, v))| (i as u64 + 1, v)).collect()
         }
-        None => seqs
-            .into_iter()
-            .zip(rows.into_iter().map(|(_, v)| v))
-            .collect(),
+        None => seqs.into_iter().zip(rows.into_iter().map(|(_, v)| v)).collect(),
     };
     let (page, next) = page_after(items, after, limit);
-    Ok(list_response(
-        &st.public,
-        uri.path(),
-        &params,
-        limit,
-        page,
-        next.map(cursor::encode),
-    ))
+    Ok(list_response(&st.public, uri.path(), &params, limit, page, next.map(cursor::encode)))
 }
 
 fn validate_profile(profile: &Map<String, Value>, required: bool) -> Result<(), ApiError> {
     if required {
         for k in REQUIRED {
-            let present = profile
-                .get(k)
-                .and_then(Value::as_str)
-                .is_some_and(|s| !s.trim().is_empty());
+            let present = profile.get(k).and_then(Value::as_str).is_some_and(|s| !s.trim().is_empty());
             if !present {
-                return Err(ApiError::validation(
-                    k,
-                    format!("{k}: The field cannot be left blank"),
-                ));
+                return Err(ApiError::validation(k, format!("{k}: The field cannot be left blank")));
             }
         }
     }
@@ -134,8 +97,7 @@ fn validate_profile(profile: &Map<String, Value>, required: bool) -> Result<(), 
             let s = v.as_str().unwrap_or("");
             let ok = s.len() >= 5
                 && s.len() <= 100
-                && s.split_once('@')
-                    .is_some_and(|(a, b)| !a.is_empty() && b.contains('.'));
+                && s.split_once('@').is_some_and(|(a, b)| !a.is_empty() && b.contains('.'));
             if !ok {
                 let msg = if k == "login" {
                     "login: Username must be in the form of an email address".to_string()
@@ -148,91 +110,47 @@ fn validate_profile(profile: &Map<String, Value>, required: bool) -> Result<(), 
     }
     for k in ["firstName", "lastName"] {
         if let Some(v) = profile.get(k)
-            && (!v.is_string()
-                || v.as_str()
-                    .is_some_and(|s| s.is_empty() || s.chars().count() > 50))
+            && (!v.is_string() || v.as_str().is_some_and(|s| s.is_empty() || s.chars().count() > 50))
         {
-            return Err(ApiError::validation(
-                k,
-                format!("{k}: The field cannot be left blank"),
-            ));
+            return Err(ApiError::validation(k, format!("{k}: The field cannot be left blank")));
         }
     }
     Ok(())
 }
 
 fn password_of(body: &Value) -> Option<String> {
-    body.pointer("/credentials/password/value")
-        .and_then(Value::as_str)
-        .map(str::to_string)
+    body.pointer("/credentials/password/value").and_then(Value::as_str).map(str::to_string)
 }
 
-fn log_user_event(
-    org: &mut Org,
-    actor: &crate::model::Actor,
-    seq: u64,
-    event_type: &str,
-    display: &str,
-) {
+fn log_user_event(org: &mut Org, actor: &crate::model::Actor, seq: u64, event_type: &str, display: &str) {
     let Some(target) = org.users.get(&seq).map(Org::user_target) else {
         return;
     };
-    org.log(
-        Utc::now(),
-        event_type,
-        display,
-        actor,
-        vec![target],
-        ("SUCCESS", None),
-        None,
-        &api_client(),
-    );
+    org.log(Utc::now(), event_type, display, actor, vec![target], ("SUCCESS", None), None, &api_client());
 }
 
-pub(crate) async fn create(
-    State(st): St,
-    Extension(caller): Extension<Caller>,
-    uri: Uri,
-    body: Bytes,
-) -> ApiResult {
+pub(crate) async fn create(State(st): St, Extension(caller): Extension<Caller>, uri: Uri, body: Bytes) -> ApiResult {
     let params = Params::parse(uri.query());
     let body = json_body(&body)?;
     let Some(profile) = body.get("profile").and_then(Value::as_object).cloned() else {
-        return Err(ApiError::validation(
-            "profile",
-            "profile: The field cannot be left blank",
-        ));
+        return Err(ApiError::validation("profile", "profile: The field cannot be left blank"));
     };
     validate_profile(&profile, true)?;
     let activate = params.bool("activate", true);
     let provider = params.bool("provider", false);
     let next_login_change = params.get("nextLogin") == Some("changePassword");
     let password = password_of(&body);
-    let recovery = body
-        .pointer("/credentials/recovery_question/question")
-        .and_then(Value::as_str)
-        .map(str::to_string);
-    let provider_type = body
-        .pointer("/credentials/provider/type")
-        .and_then(Value::as_str)
-        .unwrap_or("OKTA")
-        .to_string();
+    let recovery = body.pointer("/credentials/recovery_question/question").and_then(Value::as_str).map(str::to_string);
+    let provider_type =
+        body.pointer("/credentials/provider/type").and_then(Value::as_str).unwrap_or("OKTA").to_string();
     let group_ids: Vec<String> = body
         .get("groupIds")
         .and_then(Value::as_array)
-        .map(|a| {
-            a.iter()
-                .filter_map(|v| v.as_str().map(str::to_string))
-                .collect()
-        })
+        .map(|a| a.iter().filter_map(|v| v.as_str().map(str::to_string)).collect())
         .unwrap_or_default();
     let actor = st.actor(&caller);
     let mut org = lock(&st.org);
-    let login = profile
-        .get("login")
-        .and_then(Value::as_str)
-        .unwrap_or_default()
-        .to_string();
+    let login = profile.get("login").and_then(Value::as_str).unwrap_or_default().to_string();
     if org.login_taken(&login, None) {
         return Err(ApiError::validation(
             "login",
@@ -242,12 +160,7 @@ pub(crate) async fn create(
     let mut group_seqs = Vec::new();
     for gid in &group_ids {
         match org.find_group(gid) {
-            Some(s)
-                if org
-                    .groups
-                    .get(&s)
-                    .is_some_and(|g| g.gtype == crate::model::GroupType::OktaGroup) =>
-            {
+            Some(s) if org.groups.get(&s).is_some_and(|g| g.gtype == crate::model::GroupType::OktaGroup) => {
                 group_seqs.push(s)
             }
             _ => {
@@ -265,11 +178,7 @@ pub(crate) async fn create(
     } else if provider {
         UserStatus::Active
     } else if password.is_some() {
-        if next_login_change {
-            UserStatus::PasswordExpired
-        } else {
-            UserStatus::Active
-        }
+        if next_login_change { UserStatus::PasswordExpired } else { UserStatus::Active }
     } else {
         UserStatus::Provisioned
     };
@@ -286,11 +195,7 @@ pub(crate) async fn create(
         last_updated: now,
         password_changed: password.as_ref().map(|_| now),
         profile,
-        provider: if provider {
-            provider_type
-        } else {
-            "OKTA".into()
-        },
+        provider: if provider { provider_type } else { "OKTA".into() },
         has_password: password.is_some(),
         recovery_question: recovery,
     };
@@ -302,38 +207,18 @@ pub(crate) async fn create(
             g.last_membership_updated = now;
         }
     }
-    log_user_event(
-        &mut org,
-        &actor,
-        seq,
-        "user.lifecycle.create",
-        "Create Okta user",
-    );
+    log_user_event(&mut org, &actor, seq, "user.lifecycle.create", "Create Okta user");
     if activate {
-        log_user_event(
-            &mut org,
-            &actor,
-            seq,
-            "user.lifecycle.activate",
-            "Activate Okta user",
-        );
+        log_user_event(&mut org, &actor, seq, "user.lifecycle.activate", "Activate Okta user");
     }
-    let v = org
-        .users
-        .get(&seq)
-        .map(|u| u.to_json(&st.public))
-        .ok_or_else(ApiError::internal)?;
+    let v = org.users.get(&seq).map(|u| u.to_json(&st.public)).ok_or_else(ApiError::internal)?;
     ok(v)
 }
 
 pub(crate) async fn get_one(State(st): St, Path(id): Path<String>) -> ApiResult {
     let org = lock(&st.org);
     let seq = org.user_or_404(&id)?;
-    let v = org
-        .users
-        .get(&seq)
-        .map(|u| u.to_json(&st.public))
-        .ok_or_else(ApiError::internal)?;
+    let v = org.users.get(&seq).map(|u| u.to_json(&st.public)).ok_or_else(ApiError::internal)?;
     ok(v)
 }
 
@@ -345,10 +230,7 @@ async fn modify(st: St, caller: Caller, id: String, body: Bytes, replace: bool) 
         Some(_) => return Err(ApiError::malformed_body()),
     };
     if replace && profile.is_none() {
-        return Err(ApiError::validation(
-            "profile",
-            "profile: The field cannot be left blank",
-        ));
+        return Err(ApiError::validation("profile", "profile: The field cannot be left blank"));
     }
     if let Some(p) = &profile {
         validate_profile(p, replace)?;
@@ -357,10 +239,7 @@ async fn modify(st: St, caller: Caller, id: String, body: Bytes, replace: bool) 
     let actor = st.actor(&caller);
     let mut org = lock(&st.org);
     let seq = org.user_or_404(&id)?;
-    if let Some(login) = profile
-        .as_ref()
-        .and_then(|p| p.get("login"))
-        .and_then(Value::as_str)
+    if let Some(login) = profile.as_ref().and_then(|p| p.get("login")).and_then(Value::as_str)
         && org.login_taken(login, Some(seq))
     {
         return Err(ApiError::validation(
@@ -391,13 +270,7 @@ async fn modify(st: St, caller: Caller, id: String, body: Bytes, replace: bool) 
     }
     user.last_updated = now;
     let v = user.to_json(&st.public);
-    log_user_event(
-        &mut org,
-        &actor,
-        seq,
-        "user.account.update_profile",
-        "Update user profile for Okta",
-    );
+    log_user_event(&mut org, &actor, seq, "user.account.update_profile", "Update user profile for Okta");
     ok(v)
 }
 
@@ -419,23 +292,13 @@ pub(crate) async fn replace(
     modify(st, caller, id, body, true).await
 }
 
-pub(crate) async fn delete(
-    State(st): St,
-    Extension(caller): Extension<Caller>,
-    Path(id): Path<String>,
-) -> ApiResult {
+pub(crate) async fn delete(State(st): St, Extension(caller): Extension<Caller>, Path(id): Path<String>) -> ApiResult {
     let actor = st.actor(&caller);
     let mut org = lock(&st.org);
     let seq = org.user_or_404(&id)?;
     let status = org.users.get(&seq).map(|u| u.status);
     if status == Some(UserStatus::Deprovisioned) {
-        log_user_event(
-            &mut org,
-            &actor,
-            seq,
-            "user.lifecycle.delete.initiated",
-            "Delete Okta user initiated",
-        );
+        log_user_event(&mut org, &actor, seq, "user.lifecycle.delete.initiated", "Delete Okta user initiated");
         org.delete_user(seq);
     } else {
         deactivate_in_place(&mut org, seq);
@@ -447,11 +310,7 @@ pub(crate) async fn delete(
 
 fn deactivate_in_place(org: &mut Org, seq: u64) {
     let now = Utc::now();
-    let uid = org
-        .users
-        .get(&seq)
-        .map(|u| u.id.clone())
-        .unwrap_or_default();
+    let uid = org.users.get(&seq).map(|u| u.id.clone()).unwrap_or_default();
     if let Some(u) = org.users.get_mut(&seq) {
         u.status = UserStatus::Deprovisioned;
         u.status_changed = Some(now);
@@ -480,11 +339,8 @@ pub(crate) async fn lifecycle(
     let actor = st.actor(&caller);
     let mut org = lock(&st.org);
     let seq = org.user_or_404(&id)?;
-    let (status, has_password, uid) = org
-        .users
-        .get(&seq)
-        .map(|u| (u.status, u.has_password, u.id.clone()))
-        .ok_or_else(ApiError::internal)?;
+    let (status, has_password, uid) =
+        org.users.get(&seq).map(|u| (u.status, u.has_password, u.id.clone())).ok_or_else(ApiError::internal)?;
     let new_status = transition(status, op, has_password)?;
     let now = Utc::now();
     if op == Lifecycle::Deactivate {
@@ -529,11 +385,7 @@ pub(crate) async fn lifecycle(
             }
         }
         Lifecycle::ExpirePassword => {
-            let v = org
-                .users
-                .get(&seq)
-                .map(|u| u.to_json(public))
-                .ok_or_else(ApiError::internal)?;
+            let v = org.users.get(&seq).map(|u| u.to_json(public)).ok_or_else(ApiError::internal)?;
             ok(v)
         }
         _ => ok(json!({})),
@@ -543,27 +395,15 @@ pub(crate) async fn lifecycle(
 pub(crate) async fn groups(State(st): St, Path(id): Path<String>) -> ApiResult {
     let org = lock(&st.org);
     let seq = org.user_or_404(&id)?;
-    let v: Vec<Value> = org
-        .groups_of(seq)
-        .into_iter()
-        .map(|g| g.to_json(&st.public))
-        .collect();
+    let v: Vec<Value> = org.groups_of(seq).into_iter().map(|g| g.to_json(&st.public)).collect();
     ok(Value::Array(v))
 }
 
 pub(crate) async fn app_links(State(st): St, Path(id): Path<String>) -> ApiResult {
     let org = lock(&st.org);
     let seq = org.user_or_404(&id)?;
-    let uid = org
-        .users
-        .get(&seq)
-        .map(|u| u.id.clone())
-        .unwrap_or_default();
-    let group_ids: Vec<String> = org
-        .groups_of(seq)
-        .into_iter()
-        .map(|g| g.id.clone())
-        .collect();
+    let uid = org.users.get(&seq).map(|u| u.id.clone()).unwrap_or_default();
+    let group_ids: Vec<String> = org.groups_of(seq).into_iter().map(|g| g.id.clone()).collect();
     let mut out = Vec::new();
     for (i, app) in org.apps.iter().enumerate() {
         let direct = app.users.contains(&uid);
@@ -588,16 +428,9 @@ pub(crate) async fn app_links(State(st): St, Path(id): Path<String>) -> ApiResul
 pub(crate) async fn roles(State(st): St, Path(id): Path<String>) -> ApiResult {
     let org = lock(&st.org);
     let seq = org.user_or_404(&id)?;
-    let uid = org
-        .users
-        .get(&seq)
-        .map(|u| u.id.clone())
-        .unwrap_or_default();
-    let v: Vec<Value> = org
-        .roles
-        .get(&uid)
-        .map(|rs| rs.iter().map(|r| r.to_json(&st.public, &uid)).collect())
-        .unwrap_or_default();
+    let uid = org.users.get(&seq).map(|u| u.id.clone()).unwrap_or_default();
+    let v: Vec<Value> =
+        org.roles.get(&uid).map(|rs| rs.iter().map(|r| r.to_json(&st.public, &uid)).collect()).unwrap_or_default();
     ok(Value::Array(v))
 }
 
@@ -609,19 +442,9 @@ pub(crate) async fn clear_sessions(
     let actor = st.actor(&caller);
     let mut org = lock(&st.org);
     let seq = org.user_or_404(&id)?;
-    let uid = org
-        .users
-        .get(&seq)
-        .map(|u| u.id.clone())
-        .unwrap_or_default();
+    let uid = org.users.get(&seq).map(|u| u.id.clone()).unwrap_or_default();
     org.sessions.retain(|_, s| s.user_id != uid);
-    log_user_event(
-        &mut org,
-        &actor,
-        seq,
-        "user.session.clear",
-        "Clear user session",
-    );
+    log_user_event(&mut org, &actor, seq, "user.session.clear", "Clear user session");
     let _ = json_response;
     no_content()
 }
