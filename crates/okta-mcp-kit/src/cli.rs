@@ -6,7 +6,7 @@ use crate::selection::{Mode, Selection};
 
 /// Options every okta-mcp server takes. Environment variables mirror the flags.
 #[derive(Debug, Parser)]
-#[command(version, about, long_about = None, after_help = ENV_HELP)]
+#[command(after_help = ENV_HELP)]
 pub struct Cli {
     /// read-only (default): read tools only; read-write: adds write tools; full: adds destructive tools.
     #[arg(long, env = "OKTA_MCP_MODE", default_value = "read-only", global = true)]
@@ -20,6 +20,10 @@ pub struct Cli {
     #[arg(long, env = "OKTA_MCP_TOOLS", global = true)]
     pub tools: Option<String>,
 
+    /// How MCP clients reach the server. stdio: the client starts the server and talks over stdin/stdout.
+    #[arg(long, env = "OKTA_MCP_TRANSPORT", value_enum, default_value_t = Transport::Stdio, global = true)]
+    pub transport: Transport,
+
     /// Log level or tracing filter for stderr logs (error, warn, info, debug, trace).
     #[arg(long = "log-level", env = "OKTA_MCP_LOG", default_value = "info", global = true)]
     pub log_level: String,
@@ -31,6 +35,13 @@ pub struct Cli {
 
     #[command(subcommand)]
     pub command: Option<Command>,
+}
+
+/// The transport, chosen at startup.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Transport {
+    /// Newline-delimited JSON-RPC over stdin/stdout (logs go to stderr).
+    Stdio,
 }
 
 #[derive(Debug, Subcommand)]
@@ -51,6 +62,17 @@ pub enum Command {
 }
 
 impl Cli {
+    /// Parse the process arguments, with the server's own name, title and version in `--help`/`--version`.
+    pub fn parse_for(spec: &crate::server::ServerSpec) -> Cli {
+        let command = <Cli as clap::CommandFactory>::command()
+            .name(spec.name)
+            .bin_name(spec.name)
+            .about(spec.title)
+            .version(spec.version);
+        let matches = command.get_matches();
+        <Cli as clap::FromArgMatches>::from_arg_matches(&matches).unwrap_or_else(|e| e.exit())
+    }
+
     pub fn selection(&self) -> Selection {
         Selection {
             mode: self.mode,

@@ -3,19 +3,18 @@
 use std::io::Write;
 use std::process::ExitCode;
 
-use clap::Parser;
 use okta_core::{ClientOptions, OktaClient, OktaConfig};
 use rmcp::ServiceExt;
 
 use crate::catalog::{CatalogEntry, ToolDef};
-use crate::cli::{Cli, Command};
+use crate::cli::{Cli, Command, Transport};
 use crate::context::ToolContext;
 use crate::selection::Selection;
 use crate::server::{McpServer, ServerSpec};
 
 /// The `main` of every okta-mcp server binary.
 pub fn main(spec: ServerSpec) -> ExitCode {
-    let cli = Cli::parse();
+    let cli = Cli::parse_for(&spec);
     #[cfg(feature = "sandbox")]
     let quiet = matches!(cli.command, Some(Command::Demo)) && cli.log_level == "info";
     #[cfg(not(feature = "sandbox"))]
@@ -48,7 +47,7 @@ fn run(spec: ServerSpec, cli: Cli) -> Result<(), String> {
             let sandbox = cli.sandbox;
             #[cfg(not(feature = "sandbox"))]
             let sandbox = false;
-            runtime()?.block_on(serve_stdio(spec, selection, &tools, sandbox))
+            runtime()?.block_on(serve(spec, selection, &tools, sandbox, cli.transport))
         }
     }
 }
@@ -143,12 +142,20 @@ async fn okta_config(sandbox: bool) -> Result<(OktaConfig, Option<SandboxGuard>)
     Ok((config, None))
 }
 
-async fn serve_stdio(spec: ServerSpec, selection: Selection, tools: &[ToolDef], sandbox: bool) -> Result<(), String> {
+async fn serve(
+    spec: ServerSpec,
+    selection: Selection,
+    tools: &[ToolDef],
+    sandbox: bool,
+    transport: Transport,
+) -> Result<(), String> {
     // The guard keeps the embedded sandbox alive while serving.
     let (config, _sandbox_guard) = okta_config(sandbox).await?;
     let server = build_server(spec, selection, tools, config).await?;
-    let running =
-        server.serve(rmcp::transport::stdio()).await.map_err(|e| format!("MCP initialization failed: {e}"))?;
+    let io = match transport {
+        Transport::Stdio => rmcp::transport::stdio(),
+    };
+    let running = server.serve(io).await.map_err(|e| format!("MCP initialization failed: {e}"))?;
     let reason = running.waiting().await.map_err(|e| format!("server task failed: {e}"))?;
     tracing::debug!(?reason, "MCP session ended");
     Ok(())
