@@ -25,7 +25,13 @@ class McpError(RuntimeError):
 class McpProc:
     """One server process; `request` sends a JSON-RPC request and waits for its response line."""
 
-    def __init__(self, argv: list[str], env: dict[str, str] | None = None, stderr_path: Path | None = None):
+    def __init__(
+        self,
+        argv: list[str],
+        env: dict[str, str] | None = None,
+        stderr_path: Path | None = None,
+        close_fds: bool = True,  # False spawns faster (posix_spawn) but leaks our fds to the child
+    ):
         self._stderr = open(stderr_path, "ab") if stderr_path else subprocess.DEVNULL
         self.proc = subprocess.Popen(
             argv,
@@ -33,6 +39,7 @@ class McpProc:
             stdout=subprocess.PIPE,
             stderr=self._stderr,
             env={**os.environ, **(env or {})},
+            close_fds=close_fds,
         )
         self._next_id = 0
         self.last_line = b""  # the raw bytes of the last response line read

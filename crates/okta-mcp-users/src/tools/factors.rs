@@ -213,6 +213,7 @@ impl FactorType {
 pub struct EnrollArgs {
     /// User id (00u…) or login.
     user: String,
+    /// The kind of factor.
     factor_type: FactorType,
     /// OKTA (default) or GOOGLE (totp).
     provider: Option<String>,
