@@ -76,7 +76,7 @@ macro_rules! op {
 }
 
 /// Everything about a tool except its input type and handler.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, Serialize)]
 pub struct ToolMeta {
     pub name: &'static str,
     pub title: &'static str,
@@ -181,16 +181,11 @@ impl ToolDef {
     }
 }
 
-/// One entry of `tools --json`.
+/// One entry of `tools --json`: the declaration, plus what is derived from it.
 #[derive(Debug, Serialize)]
 pub struct CatalogEntry {
-    pub name: &'static str,
-    pub title: &'static str,
-    pub description: &'static str,
-    pub access: Access,
-    pub toolset: &'static str,
-    pub scopes: &'static [&'static str],
-    pub operations: &'static [Operation],
+    #[serde(flatten)]
+    pub meta: ToolMeta,
     pub enabled: bool,
     pub annotations: ToolAnnotations,
     pub input_schema: JsonObject,
@@ -199,13 +194,7 @@ pub struct CatalogEntry {
 impl CatalogEntry {
     pub fn new(tool: &ToolDef, enabled: bool) -> Self {
         CatalogEntry {
-            name: tool.meta.name,
-            title: tool.meta.title,
-            description: tool.meta.description,
-            access: tool.meta.access,
-            toolset: tool.meta.toolset,
-            scopes: tool.meta.scopes,
-            operations: tool.meta.operations,
+            meta: tool.meta,
             enabled,
             annotations: tool.meta.annotations(),
             input_schema: tool.input_schema(),
