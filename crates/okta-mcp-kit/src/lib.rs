@@ -3,6 +3,7 @@
 //!
 //! A server binary declares its tools (`ToolDef`s) and calls [`run::main`] with its [`ServerSpec`].
 
+pub mod args;
 pub mod catalog;
 pub mod cli;
 pub mod context;
@@ -10,12 +11,14 @@ pub mod context;
 pub mod demo;
 pub mod error;
 pub mod logging;
+pub mod lookup;
 pub mod output;
 pub mod run;
 pub mod schema;
 pub mod selection;
 pub mod server;
 
+pub use args::ListArgs;
 pub use catalog::{Access, Method, Operation, ToolDef, ToolMeta};
 pub use context::ToolContext;
 pub use error::ToolError;

@@ -7,7 +7,8 @@ use schemars::JsonSchema;
 use serde::Deserialize;
 use serde_json::{Map, Value, json};
 
-use crate::common::{path, user_id};
+use okta_mcp_kit::args::path;
+use okta_mcp_kit::lookup::user_id;
 
 const FACTOR_FIELDS: &[Field] = &[
     field("id", "id"),

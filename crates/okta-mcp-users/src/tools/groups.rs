@@ -7,7 +7,9 @@ use schemars::JsonSchema;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use crate::common::{GROUP_FIELDS, ListArgs, USER_FIELDS, check_id, non_empty, path, str_field, user_id};
+use okta_mcp_kit::ListArgs;
+use okta_mcp_kit::args::{check_id, non_empty, path, str_field};
+use okta_mcp_kit::lookup::{GROUP_FIELDS, USER_FIELDS, user_id};
 
 const APP_FIELDS: &[Field] = &[
     field("id", "id"),

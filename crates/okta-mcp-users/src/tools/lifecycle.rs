@@ -7,7 +7,10 @@ use schemars::JsonSchema;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use crate::common::{get_user, path, status_change, str_field, user_summary};
+use okta_mcp_kit::args::{path, str_field};
+use okta_mcp_kit::lookup::{get_user, user_summary};
+
+use crate::common::status_change;
 
 const READ_MANAGE: &[&str] = &["okta.users.read", "okta.users.manage"];
 

@@ -10,7 +10,8 @@ use schemars::JsonSchema;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use crate::common::{get_user, path, str_field, user_summary};
+use okta_mcp_kit::args::{path, str_field};
+use okta_mcp_kit::lookup::{get_user, user_summary};
 
 const EVENT_FIELDS: &[Field] = &[
     field("published", "published"),

@@ -7,7 +7,9 @@ use schemars::JsonSchema;
 use serde::Deserialize;
 use serde_json::{Map, Value, json};
 
-use crate::common::{GROUP_FIELDS, ListArgs, USER_FIELDS, get_user, non_empty, path, user_id, user_summary};
+use okta_mcp_kit::ListArgs;
+use okta_mcp_kit::args::{non_empty, path, str_field};
+use okta_mcp_kit::lookup::{GROUP_FIELDS, USER_FIELDS, get_user, user_id, user_summary};
 
 pub fn tools() -> Vec<ToolDef> {
     vec![
@@ -252,7 +254,7 @@ async fn update_user(ctx: ToolContext, args: UpdateUserArgs) -> Result<ToolOutpu
         return Err(ToolError::invalid_arguments("profile must name at least one attribute to change"));
     }
     let before = get_user(&ctx, &args.user).await?;
-    let id = crate::common::str_field(&before, "id")?.to_owned();
+    let id = str_field(&before, "id")?.to_owned();
     let body = json!({ "profile": args.profile });
     let after = ctx.okta.post(&path("/api/v1/users/{id}", &[&id])?, &Query::new(), Some(&body)).await?;
     let after = after.unwrap_or(Value::Null);

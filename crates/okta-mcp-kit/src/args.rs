@@ -1,0 +1,136 @@
+//! Arguments and paths every server's tools share: paging arguments of list tools, validated API paths,
+//! small argument checks.
+
+use okta_core::{ApiPath, OktaError, Page, Query};
+use schemars::JsonSchema;
+use serde::Deserialize;
+use serde_json::Value;
+
+use crate::context::ToolContext;
+use crate::error::ToolError;
+use crate::output::{Field, ListView, ToolOutput, list_output};
+
+/// Paging and shape arguments of every list tool.
+#[derive(Debug, Default, Deserialize, JsonSchema)]
+pub struct ListArgs {
+    /// Page size (default 50, max 200).
+    pub limit: Option<u32>,
+    /// next_cursor from the previous page (other filters are carried in it).
+    pub cursor: Option<String>,
+    /// Extra fields as dotted paths, e.g. ["profile.department"].
+    pub fields: Option<Vec<String>>,
+    /// Full Okta objects instead of columns (max 50 a page).
+    pub detail: Option<bool>,
+}
+
+pub const DEFAULT_LIMIT: u32 = 50;
+pub const MAX_LIMIT: u32 = 200;
+pub const MAX_DETAIL_LIMIT: u32 = 50;
+
+impl ListArgs {
+    pub fn limit(&self) -> Result<u32, ToolError> {
+        let max = if self.detail() { MAX_DETAIL_LIMIT } else { MAX_LIMIT };
+        match self.limit {
+            None => Ok(DEFAULT_LIMIT.min(max)),
+            Some(0) => Err(ToolError::invalid_arguments("limit must be at least 1")),
+            Some(n) if n > max => Err(ToolError::invalid_arguments(format!(
+                "limit {n} is above the maximum of {max}{}; page with next_cursor instead",
+                if self.detail() { " with detail" } else { "" }
+            ))),
+            Some(n) => Ok(n),
+        }
+    }
+
+    pub fn detail(&self) -> bool {
+        self.detail.unwrap_or(false)
+    }
+
+    pub fn view(&self) -> Result<ListView, ToolError> {
+        let fields = self.fields.clone().unwrap_or_default();
+        if let Some(bad) = fields.iter().find(|f| f.is_empty() || f.len() > 100 || f.contains(char::is_whitespace)) {
+            return Err(ToolError::invalid_arguments(format!("invalid field path `{bad}`")));
+        }
+        if fields.len() > 20 {
+            return Err(ToolError::invalid_arguments("at most 20 extra fields"));
+        }
+        Ok(ListView { fields, detail: self.detail() })
+    }
+
+    /// Fetch one page: from the cursor when given (it must belong to `path`), else the first page.
+    pub async fn page(&self, ctx: &ToolContext, path: &ApiPath, query: Query) -> Result<Page<Value>, ToolError> {
+        let limit = self.limit()?;
+        match self.cursor.as_deref().filter(|c| !c.is_empty()) {
+            Some(cursor) => Ok(ctx.okta.get_page_at(cursor, path).await?),
+            None => Ok(ctx.okta.get_page(path, &query.push("limit", limit)).await?),
+        }
+    }
+
+    /// Fetch a page and shape it with the compact fields.
+    pub async fn list(
+        &self,
+        ctx: &ToolContext,
+        path: &ApiPath,
+        query: Query,
+        fields: &[Field],
+    ) -> Result<ToolOutput, ToolError> {
+        let view = self.view()?;
+        let page = self.page(ctx, path, query).await?;
+        Ok(list_output(page.items, fields, &view, page.next))
+    }
+}
+
+/// Build an API path, turning a rejected id into an argument error (nothing is sent).
+pub fn path(template: &'static str, params: &[&str]) -> Result<ApiPath, ToolError> {
+    ApiPath::new(template, params).map_err(|e| match e {
+        OktaError::InvalidInput { field, reason } => {
+            let value = params.iter().find(|p| ApiPath::new("/{id}", &[p]).is_err()).copied().unwrap_or_default();
+            ToolError::invalid_arguments(format!("{value:?} cannot be used as {field}: {reason}"))
+        }
+        other => ToolError::Okta(other),
+    })
+}
+
+/// Validate an id argument on its own (before any request), with the same rules as path parameters.
+pub fn check_id(name: &str, value: &str) -> Result<(), ToolError> {
+    ApiPath::new("/{id}", &[value]).map(drop).map_err(|e| match e {
+        OktaError::InvalidInput { reason, .. } => {
+            ToolError::invalid_arguments(format!("{value:?} cannot be used as {name}: {reason}"))
+        }
+        other => ToolError::Okta(other),
+    })
+}
+
+/// An optional, non-empty string argument.
+pub fn non_empty<'a>(name: &str, value: Option<&'a str>) -> Result<Option<&'a str>, ToolError> {
+    match value {
+        Some(v) if v.trim().is_empty() => Err(ToolError::invalid_arguments(format!("{name} must not be empty"))),
+        other => Ok(other),
+    }
+}
+
+/// A string field of an Okta object, or an error naming it.
+pub fn str_field<'a>(value: &'a Value, key: &str) -> Result<&'a str, ToolError> {
+    value.get(key).and_then(Value::as_str).ok_or_else(|| ToolError::refused(format!("Okta's answer has no `{key}`")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn limits() {
+        assert_eq!(ListArgs::default().limit().ok(), Some(50));
+        assert!(ListArgs { limit: Some(0), ..Default::default() }.limit().is_err());
+        assert!(ListArgs { limit: Some(201), ..Default::default() }.limit().is_err());
+        assert_eq!(ListArgs { limit: Some(200), ..Default::default() }.limit().ok(), Some(200));
+        assert!(ListArgs { limit: Some(60), detail: Some(true), ..Default::default() }.limit().is_err());
+    }
+
+    #[test]
+    fn bad_ids_name_the_argument_and_value() {
+        let error = check_id("group_id", "../x").err().map(|e| e.to_string()).unwrap_or_default();
+        assert!(error.contains("\"../x\" cannot be used as group_id"), "{error}");
+        assert!(path("/api/v1/users/{id}", &["a/b"]).is_err());
+        assert!(path("/api/v1/users/{id}", &["alice@example.com"]).is_ok());
+    }
+}
