@@ -2,14 +2,14 @@
 //! configuration), and `demo` prints a whole MCP session.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
-
-use common::{Server, rows};
+use okta_e2e::{Server, rows};
 use serde_json::json;
+
+const BIN: &str = env!("CARGO_BIN_EXE_okta-mcp-users");
 
 #[test]
 fn sandbox_flag_serves_the_embedded_org() {
-    let mut server = Server::start(&["--sandbox", "--mode", "full"], &[]);
+    let mut server = Server::start(BIN, &["--sandbox", "--mode", "full"], &[]);
     assert_eq!(server.tool_names().len(), 35);
     let page = server.call("okta_list_users", json!({"q": "alice"})).ok();
     assert_eq!(rows(&page)[0]["login"], "alice.active@example.com");

@@ -1,10 +1,10 @@
 //! MFA factors end to end: list, read, the catalog, enroll → activate → verify → reset.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
-
-use common::{Org, Server, rows, unique};
+use okta_e2e::{Org, Server, rows, unique};
 use serde_json::{Value, json};
+
+const BIN: &str = env!("CARGO_BIN_EXE_okta-mcp-users");
 
 const PASSCODE: &str = "123456";
 
@@ -23,7 +23,7 @@ fn new_active_user(server: &mut Server) -> String {
 #[test]
 fn seeded_factors_can_be_listed_and_read() {
     let org = Org::start();
-    let mut server = org.server(&[]);
+    let mut server = org.server(BIN, &[]);
     let active = server.call("okta_list_users", json!({"filter": "status eq \"ACTIVE\"", "limit": 20})).ok();
     let mut found = None;
     for row in rows(&active) {
@@ -45,7 +45,7 @@ fn seeded_factors_can_be_listed_and_read() {
 #[test]
 fn enroll_activate_verify_and_reset() {
     let org = Org::start();
-    let mut server = org.server(&["--mode", "full"]);
+    let mut server = org.server(BIN, &["--mode", "full"]);
     let user = new_active_user(&mut server);
     let before = org.request_count();
     let missing = server.call("okta_enroll_factor", json!({"user": user, "factor_type": "sms"})).err();

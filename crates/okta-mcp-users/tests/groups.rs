@@ -2,15 +2,15 @@
 //! only Okta-mastered groups.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
-
-use common::{Org, rows, unique};
+use okta_e2e::{Org, rows, unique};
 use serde_json::json;
+
+const BIN: &str = env!("CARGO_BIN_EXE_okta-mcp-users");
 
 #[test]
 fn list_and_read_groups() {
     let org = Org::start();
-    let mut server = org.server(&[]);
+    let mut server = org.server(BIN, &[]);
     let page = server.call("okta_list_groups", json!({"limit": 5})).ok();
     assert_eq!(page["columns"], json!(["id", "name", "description", "type"]));
     assert_eq!(page["count"], 5);
@@ -36,7 +36,7 @@ fn list_and_read_groups() {
 #[test]
 fn create_update_members_and_delete() {
     let org = Org::start();
-    let mut server = org.server(&["--mode", "full"]);
+    let mut server = org.server(BIN, &["--mode", "full"]);
     let name = unique("E2E Group ");
     let created = server.call("okta_create_group", json!({"name": name, "description": "made by a test"})).ok();
     let gid = created["created"]["id"].as_str().unwrap().to_owned();
@@ -67,7 +67,7 @@ fn create_update_members_and_delete() {
 #[test]
 fn built_in_and_app_groups_are_not_changed() {
     let org = Org::start();
-    let mut server = org.server(&["--mode", "full"]);
+    let mut server = org.server(BIN, &["--mode", "full"]);
     let everyone = rows(&server.call("okta_list_groups", json!({"filter": "type eq \"BUILT_IN\""})).ok()).remove(0);
     let before = org.request_count();
     let refused = server.call("okta_delete_group", json!({"group_id": everyone["id"]})).err();
@@ -80,7 +80,7 @@ fn built_in_and_app_groups_are_not_changed() {
 #[test]
 fn duplicate_group_name_is_oktas_validation_error() {
     let org = Org::start();
-    let mut server = org.server(&["--mode", "read-write"]);
+    let mut server = org.server(BIN, &["--mode", "read-write"]);
     let error = server.call("okta_create_group", json!({"name": "Everyone"})).err();
     assert!(error.contains("E0000001"), "{error}");
 }

@@ -2,10 +2,10 @@
 //! passwords, deactivate, delete; and the refusals Okta's rules call for, before anything is sent.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
-
-use common::{Org, Server, rows, unique};
+use okta_e2e::{Org, Server, rows, unique};
 use serde_json::{Value, json};
+
+const BIN: &str = env!("CARGO_BIN_EXE_okta-mcp-users");
 
 fn create(server: &mut Server, activate: bool, password: Option<&str>) -> Value {
     let name = unique("e2e");
@@ -21,7 +21,7 @@ fn create(server: &mut Server, activate: bool, password: Option<&str>) -> Value 
 #[test]
 fn create_update_and_activate_a_staged_user() {
     let org = Org::start();
-    let mut server = org.server(&["--mode", "full"]);
+    let mut server = org.server(BIN, &["--mode", "full"]);
     let user = create(&mut server, false, None);
     assert_eq!(user["status"], "STAGED");
     let id = user["id"].as_str().unwrap().to_owned();
@@ -46,7 +46,7 @@ fn create_update_and_activate_a_staged_user() {
 #[test]
 fn an_active_user_through_suspension_recovery_deactivation_and_deletion() {
     let org = Org::start();
-    let mut server = org.server(&["--mode", "full"]);
+    let mut server = org.server(BIN, &["--mode", "full"]);
     let user = create(&mut server, true, Some("Sandbox!Passw0rd-3"));
     assert_eq!(user["status"], "ACTIVE");
     let id = user["id"].as_str().unwrap().to_owned();
@@ -78,7 +78,7 @@ fn an_active_user_through_suspension_recovery_deactivation_and_deletion() {
 #[test]
 fn create_with_password_and_activation_is_active() {
     let org = Org::start();
-    let mut server = org.server(&["--mode", "read-write"]);
+    let mut server = org.server(BIN, &["--mode", "read-write"]);
     let user = create(&mut server, true, Some("Sandbox!Passw0rd-2"));
     assert_eq!(user["status"], "ACTIVE");
     let duplicate = server.call(
@@ -93,7 +93,7 @@ fn create_with_password_and_activation_is_active() {
 #[test]
 fn create_validates_before_sending() {
     let org = Org::start();
-    let mut server = org.server(&["--mode", "read-write"]);
+    let mut server = org.server(BIN, &["--mode", "read-write"]);
     let before = org.request_count();
     let error = server.call("okta_create_user", json!({"first_name": "A", "last_name": "B", "email": "nope"})).err();
     assert!(error.contains("not an email address"), "{error}");
@@ -110,7 +110,7 @@ fn create_validates_before_sending() {
 #[test]
 fn unlock_a_locked_out_user() {
     let org = Org::start();
-    let mut server = org.server(&["--mode", "read-write"]);
+    let mut server = org.server(BIN, &["--mode", "read-write"]);
     let locked = server.call("okta_list_users", json!({"filter": "status eq \"LOCKED_OUT\"", "limit": 200})).ok();
     let rows = rows(&locked);
     let victim = rows.last().expect("a locked-out user in the sandbox");
@@ -122,7 +122,7 @@ fn unlock_a_locked_out_user() {
 #[test]
 fn lifecycle_errors_from_okta_are_explained() {
     let org = Org::start();
-    let mut server = org.server(&["--mode", "read-write"]);
+    let mut server = org.server(BIN, &["--mode", "read-write"]);
     let user = create(&mut server, false, None);
     // Okta refuses to unlock a user who is not locked out; the error carries Okta's code and the request id.
     let error = server.call("okta_unlock_user", json!({"user": user["id"]})).err();

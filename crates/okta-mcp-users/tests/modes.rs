@@ -1,15 +1,15 @@
 //! Modes over MCP: read-only lists only read tools and refuses the others; full lists all 35; toolsets narrow.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
-
-use common::Org;
+use okta_e2e::Org;
 use serde_json::json;
+
+const BIN: &str = env!("CARGO_BIN_EXE_okta-mcp-users");
 
 #[test]
 fn read_only_lists_only_read_tools_and_refuses_writes() {
     let org = Org::start();
-    let mut server = org.server(&[]);
+    let mut server = org.server(BIN, &[]);
     let tools = server.request("tools/list", json!({}));
     let tools = tools["tools"].as_array().unwrap();
     assert_eq!(tools.len(), 13);
@@ -24,7 +24,7 @@ fn read_only_lists_only_read_tools_and_refuses_writes() {
 #[test]
 fn full_mode_lists_everything_with_annotations() {
     let org = Org::start();
-    let mut server = org.server(&["--mode", "full"]);
+    let mut server = org.server(BIN, &["--mode", "full"]);
     let tools = server.request("tools/list", json!({}));
     let tools = tools["tools"].as_array().unwrap();
     assert_eq!(tools.len(), 35);
@@ -40,7 +40,7 @@ fn full_mode_lists_everything_with_annotations() {
 #[test]
 fn toolsets_narrow_what_is_listed() {
     let org = Org::start();
-    let mut server = org.server(&["--mode", "full", "--toolsets", "sessions,factors"]);
+    let mut server = org.server(BIN, &["--mode", "full", "--toolsets", "sessions,factors"]);
     let names = server.tool_names();
     assert_eq!(names.len(), 10);
     assert!(names.iter().all(|n| n.contains("session") || n.contains("factor")), "{names:?}");
@@ -49,7 +49,7 @@ fn toolsets_narrow_what_is_listed() {
 #[test]
 fn unknown_tool_is_a_protocol_error() {
     let org = Org::start();
-    let mut server = org.server(&[]);
+    let mut server = org.server(BIN, &[]);
     let response = server.request_raw("tools/call", json!({"name": "okta_nope", "arguments": {}}));
     assert!(response["error"]["message"].as_str().unwrap().contains("unknown tool"));
 }

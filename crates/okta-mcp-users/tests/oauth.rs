@@ -2,15 +2,15 @@
 //! endpoint, scopes requested from the enabled tools, a missing scope named in the error, and no secret in logs.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
-
 use std::sync::OnceLock;
 
 use base64::Engine as _;
-use common::{Org, Server};
+use okta_e2e::{Org, Server};
 use rsa::pkcs8::{EncodePrivateKey, LineEnding};
 use rsa::traits::PublicKeyParts;
 use serde_json::json;
+
+const BIN: &str = env!("CARGO_BIN_EXE_okta-mcp-users");
 
 const CLIENT_ID: &str = "0oaserviceapp0000001";
 
@@ -57,7 +57,7 @@ fn oauth_server(org: &Org, args: &[&str], scopes: Option<&str>) -> Server {
     if let Some(s) = scopes {
         env.push(("OKTA_SCOPES", s));
     }
-    Server::start(args, &env)
+    Server::start(BIN, args, &env)
 }
 
 #[test]
@@ -111,6 +111,7 @@ fn a_wrong_key_is_refused_by_okta_and_explained() {
     let other = rsa::RsaPrivateKey::new(&mut rsa::rand_core::OsRng, 2048).unwrap();
     let pem = other.to_pkcs8_pem(LineEnding::LF).unwrap().to_string();
     let mut server = Server::start(
+        BIN,
         &[],
         &[
             ("OKTA_ORG_URL", &org.url),

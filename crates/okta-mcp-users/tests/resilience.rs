@@ -2,15 +2,15 @@
 //! too late is explained; 5xx are retried for reads but never for POST.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
-
-use common::Org;
+use okta_e2e::Org;
 use serde_json::json;
+
+const BIN: &str = env!("CARGO_BIN_EXE_okta-mcp-users");
 
 #[test]
 fn rate_limited_calls_wait_for_the_reset_then_succeed() {
     let org = Org::spawn(&["--rate-limit", "users=3", "--rate-limit-window-secs", "1"]);
-    let mut server = org.server(&[]);
+    let mut server = org.server(BIN, &[]);
     for _ in 0..6 {
         let page = server.call("okta_list_users", json!({"limit": 2})).ok();
         assert_eq!(page["count"], 2);
@@ -22,7 +22,7 @@ fn rate_limited_calls_wait_for_the_reset_then_succeed() {
 #[test]
 fn a_rate_limit_that_resets_too_late_is_explained() {
     let org = Org::spawn(&["--rate-limit", "users=1", "--rate-limit-window-secs", "600"]);
-    let mut server = org.server(&[]);
+    let mut server = org.server(BIN, &[]);
     server.call("okta_list_users", json!({"limit": 1})).ok();
     let error = server.call("okta_list_users", json!({"limit": 1})).err();
     assert!(error.contains("E0000047"), "{error}");
@@ -32,7 +32,7 @@ fn a_rate_limit_that_resets_too_late_is_explained() {
 #[test]
 fn server_errors_are_retried_for_reads() {
     let org = Org::spawn(&["--fault-5xx-first", "2"]);
-    let mut server = org.server(&[]);
+    let mut server = org.server(BIN, &[]);
     let page = server.call("okta_list_groups", json!({"limit": 1})).ok();
     assert_eq!(page["count"], 1);
 }
@@ -40,7 +40,7 @@ fn server_errors_are_retried_for_reads() {
 #[test]
 fn post_is_never_retried() {
     let org = Org::spawn(&["--fault-5xx-first", "1"]);
-    let mut server = org.server(&["--mode", "read-write"]);
+    let mut server = org.server(BIN, &["--mode", "read-write"]);
     let error = server.call("okta_create_group", json!({"name": "Retry Test"})).err();
     assert!(error.contains("503") || error.contains("500"), "{error}");
     // The group was not created twice by a silent retry: one create now succeeds, a second is a duplicate.

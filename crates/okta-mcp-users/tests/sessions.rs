@@ -1,15 +1,15 @@
 //! Sessions end to end: a user's recent sessions from the System Log, revoking one or all.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
-
-use common::{Org, rows};
+use okta_e2e::{Org, rows};
 use serde_json::json;
+
+const BIN: &str = env!("CARGO_BIN_EXE_okta-mcp-users");
 
 #[test]
 fn list_sessions_from_the_system_log_and_revoke_them() {
     let org = Org::start();
-    let mut server = org.server(&["--mode", "full"]);
+    let mut server = org.server(BIN, &["--mode", "full"]);
     let active = server.call("okta_list_users", json!({"filter": "status eq \"ACTIVE\"", "limit": 30})).ok();
     let mut found = None;
     for row in rows(&active) {
@@ -37,7 +37,7 @@ fn list_sessions_from_the_system_log_and_revoke_them() {
 #[test]
 fn since_must_be_iso_8601() {
     let org = Org::start();
-    let mut server = org.server(&[]);
+    let mut server = org.server(BIN, &[]);
     let error =
         server.call("okta_list_user_sessions", json!({"user": "alice.active@example.com", "since": "yesterday"})).err();
     assert!(error.contains("ISO 8601"), "{error}");

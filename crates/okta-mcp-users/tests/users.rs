@@ -2,17 +2,17 @@
 //! search, reading by id or login, and errors (not found, invalid ids that never reach the network).
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
-
 use std::collections::BTreeSet;
 
-use common::{Org, rows};
+use okta_e2e::{Org, rows};
 use serde_json::json;
+
+const BIN: &str = env!("CARGO_BIN_EXE_okta-mcp-users");
 
 #[test]
 fn list_pages_through_every_user_with_cursors() {
     let org = Org::start();
-    let mut server = org.server(&[]);
+    let mut server = org.server(BIN, &[]);
     let first = server.call("okta_list_users", json!({})).ok();
     assert_eq!(
         first["columns"],
@@ -43,7 +43,7 @@ fn list_pages_through_every_user_with_cursors() {
 #[test]
 fn a_200_user_page_is_compact() {
     let org = Org::start();
-    let mut server = org.server(&[]);
+    let mut server = org.server(BIN, &[]);
     let size = server.call_wire_size("okta_list_users", json!({"limit": 200}));
     assert!(size <= 40 * 1024, "a 200-user page is {size} bytes on the wire");
     let page = server.call("okta_list_users", json!({"limit": 200})).ok();
@@ -54,7 +54,7 @@ fn a_200_user_page_is_compact() {
 #[test]
 fn filter_q_and_search_reach_okta() {
     let org = Org::start();
-    let mut server = org.server(&[]);
+    let mut server = org.server(BIN, &[]);
     let locked = server.call("okta_list_users", json!({"filter": "status eq \"LOCKED_OUT\""})).ok();
     assert!(locked["count"].as_u64().unwrap() >= 1);
     assert!(rows(&locked).iter().all(|r| r["status"] == "LOCKED_OUT"));
@@ -80,7 +80,7 @@ fn filter_q_and_search_reach_okta() {
 #[test]
 fn malformed_search_is_oktas_error_with_request_id() {
     let org = Org::start();
-    let mut server = org.server(&[]);
+    let mut server = org.server(BIN, &[]);
     let error = server.call("okta_list_users", json!({"search": "profile.login eq"})).err();
     assert!(error.contains("400"), "{error}");
     assert!(error.contains("request id:"), "{error}");
@@ -89,7 +89,7 @@ fn malformed_search_is_oktas_error_with_request_id() {
 #[test]
 fn get_user_by_id_or_login() {
     let org = Org::start();
-    let mut server = org.server(&[]);
+    let mut server = org.server(BIN, &[]);
     let row = rows(&server.call("okta_list_users", json!({"limit": 1})).ok()).remove(0);
     let by_id = server.call("okta_get_user", json!({"user": row["id"]})).ok();
     let by_login = server.call("okta_get_user", json!({"user": row["login"]})).ok();
@@ -102,7 +102,7 @@ fn get_user_by_id_or_login() {
 #[test]
 fn unknown_user_is_not_found_with_request_id() {
     let org = Org::start();
-    let mut server = org.server(&[]);
+    let mut server = org.server(BIN, &[]);
     let error = server.call("okta_get_user", json!({"user": "nobody@example.invalid"})).err();
     assert!(error.contains("E0000007"), "{error}");
     assert!(error.contains("404"), "{error}");
@@ -112,7 +112,7 @@ fn unknown_user_is_not_found_with_request_id() {
 #[test]
 fn invalid_ids_never_reach_the_network() {
     let org = Org::start();
-    let mut server = org.server(&["--mode", "full"]);
+    let mut server = org.server(BIN, &["--mode", "full"]);
     let before = org.request_count();
     for bad in ["../admin", "a/b", "x?y=1", "a#b", "50%", "two words", "tab\there", "", "..", "nl\n"] {
         let error = server.call("okta_get_user", json!({"user": bad})).err();
@@ -126,7 +126,7 @@ fn invalid_ids_never_reach_the_network() {
 #[test]
 fn bad_arguments_are_clear_tool_errors() {
     let org = Org::start();
-    let mut server = org.server(&[]);
+    let mut server = org.server(BIN, &[]);
     let error = server.call("okta_list_users", json!({"limit": 500})).err();
     assert!(error.contains("limit 500 is above the maximum of 200"), "{error}");
     let error = server.call("okta_list_users", json!({"lmit": 5})).err();
@@ -141,7 +141,7 @@ fn bad_arguments_are_clear_tool_errors() {
 #[test]
 fn user_groups_apps_and_roles() {
     let org = Org::start();
-    let mut server = org.server(&[]);
+    let mut server = org.server(BIN, &[]);
     let row =
         rows(&server.call("okta_list_users", json!({"filter": "status eq \"ACTIVE\"", "limit": 1})).ok()).remove(0);
     let groups = server.call("okta_get_user_groups", json!({"user": row["id"]})).ok();

@@ -1,9 +1,10 @@
-//! End-to-end harness: the real `okta-mcp-users` binary over stdio against a real sandbox org on loopback.
+//! End-to-end harness: a real server binary over stdio against a real sandbox org on loopback. Each server
+//! crate's tests start their binary with `Server::start(env!("CARGO_BIN_EXE_<name>"), ...)`.
 //!
 //! By default each test starts its own `okta-sandbox` process. With `OKTA_E2E_ORG_URL` set (the contract run
 //! puts Prism in front of one shared sandbox), tests talk to that URL instead, and use `OKTA_E2E_SANDBOX_URL`
 //! for the sandbox's own `/__sandbox/*` control endpoints.
-#![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::missing_panics_doc)]
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
@@ -18,13 +19,12 @@ use serde_json::{Value, json};
 pub const TOKEN: &str = "sandbox-api-token";
 const TIMEOUT: Duration = Duration::from_secs(60);
 
-fn bin_dir() -> PathBuf {
-    PathBuf::from(env!("CARGO_BIN_EXE_okta-mcp-users")).parent().expect("bin dir").to_path_buf()
-}
-
-/// The sandbox binary, built on demand when only this package's tests are being run.
+/// The sandbox binary beside the server binaries, built on demand when only one package's tests are run.
 fn sandbox_bin() -> PathBuf {
-    let path = bin_dir().join("okta-sandbox");
+    let dir = std::env::current_exe().expect("test binary path");
+    // target/<profile>/deps/<test> → target/<profile>
+    let profile_dir = dir.parent().and_then(|d| d.parent()).expect("target profile dir");
+    let path = profile_dir.join("okta-sandbox");
     if !path.exists() {
         let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
         let status = Command::new(cargo).args(["build", "-p", "okta-sandbox", "--bin", "okta-sandbox"]).status();
@@ -34,6 +34,7 @@ fn sandbox_bin() -> PathBuf {
 }
 
 /// A sandbox org the server talks to.
+#[derive(Debug)]
 pub struct Org {
     /// What the server is pointed at (the sandbox, or a proxy in front of it).
     pub url: String,
@@ -108,9 +109,9 @@ impl Org {
         requests.iter().filter(|(k, _)| !k.contains("/__sandbox")).filter_map(|(_, v)| v.as_u64()).sum()
     }
 
-    /// A server on this org with SSWS auth.
-    pub fn server(&self, args: &[&str]) -> Server {
-        Server::start(args, &[("OKTA_ORG_URL", &self.url), ("OKTA_API_TOKEN", &self.token)])
+    /// A server (`bin`: `env!("CARGO_BIN_EXE_<name>")`) on this org with SSWS auth.
+    pub fn server(&self, bin: &str, args: &[&str]) -> Server {
+        Server::start(bin, args, &[("OKTA_ORG_URL", &self.url), ("OKTA_API_TOKEN", &self.token)])
     }
 }
 
@@ -131,7 +132,8 @@ fn http(base: &str, method: &str, path: &str, body: Option<Value>) -> Value {
     serde_json::from_str(body.trim()).unwrap_or(Value::Null)
 }
 
-/// A running `okta-mcp-users` with an initialized MCP session.
+/// A running server with an initialized MCP session.
+#[derive(Debug)]
 pub struct Server {
     child: Child,
     stdin: ChildStdin,
@@ -175,8 +177,8 @@ impl CallResult {
 }
 
 impl Server {
-    pub fn start(args: &[&str], env: &[(&str, &str)]) -> Server {
-        let mut cmd = Command::new(env!("CARGO_BIN_EXE_okta-mcp-users"));
+    pub fn start(bin: &str, args: &[&str], env: &[(&str, &str)]) -> Server {
+        let mut cmd = Command::new(bin);
         cmd.args(args).stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped());
         for var in [
             "OKTA_ORG_URL",
@@ -196,7 +198,7 @@ impl Server {
         for (k, v) in env {
             cmd.env(k, v);
         }
-        let mut child = cmd.spawn().expect("start okta-mcp-users");
+        let mut child = cmd.spawn().expect("start the server");
         let stdin = child.stdin.take().unwrap();
         let stdout = child.stdout.take().unwrap();
         let stderr = child.stderr.take().unwrap();
