@@ -141,6 +141,8 @@ pub struct Server {
     next_id: u64,
     pub stderr: Arc<Mutex<String>>,
     pub initialize: Value,
+    /// The audit log this server writes (unless the test set OKTA_MCP_AUDIT_DB).
+    pub audit_db: PathBuf,
 }
 
 impl Drop for Server {
@@ -191,10 +193,17 @@ impl Server {
             "OKTA_MCP_MODE",
             "OKTA_MCP_TOOLSETS",
             "OKTA_MCP_TOOLS",
+            "OKTA_MCP_CONFIRM",
+            "OKTA_MCP_PROTECTED",
+            "OKTA_MCP_UNPROTECTED",
+            "OKTA_DPOP",
         ] {
             cmd.env_remove(var);
         }
         cmd.env("OKTA_MCP_LOG", "debug");
+        // Each server writes its own audit log, never the user's.
+        let audit = std::env::temp_dir().join(format!("{}.db", unique("okta-e2e-audit-")));
+        cmd.env("OKTA_MCP_AUDIT_DB", &audit);
         for (k, v) in env {
             cmd.env(k, v);
         }
@@ -217,7 +226,9 @@ impl Server {
                 log2.lock().unwrap().push_str(&(line + "\n"));
             }
         });
-        let mut server = Server { child, stdin, lines, next_id: 0, stderr: log, initialize: Value::Null };
+        let audit_db =
+            env.iter().find(|(k, _)| *k == "OKTA_MCP_AUDIT_DB").map(|(_, v)| PathBuf::from(v)).unwrap_or(audit);
+        let mut server = Server { child, stdin, lines, next_id: 0, stderr: log, initialize: Value::Null, audit_db };
         server.initialize = server.request(
             "initialize",
             json!({"protocolVersion": "2025-06-18", "capabilities": {},
@@ -270,6 +281,23 @@ impl Server {
         let raw = self.request("tools/call", json!({"name": name, "arguments": arguments}));
         let text = raw["content"][0]["text"].as_str().unwrap_or_default().to_owned();
         CallResult { is_error: raw["isError"] == json!(true), text, raw }
+    }
+
+    /// Call a destructive tool the way a client that cannot elicit does: the first call returns a preview and
+    /// a confirmation token, the second (same arguments plus the token) runs it. Errors of the first call
+    /// (refusals, bad arguments) are returned as they are.
+    pub fn call_confirmed(&mut self, name: &str, arguments: Value) -> CallResult {
+        let first = self.call(name, arguments.clone());
+        if first.is_error {
+            return first;
+        }
+        let preview = first.json();
+        if preview["confirmation_required"] != json!(true) {
+            return first;
+        }
+        let mut confirmed = arguments;
+        confirmed["confirmation_token"] = preview["confirmation_token"].clone();
+        self.call(name, confirmed)
     }
 
     /// The raw response line of a call, as sent on the wire.

@@ -109,6 +109,11 @@ impl ToolMeta {
     }
 }
 
+/// Argument the kit adds to write tools.
+pub const DRY_RUN: &str = "dry_run";
+/// Argument the kit adds to destructive tools.
+pub const CONFIRMATION_TOKEN: &str = "confirmation_token";
+
 pub type ToolFuture = Pin<Box<dyn Future<Output = Result<ToolOutput, ToolError>> + Send>>;
 type Handler = Arc<dyn Fn(ToolContext, JsonObject) -> ToolFuture + Send + Sync>;
 
@@ -164,13 +169,32 @@ impl ToolDef {
         self.meta.name
     }
 
+    /// The input schema, with the arguments the kit adds by access level: `dry_run` on write tools,
+    /// `confirmation_token` on destructive tools when confirmation is on.
     pub fn input_schema(&self) -> JsonObject {
-        (self.schema)()
+        self.input_schema_for(true)
+    }
+
+    pub fn input_schema_for(&self, confirmation: bool) -> JsonObject {
+        let mut schema = (self.schema)();
+        let extra = match self.meta.access {
+            Access::Read => None,
+            Access::Write => Some((DRY_RUN, "Only show the request that would be sent.")),
+            Access::Destructive if confirmation => Some((CONFIRMATION_TOKEN, "From this tool's preview: confirms it.")),
+            Access::Destructive => None,
+        };
+        if let (Some((name, description)), Some(serde_json::Value::Object(props))) =
+            (extra, schema.get_mut("properties"))
+        {
+            let kind = if name == DRY_RUN { "boolean" } else { "string" };
+            props.insert(name.into(), serde_json::json!({ "type": kind, "description": description }));
+        }
+        schema
     }
 
     /// The MCP tool definition, as `tools/list` sends it.
-    pub fn to_mcp(&self) -> Tool {
-        Tool::new(self.meta.name, self.meta.description, Arc::new(self.input_schema()))
+    pub fn to_mcp(&self, confirmation: bool) -> Tool {
+        Tool::new(self.meta.name, self.meta.description, Arc::new(self.input_schema_for(confirmation)))
             .with_title(self.meta.title)
             .with_annotations(self.meta.annotations())
     }

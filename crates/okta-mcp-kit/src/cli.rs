@@ -56,9 +56,26 @@ pub enum Command {
     },
     /// Print the OAuth scopes the current selection needs, one a line (grant these to the service app).
     Scopes,
+    /// The audit log of write and destructive calls (OKTA_MCP_AUDIT_DB).
+    Audit {
+        #[command(subcommand)]
+        action: AuditAction,
+    },
     /// Start the embedded sandbox org and show an MCP session with this server, message by message.
     #[cfg(feature = "sandbox")]
     Demo,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AuditAction {
+    /// Check the hash chain; exits non-zero when a row was edited or deleted.
+    Verify,
+    /// Print the newest rows as JSON lines.
+    Tail {
+        /// How many rows.
+        #[arg(short = 'n', long, default_value_t = 20)]
+        rows: usize,
+    },
 }
 
 impl Cli {

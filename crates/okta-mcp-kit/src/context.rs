@@ -1,14 +1,14 @@
-//! What a tool handler gets: the Okta client of this server.
+//! What a tool handler gets: the Okta client of this call (see `okta`: changes may be held back or refused).
 
-use okta_core::OktaClient;
+use crate::okta::Okta;
 
 #[derive(Debug, Clone)]
 pub struct ToolContext {
-    pub okta: OktaClient,
+    pub okta: Okta,
 }
 
 impl ToolContext {
-    pub fn new(okta: OktaClient) -> Self {
+    pub fn new(okta: Okta) -> Self {
         ToolContext { okta }
     }
 }

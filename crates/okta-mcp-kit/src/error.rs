@@ -15,6 +15,9 @@ pub enum ToolError {
     /// Okta (or the way to it) failed.
     #[error("{}", describe_okta(.0))]
     Okta(#[from] OktaError),
+    /// A change held back by a dry run or a confirmation preview (the kit turns it into a preview).
+    #[error("not sent: {} {}", .0.method, .0.path)]
+    Held(Box<crate::okta::PlannedRequest>),
 }
 
 impl ToolError {
@@ -24,6 +27,14 @@ impl ToolError {
 
     pub fn refused(message: impl Into<String>) -> Self {
         ToolError::Refused(message.into())
+    }
+
+    /// Okta's request id, when Okta answered.
+    pub fn request_id(&self) -> Option<&str> {
+        match self {
+            ToolError::Okta(e) => e.request_id(),
+            _ => None,
+        }
     }
 
     /// The Okta error code, when Okta sent one.

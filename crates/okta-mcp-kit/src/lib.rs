@@ -4,15 +4,20 @@
 //! A server binary declares its tools (`ToolDef`s) and calls [`run::main`] with its [`ServerSpec`].
 
 pub mod args;
+pub mod audit;
 pub mod catalog;
 pub mod cli;
+pub mod confirm;
 pub mod context;
 #[cfg(feature = "sandbox")]
 pub mod demo;
 pub mod error;
 pub mod logging;
 pub mod lookup;
+pub mod okta;
 pub mod output;
+pub mod protect;
+pub mod redact;
 pub mod run;
 pub mod schema;
 pub mod selection;

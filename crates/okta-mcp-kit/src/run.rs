@@ -3,14 +3,16 @@
 use std::io::Write;
 use std::process::ExitCode;
 
-use okta_core::{ClientOptions, OktaClient, OktaConfig};
+use okta_core::{AuthConfig, ClientOptions, OktaClient, OktaConfig};
 use rmcp::ServiceExt;
 
+use crate::audit::AuditLog;
 use crate::catalog::{CatalogEntry, ToolDef};
-use crate::cli::{Cli, Command, Transport};
-use crate::context::ToolContext;
+use crate::cli::{AuditAction, Cli, Command, Transport};
+use crate::confirm::ConfirmPolicy;
+use crate::protect::Protection;
 use crate::selection::Selection;
-use crate::server::{McpServer, ServerSpec};
+use crate::server::{McpServer, Safety, ServerSpec};
 
 /// The `main` of every okta-mcp server binary.
 pub fn main(spec: ServerSpec) -> ExitCode {
@@ -39,7 +41,8 @@ fn run(spec: ServerSpec, cli: Cli) -> Result<(), String> {
     }
     match cli.command {
         Some(Command::Tools { json }) => print_catalog(&tools, &selection, json),
-        Some(Command::Scopes) => print_lines(selection.scopes(&tools)),
+        Some(Command::Scopes) => print_lines(selection.requested_scopes(&tools)),
+        Some(Command::Audit { action }) => audit_command(&action),
         #[cfg(feature = "sandbox")]
         Some(Command::Demo) => runtime()?.block_on(crate::demo::run(spec, selection)),
         Some(Command::Serve) | None => {
@@ -93,6 +96,21 @@ fn print_catalog(tools: &[ToolDef], selection: &Selection, json: bool) -> Result
     print_lines(lines)
 }
 
+fn audit_command(action: &AuditAction) -> Result<(), String> {
+    let path = crate::audit::default_path()?;
+    if !path.exists() {
+        return Err(format!("no audit log at {} (nothing has been recorded yet)", path.display()));
+    }
+    let log = AuditLog::open(&path)?;
+    match action {
+        AuditAction::Verify => {
+            let rows = log.verify().map_err(|e| format!("audit log {} is broken: {e}", path.display()))?;
+            write_stdout(&format!("audit log {}: {rows} rows, chain intact\n", path.display()))
+        }
+        AuditAction::Tail { rows } => print_lines(log.tail(*rows)?.iter().map(|r| r.to_json().to_string()).collect()),
+    }
+}
+
 /// Connect to Okta (or the embedded sandbox) and build the server for the current selection.
 pub async fn build_server(
     spec: ServerSpec,
@@ -104,7 +122,7 @@ pub async fn build_server(
         tracing::warn!("{notice}");
     }
     let mut options = ClientOptions::new(spec.name, spec.version);
-    options.scopes = selection.scopes(tools);
+    options.scopes = selection.requested_scopes(tools);
     let enabled = tools.iter().filter(|t| selection.enabled(t)).count();
     if enabled == 0 {
         tracing::warn!("no tool is enabled under the current --mode/--toolsets/--tools");
@@ -118,8 +136,35 @@ pub async fn build_server(
         config.org_url,
         config.auth_description()
     );
+    let mut safety = safety_from_env(&config)?;
+    if tools.iter().any(|t| selection.enabled(t) && t.meta.access != crate::catalog::Access::Read) {
+        let path = crate::audit::default_path()?;
+        let log = AuditLog::open(&path)?;
+        tracing::info!("audit log: {}", path.display());
+        safety.audit = Some(std::sync::Arc::new(log));
+    }
+    safety.principal = config.auth_description();
     let client = OktaClient::new(config, options).map_err(|e| e.to_string())?;
-    Ok(McpServer::new(spec, selection, ToolContext::new(client)))
+    Ok(McpServer::new(spec, selection, client, safety))
+}
+
+/// `OKTA_MCP_CONFIRM`, `OKTA_MCP_PROTECTED`, `OKTA_MCP_UNPROTECTED`.
+fn safety_from_env(config: &OktaConfig) -> Result<Safety, String> {
+    let policy: ConfirmPolicy = std::env::var("OKTA_MCP_CONFIRM").unwrap_or_default().parse()?;
+    if policy == ConfirmPolicy::Never {
+        tracing::warn!("OKTA_MCP_CONFIRM=never: destructive tools run WITHOUT confirmation");
+    }
+    let service_app = match &config.auth {
+        AuthConfig::PrivateKeyJwt(app) => Some(app.client_id.as_str()),
+        AuthConfig::ApiToken(_) => None,
+    };
+    let protection = Protection::from_env(service_app);
+    tracing::info!(
+        "protected: {} configured name(s){}, and super administrators",
+        protection.configured(),
+        if service_app.is_some() { " including this service app" } else { "" }
+    );
+    Ok(Safety::new(policy, protection))
 }
 
 #[cfg(feature = "sandbox")]

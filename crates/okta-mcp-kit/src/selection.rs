@@ -145,6 +145,18 @@ impl Selection {
         unknown
     }
 
+    /// The scopes to request: the enabled tools' scopes, plus what the kit's own checks need (reading admin roles
+    /// to protect super administrators, when destructive tools are enabled).
+    pub fn requested_scopes(&self, tools: &[ToolDef]) -> Vec<String> {
+        let mut scopes = self.scopes(tools);
+        let destructive = tools.iter().any(|t| self.enabled(t) && t.meta.access == Access::Destructive);
+        if destructive && !scopes.iter().any(|s| s == crate::protect::ROLES_SCOPE) {
+            scopes.push(crate::protect::ROLES_SCOPE.to_owned());
+            scopes.sort();
+        }
+        scopes
+    }
+
     /// The union of the enabled tools' scopes, sorted.
     pub fn scopes(&self, tools: &[ToolDef]) -> Vec<String> {
         let set: BTreeSet<&str> =

@@ -1,17 +1,30 @@
-//! The MCP server: lists the enabled tools and dispatches calls to them. Transport-agnostic (see `transport`).
+//! The MCP server: lists the enabled tools and dispatches calls to them, with the safety every server gets from
+//! its tools' access levels: write tools take `dry_run`; destructive tools are confirmed (see `confirm`) and
+//! refused on protected objects (see `protect`).
 
 use std::sync::{Arc, OnceLock};
 use std::time::Instant;
 
+use okta_core::OktaClient;
 use rmcp::model::{
-    CallToolRequestParams, CallToolResponse, CallToolResult, ContentBlock, Implementation, ListToolsResult,
-    PaginatedRequestParams, ServerCapabilities, ServerConfig, Tool,
+    CallToolRequestParams, CallToolResponse, CallToolResult, ContentBlock, ElicitRequest, ElicitRequestParams,
+    ElicitationSchema, Implementation, InputRequest, InputRequests, InputRequiredResult, JsonObject, ListToolsResult,
+    PaginatedRequestParams, ProtocolVersion, ServerCapabilities, ServerConfig, Tool,
 };
-use rmcp::service::RequestContext;
+use rmcp::service::{ElicitationError, RequestContext};
 use rmcp::{ErrorData as McpError, RoleServer, ServerHandler};
+use schemars::JsonSchema;
+use serde::Deserialize;
+use serde_json::{Value, json};
 
-use crate::catalog::ToolDef;
+use crate::audit::{AuditLog, Entry};
+use crate::catalog::{Access, CONFIRMATION_TOKEN, DRY_RUN, ToolDef};
+use crate::confirm::{ConfirmPolicy, Confirmations, Purpose};
 use crate::context::ToolContext;
+use crate::error::ToolError;
+use crate::okta::{CallState, Changes, Okta, PlannedRequest};
+use crate::output::{ToolOutput, strip_links};
+use crate::protect::Protection;
 use crate::selection::Selection;
 
 /// Identity of one server binary.
@@ -36,11 +49,47 @@ pub struct DemoStep {
     pub arguments: &'static str,
 }
 
+/// The safety settings of a server.
+#[derive(Debug)]
+pub struct Safety {
+    pub confirmations: Confirmations,
+    pub protection: Arc<Protection>,
+    /// Where write and destructive calls are recorded (None when only read tools are enabled).
+    pub audit: Option<Arc<AuditLog>>,
+    /// Who the server acts as, for the audit log.
+    pub principal: String,
+}
+
+impl Safety {
+    pub fn new(policy: ConfirmPolicy, protection: Protection) -> Self {
+        Safety {
+            confirmations: Confirmations::new(policy),
+            protection: Arc::new(protection),
+            audit: None,
+            principal: String::new(),
+        }
+    }
+}
+
+/// What a call came to, for the audit log.
+struct Outcome {
+    outcome: &'static str,
+    detail: String,
+    request_ids: Vec<String>,
+}
+
+impl Outcome {
+    fn new(outcome: &'static str, detail: impl Into<String>) -> Self {
+        Outcome { outcome, detail: detail.into(), request_ids: Vec::new() }
+    }
+}
+
 struct Inner {
     spec: ServerSpec,
     tools: Vec<ToolDef>,
     selection: Selection,
-    ctx: ToolContext,
+    client: OktaClient,
+    safety: Safety,
     listed: OnceLock<Vec<Tool>>,
 }
 
@@ -56,21 +105,64 @@ impl std::fmt::Debug for McpServer {
     }
 }
 
+/// The person's answer to a confirmation question.
+#[derive(Debug, Deserialize, JsonSchema)]
+struct Confirm {
+    /// Proceed with this change?
+    confirm: bool,
+}
+rmcp::elicit_safe!(Confirm);
+
+/// How a destructive call reached its decision.
+enum Decision {
+    Run,
+    Stop(CallToolResponse, Outcome),
+}
+
+fn text_result(output: &ToolOutput) -> CallToolResult {
+    CallToolResult::success(vec![ContentBlock::text(output.to_text())])
+}
+
+fn error_result(message: impl Into<String>) -> CallToolResult {
+    CallToolResult::error(vec![ContentBlock::text(message.into())])
+}
+
+/// A short description of an Okta object: who or what it is, and its status.
+fn describe_target(object: &Value) -> Value {
+    let mut out = serde_json::Map::new();
+    for (key, pointer) in [
+        ("id", "/id"),
+        ("login", "/profile/login"),
+        ("name", "/profile/name"),
+        ("label", "/label"),
+        ("type", "/type"),
+        ("status", "/status"),
+    ] {
+        if let Some(v) = object.pointer(pointer).filter(|v| !v.is_null()) {
+            out.insert(key.into(), v.clone());
+        }
+    }
+    Value::Object(out)
+}
+
 impl McpServer {
-    pub fn new(spec: ServerSpec, selection: Selection, ctx: ToolContext) -> Self {
+    pub fn new(spec: ServerSpec, selection: Selection, client: OktaClient, safety: Safety) -> Self {
         let tools = (spec.tools)();
-        McpServer { inner: Arc::new(Inner { spec, tools, selection, ctx, listed: OnceLock::new() }) }
+        McpServer { inner: Arc::new(Inner { spec, tools, selection, client, safety, listed: OnceLock::new() }) }
+    }
+
+    fn confirming(&self) -> bool {
+        self.inner.safety.confirmations.policy == ConfirmPolicy::Ask
     }
 
     fn listed(&self) -> &[Tool] {
         self.inner.listed.get_or_init(|| {
-            self.inner.tools.iter().filter(|t| self.inner.selection.enabled(t)).map(ToolDef::to_mcp).collect()
+            let confirming = self.confirming();
+            self.inner.tools.iter().filter(|t| self.inner.selection.enabled(t)).map(|t| t.to_mcp(confirming)).collect()
         })
     }
 
-    /// Run a tool by name, as `tools/call` does: Ok(result) for tool outcomes (including tool errors), Err for
-    /// requests that cannot be routed (unknown or disabled tool).
-    pub async fn call(&self, name: &str, args: Option<rmcp::model::JsonObject>) -> Result<CallToolResult, McpError> {
+    fn find(&self, name: &str) -> Result<&ToolDef, McpError> {
         let inner = &self.inner;
         let Some(tool) = inner.tools.iter().find(|t| t.name() == name) else {
             return Err(McpError::invalid_params(format!("unknown tool `{name}`"), None));
@@ -78,19 +170,237 @@ impl McpServer {
         if let Err(why) = inner.selection.check(tool) {
             return Err(McpError::invalid_params(format!("tool `{name}` is not enabled: {why}"), None));
         }
+        Ok(tool)
+    }
+
+    /// Run a tool once with the given handling of changes.
+    async fn run(
+        &self,
+        tool: &ToolDef,
+        args: JsonObject,
+        changes: Changes,
+    ) -> (Result<ToolOutput, ToolError>, Arc<CallState>) {
+        let protection = (tool.meta.access == Access::Destructive).then(|| self.inner.safety.protection.clone());
+        let state = Arc::new(CallState::new(changes, protection));
+        let ctx = ToolContext::new(Okta::new(self.inner.client.clone(), state.clone()));
+        (tool.call(ctx, args).await, state)
+    }
+
+    /// Run the tool up to its first change and describe what it would do. Err: the call ends here (the tool
+    /// refused, failed, or had nothing to change).
+    async fn preview(&self, tool: &ToolDef, args: &JsonObject) -> Result<Value, (CallToolResult, Outcome)> {
+        let (outcome, state) = self.run(tool, args.clone(), Changes::Hold).await;
+        match outcome {
+            Err(ToolError::Held(planned)) => Ok(self.describe_change(tool, &planned, state.last_read())),
+            Err(error) => {
+                let mut outcome = Outcome::new("refused", error.to_string());
+                outcome.request_ids.extend(error.request_id().map(str::to_owned));
+                Err((error_result(error.to_string()), outcome))
+            }
+            // Nothing to change: the tool's own answer is the result.
+            Ok(output) => Err((text_result(&output), Outcome::new("executed", "nothing to change"))),
+        }
+    }
+
+    fn describe_change(&self, tool: &ToolDef, planned: &PlannedRequest, current: Option<Value>) -> Value {
+        let mut out = json!({
+            "action": tool.meta.title,
+            "what_it_does": tool.meta.description,
+            "request": planned.to_json(),
+        });
+        if let Some(current) = current {
+            out["target_now"] = describe_target(&strip_links(current));
+        }
+        out
+    }
+
+    fn summary_text(preview: &Value) -> String {
+        let target = preview.get("target_now").map(|t| format!("\nTarget: {t}")).unwrap_or_default();
+        format!(
+            "Confirm: {} — {}{target}\nRequest: {} {}\nThis changes your Okta org and may not be undoable.",
+            preview["action"].as_str().unwrap_or_default(),
+            preview["what_it_does"].as_str().unwrap_or_default(),
+            preview["request"]["method"].as_str().unwrap_or_default(),
+            preview["request"]["path"].as_str().unwrap_or_default(),
+        )
+    }
+
+    fn refused(why: String) -> Decision {
+        let message = format!("not executed: {why}");
+        Decision::Stop(error_result(message.clone()).into(), Outcome::new("refused", message))
+    }
+
+    /// Decide whether a destructive call may run: ask the person, or require a confirmation token.
+    async fn confirm(
+        &self,
+        tool: &ToolDef,
+        args: &JsonObject,
+        token: Option<&str>,
+        request: &CallToolRequestParams,
+        context: Option<&RequestContext<RoleServer>>,
+    ) -> Decision {
+        let confirmations = &self.inner.safety.confirmations;
+        let name = tool.meta.name;
+        let new_era = context.and_then(|c| c.protocol_version()).is_some_and(|v| v >= ProtocolVersion::V_2026_07_28);
+        let can_elicit = context.and_then(|c| c.client_capabilities()).is_some_and(|caps| caps.elicitation.is_some());
+
+        // 2026-07-28: the answer comes back with the retried call, beside our sealed request state.
+        if new_era && let Some(state) = &request.request_state {
+            if let Err(why) = confirmations.redeem(Purpose::RequestState, state, name, args) {
+                return Self::refused(why);
+            }
+            let answer = request.input_responses.as_ref().and_then(|r| r.get("confirm")).cloned();
+            let action = answer.as_ref().and_then(|a| a.get("action")).and_then(Value::as_str).unwrap_or("cancel");
+            let confirmed =
+                answer.as_ref().and_then(|a| a.pointer("/content/confirm")).and_then(Value::as_bool).unwrap_or(false);
+            return if action == "accept" && confirmed { Decision::Run } else { self.not_executed(tool, action) };
+        }
+        if let Some(token) = token {
+            return match confirmations.redeem(Purpose::Token, token, name, args) {
+                Ok(()) => Decision::Run,
+                Err(why) => Self::refused(why),
+            };
+        }
+        let preview = match self.preview(tool, args).await {
+            Ok(preview) => preview,
+            Err((result, outcome)) => return Decision::Stop(result.into(), outcome),
+        };
+        let planned = format!(
+            "{} {}",
+            preview["request"]["method"].as_str().unwrap_or(""),
+            preview["request"]["path"].as_str().unwrap_or("")
+        );
+        if can_elicit && new_era {
+            let schema = match ElicitationSchema::from_type::<Confirm>() {
+                Ok(schema) => schema,
+                Err(e) => return Self::refused(format!("cannot build the confirmation question: {e}")),
+            };
+            let elicit = ElicitRequest::new(ElicitRequestParams::FormElicitationParams {
+                meta: None,
+                message: Self::summary_text(&preview),
+                requested_schema: schema,
+            });
+            let requests: InputRequests = [("confirm".to_owned(), InputRequest::Elicitation(elicit))].into();
+            let state = confirmations.issue(Purpose::RequestState, name, args);
+            let response = CallToolResponse::InputRequired(InputRequiredResult::new(Some(requests), Some(state)));
+            return Decision::Stop(response, Outcome::new("previewed", format!("asked the person: {planned}")));
+        }
+        if can_elicit && let Some(context) = context {
+            return match context.peer.elicit::<Confirm>(Self::summary_text(&preview)).await {
+                Ok(Some(Confirm { confirm: true })) => Decision::Run,
+                Ok(_) | Err(ElicitationError::UserDeclined) => self.not_executed(tool, "decline"),
+                Err(ElicitationError::UserCancelled) => self.not_executed(tool, "cancel"),
+                Err(e) => Self::refused(format!("the confirmation question failed ({e})")),
+            };
+        }
+        // No way to ask: a preview and a token; only a second call with the token runs.
+        let token = confirmations.issue(Purpose::Token, name, args);
+        let out = json!({
+            "confirmation_required": true,
+            "preview": preview,
+            "confirmation_token": token,
+            "expires_in_seconds": crate::confirm::TOKEN_TTL.as_secs(),
+            "next": format!("nothing was changed. Show this to the person; if they agree, call {name} again with \
+                             the same arguments plus confirmation_token"),
+        });
+        Decision::Stop(
+            text_result(&ToolOutput::json(out)).into(),
+            Outcome::new("previewed", format!("token issued: {planned}")),
+        )
+    }
+
+    fn not_executed(&self, tool: &ToolDef, action: &str) -> Decision {
+        let (outcome, how) = if action == "decline" { ("declined", "declined") } else { ("cancelled", "cancelled") };
+        let message = format!("{} was {how}: nothing was changed", tool.meta.name);
+        let result = text_result(&ToolOutput::json(json!({ "executed": false, "result": message })));
+        Decision::Stop(result.into(), Outcome::new(outcome, message))
+    }
+
+    /// Run a tool by name, as `tools/call` does: Ok for tool outcomes (including tool errors), Err for requests
+    /// that cannot be routed (unknown or disabled tool).
+    pub async fn call(
+        &self,
+        request: CallToolRequestParams,
+        context: Option<&RequestContext<RoleServer>>,
+    ) -> Result<CallToolResponse, McpError> {
+        let tool = self.find(&request.name)?;
+        let arguments = request.arguments.clone().unwrap_or_default();
+        let mut args = arguments.clone();
         let started = Instant::now();
-        let outcome = tool.call(inner.ctx.clone(), args.unwrap_or_default()).await;
+        let (response, outcome) = match tool.meta.access {
+            Access::Read => self.execute(tool, args, Changes::Send).await,
+            Access::Write => match args.remove(DRY_RUN) {
+                None | Some(Value::Null) | Some(Value::Bool(false)) => self.execute(tool, args, Changes::Send).await,
+                Some(Value::Bool(true)) => self.execute(tool, args, Changes::Hold).await,
+                Some(_) => {
+                    let message = "invalid arguments: dry_run must be true or false";
+                    (error_result(message).into(), Outcome::new("refused", message))
+                }
+            },
+            Access::Destructive => {
+                let token = match args.remove(CONFIRMATION_TOKEN) {
+                    None | Some(Value::Null) => Ok(None),
+                    Some(Value::String(t)) => Ok(Some(t)),
+                    Some(_) => Err("invalid arguments: confirmation_token must be a string"),
+                };
+                match token {
+                    Err(message) => (error_result(message).into(), Outcome::new("refused", message)),
+                    Ok(_) if !self.confirming() => self.execute(tool, args, Changes::Send).await,
+                    Ok(token) => match self.confirm(tool, &args, token.as_deref(), &request, context).await {
+                        Decision::Run => self.execute(tool, args, Changes::Send).await,
+                        Decision::Stop(response, outcome) => (response, outcome),
+                    },
+                }
+            }
+        };
         let elapsed_ms = started.elapsed().as_millis();
-        Ok(match outcome {
-            Ok(output) => {
-                tracing::info!(tool = name, elapsed_ms, "tool call succeeded");
-                CallToolResult::success(vec![ContentBlock::text(output.to_text())])
+        tracing::info!(tool = tool.meta.name, elapsed_ms, outcome = outcome.outcome, "tool call");
+        if tool.meta.access != Access::Read {
+            self.audit(tool, &arguments, &outcome)?;
+        }
+        Ok(response)
+    }
+
+    /// Record a write or destructive call. Failing to record fails the call (closed), loudly.
+    fn audit(&self, tool: &ToolDef, arguments: &JsonObject, outcome: &Outcome) -> Result<(), McpError> {
+        let Some(log) = &self.inner.safety.audit else { return Ok(()) };
+        let entry = Entry {
+            server: self.inner.spec.name,
+            tool: tool.meta.name,
+            access: tool.meta.access.as_str(),
+            arguments: &Value::Object(arguments.clone()),
+            outcome: outcome.outcome,
+            detail: &outcome.detail,
+            request_ids: &outcome.request_ids,
+            principal: &self.inner.safety.principal,
+        };
+        log.record(&entry).map(drop).map_err(|e| {
+            tracing::error!("{e}");
+            McpError::internal_error(format!("the call was made but could not be audited: {e}"), None)
+        })
+    }
+
+    async fn execute(&self, tool: &ToolDef, args: JsonObject, changes: Changes) -> (CallToolResponse, Outcome) {
+        let (result, state) = self.run(tool, args, changes).await;
+        let sent = || state.sent().iter().map(|r| format!("{} {}", r.method, r.path)).collect::<Vec<_>>().join("; ");
+        let (result, outcome) = match result {
+            Ok(output) => (text_result(&output), Outcome::new("executed", sent())),
+            Err(ToolError::Held(planned)) => {
+                let detail = format!("{} {}", planned.method, planned.path);
+                let out = json!({
+                    "dry_run": true,
+                    "would_send": planned.to_json(),
+                    "target_now": state.last_read().map(|v| describe_target(&strip_links(v))),
+                });
+                (text_result(&ToolOutput::json(out)), Outcome::new("dry_run", detail))
             }
             Err(error) => {
-                tracing::info!(tool = name, elapsed_ms, code = error.okta_error_code(), "tool call failed");
-                CallToolResult::error(vec![ContentBlock::text(error.to_string())])
+                let mut outcome = Outcome::new("failed", error.to_string());
+                outcome.request_ids.extend(error.request_id().map(str::to_owned));
+                (error_result(error.to_string()), outcome)
             }
-        })
+        };
+        (result.into(), outcome)
     }
 }
 
@@ -113,9 +423,9 @@ impl ServerHandler for McpServer {
     async fn call_tool(
         &self,
         request: CallToolRequestParams,
-        _context: RequestContext<RoleServer>,
+        context: RequestContext<RoleServer>,
     ) -> Result<CallToolResponse, McpError> {
-        self.call(&request.name, request.arguments).await.map(CallToolResponse::from)
+        self.call(request, Some(&context)).await
     }
 
     fn get_tool(&self, name: &str) -> Option<Tool> {

@@ -84,7 +84,11 @@ fn scopes_are_the_union_of_the_enabled_tools() {
     assert_eq!(read_only, ["okta.groups.read", "okta.logs.read", "okta.roles.read", "okta.users.read"]);
     let help_desk: Vec<String> =
         run(&["--mode", "full", "--toolsets", "sessions", "scopes"]).lines().map(str::to_owned).collect();
-    assert_eq!(help_desk, ["okta.logs.read", "okta.sessions.manage", "okta.users.manage", "okta.users.read"]);
+    // Destructive tools also need okta.roles.read: the kit checks a target is no super administrator.
+    assert_eq!(
+        help_desk,
+        ["okta.logs.read", "okta.roles.read", "okta.sessions.manage", "okta.users.manage", "okta.users.read"]
+    );
 }
 
 #[test]

@@ -74,7 +74,7 @@ fn enroll_activate_verify_and_reset() {
     assert!(!totp.text.contains("sharedSecret"), "a TOTP seed leaked: {}", totp.text);
     totp.ok();
 
-    server.call("okta_reset_factor", json!({"user": user, "factor_id": fid})).ok();
+    server.call_confirmed("okta_reset_factor", json!({"user": user, "factor_id": fid})).ok();
     let listed = server.call("okta_list_user_factors", json!({"user": user})).ok();
     assert!(listed["factors"].as_array().unwrap().iter().all(|f: &Value| f["id"] != json!(fid)));
 }

@@ -55,10 +55,10 @@ fn create_update_members_and_delete() {
     assert_eq!(rows(&members)[0]["id"], user["id"]);
     let groups = server.call("okta_get_user_groups", json!({"user": user["id"], "limit": 200})).ok();
     assert!(rows(&groups).iter().any(|g| g["id"] == json!(gid)));
-    server.call("okta_remove_user_from_group", json!({"group_id": gid, "user": user["id"]})).ok();
+    server.call_confirmed("okta_remove_user_from_group", json!({"group_id": gid, "user": user["id"]})).ok();
     assert_eq!(server.call("okta_list_group_users", json!({"group_id": gid})).ok()["count"], 0);
 
-    let deleted = server.call("okta_delete_group", json!({"group_id": gid})).ok();
+    let deleted = server.call_confirmed("okta_delete_group", json!({"group_id": gid})).ok();
     assert_eq!(deleted["deleted"]["id"], json!(gid));
     let gone = server.call("okta_get_group", json!({"group_id": gid})).err();
     assert!(gone.contains("E0000007"), "{gone}");
@@ -70,7 +70,7 @@ fn built_in_and_app_groups_are_not_changed() {
     let mut server = org.server(BIN, &["--mode", "full"]);
     let everyone = rows(&server.call("okta_list_groups", json!({"filter": "type eq \"BUILT_IN\""})).ok()).remove(0);
     let before = org.request_count();
-    let refused = server.call("okta_delete_group", json!({"group_id": everyone["id"]})).err();
+    let refused = server.call_confirmed("okta_delete_group", json!({"group_id": everyone["id"]})).err();
     assert!(refused.contains("only OKTA_GROUP"), "{refused}");
     let refused = server.call("okta_update_group", json!({"group_id": everyone["id"], "name": "All"})).err();
     assert!(refused.contains("only OKTA_GROUP"), "{refused}");

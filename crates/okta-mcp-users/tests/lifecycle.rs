@@ -38,7 +38,7 @@ fn create_update_and_activate_a_staged_user() {
     assert!(["ACTIVE", "PROVISIONED"].contains(&activated["status_after"].as_str().unwrap()));
     assert!(activated["activationUrl"].is_string(), "{activated}");
 
-    let pw = server.call("okta_set_password", json!({"user": id, "password": "Sandbox!Passw0rd-1"}));
+    let pw = server.call_confirmed("okta_set_password", json!({"user": id, "password": "Sandbox!Passw0rd-1"}));
     assert!(!pw.text.contains("Sandbox!Passw0rd-1"), "the password is echoed");
     assert_eq!(pw.ok()["password"], "set");
 }
@@ -50,26 +50,26 @@ fn an_active_user_through_suspension_recovery_deactivation_and_deletion() {
     let user = create(&mut server, true, Some("Sandbox!Passw0rd-3"));
     assert_eq!(user["status"], "ACTIVE");
     let id = user["id"].as_str().unwrap().to_owned();
-    let suspended = server.call("okta_suspend_user", json!({"user": id})).ok();
+    let suspended = server.call_confirmed("okta_suspend_user", json!({"user": id})).ok();
     assert_eq!(suspended["status_after"], "SUSPENDED");
-    let again = server.call("okta_suspend_user", json!({"user": id})).err();
+    let again = server.call_confirmed("okta_suspend_user", json!({"user": id})).err();
     assert!(again.contains("the user is SUSPENDED") && again.contains("Nothing was changed"), "{again}");
     let unsuspended = server.call("okta_unsuspend_user", json!({"user": id})).ok();
     assert_eq!(unsuspended["status_after"], "ACTIVE");
 
     let expired = server.call("okta_expire_password", json!({"user": id})).ok();
     assert_eq!(expired["status_after"], "PASSWORD_EXPIRED");
-    let reset = server.call("okta_reset_password", json!({"user": id, "send_email": false})).ok();
+    let reset = server.call_confirmed("okta_reset_password", json!({"user": id, "send_email": false})).ok();
     assert_eq!(reset["status_after"], "RECOVERY");
     assert!(reset["resetPasswordUrl"].is_string(), "{reset}");
 
-    let refused = server.call("okta_delete_user", json!({"user": id})).err();
+    let refused = server.call_confirmed("okta_delete_user", json!({"user": id})).err();
     assert!(refused.contains("okta_deactivate_user first"), "{refused}");
     assert_eq!(server.call("okta_get_user", json!({"user": id})).ok()["status"], "RECOVERY", "nothing changed");
 
-    let deactivated = server.call("okta_deactivate_user", json!({"user": id})).ok();
+    let deactivated = server.call_confirmed("okta_deactivate_user", json!({"user": id})).ok();
     assert_eq!(deactivated["status_after"], "DEPROVISIONED");
-    let deleted = server.call("okta_delete_user", json!({"user": id})).ok();
+    let deleted = server.call_confirmed("okta_delete_user", json!({"user": id})).ok();
     assert_eq!(deleted["deleted"]["id"], json!(id));
     let gone = server.call("okta_get_user", json!({"user": id})).err();
     assert!(gone.contains("E0000007"), "{gone}");

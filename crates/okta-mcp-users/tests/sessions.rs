@@ -26,11 +26,12 @@ fn list_sessions_from_the_system_log_and_revoke_them() {
     let open = sessions["sessions"].as_array().unwrap().iter().find(|s| s["ended"] == false).unwrap();
     let sid = open["sessionId"].as_str().unwrap().to_owned();
 
-    let revoked = server.call("okta_revoke_session", json!({"session_id": sid})).ok();
+    let revoked = server.call_confirmed("okta_revoke_session", json!({"session_id": sid})).ok();
     assert_eq!(revoked["result"], "session ended");
-    let all = server.call("okta_revoke_user_sessions", json!({"user": user["login"], "oauth_tokens": true})).ok();
+    let all =
+        server.call_confirmed("okta_revoke_user_sessions", json!({"user": user["login"], "oauth_tokens": true})).ok();
     assert_eq!(all["oauth_tokens_revoked"], true);
-    let unknown = server.call("okta_revoke_session", json!({"session_id": "102nosuchsession0000"})).err();
+    let unknown = server.call_confirmed("okta_revoke_session", json!({"session_id": "102nosuchsession0000"})).err();
     assert!(unknown.contains("E0000007"), "{unknown}");
 }
 

@@ -1,0 +1,174 @@
+//! Confirmation of destructive tools. Fails closed: a destructive call never runs on a client's say-so alone.
+//!
+//! - A client that can elicit is asked, with a plain summary (2025-era clients through `elicitation/create`,
+//!   2026-07-28 clients through an input-required result whose request state is sealed, so it cannot be forged).
+//! - Any other client gets a preview and a confirmation token on the first call; only a second call with the
+//!   same arguments and that token runs. The token is HMAC-sealed, bound to the tool and the canonical
+//!   arguments, single use, and expires after five minutes.
+//! - `OKTA_MCP_CONFIRM=never` turns confirmation off (scripted use); the startup log says so every time.
+
+use std::collections::HashSet;
+use std::sync::{Mutex, PoisonError};
+use std::time::Duration;
+
+use rmcp::model::{JsonObject, RequestStateCodec, RequestStateError, SealOptions};
+use serde_json::Value;
+
+/// How long a confirmation token or sealed request state is good for.
+pub const TOKEN_TTL: Duration = Duration::from_secs(300);
+
+/// `OKTA_MCP_CONFIRM`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum ConfirmPolicy {
+    /// Ask (elicitation) or require a token (the default).
+    #[default]
+    Ask,
+    /// Run destructive tools without confirmation.
+    Never,
+}
+
+impl std::str::FromStr for ConfirmPolicy {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "" | "ask" | "always" => Ok(ConfirmPolicy::Ask),
+            "never" => Ok(ConfirmPolicy::Never),
+            other => Err(format!("OKTA_MCP_CONFIRM=`{other}`: use ask (default) or never")),
+        }
+    }
+}
+
+/// Arguments in a canonical form (sorted keys, no whitespace), so equal arguments bind equally.
+pub fn canonical(value: &Value) -> String {
+    match value {
+        Value::Object(map) => {
+            let mut keys: Vec<&String> = map.keys().collect();
+            keys.sort();
+            let body: Vec<String> =
+                keys.into_iter().map(|k| format!("{}:{}", Value::String(k.clone()), canonical(&map[k]))).collect();
+            format!("{{{}}}", body.join(","))
+        }
+        Value::Array(items) => format!("[{}]", items.iter().map(canonical).collect::<Vec<_>>().join(",")),
+        other => other.to_string(),
+    }
+}
+
+/// What a sealed value confirms: a token for the two-step flow, or the request state of an input-required
+/// result. Bound separately, so one cannot stand in for the other.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Purpose {
+    Token,
+    RequestState,
+}
+
+fn binding(purpose: Purpose, tool: &str, args: &JsonObject) -> Vec<u8> {
+    format!("{purpose:?}\n{tool}\n{}", canonical(&Value::Object(args.clone()))).into_bytes()
+}
+
+/// Issues and redeems confirmation tokens and sealed request states (one per server process).
+pub struct Confirmations {
+    pub policy: ConfirmPolicy,
+    ttl: Duration,
+    codec: RequestStateCodec,
+    used: Mutex<HashSet<Vec<u8>>>,
+}
+
+impl std::fmt::Debug for Confirmations {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Confirmations").field("policy", &self.policy).finish_non_exhaustive()
+    }
+}
+
+impl Confirmations {
+    pub fn new(policy: ConfirmPolicy) -> Self {
+        // A fresh random key per process: tokens do not outlive the server.
+        let key: Vec<u8> = [uuid::Uuid::new_v4(), uuid::Uuid::new_v4()].iter().flat_map(|u| *u.as_bytes()).collect();
+        Confirmations { policy, ttl: TOKEN_TTL, codec: RequestStateCodec::new_unchecked(key), used: Mutex::default() }
+    }
+
+    /// Tokens that expire sooner (tests).
+    pub fn with_ttl(mut self, ttl: Duration) -> Self {
+        self.ttl = ttl;
+        self
+    }
+
+    /// A single-use token for exactly this tool and these arguments.
+    pub fn issue(&self, purpose: Purpose, tool: &str, args: &JsonObject) -> String {
+        let nonce = uuid::Uuid::new_v4().to_string();
+        let bound = binding(purpose, tool, args);
+        self.codec.seal_with(nonce.as_bytes(), &SealOptions::new().associated_data(&bound).ttl(self.ttl))
+    }
+
+    /// Check a token for this tool and these arguments, and use it up.
+    pub fn redeem(&self, purpose: Purpose, token: &str, tool: &str, args: &JsonObject) -> Result<(), String> {
+        let nonce = self.codec.open_with(token, &binding(purpose, tool, args)).map_err(|e| match e {
+            RequestStateError::Expired => {
+                "the confirmation token has expired (tokens last 5 minutes): call the tool again without it for a \
+                 new preview and token"
+                    .to_owned()
+            }
+            _ => "the confirmation token does not match this tool and these exact arguments (or was altered): call \
+                  the tool again without it for a new preview and token"
+                .to_owned(),
+        })?;
+        if !self.used.lock().unwrap_or_else(PoisonError::into_inner).insert(nonce) {
+            return Err("the confirmation token was already used: each token confirms one call".to_owned());
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn args(v: Value) -> JsonObject {
+        v.as_object().cloned().unwrap_or_default()
+    }
+
+    #[test]
+    fn canonical_sorts_keys() {
+        assert_eq!(
+            canonical(&json!({"b": 1, "a": [true, {"d": null, "c": "x"}]})),
+            r#"{"a":[true,{"c":"x","d":null}],"b":1}"#
+        );
+    }
+
+    #[test]
+    fn tokens_are_bound_and_single_use() {
+        let c = Confirmations::new(ConfirmPolicy::Ask);
+        let a = args(json!({"user": "u1"}));
+        let token = c.issue(Purpose::Token, "okta_delete_user", &a);
+        assert!(c.redeem(Purpose::Token, &token, "okta_delete_user", &args(json!({"user": "u2"}))).is_err());
+        assert!(c.redeem(Purpose::Token, &token, "okta_suspend_user", &a).is_err());
+        assert!(c.redeem(Purpose::Token, "garbage", "okta_delete_user", &a).is_err());
+        assert!(c.redeem(Purpose::Token, &token, "okta_delete_user", &args(json!({"user": "u1"}))).is_ok());
+        let again = c.redeem(Purpose::Token, &token, "okta_delete_user", &a).err().unwrap_or_default();
+        assert!(again.contains("already used"), "{again}");
+        let state = c.issue(Purpose::RequestState, "okta_delete_user", &a);
+        assert!(c.redeem(Purpose::Token, &state, "okta_delete_user", &a).is_err(), "a request state is no token");
+        let other = Confirmations::new(ConfirmPolicy::Ask);
+        assert!(
+            other.redeem(Purpose::Token, &c.issue(Purpose::Token, "t", &a), "t", &a).is_err(),
+            "another process's token"
+        );
+    }
+
+    #[test]
+    fn tokens_expire() {
+        let c = Confirmations::new(ConfirmPolicy::Ask).with_ttl(Duration::from_secs(1));
+        let a = args(json!({"user": "u1"}));
+        let token = c.issue(Purpose::Token, "t", &a);
+        std::thread::sleep(Duration::from_millis(2100));
+        let error = c.redeem(Purpose::Token, &token, "t", &a).err().unwrap_or_default();
+        assert!(error.contains("expired"), "{error}");
+    }
+
+    #[test]
+    fn policy_parses() {
+        assert_eq!("never".parse::<ConfirmPolicy>(), Ok(ConfirmPolicy::Never));
+        assert_eq!("".parse::<ConfirmPolicy>(), Ok(ConfirmPolicy::Ask));
+        assert!("sometimes".parse::<ConfirmPolicy>().is_err());
+    }
+}

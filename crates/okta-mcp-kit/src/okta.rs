@@ -1,0 +1,186 @@
+//! The Okta client as tools see it. Every call a tool makes goes through here, so the kit can, without the
+//! tool's help:
+//! - stop at the first change in a dry run or a confirmation preview, and show the request it would send;
+//! - refuse a change to a protected object (see `protect`);
+//! - remember what the call read (the preview shows the target as it is now).
+//!
+//! Reads always go to Okta; only changes (POST, PUT, DELETE) are held back.
+
+use std::sync::{Arc, Mutex, PoisonError};
+
+use okta_core::{ApiPath, OktaClient, OktaError, Page, Query};
+use serde_json::{Value, json};
+
+use crate::error::ToolError;
+use crate::protect::Protection;
+use crate::redact::redact;
+
+/// What happens to a change a tool asks for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Changes {
+    /// Send it.
+    #[default]
+    Send,
+    /// Hold it back and report it (dry run, confirmation preview).
+    Hold,
+}
+
+/// A change request, as it would be sent (body secrets redacted).
+#[derive(Debug, Clone, PartialEq)]
+pub struct PlannedRequest {
+    pub method: &'static str,
+    pub path: String,
+    pub query: Vec<(String, String)>,
+    pub body: Option<Value>,
+}
+
+impl PlannedRequest {
+    pub fn to_json(&self) -> Value {
+        let mut out = json!({ "method": self.method, "path": self.path });
+        if !self.query.is_empty() {
+            out["query"] = self.query.iter().map(|(k, v)| (k.clone(), Value::String(v.clone()))).collect();
+        }
+        if let Some(body) = &self.body {
+            out["body"] = redact(body.clone());
+        }
+        out
+    }
+}
+
+#[derive(Debug, Default)]
+struct Record {
+    /// Objects read (GET results that are single objects), newest last.
+    reads: Vec<Value>,
+    /// Changes sent, with their request ids when Okta answered.
+    sent: Vec<PlannedRequest>,
+}
+
+/// The state of one tool call.
+#[derive(Debug, Default)]
+pub struct CallState {
+    changes: Changes,
+    protection: Option<Arc<Protection>>,
+    record: Mutex<Record>,
+}
+
+impl CallState {
+    pub fn new(changes: Changes, protection: Option<Arc<Protection>>) -> Self {
+        CallState { changes, protection, record: Mutex::default() }
+    }
+
+    fn record(&self) -> std::sync::MutexGuard<'_, Record> {
+        self.record.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// The last single object the call read: the target as it is now.
+    pub fn last_read(&self) -> Option<Value> {
+        self.record().reads.last().cloned()
+    }
+
+    /// The changes that were sent.
+    pub fn sent(&self) -> Vec<PlannedRequest> {
+        self.record().sent.clone()
+    }
+}
+
+/// The client handed to tools (cheap to clone; one per call).
+#[derive(Debug, Clone)]
+pub struct Okta {
+    client: OktaClient,
+    call: Arc<CallState>,
+}
+
+impl Okta {
+    pub fn new(client: OktaClient, call: Arc<CallState>) -> Self {
+        Okta { client, call }
+    }
+
+    /// The underlying client (for what tools never need: scopes, org URL).
+    pub fn client(&self) -> &OktaClient {
+        &self.client
+    }
+
+    pub fn call_state(&self) -> &Arc<CallState> {
+        &self.call
+    }
+
+    pub async fn get(&self, path: &ApiPath, query: &Query) -> Result<Value, ToolError> {
+        let value = self.client.get(path, query).await?;
+        if value.is_object() {
+            if let Some(protection) = &self.call.protection {
+                protection.observe(&value);
+            }
+            self.call.record().reads.push(value.clone());
+        }
+        Ok(value)
+    }
+
+    pub async fn get_text(&self, path: &ApiPath, query: &Query, accept: &str) -> Result<String, ToolError> {
+        Ok(self.client.get_text(path, query, accept).await?)
+    }
+
+    pub async fn get_page(&self, path: &ApiPath, query: &Query) -> Result<Page<Value>, ToolError> {
+        Ok(self.client.get_page(path, query).await?)
+    }
+
+    pub async fn get_page_at(&self, cursor: &str, expected: &ApiPath) -> Result<Page<Value>, ToolError> {
+        Ok(self.client.get_page_at(cursor, expected).await?)
+    }
+
+    pub async fn post(&self, path: &ApiPath, query: &Query, body: Option<&Value>) -> Result<Option<Value>, ToolError> {
+        self.before_change("POST", path, query, body).await?;
+        let answer = self.client.post(path, query, body).await;
+        self.after_change("POST", path, query, body, answer)
+    }
+
+    pub async fn put(&self, path: &ApiPath, query: &Query, body: Option<&Value>) -> Result<Option<Value>, ToolError> {
+        self.before_change("PUT", path, query, body).await?;
+        let answer = self.client.put(path, query, body).await;
+        self.after_change("PUT", path, query, body, answer)
+    }
+
+    pub async fn delete(&self, path: &ApiPath, query: &Query) -> Result<Option<Value>, ToolError> {
+        self.before_change("DELETE", path, query, None).await?;
+        let answer = self.client.delete(path, query).await;
+        self.after_change("DELETE", path, query, None, answer)
+    }
+
+    fn planned(method: &'static str, path: &ApiPath, query: &Query, body: Option<&Value>) -> PlannedRequest {
+        PlannedRequest {
+            method,
+            path: path.as_str().to_owned(),
+            query: query.pairs().iter().map(|(k, v)| (k.to_string(), v.to_string())).collect(),
+            body: body.cloned(),
+        }
+    }
+
+    async fn before_change(
+        &self,
+        method: &'static str,
+        path: &ApiPath,
+        query: &Query,
+        body: Option<&Value>,
+    ) -> Result<(), ToolError> {
+        if let Some(protection) = &self.call.protection {
+            protection.check(&self.client, path).await?;
+        }
+        if self.call.changes == Changes::Hold {
+            return Err(ToolError::Held(Box::new(Self::planned(method, path, query, body))));
+        }
+        Ok(())
+    }
+
+    fn after_change(
+        &self,
+        method: &'static str,
+        path: &ApiPath,
+        query: &Query,
+        body: Option<&Value>,
+        answer: Result<Option<Value>, OktaError>,
+    ) -> Result<Option<Value>, ToolError> {
+        if answer.is_ok() {
+            self.call.record().sent.push(Self::planned(method, path, query, body));
+        }
+        Ok(answer?)
+    }
+}

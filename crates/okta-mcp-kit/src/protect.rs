@@ -1,0 +1,153 @@
+//! Protected objects: users, groups and apps that no destructive tool may change. `OKTA_MCP_PROTECTED` names
+//! them (ids, logins, group names, app labels); the service app the server runs as is always protected; super
+//! administrators are protected unless `OKTA_MCP_UNPROTECTED` names them.
+//!
+//! The check sits under every change a destructive tool sends (see `okta`): the path's ids are compared with
+//! the protected names and with the ids of objects the call read whose login, name or label is protected, and a
+//! change to a user is preceded by a look at the user's admin roles.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::{Mutex, PoisonError};
+
+use okta_core::{ApiPath, OktaClient, OktaError, Query};
+use serde_json::Value;
+
+use crate::error::ToolError;
+
+/// The scope the super-administrator check needs.
+pub const ROLES_SCOPE: &str = "okta.roles.read";
+
+#[derive(Debug, Default)]
+pub struct Protection {
+    /// Lower-cased ids and names from the configuration.
+    names: BTreeSet<String>,
+    /// Super administrators the configuration allows tools to act on (ids or logins, lower-cased).
+    unprotected: BTreeSet<String>,
+    /// Ids of objects read during calls whose login/name/label is protected (or unprotected).
+    seen_protected: Mutex<BTreeSet<String>>,
+    seen_unprotected: Mutex<BTreeSet<String>>,
+    /// user id → is a super administrator
+    super_admins: Mutex<BTreeMap<String, bool>>,
+}
+
+fn parse_list(raw: Option<&str>) -> BTreeSet<String> {
+    raw.unwrap_or_default()
+        .split(|c: char| c == ',' || c.is_whitespace())
+        .filter(|s| !s.is_empty())
+        .map(str::to_lowercase)
+        .collect()
+}
+
+impl Protection {
+    /// From `OKTA_MCP_PROTECTED` and `OKTA_MCP_UNPROTECTED`, plus the service app's own client id.
+    pub fn new(protected: Option<&str>, unprotected: Option<&str>, service_app: Option<&str>) -> Self {
+        let mut names = parse_list(protected);
+        if let Some(id) = service_app {
+            names.insert(id.to_lowercase());
+        }
+        Protection { names, unprotected: parse_list(unprotected), ..Default::default() }
+    }
+
+    pub fn from_env(service_app: Option<&str>) -> Self {
+        let get = |k: &str| std::env::var(k).ok();
+        Self::new(get("OKTA_MCP_PROTECTED").as_deref(), get("OKTA_MCP_UNPROTECTED").as_deref(), service_app)
+    }
+
+    /// How many names the configuration protects (for the startup log).
+    pub fn configured(&self) -> usize {
+        self.names.len()
+    }
+
+    /// Note an object a call read: if its id, login, name or label is protected, its id is too.
+    pub fn observe(&self, object: &Value) {
+        let Some(id) = object.get("id").and_then(Value::as_str) else { return };
+        let names: Vec<String> = ["/id", "/profile/login", "/profile/email", "/profile/name", "/label", "/name"]
+            .iter()
+            .filter_map(|p| object.pointer(p).and_then(Value::as_str))
+            .map(str::to_lowercase)
+            .collect();
+        if names.iter().any(|n| self.names.contains(n)) {
+            self.seen_protected.lock().unwrap_or_else(PoisonError::into_inner).insert(id.to_lowercase());
+        }
+        if names.iter().any(|n| self.unprotected.contains(n)) {
+            self.seen_unprotected.lock().unwrap_or_else(PoisonError::into_inner).insert(id.to_lowercase());
+        }
+    }
+
+    fn is_protected(&self, segment: &str) -> bool {
+        let s = segment.to_lowercase();
+        self.names.contains(&s) || self.seen_protected.lock().unwrap_or_else(PoisonError::into_inner).contains(&s)
+    }
+
+    fn is_unprotected(&self, id: &str) -> bool {
+        let s = id.to_lowercase();
+        self.unprotected.contains(&s)
+            || self.seen_unprotected.lock().unwrap_or_else(PoisonError::into_inner).contains(&s)
+    }
+
+    /// Refuse a change whose path names a protected object, or a user who is a super administrator.
+    pub async fn check(&self, client: &OktaClient, path: &ApiPath) -> Result<(), ToolError> {
+        let segments: Vec<&str> = path.as_str().split('/').filter(|s| !s.is_empty()).collect();
+        if let Some(hit) = segments.iter().skip(2).find(|s| self.is_protected(s)) {
+            return Err(ToolError::refused(format!(
+                "{hit} is protected (OKTA_MCP_PROTECTED, or the service app this server runs as): no tool may \
+                 deactivate, delete, suspend, reset or revoke it. Nothing was changed."
+            )));
+        }
+        // /api/v1/users/{id}… and /api/v1/groups/{gid}/users/{id}: the user is the segment after "users".
+        let users =
+            segments.iter().enumerate().filter(|(_, s)| **s == "users").filter_map(|(i, _)| segments.get(i + 1));
+        for user in users {
+            if !self.is_unprotected(user) && self.is_super_admin(client, user).await? {
+                return Err(ToolError::refused(format!(
+                    "{user} is a super administrator, and super administrators are protected: name them in \
+                     OKTA_MCP_UNPROTECTED to allow this. Nothing was changed."
+                )));
+            }
+        }
+        Ok(())
+    }
+
+    async fn is_super_admin(&self, client: &OktaClient, user: &str) -> Result<bool, ToolError> {
+        if let Some(known) = self.super_admins.lock().unwrap_or_else(PoisonError::into_inner).get(user) {
+            return Ok(*known);
+        }
+        let path = ApiPath::new("/api/v1/users/{userId}/roles", &[user])?;
+        let roles = match client.get(&path, &Query::new()).await {
+            Ok(roles) => roles,
+            Err(e @ OktaError::Api { status: 403 | 401, .. }) => {
+                return Err(ToolError::refused(format!(
+                    "cannot check whether {user} is a super administrator (protected unless named in \
+                     OKTA_MCP_UNPROTECTED), so nothing was changed: grant the service app {ROLES_SCOPE}. Okta said: {e}"
+                )));
+            }
+            Err(e) => return Err(e.into()),
+        };
+        let is_super = roles
+            .as_array()
+            .into_iter()
+            .flatten()
+            .any(|r| r.get("type").and_then(Value::as_str) == Some("SUPER_ADMIN"));
+        self.super_admins.lock().unwrap_or_else(PoisonError::into_inner).insert(user.to_owned(), is_super);
+        Ok(is_super)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn names_and_observed_objects_are_protected() {
+        let p = Protection::new(Some("ceo@example.com, Admins"), Some("00uadmin"), Some("0oaSERVICE"));
+        assert!(p.is_protected("0oaservice"));
+        assert!(!p.is_protected("00uceo"));
+        p.observe(&json!({"id": "00uCEO", "profile": {"login": "CEO@example.com"}}));
+        assert!(p.is_protected("00uceo"));
+        p.observe(&json!({"id": "00gADM", "profile": {"name": "admins"}}));
+        assert!(p.is_protected("00gADM"));
+        assert!(p.is_unprotected("00uADMIN"));
+        assert_eq!(p.configured(), 3);
+    }
+}

@@ -1,0 +1,151 @@
+//! Safety end to end for a client that cannot elicit: destructive tools answer a preview and a token first and
+//! run only on a second call carrying it; tokens are bound, single use; write tools take dry_run; protected
+//! objects and super administrators are refused; OKTA_MCP_CONFIRM=never runs at once and says so.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use okta_e2e::{Org, Server, unique};
+use serde_json::{Value, json};
+
+const BIN: &str = env!("CARGO_BIN_EXE_okta-mcp-users");
+
+fn server(org: &Org, env: &[(&str, &str)]) -> Server {
+    let mut all = vec![("OKTA_ORG_URL", org.url.as_str()), ("OKTA_API_TOKEN", org.token.as_str())];
+    all.extend_from_slice(env);
+    Server::start(BIN, &["--mode", "full"], &all)
+}
+
+fn new_active_user(server: &mut Server) -> Value {
+    let name = unique("conf");
+    let created = server
+        .call(
+            "okta_create_user",
+            json!({"first_name": "Cy", "last_name": name, "email": format!("{name}@example.org"),
+                   "password": "Sandbox!Passw0rd-5", "activate": true}),
+        )
+        .ok();
+    created["created"].clone()
+}
+
+fn status(server: &mut Server, id: &Value) -> Value {
+    server.call("okta_get_user", json!({"user": id})).ok()["status"].clone()
+}
+
+#[test]
+fn destructive_tools_preview_first_and_run_only_with_the_token() {
+    let org = Org::start();
+    let mut server = server(&org, &[]);
+    let user = new_active_user(&mut server);
+    let args = json!({"user": user["id"]});
+
+    let preview = server.call("okta_suspend_user", args.clone()).ok();
+    assert_eq!(preview["confirmation_required"], true, "{preview}");
+    assert_eq!(preview["preview"]["request"]["method"], "POST");
+    assert!(preview["preview"]["request"]["path"].as_str().unwrap().ends_with("/lifecycle/suspend"));
+    assert_eq!(preview["preview"]["target_now"]["status"], "ACTIVE");
+    assert_eq!(preview["preview"]["target_now"]["login"], user["login"]);
+    assert_eq!(status(&mut server, &user["id"]), "ACTIVE", "the preview changed nothing");
+    let token = preview["confirmation_token"].as_str().unwrap().to_owned();
+
+    let other = new_active_user(&mut server);
+    let wrong = server.call("okta_suspend_user", json!({"user": other["id"], "confirmation_token": token})).err();
+    assert!(wrong.contains("does not match"), "{wrong}");
+    let wrong_tool =
+        server.call("okta_deactivate_user", json!({"user": user["id"], "confirmation_token": token})).err();
+    assert!(wrong_tool.contains("does not match"), "{wrong_tool}");
+    assert_eq!(status(&mut server, &other["id"]), "ACTIVE");
+
+    let done = server.call("okta_suspend_user", json!({"user": user["id"], "confirmation_token": token})).ok();
+    assert_eq!(done["status_after"], "SUSPENDED");
+    assert_eq!(status(&mut server, &user["id"]), "SUSPENDED");
+
+    server.call("okta_unsuspend_user", json!({"user": user["id"]})).ok();
+    let reused = server.call("okta_suspend_user", json!({"user": user["id"], "confirmation_token": token})).err();
+    assert!(reused.contains("already used"), "{reused}");
+    assert_eq!(status(&mut server, &user["id"]), "ACTIVE");
+
+    let forged = server.call("okta_suspend_user", json!({"user": user["id"], "confirmation_token": "rs1.x.y"})).err();
+    assert!(forged.contains("not executed"), "{forged}");
+}
+
+#[test]
+fn previews_never_show_secrets_and_refusals_come_first() {
+    let org = Org::start();
+    let mut server = server(&org, &[]);
+    let user = new_active_user(&mut server);
+    let preview = server.call("okta_set_password", json!({"user": user["id"], "password": "Secret!Value-9"}));
+    assert!(!preview.text.contains("Secret!Value-9"), "{}", preview.text);
+    assert_eq!(preview.ok()["preview"]["request"]["body"]["credentials"]["password"], "[redacted]");
+    // A lifecycle rule refuses at once, without a token.
+    let refused = server.call("okta_delete_user", json!({"user": user["id"]})).err();
+    assert!(refused.contains("deactivate"), "{refused}");
+}
+
+#[test]
+fn write_tools_dry_run_shows_the_request_and_sends_nothing() {
+    let org = Org::start();
+    let mut server = server(&org, &[]);
+    let name = unique("Dry Run ");
+    let before = org.request_count();
+    let dry = server.call("okta_create_group", json!({"name": name, "dry_run": true})).ok();
+    assert_eq!(dry["dry_run"], true);
+    assert_eq!(dry["would_send"]["method"], "POST");
+    assert_eq!(dry["would_send"]["path"], "/api/v1/groups");
+    assert_eq!(dry["would_send"]["body"]["profile"]["name"], json!(name));
+    assert_eq!(org.request_count(), before, "a dry run sent a request");
+    let listed = server.call("okta_list_groups", json!({"q": name})).ok();
+    assert_eq!(listed["count"], 0);
+    let bad = server.call("okta_create_group", json!({"name": name, "dry_run": "yes"})).err();
+    assert!(bad.contains("dry_run must be true or false"), "{bad}");
+}
+
+#[test]
+fn protected_objects_and_super_admins_are_refused() {
+    let org = Org::start();
+    let mut server = server(&org, &[("OKTA_MCP_PROTECTED", "bob.active@example.com,Engineering")]);
+    let before = org.request_count();
+    let bob = server.call("okta_suspend_user", json!({"user": "bob.active@example.com"})).err();
+    assert!(bob.contains("is protected"), "{bob}");
+    let group = server.call("okta_delete_group", json!({"group_id": "00gengineering000001"})).err();
+    assert!(group.contains("is protected"), "{group}");
+    let member = server
+        .call(
+            "okta_remove_user_from_group",
+            json!({"group_id": "00gengineering000001", "user": "lucy.locked@example.com"}),
+        )
+        .err();
+    assert!(member.contains("is protected"), "{member}");
+    // Alice is a super administrator: protected although nobody named her.
+    let alice = server.call("okta_revoke_user_sessions", json!({"user": "alice.active@example.com"})).err();
+    assert!(alice.contains("super administrator"), "{alice}");
+    let requests = org.control_get("/__sandbox/stats")["requests"].clone();
+    let changes: u64 = requests
+        .as_object()
+        .unwrap()
+        .iter()
+        .filter(|(k, _)| !k.starts_with("GET") && !k.contains("__sandbox"))
+        .filter_map(|(_, v)| v.as_u64())
+        .sum();
+    assert!(org.request_count() > before);
+    assert_eq!(changes, 0, "a refused change reached Okta: {requests}");
+}
+
+#[test]
+fn a_super_admin_named_in_unprotected_can_be_acted_on() {
+    let org = Org::start();
+    let mut server = server(&org, &[("OKTA_MCP_UNPROTECTED", "alice.active@example.com")]);
+    let preview = server.call("okta_revoke_user_sessions", json!({"user": "alice.active@example.com"})).ok();
+    assert_eq!(preview["confirmation_required"], true, "{preview}");
+}
+
+#[test]
+fn confirm_never_runs_at_once_and_says_so() {
+    let org = Org::start();
+    let mut server = server(&org, &[("OKTA_MCP_CONFIRM", "never")]);
+    assert!(server.stderr_text().contains("OKTA_MCP_CONFIRM=never"), "{}", server.stderr_text());
+    let tools = server.request("tools/list", json!({}));
+    let suspend = tools["tools"].as_array().unwrap().iter().find(|t| t["name"] == "okta_suspend_user").unwrap();
+    assert!(suspend["inputSchema"]["properties"].get("confirmation_token").is_none());
+    let user = new_active_user(&mut server);
+    let done = server.call("okta_suspend_user", json!({"user": user["id"]})).ok();
+    assert_eq!(done["status_after"], "SUSPENDED");
+}
