@@ -61,6 +61,9 @@ pub enum Command {
         #[command(subcommand)]
         action: AuditAction,
     },
+    /// Check the Okta setup without changing anything (org URL, credentials, token and DPoP, scopes, admin
+    /// role, clock), one line per check with a fix for each failure; exit code 0 only when all pass.
+    Doctor,
     /// Start the embedded sandbox org and show an MCP session with this server, message by message.
     #[cfg(feature = "sandbox")]
     Demo,
@@ -107,4 +110,5 @@ Okta connection (environment):
   OKTA_PRIVATE_KEY        the app's private key: PEM (PKCS#1 or PKCS#8) or the JWK JSON from Okta's console
   OKTA_PRIVATE_KEY_PATH   or a file holding it
   OKTA_KEY_ID             key id (kid), when the key does not carry one
-  OKTA_SCOPES             override the requested scopes (default: exactly what the enabled tools need)";
+  OKTA_SCOPES             override the requested scopes (default: exactly what the enabled tools need)
+  OKTA_DPOP               auto (default): DPoP when the app requires it; always; never";

@@ -11,6 +11,7 @@ pub mod confirm;
 pub mod context;
 #[cfg(feature = "sandbox")]
 pub mod demo;
+pub mod doctor;
 pub mod error;
 pub mod logging;
 pub mod lookup;

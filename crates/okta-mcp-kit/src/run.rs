@@ -42,6 +42,7 @@ fn run(spec: ServerSpec, cli: Cli) -> Result<(), String> {
     match cli.command {
         Some(Command::Tools { json }) => print_catalog(&tools, &selection, json),
         Some(Command::Scopes) => print_lines(selection.requested_scopes(&tools)),
+        Some(Command::Doctor) => runtime()?.block_on(crate::doctor::run(spec, &selection, &tools)),
         Some(Command::Audit { action }) => audit_command(&action),
         #[cfg(feature = "sandbox")]
         Some(Command::Demo) => runtime()?.block_on(crate::demo::run(spec, selection)),

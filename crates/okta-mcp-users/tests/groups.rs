@@ -47,8 +47,9 @@ fn create_update_members_and_delete() {
     let read = server.call("okta_get_group", json!({"group_id": gid})).ok();
     assert_eq!(read["profile"]["description"], "made by a test", "update keeps the description");
 
-    let user =
-        rows(&server.call("okta_list_users", json!({"filter": "status eq \"ACTIVE\"", "limit": 1})).ok()).remove(0);
+    // Bob is an ordinary user (Alice, the first active user, is a super administrator: protected).
+    let bob = server.call("okta_get_user", json!({"user": "bob.active@example.com"})).ok();
+    let user = json!({"id": bob["id"], "login": bob["profile"]["login"]});
     server.call("okta_add_user_to_group", json!({"group_id": gid, "user": user["login"]})).ok();
     let members = server.call("okta_list_group_users", json!({"group_id": gid})).ok();
     assert_eq!(rows(&members).len(), 1);

@@ -1,0 +1,322 @@
+//! `doctor`: check the Okta setup without changing anything, one line per check with a fix for
+//! each failure. Only GET requests and token requests are sent.
+
+use std::io::Write;
+
+use okta_core::{
+    ApiPath, AuthConfig, ClientOptions, OktaClient, OktaConfig, OktaError, Query, Secret, config::ENV_ORG_URL,
+};
+
+use crate::catalog::{Method, ToolDef};
+use crate::selection::Selection;
+use crate::server::ServerSpec;
+
+/// Largest clock difference with Okta that passes (Okta refuses proofs more than five minutes old).
+const MAX_SKEW_SECS: u64 = 30;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Status {
+    Ok,
+    Fail,
+    Skip,
+}
+
+#[derive(Debug, Default)]
+struct Report {
+    passed: usize,
+    failed: usize,
+}
+
+impl Report {
+    fn line(&mut self, status: Status, check: &str, text: &str) {
+        let tag = match status {
+            Status::Ok => {
+                self.passed += 1;
+                "ok  "
+            }
+            Status::Fail => {
+                self.failed += 1;
+                "FAIL"
+            }
+            Status::Skip => "skip",
+        };
+        // One line per check, whatever the message holds.
+        let text = text.replace(['\n', '\r'], " ");
+        let mut out = std::io::stdout().lock();
+        let _ = writeln!(out, "{tag}  {check:<12} {text}");
+        let _ = out.flush();
+    }
+}
+
+/// Run every check; `Err` (exit code 2) when one fails.
+pub async fn run(spec: ServerSpec, selection: &Selection, tools: &[ToolDef]) -> Result<(), String> {
+    let mut report = Report::default();
+    let skew = check_org(&mut report).await;
+    check_rest(spec, selection, tools, &mut report).await;
+    match skew {
+        Some(s) if s.unsigned_abs() <= MAX_SKEW_SECS => {
+            report.line(Status::Ok, "clock", &format!("within {} s of Okta's clock", s.unsigned_abs()))
+        }
+        Some(s) => report.line(
+            Status::Fail,
+            "clock",
+            &format!(
+                "this machine's clock is {} s {} Okta's (from Okta's Date header); Okta refuses DPoP proofs and client assertions dated too far off. Fix: correct the system time (enable NTP time sync)",
+                s.unsigned_abs(),
+                if s > 0 { "behind" } else { "ahead of" }
+            ),
+        ),
+        None => report.line(Status::Skip, "clock", "not checked: Okta's Date header is unknown"),
+    }
+    let total = report.passed + report.failed;
+    if report.failed == 0 {
+        report.line(Status::Ok, "summary", &format!("all {total} checks passed"));
+        Ok(())
+    } else {
+        Err(format!("{} of {total} checks failed", report.failed))
+    }
+}
+
+/// Org URL reachable and an Okta org; returns Okta's clock minus ours.
+async fn check_org(report: &mut Report) -> Option<i64> {
+    let Some(url) = std::env::var(ENV_ORG_URL).ok().filter(|v| !v.trim().is_empty()) else {
+        report.line(
+            Status::Fail,
+            "org",
+            &format!("{ENV_ORG_URL} is not set. Fix: set it to your Okta org URL, e.g. https://dev-123456.okta.com"),
+        );
+        return None;
+    };
+    // Credentials are not needed for the public well-known document.
+    let probe = OktaConfig::new(&url, AuthConfig::ApiToken(Secret::new("doctor-probe".into())))
+        .map_err(|e| e.to_string())
+        .and_then(|c| {
+            OktaClient::new(c, ClientOptions::new("doctor", env!("CARGO_PKG_VERSION"))).map_err(|e| e.to_string())
+        });
+    let client = match probe {
+        Ok(c) => c,
+        Err(e) => {
+            report.line(Status::Fail, "org", &format!("{e}. Fix: set {ENV_ORG_URL} to https://<your-org>.okta.com"));
+            return None;
+        }
+    };
+    match client.org_info().await {
+        Ok(info) => {
+            report.line(
+                Status::Ok,
+                "org",
+                &format!(
+                    "{} is an Okta org (id {}, {})",
+                    client.org_url(),
+                    info.id.as_deref().unwrap_or("?"),
+                    match info.pipeline.as_deref() {
+                        Some("idx") => "Identity Engine",
+                        Some("v1") => "Classic Engine",
+                        _ => "engine unknown",
+                    }
+                ),
+            );
+            info.clock_skew_secs
+        }
+        Err(OktaError::Transport { message, .. }) => {
+            report.line(
+                Status::Fail,
+                "org",
+                &format!(
+                    "{url} cannot be reached ({message}). Fix: check {ENV_ORG_URL}, DNS, proxy and network access"
+                ),
+            );
+            None
+        }
+        Err(e) => {
+            report.line(
+                Status::Fail,
+                "org",
+                &format!(
+                    "{url} does not look like an Okta org ({e}). Fix: set {ENV_ORG_URL} to the org's Okta URL (https://<your-org>.okta.com, not an app or admin-console link)"
+                ),
+            );
+            None
+        }
+    }
+}
+
+async fn check_rest(spec: ServerSpec, selection: &Selection, tools: &[ToolDef], report: &mut Report) {
+    let needed = selection.requested_scopes(tools);
+    let config = match OktaConfig::from_env() {
+        Ok(c) => c,
+        Err(e) => {
+            report.line(Status::Fail, "credentials", &format!("{e}"));
+            for check in ["token", "scopes", "read calls"] {
+                report.line(Status::Skip, check, "not checked: no usable credentials");
+            }
+            return;
+        }
+    };
+    report.line(Status::Ok, "credentials", &config.auth_description());
+    let oauth = matches!(config.auth, AuthConfig::PrivateKeyJwt(_));
+    let options = ClientOptions::new(spec.name, spec.version).with_scopes(needed.clone());
+    let client = match OktaClient::new(config.clone(), options.clone()) {
+        Ok(c) => c,
+        Err(e) => {
+            report.line(Status::Fail, "token", &e.to_string());
+            return;
+        }
+    };
+    let requested: Vec<String> = client.requested_scopes().to_vec();
+
+    // Token, scopes.
+    let (client, granted) = if !oauth {
+        report.line(Status::Ok, "token", "SSWS API token: no OAuth token needed (the token's admin decides access)");
+        report.line(Status::Skip, "scopes", "not applicable to an SSWS API token");
+        (client, needed.clone())
+    } else {
+        match client.token_info().await {
+            Ok(Some(info)) => {
+                report.line(
+                    Status::Ok,
+                    "token",
+                    &if info.token_type == "DPoP" {
+                        format!(
+                            "obtained a DPoP-bound token (the app requires DPoP; OKTA_DPOP={}), expires in {} s",
+                            info.dpop_mode.as_str(),
+                            info.expires_in.as_secs()
+                        )
+                    } else {
+                        format!(
+                            "obtained a Bearer token (the app does not require DPoP; OKTA_DPOP={}), expires in {} s",
+                            info.dpop_mode.as_str(),
+                            info.expires_in.as_secs()
+                        )
+                    },
+                );
+                let granted = info.scopes;
+                scope_line(report, &needed, &requested, &granted);
+                (client, granted)
+            }
+            Ok(None) => (client, needed.clone()),
+            Err(e) if e.error_code() == Some("invalid_scope") => {
+                // Find out which of the requested scopes the app has, one token request each.
+                let mut granted = Vec::new();
+                let mut refused = Vec::new();
+                for scope in &requested {
+                    let mut one = config.clone();
+                    one.scopes_override = Some(vec![scope.clone()]);
+                    let ok = match OktaClient::new(one, options.clone()) {
+                        Ok(c) => c.token_info().await.is_ok(),
+                        Err(_) => false,
+                    };
+                    if ok { granted.push(scope.clone()) } else { refused.push(scope.clone()) }
+                }
+                report.line(
+                    Status::Fail,
+                    "token",
+                    &format!(
+                        "Okta refused the token request: the app is not granted {}. Fix: grant them (Admin Console > Applications > the app > Okta API Scopes), or narrow the tools (--mode/--toolsets) or OKTA_SCOPES",
+                        refused.join(", ")
+                    ),
+                );
+                scope_line(report, &needed, &requested, &granted);
+                if granted.is_empty() {
+                    report.line(Status::Skip, "read calls", "not checked: no token");
+                    return;
+                }
+                let mut narrowed = config.clone();
+                narrowed.scopes_override = Some(granted.clone());
+                match OktaClient::new(narrowed, options) {
+                    Ok(c) => (c, granted),
+                    Err(_) => return,
+                }
+            }
+            Err(e) => {
+                report.line(Status::Fail, "token", &e.to_string());
+                report.line(Status::Skip, "scopes", "not checked: no token");
+                report.line(Status::Skip, "read calls", "not checked: no token");
+                return;
+            }
+        }
+    };
+    read_calls(report, &client, tools, &granted).await;
+}
+
+fn scope_line(report: &mut Report, needed: &[String], requested: &[String], granted: &[String]) {
+    let missing: Vec<&str> = needed.iter().filter(|s| !granted.contains(s)).map(String::as_str).collect();
+    if missing.is_empty() {
+        report.line(Status::Ok, "scopes", &format!("granted all {} needed: {}", needed.len(), needed.join(" ")));
+    } else {
+        let how =
+            if requested != needed { " (OKTA_SCOPES overrides what the tools need: unset it or add them)" } else { "" };
+        report.line(
+            Status::Fail,
+            "scopes",
+            &format!(
+                "the enabled tools need {} which the token lacks{how}. Fix: grant them to the service app (Admin Console > Applications > the app > Okta API Scopes) or narrow --mode/--toolsets",
+                missing.join(", ")
+            ),
+        );
+    }
+}
+
+/// One read call per granted `okta.<family>.read|manage` scope: proves the admin role covers it.
+async fn read_calls(report: &mut Report, client: &OktaClient, tools: &[ToolDef], granted: &[String]) {
+    let mut families: Vec<String> = granted
+        .iter()
+        .filter_map(|s| s.strip_prefix("okta.").and_then(|r| r.rsplit_once('.')).map(|(f, _)| f.to_string()))
+        .collect();
+    // users first: its list gives a user id for per-user reads (roles, factors).
+    families.sort_by_key(|f| (f != "users", f.clone()));
+    families.dedup();
+    let mut user_id: Option<String> = None;
+    for family in families {
+        let read_scope = format!("okta.{family}.read");
+        let manage_scope = format!("okta.{family}.manage");
+        let check = format!("read {family}");
+        // GET operations whose tools need this family's scope; parameterless first.
+        let mut ops: Vec<&'static str> = tools
+            .iter()
+            .filter(|t| t.meta.scopes.iter().any(|s| *s == read_scope || *s == manage_scope))
+            .flat_map(|t| t.meta.operations.iter())
+            .filter(|o| o.method == Method::GET)
+            .map(|o| o.path)
+            .collect();
+        ops.sort_by_key(|p| (p.matches('{').count(), p.len()));
+        ops.dedup();
+        let op = ops.iter().find(|p| !p.contains('{')).or_else(|| {
+            ops.iter().find(|p| p.starts_with("/api/v1/users/{") && p.matches('{').count() == 1 && user_id.is_some())
+        });
+        let Some(template) = op.copied() else {
+            report.line(Status::Skip, &check, &format!("no read call without an object id for {read_scope}"));
+            continue;
+        };
+        let params: Vec<&str> =
+            if template.contains('{') { user_id.iter().map(String::as_str).collect() } else { Vec::new() };
+        let path = match ApiPath::new(template, &params) {
+            Ok(p) => p,
+            Err(e) => {
+                report.line(Status::Skip, &check, &e.to_string());
+                continue;
+            }
+        };
+        let query = if template.contains('{') { Query::new() } else { Query::new().push("limit", 1) };
+        match client.get(&path, &query).await {
+            Ok(value) => {
+                if template == "/api/v1/users"
+                    && let Some(id) = value.get(0).and_then(|u| u.get("id")).and_then(|v| v.as_str())
+                {
+                    user_id = Some(id.to_string());
+                }
+                report.line(Status::Ok, &check, &format!("GET {template} succeeded"));
+            }
+            Err(e) => {
+                let fix = if e.missing_scope().is_some() {
+                    format!("Fix: grant {read_scope} to the service app (Okta API Scopes)")
+                } else if e.status() == Some(403) {
+                    "Fix: the app's admin role does not cover this: assign one that does (Admin Console > Applications > the app > Admin roles, e.g. Read-only Administrator)".into()
+                } else {
+                    String::new()
+                };
+                report.line(Status::Fail, &check, &format!("GET {template}: {e} {fix}"));
+            }
+        }
+    }
+}
