@@ -279,7 +279,10 @@ async fn read_calls(report: &mut Report, client: &OktaClient, tools: &[ToolDef],
             .filter(|o| o.method == Method::GET)
             .map(|o| o.path)
             .collect();
-        ops.sort_by_key(|p| (p.matches('{').count(), p.len()));
+        let own = format!("/api/v1/{family}");
+        ops.sort_by_key(|p| {
+            (!p.starts_with(&own) && !p.ends_with(&format!("/{family}")), p.matches('{').count(), p.len())
+        });
         ops.dedup();
         let op = ops.iter().find(|p| !p.contains('{')).or_else(|| {
             ops.iter().find(|p| p.starts_with("/api/v1/users/{") && p.matches('{').count() == 1 && user_id.is_some())

@@ -3,7 +3,7 @@
 use std::io::Write;
 use std::process::ExitCode;
 
-use okta_core::{AuthConfig, ClientOptions, OktaClient, OktaConfig};
+use okta_core::{AuthConfig, ClientOptions, OktaConfig};
 use rmcp::ServiceExt;
 
 use crate::audit::AuditLog;
@@ -145,8 +145,9 @@ pub async fn build_server(
         safety.audit = Some(std::sync::Arc::new(log));
     }
     safety.principal = config.auth_description();
-    let client = OktaClient::new(config, options).map_err(|e| e.to_string())?;
-    Ok(McpServer::new(spec, selection, client, safety))
+    let server = McpServer::new(spec, selection, config, options, safety).map_err(|e| e.to_string())?;
+    server.prepare();
+    Ok(server)
 }
 
 /// `OKTA_MCP_CONFIRM`, `OKTA_MCP_PROTECTED`, `OKTA_MCP_UNPROTECTED`.

@@ -145,16 +145,18 @@ impl Selection {
         unknown
     }
 
-    /// The scopes to request: the enabled tools' scopes, plus what the kit's own checks need (reading admin roles
-    /// to protect super administrators, when destructive tools are enabled).
+    /// The scopes to request: the enabled tools' scopes; each `.manage` scope with its `.read` twin (a write
+    /// tool's change is only useful with the read that shows it); and what the kit's own checks need (reading
+    /// admin roles to protect super administrators, when destructive tools are enabled).
     pub fn requested_scopes(&self, tools: &[ToolDef]) -> Vec<String> {
-        let mut scopes = self.scopes(tools);
-        let destructive = tools.iter().any(|t| self.enabled(t) && t.meta.access == Access::Destructive);
-        if destructive && !scopes.iter().any(|s| s == crate::protect::ROLES_SCOPE) {
-            scopes.push(crate::protect::ROLES_SCOPE.to_owned());
-            scopes.sort();
+        let mut scopes: BTreeSet<String> = self.scopes(tools).into_iter().collect();
+        let twins: Vec<String> =
+            scopes.iter().filter_map(|s| s.strip_suffix(".manage")).map(|base| format!("{base}.read")).collect();
+        scopes.extend(twins);
+        if tools.iter().any(|t| self.enabled(t) && t.meta.access == Access::Destructive) {
+            scopes.insert(crate::protect::ROLES_SCOPE.to_owned());
         }
-        scopes
+        scopes.into_iter().collect()
     }
 
     /// The union of the enabled tools' scopes, sorted.

@@ -2,10 +2,11 @@
 //! its tools' access levels: write tools take `dry_run`; destructive tools are confirmed (see `confirm`) and
 //! refused on protected objects (see `protect`).
 
-use std::sync::{Arc, OnceLock};
+use std::collections::BTreeSet;
+use std::sync::Arc;
 use std::time::Instant;
 
-use okta_core::OktaClient;
+use okta_core::{ClientOptions, OktaClient, OktaConfig, OktaError};
 use rmcp::model::{
     CallToolRequestParams, CallToolResponse, CallToolResult, ContentBlock, ElicitRequest, ElicitRequestParams,
     ElicitationSchema, Implementation, InputRequest, InputRequests, InputRequiredResult, JsonObject, ListToolsResult,
@@ -88,9 +89,20 @@ struct Inner {
     spec: ServerSpec,
     tools: Vec<ToolDef>,
     selection: Selection,
-    client: OktaClient,
+    /// The client built at startup (every requested scope); `ready` may replace it after checking the grant.
+    initial: OktaClient,
+    config: OktaConfig,
+    options: ClientOptions,
     safety: Safety,
-    listed: OnceLock<Vec<Tool>>,
+    ready: tokio::sync::OnceCell<Ready>,
+}
+
+/// The server once it knows what Okta granted.
+struct Ready {
+    client: OktaClient,
+    /// The scopes granted to the service app (None with an API token, or when the grant could not be read).
+    granted: Option<BTreeSet<String>>,
+    listed: Vec<Tool>,
 }
 
 /// An MCP server over one Okta org.
@@ -145,30 +157,121 @@ fn describe_target(object: &Value) -> Value {
     Value::Object(out)
 }
 
+/// The scopes a tool needs that were not granted.
+fn missing_scopes(tool: &ToolDef, granted: Option<&BTreeSet<String>>) -> Vec<&'static str> {
+    match granted {
+        None => Vec::new(),
+        Some(granted) => tool.meta.scopes.iter().copied().filter(|s| !granted.contains(*s)).collect(),
+    }
+}
+
 impl McpServer {
-    pub fn new(spec: ServerSpec, selection: Selection, client: OktaClient, safety: Safety) -> Self {
+    pub fn new(
+        spec: ServerSpec,
+        selection: Selection,
+        config: OktaConfig,
+        options: ClientOptions,
+        safety: Safety,
+    ) -> Result<Self, OktaError> {
         let tools = (spec.tools)();
-        McpServer { inner: Arc::new(Inner { spec, tools, selection, client, safety, listed: OnceLock::new() }) }
+        let initial = OktaClient::new(config.clone(), options.clone())?;
+        let ready = tokio::sync::OnceCell::new();
+        let inner = Inner { spec, tools, selection, initial, config, options, safety, ready };
+        Ok(McpServer { inner: Arc::new(inner) })
     }
 
     fn confirming(&self) -> bool {
         self.inner.safety.confirmations.policy == ConfirmPolicy::Ask
     }
 
-    fn listed(&self) -> &[Tool] {
-        self.inner.listed.get_or_init(|| {
-            let confirming = self.confirming();
-            self.inner.tools.iter().filter(|t| self.inner.selection.enabled(t)).map(|t| t.to_mcp(confirming)).collect()
-        })
+    /// Learn what Okta granted (once): with OAuth, tools whose scopes were not granted are hidden, and the log
+    /// says which scope hides which tools.
+    async fn ready(&self) -> &Ready {
+        self.inner.ready.get_or_init(|| self.check_grant()).await
     }
 
-    fn find(&self, name: &str) -> Result<&ToolDef, McpError> {
+    /// Start learning the grant in the background, so the log speaks early and the first list is quick.
+    pub fn prepare(&self) {
+        let server = self.clone();
+        tokio::spawn(async move {
+            server.ready().await;
+        });
+    }
+
+    async fn check_grant(&self) -> Ready {
+        let inner = &self.inner;
+        let requested = inner.initial.requested_scopes().to_vec();
+        let (client, granted) = match inner.initial.granted_scopes().await {
+            Ok(None) => (inner.initial.clone(), None),
+            Ok(Some(granted)) => (inner.initial.clone(), Some(granted.into_iter().collect::<BTreeSet<_>>())),
+            // Okta refuses the whole token request when one scope is not granted: ask for each alone.
+            Err(e) if e.error_code() == Some("invalid_scope") => {
+                let mut granted = BTreeSet::new();
+                for scope in &requested {
+                    let options = inner.options.clone().with_scopes([scope.clone()]);
+                    if let Ok(probe) = OktaClient::new(inner.config.clone(), options)
+                        && probe.granted_scopes().await.is_ok()
+                    {
+                        granted.insert(scope.clone());
+                    }
+                }
+                let options = inner.options.clone().with_scopes(granted.iter().cloned());
+                let client = match OktaClient::new(inner.config.clone(), options) {
+                    Ok(client) if !granted.is_empty() => client,
+                    _ => inner.initial.clone(),
+                };
+                (client, Some(granted))
+            }
+            Err(e) => {
+                tracing::warn!("could not check which scopes Okta granted (tools stay listed): {e}");
+                (inner.initial.clone(), None)
+            }
+        };
+        if let Some(granted) = &granted {
+            for scope in requested.iter().filter(|s| !granted.contains(*s)) {
+                let hidden: Vec<&str> = inner
+                    .tools
+                    .iter()
+                    .filter(|t| inner.selection.enabled(t) && t.meta.scopes.contains(&scope.as_str()))
+                    .map(|t| t.meta.name)
+                    .collect();
+                let effect = if !hidden.is_empty() {
+                    format!("hides {}", hidden.join(", "))
+                } else if scope == crate::protect::ROLES_SCOPE {
+                    "destructive tools refuse to act on users (super administrators cannot be told apart)".to_owned()
+                } else {
+                    "no enabled tool needs it by itself".to_owned()
+                };
+                tracing::warn!(
+                    "scope {scope} is not granted to the service app: {effect}. Grant it in the Admin Console \
+                     (Applications → the app → Okta API Scopes)"
+                );
+            }
+        }
+        let confirming = self.confirming();
+        let listed = inner
+            .tools
+            .iter()
+            .filter(|t| inner.selection.enabled(t) && missing_scopes(t, granted.as_ref()).is_empty())
+            .map(|t| t.to_mcp(confirming))
+            .collect();
+        Ready { client, granted, listed }
+    }
+
+    async fn find(&self, name: &str) -> Result<&ToolDef, McpError> {
         let inner = &self.inner;
         let Some(tool) = inner.tools.iter().find(|t| t.name() == name) else {
             return Err(McpError::invalid_params(format!("unknown tool `{name}`"), None));
         };
         if let Err(why) = inner.selection.check(tool) {
             return Err(McpError::invalid_params(format!("tool `{name}` is not enabled: {why}"), None));
+        }
+        let missing = missing_scopes(tool, self.ready().await.granted.as_ref());
+        if !missing.is_empty() {
+            return Err(McpError::invalid_params(
+                format!("tool `{name}` is hidden: the service app was not granted {}", missing.join(", ")),
+                None,
+            ));
         }
         Ok(tool)
     }
@@ -182,7 +285,8 @@ impl McpServer {
     ) -> (Result<ToolOutput, ToolError>, Arc<CallState>) {
         let protection = (tool.meta.access == Access::Destructive).then(|| self.inner.safety.protection.clone());
         let state = Arc::new(CallState::new(changes, protection));
-        let ctx = ToolContext::new(Okta::new(self.inner.client.clone(), state.clone()));
+        let client = self.ready().await.client.clone();
+        let ctx = ToolContext::new(Okta::new(client, state.clone()));
         (tool.call(ctx, args).await, state)
     }
 
@@ -323,7 +427,7 @@ impl McpServer {
         request: CallToolRequestParams,
         context: Option<&RequestContext<RoleServer>>,
     ) -> Result<CallToolResponse, McpError> {
-        let tool = self.find(&request.name)?;
+        let tool = self.find(&request.name).await?;
         let arguments = request.arguments.clone().unwrap_or_default();
         let mut args = arguments.clone();
         let started = Instant::now();
@@ -417,7 +521,7 @@ impl ServerHandler for McpServer {
         _request: Option<PaginatedRequestParams>,
         _context: RequestContext<RoleServer>,
     ) -> Result<ListToolsResult, McpError> {
-        Ok(ListToolsResult::with_all_items(self.listed().to_vec()))
+        Ok(ListToolsResult::with_all_items(self.ready().await.listed.clone()))
     }
 
     async fn call_tool(
@@ -429,6 +533,6 @@ impl ServerHandler for McpServer {
     }
 
     fn get_tool(&self, name: &str) -> Option<Tool> {
-        self.listed().iter().find(|t| t.name == name).cloned()
+        self.inner.ready.get().and_then(|r| r.listed.iter().find(|t| t.name == name).cloned())
     }
 }

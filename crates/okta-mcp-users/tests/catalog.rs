@@ -84,10 +84,18 @@ fn scopes_are_the_union_of_the_enabled_tools() {
     assert_eq!(read_only, ["okta.groups.read", "okta.logs.read", "okta.roles.read", "okta.users.read"]);
     let help_desk: Vec<String> =
         run(&["--mode", "full", "--toolsets", "sessions", "scopes"]).lines().map(str::to_owned).collect();
-    // Destructive tools also need okta.roles.read: the kit checks a target is no super administrator.
+    // Destructive tools also need okta.roles.read (the kit checks a target is no super administrator), and
+    // each .manage scope comes with its .read twin.
     assert_eq!(
         help_desk,
-        ["okta.logs.read", "okta.roles.read", "okta.sessions.manage", "okta.users.manage", "okta.users.read"]
+        [
+            "okta.logs.read",
+            "okta.roles.read",
+            "okta.sessions.manage",
+            "okta.sessions.read",
+            "okta.users.manage",
+            "okta.users.read"
+        ]
     );
 }
 

@@ -86,23 +86,47 @@ fn read_only_server_authenticates_with_private_key_jwt() {
 }
 
 #[test]
-fn a_missing_scope_is_named() {
-    let (org, _jwk) = org_granting("okta.users.read");
-    let mut server = oauth_server(&org, &[], Some("okta.users.read"));
-    server.call("okta_list_users", json!({"limit": 1})).ok();
-    let error = server.call("okta_list_groups", json!({"limit": 1})).err();
-    assert!(error.contains("403"), "{error}");
-    assert!(error.contains("missing OAuth scope: okta.groups.read"), "{error}");
+fn a_token_without_the_scope_okta_requires_is_named() {
+    // The app may manage users but not read admin roles: the kit's super-administrator check gets Okta's
+    // 403 insufficient_scope, and destructive tools refuse with the scope to grant.
+    let (org, _jwk) = org_granting("okta.users.read okta.users.manage");
+    let mut server = oauth_server(&org, &["--mode", "full", "--toolsets", "users,lifecycle"], None);
+    let log_line = "scope okta.roles.read is not granted to the service app";
+    let listed = server.tool_names();
+    assert!(listed.contains(&"okta_suspend_user".to_owned()), "{listed:?}");
+    assert!(!listed.contains(&"okta_get_user_roles".to_owned()), "{listed:?}");
+    assert!(server.stderr_text().contains(log_line), "{}", server.stderr_text());
+    let error = server.call("okta_suspend_user", json!({"user": "bob.active@example.com"})).err();
+    assert!(error.contains("grant the service app okta.roles.read"), "{error}");
+    assert!(error.contains("insufficient_scope") || error.contains("missing OAuth scope"), "{error}");
 }
 
 #[test]
-fn an_ungranted_scope_request_is_explained() {
+fn a_client_granted_fewer_scopes_sees_fewer_tools() {
     let (org, _jwk) = org_granting("okta.users.read");
-    // read-write mode asks for okta.users.manage too, which the app was not granted
+    // read-write mode needs okta.users.manage, groups, logs and roles too: none granted
     let mut server = oauth_server(&org, &["--mode", "read-write"], None);
-    let error = server.call("okta_list_users", json!({"limit": 1})).err();
-    assert!(error.contains("invalid_scope"), "{error}");
-    assert!(!error.contains("eyJ"), "the assertion leaked: {error}");
+    let listed = server.tool_names();
+    assert_eq!(
+        listed,
+        [
+            "okta_list_users",
+            "okta_get_user",
+            "okta_get_user_groups",
+            "okta_get_user_apps",
+            "okta_list_user_factors",
+            "okta_get_factor",
+            "okta_list_supported_factors"
+        ]
+    );
+    let log = server.stderr_text();
+    assert!(log.contains("scope okta.users.manage is not granted to the service app: hides okta_create_user"), "{log}");
+    assert!(log.contains("scope okta.groups.read is not granted"), "{log}");
+    assert!(!log.contains("eyJ"), "an assertion leaked: {log}");
+    server.call("okta_list_users", json!({"limit": 1})).ok();
+    let hidden = server.request_raw("tools/call", json!({"name": "okta_create_user", "arguments": {}}));
+    let message = hidden["error"]["message"].as_str().unwrap();
+    assert!(message.contains("not granted okta.users.manage"), "{message}");
 }
 
 #[test]
