@@ -15,11 +15,11 @@ use crate::output::{Field, ListView, ToolOutput, list_output};
 pub struct ListArgs {
     /// Page size (default 50, max 200).
     pub limit: Option<u32>,
-    /// next_cursor from the previous page (other filters are carried in it).
+    /// next_cursor of the previous page (it carries the filters).
     pub cursor: Option<String>,
-    /// Extra fields as dotted paths, e.g. ["profile.department"].
+    /// Extra fields, e.g. ["profile.department"].
     pub fields: Option<Vec<String>>,
-    /// Full Okta objects instead of columns (max 50 a page).
+    /// Full objects, not columns (limit ≤ 50).
     pub detail: Option<bool>,
 }
 
