@@ -109,6 +109,17 @@ impl Org {
         requests.iter().filter(|(k, _)| !k.contains("/__sandbox")).filter_map(|(_, v)| v.as_u64()).sum()
     }
 
+    /// Changes (POST, PUT, PATCH, DELETE) to the Okta API the sandbox has answered so far.
+    pub fn change_count(&self) -> u64 {
+        let stats = self.control_get("/__sandbox/stats");
+        let requests = stats["requests"].as_object().expect("stats.requests");
+        requests
+            .iter()
+            .filter(|(k, _)| !k.starts_with("GET") && !k.contains("/__sandbox"))
+            .filter_map(|(_, v)| v.as_u64())
+            .sum()
+    }
+
     /// A server (`bin`: `env!("CARGO_BIN_EXE_<name>")`) on this org with SSWS auth.
     pub fn server(&self, bin: &str, args: &[&str]) -> Server {
         Server::start(bin, args, &[("OKTA_ORG_URL", &self.url), ("OKTA_API_TOKEN", &self.token)])

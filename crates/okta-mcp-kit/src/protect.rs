@@ -28,6 +28,10 @@ pub struct Protection {
     seen_unprotected: Mutex<BTreeSet<String>>,
     /// user id → is a super administrator
     super_admins: Mutex<BTreeMap<String, bool>>,
+    /// object id → the user it belongs to (sessions, factors read during calls)
+    owners: Mutex<BTreeMap<String, String>>,
+    /// Ids of the users named by login in the configuration, looked up once.
+    resolved: tokio::sync::OnceCell<BTreeSet<String>>,
 }
 
 fn parse_list(raw: Option<&str>) -> BTreeSet<String> {
@@ -61,6 +65,9 @@ impl Protection {
     /// Note an object a call read: if its id, login, name or label is protected, its id is too.
     pub fn observe(&self, object: &Value) {
         let Some(id) = object.get("id").and_then(Value::as_str) else { return };
+        if let Some(owner) = object.get("userId").and_then(Value::as_str) {
+            self.owners.lock().unwrap_or_else(PoisonError::into_inner).insert(id.to_lowercase(), owner.to_owned());
+        }
         let names: Vec<String> = ["/id", "/profile/login", "/profile/email", "/profile/name", "/label", "/name"]
             .iter()
             .filter_map(|p| object.pointer(p).and_then(Value::as_str))
@@ -85,18 +92,49 @@ impl Protection {
             || self.seen_unprotected.lock().unwrap_or_else(PoisonError::into_inner).contains(&s)
     }
 
-    /// Refuse a change whose path names a protected object, or a user who is a super administrator.
+    /// The ids of users the configuration names by login (looked up once; a login Okta does not know is
+    /// skipped, and still matches when a call reads that user).
+    async fn resolved_logins(&self, client: &OktaClient) -> &BTreeSet<String> {
+        self.resolved
+            .get_or_init(|| async {
+                let mut ids = BTreeSet::new();
+                for login in self.names.iter().filter(|n| n.contains('@')) {
+                    let Ok(path) = ApiPath::new("/api/v1/users/{id}", &[login]) else { continue };
+                    if let Ok(user) = client.get(&path, &Query::new()).await
+                        && let Some(id) = user.get("id").and_then(Value::as_str)
+                    {
+                        ids.insert(id.to_lowercase());
+                    }
+                }
+                ids
+            })
+            .await
+    }
+
+    /// Refuse a change whose path names a protected object (or an object of a protected user, such as a
+    /// session the call read), or a user who is a super administrator.
     pub async fn check(&self, client: &OktaClient, path: &ApiPath) -> Result<(), ToolError> {
-        let segments: Vec<&str> = path.as_str().split('/').filter(|s| !s.is_empty()).collect();
-        if let Some(hit) = segments.iter().skip(2).find(|s| self.is_protected(s)) {
+        let resolved = self.resolved_logins(client).await;
+        let segments: Vec<String> = path.as_str().split('/').filter(|s| !s.is_empty()).map(str::to_owned).collect();
+        let owners: Vec<String> = {
+            let owners = self.owners.lock().unwrap_or_else(PoisonError::into_inner);
+            segments.iter().filter_map(|s| owners.get(&s.to_lowercase()).cloned()).collect()
+        };
+        let mut targets = segments.iter().skip(2).chain(owners.iter());
+        if let Some(hit) = targets.find(|s| self.is_protected(s) || resolved.contains(&s.to_lowercase())) {
             return Err(ToolError::refused(format!(
                 "{hit} is protected (OKTA_MCP_PROTECTED, or the service app this server runs as): no tool may \
                  deactivate, delete, suspend, reset or revoke it. Nothing was changed."
             )));
         }
-        // /api/v1/users/{id}… and /api/v1/groups/{gid}/users/{id}: the user is the segment after "users".
-        let users =
-            segments.iter().enumerate().filter(|(_, s)| **s == "users").filter_map(|(i, _)| segments.get(i + 1));
+        // /api/v1/users/{id}… and /api/v1/groups/{gid}/users/{id}: the user is the segment after "users"; and
+        // the owners of objects the call read (a session's user).
+        let users = segments
+            .iter()
+            .enumerate()
+            .filter(|(_, s)| *s == "users")
+            .filter_map(|(i, _)| segments.get(i + 1))
+            .chain(owners.iter());
         for user in users {
             if !self.is_unprotected(user) && self.is_super_admin(client, user).await? {
                 return Err(ToolError::refused(format!(

@@ -103,6 +103,7 @@ fn protected_objects_and_super_admins_are_refused() {
     let org = Org::start();
     let mut server = server(&org, &[("OKTA_MCP_PROTECTED", "bob.active@example.com,Engineering")]);
     let before = org.request_count();
+    let changes_before = org.change_count();
     let bob = server.call("okta_suspend_user", json!({"user": "bob.active@example.com"})).err();
     assert!(bob.contains("is protected"), "{bob}");
     let group = server.call("okta_delete_group", json!({"group_id": "00gengineering000001"})).err();
@@ -117,16 +118,8 @@ fn protected_objects_and_super_admins_are_refused() {
     // Alice is a super administrator: protected although nobody named her.
     let alice = server.call("okta_revoke_user_sessions", json!({"user": "alice.active@example.com"})).err();
     assert!(alice.contains("super administrator"), "{alice}");
-    let requests = org.control_get("/__sandbox/stats")["requests"].clone();
-    let changes: u64 = requests
-        .as_object()
-        .unwrap()
-        .iter()
-        .filter(|(k, _)| !k.starts_with("GET") && !k.contains("__sandbox"))
-        .filter_map(|(_, v)| v.as_u64())
-        .sum();
     assert!(org.request_count() > before);
-    assert_eq!(changes, 0, "a refused change reached Okta: {requests}");
+    assert_eq!(org.change_count(), changes_before, "a refused change reached Okta");
 }
 
 #[test]
@@ -148,4 +141,42 @@ fn confirm_never_runs_at_once_and_says_so() {
     let user = new_active_user(&mut server);
     let done = server.call("okta_suspend_user", json!({"user": user["id"]})).ok();
     assert_eq!(done["status_after"], "SUSPENDED");
+}
+
+#[test]
+fn every_destructive_tool_refuses_protected_objects() {
+    let org = Org::start();
+    let protected = "bob.active@example.com,dan.deprovisioned@example.com,alice.active@example.com,Engineering";
+    let mut server = server(&org, &[("OKTA_MCP_PROTECTED", protected)]);
+    let changes_before = org.change_count();
+    let engineering = "00gengineering000001";
+    let cases = [
+        ("okta_deactivate_user", json!({"user": "bob.active@example.com"})),
+        ("okta_suspend_user", json!({"user": "bob.active@example.com"})),
+        ("okta_delete_user", json!({"user": "dan.deprovisioned@example.com"})),
+        ("okta_reset_password", json!({"user": "bob.active@example.com"})),
+        ("okta_set_password", json!({"user": "bob.active@example.com", "password": "Nope!Passw0rd-1"})),
+        ("okta_reset_factor", json!({"user": "alice.active@example.com", "factor_id": "smsalice000000000001"})),
+        ("okta_revoke_user_sessions", json!({"user": "bob.active@example.com"})),
+        ("okta_revoke_session", json!({"session_id": "102alicesession0000000001"})),
+        ("okta_delete_group", json!({"group_id": engineering})),
+        ("okta_remove_user_from_group", json!({"group_id": engineering, "user": "lucy.locked@example.com"})),
+    ];
+    let out = std::process::Command::new(BIN).args(["--mode", "full", "tools", "--json"]).output().unwrap();
+    let catalog: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let destructive: std::collections::BTreeSet<&str> = catalog
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|t| t["access"] == "destructive")
+        .map(|t| t["name"].as_str().unwrap())
+        .collect();
+    let covered: std::collections::BTreeSet<&str> = cases.iter().map(|(name, _)| *name).collect();
+    assert_eq!(covered, destructive, "every destructive tool has a protected-object case");
+    for (tool, args) in cases {
+        let error = server.call(tool, args).err();
+        assert!(error.contains("is protected"), "{tool}: {error}");
+        assert!(error.contains("Nothing was changed"), "{tool}: {error}");
+    }
+    assert_eq!(org.change_count(), changes_before, "a refused change reached Okta");
 }

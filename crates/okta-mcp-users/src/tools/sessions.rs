@@ -61,8 +61,8 @@ pub fn tools() -> Vec<ToolDef> {
                 description: "End one Okta session by its id (sessionId from okta_list_user_sessions).",
                 access: Access::Destructive,
                 toolset: "sessions",
-                scopes: &["okta.sessions.manage"],
-                operations: &[op!(DELETE, "/api/v1/sessions/{sessionId}")],
+                scopes: &["okta.sessions.read", "okta.sessions.manage"],
+                operations: &[op!(GET, "/api/v1/sessions/{sessionId}"), op!(DELETE, "/api/v1/sessions/{sessionId}")],
             },
             revoke_session,
         ),
@@ -180,8 +180,16 @@ pub struct SessionArg {
 }
 
 async fn revoke_session(ctx: ToolContext, args: SessionArg) -> Result<ToolOutput, ToolError> {
-    ctx.okta.delete(&path("/api/v1/sessions/{sessionId}", &[&args.session_id])?, &Query::new()).await?;
-    Ok(ToolOutput::json(json!({ "session_id": args.session_id, "result": "session ended" })))
+    // Read the session first: the result (and the confirmation) says whose session it is.
+    let p = path("/api/v1/sessions/{sessionId}", &[&args.session_id])?;
+    let session = ctx.okta.get(&p, &Query::new()).await?;
+    ctx.okta.delete(&p, &Query::new()).await?;
+    Ok(ToolOutput::json(json!({
+        "session_id": args.session_id,
+        "user_id": session.get("userId"),
+        "login": session.get("login"),
+        "result": "session ended",
+    })))
 }
 
 #[cfg(test)]
