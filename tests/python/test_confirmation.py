@@ -5,7 +5,8 @@
   calls the same elicitation callback and retries the call with the answer.
 
 Accept runs the tool; decline and cancel change nothing. A client without an elicitation callback gets a
-preview and a confirmation token instead, and nothing runs until it calls again with the token.
+preview and a confirmation token instead, and nothing runs until it calls again with the token (a token
+for other arguments or a used one is refused; expiry is covered by the kit's unit tests).
 """
 
 from __future__ import annotations
@@ -97,6 +98,10 @@ async def test_without_elicitation_a_token_is_required(sandbox: str, mode: str) 
         assert preview["confirmation_required"] is True
         assert await status_of(c, user["id"]) == "ACTIVE", "the first call must not run"
         token = preview["confirmation_token"]
+        other = await new_active_user(c)
+        wrong = await c.call_tool("okta_suspend_user", {"user": other["id"], "confirmation_token": token})
+        assert wrong.is_error and "does not match" in wrong.content[0].text
+        assert await status_of(c, other["id"]) == "ACTIVE"
         done = ok_json(await c.call_tool("okta_suspend_user", {"user": user["id"], "confirmation_token": token}))
         assert done["status_after"] == "SUSPENDED"
         again = await c.call_tool("okta_suspend_user", {"user": user["id"], "confirmation_token": token})
