@@ -232,8 +232,7 @@ impl AuditLog {
         let sql = format!("SELECT {} FROM audit WHERE ?1 ORDER BY id", Self::COLUMNS);
         let rows = self.rows(&sql, 1)?;
         let mut prev = GENESIS.to_owned();
-        let mut expected_id = 1;
-        for row in &rows {
+        for (expected_id, row) in (1..).zip(rows.iter()) {
             if row.id != expected_id {
                 return Err(format!("row {expected_id} is missing (the next row is {}): rows were deleted", row.id));
             }
@@ -247,7 +246,6 @@ impl AuditLog {
                 ));
             }
             prev = row.hash.clone();
-            expected_id += 1;
         }
         Ok(rows.len())
     }

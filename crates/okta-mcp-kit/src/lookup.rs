@@ -16,7 +16,7 @@ pub fn is_user_id(s: &str) -> bool {
 
 /// Read a user by id or login.
 pub async fn get_user(ctx: &ToolContext, id_or_login: &str) -> Result<Value, ToolError> {
-    Ok(ctx.okta.get(&path("/api/v1/users/{id}", &[id_or_login])?, &Query::new()).await?)
+    ctx.okta.get(&path("/api/v1/users/{id}", &[id_or_login])?, &Query::new()).await
 }
 
 /// The user's id: as given when it is one, else looked up by login.

@@ -162,7 +162,7 @@ pub struct GroupArg {
 }
 
 async fn fetch_group(ctx: &ToolContext, group_id: &str) -> Result<Value, ToolError> {
-    Ok(ctx.okta.get(&path("/api/v1/groups/{groupId}", &[group_id])?, &Query::new()).await?)
+    ctx.okta.get(&path("/api/v1/groups/{groupId}", &[group_id])?, &Query::new()).await
 }
 
 async fn get_group(ctx: ToolContext, args: GroupArg) -> Result<ToolOutput, ToolError> {

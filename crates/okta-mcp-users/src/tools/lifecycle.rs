@@ -175,7 +175,7 @@ async fn lifecycle(
     id: &str,
     query: Query,
 ) -> Result<Option<Value>, ToolError> {
-    Ok(ctx.okta.post(&path(template, &[id])?, &query, None).await?)
+    ctx.okta.post(&path(template, &[id])?, &query, None).await
 }
 
 async fn activate_user(ctx: ToolContext, args: UserEmailArg) -> Result<ToolOutput, ToolError> {

@@ -8,22 +8,25 @@ use std::time::Instant;
 
 use okta_core::{ClientOptions, OktaClient, OktaConfig, OktaError};
 use rmcp::model::{
-    CallToolRequestParams, CallToolResponse, CallToolResult, ContentBlock, ElicitRequest, ElicitRequestParams,
-    ElicitationSchema, Implementation, InputRequest, InputRequests, InputRequiredResult, JsonObject, ListToolsResult,
-    PaginatedRequestParams, ProtocolVersion, ServerCapabilities, ServerConfig, Tool,
+    CallToolRequestParams, CallToolResponse, CallToolResult, ContentBlock, Implementation, JsonObject, ListToolsResult,
+    PaginatedRequestParams, ServerCapabilities, ServerConfig, Tool,
 };
-use rmcp::service::{ElicitationError, RequestContext};
+use rmcp::service::RequestContext;
 use rmcp::{ErrorData as McpError, RoleServer, ServerHandler};
-use schemars::JsonSchema;
-use serde::Deserialize;
 use serde_json::{Value, json};
+
+mod confirmation;
+mod grant;
+
+use confirmation::Decision;
+use grant::missing_scopes;
 
 use crate::audit::{AuditLog, Entry};
 use crate::catalog::{Access, CONFIRMATION_TOKEN, DRY_RUN, ToolDef};
-use crate::confirm::{ConfirmPolicy, Confirmations, Purpose};
+use crate::confirm::{ConfirmPolicy, Confirmations};
 use crate::context::ToolContext;
 use crate::error::ToolError;
-use crate::okta::{CallState, Changes, Okta, PlannedRequest};
+use crate::okta::{CallState, Changes, Okta};
 use crate::output::{ToolOutput, strip_links};
 use crate::protect::Protection;
 use crate::selection::Selection;
@@ -117,20 +120,6 @@ impl std::fmt::Debug for McpServer {
     }
 }
 
-/// The person's answer to a confirmation question.
-#[derive(Debug, Deserialize, JsonSchema)]
-struct Confirm {
-    /// Proceed with this change?
-    confirm: bool,
-}
-rmcp::elicit_safe!(Confirm);
-
-/// How a destructive call reached its decision.
-enum Decision {
-    Run,
-    Stop(CallToolResponse, Outcome),
-}
-
 fn text_result(output: &ToolOutput) -> CallToolResult {
     CallToolResult::success(vec![ContentBlock::text(output.to_text())])
 }
@@ -155,14 +144,6 @@ fn describe_target(object: &Value) -> Value {
         }
     }
     Value::Object(out)
-}
-
-/// The scopes a tool needs that were not granted.
-fn missing_scopes(tool: &ToolDef, granted: Option<&BTreeSet<String>>) -> Vec<&'static str> {
-    match granted {
-        None => Vec::new(),
-        Some(granted) => tool.meta.scopes.iter().copied().filter(|s| !granted.contains(*s)).collect(),
-    }
 }
 
 impl McpServer {
@@ -198,66 +179,6 @@ impl McpServer {
         });
     }
 
-    async fn check_grant(&self) -> Ready {
-        let inner = &self.inner;
-        let requested = inner.initial.requested_scopes().to_vec();
-        let (client, granted) = match inner.initial.granted_scopes().await {
-            Ok(None) => (inner.initial.clone(), None),
-            Ok(Some(granted)) => (inner.initial.clone(), Some(granted.into_iter().collect::<BTreeSet<_>>())),
-            // Okta refuses the whole token request when one scope is not granted: ask for each alone.
-            Err(e) if e.error_code() == Some("invalid_scope") => {
-                let mut granted = BTreeSet::new();
-                for scope in &requested {
-                    let options = inner.options.clone().with_scopes([scope.clone()]);
-                    if let Ok(probe) = OktaClient::new(inner.config.clone(), options)
-                        && probe.granted_scopes().await.is_ok()
-                    {
-                        granted.insert(scope.clone());
-                    }
-                }
-                let options = inner.options.clone().with_scopes(granted.iter().cloned());
-                let client = match OktaClient::new(inner.config.clone(), options) {
-                    Ok(client) if !granted.is_empty() => client,
-                    _ => inner.initial.clone(),
-                };
-                (client, Some(granted))
-            }
-            Err(e) => {
-                tracing::warn!("could not check which scopes Okta granted (tools stay listed): {e}");
-                (inner.initial.clone(), None)
-            }
-        };
-        if let Some(granted) = &granted {
-            for scope in requested.iter().filter(|s| !granted.contains(*s)) {
-                let hidden: Vec<&str> = inner
-                    .tools
-                    .iter()
-                    .filter(|t| inner.selection.enabled(t) && t.meta.scopes.contains(&scope.as_str()))
-                    .map(|t| t.meta.name)
-                    .collect();
-                let effect = if !hidden.is_empty() {
-                    format!("hides {}", hidden.join(", "))
-                } else if scope == crate::protect::ROLES_SCOPE {
-                    "destructive tools refuse to act on users (super administrators cannot be told apart)".to_owned()
-                } else {
-                    "no enabled tool needs it by itself".to_owned()
-                };
-                tracing::warn!(
-                    "scope {scope} is not granted to the service app: {effect}. Grant it in the Admin Console \
-                     (Applications → the app → Okta API Scopes)"
-                );
-            }
-        }
-        let confirming = self.confirming();
-        let listed = inner
-            .tools
-            .iter()
-            .filter(|t| inner.selection.enabled(t) && missing_scopes(t, granted.as_ref()).is_empty())
-            .map(|t| t.to_mcp(confirming))
-            .collect();
-        Ready { client, granted, listed }
-    }
-
     async fn find(&self, name: &str) -> Result<&ToolDef, McpError> {
         let inner = &self.inner;
         let Some(tool) = inner.tools.iter().find(|t| t.name() == name) else {
@@ -288,136 +209,6 @@ impl McpServer {
         let client = self.ready().await.client.clone();
         let ctx = ToolContext::new(Okta::new(client, state.clone()));
         (tool.call(ctx, args).await, state)
-    }
-
-    /// Run the tool up to its first change and describe what it would do. Err: the call ends here (the tool
-    /// refused, failed, or had nothing to change).
-    async fn preview(&self, tool: &ToolDef, args: &JsonObject) -> Result<Value, (CallToolResult, Outcome)> {
-        let (outcome, state) = self.run(tool, args.clone(), Changes::Hold).await;
-        match outcome {
-            Err(ToolError::Held(planned)) => Ok(self.describe_change(tool, &planned, state.last_read())),
-            Err(error) => {
-                let mut outcome = Outcome::new("refused", error.to_string());
-                outcome.request_ids.extend(error.request_id().map(str::to_owned));
-                Err((error_result(error.to_string()), outcome))
-            }
-            // Nothing to change: the tool's own answer is the result.
-            Ok(output) => Err((text_result(&output), Outcome::new("executed", "nothing to change"))),
-        }
-    }
-
-    fn describe_change(&self, tool: &ToolDef, planned: &PlannedRequest, current: Option<Value>) -> Value {
-        let mut out = json!({
-            "action": tool.meta.title,
-            "what_it_does": tool.meta.description,
-            "request": planned.to_json(),
-        });
-        if let Some(current) = current {
-            out["target_now"] = describe_target(&strip_links(current));
-        }
-        out
-    }
-
-    fn summary_text(preview: &Value) -> String {
-        let target = preview.get("target_now").map(|t| format!("\nTarget: {t}")).unwrap_or_default();
-        format!(
-            "Confirm: {} — {}{target}\nRequest: {} {}\nThis changes your Okta org and may not be undoable.",
-            preview["action"].as_str().unwrap_or_default(),
-            preview["what_it_does"].as_str().unwrap_or_default(),
-            preview["request"]["method"].as_str().unwrap_or_default(),
-            preview["request"]["path"].as_str().unwrap_or_default(),
-        )
-    }
-
-    fn refused(why: String) -> Decision {
-        let message = format!("not executed: {why}");
-        Decision::Stop(error_result(message.clone()).into(), Outcome::new("refused", message))
-    }
-
-    /// Decide whether a destructive call may run: ask the person, or require a confirmation token.
-    async fn confirm(
-        &self,
-        tool: &ToolDef,
-        args: &JsonObject,
-        token: Option<&str>,
-        request: &CallToolRequestParams,
-        context: Option<&RequestContext<RoleServer>>,
-    ) -> Decision {
-        let confirmations = &self.inner.safety.confirmations;
-        let name = tool.meta.name;
-        let new_era = context.and_then(|c| c.protocol_version()).is_some_and(|v| v >= ProtocolVersion::V_2026_07_28);
-        let can_elicit = context.and_then(|c| c.client_capabilities()).is_some_and(|caps| caps.elicitation.is_some());
-
-        // 2026-07-28: the answer comes back with the retried call, beside our sealed request state.
-        if new_era && let Some(state) = &request.request_state {
-            if let Err(why) = confirmations.redeem(Purpose::RequestState, state, name, args) {
-                return Self::refused(why);
-            }
-            let answer = request.input_responses.as_ref().and_then(|r| r.get("confirm")).cloned();
-            let action = answer.as_ref().and_then(|a| a.get("action")).and_then(Value::as_str).unwrap_or("cancel");
-            let confirmed =
-                answer.as_ref().and_then(|a| a.pointer("/content/confirm")).and_then(Value::as_bool).unwrap_or(false);
-            return if action == "accept" && confirmed { Decision::Run } else { self.not_executed(tool, action) };
-        }
-        if let Some(token) = token {
-            return match confirmations.redeem(Purpose::Token, token, name, args) {
-                Ok(()) => Decision::Run,
-                Err(why) => Self::refused(why),
-            };
-        }
-        let preview = match self.preview(tool, args).await {
-            Ok(preview) => preview,
-            Err((result, outcome)) => return Decision::Stop(result.into(), outcome),
-        };
-        let planned = format!(
-            "{} {}",
-            preview["request"]["method"].as_str().unwrap_or(""),
-            preview["request"]["path"].as_str().unwrap_or("")
-        );
-        if can_elicit && new_era {
-            let schema = match ElicitationSchema::from_type::<Confirm>() {
-                Ok(schema) => schema,
-                Err(e) => return Self::refused(format!("cannot build the confirmation question: {e}")),
-            };
-            let elicit = ElicitRequest::new(ElicitRequestParams::FormElicitationParams {
-                meta: None,
-                message: Self::summary_text(&preview),
-                requested_schema: schema,
-            });
-            let requests: InputRequests = [("confirm".to_owned(), InputRequest::Elicitation(elicit))].into();
-            let state = confirmations.issue(Purpose::RequestState, name, args);
-            let response = CallToolResponse::InputRequired(InputRequiredResult::new(Some(requests), Some(state)));
-            return Decision::Stop(response, Outcome::new("previewed", format!("asked the person: {planned}")));
-        }
-        if can_elicit && let Some(context) = context {
-            return match context.peer.elicit::<Confirm>(Self::summary_text(&preview)).await {
-                Ok(Some(Confirm { confirm: true })) => Decision::Run,
-                Ok(_) | Err(ElicitationError::UserDeclined) => self.not_executed(tool, "decline"),
-                Err(ElicitationError::UserCancelled) => self.not_executed(tool, "cancel"),
-                Err(e) => Self::refused(format!("the confirmation question failed ({e})")),
-            };
-        }
-        // No way to ask: a preview and a token; only a second call with the token runs.
-        let token = confirmations.issue(Purpose::Token, name, args);
-        let out = json!({
-            "confirmation_required": true,
-            "preview": preview,
-            "confirmation_token": token,
-            "expires_in_seconds": crate::confirm::TOKEN_TTL.as_secs(),
-            "next": format!("nothing was changed. Show this to the person; if they agree, call {name} again with \
-                             the same arguments plus confirmation_token"),
-        });
-        Decision::Stop(
-            text_result(&ToolOutput::json(out)).into(),
-            Outcome::new("previewed", format!("token issued: {planned}")),
-        )
-    }
-
-    fn not_executed(&self, tool: &ToolDef, action: &str) -> Decision {
-        let (outcome, how) = if action == "decline" { ("declined", "declined") } else { ("cancelled", "cancelled") };
-        let message = format!("{} was {how}: nothing was changed", tool.meta.name);
-        let result = text_result(&ToolOutput::json(json!({ "executed": false, "result": message })));
-        Decision::Stop(result.into(), Outcome::new(outcome, message))
     }
 
     /// Run a tool by name, as `tools/call` does: Ok for tool outcomes (including tool errors), Err for requests
@@ -452,7 +243,7 @@ impl McpServer {
                     Ok(_) if !self.confirming() => self.execute(tool, args, Changes::Send).await,
                     Ok(token) => match self.confirm(tool, &args, token.as_deref(), &request, context).await {
                         Decision::Run => self.execute(tool, args, Changes::Send).await,
-                        Decision::Stop(response, outcome) => (response, outcome),
+                        Decision::Stop(stop) => *stop,
                     },
                 }
             }

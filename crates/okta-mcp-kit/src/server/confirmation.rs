@@ -1,0 +1,172 @@
+//! Confirming a destructive call: the preview (the tool run up to its first change), then the person's answer
+//! (elicitation in either protocol era) or a confirmation token. See `crate::confirm` for the tokens.
+
+use rmcp::RoleServer;
+use rmcp::model::{
+    CallToolRequestParams, CallToolResponse, CallToolResult, ElicitRequest, ElicitRequestParams, ElicitationSchema,
+    InputRequest, InputRequests, InputRequiredResult, JsonObject, ProtocolVersion,
+};
+use rmcp::service::{ElicitationError, RequestContext};
+use schemars::JsonSchema;
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+use super::{McpServer, Outcome, describe_target, error_result, text_result};
+use crate::catalog::ToolDef;
+use crate::confirm::Purpose;
+use crate::error::ToolError;
+use crate::okta::{Changes, PlannedRequest};
+use crate::output::{ToolOutput, strip_links};
+
+/// The person's answer to a confirmation question.
+#[derive(Debug, Deserialize, JsonSchema)]
+struct Confirm {
+    /// Proceed with this change?
+    confirm: bool,
+}
+rmcp::elicit_safe!(Confirm);
+
+/// How a destructive call reached its decision.
+pub(super) enum Decision {
+    Run,
+    /// The call ends here: the response and what to audit (boxed: a response is large).
+    Stop(Box<(CallToolResponse, Outcome)>),
+}
+
+impl Decision {
+    fn stop(response: impl Into<CallToolResponse>, outcome: Outcome) -> Self {
+        Decision::Stop(Box::new((response.into(), outcome)))
+    }
+}
+
+impl McpServer {
+    /// Run the tool up to its first change and describe what it would do. Err: the call ends here (the tool
+    /// refused, failed, or had nothing to change).
+    async fn preview(&self, tool: &ToolDef, args: &JsonObject) -> Result<Value, (CallToolResult, Outcome)> {
+        let (outcome, state) = self.run(tool, args.clone(), Changes::Hold).await;
+        match outcome {
+            Err(ToolError::Held(planned)) => Ok(self.describe_change(tool, &planned, state.last_read())),
+            Err(error) => {
+                let mut outcome = Outcome::new("refused", error.to_string());
+                outcome.request_ids.extend(error.request_id().map(str::to_owned));
+                Err((error_result(error.to_string()), outcome))
+            }
+            // Nothing to change: the tool's own answer is the result.
+            Ok(output) => Err((text_result(&output), Outcome::new("executed", "nothing to change"))),
+        }
+    }
+
+    fn describe_change(&self, tool: &ToolDef, planned: &PlannedRequest, current: Option<Value>) -> Value {
+        let mut out = json!({
+            "action": tool.meta.title,
+            "what_it_does": tool.meta.description,
+            "request": planned.to_json(),
+        });
+        if let Some(current) = current {
+            out["target_now"] = describe_target(&strip_links(current));
+        }
+        out
+    }
+
+    fn summary_text(preview: &Value) -> String {
+        let target = preview.get("target_now").map(|t| format!("\nTarget: {t}")).unwrap_or_default();
+        format!(
+            "Confirm: {} — {}{target}\nRequest: {} {}\nThis changes your Okta org and may not be undoable.",
+            preview["action"].as_str().unwrap_or_default(),
+            preview["what_it_does"].as_str().unwrap_or_default(),
+            preview["request"]["method"].as_str().unwrap_or_default(),
+            preview["request"]["path"].as_str().unwrap_or_default(),
+        )
+    }
+
+    fn refused(why: String) -> Decision {
+        let message = format!("not executed: {why}");
+        Decision::stop(error_result(message.clone()), Outcome::new("refused", message))
+    }
+
+    /// Decide whether a destructive call may run: ask the person, or require a confirmation token.
+    pub(super) async fn confirm(
+        &self,
+        tool: &ToolDef,
+        args: &JsonObject,
+        token: Option<&str>,
+        request: &CallToolRequestParams,
+        context: Option<&RequestContext<RoleServer>>,
+    ) -> Decision {
+        let confirmations = &self.inner.safety.confirmations;
+        let name = tool.meta.name;
+        let new_era = context.and_then(|c| c.protocol_version()).is_some_and(|v| v >= ProtocolVersion::V_2026_07_28);
+        let can_elicit = context.and_then(|c| c.client_capabilities()).is_some_and(|caps| caps.elicitation.is_some());
+
+        // 2026-07-28: the answer comes back with the retried call, beside our sealed request state.
+        if new_era && let Some(state) = &request.request_state {
+            if let Err(why) = confirmations.redeem(Purpose::RequestState, state, name, args) {
+                return Self::refused(why);
+            }
+            let answer = request.input_responses.as_ref().and_then(|r| r.get("confirm")).cloned();
+            let action = answer.as_ref().and_then(|a| a.get("action")).and_then(Value::as_str).unwrap_or("cancel");
+            let confirmed =
+                answer.as_ref().and_then(|a| a.pointer("/content/confirm")).and_then(Value::as_bool).unwrap_or(false);
+            return if action == "accept" && confirmed { Decision::Run } else { self.not_executed(tool, action) };
+        }
+        if let Some(token) = token {
+            return match confirmations.redeem(Purpose::Token, token, name, args) {
+                Ok(()) => Decision::Run,
+                Err(why) => Self::refused(why),
+            };
+        }
+        let preview = match self.preview(tool, args).await {
+            Ok(preview) => preview,
+            Err((result, outcome)) => return Decision::stop(result, outcome),
+        };
+        let planned = format!(
+            "{} {}",
+            preview["request"]["method"].as_str().unwrap_or(""),
+            preview["request"]["path"].as_str().unwrap_or("")
+        );
+        if can_elicit && new_era {
+            let schema = match ElicitationSchema::from_type::<Confirm>() {
+                Ok(schema) => schema,
+                Err(e) => return Self::refused(format!("cannot build the confirmation question: {e}")),
+            };
+            let elicit = ElicitRequest::new(ElicitRequestParams::FormElicitationParams {
+                meta: None,
+                message: Self::summary_text(&preview),
+                requested_schema: schema,
+            });
+            let requests: InputRequests = [("confirm".to_owned(), InputRequest::Elicitation(elicit))].into();
+            let state = confirmations.issue(Purpose::RequestState, name, args);
+            let response = CallToolResponse::InputRequired(InputRequiredResult::new(Some(requests), Some(state)));
+            return Decision::stop(response, Outcome::new("previewed", format!("asked the person: {planned}")));
+        }
+        if can_elicit && let Some(context) = context {
+            return match context.peer.elicit::<Confirm>(Self::summary_text(&preview)).await {
+                Ok(Some(Confirm { confirm: true })) => Decision::Run,
+                Ok(_) | Err(ElicitationError::UserDeclined) => self.not_executed(tool, "decline"),
+                Err(ElicitationError::UserCancelled) => self.not_executed(tool, "cancel"),
+                Err(e) => Self::refused(format!("the confirmation question failed ({e})")),
+            };
+        }
+        // No way to ask: a preview and a token; only a second call with the token runs.
+        let token = confirmations.issue(Purpose::Token, name, args);
+        let out = json!({
+            "confirmation_required": true,
+            "preview": preview,
+            "confirmation_token": token,
+            "expires_in_seconds": crate::confirm::TOKEN_TTL.as_secs(),
+            "next": format!("nothing was changed. Show this to the person; if they agree, call {name} again with \
+                             the same arguments plus confirmation_token"),
+        });
+        Decision::stop(
+            text_result(&ToolOutput::json(out)),
+            Outcome::new("previewed", format!("token issued: {planned}")),
+        )
+    }
+
+    fn not_executed(&self, tool: &ToolDef, action: &str) -> Decision {
+        let (outcome, how) = if action == "decline" { ("declined", "declined") } else { ("cancelled", "cancelled") };
+        let message = format!("{} was {how}: nothing was changed", tool.meta.name);
+        let result = text_result(&ToolOutput::json(json!({ "executed": false, "result": message })));
+        Decision::stop(result, Outcome::new(outcome, message))
+    }
+}

@@ -1,0 +1,79 @@
+//! What Okta granted: with OAuth, tools whose scopes were not granted are hidden, and the log names the scope
+//! and the tools it hides.
+
+use std::collections::BTreeSet;
+
+use okta_core::OktaClient;
+
+use super::{McpServer, Ready};
+use crate::catalog::ToolDef;
+
+/// The scopes a tool needs that were not granted.
+pub(super) fn missing_scopes(tool: &ToolDef, granted: Option<&BTreeSet<String>>) -> Vec<&'static str> {
+    match granted {
+        None => Vec::new(),
+        Some(granted) => tool.meta.scopes.iter().copied().filter(|s| !granted.contains(*s)).collect(),
+    }
+}
+
+impl McpServer {
+    pub(super) async fn check_grant(&self) -> Ready {
+        let inner = &self.inner;
+        let requested = inner.initial.requested_scopes().to_vec();
+        let (client, granted) = match inner.initial.granted_scopes().await {
+            Ok(None) => (inner.initial.clone(), None),
+            Ok(Some(granted)) => (inner.initial.clone(), Some(granted.into_iter().collect::<BTreeSet<_>>())),
+            // Okta refuses the whole token request when one scope is not granted: ask for each alone.
+            Err(e) if e.error_code() == Some("invalid_scope") => {
+                let mut granted = BTreeSet::new();
+                for scope in &requested {
+                    let options = inner.options.clone().with_scopes([scope.clone()]);
+                    if let Ok(probe) = OktaClient::new(inner.config.clone(), options)
+                        && probe.granted_scopes().await.is_ok()
+                    {
+                        granted.insert(scope.clone());
+                    }
+                }
+                let options = inner.options.clone().with_scopes(granted.iter().cloned());
+                let client = match OktaClient::new(inner.config.clone(), options) {
+                    Ok(client) if !granted.is_empty() => client,
+                    _ => inner.initial.clone(),
+                };
+                (client, Some(granted))
+            }
+            Err(e) => {
+                tracing::warn!("could not check which scopes Okta granted (tools stay listed): {e}");
+                (inner.initial.clone(), None)
+            }
+        };
+        if let Some(granted) = &granted {
+            for scope in requested.iter().filter(|s| !granted.contains(*s)) {
+                let hidden: Vec<&str> = inner
+                    .tools
+                    .iter()
+                    .filter(|t| inner.selection.enabled(t) && t.meta.scopes.contains(&scope.as_str()))
+                    .map(|t| t.meta.name)
+                    .collect();
+                let effect = if !hidden.is_empty() {
+                    format!("hides {}", hidden.join(", "))
+                } else if scope == crate::protect::ROLES_SCOPE {
+                    "destructive tools refuse to act on users (super administrators cannot be told apart)".to_owned()
+                } else {
+                    "no enabled tool needs it by itself".to_owned()
+                };
+                tracing::warn!(
+                    "scope {scope} is not granted to the service app: {effect}. Grant it in the Admin Console \
+                     (Applications → the app → Okta API Scopes)"
+                );
+            }
+        }
+        let confirming = self.confirming();
+        let listed = inner
+            .tools
+            .iter()
+            .filter(|t| inner.selection.enabled(t) && missing_scopes(t, granted.as_ref()).is_empty())
+            .map(|t| t.to_mcp(confirming))
+            .collect();
+        Ready { client, granted, listed }
+    }
+}
