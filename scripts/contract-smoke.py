@@ -1,10 +1,10 @@
 #!/usr/bin/env python3
-"""Drive okta-mcp-users (full mode) through every tool once against an org URL (the Prism proxy
-in scripts/contract-test), so that each Okta operation the server uses is sent at least once
+"""Drive okta-mcp-users or okta-mcp-apps (full mode, chosen by the binary's name) through every tool
+once against an org URL (the Prism proxy in scripts/contract-test), so that each Okta operation the server uses is sent at least once
 with the server's real requests. Prism judges requests and responses; this script only checks
 that the calls that must succeed did.
 
-Usage: contract-smoke.py --server target/debug/okta-mcp-users --org-url http://127.0.0.1:PORT
+Usage: contract-smoke.py --server target/debug/okta-mcp-{users,apps} --org-url http://127.0.0.1:PORT
 Exit 1 if a call that must succeed failed.
 """
 
@@ -27,6 +27,62 @@ def first(pattern: str, text: str) -> str | None:
     return m.group(1) if m else None
 
 
+def smoke_apps(call, failures: list[str], user: str) -> None:
+    """Every okta-mcp-apps tool once (and the error paths the sandbox answers), on apps of our own."""
+    salesforce = "0oasalesforce0000001"
+    page = call("okta_list_apps", {"limit": 3})
+    cursor = json.loads(page).get("next_cursor") if page.startswith("{") else None
+    if cursor:
+        call("okta_list_apps", {"limit": 3, "cursor": cursor})
+    else:
+        failures.append("okta_list_apps {limit: 3}: no next_cursor")
+    call("okta_list_apps", {"q": "sales", "detail": True})
+    call("okta_list_apps", {"filter": 'group.id eq "00gengineering000001"'})
+    call("okta_list_apps", {"filter": 'status eq "ACTIVE"', "limit": 200})
+    call("okta_get_app", {"app_id": salesforce})
+    call("okta_get_app", {"app_id": "0oanope0000000000000"}, must_succeed=False)  # 404
+    call("okta_list_app_users", {"app_id": salesforce, "limit": 5})
+    call("okta_list_app_groups", {"app_id": salesforce})
+    call("okta_list_app_keys", {"app_id": salesforce})
+    call("okta_get_app_metadata", {"app_id": salesforce})
+    call("okta_get_app_metadata", {"app_id": "0oaexpenses000000001"}, must_succeed=False)  # refused
+    call("okta_list_app_grants", {"app_id": "0oamcpservice0000001"})
+
+    tag = uuid.uuid4().hex[:8]
+    kinds = [
+        {"kind": "saml", "sso_acs_url": "https://sp.example.com/acs", "audience": f"urn:contract:{tag}"},
+        {"kind": "oidc_web", "redirect_uris": ["https://web.example.com/cb"]},
+        {"kind": "oidc_spa", "redirect_uris": ["https://spa.example.com/cb"]},
+        {"kind": "oidc_native", "redirect_uris": ["com.example.app:/cb"]},
+        {"kind": "oidc_service"},
+    ]
+    for k in kinds:
+        call("okta_create_app", {"label": f"contract {k['kind']} {tag}", **k})
+    created = call("okta_create_app", {"kind": "bookmark", "label": f"contract {tag}",
+                                       "url": "https://contract.example.com"})
+    app = first(r'"(0oa[A-Za-z0-9]{17})"', created)
+    if not app:
+        failures.append("okta_create_app: no app id")
+        return
+    call("okta_update_app", {"app_id": app, "label": f"contract {tag} v2",
+                             "changes": {"settings": {"app": {"url": "https://contract.example.com/v2"}}}})
+    call("okta_assign_user_to_app", {"app_id": app, "user": user, "profile": {"role": "tester"}})
+    call("okta_get_app_user", {"app_id": app, "user": user})
+    call("okta_update_app_user", {"app_id": app, "user": user, "user_name": f"contract.{tag}"})
+    call("okta_remove_user_from_app", {"app_id": app, "user": user})
+    call("okta_assign_group_to_app", {"app_id": app, "group_id": "00gengineering000001", "priority": 0})
+    call("okta_get_app_group", {"app_id": app, "group_id": "00gengineering000001"})
+    call("okta_remove_group_from_app", {"app_id": app, "group_id": "00gengineering000001"})
+    saml = first(r'"(0oa[A-Za-z0-9]{17})"', call("okta_list_apps", {"q": f"contract saml {tag}"}))
+    if saml:
+        call("okta_generate_app_key", {"app_id": saml, "validity_years": 2})
+    call("okta_delete_app", {"app_id": app}, must_succeed=False)  # ACTIVE: refused before the DELETE
+    call("okta_deactivate_app", {"app_id": app})
+    call("okta_activate_app", {"app_id": app})
+    call("okta_deactivate_app", {"app_id": app})
+    call("okta_delete_app", {"app_id": app})
+
+
 def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--server", required=True)
@@ -36,6 +92,10 @@ def main() -> int:
     args = ap.parse_args()
 
     env = {"OKTA_ORG_URL": args.org_url, "OKTA_API_TOKEN": args.token, "OKTA_MCP_LOG": "warn"}
+    apps = Path(args.server).name.startswith("okta-mcp-apps")
+    if apps:
+        # Destructive tools run at once (no confirmation round trip), so their requests reach Prism.
+        env["OKTA_MCP_CONFIRM"] = "never"
     failures: list[str] = []
     calls = 0
 
@@ -58,6 +118,15 @@ def main() -> int:
             return text
 
         u = "alice.active@example.com"
+        if apps:
+            smoke_apps(call, failures, "bob.active@example.com")
+            unused = sorted(tools - used)
+            print(f"contract smoke: {calls} tool calls, {len(failures)} failed that must succeed")
+            if unused:
+                print(f"  (tools not exercised: {', '.join(unused)})")
+            for f in failures:
+                print(f"  FAILED {f}")
+            return 1 if failures else 0
         page = call("okta_list_users", {"limit": 3})
         cursor = json.loads(page).get("next_cursor") if page.startswith("{") else None
         if cursor:

@@ -70,6 +70,29 @@ pub fn required_scope(method: &str, template: &str) -> Option<&'static str> {
                 "okta.sessions.manage"
             }
         }
+        "/api/v1/apps"
+        | "/api/v1/apps/{appId}"
+        | "/api/v1/apps/{appId}/lifecycle/{op}"
+        | "/api/v1/apps/{appId}/users"
+        | "/api/v1/apps/{appId}/users/{userId}"
+        | "/api/v1/apps/{appId}/groups"
+        | "/api/v1/apps/{appId}/groups/{groupId}"
+        | "/api/v1/apps/{appId}/credentials/keys"
+        | "/api/v1/apps/{appId}/credentials/keys/generate"
+        | "/api/v1/apps/{appId}/sso/saml/metadata" => {
+            if read {
+                "okta.apps.read"
+            } else {
+                "okta.apps.manage"
+            }
+        }
+        "/api/v1/apps/{appId}/grants" => {
+            if read {
+                "okta.appGrants.read"
+            } else {
+                "okta.appGrants.manage"
+            }
+        }
         "/api/v1/logs" => "okta.logs.read",
         _ => return None,
     };
@@ -89,6 +112,7 @@ mod tests {
         assert_eq!(family("/api/v1/logs"), "logs");
         assert_eq!(family("/api/v1/sessions/102x"), "sessions");
         assert_eq!(family("/oauth2/v1/token"), "token");
+        assert_eq!(family("/api/v1/apps/0oa1/users/00u1"), "apps");
         assert_eq!(family("/api/v1/meta/schemas"), "default");
     }
 
@@ -102,6 +126,11 @@ mod tests {
         assert_eq!(required_scope("GET", "/api/v1/sessions/{sessionId}"), Some("okta.sessions.read"));
         assert_eq!(required_scope("DELETE", "/api/v1/sessions/{sessionId}"), Some("okta.sessions.manage"));
         assert_eq!(required_scope("GET", "/api/v1/logs"), Some("okta.logs.read"));
+        assert_eq!(required_scope("GET", "/api/v1/apps"), Some("okta.apps.read"));
+        assert_eq!(required_scope("POST", "/api/v1/apps/{appId}/lifecycle/{op}"), Some("okta.apps.manage"));
+        assert_eq!(required_scope("POST", "/api/v1/apps/{appId}/credentials/keys/generate"), Some("okta.apps.manage"));
+        assert_eq!(required_scope("GET", "/api/v1/apps/{appId}/sso/saml/metadata"), Some("okta.apps.read"));
+        assert_eq!(required_scope("GET", "/api/v1/apps/{appId}/grants"), Some("okta.appGrants.read"));
         assert_eq!(required_scope("GET", "/nope"), None);
     }
 }

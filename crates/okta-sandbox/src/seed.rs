@@ -210,6 +210,21 @@ fn phone(rng: &mut impl Rng) -> String {
 /// (id word, app name, label, sign-on mode, URL, assigned group names).
 type AppDef = (&'static str, &'static str, &'static str, SignOnMode, &'static str, &'static [&'static str]);
 
+/// Apps beyond the first eight: one of each remaining OIDC kind, and an INACTIVE bookmark.
+const MORE_APPS: [AppDef; 4] = [
+    (
+        "calendar",
+        "oidc_client",
+        "Team Calendar",
+        SignOnMode::Oidc("browser"),
+        "https://calendar.example.com",
+        &["Product"],
+    ),
+    ("mobile", "oidc_client", "Field App", SignOnMode::Oidc("native"), "com.example.field:/", &["Sales"]),
+    ("mcpservice", "oidc_client", "Okta MCP Service", SignOnMode::Oidc("service"), "https://mcp.example.com", &[]),
+    ("legacyintranet", "bookmark", "Legacy Intranet", SignOnMode::Bookmark, "https://intranet.example.com", &[]),
+];
+
 struct PendingEvent {
     at: DateTime<Utc>,
     event_type: &'static str,
@@ -468,30 +483,88 @@ pub fn build(seed: u64, n_users: usize, anchor: DateTime<Utc>) -> Org {
             "dashboard",
             "oidc_client",
             "Internal Dashboard",
-            SignOnMode::Oidc,
+            SignOnMode::Oidc("web"),
             "https://dashboard.example.com",
             &["Engineering", "Product", "Operations"],
         ),
-        ("expenses", "oidc_client", "Expense Tracker", SignOnMode::Oidc, "https://expenses.example.com", &["Finance"]),
+        (
+            "expenses",
+            "oidc_client",
+            "Expense Tracker",
+            SignOnMode::Oidc("web"),
+            "https://expenses.example.com",
+            &["Finance"],
+        ),
     ];
-    for (word, name, label, mode, url, gnames) in app_defs {
+    // Apps get their keys and the apps added after the first eight from their own RNG, so the rest of the org
+    // (drawn from `rng`) stays what it was.
+    let mut app_rng = ChaCha8Rng::seed_from_u64(seed ^ 0xa995_5eed);
+    for (k, (word, name, label, mode, url, gnames)) in app_defs.into_iter().chain(MORE_APPS).enumerate() {
         let id = fixture_id("0oa", word, 1);
         let groups: Vec<String> =
             gnames.iter().filter_map(|n| org.groups.values().find(|g| g.name == *n).map(|g| g.id.clone())).collect();
-        let users = if word == "expenses" {
-            vec![fixture_id("00u", "aliceactive", 1), fixture_id("00u", "bobactive", 1)]
+        let users = match word {
+            "expenses" => vec![fixture_id("00u", "aliceactive", 1), fixture_id("00u", "bobactive", 1)],
+            "salesforce" => vec![fixture_id("00u", "oliviaorgadmin", 1)],
+            _ => Vec::new(),
+        };
+        let created = if k < 8 { anchor - days(&mut rng, 300, 1200) } else { anchor - days(&mut app_rng, 30, 300) };
+        let keys = match mode {
+            SignOnMode::Bookmark => Vec::new(),
+            _ => vec![AppKey {
+                kid: ids::base62(&mut app_rng, 43),
+                created,
+                expires: created + Duration::days(365 * 5),
+                n: ids::base62(&mut app_rng, 342),
+                x5c: ids::base62(&mut app_rng, 600),
+            }],
+        };
+        let config = default_config(mode, label, url, &id, keys.first().map(|k| k.kid.as_str()));
+        let user_data = users
+            .iter()
+            .map(|u| {
+                let data = AppUserData {
+                    created: created + Duration::days(1),
+                    last_updated: created + Duration::days(1),
+                    user_name: None,
+                    profile: Map::new(),
+                };
+                (u.clone(), data)
+            })
+            .collect();
+        let group_data = groups
+            .iter()
+            .map(|g| (g.clone(), GroupAssignmentData { last_updated: created, profile: Map::new() }))
+            .collect();
+        let grants = if word == "mcpservice" {
+            ["okta.users.read", "okta.groups.read", "okta.apps.read", "okta.logs.read"]
+                .iter()
+                .map(|scope| AppGrant {
+                    id: ids::okta_id(&mut app_rng, "oag"),
+                    scope_id: (*scope).to_string(),
+                    issuer: String::new(),
+                    created: created + Duration::hours(1),
+                    created_by: fixture_id("00u", "aliceactive", 1),
+                })
+                .collect()
         } else {
             Vec::new()
         };
         org.apps.push(App {
+            seq: k as u64 + 1,
             id,
             name: name.into(),
             label: label.into(),
-            mode,
-            url: url.into(),
-            created: anchor - days(&mut rng, 300, 1200),
+            status: if word == "legacyintranet" { AppStatus::Inactive } else { AppStatus::Active },
+            created,
+            last_updated: created,
+            config,
             groups,
+            group_data,
             users,
+            user_data,
+            keys,
+            grants,
         });
     }
     // APP_GROUP groups sourced from apps
@@ -512,6 +585,7 @@ pub fn build(seed: u64, n_users: usize, anchor: DateTime<Utc>) -> Org {
         let created = anchor - days(&mut rng, 100, 600);
         if let Some(app) = org.apps.iter_mut().find(|a| a.id == app_id) {
             app.groups.push(id.clone());
+            app.group_data.insert(id.clone(), GroupAssignmentData { last_updated: created, profile: Map::new() });
         }
         org.insert_group(Group {
             seq,
@@ -732,7 +806,12 @@ mod tests {
         let logins: BTreeSet<_> = a.users.values().map(|u| u.login().to_lowercase()).collect();
         assert_eq!(logins.len(), 300);
         assert!((20..=30).contains(&a.groups.len()), "{}", a.groups.len());
-        assert_eq!(a.apps.len(), 8);
+        assert_eq!(a.apps.len(), 12);
+        let modes: BTreeSet<&str> = a.apps.iter().map(|x| x.sign_on_mode()).collect();
+        assert_eq!(modes, BTreeSet::from(["BOOKMARK", "OPENID_CONNECT", "SAML_2_0"]));
+        let salesforce = a.apps.iter().find(|x| x.label == "Salesforce").map(|x| x.signing_kid().is_some());
+        assert_eq!(salesforce, Some(true));
+        assert!(a.apps.iter().any(|x| x.status == AppStatus::Inactive));
         assert!(a.find_user("alice.active@example.com").is_some());
         assert_eq!(a.factors.get("00ualiceactive000001").map(Vec::len), Some(5));
         assert!(a.logs.windows(2).all(|w| w[0].published <= w[1].published));

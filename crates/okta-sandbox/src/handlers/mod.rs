@@ -1,5 +1,6 @@
 //! HTTP handlers and shared helpers (query parameters, JSON bodies, paginated list responses).
 
+mod apps;
 mod control;
 mod factors;
 mod groups;
@@ -46,6 +47,23 @@ pub(crate) fn routes() -> Router<Arc<AppState>> {
         .route("/api/v1/groups/{groupId}/users", get(groups::members))
         .route("/api/v1/groups/{groupId}/users/{userId}", put(groups::add_member).delete(groups::remove_member))
         .route("/api/v1/groups/{groupId}/apps", get(groups::apps))
+        .route("/api/v1/apps", get(apps::list).post(apps::create))
+        .route("/api/v1/apps/{appId}", get(apps::get_one).put(apps::replace).delete(apps::delete))
+        .route("/api/v1/apps/{appId}/lifecycle/{op}", post(apps::lifecycle))
+        .route("/api/v1/apps/{appId}/users", get(apps::list_users).post(apps::assign_user))
+        .route(
+            "/api/v1/apps/{appId}/users/{userId}",
+            get(apps::get_user).post(apps::update_user).delete(apps::unassign_user),
+        )
+        .route("/api/v1/apps/{appId}/groups", get(apps::list_groups))
+        .route(
+            "/api/v1/apps/{appId}/groups/{groupId}",
+            get(apps::get_group).put(apps::assign_group).delete(apps::unassign_group),
+        )
+        .route("/api/v1/apps/{appId}/credentials/keys", get(apps::list_keys))
+        .route("/api/v1/apps/{appId}/credentials/keys/generate", post(apps::generate_key))
+        .route("/api/v1/apps/{appId}/sso/saml/metadata", get(apps::saml_metadata))
+        .route("/api/v1/apps/{appId}/grants", get(apps::list_grants))
         .route("/oauth2/v1/token", post(oauth::token))
         .route("/__sandbox/reset", post(control::reset))
         .route("/__sandbox/stats", get(control::stats))
