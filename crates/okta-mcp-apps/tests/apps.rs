@@ -86,7 +86,7 @@ fn creates_each_kind_with_what_it_needs() {
         assert!(!out.to_string().contains("client_secret\":\""), "{kind}: a secret leaked: {out}");
         let app = server.call("okta_get_app", json!({"app_id": out["created"]["id"]})).ok();
         let secret = &app["credentials"]["oauthClient"]["client_secret"];
-        assert!(secret.is_null() || secret == "[hidden]", "{kind}: {secret}");
+        assert!(secret.is_null() || secret == "[redacted]", "{kind}: {secret}");
     }
 
     // Refused before anything is sent.

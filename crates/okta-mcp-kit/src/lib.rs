@@ -15,6 +15,7 @@ pub mod doctor;
 pub mod error;
 pub mod logging;
 pub mod lookup;
+pub mod merge;
 pub mod okta;
 pub mod output;
 pub mod protect;

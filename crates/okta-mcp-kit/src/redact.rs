@@ -2,25 +2,38 @@
 
 use serde_json::Value;
 
-const REDACTED: &str = "[redacted]";
+/// What a secret is replaced by.
+pub const REDACTED: &str = "[redacted]";
 
-/// Is this object key one whose value is a secret?
-fn is_secret_key(key: &str) -> bool {
+/// The private members of a JWK (RFC 7518): secret when the object is a key (`kty` present).
+const JWK_PRIVATE: &[&str] = &["d", "p", "q", "dp", "dq", "qi", "k"];
+
+/// Is this object key one whose value is a secret? (`client_secret`, `password`, `confirmation_token`,
+/// `passCode`, `answer`, `private_key`, `client_assertion`; not `token_endpoint_auth_method` or
+/// `passwordChanged`.)
+pub fn is_secret_key(key: &str) -> bool {
     let key = key.to_ascii_lowercase().replace(['_', '-'], "");
-    ["password", "secret", "token", "passcode", "answer", "privatekey", "assertion"].iter().any(|s| key.contains(s))
+    ["password", "secret", "token", "privatekey"].iter().any(|s| key.ends_with(s))
+        || key.contains("passcode")
+        || key.contains("assertion")
+        || key == "answer"
 }
 
 /// A copy of `value` with every secret replaced by `[redacted]`.
 pub fn redact(value: Value) -> Value {
     match value {
-        Value::Object(map) => Value::Object(
-            map.into_iter()
-                .map(|(k, v)| {
-                    let v = if is_secret_key(&k) && !v.is_null() { Value::String(REDACTED.into()) } else { redact(v) };
-                    (k, v)
-                })
-                .collect(),
-        ),
+        Value::Object(map) => {
+            let jwk = map.contains_key("kty");
+            Value::Object(
+                map.into_iter()
+                    .map(|(k, v)| {
+                        let secret = is_secret_key(&k) || (jwk && JWK_PRIVATE.contains(&k.as_str()));
+                        let v = if secret && !v.is_null() { Value::String(REDACTED.into()) } else { redact(v) };
+                        (k, v)
+                    })
+                    .collect(),
+            )
+        }
         Value::Array(items) => Value::Array(items.into_iter().map(redact).collect()),
         other => other,
     }
@@ -43,5 +56,11 @@ mod tests {
         }
         assert_eq!(r["profile"]["login"], "a@b.c");
         assert_eq!(r["client_secret"], Value::Null);
+        let app = redact(json!({"token_endpoint_auth_method": "client_secret_basic", "passwordChanged": "2026-01-01"}));
+        assert_eq!(app["token_endpoint_auth_method"], "client_secret_basic");
+        assert_eq!(app["passwordChanged"], "2026-01-01");
+        let key = redact(json!({"kty": "RSA", "kid": "k1", "n": "abc", "e": "AQAB", "d": "private"}));
+        assert_eq!(key["d"], REDACTED);
+        assert_eq!(key["n"], "abc");
     }
 }

@@ -8,7 +8,10 @@ use schemars::JsonSchema;
 use serde::Deserialize;
 use serde_json::{Map, Value, json};
 
-use crate::common::{APP_FIELDS, app_name, app_summary, changes, fetch_app, hide_secrets, merge_patch};
+use okta_mcp_kit::merge::{changes, merge_patch};
+use okta_mcp_kit::redact::redact;
+
+use crate::common::{APP_FIELDS, app_name, app_summary, fetch_app};
 
 pub fn tools() -> Vec<ToolDef> {
     vec![
@@ -143,7 +146,7 @@ pub struct AppArg {
 }
 
 async fn get_app(ctx: ToolContext, args: AppArg) -> Result<ToolOutput, ToolError> {
-    Ok(ToolOutput::json(hide_secrets(strip_links(fetch_app(&ctx, &args.app_id).await?))))
+    Ok(ToolOutput::json(redact(strip_links(fetch_app(&ctx, &args.app_id).await?))))
 }
 
 /// The kinds of app `okta_create_app` creates.
@@ -321,10 +324,7 @@ pub fn create_body(args: &CreateAppArgs) -> Result<Value, ToolError> {
 async fn create_app(ctx: ToolContext, args: CreateAppArgs) -> Result<ToolOutput, ToolError> {
     let body = create_body(&args)?;
     let query = Query::new().push("activate", args.activate.unwrap_or(true));
-    let created = ctx.okta.post(&path("/api/v1/apps", &[])?, &query, Some(&body)).await?;
-    let Some(app) = created else {
-        return Ok(ToolOutput::json(json!({ "request": hide_secrets(body), "result": "not sent" })));
-    };
+    let app = ctx.okta.post(&path("/api/v1/apps", &[])?, &query, Some(&body)).await?.unwrap_or_default();
     let mut out = json!({ "created": app_summary(&app) });
     if let Some(client_id) = app.pointer("/credentials/oauthClient/client_id") {
         out["created"]["client_id"] = client_id.clone();

@@ -9,7 +9,8 @@ use schemars::JsonSchema;
 use serde::Deserialize;
 use serde_json::{Map, Value, json};
 
-use crate::common::{changes, hide_secrets};
+use okta_mcp_kit::merge::changes;
+use okta_mcp_kit::redact::redact;
 
 /// Compact fields of an app user.
 const APP_USER_FIELDS: &[Field] = &[
@@ -186,7 +187,7 @@ async fn fetch_app_user(ctx: &ToolContext, app_id: &str, uid: &str) -> Result<Va
 async fn get_app_user(ctx: ToolContext, args: AppUserArgs) -> Result<ToolOutput, ToolError> {
     check_id("app_id", &args.app_id)?;
     let uid = user_id(&ctx, &args.user).await?;
-    Ok(ToolOutput::json(hide_secrets(strip_links(fetch_app_user(&ctx, &args.app_id, &uid).await?))))
+    Ok(ToolOutput::json(redact(strip_links(fetch_app_user(&ctx, &args.app_id, &uid).await?))))
 }
 
 fn app_user_summary(app_user: &Value) -> Value {
