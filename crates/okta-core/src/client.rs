@@ -71,6 +71,30 @@ pub struct Collected {
     pub dropped: usize,
 }
 
+/// The current OAuth access token, described without its value (for `doctor`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TokenInfo {
+    /// `DPoP` (bound to this process's DPoP key) or `Bearer`.
+    pub token_type: String,
+    /// Scopes granted (Okta's `scope` in the token response).
+    pub scopes: Vec<String>,
+    /// Time left before it expires.
+    pub expires_in: Duration,
+    /// `OKTA_DPOP`.
+    pub dpop_mode: crate::config::DpopMode,
+}
+
+/// What `/.well-known/okta-organization` says about the org (no authentication needed).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OrgInfo {
+    /// The org id (`00o...`).
+    pub id: Option<String>,
+    /// `idx` (Identity Engine) or `v1` (Classic).
+    pub pipeline: Option<String>,
+    /// Okta's clock minus this machine's, in seconds (from the `Date` header).
+    pub clock_skew_secs: Option<i64>,
+}
+
 /// Okta API client. Cheap to clone (shared connection pool and token cache).
 #[derive(Clone)]
 pub struct OktaClient {
@@ -109,6 +133,10 @@ struct AttemptError {
     error: OktaError,
     retry: RetryHint,
     token_generation: Option<u64>,
+    /// The API answered `use_dpop_nonce` with a new `DPoP-Nonce` (now stored): retry once.
+    dpop_nonce_retry: bool,
+    /// Okta's clock minus ours (response `Date`).
+    clock_skew_secs: Option<i64>,
 }
 
 #[derive(Default)]
@@ -197,6 +225,59 @@ impl OktaClient {
     /// `SSWS API token` or `OAuth 2.0 private_key_jwt (client id …)`.
     pub fn auth_description(&self) -> &str {
         &self.inner.auth_description
+    }
+
+    /// The current OAuth access token's type, scopes and lifetime (obtaining one if needed); `None` for SSWS.
+    pub async fn token_info(&self) -> Result<Option<TokenInfo>, OktaError> {
+        self.inner.auth.token_info().await
+    }
+
+    /// The RFC 7638 thumbprint of this process's DPoP public key, when OAuth with DPoP is configured.
+    pub fn dpop_thumbprint(&self) -> Option<&str> {
+        self.inner.auth.dpop_thumbprint()
+    }
+
+    /// `GET /.well-known/okta-organization` without credentials: is the URL an Okta org, and how far
+    /// apart are the clocks.
+    pub async fn org_info(&self) -> Result<OrgInfo, OktaError> {
+        let url = format!("{}/.well-known/okta-organization", self.inner.origin);
+        let response = self.inner.http.get(&url).send().await.map_err(|e| OktaError::Transport {
+            message: format!("GET {url}: {}", describe_reqwest_error(&e)),
+            request_id: None,
+        })?;
+        let status = response.status().as_u16();
+        let headers = response.headers().clone();
+        let request_id = request_id_of(&headers);
+        let body = response.bytes().await.map_err(|e| OktaError::Transport {
+            message: format!("GET {url}: {}", describe_reqwest_error(&e)),
+            request_id: request_id.clone(),
+        })?;
+        if !(200..300).contains(&status) {
+            return Err(OktaError::Api {
+                method: "GET".into(),
+                path: "/.well-known/okta-organization".into(),
+                status,
+                body: Box::new(OktaErrorBody::parse(&body)),
+                www_authenticate: None,
+                request_id,
+            });
+        }
+        let value: Value = serde_json::from_slice(&body).map_err(|_| OktaError::Decode {
+            message: "/.well-known/okta-organization did not answer JSON: this URL is not an Okta org".into(),
+            request_id: request_id.clone(),
+        })?;
+        let text = |k: &str| value.get(k).and_then(Value::as_str).map(str::to_string);
+        if text("id").is_none() && value.get("_links").is_none() {
+            return Err(OktaError::Decode {
+                message: "/.well-known/okta-organization has no org id: this URL is not an Okta org".into(),
+                request_id,
+            });
+        }
+        Ok(OrgInfo {
+            id: text("id"),
+            pipeline: text("pipeline"),
+            clock_skew_secs: crate::auth::private_key_jwt::clock_skew_of(&headers),
+        })
     }
 
     /// Scopes in the current OAuth access token (obtaining one if needed); `None` for SSWS.
@@ -369,13 +450,24 @@ impl OktaClient {
         Ok(Page { items, next: link_next.or(body_next), request_id: resp.request_id })
     }
 
-    /// Send with retries; on `401 invalid_token` with OAuth, renew the token once and retry.
+    /// Send with retries; on `401 invalid_token` with OAuth, renew the token once and retry; on a
+    /// DPoP `use_dpop_nonce` challenge, retry once with the API's new nonce.
     async fn execute(&self, spec: RequestSpec<'_>) -> Result<RawResponse, OktaError> {
         let mut renewed = false;
+        let mut nonce_retried = false;
         loop {
             match self.execute_with_retries(&spec).await {
                 Ok(resp) => return Ok(resp),
                 Err(failure) => {
+                    if !nonce_retried && failure.dpop_nonce_retry {
+                        tracing::debug!(
+                            method = %spec.method,
+                            path = spec.template,
+                            "the API asked for a new DPoP nonce: retrying once with it"
+                        );
+                        nonce_retried = true;
+                        continue;
+                    }
                     if !renewed
                         && failure.error.is_invalid_token()
                         && self.inner.auth.invalidate(failure.token_generation).await
@@ -389,7 +481,7 @@ impl OktaClient {
                         renewed = true;
                         continue;
                     }
-                    return Err(failure.error);
+                    return Err(dpop_error(failure.error, failure.clock_skew_secs));
                 }
             }
         }
@@ -429,7 +521,13 @@ impl OktaClient {
     }
 
     async fn attempt(&self, spec: &RequestSpec<'_>, state: &Mutex<RetryState>) -> Result<RawResponse, AttemptError> {
-        let fatal = |error: OktaError| AttemptError { error, retry: RetryHint::Never, token_generation: None };
+        let fatal = |error: OktaError| AttemptError {
+            error,
+            retry: RetryHint::Never,
+            token_generation: None,
+            dpop_nonce_retry: false,
+            clock_skew_secs: None,
+        };
         let url = Url::parse(spec.url).map_err(|e| {
             fatal(OktaError::InvalidInput { field: "url".into(), reason: format!("not a valid URL ({e})") })
         })?;
@@ -494,12 +592,19 @@ impl OktaClient {
                     },
                     retry: if idempotent { RetryHint::Backoff } else { RetryHint::Never },
                     token_generation: auth.token_generation,
+                    dpop_nonce_retry: false,
+                    clock_skew_secs: None,
                 });
             }
         };
         let status = response.status().as_u16();
         let headers = response.headers().clone();
         let request_id = request_id_of(&headers);
+        // A new resource-server nonce is used from the next proof on.
+        let new_nonce = match crate::auth::private_key_jwt::nonce_of(&headers) {
+            Some(n) if auth.dpop => self.inner.auth.resource_nonce(&n),
+            _ => false,
+        };
         let body = response.bytes().await;
         tracing::debug!(
             method = %spec.method,
@@ -524,6 +629,8 @@ impl OktaClient {
                     },
                     retry: if idempotent { RetryHint::Backoff } else { RetryHint::Never },
                     token_generation: auth.token_generation,
+                    dpop_nonce_retry: false,
+                    clock_skew_secs: None,
                 });
             }
         };
@@ -539,7 +646,10 @@ impl OktaClient {
         };
         let www_authenticate =
             headers.get(WWW_AUTHENTICATE).and_then(|v| v.to_str().ok()).and_then(WwwAuthenticate::parse).map(Box::new);
+        let use_dpop_nonce = www_authenticate.as_ref().and_then(|w| w.error.as_deref()) == Some("use_dpop_nonce");
         Err(AttemptError {
+            dpop_nonce_retry: use_dpop_nonce && new_nonce,
+            clock_skew_secs: crate::auth::private_key_jwt::clock_skew_of(&headers),
             error: OktaError::Api {
                 method: spec.method.to_string(),
                 path: spec.display_path(),
@@ -551,6 +661,31 @@ impl OktaClient {
             retry,
             token_generation: auth.token_generation,
         })
+    }
+}
+
+/// An API error caused by DPoP becomes [`OktaError::Dpop`], whose message says what to change.
+fn dpop_error(error: OktaError, skew: Option<i64>) -> OktaError {
+    let OktaError::Api { method, path, status, www_authenticate: Some(www), request_id, .. } = &error else {
+        return error;
+    };
+    let Some(code) = www.error.as_deref() else {
+        return error;
+    };
+    let description = www.error_description.clone();
+    let mentions_dpop = description.as_deref().is_some_and(|d| d.contains("DPoP"));
+    let is_dpop = matches!(code, "invalid_dpop_proof" | "use_dpop_nonce")
+        || (matches!(code, "invalid_request" | "invalid_token") && mentions_dpop);
+    if !is_dpop {
+        return error;
+    }
+    OktaError::Dpop {
+        request: format!("{method} {path}"),
+        status: *status,
+        error: code.to_string(),
+        clock_skew_secs: skew.filter(|_| crate::error::is_time_error(description.as_deref())),
+        description,
+        request_id: request_id.clone(),
     }
 }
 
@@ -700,7 +835,12 @@ mod tests {
         assert!(client.requested_scopes().is_empty());
 
         let key = crate::key::SigningKey::parse(&test_key().pkcs1_pem).unwrap();
-        let oauth = crate::config::PrivateKeyJwtConfig { client_id: "0oa1".into(), key, key_id: Some("k1".into()) };
+        let oauth = crate::config::PrivateKeyJwtConfig {
+            client_id: "0oa1".into(),
+            key,
+            key_id: Some("k1".into()),
+            dpop: crate::config::DpopMode::Auto,
+        };
         let config = OktaConfig::new("https://foo.okta.com", AuthConfig::PrivateKeyJwt(oauth)).unwrap();
         // OAuth without scopes is a configuration error naming OKTA_SCOPES.
         let err = OktaClient::new(config.clone(), ClientOptions::new("users", "0.1.0")).unwrap_err();

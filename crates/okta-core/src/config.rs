@@ -21,6 +21,41 @@ pub const ENV_PRIVATE_KEY_PATH: &str = "OKTA_PRIVATE_KEY_PATH";
 pub const ENV_KEY_ID: &str = "OKTA_KEY_ID";
 /// `OKTA_SCOPES`
 pub const ENV_SCOPES: &str = "OKTA_SCOPES";
+/// `OKTA_DPOP`
+pub const ENV_DPOP: &str = "OKTA_DPOP";
+
+/// Whether OAuth token requests carry a DPoP proof (`OKTA_DPOP`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum DpopMode {
+    /// Send a proof; use whatever token type Okta issues (`DPoP` or `Bearer`). The default.
+    #[default]
+    Auto,
+    /// Send a proof and insist on a DPoP-bound token.
+    Always,
+    /// Never send a proof (plain Bearer tokens).
+    Never,
+}
+
+impl DpopMode {
+    /// Parse `auto`, `always` or `never` (case-insensitive; `true`/`on`/`false`/`off` too).
+    pub fn parse(value: &str) -> Option<Self> {
+        match value.trim().to_ascii_lowercase().as_str() {
+            "auto" | "" => Some(Self::Auto),
+            "always" | "true" | "on" | "yes" | "1" => Some(Self::Always),
+            "never" | "false" | "off" | "no" | "0" => Some(Self::Never),
+            _ => None,
+        }
+    }
+
+    /// `auto`, `always` or `never`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Auto => "auto",
+            Self::Always => "always",
+            Self::Never => "never",
+        }
+    }
+}
 
 /// A configuration problem. The message always names the environment variable and never
 /// contains a secret.
@@ -104,6 +139,8 @@ pub struct PrivateKeyJwtConfig {
     pub key: SigningKey,
     /// `kid` for the assertion header (`OKTA_KEY_ID`, else the JWK's `kid`).
     pub key_id: Option<String>,
+    /// DPoP for token requests and API calls (`OKTA_DPOP`).
+    pub dpop: DpopMode,
 }
 
 /// Validated configuration.
@@ -151,6 +188,13 @@ impl OktaConfig {
         let key_inline = get(ENV_PRIVATE_KEY);
         let key_path = get(ENV_PRIVATE_KEY_PATH);
         let key_id = get(ENV_KEY_ID).map(|v| v.trim().to_string());
+        let dpop = match get(ENV_DPOP) {
+            None => None,
+            Some(v) => Some(DpopMode::parse(&v).ok_or_else(|| ConfigError::Invalid {
+                var: ENV_DPOP,
+                reason: format!("{:?} is not one of auto, always, never", v.trim()),
+            })?),
+        };
 
         if key_inline.is_some() && key_path.is_some() {
             return Err(ConfigError::Conflict {
@@ -186,7 +230,12 @@ impl OktaConfig {
                         "both {ENV_CLIENT_ID} and {ENV_API_TOKEN} are set: using OAuth (private_key_jwt); {ENV_API_TOKEN} is ignored"
                     ));
                 }
-                AuthConfig::PrivateKeyJwt(PrivateKeyJwtConfig { client_id, key, key_id })
+                AuthConfig::PrivateKeyJwt(PrivateKeyJwtConfig {
+                    client_id,
+                    key,
+                    key_id,
+                    dpop: dpop.unwrap_or_default(),
+                })
             }
             (Some(_), None) => {
                 return Err(ConfigError::Missing {
@@ -204,6 +253,11 @@ impl OktaConfig {
             }
             (None, None) => match api_token {
                 Some(token) => {
+                    if dpop.is_some() {
+                        notices.push(format!(
+                            "{ENV_DPOP} is set but ignored: DPoP only applies to OAuth ({ENV_CLIENT_ID})"
+                        ));
+                    }
                     let token = token.trim();
                     let token = match token.strip_prefix("SSWS ") {
                         Some(rest) => {
@@ -264,10 +318,16 @@ impl OktaConfig {
     pub fn auth_description(&self) -> String {
         match &self.auth {
             AuthConfig::ApiToken(_) => self.auth_kind().to_string(),
-            AuthConfig::PrivateKeyJwt(c) => match &c.key_id {
-                Some(kid) => format!("{} (client id {}, kid {kid})", self.auth_kind(), c.client_id),
-                None => format!("{} (client id {})", self.auth_kind(), c.client_id),
-            },
+            AuthConfig::PrivateKeyJwt(c) => {
+                let kid = c.key_id.as_deref().map(|k| format!(", kid {k}")).unwrap_or_default();
+                format!(
+                    "{} (client id {}{kid}, {} key, DPoP {})",
+                    self.auth_kind(),
+                    c.client_id,
+                    c.key.algorithm(),
+                    c.dpop.as_str()
+                )
+            }
         }
     }
 
@@ -488,6 +548,27 @@ mod tests {
         ])
         .unwrap_err();
         assert!(err.to_string().contains("openssl"), "{err}");
+    }
+
+    #[test]
+    fn dpop_mode_and_ec_keys() {
+        let k = crate::test_support::test_ec_key();
+        let c = load(&[ORG, (ENV_CLIENT_ID, "0oa1"), (ENV_PRIVATE_KEY, &k.jwk.to_string())]).unwrap();
+        let AuthConfig::PrivateKeyJwt(p) = &c.auth else { panic!("expected OAuth") };
+        assert_eq!(p.dpop, DpopMode::Auto);
+        assert_eq!(p.key_id.as_deref(), Some("test-ec-kid"));
+        assert!(c.auth_description().contains("ES256") && c.auth_description().contains("DPoP auto"));
+        let c = load(&[ORG, (ENV_CLIENT_ID, "0oa1"), (ENV_PRIVATE_KEY, &k.sec1_pem), (ENV_DPOP, "NEVER")]).unwrap();
+        let AuthConfig::PrivateKeyJwt(p) = &c.auth else { panic!("expected OAuth") };
+        assert_eq!(p.dpop, DpopMode::Never);
+        assert_eq!(p.key.algorithm(), "ES256");
+        let err =
+            load(&[ORG, (ENV_CLIENT_ID, "0oa1"), (ENV_PRIVATE_KEY, &k.sec1_pem), (ENV_DPOP, "maybe")]).unwrap_err();
+        assert_eq!(err.var(), ENV_DPOP);
+        let c = load(&[ORG, (ENV_API_TOKEN, "t"), (ENV_DPOP, "always")]).unwrap();
+        assert!(c.notices().iter().any(|n| n.contains(ENV_DPOP)));
+        let err = load(&[ORG, (ENV_CLIENT_ID, "0oa1"), (ENV_PRIVATE_KEY, &k.public_pem)]).unwrap_err();
+        assert!(err.to_string().contains("public key"), "{err}");
     }
 
     #[test]

@@ -37,7 +37,7 @@ pub enum OktaError {
         request_id: Option<String>,
     },
     /// The OAuth token endpoint refused to issue an access token.
-    #[error("{}", auth_message(*status, error, description.as_deref(), request_id.as_deref()))]
+    #[error("{}", auth_message(*status, error, description.as_deref(), *clock_skew_secs, request_id.as_deref()))]
     Auth {
         /// HTTP status.
         status: u16,
@@ -45,6 +45,26 @@ pub enum OktaError {
         error: String,
         /// OAuth `error_description`.
         description: Option<String>,
+        /// Okta's clock minus this machine's, in seconds (from the response `Date`), when the
+        /// refusal is about time (assertion or proof issued in the future, too old, expired).
+        clock_skew_secs: Option<i64>,
+        /// `X-Okta-Request-Id`.
+        request_id: Option<String>,
+    },
+    /// An API call was refused for a DPoP reason (`WWW-Authenticate: DPoP error="..."`, or a
+    /// DPoP-bound token used without the right proof).
+    #[error("{}", dpop_api_message(request, *status, error, description.as_deref(), *clock_skew_secs, request_id.as_deref()))]
+    Dpop {
+        /// Method and path (no query string), e.g. `GET /api/v1/users`.
+        request: String,
+        /// HTTP status.
+        status: u16,
+        /// `invalid_dpop_proof`, `use_dpop_nonce`, `invalid_request`, `invalid_token`...
+        error: String,
+        /// `error_description`, e.g. "'htu' claim in the DPoP proof JWT is invalid."
+        description: Option<String>,
+        /// Okta's clock minus this machine's, in seconds, when the refusal is about time.
+        clock_skew_secs: Option<i64>,
         /// `X-Okta-Request-Id`.
         request_id: Option<String>,
     },
@@ -78,6 +98,7 @@ impl OktaError {
         match self {
             Self::Api { request_id, .. }
             | Self::Auth { request_id, .. }
+            | Self::Dpop { request_id, .. }
             | Self::Transport { request_id, .. }
             | Self::Decode { request_id, .. } => request_id.as_deref(),
             _ => None,
@@ -87,7 +108,7 @@ impl OktaError {
     /// HTTP status of the error response.
     pub fn status(&self) -> Option<u16> {
         match self {
-            Self::Api { status, .. } | Self::Auth { status, .. } => Some(*status),
+            Self::Api { status, .. } | Self::Auth { status, .. } | Self::Dpop { status, .. } => Some(*status),
             _ => None,
         }
     }
@@ -96,7 +117,27 @@ impl OktaError {
     pub fn error_code(&self) -> Option<&str> {
         match self {
             Self::Api { body, .. } => body.error_code.as_deref(),
-            Self::Auth { error, .. } => Some(error.as_str()),
+            Self::Auth { error, .. } | Self::Dpop { error, .. } => Some(error.as_str()),
+            _ => None,
+        }
+    }
+
+    /// The error is about DPoP (token endpoint or API call).
+    pub fn is_dpop(&self) -> bool {
+        match self {
+            Self::Dpop { .. } => true,
+            Self::Auth { error, description, .. } => {
+                error.contains("dpop") || description.as_deref().is_some_and(|d| d.contains("DPoP"))
+            }
+            _ => false,
+        }
+    }
+
+    /// Okta's clock minus this machine's (seconds), when Okta refused something as issued in the
+    /// future or too old and its `Date` header told the difference.
+    pub fn clock_skew_secs(&self) -> Option<i64> {
+        match self {
+            Self::Auth { clock_skew_secs, .. } | Self::Dpop { clock_skew_secs, .. } => *clock_skew_secs,
             _ => None,
         }
     }
@@ -183,13 +224,6 @@ fn api_hint(status: u16, body: &OktaErrorBody, www: Option<&WwwAuthenticate>) ->
             }
         });
     }
-    if let Some(w) = www
-        && w.error.as_deref().is_some_and(|e| e.contains("dpop"))
-    {
-        return Some(
-            "The app requires DPoP-bound tokens, which this client does not send yet: turn off \"Require Demonstrating Proof of Possession (DPoP) header in token requests\" on the service app".into(),
-        );
-    }
     match (status, body.error_code.as_deref()) {
         (401, _) => Some(
             "Authentication failed: check that OKTA_API_TOKEN is valid and not expired/revoked (or, with OAuth, that the service app is active)".into(),
@@ -204,30 +238,153 @@ fn api_hint(status: u16, body: &OktaErrorBody, www: Option<&WwwAuthenticate>) ->
     }
 }
 
-fn auth_message(status: u16, error: &str, description: Option<&str>, request_id: Option<&str>) -> String {
+/// Is this OAuth/DPoP error about time (iat in the future, too old, expired)?
+pub(crate) fn is_time_error(description: Option<&str>) -> bool {
+    description.is_some_and(|d| {
+        let d = d.to_ascii_lowercase();
+        d.contains("in the future")
+            || d.contains("before the current time")
+            || d.contains("too old")
+            || d.contains("in the past")
+            || d.contains("is expired")
+            || d.contains("'iat' claim")
+    })
+}
+
+/// "3 min 12 s" / "45 s".
+fn duration_text(secs: u64) -> String {
+    match (secs / 3600, (secs % 3600) / 60, secs % 60) {
+        (0, 0, s) => format!("{s} s"),
+        (0, m, s) => format!("{m} min {s} s"),
+        (h, m, _) => format!("{h} h {m} min"),
+    }
+}
+
+/// What to say about the clock, given Okta's clock minus ours.
+pub(crate) fn clock_text(skew: Option<i64>) -> String {
+    match skew {
+        Some(s) if s.unsigned_abs() >= 2 => format!(
+            "This machine's clock is off: it is {} {} Okta's (from Okta's Date header). Fix the system time (enable NTP time sync); nothing needs to change in Okta",
+            duration_text(s.unsigned_abs()),
+            if s > 0 { "behind" } else { "ahead of" }
+        ),
+        Some(_) => "Okta judged a timestamp wrong although this machine's clock agrees with Okta's Date header within a second or two: check for a proxy that delays requests, then retry".into(),
+        None => "Check this machine's clock (enable NTP time sync): Okta accepts proofs and assertions issued at most a few minutes apart from its own time".into(),
+    }
+}
+
+/// What is wrong and what to change, for a DPoP error from the token endpoint or an API call.
+pub(crate) fn dpop_hint(error: &str, description: Option<&str>, skew: Option<i64>) -> Option<String> {
+    const SETTING: &str = "\"Require Demonstrating Proof of Possession (DPoP) header in token requests\"";
+    let d = description.unwrap_or("");
+    if is_time_error(description) {
+        return Some(clock_text(skew));
+    }
+    let text = if d.contains("header is missing") || d.contains("requires a DPoP proof") {
+        format!(
+            "The service app requires DPoP ({SETTING} is on) but no DPoP proof was sent because OKTA_DPOP=never: unset OKTA_DPOP (auto), or turn that setting off for the app in Okta"
+        )
+    } else if error == "use_dpop_nonce" {
+        "Okta asked for a new DPoP nonce again right after the retry with the nonce it sent: a proxy may be dropping the DPoP-Nonce header or spreading requests over orgs; retry, and check OKTA_ORG_URL".into()
+    } else if d.contains("'htu'") || d.contains("'htm'") {
+        "The DPoP proof names a different URL or method than the one Okta received: a proxy or custom domain rewrites requests; set OKTA_ORG_URL to the exact URL Okta is reached at (a path with percent-encoded characters such as %40 also fails: use ids instead of logins)".into()
+    } else if d.contains("already been used") || d.contains("'jti'") {
+        "Okta saw the same DPoP proof twice (a proof is single use): something between this machine and Okta replays requests; remove the retrying proxy, then retry".into()
+    } else if d.contains("'ath'")
+        || d.contains("not bound to the provided DPoP proof")
+        || d.contains("Public Key binding")
+    {
+        "The access token is bound to a different DPoP key than the proof's (each process has its own key): the token is renewed on the next call; if this persists, report it".into()
+    } else if d.contains("must use the DPoP authentication scheme") {
+        "The access token is DPoP-bound but was sent as Bearer: unset OKTA_DPOP (auto) so the token type Okta issues decides".into()
+    } else if d.contains("not DPoP bound") {
+        format!(
+            "Okta issued a Bearer token (the app does not require DPoP) but the call used DPoP: unset OKTA_DPOP (auto), or turn on {SETTING} for the app"
+        )
+    } else if error == "invalid_dpop_proof" {
+        format!(
+            "Okta refused the DPoP proof itself ({}): check that nothing between this machine and Okta alters the DPoP header; as a last resort set OKTA_DPOP=never and turn off {SETTING} for the app",
+            if d.is_empty() { "no reason given" } else { d.trim_end_matches('.') }
+        )
+    } else if error == "dpop_not_enabled" {
+        format!(
+            "OKTA_DPOP=always, but the app issued a Bearer token: turn on {SETTING} for the service app in Okta, or unset OKTA_DPOP (auto) to accept Bearer tokens"
+        )
+    } else {
+        return None;
+    };
+    Some(text)
+}
+
+fn auth_message(
+    status: u16,
+    error: &str,
+    description: Option<&str>,
+    skew: Option<i64>,
+    request_id: Option<&str>,
+) -> String {
     let mut msg = format!("Okta token request (/oauth2/v1/token) failed: HTTP {status} {error}");
     if let Some(d) = description {
         msg.push_str(&format!(": {d}"));
     }
     msg.push_str(&rid_suffix(request_id));
-    let hint = match error {
-        "invalid_client" => Some(
-            "Check that OKTA_CLIENT_ID is the service app's client id, that its public key matches OKTA_PRIVATE_KEY and OKTA_KEY_ID, that client authentication is \"Public key / Private key\", and that this machine's clock is correct",
-        ),
-        "invalid_scope" => Some(
-            "A requested scope is not granted to the service app: grant it (Okta API Scopes tab) or narrow OKTA_SCOPES",
-        ),
-        "unauthorized_client" => {
-            Some("The app is not allowed the client_credentials grant: it must be an API Services (service) app")
+    let d = description.unwrap_or("");
+    let hint: Option<String> = if is_time_error(description) {
+        Some(clock_text(skew))
+    } else if let Some(h) = dpop_hint(error, description, skew) {
+        Some(h)
+    } else {
+        match error {
+            "invalid_client" if d.contains("kid is invalid") => Some(
+                "The key id (kid) of the client assertion is not one of the app's public keys: set OKTA_KEY_ID to the Key ID shown for the key in the app's General tab (Public keys)".into(),
+            ),
+            "invalid_client" if d.contains("signature is invalid") => Some(
+                "The private key does not match the public key registered on the app: use the private key of the key pair shown in the app's Public keys (and its Key ID in OKTA_KEY_ID)".into(),
+            ),
+            "invalid_client" if d.contains("signature algorithm is invalid") => Some(
+                "The app's public key does not take this signing algorithm: register a key of the same type (RSA for RS256, EC P-256 for ES256)".into(),
+            ),
+            "invalid_client" if d.contains("must use the private_key_jwt") => Some(
+                "Set the app's client authentication to \"Public key / Private key\" (Admin Console > Applications > the app > General > Client Credentials)".into(),
+            ),
+            "invalid_client" if d.contains("not a valid client_id") => Some(
+                "OKTA_CLIENT_ID is not the client id of an active app in this org: copy it from the app's General tab".into(),
+            ),
+            "invalid_client" => Some(
+                "Check that OKTA_CLIENT_ID is the service app's client id, that its public key matches OKTA_PRIVATE_KEY and OKTA_KEY_ID, that client authentication is \"Public key / Private key\", and that this machine's clock is correct".into(),
+            ),
+            "invalid_scope" => Some(
+                "A requested scope is not granted to the service app: grant it (Okta API Scopes tab) or narrow OKTA_SCOPES".into(),
+            ),
+            "unauthorized_client" => Some(
+                "The app is not allowed the client_credentials grant: it must be an API Services (service) app".into(),
+            ),
+            _ => None,
         }
-        "invalid_dpop_proof" | "use_dpop_nonce" => Some(
-            "The app requires DPoP, which this client does not support yet: turn off \"Require Demonstrating Proof of Possession (DPoP) header in token requests\" on the service app",
-        ),
-        _ => None,
     };
     if let Some(h) = hint {
         msg.push_str(". ");
-        msg.push_str(h);
+        msg.push_str(&h);
+    }
+    msg
+}
+
+fn dpop_api_message(
+    request: &str,
+    status: u16,
+    error: &str,
+    description: Option<&str>,
+    skew: Option<i64>,
+    request_id: Option<&str>,
+) -> String {
+    let mut msg = format!("Okta {request} failed: HTTP {status} {error}");
+    if let Some(d) = description {
+        msg.push_str(&format!(": {d}"));
+    }
+    msg.push_str(&rid_suffix(request_id));
+    if let Some(h) = dpop_hint(error, description, skew) {
+        msg.push_str(". ");
+        msg.push_str(&h);
     }
     msg
 }
@@ -573,6 +730,7 @@ mod tests {
             status: 401,
             error: "invalid_client".into(),
             description: Some("The client_assertion signature is invalid.".into()),
+            clock_skew_secs: None,
             request_id: Some("r2".into()),
         };
         assert_eq!(auth.error_code(), Some("invalid_client"));

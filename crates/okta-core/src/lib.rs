@@ -23,8 +23,8 @@ pub mod secret;
 #[cfg(test)]
 mod test_support;
 
-pub use client::{ClientOptions, Collected, OktaClient};
-pub use config::{AuthConfig, ConfigError, OktaConfig, PrivateKeyJwtConfig};
+pub use client::{ClientOptions, Collected, OktaClient, OrgInfo, TokenInfo};
+pub use config::{AuthConfig, ConfigError, DpopMode, OktaConfig, PrivateKeyJwtConfig};
 pub use error::{OktaError, OktaErrorBody, WwwAuthenticate};
 pub use key::{KeyError, SigningKey};
 pub use pagination::{LinkRels, Page, parse_link_header};

@@ -39,3 +39,51 @@ pub(crate) fn test_key() -> &'static TestKey {
         }
     })
 }
+
+pub(crate) struct TestEcKey {
+    pub(crate) sec1_pem: String,
+    pub(crate) sec1_pem_with_params: String,
+    pub(crate) pkcs8_pem: String,
+    pub(crate) public_pem: String,
+    pub(crate) jwk: serde_json::Value,
+}
+
+fn pem(label: &str, der: &[u8]) -> String {
+    let b64 = base64::engine::general_purpose::STANDARD.encode(der);
+    let mut out = format!("-----BEGIN {label}-----\n");
+    for chunk in b64.as_bytes().chunks(64) {
+        out.push_str(std::str::from_utf8(chunk).unwrap());
+        out.push('\n');
+    }
+    out.push_str(&format!("-----END {label}-----\n"));
+    out
+}
+
+/// A P-256 key in every format Okta's console or openssl produce.
+pub(crate) fn test_ec_key() -> &'static TestEcKey {
+    use aws_lc_rs::encoding::{AsBigEndian, AsDer, EcPrivateKeyBin, EcPrivateKeyRfc5915Der, PublicKeyX509Der};
+    use aws_lc_rs::signature::{ECDSA_P256_SHA256_FIXED_SIGNING, EcdsaKeyPair, KeyPair as _};
+    static KEY: OnceLock<TestEcKey> = OnceLock::new();
+    KEY.get_or_init(|| {
+        let pair = EcdsaKeyPair::generate(&ECDSA_P256_SHA256_FIXED_SIGNING).unwrap();
+        let sec1: EcPrivateKeyRfc5915Der = pair.private_key().as_der().unwrap();
+        let d: EcPrivateKeyBin = pair.private_key().as_be_bytes().unwrap();
+        let public: PublicKeyX509Der = pair.public_key().as_der().unwrap();
+        let point = pair.public_key().as_ref().to_vec();
+        let b64 = |b: &[u8]| base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(b);
+        let jwk = serde_json::json!({
+            "kty": "EC", "crv": "P-256", "kid": "test-ec-kid", "use": "sig", "alg": "ES256",
+            "x": b64(&point[1..33]), "y": b64(&point[33..65]), "d": b64(d.as_ref()),
+        });
+        let sec1_pem = pem("EC PRIVATE KEY", sec1.as_ref());
+        TestEcKey {
+            sec1_pem_with_params: format!(
+                "-----BEGIN EC PARAMETERS-----\nBggqhkjOPQMBBw==\n-----END EC PARAMETERS-----\n{sec1_pem}"
+            ),
+            sec1_pem,
+            pkcs8_pem: pem("PRIVATE KEY", pair.to_pkcs8v1().unwrap().as_ref()),
+            public_pem: pem("PUBLIC KEY", public.as_ref()),
+            jwk,
+        }
+    })
+}

@@ -196,7 +196,7 @@ async fn token_endpoint_errors_become_auth_errors_without_the_assertion() {
         .await;
     let client = common::oauth_client(&server.uri());
     let err = client.get(&me(), &Query::new()).await.unwrap_err();
-    let OktaError::Auth { status, error, description, request_id } = &err else {
+    let OktaError::Auth { status, error, description, request_id, .. } = &err else {
         panic!("expected Auth, got {err:?}");
     };
     assert_eq!(*status, 401);

@@ -40,6 +40,7 @@
 
 pub mod auth;
 pub mod cursor;
+pub mod dpop;
 pub mod error;
 pub mod filter;
 mod handlers;
@@ -116,6 +117,14 @@ pub struct SandboxConfig {
     pub fault_5xx_rate: f64,
     /// The first N /api/v1 requests answer 503.
     pub fault_5xx_first: u64,
+    /// The registered OAuth clients must use DPoP, as new Okta API Services apps do ("Require
+    /// Demonstrating Proof of Possession (DPoP) header in token requests").
+    pub require_dpop: bool,
+    /// Rotate the DPoP nonces every N seconds (0: never; Okta: every 24 h).
+    pub dpop_nonce_ttl_secs: u64,
+    /// The sandbox's clock runs this many seconds ahead of the machine's (negative: behind): token
+    /// and proof time checks and the `Date` header use it.
+    pub clock_offset_secs: i64,
 }
 
 impl Default for SandboxConfig {
@@ -132,6 +141,9 @@ impl Default for SandboxConfig {
             latency_ms: 0,
             fault_5xx_rate: 0.0,
             fault_5xx_first: 0,
+            require_dpop: false,
+            dpop_nonce_ttl_secs: 86_400,
+            clock_offset_secs: 0,
         }
     }
 }
@@ -142,6 +154,8 @@ pub(crate) struct IssuedToken {
     pub client_id: String,
     pub scopes: Vec<String>,
     pub expires: Instant,
+    /// `cnf.jkt`: the thumbprint of the DPoP key the token is bound to.
+    pub jkt: Option<String>,
 }
 
 /// Who is calling the API (inserted as a request extension after authentication).
@@ -162,6 +176,7 @@ pub(crate) struct AppState {
     pub stats: Mutex<BTreeMap<String, u64>>,
     pub fault_rng: Mutex<ChaCha8Rng>,
     pub api_requests: AtomicU64,
+    pub dpop: dpop::DpopState,
 }
 
 pub(crate) fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -169,6 +184,11 @@ pub(crate) fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
 }
 
 impl AppState {
+    /// Seconds since the epoch on the sandbox's (possibly offset) clock.
+    pub fn now_epoch(&self) -> i64 {
+        Utc::now().timestamp() + self.config.clock_offset_secs
+    }
+
     pub fn actor(&self, caller: &Caller) -> Actor {
         match caller {
             Caller::Client(id) => Actor {
@@ -209,13 +229,31 @@ fn build_state(config: SandboxConfig, addr: SocketAddr) -> Arc<AppState> {
         stats: Mutex::new(BTreeMap::new()),
         fault_rng: Mutex::new(fault_rng),
         api_requests: AtomicU64::new(0),
+        dpop: dpop::DpopState::new(config.dpop_nonce_ttl_secs),
         config,
     })
 }
 
 /// Build the router for a state (exposed for tests through [`serve`]/[`start`]).
 fn router(state: Arc<AppState>) -> Router {
-    handlers::routes().layer(axum::middleware::from_fn_with_state(state.clone(), okta_layer)).with_state(state)
+    handlers::routes()
+        .route("/.well-known/okta-organization", axum::routing::get(well_known_org))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), okta_layer))
+        .with_state(state)
+}
+
+/// `GET /.well-known/okta-organization` (public): what an Okta org answers.
+async fn well_known_org(State(state): State<Arc<AppState>>) -> Response {
+    axum::Json(serde_json::json!({
+        "id": "00osandboxorg0000001",
+        "pipeline": "idx",
+        "_links": {
+            "alternate": {"href": format!("{}", state.public)},
+            "organization": {"href": state.public},
+        },
+        "settings": {"analyticsCollectionEnabled": false, "bugReportingEnabled": false, "omEnabled": false},
+    }))
+    .into_response()
 }
 
 /// Serve the sandbox on an already bound listener until the task is dropped.
@@ -249,7 +287,27 @@ fn bearer_challenge(public: &str, scope: &str, error: &str, description: &str, r
     )
 }
 
-fn authorize(state: &AppState, req: &Request, template: Option<&str>) -> Result<Caller, ApiError> {
+/// A refused request: the error, and the `DPoP-Nonce` to send with it.
+struct Rejection {
+    error: ApiError,
+    nonce: Option<String>,
+}
+
+impl From<ApiError> for Rejection {
+    fn from(error: ApiError) -> Self {
+        Self { error, nonce: None }
+    }
+}
+
+fn dpop_rejection(state: &AppState, path: &str, scope: Option<&str>, failure: dpop::DpopFailure) -> Rejection {
+    let mut e = ApiError::invalid_token();
+    e.status = failure.status;
+    e.www_authenticate = Some(dpop::challenge(&state.public, path, scope, &failure));
+    let nonce = (failure.error == "use_dpop_nonce").then(|| state.dpop.rs_nonce());
+    Rejection { error: e, nonce }
+}
+
+fn authorize(state: &AppState, req: &Request, template: Option<&str>) -> Result<Caller, Rejection> {
     let path = req.uri().path();
     let scope = template.and_then(|t| auth::required_scope(req.method().as_str(), t));
     let header_value =
@@ -260,12 +318,21 @@ fn authorize(state: &AppState, req: &Request, template: Option<&str>) -> Result<
         if !credential.is_empty() && credential == state.config.api_token {
             return Ok(Caller::Ssws);
         }
-        return Err(ApiError::invalid_token());
+        return Err(ApiError::invalid_token().into());
     }
-    if scheme.eq_ignore_ascii_case("Bearer") {
+    let is_dpop = scheme.eq_ignore_ascii_case("DPoP");
+    if scheme.eq_ignore_ascii_case("Bearer") || is_dpop {
         let token = lock(&state.tokens).get(&credential).cloned();
         let scope_text = scope.unwrap_or("");
         let Some(token) = token.filter(|t| t.expires > Instant::now()) else {
+            if is_dpop {
+                let failure = dpop::DpopFailure {
+                    status: StatusCode::UNAUTHORIZED,
+                    error: "invalid_token",
+                    description: "The token is invalid or expired.",
+                };
+                return Err(dpop_rejection(state, path, scope, failure));
+            }
             let mut e = ApiError::invalid_token();
             e.www_authenticate = Some(bearer_challenge(
                 &state.public,
@@ -274,24 +341,52 @@ fn authorize(state: &AppState, req: &Request, template: Option<&str>) -> Result<
                 "The token is invalid or expired.",
                 path,
             ));
-            return Err(e);
+            return Err(e.into());
         };
+        match (&token.jkt, is_dpop) {
+            (Some(_), false) => return Err(dpop_rejection(state, path, scope, dpop::SCHEME_REQUIRED)),
+            (None, true) => return Err(dpop_rejection(state, path, scope, dpop::NOT_BOUND)),
+            (Some(jkt), true) => {
+                let htu = format!("{}{path}", state.public);
+                let nonce = state.dpop.rs_nonce();
+                let expect = dpop::Expect {
+                    htm: req.method().as_str(),
+                    htu: &htu,
+                    nonce: &nonce,
+                    token: Some((&credential, jkt)),
+                    now: state.now_epoch(),
+                    nonce_failure: dpop::USE_NONCE_RS,
+                };
+                if let Err(failure) = dpop::verify(&state.dpop, req.headers(), &expect) {
+                    return Err(dpop_rejection(state, path, scope, failure));
+                }
+            }
+            (None, false) => {}
+        }
         if let Some(scope) = scope
             && !token.scopes.iter().any(|s| s == scope)
         {
             let mut e = ApiError::forbidden();
-            e.www_authenticate = Some(bearer_challenge(
-                &state.public,
-                scope,
-                "insufficient_scope",
-                "The access token provided does not contain the required scopes.",
-                path,
-            ));
-            return Err(e);
+            e.www_authenticate = Some(if is_dpop {
+                format!(
+                    "DPoP algs=\"{}\", realm=\"{}\", scope=\"{scope}\", error=\"insufficient_scope\", error_description=\"The access token provided does not contain the required scopes.\", resource=\"{path}\"",
+                    dpop::ALGS,
+                    state.public
+                )
+            } else {
+                bearer_challenge(
+                    &state.public,
+                    scope,
+                    "insufficient_scope",
+                    "The access token provided does not contain the required scopes.",
+                    path,
+                )
+            });
+            return Err(e.into());
         }
         return Ok(Caller::Client(token.client_id));
     }
-    Err(ApiError::invalid_token())
+    Err(ApiError::invalid_token().into())
 }
 
 async fn okta_layer(State(state): State<Arc<AppState>>, mut req: Request, next: Next) -> Response {
@@ -322,7 +417,13 @@ async fn okta_layer(State(state): State<Arc<AppState>>, mut req: Request, next: 
                 req.extensions_mut().insert(caller);
                 next.run(req).await
             }
-            Err(e) => e.into_response(),
+            Err(rejection) => {
+                let mut resp = rejection.error.into_response();
+                if let Some(n) = rejection.nonce.and_then(|n| HeaderValue::from_str(&n).ok()) {
+                    resp.headers_mut().insert("dpop-nonce", n);
+                }
+                resp
+            }
         }
     } else {
         next.run(req).await
@@ -339,7 +440,16 @@ async fn okta_layer(State(state): State<Arc<AppState>>, mut req: Request, next: 
         }
     }
     finish(&mut resp, &request_id, Some(decision));
+    set_date(&state, &mut resp);
     resp
+}
+
+/// `Date` on the sandbox's clock (which `--clock-offset-secs` may put ahead or behind).
+fn set_date(state: &AppState, resp: &mut Response) {
+    let now = chrono::DateTime::from_timestamp(state.now_epoch(), 0).unwrap_or_else(Utc::now);
+    if let Ok(v) = HeaderValue::from_str(&now.format("%a, %d %b %Y %H:%M:%S GMT").to_string()) {
+        resp.headers_mut().insert(header::DATE, v);
+    }
 }
 
 fn injected_fault(state: &AppState) -> Option<ApiError> {

@@ -54,6 +54,16 @@ struct Cli {
     /// The first N /api/v1 requests answer 503.
     #[arg(long = "fault-5xx-first", default_value_t = 0)]
     fault_5xx_first: u64,
+    /// The --oauth-client-id app requires DPoP, like a new Okta API Services app: DPoP proofs with
+    /// the nonce dance at the token endpoint, DPoP-bound tokens, and proofs on every API call.
+    #[arg(long)]
+    require_dpop: bool,
+    /// Rotate the DPoP nonces every N seconds (0: never).
+    #[arg(long, default_value_t = 86_400)]
+    dpop_nonce_ttl_secs: u64,
+    /// Run the sandbox clock N seconds ahead of this machine's (negative: behind), e.g. to test clock skew.
+    #[arg(long, default_value_t = 0, allow_hyphen_values = true)]
+    clock_offset_secs: i64,
 }
 
 fn config_from(cli: &Cli) -> Result<SandboxConfig, String> {
@@ -90,6 +100,9 @@ fn config_from(cli: &Cli) -> Result<SandboxConfig, String> {
         latency_ms: cli.latency_ms,
         fault_5xx_rate: cli.fault_5xx_rate,
         fault_5xx_first: cli.fault_5xx_first,
+        require_dpop: cli.require_dpop,
+        dpop_nonce_ttl_secs: cli.dpop_nonce_ttl_secs,
+        clock_offset_secs: cli.clock_offset_secs,
     })
 }
 
@@ -134,8 +147,9 @@ async fn main() -> ExitCode {
     eprintln!("  OKTA_ORG_URL={public} OKTA_API_TOKEN={}", config.api_token);
     if let Some(c) = config.oauth_clients.first() {
         eprintln!(
-            "  or OAuth: client id {} (private_key_jwt), token endpoint {public}/oauth2/v1/token, scopes: {}",
+            "  or OAuth: client id {} (private_key_jwt{}), token endpoint {public}/oauth2/v1/token, scopes: {}",
             c.client_id,
+            if config.require_dpop { ", DPoP required" } else { "" },
             c.scopes.join(" ")
         );
     }

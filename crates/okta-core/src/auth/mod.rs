@@ -4,6 +4,7 @@
 //! string, so that a DPoP proof (`DPoP: <jwt>` bound to method and URL) can be added later
 //! next to `Authorization: DPoP <token>`.
 
+pub(crate) mod dpop;
 pub(crate) mod private_key_jwt;
 pub(crate) mod ssws;
 pub(crate) mod token_cache;
@@ -25,6 +26,8 @@ pub(crate) struct AuthHeaders {
     pub(crate) headers: Vec<(HeaderName, HeaderValue)>,
     /// Generation of the OAuth access token used, to invalidate exactly that token on 401.
     pub(crate) token_generation: Option<u64>,
+    /// A DPoP proof was attached.
+    pub(crate) dpop: bool,
 }
 
 /// Request authorization strategy.
@@ -44,7 +47,7 @@ impl Authorizer {
         Ok(match auth {
             AuthConfig::ApiToken(token) => Self::Ssws(SswsAuth::new(token.clone())?),
             AuthConfig::PrivateKeyJwt(cfg) => {
-                Self::PrivateKeyJwt(Box::new(PrivateKeyJwtAuth::new(cfg.clone(), http, org_origin, scopes)))
+                Self::PrivateKeyJwt(Box::new(PrivateKeyJwtAuth::new(cfg.clone(), http, org_origin, scopes)?))
             }
         })
     }
@@ -66,6 +69,30 @@ impl Authorizer {
                 true
             }
             _ => false,
+        }
+    }
+
+    /// The API sent `DPoP-Nonce: nonce`. True when it is new and DPoP is in use (worth a retry).
+    pub(crate) fn resource_nonce(&self, nonce: &str) -> bool {
+        match self {
+            Self::PrivateKeyJwt(a) => a.resource_nonce(nonce),
+            Self::Ssws(_) => false,
+        }
+    }
+
+    /// The DPoP key's thumbprint, when token requests carry DPoP proofs.
+    pub(crate) fn dpop_thumbprint(&self) -> Option<&str> {
+        match self {
+            Self::PrivateKeyJwt(a) => a.dpop_thumbprint(),
+            Self::Ssws(_) => None,
+        }
+    }
+
+    /// The current OAuth token's type, scopes and remaining lifetime (fetching one if needed).
+    pub(crate) async fn token_info(&self) -> Result<Option<crate::client::TokenInfo>, OktaError> {
+        match self {
+            Self::Ssws(_) => Ok(None),
+            Self::PrivateKeyJwt(a) => a.token_info().await.map(Some),
         }
     }
 

@@ -9,9 +9,10 @@ use reqwest::header::{AUTHORIZATION, HeaderMap};
 use serde::{Deserialize, Serialize};
 use url::Url;
 
+use super::dpop::{DpopKey, NonceSlot};
 use super::token_cache::{AccessToken, TokenCache};
 use super::{AuthHeaders, sensitive_value};
-use crate::config::PrivateKeyJwtConfig;
+use crate::config::{DpopMode, PrivateKeyJwtConfig};
 use crate::error::{OktaError, snippet};
 use crate::key::SigningKey;
 use crate::secret::Secret;
@@ -74,6 +75,12 @@ pub(crate) struct PrivateKeyJwtAuth {
     config: PrivateKeyJwtConfig,
     scopes: Vec<String>,
     cache: TokenCache,
+    /// The process's DPoP key (none with `OKTA_DPOP=never`).
+    dpop: Option<DpopKey>,
+    /// The authorization server's latest `DPoP-Nonce`.
+    as_nonce: NonceSlot,
+    /// The resource server's (API's) latest `DPoP-Nonce`.
+    rs_nonce: NonceSlot,
 }
 
 impl fmt::Debug for PrivateKeyJwtAuth {
@@ -83,6 +90,7 @@ impl fmt::Debug for PrivateKeyJwtAuth {
             .field("client_id", &self.config.client_id)
             .field("key_id", &self.config.key_id)
             .field("scopes", &self.scopes)
+            .field("dpop", &self.dpop)
             .finish_non_exhaustive()
     }
 }
@@ -93,15 +101,61 @@ impl PrivateKeyJwtAuth {
         http: reqwest::Client,
         org_origin: &str,
         scopes: Vec<String>,
-    ) -> Self {
-        Self { http, token_url: format!("{org_origin}/oauth2/v1/token"), config, scopes, cache: TokenCache::default() }
+    ) -> Result<Self, OktaError> {
+        let dpop = match config.dpop {
+            DpopMode::Never => None,
+            DpopMode::Auto | DpopMode::Always => Some(DpopKey::generate()?),
+        };
+        Ok(Self {
+            http,
+            token_url: format!("{org_origin}/oauth2/v1/token"),
+            config,
+            scopes,
+            cache: TokenCache::default(),
+            dpop,
+            as_nonce: NonceSlot::default(),
+            rs_nonce: NonceSlot::default(),
+        })
     }
 
-    pub(crate) async fn headers(&self, _method: &Method, _url: &Url) -> Result<AuthHeaders, OktaError> {
+    /// `Authorization: <token_type> <token>`, plus a `DPoP` proof for `method url` when the token
+    /// is DPoP-bound.
+    pub(crate) async fn headers(&self, method: &Method, url: &Url) -> Result<AuthHeaders, OktaError> {
         let token = self.token().await?;
-        // A DPoP-bound token would also need `DPoP: <proof for (_method, _url)>` here.
         let value = sensitive_value(&format!("{} {}", token.token_type, token.value.expose()))?;
-        Ok(AuthHeaders { headers: vec![(AUTHORIZATION, value)], token_generation: Some(token.generation) })
+        let mut headers = vec![(AUTHORIZATION, value)];
+        let mut dpop = false;
+        if token.token_type == "DPoP"
+            && let Some(key) = &self.dpop
+        {
+            let proof = key.proof(method.as_str(), url, self.rs_nonce.get().as_deref(), Some(token.value.expose()))?;
+            headers.push((reqwest::header::HeaderName::from_static("dpop"), sensitive_value(proof.expose())?));
+            dpop = true;
+        }
+        Ok(AuthHeaders { headers, token_generation: Some(token.generation), dpop })
+    }
+
+    /// The API sent a `DPoP-Nonce`: use it in the following proofs. True when it is new.
+    pub(crate) fn resource_nonce(&self, nonce: &str) -> bool {
+        self.dpop.is_some() && self.rs_nonce.set(nonce)
+    }
+
+    /// Whether tokens are requested with a DPoP proof, and the key's thumbprint.
+    pub(crate) fn dpop_thumbprint(&self) -> Option<&str> {
+        self.dpop.as_ref().map(DpopKey::thumbprint)
+    }
+
+    pub(crate) async fn token_info(&self) -> Result<crate::client::TokenInfo, OktaError> {
+        let token = self.token().await?;
+        Ok(crate::client::TokenInfo {
+            token_type: token.token_type.clone(),
+            scopes: match &token.scope {
+                Some(s) => s.split_whitespace().map(str::to_string).collect(),
+                None => self.scopes.clone(),
+            },
+            expires_in: token.lifetime.saturating_sub(token.obtained_at.elapsed()),
+            dpop_mode: self.config.dpop,
+        })
     }
 
     pub(crate) async fn invalidate(&self, generation: u64) {
@@ -140,12 +194,15 @@ impl PrivateKeyJwtAuth {
         })
     }
 
-    /// The one function that talks to the token endpoint. Each attempt builds a fresh
-    /// client assertion (assertions are single use). DPoP support slots in here: add a
-    /// `DPoP` proof header per attempt and retry once on `400 use_dpop_nonce` with the
-    /// `dpop-nonce` response header.
+    /// The one function that talks to the token endpoint. Each attempt builds a fresh client
+    /// assertion (assertions are single use) and, unless `OKTA_DPOP=never`, a fresh DPoP proof
+    /// carrying the authorization server's latest nonce. On `400 use_dpop_nonce` it takes the
+    /// `DPoP-Nonce` header and retries once.
     async fn token_request(&self) -> Result<AccessToken, OktaError> {
-        let dpop_nonce: Option<String> = None;
+        let token_url = Url::parse(&self.token_url).map_err(|e| OktaError::InvalidInput {
+            field: "token URL".into(),
+            reason: format!("not a valid URL ({e})"),
+        })?;
         let mut attempts = 0;
         loop {
             attempts += 1;
@@ -165,9 +222,12 @@ impl PrivateKeyJwtAuth {
                 ("client_assertion", assertion.expose()),
             ];
             let request = self.http.post(&self.token_url).form(&form);
-            let dpop_proof = self.dpop_proof("POST", dpop_nonce.as_deref());
+            let dpop_proof = match &self.dpop {
+                Some(key) => Some(key.proof("POST", &token_url, self.as_nonce.get().as_deref(), None)?),
+                None => None,
+            };
             let request = match &dpop_proof {
-                Some(proof) => request.header("DPoP", proof.expose()),
+                Some(proof) => request.header("DPoP", sensitive_value(proof.expose())?),
                 None => request,
             };
             let response = request.send().await.map_err(|e| OktaError::Transport {
@@ -188,30 +248,58 @@ impl PrivateKeyJwtAuth {
                 ),
                 request_id: request_id.clone(),
             })?;
-            if (200..300).contains(&status) {
-                return parse_token_response(&body, request_id);
+            let nonce = nonce_of(&headers);
+            if dpop_proof.is_some()
+                && let Some(n) = &nonce
+            {
+                self.as_nonce.set(n);
             }
-            let err = parse_token_error(status, &body, request_id);
+            if (200..300).contains(&status) {
+                let token = parse_token_response(&body, request_id.clone())?;
+                if token.token_type != "DPoP" && self.config.dpop == DpopMode::Always {
+                    return Err(OktaError::Auth {
+                        status,
+                        error: "dpop_not_enabled".into(),
+                        description: Some(format!("Okta issued a {} token, not a DPoP-bound one.", token.token_type)),
+                        clock_skew_secs: None,
+                        request_id,
+                    });
+                }
+                if token.token_type == "DPoP" && dpop_proof.is_none() {
+                    return Err(OktaError::Decode {
+                        message: "Okta issued a DPoP token for a request without a DPoP proof".into(),
+                        request_id,
+                    });
+                }
+                return Ok(token);
+            }
+            let err = parse_token_error(status, &body, request_id, clock_skew_of(&headers));
             if let OktaError::Auth { error, .. } = &err
                 && error == "use_dpop_nonce"
                 && dpop_proof.is_some()
                 && attempts < 2
-                && nonce_of(&headers).is_some()
+                && nonce.is_some()
             {
-                // With DPoP: dpop_nonce = nonce_of(&headers); continue;
+                tracing::debug!("the authorization server asked for a DPoP nonce: retrying with it");
                 continue;
             }
             return Err(err);
         }
     }
-
-    /// DPoP proof for the token request. DPoP is not implemented yet.
-    fn dpop_proof(&self, _htm: &str, _nonce: Option<&str>) -> Option<Secret> {
-        None
-    }
 }
 
-fn nonce_of(headers: &HeaderMap) -> Option<String> {
+/// Okta's clock minus ours, in whole seconds, from a response's `Date` header.
+pub(crate) fn clock_skew_of(headers: &HeaderMap) -> Option<i64> {
+    let date = headers.get(reqwest::header::DATE)?.to_str().ok()?;
+    let server = httpdate::parse_http_date(date).ok()?;
+    let now = SystemTime::now();
+    Some(match server.duration_since(now) {
+        Ok(ahead) => ahead.as_secs() as i64,
+        Err(e) => -(e.duration().as_secs() as i64),
+    })
+}
+
+pub(crate) fn nonce_of(headers: &HeaderMap) -> Option<String> {
     headers.get("dpop-nonce").and_then(|v| v.to_str().ok()).map(str::to_string)
 }
 
@@ -239,10 +327,11 @@ fn parse_token_response(body: &[u8], request_id: Option<String>) -> Result<Acces
     })
 }
 
-fn parse_token_error(status: u16, body: &[u8], request_id: Option<String>) -> OktaError {
+fn parse_token_error(status: u16, body: &[u8], request_id: Option<String>, skew: Option<i64>) -> OktaError {
     match serde_json::from_slice::<TokenErrorResponse>(body) {
         Ok(TokenErrorResponse { error: Some(error), error_description }) => {
-            OktaError::Auth { status, error, description: error_description, request_id }
+            let clock_skew_secs = skew.filter(|_| crate::error::is_time_error(error_description.as_deref()));
+            OktaError::Auth { status, error, description: error_description, clock_skew_secs, request_id }
         }
         _ => {
             // Maybe an Okta-style body, or HTML from a proxy.
@@ -256,6 +345,7 @@ fn parse_token_error(status: u16, body: &[u8], request_id: Option<String>) -> Ok
                 status,
                 error: parsed.error_code.unwrap_or_else(|| format!("http_{status}")),
                 description,
+                clock_skew_secs: None,
                 request_id,
             }
         }
@@ -323,11 +413,12 @@ mod tests {
             401,
             br#"{"error":"invalid_client","error_description":"The client_assertion token has an invalid kid."}"#,
             Some("rid".into()),
+            None,
         );
         assert!(matches!(&e, OktaError::Auth { error, description: Some(d), .. }
             if error == "invalid_client" && d.contains("kid")));
         assert_eq!(e.request_id(), Some("rid"));
-        let e = parse_token_error(502, b"<html>Bad gateway</html>", None);
+        let e = parse_token_error(502, b"<html>Bad gateway</html>", None, None);
         assert!(matches!(&e, OktaError::Auth { error, .. } if error == "http_502"), "{e:?}");
     }
 }

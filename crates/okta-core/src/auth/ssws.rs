@@ -25,7 +25,7 @@ impl SswsAuth {
     }
 
     pub(crate) fn headers(&self) -> AuthHeaders {
-        AuthHeaders { headers: vec![(AUTHORIZATION, self.value.clone())], token_generation: None }
+        AuthHeaders { headers: vec![(AUTHORIZATION, self.value.clone())], token_generation: None, dpop: false }
     }
 }
 

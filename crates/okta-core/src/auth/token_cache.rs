@@ -165,6 +165,7 @@ mod tests {
                             status: 401,
                             error: "invalid_client".into(),
                             description: None,
+                            clock_skew_secs: None,
                             request_id: None,
                         })
                     })

@@ -4,7 +4,7 @@
 use std::sync::OnceLock;
 use std::time::Duration;
 
-use okta_core::{AuthConfig, ClientOptions, OktaClient, OktaConfig, PrivateKeyJwtConfig, Secret, SigningKey};
+use okta_core::{AuthConfig, ClientOptions, DpopMode, OktaClient, OktaConfig, PrivateKeyJwtConfig, Secret, SigningKey};
 use rsa::pkcs8::{EncodePrivateKey as _, EncodePublicKey as _, LineEnding};
 
 pub const TOKEN: &str = "00TestApiTokenValue";
@@ -43,6 +43,10 @@ pub fn ssws_client_with(org: &str, options: ClientOptions) -> OktaClient {
 }
 
 pub fn oauth_client(org: &str) -> OktaClient {
+    oauth_client_dpop(org, DpopMode::Auto)
+}
+
+pub fn oauth_client_dpop(org: &str, dpop: DpopMode) -> OktaClient {
     let key = SigningKey::parse(&test_key().private_pem).unwrap();
     let config = OktaConfig::new(
         org,
@@ -50,6 +54,7 @@ pub fn oauth_client(org: &str) -> OktaClient {
             client_id: "0oaTestClient".into(),
             key,
             key_id: Some("kid-1".into()),
+            dpop,
         }),
     )
     .unwrap();

@@ -5,7 +5,7 @@ use std::time::{Duration, Instant};
 
 use axum::body::Bytes;
 use axum::extract::State;
-use axum::http::{HeaderValue, StatusCode, header};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use jsonwebtoken::{Algorithm, DecodingKey, Validation};
 use serde_json::{Value, json};
@@ -23,21 +23,29 @@ fn keys_of(client: &OAuthClientConfig) -> Vec<Value> {
     }
 }
 
-fn decoding_key(jwk: &Value) -> Option<DecodingKey> {
-    if jwk.get("kty").and_then(Value::as_str) != Some("RSA") {
-        return None;
+fn decoding_key(jwk: &Value, alg: Algorithm) -> Option<DecodingKey> {
+    let text = |k: &str| jwk.get(k).and_then(Value::as_str);
+    match (text("kty")?, alg) {
+        ("RSA", Algorithm::RS256 | Algorithm::RS384 | Algorithm::RS512) => {
+            DecodingKey::from_rsa_components(text("n")?, text("e")?).ok()
+        }
+        ("EC", Algorithm::ES256) if text("crv") == Some("P-256") => {
+            DecodingKey::from_ec_components(text("x")?, text("y")?).ok()
+        }
+        ("EC", Algorithm::ES384) if text("crv") == Some("P-384") => {
+            DecodingKey::from_ec_components(text("x")?, text("y")?).ok()
+        }
+        _ => None,
     }
-    let n = jwk.get("n").and_then(Value::as_str)?;
-    let e = jwk.get("e").and_then(Value::as_str)?;
-    DecodingKey::from_rsa_components(n, e).ok()
 }
 
 fn num(claims: &Value, key: &str) -> Option<i64> {
     claims.get(key).and_then(|v| v.as_i64().or_else(|| v.as_f64().map(|f| f as i64)))
 }
 
-pub(crate) async fn token(State(st): St, body: Bytes) -> Response {
-    match issue(&st, &body) {
+pub(crate) async fn token(State(st): St, headers: HeaderMap, body: Bytes) -> Response {
+    let (result, nonce) = issue(&st, &headers, &body);
+    let mut resp = match result {
         Ok(v) => {
             let mut resp = (StatusCode::OK, axum::Json(v)).into_response();
             resp.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
@@ -45,10 +53,26 @@ pub(crate) async fn token(State(st): St, body: Bytes) -> Response {
             resp
         }
         Err(e) => e.into_response(),
+    };
+    if let Some(n) = nonce.and_then(|n| HeaderValue::from_str(&n).ok()) {
+        resp.headers_mut().insert("dpop-nonce", n);
     }
+    resp
 }
 
-fn issue(st: &crate::AppState, body: &Bytes) -> Result<Value, OAuthError> {
+/// The token response or error, and the `DPoP-Nonce` to send (DPoP clients).
+fn issue(st: &crate::AppState, headers: &HeaderMap, body: &Bytes) -> (Result<Value, OAuthError>, Option<String>) {
+    let mut nonce = None;
+    let result = issue_inner(st, headers, body, &mut nonce);
+    (result, nonce)
+}
+
+fn issue_inner(
+    st: &crate::AppState,
+    headers: &HeaderMap,
+    body: &Bytes,
+    nonce_out: &mut Option<String>,
+) -> Result<Value, OAuthError> {
     let form = Params::parse(std::str::from_utf8(body).ok());
     match form.get("grant_type") {
         None | Some("") => {
@@ -87,7 +111,10 @@ fn issue(st: &crate::AppState, body: &Bytes) -> Result<Value, OAuthError> {
     }
     let header = jsonwebtoken::decode_header(assertion)
         .map_err(|_| OAuthError::invalid_client("The parsing of the client_assertion failed."))?;
-    if !matches!(header.alg, Algorithm::RS256 | Algorithm::RS384 | Algorithm::RS512) {
+    if !matches!(
+        header.alg,
+        Algorithm::RS256 | Algorithm::RS384 | Algorithm::RS512 | Algorithm::ES256 | Algorithm::ES384
+    ) {
         return Err(OAuthError::invalid_client("The client_assertion JWT signature algorithm is invalid."));
     }
     let unverified: Value = jsonwebtoken::dangerous::insecure_decode::<Value>(assertion)
@@ -119,7 +146,7 @@ fn issue(st: &crate::AppState, body: &Bytes) -> Result<Value, OAuthError> {
     validation.required_spec_claims = HashSet::new();
     let verified = candidates
         .iter()
-        .filter_map(|k| decoding_key(k))
+        .filter_map(|k| decoding_key(k, header.alg))
         .any(|key| jsonwebtoken::decode::<Value>(assertion, &key, &validation).is_ok());
     if !verified {
         return Err(OAuthError::invalid_client("The client_assertion signature is invalid."));
@@ -136,7 +163,7 @@ fn issue(st: &crate::AppState, body: &Bytes) -> Result<Value, OAuthError> {
             "The audience claim for client_assertion must be the endpoint invoked for the request.",
         ));
     }
-    let now = chrono::Utc::now().timestamp();
+    let now = st.now_epoch();
     let Some(exp) = num(&claims, "exp") else {
         return Err(OAuthError::invalid_client(
             "The client_assertion must contain the 'exp' claim as seconds since epoch.",
@@ -158,6 +185,26 @@ fn issue(st: &crate::AppState, body: &Bytes) -> Result<Value, OAuthError> {
         let key = format!("{}:{jti}", client.client_id);
         if !lock(&st.jtis).insert(key) {
             return Err(OAuthError::invalid_client("The client_assertion token has already been used."));
+        }
+    }
+    // DPoP (okta-api-facts.md §6): checked once the client is authenticated. A client that does
+    // not require DPoP gets a Bearer token whether or not it sent a proof.
+    let mut jkt = None;
+    if st.config.require_dpop {
+        let nonce = st.dpop.as_nonce();
+        *nonce_out = Some(nonce.clone());
+        let htu = format!("{}/oauth2/v1/token", st.public);
+        let expect = crate::dpop::Expect {
+            htm: "POST",
+            htu: &htu,
+            nonce: &nonce,
+            token: None,
+            now,
+            nonce_failure: crate::dpop::USE_NONCE_AS,
+        };
+        match crate::dpop::verify(&st.dpop, headers, &expect) {
+            Ok(thumbprint) => jkt = Some(thumbprint),
+            Err(f) => return Err(OAuthError::new(f.status, f.error, f.description)),
         }
     }
     let requested: Vec<String> = form.get("scope").unwrap_or("").split_whitespace().map(str::to_string).collect();
@@ -186,10 +233,11 @@ fn issue(st: &crate::AppState, body: &Bytes) -> Result<Value, OAuthError> {
             client_id: client.client_id.clone(),
             scopes: scopes.clone(),
             expires: Instant::now() + Duration::from_secs(ttl),
+            jkt: jkt.clone(),
         },
     );
     Ok(json!({
-        "token_type": "Bearer",
+        "token_type": if jkt.is_some() { "DPoP" } else { "Bearer" },
         "expires_in": ttl,
         "access_token": access_token,
         "scope": scopes.join(" "),
