@@ -93,9 +93,8 @@ def main() -> int:
 
     env = {"OKTA_ORG_URL": args.org_url, "OKTA_API_TOKEN": args.token, "OKTA_MCP_LOG": "warn"}
     apps = Path(args.server).name.startswith("okta-mcp-apps")
-    if apps:
-        # Destructive tools run at once (no confirmation round trip), so their requests reach Prism.
-        env["OKTA_MCP_CONFIRM"] = "never"
+    # Destructive tools run at once (no confirmation round trip), so their requests reach Prism.
+    env["OKTA_MCP_CONFIRM"] = "never"
     failures: list[str] = []
     calls = 0
 
@@ -169,8 +168,9 @@ def main() -> int:
         new_gid = first(r'"(00g[A-Za-z0-9]{17})"', created)
         if new_gid:
             call("okta_update_group", {"group_id": new_gid, "description": "contract smoke, updated"})
-            call("okta_add_user_to_group", {"group_id": new_gid, "user": u})
-            call("okta_remove_user_from_group", {"group_id": new_gid, "user": u})
+            # Bob, not Alice: super administrators are protected from removal.
+            call("okta_add_user_to_group", {"group_id": new_gid, "user": "bob.active@example.com"})
+            call("okta_remove_user_from_group", {"group_id": new_gid, "user": "bob.active@example.com"})
             call("okta_delete_group", {"group_id": new_gid})
 
         # writes: users of our own. Lifecycle steps depend on the user's status, so only the
