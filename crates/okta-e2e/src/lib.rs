@@ -16,6 +16,25 @@ use std::time::Duration;
 
 use serde_json::{Value, json};
 
+/// Test keys for service apps (generated for these tests only).
+pub mod keys {
+    use serde_json::Value;
+
+    // A P-256 test key (generated for these tests only) in the formats openssl and Okta's console produce.
+    pub const EC_SEC1_PEM: &str = "-----BEGIN EC PRIVATE KEY-----\nMHcCAQEEIPPFX75itDNVKGfXMpXhWMsTUnPP4/PeTG+oCRr8+CEJoAoGCCqGSM49\nAwEHoUQDQgAExihM81nsp1bAf/3S/kG89bRh58EyPQ/97FFB80kA5sSvLX7tXiXx\nmyZ0mT8Vm/IGK+0DcGL4Pg3tsToC04c9kA==\n-----END EC PRIVATE KEY-----\n";
+    pub const EC_PKCS8_PEM: &str = "-----BEGIN PRIVATE KEY-----\nMIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQg88VfvmK0M1UoZ9cy\nleFYyxNSc8/j895Mb6gJGvz4IQmhRANCAATGKEzzWeynVsB//dL+Qbz1tGHnwTI9\nD/3sUUHzSQDmxK8tfu1eJfGbJnSZPxWb8gYr7QNwYvg+De2xOgLThz2Q\n-----END PRIVATE KEY-----\n";
+    pub const EC_PRIVATE_JWK: &str = r#"{"kty": "EC", "crv": "P-256", "kid": "e2e-ec-key", "use": "sig", "alg": "ES256", "x": "xihM81nsp1bAf_3S_kG89bRh58EyPQ_97FFB80kA5sQ", "y": "ry1-7V4l8ZsmdJk_FZvyBivtA3Bi-D4N7bE6AtOHPZA", "d": "88VfvmK0M1UoZ9cyleFYyxNSc8_j895Mb6gJGvz4IQk"}"#;
+
+    /// The public half of `EC_PRIVATE_JWK`, as the sandbox registers it.
+    pub fn ec_public_jwk() -> Value {
+        let mut jwk: Value = serde_json::from_str(EC_PRIVATE_JWK).expect("test JWK");
+        if let Some(map) = jwk.as_object_mut() {
+            map.remove("d");
+        }
+        jwk
+    }
+}
+
 pub const TOKEN: &str = "sandbox-api-token";
 const TIMEOUT: Duration = Duration::from_secs(60);
 

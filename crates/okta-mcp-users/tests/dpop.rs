@@ -7,6 +7,7 @@ use std::sync::OnceLock;
 use std::time::Duration;
 
 use base64::Engine as _;
+use okta_e2e::keys::{EC_PKCS8_PEM, EC_PRIVATE_JWK, EC_SEC1_PEM, ec_public_jwk};
 use okta_e2e::{Org, Server};
 use rsa::pkcs1::EncodeRsaPrivateKey;
 use rsa::pkcs8::{EncodePrivateKey, LineEnding};
@@ -16,11 +17,6 @@ use serde_json::{Value, json};
 const BIN: &str = env!("CARGO_BIN_EXE_okta-mcp-users");
 const CLIENT_ID: &str = "0oadpopserviceapp001";
 const READ_SCOPES: &str = "okta.users.read okta.groups.read okta.logs.read okta.roles.read";
-
-// A P-256 test key (generated for these tests only) in the formats openssl and Okta's console produce.
-const EC_SEC1_PEM: &str = "-----BEGIN EC PRIVATE KEY-----\nMHcCAQEEIPPFX75itDNVKGfXMpXhWMsTUnPP4/PeTG+oCRr8+CEJoAoGCCqGSM49\nAwEHoUQDQgAExihM81nsp1bAf/3S/kG89bRh58EyPQ/97FFB80kA5sSvLX7tXiXx\nmyZ0mT8Vm/IGK+0DcGL4Pg3tsToC04c9kA==\n-----END EC PRIVATE KEY-----\n";
-const EC_PKCS8_PEM: &str = "-----BEGIN PRIVATE KEY-----\nMIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQg88VfvmK0M1UoZ9cy\nleFYyxNSc8/j895Mb6gJGvz4IQmhRANCAATGKEzzWeynVsB//dL+Qbz1tGHnwTI9\nD/3sUUHzSQDmxK8tfu1eJfGbJnSZPxWb8gYr7QNwYvg+De2xOgLThz2Q\n-----END PRIVATE KEY-----\n";
-const EC_PRIVATE_JWK: &str = r#"{"kty": "EC", "crv": "P-256", "kid": "e2e-ec-key", "use": "sig", "alg": "ES256", "x": "xihM81nsp1bAf_3S_kG89bRh58EyPQ_97FFB80kA5sQ", "y": "ry1-7V4l8ZsmdJk_FZvyBivtA3Bi-D4N7bE6AtOHPZA", "d": "88VfvmK0M1UoZ9cyleFYyxNSc8_j895Mb6gJGvz4IQk"}"#;
 
 struct RsaKey {
     pkcs1_pem: String,
@@ -46,12 +42,6 @@ fn rsa_key() -> &'static RsaKey {
             public_jwk: public,
         }
     })
-}
-
-fn ec_public_jwk() -> Value {
-    let mut jwk: Value = serde_json::from_str(EC_PRIVATE_JWK).unwrap();
-    jwk.as_object_mut().unwrap().remove("d");
-    jwk
 }
 
 /// A sandbox with our service app registered (both public keys), DPoP required unless `extra` says otherwise.
