@@ -122,6 +122,15 @@ impl fmt::Debug for OktaClient {
 }
 
 /// A fully buffered response.
+/// Okta's answer to a request sent with [`OktaClient::send`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct Answer {
+    /// The JSON body (`None` for 204 or an empty body).
+    pub body: Option<Value>,
+    /// `X-Okta-Request-Id`.
+    pub request_id: Option<String>,
+}
+
 struct RawResponse {
     headers: HeaderMap,
     body: Vec<u8>,
@@ -423,6 +432,18 @@ impl OktaClient {
         query: &Query,
         body: Option<&Value>,
     ) -> Result<Option<Value>, OktaError> {
+        Ok(self.send(method, path, query, body).await?.body)
+    }
+
+    /// Send a change (or any request) and keep Okta's request id with the answer, for audit trails.
+    /// POST is never retried on 5xx; `body` of the answer is `None` for 204/empty bodies.
+    pub async fn send(
+        &self,
+        method: Method,
+        path: &ApiPath,
+        query: &Query,
+        body: Option<&Value>,
+    ) -> Result<Answer, OktaError> {
         let url = self.url_for(path, query);
         let body = match body {
             Some(v) => Some(
@@ -433,7 +454,7 @@ impl OktaClient {
         };
         let resp =
             self.execute(RequestSpec { method, url: &url, template: path.template(), body, accept: None }).await?;
-        decode_json(&resp)
+        Ok(Answer { body: decode_json(&resp)?, request_id: resp.request_id.clone() })
     }
 
     async fn fetch_page(&self, url: &str, path: &ApiPath) -> Result<Page<Value>, OktaError> {

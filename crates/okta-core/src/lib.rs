@@ -23,10 +23,12 @@ pub mod secret;
 #[cfg(test)]
 mod test_support;
 
-pub use client::{ClientOptions, Collected, OktaClient, OrgInfo, TokenInfo};
+pub use client::{Answer, ClientOptions, Collected, OktaClient, OrgInfo, TokenInfo};
 pub use config::{AuthConfig, ConfigError, DpopMode, OktaConfig, PrivateKeyJwtConfig};
 pub use error::{OktaError, OktaErrorBody, WwwAuthenticate};
 pub use key::{KeyError, SigningKey};
 pub use pagination::{LinkRels, Page, parse_link_header};
 pub use path::{ApiPath, Query};
+/// HTTP methods, as [`OktaClient::send`] takes them.
+pub use reqwest::Method;
 pub use secret::Secret;

@@ -8,7 +8,7 @@
 
 use std::sync::{Arc, Mutex, PoisonError};
 
-use okta_core::{ApiPath, OktaClient, OktaError, Page, Query};
+use okta_core::{ApiPath, Method, OktaClient, Page, Query};
 use serde_json::{Value, json};
 
 use crate::error::ToolError;
@@ -25,13 +25,15 @@ pub enum Changes {
     Hold,
 }
 
-/// A change request, as it would be sent (body secrets redacted).
+/// A change request, as it would be (or was) sent; `to_json` redacts the body's secrets.
 #[derive(Debug, Clone, PartialEq)]
 pub struct PlannedRequest {
     pub method: &'static str,
     pub path: String,
     pub query: Vec<(String, String)>,
     pub body: Option<Value>,
+    /// Okta's request id, once Okta answered.
+    pub request_id: Option<String>,
 }
 
 impl PlannedRequest {
@@ -128,59 +130,48 @@ impl Okta {
     }
 
     pub async fn post(&self, path: &ApiPath, query: &Query, body: Option<&Value>) -> Result<Option<Value>, ToolError> {
-        self.before_change("POST", path, query, body).await?;
-        let answer = self.client.post(path, query, body).await;
-        self.after_change("POST", path, query, body, answer)
+        self.change(Method::POST, path, query, body).await
     }
 
     pub async fn put(&self, path: &ApiPath, query: &Query, body: Option<&Value>) -> Result<Option<Value>, ToolError> {
-        self.before_change("PUT", path, query, body).await?;
-        let answer = self.client.put(path, query, body).await;
-        self.after_change("PUT", path, query, body, answer)
+        self.change(Method::PUT, path, query, body).await
     }
 
     pub async fn delete(&self, path: &ApiPath, query: &Query) -> Result<Option<Value>, ToolError> {
-        self.before_change("DELETE", path, query, None).await?;
-        let answer = self.client.delete(path, query).await;
-        self.after_change("DELETE", path, query, None, answer)
+        self.change(Method::DELETE, path, query, None).await
     }
 
-    fn planned(method: &'static str, path: &ApiPath, query: &Query, body: Option<&Value>) -> PlannedRequest {
-        PlannedRequest {
-            method,
-            path: path.as_str().to_owned(),
-            query: query.pairs().iter().map(|(k, v)| (k.to_string(), v.to_string())).collect(),
-            body: body.cloned(),
-        }
-    }
-
-    async fn before_change(
+    /// Every change goes through here: protection first, then held back (dry run, preview) or sent, and
+    /// recorded with Okta's request id for the audit log.
+    async fn change(
         &self,
-        method: &'static str,
+        method: Method,
         path: &ApiPath,
         query: &Query,
         body: Option<&Value>,
-    ) -> Result<(), ToolError> {
+    ) -> Result<Option<Value>, ToolError> {
         if let Some(protection) = &self.call.protection {
             protection.check(&self.client, path).await?;
         }
+        let mut planned = PlannedRequest {
+            method: if method == Method::POST {
+                "POST"
+            } else if method == Method::PUT {
+                "PUT"
+            } else {
+                "DELETE"
+            },
+            path: path.as_str().to_owned(),
+            query: query.pairs().to_vec(),
+            body: body.cloned(),
+            request_id: None,
+        };
         if self.call.changes == Changes::Hold {
-            return Err(ToolError::Held(Box::new(Self::planned(method, path, query, body))));
+            return Err(ToolError::Held(Box::new(planned)));
         }
-        Ok(())
-    }
-
-    fn after_change(
-        &self,
-        method: &'static str,
-        path: &ApiPath,
-        query: &Query,
-        body: Option<&Value>,
-        answer: Result<Option<Value>, OktaError>,
-    ) -> Result<Option<Value>, ToolError> {
-        if answer.is_ok() {
-            self.call.record().sent.push(Self::planned(method, path, query, body));
-        }
-        Ok(answer?)
+        let answer = self.client.send(method, path, query, body).await?;
+        planned.request_id = answer.request_id;
+        self.call.record().sent.push(planned);
+        Ok(answer.body)
     }
 }

@@ -66,6 +66,13 @@ fn a_session_of_changes_is_audited_and_tampering_is_detected() {
     );
     assert!(!tail.contains("Passw0rd"), "a password reached the audit log: {tail}");
     assert!(rows[3]["detail"].as_str().unwrap().starts_with("POST /api/v1/users/"), "{}", rows[3]);
+    for executed in [&rows[0], &rows[3]] {
+        let ids = executed["request_ids"].as_array().unwrap();
+        assert!(
+            !ids.is_empty() && ids.iter().all(|i| !i.as_str().unwrap().is_empty()),
+            "no Okta request id: {executed}"
+        );
+    }
     assert_eq!(rows[0]["principal"], "SSWS API token");
 
     let conn = rusqlite::Connection::open(&db).unwrap();

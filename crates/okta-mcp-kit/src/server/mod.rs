@@ -277,9 +277,14 @@ impl McpServer {
 
     async fn execute(&self, tool: &ToolDef, args: JsonObject, changes: Changes) -> (CallToolResponse, Outcome) {
         let (result, state) = self.run(tool, args, changes).await;
-        let sent = || state.sent().iter().map(|r| format!("{} {}", r.method, r.path)).collect::<Vec<_>>().join("; ");
         let (result, outcome) = match result {
-            Ok(output) => (text_result(&output), Outcome::new("executed", sent())),
+            Ok(output) => {
+                let sent = state.sent();
+                let detail = sent.iter().map(|r| format!("{} {}", r.method, r.path)).collect::<Vec<_>>().join("; ");
+                let mut outcome = Outcome::new("executed", detail);
+                outcome.request_ids = sent.into_iter().filter_map(|r| r.request_id).collect();
+                (text_result(&output), outcome)
+            }
             Err(ToolError::Held(planned)) => {
                 let detail = format!("{} {}", planned.method, planned.path);
                 let out = json!({
@@ -291,6 +296,8 @@ impl McpServer {
             }
             Err(error) => {
                 let mut outcome = Outcome::new("failed", error.to_string());
+                // Changes that went through before the failure, then the failed request itself.
+                outcome.request_ids = state.sent().into_iter().filter_map(|r| r.request_id).collect();
                 outcome.request_ids.extend(error.request_id().map(str::to_owned));
                 (error_result(error.to_string()), outcome)
             }
