@@ -19,6 +19,19 @@ pub fn is_secret_key(key: &str) -> bool {
         || key == "answer"
 }
 
+/// A hook's `authScheme` (`{type, key, value}`): `value` is the secret header value the hook receives.
+fn redact_auth_scheme(scheme: Value) -> Value {
+    match redact(scheme) {
+        Value::Object(mut map) => {
+            if map.get("value").is_some_and(|v| !v.is_null()) {
+                map.insert("value".into(), Value::String(REDACTED.into()));
+            }
+            Value::Object(map)
+        }
+        other => other,
+    }
+}
+
 /// A copy of `value` with every secret replaced by `[redacted]`.
 pub fn redact(value: Value) -> Value {
     match value {
@@ -28,7 +41,13 @@ pub fn redact(value: Value) -> Value {
                 map.into_iter()
                     .map(|(k, v)| {
                         let secret = is_secret_key(&k) || (jwk && JWK_PRIVATE.contains(&k.as_str()));
-                        let v = if secret && !v.is_null() { Value::String(REDACTED.into()) } else { redact(v) };
+                        let v = if secret && !v.is_null() {
+                            Value::String(REDACTED.into())
+                        } else if k == "authScheme" {
+                            redact_auth_scheme(v)
+                        } else {
+                            redact(v)
+                        };
                         (k, v)
                     })
                     .collect(),
@@ -59,6 +78,10 @@ mod tests {
         let app = redact(json!({"token_endpoint_auth_method": "client_secret_basic", "passwordChanged": "2026-01-01"}));
         assert_eq!(app["token_endpoint_auth_method"], "client_secret_basic");
         assert_eq!(app["passwordChanged"], "2026-01-01");
+        let hook = redact(json!({"channel": {"config": {"authScheme": {"type": "HEADER", "key": "Authorization",
+                                                                         "value": "hook-secret"}}}}));
+        assert_eq!(hook["channel"]["config"]["authScheme"]["value"], REDACTED);
+        assert_eq!(hook["channel"]["config"]["authScheme"]["key"], "Authorization");
         let key = redact(json!({"kty": "RSA", "kid": "k1", "n": "abc", "e": "AQAB", "d": "private"}));
         assert_eq!(key["d"], REDACTED);
         assert_eq!(key["n"], "abc");

@@ -14,6 +14,7 @@ pub fn family(path: &str) -> &'static str {
     match segs.first().copied() {
         Some("users") if segs.get(2) == Some(&"roles") => "roles",
         Some("users") => "users",
+        Some("groups") if segs.get(2) == Some(&"roles") => "roles",
         Some("groups") => "groups",
         Some("logs") => "logs",
         Some("sessions") => "sessions",
@@ -94,6 +95,39 @@ pub fn required_scope(method: &str, template: &str) -> Option<&'static str> {
             }
         }
         "/api/v1/logs" => "okta.logs.read",
+        "/api/v1/iam/roles"
+        | "/api/v1/iam/roles/{roleIdOrLabel}"
+        | "/api/v1/iam/resource-sets"
+        | "/api/v1/iam/resource-sets/{resourceSetIdOrLabel}"
+        | "/api/v1/users/{id}/roles/{roleAssignmentId}"
+        | "/api/v1/groups/{groupId}/roles"
+        | "/api/v1/groups/{groupId}/roles/{roleAssignmentId}" => {
+            if read {
+                "okta.roles.read"
+            } else {
+                "okta.roles.manage"
+            }
+        }
+        "/api/v1/devices"
+        | "/api/v1/devices/{deviceId}"
+        | "/api/v1/devices/{deviceId}/users"
+        | "/api/v1/devices/{deviceId}/lifecycle/{op}" => {
+            if read {
+                "okta.devices.read"
+            } else {
+                "okta.devices.manage"
+            }
+        }
+        "/api/v1/eventHooks"
+        | "/api/v1/eventHooks/{eventHookId}"
+        | "/api/v1/eventHooks/{eventHookId}/lifecycle/{op}" => {
+            if read {
+                "okta.eventHooks.read"
+            } else {
+                "okta.eventHooks.manage"
+            }
+        }
+        t if crate::handlers::policy_scope(method, t).is_some() => return crate::handlers::policy_scope(method, t),
         _ => return None,
     };
     Some(scope)

@@ -38,6 +38,8 @@
 
 #![forbid(unsafe_code)]
 
+pub mod admin_model;
+pub mod admin_seed;
 pub mod auth;
 pub mod cursor;
 pub mod dpop;
@@ -46,6 +48,8 @@ pub mod filter;
 mod handlers;
 pub mod ids;
 pub mod model;
+pub mod policy_model;
+pub mod policy_seed;
 pub mod ratelimit;
 pub mod seed;
 

@@ -738,6 +738,8 @@ pub struct Org {
     pub rng: ChaCha8Rng,
     /// Id of the admin who owns the SSWS token (the actor for API changes made with it).
     pub admin_id: String,
+    /// Authorization servers, org policies, network zones and inline hooks.
+    pub policy: crate::policy_model::PolicyOrg,
 }
 
 impl Org {

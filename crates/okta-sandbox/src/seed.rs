@@ -252,6 +252,7 @@ pub fn build(seed: u64, n_users: usize, anchor: DateTime<Utc>) -> Org {
         next_log_seq: 0,
         rng: ChaCha8Rng::seed_from_u64(seed ^ 0x5eed_0c7a),
         admin_id: fixture_id("00u", "aliceactive", 1),
+        policy: crate::policy_seed::build(seed),
     };
     let mut events: Vec<PendingEvent> = Vec::new();
 
@@ -784,6 +785,7 @@ pub fn build(seed: u64, n_users: usize, anchor: DateTime<Utc>) -> Org {
         let client = random_client(&mut rng);
         org.log(e.at, e.event_type, e.display, &actor, targets, e.outcome, e.session.as_deref(), &client);
     }
+    crate::admin_seed::seed(&mut org, seed, anchor);
     org
 }
 

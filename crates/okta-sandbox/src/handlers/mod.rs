@@ -1,11 +1,13 @@
 //! HTTP handlers and shared helpers (query parameters, JSON bodies, paginated list responses).
 
+mod admin;
 mod apps;
 mod control;
 mod factors;
 mod groups;
 mod logs;
 mod oauth;
+mod policy;
 mod sessions;
 mod users;
 
@@ -24,6 +26,8 @@ use crate::error::ApiError;
 
 pub(crate) type St = axum::extract::State<Arc<AppState>>;
 pub(crate) type ApiResult = Result<Response, ApiError>;
+
+pub(crate) use policy::required_scope as policy_scope;
 
 pub(crate) fn routes() -> Router<Arc<AppState>> {
     Router::new()
@@ -64,7 +68,9 @@ pub(crate) fn routes() -> Router<Arc<AppState>> {
         .route("/api/v1/apps/{appId}/credentials/keys/generate", post(apps::generate_key))
         .route("/api/v1/apps/{appId}/sso/saml/metadata", get(apps::saml_metadata))
         .route("/api/v1/apps/{appId}/grants", get(apps::list_grants))
+        .merge(admin::routes())
         .route("/oauth2/v1/token", post(oauth::token))
+        .merge(policy::routes())
         .route("/__sandbox/reset", post(control::reset))
         .route("/__sandbox/stats", get(control::stats))
         .route("/__sandbox/rate-limit", post(control::rate_limit))

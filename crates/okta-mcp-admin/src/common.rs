@@ -1,0 +1,221 @@
+//! What only the admin server's tools share: time windows ("24h", "yesterday", ISO 8601) and groups named by
+//! id or exact name.
+
+use chrono::{DateTime, Duration, NaiveDate, SecondsFormat, Utc};
+use okta_core::Query;
+use okta_mcp_kit::ToolError;
+use okta_mcp_kit::args::path;
+use okta_mcp_kit::lookup::GROUP_FIELDS;
+use okta_mcp_kit::output::project;
+use okta_mcp_kit::{ToolContext, ToolOutput};
+use serde_json::{Value, json};
+
+/// How far back Okta keeps the System Log.
+pub const RETENTION_DAYS: i64 = 90;
+
+/// Okta's timestamp format.
+pub fn iso(t: DateTime<Utc>) -> String {
+    t.to_rfc3339_opts(SecondsFormat::Millis, true)
+}
+
+fn midnight(t: DateTime<Utc>) -> DateTime<Utc> {
+    t.date_naive().and_hms_opt(0, 0, 0).map_or(t, |d| d.and_utc())
+}
+
+/// Which end of a window a time is for: "yesterday" starts at its midnight and ends at today's.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum End {
+    Since,
+    Until,
+}
+
+/// A time as ISO 8601 (`2026-11-01T08:00:00Z`, or a date, meaning its midnight UTC) or relative to `now`:
+/// `15m`, `24h`, `7d`, `2w` ago, `now`, `today`, `yesterday`.
+pub fn parse_time(name: &str, raw: &str, now: DateTime<Utc>, end: End) -> Result<DateTime<Utc>, ToolError> {
+    let s = raw.trim();
+    let bad = || {
+        ToolError::invalid_arguments(format!(
+            "{name} `{raw}` is neither ISO 8601 (2026-11-01T08:00:00Z, 2026-11-01) nor relative (15m, 24h, 7d, 2w, \
+             today, yesterday, now)"
+        ))
+    };
+    match s.to_ascii_lowercase().as_str() {
+        "now" => return Ok(now),
+        "today" => return Ok(if end == End::Since { midnight(now) } else { now }),
+        "yesterday" => {
+            let today = midnight(now);
+            return Ok(if end == End::Since { today - Duration::days(1) } else { today });
+        }
+        _ => {}
+    }
+    if let Ok(t) = DateTime::parse_from_rfc3339(s) {
+        return Ok(t.with_timezone(&Utc));
+    }
+    if let Ok(d) = NaiveDate::parse_from_str(s, "%Y-%m-%d") {
+        return d.and_hms_opt(0, 0, 0).map(|t| t.and_utc()).ok_or_else(bad);
+    }
+    let split = s.find(|c: char| !c.is_ascii_digit()).unwrap_or(s.len());
+    let (number, unit) = s.split_at(split);
+    let n: i64 = number.parse().map_err(|_| bad())?;
+    let ago = match unit.trim().to_ascii_lowercase().as_str() {
+        "m" | "min" | "mins" | "minutes" => Duration::minutes(n),
+        "h" | "hr" | "hours" => Duration::hours(n),
+        "d" | "days" => Duration::days(n),
+        "w" | "weeks" => Duration::weeks(n),
+        _ => return Err(bad()),
+    };
+    Ok(now - ago)
+}
+
+/// The absolute window a System Log query covers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Window {
+    pub since: DateTime<Utc>,
+    pub until: DateTime<Utc>,
+    pub now: DateTime<Utc>,
+}
+
+impl Window {
+    /// From the `since` and `until` arguments (default: the last `default_hours` hours until now). `since:
+    /// yesterday` alone means all of yesterday.
+    pub fn from_args(since: Option<&str>, until: Option<&str>, default_hours: i64) -> Result<Window, ToolError> {
+        Self::at(since, until, default_hours, Utc::now())
+    }
+
+    pub fn at(
+        since: Option<&str>,
+        until: Option<&str>,
+        default_hours: i64,
+        now: DateTime<Utc>,
+    ) -> Result<Window, ToolError> {
+        let since_t = match since {
+            Some(s) => parse_time("since", s, now, End::Since)?,
+            None => now - Duration::hours(default_hours),
+        };
+        let until_t = match (until, since.map(str::trim)) {
+            (Some(u), _) => parse_time("until", u, now, End::Until)?,
+            (None, Some(s)) if s.eq_ignore_ascii_case("yesterday") => parse_time("until", s, now, End::Until)?,
+            (None, _) => now,
+        };
+        if since_t >= until_t {
+            return Err(ToolError::invalid_arguments(format!(
+                "since ({}) must be before until ({})",
+                iso(since_t),
+                iso(until_t)
+            )));
+        }
+        if since_t < now - Duration::days(RETENTION_DAYS) {
+            return Err(ToolError::invalid_arguments(format!(
+                "since ({}) is more than {RETENTION_DAYS} days ago: Okta keeps the System Log for {RETENTION_DAYS} days",
+                iso(since_t)
+            )));
+        }
+        Ok(Window { since: since_t, until: until_t.min(now), now })
+    }
+
+    /// The window of a cursor (Okta's next link carries since and until).
+    pub fn from_cursor(cursor: &str) -> Option<Window> {
+        let url = url::Url::parse(cursor).ok()?;
+        let get = |k: &str| url.query_pairs().find(|(key, _)| key == k).map(|(_, v)| v.into_owned());
+        let parse = |s: String| DateTime::parse_from_rfc3339(&s).ok().map(|t| t.with_timezone(&Utc));
+        Some(Window { since: parse(get("since")?)?, until: parse(get("until")?)?, now: Utc::now() })
+    }
+
+    pub fn to_json(self) -> Value {
+        json!({"since": iso(self.since), "until": iso(self.until), "now": iso(self.now)})
+    }
+}
+
+/// Okta group ids are `00g` followed by 17 letters and digits.
+pub fn is_group_id(s: &str) -> bool {
+    s.len() == 20 && s.starts_with("00g") && s.bytes().all(|b| b.is_ascii_alphanumeric())
+}
+
+/// A group by id, or by exact name (case-insensitive); several or no matches are refused with what exists.
+pub async fn get_group(ctx: &ToolContext, key: &str) -> Result<Value, ToolError> {
+    if key.trim().is_empty() {
+        return Err(ToolError::invalid_arguments("group must not be empty"));
+    }
+    if is_group_id(key) {
+        return ctx.okta.get(&path("/api/v1/groups/{groupId}", &[key])?, &Query::new()).await;
+    }
+    let page = ctx
+        .okta
+        .get_page(&path("/api/v1/groups", &[])?, &Query::new().push("q", key.trim()).push("limit", 50u32))
+        .await?;
+    let name = |g: &Value| g.pointer("/profile/name").and_then(Value::as_str).unwrap_or_default().to_owned();
+    let exact: Vec<&Value> = page.items.iter().filter(|g| name(g).eq_ignore_ascii_case(key.trim())).collect();
+    match exact.as_slice() {
+        [one] => Ok((*one).clone()),
+        [] if page.items.is_empty() => Err(ToolError::refused(format!(
+            "no group is named `{key}` (nor starts with it): give the group's id (00g…) or its exact name"
+        ))),
+        [] => Err(ToolError::refused(format!(
+            "no group is named exactly `{key}`; groups starting with it: {}. Give the id or the exact name.",
+            page.items.iter().take(10).map(|g| format!("{} ({})", name(g), g["id"])).collect::<Vec<_>>().join(", ")
+        ))),
+        many => Err(ToolError::refused(format!(
+            "{} groups are named `{key}`: {}. Give the group's id.",
+            many.len(),
+            many.iter().map(|g| g["id"].to_string()).collect::<Vec<_>>().join(", ")
+        ))),
+    }
+}
+
+/// Who a group is, in one line of JSON.
+pub fn group_summary(group: &Value) -> Value {
+    project(group, GROUP_FIELDS, &[])
+}
+
+/// A JSON object output with extra members merged in.
+pub fn with(mut out: ToolOutput, extra: Value) -> ToolOutput {
+    if let (Value::Object(map), Value::Object(more)) = (&mut out.value, extra) {
+        for (k, v) in more {
+            map.insert(k, v);
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn now() -> DateTime<Utc> {
+        DateTime::parse_from_rfc3339("2026-11-20T15:30:00Z").map(|t| t.with_timezone(&Utc)).unwrap_or_default()
+    }
+
+    fn at(s: &str, end: End) -> String {
+        parse_time("since", s, now(), end).map(iso).unwrap_or_else(|e| e.to_string())
+    }
+
+    #[test]
+    fn relative_and_absolute_times() {
+        assert_eq!(at("15m", End::Since), "2026-11-20T15:15:00.000Z");
+        assert_eq!(at("24h", End::Since), "2026-11-19T15:30:00.000Z");
+        assert_eq!(at("7d", End::Since), "2026-11-13T15:30:00.000Z");
+        assert_eq!(at("2w", End::Since), "2026-11-06T15:30:00.000Z");
+        assert_eq!(at("yesterday", End::Since), "2026-11-19T00:00:00.000Z");
+        assert_eq!(at("yesterday", End::Until), "2026-11-20T00:00:00.000Z");
+        assert_eq!(at("today", End::Since), "2026-11-20T00:00:00.000Z");
+        assert_eq!(at("2026-11-01", End::Since), "2026-11-01T00:00:00.000Z");
+        assert_eq!(at("2026-11-01T08:00:00+01:00", End::Since), "2026-11-01T07:00:00.000Z");
+        assert!(at("last tuesday", End::Since).contains("neither ISO 8601"));
+        assert!(at("5y", End::Since).contains("neither ISO 8601"));
+    }
+
+    #[test]
+    fn windows_are_bounded_and_reported() {
+        let w = Window::at(Some("yesterday"), None, 24, now()).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(iso(w.since), "2026-11-19T00:00:00.000Z");
+        assert_eq!(iso(w.until), "2026-11-20T00:00:00.000Z");
+        let w = Window::at(None, None, 24, now()).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(iso(w.since), "2026-11-19T15:30:00.000Z");
+        assert_eq!(w.until, now());
+        assert!(Window::at(Some("1h"), Some("2h"), 24, now()).is_err());
+        let old = Window::at(Some("100d"), None, 24, now()).err().map(|e| e.to_string()).unwrap_or_default();
+        assert!(old.contains("90 days"), "{old}");
+        let cursor = "https://x.okta.com/api/v1/logs?since=2026-11-19T00%3A00%3A00.000Z&until=2026-11-20T00%3A00%3A00.000Z&after=abc";
+        assert_eq!(Window::from_cursor(cursor).map(|w| iso(w.since)), Some("2026-11-19T00:00:00.000Z".into()));
+    }
+}

@@ -1,0 +1,108 @@
+//! `okta_mcp_audit_log`: the local audit log every okta-mcp server writes (changes made, previewed, refused),
+//! newest first, with the state of its hash chain. It reads a local file and calls no Okta operation.
+
+use chrono::{DateTime, Utc};
+use okta_mcp_kit::audit::{AuditLog, default_path};
+use okta_mcp_kit::{Access, ToolContext, ToolDef, ToolError, ToolMeta, ToolOutput};
+use schemars::JsonSchema;
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+use crate::common::{End, iso, parse_time};
+
+/// Rows read from the end of the log at most (filters apply to these).
+const SCAN: usize = 20_000;
+
+pub fn tools() -> Vec<ToolDef> {
+    vec![ToolDef::new(
+        ToolMeta {
+            name: "okta_mcp_audit_log",
+            title: "Audit log of changes",
+            description: "Local audit log of changes made or tried through these servers, newest first, and \
+                whether its tamper-evident chain is intact.",
+            access: Access::Read,
+            toolset: "audit",
+            scopes: &[],
+            operations: &[],
+        },
+        audit_log,
+    )]
+}
+
+const OUTCOMES: &[&str] = &["executed", "failed", "refused", "previewed", "declined", "cancelled", "dry_run"];
+
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AuditArgs {
+    /// Only this tool, e.g. okta_suspend_user.
+    tool: Option<String>,
+    /// executed, failed, refused, previewed, declined, cancelled or dry_run.
+    outcome: Option<String>,
+    /// ISO 8601 or 15m/24h/7d/yesterday.
+    since: Option<String>,
+    /// Default 20, max 200.
+    limit: Option<u32>,
+}
+
+async fn audit_log(_ctx: ToolContext, args: AuditArgs) -> Result<ToolOutput, ToolError> {
+    let limit = args.limit.unwrap_or(20);
+    if limit == 0 || limit > 200 {
+        return Err(ToolError::invalid_arguments("limit must be between 1 and 200"));
+    }
+    if let Some(o) = args.outcome.as_deref()
+        && !OUTCOMES.contains(&o)
+    {
+        return Err(ToolError::invalid_arguments(format!("outcome must be one of {}", OUTCOMES.join(", "))));
+    }
+    let now = Utc::now();
+    let since = args.since.as_deref().map(|s| parse_time("since", s, now, End::Since)).transpose()?;
+    let file = default_path().map_err(ToolError::refused)?;
+    if !file.exists() {
+        return Ok(ToolOutput::json(json!({
+            "path": file.display().to_string(),
+            "rows": [],
+            "note": "no audit log yet: nothing has been changed through these servers with this OKTA_MCP_AUDIT_DB",
+        })));
+    }
+    // Reading and hashing run off the async threads.
+    let tool = args.tool.clone();
+    let outcome = args.outcome.clone();
+    let (rows, scanned, chain) = tokio::task::spawn_blocking(move || -> Result<_, String> {
+        let log = AuditLog::open(&file)?;
+        let chain = match log.verify() {
+            Ok(n) => json!({"intact": true, "rows": n}),
+            Err(problem) => json!({"intact": false, "problem": problem}),
+        };
+        let all = log.tail(SCAN)?;
+        let scanned = all.len();
+        let rows: Vec<Value> = all
+            .iter()
+            .rev()
+            .filter(|r| tool.as_deref().is_none_or(|t| r.tool == t))
+            .filter(|r| outcome.as_deref().is_none_or(|o| r.outcome == o))
+            .filter(|r| {
+                since.is_none_or(|s| DateTime::parse_from_rfc3339(&r.time).is_ok_and(|t| t.with_timezone(&Utc) >= s))
+            })
+            .take(limit as usize)
+            .map(|r| r.to_json())
+            .collect();
+        Ok((rows, scanned, chain))
+    })
+    .await
+    .map_err(|e| ToolError::refused(format!("reading the audit log failed: {e}")))?
+    .map_err(ToolError::refused)?;
+    let mut out = json!({
+        "path": default_path().map(|p| p.display().to_string()).unwrap_or_default(),
+        "chain": chain,
+        "now": iso(now),
+        "count": rows.len(),
+        "rows": rows,
+    });
+    if let Some(s) = since {
+        out["since"] = json!(iso(s));
+    }
+    if scanned == SCAN {
+        out["note"] = json!(format!("only the newest {SCAN} rows were searched"));
+    }
+    Ok(ToolOutput::json(out))
+}

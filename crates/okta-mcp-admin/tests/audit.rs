@@ -1,0 +1,78 @@
+//! The audit log through the admin server: `okta_mcp_audit_log` lists the calls that changed (or tried to
+//! change) the org, newest first, filtered, with the chain's state; a tampered row is reported.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use okta_e2e::{Org, Server, unique};
+use serde_json::json;
+
+const BIN: &str = env!("CARGO_BIN_EXE_okta-mcp-admin");
+
+#[test]
+fn the_audit_log_is_queried_and_its_chain_checked() {
+    let org = Org::start();
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("audit.db");
+    let env = [
+        ("OKTA_ORG_URL", org.url.as_str()),
+        ("OKTA_API_TOKEN", org.token.as_str()),
+        ("OKTA_MCP_AUDIT_DB", db.to_str().unwrap()),
+    ];
+    let mut server = Server::start(BIN, &["--mode", "full"], &env);
+    let empty = server.call("okta_mcp_audit_log", json!({})).ok();
+    assert_eq!(empty["rows"], json!([]));
+    server
+        .call(
+            "okta_create_event_hook",
+            json!({"name": unique("audit "), "url": "https://h.example.com",
+                                             "events": ["user.session.start"], "auth_secret": "hunter2-secret"}),
+        )
+        .ok();
+    server.call("okta_suspend_device", json!({"device_id": "guoalicemacbook00001"})).ok(); // previewed
+    server.call("okta_assign_admin_role_to_group", json!({"group": "Everyone", "role": "ORG_ADMIN"})).err(); // refused
+
+    let all = server.call("okta_mcp_audit_log", json!({})).ok();
+    assert_eq!(all["chain"]["intact"], true, "{all}");
+    let tools: Vec<&str> = all["rows"].as_array().unwrap().iter().map(|r| r["tool"].as_str().unwrap()).collect();
+    assert_eq!(
+        tools,
+        ["okta_assign_admin_role_to_group", "okta_suspend_device", "okta_create_event_hook"],
+        "newest first"
+    );
+    assert!(!all.to_string().contains("hunter2-secret"), "a secret reached the audit log");
+    let previewed = server.call("okta_mcp_audit_log", json!({"outcome": "previewed"})).ok();
+    assert_eq!(previewed["count"], 1);
+    let by_tool =
+        server.call("okta_mcp_audit_log", json!({"tool": "okta_create_event_hook", "since": "1h", "limit": 5})).ok();
+    assert_eq!(by_tool["rows"][0]["outcome"], "executed");
+    let error = server.call("okta_mcp_audit_log", json!({"outcome": "exploded"})).err();
+    assert!(error.contains("outcome must be one of"), "{error}");
+
+    let conn = rusqlite::Connection::open(&db).unwrap();
+    conn.execute("UPDATE audit SET outcome = 'declined' WHERE id = 1", []).unwrap();
+    let tampered = server.call("okta_mcp_audit_log", json!({})).ok();
+    assert_eq!(tampered["chain"]["intact"], false);
+    assert!(tampered["chain"]["problem"].as_str().unwrap().contains("row 1"), "{tampered}");
+}
+
+#[test]
+fn read_only_use_creates_no_audit_log_and_tools_list_is_compact() {
+    let org = Org::start();
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("audit.db");
+    let env = [
+        ("OKTA_ORG_URL", org.url.as_str()),
+        ("OKTA_API_TOKEN", org.token.as_str()),
+        ("OKTA_MCP_AUDIT_DB", db.to_str().unwrap()),
+    ];
+    let mut reader = Server::start(BIN, &[], &env);
+    reader.call("okta_get_system_log", json!({"limit": 1})).ok();
+    let out = reader.call("okta_mcp_audit_log", json!({})).ok();
+    assert!(out["note"].as_str().unwrap().contains("no audit log yet"), "{out}");
+    assert!(!db.exists(), "a read-only session wrote an audit log");
+    let mut server = Server::start(BIN, &["--mode", "full"], &env);
+    let list = server.request("tools/list", json!({}));
+    let tools = list["tools"].as_array().unwrap();
+    assert_eq!(tools.len(), 28);
+    let bytes = list["tools"].to_string().len();
+    assert!(bytes / tools.len() <= 600, "tools/list is {} bytes per tool", bytes / tools.len());
+}

@@ -1,0 +1,67 @@
+//! Modes over MCP: read-only lists only read tools and refuses the others; full lists all 47 within the
+//! tools/list budget; dry runs send nothing; the embedded sandbox and the demo work.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use okta_e2e::{Org, Server, rows};
+use serde_json::json;
+
+const BIN: &str = env!("CARGO_BIN_EXE_okta-mcp-policy");
+
+#[test]
+fn read_only_lists_only_read_tools_and_refuses_writes() {
+    let org = Org::start();
+    let mut server = org.server(BIN, &[]);
+    let tools = server.request("tools/list", json!({}));
+    let tools = tools["tools"].as_array().unwrap();
+    assert_eq!(tools.len(), 17);
+    assert!(tools.iter().all(|t| t["annotations"]["readOnlyHint"] == true));
+    let before = org.request_count();
+    let refused = server.request_raw(
+        "tools/call",
+        json!({"name": "okta_delete_network_zone", "arguments": {"zone_id": "nzocorporate00000001"}}),
+    );
+    let message = refused["error"]["message"].as_str().unwrap();
+    assert!(message.contains("--mode full"), "{message}");
+    assert_eq!(org.request_count(), before);
+}
+
+#[test]
+fn full_mode_lists_all_within_budget_and_dry_runs_send_nothing() {
+    let org = Org::start();
+    let mut server = org.server(BIN, &["--mode", "full"]);
+    let listed = server.request("tools/list", json!({}));
+    let tools = listed["tools"].as_array().unwrap();
+    assert_eq!(tools.len(), 47);
+    let bytes = listed.to_string().len();
+    assert!(bytes <= 600 * 47, "tools/list is {bytes} bytes, over 600 a tool");
+    assert_eq!(server.initialize["serverInfo"]["name"], "okta-mcp-policy");
+
+    let before = org.change_count();
+    let dry = server
+        .call(
+            "okta_create_network_zone",
+            json!({"type": "IP", "name": "Dry", "gateways": ["10.0.0.0/8"], "dry_run": true}),
+        )
+        .ok();
+    assert!(dry.to_string().contains("/api/v1/zones"), "{dry}");
+    let e = server.call("okta_get_auth_server", json!({"auth_server_id": "default", "extra": 1})).err();
+    assert!(e.contains("unknown argument"), "{e}");
+    assert_eq!(org.change_count(), before);
+}
+
+#[test]
+fn sandbox_flag_and_demo() {
+    let mut server = Server::start(BIN, &["--sandbox"], &[]);
+    let page = server.call("okta_list_auth_servers", json!({"q": "Orders"})).ok();
+    assert_eq!(rows(&page)[0]["name"], "Orders API");
+    let out = std::process::Command::new(BIN)
+        .arg("demo")
+        .env_remove("OKTA_ORG_URL")
+        .env_remove("OKTA_API_TOKEN")
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("okta_list_org_policy_rules") && text.contains("Finance apps"), "{text}");
+    assert!(text.contains("cannot be used as"), "{text}");
+}

@@ -1,0 +1,350 @@
+//! What the admin endpoints keep besides the org itself: custom admin roles and resource sets, role assignments
+//! to groups and custom role assignments to users, devices and their users, event hooks.
+//!
+//! The store lives beside the org (one per running sandbox) and is rebuilt whenever the org is reseeded
+//! (`/__sandbox/reset`): it remembers which build of the org it was made from.
+
+use std::collections::BTreeMap;
+use std::sync::{Arc, Mutex, Weak};
+
+use chrono::{DateTime, Utc};
+use rand_chacha::ChaCha8Rng;
+use serde_json::{Value, json};
+
+use crate::AppState;
+use crate::ids::ts;
+use crate::lock;
+use crate::model::Org;
+
+/// A custom admin role (`/api/v1/iam/roles`).
+#[derive(Debug, Clone)]
+pub struct CustomRole {
+    pub id: String,
+    pub label: String,
+    pub description: String,
+    pub permissions: Vec<String>,
+    pub created: DateTime<Utc>,
+}
+
+impl CustomRole {
+    pub fn to_json(&self, public: &str) -> Value {
+        json!({
+            "id": self.id,
+            "label": self.label,
+            "description": self.description,
+            "created": ts(&self.created),
+            "lastUpdated": ts(&self.created),
+            "_links": {
+                "self": {"href": format!("{public}/api/v1/iam/roles/{}", self.id)},
+                "permissions": {"href": format!("{public}/api/v1/iam/roles/{}/permissions", self.id)},
+            },
+        })
+    }
+}
+
+/// A resource set (`/api/v1/iam/resource-sets`).
+#[derive(Debug, Clone)]
+pub struct ResourceSet {
+    pub id: String,
+    pub label: String,
+    pub description: String,
+    pub created: DateTime<Utc>,
+}
+
+impl ResourceSet {
+    pub fn to_json(&self, public: &str) -> Value {
+        json!({
+            "id": self.id,
+            "label": self.label,
+            "description": self.description,
+            "created": ts(&self.created),
+            "lastUpdated": ts(&self.created),
+            "_links": {
+                "self": {"href": format!("{public}/api/v1/iam/resource-sets/{}", self.id)},
+                "resources": {"href": format!("{public}/api/v1/iam/resource-sets/{}/resources", self.id)},
+                "bindings": {"href": format!("{public}/api/v1/iam/resource-sets/{}/bindings", self.id)},
+            },
+        })
+    }
+}
+
+/// Standard role labels, as Okta names them.
+pub fn standard_label(role_type: &str) -> Option<&'static str> {
+    Some(match role_type {
+        "SUPER_ADMIN" => "Super Administrator",
+        "ORG_ADMIN" => "Organizational Administrator",
+        "APP_ADMIN" => "Application Administrator",
+        "USER_ADMIN" => "Group Administrator",
+        "HELP_DESK_ADMIN" => "Help Desk Administrator",
+        "READ_ONLY_ADMIN" => "Read Only Administrator",
+        "MOBILE_ADMIN" => return None,
+        "API_ACCESS_MANAGEMENT_ADMIN" => "API Access Management Administrator",
+        "REPORT_ADMIN" => "Report Administrator",
+        "GROUP_MEMBERSHIP_ADMIN" => "Group Membership Administrator",
+        "WORKFLOWS_ADMIN" => "Workflows Administrator",
+        "ACCESS_CERTIFICATIONS_ADMIN" => "Access Certifications Administrator",
+        "ACCESS_REQUESTS_ADMIN" => "Access Requests Administrator",
+        _ => return None,
+    })
+}
+
+/// A role assigned to a group, or a custom role assigned to a user.
+#[derive(Debug, Clone)]
+pub struct RoleGrant {
+    pub id: String,
+    pub role_type: String,
+    /// Custom roles: the role id and the resource set id.
+    pub custom: Option<(String, String)>,
+    pub created: DateTime<Utc>,
+}
+
+impl RoleGrant {
+    /// `assignment_type`: USER or GROUP; `assignee`: the path of the user or group.
+    pub fn to_json(&self, store: &AdminStore, public: &str, assignment_type: &str, assignee: &str) -> Value {
+        let assignee_link = json!({"href": format!("{public}{assignee}")});
+        match &self.custom {
+            Some((role, set)) => {
+                let label = store.custom_roles.iter().find(|r| &r.id == role).map(|r| r.label.clone());
+                json!({
+                    "id": self.id,
+                    "label": label.unwrap_or_else(|| role.clone()),
+                    "type": "CUSTOM",
+                    "status": "ACTIVE",
+                    "created": ts(&self.created),
+                    "lastUpdated": ts(&self.created),
+                    "assignmentType": assignment_type,
+                    "role": role,
+                    "resource-set": set,
+                    "_links": {
+                        "assignee": assignee_link,
+                        "role": {"href": format!("{public}/api/v1/iam/roles/{role}")},
+                        "resource-set": {"href": format!("{public}/api/v1/iam/resource-sets/{set}")},
+                        "permissions": {"href": format!("{public}/api/v1/iam/roles/{role}/permissions")},
+                    },
+                })
+            }
+            None => json!({
+                "id": self.id,
+                "label": standard_label(&self.role_type).unwrap_or("Administrator"),
+                "type": self.role_type,
+                "status": "ACTIVE",
+                "created": ts(&self.created),
+                "lastUpdated": ts(&self.created),
+                "assignmentType": assignment_type,
+                // Keeps a standard role from matching the spec's CustomRole branch (as the users handler does).
+                "role": null,
+                "_links": {"assignee": assignee_link},
+            }),
+        }
+    }
+}
+
+/// A user linked to a device.
+#[derive(Debug, Clone)]
+pub struct DeviceUser {
+    pub user_id: String,
+    pub created: DateTime<Utc>,
+    pub managed: bool,
+    pub screen_lock: &'static str,
+}
+
+/// A device (`/api/v1/devices`).
+#[derive(Debug, Clone)]
+pub struct Device {
+    pub id: String,
+    /// ACTIVE, SUSPENDED or DEACTIVATED.
+    pub status: &'static str,
+    pub created: DateTime<Utc>,
+    pub last_updated: DateTime<Utc>,
+    pub display_name: String,
+    pub platform: &'static str,
+    pub manufacturer: &'static str,
+    pub model: &'static str,
+    pub os_version: &'static str,
+    pub serial: String,
+    pub registered: bool,
+    pub managed: bool,
+    pub users: Vec<DeviceUser>,
+}
+
+impl Device {
+    pub fn to_json(&self, public: &str) -> Value {
+        let base = format!("{public}/api/v1/devices/{}", self.id);
+        let mut links = json!({
+            "self": {"href": base, "hints": {"allow": ["GET", "PATCH", "PUT"]}},
+            "users": {"href": format!("{base}/users"), "hints": {"allow": ["GET"]}},
+        });
+        let mut lifecycle = |rel: &str, op: &str| {
+            links[rel] = json!({"href": format!("{base}/lifecycle/{op}"), "hints": {"allow": ["POST"]}});
+        };
+        match self.status {
+            "ACTIVE" => {
+                lifecycle("suspend", "suspend");
+                lifecycle("deactivate", "deactivate");
+            }
+            "SUSPENDED" => {
+                lifecycle("unsuspend", "unsuspend");
+                lifecycle("deactivate", "deactivate");
+            }
+            _ => lifecycle("activate", "activate"),
+        }
+        let mut profile = json!({
+            "displayName": self.display_name,
+            "platform": self.platform,
+            "manufacturer": self.manufacturer,
+            "model": self.model,
+            "osVersion": self.os_version,
+            "serialNumber": self.serial,
+            "registered": self.registered,
+            "managed": self.managed,
+            "secureHardwarePresent": true,
+        });
+        if self.platform == "WINDOWS" {
+            profile["sid"] = json!(format!("S-1-5-21-{}", &self.id[3..13]));
+        }
+        json!({
+            "id": self.id,
+            "status": self.status,
+            "created": ts(&self.created),
+            "lastUpdated": ts(&self.last_updated),
+            "profile": profile,
+            "resourceType": "UDDevice",
+            "resourceDisplayName": {"value": self.display_name, "sensitive": false},
+            "resourceId": self.id,
+            "_links": links,
+        })
+    }
+}
+
+/// An event hook (`/api/v1/eventHooks`).
+#[derive(Debug, Clone)]
+pub struct EventHook {
+    pub id: String,
+    pub name: String,
+    pub description: Option<String>,
+    /// ACTIVE or INACTIVE.
+    pub status: &'static str,
+    /// VERIFIED or UNVERIFIED.
+    pub verification: &'static str,
+    pub events: Vec<String>,
+    pub uri: String,
+    pub headers: Vec<(String, String)>,
+    /// The auth header's name (its value is write-only).
+    pub auth_key: Option<String>,
+    pub created: DateTime<Utc>,
+    pub created_by: String,
+    pub last_updated: DateTime<Utc>,
+}
+
+impl EventHook {
+    pub fn to_json(&self, public: &str) -> Value {
+        let base = format!("{public}/api/v1/eventHooks/{}", self.id);
+        let mut links = json!({
+            "self": {"href": base},
+            "verify": {"href": format!("{base}/lifecycle/verify"), "hints": {"allow": ["POST"]}},
+        });
+        if self.status == "ACTIVE" {
+            links["deactivate"] = json!({"href": format!("{base}/lifecycle/deactivate"), "hints": {"allow": ["POST"]}});
+        }
+        let headers: Vec<Value> = self.headers.iter().map(|(k, v)| json!({"key": k, "value": v})).collect();
+        let mut config = json!({"uri": self.uri, "headers": headers, "method": "POST"});
+        if let Some(key) = &self.auth_key {
+            config["authScheme"] = json!({"type": "HEADER", "key": key});
+        }
+        json!({
+            "id": self.id,
+            "status": self.status,
+            "verificationStatus": self.verification,
+            "name": self.name,
+            "description": self.description,
+            "created": ts(&self.created),
+            "createdBy": self.created_by,
+            "lastUpdated": ts(&self.last_updated),
+            "events": {"type": "EVENT_TYPE", "items": self.events, "filter": null},
+            "channel": {"type": "HTTP", "version": "1.0.0", "config": config},
+            "_links": links,
+        })
+    }
+}
+
+/// Everything the admin endpoints keep.
+#[derive(Debug)]
+pub struct AdminStore {
+    pub custom_roles: Vec<CustomRole>,
+    pub resource_sets: Vec<ResourceSet>,
+    /// group id → roles assigned to the group
+    pub group_roles: BTreeMap<String, Vec<RoleGrant>>,
+    /// user id → custom roles assigned to the user (standard ones are in `Org::roles`)
+    pub user_custom_roles: BTreeMap<String, Vec<RoleGrant>>,
+    pub devices: Vec<Device>,
+    pub hooks: Vec<EventHook>,
+    pub rng: ChaCha8Rng,
+}
+
+impl AdminStore {
+    pub fn new_id(&mut self, prefix: &str) -> String {
+        crate::ids::okta_id(&mut self.rng, prefix)
+    }
+
+    /// A custom role by id or label.
+    pub fn custom_role(&self, key: &str) -> Option<&CustomRole> {
+        self.custom_roles.iter().find(|r| r.id == key || r.label.eq_ignore_ascii_case(key))
+    }
+
+    /// A resource set by id or label.
+    pub fn resource_set(&self, key: &str) -> Option<&ResourceSet> {
+        self.resource_sets.iter().find(|r| r.id == key || r.label.eq_ignore_ascii_case(key))
+    }
+
+    pub fn device_index(&self, id: &str) -> Option<usize> {
+        self.devices.iter().position(|d| d.id == id)
+    }
+
+    pub fn hook_index(&self, id: &str) -> Option<usize> {
+        self.hooks.iter().position(|h| h.id == id)
+    }
+}
+
+/// One store per running sandbox, and the build of the org it belongs to.
+#[derive(Debug)]
+struct Slot {
+    state: Weak<AppState>,
+    build: String,
+    store: Arc<Mutex<AdminStore>>,
+}
+
+static SLOTS: Mutex<Vec<Slot>> = Mutex::new(Vec::new());
+
+/// Which build of the org this is: the first System Log event of a build never changes, and every build
+/// (start-up, `/__sandbox/reset`) has its own timestamps.
+fn build_of(org: &Org) -> String {
+    org.logs
+        .first()
+        .map(|e| format!("{}/{}", e.published.timestamp_nanos_opt().unwrap_or_default(), e.event["uuid"]))
+        .unwrap_or_default()
+}
+
+/// Run `f` with the org and the admin store locked (always in this order).
+pub(crate) fn with_admin<R>(st: &Arc<AppState>, f: impl FnOnce(&mut Org, &mut AdminStore) -> R) -> R {
+    let mut org = lock(&st.org);
+    let build = build_of(&org);
+    let store = {
+        let mut slots = lock(&SLOTS);
+        slots.retain(|s| s.state.strong_count() > 0);
+        match slots.iter_mut().find(|s| std::ptr::eq(s.state.as_ptr(), Arc::as_ptr(st))) {
+            Some(slot) if slot.build == build => slot.store.clone(),
+            Some(slot) => {
+                slot.build = build;
+                slot.store = Arc::new(Mutex::new(crate::admin_seed::store(&org, st.config.seed)));
+                slot.store.clone()
+            }
+            None => {
+                let store = Arc::new(Mutex::new(crate::admin_seed::store(&org, st.config.seed)));
+                slots.push(Slot { state: Arc::downgrade(st), build, store: store.clone() });
+                store
+            }
+        }
+    };
+    let mut store = lock(&store);
+    f(&mut org, &mut store)
+}

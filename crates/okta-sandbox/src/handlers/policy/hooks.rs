@@ -1,0 +1,186 @@
+//! Inline hooks: CRUD, lifecycle (only INACTIVE hooks can be deleted) and `execute`, which answers what a
+//! well-behaved hook service would for the hook's type. The sandbox never contacts the hook's URL.
+
+use axum::body::Bytes;
+use axum::extract::{Path, State};
+use axum::http::Uri;
+use serde_json::{Value, json};
+
+use super::{lifecycle_target, refused, required};
+use crate::error::ApiError;
+use crate::handlers::{ApiResult, Params, St, json_body, no_content, ok};
+use crate::lock;
+use crate::policy_model::{InlineHook, PolicyOrg, str_of, touch, with_links};
+
+const TYPES: [&str; 6] = [
+    "com.okta.import.transform",
+    "com.okta.oauth2.tokens.transform",
+    "com.okta.saml.tokens.transform",
+    "com.okta.telephony.provider",
+    "com.okta.user.credential.password.import",
+    "com.okta.user.pre-registration",
+];
+
+fn hook_json(h: &InlineHook, public: &str) -> Value {
+    let b = format!("{public}/api/v1/inlineHooks/{}", str_of(&h.obj, "id"));
+    let mut links = vec![("self", b.clone(), Some("GET")), ("execute", format!("{b}/execute"), Some("POST"))];
+    if str_of(&h.obj, "status") == "ACTIVE" {
+        links.push(("deactivate", format!("{b}/lifecycle/deactivate"), Some("POST")));
+    } else {
+        links.push(("activate", format!("{b}/lifecycle/activate"), Some("POST")));
+        links.push(("delete", b.clone(), Some("DELETE")));
+    }
+    with_links(&h.obj, &links)
+}
+
+fn hook<'a>(p: &'a mut PolicyOrg, id: &str) -> Result<&'a mut InlineHook, ApiError> {
+    p.hooks.iter_mut().find(|h| str_of(&h.obj, "id") == id).ok_or_else(|| ApiError::not_found(id, "InlineHook"))
+}
+
+/// The channel as stored (no secret) and the secret, from a request body's channel.
+fn channel(body: &Value) -> Result<(Value, Option<String>), ApiError> {
+    let channel = body
+        .get("channel")
+        .ok_or_else(|| ApiError::validation("channel", "channel: The field cannot be left blank"))?;
+    let kind = channel.get("type").and_then(Value::as_str).unwrap_or("HTTP");
+    if kind != "HTTP" {
+        return Err(ApiError::validation("channel.type", "channel.type: The sandbox supports HTTP channels"));
+    }
+    let uri = channel.pointer("/config/uri").and_then(Value::as_str).unwrap_or("");
+    if !uri.starts_with("https://") || uri.len() > 1024 || uri.contains(char::is_whitespace) {
+        return Err(ApiError::validation("channel.config.uri", "channel.config.uri: Must be an https URL"));
+    }
+    let mut config = json!({"uri": uri, "method": "POST",
+                            "headers": channel.pointer("/config/headers").cloned().unwrap_or(json!([]))});
+    let mut secret = None;
+    if let Some(auth) = channel.pointer("/config/authScheme").filter(|a| a.is_object()) {
+        config["authScheme"] = json!({"type": auth.get("type").cloned().unwrap_or(json!("HEADER")),
+                                      "key": auth.get("key").cloned().unwrap_or(json!("Authorization"))});
+        secret = auth.get("value").and_then(Value::as_str).map(str::to_owned);
+    }
+    let version = channel.get("version").and_then(Value::as_str).unwrap_or("1.0.0");
+    Ok((json!({"type": "HTTP", "version": version, "config": config}), secret))
+}
+
+pub(crate) async fn list(State(st): St, uri: Uri) -> ApiResult {
+    let params = Params::parse(uri.query());
+    let kind = params.get("type").filter(|t| !t.is_empty());
+    let org = lock(&st.org);
+    let items: Vec<Value> = org
+        .policy
+        .hooks
+        .iter()
+        .filter(|h| kind.is_none_or(|k| str_of(&h.obj, "type") == k))
+        .map(|h| hook_json(h, &st.public))
+        .collect();
+    ok(Value::Array(items))
+}
+
+pub(crate) async fn create(State(st): St, body: Bytes) -> ApiResult {
+    let body = json_body(&body)?;
+    let name = required(&body, "name")?;
+    let kind = required(&body, "type")?;
+    if !TYPES.contains(&kind) {
+        return Err(ApiError::validation("type", format!("type: Invalid inline hook type: {kind}")));
+    }
+    let (channel, secret) = channel(&body)?;
+    let mut org = lock(&st.org);
+    let id = org.policy.new_id("cal");
+    let mut obj = json!({"id": id, "name": name, "type": kind, "status": "ACTIVE",
+                         "version": body.get("version").and_then(Value::as_str).unwrap_or("1.0.0"), "channel": channel});
+    touch(&mut obj, true);
+    let h = InlineHook { obj, secret };
+    let out = hook_json(&h, &st.public);
+    org.policy.hooks.push(h);
+    ok(out)
+}
+
+pub(crate) async fn get_one(State(st): St, Path(id): Path<String>) -> ApiResult {
+    let mut org = lock(&st.org);
+    ok(hook_json(hook(&mut org.policy, &id)?, &st.public))
+}
+
+/// PUT: name, version and channel replace the current ones; the type cannot change; an auth scheme sent without
+/// its value keeps the current secret.
+pub(crate) async fn replace(State(st): St, Path(id): Path<String>, body: Bytes) -> ApiResult {
+    let body = json_body(&body)?;
+    let name = required(&body, "name")?;
+    let (channel, secret) = channel(&body)?;
+    let mut org = lock(&st.org);
+    let h = hook(&mut org.policy, &id)?;
+    if body.get("type").and_then(Value::as_str).is_some_and(|t| t != str_of(&h.obj, "type")) {
+        return Err(ApiError::validation("type", "type: The type of an inline hook cannot be changed"));
+    }
+    h.obj["name"] = json!(name);
+    if let Some(v) = body.get("version").and_then(Value::as_str) {
+        h.obj["version"] = json!(v);
+    }
+    if channel.pointer("/config/authScheme").is_none() {
+        h.secret = None;
+    } else if secret.is_some() {
+        h.secret = secret;
+    }
+    h.obj["channel"] = channel;
+    touch(&mut h.obj, false);
+    ok(hook_json(h, &st.public))
+}
+
+pub(crate) async fn delete(State(st): St, Path(id): Path<String>) -> ApiResult {
+    let mut org = lock(&st.org);
+    let h = hook(&mut org.policy, &id)?;
+    if str_of(&h.obj, "status") == "ACTIVE" {
+        return Err(refused("status", "status: Only INACTIVE inline hooks can be deleted; deactivate it first."));
+    }
+    org.policy.hooks.retain(|h| str_of(&h.obj, "id") != id);
+    no_content()
+}
+
+pub(crate) async fn lifecycle(State(st): St, Path((id, op)): Path<(String, String)>) -> ApiResult {
+    let target = lifecycle_target(&op)?;
+    let mut org = lock(&st.org);
+    let h = hook(&mut org.policy, &id)?;
+    if str_of(&h.obj, "status") != target {
+        h.obj["status"] = json!(target);
+        touch(&mut h.obj, false);
+    }
+    ok(hook_json(h, &st.public))
+}
+
+/// What the hook service answers, by hook type (a sample that follows Okta's contract for it).
+pub fn sample_response(kind: &str, payload: &Value) -> Value {
+    match kind {
+        "com.okta.oauth2.tokens.transform" => json!({"commands": [{"type": "com.okta.access.patch",
+            "value": [{"op": "add", "path": "/claims/sandbox_hook", "value": "added by the inline hook"}]}]}),
+        "com.okta.saml.tokens.transform" => json!({"commands": [{"type": "com.okta.assertion.patch",
+            "value": [{"op": "add", "path": "/claims/sandboxHook", "value": {"attributes": {"NameFormat":
+                "urn:oasis:names:tc:SAML:2.0:attrname-format:basic"}, "attributeValues": [{"attributes":
+                {"xsi:type": "xs:string"}, "value": "added by the inline hook"}]}}]}]}),
+        "com.okta.import.transform" => json!({"commands": [{"type": "com.okta.appUser.profile.update",
+            "value": {"department": "Imported"}}]}),
+        "com.okta.user.credential.password.import" => json!({"commands": [{"type": "com.okta.action.update",
+            "value": {"credential": "VERIFIED"}}]}),
+        "com.okta.telephony.provider" => json!({"commands": [{"type": "com.okta.telephony.action", "value": [{
+            "status": "SUCCESSFUL", "provider": "Sandbox Telephony", "transactionId": "SM-sandbox-0001",
+            "transactionMetadata": {"duration": 120}}]}]}),
+        _ => {
+            // Registration: allow, unless the sample user's email is on example.org.
+            let email = payload.pointer("/data/userProfile/email").and_then(Value::as_str).unwrap_or("");
+            if email.ends_with("@example.org") {
+                json!({"commands": [{"type": "com.okta.action.update", "value": {"registration": "DENY"}}],
+                       "error": {"errorSummary": "Registrations from example.org are not allowed"}})
+            } else {
+                json!({"commands": [{"type": "com.okta.action.update", "value": {"registration": "ALLOW"}}]})
+            }
+        }
+    }
+}
+
+pub(crate) async fn execute(State(st): St, Path(id): Path<String>, body: Bytes) -> ApiResult {
+    let body = json_body(&body)?;
+    if body.as_object().is_none_or(|o| o.is_empty()) {
+        return Err(ApiError::validation("body", "body: The request body must be the payload Okta sends to the hook"));
+    }
+    let mut org = lock(&st.org);
+    let h = hook(&mut org.policy, &id)?;
+    ok(sample_response(str_of(&h.obj, "type"), &body))
+}

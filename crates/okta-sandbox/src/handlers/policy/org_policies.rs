@@ -1,0 +1,113 @@
+//! Org policies by type (`GET /api/v1/policies?type=`), their rules, and policy lifecycle.
+
+use axum::extract::{Path, State};
+use axum::http::Uri;
+use serde_json::{Value, json};
+
+use super::{lifecycle_target, refused};
+use crate::error::ApiError;
+use crate::handlers::{ApiResult, Params, St, list_response, no_content, ok, page_after};
+use crate::policy_model::{WithRules, lifecycle_links, str_of, touch, with_links};
+use crate::{cursor, lock};
+
+const TYPES: [&str; 12] = [
+    "ACCESS_POLICY",
+    "ENTITY_RISK",
+    "IDP_DISCOVERY",
+    "MFA_ENROLL",
+    "OKTA_SIGN_ON",
+    "PASSWORD",
+    "POST_AUTH_SESSION",
+    "PROFILE_ENROLLMENT",
+    "DEVICE_SIGNAL_COLLECTION",
+    "SESSION_VIOLATION_DETECTION",
+    "CLIENT_UPDATE",
+    "IDENTITY_CLAIM_SOURCING",
+];
+
+fn base(public: &str, id: &str) -> String {
+    format!("{public}/api/v1/policies/{id}")
+}
+
+fn policy_json(p: &WithRules, public: &str, expand_rules: bool) -> Value {
+    let b = base(public, str_of(&p.obj, "id"));
+    let mut links = lifecycle_links(&p.obj, &b);
+    links.push(("rules", format!("{b}/rules"), Some("GET")));
+    let mut v = with_links(&p.obj, &links);
+    if expand_rules {
+        v["_embedded"] =
+            json!({"rules": p.rules.iter().map(|r| rule_json(r, public, str_of(&p.obj, "id"))).collect::<Vec<_>>()});
+    }
+    v
+}
+
+fn rule_json(r: &Value, public: &str, policy_id: &str) -> Value {
+    let b = format!("{}/rules/{}", base(public, policy_id), str_of(r, "id"));
+    with_links(r, &lifecycle_links(r, &b))
+}
+
+fn find<'a>(policies: &'a mut [WithRules], id: &str) -> Result<&'a mut WithRules, ApiError> {
+    policies.iter_mut().find(|p| str_of(&p.obj, "id") == id).ok_or_else(|| ApiError::not_found(id, "Policy"))
+}
+
+pub(crate) async fn list(State(st): St, uri: Uri) -> ApiResult {
+    let params = Params::parse(uri.query());
+    let kind = params.get("type").filter(|t| !t.is_empty()).ok_or_else(|| ApiError::missing_parameter("type"))?;
+    if !TYPES.contains(&kind) {
+        return Err(ApiError::validation("type", format!("type: Invalid policy type: {kind}")));
+    }
+    let status = params.get("status").filter(|s| !s.is_empty());
+    let q = params.get("q").filter(|s| !s.is_empty()).map(str::to_lowercase);
+    let expand_rules = params.get("expand") == Some("rules");
+    let limit = params.limit(200, 200);
+    let after = params.after()?;
+    let org = lock(&st.org);
+    let mut matching: Vec<&WithRules> = org
+        .policy
+        .policies
+        .iter()
+        .filter(|p| str_of(&p.obj, "type") == kind)
+        .filter(|p| status.is_none_or(|s| str_of(&p.obj, "status") == s))
+        .filter(|p| q.as_deref().is_none_or(|q| str_of(&p.obj, "name").to_lowercase().contains(q)))
+        .collect();
+    matching.sort_by_key(|p| p.obj.get("priority").and_then(Value::as_u64).unwrap_or(u64::MAX));
+    let items: Vec<(u64, Value)> =
+        matching.iter().enumerate().map(|(i, p)| (i as u64 + 1, policy_json(p, &st.public, expand_rules))).collect();
+    drop(org);
+    let (page, next) = page_after(items, after, limit);
+    Ok(list_response(&st.public, uri.path(), &params, limit, page, next.map(cursor::encode)))
+}
+
+pub(crate) async fn get_one(State(st): St, Path(id): Path<String>, uri: Uri) -> ApiResult {
+    let params = Params::parse(uri.query());
+    let mut org = lock(&st.org);
+    let p = find(&mut org.policy.policies, &id)?;
+    ok(policy_json(p, &st.public, params.get("expand") == Some("rules")))
+}
+
+pub(crate) async fn lifecycle(State(st): St, Path((id, op)): Path<(String, String)>) -> ApiResult {
+    let target = lifecycle_target(&op)?;
+    let mut org = lock(&st.org);
+    let p = find(&mut org.policy.policies, &id)?;
+    if target == "INACTIVE" && p.obj["system"] == json!(true) {
+        return Err(refused("system", "system: The default policy cannot be deactivated."));
+    }
+    if str_of(&p.obj, "status") != target {
+        p.obj["status"] = json!(target);
+        touch(&mut p.obj, false);
+    }
+    no_content()
+}
+
+pub(crate) async fn list_rules(State(st): St, Path(id): Path<String>) -> ApiResult {
+    let mut org = lock(&st.org);
+    let p = find(&mut org.policy.policies, &id)?;
+    ok(Value::Array(p.rules.iter().map(|r| rule_json(r, &st.public, &id)).collect()))
+}
+
+pub(crate) async fn get_rule(State(st): St, Path((id, rid)): Path<(String, String)>) -> ApiResult {
+    let mut org = lock(&st.org);
+    let p = find(&mut org.policy.policies, &id)?;
+    let r = p.rules.iter().find(|r| str_of(r, "id") == rid).ok_or_else(|| ApiError::not_found(&rid, "PolicyRule"))?;
+    ok(rule_json(r, &st.public, &id))
+}

@@ -1,0 +1,187 @@
+//! Authorization servers (with their policies, rules, scopes, claims and signing keys), org policies with their
+//! rules, network zones and inline hooks. Objects are kept as Okta's JSON (without `_links`, which are added
+//! when answering, and without secrets, which are kept beside them).
+
+use chrono::Utc;
+use rand::SeedableRng;
+use rand_chacha::ChaCha8Rng;
+use serde_json::{Map, Value, json};
+
+use crate::ids;
+
+/// A custom authorization server and what hangs off it.
+#[derive(Debug, Clone)]
+pub struct AuthServer {
+    pub obj: Value,
+    pub policies: Vec<WithRules>,
+    pub scopes: Vec<Value>,
+    pub claims: Vec<Value>,
+    /// Signing keys: public members only (the sandbox never signs with them).
+    pub keys: Vec<Value>,
+}
+
+/// A policy and its rules (authorization-server policies and org policies).
+#[derive(Debug, Clone)]
+pub struct WithRules {
+    pub obj: Value,
+    pub rules: Vec<Value>,
+}
+
+/// An inline hook; the secret of its auth scheme is never answered.
+#[derive(Debug, Clone)]
+pub struct InlineHook {
+    pub obj: Value,
+    pub secret: Option<String>,
+}
+
+/// Everything of this module, hung off the org.
+#[derive(Debug)]
+pub struct PolicyOrg {
+    pub auth_servers: Vec<AuthServer>,
+    pub policies: Vec<WithRules>,
+    pub zones: Vec<Value>,
+    pub hooks: Vec<InlineHook>,
+    pub rng: ChaCha8Rng,
+}
+
+impl PolicyOrg {
+    pub fn empty(seed: u64) -> Self {
+        PolicyOrg {
+            auth_servers: Vec::new(),
+            policies: Vec::new(),
+            zones: Vec::new(),
+            hooks: Vec::new(),
+            rng: ChaCha8Rng::seed_from_u64(seed ^ 0x0a75_e2e2),
+        }
+    }
+
+    pub fn new_id(&mut self, prefix: &str) -> String {
+        ids::okta_id(&mut self.rng, prefix)
+    }
+
+    /// A fresh RSA-looking public JWK (random modulus; never used to sign).
+    pub fn new_key(&mut self, status: &str) -> Value {
+        let kid = ids::base62(&mut self.rng, 43);
+        let n = ids::base62(&mut self.rng, 342);
+        json!({"kid": kid, "kty": "RSA", "alg": "RS256", "use": "sig", "e": "AQAB", "n": n, "status": status})
+    }
+
+    pub fn server(&self, id: &str) -> Option<usize> {
+        self.auth_servers.iter().position(|s| str_of(&s.obj, "id") == id)
+    }
+}
+
+/// Okta's timestamp for now.
+pub fn now() -> String {
+    ids::ts(&Utc::now())
+}
+
+pub fn str_of<'a>(v: &'a Value, key: &str) -> &'a str {
+    v.get(key).and_then(Value::as_str).unwrap_or("")
+}
+
+pub fn position_of(items: &[Value], id: &str) -> Option<usize> {
+    items.iter().position(|v| str_of(v, "id") == id)
+}
+
+/// A copy of `obj` with `_links` built from `(rel, href, method)` triples.
+pub fn with_links(obj: &Value, links: &[(&str, String, Option<&str>)]) -> Value {
+    let mut out = obj.clone();
+    let mut map = Map::new();
+    for (rel, href, method) in links {
+        let mut link = json!({"href": href});
+        if let Some(m) = method {
+            link["hints"] = json!({"allow": [m]});
+        }
+        map.insert((*rel).to_owned(), link);
+    }
+    if let Value::Object(o) = &mut out {
+        o.insert("_links".into(), Value::Object(map));
+    }
+    out
+}
+
+/// Links of an object with a lifecycle: self, and activate or deactivate by status.
+pub fn lifecycle_links(obj: &Value, base: &str) -> Vec<(&'static str, String, Option<&'static str>)> {
+    let mut links = vec![("self", base.to_owned(), Some("GET"))];
+    if str_of(obj, "status") == "ACTIVE" {
+        links.push(("deactivate", format!("{base}/lifecycle/deactivate"), Some("POST")));
+    } else {
+        links.push(("activate", format!("{base}/lifecycle/activate"), Some("POST")));
+    }
+    links
+}
+
+/// Set `lastUpdated` (and `created` when new).
+pub fn touch(obj: &mut Value, created: bool) {
+    let ts = now();
+    if created {
+        obj["created"] = json!(ts);
+    }
+    obj["lastUpdated"] = json!(ts);
+}
+
+/// Keep only the given keys of a request body (what a client may set); the rest is ignored, as Okta does.
+pub fn writable(body: &Value, keys: &[&str]) -> Map<String, Value> {
+    let mut out = Map::new();
+    if let Value::Object(map) = body {
+        for k in keys {
+            if let Some(v) = map.get(*k) {
+                out.insert((*k).to_owned(), v.clone());
+            }
+        }
+    }
+    out
+}
+
+/// Put the writable keys of `body` into `obj`, removing those the body leaves out (a full replace).
+pub fn replace_writable(obj: &mut Value, body: &Value, keys: &[&str]) {
+    let given = writable(body, keys);
+    if let Value::Object(o) = obj {
+        for k in keys {
+            o.remove(*k);
+        }
+        o.extend(given);
+    }
+}
+
+/// The priority order: place `item` at `priority` (1-based; none or out of range: last) and renumber.
+pub fn place_by_priority(items: &mut Vec<Value>, mut item: Value, system_last: bool) {
+    let wanted = item.get("priority").and_then(Value::as_u64).map(|p| p.max(1) as usize);
+    // System (default) rules stay last, as in Okta.
+    let movable =
+        if system_last { items.iter().filter(|r| r.get("system") != Some(&json!(true))).count() } else { items.len() };
+    let at = wanted.map(|p| (p - 1).min(movable)).unwrap_or(movable);
+    item["priority"] = json!(at + 1);
+    items.insert(at, item);
+    renumber(items);
+}
+
+pub fn renumber(items: &mut [Value]) {
+    for (i, r) in items.iter_mut().enumerate() {
+        r["priority"] = json!(i + 1);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn priorities_keep_system_rules_last() {
+        let mut rules = vec![json!({"id": "a", "priority": 1}), json!({"id": "d", "priority": 2, "system": true})];
+        place_by_priority(&mut rules, json!({"id": "b"}), true);
+        let ids: Vec<&str> = rules.iter().map(|r| str_of(r, "id")).collect();
+        assert_eq!(ids, ["a", "b", "d"]);
+        place_by_priority(&mut rules, json!({"id": "c", "priority": 1}), true);
+        assert_eq!(str_of(&rules[0], "id"), "c");
+        assert_eq!(rules[3]["priority"], 4);
+    }
+
+    #[test]
+    fn replace_drops_what_the_body_leaves_out() {
+        let mut obj = json!({"id": "x", "name": "a", "description": "d"});
+        replace_writable(&mut obj, &json!({"name": "b", "id": "y"}), &["name", "description"]);
+        assert_eq!(obj, json!({"id": "x", "name": "b"}));
+    }
+}
