@@ -14,6 +14,8 @@ use std::sync::mpsc::{Receiver, channel};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+pub mod catalog;
+
 use serde_json::{Value, json};
 
 /// Test keys for service apps (generated for these tests only).

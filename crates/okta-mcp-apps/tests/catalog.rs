@@ -1,142 +1,49 @@
 //! The catalog (`tools --json`, `scopes`) works offline and matches Okta's published spec: every declared
 //! operation exists with that method and path, and each tool's scopes are exactly the spec's scopes for its
-//! operations.
+//! operations. The shared checks live in `okta_e2e::catalog`; what is particular to this server is below.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use std::collections::BTreeSet;
-use std::path::PathBuf;
-use std::process::Command;
+use okta_e2e::catalog::Catalog;
 
-use serde_json::Value;
-
-fn run(args: &[&str]) -> String {
-    let out = Command::new(env!("CARGO_BIN_EXE_okta-mcp-apps"))
-        .args(args)
-        .env_remove("OKTA_ORG_URL")
-        .env_remove("OKTA_API_TOKEN")
-        .env_remove("OKTA_MCP_MODE")
-        .env_remove("OKTA_MCP_TOOLSETS")
-        .env_remove("OKTA_MCP_TOOLS")
-        .output()
-        .expect("run okta-mcp-apps");
-    assert!(out.status.success(), "{args:?} failed: {}", String::from_utf8_lossy(&out.stderr));
-    String::from_utf8(out.stdout).unwrap()
-}
-
-fn catalog(args: &[&str]) -> Vec<Value> {
-    let mut all = vec!["tools", "--json"];
-    all.extend_from_slice(args);
-    serde_json::from_str::<Value>(&run(&all)).unwrap().as_array().unwrap().clone()
+fn catalog() -> Catalog<'static> {
+    Catalog::new(env!("CARGO_BIN_EXE_okta-mcp-apps"))
 }
 
 #[test]
 fn lists_20_tools_with_their_declarations() {
-    let tools = catalog(&[]);
-    assert_eq!(tools.len(), 20);
-    let names: BTreeSet<&str> = tools.iter().map(|t| t["name"].as_str().unwrap()).collect();
-    assert_eq!(names.len(), 20, "names are unique");
-    for t in &tools {
-        for key in ["name", "title", "description", "access", "toolset", "scopes", "operations", "enabled"] {
-            assert!(t.get(key).is_some(), "{} lacks {key}", t["name"]);
-        }
-        assert!(!t["operations"].as_array().unwrap().is_empty(), "{} declares no operation", t["name"]);
-        assert!(!t["scopes"].as_array().unwrap().is_empty(), "{} declares no scope", t["name"]);
-        // every parameter is documented (enums are self-describing)
-        for (param, schema) in t["input_schema"]["properties"].as_object().unwrap() {
-            assert!(
-                schema.get("description").is_some() || schema.get("enum").is_some(),
-                "{}: parameter {param} has no description",
-                t["name"]
-            );
-        }
-    }
+    catalog().check_declarations(20);
 }
 
 #[test]
 fn read_only_is_the_default_and_enables_only_read_tools() {
-    for t in catalog(&[]) {
-        assert_eq!(t["enabled"].as_bool().unwrap(), t["access"] == "read", "{}", t["name"]);
-    }
-    for t in catalog(&["--mode", "read-write"]) {
-        assert_eq!(t["enabled"].as_bool().unwrap(), t["access"] != "destructive", "{}", t["name"]);
-    }
-    assert!(catalog(&["--mode", "full"]).iter().all(|t| t["enabled"] == true));
-}
-
-#[test]
-fn toolsets_and_tools_narrow_the_selection() {
-    let enabled = |args: &[&str]| -> Vec<String> {
-        catalog(args)
-            .into_iter()
-            .filter(|t| t["enabled"] == true)
-            .map(|t| t["name"].as_str().unwrap().to_owned())
-            .collect()
-    };
-    let assignments = enabled(&["--mode", "full", "--toolsets", "assignments"]);
-    assert_eq!(assignments.len(), 9);
-    assert!(assignments.iter().all(|n| n.contains("_app_") || n.ends_with("_to_app") || n.ends_with("_from_app")));
-    assert_eq!(enabled(&["--mode", "full", "--toolsets", "apps"]).len(), 7);
-    assert_eq!(enabled(&["--mode", "full", "--toolsets", "credentials"]).len(), 4);
-    assert_eq!(enabled(&["--tools", "okta_get_app,okta_delete_app"]), vec!["okta_get_app"]);
-}
-
-#[test]
-fn scopes_are_the_union_of_the_enabled_tools() {
-    let read_only: Vec<String> = run(&["scopes"]).lines().map(str::to_owned).collect();
-    assert_eq!(read_only, ["okta.appGrants.read", "okta.apps.read", "okta.users.read"]);
-    let keys: Vec<String> =
-        run(&["--mode", "full", "--toolsets", "credentials", "scopes"]).lines().map(str::to_owned).collect();
-    assert_eq!(keys, ["okta.appGrants.read", "okta.apps.manage", "okta.apps.read"]);
+    catalog().check_modes();
 }
 
 #[test]
 fn unknown_toolset_is_a_clear_error() {
-    let out = Command::new(env!("CARGO_BIN_EXE_okta-mcp-apps")).args(["--toolsets", "aps", "tools"]).output().unwrap();
-    assert!(!out.status.success());
-    assert!(String::from_utf8_lossy(&out.stderr).contains("unknown toolset `aps`"));
-}
-
-fn spec_dir() -> Option<PathBuf> {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/okta-openapi");
-    if dir.join("op-scopes.json").exists() {
-        return Some(dir);
-    }
-    assert!(
-        std::env::var("CI").as_deref() != Ok("true"),
-        "../shared/okta-openapi/op-scopes.json is missing, and CI=true forbids skipping the catalog check"
-    );
-    eprintln!(
-        "SKIPPED: ../shared/okta-openapi is absent, so operations and scopes are not checked against Okta's spec"
-    );
-    None
+    catalog().check_unknown_toolset("aps");
 }
 
 #[test]
 fn operations_and_scopes_match_oktas_spec() {
-    let Some(dir) = spec_dir() else { return };
-    let ops: Vec<Value> = serde_json::from_slice(&std::fs::read(dir.join("op-scopes.json")).unwrap()).unwrap();
-    let mut problems = Vec::new();
-    for t in catalog(&[]) {
-        let name = t["name"].as_str().unwrap();
-        let mut expected: BTreeSet<String> = BTreeSet::new();
-        for o in t["operations"].as_array().unwrap() {
-            let (method, path) = (o["method"].as_str().unwrap(), o["path"].as_str().unwrap());
-            let Some(spec_op) = ops.iter().find(|s| s["method"] == method && s["path"] == path) else {
-                problems.push(format!("{name}: {method} {path} is not in Okta's spec"));
-                continue;
-            };
-            let alternatives = spec_op["oauth2_scope_alternatives"].as_array().unwrap();
-            match alternatives.as_slice() {
-                [] => problems.push(format!("{name}: {method} {path} has no OAuth scope in the spec")),
-                [only] => expected.extend(only.as_array().unwrap().iter().map(|s| s.as_str().unwrap().to_owned())),
-                many => problems.push(format!("{name}: {method} {path} has scope alternatives {many:?}")),
-            }
-        }
-        let declared: BTreeSet<String> =
-            t["scopes"].as_array().unwrap().iter().map(|s| s.as_str().unwrap().to_owned()).collect();
-        if declared != expected {
-            problems.push(format!("{name}: declares {declared:?}, the spec requires {expected:?}"));
-        }
-    }
-    assert!(problems.is_empty(), "catalog does not match Okta's spec:\n{}", problems.join("\n"));
+    catalog().check_against_spec();
+}
+
+#[test]
+fn toolsets_and_tools_narrow_the_selection() {
+    let assignments = catalog().enabled(&["--mode", "full", "--toolsets", "assignments"]);
+    assert_eq!(assignments.len(), 9);
+    assert!(assignments.iter().all(|n| n.contains("_app_") || n.ends_with("_to_app") || n.ends_with("_from_app")));
+    assert_eq!(catalog().enabled(&["--mode", "full", "--toolsets", "apps"]).len(), 7);
+    assert_eq!(catalog().enabled(&["--mode", "full", "--toolsets", "credentials"]).len(), 4);
+    assert_eq!(catalog().enabled(&["--tools", "okta_get_app,okta_delete_app"]), vec!["okta_get_app"]);
+}
+
+#[test]
+fn scopes_are_the_union_of_the_enabled_tools() {
+    assert_eq!(catalog().scopes(&[]), ["okta.appGrants.read", "okta.apps.read", "okta.users.read"]);
+    assert_eq!(
+        catalog().scopes(&["--mode", "full", "--toolsets", "credentials"]),
+        ["okta.appGrants.read", "okta.apps.manage", "okta.apps.read"]
+    );
 }

@@ -1,0 +1,161 @@
+//! The catalog checks every server's tests run: `tools --json` and `scopes` work offline, every tool carries
+//! its whole declaration with every parameter documented, modes enable exactly the right access levels, and
+//! every declared operation and scope matches Okta's published spec (`../shared/okta-openapi/op-scopes.json`).
+
+use std::collections::BTreeSet;
+use std::path::PathBuf;
+use std::process::Command;
+
+use serde_json::Value;
+
+/// A server binary, asked about its catalog without contacting Okta.
+#[derive(Debug, Clone, Copy)]
+pub struct Catalog<'a> {
+    pub bin: &'a str,
+    /// Tools that call no Okta operation (e.g. the local audit log): no operations, no scopes, read-only.
+    pub local_tools: &'a [&'a str],
+}
+
+impl<'a> Catalog<'a> {
+    pub fn new(bin: &'a str) -> Self {
+        Catalog { bin, local_tools: &[] }
+    }
+
+    fn command(&self, args: &[&str]) -> std::process::Output {
+        let mut cmd = Command::new(self.bin);
+        cmd.args(args);
+        for var in ["OKTA_ORG_URL", "OKTA_API_TOKEN", "OKTA_MCP_MODE", "OKTA_MCP_TOOLSETS", "OKTA_MCP_TOOLS"] {
+            cmd.env_remove(var);
+        }
+        cmd.output().expect("run the server binary")
+    }
+
+    /// Stdout of a successful offline command.
+    pub fn run(&self, args: &[&str]) -> String {
+        let out = self.command(args);
+        assert!(out.status.success(), "{args:?} failed: {}", String::from_utf8_lossy(&out.stderr));
+        String::from_utf8(out.stdout).expect("utf-8")
+    }
+
+    /// `tools --json` under the given flags.
+    pub fn tools(&self, flags: &[&str]) -> Vec<Value> {
+        let mut args = flags.to_vec();
+        args.extend(["tools", "--json"]);
+        serde_json::from_str::<Value>(&self.run(&args)).expect("catalog JSON").as_array().expect("array").clone()
+    }
+
+    /// Names of the tools enabled under the given flags.
+    pub fn enabled(&self, flags: &[&str]) -> Vec<String> {
+        self.tools(flags)
+            .into_iter()
+            .filter(|t| t["enabled"] == true)
+            .map(|t| t["name"].as_str().expect("name").to_owned())
+            .collect()
+    }
+
+    /// `scopes` under the given flags, one a line.
+    pub fn scopes(&self, flags: &[&str]) -> Vec<String> {
+        let mut args = flags.to_vec();
+        args.push("scopes");
+        self.run(&args).lines().map(str::to_owned).collect()
+    }
+
+    /// `count` tools, unique names, the whole declaration each, every parameter documented.
+    pub fn check_declarations(&self, count: usize) {
+        let tools = self.tools(&[]);
+        assert_eq!(tools.len(), count);
+        let names: BTreeSet<&str> = tools.iter().map(|t| t["name"].as_str().expect("name")).collect();
+        assert_eq!(names.len(), count, "names are unique");
+        for t in &tools {
+            let name = t["name"].as_str().expect("name");
+            for key in ["name", "title", "description", "access", "toolset", "scopes", "operations", "enabled"] {
+                assert!(t.get(key).is_some(), "{name} lacks {key}");
+            }
+            let (ops, scopes) = (t["operations"].as_array().expect("ops"), t["scopes"].as_array().expect("scopes"));
+            if self.local_tools.contains(&name) {
+                assert!(ops.is_empty() && scopes.is_empty(), "{name} is local: no operations or scopes");
+                assert_eq!(t["access"], "read", "{name}");
+            } else {
+                assert!(!ops.is_empty(), "{name} declares no operation");
+                assert!(!scopes.is_empty(), "{name} declares no scope");
+            }
+            for (param, schema) in t["input_schema"]["properties"].as_object().expect("properties") {
+                assert!(
+                    schema.get("description").is_some() || schema.get("enum").is_some(),
+                    "{name}: parameter {param} has no description"
+                );
+            }
+        }
+    }
+
+    /// read-only (the default) enables read tools only; read-write adds writes; full adds destructive tools.
+    pub fn check_modes(&self) {
+        for t in self.tools(&[]) {
+            assert_eq!(t["enabled"].as_bool(), Some(t["access"] == "read"), "{}", t["name"]);
+        }
+        for t in self.tools(&["--mode", "read-write"]) {
+            assert_eq!(t["enabled"].as_bool(), Some(t["access"] != "destructive"), "{}", t["name"]);
+        }
+        assert!(self.tools(&["--mode", "full"]).iter().all(|t| t["enabled"] == true));
+    }
+
+    /// A misspelt toolset stops the server with a message naming it.
+    pub fn check_unknown_toolset(&self, typo: &str) {
+        let out = self.command(&["--toolsets", typo, "tools"]);
+        assert!(!out.status.success());
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(stderr.contains(&format!("unknown toolset `{typo}`")), "{stderr}");
+    }
+
+    /// Every declared operation exists in Okta's spec with that method and path, and each tool's scopes are
+    /// exactly the spec's scopes for its operations.
+    pub fn check_against_spec(&self) {
+        let Some(dir) = spec_dir() else { return };
+        let ops: Vec<Value> =
+            serde_json::from_slice(&std::fs::read(dir.join("op-scopes.json")).expect("op-scopes.json"))
+                .expect("op-scopes JSON");
+        let mut problems = Vec::new();
+        for t in self.tools(&[]) {
+            let name = t["name"].as_str().expect("name");
+            if self.local_tools.contains(&name) {
+                continue;
+            }
+            let mut expected: BTreeSet<String> = BTreeSet::new();
+            for o in t["operations"].as_array().expect("ops") {
+                let (method, path) = (o["method"].as_str().expect("method"), o["path"].as_str().expect("path"));
+                let Some(spec_op) = ops.iter().find(|s| s["method"] == method && s["path"] == path) else {
+                    problems.push(format!("{name}: {method} {path} is not in Okta's spec"));
+                    continue;
+                };
+                match spec_op["oauth2_scope_alternatives"].as_array().expect("alternatives").as_slice() {
+                    [] => problems.push(format!("{name}: {method} {path} has no OAuth scope in the spec")),
+                    [only] => expected
+                        .extend(only.as_array().expect("scopes").iter().map(|s| s.as_str().expect("scope").to_owned())),
+                    many => problems.push(format!("{name}: {method} {path} has scope alternatives {many:?}")),
+                }
+            }
+            let declared: BTreeSet<String> =
+                t["scopes"].as_array().expect("scopes").iter().map(|s| s.as_str().expect("scope").to_owned()).collect();
+            if declared != expected {
+                problems.push(format!("{name}: declares {declared:?}, the spec requires {expected:?}"));
+            }
+        }
+        assert!(problems.is_empty(), "catalog does not match Okta's spec:\n{}", problems.join("\n"));
+    }
+}
+
+/// `../shared/okta-openapi` beside the checkout; absent → skip with a message, except under `CI=true`.
+fn spec_dir() -> Option<PathBuf> {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/okta-openapi");
+    if dir.join("op-scopes.json").exists() {
+        return Some(dir);
+    }
+    assert!(
+        std::env::var("CI").as_deref() != Ok("true"),
+        "../shared/okta-openapi/op-scopes.json is missing, and CI=true forbids skipping the catalog check"
+    );
+    eprintln!(
+        "SKIPPED: ../shared/okta-openapi is absent, so operations and scopes are not checked against Okta's spec"
+    );
+    None
+}
