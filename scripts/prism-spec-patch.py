@@ -2,9 +2,9 @@
 """Patch the Prism spec (output of ../shared/okta-openapi/prism-spec.py) in place where Okta's
 published schemas can never validate, so Prism judges our traffic and not the spec's own defects.
 
-The one patch: a `oneOf` without a discriminator whose alternatives are all objects with no
-`required` property is unsatisfiable for any body that fits more than one alternative, and the
-empty object fits all of them. For example UserFactorActivateRequest and UserFactorVerifyRequest
+The one patch: a `oneOf` without a discriminator in which two or more alternatives are objects with no
+`required` property (all properties optional) is unsatisfiable for every body that fits those two, and
+the empty object fits them all. For example UserFactorActivateRequest and UserFactorVerifyRequest
 list several `{passCode}` variants, so Okta's own documented body {"passCode": "123456"} "must
 match exactly one schema in oneOf" and Prism answers 422. Such a `oneOf` becomes `anyOf`
 (at least one alternative must match), which is what Okta means.
@@ -34,16 +34,19 @@ def main() -> int:
             seen += 1
         return node
 
-    def undecidable(alts: list) -> bool:
-        if len(alts) < 2:
+    def permissive(node, depth: int = 0) -> bool:
+        """Accepts any JSON object that fits its (all optional) properties: no `required`, no oneOf/anyOf."""
+        r = resolve(node)
+        if depth > 10 or not isinstance(r, dict):
             return False
-        for alt in alts:
-            r = resolve(alt)
-            if not isinstance(r, dict) or r.get("required") or r.get("allOf") or r.get("oneOf") or r.get("anyOf"):
-                return False
-            if r.get("type", "object") != "object":
-                return False
-        return True
+        if r.get("required") or r.get("oneOf") or r.get("anyOf") or r.get("type", "object") != "object":
+            return False
+        return all(permissive(part, depth + 1) for part in r.get("allOf", []))
+
+    def undecidable(alts: list) -> bool:
+        # Two alternatives that take any object (all properties optional) both match every body that fits
+        # them, so "exactly one" can never hold.
+        return len(alts) >= 2 and sum(1 for alt in alts if permissive(alt)) >= 2
 
     patched: list[str] = []
 

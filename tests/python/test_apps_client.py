@@ -17,93 +17,28 @@ from typing import Any
 import pytest
 from mcp import Client, StdioServerParameters
 
-REPO = Path(__file__).resolve().parents[2]
-BIN_DIR = Path(os.environ.get("OKTA_MCP_BIN_DIR", REPO / "target" / "debug"))
-SANDBOX_BIN = BIN_DIR / "okta-sandbox"
-SERVER_BIN = BIN_DIR / "okta-mcp-apps"
-TOKEN = "sandbox-api-token"
+from mcp_testing import (  # noqa: F401
+    CALL_TIMEOUT,
+    TOKEN,
+    all_tools,
+    ok_json,
+    rows_as_dicts,
+    server_bin,
+    server_client,
+    text_of,
+)
+
+SERVER = "okta-mcp-apps"
+SERVER_BIN = server_bin(SERVER)
 TOOL_COUNT = 20
 READ_TOOLS = 9
-CALL_TIMEOUT = 30.0
 SALESFORCE = "0oasalesforce0000001"
 
 pytestmark = pytest.mark.anyio
 
 
-@pytest.fixture
-def anyio_backend() -> str:
-    return "asyncio"
-
-
-@pytest.fixture(params=["legacy", "auto"])
-def mode(request: pytest.FixtureRequest) -> str:
-    return request.param
-
-
-@pytest.fixture(scope="module")
-def sandbox(tmp_path_factory: pytest.TempPathFactory):
-    for binary in (SANDBOX_BIN, SERVER_BIN):
-        if not binary.is_file():
-            pytest.exit(f"{binary} is missing: build it first (cargo build --workspace --bins)", returncode=2)
-    log = tmp_path_factory.mktemp("apps-sandbox") / "sandbox.log"
-    with open(log, "wb") as err:
-        proc = subprocess.Popen([str(SANDBOX_BIN), "--listen", "127.0.0.1:0", "--api-token", TOKEN],
-                                stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=err)
-    try:
-        url, deadline = None, time.monotonic() + 30
-        while url is None and time.monotonic() < deadline:
-            if proc.poll() is not None:
-                pytest.exit(f"okta-sandbox exited with {proc.returncode}:\n{log.read_text()}", returncode=2)
-            m = re.search(r"listening on (http://127\.0\.0\.1:\d+)", log.read_text(errors="replace"))
-            if m:
-                url = m.group(1)
-            else:
-                time.sleep(0.05)
-        if url is None:
-            pytest.exit(f"okta-sandbox did not start:\n{log.read_text()}", returncode=2)
-        yield url
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-
-
 def client(sandbox: str, mode: str, server_mode: str = "read-only") -> Client:
-    params = StdioServerParameters(
-        command=str(SERVER_BIN),
-        args=["--mode", server_mode],
-        env={"OKTA_ORG_URL": sandbox, "OKTA_API_TOKEN": TOKEN, "OKTA_MCP_LOG": "warn"},
-    )
-    return Client(params, mode=mode, read_timeout_seconds=CALL_TIMEOUT)
-
-
-def text_of(result) -> str:
-    texts = [c.text for c in result.content if getattr(c, "type", None) == "text"]
-    assert texts, f"no text content in {result!r}"
-    return "\n".join(texts)
-
-
-def ok_json(result) -> Any:
-    assert not result.is_error, f"tool failed: {text_of(result)}"
-    return json.loads(text_of(result))
-
-
-def rows_as_dicts(page: dict[str, Any]) -> list[dict[str, Any]]:
-    return [dict(zip(page["columns"], row, strict=True)) for row in page["rows"]]
-
-
-async def all_tools(c: Client) -> list:
-    tools, cursor = [], None
-    for _ in range(20):
-        page = await c.list_tools(cursor=cursor)
-        tools.extend(page.tools)
-        cursor = page.next_cursor
-        if not cursor:
-            return tools
-    raise AssertionError("tools/list never ended")
+    return server_client(SERVER, sandbox, mode, server_mode)
 
 
 async def test_read_only_lists_read_tools(sandbox: str, mode: str) -> None:

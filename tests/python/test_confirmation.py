@@ -16,28 +16,18 @@ import uuid
 from typing import Any
 
 import pytest
-from mcp import Client, StdioServerParameters
+from mcp import Client
 from mcp_types import ElicitResult
 
-from test_users_client import CALL_TIMEOUT, SERVER_BIN, TOKEN, ok_json, sandbox  # noqa: F401  (fixture)
+from mcp_testing import ok_json, server_client
 
 pytestmark = pytest.mark.anyio
 MODES = ["legacy", "auto"]
 
 
-@pytest.fixture
-def anyio_backend() -> str:
-    return "asyncio"
-
-
 def full_client(sandbox: str, mode: str, callback=None) -> Client:
-    params = StdioServerParameters(
-        command=str(SERVER_BIN),
-        args=["--mode", "full"],
-        env={"OKTA_ORG_URL": sandbox, "OKTA_API_TOKEN": TOKEN, "OKTA_MCP_LOG": "warn",
-             "OKTA_MCP_AUDIT_DB": f"/tmp/okta-mcp-pytest-{uuid.uuid4().hex}.db"},
-    )
-    return Client(params, mode=mode, read_timeout_seconds=CALL_TIMEOUT, elicitation_callback=callback)
+    audit = {"OKTA_MCP_AUDIT_DB": f"/tmp/okta-mcp-pytest-{uuid.uuid4().hex}.db"}
+    return server_client("okta-mcp-users", sandbox, mode, "full", env=audit, elicitation_callback=callback)
 
 
 async def new_active_user(c: Client) -> dict[str, Any]:

@@ -76,7 +76,18 @@ fn describe_okta(error: &OktaError) -> String {
         OktaError::Api { method, path, status, body, www_authenticate, request_id } => {
             let mut lines = Vec::new();
             let code = body.error_code.as_deref().unwrap_or("no errorCode");
-            let summary = body.error_summary.as_deref().unwrap_or("(no summary)");
+            // Not an Okta error body: a proxy's problem document (RFC 9457) still says what went wrong.
+            let problem = [body.raw.get("title"), body.raw.get("detail")]
+                .into_iter()
+                .flatten()
+                .filter_map(serde_json::Value::as_str)
+                .collect::<Vec<_>>()
+                .join(": ");
+            let summary = match body.error_summary.as_deref() {
+                Some(summary) => summary,
+                None if !problem.is_empty() => &problem,
+                None => "(no summary)",
+            };
             lines.push(format!("Okta answered {status} to {method} {path}: {code} {summary}"));
             for cause in &body.error_causes {
                 lines.push(format!("cause: {cause}"));
@@ -159,6 +170,17 @@ mod tests {
         let text = error.to_string();
         assert!(text.contains("cause: login: An object with this field already exists"), "{text}");
         assert!(text.contains("Okta rejected a field value"), "{text}");
+    }
+
+    #[test]
+    fn a_proxys_problem_document_is_shown() {
+        let text = api_error(
+            422,
+            json!({"type": "x", "title": "Invalid request", "detail": "body.data must be object"}),
+            None,
+        )
+        .to_string();
+        assert!(text.contains("no errorCode Invalid request: body.data must be object"), "{text}");
     }
 
     #[test]

@@ -171,7 +171,7 @@ impl Device {
     pub fn to_json(&self, public: &str) -> Value {
         let base = format!("{public}/api/v1/devices/{}", self.id);
         let mut links = json!({
-            "self": {"href": base, "hints": {"allow": ["GET", "PATCH", "PUT"]}},
+            "self": {"href": base, "hints": {"allow": ["GET", "PUT", "DELETE"]}},
             "users": {"href": format!("{base}/users"), "hints": {"allow": ["GET"]}},
         });
         let mut lifecycle = |rel: &str, op: &str| {

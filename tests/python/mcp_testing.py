@@ -1,0 +1,69 @@
+"""What every Python SDK test shares: where the binaries are, a client for a server, result helpers.
+
+Fixtures (the sandbox, the protocol mode) are in conftest.py.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import urllib.request
+from pathlib import Path
+from typing import Any
+
+from mcp import Client, StdioServerParameters
+
+REPO = Path(__file__).resolve().parents[2]
+BIN_DIR = Path(os.environ.get("OKTA_MCP_BIN_DIR", REPO / "target" / "debug"))
+SANDBOX_BIN = BIN_DIR / "okta-sandbox"
+TOKEN = "sandbox-api-token"
+MODES = ["legacy", "auto"]
+CALL_TIMEOUT = 30.0
+
+
+def server_bin(server: str) -> Path:
+    return BIN_DIR / server
+
+
+def server_client(server: str, sandbox: str, mode: str, server_mode: str = "read-only",
+                  env: dict[str, str] | None = None, **client_options: Any) -> Client:
+    """An SDK client driving `server` over stdio against the sandbox org, in the SDK's connection `mode`."""
+    params = StdioServerParameters(
+        command=str(server_bin(server)),
+        args=["--mode", server_mode],
+        env={"OKTA_ORG_URL": sandbox, "OKTA_API_TOKEN": TOKEN, "OKTA_MCP_LOG": "warn", **(env or {})},
+    )
+    return Client(params, mode=mode, read_timeout_seconds=CALL_TIMEOUT, **client_options)
+
+
+def okta_requests(sandbox: str) -> int:
+    """Number of non-control requests the sandbox has served (from /__sandbox/stats)."""
+    with urllib.request.urlopen(f"{sandbox}/__sandbox/stats", timeout=10) as resp:
+        stats = json.load(resp)
+    return sum(n for key, n in stats["requests"].items() if "/__sandbox/" not in key)
+
+
+def text_of(result) -> str:
+    texts = [c.text for c in result.content if getattr(c, "type", None) == "text"]
+    assert texts, f"no text content in {result!r}"
+    return "\n".join(texts)
+
+
+def ok_json(result) -> Any:
+    assert not result.is_error, f"tool failed: {text_of(result)}"
+    return json.loads(text_of(result))
+
+
+def rows_as_dicts(page: dict[str, Any]) -> list[dict[str, Any]]:
+    return [dict(zip(page["columns"], row, strict=True)) for row in page["rows"]]
+
+
+async def all_tools(c: Client) -> list:
+    tools, cursor = [], None
+    for _ in range(20):
+        page = await c.list_tools(cursor=cursor)
+        tools.extend(page.tools)
+        cursor = page.next_cursor
+        if not cursor:
+            return tools
+    raise AssertionError("tools/list never ended")
