@@ -94,6 +94,29 @@ impl Row {
 
 const GENESIS: &str = "genesis";
 
+/// The audit log of a server, opened on the first write or destructive call (a read-only session never
+/// touches the file, and startup stays quick).
+#[derive(Debug)]
+pub struct AuditSink {
+    path: PathBuf,
+    log: std::sync::OnceLock<Result<AuditLog, String>>,
+}
+
+impl AuditSink {
+    pub fn new(path: PathBuf) -> Self {
+        AuditSink { path, log: std::sync::OnceLock::new() }
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// The open log, or why it cannot be opened (then no change may run: calls fail closed).
+    pub fn log(&self) -> Result<&AuditLog, String> {
+        self.log.get_or_init(|| AuditLog::open(&self.path)).as_ref().map_err(Clone::clone)
+    }
+}
+
 /// The open audit log.
 #[derive(Debug)]
 pub struct AuditLog {

@@ -140,9 +140,8 @@ pub async fn build_server(
     let mut safety = safety_from_env(&config)?;
     if tools.iter().any(|t| selection.enabled(t) && t.meta.access != crate::catalog::Access::Read) {
         let path = crate::audit::default_path()?;
-        let log = AuditLog::open(&path)?;
         tracing::info!("audit log: {}", path.display());
-        safety.audit = Some(std::sync::Arc::new(log));
+        safety.audit = Some(crate::audit::AuditSink::new(path));
     }
     safety.principal = config.auth_description();
     let server = McpServer::new(spec, selection, config, options, safety).map_err(|e| e.to_string())?;

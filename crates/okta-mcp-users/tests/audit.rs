@@ -95,3 +95,19 @@ fn read_only_servers_write_no_audit_log() {
     server.call("okta_list_users", json!({"limit": 1})).ok();
     assert!(!db.exists());
 }
+
+#[test]
+fn no_change_runs_when_the_audit_log_cannot_be_written() {
+    let org = Org::start();
+    let mut server = Server::start(
+        BIN,
+        &["--mode", "read-write"],
+        &[("OKTA_ORG_URL", &org.url), ("OKTA_API_TOKEN", &org.token), ("OKTA_MCP_AUDIT_DB", "/proc/okta-mcp/audit.db")],
+    );
+    // Reads need no audit log.
+    server.call("okta_list_groups", json!({"limit": 1})).ok();
+    let changes = org.change_count();
+    let error = server.call("okta_create_group", json!({"name": unique("Unaudited ")})).err();
+    assert!(error.contains("not executed: the audit log cannot be written"), "{error}");
+    assert_eq!(org.change_count(), changes, "an unaudited change reached Okta");
+}

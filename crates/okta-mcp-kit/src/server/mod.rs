@@ -21,7 +21,7 @@ mod grant;
 use confirmation::Decision;
 use grant::missing_scopes;
 
-use crate::audit::{AuditLog, Entry};
+use crate::audit::{AuditSink, Entry};
 use crate::catalog::{Access, CONFIRMATION_TOKEN, DRY_RUN, ToolDef};
 use crate::confirm::{ConfirmPolicy, Confirmations};
 use crate::context::ToolContext;
@@ -59,7 +59,7 @@ pub struct Safety {
     pub confirmations: Confirmations,
     pub protection: Arc<Protection>,
     /// Where write and destructive calls are recorded (None when only read tools are enabled).
-    pub audit: Option<Arc<AuditLog>>,
+    pub audit: Option<AuditSink>,
     /// Who the server acts as, for the audit log.
     pub principal: String,
 }
@@ -219,6 +219,12 @@ impl McpServer {
         context: Option<&RequestContext<RoleServer>>,
     ) -> Result<CallToolResponse, McpError> {
         let tool = self.find(&request.name).await?;
+        // Fail closed: no change runs unless it can be recorded.
+        if tool.meta.access != Access::Read
+            && let Some(Err(why)) = self.inner.safety.audit.as_ref().map(AuditSink::log)
+        {
+            return Ok(error_result(format!("not executed: the audit log cannot be written ({why})")).into());
+        }
         let arguments = request.arguments.clone().unwrap_or_default();
         let mut args = arguments.clone();
         let started = Instant::now();
@@ -258,7 +264,8 @@ impl McpServer {
 
     /// Record a write or destructive call. Failing to record fails the call (closed), loudly.
     fn audit(&self, tool: &ToolDef, arguments: &JsonObject, outcome: &Outcome) -> Result<(), McpError> {
-        let Some(log) = &self.inner.safety.audit else { return Ok(()) };
+        let Some(sink) = &self.inner.safety.audit else { return Ok(()) };
+        let log = sink.log().map_err(|e| McpError::internal_error(format!("audit log: {e}"), None))?;
         let entry = Entry {
             server: self.inner.spec.name,
             tool: tool.meta.name,
