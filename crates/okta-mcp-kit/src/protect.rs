@@ -25,6 +25,8 @@ pub struct Protection {
     unprotected: BTreeSet<String>,
     /// Ids of objects read during calls whose login/name/label is protected (or unprotected).
     seen_protected: Mutex<BTreeSet<String>>,
+    /// Every object id observed (so a change's target is looked up at most once).
+    seen: Mutex<BTreeSet<String>>,
     seen_unprotected: Mutex<BTreeSet<String>>,
     /// user id → is a super administrator
     super_admins: Mutex<BTreeMap<String, bool>>,
@@ -34,12 +36,9 @@ pub struct Protection {
     resolved: tokio::sync::OnceCell<BTreeSet<String>>,
 }
 
+/// Comma- or newline-separated names (group names and app labels may contain spaces).
 fn parse_list(raw: Option<&str>) -> BTreeSet<String> {
-    raw.unwrap_or_default()
-        .split(|c: char| c == ',' || c.is_whitespace())
-        .filter(|s| !s.is_empty())
-        .map(str::to_lowercase)
-        .collect()
+    raw.unwrap_or_default().split([',', '\n']).map(str::trim).filter(|s| !s.is_empty()).map(str::to_lowercase).collect()
 }
 
 impl Protection {
@@ -65,6 +64,7 @@ impl Protection {
     /// Note an object a call read: if its id, login, name or label is protected, its id is too.
     pub fn observe(&self, object: &Value) {
         let Some(id) = object.get("id").and_then(Value::as_str) else { return };
+        self.seen.lock().unwrap_or_else(PoisonError::into_inner).insert(id.to_lowercase());
         if let Some(owner) = object.get("userId").and_then(Value::as_str) {
             self.owners.lock().unwrap_or_else(PoisonError::into_inner).insert(id.to_lowercase(), owner.to_owned());
         }
@@ -111,11 +111,47 @@ impl Protection {
             .await
     }
 
+    /// Names in the configuration that are not ids (logins, group names, app labels) can only be matched on
+    /// the object itself: read the users, groups and apps a change targets that the call has not read yet.
+    /// Fails closed when the object cannot be read.
+    async fn look_up_targets(&self, client: &OktaClient, segments: &[String]) -> Result<(), ToolError> {
+        let by_name =
+            self.names.iter().any(|n| !n.starts_with("00u") && !n.starts_with("00g") && !n.starts_with("0oa"));
+        if !by_name {
+            return Ok(());
+        }
+        for pair in segments.windows(2) {
+            let template = match pair[0].as_str() {
+                "users" => "/api/v1/users/{id}",
+                "groups" => "/api/v1/groups/{groupId}",
+                "apps" => "/api/v1/apps/{appId}",
+                _ => continue,
+            };
+            let id = &pair[1];
+            if self.seen.lock().unwrap_or_else(PoisonError::into_inner).contains(&id.to_lowercase()) {
+                continue;
+            }
+            let Ok(path) = ApiPath::new(template, &[id]) else { continue };
+            match client.get(&path, &Query::new()).await {
+                Ok(object) => self.observe(&object),
+                Err(OktaError::Api { status: 404, .. }) => {}
+                Err(e) => {
+                    return Err(ToolError::refused(format!(
+                        "cannot check whether {id} is protected (OKTA_MCP_PROTECTED names objects by name), so \
+                         nothing was changed: let the server read it, or name it by id. Okta said: {e}"
+                    )));
+                }
+            }
+        }
+        Ok(())
+    }
+
     /// Refuse a change whose path names a protected object (or an object of a protected user, such as a
     /// session the call read), or a user who is a super administrator.
     pub async fn check(&self, client: &OktaClient, path: &ApiPath) -> Result<(), ToolError> {
         let resolved = self.resolved_logins(client).await;
         let segments: Vec<String> = path.as_str().split('/').filter(|s| !s.is_empty()).map(str::to_owned).collect();
+        self.look_up_targets(client, &segments).await?;
         let owners: Vec<String> = {
             let owners = self.owners.lock().unwrap_or_else(PoisonError::into_inner);
             segments.iter().filter_map(|s| owners.get(&s.to_lowercase()).cloned()).collect()
@@ -178,7 +214,9 @@ mod tests {
 
     #[test]
     fn names_and_observed_objects_are_protected() {
-        let p = Protection::new(Some("ceo@example.com, Admins"), Some("00uadmin"), Some("0oaSERVICE"));
+        let p = Protection::new(Some("ceo@example.com, Admins,Legacy Intranet"), Some("00uadmin"), Some("0oaSERVICE"));
+        p.observe(&json!({"id": "0oaLEGACY", "label": "Legacy Intranet"}));
+        assert!(p.is_protected("0oalegacy"));
         assert!(p.is_protected("0oaservice"));
         assert!(!p.is_protected("00uceo"));
         p.observe(&json!({"id": "00uCEO", "profile": {"login": "CEO@example.com"}}));
@@ -186,6 +224,6 @@ mod tests {
         p.observe(&json!({"id": "00gADM", "profile": {"name": "admins"}}));
         assert!(p.is_protected("00gADM"));
         assert!(p.is_unprotected("00uADMIN"));
-        assert_eq!(p.configured(), 3);
+        assert_eq!(p.configured(), 4);
     }
 }
