@@ -2,7 +2,8 @@
 //! tool's help:
 //! - stop at the first change in a dry run or a confirmation preview, and show the request it would send;
 //! - refuse a change to a protected object (see `protect`);
-//! - remember what the call read (the preview shows the target as it is now).
+//! - remember what the call read (the preview shows the target as it is now) and what it sent, with Okta's
+//!   request ids (the audit log).
 //!
 //! Reads always go to Okta; only changes (POST, PUT, DELETE) are held back.
 
@@ -130,15 +131,15 @@ impl Okta {
     }
 
     pub async fn post(&self, path: &ApiPath, query: &Query, body: Option<&Value>) -> Result<Option<Value>, ToolError> {
-        self.change(Method::POST, path, query, body).await
+        self.change(Method::POST, "POST", path, query, body).await
     }
 
     pub async fn put(&self, path: &ApiPath, query: &Query, body: Option<&Value>) -> Result<Option<Value>, ToolError> {
-        self.change(Method::PUT, path, query, body).await
+        self.change(Method::PUT, "PUT", path, query, body).await
     }
 
     pub async fn delete(&self, path: &ApiPath, query: &Query) -> Result<Option<Value>, ToolError> {
-        self.change(Method::DELETE, path, query, None).await
+        self.change(Method::DELETE, "DELETE", path, query, None).await
     }
 
     /// Every change goes through here: protection first, then held back (dry run, preview) or sent, and
@@ -146,6 +147,7 @@ impl Okta {
     async fn change(
         &self,
         method: Method,
+        name: &'static str,
         path: &ApiPath,
         query: &Query,
         body: Option<&Value>,
@@ -154,13 +156,7 @@ impl Okta {
             protection.check(&self.client, path).await?;
         }
         let mut planned = PlannedRequest {
-            method: if method == Method::POST {
-                "POST"
-            } else if method == Method::PUT {
-                "PUT"
-            } else {
-                "DELETE"
-            },
+            method: name,
             path: path.as_str().to_owned(),
             query: query.pairs().to_vec(),
             body: body.cloned(),
