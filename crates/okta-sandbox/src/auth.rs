@@ -128,6 +128,7 @@ pub fn required_scope(method: &str, template: &str) -> Option<&'static str> {
             }
         }
         t if crate::handlers::policy_scope(method, t).is_some() => return crate::handlers::policy_scope(method, t),
+        t if t.starts_with("/governance/") => return crate::handlers::governance_scope(method, t),
         _ => return None,
     };
     Some(scope)

@@ -45,6 +45,8 @@ pub mod cursor;
 pub mod dpop;
 pub mod error;
 pub mod filter;
+pub mod governance_model;
+pub mod governance_seed;
 mod handlers;
 pub mod ids;
 pub mod model;
@@ -129,6 +131,8 @@ pub struct SandboxConfig {
     /// The sandbox's clock runs this many seconds ahead of the machine's (negative: behind): token
     /// and proof time checks and the `Date` header use it.
     pub clock_offset_secs: i64,
+    /// The org has no Okta Identity Governance license: `/governance/api/**` answers 401 E0000015.
+    pub no_oig: bool,
 }
 
 impl Default for SandboxConfig {
@@ -148,6 +152,7 @@ impl Default for SandboxConfig {
             require_dpop: false,
             dpop_nonce_ttl_secs: 86_400,
             clock_offset_secs: 0,
+            no_oig: false,
         }
     }
 }
@@ -409,7 +414,7 @@ async fn okta_layer(State(state): State<Arc<AppState>>, mut req: Request, next: 
     let family = auth::family(&path);
     let now_epoch = Utc::now().timestamp();
     let decision = lock(&state.limiter).check(family, Instant::now(), now_epoch);
-    let is_api = path.starts_with("/api/v1/") || path == "/api/v1";
+    let is_api = path.starts_with("/api/v1/") || path == "/api/v1" || path.starts_with("/governance/api/");
 
     let mut resp = if !decision.allowed {
         ApiError::rate_limited().into_response()

@@ -64,6 +64,9 @@ struct Cli {
     /// Run the sandbox clock N seconds ahead of this machine's (negative: behind), e.g. to test clock skew.
     #[arg(long, default_value_t = 0, allow_hyphen_values = true)]
     clock_offset_secs: i64,
+    /// The org has no Okta Identity Governance license: governance endpoints answer 401 E0000015.
+    #[arg(long)]
+    no_oig: bool,
 }
 
 fn config_from(cli: &Cli) -> Result<SandboxConfig, String> {
@@ -103,6 +106,7 @@ fn config_from(cli: &Cli) -> Result<SandboxConfig, String> {
         require_dpop: cli.require_dpop,
         dpop_nonce_ttl_secs: cli.dpop_nonce_ttl_secs,
         clock_offset_secs: cli.clock_offset_secs,
+        no_oig: cli.no_oig,
     })
 }
 

@@ -740,6 +740,8 @@ pub struct Org {
     pub admin_id: String,
     /// Authorization servers, org policies, network zones and inline hooks.
     pub policy: crate::policy_model::PolicyOrg,
+    /// Okta Identity Governance: campaigns, reviews.
+    pub governance: crate::governance_model::GovOrg,
 }
 
 impl Org {

@@ -253,6 +253,7 @@ pub fn build(seed: u64, n_users: usize, anchor: DateTime<Utc>) -> Org {
         rng: ChaCha8Rng::seed_from_u64(seed ^ 0x5eed_0c7a),
         admin_id: fixture_id("00u", "aliceactive", 1),
         policy: crate::policy_seed::build(seed),
+        governance: crate::governance_seed::build(seed),
     };
     let mut events: Vec<PendingEvent> = Vec::new();
 

@@ -4,6 +4,7 @@ mod admin;
 mod apps;
 mod control;
 mod factors;
+mod governance;
 mod groups;
 mod logs;
 mod oauth;
@@ -27,6 +28,7 @@ use crate::error::ApiError;
 pub(crate) type St = axum::extract::State<Arc<AppState>>;
 pub(crate) type ApiResult = Result<Response, ApiError>;
 
+pub(crate) use governance::required_scope as governance_scope;
 pub(crate) use policy::required_scope as policy_scope;
 
 pub(crate) fn routes() -> Router<Arc<AppState>> {
@@ -71,6 +73,7 @@ pub(crate) fn routes() -> Router<Arc<AppState>> {
         .merge(admin::routes())
         .route("/oauth2/v1/token", post(oauth::token))
         .merge(policy::routes())
+        .merge(governance::routes())
         .route("/__sandbox/reset", post(control::reset))
         .route("/__sandbox/stats", get(control::stats))
         .route("/__sandbox/rate-limit", post(control::rate_limit))

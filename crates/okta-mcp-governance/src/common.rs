@@ -1,0 +1,91 @@
+//! What the governance tools share: Okta calls that name a missing OIG license, ORNs, `{data, _links}` lists.
+
+use okta_core::{ApiPath, Query};
+use okta_mcp_kit::{Field, ListArgs, ToolContext, ToolError, ToolOutput};
+use serde_json::Value;
+
+/// What Okta answers on governance endpoints when the org has no Okta Identity Governance license.
+pub const NO_LICENSE_CODE: &str = "E0000015";
+
+/// A governance error in plain words: a missing OIG license is named as such; everything else is kept.
+pub fn licensed(error: ToolError) -> ToolError {
+    if error.okta_error_code() != Some(NO_LICENSE_CODE) {
+        return error;
+    }
+    let request = error.request_id().map(|id| format!(" (Okta request id {id})")).unwrap_or_default();
+    ToolError::refused(format!(
+        "This Okta org has no Okta Identity Governance (OIG) license: Okta answered the governance API with \
+         {NO_LICENSE_CODE} \"feature not enabled\"{request}. OIG is a separately licensed add-on; ask your Okta \
+         account team to enable it. Nothing was changed."
+    ))
+}
+
+pub async fn get(ctx: &ToolContext, path: &ApiPath, query: &Query) -> Result<Value, ToolError> {
+    ctx.okta.get(path, query).await.map_err(licensed)
+}
+
+pub async fn post(ctx: &ToolContext, path: &ApiPath, body: Option<&Value>) -> Result<Option<Value>, ToolError> {
+    ctx.okta.post(path, &Query::new(), body).await.map_err(licensed)
+}
+
+/// One page of a `{data, _links}` list, shaped with the compact fields.
+pub async fn list(
+    ctx: &ToolContext,
+    page: &ListArgs,
+    path: &ApiPath,
+    query: Query,
+    fields: &[Field],
+) -> Result<ToolOutput, ToolError> {
+    page.list(ctx, path, query, fields).await.map_err(licensed)
+}
+
+/// `a eq "x"` clauses joined with AND; values are quoted (a `"` in one is refused before anything is sent).
+pub fn filter_expr(clauses: &[(&str, Option<&str>)]) -> Result<Option<String>, ToolError> {
+    let mut parts = Vec::new();
+    for (attr, value) in clauses {
+        if let Some(v) = value {
+            if v.trim().is_empty() || v.contains('"') || v.contains('\\') {
+                return Err(ToolError::invalid_arguments(format!("{attr} {v:?} is not a valid value")));
+            }
+            parts.push(format!("{attr} eq \"{v}\""));
+        }
+    }
+    Ok((!parts.is_empty()).then(|| parts.join(" AND ")))
+}
+
+/// An `expires` argument: an RFC 3339 time in the future, in the form Okta takes (UTC, seconds).
+pub fn future_time(value: &str) -> Result<String, ToolError> {
+    let t = chrono::DateTime::parse_from_rfc3339(value.trim()).map_err(|_| {
+        ToolError::invalid_arguments(format!("expires {value:?} is not an RFC 3339 time such as 2026-12-31T17:00:00Z"))
+    })?;
+    if t <= chrono::Utc::now() {
+        return Err(ToolError::invalid_arguments("expires must be in the future"));
+    }
+    Ok(t.with_timezone(&chrono::Utc).to_rfc3339_opts(chrono::SecondsFormat::Secs, true))
+}
+
+/// The id in an Okta ORN (`orn:okta:<service>:<org>:<type>:<id>`, e.g. `orn:okta:idp:00o1:apps:salesforce:0oa1`),
+/// or the argument itself when it is a plain id.
+pub fn id_from_orn(value: &str) -> &str {
+    if value.starts_with("orn:okta:") { value.rsplit(':').next().unwrap_or(value) } else { value }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn filters_join_and_refuse_quotes() {
+        let f = filter_expr(&[("campaignId", Some("ici1")), ("decision", None), ("principalId", Some("00u1"))]);
+        assert_eq!(f.ok().flatten().as_deref(), Some("campaignId eq \"ici1\" AND principalId eq \"00u1\""));
+        assert!(filter_expr(&[("decision", Some("a\" or 1"))]).is_err());
+        assert_eq!(filter_expr(&[("decision", None)]).ok().flatten(), None);
+    }
+
+    #[test]
+    fn orns_give_their_id() {
+        assert_eq!(id_from_orn("orn:okta:idp:00o1:apps:salesforce:0oasalesforce0000001"), "0oasalesforce0000001");
+        assert_eq!(id_from_orn("orn:okta:directory:00o1:groups:00g1"), "00g1");
+        assert_eq!(id_from_orn("0oa1"), "0oa1");
+    }
+}

@@ -1,0 +1,39 @@
+//! okta-mcp-governance: an MCP server for Okta Identity Governance (OIG): access certification campaigns and
+//! their reviews, entitlements and bundles with the grants behind them, and access requests.
+
+mod common;
+mod tools;
+
+use std::process::ExitCode;
+
+use okta_mcp_kit::{DemoStep, ServerSpec};
+
+const SPEC: ServerSpec = ServerSpec {
+    name: "okta-mcp-governance",
+    title: "Okta Identity Governance",
+    version: env!("CARGO_PKG_VERSION"),
+    instructions: "Tools for Okta Identity Governance (OIG, a licensed add-on; /governance/api): certification \
+        campaigns and their review items, app entitlements and bundles (who has which value, and from which grant), \
+        and access requests. Campaigns are named by id (ici…) or exact name; users by id (00u…) or login; apps, \
+        entitlements, values and bundles by id or ORN (orn:okta:…). Launch and end of a campaign are asynchronous: \
+        the tools report Okta's acceptance and the status after. Lists answer with columns and rows; pass \
+        next_cursor back as cursor. Changes need --mode read-write, destructive ones --mode full.",
+    tools: tools::all,
+    demo: &[
+        DemoStep { tool: "okta_iga_list_campaigns", arguments: r#"{"limit": 5}"# },
+        DemoStep { tool: "okta_iga_get_campaign", arguments: r#"{"campaign": "Q4 certification"}"# },
+        DemoStep {
+            tool: "okta_iga_list_campaign_items",
+            arguments: r#"{"campaign": "icisalesforce0000001", "decision": "UNREVIEWED"}"#,
+        },
+        DemoStep {
+            tool: "okta_iga_list_user_entitlements",
+            arguments: r#"{"user": "bob.active@example.com", "app": "0oasalesforce0000001"}"#,
+        },
+        DemoStep { tool: "okta_iga_get_campaign", arguments: r#"{"campaign": "Q5 certification"}"# },
+    ],
+};
+
+fn main() -> ExitCode {
+    okta_mcp_kit::run::main(SPEC)
+}

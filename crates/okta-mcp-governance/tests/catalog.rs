@@ -1,0 +1,96 @@
+//! The catalog (`tools --json`, `scopes`) works offline and matches Okta's published governance spec: every
+//! declared operation exists with that method and path, and each tool's scopes are exactly the spec's scopes for
+//! its operations. The shared checks live in `okta_e2e::catalog`; what is particular to this server is below.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use okta_e2e::catalog::Catalog;
+
+fn catalog() -> Catalog<'static> {
+    Catalog::new(env!("CARGO_BIN_EXE_okta-mcp-governance"))
+}
+
+#[test]
+fn lists_28_tools_with_their_declarations() {
+    catalog().check_declarations(28);
+}
+
+#[test]
+fn read_only_is_the_default_and_enables_only_read_tools() {
+    catalog().check_modes();
+}
+
+#[test]
+fn unknown_toolset_is_a_clear_error() {
+    catalog().check_unknown_toolset("campaign");
+}
+
+#[test]
+fn operations_and_scopes_match_oktas_spec() {
+    catalog().check_against_spec();
+}
+
+#[test]
+fn every_tool_is_on_the_governance_api_and_named_iga() {
+    for t in catalog().tools(&[]) {
+        assert!(t["name"].as_str().unwrap().starts_with("okta_iga_"), "{}", t["name"]);
+        let ops = t["operations"].as_array().unwrap();
+        assert!(ops.iter().any(|o| o["path"].as_str().unwrap().starts_with("/governance/api/v")), "{}", t["name"]);
+    }
+}
+
+#[test]
+fn toolsets_narrow_the_selection() {
+    assert_eq!(catalog().enabled(&["--mode", "full", "--toolsets", "campaigns"]).len(), 8);
+    assert_eq!(catalog().enabled(&["--toolsets", "grants"]), ["okta_iga_list_grants", "okta_iga_get_grant"]);
+    assert_eq!(catalog().enabled(&["--mode", "full", "--toolsets", "requests"]).len(), 5);
+    assert_eq!(catalog().enabled(&["--toolsets", "risk"]).len(), 3);
+    let entitlements = catalog().enabled(&["--mode", "full", "--toolsets", "entitlements"]);
+    assert_eq!(entitlements.len(), 10);
+    assert!(entitlements.iter().all(|n| n.contains("entitlement") || n.contains("bundle")));
+    assert_eq!(
+        catalog().enabled(&["--tools", "okta_iga_get_campaign,okta_iga_close_campaign"]),
+        ["okta_iga_get_campaign"]
+    );
+}
+
+#[test]
+fn scopes_are_the_union_of_the_enabled_tools() {
+    assert_eq!(
+        catalog().scopes(&[]),
+        [
+            "okta.accessRequests.request.read",
+            "okta.accessRequests.tasks.read",
+            "okta.governance.accessCertifications.read",
+            "okta.governance.entitlements.read",
+            "okta.governance.riskRule.read",
+            "okta.users.read"
+        ]
+    );
+    assert_eq!(
+        catalog().scopes(&["--toolsets", "risk"]),
+        ["okta.governance.entitlements.read", "okta.governance.riskRule.read", "okta.users.read"]
+    );
+    assert_eq!(
+        catalog().scopes(&["--mode", "read-write", "--toolsets", "requests"]),
+        [
+            "okta.accessRequests.request.manage",
+            "okta.accessRequests.request.read",
+            "okta.accessRequests.tasks.manage",
+            "okta.accessRequests.tasks.read",
+            "okta.users.read"
+        ]
+    );
+    assert_eq!(
+        catalog().scopes(&["--mode", "read-write", "--toolsets", "entitlements"]),
+        ["okta.governance.entitlements.manage", "okta.governance.entitlements.read", "okta.users.read"]
+    );
+    assert_eq!(
+        catalog().scopes(&["--mode", "full", "--toolsets", "campaigns"]),
+        [
+            "okta.governance.accessCertifications.manage",
+            "okta.governance.accessCertifications.read",
+            "okta.roles.read",
+            "okta.users.read"
+        ]
+    );
+}

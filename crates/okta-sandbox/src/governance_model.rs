@@ -1,0 +1,82 @@
+//! Okta Identity Governance state: campaigns and their reviews, entitlements with their values, grants; kept
+//! as Okta's JSON objects.
+
+use rand::SeedableRng;
+use rand_chacha::ChaCha8Rng;
+use serde_json::Value;
+
+use crate::ids;
+
+/// The governance side of the org (`/governance/api/**`).
+#[derive(Debug)]
+pub struct GovOrg {
+    /// Full campaign objects, without `_links`.
+    pub campaigns: Vec<Value>,
+    /// Reviews (campaign items), without `_links`.
+    pub reviews: Vec<Value>,
+    /// Entitlements of apps, each with its `values` (no `_links`).
+    pub entitlements: Vec<Value>,
+    /// Entitlement bundles (no `_links`).
+    pub bundles: Vec<Value>,
+    /// Access request catalog entries (v2): id, name, and the app they request.
+    pub catalog: Vec<Value>,
+    /// Access requests (v2, no `_links`).
+    pub requests: Vec<Value>,
+    /// Tasks of access requests (v2): approvals.
+    pub tasks: Vec<Value>,
+    /// Risk rules (separation of duties), no `_links`.
+    pub risk_rules: Vec<Value>,
+    /// Grants in the order they were made; later ones win (a DENY takes away what an earlier ALLOW gave).
+    pub grants: Vec<Value>,
+    pub rng: ChaCha8Rng,
+}
+
+impl GovOrg {
+    pub fn empty(seed: u64) -> Self {
+        GovOrg {
+            campaigns: Vec::new(),
+            reviews: Vec::new(),
+            entitlements: Vec::new(),
+            bundles: Vec::new(),
+            catalog: Vec::new(),
+            requests: Vec::new(),
+            tasks: Vec::new(),
+            risk_rules: Vec::new(),
+            grants: Vec::new(),
+            rng: ChaCha8Rng::seed_from_u64(seed ^ 0x0019_a0a0),
+        }
+    }
+
+    pub fn new_id(&mut self, prefix: &str) -> String {
+        ids::okta_id(&mut self.rng, prefix)
+    }
+
+    /// A task id: 24 lowercase hex digits.
+    pub fn new_task_id(&mut self) -> String {
+        use rand::Rng;
+        (0..24).map(|_| char::from(b"0123456789abcdef"[self.rng.random_range(0..16)])).collect()
+    }
+}
+
+/// The org id in the sandbox's ORNs.
+pub const ORG_ORN_ID: &str = "00osandboxorg0000001";
+
+/// The ORN of an app.
+pub fn app_orn(app_id: &str) -> String {
+    format!("orn:okta:idp:{ORG_ORN_ID}:apps:{app_id}")
+}
+
+/// The ORN of a user.
+pub fn user_orn(user_id: &str) -> String {
+    format!("orn:okta:directory:{ORG_ORN_ID}:users:{user_id}")
+}
+
+/// The ORN of an entitlement bundle.
+pub fn bundle_orn(bundle_id: &str) -> String {
+    format!("orn:okta:governance:{ORG_ORN_ID}:entitlement-bundles:{bundle_id}")
+}
+
+/// The ORN of an entitlement value.
+pub fn value_orn(value_id: &str) -> String {
+    format!("orn:okta:governance:{ORG_ORN_ID}:entitlement-values:{value_id}")
+}

@@ -1,0 +1,105 @@
+"""Black-box test of okta-mcp-governance with the official Python MCP SDK (PyPI `mcp`), in both of the SDK's
+connection modes (``legacy``: initialize handshake; ``auto``: server/discover with fallback), against a local
+okta-sandbox (conftest.py starts it). Run through scripts/test-python-client.
+"""
+
+from __future__ import annotations
+
+import datetime
+import uuid
+
+import pytest
+from mcp import Client
+
+from mcp_testing import (  # noqa: F401
+    all_tools,
+    ok_json,
+    rows_as_dicts,
+    server_client,
+    text_of,
+)
+
+SERVER = "okta-mcp-governance"
+TOOL_COUNT = 28
+READ_TOOLS = 17
+SALESFORCE = "0oasalesforce0000001"
+ACTIVE_CAMPAIGN = "icisalesforce0000001"
+
+pytestmark = pytest.mark.anyio
+
+
+def client(sandbox: str, mode: str, server_mode: str = "read-only") -> Client:
+    return server_client(SERVER, sandbox, mode, server_mode)
+
+
+async def test_read_only_lists_read_tools(sandbox: str, mode: str) -> None:
+    async with client(sandbox, mode) as c:
+        if c.server_info is not None:
+            assert c.server_info.name == SERVER
+        tools = await all_tools(c)
+        assert len(tools) == READ_TOOLS
+        assert all(t.annotations is not None and t.annotations.read_only_hint is True for t in tools)
+
+
+async def test_full_mode_lists_every_tool(sandbox: str, mode: str) -> None:
+    async with client(sandbox, mode, "full") as c:
+        names = [t.name for t in await all_tools(c)]
+        assert len(names) == TOOL_COUNT == len(set(names))
+        assert all(n.startswith("okta_iga_") for n in names)
+
+
+async def test_unreviewed_items_of_the_active_campaign(sandbox: str, mode: str) -> None:
+    async with client(sandbox, mode) as c:
+        active = ok_json(await c.call_tool("okta_iga_list_campaigns", {"status": "ACTIVE", "limit": 200}))
+        assert ACTIVE_CAMPAIGN in {r["id"] for r in rows_as_dicts(active)}
+        items = ok_json(await c.call_tool("okta_iga_list_campaign_items", {
+            "campaign": "Salesforce access review", "decision": "UNREVIEWED"}))
+        principals = {r["principal"] for r in rows_as_dicts(items)}
+        assert "bob.active@example.com" in principals
+
+
+async def test_create_and_launch_a_campaign(sandbox: str, mode: str) -> None:
+    start = (datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(days=7)).isoformat()
+    async with client(sandbox, mode, "read-write") as c:
+        created = ok_json(await c.call_tool("okta_iga_create_campaign", {
+            "name": f"Py {mode} {uuid.uuid4().hex[:6]}", "resources": [SALESFORCE], "start_date": start,
+            "reviewer": "alice.active@example.com", "remediate": True}))
+        campaign = created["created"]["id"]
+        launched = ok_json(await c.call_tool("okta_iga_launch_campaign", {"campaign": campaign}))
+        assert launched["campaign"]["status"] == "ACTIVE"
+        assert launched["operation"]["answer"] == "202 Accepted"
+        again = await c.call_tool("okta_iga_launch_campaign", {"campaign": campaign})
+        assert again.is_error and "already ACTIVE" in text_of(again)
+
+
+async def test_what_bob_has_in_salesforce(sandbox: str, mode: str) -> None:
+    async with client(sandbox, mode) as c:
+        out = ok_json(await c.call_tool("okta_iga_list_user_entitlements", {
+            "user": "bob.active@example.com", "app": SALESFORCE}))
+        values = {v["name"]: v["from"] for e in out["entitlements"] for v in e["values"]}
+        assert values["Standard User"][0]["grantType"] == "POLICY"
+        assert values["Reports Viewer"][0]["grantMethod"] == "ADMIN"
+
+
+async def test_revoke_what_the_user_lacks_is_refused(sandbox: str, mode: str) -> None:
+    async with client(sandbox, mode, "full") as c:
+        result = await c.call_tool("okta_iga_revoke_entitlement", {
+            "user": "bob.active@example.com", "app": SALESFORCE, "entitlement_id": "espsfprofile00000001",
+            "value_ids": ["entsfsysadmin0000001"]})
+        assert result.is_error and "does not have" in text_of(result)
+
+
+async def test_approve_a_request(sandbox: str, mode: str) -> None:
+    async with client(sandbox, mode, "read-write") as c:
+        created = ok_json(await c.call_tool("okta_iga_create_access_request", {
+            "entry_id": "censalesforce0000001", "user": "henry.helpdesk@example.com"}))
+        request_id = created["request"]["id"]
+        approved = ok_json(await c.call_tool("okta_iga_approve_access_request", {"request_id": request_id}))
+        assert approved["request"]["status"] == "APPROVED"
+
+
+async def test_bundle_would_violate_separation_of_duties(sandbox: str, mode: str) -> None:
+    async with client(sandbox, mode) as c:
+        out = ok_json(await c.call_tool("okta_iga_assess_risk", {
+            "user": "alice.active@example.com", "bundle_id": "enbfinanceadmin00001"}))
+        assert [v["ruleId"] for v in out["violations"]] == ["rulfinancesysadmin01"]
