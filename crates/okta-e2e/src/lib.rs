@@ -15,6 +15,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 pub mod catalog;
+pub mod modes;
 
 use serde_json::{Value, json};
 

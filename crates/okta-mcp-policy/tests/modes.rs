@@ -2,6 +2,7 @@
 //! tools/list budget; dry runs send nothing; the embedded sandbox and the demo work.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+use okta_e2e::modes::{check_full_listing, check_read_only, demo_output};
 use okta_e2e::{Org, Server, rows};
 use serde_json::json;
 
@@ -9,32 +10,15 @@ const BIN: &str = env!("CARGO_BIN_EXE_okta-mcp-policy");
 
 #[test]
 fn read_only_lists_only_read_tools_and_refuses_writes() {
-    let org = Org::start();
-    let mut server = org.server(BIN, &[]);
-    let tools = server.request("tools/list", json!({}));
-    let tools = tools["tools"].as_array().unwrap();
-    assert_eq!(tools.len(), 17);
-    assert!(tools.iter().all(|t| t["annotations"]["readOnlyHint"] == true));
-    let before = org.request_count();
-    let refused = server.request_raw(
-        "tools/call",
-        json!({"name": "okta_delete_network_zone", "arguments": {"zone_id": "nzocorporate00000001"}}),
-    );
-    let message = refused["error"]["message"].as_str().unwrap();
-    assert!(message.contains("--mode full"), "{message}");
-    assert_eq!(org.request_count(), before);
+    let zone = json!({"zone_id": "nzocorporate00000001"});
+    check_read_only(&Org::start(), BIN, 17, "okta_delete_network_zone", zone, "full");
 }
 
 #[test]
 fn full_mode_lists_all_within_budget_and_dry_runs_send_nothing() {
     let org = Org::start();
+    check_full_listing(&org, BIN, 47, "okta_delete_network_zone", "okta-mcp-policy");
     let mut server = org.server(BIN, &["--mode", "full"]);
-    let listed = server.request("tools/list", json!({}));
-    let tools = listed["tools"].as_array().unwrap();
-    assert_eq!(tools.len(), 47);
-    let bytes = listed.to_string().len();
-    assert!(bytes <= 600 * 47, "tools/list is {bytes} bytes, over 600 a tool");
-    assert_eq!(server.initialize["serverInfo"]["name"], "okta-mcp-policy");
 
     let before = org.change_count();
     let dry = server
@@ -54,14 +38,7 @@ fn sandbox_flag_and_demo() {
     let mut server = Server::start(BIN, &["--sandbox"], &[]);
     let page = server.call("okta_list_auth_servers", json!({"q": "Orders"})).ok();
     assert_eq!(rows(&page)[0]["name"], "Orders API");
-    let out = std::process::Command::new(BIN)
-        .arg("demo")
-        .env_remove("OKTA_ORG_URL")
-        .env_remove("OKTA_API_TOKEN")
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    let text = String::from_utf8(out.stdout).unwrap();
+    let text = demo_output(BIN);
     assert!(text.contains("okta_list_org_policy_rules") && text.contains("Finance apps"), "{text}");
     assert!(text.contains("cannot be used as"), "{text}");
 }

@@ -2,39 +2,25 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use okta_e2e::Org;
+use okta_e2e::modes::{check_full_listing, check_read_only};
 use serde_json::json;
 
 const BIN: &str = env!("CARGO_BIN_EXE_okta-mcp-users");
 
 #[test]
 fn read_only_lists_only_read_tools_and_refuses_writes() {
-    let org = Org::start();
-    let mut server = org.server(BIN, &[]);
-    let tools = server.request("tools/list", json!({}));
-    let tools = tools["tools"].as_array().unwrap();
-    assert_eq!(tools.len(), 13);
-    assert!(tools.iter().all(|t| t["annotations"]["readOnlyHint"] == true));
-    let before = org.request_count();
-    let refused = server.request_raw("tools/call", json!({"name": "okta_deactivate_user", "arguments": {"user": "x"}}));
-    let message = refused["error"]["message"].as_str().unwrap();
-    assert!(message.contains("--mode full"), "{message}");
-    assert_eq!(org.request_count(), before);
+    check_read_only(&Org::start(), BIN, 13, "okta_deactivate_user", json!({"user": "x"}), "full");
 }
 
 #[test]
 fn full_mode_lists_everything_with_annotations() {
     let org = Org::start();
+    check_full_listing(&org, BIN, 35, "okta_delete_user", "okta-mcp-users");
     let mut server = org.server(BIN, &["--mode", "full"]);
     let tools = server.request("tools/list", json!({}));
-    let tools = tools["tools"].as_array().unwrap();
-    assert_eq!(tools.len(), 35);
-    let delete = tools.iter().find(|t| t["name"] == "okta_delete_user").unwrap();
-    assert_eq!(delete["annotations"]["destructiveHint"], true);
-    let create = tools.iter().find(|t| t["name"] == "okta_create_group").unwrap();
+    let create = tools["tools"].as_array().unwrap().iter().find(|t| t["name"] == "okta_create_group").unwrap();
     assert_eq!(create["annotations"]["destructiveHint"], false);
     assert!(create["title"].is_string());
-    let info = &server.initialize["serverInfo"];
-    assert_eq!(info["name"], "okta-mcp-users");
 }
 
 #[test]
