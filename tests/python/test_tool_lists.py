@@ -1,0 +1,36 @@
+"""Every server's tool list through the official Python MCP SDK, in both connection modes: read-only lists just
+the read tools (each annotated read-only), full mode lists every tool once, and the server names itself.
+(okta-mcp-users has its own, catalog-checked version in test_users_client.py.)"""
+
+from __future__ import annotations
+
+import pytest
+
+from mcp_testing import all_tools, server_client
+
+pytestmark = pytest.mark.anyio
+
+# server, read tools, all tools
+SERVERS = [
+    ("okta-mcp-apps", 9, 20),
+    ("okta-mcp-policy", 17, 47),
+    ("okta-mcp-admin", 14, 28),
+    ("okta-mcp-governance", 17, 28),
+]
+
+
+@pytest.mark.parametrize(("server", "read_tools", "all_count"), SERVERS)
+async def test_read_only_lists_read_tools(sandbox: str, mode: str, server: str, read_tools: int, all_count: int) -> None:
+    async with server_client(server, sandbox, mode) as c:
+        if c.server_info is not None:  # required on handshake connections, optional on 2026-era ones
+            assert c.server_info.name == server
+        tools = await all_tools(c)
+        assert len(tools) == read_tools
+        assert all(t.annotations is not None and t.annotations.read_only_hint is True for t in tools)
+
+
+@pytest.mark.parametrize(("server", "read_tools", "all_count"), SERVERS)
+async def test_full_mode_lists_every_tool(sandbox: str, mode: str, server: str, read_tools: int, all_count: int) -> None:
+    async with server_client(server, sandbox, mode, "full") as c:
+        names = [t.name for t in await all_tools(c)]
+        assert len(names) == all_count == len(set(names))
