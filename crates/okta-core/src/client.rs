@@ -296,32 +296,22 @@ impl OktaClient {
 
     /// GET a JSON document (`Value::Null` for an empty body).
     pub async fn get(&self, path: &ApiPath, query: &Query) -> Result<Value, OktaError> {
-        let url = self.url_for(path, query);
-        let resp = self
-            .execute(RequestSpec {
-                method: Method::GET,
-                url: &url,
-                template: path.template(),
-                body: None,
-                accept: None,
-            })
-            .await?;
-        Ok(decode_json(&resp)?.unwrap_or(Value::Null))
+        Ok(self.send(Method::GET, path, query, None).await?.body.unwrap_or(Value::Null))
     }
 
     /// POST (never retried on 5xx). `None` for 204/empty bodies.
     pub async fn post(&self, path: &ApiPath, query: &Query, body: Option<&Value>) -> Result<Option<Value>, OktaError> {
-        self.send_json(Method::POST, path, query, body).await
+        Ok(self.send(Method::POST, path, query, body).await?.body)
     }
 
     /// PUT. `None` for 204/empty bodies.
     pub async fn put(&self, path: &ApiPath, query: &Query, body: Option<&Value>) -> Result<Option<Value>, OktaError> {
-        self.send_json(Method::PUT, path, query, body).await
+        Ok(self.send(Method::PUT, path, query, body).await?.body)
     }
 
     /// DELETE. `None` for 204/empty bodies.
     pub async fn delete(&self, path: &ApiPath, query: &Query) -> Result<Option<Value>, OktaError> {
-        self.send_json(Method::DELETE, path, query, None).await
+        Ok(self.send(Method::DELETE, path, query, None).await?.body)
     }
 
     /// GET a non-JSON document (e.g. SAML metadata with `accept = "application/xml"`).
@@ -425,17 +415,7 @@ impl OktaClient {
         }
     }
 
-    async fn send_json(
-        &self,
-        method: Method,
-        path: &ApiPath,
-        query: &Query,
-        body: Option<&Value>,
-    ) -> Result<Option<Value>, OktaError> {
-        Ok(self.send(method, path, query, body).await?.body)
-    }
-
-    /// Send a change (or any request) and keep Okta's request id with the answer, for audit trails.
+    /// Send a request and keep Okta's request id with the answer (for audit trails).
     /// POST is never retried on 5xx; `body` of the answer is `None` for 204/empty bodies.
     pub async fn send(
         &self,
