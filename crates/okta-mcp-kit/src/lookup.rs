@@ -2,12 +2,22 @@
 //! Shared because every domain names users (app assignments, roles, governance).
 
 use okta_core::Query;
+use schemars::JsonSchema;
+use serde::Deserialize;
 use serde_json::{Value, json};
 
 use crate::args::{path, str_field};
 use crate::context::ToolContext;
 use crate::error::ToolError;
 use crate::output::{Field, field};
+
+/// The argument of every tool that takes just a user.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UserArg {
+    /// User id (00u…) or login.
+    pub user: String,
+}
 
 /// Okta user ids are `00u` followed by 17 letters and digits.
 pub fn is_user_id(s: &str) -> bool {

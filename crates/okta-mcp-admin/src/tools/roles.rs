@@ -3,7 +3,7 @@
 
 use okta_core::Query;
 use okta_mcp_kit::args::{path, str_field};
-use okta_mcp_kit::lookup::{get_user, user_summary};
+use okta_mcp_kit::lookup::{UserArg, get_user, user_summary};
 use okta_mcp_kit::{Access, Field, ToolContext, ToolDef, ToolError, ToolMeta, ToolOutput, field, list_output, op};
 use schemars::JsonSchema;
 use serde::Deserialize;
@@ -178,13 +178,6 @@ async fn list_roles(ctx: ToolContext, _args: NoArgs) -> Result<ToolOutput, ToolE
         "resource_sets": list_output(items(&sets, "resource-sets"), ROLE_FIELDS, &Default::default(), None).value,
         "more": roles.pointer("/_links/next").is_some() || sets.pointer("/_links/next").is_some(),
     })))
-}
-
-#[derive(Debug, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub struct UserArg {
-    /// User id (00u…) or login.
-    user: String,
 }
 
 fn assignments(list: Value) -> Value {

@@ -8,7 +8,7 @@ use serde::Deserialize;
 use serde_json::{Map, Value, json};
 
 use okta_mcp_kit::args::path;
-use okta_mcp_kit::lookup::user_id;
+use okta_mcp_kit::lookup::{UserArg, user_id};
 
 const FACTOR_FIELDS: &[Field] = &[
     field("id", "id"),
@@ -118,13 +118,6 @@ pub fn tools() -> Vec<ToolDef> {
             reset_factor,
         ),
     ]
-}
-
-#[derive(Debug, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub struct UserArg {
-    /// User id (00u…) or login.
-    user: String,
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]

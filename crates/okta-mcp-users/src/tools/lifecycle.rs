@@ -8,7 +8,7 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 
 use okta_mcp_kit::args::{path, str_field};
-use okta_mcp_kit::lookup::{get_user, user_summary};
+use okta_mcp_kit::lookup::{UserArg, get_user, user_summary};
 
 use crate::common::status_change;
 
@@ -131,13 +131,6 @@ pub fn tools() -> Vec<ToolDef> {
             set_password,
         ),
     ]
-}
-
-#[derive(Debug, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub struct UserArg {
-    /// User id (00u…) or login.
-    user: String,
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]

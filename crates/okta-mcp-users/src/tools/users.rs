@@ -9,7 +9,7 @@ use serde_json::{Map, Value, json};
 
 use okta_mcp_kit::ListArgs;
 use okta_mcp_kit::args::{non_empty, path, str_field};
-use okta_mcp_kit::lookup::{GROUP_FIELDS, USER_FIELDS, get_user, user_id, user_summary};
+use okta_mcp_kit::lookup::{GROUP_FIELDS, USER_FIELDS, UserArg, get_user, user_id, user_summary};
 
 pub fn tools() -> Vec<ToolDef> {
     vec![
@@ -155,14 +155,7 @@ async fn list_users(ctx: ToolContext, args: ListUsersArgs) -> Result<ToolOutput,
     args.page.list(&ctx, &path("/api/v1/users", &[])?, query, USER_FIELDS).await
 }
 
-#[derive(Debug, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub struct UserRef {
-    /// User id (00u…) or login.
-    user: String,
-}
-
-async fn get_user_tool(ctx: ToolContext, args: UserRef) -> Result<ToolOutput, ToolError> {
+async fn get_user_tool(ctx: ToolContext, args: UserArg) -> Result<ToolOutput, ToolError> {
     Ok(ToolOutput::json(strip_links(get_user(&ctx, &args.user).await?)))
 }
 
@@ -289,14 +282,7 @@ const APP_LINK_FIELDS: &[okta_mcp_kit::Field] = &[
     field("appAssignmentId", "appAssignmentId"),
 ];
 
-#[derive(Debug, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub struct UserAppsArgs {
-    /// User id (00u…) or login.
-    user: String,
-}
-
-async fn get_user_apps(ctx: ToolContext, args: UserAppsArgs) -> Result<ToolOutput, ToolError> {
+async fn get_user_apps(ctx: ToolContext, args: UserArg) -> Result<ToolOutput, ToolError> {
     let links = ctx.okta.get(&path("/api/v1/users/{id}/appLinks", &[&args.user])?, &Query::new()).await?;
     let items: Vec<Value> = links.as_array().into_iter().flatten().map(|l| project(l, APP_LINK_FIELDS, &[])).collect();
     Ok(ToolOutput::json(json!({ "count": items.len(), "apps": items })))
@@ -312,7 +298,7 @@ const ROLE_FIELDS: &[okta_mcp_kit::Field] = &[
     field("resource-set", "resource-set"),
 ];
 
-async fn get_user_roles(ctx: ToolContext, args: UserAppsArgs) -> Result<ToolOutput, ToolError> {
+async fn get_user_roles(ctx: ToolContext, args: UserArg) -> Result<ToolOutput, ToolError> {
     let id = user_id(&ctx, &args.user).await?;
     let roles = ctx.okta.get(&path("/api/v1/users/{userId}/roles", &[&id])?, &Query::new()).await?;
     let items: Vec<Value> = roles.as_array().into_iter().flatten().map(|r| project(r, ROLE_FIELDS, &[])).collect();
