@@ -129,6 +129,8 @@ pub struct Answer {
     pub body: Option<Value>,
     /// `X-Okta-Request-Id`.
     pub request_id: Option<String>,
+    /// `Location`, where Okta names the resource an asynchronous request (202) created or acted on.
+    pub location: Option<String>,
 }
 
 struct RawResponse {
@@ -434,7 +436,8 @@ impl OktaClient {
         };
         let resp =
             self.execute(RequestSpec { method, url: &url, template: path.template(), body, accept: None }).await?;
-        Ok(Answer { body: decode_json(&resp)?, request_id: resp.request_id.clone() })
+        let location = resp.headers.get(reqwest::header::LOCATION).and_then(|v| v.to_str().ok()).map(str::to_owned);
+        Ok(Answer { body: decode_json(&resp)?, request_id: resp.request_id.clone(), location })
     }
 
     async fn fetch_page(&self, url: &str, path: &ApiPath) -> Result<Page<Value>, OktaError> {

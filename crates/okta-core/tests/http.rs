@@ -64,6 +64,27 @@ async fn bodyless_post_sends_content_length_zero_and_204_is_none() {
 }
 
 #[tokio::test]
+async fn an_accepted_answer_keeps_its_location_and_request_id() {
+    let server = MockServer::start().await;
+    let launched = format!("{}/governance/api/v1/campaigns/ici2", server.uri());
+    Mock::given(method("POST"))
+        .and(path("/governance/api/v1/campaigns/ici1/launch"))
+        .respond_with(
+            ResponseTemplate::new(202)
+                .insert_header("Location", launched.as_str())
+                .insert_header("X-Okta-Request-Id", "r1"),
+        )
+        .mount(&server)
+        .await;
+    let client = common::ssws_client(&server.uri());
+    let p = ApiPath::new("/governance/api/v1/campaigns/{campaignId}/launch", &["ici1"]).unwrap();
+    let answer = client.send(okta_core::Method::POST, &p, &Query::new(), None).await.unwrap();
+    assert_eq!(answer.body, None);
+    assert_eq!(answer.location.as_deref(), Some(launched.as_str()));
+    assert_eq!(answer.request_id.as_deref(), Some("r1"));
+}
+
+#[tokio::test]
 async fn logins_are_encoded_in_the_request_path() {
     let server = MockServer::start().await;
     Mock::given(method("GET"))

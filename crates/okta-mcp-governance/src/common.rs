@@ -1,6 +1,6 @@
 //! What the governance tools share: Okta calls that name a missing OIG license, ORNs, `{data, _links}` lists.
 
-use okta_core::{ApiPath, Query};
+use okta_core::{Answer, ApiPath, Query};
 use okta_mcp_kit::{Field, ListArgs, ToolContext, ToolError, ToolOutput};
 use serde_json::Value;
 
@@ -26,6 +26,20 @@ pub async fn get(ctx: &ToolContext, path: &ApiPath, query: &Query) -> Result<Val
 
 pub async fn post(ctx: &ToolContext, path: &ApiPath, body: Option<&Value>) -> Result<Option<Value>, ToolError> {
     ctx.okta.post(path, &Query::new(), body).await.map_err(licensed)
+}
+
+/// A POST whose `Location` matters (asynchronous 202s name what they acted on there).
+pub async fn post_answer(ctx: &ToolContext, path: &ApiPath, body: Option<&Value>) -> Result<Answer, ToolError> {
+    ctx.okta.post_answer(path, &Query::new(), body).await.map_err(licensed)
+}
+
+/// The id a `Location` names under `collection` (e.g. `/governance/api/v1/campaigns`): the segment after it,
+/// whatever the host; `None` when the header names something else.
+pub fn id_in_location<'a>(location: &'a str, collection: &str) -> Option<&'a str> {
+    let path = location.split_once("://").map_or(location, |(_, rest)| rest.find('/').map_or("", |i| &rest[i..]));
+    let path = path.split(['?', '#']).next().unwrap_or_default();
+    let id = path.strip_prefix(collection)?.strip_prefix('/')?;
+    (!id.is_empty() && !id.contains('/')).then_some(id)
 }
 
 /// One page of a `{data, _links}` list, shaped with the compact fields.
@@ -80,6 +94,16 @@ mod tests {
         assert_eq!(f.ok().flatten().as_deref(), Some("campaignId eq \"ici1\" AND principalId eq \"00u1\""));
         assert!(filter_expr(&[("decision", Some("a\" or 1"))]).is_err());
         assert_eq!(filter_expr(&[("decision", None)]).ok().flatten(), None);
+    }
+
+    #[test]
+    fn locations_name_an_id_under_a_collection() {
+        let c = "/governance/api/v1/campaigns";
+        assert_eq!(id_in_location("https://acme.okta.com/governance/api/v1/campaigns/ici2", c), Some("ici2"));
+        assert_eq!(id_in_location("/governance/api/v1/campaigns/ici2?x=1", c), Some("ici2"));
+        assert_eq!(id_in_location("https://acme.okta.com/governance/api/v1/campaigns/ici2/launch", c), None);
+        assert_eq!(id_in_location("https://acme.okta.com/governance/api/v1/reviews/icr1", c), None);
+        assert_eq!(id_in_location("https://acme.okta.com/governance/api/v1/campaigns", c), None);
     }
 
     #[test]

@@ -39,12 +39,50 @@ fn launch_the_q4_certification_campaign() {
     assert_eq!(out["campaign"]["status"], "ACTIVE");
     assert_eq!(out["operation"]["answer"], "202 Accepted");
     assert_eq!(out["operation"]["status"], "ACTIVE");
+    assert!(
+        out["operation"]["location"].as_str().unwrap().ends_with("/governance/api/v1/campaigns/iciqfourcert00000001")
+    );
+    assert!(out.get("recurring_definition").is_none());
     assert!(out["campaign"]["launchedDate"].is_string());
     let items = server.call("okta_iga_list_campaign_items", json!({"campaign": "Q4 certification"})).ok();
     assert_eq!(items["count"], 3);
     assert!(rows(&items).iter().all(|r| r["decision"] == "UNREVIEWED" && r["resourceId"] == SALESFORCE));
     let again = server.call("okta_iga_launch_campaign", json!({"campaign": "iciqfourcert00000001"})).err();
     assert!(again.contains("already ACTIVE"), "{again}");
+}
+
+#[test]
+fn a_recurring_campaign_launches_its_next_occurrence() {
+    let org = Org::start();
+    let mut server = org.server(BIN, &["--mode", "read-write"]);
+    let name = unique("E2E Quarterly ");
+    let args = |every: &str, days: u32| {
+        json!({"name": name, "resources": [SALESFORCE], "start_date": in_a_month(), "duration_days": days,
+               "reviewer": "alice.active@example.com", "repeat_every": every})
+    };
+    let before = org.request_count();
+    for (every, days, says) in
+        [("P3X", 14, "not an ISO 8601 interval"), ("P25M", 14, "P1M–P24M"), ("P1W", 14, "shorter")]
+    {
+        let bad = server.call("okta_iga_create_campaign", args(every, days)).err();
+        assert!(bad.contains(says), "{every}: {bad}");
+    }
+    assert_eq!(org.request_count(), before, "bad intervals send nothing");
+    let created = server.call("okta_iga_create_campaign", args("P3M", 30)).ok();
+    assert_eq!(created["created"]["schedule"], "RECURRING");
+    assert_eq!(created["created"]["repeatEvery"], "P3M");
+    let definition = created["created"]["id"].as_str().unwrap().to_owned();
+
+    let launched = server.call("okta_iga_launch_campaign", json!({"campaign": definition})).ok();
+    let occurrence = launched["campaign"]["id"].as_str().unwrap().to_owned();
+    assert_ne!(occurrence, definition, "{launched}");
+    assert_eq!(launched["campaign"]["status"], "ACTIVE");
+    assert!(launched["operation"]["location"].as_str().unwrap().ends_with(&occurrence));
+    assert_eq!(launched["recurring_definition"]["id"], definition.as_str());
+    let items = server.call("okta_iga_list_campaign_items", json!({"campaign": occurrence})).ok();
+    assert_eq!(items["count"], 3);
+    let still = server.call("okta_iga_get_campaign", json!({"campaign": definition})).ok();
+    assert_eq!(still["status"], "SCHEDULED");
 }
 
 #[test]
@@ -82,6 +120,7 @@ fn create_launch_reassign_and_close() {
     let closed = server.call_confirmed("okta_iga_close_campaign", json!({"campaign": id})).ok();
     assert_eq!(closed["campaign"]["status"], "COMPLETED");
     assert_eq!(closed["operation"]["answer"], "202 Accepted");
+    assert!(closed["operation"]["location"].as_str().unwrap().ends_with(&format!("/campaigns/{id}")));
     assert_eq!(closed["unreviewed_items_closed"], 3);
     assert!(closed["campaign"]["endedDate"].is_string());
 

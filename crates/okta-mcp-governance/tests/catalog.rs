@@ -40,7 +40,11 @@ fn every_tool_is_on_the_governance_api_and_named_iga() {
 
 #[test]
 fn toolsets_narrow_the_selection() {
-    assert_eq!(catalog().enabled(&["--mode", "full", "--toolsets", "campaigns"]).len(), 8);
+    assert_eq!(catalog().enabled(&["--mode", "full", "--toolsets", "campaigns"]).len(), 5);
+    assert_eq!(
+        catalog().enabled(&["--mode", "full", "--toolsets", "reviews"]),
+        ["okta_iga_list_campaign_items", "okta_iga_get_campaign_item", "okta_iga_reassign_campaign_items"]
+    );
     assert_eq!(catalog().enabled(&["--toolsets", "grants"]), ["okta_iga_list_grants", "okta_iga_get_grant"]);
     assert_eq!(catalog().enabled(&["--mode", "full", "--toolsets", "requests"]).len(), 5);
     assert_eq!(catalog().enabled(&["--toolsets", "risk"]).len(), 3);

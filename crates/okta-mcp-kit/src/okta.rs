@@ -9,7 +9,7 @@
 
 use std::sync::{Arc, Mutex, PoisonError};
 
-use okta_core::{ApiPath, Method, OktaClient, Page, Query};
+use okta_core::{Answer, ApiPath, Method, OktaClient, Page, Query};
 use serde_json::{Value, json};
 
 use crate::error::ToolError;
@@ -131,15 +131,20 @@ impl Okta {
     }
 
     pub async fn post(&self, path: &ApiPath, query: &Query, body: Option<&Value>) -> Result<Option<Value>, ToolError> {
+        Ok(self.change(Method::POST, "POST", path, query, body).await?.body)
+    }
+
+    /// A POST whose whole answer matters (an asynchronous 202 names its result in `Location`).
+    pub async fn post_answer(&self, path: &ApiPath, query: &Query, body: Option<&Value>) -> Result<Answer, ToolError> {
         self.change(Method::POST, "POST", path, query, body).await
     }
 
     pub async fn put(&self, path: &ApiPath, query: &Query, body: Option<&Value>) -> Result<Option<Value>, ToolError> {
-        self.change(Method::PUT, "PUT", path, query, body).await
+        Ok(self.change(Method::PUT, "PUT", path, query, body).await?.body)
     }
 
     pub async fn delete(&self, path: &ApiPath, query: &Query) -> Result<Option<Value>, ToolError> {
-        self.change(Method::DELETE, "DELETE", path, query, None).await
+        Ok(self.change(Method::DELETE, "DELETE", path, query, None).await?.body)
     }
 
     /// Every change goes through here: protection first, then held back (dry run, preview) or sent, and
@@ -151,7 +156,7 @@ impl Okta {
         path: &ApiPath,
         query: &Query,
         body: Option<&Value>,
-    ) -> Result<Option<Value>, ToolError> {
+    ) -> Result<Answer, ToolError> {
         if let Some(protection) = &self.call.protection {
             protection.check(&self.client, path).await?;
         }
@@ -166,8 +171,8 @@ impl Okta {
             return Err(ToolError::Held(Box::new(planned)));
         }
         let answer = self.client.send(method, path, query, body).await?;
-        planned.request_id = answer.request_id;
+        planned.request_id = answer.request_id.clone();
         self.call.record().sent.push(planned);
-        Ok(answer.body)
+        Ok(answer)
     }
 }

@@ -1,7 +1,8 @@
 //! Access certification campaigns (`/governance/api/v1/campaigns`) and their review items
-//! (`/governance/api/v1/reviews`): list, read, create, launch, end, and reassign reviews.
+//! (`/governance/api/v1/reviews`): list, read, create (one-off or recurring), launch and end (asynchronous: 202
+//! with the campaign in `Location`), and the "reviews" toolset: review items and their reassignment.
 
-use okta_core::Query;
+use okta_core::{Answer, Query};
 use okta_mcp_kit::args::{check_id, non_empty, path};
 use okta_mcp_kit::lookup::user_id;
 use okta_mcp_kit::output::strip_links;
@@ -10,7 +11,7 @@ use schemars::JsonSchema;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use crate::common::{filter_expr, get, id_from_orn, list, post};
+use crate::common::{filter_expr, get, id_from_orn, id_in_location, list, post, post_answer};
 
 const CAMPAIGNS: &str = "/governance/api/v1/campaigns";
 const CAMPAIGN: &str = "/governance/api/v1/campaigns/{campaignId}";
@@ -118,7 +119,7 @@ pub fn tools() -> Vec<ToolDef> {
                 title: "List campaign items",
                 description: "Review items of a campaign as columns+rows.",
                 access: Access::Read,
-                toolset: "campaigns",
+                toolset: "reviews",
                 scopes: &["okta.users.read", READ],
                 operations: &[
                     op!(GET, "/api/v1/users/{id}"),
@@ -134,7 +135,7 @@ pub fn tools() -> Vec<ToolDef> {
                 title: "Get campaign item",
                 description: "One review item, with its note.",
                 access: Access::Read,
-                toolset: "campaigns",
+                toolset: "reviews",
                 scopes: &[READ],
                 operations: &[op!(GET, "/governance/api/v1/reviews/{reviewId}")],
             },
@@ -146,7 +147,7 @@ pub fn tools() -> Vec<ToolDef> {
                 title: "Reassign campaign items",
                 description: "Move review items of an ACTIVE campaign to another reviewer.",
                 access: Access::Write,
-                toolset: "campaigns",
+                toolset: "reviews",
                 scopes: &["okta.users.read", READ, MANAGE],
                 operations: &[
                     op!(GET, "/api/v1/users/{id}"),
@@ -245,6 +246,8 @@ fn campaign_summary(c: &Value) -> Value {
         "status": c.get("status"),
         "startDate": c.pointer("/scheduleSettings/startDate"),
         "durationInDays": c.pointer("/scheduleSettings/durationInDays"),
+        "schedule": c.pointer("/scheduleSettings/type"),
+        "repeatEvery": c.pointer("/scheduleSettings/recurrence/interval"),
         "launchedDate": c.get("launchedDate"),
         "endedDate": c.get("endedDate"),
     })
@@ -294,6 +297,36 @@ pub struct CreateCampaignArgs {
     reviewer: String,
     /// At end, remove revoked and unreviewed access.
     remediate: Option<bool>,
+    /// Repeat every (ISO 8601: P25D, P4W, P3M, P1Y).
+    repeat_every: Option<String>,
+}
+
+/// A recurrence interval as Okta takes it: days (≤ P182D), weeks (≤ P26W), months (≤ P24M) or years (≤ P2Y),
+/// and no shorter than the campaign runs.
+fn recurrence(interval: &str, duration_days: u32) -> Result<Value, ToolError> {
+    let bad = || {
+        ToolError::invalid_arguments(format!(
+            "repeat_every {interval:?} is not an ISO 8601 interval Okta takes: P1D–P182D, P1W–P26W, P1M–P24M or \
+             P1Y–P2Y"
+        ))
+    };
+    let rest = interval.strip_prefix('P').ok_or_else(bad)?;
+    let unit = rest.chars().last().ok_or_else(bad)?;
+    let n: u32 = rest[..rest.len() - unit.len_utf8()].parse().ok().filter(|n| *n >= 1).ok_or_else(bad)?;
+    let shortest = match unit {
+        'D' if n <= 182 => n,
+        'W' if n <= 26 => n * 7,
+        'M' if n <= 24 => n * 28,
+        'Y' if n <= 2 => n * 365,
+        _ => return Err(bad()),
+    };
+    if shortest < duration_days {
+        return Err(ToolError::invalid_arguments(format!(
+            "repeat_every {interval} is shorter than duration_days {duration_days}: a campaign must end before it \
+             recurs"
+        )));
+    }
+    Ok(json!({"interval": interval}))
 }
 
 /// `APPLICATION` or `GROUP`, and the plain ids.
@@ -343,9 +376,10 @@ async fn create_campaign(ctx: ToolContext, args: CreateCampaignArgs) -> Result<T
         return Err(ToolError::invalid_arguments("duration_days must be 1 to 365"));
     }
     let time_zone = non_empty("time_zone", args.time_zone.as_deref())?.unwrap_or("UTC");
+    let repeat = args.repeat_every.as_deref().map(|i| recurrence(i.trim(), days)).transpose()?;
     let reviewer = user_id(&ctx, &args.reviewer).await?;
     let remediation = if args.remediate.unwrap_or(false) { "DENY" } else { "NO_ACTION" };
-    let body = json!({
+    let mut body = json!({
         "name": name,
         "scheduleSettings": {
             "type": "ONE_OFF",
@@ -364,6 +398,10 @@ async fn create_campaign(ctx: ToolContext, args: CreateCampaignArgs) -> Result<T
             "noResponse": remediation,
         },
     });
+    if let Some(r) = repeat {
+        body["scheduleSettings"]["type"] = json!("RECURRING");
+        body["scheduleSettings"]["recurrence"] = r;
+    }
     let created = post(&ctx, &path(CAMPAIGNS, &[])?, Some(&body)).await?;
     Ok(ToolOutput::json(json!({
         "created": created.as_ref().map(campaign_summary),
@@ -391,18 +429,40 @@ async fn launch_campaign(ctx: ToolContext, args: CampaignArg) -> Result<ToolOutp
             )));
         }
     }
-    post(&ctx, &path("/governance/api/v1/campaigns/{campaignId}/launch", &[&id])?, None).await?;
-    let after = fetch_campaign(&ctx, &id).await?;
+    let answer = post_answer(&ctx, &path("/governance/api/v1/campaigns/{campaignId}/launch", &[&id])?, None).await?;
+    let launched = located(&answer, &id);
+    let after = fetch_campaign(&ctx, &launched).await?;
     let status = str_of(&after, "status");
-    Ok(ToolOutput::json(json!({
+    let mut out = json!({
         "campaign": campaign_summary(&after),
-        "operation": {"request": format!("POST {CAMPAIGNS}/{id}/launch"), "answer": "202 Accepted", "status": status},
+        "operation": operation(&format!("POST {CAMPAIGNS}/{id}/launch"), &answer, status),
         "result": if status == "ACTIVE" {
             "launched: reviewers have their review items".to_owned()
         } else {
             format!("launch accepted; the campaign is {status}: check again with okta_iga_get_campaign")
         },
-    })))
+    });
+    if launched != id {
+        out["recurring_definition"] = json!({"id": id, "name": before.get("name"),
+            "note": "a recurring campaign launches its next occurrence as a campaign of its own (above)"});
+    }
+    Ok(ToolOutput::json(out))
+}
+
+/// The campaign a 202 names in `Location` (for a recurring campaign, the occurrence launched), else `asked`.
+fn located(answer: &Answer, asked: &str) -> String {
+    answer
+        .location
+        .as_deref()
+        .and_then(|l| id_in_location(l, CAMPAIGNS))
+        .filter(|id| check_id("campaign", id).is_ok())
+        .unwrap_or(asked)
+        .to_owned()
+}
+
+/// What Okta answered an asynchronous request, and where things stand now.
+fn operation(request: &str, answer: &Answer, status: &str) -> Value {
+    json!({"request": request, "answer": "202 Accepted", "location": answer.location, "status": status})
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]
@@ -428,12 +488,13 @@ async fn close_campaign(ctx: ToolContext, args: CloseCampaignArgs) -> Result<Too
         get(&ctx, &path(REVIEWS, &[])?, &Query::new().opt("filter", filter.as_deref()).push("limit", 200)).await?;
     let open = open.get("data").and_then(Value::as_array).map_or(0, Vec::len);
     let body = args.skip_remediation.map(|skip| json!({"skipRemediation": skip}));
-    post(&ctx, &path("/governance/api/v1/campaigns/{campaignId}/end", &[&id])?, body.as_ref()).await?;
-    let after = fetch_campaign(&ctx, &id).await?;
+    let answer =
+        post_answer(&ctx, &path("/governance/api/v1/campaigns/{campaignId}/end", &[&id])?, body.as_ref()).await?;
+    let after = fetch_campaign(&ctx, &located(&answer, &id)).await?;
     let status = str_of(&after, "status");
     Ok(ToolOutput::json(json!({
         "campaign": campaign_summary(&after),
-        "operation": {"request": format!("POST {CAMPAIGNS}/{id}/end"), "answer": "202 Accepted", "status": status},
+        "operation": operation(&format!("POST {CAMPAIGNS}/{id}/end"), &answer, status),
         "unreviewed_items_closed": if open >= 200 { json!("200 or more") } else { json!(open) },
         "result": if status == "COMPLETED" {
             "campaign ended".to_owned()

@@ -138,6 +138,22 @@ fn check_campaign(body: &Value) -> Result<(), ApiError> {
         if str_of(schedule, "timeZone").is_empty() {
             causes.push("scheduleSettings.timeZone: is required".to_owned());
         }
+        if str_of(schedule, "type") == "RECURRING" {
+            let days = schedule["durationInDays"].as_f64().unwrap_or(0.0);
+            match recurrence_days(str_of(&schedule["recurrence"], "interval")) {
+                None => causes.push(
+                    "scheduleSettings.recurrence.interval: must be an ISO 8601 duration of days, weeks, months or \
+                     years, at most P182D, P26W, P24M or P2Y"
+                        .to_owned(),
+                ),
+                Some(every) if f64::from(every) < days => causes.push(
+                    "scheduleSettings.recurrence.interval: conflicts with durationInDays (the campaign would still \
+                     be running at its next recurrence)"
+                        .to_owned(),
+                ),
+                Some(_) => {}
+            }
+        }
     }
     let resources = &body["resourceSettings"];
     if !resources.is_object() {
@@ -155,6 +171,20 @@ fn check_campaign(body: &Value) -> Result<(), ApiError> {
         }
     }
     if causes.is_empty() { Ok(()) } else { Err(invalid("Campaign", causes)) }
+}
+
+/// The shortest span, in days, of a recurrence interval Okta accepts (`P25D`, `P4W`, `P3M`, `P2Y`).
+fn recurrence_days(interval: &str) -> Option<u32> {
+    let rest = interval.strip_prefix('P')?;
+    let unit = rest.chars().last()?;
+    let n: u32 = rest[..rest.len() - 1].parse().ok().filter(|n| *n >= 1)?;
+    match unit {
+        'D' if n <= 182 => Some(n),
+        'W' if n <= 26 => Some(n * 7),
+        'M' if n <= 24 => Some(n * 28),
+        'Y' if n <= 2 => Some(n * 365),
+        _ => None,
+    }
 }
 
 pub(crate) async fn create(State(st): St, body: Bytes) -> ApiResult {
@@ -212,8 +242,10 @@ fn accepted(public: &str, id: &str) -> ApiResult {
     Ok(resp)
 }
 
+/// Launch: a one-off campaign becomes ACTIVE; a recurring one stays SCHEDULED and its next occurrence is
+/// launched as a campaign of its own, which `Location` names (as Okta's spec says).
 pub(crate) async fn launch(State(st): St, Path(id): Path<String>) -> ApiResult {
-    with_org(&st, |org| {
+    let launched = with_org(&st, |org| {
         let admin = org.admin_id.clone();
         let gov = &mut org.governance;
         let i = find(&gov.campaigns, &id, "Campaign")?;
@@ -223,21 +255,33 @@ pub(crate) async fn launch(State(st): St, Path(id): Path<String>) -> ApiResult {
             _ => return Err(conflict("Campaign", "Campaign must be scheduled before it can be started")),
         }
         let ts = now();
-        let resource = gov.campaigns[i]["resourceSettings"]["targetResources"][0]["resourceId"].clone();
+        let recurring = str_of(&gov.campaigns[i]["scheduleSettings"], "type") == "RECURRING";
+        let (target, at) = if recurring {
+            let occurrence_id = gov.new_id("ici");
+            let mut occurrence = gov.campaigns[i].clone();
+            occurrence["id"] = json!(occurrence_id);
+            occurrence["created"] = json!(ts);
+            occurrence["createdBy"] = json!(admin);
+            gov.campaigns.push(occurrence);
+            (occurrence_id, gov.campaigns.len() - 1)
+        } else {
+            (id.clone(), i)
+        };
+        let resource = gov.campaigns[at]["resourceSettings"]["targetResources"][0]["resourceId"].clone();
         for user in REVIEWED {
             let rid = gov.new_id("icr");
-            let mut r = review(&rid, &id, user, "UNREVIEWED", &ts);
+            let mut r = review(&rid, &target, user, "UNREVIEWED", &ts);
             r["resourceId"] = resource.clone();
             gov.reviews.push(r);
         }
-        let c = &mut gov.campaigns[i];
+        let c = &mut gov.campaigns[at];
         c["status"] = json!("ACTIVE");
         c["launchedDate"] = json!(ts);
         c["lastUpdated"] = json!(ts);
         c["lastUpdatedBy"] = json!(admin);
-        Ok(())
+        Ok(target)
     })?;
-    accepted(&st.public, &id)
+    accepted(&st.public, &launched)
 }
 
 pub(crate) async fn end(State(st): St, Path(id): Path<String>, body: Bytes) -> ApiResult {
@@ -334,4 +378,20 @@ pub(crate) async fn list_reviews(State(st): St, uri: Uri) -> ApiResult {
 pub(crate) async fn get_review(State(st): St, Path(id): Path<String>) -> ApiResult {
     let r = with_org(&st, |org| Ok(org.governance.reviews[find(&org.governance.reviews, &id, "Review")?].clone()))?;
     ok(review_json(&r, &st.public))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::recurrence_days;
+
+    #[test]
+    fn recurrence_intervals_within_oktas_limits() {
+        assert_eq!(recurrence_days("P25D"), Some(25));
+        assert_eq!(recurrence_days("P4W"), Some(28));
+        assert_eq!(recurrence_days("P3M"), Some(84));
+        assert_eq!(recurrence_days("P2Y"), Some(730));
+        for bad in ["P183D", "P27W", "P25M", "P3Y", "P0D", "3M", "P", "PXM", "P1H", ""] {
+            assert_eq!(recurrence_days(bad), None, "{bad}");
+        }
+    }
 }
