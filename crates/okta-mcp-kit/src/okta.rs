@@ -158,7 +158,7 @@ impl Okta {
         body: Option<&Value>,
     ) -> Result<Answer, ToolError> {
         if let Some(protection) = &self.call.protection {
-            protection.check(&self.client, path).await?;
+            protection.check(&self.client, path, body).await?;
         }
         let mut planned = PlannedRequest {
             method: name,

@@ -146,11 +146,14 @@ impl Protection {
         Ok(())
     }
 
-    /// Refuse a change whose path names a protected object (or an object of a protected user, such as a
-    /// session the call read), or a user who is a super administrator.
-    pub async fn check(&self, client: &OktaClient, path: &ApiPath) -> Result<(), ToolError> {
+    /// Refuse a change whose path or body names a protected object (or an object of a protected user, such as
+    /// a session the call read), or a user who is a super administrator.
+    pub async fn check(&self, client: &OktaClient, path: &ApiPath, body: Option<&Value>) -> Result<(), ToolError> {
         let resolved = self.resolved_logins(client).await;
-        let segments: Vec<String> = path.as_str().split('/').filter(|s| !s.is_empty()).map(str::to_owned).collect();
+        let mut segments: Vec<String> = path.as_str().split('/').filter(|s| !s.is_empty()).map(str::to_owned).collect();
+        if let Some(body) = body {
+            body_targets(body, &mut segments);
+        }
         self.look_up_targets(client, &segments).await?;
         let owners: Vec<String> = {
             let owners = self.owners.lock().unwrap_or_else(PoisonError::into_inner);
@@ -207,6 +210,39 @@ impl Protection {
     }
 }
 
+/// The users, groups and apps a change's body names, appended as `kind, id` pairs like a path's: governance
+/// changes name their principal and resources there (`targetPrincipal: {externalId, type: OKTA_USER}`,
+/// `target: {externalId, type: APPLICATION}`, `principalOrn`, `revokeOrns`).
+fn body_targets(body: &Value, out: &mut Vec<String>) {
+    match body {
+        Value::Object(map) => {
+            let id = map.get("externalId").and_then(Value::as_str);
+            let kind = match map.get("type").and_then(Value::as_str) {
+                Some("OKTA_USER" | "USER") => Some("users"),
+                Some("OKTA_GROUP" | "GROUP") => Some("groups"),
+                Some("APPLICATION") => Some("apps"),
+                _ => None,
+            };
+            if let (Some(id), Some(kind)) = (id, kind) {
+                out.extend([kind.to_owned(), id.to_owned()]);
+            }
+            map.values().for_each(|v| body_targets(v, out));
+        }
+        Value::Array(items) => items.iter().for_each(|v| body_targets(v, out)),
+        // orn:okta:directory:{org}:users:{id}, orn:okta:directory:{org}:groups:{id}, orn:okta:idp:{org}:apps:[{name}:]{id}
+        Value::String(orn) if orn.starts_with("orn:okta:") => {
+            let parts: Vec<&str> = orn.split(':').collect();
+            if let (Some(kind), Some(id)) = (parts.get(4), parts.last())
+                && matches!(*kind, "users" | "groups" | "apps")
+                && parts.len() >= 6
+            {
+                out.extend([(*kind).to_owned(), (*id).to_owned()]);
+            }
+        }
+        _ => {}
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -225,5 +261,27 @@ mod tests {
         assert!(p.is_protected("00gADM"));
         assert!(p.is_unprotected("00uADMIN"));
         assert_eq!(p.configured(), 4);
+    }
+
+    #[test]
+    fn bodies_name_their_principals_and_resources() {
+        let mut out = Vec::new();
+        body_targets(
+            &json!({"grantType": "CUSTOM", "action": "DENY",
+                    "target": {"externalId": "0oa1", "type": "APPLICATION"},
+                    "targetPrincipal": {"externalId": "00u1", "type": "OKTA_USER"},
+                    "entitlements": [{"id": "esp1", "values": [{"id": "ent1"}]}]}),
+            &mut out,
+        );
+        out.sort();
+        assert_eq!(out, ["00u1", "0oa1", "apps", "users"]);
+        let mut out = Vec::new();
+        body_targets(
+            &json!({"principalOrn": "orn:okta:directory:00o1:users:00u2",
+                    "revokeOrns": ["orn:okta:idp:00o1:apps:salesforce:0oa2",
+                                   "orn:okta:governance:00o1:entitlement-bundles:enb1"]}),
+            &mut out,
+        );
+        assert_eq!(out, ["users", "00u2", "apps", "0oa2"]);
     }
 }

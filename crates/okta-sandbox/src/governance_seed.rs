@@ -10,7 +10,8 @@
 //! System Administrator `entsfsysadmin0000001`) and Permission Set (`espsfpermset00000001`, many: Finance Admin
 //! `entsffinanceadmin001`, Reports Viewer `entsfreports00000001`, Payments Approver `entsfpayments0000001`).
 //! Bob has Standard User by policy (grant `grabobsfpolicy000001`) and Reports Viewer from an admin
-//! (`grabobsfreports00001`); Alice has System Administrator from an admin (`graalicesfadmin00001`).
+//! (`grabobsfreports00001`); Alice has System Administrator from an admin (`graalicesfadmin00001`), and so does
+//! Carol (`carol.finance@example.com`, grant `gracarolsfadmin00001`).
 //! Bundle Finance Admin (`enbfinanceadmin00001`): Salesforce Finance Admin and Payments Approver.
 //!
 //! Access requests (v2): catalog entries Salesforce (`censalesforce0000001`) and GitHub (`cengithub00000000001`);
@@ -18,7 +19,7 @@
 //! (`00000000000000000000a001`).
 //!
 //! Risk rule `rulfinancesysadmin01` (separation of duties, ACTIVE): Salesforce Finance Admin conflicts with
-//! System Administrator, so Alice (System Administrator) would violate it with the Finance Admin bundle.
+//! System Administrator, so Alice or Carol (System Administrators) would violate it with the Finance Admin bundle.
 
 use serde_json::{Value, json};
 
@@ -265,6 +266,15 @@ fn seed_entitlements(org: &mut GovOrg) {
         (SALESFORCE, bob),
         one(&permset, &reports),
         "2026-02-01T10:00:00.000Z",
+    ));
+    org.grants.push(grant(
+        &fixture_id("gra", "carolsfadmin", 1),
+        "CUSTOM",
+        "ALLOW",
+        "ADMIN",
+        (SALESFORCE, "00ucarolfinance00001"),
+        one(&profile, &sysadmin),
+        SEEDED_AT,
     ));
     org.grants.push(grant(
         &fixture_id("gra", "alicesfadmin", 1),

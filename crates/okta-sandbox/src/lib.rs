@@ -8,7 +8,7 @@
 //! Start it in-process with [`start`] (binds `127.0.0.1:0`) or [`serve`], or run the
 //! `okta-sandbox` binary.
 //!
-//! ## Seeded fixtures (any `--seed`, `--users` ≥ 11)
+//! ## Seeded fixtures (any `--seed`, `--users` ≥ 12)
 //!
 //! | login | id | status | notes |
 //! |---|---|---|---|
@@ -23,6 +23,7 @@
 //! | dan.deprovisioned@example.com | `00udandeprovisioned1` | DEPROVISIONED | |
 //! | olivia.orgadmin@example.com | `00uoliviaorgadmin001` | ACTIVE | ORG_ADMIN |
 //! | henry.helpdesk@example.com | `00uhenryhelpdesk0001` | ACTIVE | HELP_DESK_ADMIN |
+//! | carol.finance@example.com | `00ucarolfinance00001` | ACTIVE | Finance; Salesforce System Administrator (governance) |
 //!
 //! Alice's factors: `smsalice000000000001` (sms), `emfalice000000000001` (email),
 //! `ostalice000000000001` (token:software:totp), `opfalice000000000001` (push),

@@ -11,7 +11,7 @@ use crate::ids::{self, fixture_id};
 use crate::model::*;
 
 /// Well-known fixture users: (id word, first, last, status, department, title).
-pub const FIXTURE_USERS: [(&str, &str, &str, UserStatus, &str, &str); 11] = [
+pub const FIXTURE_USERS: [(&str, &str, &str, UserStatus, &str, &str); 12] = [
     ("aliceactive", "Alice", "Active", UserStatus::Active, "Engineering", "Engineering Manager"),
     ("bobactive", "Bob", "Active", UserStatus::Active, "Sales", "Account Executive"),
     ("samstaged", "Sam", "Staged", UserStatus::Staged, "Marketing", "Marketing Specialist"),
@@ -23,6 +23,7 @@ pub const FIXTURE_USERS: [(&str, &str, &str, UserStatus, &str, &str); 11] = [
     ("dandeprovisioned", "Dan", "Deprovisioned", UserStatus::Deprovisioned, "IT", "IT Specialist"),
     ("oliviaorgadmin", "Olivia", "Orgadmin", UserStatus::Active, "IT", "IT Director"),
     ("henryhelpdesk", "Henry", "Helpdesk", UserStatus::Active, "Support", "Help Desk Lead"),
+    ("carolfinance", "Carol", "Finance", UserStatus::Active, "Finance", "Finance Manager"),
 ];
 
 const FIRST: [&str; 48] = [
