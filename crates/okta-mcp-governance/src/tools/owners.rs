@@ -252,14 +252,25 @@ fn owners_of(found: &Value, resource: &str) -> Vec<Value> {
 }
 
 fn owner_summary(p: &Value) -> Value {
-    json!({"type": p.get("type"), "id": p.pointer("/profile/id"), "name": p.pointer("/profile/name"),
-           "email": p.pointer("/profile/email"), "orn": p.get("orn")})
+    let mut out = json!({"type": p.get("type"), "id": p.pointer("/profile/id"), "name": p.pointer("/profile/name"),
+                         "orn": p.get("orn")});
+    if let Some(email) = p.pointer("/profile/email").filter(|e| !e.is_null()) {
+        out["email"] = email.clone();
+    }
+    out
 }
 
 async fn set_owners(ctx: ToolContext, args: SetOwnersArgs) -> Result<ToolOutput, ToolError> {
     let wanted = owner_args(&args.owners)?;
     let t = target(&ctx, args.app.as_deref(), Some(&args.resource)).await?;
     let resource = t.resource.clone().or_else(|| t.app.clone()).unwrap_or_default();
+    let mut user_ids = Vec::new();
+    for w in &wanted {
+        if let OwnerArg::User(u) = w {
+            user_ids.push(user_id(&ctx, u).await?);
+        }
+    }
+    // Read last, so that a dry run shows the current owners as the target.
     let read = Target { resource: Some(resource.clone()), app: t.app.clone() };
     let found = get(&ctx, &path(OWNERS, &[])?, &read.query()?).await?;
     let previous = owners_of(&found, &resource);
@@ -271,12 +282,16 @@ async fn set_owners(ctx: ToolContext, args: SetOwnersArgs) -> Result<ToolOutput,
     } else {
         None
     };
+    let mut users = user_ids.iter();
     let mut principals: Vec<String> = Vec::new();
     for w in &wanted {
         let orn = match (w, &directory) {
             (OwnerArg::Orn(o), _) => o.clone(),
             (OwnerArg::Group(id), Some(d)) => d.orn("groups", id),
-            (OwnerArg::User(u), Some(d)) => d.orn("users", &user_id(&ctx, u).await?),
+            (OwnerArg::User(_), Some(d)) => match users.next() {
+                Some(id) => d.orn("users", id),
+                None => continue,
+            },
             _ => continue,
         };
         if !principals.contains(&orn) {

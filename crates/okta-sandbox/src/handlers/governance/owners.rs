@@ -155,20 +155,25 @@ pub(crate) async fn configure(State(st): St, body: Bytes) -> ApiResult {
             return Err(invalid("ResourceOwners", causes));
         }
         let gov = &mut org.governance;
+        let ps: Vec<Value> = principals.iter().map(|p| json!({"type": p.kind, "id": p.id})).collect();
         for r in &owned {
-            gov.resource_owners.retain(|e| Resource::of(e) != *r);
-            if !principals.is_empty() {
-                let ps: Vec<Value> = principals.iter().map(|p| json!({"type": p.kind, "id": p.id})).collect();
-                gov.resource_owners.push(json!({"type": r.kind, "id": r.id, "principals": ps}));
+            match gov.resource_owners.iter().position(|e| Resource::of(e) == *r) {
+                Some(i) if ps.is_empty() => {
+                    gov.resource_owners.remove(i);
+                }
+                Some(i) => {
+                    if let Some(e) = gov.resource_owners.get_mut(i) {
+                        e["principals"] = json!(ps);
+                    }
+                }
+                None if ps.is_empty() => {}
+                None => gov.resource_owners.push(json!({"type": r.kind, "id": r.id, "principals": ps})),
             }
         }
         let org: &Org = org;
         Ok(owned
             .iter()
-            .map(|r| {
-                let ps: Vec<Value> = principals.iter().map(|p| json!({"type": p.kind, "id": p.id})).collect();
-                owner_json(org, &json!({"type": r.kind, "id": r.id, "principals": ps}), &st.public)
-            })
+            .map(|r| owner_json(org, &json!({"type": r.kind, "id": r.id, "principals": ps}), &st.public))
             .collect::<Vec<_>>())
     })?;
     ok(json!({"data": data}))
