@@ -258,9 +258,7 @@ async fn list_labels(ctx: ToolContext, args: ListLabelsArgs) -> Result<ToolOutpu
         return Ok(list_output(with_names(page.items), RESOURCE_FIELDS, &view, page.next));
     }
     let resource = args.resource.as_deref().map(resource_arg).transpose()?;
-    if let Some(v) = &args.label_value {
-        values_of(std::slice::from_ref(v))?;
-    }
+    okta_mcp_kit::args::non_empty("label_value", args.label_value.as_deref())?;
     if resource.is_none() && args.label_value.is_none() {
         let all = labels(&ctx).await?;
         let out: Vec<Value> = all
