@@ -32,6 +32,10 @@ fn labels_and_what_carries_them() {
 
     let none = server.call("okta_iga_list_labels", json!({"resource": ZOOM})).ok();
     assert_eq!(none["result"], "the resource has no labels");
+    // A group alone: its ORN is made on the org id of /.well-known/okta-organization.
+    let group = server.call("okta_iga_list_labels", json!({"resource": ENGINEERING_GROUP})).ok();
+    assert!(group["orn"].as_str().unwrap().ends_with(":directory:00osandboxorg0000001:groups:00gengineering000001"));
+    assert_eq!(group["labels"], json!([]));
 }
 
 #[test]
