@@ -85,3 +85,26 @@ async def test_bundle_would_violate_separation_of_duties(sandbox: str, mode: str
         out = ok_json(await c.call_tool("okta_iga_assess_risk", {
             "user": "alice.active@example.com", "bundle_id": "enbfinanceadmin00001"}))
         assert [v["ruleId"] for v in out["violations"]] == ["rulfinancesysadmin01"]
+
+
+async def test_collections_labels_and_owners(sandbox: str, mode: str) -> None:
+    async with client(sandbox, mode, "read-write") as c:
+        finance = ok_json(await c.call_tool("okta_iga_list_collection_resources", {"collection": "Finance tools"}))
+        values = {r["app"]: r["values"] for r in rows_as_dicts(finance)}
+        assert values["Salesforce"] == ["Permission Set: Finance Admin", "Permission Set: Payments Approver"]
+        bob = ok_json(await c.call_tool("okta_iga_list_collection_assignments", {"user": "bob.active@example.com"}))
+        assert [r["collectionId"] for r in rows_as_dicts(bob)] == ["colfinancetools00001"]
+
+        labeled = ok_json(await c.call_tool("okta_iga_assign_label", {
+            "resources": ["0oazoom0000000000001"], "labels": ["Data classification: Internal"]}))
+        assert labeled["resources"][0]["labels"] == ["Data classification: Internal"]
+        removed = ok_json(await c.call_tool("okta_iga_unassign_label", {
+            "resources": ["0oazoom0000000000001"], "labels": ["lblinternal000000001"]}))
+        assert len(removed["removed"]) == 1
+
+        owners = ok_json(await c.call_tool("okta_iga_list_resource_owners", {"app": SALESFORCE}))
+        salesforce = next(r for r in rows_as_dicts(owners) if r["id"] == SALESFORCE)
+        assert salesforce["owners"] == ["Alice Active <alice.active@example.com> (users)"]
+        same = ok_json(await c.call_tool("okta_iga_set_resource_owners", {
+            "resource": SALESFORCE, "owners": ["alice.active@example.com"]}))
+        assert same["result"].startswith("these are already the owners")

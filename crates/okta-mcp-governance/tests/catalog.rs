@@ -10,8 +10,8 @@ fn catalog() -> Catalog<'static> {
 }
 
 #[test]
-fn lists_28_tools_with_their_declarations() {
-    catalog().check_declarations(28);
+fn lists_37_tools_with_their_declarations() {
+    catalog().check_declarations(37);
 }
 
 #[test]
@@ -49,8 +49,19 @@ fn toolsets_narrow_the_selection() {
     assert_eq!(catalog().enabled(&["--mode", "full", "--toolsets", "requests"]).len(), 5);
     assert_eq!(catalog().enabled(&["--toolsets", "risk"]).len(), 3);
     let entitlements = catalog().enabled(&["--mode", "full", "--toolsets", "entitlements"]);
-    assert_eq!(entitlements.len(), 10);
-    assert!(entitlements.iter().all(|n| n.contains("entitlement") || n.contains("bundle")));
+    assert_eq!(entitlements.len(), 12);
+    assert!(entitlements.iter().all(|n| n.contains("entitlement") || n.contains("bundle") || n.contains("owners")));
+    assert_eq!(
+        catalog().enabled(&["--toolsets", "collections"]),
+        [
+            "okta_iga_list_collections",
+            "okta_iga_get_collection",
+            "okta_iga_list_collection_resources",
+            "okta_iga_list_collection_assignments"
+        ]
+    );
+    assert_eq!(catalog().enabled(&["--toolsets", "labels"]), ["okta_iga_list_labels"]);
+    assert_eq!(catalog().enabled(&["--mode", "read-write", "--toolsets", "labels"]).len(), 3);
     assert_eq!(
         catalog().enabled(&["--tools", "okta_iga_get_campaign,okta_iga_close_campaign"]),
         ["okta_iga_get_campaign"]
@@ -64,8 +75,12 @@ fn scopes_are_the_union_of_the_enabled_tools() {
         [
             "okta.accessRequests.request.read",
             "okta.accessRequests.tasks.read",
+            "okta.apps.read",
             "okta.governance.accessCertifications.read",
+            "okta.governance.collections.read",
             "okta.governance.entitlements.read",
+            "okta.governance.labels.read",
+            "okta.governance.resourceOwner.read",
             "okta.governance.riskRule.read",
             "okta.users.read"
         ]
@@ -86,7 +101,24 @@ fn scopes_are_the_union_of_the_enabled_tools() {
     );
     assert_eq!(
         catalog().scopes(&["--mode", "read-write", "--toolsets", "entitlements"]),
-        ["okta.governance.entitlements.manage", "okta.governance.entitlements.read", "okta.users.read"]
+        [
+            "okta.apps.read",
+            "okta.governance.entitlements.manage",
+            "okta.governance.entitlements.read",
+            "okta.governance.resourceOwner.manage",
+            "okta.governance.resourceOwner.read",
+            "okta.users.read"
+        ]
+    );
+    assert_eq!(
+        catalog().scopes(&["--mode", "read-write", "--toolsets", "labels,collections"]),
+        [
+            "okta.apps.read",
+            "okta.governance.collections.read",
+            "okta.governance.labels.manage",
+            "okta.governance.labels.read",
+            "okta.users.read"
+        ]
     );
     assert_eq!(
         catalog().scopes(&["--mode", "full", "--toolsets", "campaigns"]),

@@ -28,6 +28,18 @@ pub struct GovOrg {
     pub risk_rules: Vec<Value>,
     /// Grants in the order they were made; later ones win (a DENY takes away what an earlier ALLOW gave).
     pub grants: Vec<Value>,
+    /// Resource collections (no `_links`, no counts).
+    pub collections: Vec<Value>,
+    /// Apps in collections: `{collectionId, appId, entitlements: [{id, values: [{id}]}]}`.
+    pub collection_resources: Vec<Value>,
+    /// Who is assigned which collection: `{id, collectionId, principal: {externalId, type}, actor, ...}`.
+    pub collection_assignments: Vec<Value>,
+    /// Governance labels with their values (no `_links`).
+    pub labels: Vec<Value>,
+    /// Label values on resources: `{type, id, labelValueId}` (type: the ORN's object type, e.g. `apps`).
+    pub resource_labels: Vec<Value>,
+    /// Owners of resources: `{type, id, principals: [{type: users|groups, id}]}`.
+    pub resource_owners: Vec<Value>,
     pub rng: ChaCha8Rng,
 }
 
@@ -43,6 +55,12 @@ impl GovOrg {
             tasks: Vec::new(),
             risk_rules: Vec::new(),
             grants: Vec::new(),
+            collections: Vec::new(),
+            collection_resources: Vec::new(),
+            collection_assignments: Vec::new(),
+            labels: Vec::new(),
+            resource_labels: Vec::new(),
+            resource_owners: Vec::new(),
             rng: ChaCha8Rng::seed_from_u64(seed ^ 0x0019_a0a0),
         }
     }
@@ -79,4 +97,19 @@ pub fn bundle_orn(bundle_id: &str) -> String {
 /// The ORN of an entitlement value.
 pub fn value_orn(value_id: &str) -> String {
     format!("orn:okta:governance:{ORG_ORN_ID}:entitlement-values:{value_id}")
+}
+
+/// The ORN of an app as Okta writes it in app objects (`orn:okta:idp:<org>:apps:<app name>:<app id>`).
+pub fn named_app_orn(name: &str, app_id: &str) -> String {
+    format!("orn:okta:idp:{ORG_ORN_ID}:apps:{name}:{app_id}")
+}
+
+/// The ORN of a group.
+pub fn group_orn(group_id: &str) -> String {
+    format!("orn:okta:directory:{ORG_ORN_ID}:groups:{group_id}")
+}
+
+/// The ORN of a resource collection.
+pub fn collection_orn(collection_id: &str) -> String {
+    format!("orn:okta:governance:{ORG_ORN_ID}:collections:{collection_id}")
 }

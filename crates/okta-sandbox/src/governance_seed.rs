@@ -20,6 +20,20 @@
 //!
 //! Risk rule `rulfinancesysadmin01` (separation of duties, ACTIVE): Salesforce Finance Admin conflicts with
 //! System Administrator, so Alice or Carol (System Administrators) would violate it with the Finance Admin bundle.
+//!
+//! Resource collections (apps, and some of their entitlement values, that are assigned together):
+//!
+//! | collection | id | resources | assigned to |
+//! |---|---|---|---|
+//! | Finance tools | `colfinancetools00001` | Salesforce (Finance Admin, Payments Approver), Expense Tracker | Bob (`assbobfinance0000001`), Olivia until 2099 (`assoliviafinance0001`) |
+//! | Engineering essentials | `colengineering000001` | GitHub Enterprise, Internal Dashboard | Alice (`assaliceengineering1`) |
+//!
+//! Labels: Risk (`lbcrisk0000000000001`: High `lblriskhigh000000001`, Low `lblrisklow0000000001`) and Data
+//! classification (`lbcdataclass00000001`: Confidential `lblconfidential00001`, Internal `lblinternal000000001`).
+//! On resources: Salesforce has Risk High and Confidential, its Finance Admin value Risk High, the Finance tools
+//! collection Confidential, GitHub Enterprise Internal.
+//!
+//! Resource owners: Alice owns Salesforce; Olivia owns the Finance Admin bundle.
 
 use serde_json::{Value, json};
 
@@ -117,6 +131,9 @@ pub fn build(seed: u64) -> GovOrg {
     seed_entitlements(&mut org);
     seed_requests(&mut org);
     seed_risk_rules(&mut org);
+    seed_collections(&mut org);
+    seed_labels(&mut org);
+    seed_owners(&mut org);
     org
 }
 
@@ -287,6 +304,85 @@ fn seed_entitlements(org: &mut GovOrg) {
     ));
 }
 
+fn seed_collections(org: &mut GovOrg) {
+    let finance = fixture_id("col", "financetools", 1);
+    let engineering = fixture_id("col", "engineering", 1);
+    let collection = |id: &str, name: &str, description: &str| {
+        json!({"id": id, "name": name, "description": description,
+               "created": SEEDED_AT, "createdBy": CREATOR, "lastUpdated": SEEDED_AT, "lastUpdatedBy": CREATOR})
+    };
+    org.collections.push(collection(&finance, "Finance tools", "What the finance team works with"));
+    org.collections.push(collection(&engineering, "Engineering essentials", "Birthright access for engineers"));
+    let permset = fixture_id("esp", "sfpermset", 1);
+    let values = json!([{"id": permset, "values": [{"id": fixture_id("ent", "sffinanceadmin", 1)},
+                                                     {"id": fixture_id("ent", "sfpayments", 1)}]}]);
+    for (cid, app, entitlements) in [
+        (&finance, SALESFORCE.to_owned(), values),
+        (&finance, fixture_id("0oa", "expenses", 1), json!([])),
+        (&engineering, fixture_id("0oa", "github", 1), json!([])),
+        (&engineering, fixture_id("0oa", "dashboard", 1), json!([])),
+    ] {
+        org.collection_resources.push(json!({"collectionId": cid, "appId": app, "entitlements": entitlements}));
+    }
+    let assignment = |id: &str, cid: &str, user: &str, actor: &str| {
+        json!({"id": id, "collectionId": cid, "actor": actor, "assignmentType": "INDIVIDUAL",
+               "principal": {"externalId": user, "type": "OKTA_USER"}})
+    };
+    org.collection_assignments.push(assignment(
+        &fixture_id("ass", "aliceengineering", 1),
+        &engineering,
+        "00ualiceactive000001",
+        "ADMIN",
+    ));
+    org.collection_assignments.push(assignment(
+        &fixture_id("ass", "bobfinance", 1),
+        &finance,
+        "00ubobactive00000001",
+        "ADMIN",
+    ));
+    let mut olivia =
+        assignment(&fixture_id("ass", "oliviafinance", 1), &finance, "00uoliviaorgadmin001", "ACCESS_REQUEST");
+    olivia["expirationTime"] = json!("2099-12-31T23:59:59Z");
+    olivia["timeZone"] = json!("America/Los_Angeles");
+    org.collection_assignments.push(olivia);
+}
+
+fn seed_labels(org: &mut GovOrg) {
+    let label = |id: &str, name: &str, values: &[(&str, &str, &str)]| {
+        let values: Vec<Value> = values
+            .iter()
+            .map(|(vid, vname, color)| {
+                json!({"labelValueId": vid, "name": vname, "metadata": {"additionalProperties": {"backgroundColor": color}}})
+            })
+            .collect();
+        json!({"labelId": id, "name": name, "values": values})
+    };
+    let (high, low) = (fixture_id("lbl", "riskhigh", 1), fixture_id("lbl", "risklow", 1));
+    let (confidential, internal) = (fixture_id("lbl", "confidential", 1), fixture_id("lbl", "internal", 1));
+    org.labels.push(label(&fixture_id("lbc", "risk", 1), "Risk", &[(&high, "High", "red"), (&low, "Low", "green")]));
+    org.labels.push(label(
+        &fixture_id("lbc", "dataclass", 1),
+        "Data classification",
+        &[(&confidential, "Confidential", "orange"), (&internal, "Internal", "blue")],
+    ));
+    for (kind, id, value) in [
+        ("apps", SALESFORCE.to_owned(), &high),
+        ("apps", SALESFORCE.to_owned(), &confidential),
+        ("entitlement-values", fixture_id("ent", "sffinanceadmin", 1), &high),
+        ("collections", fixture_id("col", "financetools", 1), &confidential),
+        ("apps", fixture_id("0oa", "github", 1), &internal),
+    ] {
+        org.resource_labels.push(json!({"type": kind, "id": id, "labelValueId": value}));
+    }
+}
+
+fn seed_owners(org: &mut GovOrg) {
+    org.resource_owners
+        .push(json!({"type": "apps", "id": SALESFORCE, "principals": [{"type": "users", "id": CREATOR}]}));
+    org.resource_owners.push(json!({"type": "entitlement-bundles", "id": fixture_id("enb", "financeadmin", 1),
+        "principals": [{"type": "users", "id": "00uoliviaorgadmin001"}]}));
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -303,6 +399,15 @@ mod tests {
         }
         for v in org.entitlements.iter().flat_map(|e| e["values"].as_array().into_iter().flatten()) {
             assert_eq!(v["id"].as_str().map(str::len), Some(20), "{v}");
+        }
+        for v in org.collections.iter().chain(&org.collection_assignments) {
+            assert_eq!(v["id"].as_str().map(str::len), Some(20), "{v}");
+        }
+        for l in &org.labels {
+            assert_eq!(l["labelId"].as_str().map(str::len), Some(20), "{l}");
+            for v in l["values"].as_array().into_iter().flatten() {
+                assert_eq!(v["labelValueId"].as_str().map(str::len), Some(20), "{v}");
+            }
         }
     }
 }

@@ -255,7 +255,7 @@ fn router(state: Arc<AppState>) -> Router {
 /// `GET /.well-known/okta-organization` (public): what an Okta org answers.
 async fn well_known_org(State(state): State<Arc<AppState>>) -> Response {
     axum::Json(serde_json::json!({
-        "id": "00osandboxorg0000001",
+        "id": crate::governance_model::ORG_ORN_ID,
         "pipeline": "idx",
         "_links": {
             "alternate": {"href": format!("{}", state.public)},

@@ -555,6 +555,7 @@ impl App {
             out.insert(k.clone(), v.clone());
         }
         out.insert("label".into(), json!(self.label));
+        out.insert("orn".into(), json!(crate::governance_model::named_app_orn(&self.name, &self.id)));
         out.insert("_links".into(), links);
         Value::Object(out)
     }

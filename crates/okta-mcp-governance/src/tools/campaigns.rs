@@ -72,7 +72,7 @@ pub fn tools() -> Vec<ToolDef> {
             ToolMeta {
                 name: "okta_iga_create_campaign",
                 title: "Create campaign",
-                description: "Schedule a one-off campaign: one reviewer reviews access to apps or groups.",
+                description: "Schedule a campaign (once or repeating): one reviewer reviews access to apps or groups.",
                 access: Access::Write,
                 toolset: "campaigns",
                 scopes: &["okta.users.read", MANAGE],
@@ -297,7 +297,7 @@ pub struct CreateCampaignArgs {
     reviewer: String,
     /// At end, remove revoked and unreviewed access.
     remediate: Option<bool>,
-    /// Repeat every (ISO 8601: P25D, P4W, P3M, P1Y).
+    /// Repeat interval (P25D, P4W, P3M, P1Y).
     repeat_every: Option<String>,
 }
 

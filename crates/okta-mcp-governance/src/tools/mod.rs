@@ -2,9 +2,13 @@
 
 pub mod bundles;
 pub mod campaigns;
+pub mod collections;
 pub mod entitlements;
 pub mod grants;
+pub mod labels;
+pub mod owners;
 pub mod requests;
+pub mod resources;
 pub mod risk;
 
 use okta_mcp_kit::ToolDef;
@@ -17,5 +21,8 @@ pub fn all() -> Vec<ToolDef> {
     tools.extend(grants::tools());
     tools.extend(requests::tools());
     tools.extend(risk::tools());
+    tools.extend(collections::tools());
+    tools.extend(labels::tools());
+    tools.extend(owners::tools());
     tools
 }

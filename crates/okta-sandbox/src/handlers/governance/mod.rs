@@ -4,8 +4,12 @@
 
 mod bundles;
 mod campaigns;
+mod collections;
 mod entitlements;
+mod labels;
+mod owners;
 mod requests;
+mod resources;
 mod risk;
 
 use std::sync::Arc;
@@ -50,6 +54,16 @@ pub(crate) fn routes() -> Router<Arc<AppState>> {
         .route("/governance/api/v2/tasks", get(requests::list_tasks))
         .route("/governance/api/v2/tasks/{taskId}", get(requests::get_task))
         .route("/governance/api/v2/tasks/{taskId}/resolve", post(requests::resolve))
+        .route(&format!("{V1}/collections"), get(collections::list))
+        .route(&format!("{V1}/collections/assignments"), get(collections::all_assignments))
+        .route(&format!("{V1}/collections/{{collectionId}}"), get(collections::get_one))
+        .route(&format!("{V1}/collections/{{collectionId}}/resources"), get(collections::resources))
+        .route(&format!("{V1}/collections/{{collectionId}}/assignments"), get(collections::list_assignments))
+        .route(&format!("{V1}/labels"), get(labels::list))
+        .route(&format!("{V1}/resource-labels"), get(labels::list_resources))
+        .route(&format!("{V1}/resource-labels/assign"), post(labels::assign))
+        .route(&format!("{V1}/resource-labels/unassign"), post(labels::unassign))
+        .route(&format!("{V1}/resource-owners"), get(owners::list).post(owners::configure))
 }
 
 /// The scope of a governance operation (the spec's `OAuth2` security of each).
@@ -91,6 +105,14 @@ pub fn required_scope(method: &str, template: &str) -> Option<&'static str> {
             "/governance/api/v1/principal-access",
             "okta.governance.entitlements.read",
             "okta.governance.entitlements.read",
+        ),
+        ("/governance/api/v1/collections", "okta.governance.collections.read", "okta.governance.collections.manage"),
+        ("/governance/api/v1/labels", "okta.governance.labels.read", "okta.governance.labels.manage"),
+        ("/governance/api/v1/resource-labels", "okta.governance.labels.read", "okta.governance.labels.manage"),
+        (
+            "/governance/api/v1/resource-owners",
+            "okta.governance.resourceOwner.read",
+            "okta.governance.resourceOwner.manage",
         ),
     ];
     family
@@ -206,6 +228,19 @@ mod tests {
         assert_eq!(
             required_scope("GET", "/governance/api/v1/principal-access"),
             Some("okta.governance.entitlements.read")
+        );
+        assert_eq!(
+            required_scope("GET", "/governance/api/v1/collections/assignments"),
+            Some("okta.governance.collections.read")
+        );
+        assert_eq!(
+            required_scope("POST", "/governance/api/v1/resource-labels/unassign"),
+            Some("okta.governance.labels.manage")
+        );
+        assert_eq!(required_scope("GET", "/governance/api/v1/labels"), Some("okta.governance.labels.read"));
+        assert_eq!(
+            required_scope("POST", "/governance/api/v1/resource-owners"),
+            Some("okta.governance.resourceOwner.manage")
         );
     }
 }

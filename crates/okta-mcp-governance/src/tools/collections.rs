@@ -1,0 +1,276 @@
+//! Resource collections (`/governance/api/v1/collections`): sets of apps, and of some of their entitlement
+//! values, that are assigned to people together. List, read, what is in one, and who is assigned it.
+
+use okta_core::Query;
+use okta_mcp_kit::args::{check_id, non_empty, path};
+use okta_mcp_kit::lookup::user_id;
+use okta_mcp_kit::output::{list_output, strip_links};
+use okta_mcp_kit::{Access, Field, ListArgs, ToolContext, ToolDef, ToolError, ToolMeta, ToolOutput, field, op};
+use schemars::JsonSchema;
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+use crate::common::{filter_expr, get, id_from_orn, licensed, list};
+
+const COLLECTIONS: &str = "/governance/api/v1/collections";
+const COLLECTION: &str = "/governance/api/v1/collections/{collectionId}";
+const RESOURCES: &str = "/governance/api/v1/collections/{collectionId}/resources";
+const ASSIGNMENTS: &str = "/governance/api/v1/collections/{collectionId}/assignments";
+const ALL_ASSIGNMENTS: &str = "/governance/api/v1/collections/assignments";
+const READ: &str = "okta.governance.collections.read";
+
+/// Compact fields of a collection (counts come with `include=counts`).
+const COLLECTION_FIELDS: &[Field] = &[
+    field("id", "id"),
+    field("name", "name"),
+    field("description", "description"),
+    field("apps", "counts.resourceCounts.applications"),
+    field("assigned", "counts.principalAssignmentCount"),
+    field("orn", "orn"),
+];
+
+/// Compact fields of an app in a collection (`values` is made from its entitlements).
+const RESOURCE_FIELDS: &[Field] = &[
+    field("appId", "resourceProfile.id"),
+    field("app", "resourceProfile.label"),
+    field("values", "values"),
+    field("orn", "resourceOrn"),
+];
+
+/// Compact fields of a collection assignment.
+const ASSIGNMENT_FIELDS: &[Field] = &[
+    field("id", "id"),
+    field("collectionId", "collectionId"),
+    field("userId", "principal.externalId"),
+    field("login", "principalProfile.login"),
+    field("status", "principalProfile.status"),
+    field("actor", "actor"),
+    field("expires", "expirationTime"),
+];
+
+pub fn tools() -> Vec<ToolDef> {
+    vec![
+        ToolDef::new(
+            ToolMeta {
+                name: "okta_iga_list_collections",
+                title: "List collections",
+                description: "Resource collections (apps and entitlement values assigned together) as columns+rows, \
+                    with app and assignment counts.",
+                access: Access::Read,
+                toolset: "collections",
+                scopes: &[READ],
+                operations: &[op!(GET, COLLECTIONS)],
+            },
+            list_collections,
+        ),
+        ToolDef::new(
+            ToolMeta {
+                name: "okta_iga_get_collection",
+                title: "Get collection",
+                description: "One resource collection by id or exact name.",
+                access: Access::Read,
+                toolset: "collections",
+                scopes: &[READ],
+                operations: &[op!(GET, COLLECTIONS), op!(GET, COLLECTION)],
+            },
+            get_collection,
+        ),
+        ToolDef::new(
+            ToolMeta {
+                name: "okta_iga_list_collection_resources",
+                title: "List collection resources",
+                description: "The apps in a collection and, per app, the entitlement values it includes.",
+                access: Access::Read,
+                toolset: "collections",
+                scopes: &[READ],
+                operations: &[op!(GET, COLLECTIONS), op!(GET, RESOURCES)],
+            },
+            list_collection_resources,
+        ),
+        ToolDef::new(
+            ToolMeta {
+                name: "okta_iga_list_collection_assignments",
+                title: "List collection assignments",
+                description: "Who is assigned a collection (newest first), or which collections a user is \
+                    assigned.",
+                access: Access::Read,
+                toolset: "collections",
+                scopes: &["okta.users.read", READ],
+                operations: &[
+                    op!(GET, "/api/v1/users/{id}"),
+                    op!(GET, COLLECTIONS),
+                    op!(GET, ASSIGNMENTS),
+                    op!(GET, ALL_ASSIGNMENTS),
+                ],
+            },
+            list_collection_assignments,
+        ),
+    ]
+}
+
+/// Collection ids are `col` followed by 17 letters and digits.
+fn is_collection_id(s: &str) -> bool {
+    s.len() == 20 && s.starts_with("col") && s.bytes().all(|b| b.is_ascii_alphanumeric())
+}
+
+fn str_of<'a>(v: &'a Value, key: &str) -> &'a str {
+    v.get(key).and_then(Value::as_str).unwrap_or("")
+}
+
+/// The collection's id: as given (plainly or as its ORN), else the one collection with exactly that name
+/// (Okta filters names by prefix; case is ignored, as Okta does).
+pub async fn collection_id(ctx: &ToolContext, collection: &str) -> Result<String, ToolError> {
+    let given = collection.trim();
+    let id = id_from_orn(given);
+    if is_collection_id(id) {
+        return Ok(id.to_owned());
+    }
+    if given.starts_with("orn:") {
+        check_id("collection", id)?;
+        return Ok(id.to_owned());
+    }
+    let name = non_empty("collection", Some(given))?.unwrap_or_default();
+    if name.contains('"') || name.contains('\\') {
+        return Err(ToolError::invalid_arguments(format!("{collection:?} is neither a collection id nor a name")));
+    }
+    let query = Query::new().push("filter", format!("name sw \"{name}\"")).push("limit", 200);
+    let found = get(ctx, &path(COLLECTIONS, &[])?, &query).await?;
+    let named: Vec<&Value> = found
+        .get("data")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter(|c| str_of(c, "name").eq_ignore_ascii_case(name))
+        .collect();
+    match named.as_slice() {
+        [one] => Ok(str_of(one, "id").to_owned()),
+        [] => {
+            Err(ToolError::refused(format!("no collection is named {name:?}: find it with okta_iga_list_collections")))
+        }
+        _ => Err(ToolError::refused(format!(
+            "several collections are named {name:?}: name it by id ({})",
+            named.iter().map(|c| str_of(c, "id")).collect::<Vec<_>>().join(", ")
+        ))),
+    }
+}
+
+#[derive(Debug, Deserialize, JsonSchema)]
+pub struct ListCollectionsArgs {
+    /// Part of the name.
+    name: Option<String>,
+    #[serde(flatten)]
+    page: ListArgs,
+}
+
+async fn list_collections(ctx: ToolContext, args: ListCollectionsArgs) -> Result<ToolOutput, ToolError> {
+    let name = non_empty("name", args.name.as_deref())?.map(str::trim);
+    if name.is_some_and(|n| n.contains('"') || n.contains('\\')) {
+        return Err(ToolError::invalid_arguments("name must not contain \" or \\"));
+    }
+    let query = Query::new().push("include", "counts").opt("filter", name.map(|n| format!("name co \"{n}\"")));
+    list(&ctx, &args.page, &path(COLLECTIONS, &[])?, query, COLLECTION_FIELDS).await
+}
+
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CollectionArg {
+    /// Collection id, ORN or exact name.
+    collection: String,
+}
+
+async fn get_collection(ctx: ToolContext, args: CollectionArg) -> Result<ToolOutput, ToolError> {
+    let id = collection_id(&ctx, &args.collection).await?;
+    Ok(ToolOutput::json(strip_links(get(&ctx, &path(COLLECTION, &[&id])?, &Query::new()).await?)))
+}
+
+#[derive(Debug, Deserialize, JsonSchema)]
+pub struct CollectionPageArgs {
+    /// Collection id, ORN or exact name.
+    collection: String,
+    #[serde(flatten)]
+    page: ListArgs,
+}
+
+/// "Entitlement: Value" for each entitlement value an app brings into the collection.
+fn value_names(resource: &Value) -> Vec<String> {
+    resource
+        .get("entitlements")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .flat_map(|e| {
+            let entitlement = str_of(e, "name");
+            e.get("values").and_then(Value::as_array).into_iter().flatten().map(move |v| {
+                let value = match str_of(v, "name") {
+                    "" => str_of(v, "id"),
+                    name => name,
+                };
+                format!("{entitlement}: {value}")
+            })
+        })
+        .collect()
+}
+
+async fn list_collection_resources(ctx: ToolContext, args: CollectionPageArgs) -> Result<ToolOutput, ToolError> {
+    let view = args.page.view()?;
+    let id = collection_id(&ctx, &args.collection).await?;
+    let p = path(RESOURCES, &[&id])?;
+    let page = args.page.page(&ctx, &p, Query::new().push("include", "entitlements")).await.map_err(licensed)?;
+    let items = page
+        .items
+        .into_iter()
+        .map(|mut r| {
+            let values = value_names(&r);
+            r["values"] = json!(values);
+            r
+        })
+        .collect();
+    Ok(list_output(items, RESOURCE_FIELDS, &view, page.next))
+}
+
+#[derive(Debug, Deserialize, JsonSchema)]
+pub struct AssignmentsArgs {
+    /// Collection id, ORN or exact name (omit: every collection).
+    collection: Option<String>,
+    /// Only this user (id or login).
+    user: Option<String>,
+    #[serde(flatten)]
+    page: ListArgs,
+}
+
+async fn list_collection_assignments(ctx: ToolContext, args: AssignmentsArgs) -> Result<ToolOutput, ToolError> {
+    let id = match args.collection.as_deref() {
+        Some(c) => Some(collection_id(&ctx, c).await?),
+        None => None,
+    };
+    let p = match &id {
+        Some(id) => path(ASSIGNMENTS, &[id])?,
+        None => path(ALL_ASSIGNMENTS, &[])?,
+    };
+    if args.page.cursor.as_deref().is_some_and(|c| !c.is_empty()) {
+        return list(&ctx, &args.page, &p, Query::new(), ASSIGNMENT_FIELDS).await;
+    }
+    let uid = match non_empty("user", args.user.as_deref())? {
+        Some(u) => Some(user_id(&ctx, u.trim()).await?),
+        None => None,
+    };
+    let filter = filter_expr(&[
+        ("principal.externalId", uid.as_deref()),
+        ("principal.type", uid.as_ref().map(|_| "OKTA_USER")),
+    ])?;
+    list(&ctx, &args.page, &p, Query::new().opt("filter", filter.as_deref()), ASSIGNMENT_FIELDS).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn collection_ids_and_values() {
+        assert!(is_collection_id("colfinancetools00001"));
+        assert!(!is_collection_id("Finance tools"));
+        let r = json!({"entitlements": [{"name": "Permission Set",
+            "values": [{"id": "ent1", "name": "Finance Admin"}, {"id": "ent2"}]}]});
+        assert_eq!(value_names(&r), ["Permission Set: Finance Admin", "Permission Set: ent2"]);
+    }
+}
