@@ -1,5 +1,6 @@
 //! okta-mcp-governance: an MCP server for Okta Identity Governance (OIG): access certification campaigns and
-//! their reviews, entitlements and bundles with the grants behind them, and access requests.
+//! their reviews, security access reviews, entitlements and bundles with the grants behind them, access requests
+//! and their catalog, resource collections, owners and labels, and separation-of-duties risk rules.
 
 mod common;
 mod tools;
@@ -13,11 +14,13 @@ const SPEC: ServerSpec = ServerSpec {
     title: "Okta Identity Governance",
     version: env!("CARGO_PKG_VERSION"),
     instructions: "Tools for Okta Identity Governance (OIG, a licensed add-on; /governance/api): certification \
-        campaigns and their review items, app entitlements and bundles (who has which value, and from which grant), \
-        and access requests. Campaigns are named by id (ici…) or exact name; users by id (00u…) or login; apps, \
-        entitlements, values and bundles by id or ORN (orn:okta:…). Launch and end of a campaign are asynchronous: \
-        the tools report Okta's acceptance and the status after. Lists answer with columns and rows; pass \
-        next_cursor back as cursor. Changes need --mode read-write, destructive ones --mode full.",
+        campaigns and their review items, security access reviews, app entitlements and bundles (who has which \
+        value, and from which grant), grants, access requests and the request catalog, resource collections, \
+        resource owners, labels, and separation-of-duties risk rules. Campaigns are named by id (ici…) or exact \
+        name; users by id (00u…) or login; apps, entitlements, values and bundles by id or ORN (orn:okta:…). \
+        Launch and end of a campaign are asynchronous: the tools report Okta's 202, its Location and the status \
+        after. Lists answer with columns and rows; pass next_cursor back as cursor. Changes need --mode \
+        read-write, destructive ones --mode full.",
     tools: tools::all,
     demo: &[
         DemoStep { tool: "okta_iga_list_campaigns", arguments: r#"{"limit": 5}"# },
@@ -29,6 +32,10 @@ const SPEC: ServerSpec = ServerSpec {
         DemoStep {
             tool: "okta_iga_list_user_entitlements",
             arguments: r#"{"user": "bob.active@example.com", "app": "0oasalesforce0000001"}"#,
+        },
+        DemoStep {
+            tool: "okta_iga_assess_risk",
+            arguments: r#"{"user": "carol.finance@example.com", "bundle_id": "enbfinanceadmin00001"}"#,
         },
         DemoStep { tool: "okta_iga_get_campaign", arguments: r#"{"campaign": "Q5 certification"}"# },
     ],
