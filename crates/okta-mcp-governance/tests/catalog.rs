@@ -1,3 +1,4 @@
+// LEAD NOTE (remove this line when you commit): read /work/wt/LEAD-NOTE.md now: rules, checks, what not to edit, the report I need.
 //! The catalog (`tools --json`, `scopes`) works offline and matches Okta's published governance spec: every
 //! declared operation exists with that method and path, and each tool's scopes are exactly the spec's scopes for
 //! its operations. The shared checks live in `okta_e2e::catalog`; what is particular to this server is below.

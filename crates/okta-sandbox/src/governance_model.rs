@@ -18,7 +18,8 @@ pub struct GovOrg {
     pub entitlements: Vec<Value>,
     /// Entitlement bundles (no `_links`).
     pub bundles: Vec<Value>,
-    /// Access request catalog entries (v2): id, name, and the app they request.
+    /// Access request catalog entries (v2): the entry's fields, and (internal) the app it requests
+    /// (`resourceId`) and the scope of access it gives (`accessScopeType`, `accessScopeId`).
     pub catalog: Vec<Value>,
     /// Access requests (v2, no `_links`).
     pub requests: Vec<Value>,
@@ -28,6 +29,9 @@ pub struct GovOrg {
     pub risk_rules: Vec<Value>,
     /// Grants in the order they were made; later ones win (a DENY takes away what an earlier ALLOW gave).
     pub grants: Vec<Value>,
+    /// Security access reviews (v2, no `_links`); internal `__principal` (the reviewed user's id) and
+    /// `__accesses` (the snapshot of the user's access taken at creation, each with its `__subAccesses`).
+    pub security_reviews: Vec<Value>,
     pub rng: ChaCha8Rng,
 }
 
@@ -43,6 +47,7 @@ impl GovOrg {
             tasks: Vec::new(),
             risk_rules: Vec::new(),
             grants: Vec::new(),
+            security_reviews: Vec::new(),
             rng: ChaCha8Rng::seed_from_u64(seed ^ 0x0019_a0a0),
         }
     }

