@@ -1,4 +1,3 @@
-// LEAD NOTE (remove this line when you commit): read /work/wt/LEAD-NOTE.md now: rules, checks, what not to edit, the report I need.
 //! The catalog (`tools --json`, `scopes`) works offline and matches Okta's published governance spec: every
 //! declared operation exists with that method and path, and each tool's scopes are exactly the spec's scopes for
 //! its operations. The shared checks live in `okta_e2e::catalog`; what is particular to this server is below.
@@ -11,8 +10,8 @@ fn catalog() -> Catalog<'static> {
 }
 
 #[test]
-fn lists_28_tools_with_their_declarations() {
-    catalog().check_declarations(28);
+fn lists_37_tools_with_their_declarations() {
+    catalog().check_declarations(37);
 }
 
 #[test]
@@ -43,7 +42,16 @@ fn every_tool_is_on_the_governance_api_and_named_iga() {
 fn toolsets_narrow_the_selection() {
     assert_eq!(catalog().enabled(&["--mode", "full", "--toolsets", "campaigns"]).len(), 8);
     assert_eq!(catalog().enabled(&["--toolsets", "grants"]), ["okta_iga_list_grants", "okta_iga_get_grant"]);
-    assert_eq!(catalog().enabled(&["--mode", "full", "--toolsets", "requests"]).len(), 5);
+    assert_eq!(catalog().enabled(&["--mode", "full", "--toolsets", "requests"]).len(), 9);
+    assert_eq!(
+        catalog().enabled(&["--toolsets", "reviews"]),
+        [
+            "okta_iga_list_security_access_reviews",
+            "okta_iga_get_security_access_review",
+            "okta_iga_list_security_access_review_accesses"
+        ]
+    );
+    assert_eq!(catalog().enabled(&["--mode", "full", "--toolsets", "reviews"]).len(), 5);
     assert_eq!(catalog().enabled(&["--toolsets", "risk"]).len(), 3);
     let entitlements = catalog().enabled(&["--mode", "full", "--toolsets", "entitlements"]);
     assert_eq!(entitlements.len(), 10);
@@ -59,11 +67,13 @@ fn scopes_are_the_union_of_the_enabled_tools() {
     assert_eq!(
         catalog().scopes(&[]),
         [
+            "okta.accessRequests.catalog.read",
             "okta.accessRequests.request.read",
             "okta.accessRequests.tasks.read",
             "okta.governance.accessCertifications.read",
             "okta.governance.entitlements.read",
             "okta.governance.riskRule.read",
+            "okta.governance.securityAccessReviews.admin.read",
             "okta.users.read"
         ]
     );
@@ -74,10 +84,20 @@ fn scopes_are_the_union_of_the_enabled_tools() {
     assert_eq!(
         catalog().scopes(&["--mode", "read-write", "--toolsets", "requests"]),
         [
+            "okta.accessRequests.catalog.read",
             "okta.accessRequests.request.manage",
             "okta.accessRequests.request.read",
             "okta.accessRequests.tasks.manage",
             "okta.accessRequests.tasks.read",
+            "okta.users.read"
+        ]
+    );
+    assert_eq!(
+        catalog().scopes(&["--mode", "full", "--toolsets", "reviews"]),
+        [
+            "okta.governance.securityAccessReviews.admin.manage",
+            "okta.governance.securityAccessReviews.admin.read",
+            "okta.roles.read",
             "okta.users.read"
         ]
     );

@@ -1,12 +1,13 @@
-// LEAD NOTE (remove this line when you commit): read /work/wt/LEAD-NOTE.md now: rules, checks, what not to edit, the report I need.
 //! Every tool of okta-mcp-governance, by area.
 
 pub mod bundles;
 pub mod campaigns;
+pub mod catalog;
 pub mod entitlements;
 pub mod grants;
 pub mod requests;
 pub mod risk;
+pub mod security_reviews;
 
 use okta_mcp_kit::ToolDef;
 
@@ -17,6 +18,8 @@ pub fn all() -> Vec<ToolDef> {
     tools.extend(bundles::tools());
     tools.extend(grants::tools());
     tools.extend(requests::tools());
+    tools.extend(catalog::tools());
     tools.extend(risk::tools());
+    tools.extend(security_reviews::tools());
     tools
 }

@@ -1,4 +1,3 @@
-// LEAD NOTE (remove this line when you commit): read /work/wt/LEAD-NOTE.md now: rules, checks, what not to edit, the report I need.
 //! `/governance/api/**`: Okta Identity Governance. Lists answer `{data, _links}` (and a `Link` header); an org
 //! without OIG (`--no-oig`) answers every governance endpoint with 401 E0000015, as Okta does for an unlicensed
 //! feature.

@@ -169,8 +169,15 @@ fn give_access(org: &mut Org, request_id: &str, ts: &str) {
             Some(b) => {
                 let gid = org.governance.new_id("gra");
                 let app = str_of(&b["target"], "externalId").to_owned();
-                let mut g = grant(&gid, "ENTITLEMENT-BUNDLE", "ALLOW", "ACCESS_REQUEST", (&app, &user),
-                    b["entitlements"].clone(), ts);
+                let mut g = grant(
+                    &gid,
+                    "ENTITLEMENT-BUNDLE",
+                    "ALLOW",
+                    "ACCESS_REQUEST",
+                    (&app, &user),
+                    b["entitlements"].clone(),
+                    ts,
+                );
                 g["entitlementBundleId"] = b["id"].clone();
                 g["createdBy"] = json!(admin);
                 g["lastUpdatedBy"] = json!(admin);
@@ -283,8 +290,10 @@ fn matching_entries(org: &Org, params: &Params, public: &str, user: Option<&str>
         Some(m) if m.chars().count() < 3 => {
             return Err(invalid(
                 "AccessRequestCatalog",
-                vec![format!("AccessRequestCatalog - String {m:?} is too short (length: {}, required minimum: 3)",
-                    m.chars().count())],
+                vec![format!(
+                    "AccessRequestCatalog - String {m:?} is too short (length: {}, required minimum: 3)",
+                    m.chars().count()
+                )],
             ));
         }
         Some(m) => Some(m.to_lowercase()),

@@ -33,7 +33,8 @@ const FLAG_RESTORE: &str = "FLAG_FOR_MANUAL_RESTORATION";
 
 /// A copy without the internal `__` fields.
 fn public_fields(v: &Value) -> Map<String, Value> {
-    v.as_object().map(|o| o.iter().filter(|(k, _)| !k.starts_with("__")).map(|(k, v)| (k.clone(), v.clone())).collect())
+    v.as_object()
+        .map(|o| o.iter().filter(|(k, _)| !k.starts_with("__")).map(|(k, v)| (k.clone(), v.clone())).collect())
         .unwrap_or_default()
 }
 
@@ -148,8 +149,7 @@ fn snapshot(org: &mut Org, user: &str) -> Vec<Value> {
                 && str_of(r, "grantStatus") == "GRANTED"
                 && r.get("revoked").is_none()
         });
-        let from_bundles: BTreeSet<&str> =
-            bundle_grants.iter().filter_map(|g| g["id"].as_str()).collect();
+        let from_bundles: BTreeSet<&str> = bundle_grants.iter().filter_map(|g| g["id"].as_str()).collect();
         // entitlement values not given by a bundle: (value, entitlement, grant)
         let mut value_rows: Vec<(Value, Value, Value)> = Vec::new();
         let mut active = Vec::new();
@@ -359,8 +359,7 @@ fn locate(review: &Value, target: &str) -> Option<(usize, Option<usize>)> {
         if str_of(a, "id") == target {
             return Some((i, None));
         }
-        if let Some(j) = a["__subAccesses"].as_array().and_then(|s| s.iter().position(|x| str_of(x, "id") == target))
-        {
+        if let Some(j) = a["__subAccesses"].as_array().and_then(|s| s.iter().position(|x| str_of(x, "id") == target)) {
             return Some((i, Some(j)));
         }
     }
@@ -391,7 +390,8 @@ fn revoke(org: &mut Org, user: &str, target: &Value, app: &str) -> Vec<Value> {
     };
     match str_of(target, "type") {
         "APPLICATION" => {
-            let groups: Vec<String> = org.apps.iter().find(|a| a.id == app).map(|a| a.groups.clone()).unwrap_or_default();
+            let groups: Vec<String> =
+                org.apps.iter().find(|a| a.id == app).map(|a| a.groups.clone()).unwrap_or_default();
             for g in &groups {
                 undo.extend(leave(org, g));
             }
