@@ -122,6 +122,12 @@ impl Org {
         Org::spawn(&[])
     }
 
+    /// [`Org::start_oauth`] granting every scope the server `bin` can ask for (its `scopes` in full mode).
+    pub fn start_oauth_for(bin: &str) -> Org {
+        let scopes = catalog::Catalog::new(bin).scopes(&["--mode", "full"]);
+        Org::start_oauth(&scopes.iter().map(String::as_str).collect::<Vec<_>>())
+    }
+
     /// The org for tests of operations Okta serves to OAuth only: the contract run's shared one with its service
     /// app, else a fresh sandbox whose service app ([`OAUTH_CLIENT_ID`], the test key [`keys::EC_PRIVATE_JWK`])
     /// is granted `scopes`.
