@@ -34,8 +34,8 @@ pub fn tools() -> Vec<ToolDef> {
             ToolMeta {
                 name: "okta_iga_list_catalog_entries",
                 title: "List catalog entries",
-                description: "Access request catalog (v2) as columns+rows: top-level entries (apps), or the \
-                              children of parent; search matches name/description. OAuth only.",
+                description: "Access request catalog (v2) as columns+rows: the top level, or parent's children. \
+                              OAuth only.",
                 access: Access::Read,
                 toolset: "requests",
                 scopes: &[READ],
@@ -59,8 +59,7 @@ pub fn tools() -> Vec<ToolDef> {
             ToolMeta {
                 name: "okta_iga_list_requestable_entries",
                 title: "List requestable entries",
-                description: "Catalog entries a user may request, as columns+rows (top level, or the children of \
-                              parent). OAuth only.",
+                description: "Catalog entries a user may request, as columns+rows. OAuth only.",
                 access: Access::Read,
                 toolset: "requests",
                 scopes: &["okta.users.read", READ],

@@ -90,8 +90,8 @@ pub fn tools() -> Vec<ToolDef> {
             ToolMeta {
                 name: "okta_iga_list_security_access_review_accesses",
                 title: "List security access review accesses",
-                description: "The accesses (apps) of a security access review as columns+rows, or with access_id \
-                              the groups, bundles and entitlement values under one. OAuth only.",
+                description: "Accesses (apps) of a security access review as columns+rows; with access_id, the \
+                              groups, bundles and values under one. OAuth only.",
                 access: Access::Read,
                 toolset: "reviews",
                 scopes: &[READ],
@@ -103,9 +103,8 @@ pub fn tools() -> Vec<ToolDef> {
             ToolMeta {
                 name: "okta_iga_submit_security_access_review_action",
                 title: "Submit security access review action",
-                description: "Act on an ACTIVE security access review: REVOKE_ACCESS, RESTORE_ACCESS or \
-                              FLAG_FOR_MANUAL_REMEDIATION on one access (access_id), or CLOSE_REVIEW / \
-                              RESTORE_ALL_ACCESS on the review. OAuth only.",
+                description: "On an ACTIVE security access review: revoke, restore or flag one access (access_id), \
+                              or close the review / restore all. OAuth only.",
                 access: Access::Destructive,
                 toolset: "reviews",
                 scopes: &[READ, MANAGE],
@@ -124,8 +123,8 @@ pub fn tools() -> Vec<ToolDef> {
             ToolMeta {
                 name: "okta_iga_create_security_access_review",
                 title: "Create security access review",
-                description: "Start a security access review of a user's access (e.g. after a security event), \
-                              for 1-10 reviewers; it ends in 7 days unless end_time says otherwise.",
+                description: "Start a security access review of a user's access, for 1-10 reviewers (ends in 7 \
+                              days unless end_time).",
                 access: Access::Write,
                 toolset: "reviews",
                 scopes: &["okta.users.read", MANAGE],
@@ -237,15 +236,10 @@ async fn list_accesses(ctx: ToolContext, args: ListAccessesArgs) -> Result<ToolO
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, JsonSchema)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum ReviewAction {
-    /// Take one access away (needs access_id).
     RevokeAccess,
-    /// Give a revoked access back (needs access_id).
     RestoreAccess,
-    /// Mark one access for manual remediation (needs access_id).
     FlagForManualRemediation,
-    /// Close the review.
     CloseReview,
-    /// Give back everything revoked in the review.
     RestoreAllAccess,
 }
 
@@ -273,9 +267,9 @@ impl ReviewAction {
 pub struct SubmitActionArgs {
     /// Security access review id (sar…).
     review_id: String,
-    /// The action.
+    /// Action (the *_ACCESS and FLAG ones need access_id).
     action: ReviewAction,
-    /// Access or sub-access id (aim…/sai…), for the access actions.
+    /// Access or sub-access id.
     access_id: Option<String>,
 }
 
@@ -381,7 +375,7 @@ pub struct CreateReviewArgs {
     name: String,
     /// Reviewers: user ids or logins (1-10).
     reviewers: Vec<String>,
-    /// End (RFC 3339), 1 day to 6 months ahead; default 7 days.
+    /// End (RFC 3339), 1 day to 6 months ahead.
     end_time: Option<String>,
 }
 

@@ -9,7 +9,7 @@ use std::collections::BTreeSet;
 
 use axum::body::Bytes;
 use axum::extract::{Path, State};
-use axum::http::{StatusCode, Uri};
+use axum::http::{HeaderValue, StatusCode, Uri, header};
 use axum::response::IntoResponse;
 use chrono::{DateTime, Duration, Utc};
 use serde_json::{Map, Value, json};
@@ -512,8 +512,11 @@ fn act(org: &mut Org, i: usize, at: (usize, Option<usize>), action: &str) -> Res
     Ok(())
 }
 
+/// 202 with no body (as Okta's spec says), not labelled JSON.
 fn accepted() -> ApiResult {
-    Ok(StatusCode::ACCEPTED.into_response())
+    let mut resp = StatusCode::ACCEPTED.into_response();
+    resp.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("text/plain; charset=utf-8"));
+    Ok(resp)
 }
 
 pub(crate) async fn access_action(State(st): St, Path((id, target)): Path<(String, String)>, body: Bytes) -> ApiResult {
