@@ -4,6 +4,11 @@
 //! By default each test starts its own `okta-sandbox` process. With `OKTA_E2E_ORG_URL` set (the contract run
 //! puts Prism in front of one shared sandbox), tests talk to that URL instead, and use `OKTA_E2E_SANDBOX_URL`
 //! for the sandbox's own `/__sandbox/*` control endpoints.
+//!
+//! Operations Okta serves to OAuth only need a service app: [`Org::start_oauth`] gives an org that has one (a
+//! fresh sandbox registering [`keys::EC_PRIVATE_JWK`], or the contract run's, named by `OKTA_E2E_CLIENT_ID`,
+//! `OKTA_E2E_PRIVATE_KEY_PATH` or `OKTA_E2E_PRIVATE_KEY`, and `OKTA_E2E_KEY_ID`), and [`Org::oauth_server`] a
+//! server that authenticates as it (private_key_jwt, plain Bearer tokens).
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::missing_panics_doc)]
 
 use std::io::{BufRead, BufReader, Read, Write};
@@ -39,6 +44,8 @@ pub mod keys {
 }
 
 pub const TOKEN: &str = "sandbox-api-token";
+/// The client id of the service app a fresh sandbox registers for [`Org::start_oauth`].
+pub const OAUTH_CLIENT_ID: &str = "0oae2eserviceapp0001";
 const TIMEOUT: Duration = Duration::from_secs(60);
 
 /// The sandbox binary beside the server binaries, built on demand when only one package's tests are run.
@@ -55,6 +62,32 @@ fn sandbox_bin() -> PathBuf {
     path
 }
 
+/// A private_key_jwt service app of the org: what a server needs to authenticate as it.
+#[derive(Debug, Clone)]
+pub struct OAuthClient {
+    pub client_id: String,
+    /// The private key: PEM or JWK text.
+    pub private_key: String,
+    pub key_id: String,
+}
+
+impl OAuthClient {
+    /// The contract run's service app (`OKTA_E2E_CLIENT_ID` with `OKTA_E2E_PRIVATE_KEY_PATH` or
+    /// `OKTA_E2E_PRIVATE_KEY`, and `OKTA_E2E_KEY_ID`), when it names one.
+    fn from_env() -> Option<OAuthClient> {
+        let var = |name: &str| std::env::var(name).ok().filter(|v| !v.trim().is_empty());
+        let client_id = var("OKTA_E2E_CLIENT_ID")?;
+        let private_key = match var("OKTA_E2E_PRIVATE_KEY_PATH") {
+            Some(path) => {
+                std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("OKTA_E2E_PRIVATE_KEY_PATH {path}: {e}"))
+            }
+            None => var("OKTA_E2E_PRIVATE_KEY").expect("OKTA_E2E_CLIENT_ID is set: OKTA_E2E_PRIVATE_KEY(_PATH) too"),
+        };
+        let key_id = var("OKTA_E2E_KEY_ID").expect("OKTA_E2E_CLIENT_ID is set: OKTA_E2E_KEY_ID too");
+        Some(OAuthClient { client_id, private_key, key_id })
+    }
+}
+
 /// A sandbox org the server talks to.
 #[derive(Debug)]
 pub struct Org {
@@ -63,6 +96,8 @@ pub struct Org {
     /// The sandbox itself (for /__sandbox control endpoints).
     pub sandbox_url: String,
     pub token: String,
+    /// The service app of the org, when it has one ([`Org::start_oauth`], or the contract run's).
+    pub oauth: Option<OAuthClient>,
     child: Option<Child>,
     pub log: Arc<Mutex<String>>,
 }
@@ -82,9 +117,43 @@ impl Org {
         if let Ok(url) = std::env::var("OKTA_E2E_ORG_URL") {
             let sandbox_url = std::env::var("OKTA_E2E_SANDBOX_URL").unwrap_or_else(|_| url.clone());
             let token = std::env::var("OKTA_E2E_TOKEN").unwrap_or_else(|_| TOKEN.into());
-            return Org { url, sandbox_url, token, child: None, log: Arc::default() };
+            return Org { url, sandbox_url, token, oauth: OAuthClient::from_env(), child: None, log: Arc::default() };
         }
         Org::spawn(&[])
+    }
+
+    /// [`Org::start_oauth`] granting every scope the server `bin` can ask for (its `scopes` in full mode).
+    pub fn start_oauth_for(bin: &str) -> Org {
+        let scopes = catalog::Catalog::new(bin).scopes(&["--mode", "full"]);
+        Org::start_oauth(&scopes.iter().map(String::as_str).collect::<Vec<_>>())
+    }
+
+    /// The org for tests of operations Okta serves to OAuth only: the contract run's shared one with its service
+    /// app, else a fresh sandbox whose service app ([`OAUTH_CLIENT_ID`], the test key [`keys::EC_PRIVATE_JWK`])
+    /// is granted `scopes`.
+    pub fn start_oauth(scopes: &[&str]) -> Org {
+        if std::env::var("OKTA_E2E_ORG_URL").is_ok() {
+            let org = Org::start();
+            assert!(org.oauth.is_some(), "OKTA_E2E_ORG_URL is set but OKTA_E2E_CLIENT_ID is not: no OAuth client");
+            return org;
+        }
+        let jwk = std::env::temp_dir().join(format!("{}.json", unique("okta-e2e-jwk-")));
+        std::fs::write(&jwk, keys::ec_public_jwk().to_string()).expect("write the test JWK");
+        let scopes = scopes.join(" ");
+        let mut org = Org::spawn(&[
+            "--oauth-client-id",
+            OAUTH_CLIENT_ID,
+            "--oauth-client-jwk",
+            jwk.to_str().expect("temp path"),
+            "--oauth-client-scopes",
+            &scopes,
+        ]);
+        // the sandbox read it before it listened
+        let _ = std::fs::remove_file(&jwk);
+        let key_id = keys::ec_public_jwk()["kid"].as_str().expect("kid").to_owned();
+        org.oauth =
+            Some(OAuthClient { client_id: OAUTH_CLIENT_ID.into(), private_key: keys::EC_PRIVATE_JWK.into(), key_id });
+        org
     }
 
     /// Always a fresh sandbox of our own, with extra flags (rate limits, OAuth clients, faults).
@@ -112,7 +181,7 @@ impl Org {
             }
         });
         let url = rx.recv_timeout(TIMEOUT).expect("sandbox did not print its listening line");
-        Org { url: url.clone(), sandbox_url: url, token: TOKEN.into(), child: Some(child), log }
+        Org { url: url.clone(), sandbox_url: url, token: TOKEN.into(), oauth: None, child: Some(child), log }
     }
 
     /// A plain HTTP GET against the sandbox (control endpoints), returning the JSON body.
@@ -145,6 +214,24 @@ impl Org {
     /// A server (`bin`: `env!("CARGO_BIN_EXE_<name>")`) on this org with SSWS auth.
     pub fn server(&self, bin: &str, args: &[&str]) -> Server {
         Server::start(bin, args, &[("OKTA_ORG_URL", &self.url), ("OKTA_API_TOKEN", &self.token)])
+    }
+
+    /// A server on this org authenticating as its service app (private_key_jwt; the scopes of the enabled tools).
+    /// Tokens are plain Bearer tokens (`OKTA_DPOP=never`): Prism checks OAuth2 security as `Authorization: Bearer`,
+    /// and the spec's token answer has no DPoP `token_type`.
+    pub fn oauth_server(&self, bin: &str, args: &[&str]) -> Server {
+        let client = self.oauth.as_ref().expect("this org has no OAuth client: use Org::start_oauth");
+        Server::start(
+            bin,
+            args,
+            &[
+                ("OKTA_ORG_URL", &self.url),
+                ("OKTA_CLIENT_ID", &client.client_id),
+                ("OKTA_PRIVATE_KEY", &client.private_key),
+                ("OKTA_KEY_ID", &client.key_id),
+                ("OKTA_DPOP", "never"),
+            ],
+        )
     }
 }
 

@@ -1,6 +1,6 @@
 //! What the governance tools share: Okta calls that name a missing OIG license, ORNs, `{data, _links}` lists.
 
-use okta_core::{Answer, ApiPath, Query};
+use okta_core::{Answer, ApiPath, OktaError, Query};
 use okta_mcp_kit::{Field, ListArgs, ToolContext, ToolError, ToolOutput};
 use serde_json::Value;
 
@@ -82,6 +82,57 @@ pub fn future_time(value: &str) -> Result<String, ToolError> {
 /// or the argument itself when it is a plain id.
 pub fn id_from_orn(value: &str) -> &str {
     if value.starts_with("orn:okta:") { value.rsplit(':').next().unwrap_or(value) } else { value }
+}
+
+/// An error of an operation Okta serves to OAuth 2.0 access tokens only (the spec lists no API-token security for
+/// it): with an API token Okta refuses the token itself (401), which is named here as "needs OAuth".
+pub fn needs_oauth(ctx: &ToolContext, scope: &str, error: ToolError) -> ToolError {
+    let error = licensed(error);
+    let ToolError::Okta(OktaError::Api { method, path, status: 401, body, request_id, .. }) = &error else {
+        return error;
+    };
+    if !ctx.okta.client().auth_description().starts_with("SSWS") {
+        return error;
+    }
+    let code = body.error_code.as_deref().map(|c| format!(" {c}")).unwrap_or_default();
+    let request = request_id.as_deref().map(|id| format!(" (Okta request id {id})")).unwrap_or_default();
+    ToolError::refused(format!(
+        "needs OAuth: Okta serves {method} {path} to OAuth 2.0 access tokens only and refused the API token \
+         (401{code}){request}. Run the server as a service app (OKTA_CLIENT_ID with OKTA_PRIVATE_KEY, \
+         private_key_jwt) granted {scope}. Nothing was changed."
+    ))
+}
+
+/// GET an OAuth-only operation (see [`needs_oauth`]).
+pub async fn get_oauth(ctx: &ToolContext, path: &ApiPath, query: &Query, scope: &str) -> Result<Value, ToolError> {
+    ctx.okta.get(path, query).await.map_err(|e| needs_oauth(ctx, scope, e))
+}
+
+/// POST to an OAuth-only operation (see [`needs_oauth`]).
+pub async fn post_oauth(
+    ctx: &ToolContext,
+    path: &ApiPath,
+    body: Option<&Value>,
+    scope: &str,
+) -> Result<Option<Value>, ToolError> {
+    ctx.okta.post(path, &Query::new(), body).await.map_err(|e| needs_oauth(ctx, scope, e))
+}
+
+/// One page of an OAuth-only `{data, _links}` list (see [`needs_oauth`]).
+pub async fn list_oauth(
+    ctx: &ToolContext,
+    page: &ListArgs,
+    path: &ApiPath,
+    query: Query,
+    fields: &[Field],
+    scope: &str,
+) -> Result<ToolOutput, ToolError> {
+    page.list(ctx, path, query, fields).await.map_err(|e| needs_oauth(ctx, scope, e))
+}
+
+/// The items of a `{data, _links}` answer.
+pub fn data_of(list: &Value) -> Vec<Value> {
+    list.get("data").and_then(Value::as_array).cloned().unwrap_or_default()
 }
 
 #[cfg(test)]

@@ -10,8 +10,8 @@ fn catalog() -> Catalog<'static> {
 }
 
 #[test]
-fn lists_37_tools_with_their_declarations() {
-    catalog().check_declarations(37);
+fn lists_46_tools_with_their_declarations() {
+    catalog().check_declarations(46);
 }
 
 #[test]
@@ -41,12 +41,19 @@ fn every_tool_is_on_the_governance_api_and_named_iga() {
 #[test]
 fn toolsets_narrow_the_selection() {
     assert_eq!(catalog().enabled(&["--mode", "full", "--toolsets", "campaigns"]).len(), 5);
-    assert_eq!(
-        catalog().enabled(&["--mode", "full", "--toolsets", "reviews"]),
-        ["okta_iga_list_campaign_items", "okta_iga_get_campaign_item", "okta_iga_reassign_campaign_items"]
-    );
     assert_eq!(catalog().enabled(&["--toolsets", "grants"]), ["okta_iga_list_grants", "okta_iga_get_grant"]);
-    assert_eq!(catalog().enabled(&["--mode", "full", "--toolsets", "requests"]).len(), 5);
+    assert_eq!(catalog().enabled(&["--mode", "full", "--toolsets", "requests"]).len(), 9);
+    assert_eq!(
+        catalog().enabled(&["--toolsets", "reviews"]),
+        [
+            "okta_iga_list_campaign_items",
+            "okta_iga_get_campaign_item",
+            "okta_iga_list_security_access_reviews",
+            "okta_iga_get_security_access_review",
+            "okta_iga_list_security_access_review_accesses"
+        ]
+    );
+    assert_eq!(catalog().enabled(&["--mode", "full", "--toolsets", "reviews"]).len(), 8);
     assert_eq!(catalog().enabled(&["--toolsets", "risk"]).len(), 3);
     let entitlements = catalog().enabled(&["--mode", "full", "--toolsets", "entitlements"]);
     assert_eq!(entitlements.len(), 12);
@@ -73,6 +80,7 @@ fn scopes_are_the_union_of_the_enabled_tools() {
     assert_eq!(
         catalog().scopes(&[]),
         [
+            "okta.accessRequests.catalog.read",
             "okta.accessRequests.request.read",
             "okta.accessRequests.tasks.read",
             "okta.apps.read",
@@ -82,6 +90,7 @@ fn scopes_are_the_union_of_the_enabled_tools() {
             "okta.governance.labels.read",
             "okta.governance.resourceOwner.read",
             "okta.governance.riskRule.read",
+            "okta.governance.securityAccessReviews.admin.read",
             "okta.users.read"
         ]
     );
@@ -92,10 +101,22 @@ fn scopes_are_the_union_of_the_enabled_tools() {
     assert_eq!(
         catalog().scopes(&["--mode", "read-write", "--toolsets", "requests"]),
         [
+            "okta.accessRequests.catalog.read",
             "okta.accessRequests.request.manage",
             "okta.accessRequests.request.read",
             "okta.accessRequests.tasks.manage",
             "okta.accessRequests.tasks.read",
+            "okta.users.read"
+        ]
+    );
+    assert_eq!(
+        catalog().scopes(&["--mode", "full", "--toolsets", "reviews"]),
+        [
+            "okta.governance.accessCertifications.manage",
+            "okta.governance.accessCertifications.read",
+            "okta.governance.securityAccessReviews.admin.manage",
+            "okta.governance.securityAccessReviews.admin.read",
+            "okta.roles.read",
             "okta.users.read"
         ]
     );

@@ -18,7 +18,8 @@ pub struct GovOrg {
     pub entitlements: Vec<Value>,
     /// Entitlement bundles (no `_links`).
     pub bundles: Vec<Value>,
-    /// Access request catalog entries (v2): id, name, and the app they request.
+    /// Access request catalog entries (v2): the entry's fields, and (internal) the app it requests
+    /// (`resourceId`) and the scope of access it gives (`accessScopeType`, `accessScopeId`).
     pub catalog: Vec<Value>,
     /// Access requests (v2, no `_links`).
     pub requests: Vec<Value>,
@@ -40,6 +41,9 @@ pub struct GovOrg {
     pub resource_labels: Vec<Value>,
     /// Owners of resources: `{type, id, principals: [{type: users|groups, id}]}`.
     pub resource_owners: Vec<Value>,
+    /// Security access reviews (v2, no `_links`); internal `__principal` (the reviewed user's id) and
+    /// `__accesses` (the snapshot of the user's access taken at creation, each with its `__subAccesses`).
+    pub security_reviews: Vec<Value>,
     pub rng: ChaCha8Rng,
 }
 
@@ -61,6 +65,7 @@ impl GovOrg {
             labels: Vec::new(),
             resource_labels: Vec::new(),
             resource_owners: Vec::new(),
+            security_reviews: Vec::new(),
             rng: ChaCha8Rng::seed_from_u64(seed ^ 0x0019_a0a0),
         }
     }

@@ -14,9 +14,15 @@
 //! Carol (`carol.finance@example.com`, grant `gracarolsfadmin00001`).
 //! Bundle Finance Admin (`enbfinanceadmin00001`): Salesforce Finance Admin and Payments Approver.
 //!
-//! Access requests (v2): catalog entries Salesforce (`censalesforce0000001`) and GitHub (`cengithub00000000001`);
+//! Access requests (v2): catalog entries Salesforce (`censalesforce0000001`, the app) with its child Salesforce:
+//! Finance Admin (`censffinanceadmin001`, the Finance Admin bundle), and GitHub (`cengithub00000000001`);
 //! Henry's PENDING request for GitHub (`reqhenrygithub000001`) with an OPEN approval task for Alice
-//! (`00000000000000000000a001`).
+//! (`00000000000000000000a001`). Approving a request gives the access: the app (a direct assignment) or the
+//! bundle (an ENTITLEMENT-BUNDLE grant, actor ACCESS_REQUEST).
+//!
+//! Security access reviews (v2), reviewed by Alice, each a snapshot of the user's access when it was made:
+//! Bob's ACTIVE review (`sarbobsalesforce0001`: Salesforce through Sales with its entitlements, Expense
+//! Tracker directly, the Everyone apps) and Lucy's CLOSED one (`sarlucylocked0000001`).
 //!
 //! Risk rule `rulfinancesysadmin01` (separation of duties, ACTIVE): Salesforce Finance Admin conflicts with
 //! System Administrator, so Alice or Carol (System Administrators) would violate it with the Finance Admin bundle.
@@ -164,7 +170,7 @@ pub fn request(id: &str, entry: &Value, user: &str, by: &str, at: &str) -> Value
     json!({
         "id": id, "status": "PENDING",
         "requested": {"entryId": entry["id"], "resourceId": entry["resourceId"], "resourceType": "APPLICATION",
-                      "accessScopeId": entry["resourceId"], "accessScopeType": "APPLICATION"},
+                      "accessScopeId": entry["accessScopeId"], "accessScopeType": entry["accessScopeType"]},
         "requestedFor": {"externalId": user, "type": "OKTA_USER"},
         "requestedBy": {"externalId": by, "type": "OKTA_USER"},
         "created": at, "createdBy": by, "lastUpdated": at, "lastUpdatedBy": by,
@@ -182,8 +188,20 @@ pub fn approval_task(id: &str, request_id: &str, at: &str) -> Value {
 
 fn seed_requests(org: &mut GovOrg) {
     let github = "0oagithub00000000001";
-    org.catalog.push(json!({"id": fixture_id("cen", "salesforce", 1), "name": "Salesforce", "resourceId": SALESFORCE}));
-    org.catalog.push(json!({"id": fixture_id("cen", "github", 1), "name": "GitHub Enterprise", "resourceId": github}));
+    let app_entry = |word: &str, name: &str, description: &str, app: &str| {
+        json!({"id": fixture_id("cen", word, 1), "name": name, "description": description, "label": "Application",
+               "requestable": true, "resourceId": app, "accessScopeType": "APPLICATION", "accessScopeId": app})
+    };
+    let salesforce = app_entry("salesforce", "Salesforce", "Salesforce CRM", SALESFORCE);
+    let finance = json!({
+        "id": fixture_id("cen", "sffinanceadmin", 1), "name": "Salesforce: Finance Admin",
+        "description": "Salesforce finance administration (the Finance Admin bundle)", "parent": salesforce["id"],
+        "requestable": true, "resourceId": SALESFORCE, "accessScopeType": "ENTITLEMENT_BUNDLE",
+        "accessScopeId": fixture_id("enb", "financeadmin", 1),
+    });
+    org.catalog.push(salesforce);
+    org.catalog.push(app_entry("github", "GitHub Enterprise", "GitHub Enterprise Cloud", github));
+    org.catalog.push(finance);
     let henry = "00uhenryhelpdesk0001";
     let id = fixture_id("req", "henrygithub", 1);
     let entry = org.catalog[1].clone();

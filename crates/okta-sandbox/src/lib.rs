@@ -317,6 +317,20 @@ fn dpop_rejection(state: &AppState, path: &str, scope: Option<&str>, failure: dp
     Rejection { error: e, nonce }
 }
 
+/// An API token on an operation Okta serves to OAuth 2.0 access tokens only (the spec lists no `ApiKey` there):
+/// the token does not authenticate, 401 E0000011, with the Bearer challenge of a resource server (RFC 6750 §3).
+fn api_token_refused(state: &AppState, path: &str, scope: Option<&str>) -> Rejection {
+    let mut e = ApiError::invalid_token();
+    e.www_authenticate = Some(bearer_challenge(
+        &state.public,
+        scope.unwrap_or(""),
+        "invalid_token",
+        "This operation accepts only OAuth 2.0 access tokens.",
+        path,
+    ));
+    e.into()
+}
+
 fn authorize(state: &AppState, req: &Request, template: Option<&str>) -> Result<Caller, Rejection> {
     let path = req.uri().path();
     let scope = template.and_then(|t| auth::required_scope(req.method().as_str(), t));
@@ -326,6 +340,9 @@ fn authorize(state: &AppState, req: &Request, template: Option<&str>) -> Result<
         header_value.split_once(' ').map(|(a, b)| (a.to_string(), b.trim().to_string())).unwrap_or_default();
     if scheme.eq_ignore_ascii_case("SSWS") {
         if !credential.is_empty() && credential == state.config.api_token {
+            if template.is_some_and(|t| crate::handlers::governance_oauth_only(req.method().as_str(), t)) {
+                return Err(api_token_refused(state, path, scope));
+            }
             return Ok(Caller::Ssws);
         }
         return Err(ApiError::invalid_token().into());

@@ -788,6 +788,7 @@ pub fn build(seed: u64, n_users: usize, anchor: DateTime<Utc>) -> Org {
         org.log(e.at, e.event_type, e.display, &actor, targets, e.outcome, e.session.as_deref(), &client);
     }
     crate::admin_seed::seed(&mut org, seed, anchor);
+    crate::handlers::seed_security_reviews(&mut org);
     org
 }
 

@@ -325,10 +325,14 @@ async fn requests_wait_on_their_approval_task() {
     let (_, _, request) = sb.get(&format!("/governance/api/v2/requests/{id}")).await;
     assert_eq!(request["status"], "APPROVED");
     assert!(request["resolved"].is_string());
+    assert_eq!(request["grantStatus"], "GRANTED", "the approved access is given");
     let (status, _, _) = sb.post(&resolve, json!({"value": "DENIED"})).await;
     assert_eq!(status, 400, "a completed task stays completed");
-    let (_, _, pending) = sb.get("/governance/api/v2/requests?filter=status%20eq%20%22PENDING%22").await;
-    assert!(pending["data"].as_array().unwrap().iter().any(|r| r["id"] == "reqhenrygithub000001"));
+    // Okta serves the request list to OAuth access tokens only: the API token does not authenticate there.
+    let (status, headers, e) = sb.get("/governance/api/v2/requests?filter=status%20eq%20%22PENDING%22").await;
+    assert_eq!((status, e["errorCode"].as_str()), (401, Some("E0000011")));
+    let challenge = headers.get("www-authenticate").and_then(|v| v.to_str().ok()).unwrap_or_default();
+    assert!(challenge.starts_with("Bearer ") && challenge.contains("okta.accessRequests.request.read"), "{challenge}");
     let (status, _, e) = sb
         .post(
             "/governance/api/v2/requests",

@@ -2,6 +2,7 @@
 
 pub mod bundles;
 pub mod campaigns;
+pub mod catalog;
 pub mod collections;
 pub mod entitlements;
 pub mod grants;
@@ -10,6 +11,7 @@ pub mod owners;
 pub mod requests;
 pub mod resources;
 pub mod risk;
+pub mod security_reviews;
 
 use okta_mcp_kit::ToolDef;
 
@@ -20,9 +22,11 @@ pub fn all() -> Vec<ToolDef> {
     tools.extend(bundles::tools());
     tools.extend(grants::tools());
     tools.extend(requests::tools());
+    tools.extend(catalog::tools());
     tools.extend(risk::tools());
     tools.extend(collections::tools());
     tools.extend(labels::tools());
     tools.extend(owners::tools());
+    tools.extend(security_reviews::tools());
     tools
 }

@@ -1,5 +1,6 @@
 //! Access requests (v2, `/governance/api/v2/requests`): list, read with their tasks, create for a catalog entry,
-//! and approve or deny, which Okta does through the request's approval task (`/governance/api/v2/tasks`).
+//! approve or deny, which Okta does through the request's approval task (`/governance/api/v2/tasks`), and revoke
+//! what an approved request gave, which Okta does through `/governance/api/v2/revoke-principal-access`.
 
 use okta_core::Query;
 use okta_mcp_kit::args::{check_id, path};
@@ -10,7 +11,7 @@ use schemars::JsonSchema;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use crate::common::{filter_expr, get, list, post};
+use crate::common::{filter_expr, get, list_oauth, post};
 
 const REQUEST: &str = "/governance/api/v2/requests/{requestId}";
 const TASKS: &str = "/governance/api/v2/tasks";
@@ -18,6 +19,11 @@ const READ: &str = "okta.accessRequests.request.read";
 const MANAGE: &str = "okta.accessRequests.request.manage";
 const TASKS_READ: &str = "okta.accessRequests.tasks.read";
 const TASKS_MANAGE: &str = "okta.accessRequests.tasks.manage";
+const ENTITLEMENTS_READ: &str = "okta.governance.entitlements.read";
+const ENTITLEMENTS_MANAGE: &str = "okta.governance.entitlements.manage";
+const PRINCIPAL_ACCESS: &str = "/governance/api/v1/principal-access";
+const BUNDLE: &str = "/governance/api/v1/entitlement-bundles/{entitlementBundleId}";
+const REVOKE: &str = "/governance/api/v2/revoke-principal-access";
 
 /// Compact fields of a request.
 const REQUEST_FIELDS: &[Field] = &[
@@ -95,6 +101,20 @@ pub fn tools() -> Vec<ToolDef> {
             ),
             deny_request,
         ),
+        ToolDef::new(
+            ToolMeta {
+                name: "okta_iga_revoke_access_request",
+                title: "Revoke access request",
+                description: "Take away what an APPROVED request gave its user (no endpoint of its own: Okta's \
+                              revoke-principal-access on the requested app or bundle). A PENDING request is \
+                              refused: deny it with okta_iga_deny_access_request.",
+                access: Access::Destructive,
+                toolset: "requests",
+                scopes: &[READ, ENTITLEMENTS_READ, ENTITLEMENTS_MANAGE],
+                operations: &[op!(GET, REQUEST), op!(GET, PRINCIPAL_ACCESS), op!(GET, BUNDLE), op!(POST, REVOKE)],
+            },
+            revoke_request,
+        ),
     ]
 }
 
@@ -132,7 +152,7 @@ pub struct ListRequestsArgs {
 async fn list_requests(ctx: ToolContext, args: ListRequestsArgs) -> Result<ToolOutput, ToolError> {
     let filter = filter_expr(&[("status", args.status.map(RequestStatus::as_str))])?;
     let p = path("/governance/api/v2/requests", &[])?;
-    list(&ctx, &args.page, &p, Query::new().opt("filter", filter.as_deref()), REQUEST_FIELDS).await
+    list_oauth(&ctx, &args.page, &p, Query::new().opt("filter", filter.as_deref()), REQUEST_FIELDS, READ).await
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]
@@ -218,4 +238,94 @@ async fn decide(ctx: &ToolContext, request_id: &str, value: &str) -> Result<Tool
         "task": resolved.as_ref().map(task_summary),
         "result": format!("approval task resolved {value}"),
     })))
+}
+
+fn text<'a>(v: &'a Value, pointer: &str) -> &'a str {
+    v.pointer(pointer).and_then(Value::as_str).unwrap_or_default()
+}
+
+/// Why a request has nothing to revoke, when it has not.
+fn nothing_to_revoke(r: &Value) -> Option<String> {
+    let id = text(r, "/id");
+    match text(r, "/status") {
+        "APPROVED" => {}
+        s @ ("PENDING" | "SUBMITTED") => {
+            return Some(format!(
+                "request {id} is {s}: nothing was granted yet. To stop it, deny it with \
+                 okta_iga_deny_access_request. Nothing was changed."
+            ));
+        }
+        s => return Some(format!("request {id} is {s}: it gave no access, so there is nothing to revoke.")),
+    }
+    if text(r, "/revocationStatus") == "REVOKED" || r.get("revoked").is_some_and(|v| !v.is_null()) {
+        return Some(format!(
+            "request {id}'s access was already revoked ({}). Nothing was changed.",
+            text(r, "/revoked")
+        ));
+    }
+    match text(r, "/grantStatus") {
+        "" | "GRANTED" => None,
+        g => Some(format!("request {id} is APPROVED but Okta has not granted its access (grantStatus {g}).")),
+    }
+}
+
+async fn revoke_request(ctx: ToolContext, args: RequestArg) -> Result<ToolOutput, ToolError> {
+    let id = args.request_id.trim();
+    let r = get(&ctx, &path(REQUEST, &[id])?, &Query::new()).await?;
+    if let Some(why) = nothing_to_revoke(&r) {
+        return Err(ToolError::refused(why));
+    }
+    let user = text(&r, "/requestedFor/externalId").to_owned();
+    let app = text(&r, "/requested/resourceId").to_owned();
+    let (scope, scope_id) = (text(&r, "/requested/accessScopeType"), text(&r, "/requested/accessScopeId"));
+    if !matches!(scope, "APPLICATION" | "ENTITLEMENT_BUNDLE") {
+        return Err(ToolError::refused(format!(
+            "request {id} gave {scope} {scope_id}: Okta's revoke-principal-access takes apps, bundles and \
+             entitlement values only. For a group, remove the user from it (okta-mcp-users). Nothing was changed."
+        )));
+    }
+    check_id("user", &user)?;
+    check_id("app", &app)?;
+    let filter = filter_expr(&[
+        ("parent.externalId", Some(&app)),
+        ("parent.type", Some("APPLICATION")),
+        ("targetPrincipal.externalId", Some(&user)),
+        ("targetPrincipal.type", Some("OKTA_USER")),
+    ])?;
+    let access = get(&ctx, &path(PRINCIPAL_ACCESS, &[])?, &Query::new().opt("filter", filter.as_deref())).await?;
+    let principal = text(&access, "/targetPrincipalOrn").to_owned();
+    let orn = match scope {
+        "APPLICATION" => text(&access, "/parentResourceOrn").to_owned(),
+        _ => text(&get(&ctx, &path(BUNDLE, &[scope_id])?, &Query::new()).await?, "/orn").to_owned(),
+    };
+    if principal.is_empty() || orn.is_empty() {
+        return Err(ToolError::refused("Okta's answer lacks the user's or the access's ORN; nothing was changed"));
+    }
+    let body = json!({"principalOrn": principal, "actor": "API", "revokeOrns": [orn]});
+    post(&ctx, &path(REVOKE, &[])?, Some(&body)).await?;
+    let after = get(&ctx, &path(REQUEST, &[id])?, &Query::new()).await?;
+    Ok(ToolOutput::json(json!({
+        "request": {"id": id, "status": after.get("status"), "revocationStatus": after.get("revocationStatus"),
+                    "revoked": after.get("revoked")},
+        "user_id": user,
+        "revoked": {"type": scope, "id": scope_id, "orn": orn},
+        "result": format!("access revoked: the user no longer has {scope} {scope_id}"),
+    })))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_a_granted_approved_request_has_access_to_revoke() {
+        let pending = json!({"id": "req1", "status": "PENDING"});
+        assert!(nothing_to_revoke(&pending).is_some_and(|w| w.contains("okta_iga_deny_access_request")));
+        assert!(nothing_to_revoke(&json!({"id": "req1", "status": "DENIED"})).is_some_and(|w| w.contains("no access")));
+        let revoked =
+            json!({"id": "req1", "status": "APPROVED", "grantStatus": "GRANTED", "revocationStatus": "REVOKED"});
+        assert!(nothing_to_revoke(&revoked).is_some_and(|w| w.contains("already revoked")));
+        assert!(nothing_to_revoke(&json!({"id": "req1", "status": "APPROVED", "grantStatus": "GRANTED"})).is_none());
+        assert!(nothing_to_revoke(&json!({"id": "req1", "status": "APPROVED", "grantStatus": "FAILED"})).is_some());
+    }
 }

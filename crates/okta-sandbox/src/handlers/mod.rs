@@ -29,6 +29,7 @@ pub(crate) type St = axum::extract::State<Arc<AppState>>;
 pub(crate) type ApiResult = Result<Response, ApiError>;
 
 pub(crate) use governance::required_scope as governance_scope;
+pub(crate) use governance::{oauth_only as governance_oauth_only, seed_security_reviews};
 pub(crate) use policy::required_scope as policy_scope;
 
 pub(crate) fn routes() -> Router<Arc<AppState>> {

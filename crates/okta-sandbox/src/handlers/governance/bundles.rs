@@ -66,6 +66,9 @@ pub(crate) async fn revoke_principal_access(State(st): St, body: Bytes) -> ApiRe
     if orns.is_empty() || orns.len() > 5 {
         return Err(invalid("RevokePrincipalAccess", vec!["revokeOrns: give 1 to 5 ORNs".into()]));
     }
+    if orns.len() > 1 && orns.iter().any(|o| o.contains(":apps:")) {
+        return Err(invalid("RevokePrincipalAccess", vec!["revokeOrns: an app ORN must be revoked on its own".into()]));
+    }
     let apps = with_org(&st, |org| {
         let user =
             org.users.values().find(|u| user_orn(&u.id) == principal).map(|u| u.id.clone()).ok_or_else(|| {
@@ -96,6 +99,18 @@ pub(crate) async fn revoke_principal_access(State(st): St, body: Bytes) -> ApiRe
                 if !found {
                     return Err(invalid("RevokePrincipalAccess", vec![format!("revokeOrns: {orn} is not granted")]));
                 }
+                super::requests::mark_revoked(gov, &user, "ENTITLEMENT_BUNDLE", id);
+            } else if orn.contains(":apps:") {
+                // An app: the user's direct assignment goes (access through a group stays with the group).
+                let app = org.apps.iter_mut().find(|a| a.id == id);
+                if !app.is_some_and(|a| super::requests::unassign_directly(a, &user)) {
+                    return Err(invalid(
+                        "RevokePrincipalAccess",
+                        vec![format!("revokeOrns: {orn} is not assigned to the user directly")],
+                    ));
+                }
+                super::requests::mark_revoked(gov, &user, "APPLICATION", id);
+                apps.push(id.to_owned());
             } else if orn.contains(":entitlement-values:") {
                 let Some(e) = gov
                     .entitlements

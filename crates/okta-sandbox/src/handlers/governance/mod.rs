@@ -11,6 +11,9 @@ mod owners;
 mod requests;
 mod resources;
 mod risk;
+mod security_reviews;
+
+pub(crate) use security_reviews::seed as seed_security_reviews;
 
 use std::sync::Arc;
 
@@ -64,6 +67,43 @@ pub(crate) fn routes() -> Router<Arc<AppState>> {
         .route(&format!("{V1}/resource-labels/assign"), post(labels::assign))
         .route(&format!("{V1}/resource-labels/unassign"), post(labels::unassign))
         .route(&format!("{V1}/resource-owners"), get(owners::list).post(owners::configure))
+        .route(CATALOG_ENTRIES, get(requests::list_entries))
+        .route(&format!("{CATALOG_ENTRIES}/{{entryId}}"), get(requests::get_entry))
+        .route("/governance/api/v2/catalogs/default/user/{userId}/entries", get(requests::user_entries))
+        .route(SAR, get(security_reviews::list).post(security_reviews::create))
+        .route(&format!("{SAR}/{{securityAccessReviewId}}"), get(security_reviews::get_one))
+        .route(&format!("{SAR}/{{securityAccessReviewId}}/principal"), get(security_reviews::principal))
+        .route(&format!("{SAR}/{{securityAccessReviewId}}/accesses"), get(security_reviews::accesses))
+        .route(
+            &format!("{SAR}/{{securityAccessReviewId}}/accesses/{{securityAccessReviewAccessId}}/sub-accesses"),
+            get(security_reviews::sub_accesses),
+        )
+        .route(
+            &format!("{SAR}/{{securityAccessReviewId}}/accesses/{{securityAccessReviewTargetId}}/actions"),
+            post(security_reviews::access_action),
+        )
+        .route(
+            &format!("{SAR}/{{securityAccessReviewId}}/actions"),
+            get(security_reviews::list_actions).post(security_reviews::review_action),
+        )
+}
+
+const CATALOG_ENTRIES: &str = "/governance/api/v2/catalogs/default/entries";
+const SAR: &str = "/governance/api/v2/security-access-reviews";
+
+/// Operations the spec secures with OAuth2 alone (no `ApiKey`): Okta refuses an API token there. Only those the
+/// sandbox serves.
+pub fn oauth_only(method: &str, template: &str) -> bool {
+    match method {
+        "GET" => {
+            template == "/governance/api/v2/requests"
+                || template.starts_with("/governance/api/v2/catalogs/")
+                || template == SAR
+                || template.starts_with(&format!("{SAR}/"))
+        }
+        "POST" | "PATCH" => template.starts_with(&format!("{SAR}/")),
+        _ => false,
+    }
 }
 
 /// The scope of a governance operation (the spec's `OAuth2` security of each).
@@ -89,6 +129,12 @@ pub fn required_scope(method: &str, template: &str) -> Option<&'static str> {
         ),
         ("/governance/api/v2/requests", "okta.accessRequests.request.read", "okta.accessRequests.request.manage"),
         ("/governance/api/v2/tasks", "okta.accessRequests.tasks.read", "okta.accessRequests.tasks.manage"),
+        ("/governance/api/v2/catalogs", "okta.accessRequests.catalog.read", "okta.accessRequests.catalog.read"),
+        (
+            "/governance/api/v2/security-access-reviews",
+            "okta.governance.securityAccessReviews.admin.read",
+            "okta.governance.securityAccessReviews.admin.manage",
+        ),
         ("/governance/api/v1/risk-rules", "okta.governance.riskRule.read", "okta.governance.riskRule.manage"),
         ("/governance/api/v1/risk-rule-assessments", "okta.governance.riskRule.read", "okta.governance.riskRule.read"),
         (
@@ -242,5 +288,25 @@ mod tests {
             required_scope("POST", "/governance/api/v1/resource-owners"),
             Some("okta.governance.resourceOwner.manage")
         );
+        assert_eq!(
+            required_scope("GET", "/governance/api/v2/catalogs/default/user/{userId}/entries"),
+            Some("okta.accessRequests.catalog.read")
+        );
+        assert_eq!(
+            required_scope("POST", "/governance/api/v2/security-access-reviews/{securityAccessReviewId}/actions"),
+            Some("okta.governance.securityAccessReviews.admin.manage")
+        );
+    }
+
+    #[test]
+    fn oauth_only_operations_follow_the_spec() {
+        assert!(oauth_only("GET", "/governance/api/v2/requests"));
+        assert!(!oauth_only("POST", "/governance/api/v2/requests"));
+        assert!(!oauth_only("GET", "/governance/api/v2/requests/{requestId}"));
+        assert!(oauth_only("GET", "/governance/api/v2/catalogs/default/entries/{entryId}"));
+        assert!(oauth_only("GET", "/governance/api/v2/security-access-reviews"));
+        assert!(!oauth_only("POST", "/governance/api/v2/security-access-reviews"));
+        assert!(oauth_only("POST", "/governance/api/v2/security-access-reviews/{securityAccessReviewId}/actions"));
+        assert!(!oauth_only("GET", "/governance/api/v1/campaigns"));
     }
 }

@@ -1,20 +1,28 @@
 //! Access requests (v2, `/governance/api/v2/requests`) and their tasks (`/governance/api/v2/tasks`): a request for
-//! a catalog entry waits on an approval task; resolving the task APPROVED or DENIED settles the request.
+//! a catalog entry waits on an approval task; resolving the task APPROVED or DENIED settles the request, and an
+//! approved request's access is given (the app: a direct assignment; a bundle: an ENTITLEMENT-BUNDLE grant with
+//! actor ACCESS_REQUEST). The request catalog (`/governance/api/v2/catalogs/default/entries`): top-level app
+//! entries and their children, and the entries a given user may request (what they do not hold yet).
 
 use axum::body::Bytes;
 use axum::extract::{Path, State};
-use axum::http::{StatusCode, Uri};
-use serde_json::{Value, json};
+use axum::http::{HeaderValue, StatusCode, Uri, header};
+use axum::response::Response;
+use chrono::Utc;
+use serde_json::{Map, Value, json};
 
 use super::{data_page, invalid, with_org};
 use crate::error::ApiError;
 use crate::filter;
-use crate::governance_seed::{approval_task, request};
+use crate::governance_model::GovOrg;
+use crate::governance_seed::{approval_task, grant, request};
 use crate::handlers::{ApiResult, Params, St, json_body, json_response, ok, page_after, parse_expr};
+use crate::model::{App, AppUserData, Org};
 use crate::policy_model::{now, position_of, str_of};
 
 const REQUESTS: &str = "/governance/api/v2/requests";
 const TASKS: &str = "/governance/api/v2/tasks";
+const ENTRIES: &str = "/governance/api/v2/catalogs/default/entries";
 
 fn request_json(r: &Value, public: &str) -> Value {
     let mut v = r.clone();
@@ -62,6 +70,9 @@ pub(crate) async fn create(State(st): St, body: Bytes) -> ApiResult {
         let Some(entry) = org.governance.catalog.iter().find(|e| str_of(e, "id") == entry_id).cloned() else {
             return Err(invalid("Request", vec![format!("requested.entryId: no catalog entry {entry_id:?}")]));
         };
+        if entry["requestable"] == false {
+            return Err(invalid("Request", vec![format!("requested.entryId: {entry_id} is not requestable")]));
+        }
         let user = str_of(&body["requestedFor"], "externalId").to_owned();
         if str_of(&body["requestedFor"], "type") != "OKTA_USER" || !org.users.values().any(|u| u.id == user) {
             return Err(invalid("Request", vec![format!("requestedFor: no OKTA_USER {user:?}")]));
@@ -131,7 +142,235 @@ pub(crate) async fn resolve(State(st): St, Path(id): Path<String>, body: Bytes) 
             r["lastUpdated"] = json!(ts);
             r["lastUpdatedBy"] = json!(admin);
         }
+        if status == "APPROVED" {
+            give_access(org, &rid, &ts);
+        }
         Ok(task)
     })?;
     ok(t)
+}
+
+/// Give what an approved request asked for, and record it on the request (`grantStatus`, `granted`).
+fn give_access(org: &mut Org, request_id: &str, ts: &str) {
+    let admin = org.admin_id.clone();
+    let Some(i) = position_of(&org.governance.requests, request_id) else { return };
+    let r = org.governance.requests[i].clone();
+    let user = str_of(&r["requestedFor"], "externalId").to_owned();
+    let (scope, scope_id) = (str_of(&r["requested"], "accessScopeType"), str_of(&r["requested"], "accessScopeId"));
+    let given = match scope {
+        "APPLICATION" => match org.apps.iter_mut().find(|a| a.id == scope_id) {
+            Some(app) => {
+                assign_directly(app, &user);
+                true
+            }
+            None => false,
+        },
+        "ENTITLEMENT_BUNDLE" => match org.governance.bundles.iter().find(|b| str_of(b, "id") == scope_id).cloned() {
+            Some(b) => {
+                let gid = org.governance.new_id("gra");
+                let app = str_of(&b["target"], "externalId").to_owned();
+                let mut g = grant(
+                    &gid,
+                    "ENTITLEMENT-BUNDLE",
+                    "ALLOW",
+                    "ACCESS_REQUEST",
+                    (&app, &user),
+                    b["entitlements"].clone(),
+                    ts,
+                );
+                g["entitlementBundleId"] = b["id"].clone();
+                g["createdBy"] = json!(admin);
+                g["lastUpdatedBy"] = json!(admin);
+                org.governance.grants.push(g);
+                true
+            }
+            None => false,
+        },
+        _ => false,
+    };
+    let r = &mut org.governance.requests[i];
+    r["grantStatus"] = json!(if given { "GRANTED" } else { "FAILED" });
+    if given {
+        r["granted"] = json!(ts);
+    }
+}
+
+/// Assign `user` to `app` directly (what an approved app request does), unless it already is.
+pub(crate) fn assign_directly(app: &mut App, user: &str) {
+    if !app.users.iter().any(|u| u == user) {
+        app.users.push(user.to_owned());
+    }
+    let at = Utc::now();
+    app.user_data.entry(user.to_owned()).or_insert_with(|| AppUserData {
+        created: at,
+        last_updated: at,
+        user_name: None,
+        profile: Map::new(),
+    });
+}
+
+/// Take away `user`'s direct assignment to `app`; false when the user has none.
+pub(crate) fn unassign_directly(app: &mut App, user: &str) -> bool {
+    let before = app.users.len();
+    app.users.retain(|u| u != user);
+    app.user_data.remove(user);
+    app.users.len() != before
+}
+
+/// Approved requests of `user` whose access (`scope_type` `scope_id`) was just taken away: revocation recorded.
+pub(crate) fn mark_revoked(gov: &mut GovOrg, user: &str, scope_type: &str, scope_id: &str) {
+    let ts = now();
+    for r in gov.requests.iter_mut().filter(|r| {
+        str_of(&r["requestedFor"], "externalId") == user
+            && str_of(r, "status") == "APPROVED"
+            && str_of(r, "grantStatus") == "GRANTED"
+            && str_of(&r["requested"], "accessScopeType") == scope_type
+            && str_of(&r["requested"], "accessScopeId") == scope_id
+            && r.get("revoked").is_none()
+    }) {
+        r["revocationStatus"] = json!("REVOKED");
+        r["revoked"] = json!(ts);
+        r["lastUpdated"] = json!(ts);
+    }
+}
+
+/// A catalog entry as Okta shows it (its internal resource and scope fields left out).
+fn entry_json(e: &Value, public: &str) -> Value {
+    let id = str_of(e, "id");
+    let mut out = Map::new();
+    for k in ["id", "name", "description", "label", "parent", "requestable"] {
+        if let Some(v) = e.get(k) {
+            out.insert(k.into(), v.clone());
+        }
+    }
+    let mut links = json!({
+        "self": {"href": format!("{public}{ENTRIES}/{id}")},
+        "relatedEntity": {"href": format!("{public}/api/v1/apps/{}", str_of(e, "resourceId"))},
+    });
+    if let Some(parent) = e.get("parent").and_then(Value::as_str) {
+        links["parent"] = json!({"href": format!("{public}{ENTRIES}/{parent}")});
+    }
+    out.insert("_links".into(), links);
+    Value::Object(out)
+}
+
+/// Whether `user` already holds what `entry` gives (the app, directly or through a group; the bundle's grant).
+fn holds(org: &Org, user: &str, entry: &Value) -> bool {
+    let scope_id = str_of(entry, "accessScopeId");
+    match str_of(entry, "accessScopeType") {
+        "APPLICATION" => {
+            let seq = org.find_user(user);
+            org.apps.iter().filter(|a| a.id == scope_id).any(|a| {
+                a.users.iter().any(|u| u == user)
+                    || a.groups.iter().any(|g| {
+                        org.group_index
+                            .get(g)
+                            .and_then(|s| org.groups.get(s))
+                            .is_some_and(|g| seq.is_some_and(|s| g.members.contains(&s)))
+                    })
+            })
+        }
+        "ENTITLEMENT_BUNDLE" => org.governance.grants.iter().any(|g| {
+            str_of(g, "entitlementBundleId") == scope_id
+                && str_of(&g["targetPrincipal"], "externalId") == user
+                && str_of(g, "status") == "ACTIVE"
+        }),
+        _ => false,
+    }
+}
+
+/// The entries that pass `filter` (required, as Okta requires it: `not(parent pr)` for the top level,
+/// `parent eq "cen…"` for the children of one) and `match` (3 to 50 characters, in the name or description).
+fn matching_entries(org: &Org, params: &Params, public: &str, user: Option<&str>) -> Result<Vec<Value>, ApiError> {
+    let Some(f) = params.get("filter").filter(|f| !f.trim().is_empty()) else {
+        return Err(ApiError::missing_parameter("filter"));
+    };
+    let expr = parse_expr(f)?;
+    let needle = match params.get("match") {
+        Some(m) if m.chars().count() < 3 => {
+            return Err(invalid(
+                "AccessRequestCatalog",
+                vec![format!(
+                    "AccessRequestCatalog - String {m:?} is too short (length: {}, required minimum: 3)",
+                    m.chars().count()
+                )],
+            ));
+        }
+        Some(m) => Some(m.to_lowercase()),
+        None => None,
+    };
+    Ok(org
+        .governance
+        .catalog
+        .iter()
+        .filter(|e| user.is_none_or(|u| e["requestable"] == true && !holds(org, u, e)))
+        .map(|e| entry_json(e, public))
+        .filter(|e| filter::eval(&expr, e))
+        .filter(|e| {
+            needle.as_ref().is_none_or(|n| {
+                str_of(e, "name").to_lowercase().contains(n) || str_of(e, "description").to_lowercase().contains(n)
+            })
+        })
+        .collect())
+}
+
+/// A page of entries after the entry `after` (Okta's cursor here is the last entry's id), `{data, _links}`.
+fn entry_page(public: &str, path: &str, params: &Params, items: Vec<Value>) -> ApiResult {
+    let limit = params.limit(20, 200);
+    let start = match params.get("after").filter(|a| !a.is_empty()) {
+        Some(a) => match items.iter().position(|e| str_of(e, "id") == a) {
+            Some(i) => i + 1,
+            None => return Err(ApiError::validation("after", "after: Invalid cursor value")),
+        },
+        None => 0,
+    };
+    let page: Vec<Value> = items.iter().skip(start).take(limit).cloned().collect();
+    let more = items.len() > start + page.len();
+    let href = |after: Option<&str>| {
+        let mut q = url::form_urlencoded::Serializer::new(String::new());
+        for (k, v) in params.0.iter().filter(|(k, _)| k != "after" && k != "limit") {
+            q.append_pair(k, v);
+        }
+        q.append_pair("limit", &limit.to_string());
+        if let Some(a) = after {
+            q.append_pair("after", a);
+        }
+        format!("{public}{path}?{}", q.finish().replace('+', "%20"))
+    };
+    let mut links = json!({"self": {"href": href(params.get("after").filter(|a| !a.is_empty()))}});
+    let next = more.then(|| page.last().map(|e| href(Some(str_of(e, "id"))))).flatten();
+    if let Some(n) = &next {
+        links["next"] = json!({"href": n});
+    }
+    let mut resp: Response = json_response(StatusCode::OK, json!({"data": page, "_links": links}));
+    if let Some(v) = next.and_then(|n| HeaderValue::from_str(&format!("<{n}>; rel=\"next\"")).ok()) {
+        resp.headers_mut().append(header::LINK, v);
+    }
+    Ok(resp)
+}
+
+pub(crate) async fn list_entries(State(st): St, uri: Uri) -> ApiResult {
+    let params = Params::parse(uri.query());
+    let items = with_org(&st, |org| matching_entries(org, &params, &st.public, None))?;
+    entry_page(&st.public, ENTRIES, &params, items)
+}
+
+pub(crate) async fn get_entry(State(st): St, Path(id): Path<String>) -> ApiResult {
+    let e = with_org(&st, |org| {
+        position_of(&org.governance.catalog, &id)
+            .and_then(|i| org.governance.catalog.get(i).cloned())
+            .ok_or_else(|| ApiError::not_found(&id, "CatalogEntry"))
+    })?;
+    ok(entry_json(&e, &st.public))
+}
+
+/// `GET /governance/api/v2/catalogs/default/user/{userId}/entries`: the requestable entries the user does not hold.
+pub(crate) async fn user_entries(State(st): St, Path(user): Path<String>, uri: Uri) -> ApiResult {
+    let params = Params::parse(uri.query());
+    let items = with_org(&st, |org| {
+        let seq = org.user_or_404(&user)?;
+        let id = org.users.get(&seq).map(|u| u.id.clone()).ok_or_else(ApiError::internal)?;
+        matching_entries(org, &params, &st.public, Some(&id))
+    })?;
+    entry_page(&st.public, &format!("/governance/api/v2/catalogs/default/user/{user}/entries"), &params, items)
 }

@@ -1,0 +1,643 @@
+//! Security access reviews (v2, `/governance/api/v2/security-access-reviews`): a review of one user's access,
+//! taken as a snapshot when the review is made (the apps the user has, directly, through groups or through
+//! entitlements; under each app its groups, bundles and entitlement values). Actions make the decision real:
+//! REVOKE_ACCESS takes the access away (direct app assignment, OKTA_GROUP membership, the app's grants, a
+//! bundle's grants, a DENY grant for a value) and remembers how, so RESTORE_ACCESS (and RESTORE_ALL_ACCESS on the
+//! review) can give it back; CLOSE_REVIEW closes the review.
+
+use std::collections::BTreeSet;
+
+use axum::body::Bytes;
+use axum::extract::{Path, State};
+use axum::http::{HeaderValue, StatusCode, Uri, header};
+use axum::response::IntoResponse;
+use chrono::{DateTime, Duration, Utc};
+use serde_json::{Map, Value, json};
+
+use super::entitlements::effective;
+use super::requests::{assign_directly, mark_revoked, unassign_directly};
+use super::{conflict, data_page, invalid, with_org};
+use crate::error::ApiError;
+use crate::filter;
+use crate::governance_seed::grant;
+use crate::handlers::{ApiResult, Params, St, json_body, json_response, ok, page_after, parse_expr};
+use crate::ids::{fixture_id, ts};
+use crate::model::{AppStatus, GroupType, Org, UserStatus};
+use crate::policy_model::{now, position_of, str_of};
+
+const SAR: &str = "/governance/api/v2/security-access-reviews";
+const REVOKE: &str = "REVOKE_ACCESS";
+const RESTORE: &str = "RESTORE_ACCESS";
+const FLAG: &str = "FLAG_FOR_MANUAL_REMEDIATION";
+const FLAG_RESTORE: &str = "FLAG_FOR_MANUAL_RESTORATION";
+
+/// A copy without the internal `__` fields.
+fn public_fields(v: &Value) -> Map<String, Value> {
+    v.as_object()
+        .map(|o| o.iter().filter(|(k, _)| !k.starts_with("__")).map(|(k, v)| (k.clone(), v.clone())).collect())
+        .unwrap_or_default()
+}
+
+/// The principal-profile-enriched of a user (`status` is ACTIVE or INACTIVE there).
+fn profile(org: &Org, user: &str) -> Option<Value> {
+    let u = org.find_user(user).and_then(|s| org.users.get(&s))?;
+    let p = |k: &str| u.profile.get(k).cloned().unwrap_or(Value::Null);
+    let active = matches!(
+        u.status,
+        UserStatus::Active | UserStatus::PasswordExpired | UserStatus::LockedOut | UserStatus::Recovery
+    );
+    Some(json!({
+        "id": u.id, "email": p("email"), "firstName": p("firstName"), "lastName": p("lastName"), "login": u.login(),
+        "status": if active { "ACTIVE" } else { "INACTIVE" }, "type": "USER",
+    }))
+}
+
+fn review_json(r: &Value, public: &str) -> Value {
+    let id = str_of(r, "id");
+    let mut out = public_fields(r);
+    out.insert(
+        "_links".into(),
+        json!({
+            "self": {"href": format!("{public}{SAR}/{id}")},
+            "accesses": {"href": format!("{public}{SAR}/{id}/accesses")},
+            "actions": {"href": format!("{public}{SAR}/{id}/actions")},
+            "principal": {"href": format!("{public}{SAR}/{id}/principal")},
+        }),
+    );
+    Value::Object(out)
+}
+
+fn access_json(a: &Value, review: &str, public: &str) -> Value {
+    let id = str_of(a, "id");
+    let mut out = public_fields(a);
+    if let Some(info) = out.get_mut("appInfo") {
+        info["logoUrl"] = json!(format!("{public}/assets/img/logos/{}.png", str_of(info, "name")));
+    }
+    let mut links = json!({"self": {"href": format!("{public}{SAR}/{review}/accesses/{id}")}});
+    if a.get("__subAccesses").and_then(Value::as_array).is_some_and(|s| !s.is_empty()) {
+        links["subAccesses"] = json!({"href": format!("{public}{SAR}/{review}/accesses/{id}/sub-accesses")});
+    }
+    out.insert("_links".into(), links);
+    Value::Object(out)
+}
+
+/// What a sub-access or access can be asked to do, by whether Okta can do it itself.
+fn actions(revocable: bool, manual: &str) -> (Value, Option<Value>) {
+    if revocable { (json!([REVOKE]), None) } else { (json!([FLAG]), Some(json!([manual]))) }
+}
+
+fn item(org: &mut Org, name: &str, kind: &str, resource: &str, revocable: bool, manual: &str) -> Value {
+    let (supported, manual) = actions(revocable, manual);
+    let mut v = json!({
+        "id": org.governance.new_id("sai"), "name": name, "type": kind, "resourceId": resource,
+        "severity": "LOW", "supportedActions": supported, "remediationStatus": "NONE",
+    });
+    if let Some(m) = manual {
+        v["manualRemediationTypes"] = m;
+    }
+    v
+}
+
+fn assignment_of(g: &Value) -> &'static str {
+    match (str_of(g, "grantType"), str_of(g, "actor")) {
+        ("POLICY", _) => "POLICY",
+        (_, "ACCESS_REQUEST") => "ACCESS_REQUEST",
+        (_, "ADMIN") => "ADMIN",
+        _ => "INDIVIDUAL",
+    }
+}
+
+/// The user's access now, as the access items of a new review.
+fn snapshot(org: &mut Org, user: &str) -> Vec<Value> {
+    let Some(seq) = org.find_user(user) else { return Vec::new() };
+    let mut out = Vec::new();
+    let apps: Vec<(String, String, String, DateTime<Utc>)> = org
+        .apps
+        .iter()
+        .filter(|a| a.status == AppStatus::Active)
+        .map(|a| (a.id.clone(), a.name.clone(), a.label.clone(), a.created))
+        .collect();
+    for (app, app_name, label, app_created) in apps {
+        let Some(a) = org.apps.iter().find(|x| x.id == app) else { continue };
+        let direct = a.user_data.get(user).map(|d| d.created).filter(|_| a.users.iter().any(|u| u == user));
+        let groups: Vec<(String, String, GroupType, DateTime<Utc>)> = a
+            .groups
+            .iter()
+            .filter_map(|g| org.group_index.get(g).and_then(|s| org.groups.get(s)))
+            .filter(|g| g.members.contains(&seq))
+            .map(|g| (g.id.clone(), g.name.clone(), g.gtype, g.last_membership_updated))
+            .collect();
+        let gov = &org.governance;
+        let values = effective(gov, &app, user);
+        let bundle_grants: Vec<Value> = gov
+            .grants
+            .iter()
+            .filter(|g| {
+                str_of(&g["target"], "externalId") == app
+                    && str_of(&g["targetPrincipal"], "externalId") == user
+                    && str_of(g, "status") == "ACTIVE"
+                    && g.get("entitlementBundleId").is_some()
+            })
+            .cloned()
+            .collect();
+        if direct.is_none() && groups.is_empty() && values.is_empty() {
+            continue;
+        }
+        let by_request = gov.requests.iter().any(|r| {
+            str_of(&r["requestedFor"], "externalId") == user
+                && str_of(&r["requested"], "accessScopeId") == app
+                && str_of(r, "grantStatus") == "GRANTED"
+                && r.get("revoked").is_none()
+        });
+        let from_bundles: BTreeSet<&str> = bundle_grants.iter().filter_map(|g| g["id"].as_str()).collect();
+        // entitlement values not given by a bundle: (value, entitlement, grant)
+        let mut value_rows: Vec<(Value, Value, Value)> = Vec::new();
+        let mut active = Vec::new();
+        for e in gov.entitlements.iter().filter(|e| str_of(&e["parent"], "externalId") == app) {
+            let mut any = false;
+            for v in e["values"].as_array().into_iter().flatten() {
+                let Some(grants) = values.get(str_of(v, "id")) else { continue };
+                any = true;
+                if let Some(g) = grants
+                    .iter()
+                    .filter(|g| !from_bundles.contains(g.as_str()))
+                    .find_map(|g| gov.grants.iter().find(|x| str_of(x, "id") == g))
+                {
+                    value_rows.push((v.clone(), e.clone(), g.clone()));
+                }
+            }
+            if any {
+                let mut p = Map::new();
+                for k in ["id", "name", "externalValue", "description", "multiValue", "required", "dataType"] {
+                    p.insert(k.into(), e[k].clone());
+                }
+                active.push(Value::Object(p));
+            }
+        }
+        let bundles: Vec<(Value, Value)> = bundle_grants
+            .iter()
+            .filter_map(|g| {
+                gov.bundles.iter().find(|b| b["id"] == g["entitlementBundleId"]).map(|b| (b.clone(), g.clone()))
+            })
+            .collect();
+        let mut subs = Vec::new();
+        for (gid, gname, gtype, _) in &groups {
+            let manual = if *gtype == GroupType::AppGroup { "APP_GROUP" } else { "UNSUPPORTED_GROUP" };
+            subs.push(item(org, gname, "GROUP", gid, *gtype == GroupType::OktaGroup, manual));
+        }
+        for (b, g) in &bundles {
+            let mut s = item(org, str_of(b, "name"), "ENTITLEMENT_BUNDLE", str_of(b, "id"), true, "");
+            s["entitlementInfo"] = json!({
+                "type": "ENTITLEMENT_BUNDLE", "description": b["description"], "assignmentType": assignment_of(g),
+                "assignedDate": g["created"], "collectionsAssigning": [], "entitlements": [],
+            });
+            subs.push(s);
+        }
+        for (v, e, g) in &value_rows {
+            let name = format!("{}: {}", str_of(e, "name"), str_of(v, "name"));
+            let policy = str_of(g, "grantType") == "POLICY";
+            let mut s = item(org, &name, "ENTITLEMENT_VALUE", str_of(v, "id"), !policy, "ENTITLEMENT_POLICY");
+            s["entitlementInfo"] = json!({
+                "type": "ENTITLEMENT_VALUE", "description": v["description"], "entitlementDescription": e["description"],
+                "assignmentType": assignment_of(g), "assignedDate": g["created"], "collectionsAssigning": [],
+                "entitlements": [],
+            });
+            s["__entitlementId"] = e["id"].clone();
+            subs.push(s);
+        }
+        let revocable = direct.is_some() || groups.iter().any(|(_, _, t, _)| *t == GroupType::OktaGroup);
+        let (assignment, assigned) = match (direct, groups.first()) {
+            (Some(at), _) => (if by_request { "ACCESS_REQUEST" } else { "INDIVIDUAL" }, at),
+            (None, Some((_, _, _, at))) => ("GROUP", *at),
+            (None, None) => ("ENTITLEMENT", app_created),
+        };
+        let kinds: BTreeSet<&str> = subs.iter().map(|s| str_of(s, "type")).collect();
+        let (supported, manual) = actions(revocable, "UNSUPPORTED_GROUP");
+        let mut access = json!({
+            "id": org.governance.new_id("aim"), "type": "APPLICATION", "name": label, "resourceId": app,
+            "severity": if value_rows.is_empty() && bundles.is_empty() { "LOW" } else { "MEDIUM" },
+            "supportedActions": supported, "remediationStatus": "NONE",
+            "appInfo": {"id": app, "name": app_name, "logoUrl": "", "label": label, "assignedDate": ts(&assigned),
+                        "assignmentType": assignment, "activeEntitlements": active},
+            "subAccessTypes": kinds.into_iter().collect::<Vec<_>>(),
+            "__subAccesses": subs,
+        });
+        if let Some(m) = manual {
+            access["manualRemediationTypes"] = m;
+        }
+        out.push(access);
+    }
+    out
+}
+
+/// A new review object (no `_links`), with the user's accesses as of now.
+fn new_review(org: &mut Org, id: &str, name: &str, user: &str, reviewers: &[String], end: &str) -> Value {
+    let admin = org.admin_id.clone();
+    let profiles: Vec<Value> = reviewers.iter().filter_map(|r| profile(org, r)).collect();
+    let accesses = snapshot(org, user);
+    let at = now();
+    json!({
+        "id": id, "name": name, "status": "ACTIVE", "endTime": end,
+        "reviewerSettings": {"type": "USER", "userSettings": {"includedUserIds": reviewers,
+                                                              "includedUserProfiles": profiles}},
+        "created": at, "createdBy": admin, "lastUpdated": at, "lastUpdatedBy": admin,
+        "__principal": user, "__accesses": accesses,
+    })
+}
+
+/// The seeded reviews (see `governance_seed`): Bob's ACTIVE one, Lucy's CLOSED one.
+pub(crate) fn seed(org: &mut Org) {
+    let alice = vec![org.admin_id.clone()];
+    let end = ts(&(Utc::now() + Duration::days(7)));
+    let bob = new_review(
+        org,
+        &fixture_id("sar", "bobsalesforce", 1),
+        "Bob Active: unusual Salesforce report exports",
+        "00ubobactive00000001",
+        &alice,
+        &end,
+    );
+    org.governance.security_reviews.push(bob);
+    let mut lucy = new_review(
+        org,
+        &fixture_id("sar", "lucylocked", 1),
+        "Lucy Locked: repeated failed sign-ins",
+        "00ulucylocked0000001",
+        &alice,
+        &ts(&(Utc::now() - Duration::days(1))),
+    );
+    lucy["status"] = json!("CLOSED");
+    org.governance.security_reviews.push(lucy);
+}
+
+fn review_index(org: &Org, id: &str) -> Result<usize, ApiError> {
+    position_of(&org.governance.security_reviews, id).ok_or_else(|| ApiError::not_found(id, "SecurityAccessReview"))
+}
+
+fn positioned(items: Vec<Value>, params: &Params) -> Result<Vec<(u64, Value)>, ApiError> {
+    let expr = params.get("filter").filter(|f| !f.trim().is_empty()).map(parse_expr).transpose()?;
+    Ok(items
+        .into_iter()
+        .enumerate()
+        .filter(|(_, v)| expr.as_ref().is_none_or(|e| filter::eval(e, v)))
+        .map(|(i, v)| (i as u64 + 1, v))
+        .collect())
+}
+
+pub(crate) async fn list(State(st): St, uri: Uri) -> ApiResult {
+    let params = Params::parse(uri.query());
+    let limit = params.limit(20, 200);
+    let after = params.after()?;
+    let items = with_org(&st, |org| {
+        positioned(org.governance.security_reviews.iter().map(|r| review_json(r, &st.public)).collect(), &params)
+    })?;
+    Ok(data_page(&st.public, SAR, &params, limit, page_after(items, after, limit), None))
+}
+
+pub(crate) async fn get_one(State(st): St, Path(id): Path<String>) -> ApiResult {
+    let r = with_org(&st, |org| Ok(org.governance.security_reviews[review_index(org, &id)?].clone()))?;
+    ok(review_json(&r, &st.public))
+}
+
+pub(crate) async fn principal(State(st): St, Path(id): Path<String>) -> ApiResult {
+    let p = with_org(&st, |org| {
+        let user = str_of(&org.governance.security_reviews[review_index(org, &id)?], "__principal").to_owned();
+        let mut p = profile(org, &user).ok_or_else(|| ApiError::not_found(&user, "User"))?;
+        if let Some(u) = org.find_user(&user).and_then(|s| org.users.get(&s)) {
+            for (k, from) in [("department", "department"), ("role", "title")] {
+                if let Some(v) = u.profile.get(from).filter(|v| v.as_str().is_some_and(|s| !s.is_empty())) {
+                    p[k] = v.clone();
+                }
+            }
+        }
+        let roles: Vec<Value> = org
+            .roles
+            .get(&user)
+            .into_iter()
+            .flatten()
+            .map(|r| json!({"roleId": r.id, "roleName": r.role_type}))
+            .collect();
+        p["oktaAdminRoles"] = json!(roles);
+        Ok(p)
+    })?;
+    ok(p)
+}
+
+pub(crate) async fn accesses(State(st): St, Path(id): Path<String>, uri: Uri) -> ApiResult {
+    let params = Params::parse(uri.query());
+    let limit = params.limit(20, 200);
+    let after = params.after()?;
+    let items = with_org(&st, |org| {
+        let r = &org.governance.security_reviews[review_index(org, &id)?];
+        let all = r["__accesses"].as_array().into_iter().flatten().map(|a| access_json(a, &id, &st.public)).collect();
+        positioned(all, &params)
+    })?;
+    let path = format!("{SAR}/{id}/accesses");
+    Ok(data_page(&st.public, &path, &params, limit, page_after(items, after, limit), None))
+}
+
+pub(crate) async fn sub_accesses(State(st): St, Path((id, access)): Path<(String, String)>, uri: Uri) -> ApiResult {
+    let params = Params::parse(uri.query());
+    let limit = params.limit(20, 200);
+    let after = params.after()?;
+    let items = with_org(&st, |org| {
+        let r = &org.governance.security_reviews[review_index(org, &id)?];
+        let a = r["__accesses"]
+            .as_array()
+            .and_then(|all| all.iter().find(|a| str_of(a, "id") == access))
+            .ok_or_else(|| ApiError::not_found(&access, "SecurityAccessReviewAccess"))?;
+        let subs = a["__subAccesses"].as_array().into_iter().flatten().map(|s| Value::Object(public_fields(s)));
+        positioned(subs.collect(), &params)
+    })?;
+    let path = format!("{SAR}/{id}/accesses/{access}/sub-accesses");
+    Ok(data_page(&st.public, &path, &params, limit, page_after(items, after, limit), None))
+}
+
+/// Where an access or sub-access sits in a review: (access index, sub-access index).
+fn locate(review: &Value, target: &str) -> Option<(usize, Option<usize>)> {
+    for (i, a) in review["__accesses"].as_array()?.iter().enumerate() {
+        if str_of(a, "id") == target {
+            return Some((i, None));
+        }
+        if let Some(j) = a["__subAccesses"].as_array().and_then(|s| s.iter().position(|x| str_of(x, "id") == target)) {
+            return Some((i, Some(j)));
+        }
+    }
+    None
+}
+
+fn target_mut(review: &mut Value, (i, j): (usize, Option<usize>)) -> &mut Value {
+    let a = &mut review["__accesses"][i];
+    match j {
+        Some(j) => &mut a["__subAccesses"][j],
+        None => a,
+    }
+}
+
+/// Take the access of `target` (an access or sub-access item of the review of `user`) away; the steps to undo.
+fn revoke(org: &mut Org, user: &str, target: &Value, app: &str) -> Vec<Value> {
+    let admin = org.admin_id.clone();
+    let seq = org.find_user(user);
+    let mut undo = Vec::new();
+    let resource = str_of(target, "resourceId");
+    let leave = |org: &mut Org, group: &str| -> Option<Value> {
+        let g = org.group_index.get(group).copied().and_then(|s| org.groups.get_mut(&s))?;
+        if g.gtype != GroupType::OktaGroup || !g.members.remove(&seq?) {
+            return None;
+        }
+        g.last_membership_updated = Utc::now();
+        Some(json!({"op": "join", "group": group}))
+    };
+    match str_of(target, "type") {
+        "APPLICATION" => {
+            let groups: Vec<String> =
+                org.apps.iter().find(|a| a.id == app).map(|a| a.groups.clone()).unwrap_or_default();
+            for g in &groups {
+                undo.extend(leave(org, g));
+            }
+            if org.apps.iter_mut().find(|a| a.id == app).is_some_and(|a| unassign_directly(a, user)) {
+                undo.push(json!({"op": "assign", "app": app}));
+                mark_revoked(&mut org.governance, user, "APPLICATION", app);
+            }
+            for g in org.governance.grants.iter_mut().filter(|g| {
+                str_of(&g["target"], "externalId") == app
+                    && str_of(&g["targetPrincipal"], "externalId") == user
+                    && str_of(g, "status") == "ACTIVE"
+                    && str_of(g, "action") == "ALLOW"
+            }) {
+                g["status"] = json!("INACTIVE");
+                undo.push(json!({"op": "reactivate", "grant": g["id"]}));
+            }
+        }
+        "GROUP" => undo.extend(leave(org, resource)),
+        "ENTITLEMENT_BUNDLE" => {
+            for g in org.governance.grants.iter_mut().filter(|g| {
+                str_of(g, "entitlementBundleId") == resource
+                    && str_of(&g["targetPrincipal"], "externalId") == user
+                    && str_of(g, "status") == "ACTIVE"
+            }) {
+                g["status"] = json!("INACTIVE");
+                undo.push(json!({"op": "reactivate", "grant": g["id"]}));
+            }
+            mark_revoked(&mut org.governance, user, "ENTITLEMENT_BUNDLE", resource);
+        }
+        _ => {
+            let gid = org.governance.new_id("gra");
+            let entitlements = json!([{"id": target["__entitlementId"], "values": [{"id": resource}]}]);
+            let mut g = grant(&gid, "CUSTOM", "DENY", "ADMIN", (app, user), entitlements, &now());
+            g["createdBy"] = json!(admin);
+            g["lastUpdatedBy"] = json!(admin);
+            org.governance.grants.push(g);
+            undo.push(json!({"op": "lift", "grant": gid}));
+        }
+    }
+    undo
+}
+
+/// Undo what `revoke` did.
+fn restore(org: &mut Org, user: &str, undo: &[Value]) {
+    let seq = org.find_user(user);
+    for step in undo {
+        match str_of(step, "op") {
+            "join" => {
+                if let (Some(g), Some(s)) =
+                    (org.group_index.get(str_of(step, "group")).and_then(|s| org.groups.get_mut(s)), seq)
+                {
+                    g.members.insert(s);
+                    g.last_membership_updated = Utc::now();
+                }
+            }
+            "assign" => {
+                if let Some(a) = org.apps.iter_mut().find(|a| a.id == str_of(step, "app")) {
+                    assign_directly(a, user);
+                }
+            }
+            op => {
+                let status = if op == "lift" { "INACTIVE" } else { "ACTIVE" };
+                if let Some(g) = org.governance.grants.iter_mut().find(|g| g["id"] == step["grant"]) {
+                    g["status"] = json!(status);
+                    g["lastUpdated"] = json!(now());
+                }
+            }
+        }
+    }
+}
+
+fn active_review(org: &Org, id: &str) -> Result<usize, ApiError> {
+    let i = review_index(org, id)?;
+    let status = str_of(&org.governance.security_reviews[i], "status");
+    if status != "ACTIVE" {
+        return Err(conflict("SecurityAccessReview", format!("The security access review is {status}, not ACTIVE")));
+    }
+    Ok(i)
+}
+
+/// Run one action on one item; the item after.
+fn act(org: &mut Org, i: usize, at: (usize, Option<usize>), action: &str) -> Result<(), ApiError> {
+    let review = &org.governance.security_reviews[i];
+    let user = str_of(review, "__principal").to_owned();
+    let app = str_of(&review["__accesses"][at.0], "resourceId").to_owned();
+    let mut copy = review.clone();
+    let target = target_mut(&mut copy, at).clone();
+    let supported = target["supportedActions"].as_array().is_some_and(|a| a.iter().any(|x| x == action));
+    if !supported {
+        return Err(invalid(
+            "SecurityAccessReviewAction",
+            vec![format!("type: {action} is not a supported action of {}", str_of(&target, "id"))],
+        ));
+    }
+    let (status, next, undo) = match action {
+        REVOKE => ("REMEDIATED", json!([RESTORE]), Some(revoke(org, &user, &target, &app))),
+        RESTORE => {
+            let undo: Vec<Value> = target["__undo"].as_array().cloned().unwrap_or_default();
+            restore(org, &user, &undo);
+            ("NONE", json!([REVOKE]), None)
+        }
+        FLAG => ("PENDING_MANUAL_REMEDIATION", json!([FLAG_RESTORE]), None),
+        _ => ("PENDING_MANUAL_RESTORATION", json!([FLAG]), None),
+    };
+    let review = &mut org.governance.security_reviews[i];
+    let t = target_mut(review, at);
+    t["remediationStatus"] = json!(status);
+    t["supportedActions"] = next;
+    match undo {
+        Some(u) => t["__undo"] = json!(u),
+        None => {
+            if let Value::Object(o) = t {
+                o.remove("__undo");
+            }
+        }
+    }
+    review["lastUpdated"] = json!(now());
+    Ok(())
+}
+
+/// 202 with no body (as Okta's spec says), not labelled JSON.
+fn accepted() -> ApiResult {
+    let mut resp = StatusCode::ACCEPTED.into_response();
+    resp.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("text/plain; charset=utf-8"));
+    Ok(resp)
+}
+
+pub(crate) async fn access_action(State(st): St, Path((id, target)): Path<(String, String)>, body: Bytes) -> ApiResult {
+    let body = json_body(&body)?;
+    let action = str_of(&body, "type").to_owned();
+    if ![REVOKE, RESTORE, FLAG, FLAG_RESTORE].contains(&action.as_str()) {
+        return Err(invalid("SecurityAccessReviewAction", vec![format!("type: {action:?} is not an access action")]));
+    }
+    with_org(&st, |org| {
+        let i = active_review(org, &id)?;
+        let at = locate(&org.governance.security_reviews[i], &target)
+            .ok_or_else(|| ApiError::not_found(&target, "SecurityAccessReviewAccess"))?;
+        act(org, i, at, &action)
+    })?;
+    accepted()
+}
+
+/// The review actions available now: none once CLOSED; RESTORE_ALL_ACCESS while something is revoked.
+fn available(review: &Value) -> Vec<&'static str> {
+    if str_of(review, "status") != "ACTIVE" {
+        return Vec::new();
+    }
+    let revoked = review["__accesses"].as_array().into_iter().flatten().any(|a| {
+        std::iter::once(a)
+            .chain(a["__subAccesses"].as_array().into_iter().flatten())
+            .any(|x| str_of(x, "remediationStatus") == "REMEDIATED")
+    });
+    if revoked { vec!["CLOSE_REVIEW", "RESTORE_ALL_ACCESS"] } else { vec!["CLOSE_REVIEW"] }
+}
+
+pub(crate) async fn list_actions(State(st): St, Path(id): Path<String>) -> ApiResult {
+    let list = with_org(&st, |org| Ok(available(&org.governance.security_reviews[review_index(org, &id)?])))?;
+    ok(json!({"data": list.iter().map(|a| json!({"actionType": a})).collect::<Vec<_>>()}))
+}
+
+pub(crate) async fn review_action(State(st): St, Path(id): Path<String>, body: Bytes) -> ApiResult {
+    let body = json_body(&body)?;
+    let action = str_of(&body, "actionType").to_owned();
+    with_org(&st, |org| {
+        let i = active_review(org, &id)?;
+        if !available(&org.governance.security_reviews[i]).contains(&action.as_str()) {
+            return Err(invalid(
+                "SecurityAccessReviewAction",
+                vec![format!("actionType: {action:?} is not available for this review")],
+            ));
+        }
+        if action == "CLOSE_REVIEW" {
+            let admin = org.admin_id.clone();
+            let r = &mut org.governance.security_reviews[i];
+            r["status"] = json!("CLOSED");
+            r["lastUpdated"] = json!(now());
+            r["lastUpdatedBy"] = json!(admin);
+            return Ok(());
+        }
+        let review = org.governance.security_reviews[i].clone();
+        for (a, access) in review["__accesses"].as_array().into_iter().flatten().enumerate() {
+            if str_of(access, "remediationStatus") == "REMEDIATED" {
+                act(org, i, (a, None), RESTORE)?;
+            }
+            for (s, sub) in access["__subAccesses"].as_array().into_iter().flatten().enumerate() {
+                if str_of(sub, "remediationStatus") == "REMEDIATED" {
+                    act(org, i, (a, Some(s)), RESTORE)?;
+                }
+            }
+        }
+        Ok(())
+    })?;
+    accepted()
+}
+
+pub(crate) async fn create(State(st): St, body: Bytes) -> ApiResult {
+    let body = json_body(&body)?;
+    let r = with_org(&st, |org| {
+        let mut causes = Vec::new();
+        let principal = str_of(&body, "principalId").to_owned();
+        let user = org.find_user(&principal).and_then(|s| org.users.get(&s)).map(|u| u.id.clone());
+        if user.is_none() {
+            causes.push(format!("principalId: no user {principal:?}"));
+        }
+        let name = str_of(&body, "name").trim().to_owned();
+        if name.is_empty() || name.chars().count() > 255 {
+            causes.push("name: give 1 to 255 characters".to_owned());
+        }
+        let settings = &body["reviewerSettings"];
+        if str_of(settings, "type") != "USER" {
+            causes.push("reviewerSettings.type: must be USER".to_owned());
+        }
+        let reviewers: Vec<String> = settings["userSettings"]["includedUserIds"]
+            .as_array()
+            .map(|a| a.iter().filter_map(Value::as_str).map(str::to_owned).collect())
+            .unwrap_or_default();
+        if reviewers.is_empty() || reviewers.len() > 10 {
+            causes.push("reviewerSettings.userSettings.includedUserIds: give 1 to 10 reviewers".to_owned());
+        }
+        for r in reviewers.iter().filter(|r| org.find_user(r).is_none()) {
+            causes.push(format!("reviewerSettings.userSettings.includedUserIds: no user {r:?}"));
+        }
+        let created = Utc::now();
+        let end = match body.get("endTime").and_then(Value::as_str) {
+            None => created + Duration::days(7),
+            Some(t) => match DateTime::parse_from_rfc3339(t) {
+                Ok(t) => t.with_timezone(&Utc),
+                Err(_) => {
+                    causes.push(format!("endTime: {t:?} is not a date-time"));
+                    created
+                }
+            },
+        };
+        if causes.is_empty() && (end < created + Duration::days(1) || end >= created + Duration::days(183)) {
+            causes.push("endTime: must be at least one day and less than six months after creation".to_owned());
+        }
+        let Some(user) = user.filter(|_| causes.is_empty()) else {
+            return Err(invalid("SecurityAccessReview", causes));
+        };
+        let id = org.governance.new_id("sar");
+        let review = new_review(org, &id, &name, &user, &reviewers, &ts(&end));
+        org.governance.security_reviews.push(review.clone());
+        Ok(review)
+    })?;
+    // Accepted while Okta gathers the user's access (PENDING); it is ACTIVE from then on.
+    let mut answer = review_json(&r, &st.public);
+    answer["status"] = json!("PENDING");
+    Ok(json_response(StatusCode::ACCEPTED, answer))
+}
