@@ -15,11 +15,11 @@ use crate::output::{Field, ListView, ToolOutput, list_output};
 pub struct ListArgs {
     /// Page size (default 50, max 200).
     pub limit: Option<u32>,
-    /// next_cursor of the previous page (it carries the filters).
+    /// next_cursor from the previous answer.
     pub cursor: Option<String>,
-    /// Extra fields, e.g. ["profile.department"].
+    /// Extra fields, dot paths (profile.title).
     pub fields: Option<Vec<String>>,
-    /// Full objects, not columns (limit ≤ 50).
+    /// Full objects (limit ≤ 50).
     pub detail: Option<bool>,
 }
 

@@ -48,7 +48,7 @@ pub fn tools() -> Vec<ToolDef> {
             ToolMeta {
                 name: "okta_iga_list_campaigns",
                 title: "List campaigns",
-                description: "Certification campaigns as columns+rows.",
+                description: "Certification campaigns.",
                 access: Access::Read,
                 toolset: "campaigns",
                 scopes: &[READ],
@@ -117,7 +117,7 @@ pub fn tools() -> Vec<ToolDef> {
             ToolMeta {
                 name: "okta_iga_list_campaign_items",
                 title: "List campaign items",
-                description: "Review items of a campaign as columns+rows.",
+                description: "Review items of a campaign.",
                 access: Access::Read,
                 toolset: "reviews",
                 scopes: &["okta.users.read", READ],

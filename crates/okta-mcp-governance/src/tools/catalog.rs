@@ -34,7 +34,7 @@ pub fn tools() -> Vec<ToolDef> {
             ToolMeta {
                 name: "okta_iga_list_catalog_entries",
                 title: "List catalog entries",
-                description: "Access request catalog (v2) as columns+rows: the top level, or parent's children. \
+                description: "Access request catalog (v2): the top level, or parent's children. \
                               OAuth only.",
                 access: Access::Read,
                 toolset: "requests",
@@ -59,7 +59,7 @@ pub fn tools() -> Vec<ToolDef> {
             ToolMeta {
                 name: "okta_iga_list_requestable_entries",
                 title: "List requestable entries",
-                description: "Catalog entries a user may request, as columns+rows. OAuth only.",
+                description: "Catalog entries a user may request. OAuth only.",
                 access: Access::Read,
                 toolset: "requests",
                 scopes: &["okta.users.read", READ],

@@ -54,7 +54,7 @@ pub fn tools() -> Vec<ToolDef> {
             ToolMeta {
                 name: "okta_iga_list_collections",
                 title: "List collections",
-                description: "Resource collections (apps and entitlement values assigned together) as columns+rows, \
+                description: "Resource collections (apps and entitlement values assigned together), \
                     with app and assignment counts.",
                 access: Access::Read,
                 toolset: "collections",

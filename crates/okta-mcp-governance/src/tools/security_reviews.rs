@@ -65,7 +65,7 @@ pub fn tools() -> Vec<ToolDef> {
             ToolMeta {
                 name: "okta_iga_list_security_access_reviews",
                 title: "List security access reviews",
-                description: "Security access reviews (v2, one user's access each) as columns+rows. OAuth only.",
+                description: "Security access reviews (v2, one user's access each). OAuth only.",
                 access: Access::Read,
                 toolset: "reviews",
                 scopes: &[READ],
@@ -90,7 +90,7 @@ pub fn tools() -> Vec<ToolDef> {
             ToolMeta {
                 name: "okta_iga_list_security_access_review_accesses",
                 title: "List security access review accesses",
-                description: "Accesses (apps) of a security access review as columns+rows; with access_id, the \
+                description: "Accesses (apps) of a security access review; with access_id, the \
                               groups, bundles and values under one. OAuth only.",
                 access: Access::Read,
                 toolset: "reviews",
