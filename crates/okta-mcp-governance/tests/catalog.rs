@@ -10,8 +10,8 @@ fn catalog() -> Catalog<'static> {
 }
 
 #[test]
-fn lists_28_tools_with_their_declarations() {
-    catalog().check_declarations(28);
+fn lists_39_tools_with_their_declarations() {
+    catalog().check_declarations(39);
 }
 
 #[test]
@@ -41,11 +41,20 @@ fn every_tool_is_on_the_governance_api_and_named_iga() {
 #[test]
 fn toolsets_narrow_the_selection() {
     assert_eq!(catalog().enabled(&["--mode", "full", "--toolsets", "campaigns"]).len(), 8);
-    assert_eq!(catalog().enabled(&["--toolsets", "grants"]), ["okta_iga_list_grants", "okta_iga_get_grant"]);
+    assert_eq!(
+        catalog().enabled(&["--toolsets", "grants"]),
+        ["okta_iga_list_grants", "okta_iga_get_grant", "okta_iga_get_entitlement_history"]
+    );
+    assert_eq!(
+        catalog().enabled(&["--mode", "read-write", "--toolsets", "grants"]),
+        ["okta_iga_list_grants", "okta_iga_get_grant", "okta_iga_create_grant", "okta_iga_get_entitlement_history"]
+    );
     assert_eq!(catalog().enabled(&["--mode", "full", "--toolsets", "requests"]).len(), 5);
     assert_eq!(catalog().enabled(&["--toolsets", "risk"]).len(), 3);
+    assert_eq!(catalog().enabled(&["--mode", "read-write", "--toolsets", "risk"]).len(), 5);
+    assert_eq!(catalog().enabled(&["--mode", "full", "--toolsets", "risk"]).len(), 6);
     let entitlements = catalog().enabled(&["--mode", "full", "--toolsets", "entitlements"]);
-    assert_eq!(entitlements.len(), 10);
+    assert_eq!(entitlements.len(), 16);
     assert!(entitlements.iter().all(|n| n.contains("entitlement") || n.contains("bundle")));
     assert_eq!(
         catalog().enabled(&["--tools", "okta_iga_get_campaign,okta_iga_close_campaign"]),
@@ -83,6 +92,16 @@ fn scopes_are_the_union_of_the_enabled_tools() {
     assert_eq!(
         catalog().scopes(&["--mode", "read-write", "--toolsets", "entitlements"]),
         ["okta.governance.entitlements.manage", "okta.governance.entitlements.read", "okta.users.read"]
+    );
+    assert_eq!(
+        catalog().scopes(&["--mode", "full", "--toolsets", "risk"]),
+        [
+            "okta.governance.entitlements.read",
+            "okta.governance.riskRule.manage",
+            "okta.governance.riskRule.read",
+            "okta.roles.read",
+            "okta.users.read"
+        ]
     );
     assert_eq!(
         catalog().scopes(&["--mode", "full", "--toolsets", "campaigns"]),

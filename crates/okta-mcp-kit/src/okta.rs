@@ -5,7 +5,7 @@
 //! - remember what the call read (the preview shows the target as it is now) and what it sent, with Okta's
 //!   request ids (the audit log).
 //!
-//! Reads always go to Okta; only changes (POST, PUT, DELETE) are held back.
+//! Reads always go to Okta; only changes (POST, PUT, PATCH, DELETE) are held back.
 
 use std::sync::{Arc, Mutex, PoisonError};
 
@@ -140,6 +140,10 @@ impl Okta {
 
     pub async fn delete(&self, path: &ApiPath, query: &Query) -> Result<Option<Value>, ToolError> {
         self.change(Method::DELETE, "DELETE", path, query, None).await
+    }
+
+    pub async fn patch(&self, path: &ApiPath, query: &Query, body: Option<&Value>) -> Result<Option<Value>, ToolError> {
+        self.change(Method::PATCH, "PATCH", path, query, body).await
     }
 
     /// Every change goes through here: protection first, then held back (dry run, preview) or sent, and

@@ -13,7 +13,7 @@ use std::sync::Arc;
 use axum::Router;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::Response;
-use axum::routing::{get, post};
+use axum::routing::{get, patch, post, put};
 use serde_json::{Value, json};
 
 use crate::error::ApiError;
@@ -50,6 +50,17 @@ pub(crate) fn routes() -> Router<Arc<AppState>> {
         .route("/governance/api/v2/tasks", get(requests::list_tasks))
         .route("/governance/api/v2/tasks/{taskId}", get(requests::get_task))
         .route("/governance/api/v2/tasks/{taskId}/resolve", post(requests::resolve))
+        // Writes of entitlements, bundles and risk rules; the entitlement history (method routers merge by path).
+        .route(&format!("{V1}/entitlements"), post(entitlements::create))
+        .route(&format!("{V1}/entitlements/{{entitlementId}}"), patch(entitlements::patch).delete(entitlements::delete))
+        .route(&format!("{V1}/principal-entitlements/history"), get(entitlements::principal_history))
+        .route(&format!("{V1}/entitlement-bundles"), post(bundles::create))
+        .route(
+            &format!("{V1}/entitlement-bundles/{{entitlementBundleId}}"),
+            put(bundles::replace).delete(bundles::delete),
+        )
+        .route(&format!("{V1}/risk-rules"), post(risk::create))
+        .route(&format!("{V1}/risk-rules/{{ruleId}}"), put(risk::replace).delete(risk::delete))
 }
 
 /// The scope of a governance operation (the spec's `OAuth2` security of each).
