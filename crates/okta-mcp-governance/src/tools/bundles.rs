@@ -490,3 +490,21 @@ async fn delete_bundle(ctx: ToolContext, args: BundleArg) -> Result<ToolOutput, 
         "result": format!("bundle deleted; Okta revoked it from {} user(s) who held it", users.len()),
     })))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bundle_values_by_entitlement() {
+        let b = json!({"entitlements": [{"id": "esp1", "values": [{"id": "ent1"}, {"id": "ent2"}]},
+                                         {"id": "esp2", "values": {"data": [{"id": "ent3"}]}}]});
+        assert_eq!(
+            bundle_values(&b),
+            [
+                ("esp1".to_owned(), vec!["ent1".to_owned(), "ent2".to_owned()]),
+                ("esp2".to_owned(), vec!["ent3".to_owned()])
+            ]
+        );
+    }
+}

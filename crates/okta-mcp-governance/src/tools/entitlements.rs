@@ -947,4 +947,78 @@ mod tests {
         assert_eq!(s["ent1"].len(), 2);
         assert_eq!(s["ent2"][0]["bundle"]["name"], "B");
     }
+
+    fn catalog() -> AppCatalog {
+        let v = |e: &str, en: &str, multi: bool, id: &str, name: &str| AppValue {
+            entitlement_id: e.into(),
+            entitlement: en.into(),
+            multi,
+            id: id.into(),
+            name: name.into(),
+        };
+        AppCatalog {
+            app: "0oa1".into(),
+            app_orn: None,
+            values: vec![
+                v("esp1", "Profile", false, "ent1", "Standard User"),
+                v("esp1", "Profile", false, "ent2", "Admin"),
+                v("esp2", "Permission Set", true, "ent3", "Admin"),
+                v("esp2", "Permission Set", true, "ent4", "Reports: Viewer"),
+            ],
+        }
+    }
+
+    #[test]
+    fn values_resolve_by_id_orn_and_names() {
+        let c = catalog();
+        let id = |s: &str| c.resolve("values", s).map(|v| v.id.clone()).map_err(|e| e.to_string());
+        assert_eq!(id("ent2").as_deref(), Ok("ent2"));
+        assert_eq!(id("orn:okta:governance:00o1:entitlement-values:ent3").as_deref(), Ok("ent3"));
+        assert_eq!(id("permission set: admin").as_deref(), Ok("ent3"));
+        assert_eq!(id("Profile:Admin").as_deref(), Ok("ent2"));
+        assert_eq!(id("standard user").as_deref(), Ok("ent1"), "a unique value name is enough");
+        assert_eq!(id("Permission Set: Reports: Viewer").as_deref(), Ok("ent4"), "names may hold a colon");
+        let ambiguous = id("Admin").err().unwrap_or_default();
+        assert!(
+            ambiguous.contains("Profile: Admin (ent2)") && ambiguous.contains("Permission Set: Admin"),
+            "{ambiguous}"
+        );
+        let unknown = id("Profile: Janitor").err().unwrap_or_default();
+        assert!(
+            unknown.contains("is not a value of app 0oa1") && unknown.contains("Profile: Standard User"),
+            "{unknown}"
+        );
+        let twice = c.resolve_all("values", &["ent1".into(), "Profile: Standard User".into()]);
+        assert_eq!(twice.map(|v| v.len()).ok(), Some(1));
+    }
+
+    #[test]
+    fn values_group_by_entitlement_and_single_values_are_checked() {
+        let c = catalog();
+        let picked = c.resolve_all("values", &["ent3".into(), "ent1".into(), "ent4".into()]).unwrap_or_default();
+        assert_eq!(
+            grouped(&picked),
+            json!([{"id": "esp2", "values": [{"id": "ent3"}, {"id": "ent4"}]}, {"id": "esp1", "values": [{"id": "ent1"}]}])
+        );
+        assert!(one_value_each(&picked).is_ok());
+        let two = c.resolve_all("values", &["ent1".into(), "ent2".into()]).unwrap_or_default();
+        assert!(one_value_each(&two).is_err_and(|e| e.to_string().contains("Profile takes a single value")));
+    }
+
+    #[test]
+    fn new_values_are_name_equals_value_and_distinct() {
+        assert_eq!(
+            new_value_body("Read only=read_only=x").ok(),
+            Some(json!({"name": "Read only", "externalValue": "read_only=x"}))
+        );
+        assert!(new_value_body("Gold").is_err());
+        assert!(new_value_body("=gold").is_err());
+        let existing = [json!({"id": "ent1", "name": "Gold", "externalValue": "gold"})];
+        assert!(distinct_values(&[json!({"name": "GOLD", "externalValue": "g2"})], &existing).is_err());
+        assert!(distinct_values(&[json!({"name": "Silver", "externalValue": "gold"})], &existing).is_err());
+        assert!(distinct_values(&[json!({"name": "Silver", "externalValue": "silver"})], &existing).is_ok());
+        let values = [json!({"id": "ent1", "name": "Gold"}), json!({"id": "ent2", "name": "gold"})];
+        assert_eq!(find_value(&values, "gold").ok().map(|v| v["id"].clone()), Some(json!("ent2")), "exact case first");
+        assert!(find_value(&values, "GOLD").is_err(), "two case-insensitive matches");
+    }
 }

@@ -432,3 +432,38 @@ async fn entitlement_history(ctx: ToolContext, args: HistoryArgs) -> Result<Tool
     }
     Ok(ToolOutput::json(out))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn history_records_name_their_values() {
+        let r = json!({"entitlements": [{"name": "Profile", "values": [{"id": "ent1", "name": "Standard User"}]}]});
+        assert_eq!(record_values(&r), [("ent1".to_owned(), "Profile: Standard User".to_owned())]);
+    }
+
+    #[test]
+    fn changes_are_matched_to_the_latest_grant_made_by_then() {
+        let g = |id: &str, action: &str, created: &str, values: Value| {
+            json!({"id": id, "grantType": "CUSTOM", "action": action, "actor": "API", "created": created,
+                   "entitlements": values})
+        };
+        let one = |v: &str| json!([{"id": "esp1", "values": [{"id": v}]}]);
+        let grants = [
+            g("gra1", "ALLOW", "2026-01-01T00:00:00Z", one("ent1")),
+            g("gra2", "ALLOW", "2026-02-01T00:00:00Z", one("ent1")),
+            g("gra3", "DENY", "2026-03-01T00:00:00Z", json!([])),
+        ];
+        let at = |s: &str| chrono::DateTime::parse_from_rfc3339(s).map(|t| t.with_timezone(&chrono::Utc)).ok();
+        let id = |g: Option<&Value>| g.and_then(|g| g["id"].as_str()).map(str::to_owned);
+        let jan = at("2026-01-01T00:00:30Z").unwrap_or_default();
+        assert_eq!(id(grant_for(&grants, "ent1", "ALLOW", jan)).as_deref(), Some("gra1"));
+        let feb = at("2026-01-31T23:59:00Z").unwrap_or_default();
+        assert_eq!(id(grant_for(&grants, "ent1", "ALLOW", feb)).as_deref(), Some("gra2"), "two minutes' slack");
+        let mar = at("2026-03-01T00:00:01Z").unwrap_or_default();
+        assert_eq!(id(grant_for(&grants, "ent9", "DENY", mar)).as_deref(), Some("gra3"), "a DENY of all values");
+        assert_eq!(id(grant_for(&grants, "ent9", "ALLOW", mar)), None);
+        assert_eq!(grant_label(&grants[2]), "gra3 CUSTOM DENY by API");
+    }
+}

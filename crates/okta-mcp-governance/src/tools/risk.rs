@@ -480,4 +480,17 @@ mod tests {
         assert_eq!(org_of("orn:okta:governance:00o1:entitlement-bundles:enb1"), Some("00o1"));
         assert_eq!(org_of("enb1"), None);
     }
+
+    #[test]
+    fn criteria_are_sent_with_ids_only() {
+        let answered = json!({"name": "list2", "attribute": "principal.effective_grants", "operation": "CONTAINS_ALL",
+            "value": {"type": "ENTITLEMENTS", "value": [{"id": "esp1", "name": "Role", "externalValue": "role",
+                "values": {"data": [{"id": "ent1", "name": "Buyer", "externalValue": "buyer"}]}}]}});
+        assert_eq!(
+            sendable(&answered),
+            json!({"name": "list2", "attribute": "principal.effective_grants", "operation": "CONTAINS_ALL",
+                   "value": {"type": "ENTITLEMENTS", "value": [{"id": "esp1", "values": [{"id": "ent1"}]}]}})
+        );
+        assert_eq!(criterion_labels(&answered), ["Role: Buyer"]);
+    }
 }

@@ -869,4 +869,33 @@ mod tests {
         assert_eq!(c.get("targetPrincipal.externalId").map(String::as_str), Some("00u1"));
         assert_eq!(c.get("parent.type").map(String::as_str), Some("APPLICATION"));
     }
+
+    #[test]
+    fn history_replays_the_grants() {
+        let mut gov = crate::governance_seed::build(1);
+        let (app, bob) = ("0oasalesforce0000001", "00ubobactive00000001");
+        let h = history(&gov, app, bob);
+        assert_eq!(h.len(), 2, "{h:?}");
+        assert_eq!(h[0].1.as_deref(), Some("2026-02-01T10:00:00.000Z"), "the first record ends with the second");
+        assert_eq!(h[1].2.len(), 2);
+        // A grant that ended removes its values from then on.
+        if let Some(g) = gov.grants.iter_mut().find(|g| g["id"] == "grabobsfreports00001") {
+            g["status"] = json!("INACTIVE");
+            g["lastUpdated"] = json!("2026-03-01T00:00:00.000Z");
+        }
+        let h = history(&gov, app, bob);
+        assert_eq!(h.len(), 3);
+        assert_eq!(h[2].2, h[0].2, "back to what the policy gives");
+        assert!(h[2].1.is_none());
+    }
+
+    #[test]
+    fn forgotten_values_leave_bundles_and_invalidate_rules() {
+        let mut gov = crate::governance_seed::build(1);
+        forget_values(&mut gov, |_, v| v == "entsffinanceadmin001");
+        assert_eq!(gov.bundles[0]["entitlements"][0]["values"], json!([{"id": "entsfpayments0000001"}]));
+        assert_eq!(gov.risk_rules[0]["status"], "INVALID");
+        forget_values(&mut gov, |e, _| e == "espsfpermset00000001");
+        assert_eq!(gov.bundles[0]["entitlements"], json!([]));
+    }
 }
