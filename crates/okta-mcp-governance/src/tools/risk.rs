@@ -414,9 +414,8 @@ async fn update_rule(ctx: ToolContext, args: UpdateRuleArgs) -> Result<ToolOutpu
                 .collect()
         };
         // A list not given stays; it still may not share a value with the new one.
-        let keep = |c: &Value| -> Vec<String> { ids(c) };
-        let one = args.list1.clone().unwrap_or_else(|| keep(&next[0]));
-        let two = args.list2.clone().unwrap_or_else(|| keep(&next[1]));
+        let one = args.list1.clone().unwrap_or_else(|| ids(&next[0]));
+        let two = args.list2.clone().unwrap_or_else(|| ids(&next[1]));
         let (one, two) = sides(&catalog, &one, &two)?;
         for (i, (arg, given, values)) in
             [("list1", &args.list1, one), ("list2", &args.list2, two)].into_iter().enumerate()
@@ -424,12 +423,11 @@ async fn update_rule(ctx: ToolContext, args: UpdateRuleArgs) -> Result<ToolOutpu
             if given.is_none() {
                 continue;
             }
-            let before: Vec<String> = ids(&next[i]);
-            let after: Vec<String> = values.iter().map(|v| v.id.clone()).collect();
-            let (mut b, mut a) = (before.clone(), after.clone());
-            b.sort();
-            a.sort();
-            if a != b {
+            let mut before: Vec<String> = ids(&next[i]);
+            let mut after: Vec<String> = values.iter().map(|v| v.id.clone()).collect();
+            before.sort();
+            after.sort();
+            if after != before {
                 changed.insert(
                     arg.into(),
                     json!({"from": criterion_labels(&criteria[i]), "to": values.iter().map(AppValue::label).collect::<Vec<_>>()}),
