@@ -108,3 +108,22 @@ async def test_collections_labels_and_owners(sandbox: str, mode: str) -> None:
         same = ok_json(await c.call_tool("okta_iga_set_resource_owners", {
             "resource": SALESFORCE, "owners": ["alice.active@example.com"]}))
         assert same["result"].startswith("these are already the owners")
+
+
+async def test_a_new_rule_is_assessed_then_deleted(sandbox: str, mode: str) -> None:
+    reports = {"user": "bob.active@example.com", "entitlement_id": "espsfpermset00000001",
+               "value_ids": ["entsfreports00000001"]}
+    async with client(sandbox, mode, "full") as c:
+        created = ok_json(await c.call_tool("okta_iga_create_risk_rule", {
+            "name": f"Py {mode} {uuid.uuid4().hex[:6]}", "app": SALESFORCE,
+            "list1": ["Permission Set: Reports Viewer"], "list2": ["profile: standard user"]}))
+        rule = created["created"]["id"]
+        assert created["list2"] == ["Profile: Standard User"]
+        assessed = ok_json(await c.call_tool("okta_iga_assess_risk", reports))
+        assert [v["ruleId"] for v in assessed["violations"]] == [rule]
+        preview = ok_json(await c.call_tool("okta_iga_delete_risk_rule", {"rule_id": rule}))
+        assert preview["confirmation_required"] is True
+        deleted = ok_json(await c.call_tool("okta_iga_delete_risk_rule", {
+            "rule_id": rule, "confirmation_token": preview["confirmation_token"]}))
+        assert deleted["deleted"]["id"] == rule
+        assert ok_json(await c.call_tool("okta_iga_assess_risk", reports))["violations"] == []

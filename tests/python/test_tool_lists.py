@@ -15,7 +15,7 @@ SERVERS = [
     ("okta-mcp-apps", 9, 20),
     ("okta-mcp-policy", 17, 47),
     ("okta-mcp-admin", 14, 28),
-    ("okta-mcp-governance", 29, 46),
+    ("okta-mcp-governance", 30, 57),
 ]
 
 

@@ -42,6 +42,18 @@ pub fn id_in_location<'a>(location: &'a str, collection: &str) -> Option<&'a str
     (!id.is_empty() && !id.contains('/')).then_some(id)
 }
 
+pub async fn put(ctx: &ToolContext, path: &ApiPath, body: &Value) -> Result<Option<Value>, ToolError> {
+    ctx.okta.put(path, &Query::new(), Some(body)).await.map_err(licensed)
+}
+
+pub async fn patch(ctx: &ToolContext, path: &ApiPath, body: &Value) -> Result<Option<Value>, ToolError> {
+    ctx.okta.patch(path, &Query::new(), Some(body)).await.map_err(licensed)
+}
+
+pub async fn delete(ctx: &ToolContext, path: &ApiPath) -> Result<(), ToolError> {
+    ctx.okta.delete(path, &Query::new()).await.map_err(licensed).map(|_| ())
+}
+
 /// One page of a `{data, _links}` list, shaped with the compact fields.
 pub async fn list(
     ctx: &ToolContext,

@@ -1,9 +1,10 @@
 //! Bundles end to end: list and read, grant one to a user (it shows as where their values came from), remove it
-//! (Okta's revoke-principal-access), and the refusals.
+//! (Okta's revoke-principal-access), create one by value names, update it (its holders get the new values),
+//! delete it (Okta revokes it from its holders), and the refusals.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use okta_e2e::{Org, rows};
-use serde_json::json;
+use okta_e2e::{Org, Server, rows, unique};
+use serde_json::{Value, json};
 
 const BIN: &str = env!("CARGO_BIN_EXE_okta-mcp-governance");
 const SALESFORCE: &str = "0oasalesforce0000001";
@@ -81,5 +82,110 @@ fn bad_bundles_and_arguments() {
     assert!(past.contains("must be in the future"), "{past}");
     assert_eq!(org.request_count(), before);
     let missing = server.call("okta_iga_get_bundle", json!({"bundle_id": "enb0000000000000000x"})).err();
+    assert!(missing.contains("E0000007"), "{missing}");
+}
+
+/// What a user has in Salesforce: `Entitlement: Value` → where it came from.
+fn held(server: &mut Server, user: &str) -> Vec<(String, Value)> {
+    let out = server.call("okta_iga_list_user_entitlements", json!({"user": user, "app": SALESFORCE})).ok();
+    out["entitlements"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|e| {
+            e["values"].as_array().unwrap().iter().map(move |v| {
+                (format!("{}: {}", e["name"].as_str().unwrap(), v["name"].as_str().unwrap()), v["from"].clone())
+            })
+        })
+        .collect()
+}
+
+#[test]
+fn create_update_and_delete_a_bundle() {
+    let org = Org::start();
+    let mut server = org.server(BIN, &["--mode", "full"]);
+    let eddie = "eddie.expired@example.com";
+    let name = unique("E2E Bundle ");
+    let changes = org.change_count();
+    let unknown = server
+        .call("okta_iga_create_bundle",
+              json!({"name": name, "app": SALESFORCE, "values": ["Permission Set: Reports Viewer", "Permission Set: Nope"]}))
+        .err();
+    assert!(
+        unknown.contains("is not a value of app 0oasalesforce0000001") && unknown.contains("Profile: Standard User"),
+        "{unknown}"
+    );
+    let before = org.request_count();
+    let empty = server.call("okta_iga_create_bundle", json!({"name": name, "app": SALESFORCE, "values": []})).err();
+    assert!(empty.contains("1 to 100"), "{empty}");
+    assert_eq!(org.request_count(), before);
+    assert_eq!(org.change_count(), changes);
+
+    let created = server
+        .call(
+            "okta_iga_create_bundle",
+            json!({"name": name, "description": "E2E", "app": SALESFORCE,
+                   "values": ["permission set: reports viewer", "entsfpayments0000001"]}),
+        )
+        .ok();
+    assert_eq!(created["values"], json!(["Permission Set: Reports Viewer", "Permission Set: Payments Approver"]));
+    assert_eq!(created["created"]["status"], "ACTIVE");
+    let id = created["created"]["id"].as_str().unwrap().to_owned();
+    let got = server.call("okta_iga_get_bundle", json!({"bundle_id": id})).ok();
+    assert_eq!(got["entitlements"][0]["values"].as_array().unwrap().len(), 2);
+    let again = server
+        .call("okta_iga_create_bundle", json!({"name": name, "app": SALESFORCE, "values": ["Finance Admin"]}))
+        .err();
+    assert!(again.contains("already exists"), "{again}");
+
+    server.call("okta_iga_assign_bundle_to_user", json!({"bundle_id": id, "user": eddie})).ok();
+    let updated = server
+        .call(
+            "okta_iga_update_bundle",
+            json!({"bundle_id": id, "name": format!("{name} v2"), "add_values": ["Profile: Standard User"],
+                   "remove_values": ["Reports Viewer"]}),
+        )
+        .ok();
+    assert_eq!(updated["changed"]["values"]["added"], json!(["Profile: Standard User"]), "{updated}");
+    assert_eq!(updated["changed"]["values"]["removed"], json!(["Permission Set: Reports Viewer"]));
+    assert_eq!(updated["changed"]["name"]["to"], format!("{name} v2"));
+    assert_eq!(updated["active_grants_updated"], 1);
+    assert_eq!(updated["bundle"]["name"], format!("{name} v2"));
+    let has = held(&mut server, eddie);
+    let labels: Vec<&str> = has.iter().map(|(l, _)| l.as_str()).collect();
+    assert!(
+        labels.contains(&"Profile: Standard User") && labels.contains(&"Permission Set: Payments Approver"),
+        "{has:?}"
+    );
+    assert!(!labels.contains(&"Permission Set: Reports Viewer"), "{has:?}");
+    assert!(has.iter().all(|(_, from)| from[0]["grantType"] == "ENTITLEMENT-BUNDLE"));
+
+    let changes = org.change_count();
+    let same = server.call("okta_iga_update_bundle", json!({"bundle_id": id, "name": format!("{name} v2")})).ok();
+    assert_eq!(same["changed"], json!({}));
+    let all = server
+        .call(
+            "okta_iga_update_bundle",
+            json!({"bundle_id": id, "remove_values": ["Profile: Standard User", "Payments Approver"]}),
+        )
+        .err();
+    assert!(all.contains("at least one value"), "{all}");
+    let foreign =
+        server.call("okta_iga_update_bundle", json!({"bundle_id": id, "remove_values": ["Finance Admin"]})).err();
+    assert!(foreign.contains("is not in bundle"), "{foreign}");
+    assert_eq!(org.change_count(), changes);
+
+    let deleted = server.call_confirmed("okta_iga_delete_bundle", json!({"bundle_id": id})).ok();
+    assert_eq!(deleted["revoked_from"], json!(["00ueddieexpired00001"]), "{deleted}");
+    assert!(held(&mut server, eddie).is_empty(), "deleting the bundle revoked it");
+    let got = server.call("okta_iga_get_bundle", json!({"bundle_id": id})).ok();
+    assert_eq!(got["status"], "DELETED");
+    let changes = org.change_count();
+    let twice = server.call_confirmed("okta_iga_delete_bundle", json!({"bundle_id": id})).err();
+    assert!(twice.contains("already DELETED"), "{twice}");
+    let grant = server.call("okta_iga_assign_bundle_to_user", json!({"bundle_id": id, "user": eddie})).err();
+    assert!(grant.contains("is DELETED"), "{grant}");
+    assert_eq!(org.change_count(), changes);
+    let missing = server.call_confirmed("okta_iga_delete_bundle", json!({"bundle_id": "enb0000000000000000x"})).err();
     assert!(missing.contains("E0000007"), "{missing}");
 }

@@ -10,8 +10,8 @@ fn catalog() -> Catalog<'static> {
 }
 
 #[test]
-fn lists_46_tools_with_their_declarations() {
-    catalog().check_declarations(46);
+fn lists_57_tools_with_their_declarations() {
+    catalog().check_declarations(57);
 }
 
 #[test]
@@ -41,7 +41,14 @@ fn every_tool_is_on_the_governance_api_and_named_iga() {
 #[test]
 fn toolsets_narrow_the_selection() {
     assert_eq!(catalog().enabled(&["--mode", "full", "--toolsets", "campaigns"]).len(), 5);
-    assert_eq!(catalog().enabled(&["--toolsets", "grants"]), ["okta_iga_list_grants", "okta_iga_get_grant"]);
+    assert_eq!(
+        catalog().enabled(&["--toolsets", "grants"]),
+        ["okta_iga_list_grants", "okta_iga_get_grant", "okta_iga_get_entitlement_history"]
+    );
+    assert_eq!(
+        catalog().enabled(&["--mode", "read-write", "--toolsets", "grants"]),
+        ["okta_iga_list_grants", "okta_iga_get_grant", "okta_iga_create_grant", "okta_iga_get_entitlement_history"]
+    );
     assert_eq!(catalog().enabled(&["--mode", "full", "--toolsets", "requests"]).len(), 9);
     assert_eq!(
         catalog().enabled(&["--toolsets", "reviews"]),
@@ -55,8 +62,10 @@ fn toolsets_narrow_the_selection() {
     );
     assert_eq!(catalog().enabled(&["--mode", "full", "--toolsets", "reviews"]).len(), 8);
     assert_eq!(catalog().enabled(&["--toolsets", "risk"]).len(), 3);
+    assert_eq!(catalog().enabled(&["--mode", "read-write", "--toolsets", "risk"]).len(), 5);
+    assert_eq!(catalog().enabled(&["--mode", "full", "--toolsets", "risk"]).len(), 6);
     let entitlements = catalog().enabled(&["--mode", "full", "--toolsets", "entitlements"]);
-    assert_eq!(entitlements.len(), 12);
+    assert_eq!(entitlements.len(), 18);
     assert!(entitlements.iter().all(|n| n.contains("entitlement") || n.contains("bundle") || n.contains("owners")));
     assert_eq!(
         catalog().enabled(&["--toolsets", "collections"]),
@@ -138,6 +147,16 @@ fn scopes_are_the_union_of_the_enabled_tools() {
             "okta.governance.collections.read",
             "okta.governance.labels.manage",
             "okta.governance.labels.read",
+            "okta.users.read"
+        ]
+    );
+    assert_eq!(
+        catalog().scopes(&["--mode", "full", "--toolsets", "risk"]),
+        [
+            "okta.governance.entitlements.read",
+            "okta.governance.riskRule.manage",
+            "okta.governance.riskRule.read",
+            "okta.roles.read",
             "okta.users.read"
         ]
     );

@@ -1,8 +1,9 @@
 //! Entitlements end to end: Salesforce's entitlements and values, "what does Bob have in Salesforce and where
-//! did it come from", assigning and revoking values through grants, ORNs, and the refusals.
+//! did it come from", assigning and revoking values through grants, ORNs, creating, updating (existing values
+//! stay) and deleting an entitlement, and the refusals.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use okta_e2e::{Org, rows};
+use okta_e2e::{Org, rows, unique};
 use serde_json::{Value, json};
 
 const BIN: &str = env!("CARGO_BIN_EXE_okta-mcp-governance");
@@ -207,4 +208,78 @@ fn grants_behind_bobs_salesforce_access() {
     assert!(none.contains("give user and/or app"), "{none}");
     let bad = server.call("okta_iga_get_grant", json!({"grant_id": "../gra"})).err();
     assert!(bad.contains("cannot be used as"), "{bad}");
+}
+
+#[test]
+fn create_update_and_delete_an_entitlement() {
+    let org = Org::start();
+    let mut server = org.server(BIN, &["--mode", "full"]);
+    let before = org.request_count();
+    let tier = |values: Value| json!({"app": SALESFORCE, "name": unique("E2E Tier "), "external_value": unique("e2e_tier_"), "values": values});
+    let none = server.call("okta_iga_create_entitlement", tier(json!([]))).err();
+    assert!(none.contains("1 to 100"), "{none}");
+    let twice = server.call("okta_iga_create_entitlement", tier(json!(["Gold=gold", "gold=gold2"]))).err();
+    assert!(twice.contains("already there"), "{twice}");
+    let user_as_app = server
+        .call(
+            "okta_iga_create_entitlement",
+            json!({"app": "00ubobactive00000001", "name": "X", "external_value": "x",
+                                                    "values": ["A=a"]}),
+        )
+        .err();
+    assert!(user_as_app.contains("is not an app id"), "{user_as_app}");
+    assert_eq!(org.request_count(), before, "bad arguments send nothing");
+
+    let no_value = server.call("okta_iga_create_entitlement", tier(json!(["Gold"]))).err();
+    assert!(no_value.contains("Name=value in the app"), "{no_value}");
+    assert_eq!(org.request_count(), before, "bad arguments send nothing");
+    let created = server.call("okta_iga_create_entitlement", tier(json!(["Gold=gold", "Silver=silver"]))).ok();
+    let id = created["created"]["id"].as_str().unwrap().to_owned();
+    assert!(id.starts_with("esp") && id.len() == 20, "{created}");
+    assert_eq!(created["created"]["appId"], SALESFORCE);
+    assert_eq!(created["created"]["multiValue"], false);
+    let got = server.call("okta_iga_get_entitlement", json!({"entitlement_id": id})).ok();
+    assert_eq!(got["dataType"], "string");
+    let gold = got["values"].as_array().unwrap().iter().find(|v| v["name"] == "Gold").unwrap()["id"].clone();
+
+    let updated = server
+        .call(
+            "okta_iga_update_entitlement",
+            json!({"entitlement_id": id, "name": "E2E Tier renamed", "description": "Support tiers",
+                   "add_values": ["Bronze=bronze"],
+                   "rename_values": {"silver": "Silver Plus"}}),
+        )
+        .ok();
+    assert_eq!(updated["changed"]["name"]["to"], "E2E Tier renamed", "{updated}");
+    assert_eq!(updated["changed"]["description"]["from"], Value::Null);
+    assert_eq!(updated["changed"]["values_added"][0]["name"], "Bronze");
+    assert!(updated["changed"]["values_added"][0]["id"].as_str().unwrap().starts_with("ent"));
+    assert_eq!(updated["changed"]["values_renamed"][0]["from"], "Silver");
+    assert_eq!(updated["changed"]["values_renamed"][0]["to"], "Silver Plus");
+    let got = server.call("okta_iga_get_entitlement", json!({"entitlement_id": id})).ok();
+    let mut names: Vec<&str> = got["values"].as_array().unwrap().iter().map(|v| v["name"].as_str().unwrap()).collect();
+    names.sort_unstable();
+    assert_eq!(names, ["Bronze", "Gold", "Silver Plus"], "values not named in the update stay");
+    assert_eq!(got["values"].as_array().unwrap().iter().find(|v| v["name"] == "Gold").unwrap()["id"], gold);
+    assert_eq!(got["name"], "E2E Tier renamed");
+
+    let changes = org.change_count();
+    let same =
+        server.call("okta_iga_update_entitlement", json!({"entitlement_id": id, "name": "E2E Tier renamed"})).ok();
+    assert_eq!(same["changed"], json!({}));
+    let clash = server
+        .call("okta_iga_update_entitlement", json!({"entitlement_id": id, "add_values": ["GOLD=gold_again"]}))
+        .err();
+    assert!(clash.contains("already there"), "{clash}");
+    let unknown = server
+        .call("okta_iga_update_entitlement", json!({"entitlement_id": id, "rename_values": {"Platinum": "P"}}))
+        .err();
+    assert!(unknown.contains("is not a value of this entitlement"), "{unknown}");
+    assert_eq!(org.change_count(), changes, "nothing sent");
+
+    let deleted = server.call_confirmed("okta_iga_delete_entitlement", json!({"entitlement_id": id})).ok();
+    assert_eq!(deleted["deleted"]["id"], id.as_str());
+    assert_eq!(deleted["bundles_affected"], json!([]));
+    let gone = server.call("okta_iga_get_entitlement", json!({"entitlement_id": id})).err();
+    assert!(gone.contains("E0000007"), "{gone}");
 }

@@ -13,13 +13,13 @@ use crate::output::{Field, ListView, ToolOutput, list_output};
 /// Paging and shape arguments of every list tool.
 #[derive(Debug, Default, Deserialize, JsonSchema)]
 pub struct ListArgs {
-    /// Page size (default 50, max 200).
+    /// Page size (max 200).
     pub limit: Option<u32>,
     /// next_cursor from the previous answer.
     pub cursor: Option<String>,
-    /// Extra fields, dot paths (profile.title).
+    /// Extra fields (dot paths).
     pub fields: Option<Vec<String>>,
-    /// Full objects (limit ≤ 50).
+    /// Full objects.
     pub detail: Option<bool>,
 }
 

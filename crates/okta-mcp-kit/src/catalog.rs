@@ -179,8 +179,8 @@ impl ToolDef {
         let mut schema = (self.schema)();
         let extra = match self.meta.access {
             Access::Read => None,
-            Access::Write => Some((DRY_RUN, "Show the request; send nothing.")),
-            Access::Destructive if confirmation => Some((CONFIRMATION_TOKEN, "From the preview; confirms the call.")),
+            Access::Write => Some((DRY_RUN, "Preview only; send nothing.")),
+            Access::Destructive if confirmation => Some((CONFIRMATION_TOKEN, "From the preview; confirms.")),
             Access::Destructive => None,
         };
         if let (Some((name, description)), Some(serde_json::Value::Object(props))) =

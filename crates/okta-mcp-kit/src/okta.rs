@@ -5,7 +5,7 @@
 //! - remember what the call read (the preview shows the target as it is now) and what it sent, with Okta's
 //!   request ids (the audit log).
 //!
-//! Reads always go to Okta; only changes (POST, PUT, DELETE) are held back.
+//! Reads always go to Okta; only changes (POST, PUT, PATCH, DELETE) are held back.
 
 use std::sync::{Arc, Mutex, PoisonError};
 
@@ -145,6 +145,10 @@ impl Okta {
 
     pub async fn delete(&self, path: &ApiPath, query: &Query) -> Result<Option<Value>, ToolError> {
         Ok(self.change(Method::DELETE, "DELETE", path, query, None).await?.body)
+    }
+
+    pub async fn patch(&self, path: &ApiPath, query: &Query, body: Option<&Value>) -> Result<Option<Value>, ToolError> {
+        Ok(self.change(Method::PATCH, "PATCH", path, query, body).await?.body)
     }
 
     /// Every change goes through here: protection first, then held back (dry run, preview) or sent, and

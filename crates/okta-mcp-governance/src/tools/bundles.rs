@@ -1,5 +1,6 @@
-//! Entitlement bundles (`/governance/api/v1/entitlement-bundles`): list, read, grant to a user (an
-//! ENTITLEMENT-BUNDLE grant) and take away (Okta's `/governance/api/v2/revoke-principal-access`).
+//! Entitlement bundles (`/governance/api/v1/entitlement-bundles`): list, read, create, update (read-merge-PUT),
+//! delete, grant to a user (an ENTITLEMENT-BUNDLE grant) and take away (Okta's
+//! `/governance/api/v2/revoke-principal-access`).
 
 use okta_core::Query;
 use okta_mcp_kit::args::{check_id, path};
@@ -10,8 +11,10 @@ use schemars::JsonSchema;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use crate::common::{filter_expr, get, id_from_orn, list, post};
+use crate::common::{delete, filter_expr, get, id_from_orn, list, post, put};
+use crate::tools::entitlements::{AppCatalog, AppValue, app_arg, app_catalog, grouped, value_specs};
 
+const BUNDLES: &str = "/governance/api/v1/entitlement-bundles";
 const BUNDLE: &str = "/governance/api/v1/entitlement-bundles/{entitlementBundleId}";
 const READ: &str = "okta.governance.entitlements.read";
 const MANAGE: &str = "okta.governance.entitlements.manage";
@@ -31,11 +34,11 @@ pub fn tools() -> Vec<ToolDef> {
             ToolMeta {
                 name: "okta_iga_list_bundles",
                 title: "List bundles",
-                description: "Entitlement bundles (sets of an app's entitlement values) as columns+rows.",
+                description: "Entitlement bundles (sets of an app's entitlement values).",
                 access: Access::Read,
                 toolset: "entitlements",
                 scopes: &[READ],
-                operations: &[op!(GET, "/governance/api/v1/entitlement-bundles")],
+                operations: &[op!(GET, BUNDLES)],
             },
             list_bundles,
         ),
@@ -80,8 +83,53 @@ pub fn tools() -> Vec<ToolDef> {
             },
             remove_bundle,
         ),
+        ToolDef::new(
+            ToolMeta {
+                name: "okta_iga_create_bundle",
+                title: "Create bundle",
+                description: "Create a bundle of an app's entitlement values.",
+                access: Access::Write,
+                toolset: "entitlements",
+                scopes: &[READ, MANAGE],
+                operations: &[op!(GET, ENTITLEMENTS), op!(GET, VALUES), op!(POST, BUNDLES)],
+            },
+            create_bundle,
+        ),
+        ToolDef::new(
+            ToolMeta {
+                name: "okta_iga_update_bundle",
+                title: "Update bundle",
+                description: "Rename a bundle, describe it, add or remove values (holders get the change).",
+                access: Access::Write,
+                toolset: "entitlements",
+                scopes: &[READ, MANAGE],
+                operations: &[
+                    op!(GET, BUNDLE),
+                    op!(GET, ENTITLEMENTS),
+                    op!(GET, VALUES),
+                    op!(GET, "/governance/api/v1/grants"),
+                    op!(PUT, BUNDLE),
+                ],
+            },
+            update_bundle,
+        ),
+        ToolDef::new(
+            ToolMeta {
+                name: "okta_iga_delete_bundle",
+                title: "Delete bundle",
+                description: "Delete a bundle; Okta revokes it from its holders.",
+                access: Access::Destructive,
+                toolset: "entitlements",
+                scopes: &[READ, MANAGE],
+                operations: &[op!(GET, "/governance/api/v1/grants"), op!(GET, BUNDLE), op!(DELETE, BUNDLE)],
+            },
+            delete_bundle,
+        ),
     ]
 }
+
+const ENTITLEMENTS: &str = "/governance/api/v1/entitlements";
+const VALUES: &str = "/governance/api/v1/entitlements/{entitlementId}/values";
 
 fn bundle_arg(bundle: &str) -> Result<String, ToolError> {
     let id = id_from_orn(bundle.trim());
@@ -105,7 +153,7 @@ async fn list_bundles(ctx: ToolContext, args: ListBundlesArgs) -> Result<ToolOut
         check_id("app", a)?;
     }
     let filter = filter_expr(&[("target.externalId", app.as_deref()), ("name", args.name.as_deref())])?;
-    let p = path("/governance/api/v1/entitlement-bundles", &[])?;
+    let p = path(BUNDLES, &[])?;
     list(&ctx, &args.page, &p, Query::new().opt("filter", filter.as_deref()), BUNDLE_FIELDS).await
 }
 
@@ -215,4 +263,248 @@ pub struct BundleUserArgs {
     bundle_id: String,
     /// User id or login.
     user: String,
+}
+
+// ---- create, update, delete
+
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CreateBundleArgs {
+    /// Unique name.
+    name: String,
+    /// Description.
+    description: Option<String>,
+    /// App id or ORN.
+    app: String,
+    /// Values: ids, ORNs or "Entitlement: Value" (1-100).
+    values: Vec<String>,
+}
+
+/// A text argument of 1 to `max` printable characters (trimmed).
+fn sized<'a>(arg: &str, value: &'a str, max: usize) -> Result<&'a str, ToolError> {
+    let v = value.trim();
+    if v.is_empty() || v.chars().count() > max || v.chars().any(char::is_control) {
+        return Err(ToolError::invalid_arguments(format!("{arg} must be 1 to {max} printable characters")));
+    }
+    Ok(v)
+}
+
+fn labels(values: &[AppValue]) -> Vec<String> {
+    values.iter().map(AppValue::label).collect()
+}
+
+async fn create_bundle(ctx: ToolContext, args: CreateBundleArgs) -> Result<ToolOutput, ToolError> {
+    let name = sized("name", &args.name, 255)?;
+    let description = args.description.as_deref().map(|d| sized("description", d, 1000)).transpose()?;
+    let app = app_arg(&args.app)?;
+    value_specs("values", &args.values, 100)?;
+    let catalog = app_catalog(&ctx, &app).await?;
+    let values = catalog.resolve_all("values", &args.values)?;
+    let mut body = json!({
+        "name": name,
+        "target": {"externalId": app, "type": "APPLICATION"},
+        "entitlements": grouped(&values),
+    });
+    if let Some(d) = description {
+        body["description"] = json!(d);
+    }
+    let created = post(&ctx, &path(BUNDLES, &[])?, Some(&body)).await?;
+    Ok(ToolOutput::json(json!({
+        "created": created.as_ref().map(|b| json!({"id": b.get("id"), "name": b.get("name"), "status": b.get("status"),
+            "appId": b.pointer("/target/externalId"), "orn": b.get("orn")})),
+        "values": labels(&values),
+        "result": "bundle created; grant it with okta_iga_assign_bundle_to_user",
+    })))
+}
+
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UpdateBundleArgs {
+    /// Bundle id or ORN.
+    bundle_id: String,
+    /// New name.
+    name: Option<String>,
+    /// New description.
+    description: Option<String>,
+    /// Ids, ORNs or "Entitlement: Value".
+    add_values: Option<Vec<String>>,
+    /// Same forms.
+    remove_values: Option<Vec<String>>,
+}
+
+/// The value ids a bundle holds, by entitlement: `[(entitlement id, [value ids])]`.
+fn bundle_values(bundle: &Value) -> Vec<(String, Vec<String>)> {
+    let id = |v: &Value| v.get("id").and_then(Value::as_str).unwrap_or_default().to_owned();
+    bundle
+        .get("entitlements")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .map(|e| {
+            // `values` is a list, or `{data: [...]}` in some of Okta's answers.
+            let values = e.get("values").map(|v| v.get("data").unwrap_or(v));
+            (id(e), values.and_then(Value::as_array).into_iter().flatten().map(id).collect())
+        })
+        .collect()
+}
+
+/// The bundle's values as catalog entries (ids Okta no longer lists keep their ids as names).
+fn held(catalog: &AppCatalog, bundle: &Value) -> Vec<AppValue> {
+    bundle_values(bundle)
+        .into_iter()
+        .flat_map(|(e, vs)| vs.into_iter().map(move |v| (e.clone(), v)))
+        .map(|(e, v)| {
+            catalog.values.iter().find(|x| x.id == v).cloned().unwrap_or(AppValue {
+                entitlement_id: e.clone(),
+                entitlement: e,
+                multi: true,
+                id: v.clone(),
+                name: v,
+            })
+        })
+        .collect()
+}
+
+async fn active_grants(ctx: &ToolContext, bundle: &str) -> Result<Vec<Value>, ToolError> {
+    let filter = filter_expr(&[("entitlementBundleId", Some(bundle))])?.unwrap_or_default();
+    let p = path("/governance/api/v1/grants", &[])?;
+    let first = ctx.okta.get_page(&p, &Query::new().push("filter", filter).push("limit", 200)).await;
+    let first = first.map_err(crate::common::licensed)?;
+    let (items, _) = ctx.okta.client().collect(first, &p, 2000).await.map_err(|e| crate::common::licensed(e.into()))?;
+    Ok(items.into_iter().filter(|g| g.get("status").and_then(Value::as_str) == Some("ACTIVE")).collect())
+}
+
+async fn update_bundle(ctx: ToolContext, args: UpdateBundleArgs) -> Result<ToolOutput, ToolError> {
+    let id = bundle_arg(&args.bundle_id)?;
+    let name = args.name.as_deref().map(|n| sized("name", n, 255)).transpose()?;
+    let description = args.description.as_deref().map(|d| sized("description", d, 1000)).transpose()?;
+    let add = args.add_values.as_deref().unwrap_or_default();
+    let remove = args.remove_values.as_deref().unwrap_or_default();
+    if !add.is_empty() {
+        value_specs("add_values", add, 100)?;
+    }
+    if !remove.is_empty() {
+        value_specs("remove_values", remove, 100)?;
+    }
+    if name.is_none() && description.is_none() && add.is_empty() && remove.is_empty() {
+        return Err(ToolError::invalid_arguments("give name, description, add_values and/or remove_values"));
+    }
+    let bundle = fetch_bundle(&ctx, &id).await?;
+    if bundle.get("status").and_then(Value::as_str) == Some("DELETED") {
+        return Err(ToolError::refused(format!("bundle {id} is DELETED and cannot be changed. Nothing was changed.")));
+    }
+    let app = bundle.pointer("/target/externalId").and_then(Value::as_str).unwrap_or_default().to_owned();
+    let mut changed = serde_json::Map::new();
+    let mut entitlements = None;
+    if !add.is_empty() || !remove.is_empty() {
+        check_id("app", &app)?;
+        let catalog = app_catalog(&ctx, &app).await?;
+        let before = held(&catalog, &bundle);
+        let adding = catalog.resolve_all("add_values", add)?;
+        let mut removing = Vec::new();
+        for spec in remove {
+            let v = catalog
+                .resolve("remove_values", spec)
+                .ok()
+                .filter(|v| before.iter().any(|b| b.id == v.id))
+                .or_else(|| before.iter().find(|b| b.id == id_from_orn(spec.trim())))
+                .ok_or_else(|| {
+                    ToolError::refused(format!(
+                        "remove_values: {spec:?} is not in bundle {id} ({}). Nothing was changed.",
+                        labels(&before).join("; ")
+                    ))
+                })?;
+            removing.push(v.id.clone());
+        }
+        if let Some(both) = adding.iter().find(|a| removing.contains(&a.id)) {
+            return Err(ToolError::invalid_arguments(format!("{} is both added and removed", both.label())));
+        }
+        let mut after: Vec<AppValue> = before.iter().filter(|b| !removing.contains(&b.id)).cloned().collect();
+        let added: Vec<AppValue> = adding.into_iter().filter(|a| !before.iter().any(|b| b.id == a.id)).collect();
+        after.extend(added.iter().cloned());
+        if after.is_empty() {
+            return Err(ToolError::refused(
+                "a bundle needs at least one value; delete it with okta_iga_delete_bundle instead. Nothing was changed.",
+            ));
+        }
+        let removed: Vec<&AppValue> = before.iter().filter(|b| removing.contains(&b.id)).collect();
+        if !added.is_empty() || !removed.is_empty() {
+            changed.insert(
+                "values".into(),
+                json!({"added": labels(&added), "removed": removed.iter().map(|v| v.label()).collect::<Vec<_>>()}),
+            );
+            entitlements = Some(grouped(&after));
+        }
+    }
+    let was = |key: &str| bundle.get(key).and_then(Value::as_str).map(str::to_owned);
+    if let Some(n) = name.filter(|n| was("name").as_deref() != Some(*n)) {
+        changed.insert("name".into(), json!({"from": was("name"), "to": n}));
+    }
+    if let Some(d) = description.filter(|d| was("description").as_deref() != Some(*d)) {
+        changed.insert("description".into(), json!({"from": was("description"), "to": d}));
+    }
+    if changed.is_empty() {
+        return Ok(ToolOutput::json(json!({
+            "bundle": bundle_summary(&bundle), "changed": {},
+            "result": "the bundle already has these values; nothing sent",
+        })));
+    }
+    let grants = if changed.contains_key("values") { Some(active_grants(&ctx, &id).await?.len()) } else { None };
+    // The whole bundle goes back (PUT replaces it): what was there, with the changes.
+    let mut body = json!({
+        "id": id,
+        "name": name.map(str::to_owned).or_else(|| was("name")),
+        "targetResourceOrn": bundle.get("targetResourceOrn"),
+        "target": bundle.get("target"),
+        "status": bundle.get("status"),
+        "entitlements": entitlements.unwrap_or_else(|| {
+            Value::Array(bundle_values(&bundle).into_iter().map(|(e, vs)| {
+                json!({"id": e, "values": vs.iter().map(|v| json!({"id": v})).collect::<Vec<_>>()})
+            }).collect())
+        }),
+    });
+    if let Some(d) = description.map(str::to_owned).or_else(|| was("description")) {
+        body["description"] = json!(d);
+    }
+    let saved = put(&ctx, &path(BUNDLE, &[&id])?, &body).await?;
+    let mut out = json!({"bundle": bundle_summary(saved.as_ref().unwrap_or(&body)), "changed": changed});
+    if let Some(n) = grants {
+        out["active_grants_updated"] = json!(n);
+    }
+    Ok(ToolOutput::json(out))
+}
+
+async fn delete_bundle(ctx: ToolContext, args: BundleArg) -> Result<ToolOutput, ToolError> {
+    let id = bundle_arg(&args.bundle_id)?;
+    let grants = active_grants(&ctx, &id).await?;
+    // Read last: the confirmation preview shows the bundle as it is now.
+    let bundle = fetch_bundle(&ctx, &id).await?;
+    if bundle.get("status").and_then(Value::as_str) == Some("DELETED") {
+        return Err(ToolError::refused(format!("bundle {id} is already DELETED. Nothing was changed.")));
+    }
+    delete(&ctx, &path(BUNDLE, &[&id])?).await?;
+    let users: Vec<Value> = grants.iter().filter_map(|g| g.pointer("/targetPrincipal/externalId").cloned()).collect();
+    Ok(ToolOutput::json(json!({
+        "deleted": bundle_summary(&bundle),
+        "revoked_from": users,
+        "result": format!("bundle deleted; Okta revoked it from {} user(s) who held it", users.len()),
+    })))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bundle_values_by_entitlement() {
+        let b = json!({"entitlements": [{"id": "esp1", "values": [{"id": "ent1"}, {"id": "ent2"}]},
+                                         {"id": "esp2", "values": {"data": [{"id": "ent3"}]}}]});
+        assert_eq!(
+            bundle_values(&b),
+            [
+                ("esp1".to_owned(), vec!["ent1".to_owned(), "ent2".to_owned()]),
+                ("esp2".to_owned(), vec!["ent3".to_owned()])
+            ]
+        );
+    }
 }

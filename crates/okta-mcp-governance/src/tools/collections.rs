@@ -54,8 +54,7 @@ pub fn tools() -> Vec<ToolDef> {
             ToolMeta {
                 name: "okta_iga_list_collections",
                 title: "List collections",
-                description: "Resource collections (apps and entitlement values assigned together), \
-                    with app and assignment counts.",
+                description: "Resource collections (apps and values assigned together), with counts.",
                 access: Access::Read,
                 toolset: "collections",
                 scopes: &[READ],
@@ -79,7 +78,7 @@ pub fn tools() -> Vec<ToolDef> {
             ToolMeta {
                 name: "okta_iga_list_collection_resources",
                 title: "List collection resources",
-                description: "The apps in a collection and, per app, the entitlement values it includes.",
+                description: "Apps in a collection, with the values each includes.",
                 access: Access::Read,
                 toolset: "collections",
                 scopes: &[READ],
@@ -91,8 +90,7 @@ pub fn tools() -> Vec<ToolDef> {
             ToolMeta {
                 name: "okta_iga_list_collection_assignments",
                 title: "List collection assignments",
-                description: "Who is assigned a collection (newest first), or which collections a user is \
-                    assigned.",
+                description: "Who has a collection, or which collections a user has.",
                 access: Access::Read,
                 toolset: "collections",
                 scopes: &["okta.users.read", READ],

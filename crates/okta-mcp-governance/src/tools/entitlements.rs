@@ -1,10 +1,12 @@
-//! Entitlements of apps and their values (`/governance/api/v1/entitlements`), what a user has in an app and
-//! which grant gave it (`principal-entitlements`, `principal-access`), and granting or revoking values through
-//! Okta's grants (`/governance/api/v1/grants`).
+//! Entitlements of apps and their values (`/governance/api/v1/entitlements`): read, create, update (Okta's PATCH,
+//! which touches only the named values) and delete; what a user has in an app and which grant gave it
+//! (`principal-entitlements`, `principal-access`); granting or revoking values through Okta's grants
+//! (`/governance/api/v1/grants`). `AppCatalog` resolves "Entitlement: Value" names for the bundle, grant and risk
+//! tools.
 
 use std::collections::BTreeMap;
 
-use okta_core::Query;
+use okta_core::{ApiPath, Query};
 use okta_mcp_kit::args::{check_id, path};
 use okta_mcp_kit::lookup::user_id;
 use okta_mcp_kit::output::strip_links;
@@ -13,9 +15,11 @@ use schemars::JsonSchema;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use crate::common::{filter_expr, get, id_from_orn, list, post};
+use crate::common::{delete, filter_expr, get, id_from_orn, licensed, list, patch, post};
 
+const ENTITLEMENTS: &str = "/governance/api/v1/entitlements";
 const ENTITLEMENT: &str = "/governance/api/v1/entitlements/{entitlementId}";
+const VALUES: &str = "/governance/api/v1/entitlements/{entitlementId}/values";
 const READ: &str = "okta.governance.entitlements.read";
 const MANAGE: &str = "okta.governance.entitlements.manage";
 
@@ -44,11 +48,11 @@ pub fn tools() -> Vec<ToolDef> {
             ToolMeta {
                 name: "okta_iga_list_entitlements",
                 title: "List entitlements",
-                description: "App entitlements (roles, licenses...) as columns+rows.",
+                description: "App entitlements (roles, licenses...).",
                 access: Access::Read,
                 toolset: "entitlements",
                 scopes: &[READ],
-                operations: &[op!(GET, "/governance/api/v1/entitlements")],
+                operations: &[op!(GET, ENTITLEMENTS)],
             },
             list_entitlements,
         ),
@@ -68,11 +72,11 @@ pub fn tools() -> Vec<ToolDef> {
             ToolMeta {
                 name: "okta_iga_list_entitlement_values",
                 title: "List entitlement values",
-                description: "Values of one entitlement as columns+rows.",
+                description: "Values of one entitlement.",
                 access: Access::Read,
                 toolset: "entitlements",
                 scopes: &[READ],
-                operations: &[op!(GET, "/governance/api/v1/entitlements/{entitlementId}/values")],
+                operations: &[op!(GET, VALUES)],
             },
             list_entitlement_values,
         ),
@@ -80,7 +84,8 @@ pub fn tools() -> Vec<ToolDef> {
             ToolMeta {
                 name: "okta_iga_list_user_entitlements",
                 title: "List user entitlements",
-                description: "A user's entitlement values in an app, and which grants gave them.",
+                description: "A user's entitlement values in an app and where each came from (grant, bundle, \
+                    policy, expiry).",
                 access: Access::Read,
                 toolset: "entitlements",
                 scopes: &["okta.users.read", READ],
@@ -124,11 +129,51 @@ pub fn tools() -> Vec<ToolDef> {
             },
             revoke_entitlement,
         ),
+        ToolDef::new(
+            ToolMeta {
+                name: "okta_iga_create_entitlement",
+                title: "Create entitlement",
+                description: "Create an app entitlement (role, license...) with its values.",
+                access: Access::Write,
+                toolset: "entitlements",
+                scopes: &[MANAGE],
+                operations: &[op!(POST, ENTITLEMENTS)],
+            },
+            create_entitlement,
+        ),
+        ToolDef::new(
+            ToolMeta {
+                name: "okta_iga_update_entitlement",
+                title: "Update entitlement",
+                description: "Rename an entitlement or its values, set its description, add values.",
+                access: Access::Write,
+                toolset: "entitlements",
+                scopes: &[READ, MANAGE],
+                operations: &[op!(GET, ENTITLEMENT), op!(GET, VALUES), op!(PATCH, ENTITLEMENT)],
+            },
+            update_entitlement,
+        ),
+        ToolDef::new(
+            ToolMeta {
+                name: "okta_iga_delete_entitlement",
+                title: "Delete entitlement",
+                description: "Delete an entitlement: holders lose its values; bundles drop it.",
+                access: Access::Destructive,
+                toolset: "entitlements",
+                scopes: &[READ, MANAGE],
+                operations: &[
+                    op!(GET, ENTITLEMENT),
+                    op!(GET, "/governance/api/v1/entitlement-bundles"),
+                    op!(DELETE, ENTITLEMENT),
+                ],
+            },
+            delete_entitlement,
+        ),
     ]
 }
 
 /// An app id, given plainly or as its ORN.
-fn app_arg(app: &str) -> Result<String, ToolError> {
+pub(crate) fn app_arg(app: &str) -> Result<String, ToolError> {
     let id = id_from_orn(app.trim());
     check_id("app", id)?;
     if !id.starts_with("0oa") {
@@ -161,7 +206,7 @@ async fn list_entitlements(ctx: ToolContext, args: ListEntitlementsArgs) -> Resu
         ("parent.type", app.as_ref().map(|_| "APPLICATION")),
         ("name", args.name.as_deref()),
     ])?;
-    let p = path("/governance/api/v1/entitlements", &[])?;
+    let p = path(ENTITLEMENTS, &[])?;
     list(&ctx, &args.page, &p, Query::new().opt("filter", filter.as_deref()), ENTITLEMENT_FIELDS).await
 }
 
@@ -192,7 +237,7 @@ pub struct ValuesArgs {
 
 async fn list_entitlement_values(ctx: ToolContext, args: ValuesArgs) -> Result<ToolOutput, ToolError> {
     let id = entitlement_arg(&args.entitlement_id)?;
-    let p = path("/governance/api/v1/entitlements/{entitlementId}/values", &[&id])?;
+    let p = path(VALUES, &[&id])?;
     list(&ctx, &args.page, &p, Query::new(), VALUE_FIELDS).await
 }
 
@@ -424,6 +469,457 @@ async fn revoke_entitlement(ctx: ToolContext, args: RevokeArgs) -> Result<ToolOu
     })))
 }
 
+// ---- app catalog: "Entitlement: Value" names for bundles, grants and risk rules
+
+/// Up to this many entitlements of an app, and values of one entitlement, are read to resolve names.
+const CATALOG_CAP: usize = 2000;
+
+/// Every page of a `{data, _links}` list (up to `CATALOG_CAP` items).
+async fn all_pages(ctx: &ToolContext, p: &ApiPath, query: Query) -> Result<Vec<Value>, ToolError> {
+    let first = ctx.okta.get_page(p, &query.push("limit", 200)).await.map_err(licensed)?;
+    let (items, _) = ctx.okta.client().collect(first, p, CATALOG_CAP).await.map_err(|e| licensed(e.into()))?;
+    Ok(items)
+}
+
+/// The values of one entitlement, every page.
+async fn entitlement_values(ctx: &ToolContext, id: &str) -> Result<Vec<Value>, ToolError> {
+    all_pages(ctx, &path(VALUES, &[id])?, Query::new()).await
+}
+
+/// One entitlement value of an app, with the entitlement it belongs to.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct AppValue {
+    pub entitlement_id: String,
+    pub entitlement: String,
+    pub multi: bool,
+    pub id: String,
+    pub name: String,
+}
+
+impl AppValue {
+    /// `Entitlement: Value`.
+    pub fn label(&self) -> String {
+        format!("{}: {}", self.entitlement, self.name)
+    }
+}
+
+/// An app's entitlements and their values, as Okta has them now.
+#[derive(Debug)]
+pub(crate) struct AppCatalog {
+    pub app: String,
+    /// The app's ORN as Okta writes it (the entitlements' `parentResourceOrn`).
+    pub app_orn: Option<String>,
+    pub values: Vec<AppValue>,
+}
+
+fn text(v: &Value, key: &str) -> String {
+    v.get(key).and_then(Value::as_str).unwrap_or_default().to_owned()
+}
+
+/// Read an app's entitlements and their values.
+pub(crate) async fn app_catalog(ctx: &ToolContext, app: &str) -> Result<AppCatalog, ToolError> {
+    let filter =
+        filter_expr(&[("parent.externalId", Some(app)), ("parent.type", Some("APPLICATION"))])?.unwrap_or_default();
+    let entitlements = all_pages(ctx, &path(ENTITLEMENTS, &[])?, Query::new().push("filter", filter)).await?;
+    let mut values = Vec::new();
+    let mut app_orn = None;
+    for e in &entitlements {
+        let id = text(e, "id");
+        check_id("entitlement id", &id)?;
+        if app_orn.is_none() {
+            app_orn = e.get("parentResourceOrn").and_then(Value::as_str).map(str::to_owned);
+        }
+        for v in entitlement_values(ctx, &id).await? {
+            values.push(AppValue {
+                entitlement_id: id.clone(),
+                entitlement: text(e, "name"),
+                multi: e.get("multiValue") == Some(&Value::Bool(true)),
+                id: text(&v, "id"),
+                name: text(&v, "name"),
+            });
+        }
+    }
+    Ok(AppCatalog { app: app.to_owned(), app_orn, values })
+}
+
+/// A value argument before anything is read: non-empty, short, printable.
+pub(crate) fn value_specs(arg: &str, specs: &[String], max: usize) -> Result<(), ToolError> {
+    if specs.is_empty() || specs.len() > max {
+        return Err(ToolError::invalid_arguments(format!("{arg}: give 1 to {max} values")));
+    }
+    for s in specs {
+        if s.trim().is_empty() || s.len() > 600 || s.chars().any(char::is_control) {
+            return Err(ToolError::invalid_arguments(format!(
+                "{arg}: {s:?} is not a value id, ORN or \"Entitlement: Value\" name"
+            )));
+        }
+    }
+    Ok(())
+}
+
+impl AppCatalog {
+    /// One value by id, ORN, `Entitlement: Value` or (when unique) value name; names are case-insensitive.
+    pub fn resolve(&self, arg: &str, spec: &str) -> Result<&AppValue, ToolError> {
+        let s = spec.trim();
+        let id = id_from_orn(s);
+        if let Some(v) = self.values.iter().find(|v| v.id == id) {
+            return Ok(v);
+        }
+        // `Entitlement: Value`, split at each colon in turn (a name may hold one).
+        let mut named: Vec<&AppValue> = Vec::new();
+        for (i, _) in s.match_indices(':') {
+            let (e, v) = (s[..i].trim(), s[i + 1..].trim());
+            for x in &self.values {
+                if x.entitlement.eq_ignore_ascii_case(e) && x.name.eq_ignore_ascii_case(v) && !named.contains(&x) {
+                    named.push(x);
+                }
+            }
+        }
+        if named.is_empty() {
+            named = self.values.iter().filter(|x| x.name.eq_ignore_ascii_case(s)).collect();
+        }
+        if let [one] = named.as_slice() {
+            return Ok(one);
+        }
+        if !named.is_empty() {
+            let exact: Vec<&&AppValue> = named.iter().filter(|x| x.label() == s || x.name == s).collect();
+            if let [one] = exact.as_slice() {
+                return Ok(one);
+            }
+            let labels: Vec<String> = named.iter().map(|x| format!("{} ({})", x.label(), x.id)).collect();
+            return Err(ToolError::refused(format!(
+                "{arg}: {spec:?} matches several values of app {}: {}. Give one by id or as \"Entitlement: Value\".",
+                self.app,
+                labels.join(", ")
+            )));
+        }
+        if self.values.is_empty() {
+            return Err(ToolError::refused(format!(
+                "app {} has no entitlement values (see okta_iga_list_entitlements). Nothing was changed.",
+                self.app
+            )));
+        }
+        let mut known: Vec<String> = self.values.iter().take(15).map(AppValue::label).collect();
+        if self.values.len() > 15 {
+            known.push(format!("… {} more", self.values.len() - 15));
+        }
+        Err(ToolError::refused(format!(
+            "{arg}: {spec:?} is not a value of app {}'s entitlements ({}). Give a value id, ORN or \
+             \"Entitlement: Value\". Nothing was changed.",
+            self.app,
+            known.join("; ")
+        )))
+    }
+
+    /// Several values, each once, in the order given.
+    pub fn resolve_all(&self, arg: &str, specs: &[String]) -> Result<Vec<AppValue>, ToolError> {
+        let mut out: Vec<AppValue> = Vec::new();
+        for s in specs {
+            let v = self.resolve(arg, s)?;
+            if !out.iter().any(|o| o.id == v.id) {
+                out.push(v.clone());
+            }
+        }
+        Ok(out)
+    }
+}
+
+/// Okta's `[{id, values: [{id}]}]` for values, grouped by entitlement in the order first named.
+pub(crate) fn grouped(values: &[AppValue]) -> Value {
+    let mut out: Vec<(String, Vec<Value>)> = Vec::new();
+    for v in values {
+        match out.iter_mut().find(|(e, _)| *e == v.entitlement_id) {
+            Some((_, vs)) => vs.push(json!({"id": v.id})),
+            None => out.push((v.entitlement_id.clone(), vec![json!({"id": v.id})])),
+        }
+    }
+    Value::Array(out.into_iter().map(|(id, values)| json!({"id": id, "values": values})).collect())
+}
+
+/// Refuse two or more values of a single-valued entitlement (a user holds one).
+pub(crate) fn one_value_each(values: &[AppValue]) -> Result<(), ToolError> {
+    for v in values.iter().filter(|v| !v.multi) {
+        let same: Vec<String> =
+            values.iter().filter(|o| o.entitlement_id == v.entitlement_id).map(AppValue::label).collect();
+        if same.len() > 1 {
+            return Err(ToolError::refused(format!(
+                "entitlement {} takes a single value, but {} were given: {}. Nothing was changed.",
+                v.entitlement,
+                same.len(),
+                same.join(", ")
+            )));
+        }
+    }
+    Ok(())
+}
+
+// ---- create, update, delete
+
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CreateEntitlementArgs {
+    /// App id or ORN.
+    app: String,
+    /// Name.
+    name: String,
+    /// Attribute in the app.
+    external_value: String,
+    /// Description.
+    description: Option<String>,
+    /// Users hold several values.
+    multi_value: Option<bool>,
+    /// "Name=value in the app" (1-100).
+    values: Vec<String>,
+}
+
+/// A text argument of `min..=max` characters (trimmed).
+fn sized<'a>(arg: &str, value: &'a str, max: usize) -> Result<&'a str, ToolError> {
+    let v = value.trim();
+    if v.is_empty() || v.chars().count() > max || v.chars().any(char::is_control) {
+        return Err(ToolError::invalid_arguments(format!("{arg} must be 1 to {max} printable characters")));
+    }
+    Ok(v)
+}
+
+/// A new value, `Name=value in the app`: Okta's `{name, externalValue}`.
+fn new_value_body(v: &str) -> Result<Value, ToolError> {
+    let Some((name, external)) = v.split_once('=') else {
+        return Err(ToolError::invalid_arguments(format!(
+            "value {v:?}: write \"Name=value in the app\", e.g. \"Read only=read_only\""
+        )));
+    };
+    Ok(json!({
+        "name": sized("value name", name, 255)?,
+        "externalValue": sized("value in the app", external, 2000)?,
+    }))
+}
+
+/// Refuse two new values (or a new and an existing one) with the same name or external value.
+fn distinct_values(new: &[Value], existing: &[Value]) -> Result<(), ToolError> {
+    for (i, v) in new.iter().enumerate() {
+        for key in ["name", "externalValue"] {
+            let this = v.get(key).and_then(Value::as_str).unwrap_or_default();
+            let clash = new[..i]
+                .iter()
+                .chain(existing)
+                .find(|o| o.get(key).and_then(Value::as_str).is_some_and(|s| s.eq_ignore_ascii_case(this)));
+            if let Some(o) = clash {
+                let id = o.get("id").and_then(Value::as_str).map(|i| format!(" ({i})")).unwrap_or_default();
+                return Err(ToolError::refused(format!(
+                    "a value with {key} {this:?} is already there{id}: names and external values are unique. \
+                     Nothing was changed."
+                )));
+            }
+        }
+    }
+    Ok(())
+}
+
+fn entitlement_summary(e: &Value) -> Value {
+    let values: Vec<Value> = e
+        .get("values")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .map(|v| json!({"id": v.get("id"), "name": v.get("name"), "externalValue": v.get("externalValue")}))
+        .collect();
+    json!({
+        "id": e.get("id"), "name": e.get("name"), "externalValue": e.get("externalValue"),
+        "multiValue": e.get("multiValue"), "appId": e.pointer("/parent/externalId"), "values": values,
+    })
+}
+
+async fn create_entitlement(ctx: ToolContext, args: CreateEntitlementArgs) -> Result<ToolOutput, ToolError> {
+    let app = app_arg(&args.app)?;
+    let name = sized("name", &args.name, 255)?;
+    let external = sized("external_value", &args.external_value, 255)?;
+    if args.values.is_empty() || args.values.len() > 100 {
+        return Err(ToolError::invalid_arguments("values: give 1 to 100 values"));
+    }
+    let values = args.values.iter().map(|v| new_value_body(v)).collect::<Result<Vec<_>, _>>()?;
+    distinct_values(&values, &[])?;
+    let multi = args.multi_value.unwrap_or(false);
+    let mut body = json!({
+        "name": name,
+        "externalValue": external,
+        "multiValue": multi,
+        // Okta: a multi-valued entitlement has the `array` data type.
+        "dataType": if multi { "array" } else { "string" },
+        "parent": {"externalId": app, "type": "APPLICATION"},
+        "values": values,
+    });
+    if let Some(d) = &args.description {
+        body["description"] = json!(sized("description", d, 1000)?);
+    }
+    let created = post(&ctx, &path(ENTITLEMENTS, &[])?, Some(&body)).await?;
+    Ok(ToolOutput::json(json!({
+        "created": created.as_ref().map(entitlement_summary),
+        "result": "entitlement created",
+    })))
+}
+
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UpdateEntitlementArgs {
+    /// Entitlement id or ORN.
+    entitlement_id: String,
+    /// New name.
+    name: Option<String>,
+    /// New description.
+    description: Option<String>,
+    /// "Name=value in the app" to add.
+    add_values: Option<Vec<String>>,
+    /// Value id, ORN or name → new name.
+    rename_values: Option<BTreeMap<String, String>>,
+}
+
+/// An existing value by id, ORN or name (case-insensitive when unique).
+fn find_value<'a>(values: &'a [Value], spec: &str) -> Result<&'a Value, ToolError> {
+    let s = spec.trim();
+    let id = id_from_orn(s);
+    if let Some(v) = values.iter().find(|v| v.get("id").and_then(Value::as_str) == Some(id)) {
+        return Ok(v);
+    }
+    let by_name = |exact: bool| -> Vec<&'a Value> {
+        values
+            .iter()
+            .filter(|v| {
+                v.get("name")
+                    .and_then(Value::as_str)
+                    .is_some_and(|n| if exact { n == s } else { n.eq_ignore_ascii_case(s) })
+            })
+            .collect()
+    };
+    match (by_name(true).as_slice(), by_name(false).as_slice()) {
+        ([one], _) | ([], [one]) => Ok(one),
+        ([], []) => Err(ToolError::refused(format!(
+            "rename_values: {spec:?} is not a value of this entitlement (see okta_iga_list_entitlement_values). \
+             Nothing was changed."
+        ))),
+        _ => Err(ToolError::refused(format!("rename_values: several values are named {spec:?}; give the value id"))),
+    }
+}
+
+async fn update_entitlement(ctx: ToolContext, args: UpdateEntitlementArgs) -> Result<ToolOutput, ToolError> {
+    let id = entitlement_arg(&args.entitlement_id)?;
+    let name = args.name.as_deref().map(|n| sized("name", n, 255)).transpose()?;
+    let description = args.description.as_deref().map(|d| sized("description", d, 1000)).transpose()?;
+    let added = args.add_values.as_deref().unwrap_or_default();
+    let renamed: Vec<(&String, &str)> = match &args.rename_values {
+        None => Vec::new(),
+        Some(map) => map
+            .iter()
+            .map(|(value, to)| Ok((value, sized("rename_values (new name)", to, 255)?)))
+            .collect::<Result<_, ToolError>>()?,
+    };
+    let new_values = added.iter().map(|v| new_value_body(v)).collect::<Result<Vec<_>, _>>()?;
+    if name.is_none() && description.is_none() && added.is_empty() && renamed.is_empty() {
+        return Err(ToolError::invalid_arguments("give name, description, add_values and/or rename_values"));
+    }
+    if added.len() + renamed.len() > 98 {
+        return Err(ToolError::invalid_arguments("at most 98 value changes in one call"));
+    }
+    let current = get(&ctx, &path(ENTITLEMENT, &[&id])?, &Query::new()).await?;
+    let values = entitlement_values(&ctx, &id).await?;
+    let mut ops = Vec::new();
+    let mut changed = serde_json::Map::new();
+    let was = |key: &str| current.get(key).and_then(Value::as_str).map(str::to_owned);
+    if let Some(n) = name.filter(|n| was("name").as_deref() != Some(*n)) {
+        ops.push(json!({"op": "REPLACE", "path": "/name", "refType": "ENTITLEMENT", "value": n}));
+        changed.insert("name".into(), json!({"from": was("name"), "to": n}));
+    }
+    if let Some(d) = description.filter(|d| was("description").as_deref() != Some(*d)) {
+        let op = if was("description").is_some() { "REPLACE" } else { "ADD" };
+        ops.push(json!({"op": op, "path": "/description", "refType": "ENTITLEMENT", "value": d}));
+        changed.insert("description".into(), json!({"from": was("description"), "to": d}));
+    }
+    // Renames first, so an added value may take a name a rename gives up.
+    let mut after: Vec<Value> = values.clone();
+    let mut renames = Vec::new();
+    for (spec, to) in renamed {
+        let v = find_value(&values, spec)?;
+        let vid = v.get("id").and_then(Value::as_str).unwrap_or_default().to_owned();
+        check_id("rename_values", &vid)?;
+        let from = v.get("name").and_then(Value::as_str);
+        if from == Some(to) {
+            continue;
+        }
+        let others: Vec<Value> =
+            after.iter().filter(|o| o.get("id").and_then(Value::as_str) != Some(&vid)).cloned().collect();
+        distinct_values(&[json!({"name": to})], &others)?;
+        if let Some(a) = after.iter_mut().find(|o| o.get("id").and_then(Value::as_str) == Some(&vid)) {
+            a["name"] = json!(to);
+        }
+        ops.push(json!({"op": "REPLACE", "path": format!("/values/{vid}"), "refType": "ENTITLEMENT-VALUE",
+                        "value": {"name": to}}));
+        renames.push(json!({"id": vid, "from": from, "to": to}));
+    }
+    distinct_values(&new_values, &after)?;
+    for v in &new_values {
+        ops.push(json!({"op": "ADD", "path": "/values/-", "refType": "ENTITLEMENT-VALUE", "value": v}));
+    }
+    if !renames.is_empty() {
+        changed.insert("values_renamed".into(), Value::Array(renames));
+    }
+    let summary = json!({"id": id, "name": current.get("name"), "appId": current.pointer("/parent/externalId")});
+    if ops.is_empty() {
+        return Ok(ToolOutput::json(json!({
+            "entitlement": summary, "changed": {},
+            "result": "the entitlement already has these values; nothing sent",
+        })));
+    }
+    let saved = patch(&ctx, &path(ENTITLEMENT, &[&id])?, &Value::Array(ops)).await?;
+    if !new_values.is_empty() {
+        // Okta answers with the values the PATCH added or replaced: the new ones carry their ids.
+        let answered: Vec<Value> =
+            saved.as_ref().and_then(|s| s.get("values")).and_then(Value::as_array).cloned().unwrap_or_default();
+        let shown: Vec<Value> = new_values
+            .iter()
+            .map(|v| {
+                let id = answered
+                    .iter()
+                    .find(|a| a.get("externalValue") == v.get("externalValue"))
+                    .and_then(|a| a.get("id"));
+                json!({"id": id, "name": v.get("name"), "externalValue": v.get("externalValue")})
+            })
+            .collect();
+        changed.insert("values_added".into(), Value::Array(shown));
+    }
+    let mut entitlement = summary;
+    if let Some(n) = saved.as_ref().and_then(|s| s.get("name")) {
+        entitlement["name"] = n.clone();
+    }
+    Ok(ToolOutput::json(json!({"entitlement": entitlement, "changed": changed})))
+}
+
+async fn delete_entitlement(ctx: ToolContext, args: EntitlementArg) -> Result<ToolOutput, ToolError> {
+    let id = entitlement_arg(&args.entitlement_id)?;
+    let e = get(&ctx, &path(ENTITLEMENT, &[&id])?, &Query::new()).await?;
+    let app = e.pointer("/parent/externalId").and_then(Value::as_str).unwrap_or_default().to_owned();
+    let mut bundles = Vec::new();
+    if !app.is_empty() {
+        let filter = filter_expr(&[("target.externalId", Some(&app))])?.unwrap_or_default();
+        let query = Query::new().push("filter", filter).push("include", "full_entitlements");
+        for b in all_pages(&ctx, &path("/governance/api/v1/entitlement-bundles", &[])?, query).await? {
+            let uses = b
+                .get("entitlements")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+                .any(|x| x.get("id").and_then(Value::as_str) == Some(&id));
+            if uses && b.get("status").and_then(Value::as_str) != Some("DELETED") {
+                bundles.push(json!({"id": b.get("id"), "name": b.get("name")}));
+            }
+        }
+    }
+    delete(&ctx, &path(ENTITLEMENT, &[&id])?).await?;
+    Ok(ToolOutput::json(json!({
+        "deleted": entitlement_summary(&e),
+        "bundles_affected": bundles,
+        "result": "entitlement deleted: users who had its values lose them, and bundles no longer include it",
+    })))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -450,5 +946,79 @@ mod tests {
         let s = sources(&access);
         assert_eq!(s["ent1"].len(), 2);
         assert_eq!(s["ent2"][0]["bundle"]["name"], "B");
+    }
+
+    fn catalog() -> AppCatalog {
+        let v = |e: &str, en: &str, multi: bool, id: &str, name: &str| AppValue {
+            entitlement_id: e.into(),
+            entitlement: en.into(),
+            multi,
+            id: id.into(),
+            name: name.into(),
+        };
+        AppCatalog {
+            app: "0oa1".into(),
+            app_orn: None,
+            values: vec![
+                v("esp1", "Profile", false, "ent1", "Standard User"),
+                v("esp1", "Profile", false, "ent2", "Admin"),
+                v("esp2", "Permission Set", true, "ent3", "Admin"),
+                v("esp2", "Permission Set", true, "ent4", "Reports: Viewer"),
+            ],
+        }
+    }
+
+    #[test]
+    fn values_resolve_by_id_orn_and_names() {
+        let c = catalog();
+        let id = |s: &str| c.resolve("values", s).map(|v| v.id.clone()).map_err(|e| e.to_string());
+        assert_eq!(id("ent2").as_deref(), Ok("ent2"));
+        assert_eq!(id("orn:okta:governance:00o1:entitlement-values:ent3").as_deref(), Ok("ent3"));
+        assert_eq!(id("permission set: admin").as_deref(), Ok("ent3"));
+        assert_eq!(id("Profile:Admin").as_deref(), Ok("ent2"));
+        assert_eq!(id("standard user").as_deref(), Ok("ent1"), "a unique value name is enough");
+        assert_eq!(id("Permission Set: Reports: Viewer").as_deref(), Ok("ent4"), "names may hold a colon");
+        let ambiguous = id("Admin").err().unwrap_or_default();
+        assert!(
+            ambiguous.contains("Profile: Admin (ent2)") && ambiguous.contains("Permission Set: Admin"),
+            "{ambiguous}"
+        );
+        let unknown = id("Profile: Janitor").err().unwrap_or_default();
+        assert!(
+            unknown.contains("is not a value of app 0oa1") && unknown.contains("Profile: Standard User"),
+            "{unknown}"
+        );
+        let twice = c.resolve_all("values", &["ent1".into(), "Profile: Standard User".into()]);
+        assert_eq!(twice.map(|v| v.len()).ok(), Some(1));
+    }
+
+    #[test]
+    fn values_group_by_entitlement_and_single_values_are_checked() {
+        let c = catalog();
+        let picked = c.resolve_all("values", &["ent3".into(), "ent1".into(), "ent4".into()]).unwrap_or_default();
+        assert_eq!(
+            grouped(&picked),
+            json!([{"id": "esp2", "values": [{"id": "ent3"}, {"id": "ent4"}]}, {"id": "esp1", "values": [{"id": "ent1"}]}])
+        );
+        assert!(one_value_each(&picked).is_ok());
+        let two = c.resolve_all("values", &["ent1".into(), "ent2".into()]).unwrap_or_default();
+        assert!(one_value_each(&two).is_err_and(|e| e.to_string().contains("Profile takes a single value")));
+    }
+
+    #[test]
+    fn new_values_are_name_equals_value_and_distinct() {
+        assert_eq!(
+            new_value_body("Read only=read_only=x").ok(),
+            Some(json!({"name": "Read only", "externalValue": "read_only=x"}))
+        );
+        assert!(new_value_body("Gold").is_err());
+        assert!(new_value_body("=gold").is_err());
+        let existing = [json!({"id": "ent1", "name": "Gold", "externalValue": "gold"})];
+        assert!(distinct_values(&[json!({"name": "GOLD", "externalValue": "g2"})], &existing).is_err());
+        assert!(distinct_values(&[json!({"name": "Silver", "externalValue": "gold"})], &existing).is_err());
+        assert!(distinct_values(&[json!({"name": "Silver", "externalValue": "silver"})], &existing).is_ok());
+        let values = [json!({"id": "ent1", "name": "Gold"}), json!({"id": "ent2", "name": "gold"})];
+        assert_eq!(find_value(&values, "gold").ok().map(|v| v["id"].clone()), Some(json!("ent2")), "exact case first");
+        assert!(find_value(&values, "GOLD").is_err(), "two case-insensitive matches");
     }
 }

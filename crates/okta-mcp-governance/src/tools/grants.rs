@@ -1,5 +1,6 @@
 //! Grants (`/governance/api/v1/grants`): the records of who was given what in an app, and how (policy, admin,
-//! API, access request, bundle); ALLOW gives, DENY takes away.
+//! API, access request, bundle); ALLOW gives, DENY takes away. Creating a grant, and a user's entitlement history
+//! in an app (`/governance/api/v1/principal-entitlements/history`) with the grants behind each change.
 
 use okta_core::Query;
 use okta_mcp_kit::args::{check_id, path};
@@ -8,10 +9,15 @@ use okta_mcp_kit::output::strip_links;
 use okta_mcp_kit::{Access, Field, ListArgs, ToolContext, ToolDef, ToolError, ToolMeta, ToolOutput, field, op};
 use schemars::JsonSchema;
 use serde::Deserialize;
+use serde_json::{Value, json};
 
-use crate::common::{filter_expr, get, id_from_orn, list};
+use crate::common::{filter_expr, future_time, get, id_from_orn, list, post};
+use crate::tools::entitlements::{AppValue, app_arg, app_catalog, grouped, one_value_each, value_specs};
 
+const GRANTS: &str = "/governance/api/v1/grants";
+const HISTORY: &str = "/governance/api/v1/principal-entitlements/history";
 const READ: &str = "okta.governance.entitlements.read";
+const MANAGE: &str = "okta.governance.entitlements.manage";
 
 /// Compact fields of a grant.
 const GRANT_FIELDS: &[Field] = &[
@@ -32,7 +38,7 @@ pub fn tools() -> Vec<ToolDef> {
             ToolMeta {
                 name: "okta_iga_list_grants",
                 title: "List grants",
-                description: "Grants of a user and/or app as columns+rows (type, ALLOW/DENY, actor, status).",
+                description: "Grants of a user and/or app (type, ALLOW/DENY, actor, status).",
                 access: Access::Read,
                 toolset: "grants",
                 scopes: &["okta.users.read", READ],
@@ -52,6 +58,36 @@ pub fn tools() -> Vec<ToolDef> {
             },
             get_grant,
         ),
+        ToolDef::new(
+            ToolMeta {
+                name: "okta_iga_create_grant",
+                title: "Create grant",
+                description: "Give a user app access: values (CUSTOM or additive ENTITLEMENT) or the policy's (POLICY).",
+                access: Access::Write,
+                toolset: "grants",
+                scopes: &["okta.users.read", READ, MANAGE],
+                operations: &[
+                    op!(GET, "/api/v1/users/{id}"),
+                    op!(GET, "/governance/api/v1/entitlements"),
+                    op!(GET, "/governance/api/v1/entitlements/{entitlementId}/values"),
+                    op!(POST, GRANTS),
+                ],
+            },
+            create_grant,
+        ),
+        ToolDef::new(
+            ToolMeta {
+                name: "okta_iga_get_entitlement_history",
+                title: "Get entitlement history",
+                description: "A user's entitlement history in an app, newest first: values added and removed, \
+                    and the grants behind them (matched by time).",
+                access: Access::Read,
+                toolset: "grants",
+                scopes: &["okta.users.read", READ],
+                operations: &[op!(GET, "/api/v1/users/{id}"), op!(GET, HISTORY), op!(GET, GRANTS)],
+            },
+            entitlement_history,
+        ),
     ]
 }
 
@@ -66,7 +102,7 @@ pub struct ListGrantsArgs {
 }
 
 async fn list_grants(ctx: ToolContext, args: ListGrantsArgs) -> Result<ToolOutput, ToolError> {
-    let p = path("/governance/api/v1/grants", &[])?;
+    let p = path(GRANTS, &[])?;
     if args.page.cursor.as_deref().is_some_and(|c| !c.is_empty()) {
         return list(&ctx, &args.page, &p, Query::new(), GRANT_FIELDS).await;
     }
@@ -100,4 +136,333 @@ pub struct GrantArg {
 async fn get_grant(ctx: ToolContext, args: GrantArg) -> Result<ToolOutput, ToolError> {
     let g = get(&ctx, &path("/governance/api/v1/grants/{grantId}", &[&args.grant_id])?, &Query::new()).await?;
     Ok(ToolOutput::json(strip_links(g)))
+}
+
+// ---- create
+
+/// Grant types a new grant can have here (bundles: okta_iga_assign_bundle_to_user).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, JsonSchema)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum GrantType {
+    // The user's base entitlements: these values instead of the policy's.
+    Custom,
+    // Values added to what the user has.
+    Entitlement,
+    // The app, with what its entitlement policy gives.
+    Policy,
+}
+
+impl GrantType {
+    fn as_str(self) -> &'static str {
+        match self {
+            GrantType::Custom => "CUSTOM",
+            GrantType::Entitlement => "ENTITLEMENT",
+            GrantType::Policy => "POLICY",
+        }
+    }
+}
+
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CreateGrantArgs {
+    /// User id or login.
+    user: String,
+    /// App id or ORN.
+    app: String,
+    /// Ids, ORNs or "Entitlement: Value" (1-50); none for POLICY.
+    values: Option<Vec<String>>,
+    /// Default CUSTOM with values, POLICY without.
+    grant_type: Option<GrantType>,
+    /// Expiry (RFC 3339).
+    expires: Option<String>,
+}
+
+fn grant_summary(g: &Value) -> Value {
+    json!({
+        "id": g.get("id"),
+        "grantType": g.get("grantType"),
+        "action": g.get("action"),
+        "status": g.get("status"),
+        "expires": g.pointer("/scheduleSettings/expirationDate"),
+    })
+}
+
+async fn create_grant(ctx: ToolContext, args: CreateGrantArgs) -> Result<ToolOutput, ToolError> {
+    let app = app_arg(&args.app)?;
+    if args.values.as_ref().is_some_and(Vec::is_empty) {
+        return Err(ToolError::invalid_arguments("values: give 1 to 50 values, or leave values out for POLICY"));
+    }
+    let specs = args.values.as_deref().unwrap_or_default();
+    let kind = args.grant_type.unwrap_or(if specs.is_empty() { GrantType::Policy } else { GrantType::Custom });
+    match (kind, specs.is_empty()) {
+        (GrantType::Policy, false) => {
+            return Err(ToolError::invalid_arguments(
+                "a POLICY grant gives what the app's entitlement policy gives: leave out values",
+            ));
+        }
+        (GrantType::Custom | GrantType::Entitlement, true) => {
+            return Err(ToolError::invalid_arguments(format!("a {} grant needs values", kind.as_str())));
+        }
+        (_, false) => value_specs("values", specs, 50)?,
+        (_, true) => {}
+    }
+    let expires = args.expires.as_deref().map(future_time).transpose()?;
+    let uid = user_id(&ctx, &args.user).await?;
+    let values: Vec<AppValue> = if specs.is_empty() {
+        Vec::new()
+    } else {
+        let catalog = app_catalog(&ctx, &app).await?;
+        let values = catalog.resolve_all("values", specs)?;
+        one_value_each(&values)?;
+        values
+    };
+    let mut body = json!({
+        "grantType": kind.as_str(),
+        "action": "ALLOW",
+        "actor": "API",
+        "target": {"externalId": app, "type": "APPLICATION"},
+        "targetPrincipal": {"externalId": uid, "type": "OKTA_USER"},
+    });
+    if !values.is_empty() {
+        body["entitlements"] = grouped(&values);
+    }
+    if let Some(t) = &expires {
+        body["scheduleSettings"] = json!({"expirationDate": t});
+    }
+    let saved = post(&ctx, &path(GRANTS, &[])?, Some(&body)).await?;
+    Ok(ToolOutput::json(json!({
+        "user_id": uid,
+        "app_id": app,
+        "values": values.iter().map(AppValue::label).collect::<Vec<_>>(),
+        "grant": saved.as_ref().map(grant_summary),
+        "result": match kind {
+            GrantType::Policy => "app access granted; entitlements follow the app's entitlement policy",
+            GrantType::Custom => "entitlement values granted (CUSTOM: these replace the policy's for this user)",
+            GrantType::Entitlement => "entitlement values granted in addition to what the user has",
+        },
+    })))
+}
+
+// ---- history
+
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct HistoryArgs {
+    /// User id or login.
+    user: String,
+    /// App id or ORN.
+    app: String,
+    /// From (RFC 3339).
+    since: Option<String>,
+    /// To (RFC 3339); next_until pages.
+    until: Option<String>,
+    /// Rows (1-99, default 20).
+    limit: Option<u32>,
+}
+
+fn time_arg(arg: &str, value: &str) -> Result<chrono::DateTime<chrono::Utc>, ToolError> {
+    chrono::DateTime::parse_from_rfc3339(value.trim())
+        .map(|t| t.with_timezone(&chrono::Utc))
+        .map_err(|_| ToolError::invalid_arguments(format!("{arg} {value:?} is not an RFC 3339 time")))
+}
+
+fn utc(t: chrono::DateTime<chrono::Utc>) -> String {
+    t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+}
+
+fn when(v: &Value, key: &str) -> Option<chrono::DateTime<chrono::Utc>> {
+    v.get(key)
+        .and_then(Value::as_str)
+        .and_then(|s| chrono::DateTime::parse_from_rfc3339(s).ok())
+        .map(|t| t.with_timezone(&chrono::Utc))
+}
+
+/// Value id → `Entitlement: Value`, for every value a history record holds.
+fn record_values(record: &Value) -> Vec<(String, String)> {
+    let name = |v: &Value| v.get("name").and_then(Value::as_str).unwrap_or_default().to_owned();
+    record
+        .get("entitlements")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .flat_map(|e| {
+            let entitlement = name(e);
+            e.get("values").and_then(Value::as_array).into_iter().flatten().map(move |v| {
+                let id = v.get("id").and_then(Value::as_str).unwrap_or_default().to_owned();
+                (id, format!("{entitlement}: {}", name(v)))
+            })
+        })
+        .collect()
+}
+
+fn grant_has(g: &Value, value: &str) -> bool {
+    g.get("entitlements").and_then(Value::as_array).into_iter().flatten().any(|e| {
+        e.get("values")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .any(|v| v.get("id").and_then(Value::as_str) == Some(value))
+    })
+}
+
+fn grant_label(g: &Value) -> String {
+    let s = |k: &str| g.get(k).and_then(Value::as_str).unwrap_or("?");
+    let bundle =
+        g.get("entitlementBundleId").and_then(Value::as_str).map(|b| format!(" bundle {b}")).unwrap_or_default();
+    format!("{} {} {}{bundle} by {}", s("id"), s("grantType"), s("action"), s("actor"))
+}
+
+/// The grant behind a change at `at`: the latest one made by then (two minutes' slack) that gives (`ALLOW`) or
+/// takes away (`DENY`, all values when it names none) the value.
+fn grant_for<'a>(
+    grants: &'a [Value],
+    value: &str,
+    action: &str,
+    at: chrono::DateTime<chrono::Utc>,
+) -> Option<&'a Value> {
+    let slack = chrono::Duration::minutes(2);
+    grants
+        .iter()
+        .filter(|g| g.get("action").and_then(Value::as_str).unwrap_or("ALLOW") == action)
+        .filter(|g| {
+            grant_has(g, value)
+                || (action == "DENY" && g.get("entitlements").and_then(Value::as_array).is_none_or(Vec::is_empty))
+        })
+        .filter_map(|g| when(g, "created").filter(|c| *c <= at + slack).map(|c| (c, g)))
+        .max_by_key(|(c, _)| *c)
+        .map(|(_, g)| g)
+}
+
+async fn entitlement_history(ctx: ToolContext, args: HistoryArgs) -> Result<ToolOutput, ToolError> {
+    let app = app_arg(&args.app)?;
+    let since = args.since.as_deref().map(|s| time_arg("since", s)).transpose()?;
+    let until = args.until.as_deref().map(|s| time_arg("until", s)).transpose()?;
+    if let (Some(a), Some(b)) = (since, until)
+        && a > b
+    {
+        return Err(ToolError::invalid_arguments("since is after until"));
+    }
+    let limit = args.limit.unwrap_or(20);
+    if !(1..=99).contains(&limit) {
+        return Err(ToolError::invalid_arguments("limit must be 1 to 99"));
+    }
+    let uid = user_id(&ctx, &args.user).await?;
+    let (since, until) = (since.map(utc), until.map(utc));
+    let filter = filter_expr(&[
+        ("principal.externalId", Some(&uid)),
+        ("principal.type", Some("OKTA_USER")),
+        ("resource.externalId", Some(&app)),
+        ("resource.type", Some("APPLICATION")),
+        ("startDate", since.as_deref()),
+        ("endDate", until.as_deref()),
+    ])?
+    .unwrap_or_default();
+    // One record more than shown: the changes of the oldest row are measured against it.
+    let query = Query::new().push("filter", filter).push("limit", limit + 1);
+    let history = get(&ctx, &path(HISTORY, &[])?, &query).await?;
+    let records: Vec<&Value> =
+        history.get("entitlementHistory").and_then(Value::as_array).into_iter().flatten().collect();
+    let grant_filter = filter_expr(&[
+        ("target.externalId", Some(&app)),
+        ("target.type", Some("APPLICATION")),
+        ("targetPrincipal.externalId", Some(&uid)),
+        ("targetPrincipal.type", Some("OKTA_USER")),
+    ])?
+    .unwrap_or_default();
+    let p = path(GRANTS, &[])?;
+    let first = ctx
+        .okta
+        .get_page(
+            &p,
+            &Query::new().push("filter", grant_filter).push("include", "full_entitlements").push("limit", 200),
+        )
+        .await
+        .map_err(crate::common::licensed)?;
+    let (grants, _) =
+        ctx.okta.client().collect(first, &p, 1000).await.map_err(|e| crate::common::licensed(e.into()))?;
+    let more = records.len() > limit as usize || history.pointer("/_links/next").is_some();
+    // A row needs the record before it; without one (more history unread) it waits for the next page.
+    let shown = if more { records.len().min(limit as usize + 1) - 1 } else { records.len() };
+    let mut rows = Vec::new();
+    for (i, r) in records.iter().take(shown).enumerate() {
+        let now = record_values(r);
+        let before = records.get(i + 1).map(|o| record_values(o)).unwrap_or_default();
+        let added: Vec<&(String, String)> = now.iter().filter(|(id, _)| !before.iter().any(|(o, _)| o == id)).collect();
+        let removed: Vec<&(String, String)> =
+            before.iter().filter(|(id, _)| !now.iter().any(|(n, _)| n == id)).collect();
+        let mut by: Vec<String> = Vec::new();
+        if let Some(at) = when(r, "startDate") {
+            let found = added
+                .iter()
+                .filter_map(|(id, _)| grant_for(&grants, id, "ALLOW", at))
+                .chain(removed.iter().filter_map(|(id, _)| grant_for(&grants, id, "DENY", at)));
+            for g in found {
+                let label = grant_label(g);
+                if !by.contains(&label) {
+                    by.push(label);
+                }
+            }
+        }
+        let labels = |vs: &[&(String, String)]| vs.iter().map(|(_, l)| l.clone()).collect::<Vec<_>>();
+        rows.push(json!([
+            r.get("startDate"),
+            r.get("endDate").filter(|e| e.as_str().is_some_and(|s| !s.is_empty())),
+            r.get("lifecycle"),
+            labels(&added),
+            labels(&removed),
+            by,
+        ]));
+    }
+    let mut out = json!({
+        "user_id": uid,
+        "app_id": app,
+        "columns": ["when", "until", "status", "added", "removed", "grants"],
+        "rows": rows,
+        "count": shown,
+    });
+    // The next page: records that started before the oldest row shown (or at the unshown one).
+    if more && let Some(next) = records.get(shown) {
+        let oldest_shown = shown.checked_sub(1).and_then(|i| records.get(i)).and_then(|r| when(r, "startDate"));
+        let until = match oldest_shown {
+            Some(t) => t - chrono::Duration::seconds(1),
+            None => when(next, "startDate").unwrap_or_else(chrono::Utc::now),
+        };
+        out["next_until"] = json!(utc(until));
+    }
+    Ok(ToolOutput::json(out))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn history_records_name_their_values() {
+        let r = json!({"entitlements": [{"name": "Profile", "values": [{"id": "ent1", "name": "Standard User"}]}]});
+        assert_eq!(record_values(&r), [("ent1".to_owned(), "Profile: Standard User".to_owned())]);
+    }
+
+    #[test]
+    fn changes_are_matched_to_the_latest_grant_made_by_then() {
+        let g = |id: &str, action: &str, created: &str, values: Value| {
+            json!({"id": id, "grantType": "CUSTOM", "action": action, "actor": "API", "created": created,
+                   "entitlements": values})
+        };
+        let one = |v: &str| json!([{"id": "esp1", "values": [{"id": v}]}]);
+        let grants = [
+            g("gra1", "ALLOW", "2026-01-01T00:00:00Z", one("ent1")),
+            g("gra2", "ALLOW", "2026-02-01T00:00:00Z", one("ent1")),
+            g("gra3", "DENY", "2026-03-01T00:00:00Z", json!([])),
+        ];
+        let at = |s: &str| chrono::DateTime::parse_from_rfc3339(s).map(|t| t.with_timezone(&chrono::Utc)).ok();
+        let id = |g: Option<&Value>| g.and_then(|g| g["id"].as_str()).map(str::to_owned);
+        let jan = at("2026-01-01T00:00:30Z").unwrap_or_default();
+        assert_eq!(id(grant_for(&grants, "ent1", "ALLOW", jan)).as_deref(), Some("gra1"));
+        let feb = at("2026-01-31T23:59:00Z").unwrap_or_default();
+        assert_eq!(id(grant_for(&grants, "ent1", "ALLOW", feb)).as_deref(), Some("gra2"), "two minutes' slack");
+        let mar = at("2026-03-01T00:00:01Z").unwrap_or_default();
+        assert_eq!(id(grant_for(&grants, "ent9", "DENY", mar)).as_deref(), Some("gra3"), "a DENY of all values");
+        assert_eq!(id(grant_for(&grants, "ent9", "ALLOW", mar)), None);
+        assert_eq!(grant_label(&grants[2]), "gra3 CUSTOM DENY by API");
+    }
 }

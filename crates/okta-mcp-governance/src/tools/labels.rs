@@ -43,8 +43,7 @@ pub fn tools() -> Vec<ToolDef> {
             ToolMeta {
                 name: "okta_iga_assign_label",
                 title: "Assign label",
-                description: "Put label values (\"Risk: High\" or value ids) on apps, groups, collections, bundles \
-                    or entitlement values; labels they already have stay.",
+                description: "Put label values (\"Risk: High\" or ids) on apps, groups, collections, bundles or values.",
                 access: Access::Write,
                 toolset: "labels",
                 scopes: &["okta.apps.read", READ, MANAGE],

@@ -35,8 +35,7 @@ pub fn tools() -> Vec<ToolDef> {
             ToolMeta {
                 name: "okta_iga_list_resource_owners",
                 title: "List resource owners",
-                description: "Owners of an app (and of its values and bundles), or of one bundle, value or \
-                    collection.",
+                description: "Owners of an app (and its values, bundles), or of one bundle, value or collection.",
                 access: Access::Read,
                 toolset: "entitlements",
                 scopes: &["okta.apps.read", READ],
@@ -48,8 +47,7 @@ pub fn tools() -> Vec<ToolDef> {
             ToolMeta {
                 name: "okta_iga_set_resource_owners",
                 title: "Set resource owners",
-                description: "Make these users/groups (at most 5) the owners of an app, bundle, entitlement value or \
-                    collection. Replaces the current owners ([] removes all); shows the previous ones.",
+                description: "Set the owners (≤5 users/groups) of an app, bundle, value or collection; replaces them ([] clears).",
                 access: Access::Write,
                 toolset: "entitlements",
                 scopes: &["okta.apps.read", "okta.users.read", READ, MANAGE],

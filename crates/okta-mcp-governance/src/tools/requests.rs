@@ -53,7 +53,7 @@ pub fn tools() -> Vec<ToolDef> {
             ToolMeta {
                 name: "okta_iga_list_access_requests",
                 title: "List access requests",
-                description: "Access requests (v2). OAuth only: Okta refuses API tokens here.",
+                description: "Access requests (v2). OAuth only.",
                 access: Access::Read,
                 toolset: "requests",
                 scopes: &[READ],

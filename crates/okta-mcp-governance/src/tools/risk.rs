@@ -1,5 +1,6 @@
-//! Risk rules (separation of duties, `/governance/api/v1/risk-rules`) and Okta's assessment of what a user would
-//! violate with a bundle or entitlement values (`/governance/api/v1/risk-rule-assessments`).
+//! Risk rules (separation of duties, `/governance/api/v1/risk-rules`): list, read, create, update
+//! (read-merge-PUT), delete; and Okta's assessment of what a user would violate with a bundle or entitlement values
+//! (`/governance/api/v1/risk-rule-assessments`).
 
 use okta_core::Query;
 use okta_mcp_kit::args::{check_id, path};
@@ -10,9 +11,16 @@ use schemars::JsonSchema;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use crate::common::{get, id_from_orn, list, post};
+use crate::common::{delete, get, id_from_orn, list, post, put};
+use crate::tools::entitlements::{AppCatalog, AppValue, app_arg, app_catalog, grouped, value_specs};
 
+const RULES: &str = "/governance/api/v1/risk-rules";
+const RULE: &str = "/governance/api/v1/risk-rules/{ruleId}";
 const READ: &str = "okta.governance.riskRule.read";
+const MANAGE: &str = "okta.governance.riskRule.manage";
+const ENTITLEMENTS_READ: &str = "okta.governance.entitlements.read";
+const ENTITLEMENTS: &str = "/governance/api/v1/entitlements";
+const VALUES: &str = "/governance/api/v1/entitlements/{entitlementId}/values";
 
 /// Compact fields of a risk rule.
 const RULE_FIELDS: &[Field] = &[
@@ -29,11 +37,11 @@ pub fn tools() -> Vec<ToolDef> {
             ToolMeta {
                 name: "okta_iga_list_risk_rules",
                 title: "List risk rules",
-                description: "Risk rules (separation of duties) as columns+rows.",
+                description: "Risk rules (separation of duties).",
                 access: Access::Read,
                 toolset: "risk",
                 scopes: &[READ],
-                operations: &[op!(GET, "/governance/api/v1/risk-rules")],
+                operations: &[op!(GET, RULES)],
             },
             list_rules,
         ),
@@ -45,7 +53,7 @@ pub fn tools() -> Vec<ToolDef> {
                 access: Access::Read,
                 toolset: "risk",
                 scopes: &[READ],
-                operations: &[op!(GET, "/governance/api/v1/risk-rules/{ruleId}")],
+                operations: &[op!(GET, RULE)],
             },
             get_rule,
         ),
@@ -67,6 +75,42 @@ pub fn tools() -> Vec<ToolDef> {
             },
             assess_risk,
         ),
+        ToolDef::new(
+            ToolMeta {
+                name: "okta_iga_create_risk_rule",
+                title: "Create risk rule",
+                description: "Separation of duties: holding list1 and list2 values together is a conflict.",
+                access: Access::Write,
+                toolset: "risk",
+                scopes: &[ENTITLEMENTS_READ, MANAGE],
+                operations: &[op!(GET, ENTITLEMENTS), op!(GET, VALUES), op!(POST, RULES)],
+            },
+            create_rule,
+        ),
+        ToolDef::new(
+            ToolMeta {
+                name: "okta_iga_update_risk_rule",
+                title: "Update risk rule",
+                description: "Change a risk rule's name, description or lists.",
+                access: Access::Write,
+                toolset: "risk",
+                scopes: &[ENTITLEMENTS_READ, READ, MANAGE],
+                operations: &[op!(GET, RULE), op!(GET, ENTITLEMENTS), op!(GET, VALUES), op!(PUT, RULE)],
+            },
+            update_rule,
+        ),
+        ToolDef::new(
+            ToolMeta {
+                name: "okta_iga_delete_risk_rule",
+                title: "Delete risk rule",
+                description: "Delete a risk rule.",
+                access: Access::Destructive,
+                toolset: "risk",
+                scopes: &[READ, MANAGE],
+                operations: &[op!(GET, RULE), op!(DELETE, RULE)],
+            },
+            delete_rule,
+        ),
     ]
 }
 
@@ -77,7 +121,7 @@ pub struct ListRulesArgs {
 }
 
 async fn list_rules(ctx: ToolContext, args: ListRulesArgs) -> Result<ToolOutput, ToolError> {
-    list(&ctx, &args.page, &path("/governance/api/v1/risk-rules", &[])?, Query::new(), RULE_FIELDS).await
+    list(&ctx, &args.page, &path(RULES, &[])?, Query::new(), RULE_FIELDS).await
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]
@@ -88,7 +132,7 @@ pub struct RuleArg {
 }
 
 async fn get_rule(ctx: ToolContext, args: RuleArg) -> Result<ToolOutput, ToolError> {
-    let rule = get(&ctx, &path("/governance/api/v1/risk-rules/{ruleId}", &[&args.rule_id])?, &Query::new()).await?;
+    let rule = get(&ctx, &path(RULE, &[&args.rule_id])?, &Query::new()).await?;
     Ok(ToolOutput::json(strip_links(rule)))
 }
 
@@ -182,6 +226,248 @@ async fn assess_risk(ctx: ToolContext, args: AssessArgs) -> Result<ToolOutput, T
     })))
 }
 
+// ---- create, update, delete
+
+/// A text argument of 1 to `max` printable characters (trimmed).
+fn sized<'a>(arg: &str, value: &'a str, max: usize) -> Result<&'a str, ToolError> {
+    let v = value.trim();
+    if v.is_empty() || v.chars().count() > max || v.chars().any(char::is_control) {
+        return Err(ToolError::invalid_arguments(format!("{arg} must be 1 to {max} printable characters")));
+    }
+    Ok(v)
+}
+
+/// One side of a conflict: Okta's criterion (`CONTAINS_ONE`: any of the values; `CONTAINS_ALL`: all of them).
+fn criterion(name: &str, values: &[AppValue], all: bool) -> Value {
+    json!({
+        "name": name,
+        "attribute": "principal.effective_grants",
+        "operation": if all { "CONTAINS_ALL" } else { "CONTAINS_ONE" },
+        "value": {"type": "ENTITLEMENTS", "value": grouped(values)},
+    })
+}
+
+/// Resolve both lists against the app and refuse a value on both sides.
+fn sides(
+    catalog: &AppCatalog,
+    list1: &[String],
+    list2: &[String],
+) -> Result<(Vec<AppValue>, Vec<AppValue>), ToolError> {
+    let one = catalog.resolve_all("list1", list1)?;
+    let two = catalog.resolve_all("list2", list2)?;
+    if let Some(both) = one.iter().find(|v| two.iter().any(|t| t.id == v.id)) {
+        return Err(ToolError::invalid_arguments(format!(
+            "{} is in both lists: a value cannot conflict with itself",
+            both.label()
+        )));
+    }
+    Ok((one, two))
+}
+
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CreateRuleArgs {
+    /// Unique name.
+    name: String,
+    /// Description.
+    description: Option<String>,
+    /// App id or ORN.
+    app: String,
+    /// Ids, ORNs or "Entitlement: Value" (1-50).
+    list1: Vec<String>,
+    /// The conflicting values, same forms.
+    list2: Vec<String>,
+    /// All of list1, not any.
+    list1_all: Option<bool>,
+    /// All of list2, not any.
+    list2_all: Option<bool>,
+}
+
+fn rule_summary(r: &Value) -> Value {
+    json!({"id": r.get("id"), "name": r.get("name"), "status": r.get("status"), "type": r.get("type")})
+}
+
+async fn create_rule(ctx: ToolContext, args: CreateRuleArgs) -> Result<ToolOutput, ToolError> {
+    let name = sized("name", &args.name, 255)?;
+    let description = args.description.as_deref().map(|d| sized("description", d, 1000)).transpose()?;
+    let app = app_arg(&args.app)?;
+    value_specs("list1", &args.list1, 50)?;
+    value_specs("list2", &args.list2, 50)?;
+    let catalog = app_catalog(&ctx, &app).await?;
+    let (one, two) = sides(&catalog, &args.list1, &args.list2)?;
+    let Some(app_orn) = catalog.app_orn.clone() else {
+        return Err(ToolError::refused(format!("Okta's answer has no ORN for app {app}; nothing was changed")));
+    };
+    let mut body = json!({
+        "name": name,
+        "type": "SEPARATION_OF_DUTIES",
+        "resources": [{"resourceOrn": app_orn}],
+        "conflictCriteria": {"and": [
+            criterion("list1", &one, args.list1_all.unwrap_or(false)),
+            criterion("list2", &two, args.list2_all.unwrap_or(false)),
+        ]},
+    });
+    if let Some(d) = description {
+        body["description"] = json!(d);
+    }
+    let created = post(&ctx, &path(RULES, &[])?, Some(&body)).await?;
+    let labels = |vs: &[AppValue]| vs.iter().map(AppValue::label).collect::<Vec<_>>();
+    Ok(ToolOutput::json(json!({
+        "created": created.as_ref().map(rule_summary),
+        "list1": labels(&one),
+        "list2": labels(&two),
+        "result": "risk rule created; okta_iga_assess_risk now checks it",
+    })))
+}
+
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UpdateRuleArgs {
+    /// Risk rule id.
+    rule_id: String,
+    /// New name.
+    name: Option<String>,
+    /// New description.
+    description: Option<String>,
+    /// New list1: ids, ORNs or "Entitlement: Value".
+    list1: Option<Vec<String>>,
+    /// New list2, same forms.
+    list2: Option<Vec<String>>,
+}
+
+/// A rule's criterion as it is sent: names and ids only (Okta's answers add display names, and sometimes
+/// wrap values in `{data}`).
+fn sendable(c: &Value) -> Value {
+    let entitlements: Vec<Value> = c
+        .pointer("/value/value")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .map(|e| {
+            let values = e.get("values").map(|v| v.get("data").unwrap_or(v));
+            let ids: Vec<Value> =
+                values.and_then(Value::as_array).into_iter().flatten().map(|v| json!({"id": v.get("id")})).collect();
+            json!({"id": e.get("id"), "values": ids})
+        })
+        .collect();
+    json!({
+        "name": c.get("name"),
+        "attribute": c.get("attribute"),
+        "operation": c.get("operation"),
+        "value": {"type": c.pointer("/value/type").cloned().unwrap_or(json!("ENTITLEMENTS")), "value": entitlements},
+    })
+}
+
+/// `Entitlement: Value` labels of a criterion, from the names Okta includes (ids where it does not).
+fn criterion_labels(c: &Value) -> Vec<String> {
+    let name = |v: &Value| {
+        v.get("name").and_then(Value::as_str).or_else(|| v.get("id").and_then(Value::as_str)).unwrap_or("?").to_owned()
+    };
+    c.pointer("/value/value")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .flat_map(|e| {
+            let values = e.get("values").map(|v| v.get("data").unwrap_or(v));
+            let entitlement = name(e);
+            values.and_then(Value::as_array).into_iter().flatten().map(move |v| format!("{entitlement}: {}", name(v)))
+        })
+        .collect()
+}
+
+async fn update_rule(ctx: ToolContext, args: UpdateRuleArgs) -> Result<ToolOutput, ToolError> {
+    check_id("rule_id", &args.rule_id)?;
+    let name = args.name.as_deref().map(|n| sized("name", n, 255)).transpose()?;
+    let description = args.description.as_deref().map(|d| sized("description", d, 1000)).transpose()?;
+    for (arg, list) in [("list1", &args.list1), ("list2", &args.list2)] {
+        if let Some(l) = list {
+            value_specs(arg, l, 50)?;
+        }
+    }
+    if name.is_none() && description.is_none() && args.list1.is_none() && args.list2.is_none() {
+        return Err(ToolError::invalid_arguments("give name, description, list1 and/or list2"));
+    }
+    let rule = get(&ctx, &path(RULE, &[&args.rule_id])?, &Query::new()).await?;
+    let criteria: Vec<Value> =
+        rule.pointer("/conflictCriteria/and").and_then(Value::as_array).cloned().unwrap_or_default();
+    let [c1, c2] = criteria.as_slice() else {
+        return Err(ToolError::refused(format!(
+            "rule {} does not have the two conflicting lists of a separation-of-duties rule; nothing was changed",
+            args.rule_id
+        )));
+    };
+    let mut next = [sendable(c1), sendable(c2)];
+    let mut changed = serde_json::Map::new();
+    if args.list1.is_some() || args.list2.is_some() {
+        let orn = rule.pointer("/resources/0/resourceOrn").and_then(Value::as_str).unwrap_or_default();
+        let app = id_from_orn(orn).to_owned();
+        check_id("app of the rule", &app)?;
+        let catalog = app_catalog(&ctx, &app).await?;
+        let ids = |c: &Value| -> Vec<String> {
+            c.pointer("/value/value")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+                .flat_map(|e| e.get("values").and_then(Value::as_array).into_iter().flatten())
+                .filter_map(|v| v.get("id").and_then(Value::as_str).map(str::to_owned))
+                .collect()
+        };
+        // A list not given stays; it still may not share a value with the new one.
+        let one = args.list1.clone().unwrap_or_else(|| ids(&next[0]));
+        let two = args.list2.clone().unwrap_or_else(|| ids(&next[1]));
+        let (one, two) = sides(&catalog, &one, &two)?;
+        for (i, (arg, given, values)) in
+            [("list1", &args.list1, one), ("list2", &args.list2, two)].into_iter().enumerate()
+        {
+            if given.is_none() {
+                continue;
+            }
+            let mut before: Vec<String> = ids(&next[i]);
+            let mut after: Vec<String> = values.iter().map(|v| v.id.clone()).collect();
+            before.sort();
+            after.sort();
+            if after != before {
+                changed.insert(
+                    arg.into(),
+                    json!({"from": criterion_labels(&criteria[i]), "to": values.iter().map(AppValue::label).collect::<Vec<_>>()}),
+                );
+                next[i]["value"]["value"] = grouped(&values);
+            }
+        }
+    }
+    let was = |key: &str| rule.get(key).and_then(Value::as_str).map(str::to_owned);
+    for (key, new) in [("name", name), ("description", description)] {
+        if let Some(n) = new.filter(|n| was(key).as_deref() != Some(*n)) {
+            changed.insert(key.into(), json!({"from": was(key), "to": n}));
+        }
+    }
+    if changed.is_empty() {
+        return Ok(ToolOutput::json(json!({
+            "rule": rule_summary(&rule), "changed": {}, "result": "the rule already has these values; nothing sent",
+        })));
+    }
+    let mut body = json!({
+        "id": args.rule_id,
+        "name": name.map(str::to_owned).or_else(|| was("name")),
+        "conflictCriteria": {"and": next},
+    });
+    // Notes are kept as they are (this tool does not change them).
+    for (key, new) in [("description", description), ("notes", None)] {
+        if let Some(v) = new.map(str::to_owned).or_else(|| was(key)) {
+            body[key] = json!(v);
+        }
+    }
+    let saved = put(&ctx, &path(RULE, &[&args.rule_id])?, &body).await?;
+    Ok(ToolOutput::json(json!({"rule": rule_summary(saved.as_ref().unwrap_or(&rule)), "changed": changed})))
+}
+
+async fn delete_rule(ctx: ToolContext, args: RuleArg) -> Result<ToolOutput, ToolError> {
+    check_id("rule_id", &args.rule_id)?;
+    let rule = get(&ctx, &path(RULE, &[&args.rule_id])?, &Query::new()).await?;
+    delete(&ctx, &path(RULE, &[&args.rule_id])?).await?;
+    Ok(ToolOutput::json(json!({"deleted": rule_summary(&rule), "result": "risk rule deleted"})))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -190,5 +476,18 @@ mod tests {
     fn org_ids_come_from_orns() {
         assert_eq!(org_of("orn:okta:governance:00o1:entitlement-bundles:enb1"), Some("00o1"));
         assert_eq!(org_of("enb1"), None);
+    }
+
+    #[test]
+    fn criteria_are_sent_with_ids_only() {
+        let answered = json!({"name": "list2", "attribute": "principal.effective_grants", "operation": "CONTAINS_ALL",
+            "value": {"type": "ENTITLEMENTS", "value": [{"id": "esp1", "name": "Role", "externalValue": "role",
+                "values": {"data": [{"id": "ent1", "name": "Buyer", "externalValue": "buyer"}]}}]}});
+        assert_eq!(
+            sendable(&answered),
+            json!({"name": "list2", "attribute": "principal.effective_grants", "operation": "CONTAINS_ALL",
+                   "value": {"type": "ENTITLEMENTS", "value": [{"id": "esp1", "values": [{"id": "ent1"}]}]}})
+        );
+        assert_eq!(criterion_labels(&answered), ["Role: Buyer"]);
     }
 }

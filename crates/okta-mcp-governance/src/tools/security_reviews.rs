@@ -77,8 +77,7 @@ pub fn tools() -> Vec<ToolDef> {
             ToolMeta {
                 name: "okta_iga_get_security_access_review",
                 title: "Get security access review",
-                description: "One security access review: the reviewed user, reviewers, status and the review \
-                              actions available now. OAuth only.",
+                description: "One security access review: user, reviewers, status, actions available. OAuth only.",
                 access: Access::Read,
                 toolset: "reviews",
                 scopes: &[READ],
@@ -90,8 +89,7 @@ pub fn tools() -> Vec<ToolDef> {
             ToolMeta {
                 name: "okta_iga_list_security_access_review_accesses",
                 title: "List security access review accesses",
-                description: "Accesses (apps) of a security access review; with access_id, the \
-                              groups, bundles and values under one. OAuth only.",
+                description: "Apps in a security access review; with access_id, what is under one. OAuth only.",
                 access: Access::Read,
                 toolset: "reviews",
                 scopes: &[READ],
@@ -103,8 +101,7 @@ pub fn tools() -> Vec<ToolDef> {
             ToolMeta {
                 name: "okta_iga_submit_security_access_review_action",
                 title: "Submit security access review action",
-                description: "On an ACTIVE security access review: revoke, restore or flag one access (access_id), \
-                              or close the review / restore all. OAuth only.",
+                description: "Revoke, restore or flag one access (access_id), or close the review / restore all. OAuth only.",
                 access: Access::Destructive,
                 toolset: "reviews",
                 scopes: &[READ, MANAGE],
@@ -123,8 +120,7 @@ pub fn tools() -> Vec<ToolDef> {
             ToolMeta {
                 name: "okta_iga_create_security_access_review",
                 title: "Create security access review",
-                description: "Start a security access review of a user's access, for 1-10 reviewers (ends in 7 \
-                              days unless end_time).",
+                description: "Start a security access review of a user for 1-10 reviewers.",
                 access: Access::Write,
                 toolset: "reviews",
                 scopes: &["okta.users.read", MANAGE],

@@ -1,16 +1,17 @@
-//! Entitlement bundles (`/governance/api/v1/entitlement-bundles`) and revoking a principal's access
-//! (`/governance/api/v2/revoke-principal-access`: bundles and entitlement values by ORN).
+//! Entitlement bundles (`/governance/api/v1/entitlement-bundles`: list, read, create, replace, delete) and revoking
+//! a principal's access (`/governance/api/v2/revoke-principal-access`: bundles and entitlement values by ORN).
 
 use axum::body::Bytes;
 use axum::extract::{Path, State};
-use axum::http::Uri;
+use axum::http::{StatusCode, Uri};
 use serde_json::{Value, json};
 
+use super::entitlements::{check_entitlements, text_prop};
 use super::{data_page, invalid, with_org};
 use crate::error::ApiError;
 use crate::filter;
-use crate::governance_model::user_orn;
-use crate::handlers::{ApiResult, Params, St, json_body, ok, page_after, parse_expr};
+use crate::governance_model::{GovOrg, app_orn, bundle_orn, user_orn};
+use crate::handlers::{ApiResult, Params, St, json_body, json_response, no_content, ok, page_after, parse_expr};
 use crate::policy_model::{now, position_of, str_of};
 
 const BUNDLES: &str = "/governance/api/v1/entitlement-bundles";
@@ -52,6 +53,156 @@ pub(crate) async fn get_one(State(st): St, Path(id): Path<String>) -> ApiResult 
             .ok_or_else(|| ApiError::not_found(&id, "EntitlementBundle"))
     })?;
     ok(bundle_json(&b, &st.public, true))
+}
+
+/// 400 E0000028, Okta's answer to a bundle without a name, target or entitlements.
+fn missing(what: &str) -> ApiError {
+    ApiError::new(StatusCode::BAD_REQUEST, "E0000028", "The request is missing a required parameter.")
+        .with_cause(format!("The {what} for a entitlement bundle must be specified."))
+}
+
+/// 409 E0000169, Okta's answer to changing or deleting a DELETED bundle.
+fn deleted(id: &str) -> ApiError {
+    ApiError::new(StatusCode::CONFLICT, "E0000169", "Object status conflicts with requested operation.")
+        .with_cause(format!("An entitlement bundle with status DELETED may not be changed or deleted ({id})."))
+}
+
+/// The name, description, app and entitlements of a bundle body, checked against the org (`id`: the bundle
+/// being replaced, whose name it may keep).
+fn checked(gov: &GovOrg, apps: &[String], body: &Value, id: Option<&str>) -> Result<(String, String, Value), ApiError> {
+    let name = match text_prop(body, "name", 255) {
+        Ok(Some(n)) => n.to_owned(),
+        Ok(None) => return Err(missing("name")),
+        Err(c) => return Err(invalid("EntitlementBundle", vec![c])),
+    };
+    if let Err(c) = text_prop(body, "description", 1000) {
+        return Err(invalid("EntitlementBundle", vec![c]));
+    }
+    let target = body.get("target").filter(|t| t.is_object()).ok_or_else(|| missing("settings"))?;
+    let app = str_of(target, "externalId").to_owned();
+    if str_of(target, "type") != "APPLICATION" || !apps.contains(&app) {
+        return Err(invalid("EntitlementBundle", vec![format!("target: no APPLICATION {app:?}")]));
+    }
+    if body.get("entitlements").and_then(Value::as_array).is_none_or(Vec::is_empty) {
+        return Err(missing("entitlements"));
+    }
+    let entitlements = check_entitlements(gov, "EntitlementBundle", &app, &body["entitlements"], false)?;
+    if gov.bundles.iter().any(|b| {
+        Some(str_of(b, "id")) != id && str_of(b, "status") != "DELETED" && str_of(b, "name").eq_ignore_ascii_case(&name)
+    }) {
+        return Err(invalid("EntitlementBundle", vec![format!("name: a bundle named {name:?} already exists")]));
+    }
+    Ok((name, app, entitlements))
+}
+
+/// `POST /governance/api/v1/entitlement-bundles`.
+pub(crate) async fn create(State(st): St, body: Bytes) -> ApiResult {
+    let body = json_body(&body)?;
+    let b = with_org(&st, |org| {
+        let apps: Vec<String> = org.apps.iter().map(|a| a.id.clone()).collect();
+        let (name, app, entitlements) = checked(&org.governance, &apps, &body, None)?;
+        let (by, at) = (org.admin_id.clone(), now());
+        let id = org.governance.new_id("enb");
+        let mut b = json!({
+            "id": id, "name": name, "orn": bundle_orn(&id), "status": "ACTIVE",
+            "targetResourceOrn": app_orn(&app), "target": {"externalId": app, "type": "APPLICATION"},
+            "entitlements": entitlements,
+            "created": at, "createdBy": by, "lastUpdated": at, "lastUpdatedBy": by,
+        });
+        if let Some(d) = body.get("description").filter(|d| d.is_string()) {
+            b["description"] = d.clone();
+        }
+        org.governance.bundles.push(b.clone());
+        Ok(b)
+    })?;
+    Ok(json_response(StatusCode::CREATED, bundle_json(&b, &st.public, true)))
+}
+
+/// End the active grants of a bundle (what Okta does when the bundle is deleted).
+fn end_grants(gov: &mut GovOrg, id: &str, by: &str, at: &str) {
+    for g in gov.grants.iter_mut().filter(|g| str_of(g, "entitlementBundleId") == id && str_of(g, "status") == "ACTIVE")
+    {
+        g["status"] = json!("INACTIVE");
+        g["lastUpdated"] = json!(at);
+        g["lastUpdatedBy"] = json!(by);
+    }
+}
+
+/// `PUT /governance/api/v1/entitlement-bundles/{id}`: replaces name, description, status and entitlements;
+/// the bundle's active grants take the new entitlements.
+pub(crate) async fn replace(State(st): St, Path(id): Path<String>, body: Bytes) -> ApiResult {
+    let body = json_body(&body)?;
+    let b = with_org(&st, |org| {
+        let apps: Vec<String> = org.apps.iter().map(|a| a.id.clone()).collect();
+        let (by, at) = (org.admin_id.clone(), now());
+        let gov = &mut org.governance;
+        let i = position_of(&gov.bundles, &id).ok_or_else(|| ApiError::not_found(&id, "EntitlementBundle"))?;
+        if str_of(&gov.bundles[i], "status") == "DELETED" {
+            return Err(deleted(&id));
+        }
+        if str_of(&body, "id") != id {
+            return Err(invalid("EntitlementBundle", vec![format!("id: must be {id}")]));
+        }
+        if text_prop(&body, "targetResourceOrn", 1000).ok().flatten().is_none() {
+            return Err(ApiError::missing_parameter("targetResourceOrn"));
+        }
+        let status = match body.get("status").and_then(Value::as_str) {
+            None => "ACTIVE",
+            Some(s @ ("ACTIVE" | "DELETED")) => s,
+            Some(s) => {
+                return Err(invalid("EntitlementBundle", vec![format!("status: {s:?} is not ACTIVE or DELETED")]));
+            }
+        };
+        let (name, app, entitlements) = checked(gov, &apps, &body, Some(&id))?;
+        if app != str_of(&gov.bundles[i]["target"], "externalId") {
+            return Err(invalid("EntitlementBundle", vec!["target: a bundle's app cannot change".into()]));
+        }
+        let b = &mut gov.bundles[i];
+        b["name"] = json!(name);
+        match body.get("description").filter(|d| d.is_string()) {
+            Some(d) => b["description"] = d.clone(),
+            None => {
+                if let Value::Object(o) = b {
+                    o.remove("description");
+                }
+            }
+        }
+        b["entitlements"] = entitlements.clone();
+        b["status"] = json!(status);
+        b["lastUpdated"] = json!(at);
+        b["lastUpdatedBy"] = json!(by);
+        let b = b.clone();
+        for g in
+            gov.grants.iter_mut().filter(|g| str_of(g, "entitlementBundleId") == id && str_of(g, "status") == "ACTIVE")
+        {
+            g["entitlements"] = entitlements.clone();
+            g["lastUpdated"] = json!(at);
+        }
+        if status == "DELETED" {
+            end_grants(gov, &id, &by, &at);
+        }
+        Ok(b)
+    })?;
+    ok(bundle_json(&b, &st.public, true))
+}
+
+/// `DELETE /governance/api/v1/entitlement-bundles/{id}`: the bundle becomes DELETED and Okta revokes it from the
+/// users who hold it; deleting it again is a 409.
+pub(crate) async fn delete(State(st): St, Path(id): Path<String>) -> ApiResult {
+    with_org(&st, |org| {
+        let (by, at) = (org.admin_id.clone(), now());
+        let gov = &mut org.governance;
+        let i = position_of(&gov.bundles, &id).ok_or_else(|| ApiError::not_found(&id, "EntitlementBundle"))?;
+        if str_of(&gov.bundles[i], "status") == "DELETED" {
+            return Err(deleted(&id));
+        }
+        gov.bundles[i]["status"] = json!("DELETED");
+        gov.bundles[i]["lastUpdated"] = json!(at);
+        gov.bundles[i]["lastUpdatedBy"] = json!(by);
+        end_grants(gov, &id, &by, &at);
+        Ok(())
+    })?;
+    no_content()
 }
 
 /// `POST /governance/api/v2/revoke-principal-access`: end the principal's grants of the given bundles, and deny

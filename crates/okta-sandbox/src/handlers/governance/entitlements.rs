@@ -1,5 +1,6 @@
-//! Entitlements of apps and their values (`/governance/api/v1/entitlements`), grants (`/governance/api/v1/grants`),
-//! and what a user ends up with: principal entitlements and principal access (which grant gave what).
+//! Entitlements of apps and their values (`/governance/api/v1/entitlements`: read, create, PATCH, delete), grants
+//! (`/governance/api/v1/grants`), and what a user ends up with: principal entitlements, principal access (which
+//! grant gave what) and the entitlement history (`/principal-entitlements/history`, replayed from the grants).
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -13,7 +14,8 @@ use crate::error::ApiError;
 use crate::filter;
 use crate::governance_model::GovOrg;
 use crate::governance_seed::grant;
-use crate::handlers::{ApiResult, Params, St, json_body, json_response, ok, page_after, parse_expr};
+use crate::handlers::{ApiResult, Params, St, json_body, json_response, no_content, ok, page_after, parse_expr};
+use crate::model::Org;
 use crate::policy_model::{now, position_of, str_of};
 
 const ENTITLEMENTS: &str = "/governance/api/v1/entitlements";
@@ -113,8 +115,17 @@ pub(crate) async fn list_grants(State(st): St, uri: Uri) -> ApiResult {
     let params = Params::parse(uri.query());
     let limit = params.limit(20, 200);
     let after = params.after()?;
+    // Okta lists active grants only.
     let items = with_org(&st, |org| {
-        positioned(org.governance.grants.iter().map(|g| grant_json(g, &st.public)).collect(), &params)
+        positioned(
+            org.governance
+                .grants
+                .iter()
+                .filter(|g| str_of(g, "status") == "ACTIVE")
+                .map(|g| grant_json(g, &st.public))
+                .collect(),
+            &params,
+        )
     })?;
     let (page, next) = page_after(items, after, limit);
     Ok(data_page(&st.public, GRANTS, &params, limit, (page, next), None))
@@ -134,27 +145,34 @@ pub(crate) async fn get_grant(State(st): St, Path(id): Path<String>, uri: Uri) -
     ok(grant_json(&g, &st.public))
 }
 
-/// Check a grant's `entitlements` against the target app: known entitlements of that app, known values, one
-/// value for a single-valued entitlement. Answers them as `[{id, values: [{id}]}]`.
-fn check_entitlements(gov: &GovOrg, app: &str, requested: &Value) -> Result<Value, ApiError> {
+/// Check `entitlements` (of a grant, bundle or risk rule: `kind`) against the target app: known entitlements of
+/// that app, known values, and (`one_each`, for grants) one value for a single-valued entitlement. Answers them as
+/// `[{id, values: [{id}]}]`.
+pub(crate) fn check_entitlements(
+    gov: &GovOrg,
+    kind: &str,
+    app: &str,
+    requested: &Value,
+    one_each: bool,
+) -> Result<Value, ApiError> {
     let mut out = Vec::new();
     for item in requested.as_array().map(Vec::as_slice).unwrap_or_default() {
         let id = str_of(item, "id");
-        let e = entitlement(gov, id)
-            .map_err(|_| invalid("Grant", vec![format!("entitlements: unknown entitlement {id}")]))?;
+        let e =
+            entitlement(gov, id).map_err(|_| invalid(kind, vec![format!("entitlements: unknown entitlement {id}")]))?;
         if str_of(&e["parent"], "externalId") != app {
-            return Err(invalid("Grant", vec![format!("entitlements: {id} is not an entitlement of {app}")]));
+            return Err(invalid(kind, vec![format!("entitlements: {id} is not an entitlement of {app}")]));
         }
         let values: Vec<&str> = item["values"].as_array().into_iter().flatten().map(|v| str_of(v, "id")).collect();
         if values.is_empty() {
-            return Err(invalid("Grant", vec![format!("entitlements: give at least one value of {id}")]));
+            return Err(invalid(kind, vec![format!("entitlements: give at least one value of {id}")]));
         }
-        if values.len() > 1 && e["multiValue"] != true {
-            return Err(invalid("Grant", vec![format!("entitlements: {id} takes a single value")]));
+        if one_each && values.len() > 1 && e["multiValue"] != true {
+            return Err(invalid(kind, vec![format!("entitlements: {id} takes a single value")]));
         }
         for v in &values {
             if !e["values"].as_array().into_iter().flatten().any(|x| str_of(x, "id") == *v) {
-                return Err(invalid("Grant", vec![format!("entitlements: {v} is not a value of {id}")]));
+                return Err(invalid(kind, vec![format!("entitlements: {v} is not a value of {id}")]));
             }
         }
         out.push(json!({"id": id, "values": values.iter().map(|v| json!({"id": v})).collect::<Vec<_>>()}));
@@ -180,6 +198,12 @@ pub(crate) async fn create_grant(State(st): St, body: Bytes) -> ApiResult {
                 .iter()
                 .find(|b| str_of(b, "id") == id)
                 .ok_or_else(|| invalid("Grant", vec![format!("entitlementBundleId: no bundle {id:?}")]))?;
+            if str_of(b, "status") != "ACTIVE" {
+                return Err(invalid(
+                    "Grant",
+                    vec![format!("entitlementBundleId: bundle {id} is {}", str_of(b, "status"))],
+                ));
+            }
             Some(b.clone())
         } else {
             None
@@ -204,7 +228,7 @@ pub(crate) async fn create_grant(State(st): St, body: Bytes) -> ApiResult {
         }
         let entitlements = match &bundle {
             Some(b) => b["entitlements"].clone(),
-            None => check_entitlements(&org.governance, &app, &body["entitlements"])?,
+            None => check_entitlements(&org.governance, "Grant", &app, &body["entitlements"], true)?,
         };
         if matches!(grant_type, "CUSTOM" | "ENTITLEMENT")
             && action == "ALLOW"
@@ -263,11 +287,24 @@ fn principal_filter(params: &Params) -> Result<(String, String), ApiError> {
 
 /// What a user has in an app: value id → the ALLOW grants that gave it and still count (later DENYs remove).
 pub(crate) fn effective(gov: &GovOrg, app: &str, user: &str) -> BTreeMap<String, Vec<String>> {
+    effective_at(gov, app, user, None)
+}
+
+/// Whether a grant counted at `at` (`None`: now): made by then, and not ended (INACTIVE since `lastUpdated`).
+fn counted(g: &Value, at: Option<&str>) -> bool {
+    match at {
+        None => str_of(g, "status") == "ACTIVE",
+        Some(t) => str_of(g, "created") <= t && (str_of(g, "status") == "ACTIVE" || str_of(g, "lastUpdated") > t),
+    }
+}
+
+/// What a user had in an app at a time (`None`: now).
+fn effective_at(gov: &GovOrg, app: &str, user: &str, at: Option<&str>) -> BTreeMap<String, Vec<String>> {
     let mut have: BTreeMap<String, Vec<String>> = BTreeMap::new();
     for g in gov.grants.iter().filter(|g| {
         str_of(&g["target"], "externalId") == app
             && str_of(&g["targetPrincipal"], "externalId") == user
-            && str_of(g, "status") == "ACTIVE"
+            && counted(g, at)
     }) {
         let values: Vec<String> = g["entitlements"]
             .as_array()
@@ -303,8 +340,13 @@ fn entitlements_with(gov: &GovOrg, app: &str, values: &BTreeSet<&str>) -> Vec<Va
                 .flatten()
                 .filter(|v| values.contains(str_of(v, "id")))
                 .map(|v| {
-                    json!({"id": v["id"], "name": v["name"], "externalValue": v["externalValue"],
-                           "description": v["description"], "orn": v["orn"]})
+                    let mut out = Map::new();
+                    for k in ["id", "name", "externalValue", "description", "orn"] {
+                        if !v[k].is_null() {
+                            out.insert(k.into(), v[k].clone());
+                        }
+                    }
+                    Value::Object(out)
                 })
                 .collect();
             if vs.is_empty() {
@@ -312,7 +354,9 @@ fn entitlements_with(gov: &GovOrg, app: &str, values: &BTreeSet<&str>) -> Vec<Va
             }
             let mut out = Map::new();
             for k in ["id", "name", "externalValue", "description", "multiValue", "required", "dataType"] {
-                out.insert(k.into(), e[k].clone());
+                if !e[k].is_null() {
+                    out.insert(k.into(), e[k].clone());
+                }
             }
             out.insert("values".into(), Value::Array(vs));
             Some(Value::Object(out))
@@ -389,6 +433,429 @@ pub(crate) async fn principal_access(State(st): St, uri: Uri) -> ApiResult {
     ok(out)
 }
 
+// ---- create, PATCH, delete
+
+/// A text property of 1 to `max` characters: `Ok(None)` when absent, the cause when wrong.
+pub(crate) fn text_prop<'a>(v: &'a Value, key: &str, max: usize) -> Result<Option<&'a str>, String> {
+    match v.get(key) {
+        None | Some(Value::Null) => Ok(None),
+        Some(Value::String(s)) if !s.trim().is_empty() && s.chars().count() <= max => Ok(Some(s.as_str())),
+        Some(_) => Err(format!("{key}: must be a string of 1 to {max} characters")),
+    }
+}
+
+/// A required text property, with the cause when it is missing or wrong.
+fn required_text<'a>(v: &'a Value, key: &str, max: usize, causes: &mut Vec<String>) -> &'a str {
+    match text_prop(v, key, max) {
+        Ok(Some(s)) => s,
+        Ok(None) => {
+            causes.push(format!("{key}: must have required field"));
+            ""
+        }
+        Err(c) => {
+            causes.push(c);
+            ""
+        }
+    }
+}
+
+/// A new value of entitlement `e` (no `_links`), from `{name, externalValue, description}`.
+fn new_value(gov: &mut GovOrg, e: &Value, v: &Value, by: &str, at: &str) -> Value {
+    let id = gov.new_id("ent");
+    let app = str_of(&e["parent"], "externalId");
+    let mut out = json!({
+        "id": id, "name": v["name"], "externalValue": v["externalValue"],
+        "entitlementId": e["id"], "orn": crate::governance_model::value_orn(&id),
+        "parentResourceOrn": crate::governance_model::app_orn(app), "parent": e["parent"],
+        "created": at, "createdBy": by, "lastUpdated": at, "lastUpdatedBy": by,
+    });
+    if let Some(d) = v.get("description").filter(|d| d.is_string()) {
+        out["description"] = d.clone();
+    }
+    out
+}
+
+/// The causes against a value's `name`, `externalValue` and `description`, and against a clash with `others`
+/// (names and external values are unique within an entitlement).
+fn value_causes(v: &Value, others: &[&Value], required: bool) -> Vec<String> {
+    let mut causes = Vec::new();
+    for (key, max) in [("name", 255), ("externalValue", 2000), ("description", 1024)] {
+        match text_prop(v, key, max) {
+            Ok(None) if required && key != "description" => {
+                causes.push(format!("values.{key}: must have required field"))
+            }
+            Ok(Some(s)) if key != "description" && others.iter().any(|o| str_of(o, key).eq_ignore_ascii_case(s)) => {
+                causes.push(format!("values.{key}: {s:?} is already a value of this entitlement"));
+            }
+            Err(c) => causes.push(format!("values.{c}")),
+            _ => {}
+        }
+    }
+    causes
+}
+
+/// `POST /governance/api/v1/entitlements`.
+pub(crate) async fn create(State(st): St, body: Bytes) -> ApiResult {
+    let body = json_body(&body)?;
+    let e = with_org(&st, |org| {
+        let mut causes = Vec::new();
+        let name = required_text(&body, "name", 255, &mut causes).to_owned();
+        let external = required_text(&body, "externalValue", 255, &mut causes).to_owned();
+        if let Err(c) = text_prop(&body, "description", 1000) {
+            causes.push(c);
+        }
+        let multi = body.get("multiValue").and_then(Value::as_bool);
+        if multi.is_none() {
+            causes.push("multiValue: must have required boolean field".into());
+        }
+        if !matches!(str_of(&body, "dataType"), "string" | "array") {
+            causes.push("dataType: must be string or array".into());
+        }
+        let parent = &body["parent"];
+        let app = str_of(parent, "externalId").to_owned();
+        if app.is_empty() || str_of(parent, "type") != "APPLICATION" {
+            causes.push("parent: must be {externalId, type: APPLICATION}".into());
+        }
+        let values: Vec<Value> = match body.get("values").and_then(Value::as_array) {
+            Some(vs) => vs.clone(),
+            None => {
+                causes.push("values: must have required field".into());
+                Vec::new()
+            }
+        };
+        for (i, v) in values.iter().enumerate() {
+            let earlier: Vec<&Value> = values[..i].iter().collect();
+            causes.extend(value_causes(v, &earlier, true));
+        }
+        if !causes.is_empty() {
+            return Err(invalid("Entitlement", causes));
+        }
+        if !org.apps.iter().any(|a| a.id == app) {
+            return Err(ApiError::not_found(&app, "Application"));
+        }
+        let gov = &mut org.governance;
+        for key in ["name", "externalValue"] {
+            let this = if key == "name" { &name } else { &external };
+            if gov
+                .entitlements
+                .iter()
+                .any(|e| str_of(&e["parent"], "externalId") == app && str_of(e, key).eq_ignore_ascii_case(this))
+            {
+                return Err(invalid(
+                    "Entitlement",
+                    vec![format!("{key}: app {app} already has an entitlement {this:?}")],
+                ));
+            }
+        }
+        let (by, at) = (org.admin_id.clone(), now());
+        let id = gov.new_id("esp");
+        let mut e = json!({
+            "id": id, "name": name, "externalValue": external, "multiValue": multi, "required": false,
+            "dataType": body["dataType"], "parentResourceOrn": crate::governance_model::app_orn(&app),
+            "parent": {"externalId": app, "type": "APPLICATION"},
+            "created": at, "createdBy": by, "lastUpdated": at, "lastUpdatedBy": by,
+        });
+        if let Some(d) = body.get("description").filter(|d| d.is_string()) {
+            e["description"] = d.clone();
+        }
+        let values: Vec<Value> = values.iter().map(|v| new_value(gov, &e, v, &by, &at)).collect();
+        e["values"] = Value::Array(values);
+        gov.entitlements.push(e.clone());
+        Ok(e)
+    })?;
+    Ok(json_response(StatusCode::CREATED, entitlement_json(&e, &st.public, true)))
+}
+
+/// `PATCH /governance/api/v1/entitlements/{id}`: a list of operations on the entitlement (`/name`,
+/// `/description`) and its values (`/values/-` to add, `/values/{id}` to replace or remove), applied all or none.
+/// The answer lists only the values added or replaced.
+pub(crate) async fn patch(State(st): St, Path(id): Path<String>, body: Bytes) -> ApiResult {
+    let body = json_body(&body)?;
+    let ops = match body.as_array() {
+        Some(ops) if !ops.is_empty() && ops.len() <= 100 => ops.clone(),
+        _ => return Err(invalid("Entitlement", vec!["body: an array of 1 to 100 operations".into()])),
+    };
+    let (e, touched) = with_org(&st, |org| {
+        let (by, at) = (org.admin_id.clone(), now());
+        let gov = &mut org.governance;
+        let i = position_of(&gov.entitlements, &id).ok_or_else(|| ApiError::not_found(&id, "Entitlement"))?;
+        let mut e = gov.entitlements[i].clone();
+        let mut values: Vec<Value> = e["values"].as_array().cloned().unwrap_or_default();
+        let mut touched: Vec<String> = Vec::new();
+        let mut removed: Vec<String> = Vec::new();
+        let mut causes = Vec::new();
+        for op in &ops {
+            let (kind, path) = (str_of(op, "op"), str_of(op, "path"));
+            match (str_of(op, "refType"), kind, path) {
+                ("ENTITLEMENT", "ADD" | "REPLACE", "/name" | "/description") => {
+                    let key = &path[1..];
+                    match op.get("value").and_then(Value::as_str) {
+                        Some(v)
+                            if !v.trim().is_empty() && v.chars().count() <= if key == "name" { 255 } else { 1000 } =>
+                        {
+                            e[key] = json!(v);
+                        }
+                        _ => causes.push(format!("{path}: value must be a non-empty string")),
+                    }
+                }
+                ("ENTITLEMENT", "REMOVE", "/description") => {
+                    if let Value::Object(o) = &mut e {
+                        o.remove("description");
+                    }
+                }
+                ("ENTITLEMENT-VALUE", "ADD", "/values/-") => {
+                    let v = &op["value"];
+                    let others: Vec<&Value> = values.iter().collect();
+                    let found = value_causes(v, &others, true);
+                    if found.is_empty() {
+                        let new = new_value(gov, &e, v, &by, &at);
+                        touched.push(str_of(&new, "id").to_owned());
+                        values.push(new);
+                    }
+                    causes.extend(found);
+                }
+                ("ENTITLEMENT-VALUE", "REPLACE" | "REMOVE", p) if p.starts_with("/values/") => {
+                    let vid = &p["/values/".len()..];
+                    let Some(at_index) = values.iter().position(|v| str_of(v, "id") == vid) else {
+                        causes.push(format!("{p}: {vid} is not a value of entitlement {id}"));
+                        continue;
+                    };
+                    if kind == "REMOVE" {
+                        values.remove(at_index);
+                        touched.retain(|t| t != vid);
+                        removed.push(vid.to_owned());
+                        continue;
+                    }
+                    let v = &op["value"];
+                    let others: Vec<&Value> = values.iter().filter(|o| str_of(o, "id") != vid).collect();
+                    let found = value_causes(v, &others, false);
+                    if found.is_empty() {
+                        for key in ["name", "externalValue", "description"] {
+                            if let Some(s) = v.get(key).filter(|s| s.is_string()) {
+                                values[at_index][key] = s.clone();
+                            }
+                        }
+                        values[at_index]["lastUpdated"] = json!(at);
+                        values[at_index]["lastUpdatedBy"] = json!(by);
+                        if !touched.iter().any(|t| t == vid) {
+                            touched.push(vid.to_owned());
+                        }
+                    }
+                    causes.extend(found);
+                }
+                (r, k, p) => causes.push(format!("{k} {p} ({r}): not an operation on an entitlement or its values")),
+            }
+        }
+        if !causes.is_empty() {
+            return Err(invalid("Entitlement", causes));
+        }
+        e["values"] = Value::Array(values);
+        e["lastUpdated"] = json!(at);
+        e["lastUpdatedBy"] = json!(by);
+        gov.entitlements[i] = e.clone();
+        forget_values(gov, |_, v| removed.iter().any(|r| r == v));
+        Ok((e, touched))
+    })?;
+    let mut out = entitlement_json(&e, &st.public, true);
+    if let Some(vs) = out.get_mut("values").and_then(Value::as_array_mut) {
+        vs.retain(|v| touched.iter().any(|t| t == str_of(v, "id")));
+    }
+    ok(out)
+}
+
+/// Drop values (`gone(entitlement id, value id)`) from bundles, and mark the risk rules naming them INVALID.
+pub(crate) fn forget_values(gov: &mut GovOrg, gone: impl Fn(&str, &str) -> bool) {
+    let keep_entry = |e: &mut Value| {
+        let eid = str_of(e, "id").to_owned();
+        if let Some(vs) = e.get_mut("values").and_then(Value::as_array_mut) {
+            vs.retain(|v| !gone(&eid, str_of(v, "id")));
+            !vs.is_empty()
+        } else {
+            true
+        }
+    };
+    for b in &mut gov.bundles {
+        if let Some(es) = b.get_mut("entitlements").and_then(Value::as_array_mut) {
+            es.retain_mut(keep_entry);
+        }
+    }
+    for r in &mut gov.risk_rules {
+        let names = r
+            .pointer("/conflictCriteria/and")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .flat_map(|c| c.pointer("/value/value").and_then(Value::as_array).into_iter().flatten())
+            .any(|e| {
+                let eid = str_of(e, "id");
+                e["values"].as_array().into_iter().flatten().any(|v| gone(eid, str_of(v, "id")))
+            });
+        if names {
+            r["status"] = json!("INVALID");
+        }
+    }
+}
+
+/// `DELETE /governance/api/v1/entitlements/{id}`: users lose its values; bundles drop it, rules naming it become
+/// INVALID.
+pub(crate) async fn delete(State(st): St, Path(id): Path<String>) -> ApiResult {
+    with_org(&st, |org| {
+        let gov = &mut org.governance;
+        let i = position_of(&gov.entitlements, &id).ok_or_else(|| ApiError::not_found(&id, "Entitlement"))?;
+        gov.entitlements.remove(i);
+        forget_values(gov, |e, _| e == id);
+        Ok(())
+    })?;
+    no_content()
+}
+
+// ---- history
+
+/// The user and app a history filter names: `principal.externalId`/`resource.externalId`, `principalId`/
+/// `resourceId` or `principalOrn`/`resourceOrn` (one pair required, as Okta requires).
+fn history_filter(params: &Params) -> Result<(String, String), ApiError> {
+    let Some(f) = params.get("filter") else { return Err(ApiError::missing_parameter("filter")) };
+    let c = eq_clauses(f);
+    let orn_id = |k: &str| c.get(k).map(|o| o.rsplit(':').next().unwrap_or_default().to_owned());
+    let user =
+        c.get("principal.externalId").or_else(|| c.get("principalId")).cloned().or_else(|| orn_id("principalOrn"));
+    let app = c.get("resource.externalId").or_else(|| c.get("resourceId")).cloned().or_else(|| orn_id("resourceOrn"));
+    match (user, app) {
+        (Some(u), Some(a)) if c.get("resource.type").is_none_or(|t| t == "APPLICATION") => Ok((u, a)),
+        _ => Err(invalid(
+            "filter",
+            vec![
+                "filter: the principal and the resource are required (principal.externalId, principal.type, \
+                  resource.externalId and resource.type)"
+                    .into(),
+            ],
+        )),
+    }
+}
+
+/// A `startDate`/`endDate` clause, normalized to the stored timestamps' form.
+fn history_time(clauses: &BTreeMap<String, String>, key: &str) -> Result<Option<String>, ApiError> {
+    clauses
+        .get(key)
+        .map(|t| {
+            chrono::DateTime::parse_from_rfc3339(t)
+                .map(|t| crate::ids::ts(&t.with_timezone(&chrono::Utc)))
+                .map_err(|_| invalid("filter", vec![format!("filter: {key} must be an ISO 8601 time")]))
+        })
+        .transpose()
+}
+
+/// A user's entitlement records in an app, oldest first: `(start, end, value ids)`; a record starts whenever a
+/// grant began or ended and what the user had changed.
+fn history(gov: &GovOrg, app: &str, user: &str) -> Vec<(String, Option<String>, BTreeSet<String>)> {
+    let mut times: Vec<String> = Vec::new();
+    for g in gov
+        .grants
+        .iter()
+        .filter(|g| str_of(&g["target"], "externalId") == app && str_of(&g["targetPrincipal"], "externalId") == user)
+    {
+        times.push(str_of(g, "created").to_owned());
+        if str_of(g, "status") != "ACTIVE" {
+            times.push(str_of(g, "lastUpdated").to_owned());
+        }
+    }
+    times.sort();
+    times.dedup();
+    let mut out: Vec<(String, Option<String>, BTreeSet<String>)> = Vec::new();
+    for t in times {
+        let have: BTreeSet<String> = effective_at(gov, app, user, Some(&t)).into_keys().collect();
+        match out.last_mut() {
+            Some(last) if last.2 == have => {}
+            None if have.is_empty() => {}
+            Some(last) => {
+                last.1 = Some(t.clone());
+                out.push((t, None, have));
+            }
+            None => out.push((t, None, have)),
+        }
+    }
+    out
+}
+
+/// `GET /governance/api/v1/principal-entitlements/history`: newest first, `limit` ≤ 100, `include=counts`.
+pub(crate) async fn principal_history(State(st): St, uri: Uri) -> ApiResult {
+    let params = Params::parse(uri.query());
+    let (user, app) = history_filter(&params)?;
+    let clauses = params.get("filter").map(eq_clauses).unwrap_or_default();
+    let (from, until) = (history_time(&clauses, "startDate")?, history_time(&clauses, "endDate")?);
+    let limit = params.limit(20, 100);
+    let after = params.after()?;
+    let records = with_org(&st, |org: &mut Org| {
+        if !org.users.values().any(|u| u.id == user) {
+            return Err(ApiError::not_found(&user, "User"));
+        }
+        if !org.apps.iter().any(|a| a.id == app) {
+            return Err(ApiError::not_found(&app, "Application"));
+        }
+        let gov = &org.governance;
+        let all = history(gov, &app, &user);
+        let last = all.len().saturating_sub(1);
+        Ok(all
+            .iter()
+            .enumerate()
+            .rev()
+            .filter(|(_, (start, end, _))| {
+                until.as_ref().is_none_or(|u| start <= u)
+                    && from.as_ref().is_none_or(|f| end.as_ref().is_none_or(|e| e >= f))
+            })
+            .map(|(i, (start, end, have))| {
+                let values: BTreeSet<&str> = have.iter().map(String::as_str).collect();
+                let mut r = json!({
+                    "startDate": start,
+                    "lifecycle": if i == last { "ACTIVE" } else { "INACTIVE" },
+                    "entitlements": entitlements_with(gov, &app, &values),
+                });
+                if let Some(e) = end {
+                    r["endDate"] = json!(e);
+                }
+                r
+            })
+            .enumerate()
+            .map(|(i, r)| (i as u64 + 1, r))
+            .collect::<Vec<_>>())
+    })?;
+    let total = records.len();
+    let (page, next) = page_after(records, after, limit);
+    let path = format!("{}{}", st.public, uri.path());
+    let href = |after: Option<String>| {
+        let mut s = url::form_urlencoded::Serializer::new(String::new());
+        for (k, v) in params.0.iter().filter(|(k, _)| k != "after" && k != "limit") {
+            s.append_pair(k, v);
+        }
+        s.append_pair("limit", &limit.to_string());
+        if let Some(a) = after {
+            s.append_pair("after", &a);
+        }
+        format!("{path}?{}", s.finish().replace('+', "%20"))
+    };
+    let mut links = json!({"self": {"href": href(params.get("after").map(str::to_owned))}});
+    let next_href = next.map(|n| href(Some(crate::cursor::encode(n))));
+    if let Some(n) = &next_href {
+        links["next"] = json!({"href": n});
+    }
+    let mut body = json!({
+        "resourceOrn": crate::governance_model::app_orn(&app),
+        "resource": {"externalId": app, "type": "APPLICATION"},
+        "principalOrn": crate::governance_model::user_orn(&user),
+        "principal": {"externalId": user, "type": "OKTA_USER"},
+        "entitlementHistory": page,
+        "_links": links,
+    });
+    if params.get("include").is_some_and(|i| i.contains("counts")) {
+        body["metadata"] = json!({"total": total});
+    }
+    let mut resp = json_response(StatusCode::OK, body);
+    if let Some(v) = next_href.and_then(|n| axum::http::HeaderValue::from_str(&format!("<{n}>; rel=\"next\"")).ok()) {
+        resp.headers_mut().append(axum::http::header::LINK, v);
+    }
+    Ok(resp)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -401,5 +868,34 @@ mod tests {
         assert_eq!(c.get("parent.externalId").map(String::as_str), Some("0oa1"));
         assert_eq!(c.get("targetPrincipal.externalId").map(String::as_str), Some("00u1"));
         assert_eq!(c.get("parent.type").map(String::as_str), Some("APPLICATION"));
+    }
+
+    #[test]
+    fn history_replays_the_grants() {
+        let mut gov = crate::governance_seed::build(1);
+        let (app, bob) = ("0oasalesforce0000001", "00ubobactive00000001");
+        let h = history(&gov, app, bob);
+        assert_eq!(h.len(), 2, "{h:?}");
+        assert_eq!(h[0].1.as_deref(), Some("2026-02-01T10:00:00.000Z"), "the first record ends with the second");
+        assert_eq!(h[1].2.len(), 2);
+        // A grant that ended removes its values from then on.
+        if let Some(g) = gov.grants.iter_mut().find(|g| g["id"] == "grabobsfreports00001") {
+            g["status"] = json!("INACTIVE");
+            g["lastUpdated"] = json!("2026-03-01T00:00:00.000Z");
+        }
+        let h = history(&gov, app, bob);
+        assert_eq!(h.len(), 3);
+        assert_eq!(h[2].2, h[0].2, "back to what the policy gives");
+        assert!(h[2].1.is_none());
+    }
+
+    #[test]
+    fn forgotten_values_leave_bundles_and_invalidate_rules() {
+        let mut gov = crate::governance_seed::build(1);
+        forget_values(&mut gov, |_, v| v == "entsffinanceadmin001");
+        assert_eq!(gov.bundles[0]["entitlements"][0]["values"], json!([{"id": "entsfpayments0000001"}]));
+        assert_eq!(gov.risk_rules[0]["status"], "INVALID");
+        forget_values(&mut gov, |e, _| e == "espsfpermset00000001");
+        assert_eq!(gov.bundles[0]["entitlements"], json!([]));
     }
 }

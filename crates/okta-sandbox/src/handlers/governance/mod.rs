@@ -20,7 +20,7 @@ use std::sync::Arc;
 use axum::Router;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::Response;
-use axum::routing::{get, post};
+use axum::routing::{get, patch, post, put};
 use serde_json::{Value, json};
 
 use crate::error::ApiError;
@@ -86,6 +86,17 @@ pub(crate) fn routes() -> Router<Arc<AppState>> {
             &format!("{SAR}/{{securityAccessReviewId}}/actions"),
             get(security_reviews::list_actions).post(security_reviews::review_action),
         )
+        // Writes of entitlements, bundles and risk rules; the entitlement history (method routers merge by path).
+        .route(&format!("{V1}/entitlements"), post(entitlements::create))
+        .route(&format!("{V1}/entitlements/{{entitlementId}}"), patch(entitlements::patch).delete(entitlements::delete))
+        .route(&format!("{V1}/principal-entitlements/history"), get(entitlements::principal_history))
+        .route(&format!("{V1}/entitlement-bundles"), post(bundles::create))
+        .route(
+            &format!("{V1}/entitlement-bundles/{{entitlementBundleId}}"),
+            put(bundles::replace).delete(bundles::delete),
+        )
+        .route(&format!("{V1}/risk-rules"), post(risk::create))
+        .route(&format!("{V1}/risk-rules/{{ruleId}}"), put(risk::replace).delete(risk::delete))
 }
 
 const CATALOG_ENTRIES: &str = "/governance/api/v2/catalogs/default/entries";
