@@ -44,6 +44,15 @@ fn does_the_finance_admin_bundle_violate_a_rule() {
     assert_eq!(alice["violations"][0]["ruleId"], RULE, "{alice}");
     assert_eq!(alice["result"], "would violate 1 risk rule(s)");
     assert_eq!(alice["assessed"]["bundle"]["name"], "Finance Admin");
+    // "Does granting Carol the Finance Admin bundle violate a separation-of-duties rule?" (the bundle by name)
+    let carol = server
+        .call("okta_iga_assess_risk", json!({"user": "carol.finance@example.com", "bundle_id": "Finance Admin"}))
+        .ok();
+    assert_eq!(carol["violations"][0]["ruleName"], "Finance Admin and System Administrator", "{carol}");
+    assert_eq!(carol["assessed"]["bundle"]["id"], FINANCE_BUNDLE);
+    let unknown =
+        server.call("okta_iga_assess_risk", json!({"user": "carol.finance@example.com", "bundle_id": "Payroll"})).err();
+    assert!(unknown.contains("no bundle is named \"Payroll\""), "{unknown}");
     let bob = server
         .call("okta_iga_assess_risk", json!({"user": "bob.active@example.com", "bundle_id": FINANCE_BUNDLE}))
         .ok();

@@ -50,7 +50,7 @@ pub fn tools() -> Vec<ToolDef> {
                 access: Access::Read,
                 toolset: "entitlements",
                 scopes: &[READ],
-                operations: &[op!(GET, BUNDLE)],
+                operations: &[op!(GET, BUNDLES), op!(GET, BUNDLE)],
             },
             get_bundle,
         ),
@@ -62,7 +62,12 @@ pub fn tools() -> Vec<ToolDef> {
                 access: Access::Write,
                 toolset: "entitlements",
                 scopes: &["okta.users.read", READ, MANAGE],
-                operations: &[op!(GET, "/api/v1/users/{id}"), op!(GET, BUNDLE), op!(POST, "/governance/api/v1/grants")],
+                operations: &[
+                    op!(GET, "/api/v1/users/{id}"),
+                    op!(GET, BUNDLES),
+                    op!(GET, BUNDLE),
+                    op!(POST, "/governance/api/v1/grants"),
+                ],
             },
             assign_bundle,
         ),
@@ -76,6 +81,7 @@ pub fn tools() -> Vec<ToolDef> {
                 scopes: &["okta.users.read", READ, MANAGE],
                 operations: &[
                     op!(GET, "/api/v1/users/{id}"),
+                    op!(GET, BUNDLES),
                     op!(GET, BUNDLE),
                     op!(GET, "/governance/api/v1/grants"),
                     op!(POST, "/governance/api/v2/revoke-principal-access"),
@@ -104,6 +110,7 @@ pub fn tools() -> Vec<ToolDef> {
                 toolset: "entitlements",
                 scopes: &[READ, MANAGE],
                 operations: &[
+                    op!(GET, BUNDLES),
                     op!(GET, BUNDLE),
                     op!(GET, ENTITLEMENTS),
                     op!(GET, VALUES),
@@ -121,7 +128,12 @@ pub fn tools() -> Vec<ToolDef> {
                 access: Access::Destructive,
                 toolset: "entitlements",
                 scopes: &[READ, MANAGE],
-                operations: &[op!(GET, "/governance/api/v1/grants"), op!(GET, BUNDLE), op!(DELETE, BUNDLE)],
+                operations: &[
+                    op!(GET, BUNDLES),
+                    op!(GET, "/governance/api/v1/grants"),
+                    op!(GET, BUNDLE),
+                    op!(DELETE, BUNDLE),
+                ],
             },
             delete_bundle,
         ),
@@ -131,10 +143,35 @@ pub fn tools() -> Vec<ToolDef> {
 const ENTITLEMENTS: &str = "/governance/api/v1/entitlements";
 const VALUES: &str = "/governance/api/v1/entitlements/{entitlementId}/values";
 
-fn bundle_arg(bundle: &str) -> Result<String, ToolError> {
-    let id = id_from_orn(bundle.trim());
-    check_id("bundle_id", id)?;
-    Ok(id.to_owned())
+/// A bundle named by id (`enb…`), ORN, or exact name (looked up; an unknown or shared name is an error).
+pub async fn bundle_id(ctx: &ToolContext, bundle: &str) -> Result<String, ToolError> {
+    let value = bundle.trim();
+    let id = id_from_orn(value);
+    if value.starts_with("orn:") || (id.starts_with("enb") && !id.contains(char::is_whitespace)) {
+        check_id("bundle_id", id)?;
+        return Ok(id.to_owned());
+    }
+    if !value.contains(char::is_whitespace) {
+        // one word: a name only if it could also be an id (no `/`, `..`, `?`…)
+        check_id("bundle_id", value)?;
+    }
+    let filter = filter_expr(&[("name", Some(value))])?;
+    let query = Query::new().opt("filter", filter.as_deref()).push("limit", 2);
+    let found = get(ctx, &path(BUNDLES, &[])?, &query).await?;
+    let ids: Vec<&str> = found
+        .get("data")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(|b| b.get("id").and_then(Value::as_str))
+        .collect();
+    match ids.as_slice() {
+        [one] => Ok((*one).to_owned()),
+        [] => Err(ToolError::invalid_arguments(format!(
+            "no bundle is named {value:?}: find it with okta_iga_list_bundles (names match exactly)"
+        ))),
+        _ => Err(ToolError::invalid_arguments(format!("several bundles are named {value:?}: name it by id"))),
+    }
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]
@@ -160,7 +197,7 @@ async fn list_bundles(ctx: ToolContext, args: ListBundlesArgs) -> Result<ToolOut
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct BundleArg {
-    /// Bundle id or ORN.
+    /// Bundle id, ORN or name.
     bundle_id: String,
 }
 
@@ -169,7 +206,7 @@ async fn fetch_bundle(ctx: &ToolContext, id: &str) -> Result<Value, ToolError> {
 }
 
 async fn get_bundle(ctx: ToolContext, args: BundleArg) -> Result<ToolOutput, ToolError> {
-    let id = bundle_arg(&args.bundle_id)?;
+    let id = bundle_id(&ctx, &args.bundle_id).await?;
     Ok(ToolOutput::json(strip_links(fetch_bundle(&ctx, &id).await?)))
 }
 
@@ -180,7 +217,7 @@ fn bundle_summary(b: &Value) -> Value {
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AssignBundleArgs {
-    /// Bundle id or ORN.
+    /// Bundle id, ORN or name.
     bundle_id: String,
     /// User id or login.
     user: String,
@@ -189,7 +226,7 @@ pub struct AssignBundleArgs {
 }
 
 async fn assign_bundle(ctx: ToolContext, args: AssignBundleArgs) -> Result<ToolOutput, ToolError> {
-    let id = bundle_arg(&args.bundle_id)?;
+    let id = bundle_id(&ctx, &args.bundle_id).await?;
     let expires = args.expires.as_deref().map(crate::common::future_time).transpose()?;
     let uid = user_id(&ctx, &args.user).await?;
     let bundle = fetch_bundle(&ctx, &id).await?;
@@ -219,7 +256,7 @@ async fn assign_bundle(ctx: ToolContext, args: AssignBundleArgs) -> Result<ToolO
 }
 
 async fn remove_bundle(ctx: ToolContext, args: BundleUserArgs) -> Result<ToolOutput, ToolError> {
-    let id = bundle_arg(&args.bundle_id)?;
+    let id = bundle_id(&ctx, &args.bundle_id).await?;
     let uid = user_id(&ctx, &args.user).await?;
     let bundle = fetch_bundle(&ctx, &id).await?;
     let filter = filter_expr(&[
@@ -259,7 +296,7 @@ async fn remove_bundle(ctx: ToolContext, args: BundleUserArgs) -> Result<ToolOut
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct BundleUserArgs {
-    /// Bundle id or ORN.
+    /// Bundle id, ORN or name.
     bundle_id: String,
     /// User id or login.
     user: String,
@@ -320,7 +357,7 @@ async fn create_bundle(ctx: ToolContext, args: CreateBundleArgs) -> Result<ToolO
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UpdateBundleArgs {
-    /// Bundle id or ORN.
+    /// Bundle id, ORN or name.
     bundle_id: String,
     /// New name.
     name: Option<String>,
@@ -375,7 +412,7 @@ async fn active_grants(ctx: &ToolContext, bundle: &str) -> Result<Vec<Value>, To
 }
 
 async fn update_bundle(ctx: ToolContext, args: UpdateBundleArgs) -> Result<ToolOutput, ToolError> {
-    let id = bundle_arg(&args.bundle_id)?;
+    let id = bundle_id(&ctx, &args.bundle_id).await?;
     let name = args.name.as_deref().map(|n| sized("name", n, 255)).transpose()?;
     let description = args.description.as_deref().map(|d| sized("description", d, 1000)).transpose()?;
     let add = args.add_values.as_deref().unwrap_or_default();
@@ -475,7 +512,7 @@ async fn update_bundle(ctx: ToolContext, args: UpdateBundleArgs) -> Result<ToolO
 }
 
 async fn delete_bundle(ctx: ToolContext, args: BundleArg) -> Result<ToolOutput, ToolError> {
-    let id = bundle_arg(&args.bundle_id)?;
+    let id = bundle_id(&ctx, &args.bundle_id).await?;
     let grants = active_grants(&ctx, &id).await?;
     // Read last: the confirmation preview shows the bundle as it is now.
     let bundle = fetch_bundle(&ctx, &id).await?;

@@ -68,6 +68,7 @@ pub fn tools() -> Vec<ToolDef> {
                 scopes: &["okta.users.read", "okta.governance.entitlements.read", READ],
                 operations: &[
                     op!(GET, "/api/v1/users/{id}"),
+                    op!(GET, "/governance/api/v1/entitlement-bundles"),
                     op!(GET, "/governance/api/v1/entitlement-bundles/{entitlementBundleId}"),
                     op!(GET, "/governance/api/v1/entitlements/{entitlementId}"),
                     op!(POST, "/governance/api/v1/risk-rule-assessments"),
@@ -141,7 +142,7 @@ async fn get_rule(ctx: ToolContext, args: RuleArg) -> Result<ToolOutput, ToolErr
 pub struct AssessArgs {
     /// User id or login.
     user: String,
-    /// Bundle id or ORN (or give entitlement_id and value_ids).
+    /// Bundle id, ORN or name (or give entitlement_id and value_ids).
     bundle_id: Option<String>,
     /// Entitlement id or ORN, with value_ids.
     entitlement_id: Option<String>,
@@ -149,18 +150,12 @@ pub struct AssessArgs {
     value_ids: Option<Vec<String>>,
 }
 
-/// The org id in an ORN (`orn:okta:<service>:<org>:...`).
-fn org_of(orn: &str) -> Option<&str> {
-    orn.strip_prefix("orn:okta:")?.split(':').nth(1).filter(|s| !s.is_empty())
-}
-
 /// What is assessed: the resource ORNs, and a description of them.
 async fn resources(ctx: &ToolContext, args: &AssessArgs) -> Result<(Vec<String>, Value), ToolError> {
     match (&args.bundle_id, &args.entitlement_id, &args.value_ids) {
         (Some(b), None, None) => {
-            let id = id_from_orn(b.trim());
-            check_id("bundle_id", id)?;
-            let p = path("/governance/api/v1/entitlement-bundles/{entitlementBundleId}", &[id])?;
+            let id = crate::tools::bundles::bundle_id(ctx, b).await?;
+            let p = path("/governance/api/v1/entitlement-bundles/{entitlementBundleId}", &[&id])?;
             let bundle = get(ctx, &p, &Query::new()).await?;
             let orn = bundle.get("orn").and_then(Value::as_str).unwrap_or_default().to_owned();
             Ok((vec![orn], json!({"bundle": {"id": id, "name": bundle.get("name")}})))
@@ -192,11 +187,13 @@ async fn resources(ctx: &ToolContext, args: &AssessArgs) -> Result<(Vec<String>,
 
 async fn assess_risk(ctx: ToolContext, args: AssessArgs) -> Result<ToolOutput, ToolError> {
     let (orns, what) = resources(&ctx, &args).await?;
-    let Some(org) = orns.first().and_then(|o| org_of(o)).map(str::to_owned) else {
+    if orns.iter().any(String::is_empty) {
         return Err(ToolError::refused("Okta's answer has no ORN for the resource; nothing to assess"));
-    };
+    }
     let uid = user_id(&ctx, &args.user).await?;
-    let mut body = json!({"principalOrn": format!("orn:okta:directory:{org}:users:{uid}")});
+    let known: Vec<&str> = orns.iter().map(String::as_str).collect();
+    let principal = crate::tools::resources::directory(&ctx, &known).await?.orn("users", &uid);
+    let mut body = json!({"principalOrn": principal});
     if args.bundle_id.is_some() {
         body["resourceOrn"] = json!(orns[0]);
     } else {
@@ -471,12 +468,6 @@ async fn delete_rule(ctx: ToolContext, args: RuleArg) -> Result<ToolOutput, Tool
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn org_ids_come_from_orns() {
-        assert_eq!(org_of("orn:okta:governance:00o1:entitlement-bundles:enb1"), Some("00o1"));
-        assert_eq!(org_of("enb1"), None);
-    }
 
     #[test]
     fn criteria_are_sent_with_ids_only() {
