@@ -9,12 +9,11 @@ use axum::extract::{Path, State};
 use axum::http::{StatusCode, Uri};
 use serde_json::{Map, Value, json};
 
-use super::{data_page, invalid, with_org};
+use super::{data_page, invalid, positioned, with_org};
 use crate::error::ApiError;
-use crate::filter;
 use crate::governance_model::GovOrg;
 use crate::governance_seed::grant;
-use crate::handlers::{ApiResult, Params, St, json_body, json_response, no_content, ok, page_after, parse_expr};
+use crate::handlers::{ApiResult, Params, St, json_body, json_response, no_content, ok, page_after};
 use crate::model::Org;
 use crate::policy_model::{now, position_of, str_of};
 
@@ -48,16 +47,6 @@ fn grant_json(g: &Value, public: &str) -> Value {
     let mut v = g.clone();
     v["_links"] = json!({"self": {"href": format!("{public}{GRANTS}/{}", str_of(g, "id"))}});
     v
-}
-
-fn positioned(items: Vec<Value>, params: &Params) -> Result<Vec<(u64, Value)>, ApiError> {
-    let expr = params.get("filter").filter(|f| !f.trim().is_empty()).map(parse_expr).transpose()?;
-    Ok(items
-        .into_iter()
-        .enumerate()
-        .filter(|(_, v)| expr.as_ref().is_none_or(|e| filter::eval(e, v)))
-        .map(|(i, v)| (i as u64 + 1, v))
-        .collect())
 }
 
 pub(crate) async fn list(State(st): St, uri: Uri) -> ApiResult {

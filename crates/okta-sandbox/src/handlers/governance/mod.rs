@@ -211,6 +211,18 @@ pub(crate) fn invalid(kind: &str, causes: Vec<String>) -> ApiError {
         })
 }
 
+/// Items matching the request's `filter` (Okta's expression language), each with its 1-based position (the
+/// cursor of the page that ends there).
+pub(crate) fn positioned(items: Vec<Value>, params: &Params) -> Result<Vec<(u64, Value)>, ApiError> {
+    let expr = params.get("filter").filter(|f| !f.trim().is_empty()).map(crate::handlers::parse_expr).transpose()?;
+    Ok(items
+        .into_iter()
+        .enumerate()
+        .filter(|(_, v)| expr.as_ref().is_none_or(|e| crate::filter::eval(e, v)))
+        .map(|(i, v)| (i as u64 + 1, v))
+        .collect())
+}
+
 /// A `{data, _links}` page (and `metadata.total` where Okta sends it), with `_links.next` and a `Link` header when there is more.
 pub(crate) fn data_page(
     public: &str,

@@ -11,7 +11,7 @@ use axum::response::Response;
 use chrono::Utc;
 use serde_json::{Map, Value, json};
 
-use super::{data_page, invalid, with_org};
+use super::{data_page, invalid, positioned, with_org};
 use crate::error::ApiError;
 use crate::filter;
 use crate::governance_model::GovOrg;
@@ -34,21 +34,11 @@ fn request_json(r: &Value, public: &str) -> Value {
     v
 }
 
-fn positioned(items: &[Value], params: &Params) -> Result<Vec<(u64, Value)>, ApiError> {
-    let expr = params.get("filter").filter(|f| !f.trim().is_empty()).map(parse_expr).transpose()?;
-    Ok(items
-        .iter()
-        .enumerate()
-        .filter(|(_, v)| expr.as_ref().is_none_or(|e| filter::eval(e, v)))
-        .map(|(i, v)| (i as u64 + 1, v.clone()))
-        .collect())
-}
-
 pub(crate) async fn list(State(st): St, uri: Uri) -> ApiResult {
     let params = Params::parse(uri.query());
     let limit = params.limit(20, 200);
     let after = params.after()?;
-    let items = with_org(&st, |org| positioned(&org.governance.requests, &params))?;
+    let items = with_org(&st, |org| positioned(org.governance.requests.clone(), &params))?;
     let (page, next) = page_after(items, after, limit);
     let page = page.iter().map(|r| request_json(r, &st.public)).collect();
     Ok(data_page(&st.public, REQUESTS, &params, limit, (page, next), None))
@@ -99,7 +89,7 @@ pub(crate) async fn list_tasks(State(st): St, uri: Uri) -> ApiResult {
     let params = Params::parse(uri.query());
     let limit = params.limit(20, 200);
     let after = params.after()?;
-    let items = with_org(&st, |org| positioned(&org.governance.tasks, &params))?;
+    let items = with_org(&st, |org| positioned(org.governance.tasks.clone(), &params))?;
     let (page, next) = page_after(items, after, limit);
     Ok(data_page(&st.public, TASKS, &params, limit, (page, next), None))
 }

@@ -16,11 +16,10 @@ use serde_json::{Map, Value, json};
 
 use super::entitlements::effective;
 use super::requests::{assign_directly, mark_revoked, unassign_directly};
-use super::{conflict, data_page, invalid, with_org};
+use super::{conflict, data_page, invalid, positioned, with_org};
 use crate::error::ApiError;
-use crate::filter;
 use crate::governance_seed::grant;
-use crate::handlers::{ApiResult, Params, St, json_body, json_response, ok, page_after, parse_expr};
+use crate::handlers::{ApiResult, Params, St, json_body, json_response, ok, page_after};
 use crate::ids::{fixture_id, ts};
 use crate::model::{AppStatus, GroupType, Org, UserStatus};
 use crate::policy_model::{now, position_of, str_of};
@@ -272,16 +271,6 @@ pub(crate) fn seed(org: &mut Org) {
 
 fn review_index(org: &Org, id: &str) -> Result<usize, ApiError> {
     position_of(&org.governance.security_reviews, id).ok_or_else(|| ApiError::not_found(id, "SecurityAccessReview"))
-}
-
-fn positioned(items: Vec<Value>, params: &Params) -> Result<Vec<(u64, Value)>, ApiError> {
-    let expr = params.get("filter").filter(|f| !f.trim().is_empty()).map(parse_expr).transpose()?;
-    Ok(items
-        .into_iter()
-        .enumerate()
-        .filter(|(_, v)| expr.as_ref().is_none_or(|e| filter::eval(e, v)))
-        .map(|(i, v)| (i as u64 + 1, v))
-        .collect())
 }
 
 pub(crate) async fn list(State(st): St, uri: Uri) -> ApiResult {
