@@ -96,6 +96,23 @@ pub fn id_from_orn(value: &str) -> &str {
     if value.starts_with("orn:okta:") { value.rsplit(':').next().unwrap_or(value) } else { value }
 }
 
+/// An app id, given plainly or as its ORN.
+pub fn app_arg(app: &str) -> Result<String, ToolError> {
+    let id = id_from_orn(app.trim());
+    okta_mcp_kit::args::check_id("app", id)?;
+    if !id.starts_with("0oa") {
+        return Err(ToolError::invalid_arguments(format!("{app:?} is not an app id (0oa…) or app ORN")));
+    }
+    Ok(id.to_owned())
+}
+
+/// An entitlement id (esp…), given plainly or as its ORN.
+pub fn entitlement_arg(entitlement: &str) -> Result<String, ToolError> {
+    let id = id_from_orn(entitlement.trim());
+    okta_mcp_kit::args::check_id("entitlement_id", id)?;
+    Ok(id.to_owned())
+}
+
 /// An error of an operation Okta serves to OAuth 2.0 access tokens only (the spec lists no API-token security for
 /// it): with an API token Okta refuses the token itself (401), which is named here as "needs OAuth".
 pub fn needs_oauth(ctx: &ToolContext, scope: &str, error: ToolError) -> ToolError {

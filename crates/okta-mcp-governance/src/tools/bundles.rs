@@ -11,8 +11,8 @@ use schemars::JsonSchema;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use crate::common::{delete, filter_expr, get, id_from_orn, list, post, put};
-use crate::tools::entitlements::{AppCatalog, AppValue, app_arg, app_catalog, grouped, value_specs};
+use crate::common::{app_arg, delete, filter_expr, get, id_from_orn, list, post, put};
+use crate::tools::entitlements::{AppCatalog, AppValue, app_catalog, grouped, value_specs};
 
 const BUNDLES: &str = "/governance/api/v1/entitlement-bundles";
 const BUNDLE: &str = "/governance/api/v1/entitlement-bundles/{entitlementBundleId}";
@@ -185,10 +185,7 @@ pub struct ListBundlesArgs {
 }
 
 async fn list_bundles(ctx: ToolContext, args: ListBundlesArgs) -> Result<ToolOutput, ToolError> {
-    let app = args.app.as_deref().map(|a| id_from_orn(a.trim()).to_owned());
-    if let Some(a) = &app {
-        check_id("app", a)?;
-    }
+    let app = args.app.as_deref().map(app_arg).transpose()?;
     let filter = filter_expr(&[("target.externalId", app.as_deref()), ("name", args.name.as_deref())])?;
     let p = path(BUNDLES, &[])?;
     list(&ctx, &args.page, &p, Query::new().opt("filter", filter.as_deref()), BUNDLE_FIELDS).await

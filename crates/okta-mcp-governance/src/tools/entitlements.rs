@@ -15,7 +15,7 @@ use schemars::JsonSchema;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use crate::common::{delete, filter_expr, get, id_from_orn, licensed, list, patch, post};
+use crate::common::{app_arg, delete, entitlement_arg, filter_expr, get, id_from_orn, licensed, list, patch, post};
 
 const ENTITLEMENTS: &str = "/governance/api/v1/entitlements";
 const ENTITLEMENT: &str = "/governance/api/v1/entitlements/{entitlementId}";
@@ -170,23 +170,6 @@ pub fn tools() -> Vec<ToolDef> {
             delete_entitlement,
         ),
     ]
-}
-
-/// An app id, given plainly or as its ORN.
-pub(crate) fn app_arg(app: &str) -> Result<String, ToolError> {
-    let id = id_from_orn(app.trim());
-    check_id("app", id)?;
-    if !id.starts_with("0oa") {
-        return Err(ToolError::invalid_arguments(format!("{app:?} is not an app id (0oa…) or app ORN")));
-    }
-    Ok(id.to_owned())
-}
-
-/// An entitlement id (esp…), given plainly or as its ORN.
-fn entitlement_arg(entitlement: &str) -> Result<String, ToolError> {
-    let id = id_from_orn(entitlement.trim());
-    check_id("entitlement_id", id)?;
-    Ok(id.to_owned())
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]

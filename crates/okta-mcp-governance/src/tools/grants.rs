@@ -3,7 +3,7 @@
 //! in an app (`/governance/api/v1/principal-entitlements/history`) with the grants behind each change.
 
 use okta_core::Query;
-use okta_mcp_kit::args::{check_id, path};
+use okta_mcp_kit::args::path;
 use okta_mcp_kit::lookup::user_id;
 use okta_mcp_kit::output::strip_links;
 use okta_mcp_kit::{Access, Field, ListArgs, ToolContext, ToolDef, ToolError, ToolMeta, ToolOutput, field, op};
@@ -11,8 +11,8 @@ use schemars::JsonSchema;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use crate::common::{filter_expr, future_time, get, id_from_orn, list, post};
-use crate::tools::entitlements::{AppValue, app_arg, app_catalog, grouped, one_value_each, value_specs};
+use crate::common::{app_arg, filter_expr, future_time, get, list, post};
+use crate::tools::entitlements::{AppValue, app_catalog, grouped, one_value_each, value_specs};
 
 const GRANTS: &str = "/governance/api/v1/grants";
 const HISTORY: &str = "/governance/api/v1/principal-entitlements/history";
@@ -106,10 +106,7 @@ async fn list_grants(ctx: ToolContext, args: ListGrantsArgs) -> Result<ToolOutpu
     if args.page.cursor.as_deref().is_some_and(|c| !c.is_empty()) {
         return list(&ctx, &args.page, &p, Query::new(), GRANT_FIELDS).await;
     }
-    let app = args.app.as_deref().map(|a| id_from_orn(a.trim()).to_owned());
-    if let Some(a) = &app {
-        check_id("app", a)?;
-    }
+    let app = args.app.as_deref().map(app_arg).transpose()?;
     if app.is_none() && args.user.is_none() {
         return Err(ToolError::invalid_arguments("give user and/or app (Okta requires a filter)"));
     }

@@ -11,8 +11,8 @@ use schemars::JsonSchema;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use crate::common::{delete, get, id_from_orn, list, post, put};
-use crate::tools::entitlements::{AppCatalog, AppValue, app_arg, app_catalog, grouped, value_specs};
+use crate::common::{app_arg, delete, entitlement_arg, get, id_from_orn, list, post, put};
+use crate::tools::entitlements::{AppCatalog, AppValue, app_catalog, grouped, value_specs};
 
 const RULES: &str = "/governance/api/v1/risk-rules";
 const RULE: &str = "/governance/api/v1/risk-rules/{ruleId}";
@@ -161,13 +161,12 @@ async fn resources(ctx: &ToolContext, args: &AssessArgs) -> Result<(Vec<String>,
             Ok((vec![orn], json!({"bundle": {"id": id, "name": bundle.get("name")}})))
         }
         (None, Some(e), Some(values)) if !values.is_empty() && values.len() <= 20 => {
-            let id = id_from_orn(e.trim());
-            check_id("entitlement_id", id)?;
+            let id = entitlement_arg(e)?;
             let wanted: Vec<&str> = values.iter().map(|v| id_from_orn(v.trim())).collect();
             for v in &wanted {
                 check_id("value_ids", v)?;
             }
-            let e = get(ctx, &path("/governance/api/v1/entitlements/{entitlementId}", &[id])?, &Query::new()).await?;
+            let e = get(ctx, &path("/governance/api/v1/entitlements/{entitlementId}", &[&id])?, &Query::new()).await?;
             let known: Vec<&Value> =
                 e.get("values").and_then(Value::as_array).map(|a| a.iter().collect()).unwrap_or_default();
             let mut orns = Vec::new();
