@@ -6,21 +6,15 @@ okta-sandbox this module starts itself. Run through scripts/test-python-client.
 from __future__ import annotations
 
 import json
-import os
-import re
-import subprocess
-import time
 import uuid
 from pathlib import Path
-from typing import Any
 
 import pytest
 from mcp import Client, StdioServerParameters
 
-from mcp_testing import (  # noqa: F401
+from mcp_testing import (
     CALL_TIMEOUT,
     TOKEN,
-    all_tools,
     ok_json,
     rows_as_dicts,
     server_bin,

@@ -11,8 +11,7 @@ import uuid
 import pytest
 from mcp import Client
 
-from mcp_testing import (  # noqa: F401
-    all_tools,
+from mcp_testing import (
     ok_json,
     rows_as_dicts,
     server_client,

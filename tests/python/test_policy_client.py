@@ -5,22 +5,12 @@ okta-sandbox this module starts itself. Run through scripts/test-python-client.
 
 from __future__ import annotations
 
-import json
-import os
-import re
-import subprocess
-import time
 import uuid
-from pathlib import Path
-from typing import Any
 
 import pytest
-from mcp import Client, StdioServerParameters
+from mcp import Client
 
-from mcp_testing import (  # noqa: F401
-    CALL_TIMEOUT,
-    TOKEN,
-    all_tools,
+from mcp_testing import (
     ok_json,
     rows_as_dicts,
     server_bin,

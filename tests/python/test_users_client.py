@@ -19,19 +19,14 @@ import json
 import os
 import re
 import subprocess
-import time
-import urllib.request
 import uuid
-from pathlib import Path
 from typing import Any
 
 import pytest
-from mcp import Client, StdioServerParameters
+from mcp import Client
 from mcp_types.version import HANDSHAKE_PROTOCOL_VERSIONS, LATEST_MODERN_VERSION
 
-from mcp_testing import (  # noqa: F401
-    CALL_TIMEOUT,
-    TOKEN,
+from mcp_testing import (
     all_tools,
     ok_json,
     okta_requests,
