@@ -438,6 +438,19 @@ impl Server {
     pub fn stderr_text(&self) -> String {
         self.stderr.lock().unwrap().clone()
     }
+
+    /// The server's stderr once it contains `needle` (stderr is read by its own thread, so a line logged before
+    /// an answer may arrive after it), or as it is after the timeout.
+    pub fn stderr_with(&self, needle: &str) -> String {
+        let deadline = std::time::Instant::now() + TIMEOUT;
+        loop {
+            let text = self.stderr_text();
+            if text.contains(needle) || std::time::Instant::now() >= deadline {
+                return text;
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
 }
 
 /// Rows of a compact list result as objects keyed by column.

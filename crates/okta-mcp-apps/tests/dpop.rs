@@ -43,7 +43,7 @@ fn a_dpop_required_app_works_across_pages_and_changes() {
         .call("okta_assign_user_to_app", json!({"app_id": "0oasalesforce0000001", "user": "bob.active@example.com"}))
         .ok();
     assert!(assigned.to_string().contains("bob.active@example.com") || assigned.to_string().contains("00ubob"));
-    let log = server.stderr_text();
+    let log = server.stderr_with("DPoP");
     assert!(log.contains("DPoP"), "the log should say the token is DPoP-bound:\n{log}");
     assert!(!log.contains("eyJ"), "a JWT leaked into the log");
 }

@@ -134,7 +134,8 @@ fn a_super_admin_named_in_unprotected_can_be_acted_on() {
 fn confirm_never_runs_at_once_and_says_so() {
     let org = Org::start();
     let mut server = server(&org, &[("OKTA_MCP_CONFIRM", "never")]);
-    assert!(server.stderr_text().contains("OKTA_MCP_CONFIRM=never"), "{}", server.stderr_text());
+    let log = server.stderr_with("OKTA_MCP_CONFIRM=never");
+    assert!(log.contains("OKTA_MCP_CONFIRM=never"), "{log}");
     let tools = server.request("tools/list", json!({}));
     let suspend = tools["tools"].as_array().unwrap().iter().find(|t| t["name"] == "okta_suspend_user").unwrap();
     assert!(suspend["inputSchema"]["properties"].get("confirmation_token").is_none());

@@ -140,7 +140,7 @@ fn nonce_rotation_and_token_expiry_mid_session() {
     }
     // Expired tokens were renewed (each renewal is a nonce dance at most) and rotated nonces retried.
     assert!(stat(&org, "/oauth2/v1/token") >= 4, "tokens renewed: {}", stat(&org, "/oauth2/v1/token"));
-    let log = server.stderr_text();
+    let log = server.stderr_with("DPoP nonce");
     assert!(log.contains("DPoP nonce"), "the nonce retry is logged:\n{log}");
     assert_no_secrets(&server);
 }

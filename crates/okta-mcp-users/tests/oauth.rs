@@ -77,7 +77,7 @@ fn read_only_server_authenticates_with_private_key_jwt() {
         .filter_map(|(_, v)| v.as_u64())
         .sum::<u64>();
     assert_eq!(token_requests, 1, "the token is cached");
-    let log = server.stderr_text();
+    let log = server.stderr_with("OKTA_API_TOKEN");
     assert!(log.contains("OAuth"), "the startup log names the auth used:\n{log}");
     assert!(log.contains("OKTA_API_TOKEN"), "the startup log says OAuth wins over the API token:\n{log}");
     for secret in ["ignored-token", "PRIVATE KEY", "eyJ", "authorization: bearer", "authorization: ssws"] {
@@ -95,7 +95,8 @@ fn a_token_without_the_scope_okta_requires_is_named() {
     let listed = server.tool_names();
     assert!(listed.contains(&"okta_suspend_user".to_owned()), "{listed:?}");
     assert!(!listed.contains(&"okta_get_user_roles".to_owned()), "{listed:?}");
-    assert!(server.stderr_text().contains(log_line), "{}", server.stderr_text());
+    let log = server.stderr_with(log_line);
+    assert!(log.contains(log_line), "{log}");
     let error = server.call("okta_suspend_user", json!({"user": "bob.active@example.com"})).err();
     assert!(error.contains("grant the service app okta.roles.read"), "{error}");
     assert!(error.contains("insufficient_scope") || error.contains("missing OAuth scope"), "{error}");
@@ -119,7 +120,7 @@ fn a_client_granted_fewer_scopes_sees_fewer_tools() {
             "okta_list_supported_factors"
         ]
     );
-    let log = server.stderr_text();
+    let log = server.stderr_with("scope okta.users.manage is not granted");
     assert!(log.contains("scope okta.users.manage is not granted to the service app: hides okta_create_user"), "{log}");
     assert!(log.contains("scope okta.groups.read is not granted"), "{log}");
     assert!(!log.contains("eyJ"), "an assertion leaked: {log}");

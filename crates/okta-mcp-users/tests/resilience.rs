@@ -16,7 +16,8 @@ fn rate_limited_calls_wait_for_the_reset_then_succeed() {
         assert_eq!(page["count"], 2);
     }
     assert!(org.request_count() > 6, "no request was rate limited");
-    assert!(server.stderr_text().contains("429"), "the retry is not logged:\n{}", server.stderr_text());
+    let log = server.stderr_with("429");
+    assert!(log.contains("429"), "the retry is not logged:\n{log}");
 }
 
 #[test]
