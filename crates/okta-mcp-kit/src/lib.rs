@@ -12,6 +12,7 @@ pub mod context;
 #[cfg(feature = "sandbox")]
 pub mod demo;
 pub mod doctor;
+pub mod effects;
 pub mod error;
 pub mod logging;
 pub mod lookup;
