@@ -27,7 +27,7 @@ fn the_audit_log_is_queried_and_its_chain_checked() {
                                              "events": ["user.session.start"], "auth_secret": "hunter2-secret"}),
         )
         .ok();
-    server.call("okta_suspend_device", json!({"device_id": "guoalicemacbook00001"})).ok(); // previewed
+    server.call("okta_suspend_device", json!({"device_id": "guoalicemacbook00001"})).ok(); // declined
     server.call("okta_assign_admin_role_to_group", json!({"group": "Everyone", "role": "ORG_ADMIN"})).err(); // refused
 
     let all = server.call("okta_mcp_audit_log", json!({})).ok();
@@ -39,8 +39,8 @@ fn the_audit_log_is_queried_and_its_chain_checked() {
         "newest first"
     );
     assert!(!all.to_string().contains("hunter2-secret"), "a secret reached the audit log");
-    let previewed = server.call("okta_mcp_audit_log", json!({"outcome": "previewed"})).ok();
-    assert_eq!(previewed["count"], 1);
+    let declined = server.call("okta_mcp_audit_log", json!({"outcome": "declined"})).ok();
+    assert_eq!(declined["count"], 1);
     let by_tool =
         server.call("okta_mcp_audit_log", json!({"tool": "okta_create_event_hook", "since": "1h", "limit": 5})).ok();
     assert_eq!(by_tool["rows"][0]["outcome"], "executed");

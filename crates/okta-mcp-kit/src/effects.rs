@@ -103,7 +103,9 @@ mod tests {
         let sa = json!({"type": "SUPER_ADMIN"});
         let help = json!({"type": "HELP_DESK_ADMIN"});
         assert!(escalation(&change("POST", "/api/v1/users/00u1/roles", Some(&sa))).is_some());
-        assert!(escalation(&change("POST", "/api/v1/groups/00g1/roles", Some(&json!({"type": "org_admin"})))).is_some());
+        assert!(
+            escalation(&change("POST", "/api/v1/groups/00g1/roles", Some(&json!({"type": "org_admin"})))).is_some()
+        );
         assert!(escalation(&change("POST", "/api/v1/users/00u1/roles", Some(&help))).is_none());
         assert!(escalation(&change("DELETE", "/api/v1/users/00u1/roles", Some(&sa))).is_none());
         assert!(escalation(&change("POST", "/api/v1/users/00u1/roles/x", Some(&sa))).is_none());

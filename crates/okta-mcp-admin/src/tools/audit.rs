@@ -29,14 +29,15 @@ pub fn tools() -> Vec<ToolDef> {
     )]
 }
 
-const OUTCOMES: &[&str] = &["executed", "failed", "refused", "previewed", "declined", "cancelled", "dry_run"];
+const OUTCOMES: &[&str] =
+    &["executed", "failed", "refused", "previewed", "declined", "cancelled", "rejected", "timed_out", "dry_run"];
 
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AuditArgs {
     /// Only this tool, e.g. okta_suspend_user.
     tool: Option<String>,
-    /// executed, failed, refused, previewed, declined, cancelled or dry_run.
+    /// executed, failed, refused, previewed, declined, cancelled, rejected (push), timed_out (push) or dry_run.
     outcome: Option<String>,
     /// ISO 8601 or 15m/24h/7d/yesterday.
     since: Option<String>,
