@@ -80,13 +80,18 @@ struct Outcome {
     outcome: &'static str,
     detail: String,
     request_ids: Vec<String>,
+    /// The intent row recorded before the call sent changes (see `audit`).
+    intent: Option<i64>,
 }
 
 impl Outcome {
     fn new(outcome: &'static str, detail: impl Into<String>) -> Self {
-        Outcome { outcome, detail: detail.into(), request_ids: Vec::new() }
+        Outcome { outcome, detail: detail.into(), request_ids: Vec::new(), intent: None }
     }
 }
+
+/// A call stopped because its intent could not be recorded: nothing was sent, and no outcome row follows.
+const UNRECORDED: &str = "unrecorded";
 
 struct Inner {
     spec: ServerSpec,
@@ -262,9 +267,13 @@ impl McpServer {
         Ok(response)
     }
 
-    /// Record a write or destructive call. Failing to record fails the call (closed), loudly.
+    /// Record a write or destructive call (the outcome of its intent, if it had one). Failing to record fails the
+    /// call (closed), loudly.
     fn audit(&self, tool: &ToolDef, arguments: &JsonObject, outcome: &Outcome) -> Result<(), McpError> {
         let Some(sink) = &self.inner.safety.audit else { return Ok(()) };
+        if outcome.outcome == UNRECORDED {
+            return Ok(());
+        }
         let log = sink.log().map_err(|e| McpError::internal_error(format!("audit log: {e}"), None))?;
         let entry = Entry {
             server: self.inner.spec.name,
@@ -275,6 +284,7 @@ impl McpServer {
             detail: &outcome.detail,
             request_ids: &outcome.request_ids,
             principal: &self.inner.safety.principal,
+            intent_id: outcome.intent,
         };
         log.record(&entry).map(drop).map_err(|e| {
             tracing::error!("{e}");
@@ -282,7 +292,36 @@ impl McpServer {
         })
     }
 
+    /// Record that a call is about to send changes, before it runs (None: it sends none, or nothing is audited).
+    fn intent(&self, tool: &ToolDef, args: &JsonObject, changes: Changes) -> Result<Option<i64>, String> {
+        let Some(sink) = &self.inner.safety.audit else { return Ok(None) };
+        if tool.meta.access == Access::Read || changes == Changes::Hold {
+            return Ok(None);
+        }
+        let entry = Entry {
+            server: self.inner.spec.name,
+            tool: tool.meta.name,
+            access: tool.meta.access.as_str(),
+            arguments: &Value::Object(args.clone()),
+            outcome: crate::audit::INTENT,
+            detail: "about to send changes",
+            request_ids: &[],
+            principal: &self.inner.safety.principal,
+            intent_id: None,
+        };
+        sink.log()?.record(&entry).map(Some)
+    }
+
     async fn execute(&self, tool: &ToolDef, args: JsonObject, changes: Changes) -> (CallToolResponse, Outcome) {
+        // No change is sent unless its intent is on record first.
+        let intent = match self.intent(tool, &args, changes) {
+            Ok(intent) => intent,
+            Err(why) => {
+                tracing::error!("{why}");
+                let message = format!("not executed: the audit log cannot be written ({why})");
+                return (error_result(message.clone()).into(), Outcome::new(UNRECORDED, message));
+            }
+        };
         let (result, state) = self.run(tool, args, changes).await;
         let (result, outcome) = match result {
             Ok(output) => {
@@ -309,7 +348,7 @@ impl McpServer {
                 (error_result(error.to_string()), outcome)
             }
         };
-        (result.into(), outcome)
+        (result.into(), Outcome { intent, ..outcome })
     }
 }
 
