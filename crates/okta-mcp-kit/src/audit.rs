@@ -12,8 +12,11 @@
 //! a row edited, deleted or inserted breaks the chain, and the chain cannot be recomputed without the key. The
 //! key is 32 random bytes (hex) in a file outside the database: `OKTA_MCP_AUDIT_KEY`, default `<db>.key` beside
 //! it, made on the first write with owner-only permissions (0600). It is published with a hard link, so two
-//! servers starting at once agree on one key (the loser reads the winner's). A missing key is never replaced
-//! while the log has keyed rows or a checkpoint: a new key could not vouch for them, so writes fail closed.
+//! servers starting at once agree on one key (the loser reads the winner's), and locked before it is published,
+//! so no one writes with it before its first checkpoint exists (anchored on the log's head as it is: empty, or
+//! its rows from before keying). From then on a key without a checkpoint means the checkpoint was deleted. A
+//! missing key is never replaced while the log has keyed rows or a checkpoint: a new key could not vouch for
+//! them, so writes fail closed.
 //! Keep the key where whoever can write the database cannot (or back it up): with the key, anything can be
 //! rewritten.
 //!
@@ -366,9 +369,8 @@ fn read_key(path: &Path) -> Result<Option<(File, Key)>, String> {
     Ok(Some((file, key)))
 }
 
-/// Make a key at `path` unless one exists: written to a temp file first, then published with a hard link, which
-/// fails if another process published first (its key is then used).
-fn create_key(path: &Path) -> Result<(), String> {
+/// A new key, written to a temp file beside `path` and locked, not yet published.
+fn new_key(path: &Path) -> Result<(File, PathBuf, Key), String> {
     let failed = |e: std::io::Error| format!("cannot create the audit key {}: {e}", path.display());
     let mut bytes = [0u8; 32];
     rand::TryRngCore::try_fill_bytes(&mut rand::rngs::OsRng, &mut bytes)
@@ -377,18 +379,18 @@ fn create_key(path: &Path) -> Result<(), String> {
         std::fs::create_dir_all(dir).map_err(failed)?;
     }
     let temp = temp_beside(path);
-    let written = create_private(&temp)
-        .and_then(|mut file| file.write_all(format!("{}\n", hex(&bytes)).as_bytes()).and_then(|()| file.sync_all()));
-    let published = written.and_then(|()| std::fs::hard_link(&temp, path));
-    let _ = std::fs::remove_file(&temp);
-    match published {
-        Ok(()) => {
-            sync_dir(path);
-            tracing::info!("audit log: made the audit key {}", path.display());
-            Ok(())
+    let made = create_private(&temp).and_then(|mut file| {
+        file.write_all(format!("{}\n", hex(&bytes)).as_bytes())?;
+        file.sync_all()?;
+        lock_file(&file, true)?;
+        Ok(file)
+    });
+    match made {
+        Ok(file) => Ok((file, temp, Key(bytes))),
+        Err(e) => {
+            let _ = std::fs::remove_file(&temp);
+            Err(failed(e))
         }
-        Err(e) if e.kind() == ErrorKind::AlreadyExists => Ok(()),
-        Err(e) => Err(failed(e)),
     }
 }
 
@@ -559,28 +561,60 @@ impl AuditLog {
     const COLUMNS: &'static str = "id, time, server, tool, access, arguments, outcome, detail, request_ids, \
                                    principal, prev_hash, hash, intent_id";
 
-    /// The key for writing, with its file (to lock): read, or made on first use. Never made anew while the
-    /// log has keyed rows or a checkpoint.
+    /// The key for writing, with its file locked (exclusive): read, or made on first use. Never made anew while
+    /// the log has keyed rows or a checkpoint.
     fn key_for_writing(&self, conn: &Connection) -> Result<(File, Key), String> {
+        let locked = |(file, key): (File, Key)| {
+            lock_file(&file, true)
+                .map(|()| (file, key))
+                .map_err(|e| format!("cannot lock the audit key {}: {e}", self.key_path.display()))
+        };
         if let Some(found) = read_key(&self.key_path)? {
-            return Ok(found);
+            return locked(found);
         }
         let keyed: bool = conn
             .query_row("SELECT EXISTS (SELECT 1 FROM audit WHERE hash LIKE 'hmac-sha256:%')", [], |r| r.get(0))
             .map_err(sql_error)?;
         if keyed || self.head_path.exists() {
             // Another server may have just made it and written since.
-            return read_key(&self.key_path)?.ok_or_else(|| {
+            let found = read_key(&self.key_path)?.ok_or_else(|| {
                 format!(
                     "the audit key {} is missing, but the log has rows or a checkpoint made with a key: restore \
                      the key (or point OKTA_MCP_AUDIT_KEY at it); a new key cannot vouch for the rows already \
                      written",
                     self.key_path.display()
                 )
-            });
+            })?;
+            return locked(found);
         }
-        create_key(&self.key_path)?;
-        read_key(&self.key_path)?.ok_or_else(|| format!("the audit key {} vanished", self.key_path.display()))
+        // Published with a hard link, which fails if another server published first (then its key is used), and
+        // locked before it is published: no writer uses it before its first checkpoint, anchored on the head of
+        // the log as it is (empty, or written before keying), exists.
+        let (file, temp, key) = new_key(&self.key_path)?;
+        let published = std::fs::hard_link(&temp, &self.key_path);
+        let _ = std::fs::remove_file(&temp);
+        match published {
+            Ok(()) => {
+                sync_dir(&self.key_path);
+                tracing::info!("audit log: made the audit key {}", self.key_path.display());
+                let head: Option<(i64, String)> = conn
+                    .query_row("SELECT id, hash FROM audit ORDER BY id DESC LIMIT 1", [], |r| {
+                        Ok((r.get(0)?, r.get(1)?))
+                    })
+                    .optional()
+                    .map_err(sql_error)?;
+                let (id, hash) = head.unwrap_or((0, GENESIS.to_owned()));
+                Checkpoint::new(&key, id, hash, id).write(&self.head_path)?;
+                Ok((file, key))
+            }
+            Err(e) if e.kind() == ErrorKind::AlreadyExists => {
+                drop(file);
+                let found = read_key(&self.key_path)?
+                    .ok_or_else(|| format!("the audit key {} vanished", self.key_path.display()))?;
+                locked(found)
+            }
+            Err(e) => Err(format!("cannot create the audit key {}: {e}", self.key_path.display())),
+        }
     }
 
     /// Append a row, chained to the last one, and move the checkpoint to it. Writers queue on an exclusive lock
@@ -589,37 +623,28 @@ impl AuditLog {
     pub fn record(&self, entry: &Entry<'_>) -> Result<i64, String> {
         let mut conn = self.conn.lock().unwrap_or_else(PoisonError::into_inner);
         let (lock, key) = self.key_for_writing(&conn)?;
-        lock_file(&lock, true).map_err(|e| format!("cannot lock the audit key {}: {e}", self.key_path.display()))?;
         let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate).map_err(sql_error)?;
         let last: Option<(i64, String)> = tx
             .query_row("SELECT id, hash FROM audit ORDER BY id DESC LIMIT 1", [], |r| Ok((r.get(0)?, r.get(1)?)))
             .optional()
             .map_err(sql_error)?;
-        let checkpoint = Checkpoint::read(&self.head_path, &key)?;
-        let legacy = match &checkpoint {
-            Some(checkpoint) => {
-                let at: Option<String> = tx
-                    .query_row("SELECT hash FROM audit WHERE id = ?1", params![checkpoint.id], |r| r.get(0))
-                    .optional()
-                    .map_err(sql_error)?;
-                if checkpoint.id > 0 && at.as_deref() != Some(checkpoint.hash.as_str()) {
-                    return Err(format!(
-                        "the audit log no longer matches its checkpoint (row {} was deleted or rewritten): run \
-                         `audit verify`",
-                        checkpoint.id
-                    ));
-                }
-                checkpoint.legacy
-            }
-            None if last.as_ref().is_some_and(|(_, hash)| hash.starts_with(KEYED)) => {
+        let checkpoint = Checkpoint::read(&self.head_path, &key)?.ok_or_else(|| {
+            format!("the audit checkpoint {} is missing: run `audit verify`", self.head_path.display())
+        })?;
+        if checkpoint.id > 0 {
+            let at: Option<String> = tx
+                .query_row("SELECT hash FROM audit WHERE id = ?1", params![checkpoint.id], |r| r.get(0))
+                .optional()
+                .map_err(sql_error)?;
+            if at.as_deref() != Some(checkpoint.hash.as_str()) {
                 return Err(format!(
-                    "the audit checkpoint {} is missing: run `audit verify`",
-                    self.head_path.display()
+                    "the audit log no longer matches its checkpoint (row {} was deleted or rewritten): run `audit \
+                     verify`",
+                    checkpoint.id
                 ));
             }
-            // A new log, or one written before keying: the keyed chain starts after its rows.
-            None => last.as_ref().map_or(0, |(id, _)| *id),
-        };
+        }
+        let legacy = checkpoint.legacy;
         let (id, prev_hash) = match last {
             Some((id, hash)) => (id + 1, hash),
             None => (1, GENESIS.to_owned()),
@@ -802,31 +827,25 @@ fn check(rows: &[Row], key: Option<&Key>, checkpoint: Option<&Checkpoint>, head:
                 ));
             }
         }
-        None if legacy < rows.len() => {
+        None if key.is_some() => {
             return Err(format!(
-                "the audit checkpoint {} is missing while the log has keyed rows: the newest rows may have been \
-                 deleted and the checkpoint removed to hide it; restore the checkpoint from a backup, or keep this \
-                 log as evidence and start a new one",
+                "the audit checkpoint {} is missing, but the audit key exists: the checkpoint was deleted, perhaps \
+                 with the newest rows (restore it from a backup, or keep this log as evidence and start a new one). \
+                 Only if a server was stopped in the instant it made the key is this harmless: then the log is \
+                 empty or as old as before keying, and removing the key lets the next write start again",
                 head.display()
             ));
         }
-        None if key.is_some() && !rows.is_empty() => {
-            return Err(format!(
-                "the audit checkpoint {} is missing, but the audit key exists: the checkpoint was deleted (the \
-                 first write after keying makes one)",
-                head.display()
-            ));
-        }
+        None if legacy < rows.len() => return Err(KEY_MISSING.to_owned()),
         None => {}
     }
     if legacy > 0 {
         notes.push(format!(
-            "rows 1..{legacy} were written before keying (an unkeyed SHA-256 chain): edits to them are found, but \
-             {}",
+            "rows 1..{legacy} were written before keying (an unkeyed SHA-256 chain): edits to them are found, {}",
             if checkpoint.is_some() {
-                "they were checked against the checkpoint from keying on"
+                "and the checkpoint made when keying began vouches for how many there were"
             } else {
-                "deleting the newest of them would not be (the next write keys the log)"
+                "but deleting the newest of them would not be until the log is keyed (by its next write)"
             }
         ));
     }
@@ -943,6 +962,11 @@ mod tests {
         raw(&path).execute("DELETE FROM audit", []).expect("truncate");
         let error = log.verify().expect_err("truncated");
         assert!(error.contains("the table was truncated"), "{error}");
+        assert!(log.record(&entry("okta_delete_user", &json!({}))).is_err(), "appended to a truncated log");
+        // Removing the checkpoint too does not help: the key says the log was keyed.
+        std::fs::remove_file(log.head_path()).expect("rm checkpoint");
+        let error = log.verify().expect_err("truncated, checkpoint deleted");
+        assert!(error.contains("checkpoint") && error.contains("is missing"), "{error}");
         assert!(log.record(&entry("okta_delete_user", &json!({}))).is_err(), "appended to a truncated log");
     }
 
