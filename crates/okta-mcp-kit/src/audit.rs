@@ -604,7 +604,11 @@ impl AuditLog {
                     .optional()
                     .map_err(sql_error)?;
                 let (id, hash) = head.unwrap_or((0, GENESIS.to_owned()));
-                Checkpoint::new(&key, id, hash, id).write(&self.head_path)?;
+                if let Err(e) = Checkpoint::new(&key, id, hash, id).write(&self.head_path) {
+                    // No one has written with the key yet: take it back, so the next write starts again.
+                    let _ = std::fs::remove_file(&self.key_path);
+                    return Err(e);
+                }
                 Ok((file, key))
             }
             Err(e) if e.kind() == ErrorKind::AlreadyExists => {
