@@ -460,6 +460,20 @@ impl Server {
         result["tools"].as_array().unwrap().iter().map(|t| t["name"].as_str().unwrap().to_owned()).collect()
     }
 
+    /// Start a tools/call without waiting for its answer (to [`Server::kill`] the server mid-call).
+    pub fn call_in_background(&mut self, name: &str, arguments: Value) {
+        self.next_id += 1;
+        let id = self.next_id;
+        self.send(json!({"jsonrpc": "2.0", "id": id, "method": "tools/call",
+                         "params": {"name": name, "arguments": arguments}}));
+    }
+
+    /// Kill the server as `kill -9` does (SIGKILL: no cleanup runs), and wait for it to die.
+    pub fn kill(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+
     pub fn call(&mut self, name: &str, arguments: Value) -> CallResult {
         let raw = self.request("tools/call", json!({"name": name, "arguments": arguments}));
         let text = raw["content"][0]["text"].as_str().unwrap_or_default().to_owned();

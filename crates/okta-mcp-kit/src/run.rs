@@ -106,10 +106,12 @@ fn audit_command(action: &AuditAction) -> Result<(), String> {
     let log = AuditLog::open(&path)?;
     match action {
         AuditAction::Verify => {
-            let rows = log.verify().map_err(|e| format!("audit log {} is broken: {e}", path.display()))?;
-            write_stdout(&format!("audit log {}: {rows} rows, chain intact\n", path.display()))
+            let verified = log.verify().map_err(|e| format!("audit log {} is broken: {e}", path.display()))?;
+            write_stdout(&format!("audit log {}: {}\n", path.display(), verified.report()))
         }
-        AuditAction::Tail { rows } => print_lines(log.tail(*rows)?.iter().map(|r| r.to_json().to_string()).collect()),
+        AuditAction::Tail { rows } => {
+            print_lines(crate::audit::rows_json(&log.tail(*rows)?).iter().map(|r| r.to_string()).collect())
+        }
     }
 }
 

@@ -86,13 +86,18 @@ struct Outcome {
     request_ids: Vec<String>,
     /// The call stopped at a change that is destructive by its effect (see `effects`): what it does.
     escalated: Option<&'static str>,
+    /// The intent row recorded before the call sent changes (see `audit`).
+    intent: Option<i64>,
 }
 
 impl Outcome {
     fn new(outcome: &'static str, detail: impl Into<String>) -> Self {
-        Outcome { outcome, detail: detail.into(), request_ids: Vec::new(), escalated: None }
+        Outcome { outcome, detail: detail.into(), request_ids: Vec::new(), escalated: None, intent: None }
     }
 }
+
+/// A call stopped because its intent could not be recorded: nothing was sent, and no outcome row follows.
+const UNRECORDED: &str = "unrecorded";
 
 struct Inner {
     spec: ServerSpec,
@@ -318,9 +323,13 @@ impl McpServer {
         Ok(response)
     }
 
-    /// Record a write or destructive call. Failing to record fails the call (closed), loudly.
+    /// Record a write or destructive call (the outcome of its intent, if it had one). Failing to record fails the
+    /// call (closed), loudly.
     fn audit(&self, tool: &ToolDef, arguments: &JsonObject, outcome: &Outcome) -> Result<(), McpError> {
         let Some(sink) = &self.inner.safety.audit else { return Ok(()) };
+        if outcome.outcome == UNRECORDED {
+            return Ok(());
+        }
         let log = sink.log().map_err(|e| McpError::internal_error(format!("audit log: {e}"), None))?;
         let entry = Entry {
             server: self.inner.spec.name,
@@ -331,6 +340,7 @@ impl McpServer {
             detail: &outcome.detail,
             request_ids: &outcome.request_ids,
             principal: &self.inner.safety.principal,
+            intent_id: outcome.intent,
         };
         log.record(&entry).map(drop).map_err(|e| {
             tracing::error!("{e}");
@@ -353,23 +363,59 @@ impl McpServer {
         if token.is_none() {
             let (response, outcome) = self.execute(tool, args.clone(), Changes::Send, false).await;
             let Some(what) = outcome.escalated else { return (response, outcome) };
-            if !self.inner.selection.mode.allows(Access::Destructive) {
-                let message = format!(
+            let refusal = if !self.inner.selection.mode.allows(Access::Destructive) {
+                Some(format!(
                     "not executed: this change {what}, which is destructive: it is allowed only in --mode full \
                      (currently {}), and a person confirms it there. {}",
                     self.inner.selection.mode, outcome.detail
-                );
-                return (error_result(message.clone()).into(), Outcome::new("refused", message));
+                ))
+            } else if self.policy() != ConfirmPolicy::Never && self.hides_destructive(Self::can_elicit(context)) {
+                Some(format!("not executed: this change {what}. {}", self.hidden_note()))
+            } else {
+                None
+            };
+            if let Some(message) = refusal {
+                let mut refused = Outcome::new("refused", message.clone());
+                refused.intent = outcome.intent;
+                refused.request_ids = outcome.request_ids;
+                return (error_result(message).into(), refused);
             }
-            if self.policy() != ConfirmPolicy::Never && self.hides_destructive(Self::can_elicit(context)) {
-                let message = format!("not executed: this change {what}. {}", self.hidden_note());
-                return (error_result(message.clone()).into(), Outcome::new("refused", message));
+            // The first run stopped before the destructive change: its intent gets its outcome now, and the
+            // confirmed run records its own.
+            let mut stopped = Outcome::new(
+                "escalated",
+                format!("stopped before a change that {what}; asking for confirmation. {}", outcome.detail),
+            );
+            stopped.intent = outcome.intent;
+            stopped.request_ids = outcome.request_ids;
+            if let Err(e) = self.audit(tool, &args, &stopped) {
+                return (error_result(e.message.to_string()).into(), Outcome::new(UNRECORDED, e.message.to_string()));
             }
         }
         match self.confirm(tool, &args, token, request, context).await {
             Decision::Run => self.execute(tool, args, Changes::Send, true).await,
             Decision::Stop(stop) => *stop,
         }
+    }
+
+    /// Record that a call is about to send changes, before it runs (None: it sends none, or nothing is audited).
+    fn intent(&self, tool: &ToolDef, args: &JsonObject, changes: Changes) -> Result<Option<i64>, String> {
+        let Some(sink) = &self.inner.safety.audit else { return Ok(None) };
+        if tool.meta.access == Access::Read || changes == Changes::Hold {
+            return Ok(None);
+        }
+        let entry = Entry {
+            server: self.inner.spec.name,
+            tool: tool.meta.name,
+            access: tool.meta.access.as_str(),
+            arguments: &Value::Object(args.clone()),
+            outcome: crate::audit::INTENT,
+            detail: "about to send changes",
+            request_ids: &[],
+            principal: &self.inner.safety.principal,
+            intent_id: None,
+        };
+        sink.log()?.record(&entry).map(Some)
     }
 
     async fn execute(
@@ -379,6 +425,15 @@ impl McpServer {
         changes: Changes,
         confirmed: bool,
     ) -> (CallToolResponse, Outcome) {
+        // No change is sent unless its intent is on record first.
+        let intent = match self.intent(tool, &args, changes) {
+            Ok(intent) => intent,
+            Err(why) => {
+                tracing::error!("{why}");
+                let message = format!("not executed: the audit log cannot be written ({why})");
+                return (error_result(message.clone()).into(), Outcome::new(UNRECORDED, message));
+            }
+        };
         let (result, state) = self.run(tool, args, changes, confirmed).await;
         let (result, outcome) = match result {
             Ok(output) => {
@@ -418,7 +473,7 @@ impl McpServer {
                 (error_result(error.to_string()), outcome)
             }
         };
-        (result.into(), outcome)
+        (result.into(), Outcome { intent, ..outcome })
     }
 }
 
