@@ -44,6 +44,7 @@ fn scopes_are_the_union_of_the_enabled_tools() {
     assert_eq!(catalog().scopes(&[]), ["okta.appGrants.read", "okta.apps.read", "okta.users.read"]);
     assert_eq!(
         catalog().scopes(&["--mode", "full", "--toolsets", "credentials"]),
-        ["okta.appGrants.read", "okta.apps.manage", "okta.apps.read"]
+        // okta.roles.read: protection looks at admin roles before any change.
+        ["okta.appGrants.read", "okta.apps.manage", "okta.apps.read", "okta.roles.read"]
     );
 }

@@ -115,6 +115,7 @@ fn scopes_are_the_union_of_the_enabled_tools() {
             "okta.accessRequests.request.read",
             "okta.accessRequests.tasks.manage",
             "okta.accessRequests.tasks.read",
+            "okta.roles.read",
             "okta.users.read"
         ]
     );
@@ -137,6 +138,7 @@ fn scopes_are_the_union_of_the_enabled_tools() {
             "okta.governance.entitlements.read",
             "okta.governance.resourceOwner.manage",
             "okta.governance.resourceOwner.read",
+            "okta.roles.read",
             "okta.users.read"
         ]
     );
@@ -147,6 +149,7 @@ fn scopes_are_the_union_of_the_enabled_tools() {
             "okta.governance.collections.read",
             "okta.governance.labels.manage",
             "okta.governance.labels.read",
+            "okta.roles.read",
             "okta.users.read"
         ]
     );

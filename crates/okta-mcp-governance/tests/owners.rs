@@ -97,7 +97,7 @@ fn set_and_remove_the_owners_of_a_value_and_a_collection() {
     assert_eq!(set["owners"][0]["name"], "Carol Finance");
     let list = server.call("okta_iga_list_resource_owners", json!({"resource": orn})).ok();
     assert_eq!(owners_of(&list, "colengineering000001"), [json!("Carol Finance <carol.finance@example.com> (users)")]);
-    // A change naming a super administrator is refused (protected, whatever the change): Alice stays out.
+    // A change naming a super administrator (also the API token's admin) is refused, whatever the change.
     let alice =
         server.call("okta_iga_set_resource_owners", json!({"resource": orn, "owners": ["00ualiceactive000001"]})).err();
     assert!(alice.contains("super administrator"), "{alice}");

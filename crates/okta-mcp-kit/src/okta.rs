@@ -14,7 +14,7 @@ use okta_core::{Answer, ApiPath, Method, OktaClient, Page, Query};
 use serde_json::{Value, json};
 
 use crate::error::ToolError;
-use crate::protect::Protection;
+use crate::protect::{Protection, Target};
 use crate::redact::redact;
 
 /// What happens to a change a tool asks for.
@@ -60,6 +60,8 @@ impl PlannedRequest {
 struct Record {
     /// Objects read (GET results that are single objects), newest last.
     reads: Vec<Value>,
+    /// What the call's changes act on when neither path nor body names it (see [`Okta::acts_on`]).
+    targets: Vec<Target>,
     /// Changes sent, with their request ids when Okta answered.
     sent: Vec<PlannedRequest>,
 }
@@ -72,12 +74,20 @@ pub struct CallState {
     /// A person confirmed this call (or the tool is destructive and was): changes destructive by their effect
     /// may be sent. Otherwise such a change stops the call with [`ToolError::Escalated`].
     escalation_allowed: bool,
+    /// The tool is destructive (protection also checks the groups its changes act on).
+    destructive: bool,
     record: Mutex<Record>,
 }
 
 impl CallState {
     pub fn new(changes: Changes, protection: Option<Arc<Protection>>) -> Self {
-        CallState { changes, protection, escalation_allowed: false, record: Mutex::default() }
+        CallState { changes, protection, escalation_allowed: false, destructive: false, record: Mutex::default() }
+    }
+
+    /// The call is of a destructive tool.
+    pub fn destructive(mut self) -> Self {
+        self.destructive = true;
+        self
     }
 
     /// The call was confirmed: changes that are destructive by their effect may be sent.
@@ -93,6 +103,11 @@ impl CallState {
     /// The last single object the call read: the target as it is now.
     pub fn last_read(&self) -> Option<Value> {
         self.record().reads.last().cloned()
+    }
+
+    /// The targets the tool declared (see [`Okta::acts_on`]).
+    pub fn targets(&self) -> Vec<Target> {
+        self.record().targets.clone()
     }
 
     /// The changes that were sent.
@@ -122,9 +137,21 @@ impl Okta {
         &self.call
     }
 
+    /// Declare what the call's changes act on when neither their path nor their body names it (a review action
+    /// acts on the review's principal and an access's resource): protection checks it before any change is
+    /// sent, and previews show it as the target.
+    pub fn acts_on(&self, kind: &'static str, id: &str, label: &str) {
+        let target = Target { kind, id: id.to_owned(), label: label.to_owned() };
+        let mut record = self.call.record();
+        if !record.targets.contains(&target) {
+            record.targets.push(target);
+        }
+    }
+
     pub async fn get(&self, path: &ApiPath, query: &Query) -> Result<Value, ToolError> {
         let value = self.client.get(path, query).await?;
-        if value.is_object() {
+        // A single object (with an id) is the target as it is now; a list wrapper ({data: […]}) is not.
+        if value.get("id").is_some_and(Value::is_string) {
             if let Some(protection) = &self.call.protection {
                 protection.observe(&value);
             }
@@ -176,9 +203,6 @@ impl Okta {
         query: &Query,
         body: Option<&Value>,
     ) -> Result<Answer, ToolError> {
-        if let Some(protection) = &self.call.protection {
-            protection.check(&self.client, path, body).await?;
-        }
         let current = self.call.last_read();
         let escalation = crate::effects::escalation(&crate::effects::Change {
             method: name,
@@ -187,6 +211,11 @@ impl Okta {
             body,
             current: current.as_ref(),
         });
+        if let Some(protection) = &self.call.protection {
+            let targets = self.call.targets();
+            let destructive = self.call.destructive || escalation.is_some();
+            protection.check(&self.client, path, body, &targets, destructive).await?;
+        }
         let mut planned = PlannedRequest {
             method: name,
             path: path.as_str().to_owned(),

@@ -199,7 +199,16 @@ fn safety_from_env(config: &OktaConfig) -> Result<Safety, String> {
         AuthConfig::PrivateKeyJwt(app) => Some(app.client_id.as_str()),
         AuthConfig::ApiToken(_) => None,
     };
-    let protection = Protection::from_env(service_app);
+    let mut protection = Protection::from_env(service_app);
+    if matches!(config.auth, AuthConfig::ApiToken(_)) {
+        protection = protection.with_api_token_admin();
+    }
+    if let Some(approval) = &approval {
+        protection = protection.with_name(&approval.approver);
+    }
+    if let Ok(audit) = crate::audit::default_path() {
+        protection = protection.remembering(crate::protect::memory_path(&audit), config.org_url.as_str());
+    }
     tracing::info!(
         "protected: {} configured name(s){}, and super administrators",
         protection.configured(),

@@ -153,7 +153,8 @@ impl Selection {
         let twins: Vec<String> =
             scopes.iter().filter_map(|s| s.strip_suffix(".manage")).map(|base| format!("{base}.read")).collect();
         scopes.extend(twins);
-        if tools.iter().any(|t| self.enabled(t) && t.meta.access == Access::Destructive) {
+        // Protection looks at admin roles before any change (super administrators, groups holding the role).
+        if tools.iter().any(|t| self.enabled(t) && t.meta.access != Access::Read) {
             scopes.insert(crate::protect::ROLES_SCOPE.to_owned());
         }
         scopes.into_iter().collect()

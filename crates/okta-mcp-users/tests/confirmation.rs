@@ -202,11 +202,38 @@ fn protected_objects_and_super_admins_are_refused() {
 
 #[test]
 fn a_super_admin_named_in_unprotected_can_be_acted_on() {
-    let org = Org::start();
-    let mut server = server(&org, &[("OKTA_MCP_UNPROTECTED", "alice.active@example.com")]);
+    // With a service app, Alice is only a super administrator: OKTA_MCP_UNPROTECTED lets tools act on her.
+    let org = Org::start_oauth_for(BIN);
+    let client = org.oauth.clone().unwrap();
+    let env = [
+        ("OKTA_ORG_URL", org.url.as_str()),
+        ("OKTA_CLIENT_ID", client.client_id.as_str()),
+        ("OKTA_PRIVATE_KEY", client.private_key.as_str()),
+        ("OKTA_KEY_ID", client.key_id.as_str()),
+        ("OKTA_DPOP", "never"),
+        ("OKTA_MCP_UNPROTECTED", "alice.active@example.com"),
+    ];
+    let mut server = Server::start(BIN, &["--mode", "full"], &env);
     let declined = server.call("okta_revoke_user_sessions", json!({"user": "alice.active@example.com"})).ok();
     assert_eq!(declined["executed"], false, "{declined}");
     assert_eq!(server.elicitations.len(), 1, "the person was asked: not refused as protected");
+}
+
+#[test]
+fn the_api_tokens_own_admin_is_protected_whatever_unprotected_says() {
+    let org = Org::start();
+    let mut server = server(&org, &[("OKTA_MCP_UNPROTECTED", "alice.active@example.com")]);
+    let log = server.stderr_with("the admin who owns the API token");
+    assert!(log.contains("alice.active@example.com"), "{log}");
+    let before = org.change_count();
+    for (tool, args) in [
+        ("okta_revoke_user_sessions", json!({"user": "alice.active@example.com"})),
+        ("okta_update_user", json!({"user": "alice.active@example.com", "profile": {"title": "Former admin"}})),
+    ] {
+        let refused = server.call_confirmed(tool, args).err();
+        assert!(refused.contains("owns this server's API token"), "{tool}: {refused}");
+    }
+    assert_eq!(org.change_count(), before, "nothing reached Okta");
 }
 
 #[test]

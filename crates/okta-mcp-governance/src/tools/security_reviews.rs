@@ -107,6 +107,7 @@ pub fn tools() -> Vec<ToolDef> {
                 scopes: &[READ, MANAGE],
                 operations: &[
                     op!(GET, REVIEW),
+                    op!(GET, PRINCIPAL),
                     op!(GET, ACCESSES),
                     op!(GET, SUB_ACCESSES),
                     op!(POST, ACCESS_ACTIONS),
@@ -316,6 +317,16 @@ async fn submit_action(ctx: ToolContext, args: SubmitActionArgs) -> Result<ToolO
             "security access review {id} is {status}: only an ACTIVE review takes actions. Nothing was changed."
         )));
     }
+    // The change names neither the person under review nor the resource: resolve them, so protection checks
+    // them and the confirmation shows them.
+    let principal = get_oauth(&ctx, &path(PRINCIPAL, &[id])?, &Query::new(), READ).await?;
+    let Some(principal_id) = principal.get("id").and_then(Value::as_str) else {
+        return Err(ToolError::refused(format!(
+            "cannot tell whose access review {id} is (Okta returned no principal id), so nothing was changed"
+        )));
+    };
+    let who = principal.get("login").and_then(Value::as_str).unwrap_or(principal_id);
+    ctx.okta.acts_on("users", principal_id, who);
     let Some(target) = target else {
         let available = get_oauth(&ctx, &path(ACTIONS, &[id])?, &Query::new(), READ).await?;
         let available: Vec<String> = data_of(&available)
@@ -343,6 +354,14 @@ async fn submit_action(ctx: ToolContext, args: SubmitActionArgs) -> Result<ToolO
              changed."
         )));
     };
+    let resource_kind = match item.get("type").and_then(Value::as_str) {
+        Some("APPLICATION") => Some("apps"),
+        Some("GROUP") => Some("groups"),
+        _ => None,
+    };
+    if let (Some(kind), Some(resource)) = (resource_kind, item.get("resourceId").and_then(Value::as_str)) {
+        ctx.okta.acts_on(kind, resource, item.get("name").and_then(Value::as_str).unwrap_or(resource));
+    }
     let supported = names(item.get("supportedActions").unwrap_or(&Value::Null));
     if !supported.iter().any(|a| a == action) {
         return Err(ToolError::refused(format!(

@@ -49,7 +49,18 @@ impl McpServer {
     async fn preview(&self, tool: &ToolDef, args: &JsonObject) -> Result<Value, (CallToolResult, Outcome)> {
         let (outcome, state) = self.run(tool, args.clone(), Changes::Hold, false).await;
         match outcome {
-            Err(ToolError::Held(planned)) => Ok(self.describe_change(tool, &planned, state.last_read())),
+            Err(ToolError::Held(planned)) => {
+                let targets = state.targets();
+                let current = if targets.is_empty() {
+                    state.last_read()
+                } else {
+                    // The tool named what the change really acts on: show that, not what it read last.
+                    Some(Value::Array(
+                        targets.iter().map(|t| json!({"kind": t.kind, "id": t.id, "name": t.label})).collect(),
+                    ))
+                };
+                Ok(self.describe_change(tool, &planned, current))
+            }
             Err(error) => {
                 let mut outcome = Outcome::new("refused", error.to_string());
                 outcome.request_ids.extend(error.request_id().map(str::to_owned));
@@ -66,8 +77,10 @@ impl McpServer {
             "what_it_does": tool.meta.description,
             "request": planned.to_json(),
         });
-        if let Some(current) = current {
-            out["target_now"] = describe_target(&strip_links(current));
+        match current {
+            Some(Value::Array(declared)) => out["target_now"] = Value::Array(declared),
+            Some(current) => out["target_now"] = describe_target(&strip_links(current)),
+            None => {}
         }
         out
     }

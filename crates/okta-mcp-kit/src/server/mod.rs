@@ -259,6 +259,9 @@ impl McpServer {
         // Every change is checked against protected objects, whatever the tool's access level.
         let protection = (tool.meta.access != Access::Read).then(|| self.inner.safety.protection.clone());
         let mut state = CallState::new(changes, protection);
+        if tool.meta.access == Access::Destructive {
+            state = state.destructive();
+        }
         if confirmed {
             state = state.allowing_escalation();
         }
