@@ -307,6 +307,22 @@ fn same_template(a: &str, b: &str) -> bool {
     a.len() == b.len() && a.iter().zip(&b).all(|(x, y)| (param(x) && param(y)) || x == y)
 }
 
+/// `../shared/okta-openapi` beside the checkout; absent → skip with a message, except under `CI=true`.
+#[cfg(test)]
+pub(crate) fn spec_file(name: &str) -> Option<std::path::PathBuf> {
+    let file = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/okta-openapi").join(name);
+    if file.exists() {
+        return Some(file);
+    }
+    assert!(
+        std::env::var("CI").as_deref() != Ok("true"),
+        "{} is missing, and CI=true forbids skipping",
+        file.display()
+    );
+    eprintln!("SKIPPED: ../shared/okta-openapi/{name} is absent, so this is not checked against Okta's spec");
+    None
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -498,21 +514,6 @@ mod tests {
         assert!(escalation(&with("POST", expire, &q(&[("tempPassword", "true")]), None, None)).is_some());
         assert!(escalation(&change("POST", expire, None)).is_none());
         assert!(!may_escalate(&op!(POST, "/api/v1/users/{id}/lifecycle/activate")).is_empty());
-    }
-
-    /// `../shared/okta-openapi` beside the checkout; absent → skip with a message, except under `CI=true`.
-    pub(crate) fn spec_file(name: &str) -> Option<std::path::PathBuf> {
-        let file = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/okta-openapi").join(name);
-        if file.exists() {
-            return Some(file);
-        }
-        assert!(
-            std::env::var("CI").as_deref() != Ok("true"),
-            "{} is missing, and CI=true forbids skipping",
-            file.display()
-        );
-        eprintln!("SKIPPED: ../shared/okta-openapi/{name} is absent, so this is not checked against Okta's spec");
-        None
     }
 
     #[test]
