@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from mcp import Client, StdioServerParameters
+from mcp_types import ElicitResult
 
 REPO = Path(__file__).resolve().parents[2]
 BIN_DIR = Path(os.environ.get("OKTA_MCP_BIN_DIR", REPO / "target" / "debug"))
@@ -34,6 +35,19 @@ def server_client(server: str, sandbox: str, mode: str, server_mode: str = "read
         env={"OKTA_ORG_URL": sandbox, "OKTA_API_TOKEN": TOKEN, "OKTA_MCP_LOG": "warn", **(env or {})},
     )
     return Client(params, mode=mode, read_timeout_seconds=CALL_TIMEOUT, **client_options)
+
+
+async def confirm_yes(context, params) -> ElicitResult:
+    """An elicitation callback: the person answers yes to the server's confirmation question."""
+    return ElicitResult(action="accept", content={"confirm": True})
+
+
+def sandbox_post(sandbox: str, path: str, body: dict[str, Any]) -> Any:
+    """POST to a sandbox control endpoint (e.g. /__sandbox/push)."""
+    req = urllib.request.Request(f"{sandbox}{path}", data=json.dumps(body).encode(), method="POST",
+                                 headers={"Content-Type": "application/json"})
+    with urllib.request.urlopen(req, timeout=10) as resp:
+        return json.load(resp)
 
 
 def okta_requests(sandbox: str) -> int:

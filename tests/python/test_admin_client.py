@@ -15,6 +15,7 @@ from mcp import Client, StdioServerParameters
 from mcp_testing import (
     CALL_TIMEOUT,
     TOKEN,
+    confirm_yes,
     ok_json,
     rows_as_dicts,
     server_bin,
@@ -64,17 +65,13 @@ async def test_group_role_and_event_hook_changes(sandbox: str, mode: str, tmp_pa
         env={"OKTA_ORG_URL": sandbox, "OKTA_API_TOKEN": TOKEN, "OKTA_MCP_LOG": "warn",
              "OKTA_MCP_AUDIT_DB": str(tmp_path / "audit.db")},
     )
-    async with Client(params, mode=mode, read_timeout_seconds=CALL_TIMEOUT) as c:
+    async with Client(params, mode=mode, read_timeout_seconds=CALL_TIMEOUT, elicitation_callback=confirm_yes) as c:
         group = "Engineering"
         assigned = ok_json(await c.call_tool("okta_assign_admin_role_to_group",
                                              {"group": group, "role": "Report Administrator"}))
         assert assigned["assigned"]["type"] == "REPORT_ADMIN"
-        first = ok_json(await c.call_tool("okta_remove_admin_role_from_group", {"group": group, "role": "REPORT_ADMIN"}))
-        if first.get("confirmation_required"):
-            first = ok_json(await c.call_tool("okta_remove_admin_role_from_group",
-                                              {"group": group, "role": "REPORT_ADMIN",
-                                               "confirmation_token": first["confirmation_token"]}))
-        assert first["removed"]["type"] == "REPORT_ADMIN"
+        removed = ok_json(await c.call_tool("okta_remove_admin_role_from_group", {"group": group, "role": "REPORT_ADMIN"}))
+        assert removed["removed"]["type"] == "REPORT_ADMIN"
         name = f"py-sdk-{mode}-{uuid.uuid4().hex[:8]}"
         created = ok_json(await c.call_tool("okta_create_event_hook",
                                             {"name": name, "url": "https://py.example.com/hook",

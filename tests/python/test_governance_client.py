@@ -12,6 +12,7 @@ import pytest
 from mcp import Client
 
 from mcp_testing import (
+    confirm_yes,
     ok_json,
     rows_as_dicts,
     server_client,
@@ -26,7 +27,7 @@ pytestmark = pytest.mark.anyio
 
 
 def client(sandbox: str, mode: str, server_mode: str = "read-only") -> Client:
-    return server_client(SERVER, sandbox, mode, server_mode)
+    return server_client(SERVER, sandbox, mode, server_mode, elicitation_callback=confirm_yes)
 
 
 async def test_unreviewed_items_of_the_active_campaign(sandbox: str, mode: str) -> None:
@@ -120,9 +121,6 @@ async def test_a_new_rule_is_assessed_then_deleted(sandbox: str, mode: str) -> N
         assert created["list2"] == ["Profile: Standard User"]
         assessed = ok_json(await c.call_tool("okta_iga_assess_risk", reports))
         assert [v["ruleId"] for v in assessed["violations"]] == [rule]
-        preview = ok_json(await c.call_tool("okta_iga_delete_risk_rule", {"rule_id": rule}))
-        assert preview["confirmation_required"] is True
-        deleted = ok_json(await c.call_tool("okta_iga_delete_risk_rule", {
-            "rule_id": rule, "confirmation_token": preview["confirmation_token"]}))
+        deleted = ok_json(await c.call_tool("okta_iga_delete_risk_rule", {"rule_id": rule}))
         assert deleted["deleted"]["id"] == rule
         assert ok_json(await c.call_tool("okta_iga_assess_risk", reports))["violations"] == []

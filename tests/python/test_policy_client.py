@@ -11,6 +11,7 @@ import pytest
 from mcp import Client
 
 from mcp_testing import (
+    confirm_yes,
     ok_json,
     rows_as_dicts,
     server_bin,
@@ -26,7 +27,8 @@ pytestmark = pytest.mark.anyio
 
 
 def client(sandbox: str, mode: str, server_mode: str = "read-only") -> Client:
-    return server_client(SERVER, sandbox, mode, server_mode)
+    # A client that can ask the person (elicitation): it is offered the destructive tools.
+    return server_client(SERVER, sandbox, mode, server_mode, elicitation_callback=confirm_yes)
 
 
 async def test_rules_outside_the_corporate_zone(sandbox: str, mode: str) -> None:

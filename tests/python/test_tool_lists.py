@@ -1,12 +1,13 @@
 """Every server's tool list through the official Python MCP SDK, in both connection modes: read-only lists just
-the read tools (each annotated read-only), full mode lists every tool once, and the server names itself.
+the read tools (each annotated read-only), full mode lists every tool once to a client that can elicit, and the
+server names itself.
 (okta-mcp-users has its own, catalog-checked version in test_users_client.py.)"""
 
 from __future__ import annotations
 
 import pytest
 
-from mcp_testing import all_tools, server_client
+from mcp_testing import all_tools, confirm_yes, server_client
 
 pytestmark = pytest.mark.anyio
 
@@ -31,6 +32,7 @@ async def test_read_only_lists_read_tools(sandbox: str, mode: str, server: str, 
 
 @pytest.mark.parametrize(("server", "read_tools", "all_count"), SERVERS)
 async def test_full_mode_lists_every_tool(sandbox: str, mode: str, server: str, read_tools: int, all_count: int) -> None:
-    async with server_client(server, sandbox, mode, "full") as c:
+    # A client that can ask the person to confirm (elicitation) is offered the destructive tools too.
+    async with server_client(server, sandbox, mode, "full", elicitation_callback=confirm_yes) as c:
         names = [t.name for t in await all_tools(c)]
         assert len(names) == all_count == len(set(names))

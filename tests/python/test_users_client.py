@@ -27,6 +27,7 @@ from mcp import Client
 from mcp_types.version import HANDSHAKE_PROTOCOL_VERSIONS, LATEST_MODERN_VERSION
 
 from mcp_testing import (
+    confirm_yes,
     all_tools,
     ok_json,
     okta_requests,
@@ -57,7 +58,8 @@ def catalog() -> list[dict[str, Any]]:
 
 
 def client(sandbox: str, mode: str, server_mode: str = "read-only") -> Client:
-    return server_client(SERVER, sandbox, mode, server_mode)
+    # A client that can ask the person (elicitation): it is offered the destructive tools.
+    return server_client(SERVER, sandbox, mode, server_mode, elicitation_callback=confirm_yes)
 
 
 # --------------------------------------------------------------------------- tests

@@ -263,6 +263,28 @@ pub struct Server {
     pub initialize: Value,
     /// The audit log this server writes (unless the test set OKTA_MCP_AUDIT_DB).
     pub audit_db: PathBuf,
+    /// How this client answers the server's `elicitation/create` requests (the person's answer). The default
+    /// declines: a plain [`Server::call`] never confirms anything; [`Server::call_confirmed`] accepts.
+    pub elicitation_answer: Value,
+    /// Every `elicitation/create` request the server sent, in order.
+    pub elicitations: Vec<Value>,
+    /// Every notification the server sent (progress, log messages), in order.
+    pub notifications: Vec<Value>,
+}
+
+/// The capabilities a test client declares by default: it can elicit (ask the person), as Claude Desktop,
+/// VS Code and the MCP Inspector do.
+pub fn eliciting_client() -> Value {
+    json!({"elicitation": {}})
+}
+
+/// The person's answers to a confirmation question.
+pub fn accept() -> Value {
+    json!({"action": "accept", "content": {"confirm": true}})
+}
+
+pub fn decline() -> Value {
+    json!({"action": "decline"})
 }
 
 impl Drop for Server {
@@ -299,7 +321,14 @@ impl CallResult {
 }
 
 impl Server {
+    /// A server whose client can elicit ([`eliciting_client`]).
     pub fn start(bin: &str, args: &[&str], env: &[(&str, &str)]) -> Server {
+        Server::start_as(bin, args, env, eliciting_client())
+    }
+
+    /// A server whose client declares these capabilities at initialize (`json!({})`: a client that cannot
+    /// elicit).
+    pub fn start_as(bin: &str, args: &[&str], env: &[(&str, &str)], capabilities: Value) -> Server {
         let mut cmd = Command::new(bin);
         cmd.args(args).stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped());
         for var in [
@@ -314,6 +343,7 @@ impl Server {
             "OKTA_MCP_TOOLSETS",
             "OKTA_MCP_TOOLS",
             "OKTA_MCP_CONFIRM",
+            "OKTA_MCP_APPROVER",
             "OKTA_MCP_PROTECTED",
             "OKTA_MCP_UNPROTECTED",
             "OKTA_DPOP",
@@ -348,10 +378,21 @@ impl Server {
         });
         let audit_db =
             env.iter().find(|(k, _)| *k == "OKTA_MCP_AUDIT_DB").map(|(_, v)| PathBuf::from(v)).unwrap_or(audit);
-        let mut server = Server { child, stdin, lines, next_id: 0, stderr: log, initialize: Value::Null, audit_db };
+        let mut server = Server {
+            child,
+            stdin,
+            lines,
+            next_id: 0,
+            stderr: log,
+            initialize: Value::Null,
+            audit_db,
+            elicitation_answer: decline(),
+            elicitations: Vec::new(),
+            notifications: Vec::new(),
+        };
         server.initialize = server.request(
             "initialize",
-            json!({"protocolVersion": "2025-06-18", "capabilities": {},
+            json!({"protocolVersion": "2025-06-18", "capabilities": capabilities,
                    "clientInfo": {"name": "okta-mcp-e2e", "version": "1"}}),
         );
         server.notify("notifications/initialized");
@@ -386,9 +427,31 @@ impl Server {
                 .recv_timeout(TIMEOUT)
                 .unwrap_or_else(|_| panic!("no answer to {method}; server stderr:\n{}", self.stderr.lock().unwrap()));
             let message: Value = serde_json::from_str(&line).expect("server wrote non-JSON to stdout");
+            if message.get("method").is_some() {
+                self.on_server_message(message);
+                continue;
+            }
             if message["id"] == json!(id) {
                 return message;
             }
+        }
+    }
+
+    /// A request or notification from the server: answer elicitations as the person would, keep the rest.
+    fn on_server_message(&mut self, message: Value) {
+        match (message["method"].as_str(), message.get("id")) {
+            (Some("elicitation/create"), Some(id)) => {
+                let id = id.clone();
+                self.elicitations.push(message);
+                let answer = self.elicitation_answer.clone();
+                self.send(json!({"jsonrpc": "2.0", "id": id, "result": answer}));
+            }
+            (_, Some(id)) => {
+                let id = id.clone();
+                self.send(json!({"jsonrpc": "2.0", "id": id,
+                                 "error": {"code": -32601, "message": "the test client does not do that"}}));
+            }
+            (_, None) => self.notifications.push(message),
         }
     }
 
@@ -397,17 +460,34 @@ impl Server {
         result["tools"].as_array().unwrap().iter().map(|t| t["name"].as_str().unwrap().to_owned()).collect()
     }
 
+    /// Start a tools/call without waiting for its answer (to [`Server::kill`] the server mid-call).
+    pub fn call_in_background(&mut self, name: &str, arguments: Value) {
+        self.next_id += 1;
+        let id = self.next_id;
+        self.send(json!({"jsonrpc": "2.0", "id": id, "method": "tools/call",
+                         "params": {"name": name, "arguments": arguments}}));
+    }
+
+    /// Kill the server as `kill -9` does (SIGKILL: no cleanup runs), and wait for it to die.
+    pub fn kill(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+
     pub fn call(&mut self, name: &str, arguments: Value) -> CallResult {
         let raw = self.request("tools/call", json!({"name": name, "arguments": arguments}));
         let text = raw["content"][0]["text"].as_str().unwrap_or_default().to_owned();
         CallResult { is_error: raw["isError"] == json!(true), text, raw }
     }
 
-    /// Call a destructive tool the way a client that cannot elicit does: the first call returns a preview and
-    /// a confirmation token, the second (same arguments plus the token) runs it. Errors of the first call
-    /// (refusals, bad arguments) are returned as they are.
+    /// Call a tool whose change a person confirms: the client answers the server's confirmation question with
+    /// "yes" (`OKTA_MCP_CONFIRM=elicit`, the default), or, under `OKTA_MCP_CONFIRM=token`, the first call
+    /// returns a preview and a token and a second call (same arguments plus the token) runs it. Errors of the
+    /// first call (refusals, bad arguments) are returned as they are.
     pub fn call_confirmed(&mut self, name: &str, arguments: Value) -> CallResult {
+        let before = std::mem::replace(&mut self.elicitation_answer, accept());
         let first = self.call(name, arguments.clone());
+        self.elicitation_answer = before;
         if first.is_error {
             return first;
         }

@@ -75,7 +75,8 @@ fn destructive_device_tools_need_confirmation_and_full_mode() {
     assert!(names.contains(&"okta_unsuspend_device".to_owned()) && !names.contains(&"okta_delete_device".to_owned()));
     let mut server = org.server(BIN, &["--mode", "full"]);
     let before = org.change_count();
-    let preview = server.call("okta_suspend_device", json!({"device_id": "guoalicemacbook00001"})).ok();
-    assert_eq!(preview["confirmation_required"], true, "{preview}");
-    assert_eq!(org.change_count(), before, "a preview sends nothing");
+    let declined = server.call("okta_suspend_device", json!({"device_id": "guoalicemacbook00001"})).ok();
+    assert_eq!(declined["executed"], false, "{declined}");
+    assert_eq!(server.elicitations.len(), 1, "the person was asked");
+    assert_eq!(org.change_count(), before, "a declined change sends nothing");
 }

@@ -10,6 +10,9 @@ const SALESFORCE: &str = "0oasalesforce0000001";
 const ALICE: &str = "alice.active@example.com";
 const ALICE_ID: &str = "00ualiceactive000001";
 const ENGINEERING: &str = "00gengineering000001";
+// Not a super administrator: changes to her app assignment are not refused as protected.
+const CAROL: &str = "carol.finance@example.com";
+const CAROL_ID: &str = "00ucarolfinance00001";
 
 fn new_app(server: &mut Server) -> String {
     let out = server
@@ -48,7 +51,7 @@ fn users_profile_paging_and_group_scope() {
     server
         .call(
             "okta_assign_user_to_app",
-            json!({"app_id": app, "user": ALICE, "user_name": "alice@corp",
+            json!({"app_id": app, "user": CAROL, "user_name": "carol@corp",
                                                  "profile": {"role": "Admin", "team": "Core"}}),
         )
         .ok();
@@ -56,15 +59,15 @@ fn users_profile_paging_and_group_scope() {
     let out = server
         .call(
             "okta_update_app_user",
-            json!({"app_id": app, "user": ALICE, "profile": {"role": "Viewer", "team": null}}),
+            json!({"app_id": app, "user": CAROL, "profile": {"role": "Viewer", "team": null}}),
         )
         .ok();
     assert_eq!(out["changed"]["profile.role"], json!({"from": "Admin", "to": "Viewer"}));
     assert_eq!(out["changed"]["profile.team"], json!({"from": "Core", "to": null}));
-    let got = server.call("okta_get_app_user", json!({"app_id": app, "user": ALICE_ID})).ok();
+    let got = server.call("okta_get_app_user", json!({"app_id": app, "user": CAROL_ID})).ok();
     assert_eq!(got["profile"], json!({"role": "Viewer"}));
-    assert_eq!(got["credentials"]["userName"], "alice@corp", "the userName is kept");
-    let e = server.call("okta_update_app_user", json!({"app_id": app, "user": ALICE})).err();
+    assert_eq!(got["credentials"]["userName"], "carol@corp", "the userName is kept");
+    let e = server.call("okta_update_app_user", json!({"app_id": app, "user": CAROL})).err();
     assert!(e.contains("give user_name"), "{e}");
 
     // Engineering members get the app through the group.

@@ -21,9 +21,16 @@ fn every_destructive_tool_refuses_protected_objects() {
         &["--mode", "full"],
         &[("OKTA_ORG_URL", &org.url), ("OKTA_API_TOKEN", &org.token), ("OKTA_MCP_PROTECTED", &protected)],
     );
-    // A direct assignment to remove (writes are not destructive: protection does not stop them).
-    server.call("okta_assign_user_to_app", json!({"app_id": SALESFORCE, "user": "henry.helpdesk@example.com"})).ok();
+    // A direct assignment to remove, made by a server that protects nothing.
+    let mut writer = org.server(BIN, &["--mode", "read-write"]);
+    writer.call("okta_assign_user_to_app", json!({"app_id": SALESFORCE, "user": "henry.helpdesk@example.com"})).ok();
     let changes = org.change_count();
+    // Writes to a protected object are refused too, not only destructive changes.
+    let write =
+        server.call("okta_assign_user_to_app", json!({"app_id": SALESFORCE, "user": "bob.active@example.com"})).err();
+    assert!(write.contains("is protected"), "{write}");
+    let rename = server.call("okta_update_app", json!({"app_id": SALESFORCE, "label": "Not Salesforce"})).err();
+    assert!(rename.contains("is protected"), "{rename}");
     let cases = [
         ("okta_deactivate_app", json!({"app_id": SALESFORCE}), "is protected"),
         ("okta_delete_app", json!({"app_id": inactive["id"]}), "is protected"),

@@ -153,9 +153,10 @@ fn close_needs_confirmation_and_launch_has_a_dry_run() {
 
     server.call("okta_iga_launch_campaign", json!({"campaign": id})).ok();
     let launched = org.change_count();
-    let preview = server.call("okta_iga_close_campaign", json!({"campaign": id, "skip_remediation": true})).ok();
-    assert_eq!(preview["confirmation_required"], true, "{preview}");
-    assert_eq!(org.change_count(), launched, "the preview sends nothing");
+    let declined = server.call("okta_iga_close_campaign", json!({"campaign": id, "skip_remediation": true})).ok();
+    assert_eq!(declined["executed"], false, "{declined}");
+    assert!(server.elicitations.last().unwrap()["params"]["message"].as_str().unwrap().contains("Close campaign"));
+    assert_eq!(org.change_count(), launched, "a declined change sends nothing");
     let still = server.call("okta_iga_get_campaign", json!({"campaign": id})).ok();
     assert_eq!(still["status"], "ACTIVE");
     let closed =

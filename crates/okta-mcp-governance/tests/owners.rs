@@ -93,10 +93,14 @@ fn set_and_remove_the_owners_of_a_value_and_a_collection() {
     let collection = server.call("okta_iga_get_collection", json!({"collection": "Engineering essentials"})).ok();
     let orn = collection["orn"].as_str().unwrap().to_owned();
     let set =
-        server.call("okta_iga_set_resource_owners", json!({"resource": orn, "owners": ["00ualiceactive000001"]})).ok();
-    assert_eq!(set["owners"][0]["name"], "Alice Active");
+        server.call("okta_iga_set_resource_owners", json!({"resource": orn, "owners": ["00ucarolfinance00001"]})).ok();
+    assert_eq!(set["owners"][0]["name"], "Carol Finance");
     let list = server.call("okta_iga_list_resource_owners", json!({"resource": orn})).ok();
-    assert_eq!(owners_of(&list, "colengineering000001"), [json!("Alice Active <alice.active@example.com> (users)")]);
+    assert_eq!(owners_of(&list, "colengineering000001"), [json!("Carol Finance <carol.finance@example.com> (users)")]);
+    // A change naming a super administrator is refused (protected, whatever the change): Alice stays out.
+    let alice =
+        server.call("okta_iga_set_resource_owners", json!({"resource": orn, "owners": ["00ualiceactive000001"]})).err();
+    assert!(alice.contains("super administrator"), "{alice}");
     let cleared = server.call("okta_iga_set_resource_owners", json!({"resource": orn, "owners": []})).ok();
     assert_eq!(cleared["owners"], json!([]));
 }

@@ -169,32 +169,54 @@ impl ToolDef {
         self.meta.name
     }
 
-    /// The input schema, with the arguments the kit adds by access level: `dry_run` on write tools,
-    /// `confirmation_token` on destructive tools when confirmation is on.
-    pub fn input_schema(&self) -> JsonObject {
-        self.input_schema_for(true)
+    /// What the tool's changes may do that makes a call destructive by its effect (see `effects`): such a call
+    /// of a write tool is confirmed like a destructive tool's, and needs `--mode full`.
+    pub fn may_escalate(&self) -> Vec<&'static str> {
+        let mut out: Vec<&'static str> = self.meta.operations.iter().flat_map(crate::effects::may_escalate).collect();
+        out.dedup();
+        out
     }
 
-    pub fn input_schema_for(&self, confirmation: bool) -> JsonObject {
+    /// Does a call of this tool go through confirmation (always for destructive tools; for write tools, when a
+    /// change is destructive by its effect)?
+    pub fn confirmable(&self) -> bool {
+        self.meta.access == Access::Destructive
+            || (self.meta.access == Access::Write && !self.may_escalate().is_empty())
+    }
+
+    /// The input schema under the default confirmation policy (as `tools --json` shows it): `dry_run` on
+    /// write tools.
+    pub fn input_schema(&self) -> JsonObject {
+        self.input_schema_for(false)
+    }
+
+    /// `token`: the token confirmation policy is on, so tools that confirm take `confirmation_token`.
+    pub fn input_schema_for(&self, token: bool) -> JsonObject {
         let mut schema = (self.schema)();
-        let extra = match self.meta.access {
-            Access::Read => None,
-            Access::Write => Some((DRY_RUN, "Preview only; send nothing.")),
-            Access::Destructive if confirmation => Some((CONFIRMATION_TOKEN, "From the preview; confirms.")),
-            Access::Destructive => None,
-        };
-        if let (Some((name, description)), Some(serde_json::Value::Object(props))) =
-            (extra, schema.get_mut("properties"))
-        {
-            let kind = if name == DRY_RUN { "boolean" } else { "string" };
-            props.insert(name.into(), serde_json::json!({ "type": kind, "description": description }));
+        let mut extra = Vec::new();
+        if self.meta.access == Access::Write {
+            extra.push((DRY_RUN, "boolean", "Preview only; send nothing."));
+        }
+        if token && self.confirmable() {
+            extra.push((CONFIRMATION_TOKEN, "string", "From the preview; confirms."));
+        }
+        if let Some(serde_json::Value::Object(props)) = schema.get_mut("properties") {
+            for (name, kind, description) in extra {
+                props.insert(name.into(), serde_json::json!({ "type": kind, "description": description }));
+            }
         }
         schema
     }
 
-    /// The MCP tool definition, as `tools/list` sends it.
-    pub fn to_mcp(&self, confirmation: bool) -> Tool {
-        Tool::new(self.meta.name, self.meta.description, Arc::new(self.input_schema_for(confirmation)))
+    /// The MCP tool definition, as `tools/list` sends it. Under the token policy, a tool that confirms says
+    /// plainly that the assistant can complete the confirmation itself.
+    pub fn to_mcp(&self, token: bool) -> Tool {
+        let description = if token && self.confirmable() {
+            format!("{} [{}]", self.meta.description, crate::confirm::TOKEN_WARNING)
+        } else {
+            self.meta.description.to_owned()
+        };
+        Tool::new(self.meta.name, description, Arc::new(self.input_schema_for(token)))
             .with_title(self.meta.title)
             .with_annotations(self.meta.annotations())
     }
@@ -210,6 +232,9 @@ impl ToolDef {
 pub struct CatalogEntry {
     #[serde(flatten)]
     pub meta: ToolMeta,
+    /// Changes of this write tool that are destructive by their effect (confirmed, `--mode full` only).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub escalates: Vec<&'static str>,
     pub enabled: bool,
     pub annotations: ToolAnnotations,
     pub input_schema: JsonObject,
@@ -219,6 +244,7 @@ impl CatalogEntry {
     pub fn new(tool: &ToolDef, enabled: bool) -> Self {
         CatalogEntry {
             meta: tool.meta,
+            escalates: if tool.meta.access == Access::Write { tool.may_escalate() } else { Vec::new() },
             enabled,
             annotations: tool.meta.annotations(),
             input_schema: tool.input_schema(),

@@ -56,7 +56,8 @@ pub enum Command {
     },
     /// Print the OAuth scopes the current selection needs, one a line (grant these to the service app).
     Scopes,
-    /// The audit log of write and destructive calls (OKTA_MCP_AUDIT_DB).
+    /// The audit log of write and destructive calls (OKTA_MCP_AUDIT_DB; its key OKTA_MCP_AUDIT_KEY, default
+    /// <db>.key; its checkpoint <db>.head).
     Audit {
         #[command(subcommand)]
         action: AuditAction,
@@ -71,9 +72,11 @@ pub enum Command {
 
 #[derive(Debug, Subcommand)]
 pub enum AuditAction {
-    /// Check the hash chain; exits non-zero when a row was edited or deleted.
+    /// Check the keyed chain against the key and the checkpoint; exits non-zero when a row was edited, deleted
+    /// or inserted, the newest rows were deleted or the log emptied, the chain was recomputed, or the checkpoint or
+    /// key is missing or forged. Lists calls whose outcome is unknown (an intent row with no outcome).
     Verify,
-    /// Print the newest rows as JSON lines.
+    /// Print the newest rows as JSON lines (an intent with no outcome row has a note: "outcome unknown").
     Tail {
         /// How many rows.
         #[arg(short = 'n', long, default_value_t = 20)]

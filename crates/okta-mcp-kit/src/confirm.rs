@@ -1,11 +1,19 @@
-//! Confirmation of destructive tools. Fails closed: a destructive call never runs on a client's say-so alone.
+//! Confirmation of destructive changes, by policy (`OKTA_MCP_CONFIRM`). The rule every policy keeps: the model
+//! must never be able to complete the human step itself, unless the operator chose a policy that says so.
 //!
-//! - A client that can elicit is asked, with a plain summary (2025-era clients through `elicitation/create`,
-//!   2026-07-28 clients through an input-required result whose request state is sealed, so it cannot be forged).
-//! - Any other client gets a preview and a confirmation token on the first call; only a second call with the
-//!   same arguments and that token runs. The token is HMAC-sealed, bound to the tool and the canonical
-//!   arguments, single use, and expires after five minutes.
-//! - `OKTA_MCP_CONFIRM=never` turns confirmation off (scripted use); the startup log says so every time.
+//! - `elicit` (default): the client asks the person (2025-era `elicitation/create`, or the 2026-07-28
+//!   input-required result whose request state is sealed, so it cannot be forged). A client that cannot elicit
+//!   does not get destructive tools at all: they are not listed, and the initialize instructions and a log line
+//!   say why and what to change.
+//! - `push`: an Okta Verify push to a named approver (`OKTA_MCP_APPROVER`) through Okta's factor verify API;
+//!   the change runs only when the person approves on their phone. Works with every client.
+//! - `token`: a preview and a confirmation token on the first call; a second call with the token runs. The
+//!   assistant can make that second call itself: the client's own tool-approval prompt is the only human check,
+//!   and the tool descriptions and previews say so.
+//! - `never`: no confirmation (scripts); warned at every start.
+//!
+//! Tokens and sealed request states are HMAC-sealed, bound to the tool and the canonical arguments, single use,
+//! and expire after five minutes.
 
 use std::collections::HashSet;
 use std::sync::{Mutex, PoisonError};
@@ -20,23 +28,51 @@ pub const TOKEN_TTL: Duration = Duration::from_secs(300);
 /// `OKTA_MCP_CONFIRM`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum ConfirmPolicy {
-    /// Ask (elicitation) or require a token (the default).
+    /// The client asks the person (elicitation); clients that cannot do not get destructive tools.
     #[default]
-    Ask,
-    /// Run destructive tools without confirmation.
+    Elicit,
+    /// An Okta Verify push to `OKTA_MCP_APPROVER`.
+    Push,
+    /// A preview and a token the assistant can send back itself (chosen explicitly only).
+    Token,
+    /// No confirmation (scripted use).
     Never,
+}
+
+impl ConfirmPolicy {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ConfirmPolicy::Elicit => "elicit",
+            ConfirmPolicy::Push => "push",
+            ConfirmPolicy::Token => "token",
+            ConfirmPolicy::Never => "never",
+        }
+    }
+}
+
+impl std::fmt::Display for ConfirmPolicy {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
 }
 
 impl std::str::FromStr for ConfirmPolicy {
     type Err = String;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         match s.trim().to_ascii_lowercase().as_str() {
-            "" | "ask" | "always" => Ok(ConfirmPolicy::Ask),
+            "" | "elicit" => Ok(ConfirmPolicy::Elicit),
+            "push" => Ok(ConfirmPolicy::Push),
+            "token" => Ok(ConfirmPolicy::Token),
             "never" => Ok(ConfirmPolicy::Never),
-            other => Err(format!("OKTA_MCP_CONFIRM=`{other}`: use ask (default) or never")),
+            other => Err(format!("OKTA_MCP_CONFIRM=`{other}`: use elicit (default), push, token or never")),
         }
     }
 }
+
+/// What the token policy tells the person, in every preview and in the tool descriptions: nothing stops the
+/// assistant from sending the token back itself.
+pub const TOKEN_WARNING: &str = "OKTA_MCP_CONFIRM=token: the assistant can complete this confirmation itself; your \
+    MCP client's own tool-approval prompt is the only human check";
 
 /// Arguments in a canonical form (sorted keys, no whitespace), so equal arguments bind equally.
 pub fn canonical(value: &Value) -> String {
@@ -137,7 +173,7 @@ mod tests {
 
     #[test]
     fn tokens_are_bound_and_single_use() {
-        let c = Confirmations::new(ConfirmPolicy::Ask);
+        let c = Confirmations::new(ConfirmPolicy::Token);
         let a = args(json!({"user": "u1"}));
         let token = c.issue(Purpose::Token, "okta_delete_user", &a);
         assert!(c.redeem(Purpose::Token, &token, "okta_delete_user", &args(json!({"user": "u2"}))).is_err());
@@ -148,7 +184,7 @@ mod tests {
         assert!(again.contains("already used"), "{again}");
         let state = c.issue(Purpose::RequestState, "okta_delete_user", &a);
         assert!(c.redeem(Purpose::Token, &state, "okta_delete_user", &a).is_err(), "a request state is no token");
-        let other = Confirmations::new(ConfirmPolicy::Ask);
+        let other = Confirmations::new(ConfirmPolicy::Token);
         assert!(
             other.redeem(Purpose::Token, &c.issue(Purpose::Token, "t", &a), "t", &a).is_err(),
             "another process's token"
@@ -157,7 +193,7 @@ mod tests {
 
     #[test]
     fn tokens_expire() {
-        let c = Confirmations::new(ConfirmPolicy::Ask).with_ttl(Duration::from_secs(1));
+        let c = Confirmations::new(ConfirmPolicy::Token).with_ttl(Duration::from_secs(1));
         let a = args(json!({"user": "u1"}));
         let token = c.issue(Purpose::Token, "t", &a);
         std::thread::sleep(Duration::from_millis(2100));
@@ -168,7 +204,11 @@ mod tests {
     #[test]
     fn policy_parses() {
         assert_eq!("never".parse::<ConfirmPolicy>(), Ok(ConfirmPolicy::Never));
-        assert_eq!("".parse::<ConfirmPolicy>(), Ok(ConfirmPolicy::Ask));
+        assert_eq!("".parse::<ConfirmPolicy>(), Ok(ConfirmPolicy::Elicit));
+        assert_eq!("Push".parse::<ConfirmPolicy>(), Ok(ConfirmPolicy::Push));
+        assert_eq!("token".parse::<ConfirmPolicy>(), Ok(ConfirmPolicy::Token));
+        // The old fallback name is refused: it meant "a token when the client cannot ask", which is gone.
+        assert!("ask".parse::<ConfirmPolicy>().is_err());
         assert!("sometimes".parse::<ConfirmPolicy>().is_err());
     }
 }

@@ -18,6 +18,10 @@ pub enum ToolError {
     /// A change held back by a dry run or a confirmation preview (the kit turns it into a preview).
     #[error("not sent: {} {}", .0.method, .0.path)]
     Held(Box<crate::okta::PlannedRequest>),
+    /// A change that is destructive by its effect (see `effects`), stopped before it was sent because nobody
+    /// confirmed it yet (the kit turns it into a confirmation, or a refusal outside `--mode full`).
+    #[error("not sent: {} {} {}", .0.method, .0.path, .0.escalation.unwrap_or("is destructive"))]
+    Escalated(Box<crate::okta::PlannedRequest>),
 }
 
 impl ToolError {

@@ -3,6 +3,7 @@
 //!
 //! A server binary declares its tools (`ToolDef`s) and calls [`run::main`] with its [`ServerSpec`].
 
+pub mod approval;
 pub mod args;
 pub mod audit;
 pub mod catalog;

@@ -2,6 +2,7 @@
 //! tool's help:
 //! - stop at the first change in a dry run or a confirmation preview, and show the request it would send;
 //! - refuse a change to a protected object (see `protect`);
+//! - stop a change that is destructive by its effect (see `effects`) unless the call was confirmed;
 //! - remember what the call read (the preview shows the target as it is now) and what it sent, with Okta's
 //!   request ids (the audit log).
 //!
@@ -35,6 +36,8 @@ pub struct PlannedRequest {
     pub body: Option<Value>,
     /// Okta's request id, once Okta answered.
     pub request_id: Option<String>,
+    /// Why the change is destructive by its effect, when it is (see `effects`).
+    pub escalation: Option<&'static str>,
 }
 
 impl PlannedRequest {
@@ -45,6 +48,9 @@ impl PlannedRequest {
         }
         if let Some(body) = &self.body {
             out["body"] = redact(body.clone());
+        }
+        if let Some(what) = self.escalation {
+            out["destructive"] = Value::String(what.to_owned());
         }
         out
     }
@@ -63,12 +69,21 @@ struct Record {
 pub struct CallState {
     changes: Changes,
     protection: Option<Arc<Protection>>,
+    /// A person confirmed this call (or the tool is destructive and was): changes destructive by their effect
+    /// may be sent. Otherwise such a change stops the call with [`ToolError::Escalated`].
+    escalation_allowed: bool,
     record: Mutex<Record>,
 }
 
 impl CallState {
     pub fn new(changes: Changes, protection: Option<Arc<Protection>>) -> Self {
-        CallState { changes, protection, record: Mutex::default() }
+        CallState { changes, protection, escalation_allowed: false, record: Mutex::default() }
+    }
+
+    /// The call was confirmed: changes that are destructive by their effect may be sent.
+    pub fn allowing_escalation(mut self) -> Self {
+        self.escalation_allowed = true;
+        self
     }
 
     fn record(&self) -> std::sync::MutexGuard<'_, Record> {
@@ -164,15 +179,27 @@ impl Okta {
         if let Some(protection) = &self.call.protection {
             protection.check(&self.client, path, body).await?;
         }
+        let current = self.call.last_read();
+        let escalation = crate::effects::escalation(&crate::effects::Change {
+            method: name,
+            path: path.as_str(),
+            query: query.pairs(),
+            body,
+            current: current.as_ref(),
+        });
         let mut planned = PlannedRequest {
             method: name,
             path: path.as_str().to_owned(),
             query: query.pairs().to_vec(),
             body: body.cloned(),
             request_id: None,
+            escalation,
         };
         if self.call.changes == Changes::Hold {
             return Err(ToolError::Held(Box::new(planned)));
+        }
+        if escalation.is_some() && !self.call.escalation_allowed {
+            return Err(ToolError::Escalated(Box::new(planned)));
         }
         let answer = self.client.send(method, path, query, body).await?;
         planned.request_id = answer.request_id.clone();

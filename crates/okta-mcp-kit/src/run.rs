@@ -6,6 +6,7 @@ use std::process::ExitCode;
 use okta_core::{AuthConfig, ClientOptions, OktaConfig};
 use rmcp::ServiceExt;
 
+use crate::approval::PushApproval;
 use crate::audit::AuditLog;
 use crate::catalog::{CatalogEntry, ToolDef};
 use crate::cli::{AuditAction, Cli, Command, Transport};
@@ -41,7 +42,7 @@ fn run(spec: ServerSpec, cli: Cli) -> Result<(), String> {
     }
     match cli.command {
         Some(Command::Tools { json }) => print_catalog(&tools, &selection, json),
-        Some(Command::Scopes) => print_lines(selection.requested_scopes(&tools)),
+        Some(Command::Scopes) => print_lines(requested_scopes(&selection, &tools, confirm_policy_from_env()?)),
         Some(Command::Doctor) => runtime()?.block_on(crate::doctor::run(spec, &selection, &tools)),
         Some(Command::Audit { action }) => audit_command(&action),
         #[cfg(feature = "sandbox")]
@@ -105,10 +106,12 @@ fn audit_command(action: &AuditAction) -> Result<(), String> {
     let log = AuditLog::open(&path)?;
     match action {
         AuditAction::Verify => {
-            let rows = log.verify().map_err(|e| format!("audit log {} is broken: {e}", path.display()))?;
-            write_stdout(&format!("audit log {}: {rows} rows, chain intact\n", path.display()))
+            let verified = log.verify().map_err(|e| format!("audit log {} is broken: {e}", path.display()))?;
+            write_stdout(&format!("audit log {}: {}\n", path.display(), verified.report()))
         }
-        AuditAction::Tail { rows } => print_lines(log.tail(*rows)?.iter().map(|r| r.to_json().to_string()).collect()),
+        AuditAction::Tail { rows } => {
+            print_lines(crate::audit::rows_json(&log.tail(*rows)?).iter().map(|r| r.to_string()).collect())
+        }
     }
 }
 
@@ -123,7 +126,7 @@ pub async fn build_server(
         tracing::warn!("{notice}");
     }
     let mut options = ClientOptions::new(spec.name, spec.version);
-    options.scopes = selection.requested_scopes(tools);
+    options.scopes = requested_scopes(&selection, tools, confirm_policy_from_env()?);
     let enabled = tools.iter().filter(|t| selection.enabled(t)).count();
     if enabled == 0 {
         tracing::warn!("no tool is enabled under the current --mode/--toolsets/--tools");
@@ -149,11 +152,48 @@ pub async fn build_server(
     Ok(server)
 }
 
-/// `OKTA_MCP_CONFIRM`, `OKTA_MCP_PROTECTED`, `OKTA_MCP_UNPROTECTED`.
+/// `OKTA_MCP_CONFIRM`.
+pub fn confirm_policy_from_env() -> Result<ConfirmPolicy, String> {
+    std::env::var("OKTA_MCP_CONFIRM").unwrap_or_default().parse()
+}
+
+/// The OAuth scopes to request: what the enabled tools need, plus what push approval needs.
+pub fn requested_scopes(selection: &Selection, tools: &[ToolDef], policy: ConfirmPolicy) -> Vec<String> {
+    let mut scopes = selection.requested_scopes(tools);
+    let confirms = tools.iter().any(|t| selection.enabled(t) && t.confirmable());
+    if policy == ConfirmPolicy::Push && confirms {
+        for scope in crate::approval::PUSH_SCOPES {
+            if !scopes.iter().any(|s| s == scope) {
+                scopes.push((*scope).to_owned());
+            }
+        }
+        scopes.sort();
+    }
+    scopes
+}
+
+/// `OKTA_MCP_CONFIRM`, `OKTA_MCP_APPROVER`, `OKTA_MCP_PROTECTED`, `OKTA_MCP_UNPROTECTED`.
 fn safety_from_env(config: &OktaConfig) -> Result<Safety, String> {
-    let policy: ConfirmPolicy = std::env::var("OKTA_MCP_CONFIRM").unwrap_or_default().parse()?;
-    if policy == ConfirmPolicy::Never {
-        tracing::warn!("OKTA_MCP_CONFIRM=never: destructive tools run WITHOUT confirmation");
+    let policy = confirm_policy_from_env()?;
+    let approval = match policy {
+        ConfirmPolicy::Push => Some(PushApproval::from_env()?),
+        _ => None,
+    };
+    match policy {
+        ConfirmPolicy::Elicit => {
+            tracing::info!("confirmation: elicit (clients that cannot ask the person get no destructive tools)")
+        }
+        ConfirmPolicy::Push => tracing::info!(
+            "confirmation: Okta Verify push to {} (OKTA_MCP_APPROVER)",
+            approval.as_ref().map_or("", |a| a.approver.as_str())
+        ),
+        ConfirmPolicy::Token => tracing::warn!(
+            "OKTA_MCP_CONFIRM=token: the assistant can confirm destructive changes itself; the MCP client's \
+             tool-approval prompt is the only human check"
+        ),
+        ConfirmPolicy::Never => {
+            tracing::warn!("OKTA_MCP_CONFIRM=never: destructive tools run WITHOUT confirmation")
+        }
     }
     let service_app = match &config.auth {
         AuthConfig::PrivateKeyJwt(app) => Some(app.client_id.as_str()),
@@ -165,7 +205,9 @@ fn safety_from_env(config: &OktaConfig) -> Result<Safety, String> {
         protection.configured(),
         if service_app.is_some() { " including this service app" } else { "" }
     );
-    Ok(Safety::new(policy, protection))
+    let mut safety = Safety::new(policy, protection);
+    safety.approval = approval;
+    Ok(safety)
 }
 
 #[cfg(feature = "sandbox")]

@@ -1,5 +1,8 @@
 //! The audit log end to end: every write and destructive call (executed, previewed, refused, dry run) becomes a
-//! row with secrets redacted; `audit verify` passes after a session of changes and fails after a row is edited.
+//! row with secrets redacted, a change as an intent row before it is sent and an outcome row after; `audit verify`
+//! passes after a session of changes and fails after a row is edited, the newest rows are deleted or the table is
+//! emptied. A server killed mid-change leaves an intent whose outcome is unknown; a change whose intent cannot be
+//! recorded is not sent.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::process::Command;
@@ -48,7 +51,8 @@ fn a_session_of_changes_is_audited_and_tampering_is_detected() {
 
     let (ok, text) = audit_cli(&db, &["verify"]);
     assert!(ok, "{text}");
-    assert!(text.contains("5 rows, chain intact"), "{text}");
+    assert!(text.contains("6 rows, chain intact"), "{text}");
+    assert!(!text.contains("outcome unknown"), "{text}");
     let (ok, tail) = audit_cli(&db, &["tail", "-n", "10"]);
     assert!(ok, "{tail}");
     let rows: Vec<Value> = tail.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
@@ -57,16 +61,20 @@ fn a_session_of_changes_is_audited_and_tampering_is_detected() {
     assert_eq!(
         outcomes,
         [
+            ("okta_create_user", "intent"),
             ("okta_create_user", "executed"),
             ("okta_create_group", "dry_run"),
-            ("okta_set_password", "previewed"),
+            ("okta_set_password", "intent"),
             ("okta_set_password", "executed"),
             ("okta_suspend_user", "refused"),
         ]
     );
+    // Each change: its intent before, its outcome after, naming the intent.
+    assert_eq!((rows[0]["outcome_row"].clone(), rows[1]["intent_id"].clone()), (json!(2), json!(1)));
+    assert_eq!((rows[3]["outcome_row"].clone(), rows[4]["intent_id"].clone()), (json!(5), json!(4)));
     assert!(!tail.contains("Passw0rd"), "a password reached the audit log: {tail}");
-    assert!(rows[3]["detail"].as_str().unwrap().starts_with("POST /api/v1/users/"), "{}", rows[3]);
-    for executed in [&rows[0], &rows[3]] {
+    assert!(rows[4]["detail"].as_str().unwrap().starts_with("POST /api/v1/users/"), "{}", rows[4]);
+    for executed in [&rows[1], &rows[4]] {
         let ids = executed["request_ids"].as_array().unwrap();
         assert!(
             !ids.is_empty() && ids.iter().all(|i| !i.as_str().unwrap().is_empty()),
@@ -110,4 +118,103 @@ fn no_change_runs_when_the_audit_log_cannot_be_written() {
     let error = server.call("okta_create_group", json!({"name": unique("Unaudited ")})).err();
     assert!(error.contains("not executed: the audit log cannot be written"), "{error}");
     assert_eq!(org.change_count(), changes, "an unaudited change reached Okta");
+}
+
+/// The key and the checkpoint beside the log, owner-only.
+#[cfg(unix)]
+fn assert_private(path: &std::path::Path) {
+    use std::os::unix::fs::PermissionsExt;
+    let mode = std::fs::metadata(path).unwrap_or_else(|e| panic!("{}: {e}", path.display())).permissions().mode();
+    assert_eq!(mode & 0o777, 0o600, "{}", path.display());
+}
+
+fn beside(db: &std::path::Path, suffix: &str) -> std::path::PathBuf {
+    std::path::PathBuf::from(format!("{}{suffix}", db.display()))
+}
+
+#[test]
+fn deleting_the_newest_rows_or_emptying_the_log_is_detected_and_stops_changes() {
+    let org = Org::start();
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("audit.db");
+    let env = [
+        ("OKTA_ORG_URL", org.url.as_str()),
+        ("OKTA_API_TOKEN", org.token.as_str()),
+        ("OKTA_MCP_AUDIT_DB", db.to_str().unwrap()),
+    ];
+    let mut server = Server::start(BIN, &["--mode", "read-write"], &env);
+    for _ in 0..2 {
+        server.call("okta_create_group", json!({"name": unique("Audit tail ")})).ok();
+    }
+    drop(server);
+    #[cfg(unix)]
+    for file in [beside(&db, ".key"), beside(&db, ".head")] {
+        assert_private(&file);
+    }
+    let (ok, text) = audit_cli(&db, &["verify"]);
+    assert!(ok && text.contains("4 rows, chain intact"), "{text}");
+
+    let conn = rusqlite::Connection::open(&db).unwrap();
+    conn.execute("DELETE FROM audit WHERE id = 4", []).unwrap();
+    let (ok, text) = audit_cli(&db, &["verify"]);
+    assert!(!ok, "deleting the newest row went unnoticed: {text}");
+    assert!(text.contains("newest rows were deleted"), "{text}");
+
+    // The intent of the next change cannot be recorded on a log that lost rows: nothing is sent.
+    let mut server = Server::start(BIN, &["--mode", "read-write"], &env);
+    let changes = org.change_count();
+    let error = server.call("okta_create_group", json!({"name": unique("Unaudited ")})).err();
+    assert!(error.contains("not executed: the audit log cannot be written"), "{error}");
+    assert!(error.contains("no longer matches its checkpoint"), "{error}");
+    assert_eq!(org.change_count(), changes, "a change whose intent was not recorded reached Okta");
+    drop(server);
+
+    conn.execute("DELETE FROM audit", []).unwrap();
+    let (ok, text) = audit_cli(&db, &["verify"]);
+    assert!(!ok, "emptying the log went unnoticed: {text}");
+    assert!(text.contains("truncated"), "{text}");
+    std::fs::remove_file(beside(&db, ".head")).unwrap();
+    let (ok, text) = audit_cli(&db, &["verify"]);
+    assert!(!ok, "an emptied log without its checkpoint passed: {text}");
+}
+
+#[test]
+fn a_server_killed_mid_change_leaves_an_intent_with_outcome_unknown() {
+    // Every Okta answer takes 3 s: long enough to kill the server while its change is in flight.
+    let org = Org::spawn(&["--latency-ms", "3000"]);
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("audit.db");
+    let env = [
+        ("OKTA_ORG_URL", org.url.as_str()),
+        ("OKTA_API_TOKEN", org.token.as_str()),
+        ("OKTA_MCP_AUDIT_DB", db.to_str().unwrap()),
+    ];
+    let mut server = Server::start(BIN, &["--mode", "read-write"], &env);
+    let changes = org.change_count();
+    server.call_in_background("okta_create_group", json!({"name": unique("Killed ")}));
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    while org.change_count() == changes {
+        assert!(std::time::Instant::now() < deadline, "the change never reached Okta: {}", server.stderr_text());
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    server.kill();
+
+    let (ok, text) = audit_cli(&db, &["verify"]);
+    assert!(ok, "{text}");
+    assert!(text.contains("1 rows, chain intact"), "{text}");
+    assert!(text.contains("row 1: outcome unknown: okta_create_group"), "{text}");
+    let (ok, tail) = audit_cli(&db, &["tail"]);
+    assert!(ok, "{tail}");
+    let rows: Vec<Value> = tail.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    assert_eq!(rows.len(), 1, "{tail}");
+    assert_eq!(rows[0]["outcome"], "intent");
+    assert!(rows[0]["note"].as_str().unwrap().starts_with("outcome unknown"), "{tail}");
+
+    // The log goes on after the kill; the unknown outcome stays listed.
+    let mut server = Server::start(BIN, &["--mode", "read-write"], &env);
+    server.call("okta_create_group", json!({"name": unique("After ")})).ok();
+    drop(server);
+    let (ok, text) = audit_cli(&db, &["verify"]);
+    assert!(ok && text.contains("3 rows, chain intact"), "{text}");
+    assert!(text.contains("row 1: outcome unknown") && !text.contains("row 2: outcome unknown"), "{text}");
 }

@@ -1,9 +1,11 @@
-//! Safety end to end for a client that cannot elicit: destructive tools answer a preview and a token first and
-//! run only on a second call carrying it; tokens are bound, single use; write tools take dry_run; protected
-//! objects and super administrators are refused; OKTA_MCP_CONFIRM=never runs at once and says so.
+//! Confirmation end to end, by policy. `elicit` (default): a client that can elicit is asked and only "yes" runs;
+//! a client that cannot gets no destructive tools, and is told why. `token` (explicit only): a preview and a
+//! token first, a run only on a second call carrying it (bound, single use), and every preview and description
+//! says the assistant can complete it. `never` runs at once and says so. Write tools take dry_run; protected
+//! objects and super administrators are refused.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use okta_e2e::{Org, Server, unique};
+use okta_e2e::{Org, Server, accept, unique};
 use serde_json::{Value, json};
 
 const BIN: &str = env!("CARGO_BIN_EXE_okta-mcp-users");
@@ -12,6 +14,13 @@ fn server(org: &Org, env: &[(&str, &str)]) -> Server {
     let mut all = vec![("OKTA_ORG_URL", org.url.as_str()), ("OKTA_API_TOKEN", org.token.as_str())];
     all.extend_from_slice(env);
     Server::start(BIN, &["--mode", "full"], &all)
+}
+
+/// A server whose client cannot elicit (no `elicitation` capability).
+fn non_eliciting(org: &Org, env: &[(&str, &str)]) -> Server {
+    let mut all = vec![("OKTA_ORG_URL", org.url.as_str()), ("OKTA_API_TOKEN", org.token.as_str())];
+    all.extend_from_slice(env);
+    Server::start_as(BIN, &["--mode", "full"], &all, json!({}))
 }
 
 fn new_active_user(server: &mut Server) -> Value {
@@ -31,14 +40,79 @@ fn status(server: &mut Server, id: &Value) -> Value {
 }
 
 #[test]
-fn destructive_tools_preview_first_and_run_only_with_the_token() {
+fn a_client_that_cannot_elicit_gets_no_destructive_tools_and_is_told_why() {
+    let org = Org::start();
+    let mut server = non_eliciting(&org, &[]);
+    let names = server.tool_names();
+    assert!(!names.iter().any(|n| n == "okta_suspend_user" || n == "okta_delete_user"), "{names:?}");
+    assert!(names.iter().any(|n| n == "okta_unsuspend_user"), "write tools stay: {names:?}");
+    let instructions = server.initialize["instructions"].as_str().unwrap();
+    assert!(instructions.contains("cannot ask you to confirm"), "{instructions}");
+    assert!(instructions.contains("OKTA_MCP_CONFIRM=push"), "{instructions}");
+    let log = server.stderr_with("cannot elicit");
+    assert!(log.contains("cannot elicit"), "{log}");
+
+    // Calling one anyway (a model that guesses the name) runs nothing, and there is no token to send back.
+    let before = org.change_count();
+    let answer = server.request_raw(
+        "tools/call",
+        json!({"name": "okta_suspend_user", "arguments": {"user": "bob.active@example.com"}}),
+    );
+    let error = answer["error"]["message"].as_str().unwrap_or_default();
+    assert!(error.contains("not available"), "{answer}");
+    assert!(!answer.to_string().contains("confirmation_token"), "{answer}");
+    let with_token = server.request_raw(
+        "tools/call",
+        json!({"name": "okta_suspend_user",
+               "arguments": {"user": "bob.active@example.com", "confirmation_token": "rs1.x.y"}}),
+    );
+    assert!(with_token.get("error").is_some(), "{with_token}");
+    assert_eq!(org.change_count(), before, "nothing reached Okta");
+}
+
+#[test]
+fn an_eliciting_client_is_asked_and_only_yes_runs() {
     let org = Org::start();
     let mut server = server(&org, &[]);
+    let user = new_active_user(&mut server);
+    let schema = server.request("tools/list", json!({}));
+    let suspend = schema["tools"].as_array().unwrap().iter().find(|t| t["name"] == "okta_suspend_user").unwrap();
+    assert!(suspend["inputSchema"]["properties"].get("confirmation_token").is_none(), "no token under elicit");
+
+    let before = org.change_count();
+    let declined = server.call("okta_suspend_user", json!({"user": user["id"]})).ok();
+    assert_eq!(declined["executed"], false, "{declined}");
+    assert_eq!(org.change_count(), before, "a declined change sends nothing");
+    let question = server.elicitations.last().unwrap()["params"]["message"].as_str().unwrap().to_owned();
+    assert!(question.contains("Suspend user") && question.contains(user["login"].as_str().unwrap()), "{question}");
+    assert_eq!(status(&mut server, &user["id"]), "ACTIVE");
+
+    // Under elicit, a token is just an unknown argument.
+    let token = server.call("okta_suspend_user", json!({"user": user["id"], "confirmation_token": "x"})).err();
+    assert!(token.contains("unknown argument `confirmation_token`"), "{token}");
+
+    server.elicitation_answer = accept();
+    let done = server.call("okta_suspend_user", json!({"user": user["id"]})).ok();
+    assert_eq!(done["status_after"], "SUSPENDED");
+}
+
+#[test]
+fn destructive_tools_preview_first_and_run_only_with_the_token() {
+    let org = Org::start();
+    let mut server = server(&org, &[("OKTA_MCP_CONFIRM", "token")]);
+    let log = server.stderr_with("OKTA_MCP_CONFIRM=token");
+    assert!(log.contains("the assistant can confirm destructive changes itself"), "{log}");
+    let tools = server.request("tools/list", json!({}));
+    let suspend = tools["tools"].as_array().unwrap().iter().find(|t| t["name"] == "okta_suspend_user").unwrap();
+    assert!(suspend["description"].as_str().unwrap().contains("the assistant can complete this confirmation itself"));
+    assert!(suspend["inputSchema"]["properties"].get("confirmation_token").is_some());
     let user = new_active_user(&mut server);
     let args = json!({"user": user["id"]});
 
     let preview = server.call("okta_suspend_user", args.clone()).ok();
     assert_eq!(preview["confirmation_required"], true, "{preview}");
+    assert!(preview["warning"].as_str().unwrap().contains("the assistant can complete this confirmation itself"));
+    assert!(server.elicitations.is_empty(), "the token policy never asks");
     assert_eq!(preview["preview"]["request"]["method"], "POST");
     assert!(preview["preview"]["request"]["path"].as_str().unwrap().ends_with("/lifecycle/suspend"));
     assert_eq!(preview["preview"]["target_now"]["status"], "ACTIVE");
@@ -70,11 +144,15 @@ fn destructive_tools_preview_first_and_run_only_with_the_token() {
 #[test]
 fn previews_never_show_secrets_and_refusals_come_first() {
     let org = Org::start();
-    let mut server = server(&org, &[]);
+    let mut server = server(&org, &[("OKTA_MCP_CONFIRM", "token")]);
     let user = new_active_user(&mut server);
     let preview = server.call("okta_set_password", json!({"user": user["id"], "password": "Secret!Value-9"}));
     assert!(!preview.text.contains("Secret!Value-9"), "{}", preview.text);
     assert_eq!(preview.ok()["preview"]["request"]["body"]["credentials"]["password"]["value"], "[redacted]");
+    let mut asking = self::server(&org, &[]);
+    asking.call("okta_set_password", json!({"user": user["id"], "password": "Secret!Value-9"})).ok();
+    let question = asking.elicitations.last().unwrap().to_string();
+    assert!(!question.contains("Secret!Value-9"), "{question}");
     // A lifecycle rule refuses at once, without a token.
     let refused = server.call("okta_delete_user", json!({"user": user["id"]})).err();
     assert!(refused.contains("deactivate"), "{refused}");
@@ -126,14 +204,15 @@ fn protected_objects_and_super_admins_are_refused() {
 fn a_super_admin_named_in_unprotected_can_be_acted_on() {
     let org = Org::start();
     let mut server = server(&org, &[("OKTA_MCP_UNPROTECTED", "alice.active@example.com")]);
-    let preview = server.call("okta_revoke_user_sessions", json!({"user": "alice.active@example.com"})).ok();
-    assert_eq!(preview["confirmation_required"], true, "{preview}");
+    let declined = server.call("okta_revoke_user_sessions", json!({"user": "alice.active@example.com"})).ok();
+    assert_eq!(declined["executed"], false, "{declined}");
+    assert_eq!(server.elicitations.len(), 1, "the person was asked: not refused as protected");
 }
 
 #[test]
 fn confirm_never_runs_at_once_and_says_so() {
     let org = Org::start();
-    let mut server = server(&org, &[("OKTA_MCP_CONFIRM", "never")]);
+    let mut server = non_eliciting(&org, &[("OKTA_MCP_CONFIRM", "never")]);
     let log = server.stderr_with("OKTA_MCP_CONFIRM=never");
     assert!(log.contains("OKTA_MCP_CONFIRM=never"), "{log}");
     let tools = server.request("tools/list", json!({}));

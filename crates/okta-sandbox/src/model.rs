@@ -743,6 +743,70 @@ pub struct Org {
     pub policy: crate::policy_model::PolicyOrg,
     /// Okta Identity Governance: campaigns, reviews.
     pub governance: crate::governance_model::GovOrg,
+    /// Okta Verify push challenges and what the simulated phone answers.
+    pub push: PushSim,
+}
+
+/// What the simulated phone does with an Okta Verify push challenge (`/__sandbox/push` sets it).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum PushAnswer {
+    /// The person approves (the default).
+    #[default]
+    Approve,
+    /// The person rejects.
+    Reject,
+    /// Nobody answers: Okta reports TIMEOUT.
+    Timeout,
+    /// Nobody has answered yet: WAITING until a test answers the transaction.
+    Wait,
+}
+
+impl PushAnswer {
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "approve" => Some(PushAnswer::Approve),
+            "reject" => Some(PushAnswer::Reject),
+            "timeout" => Some(PushAnswer::Timeout),
+            "wait" => Some(PushAnswer::Wait),
+            _ => None,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PushAnswer::Approve => "approve",
+            PushAnswer::Reject => "reject",
+            PushAnswer::Timeout => "timeout",
+            PushAnswer::Wait => "wait",
+        }
+    }
+
+    /// Okta's `factorResult` for a transaction answered this way.
+    pub fn factor_result(self) -> &'static str {
+        match self {
+            PushAnswer::Approve => "SUCCESS",
+            PushAnswer::Reject => "REJECTED",
+            PushAnswer::Timeout => "TIMEOUT",
+            PushAnswer::Wait => "WAITING",
+        }
+    }
+}
+
+/// One push challenge sent by `POST /api/v1/users/{id}/factors/{factorId}/verify`.
+#[derive(Debug, Clone)]
+pub struct PushTransaction {
+    pub user_id: String,
+    pub factor_id: String,
+    /// WAITING, SUCCESS, REJECTED or TIMEOUT.
+    pub result: String,
+    pub expires: DateTime<Utc>,
+}
+
+/// Push challenges by transaction id, and the answer the phone gives to those still waiting.
+#[derive(Debug, Clone, Default)]
+pub struct PushSim {
+    pub answer: PushAnswer,
+    pub transactions: BTreeMap<String, PushTransaction>,
 }
 
 impl Org {

@@ -255,6 +255,7 @@ pub fn build(seed: u64, n_users: usize, anchor: DateTime<Utc>) -> Org {
         admin_id: fixture_id("00u", "aliceactive", 1),
         policy: crate::policy_seed::build(seed),
         governance: crate::governance_seed::build(seed),
+        push: Default::default(),
     };
     let mut events: Vec<PendingEvent> = Vec::new();
 

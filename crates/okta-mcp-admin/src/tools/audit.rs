@@ -1,8 +1,9 @@
 //! `okta_mcp_audit_log`: the local audit log every okta-mcp server writes (changes made, previewed, refused),
-//! newest first, with the state of its hash chain. It reads a local file and calls no Okta operation.
+//! newest first, with the state of its keyed chain and the intents whose outcome is unknown (the server stopped
+//! during the call). It reads local files and calls no Okta operation.
 
 use chrono::{DateTime, Utc};
-use okta_mcp_kit::audit::{AuditLog, default_path};
+use okta_mcp_kit::audit::{AuditLog, default_path, rows_json};
 use okta_mcp_kit::{Access, ToolContext, ToolDef, ToolError, ToolMeta, ToolOutput};
 use schemars::JsonSchema;
 use serde::Deserialize;
@@ -18,8 +19,8 @@ pub fn tools() -> Vec<ToolDef> {
         ToolMeta {
             name: "okta_mcp_audit_log",
             title: "Audit log of changes",
-            description: "Local audit log of changes made or tried through these servers, newest first, and \
-                whether its tamper-evident chain is intact.",
+            description: "Local audit log of changes made or tried through these servers, newest first, whether \
+                its tamper-evident chain is intact, and calls whose outcome is unknown.",
             access: Access::Read,
             toolset: "audit",
             scopes: &[],
@@ -29,14 +30,28 @@ pub fn tools() -> Vec<ToolDef> {
     )]
 }
 
-const OUTCOMES: &[&str] = &["executed", "failed", "refused", "previewed", "declined", "cancelled", "dry_run"];
+const OUTCOMES: &[&str] = &[
+    "intent",
+    "executed",
+    "failed",
+    "refused",
+    "escalated",
+    "previewed",
+    "declined",
+    "cancelled",
+    "rejected",
+    "timed_out",
+    "dry_run",
+];
 
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AuditArgs {
     /// Only this tool, e.g. okta_suspend_user.
     tool: Option<String>,
-    /// executed, failed, refused, previewed, declined, cancelled or dry_run.
+    /// intent (a call about to send changes), executed, failed, refused, escalated (stopped to confirm a change
+    /// destructive by its effect), previewed, declined, cancelled, rejected or timed_out (Okta Verify push),
+    /// dry_run.
     outcome: Option<String>,
     /// ISO 8601 or 15m/24h/7d/yesterday.
     since: Option<String>,
@@ -70,21 +85,23 @@ async fn audit_log(_ctx: ToolContext, args: AuditArgs) -> Result<ToolOutput, Too
     let (rows, scanned, chain) = tokio::task::spawn_blocking(move || -> Result<_, String> {
         let log = AuditLog::open(&file)?;
         let chain = match log.verify() {
-            Ok(n) => json!({"intact": true, "rows": n}),
+            Ok(verified) => verified.to_json(),
             Err(problem) => json!({"intact": false, "problem": problem}),
         };
         let all = log.tail(SCAN)?;
         let scanned = all.len();
+        // Intents are resolved against every row read (their outcome rows may be filtered out).
         let rows: Vec<Value> = all
             .iter()
+            .zip(rows_json(&all))
             .rev()
-            .filter(|r| tool.as_deref().is_none_or(|t| r.tool == t))
-            .filter(|r| outcome.as_deref().is_none_or(|o| r.outcome == o))
-            .filter(|r| {
+            .filter(|(r, _)| tool.as_deref().is_none_or(|t| r.tool == t))
+            .filter(|(r, _)| outcome.as_deref().is_none_or(|o| r.outcome == o))
+            .filter(|(r, _)| {
                 since.is_none_or(|s| DateTime::parse_from_rfc3339(&r.time).is_ok_and(|t| t.with_timezone(&Utc) >= s))
             })
             .take(limit as usize)
-            .map(|r| r.to_json())
+            .map(|(_, json)| json)
             .collect();
         Ok((rows, scanned, chain))
     })

@@ -1,10 +1,13 @@
-//! Confirming a destructive call: the preview (the tool run up to its first change), then the person's answer
-//! (elicitation in either protocol era) or a confirmation token. See `crate::confirm` for the tokens.
+//! Confirming a destructive call: the preview (the tool run up to its first change), then, by policy, the
+//! person's answer (elicitation in either protocol era), their approval of an Okta Verify push, or a
+//! confirmation token. See `crate::confirm` for the policies and tokens, `crate::approval` for the push.
 
 use rmcp::RoleServer;
+use std::sync::atomic::{AtomicU32, Ordering};
+
 use rmcp::model::{
     CallToolRequestParams, CallToolResponse, CallToolResult, ElicitRequest, ElicitRequestParams, ElicitationSchema,
-    InputRequest, InputRequests, InputRequiredResult, JsonObject, ProtocolVersion,
+    InputRequest, InputRequests, InputRequiredResult, JsonObject, ProgressNotificationParam, ProtocolVersion,
 };
 use rmcp::service::{ElicitationError, RequestContext};
 use schemars::JsonSchema;
@@ -12,8 +15,9 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 
 use super::{McpServer, Outcome, describe_target, error_result, text_result};
+use crate::approval::PushAnswer;
 use crate::catalog::ToolDef;
-use crate::confirm::Purpose;
+use crate::confirm::{ConfirmPolicy, Purpose};
 use crate::error::ToolError;
 use crate::okta::{Changes, PlannedRequest};
 use crate::output::{ToolOutput, strip_links};
@@ -43,7 +47,7 @@ impl McpServer {
     /// Run the tool up to its first change and describe what it would do. Err: the call ends here (the tool
     /// refused, failed, or had nothing to change).
     async fn preview(&self, tool: &ToolDef, args: &JsonObject) -> Result<Value, (CallToolResult, Outcome)> {
-        let (outcome, state) = self.run(tool, args.clone(), Changes::Hold).await;
+        let (outcome, state) = self.run(tool, args.clone(), Changes::Hold, false).await;
         match outcome {
             Err(ToolError::Held(planned)) => Ok(self.describe_change(tool, &planned, state.last_read())),
             Err(error) => {
@@ -70,8 +74,9 @@ impl McpServer {
 
     fn summary_text(preview: &Value) -> String {
         let target = preview.get("target_now").map(|t| format!("\nTarget: {t}")).unwrap_or_default();
+        let why = preview["request"]["destructive"].as_str().map(|w| format!("\nThis change {w}.")).unwrap_or_default();
         format!(
-            "Confirm: {} — {}{target}\nRequest: {} {}\nThis changes your Okta org and may not be undoable.",
+            "Confirm: {} — {}{target}\nRequest: {} {}{why}\nThis changes your Okta org and may not be undoable.",
             preview["action"].as_str().unwrap_or_default(),
             preview["what_it_does"].as_str().unwrap_or_default(),
             preview["request"]["method"].as_str().unwrap_or_default(),
@@ -84,7 +89,7 @@ impl McpServer {
         Decision::stop(error_result(message.clone()), Outcome::new("refused", message))
     }
 
-    /// Decide whether a destructive call may run: ask the person, or require a confirmation token.
+    /// Decide whether a call that needs confirmation may run, by the confirmation policy.
     pub(super) async fn confirm(
         &self,
         tool: &ToolDef,
@@ -93,10 +98,39 @@ impl McpServer {
         request: &CallToolRequestParams,
         context: Option<&RequestContext<RoleServer>>,
     ) -> Decision {
+        match self.policy() {
+            ConfirmPolicy::Never => Decision::Run,
+            ConfirmPolicy::Elicit => self.confirm_by_elicitation(tool, args, request, context).await,
+            ConfirmPolicy::Push => self.confirm_by_push(tool, args, context).await,
+            ConfirmPolicy::Token => self.confirm_by_token(tool, args, token).await,
+        }
+    }
+
+    /// The preview, or the end of the call (the tool refused, failed, or had nothing to change); with the
+    /// request in a line for the audit log.
+    async fn preview_line(&self, tool: &ToolDef, args: &JsonObject) -> Result<(Value, String), Decision> {
+        let preview = self.preview(tool, args).await.map_err(|(result, outcome)| Decision::stop(result, outcome))?;
+        let planned = format!(
+            "{} {}",
+            preview["request"]["method"].as_str().unwrap_or(""),
+            preview["request"]["path"].as_str().unwrap_or("")
+        );
+        Ok((preview, planned))
+    }
+
+    /// `elicit`: the client asks the person. A client that cannot is refused (its destructive tools are not
+    /// even listed).
+    async fn confirm_by_elicitation(
+        &self,
+        tool: &ToolDef,
+        args: &JsonObject,
+        request: &CallToolRequestParams,
+        context: Option<&RequestContext<RoleServer>>,
+    ) -> Decision {
         let confirmations = &self.inner.safety.confirmations;
         let name = tool.meta.name;
         let new_era = context.and_then(|c| c.protocol_version()).is_some_and(|v| v >= ProtocolVersion::V_2026_07_28);
-        let can_elicit = context.and_then(|c| c.client_capabilities()).is_some_and(|caps| caps.elicitation.is_some());
+        let can_elicit = Self::can_elicit(context);
 
         // 2026-07-28: the answer comes back with the retried call, beside our sealed request state.
         if new_era && let Some(state) = &request.request_state {
@@ -109,22 +143,14 @@ impl McpServer {
                 answer.as_ref().and_then(|a| a.pointer("/content/confirm")).and_then(Value::as_bool).unwrap_or(false);
             return if action == "accept" && confirmed { Decision::Run } else { self.not_executed(tool, action) };
         }
-        if let Some(token) = token {
-            return match confirmations.redeem(Purpose::Token, token, name, args) {
-                Ok(()) => Decision::Run,
-                Err(why) => Self::refused(why),
-            };
+        if !can_elicit {
+            return Self::refused(self.hidden_note());
         }
-        let preview = match self.preview(tool, args).await {
-            Ok(preview) => preview,
-            Err((result, outcome)) => return Decision::stop(result, outcome),
+        let (preview, planned) = match self.preview_line(tool, args).await {
+            Ok(p) => p,
+            Err(stop) => return stop,
         };
-        let planned = format!(
-            "{} {}",
-            preview["request"]["method"].as_str().unwrap_or(""),
-            preview["request"]["path"].as_str().unwrap_or("")
-        );
-        if can_elicit && new_era {
+        if new_era {
             let schema = match ElicitationSchema::from_type::<Confirm>() {
                 Ok(schema) => schema,
                 Err(e) => return Self::refused(format!("cannot build the confirmation question: {e}")),
@@ -139,21 +165,77 @@ impl McpServer {
             let response = CallToolResponse::InputRequired(InputRequiredResult::new(Some(requests), Some(state)));
             return Decision::stop(response, Outcome::new("previewed", format!("asked the person: {planned}")));
         }
-        if can_elicit && let Some(context) = context {
-            return match context.peer.elicit::<Confirm>(Self::summary_text(&preview)).await {
-                Ok(Some(Confirm { confirm: true })) => Decision::Run,
-                Ok(_) | Err(ElicitationError::UserDeclined) => self.not_executed(tool, "decline"),
-                Err(ElicitationError::UserCancelled) => self.not_executed(tool, "cancel"),
-                Err(e) => Self::refused(format!("the confirmation question failed ({e})")),
+        let Some(context) = context else { return Self::refused(self.hidden_note()) };
+        match context.peer.elicit::<Confirm>(Self::summary_text(&preview)).await {
+            Ok(Some(Confirm { confirm: true })) => Decision::Run,
+            Ok(_) | Err(ElicitationError::UserDeclined) => self.not_executed(tool, "decline"),
+            Err(ElicitationError::UserCancelled) => self.not_executed(tool, "cancel"),
+            Err(e) => Self::refused(format!("the confirmation question failed ({e})")),
+        }
+    }
+
+    /// `push`: an Okta Verify push to the approver; only SUCCESS runs the change.
+    async fn confirm_by_push(
+        &self,
+        tool: &ToolDef,
+        args: &JsonObject,
+        context: Option<&RequestContext<RoleServer>>,
+    ) -> Decision {
+        let Some(approval) = &self.inner.safety.approval else {
+            return Self::refused("OKTA_MCP_CONFIRM=push but no OKTA_MCP_APPROVER is set".to_owned());
+        };
+        let (preview, planned) = match self.preview_line(tool, args).await {
+            Ok(p) => p,
+            Err(stop) => return stop,
+        };
+        let summary = Self::summary_text(&preview);
+        let step = AtomicU32::new(0);
+        let progress = |message: String| {
+            tracing::info!("{}: {message}", tool.meta.name);
+            let Some(context) = context else { return };
+            let Some(token) = context.meta.get_progress_token() else { return };
+            let n = step.fetch_add(1, Ordering::Relaxed) + 1;
+            let peer = context.peer.clone();
+            let param = ProgressNotificationParam::new(token, f64::from(n)).with_message(message);
+            tokio::spawn(async move {
+                let _ = peer.notify_progress(param).await;
+            });
+        };
+        progress(format!("Asking {} to approve with Okta Verify.\n{summary}", approval.approver));
+        let client = self.ready().await.client.clone();
+        match approval.ask(&client, &progress).await {
+            Ok(PushAnswer::Approved) => {
+                tracing::info!("{}: approved by {} (Okta Verify push): {planned}", tool.meta.name, approval.approver);
+                Decision::Run
+            }
+            Ok(PushAnswer::Rejected) => self.not_executed(tool, "reject"),
+            Ok(PushAnswer::TimedOut) => self.not_executed(tool, "timeout"),
+            Err(why) => Self::refused(format!("no approval, so nothing was changed: {why}")),
+        }
+    }
+
+    /// `token`: a preview and a token; a second call with the token runs. The assistant can make that call
+    /// itself, and every preview says so.
+    async fn confirm_by_token(&self, tool: &ToolDef, args: &JsonObject, token: Option<&str>) -> Decision {
+        let confirmations = &self.inner.safety.confirmations;
+        let name = tool.meta.name;
+        if let Some(token) = token {
+            return match confirmations.redeem(Purpose::Token, token, name, args) {
+                Ok(()) => Decision::Run,
+                Err(why) => Self::refused(why),
             };
         }
-        // No way to ask: a preview and a token; only a second call with the token runs.
+        let (preview, planned) = match self.preview_line(tool, args).await {
+            Ok(p) => p,
+            Err(stop) => return stop,
+        };
         let token = confirmations.issue(Purpose::Token, name, args);
         let out = json!({
             "confirmation_required": true,
             "preview": preview,
             "confirmation_token": token,
             "expires_in_seconds": crate::confirm::TOKEN_TTL.as_secs(),
+            "warning": crate::confirm::TOKEN_WARNING,
             "next": format!("nothing was changed. Show this to the person; if they agree, call {name} again with \
                              the same arguments plus confirmation_token"),
         });
@@ -164,7 +246,12 @@ impl McpServer {
     }
 
     fn not_executed(&self, tool: &ToolDef, action: &str) -> Decision {
-        let (outcome, how) = if action == "decline" { ("declined", "declined") } else { ("cancelled", "cancelled") };
+        let (outcome, how) = match action {
+            "decline" => ("declined", "declined"),
+            "reject" => ("rejected", "rejected on Okta Verify"),
+            "timeout" => ("timed_out", "not approved in time (the Okta Verify push timed out)"),
+            _ => ("cancelled", "cancelled"),
+        };
         let message = format!("{} was {how}: nothing was changed", tool.meta.name);
         let result = text_result(&ToolOutput::json(json!({ "executed": false, "result": message })));
         Decision::stop(result, Outcome::new(outcome, message))

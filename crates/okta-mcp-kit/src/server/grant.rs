@@ -67,12 +67,12 @@ impl McpServer {
                 );
             }
         }
-        let confirming = self.confirming();
+        let token = self.token_policy();
         let listed = inner
             .tools
             .iter()
             .filter(|t| inner.selection.enabled(t) && missing_scopes(t, granted.as_ref()).is_empty())
-            .map(|t| t.to_mcp(confirming))
+            .map(|t| (t.meta.access, t.to_mcp(token)))
             .collect();
         Ready { client, granted, listed }
     }

@@ -8,8 +8,8 @@ use std::time::Instant;
 
 use okta_core::{ClientOptions, OktaClient, OktaConfig, OktaError};
 use rmcp::model::{
-    CallToolRequestParams, CallToolResponse, CallToolResult, ContentBlock, Implementation, JsonObject, ListToolsResult,
-    PaginatedRequestParams, ServerCapabilities, ServerConfig, Tool,
+    CallToolRequestParams, CallToolResponse, CallToolResult, ContentBlock, Implementation, InitializeRequestParams,
+    InitializeResult, JsonObject, ListToolsResult, PaginatedRequestParams, ServerCapabilities, ServerConfig, Tool,
 };
 use rmcp::service::RequestContext;
 use rmcp::{ErrorData as McpError, RoleServer, ServerHandler};
@@ -21,6 +21,7 @@ mod grant;
 use confirmation::Decision;
 use grant::missing_scopes;
 
+use crate::approval::PushApproval;
 use crate::audit::{AuditSink, Entry};
 use crate::catalog::{Access, CONFIRMATION_TOKEN, DRY_RUN, ToolDef};
 use crate::confirm::{ConfirmPolicy, Confirmations};
@@ -57,6 +58,8 @@ pub struct DemoStep {
 #[derive(Debug)]
 pub struct Safety {
     pub confirmations: Confirmations,
+    /// Who approves destructive changes with an Okta Verify push (`OKTA_MCP_CONFIRM=push`).
+    pub approval: Option<PushApproval>,
     pub protection: Arc<Protection>,
     /// Where write and destructive calls are recorded (None when only read tools are enabled).
     pub audit: Option<AuditSink>,
@@ -68,6 +71,7 @@ impl Safety {
     pub fn new(policy: ConfirmPolicy, protection: Protection) -> Self {
         Safety {
             confirmations: Confirmations::new(policy),
+            approval: None,
             protection: Arc::new(protection),
             audit: None,
             principal: String::new(),
@@ -80,13 +84,20 @@ struct Outcome {
     outcome: &'static str,
     detail: String,
     request_ids: Vec<String>,
+    /// The call stopped at a change that is destructive by its effect (see `effects`): what it does.
+    escalated: Option<&'static str>,
+    /// The intent row recorded before the call sent changes (see `audit`).
+    intent: Option<i64>,
 }
 
 impl Outcome {
     fn new(outcome: &'static str, detail: impl Into<String>) -> Self {
-        Outcome { outcome, detail: detail.into(), request_ids: Vec::new() }
+        Outcome { outcome, detail: detail.into(), request_ids: Vec::new(), escalated: None, intent: None }
     }
 }
+
+/// A call stopped because its intent could not be recorded: nothing was sent, and no outcome row follows.
+const UNRECORDED: &str = "unrecorded";
 
 struct Inner {
     spec: ServerSpec,
@@ -105,7 +116,8 @@ struct Ready {
     client: OktaClient,
     /// The scopes granted to the service app (None with an API token, or when the grant could not be read).
     granted: Option<BTreeSet<String>>,
-    listed: Vec<Tool>,
+    /// The enabled tools as `tools/list` sends them, with their access levels.
+    listed: Vec<(Access, Tool)>,
 }
 
 /// An MCP server over one Okta org.
@@ -161,8 +173,40 @@ impl McpServer {
         Ok(McpServer { inner: Arc::new(inner) })
     }
 
-    fn confirming(&self) -> bool {
-        self.inner.safety.confirmations.policy == ConfirmPolicy::Ask
+    fn policy(&self) -> ConfirmPolicy {
+        self.inner.safety.confirmations.policy
+    }
+
+    /// Tools that confirm take `confirmation_token` (and say the assistant can complete it).
+    fn token_policy(&self) -> bool {
+        self.policy() == ConfirmPolicy::Token
+    }
+
+    /// Under the default policy, a client that cannot ask the person (no elicitation) gets no destructive tools.
+    fn hides_destructive(&self, can_elicit: bool) -> bool {
+        self.policy() == ConfirmPolicy::Elicit && !can_elicit
+    }
+
+    /// Why destructive tools are hidden from this client, and what to change (initialize instructions, log).
+    fn hidden_note(&self) -> String {
+        let hidden = self
+            .inner
+            .tools
+            .iter()
+            .filter(|t| self.inner.selection.enabled(t) && t.meta.access == Access::Destructive)
+            .count();
+        format!(
+            "{hidden} destructive tool(s) are not available to this client: it cannot ask you to confirm a change \
+             (MCP elicitation), and OKTA_MCP_CONFIRM=elicit (the default) never lets the assistant confirm its \
+             own changes. To use them: connect with a client that supports elicitation, or set \
+             OKTA_MCP_CONFIRM=push with OKTA_MCP_APPROVER=<login> (approval with Okta Verify on a phone). Write \
+             calls that turn out destructive (e.g. granting a super-administrator role) are refused for the same \
+             reason."
+        )
+    }
+
+    fn can_elicit(context: Option<&RequestContext<RoleServer>>) -> bool {
+        context.and_then(|c| c.client_capabilities()).is_some_and(|caps| caps.elicitation.is_some())
     }
 
     /// Learn what Okta granted (once): with OAuth, tools whose scopes were not granted are hidden, and the log
@@ -179,13 +223,19 @@ impl McpServer {
         });
     }
 
-    async fn find(&self, name: &str) -> Result<&ToolDef, McpError> {
+    async fn find(&self, name: &str, context: Option<&RequestContext<RoleServer>>) -> Result<&ToolDef, McpError> {
         let inner = &self.inner;
         let Some(tool) = inner.tools.iter().find(|t| t.name() == name) else {
             return Err(McpError::invalid_params(format!("unknown tool `{name}`"), None));
         };
         if let Err(why) = inner.selection.check(tool) {
             return Err(McpError::invalid_params(format!("tool `{name}` is not enabled: {why}"), None));
+        }
+        if tool.meta.access == Access::Destructive && self.hides_destructive(Self::can_elicit(context)) {
+            return Err(McpError::invalid_params(
+                format!("tool `{name}` is not available: {}", self.hidden_note()),
+                None,
+            ));
         }
         let missing = missing_scopes(tool, self.ready().await.granted.as_ref());
         if !missing.is_empty() {
@@ -197,15 +247,22 @@ impl McpServer {
         Ok(tool)
     }
 
-    /// Run a tool once with the given handling of changes.
+    /// Run a tool once with the given handling of changes. `confirmed`: a person confirmed the call (or no
+    /// confirmation is asked for), so changes that are destructive by their effect may be sent.
     async fn run(
         &self,
         tool: &ToolDef,
         args: JsonObject,
         changes: Changes,
+        confirmed: bool,
     ) -> (Result<ToolOutput, ToolError>, Arc<CallState>) {
-        let protection = (tool.meta.access == Access::Destructive).then(|| self.inner.safety.protection.clone());
-        let state = Arc::new(CallState::new(changes, protection));
+        // Every change is checked against protected objects, whatever the tool's access level.
+        let protection = (tool.meta.access != Access::Read).then(|| self.inner.safety.protection.clone());
+        let mut state = CallState::new(changes, protection);
+        if confirmed {
+            state = state.allowing_escalation();
+        }
+        let state = Arc::new(state);
         let client = self.ready().await.client.clone();
         let ctx = ToolContext::new(Okta::new(client, state.clone()));
         (tool.call(ctx, args).await, state)
@@ -218,7 +275,7 @@ impl McpServer {
         request: CallToolRequestParams,
         context: Option<&RequestContext<RoleServer>>,
     ) -> Result<CallToolResponse, McpError> {
-        let tool = self.find(&request.name).await?;
+        let tool = self.find(&request.name, context).await?;
         // Fail closed: no change runs unless it can be recorded.
         if tool.meta.access != Access::Read
             && let Some(Err(why)) = self.inner.safety.audit.as_ref().map(AuditSink::log)
@@ -228,29 +285,33 @@ impl McpServer {
         let arguments = request.arguments.clone().unwrap_or_default();
         let mut args = arguments.clone();
         let started = Instant::now();
-        let (response, outcome) = match tool.meta.access {
-            Access::Read => self.execute(tool, args, Changes::Send).await,
-            Access::Write => match args.remove(DRY_RUN) {
-                None | Some(Value::Null) | Some(Value::Bool(false)) => self.execute(tool, args, Changes::Send).await,
-                Some(Value::Bool(true)) => self.execute(tool, args, Changes::Hold).await,
+        // Under the token policy, tools that confirm take the token (any other policy: an unknown argument).
+        let token = if self.token_policy() && tool.confirmable() {
+            match args.remove(CONFIRMATION_TOKEN) {
+                None | Some(Value::Null) => Ok(None),
+                Some(Value::String(t)) => Ok(Some(t)),
+                Some(_) => Err("invalid arguments: confirmation_token must be a string"),
+            }
+        } else {
+            Ok(None)
+        };
+        let (response, outcome) = match (tool.meta.access, token) {
+            (_, Err(message)) => (error_result(message).into(), Outcome::new("refused", message)),
+            (Access::Read, _) => self.execute(tool, args, Changes::Send, false).await,
+            (Access::Write, Ok(token)) => match args.remove(DRY_RUN) {
+                Some(Value::Bool(true)) => self.execute(tool, args, Changes::Hold, false).await,
+                None | Some(Value::Null) | Some(Value::Bool(false)) => {
+                    self.write(tool, args, token.as_deref(), &request, context).await
+                }
                 Some(_) => {
                     let message = "invalid arguments: dry_run must be true or false";
                     (error_result(message).into(), Outcome::new("refused", message))
                 }
             },
-            Access::Destructive => {
-                let token = match args.remove(CONFIRMATION_TOKEN) {
-                    None | Some(Value::Null) => Ok(None),
-                    Some(Value::String(t)) => Ok(Some(t)),
-                    Some(_) => Err("invalid arguments: confirmation_token must be a string"),
-                };
-                match token {
-                    Err(message) => (error_result(message).into(), Outcome::new("refused", message)),
-                    Ok(_) if !self.confirming() => self.execute(tool, args, Changes::Send).await,
-                    Ok(token) => match self.confirm(tool, &args, token.as_deref(), &request, context).await {
-                        Decision::Run => self.execute(tool, args, Changes::Send).await,
-                        Decision::Stop(stop) => *stop,
-                    },
+            (Access::Destructive, Ok(token)) => {
+                match self.confirm(tool, &args, token.as_deref(), &request, context).await {
+                    Decision::Run => self.execute(tool, args, Changes::Send, true).await,
+                    Decision::Stop(stop) => *stop,
                 }
             }
         };
@@ -262,9 +323,13 @@ impl McpServer {
         Ok(response)
     }
 
-    /// Record a write or destructive call. Failing to record fails the call (closed), loudly.
+    /// Record a write or destructive call (the outcome of its intent, if it had one). Failing to record fails the
+    /// call (closed), loudly.
     fn audit(&self, tool: &ToolDef, arguments: &JsonObject, outcome: &Outcome) -> Result<(), McpError> {
         let Some(sink) = &self.inner.safety.audit else { return Ok(()) };
+        if outcome.outcome == UNRECORDED {
+            return Ok(());
+        }
         let log = sink.log().map_err(|e| McpError::internal_error(format!("audit log: {e}"), None))?;
         let entry = Entry {
             server: self.inner.spec.name,
@@ -275,6 +340,7 @@ impl McpServer {
             detail: &outcome.detail,
             request_ids: &outcome.request_ids,
             principal: &self.inner.safety.principal,
+            intent_id: outcome.intent,
         };
         log.record(&entry).map(drop).map_err(|e| {
             tracing::error!("{e}");
@@ -282,8 +348,93 @@ impl McpServer {
         })
     }
 
-    async fn execute(&self, tool: &ToolDef, args: JsonObject, changes: Changes) -> (CallToolResponse, Outcome) {
-        let (result, state) = self.run(tool, args, changes).await;
+    /// A write call: it runs straight away unless one of its changes is destructive by its effect (see
+    /// `effects`); then that change was not sent, and the call needs `--mode full` and a confirmation like a
+    /// destructive tool's.
+    async fn write(
+        &self,
+        tool: &ToolDef,
+        args: JsonObject,
+        token: Option<&str>,
+        request: &CallToolRequestParams,
+        context: Option<&RequestContext<RoleServer>>,
+    ) -> (CallToolResponse, Outcome) {
+        // A token comes back only for a change the first call found destructive.
+        if token.is_none() {
+            let (response, outcome) = self.execute(tool, args.clone(), Changes::Send, false).await;
+            let Some(what) = outcome.escalated else { return (response, outcome) };
+            let refusal = if !self.inner.selection.mode.allows(Access::Destructive) {
+                Some(format!(
+                    "not executed: this change {what}, which is destructive: it is allowed only in --mode full \
+                     (currently {}), and a person confirms it there. {}",
+                    self.inner.selection.mode, outcome.detail
+                ))
+            } else if self.policy() != ConfirmPolicy::Never && self.hides_destructive(Self::can_elicit(context)) {
+                Some(format!("not executed: this change {what}. {}", self.hidden_note()))
+            } else {
+                None
+            };
+            if let Some(message) = refusal {
+                let mut refused = Outcome::new("refused", message.clone());
+                refused.intent = outcome.intent;
+                refused.request_ids = outcome.request_ids;
+                return (error_result(message).into(), refused);
+            }
+            // The first run stopped before the destructive change: its intent gets its outcome now, and the
+            // confirmed run records its own.
+            let mut stopped = Outcome::new(
+                "escalated",
+                format!("stopped before a change that {what}; asking for confirmation. {}", outcome.detail),
+            );
+            stopped.intent = outcome.intent;
+            stopped.request_ids = outcome.request_ids;
+            if let Err(e) = self.audit(tool, &args, &stopped) {
+                return (error_result(e.message.to_string()).into(), Outcome::new(UNRECORDED, e.message.to_string()));
+            }
+        }
+        match self.confirm(tool, &args, token, request, context).await {
+            Decision::Run => self.execute(tool, args, Changes::Send, true).await,
+            Decision::Stop(stop) => *stop,
+        }
+    }
+
+    /// Record that a call is about to send changes, before it runs (None: it sends none, or nothing is audited).
+    fn intent(&self, tool: &ToolDef, args: &JsonObject, changes: Changes) -> Result<Option<i64>, String> {
+        let Some(sink) = &self.inner.safety.audit else { return Ok(None) };
+        if tool.meta.access == Access::Read || changes == Changes::Hold {
+            return Ok(None);
+        }
+        let entry = Entry {
+            server: self.inner.spec.name,
+            tool: tool.meta.name,
+            access: tool.meta.access.as_str(),
+            arguments: &Value::Object(args.clone()),
+            outcome: crate::audit::INTENT,
+            detail: "about to send changes",
+            request_ids: &[],
+            principal: &self.inner.safety.principal,
+            intent_id: None,
+        };
+        sink.log()?.record(&entry).map(Some)
+    }
+
+    async fn execute(
+        &self,
+        tool: &ToolDef,
+        args: JsonObject,
+        changes: Changes,
+        confirmed: bool,
+    ) -> (CallToolResponse, Outcome) {
+        // No change is sent unless its intent is on record first.
+        let intent = match self.intent(tool, &args, changes) {
+            Ok(intent) => intent,
+            Err(why) => {
+                tracing::error!("{why}");
+                let message = format!("not executed: the audit log cannot be written ({why})");
+                return (error_result(message.clone()).into(), Outcome::new(UNRECORDED, message));
+            }
+        };
+        let (result, state) = self.run(tool, args, changes, confirmed).await;
         let (result, outcome) = match result {
             Ok(output) => {
                 let sent = state.sent();
@@ -301,6 +452,19 @@ impl McpServer {
                 });
                 (text_result(&ToolOutput::json(out)), Outcome::new("dry_run", detail))
             }
+            Err(ToolError::Escalated(planned)) => {
+                let sent = state.sent();
+                let detail = if sent.is_empty() {
+                    "Nothing was changed.".to_owned()
+                } else {
+                    let done: Vec<String> = sent.iter().map(|r| format!("{} {}", r.method, r.path)).collect();
+                    format!("Already sent by this call: {}.", done.join("; "))
+                };
+                let mut outcome = Outcome::new("refused", detail.clone());
+                outcome.escalated = Some(planned.escalation.unwrap_or("is destructive by its effect"));
+                outcome.request_ids = sent.into_iter().filter_map(|r| r.request_id).collect();
+                (error_result(format!("not executed: {} {}. {detail}", planned.method, planned.path)), outcome)
+            }
             Err(error) => {
                 let mut outcome = Outcome::new("failed", error.to_string());
                 // Changes that went through before the failure, then the failed request itself.
@@ -309,24 +473,62 @@ impl McpServer {
                 (error_result(error.to_string()), outcome)
             }
         };
-        (result.into(), outcome)
+        (result.into(), Outcome { intent, ..outcome })
     }
 }
 
 impl ServerHandler for McpServer {
     fn get_info(&self) -> ServerConfig {
         let spec = &self.inner.spec;
+        let confirmation = match self.policy() {
+            ConfirmPolicy::Elicit => String::new(),
+            ConfirmPolicy::Push => format!(
+                "\n\nDestructive changes wait for {} to approve an Okta Verify push on their phone \
+                 (OKTA_MCP_CONFIRM=push): tell the person to expect it. Nothing you send can approve it.",
+                self.inner.safety.approval.as_ref().map_or("the approver", |a| a.approver.as_str())
+            ),
+            ConfirmPolicy::Token => format!("\n\nDestructive changes: {}.", crate::confirm::TOKEN_WARNING),
+            ConfirmPolicy::Never => {
+                "\n\nOKTA_MCP_CONFIRM=never: destructive tools run without any confirmation.".to_owned()
+            }
+        };
         ServerConfig::new(ServerCapabilities::builder().enable_tools().build())
             .with_server_info(Implementation::new(spec.name, spec.version).with_title(spec.title))
-            .with_instructions(spec.instructions)
+            .with_instructions(format!("{}{confirmation}", spec.instructions))
+    }
+
+    async fn initialize(
+        &self,
+        request: InitializeRequestParams,
+        context: RequestContext<RoleServer>,
+    ) -> Result<InitializeResult, McpError> {
+        context.peer.set_peer_info(request.clone());
+        let mut result = self.negotiate_initialize(&request)?;
+        let destructive = self.inner.tools.iter().any(|t| self.inner.selection.enabled(t) && t.confirmable());
+        if destructive && self.hides_destructive(request.capabilities.elicitation.is_some()) {
+            let note = self.hidden_note();
+            tracing::warn!("client {} cannot elicit: {note}", request.client_info.name);
+            let text = result.instructions.take().unwrap_or_default();
+            result.instructions = Some(format!("{text}\n\n{note}"));
+        }
+        Ok(result)
     }
 
     async fn list_tools(
         &self,
         _request: Option<PaginatedRequestParams>,
-        _context: RequestContext<RoleServer>,
+        context: RequestContext<RoleServer>,
     ) -> Result<ListToolsResult, McpError> {
-        Ok(ListToolsResult::with_all_items(self.ready().await.listed.clone()))
+        let hide = self.hides_destructive(Self::can_elicit(Some(&context)));
+        let tools = self
+            .ready()
+            .await
+            .listed
+            .iter()
+            .filter(|(access, _)| !(hide && *access == Access::Destructive))
+            .map(|(_, tool)| tool.clone())
+            .collect();
+        Ok(ListToolsResult::with_all_items(tools))
     }
 
     async fn call_tool(
@@ -338,6 +540,6 @@ impl ServerHandler for McpServer {
     }
 
     fn get_tool(&self, name: &str) -> Option<Tool> {
-        self.inner.ready.get().and_then(|r| r.listed.iter().find(|t| t.name == name).cloned())
+        self.inner.ready.get().and_then(|r| r.listed.iter().find(|(_, t)| t.name == name).map(|(_, t)| t.clone()))
     }
 }

@@ -8,6 +8,7 @@ use chrono::Utc;
 use serde_json::{Value, json};
 
 use super::St;
+use crate::model::PushAnswer;
 use crate::{lock, ratelimit, seed};
 
 pub(crate) async fn reset(State(st): St) -> Response {
@@ -42,4 +43,39 @@ pub(crate) async fn rate_limit(State(st): St, body: Bytes) -> Response {
     let window = v.get("window_secs").and_then(Value::as_u64);
     lock(&st.limiter).configure(family, limit, window);
     (StatusCode::OK, axum::Json(json!({"family": family, "limit": limit, "window_secs": window}))).into_response()
+}
+
+/// `GET /__sandbox/push`: what the simulated phone answers, and every push challenge sent.
+pub(crate) async fn push_state(State(st): St) -> Response {
+    let org = lock(&st.org);
+    let transactions: Vec<Value> = org
+        .push
+        .transactions
+        .iter()
+        .map(|(id, t)| json!({"id": id, "userId": t.user_id, "factorId": t.factor_id, "factorResult": t.result}))
+        .collect();
+    (StatusCode::OK, axum::Json(json!({"answer": org.push.answer.as_str(), "transactions": transactions})))
+        .into_response()
+}
+
+/// `POST /__sandbox/push` `{"answer": "approve"|"reject"|"timeout"|"wait", "transaction": id?}`: how the phone
+/// answers push challenges from now on (those still waiting included), or, with `transaction`, that one now.
+pub(crate) async fn push_answer(State(st): St, body: Bytes) -> Response {
+    let bad = |msg: &str| (StatusCode::BAD_REQUEST, axum::Json(json!({"error": msg}))).into_response();
+    let Ok(v) = serde_json::from_slice::<Value>(&body) else {
+        return bad("body must be JSON {\"answer\": \"approve|reject|timeout|wait\", \"transaction\": id?}");
+    };
+    let Some(answer) = v.get("answer").and_then(Value::as_str).and_then(PushAnswer::parse) else {
+        return bad("answer must be approve, reject, timeout or wait");
+    };
+    let mut org = lock(&st.org);
+    match v.get("transaction").and_then(Value::as_str) {
+        Some(tx) => match org.push.transactions.get_mut(tx) {
+            Some(t) if t.result == "WAITING" => t.result = answer.factor_result().into(),
+            Some(_) => return bad("that transaction was already answered"),
+            None => return bad("no such transaction"),
+        },
+        None => org.push.answer = answer,
+    }
+    (StatusCode::OK, axum::Json(json!({"answer": answer.as_str()}))).into_response()
 }

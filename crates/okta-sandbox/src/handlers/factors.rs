@@ -9,7 +9,7 @@ use serde_json::{Value, json};
 
 use super::{ApiResult, Params, St, json_body, json_response, no_content, ok};
 use crate::error::ApiError;
-use crate::model::{Factor, Org};
+use crate::model::{Factor, Org, PushAnswer, PushTransaction};
 use crate::seed::api_client;
 use crate::{Caller, PASSCODE, ids, lock};
 
@@ -235,6 +235,13 @@ pub(crate) async fn verify(State(st): St, Path((id, fid)): Path<(String, String)
     match f.factor_type.as_str() {
         "push" => {
             let tx = format!("v2m{}", ids::base62(&mut org.rng, 17));
+            let pending = PushTransaction {
+                user_id: uid.clone(),
+                factor_id: fid.clone(),
+                result: "WAITING".into(),
+                expires: Utc::now() + Duration::minutes(5),
+            };
+            org.push.transactions.insert(tx.clone(), pending);
             Ok(json_response(
                 StatusCode::CREATED,
                 json!({
@@ -264,9 +271,33 @@ pub(crate) async fn verify(State(st): St, Path((id, fid)): Path<(String, String)
     }
 }
 
-pub(crate) async fn transaction(State(st): St, Path((id, fid, _tx)): Path<(String, String, String)>) -> ApiResult {
-    let org = lock(&st.org);
+pub(crate) async fn transaction(State(st): St, Path((id, fid, tx)): Path<(String, String, String)>) -> ApiResult {
+    let mut org = lock(&st.org);
     let uid = user_id(&org, &id)?;
     let _ = factor_index(&org, &uid, &fid)?;
-    ok(json!({"factorResult": "SUCCESS"}))
+    let answer = org.push.answer;
+    let Some(t) = org.push.transactions.get_mut(&tx).filter(|t| t.user_id == uid && t.factor_id == fid) else {
+        return Err(ApiError::not_found(&tx, "Transaction"));
+    };
+    // The simulated phone answers on the first poll (unless told to wait); a challenge nobody answers in
+    // five minutes times out, as Okta's do.
+    if t.result == "WAITING" {
+        if Utc::now() >= t.expires {
+            t.result = "TIMEOUT".into();
+        } else if answer != PushAnswer::Wait {
+            t.result = answer.factor_result().into();
+        }
+    }
+    if t.result != "WAITING" {
+        return ok(json!({"factorResult": t.result}));
+    }
+    let base = format!("{}/api/v1/users/{uid}/factors/{fid}", st.public);
+    ok(json!({
+        "factorResult": "WAITING",
+        "expiresAt": ids::ts(&t.expires),
+        "_links": {
+            "poll": {"href": format!("{base}/transactions/{tx}"), "hints": {"allow": ["GET"]}},
+            "cancel": {"href": format!("{base}/transactions/{tx}"), "hints": {"allow": ["DELETE"]}}
+        }
+    }))
 }

@@ -78,6 +78,7 @@ pub(crate) fn routes() -> Router<Arc<AppState>> {
         .route("/__sandbox/reset", post(control::reset))
         .route("/__sandbox/stats", get(control::stats))
         .route("/__sandbox/rate-limit", post(control::rate_limit))
+        .route("/__sandbox/push", get(control::push_state).post(control::push_answer))
         .fallback(not_found)
 }
 

@@ -215,8 +215,14 @@ pub(crate) async fn create(State(st): St, Extension(caller): Extension<Caller>, 
     ok(v)
 }
 
-pub(crate) async fn get_one(State(st): St, Path(id): Path<String>) -> ApiResult {
+pub(crate) async fn get_one(State(st): St, Extension(caller): Extension<Caller>, Path(id): Path<String>) -> ApiResult {
     let org = lock(&st.org);
+    // `me`: the user the credential belongs to — the admin who made the API token. A service app's token
+    // has no user, and Okta answers 404.
+    let id = match (id.as_str(), &caller) {
+        ("me", Caller::Ssws) => org.admin_id.clone(),
+        _ => id,
+    };
     let seq = org.user_or_404(&id)?;
     let v = org.users.get(&seq).map(|u| u.to_json(&st.public)).ok_or_else(ApiError::internal)?;
     ok(v)
