@@ -99,11 +99,11 @@ fn enrolling_or_activating_a_factor_is_destructive() {
     );
     assert!(refused["error"]["message"].as_str().unwrap().contains("not enabled"), "{refused}");
     assert_eq!(org.change_count(), before);
-    // In full mode a person confirms first: the first call is a preview, nothing enrolled.
+    // In full mode a person is asked first: declining enrols nothing.
     let mut full = org.server(BIN, &["--mode", "full"]);
     let user = new_active_user(&mut full);
     let before = org.change_count();
-    let preview = full.call("okta_enroll_factor", json!({"user": user, "factor_type": "push"})).ok();
-    assert_eq!(preview["confirmation_required"], true, "{preview}");
+    full.call("okta_enroll_factor", json!({"user": user, "factor_type": "push"}));
+    assert_eq!(full.elicitations.len(), 1, "a person was asked");
     assert_eq!(org.change_count(), before);
 }
