@@ -49,7 +49,7 @@ async def test_create_and_launch_a_campaign(sandbox: str, mode: str) -> None:
         campaign = created["created"]["id"]
         launched = ok_json(await c.call_tool("okta_iga_launch_campaign", {"campaign": campaign}))
         assert launched["campaign"]["status"] == "ACTIVE"
-        assert launched["operation"]["answer"] == "202 Accepted"
+        assert launched["operation"]["okta_answered"] == "202 Accepted"
         again = await c.call_tool("okta_iga_launch_campaign", {"campaign": campaign})
         assert again.is_error and "already ACTIVE" in text_of(again)
 

@@ -37,7 +37,7 @@ fn launch_the_q4_certification_campaign() {
     let out = server.call("okta_iga_launch_campaign", json!({"campaign": "Q4 certification"})).ok();
     assert_eq!(out["campaign"]["id"], "iciqfourcert00000001");
     assert_eq!(out["campaign"]["status"], "ACTIVE");
-    assert_eq!(out["operation"]["answer"], "202 Accepted");
+    assert_eq!(out["operation"]["okta_answered"], "202 Accepted");
     assert_eq!(out["operation"]["status"], "ACTIVE");
     assert!(
         out["operation"]["location"].as_str().unwrap().ends_with("/governance/api/v1/campaigns/iciqfourcert00000001")
@@ -119,7 +119,7 @@ fn create_launch_reassign_and_close() {
 
     let closed = server.call_confirmed("okta_iga_close_campaign", json!({"campaign": id})).ok();
     assert_eq!(closed["campaign"]["status"], "COMPLETED");
-    assert_eq!(closed["operation"]["answer"], "202 Accepted");
+    assert_eq!(closed["operation"]["okta_answered"], "202 Accepted");
     assert!(closed["operation"]["location"].as_str().unwrap().ends_with(&format!("/campaigns/{id}")));
     assert_eq!(closed["unreviewed_items_closed"], 3);
     assert!(closed["campaign"]["endedDate"].is_string());

@@ -1,29 +1,63 @@
 //! Output conventions shared by every tool: compact JSON text, list items projected to the fields people use
 //! (as columns and rows, which keeps a 200-item page small), `next_cursor` whenever Okta has more, and the full
 //! Okta object (minus hypermedia links) only on request.
+//!
+//! Every result is redacted when it is rendered ([`ToolOutput::to_text`], see `redact`): whatever a tool puts in
+//! it (a `detail` object, a `fields` column, an Okta answer passed on), no secret reaches the model. The only
+//! way through is [`ToolOutput::reveal`], for a secret the person explicitly asked for (an activation link with
+//! `return_link: true`, a call the effects rules make destructive, so a person confirms it first).
 
 use serde_json::{Map, Value, json};
+
+use crate::redact::redact;
+
+/// The kit's own confirmation token (issued by `confirm`, meant for the client): not an Okta secret.
+const CONFIRMATION_TOKEN: &str = "confirmation_token";
 
 /// A successful tool result.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ToolOutput {
     pub value: Value,
+    /// JSON pointers into `value` shown unredacted (asked for explicitly).
+    revealed: Vec<String>,
 }
 
 impl ToolOutput {
     pub fn json(value: Value) -> Self {
-        ToolOutput { value }
+        ToolOutput { value, revealed: Vec::new() }
     }
 
     /// A short confirmation of a change that returns no body.
     pub fn done(message: impl Into<String>) -> Self {
-        ToolOutput { value: json!({ "result": message.into() }) }
+        ToolOutput::json(json!({ "result": message.into() }))
     }
 
-    /// The text sent to the client: compact JSON (strings as is).
+    /// Show the value at this JSON pointer as it is, secret or not. Only for a secret the caller asked for in
+    /// so many words, on a call that a person confirmed (see `effects`).
+    pub fn reveal(mut self, pointer: &str) -> Self {
+        self.revealed.push(pointer.to_owned());
+        self
+    }
+
+    /// The value as the client sees it: secrets redacted (by name and by shape), except what was revealed.
+    pub fn shown(&self) -> Value {
+        let mut shown = redact(self.value.clone());
+        let kit_token = self.value.get(CONFIRMATION_TOKEN).filter(|t| t.is_string());
+        if let (Some(token), Some(slot)) = (kit_token, shown.get_mut(CONFIRMATION_TOKEN)) {
+            *slot = token.clone();
+        }
+        for pointer in &self.revealed {
+            if let (Some(original), Some(slot)) = (self.value.pointer(pointer), shown.pointer_mut(pointer)) {
+                *slot = original.clone();
+            }
+        }
+        shown
+    }
+
+    /// The text sent to the client: compact JSON (strings as is), redacted.
     pub fn to_text(&self) -> String {
-        match &self.value {
-            Value::String(s) => s.clone(),
+        match self.shown() {
+            Value::String(s) => s,
             other => other.to_string(),
         }
     }
@@ -149,6 +183,42 @@ mod tests {
         let detail = list_output(vec![user()], FIELDS, &ListView { fields: vec![], detail: true }, None);
         assert!(detail.value["items"][0].get("_links").is_none());
         assert_eq!(detail.value["items"][0]["status"], "ACTIVE");
+    }
+
+    #[test]
+    fn every_result_is_redacted_when_rendered() {
+        // A `detail` list of apps and a `fields` column naming a secret.
+        let app = json!({"id": "0oa1", "credentials": {"oauthClient": {"client_id": "0oa1", "client_secret": "cl13nt-s3cret",
+                         "token_endpoint_auth_method": "client_secret_basic"}}});
+        let detail = list_output(vec![app.clone()], FIELDS, &ListView { fields: vec![], detail: true }, None);
+        let text = detail.to_text();
+        assert!(!text.contains("cl13nt-s3cret"), "{text}");
+        assert!(text.contains("client_secret_basic") && text.contains("0oa1"), "{text}");
+        let view = ListView { fields: vec!["credentials.oauthClient.client_secret".into()], detail: false };
+        let text = list_output(vec![app], FIELDS, &view, None).to_text();
+        assert!(!text.contains("cl13nt-s3cret"), "{text}");
+        let hook =
+            ToolOutput::json(json!({"channel": {"config": {"headers": [{"key": "X-Key", "value": "h00k-s3cret"}]}}}));
+        assert!(!hook.to_text().contains("h00k-s3cret"));
+        let link = ToolOutput::json(json!({"activationUrl": "https://o.example/welcome/XE6wE17zmphl3KqAPFxO"}));
+        assert!(!link.to_text().contains("XE6wE17zmphl3KqAPFxO"));
+        // A string result (SAML metadata, a log line) is redacted by shape.
+        let jwt = "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiIwMHUxIn0.c2ln";
+        assert!(!ToolOutput::json(Value::String(format!("token {jwt}"))).to_text().contains(jwt));
+    }
+
+    #[test]
+    fn revealed_secrets_and_the_kit_token_are_shown() {
+        let out = ToolOutput::json(json!({"activationUrl": "https://o.example/welcome/XE6wE17zmphl3KqAPFxO",
+                                          "activationToken": "XE6wE17zmphl3KqAPFxO"}))
+        .reveal("/activationUrl");
+        let shown = out.shown();
+        assert_eq!(shown["activationUrl"], "https://o.example/welcome/XE6wE17zmphl3KqAPFxO");
+        assert_eq!(shown["activationToken"], crate::redact::REDACTED, "only what was revealed");
+        let preview = ToolOutput::json(json!({"confirmation_required": true, "confirmation_token": "kit-token-1",
+                                              "would_send": {"body": {"confirmation_token": "nested"}}}));
+        assert_eq!(preview.shown()["confirmation_token"], "kit-token-1");
+        assert_eq!(preview.shown()["would_send"]["body"]["confirmation_token"], crate::redact::REDACTED);
     }
 
     #[test]

@@ -148,7 +148,7 @@ fn previews_never_show_secrets_and_refusals_come_first() {
     let user = new_active_user(&mut server);
     let preview = server.call("okta_set_password", json!({"user": user["id"], "password": "Secret!Value-9"}));
     assert!(!preview.text.contains("Secret!Value-9"), "{}", preview.text);
-    assert_eq!(preview.ok()["preview"]["request"]["body"]["credentials"]["password"], "[redacted]");
+    assert_eq!(preview.ok()["preview"]["request"]["body"]["credentials"]["password"]["value"], "[redacted]");
     let mut asking = self::server(&org, &[]);
     asking.call("okta_set_password", json!({"user": user["id"], "password": "Secret!Value-9"})).ok();
     let question = asking.elicitations.last().unwrap().to_string();
@@ -264,6 +264,12 @@ fn every_destructive_tool_refuses_protected_objects() {
         ("okta_reset_password", json!({"user": "bob.active@example.com"})),
         ("okta_set_password", json!({"user": "bob.active@example.com", "password": "Nope!Passw0rd-1"})),
         ("okta_reset_factor", json!({"user": "alice.active@example.com", "factor_id": "smsalice000000000001"})),
+        ("okta_enroll_factor", json!({"user": "bob.active@example.com", "factor_type": "push"})),
+        (
+            "okta_activate_factor",
+            json!({"user": "alice.active@example.com", "factor_id": "smsalice000000000001",
+                                        "pass_code": "123456"}),
+        ),
         ("okta_revoke_user_sessions", json!({"user": "bob.active@example.com"})),
         ("okta_revoke_session", json!({"session_id": "102alicesession0000000001"})),
         ("okta_delete_group", json!({"group_id": engineering})),

@@ -33,14 +33,15 @@ fn create_update_and_activate_a_staged_user() {
     assert_eq!(read["profile"]["title"], "Tester");
     assert_eq!(read["profile"]["department"], "QA", "a partial update keeps other attributes");
 
-    let activated = server.call("okta_activate_user", json!({"user": id, "send_email": false})).ok();
+    let activated = server.call("okta_activate_user", json!({"user": id})).ok();
     assert_eq!(activated["status_before"], "STAGED");
     assert!(["ACTIVE", "PROVISIONED"].contains(&activated["status_after"].as_str().unwrap()));
-    assert!(activated["activationUrl"].is_string(), "{activated}");
+    assert_eq!(activated["link"]["emailed_to"], read["profile"]["email"], "{activated}");
+    assert!(activated.get("activationUrl").is_none(), "{activated}");
 
     let pw = server.call_confirmed("okta_set_password", json!({"user": id, "password": "Sandbox!Passw0rd-1"}));
     assert!(!pw.text.contains("Sandbox!Passw0rd-1"), "the password is echoed");
-    assert_eq!(pw.ok()["password"], "set");
+    assert_eq!(pw.ok()["result"], "password set");
 }
 
 #[test]
@@ -59,9 +60,12 @@ fn an_active_user_through_suspension_recovery_deactivation_and_deletion() {
 
     let expired = server.call("okta_expire_password", json!({"user": id})).ok();
     assert_eq!(expired["status_after"], "PASSWORD_EXPIRED");
-    let reset = server.call_confirmed("okta_reset_password", json!({"user": id, "send_email": false})).ok();
+    let reset = server.call_confirmed("okta_reset_password", json!({"user": id})).ok();
     assert_eq!(reset["status_after"], "RECOVERY");
-    assert!(reset["resetPasswordUrl"].is_string(), "{reset}");
+    let email = server.call("okta_get_user", json!({"user": id})).ok()["profile"]["email"].clone();
+    assert!(email.is_string());
+    assert_eq!(reset["link"]["emailed_to"], email, "{reset}");
+    assert!(reset.get("resetPasswordUrl").is_none(), "{reset}");
 
     let refused = server.call_confirmed("okta_delete_user", json!({"user": id})).err();
     assert!(refused.contains("okta_deactivate_user first"), "{refused}");

@@ -554,4 +554,39 @@ mod tests {
         assert!(error(updated_app(&app, None, None)).contains("give label"));
         assert!(error(updated_app(&app, None, Some(&json!([1])))).contains("JSON object"));
     }
+
+    /// The PUT okta_update_app sends, classified by the kit's effects rules against the app as it was read.
+    fn escalates(before: &Value, patch: Value) -> bool {
+        let after = updated_app(before, None, Some(&patch)).unwrap_or_default();
+        let body = put_body(&after);
+        let change = okta_mcp_kit::effects::Change {
+            method: "PUT",
+            path: "/api/v1/apps/0oa1",
+            query: &[],
+            body: Some(&body),
+            current: Some(before),
+        };
+        okta_mcp_kit::effects::escalation(&change).is_some()
+    }
+
+    #[test]
+    fn credential_and_jwks_changes_are_destructive_by_effect() {
+        let before = json!({"id": "0oa1", "name": "oidc_client", "label": "A", "status": "ACTIVE",
+                            "signOnMode": "OPENID_CONNECT", "_links": {"self": {"href": "x"}},
+                            "credentials": {"oauthClient": {"client_id": "0oa1", "token_endpoint_auth_method": "private_key_jwt"}},
+                            "settings": {"oauthClient": {"redirect_uris": ["https://a.example/cb"],
+                                         "jwks": {"keys": [{"kty": "EC", "kid": "a", "crv": "P-256", "x": "x", "y": "y"}]}}}});
+        assert!(!escalates(&before, json!({"label": "B"})));
+        assert!(!escalates(&before, json!({"settings": {"oauthClient": {"redirect_uris": ["https://b.example/cb"]}}})));
+        assert!(escalates(
+            &before,
+            json!({"credentials": {"oauthClient": {"token_endpoint_auth_method": "client_secret_basic"}}})
+        ));
+        assert!(escalates(&before, json!({"credentials": {"signing": {"kid": "new-kid"}}})));
+        assert!(escalates(&before, json!({"settings": {"oauthClient": {"jwks": {"keys": []}}}})));
+        assert!(escalates(
+            &before,
+            json!({"settings": {"oauthClient": {"jwks_uri": "https://attacker.example/jwks"}}})
+        ));
+    }
 }

@@ -462,7 +462,7 @@ fn located(answer: &Answer, asked: &str) -> String {
 
 /// What Okta answered an asynchronous request, and where things stand now.
 fn operation(request: &str, answer: &Answer, status: &str) -> Value {
-    json!({"request": request, "answer": "202 Accepted", "location": answer.location, "status": status})
+    json!({"request": request, "okta_answered": "202 Accepted", "location": answer.location, "status": status})
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]

@@ -363,4 +363,38 @@ mod tests {
         assert_eq!(locations(&["CA-QC".into()]).unwrap_or_default(), json!([{"country": "CA", "region": "CA-QC"}]));
         assert!(locations(&["usa".into()]).is_err());
     }
+
+    fn ip_zone(usage: Option<Usage>, gateways: &[&str]) -> Value {
+        let args = CreateZoneArgs {
+            r#type: ZoneType::Ip,
+            name: "z".into(),
+            gateways: Some(gateways.iter().map(|g| (*g).to_owned()).collect()),
+            proxies: None,
+            locations: None,
+            asns: None,
+            usage,
+        };
+        zone_body(&args).unwrap_or_default()
+    }
+
+    /// The body okta_create_network_zone sends, classified by the kit's effects rules.
+    fn escalates(body: &Value) -> bool {
+        let change = okta_mcp_kit::effects::Change {
+            method: "POST",
+            path: "/api/v1/zones",
+            query: &[],
+            body: Some(body),
+            current: None,
+        };
+        okta_mcp_kit::effects::escalation(&change).is_some()
+    }
+
+    #[test]
+    fn blocklists_and_zones_of_every_address_are_destructive_by_effect() {
+        assert!(escalates(&ip_zone(Some(Usage::Blocklist), &["203.0.113.7"])));
+        assert!(escalates(&ip_zone(None, &["0.0.0.0/0"])));
+        assert!(escalates(&ip_zone(None, &["0.0.0.0-255.255.255.255"])));
+        assert!(escalates(&ip_zone(None, &["::/0"])));
+        assert!(!escalates(&ip_zone(None, &["10.0.0.0/8", "203.0.113.7"])));
+    }
 }

@@ -66,8 +66,9 @@ pub fn tools() -> Vec<ToolDef> {
                 name: "okta_enroll_factor",
                 title: "Enroll factor",
                 description: "Enroll a factor for a user (usually PENDING_ACTIVATION until activated with a passcode). \
-                    sms/call need phone_number; email needs email.",
-                access: Access::Write,
+                    sms/call need phone_number; email needs email. Destructive: the phone, address or app enrolled \
+                    can then sign in as the user, so a person confirms it.",
+                access: Access::Destructive,
                 toolset: "factors",
                 scopes: READ_MANAGE,
                 operations: &[op!(GET, "/api/v1/users/{id}"), op!(POST, "/api/v1/users/{userId}/factors")],
@@ -78,8 +79,9 @@ pub fn tools() -> Vec<ToolDef> {
             ToolMeta {
                 name: "okta_activate_factor",
                 title: "Activate factor",
-                description: "Finish enrolling a PENDING_ACTIVATION factor with the passcode the user received.",
-                access: Access::Write,
+                description: "Finish enrolling a PENDING_ACTIVATION factor with the passcode the user received. \
+                    Destructive: the factor then signs in as the user, so a person confirms it.",
+                access: Access::Destructive,
                 toolset: "factors",
                 scopes: READ_MANAGE,
                 operations: &[

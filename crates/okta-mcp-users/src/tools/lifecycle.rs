@@ -20,8 +20,11 @@ pub fn tools() -> Vec<ToolDef> {
             ToolMeta {
                 name: "okta_activate_user",
                 title: "Activate user",
-                description: "Activate a STAGED or DEPROVISIONED user. send_email=false returns the activation link \
-                    instead of emailing it.",
+                description: "Activate a STAGED or DEPROVISIONED user. Okta emails the activation link to the \
+                    user's primary email and the answer says where it went; the link is never shown. \
+                    return_link=true returns the link here instead of emailing it: whoever opens it takes over the \
+                    account, so that call (like send_email=false) is destructive: a person confirms it, --mode full \
+                    only.",
                 access: Access::Write,
                 toolset: "lifecycle",
                 scopes: READ_MANAGE,
@@ -109,8 +112,10 @@ pub fn tools() -> Vec<ToolDef> {
             ToolMeta {
                 name: "okta_reset_password",
                 title: "Reset password",
-                description: "Start a password reset (→ RECOVERY; the current password stops working). \
-                    send_email=false returns the reset link instead of emailing it.",
+                description: "Start a password reset (→ RECOVERY; the current password stops working). Okta emails \
+                    the reset link to the user's primary email and the answer says where it went; the link is \
+                    never shown. return_link=true returns the link here instead: whoever opens it takes over the \
+                    account.",
                 access: Access::Destructive,
                 toolset: "credentials",
                 scopes: READ_MANAGE,
@@ -142,6 +147,59 @@ pub struct UserEmailArg {
     send_email: Option<bool>,
 }
 
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct LinkArgs {
+    /// User id (00u…) or login.
+    user: String,
+    /// Email the link to the user (default true). false: Okta sends nothing and answers with the link, which
+    /// is then not shown unless return_link is true; either way the call is destructive (confirmed).
+    send_email: Option<bool>,
+    /// Return the link to this conversation instead of emailing it (default false). Whoever opens it takes
+    /// over the account: the call is destructive (a person confirms it; --mode full only).
+    return_link: Option<bool>,
+}
+
+impl LinkArgs {
+    /// Whether Okta emails the link, and whether the answer shows it.
+    fn delivery(&self) -> Result<(bool, bool), ToolError> {
+        let return_link = self.return_link.unwrap_or(false);
+        if return_link && self.send_email == Some(true) {
+            return Err(ToolError::invalid_arguments(
+                "return_link=true asks Okta for the link instead of emailing it: leave send_email out (or false)",
+            ));
+        }
+        Ok((!return_link && self.send_email.unwrap_or(true), return_link))
+    }
+}
+
+/// Add to a lifecycle answer where the link went: emailed (to the user's primary email as Okta has it; not a
+/// secret, okta_get_user shows it too), returned (only when asked: `return_link`), or neither.
+fn with_link(out: ToolOutput, user: &Value, emailed: bool, shown: bool, key: &str, link: Option<Value>) -> ToolOutput {
+    let mut value = out.value;
+    let what = if key == "activationUrl" { "activation" } else { "password reset" };
+    if emailed {
+        value["link"] = json!({
+            "emailed_to": user.pointer("/profile/email"),
+            "note": format!("Okta emailed the {what} link to the user's primary email; it is not shown here"),
+        });
+        return ToolOutput::json(value);
+    }
+    match link.filter(|_| shown) {
+        Some(link) => {
+            value[key] = link;
+            ToolOutput::json(value).reveal(&format!("/{key}"))
+        }
+        None => {
+            value["link"] = json!({
+                "emailed_to": null,
+                "note": format!("the {what} link was not emailed and is not shown (return_link=true shows it)"),
+            });
+            ToolOutput::json(value)
+        }
+    }
+}
+
 /// Read the user and check their status is one of `allowed` before changing anything.
 async fn user_in_status(
     ctx: &ToolContext,
@@ -171,15 +229,16 @@ async fn lifecycle(
     ctx.okta.post(&path(template, &[id])?, &query, None).await
 }
 
-async fn activate_user(ctx: ToolContext, args: UserEmailArg) -> Result<ToolOutput, ToolError> {
+async fn activate_user(ctx: ToolContext, args: LinkArgs) -> Result<ToolOutput, ToolError> {
+    let (send_email, return_link) = args.delivery()?;
     let (before, id) = user_in_status(&ctx, &args.user, &["STAGED", "DEPROVISIONED"], "activate").await?;
-    let send_email = args.send_email.unwrap_or(true);
     let answer =
         lifecycle(&ctx, "/api/v1/users/{id}/lifecycle/activate", &id, Query::new().push("sendEmail", send_email))
             .await?;
     let after = get_user(&ctx, &id).await?;
     let link = answer.as_ref().and_then(|a| a.get("activationUrl")).cloned();
-    Ok(status_change(&before, after.get("status").and_then(Value::as_str), link.map(|l| ("activationUrl", l))))
+    let out = status_change(&before, after.get("status").and_then(Value::as_str), None);
+    Ok(with_link(out, &before, send_email, return_link, "activationUrl", link))
 }
 
 async fn deactivate_user(ctx: ToolContext, args: UserEmailArg) -> Result<ToolOutput, ToolError> {
@@ -234,15 +293,16 @@ async fn expire_password(ctx: ToolContext, args: UserArg) -> Result<ToolOutput, 
     Ok(status_change(&current, Some(status), None))
 }
 
-async fn reset_password(ctx: ToolContext, args: UserEmailArg) -> Result<ToolOutput, ToolError> {
+async fn reset_password(ctx: ToolContext, args: LinkArgs) -> Result<ToolOutput, ToolError> {
+    let (send_email, return_link) = args.delivery()?;
     let current = get_user(&ctx, &args.user).await?;
     let id = str_field(&current, "id")?;
-    let send_email = args.send_email.unwrap_or(true);
     let answer =
         lifecycle(&ctx, "/api/v1/users/{id}/lifecycle/reset_password", id, Query::new().push("sendEmail", send_email))
             .await?;
     let link = answer.as_ref().and_then(|a| a.get("resetPasswordUrl")).cloned();
-    Ok(status_change(&current, Some("RECOVERY"), link.map(|l| ("resetPasswordUrl", l))))
+    let out = status_change(&current, Some("RECOVERY"), None);
+    Ok(with_link(out, &current, send_email, return_link, "resetPasswordUrl", link))
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]
@@ -263,5 +323,7 @@ async fn set_password(ctx: ToolContext, args: SetPasswordArgs) -> Result<ToolOut
     let body = json!({ "credentials": { "password": { "value": args.password } } });
     let after = ctx.okta.post(&path("/api/v1/users/{id}", &[id])?, &Query::new(), Some(&body)).await?;
     let changed = after.as_ref().and_then(|u| u.get("passwordChanged")).cloned();
-    Ok(ToolOutput::json(json!({ "user": user_summary(&current), "password": "set", "passwordChanged": changed })))
+    Ok(ToolOutput::json(
+        json!({ "user": user_summary(&current), "result": "password set", "passwordChanged": changed }),
+    ))
 }
