@@ -52,9 +52,10 @@ fn start_suspend(server: &mut Server, user: &Value) -> u64 {
     )
 }
 
-/// The sandbox's push transactions.
-fn transactions(org: &Org) -> Vec<Value> {
-    org.control_get("/__sandbox/push")["transactions"].as_array().cloned().unwrap_or_default()
+/// The sandbox's push transactions not in `seen` (a contract run shares one sandbox between tests).
+fn transactions(org: &Org, seen: &[Value]) -> Vec<Value> {
+    let all = org.control_get("/__sandbox/push")["transactions"].as_array().cloned().unwrap_or_default();
+    all.into_iter().filter(|t| !seen.iter().any(|s| s["id"] == t["id"])).collect()
 }
 
 /// The messages of the progress notifications sent for progress token `p1`.
@@ -80,19 +81,20 @@ fn a_client_that_cannot_elicit_runs_a_change_the_approver_approves() {
     assert!(suspend["inputSchema"]["properties"].get("confirmation_token").is_none(), "no token under push");
 
     let user = new_active_user(&mut server);
+    let seen = transactions(&org, &[]);
     // The model cannot answer with a token: under push it is an unknown argument, and nothing is sent.
     let before = org.change_count();
     let token = server.call("okta_suspend_user", json!({"user": user["id"], "confirmation_token": "rs1.x.y"})).err();
     assert!(token.contains("unknown argument `confirmation_token`"), "{token}");
     assert_eq!(org.change_count(), before, "a refused argument sent nothing");
-    assert!(transactions(&org).is_empty(), "no push was sent");
+    assert!(transactions(&org, &seen).is_empty(), "no push was sent");
 
     org.control_post("/__sandbox/push", json!({"answer": "approve"}));
     let call = start_suspend(&mut server, &user);
     let done = server.finish_call(call).ok();
     assert_eq!(done["status_after"], "SUSPENDED", "{done}");
     assert_eq!(status(&mut server, &user["id"]), "SUSPENDED");
-    let sent = transactions(&org);
+    let sent = transactions(&org, &seen);
     assert_eq!(sent.len(), 1, "{sent:?}");
     assert_eq!(sent[0]["factorId"], ALICE_PUSH);
     assert_eq!(sent[0]["factorResult"], "SUCCESS");
@@ -132,12 +134,13 @@ fn the_call_waits_for_the_phone_and_the_assistant_cannot_answer_it() {
     // verify call really reaches Okta (and still cannot answer the pending push).
     let mut server = push_server(&org, ALICE, &[("OKTA_MCP_UNPROTECTED", ALICE)]);
     let user = new_active_user(&mut server);
+    let seen = transactions(&org, &[]);
     org.control_post("/__sandbox/push", json!({"answer": "wait"}));
     let call = start_suspend(&mut server, &user);
 
     let deadline = Instant::now() + Duration::from_secs(30);
     let pending = loop {
-        let waiting = transactions(&org).into_iter().find(|t| t["factorResult"] == "WAITING");
+        let waiting = transactions(&org, &seen).into_iter().find(|t| t["factorResult"] == "WAITING");
         if let Some(t) = waiting {
             break t["id"].as_str().unwrap().to_owned();
         }
@@ -151,7 +154,7 @@ fn the_call_waits_for_the_phone_and_the_assistant_cannot_answer_it() {
     // The assistant's own verify call on the approver's push factor is a new challenge, not an answer.
     let own = server.call("okta_verify_factor", json!({"user": ALICE, "factor_id": ALICE_PUSH})).ok();
     assert_eq!(own["factorResult"], "WAITING", "{own}");
-    let now = transactions(&org);
+    let now = transactions(&org, &seen);
     assert_eq!(now.len(), 2, "{now:?}");
     assert!(now.iter().all(|t| t["factorResult"] == "WAITING"), "{now:?}");
     assert_eq!(status(&mut server, &user["id"]), "ACTIVE");
