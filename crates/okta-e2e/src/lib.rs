@@ -270,6 +270,8 @@ pub struct Server {
     pub elicitations: Vec<Value>,
     /// Every notification the server sent (progress, log messages), in order.
     pub notifications: Vec<Value>,
+    /// Responses that arrived while another was awaited, by request id.
+    early: std::collections::HashMap<u64, Value>,
 }
 
 /// The capabilities a test client declares by default: it can elicit (ask the person), as Claude Desktop,
@@ -389,6 +391,7 @@ impl Server {
             elicitation_answer: decline(),
             elicitations: Vec::new(),
             notifications: Vec::new(),
+            early: std::collections::HashMap::new(),
         };
         server.initialize = server.request(
             "initialize",
@@ -418,21 +421,40 @@ impl Server {
 
     /// Send a request and return the whole response (result or error).
     pub fn request_raw(&mut self, method: &str, params: Value) -> Value {
+        let id = self.start_request(method, params);
+        self.response(id)
+    }
+
+    /// Send a request without waiting for its answer; [`Server::response`] waits for it later (other requests
+    /// may be made meanwhile: the server handles them concurrently).
+    pub fn start_request(&mut self, method: &str, params: Value) -> u64 {
         self.next_id += 1;
         let id = self.next_id;
         self.send(json!({"jsonrpc": "2.0", "id": id, "method": method, "params": params}));
+        id
+    }
+
+    /// The whole response (result or error) to the request [`Server::start_request`] sent as `id`.
+    pub fn response(&mut self, id: u64) -> Value {
+        if let Some(early) = self.early.remove(&id) {
+            return early;
+        }
         loop {
             let line = self
                 .lines
                 .recv_timeout(TIMEOUT)
-                .unwrap_or_else(|_| panic!("no answer to {method}; server stderr:\n{}", self.stderr.lock().unwrap()));
+                .unwrap_or_else(|_| panic!("no answer to #{id}; server stderr:\n{}", self.stderr.lock().unwrap()));
             let message: Value = serde_json::from_str(&line).expect("server wrote non-JSON to stdout");
             if message.get("method").is_some() {
                 self.on_server_message(message);
                 continue;
             }
-            if message["id"] == json!(id) {
-                return message;
+            match message["id"].as_u64() {
+                Some(got) if got == id => return message,
+                Some(other) => {
+                    self.early.insert(other, message);
+                }
+                None => {}
             }
         }
     }
@@ -476,6 +498,17 @@ impl Server {
 
     pub fn call(&mut self, name: &str, arguments: Value) -> CallResult {
         let raw = self.request("tools/call", json!({"name": name, "arguments": arguments}));
+        Self::call_result(raw)
+    }
+
+    /// The outcome of a tools/call started with [`Server::start_request`] (panics on a JSON-RPC error).
+    pub fn finish_call(&mut self, id: u64) -> CallResult {
+        let response = self.response(id);
+        assert!(response.get("error").is_none(), "tools/call #{id} failed: {response}");
+        Self::call_result(response["result"].clone())
+    }
+
+    fn call_result(raw: Value) -> CallResult {
         let text = raw["content"][0]["text"].as_str().unwrap_or_default().to_owned();
         CallResult { is_error: raw["isError"] == json!(true), text, raw }
     }

@@ -1,5 +1,6 @@
 //! `doctor`: check the Okta setup without changing anything, one line per check with a fix for
-//! each failure. Only GET requests and token requests are sent.
+//! each failure. Only GET requests and token requests are sent (the approver check reads the approver and their
+//! factors; it never sends a push).
 
 use std::io::Write;
 
@@ -7,7 +8,9 @@ use okta_core::{
     ApiPath, AuthConfig, ClientOptions, OktaClient, OktaConfig, OktaError, Query, Secret, config::ENV_ORG_URL,
 };
 
+use crate::approval::PushApproval;
 use crate::catalog::{Method, ToolDef};
+use crate::confirm::ConfirmPolicy;
 use crate::selection::Selection;
 use crate::server::ServerSpec;
 
@@ -17,6 +20,8 @@ const MAX_SKEW_SECS: u64 = 30;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Status {
     Ok,
+    /// Works, but the operator should know (not a failure).
+    Warn,
     Fail,
     Skip,
 }
@@ -25,6 +30,7 @@ enum Status {
 struct Report {
     passed: usize,
     failed: usize,
+    warned: usize,
 }
 
 impl Report {
@@ -37,6 +43,10 @@ impl Report {
             Status::Fail => {
                 self.failed += 1;
                 "FAIL"
+            }
+            Status::Warn => {
+                self.warned += 1;
+                "warn"
             }
             Status::Skip => "skip",
         };
@@ -52,7 +62,9 @@ impl Report {
 pub async fn run(spec: ServerSpec, selection: &Selection, tools: &[ToolDef]) -> Result<(), String> {
     let mut report = Report::default();
     let skew = check_org(&mut report).await;
-    check_rest(spec, selection, tools, &mut report).await;
+    let policy = crate::run::confirm_policy_from_env();
+    let client = check_rest(spec, selection, tools, policy.as_ref().ok().copied(), &mut report).await;
+    check_confirmation(&mut report, policy, selection, tools, client.as_ref()).await;
     match skew {
         Some(s) if s.unsigned_abs() <= MAX_SKEW_SECS => {
             report.line(Status::Ok, "clock", &format!("within {} s of Okta's clock", s.unsigned_abs()))
@@ -70,7 +82,12 @@ pub async fn run(spec: ServerSpec, selection: &Selection, tools: &[ToolDef]) -> 
     }
     let total = report.passed + report.failed;
     if report.failed == 0 {
-        report.line(Status::Ok, "summary", &format!("all {total} checks passed"));
+        let warnings = match report.warned {
+            0 => String::new(),
+            1 => " (1 warning)".to_owned(),
+            n => format!(" ({n} warnings)"),
+        };
+        report.line(Status::Ok, "summary", &format!("all {total} checks passed{warnings}"));
         Ok(())
     } else {
         Err(format!("{} of {total} checks failed", report.failed))
@@ -141,8 +158,16 @@ async fn check_org(report: &mut Report) -> Option<i64> {
     }
 }
 
-async fn check_rest(spec: ServerSpec, selection: &Selection, tools: &[ToolDef], report: &mut Report) {
-    let needed = selection.requested_scopes(tools);
+/// Credentials, token, scopes, read calls; returns the client the reads used (None: no usable credentials).
+async fn check_rest(
+    spec: ServerSpec,
+    selection: &Selection,
+    tools: &[ToolDef],
+    policy: Option<ConfirmPolicy>,
+    report: &mut Report,
+) -> Option<OktaClient> {
+    // What the server would request: the tools' scopes, plus push approval's when it is on.
+    let needed = crate::run::requested_scopes(selection, tools, policy.unwrap_or_default());
     let config = match OktaConfig::from_env() {
         Ok(c) => c,
         Err(e) => {
@@ -150,7 +175,7 @@ async fn check_rest(spec: ServerSpec, selection: &Selection, tools: &[ToolDef], 
             for check in ["token", "scopes", "read calls"] {
                 report.line(Status::Skip, check, "not checked: no usable credentials");
             }
-            return;
+            return None;
         }
     };
     report.line(Status::Ok, "credentials", &config.auth_description());
@@ -160,7 +185,7 @@ async fn check_rest(spec: ServerSpec, selection: &Selection, tools: &[ToolDef], 
         Ok(c) => c,
         Err(e) => {
             report.line(Status::Fail, "token", &e.to_string());
-            return;
+            return None;
         }
     };
     let requested: Vec<String> = client.requested_scopes().to_vec();
@@ -219,24 +244,118 @@ async fn check_rest(spec: ServerSpec, selection: &Selection, tools: &[ToolDef], 
                 scope_line(report, &needed, &requested, &granted);
                 if granted.is_empty() {
                     report.line(Status::Skip, "read calls", "not checked: no token");
-                    return;
+                    return None;
                 }
                 let mut narrowed = config.clone();
                 narrowed.scopes_override = Some(granted.clone());
                 match OktaClient::new(narrowed, options) {
                     Ok(c) => (c, granted),
-                    Err(_) => return,
+                    Err(_) => return None,
                 }
             }
             Err(e) => {
                 report.line(Status::Fail, "token", &e.to_string());
                 report.line(Status::Skip, "scopes", "not checked: no token");
                 report.line(Status::Skip, "read calls", "not checked: no token");
-                return;
+                return None;
             }
         }
     };
     read_calls(report, &client, tools, &granted).await;
+    Some(client)
+}
+
+/// The confirmation policy in one line; under `push`, the approver (`OKTA_MCP_APPROVER`): an ACTIVE user with an
+/// active Okta Verify push factor. Reads only: no push is sent.
+async fn check_confirmation(
+    report: &mut Report,
+    policy: Result<ConfirmPolicy, String>,
+    selection: &Selection,
+    tools: &[ToolDef],
+    client: Option<&OktaClient>,
+) {
+    let policy = match policy {
+        Ok(p) => p,
+        Err(e) => {
+            report.line(
+                Status::Fail,
+                "confirm",
+                &format!("{e}. Fix: set OKTA_MCP_CONFIRM to one of them, or unset it"),
+            );
+            return;
+        }
+    };
+    let confirms = tools.iter().any(|t| selection.enabled(t) && t.confirmable());
+    match policy {
+        ConfirmPolicy::Elicit => report.line(
+            Status::Ok,
+            "confirm",
+            "elicit: the client asks the person before destructive changes (clients that cannot ask get no \
+             destructive tools; OKTA_MCP_CONFIRM=push works with every client)",
+        ),
+        ConfirmPolicy::Token => report.line(
+            Status::Warn,
+            "confirm",
+            "OKTA_MCP_CONFIRM=token: the assistant can confirm destructive changes itself; the MCP client's \
+             tool-approval prompt is the only human check (elicit or push keep a person in the loop)",
+        ),
+        ConfirmPolicy::Never => report.line(
+            Status::Warn,
+            "confirm",
+            "OKTA_MCP_CONFIRM=never: destructive tools run WITHOUT confirmation (for scripts only)",
+        ),
+        ConfirmPolicy::Push => {
+            let approval = match PushApproval::from_env() {
+                Ok(a) => a,
+                Err(e) => {
+                    report.line(
+                        Status::Fail,
+                        "approver",
+                        &format!("{e}. Fix: set OKTA_MCP_APPROVER=<login> of an ACTIVE user enrolled in Okta Verify"),
+                    );
+                    return;
+                }
+            };
+            if !confirms {
+                report.line(
+                    Status::Skip,
+                    "approver",
+                    &format!("{} not checked: no enabled tool needs confirmation", approval.approver),
+                );
+                return;
+            }
+            let Some(client) = client else {
+                report.line(Status::Skip, "approver", "not checked: no usable credentials");
+                return;
+            };
+            match approval.factor(client).await {
+                Ok(factor) => report.line(
+                    Status::Ok,
+                    "approver",
+                    &format!(
+                        "{} (user {}) approves destructive changes with Okta Verify push on {} (factor {}; no push \
+                         sent)",
+                        approval.approver,
+                        factor.user_id,
+                        factor.device.as_deref().unwrap_or("their device"),
+                        factor.factor_id
+                    ),
+                ),
+                // That message names its own fix.
+                Err(why) if why.contains("no active Okta Verify push factor") => {
+                    report.line(Status::Fail, "approver", &why)
+                }
+                Err(why) => report.line(
+                    Status::Fail,
+                    "approver",
+                    &format!(
+                        "{why}. Fix: set OKTA_MCP_APPROVER to the login of an ACTIVE user with an active Okta Verify \
+                         push factor"
+                    ),
+                ),
+            }
+        }
+    }
 }
 
 fn scope_line(report: &mut Report, needed: &[String], requested: &[String], granted: &[String]) {

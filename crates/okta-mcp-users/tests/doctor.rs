@@ -46,6 +46,8 @@ fn doctor(env: &[(&str, &str)]) -> (i32, String) {
         "OKTA_MCP_MODE",
         "OKTA_MCP_TOOLSETS",
         "OKTA_MCP_TOOLS",
+        "OKTA_MCP_CONFIRM",
+        "OKTA_MCP_APPROVER",
     ] {
         cmd.env_remove(var);
     }
@@ -57,7 +59,10 @@ fn doctor(env: &[(&str, &str)]) -> (i32, String) {
     let stdout = String::from_utf8(out.stdout).unwrap();
     for line in stdout.lines() {
         assert!(
-            line.starts_with("ok  ") || line.starts_with("FAIL") || line.starts_with("skip"),
+            line.starts_with("ok  ")
+                || line.starts_with("FAIL")
+                || line.starts_with("skip")
+                || line.starts_with("warn"),
             "one status per line: {line:?}\n{stdout}"
         );
     }
@@ -170,6 +175,107 @@ fn clock_skew_is_measured() {
     assert!(line(&out, "token").starts_with("ok"), "{out}");
     let clock = line(&out, "clock");
     assert!(clock.starts_with("FAIL") && clock.contains("behind") && clock.contains("NTP"), "{out}");
+}
+
+/// SSWS against a fresh sandbox, full mode, under `OKTA_MCP_CONFIRM=push` with this approver (None: unset).
+fn push_env<'a>(org: &'a Org, approver: Option<&'a str>) -> Vec<(&'a str, &'a str)> {
+    let mut env = vec![
+        ("OKTA_ORG_URL", org.url.as_str()),
+        ("OKTA_API_TOKEN", org.token.as_str()),
+        ("OKTA_MCP_MODE", "full"),
+        ("OKTA_MCP_CONFIRM", "push"),
+    ];
+    env.extend(approver.map(|a| ("OKTA_MCP_APPROVER", a)));
+    env
+}
+
+/// How many Okta Verify pushes the sandbox has seen.
+fn pushes(org: &Org) -> usize {
+    org.control_get("/__sandbox/push")["transactions"].as_array().map_or(0, Vec::len)
+}
+
+#[test]
+fn a_push_approver_with_okta_verify_passes_and_no_push_is_sent() {
+    let org = Org::start();
+    let pushes = pushes(&org);
+    let changes = org.change_count();
+    let (code, out) = doctor(&push_env(&org, Some("alice.active@example.com")));
+    assert_eq!(code, 0, "{out}");
+    let approver = line(&out, "approver");
+    assert!(approver.starts_with("ok") && approver.contains("alice.active@example.com"), "{out}");
+    assert!(approver.contains("Okta Verify push on"), "{out}");
+    assert_eq!(self::pushes(&org), pushes, "a push was sent");
+    assert_eq!(org.change_count(), changes, "doctor changed something");
+}
+
+#[test]
+fn a_push_approver_that_cannot_approve_is_explained() {
+    let org = Org::start();
+    let pushes = pushes(&org);
+    let (code, out) = doctor(&push_env(&org, None));
+    assert_ne!(code, 0);
+    let unset = line(&out, "approver");
+    assert!(unset.starts_with("FAIL") && unset.contains("OKTA_MCP_APPROVER") && unset.contains("Fix"), "{out}");
+
+    let (code, out) = doctor(&push_env(&org, Some("nobody.here@example.com")));
+    assert_ne!(code, 0);
+    let unknown = line(&out, "approver");
+    assert!(unknown.starts_with("FAIL") && unknown.contains("nobody.here@example.com"), "{out}");
+    assert!(unknown.contains("Fix: set OKTA_MCP_APPROVER"), "{out}");
+
+    let (code, out) = doctor(&push_env(&org, Some("dan.deprovisioned@example.com")));
+    assert_ne!(code, 0);
+    let inactive = line(&out, "approver");
+    assert!(inactive.starts_with("FAIL") && inactive.contains("not ACTIVE"), "{out}");
+
+    let (code, out) = doctor(&push_env(&org, Some("bob.active@example.com")));
+    assert_ne!(code, 0);
+    let no_factor = line(&out, "approver");
+    assert!(no_factor.starts_with("FAIL") && no_factor.contains("no active Okta Verify push factor"), "{out}");
+    assert!(no_factor.contains("enrol Okta Verify"), "{out}");
+    assert_eq!(self::pushes(&org), pushes, "a push was sent");
+}
+
+#[test]
+fn the_confirmation_policy_is_reported() {
+    let org = Org::start();
+    let ssws = [("OKTA_ORG_URL", org.url.as_str()), ("OKTA_API_TOKEN", org.token.as_str())];
+    let (code, out) = doctor(&ssws);
+    assert_eq!(code, 0, "{out}");
+    assert!(line(&out, "confirm").starts_with("ok") && line(&out, "confirm").contains("elicit"), "{out}");
+    assert!(!out.contains("approver"), "{out}");
+
+    let mut token = ssws.to_vec();
+    token.push(("OKTA_MCP_CONFIRM", "token"));
+    let (code, out) = doctor(&token);
+    assert_eq!(code, 0, "a warning is not a failure: {out}");
+    let confirm = line(&out, "confirm");
+    assert!(confirm.starts_with("warn") && confirm.contains("the assistant can confirm"), "{out}");
+    assert!(line(&out, "summary").contains("1 warning"), "{out}");
+
+    let mut bad = ssws.to_vec();
+    bad.push(("OKTA_MCP_CONFIRM", "sometimes"));
+    let (code, out) = doctor(&bad);
+    assert_ne!(code, 0);
+    assert!(line(&out, "confirm").starts_with("FAIL") && line(&out, "confirm").contains("sometimes"), "{out}");
+}
+
+#[test]
+fn push_needs_its_scopes_granted() {
+    // The groups toolset needs no users scope, but push approval does: it reads the approver and sends the push.
+    let (org, _f) = spawn_org("okta.groups.read okta.groups.manage okta.roles.read okta.users.read", &[]);
+    let mut env = oauth_env(&org, EC_PRIVATE_JWK);
+    env.extend([
+        ("OKTA_MCP_MODE", "full"),
+        ("OKTA_MCP_TOOLSETS", "groups"),
+        ("OKTA_MCP_CONFIRM", "push"),
+        ("OKTA_MCP_APPROVER", "alice.active@example.com"),
+    ]);
+    let (code, out) = doctor(&env);
+    assert_ne!(code, 0);
+    let scopes = line(&out, "scopes");
+    assert!(scopes.starts_with("FAIL") && scopes.contains("okta.users.manage"), "{out}");
+    assert!(line(&out, "token").contains("okta.users.manage"), "{out}");
 }
 
 const EC_PKCS8_PEM_OTHER: &str = "-----BEGIN PRIVATE KEY-----\nMIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQgRH9NMUP3yyMjCaoj\n3VAorQa/t5UgMyfghOpZI3r34BWhRANCAARuJFLbjom4I6Gy4lrQZwVsQMJAJrTX\nnbIf7Fliz48ao6xOqMSNV7cEoeGo/qiux2xGlQMeVwPbmkMsYfZ1iQ3U\n-----END PRIVATE KEY-----\n";
