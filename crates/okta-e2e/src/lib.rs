@@ -399,6 +399,9 @@ impl Server {
                    "clientInfo": {"name": "okta-mcp-e2e", "version": "1"}}),
         );
         server.notify("notifications/initialized");
+        // Ready: the server has learnt what Okta granted and resolved its protected names (the requests it makes
+        // once at startup), so a test's request counts start after them.
+        server.request("tools/list", json!({}));
         server
     }
 

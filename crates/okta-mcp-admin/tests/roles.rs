@@ -158,3 +158,38 @@ fn super_administrators_keep_their_roles() {
     assert!(refused.contains("super administrator"), "{refused}");
     assert_eq!(org.change_count(), before);
 }
+
+#[test]
+fn a_group_holding_the_super_administrator_role_is_protected() {
+    let org = Org::start();
+    let mut server = org.server(BIN, &["--mode", "full"]);
+    // Granting SUPER_ADMIN is destructive by its effect: refused in read-write, confirmed by a person in full.
+    let mut writer = org.server(BIN, &["--mode", "read-write"]);
+    let before = org.change_count();
+    let refused =
+        writer.call("okta_assign_admin_role_to_group", json!({"group": "Finance", "role": "SUPER_ADMIN"})).err();
+    assert!(refused.contains("--mode full"), "{refused}");
+    assert_eq!(org.change_count(), before);
+    let assigned = server
+        .call_confirmed("okta_assign_admin_role_to_group", json!({"group": "Finance", "role": "SUPER_ADMIN"}))
+        .ok();
+    let group = assigned["to"]["id"].as_str().unwrap().to_owned();
+
+    let before = org.change_count();
+    let refused = server
+        .call_confirmed("okta_remove_admin_role_from_group", json!({"group": group, "role": "SUPER_ADMIN"}))
+        .err();
+    assert!(refused.contains("holds the super-administrator role"), "{refused}");
+    assert_eq!(org.change_count(), before, "nothing reached Okta");
+
+    // Named in OKTA_MCP_UNPROTECTED, it can be changed (and the org is left as it was).
+    let mut allowed = Server::start(
+        BIN,
+        &["--mode", "full"],
+        &[("OKTA_ORG_URL", &org.url), ("OKTA_API_TOKEN", &org.token), ("OKTA_MCP_UNPROTECTED", &group)],
+    );
+    let removed = allowed
+        .call_confirmed("okta_remove_admin_role_from_group", json!({"group": group, "role": "SUPER_ADMIN"}))
+        .ok();
+    assert_eq!(removed["removed"]["type"], "SUPER_ADMIN");
+}

@@ -133,13 +133,12 @@ impl Protection {
 
     /// A protected name resolved to an id: protected by id from now on, remembered, and logged.
     fn resolve(&self, name: &str, id: &str) {
-        let id = id.to_lowercase();
-        if !locked(&self.protected_ids).insert(id.clone()) {
+        if !locked(&self.protected_ids).insert(id.to_lowercase()) {
             return;
         }
         tracing::info!("protected: {name} is {id} (protected by id from now on, also after a rename)");
         if let Some((path, org)) = &self.memory
-            && let Err(e) = remember(path, org, name, &id)
+            && let Err(e) = remember(path, org, name, &id.to_lowercase())
         {
             tracing::warn!("cannot remember that {name} is {id} in {}: {e}", path.display());
         }

@@ -151,11 +151,11 @@ fn the_call_waits_for_the_phone_and_the_assistant_cannot_answer_it() {
     std::thread::sleep(Duration::from_secs(3));
     assert_eq!(status(&mut server, &user["id"]), "ACTIVE", "nothing runs before the approval");
 
-    // The assistant's own verify call on the approver's push factor is a new challenge, not an answer.
-    let own = server.call("okta_verify_factor", json!({"user": ALICE, "factor_id": ALICE_PUSH})).ok();
-    assert_eq!(own["factorResult"], "WAITING", "{own}");
+    // The assistant cannot even send the approver a push of its own: the approver is protected.
+    let own = server.call("okta_verify_factor", json!({"user": ALICE, "factor_id": ALICE_PUSH})).err();
+    assert!(own.contains("is protected"), "{own}");
     let now = transactions(&org, &seen);
-    assert_eq!(now.len(), 2, "{now:?}");
+    assert_eq!(now.len(), 1, "{now:?}");
     assert!(now.iter().all(|t| t["factorResult"] == "WAITING"), "{now:?}");
     assert_eq!(status(&mut server, &user["id"]), "ACTIVE");
 

@@ -186,6 +186,8 @@ pub(crate) struct AppState {
     pub stats: Mutex<BTreeMap<String, u64>>,
     pub fault_rng: Mutex<ChaCha8Rng>,
     pub api_requests: AtomicU64,
+    /// How many of the next API requests fail with 503 (`POST /__sandbox/faults`).
+    pub fault_next: AtomicU64,
     pub dpop: dpop::DpopState,
 }
 
@@ -239,6 +241,7 @@ fn build_state(config: SandboxConfig, addr: SocketAddr) -> Arc<AppState> {
         stats: Mutex::new(BTreeMap::new()),
         fault_rng: Mutex::new(fault_rng),
         api_requests: AtomicU64::new(0),
+        fault_next: AtomicU64::new(0),
         dpop: dpop::DpopState::new(config.dpop_nonce_ttl_secs),
         config,
     })
@@ -482,7 +485,8 @@ fn set_date(state: &AppState, resp: &mut Response) {
 fn injected_fault(state: &AppState) -> Option<ApiError> {
     let n = state.api_requests.fetch_add(1, Ordering::SeqCst);
     let mut fault = None;
-    if n < state.config.fault_5xx_first {
+    let next = state.fault_next.fetch_update(Ordering::SeqCst, Ordering::SeqCst, |k| k.checked_sub(1));
+    if n < state.config.fault_5xx_first || next.is_ok() {
         fault = Some(StatusCode::SERVICE_UNAVAILABLE);
     } else if state.config.fault_5xx_rate > 0.0 {
         let mut rng = lock(&state.fault_rng);

@@ -79,3 +79,15 @@ pub(crate) async fn push_answer(State(st): St, body: Bytes) -> Response {
     }
     (StatusCode::OK, axum::Json(json!({"answer": answer.as_str()}))).into_response()
 }
+
+/// `POST /__sandbox/faults` `{"5xx_next": N}`: the next N API requests fail with 503 (tests of retries that
+/// start after the server is up).
+pub(crate) async fn faults(State(st): St, body: Bytes) -> Response {
+    let Some(n) = serde_json::from_slice::<Value>(&body).ok().and_then(|v| v.get("5xx_next").and_then(Value::as_u64))
+    else {
+        return (StatusCode::BAD_REQUEST, axum::Json(json!({"error": "body must be {\"5xx_next\": N}"})))
+            .into_response();
+    };
+    st.fault_next.store(n, std::sync::atomic::Ordering::SeqCst);
+    (StatusCode::OK, axum::Json(json!({"5xx_next": n}))).into_response()
+}

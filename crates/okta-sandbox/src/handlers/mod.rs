@@ -79,6 +79,7 @@ pub(crate) fn routes() -> Router<Arc<AppState>> {
         .route("/__sandbox/stats", get(control::stats))
         .route("/__sandbox/rate-limit", post(control::rate_limit))
         .route("/__sandbox/push", get(control::push_state).post(control::push_answer))
+        .route("/__sandbox/faults", post(control::faults))
         .fallback(not_found)
 }
 
