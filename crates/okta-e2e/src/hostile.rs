@@ -135,9 +135,23 @@ fn hostile() -> BoxedStrategy<Value> {
     proptest::sample::select(hostile_values()).boxed()
 }
 
-/// A string: ordinary words and ids, sometimes hostile.
-fn string() -> BoxedStrategy<Value> {
+/// The id prefix a parameter's description names (`User id (00u…)` → `00u`).
+fn id_prefix(schema: &Map<String, Value>) -> Option<String> {
+    let description = schema.get("description")?.as_str()?;
+    let end = description.find('…')?;
+    let prefix: String = description[..end].chars().rev().take(3).collect::<Vec<_>>().into_iter().rev().collect();
+    (prefix.len() == 3 && prefix.chars().all(|c| c.is_ascii_alphanumeric())).then_some(prefix)
+}
+
+/// A string: ids and logins that exist in the org (those the parameter names first), ordinary words and ids,
+/// sometimes hostile.
+fn string(schema: &Map<String, Value>, pool: &[String]) -> BoxedStrategy<Value> {
+    let prefix = id_prefix(schema);
+    let fitting: Vec<String> =
+        pool.iter().filter(|p| prefix.as_deref().is_none_or(|x| p.starts_with(x))).cloned().collect();
+    let real = if fitting.is_empty() { vec!["00uDoesNotExist000001".to_owned()] } else { fitting };
     prop_oneof![
+        6 => proptest::sample::select(real).prop_map(Value::String),
         3 => "[a-zA-Z0-9._@-]{0,24}".prop_map(Value::String),
         1 => "00[ugo][a-zA-Z0-9]{17}".prop_map(Value::String),
         1 => "[0-9]{1,12}[mhdw]".prop_map(Value::String),
@@ -172,7 +186,7 @@ fn number() -> BoxedStrategy<Value> {
 }
 
 /// An object of the schema's properties: required ones (rarely left out), optional ones at random.
-fn object(schema: &Map<String, Value>, depth: usize) -> BoxedStrategy<Value> {
+fn object(schema: &Map<String, Value>, depth: usize, pool: &[String]) -> BoxedStrategy<Value> {
     let required: Vec<String> = schema
         .get("required")
         .and_then(Value::as_array)
@@ -190,7 +204,7 @@ fn object(schema: &Map<String, Value>, depth: usize) -> BoxedStrategy<Value> {
         .map(|(k, sub)| {
             let chance = if required.contains(&k) { 0.95 } else { 0.4 };
             let key = k.clone();
-            proptest::option::weighted(chance, value(&sub, depth + 1).prop_map(move |v| (key.clone(), v))).boxed()
+            proptest::option::weighted(chance, value(&sub, depth + 1, pool).prop_map(move |v| (key.clone(), v))).boxed()
         })
         .collect();
     let unknown = proptest::option::weighted(0.03, hostile().prop_map(|v| ("unknown_argument".to_owned(), v)));
@@ -200,7 +214,7 @@ fn object(schema: &Map<String, Value>, depth: usize) -> BoxedStrategy<Value> {
 }
 
 /// A value for `schema`: mostly of its own type (enums, consts, bounds), sometimes hostile.
-pub fn value(schema: &Value, depth: usize) -> BoxedStrategy<Value> {
+pub fn value(schema: &Value, depth: usize, pool: &[String]) -> BoxedStrategy<Value> {
     let Some(map) = schema.as_object() else {
         return hostile();
     };
@@ -215,7 +229,7 @@ pub fn value(schema: &Value, depth: usize) -> BoxedStrategy<Value> {
     } else if let Some(Value::Array(alts)) =
         map.get("anyOf").or_else(|| map.get("oneOf")).filter(|a| a.as_array().is_some_and(|a| !a.is_empty()))
     {
-        proptest::strategy::Union::new(alts.iter().map(|a| value(a, depth + 1))).boxed()
+        proptest::strategy::Union::new(alts.iter().map(|a| value(a, depth + 1, pool))).boxed()
     } else {
         let types: Vec<&str> = match map.get("type") {
             Some(Value::String(t)) => vec![t.as_str()],
@@ -226,16 +240,16 @@ pub fn value(schema: &Value, depth: usize) -> BoxedStrategy<Value> {
         let of_type: Vec<BoxedStrategy<Value>> = types
             .iter()
             .map(|t| match *t {
-                "string" => string(),
+                "string" => string(map, pool),
                 "integer" => integer(map),
                 "number" => number(),
                 "boolean" => any::<bool>().prop_map(Value::Bool).boxed(),
                 "null" => Just(Value::Null).boxed(),
                 "array" => {
                     let items = map.get("items").cloned().unwrap_or(Value::Null);
-                    proptest::collection::vec(value(&items, depth + 1), 0..4).prop_map(Value::Array).boxed()
+                    proptest::collection::vec(value(&items, depth + 1, pool), 0..4).prop_map(Value::Array).boxed()
                 }
-                "object" => object(map, depth),
+                "object" => object(map, depth, pool),
                 _ => hostile(),
             })
             .collect();
@@ -245,9 +259,9 @@ pub fn value(schema: &Value, depth: usize) -> BoxedStrategy<Value> {
 }
 
 /// Whole argument objects for a tool's input schema, sometimes not an object at all.
-pub fn arguments(schema: &Value) -> BoxedStrategy<Value> {
+pub fn arguments(schema: &Value, pool: &[String]) -> BoxedStrategy<Value> {
     let map = schema.as_object().cloned().unwrap_or_default();
-    prop_oneof![30 => object(&map, 0), 1 => hostile()].boxed()
+    prop_oneof![30 => object(&map, 0, pool), 1 => hostile()].boxed()
 }
 
 /// A deterministic runner for one tool (the same arguments every run).
@@ -262,15 +276,16 @@ fn runner(tool: &str) -> TestRunner {
     )
 }
 
-/// `cases` argument objects for a tool, generated from its schema.
-pub fn generate(tool: &str, schema: &Value, cases: usize) -> Vec<Value> {
-    let strategy = arguments(schema);
+/// `cases` argument objects for a tool, generated from its schema, with strings drawn from `pool` (ids and logins
+/// that exist in the org) among others.
+pub fn generate(tool: &str, schema: &Value, cases: usize, pool: &[String]) -> Vec<Value> {
+    let strategy = arguments(schema, pool);
     let mut runner = runner(tool);
     (0..cases).filter_map(|_| strategy.new_tree(&mut runner).ok().map(|t| t.current())).collect()
 }
 
 /// Plausible arguments for a tool: each required property with an ordinary value of its type.
-fn baseline(schema: &Value) -> Map<String, Value> {
+fn baseline(schema: &Value, pool: &[String]) -> Map<String, Value> {
     let mut out = Map::new();
     let required = schema.get("required").and_then(Value::as_array).cloned().unwrap_or_default();
     for key in required.iter().filter_map(Value::as_str) {
@@ -283,7 +298,11 @@ fn baseline(schema: &Value) -> Map<String, Value> {
                 Some("boolean") => json!(false),
                 Some("array") => json!([]),
                 Some("object") => json!({}),
-                _ => json!("00uDoesNotExist000001"),
+                _ => {
+                    let prefix = sub.as_object().and_then(id_prefix);
+                    let real = pool.iter().find(|p| prefix.as_deref().is_some_and(|x| p.starts_with(x)));
+                    json!(real.map_or("00uDoesNotExist000001", String::as_str))
+                }
             }
         };
         out.insert(key.to_owned(), v);
@@ -292,8 +311,8 @@ fn baseline(schema: &Value) -> Map<String, Value> {
 }
 
 /// Every hostile value in every argument of a tool, one at a time, the others plausible.
-pub fn sweep(schema: &Value) -> Vec<Value> {
-    let base = baseline(schema);
+pub fn sweep(schema: &Value, pool: &[String]) -> Vec<Value> {
+    let base = baseline(schema, pool);
     let props: Vec<String> = schema
         .get("properties")
         .and_then(Value::as_object)
@@ -310,6 +329,36 @@ pub fn sweep(schema: &Value) -> Vec<Value> {
     out
 }
 
+/// Ids (`00u…`, `0oa…`, 20 characters), logins and ORNs in an answer.
+fn harvest(value: &Value, out: &mut Vec<String>) {
+    match value {
+        Value::String(s) => {
+            let id = s.len() == 20 && s.chars().all(|c| c.is_ascii_alphanumeric());
+            let login = s.len() < 80 && s.contains('@') && !s.contains(' ');
+            if (id || login || s.starts_with("orn:")) && !out.contains(s) {
+                out.push(s.clone());
+            }
+        }
+        Value::Array(items) => items.iter().for_each(|v| harvest(v, out)),
+        Value::Object(map) => map.values().for_each(|v| harvest(v, out)),
+        _ => {}
+    }
+}
+
+/// Ids and logins that exist in the org: what the list tools answer to no arguments.
+fn pool_of(server: &mut Server, tools: &[String]) -> Vec<String> {
+    let mut pool = Vec::new();
+    for tool in tools.iter().filter(|t| t.starts_with("okta_list_")) {
+        if let Outcome::Answered(false, text) = call(server, tool, &json!({})) {
+            if let Ok(v) = serde_json::from_str::<Value>(&text) {
+                harvest(&v, &mut pool);
+            }
+        }
+    }
+    pool.truncate(400);
+    pool
+}
+
 /// What went wrong with one call.
 #[derive(Debug)]
 pub struct Failure {
@@ -320,8 +369,8 @@ pub struct Failure {
 
 /// How a call went.
 enum Outcome {
-    /// A result; `true` when it is a tool error.
-    Answered(bool),
+    /// A result (`true` when it is a tool error) and its text.
+    Answered(bool, String),
     Failed(String),
 }
 
@@ -354,14 +403,14 @@ fn call(server: &mut Server, tool: &str, arguments: &Value) -> Outcome {
         }
         if let Some(error) = message.get("error") {
             if !arguments.is_object() && !arguments.is_null() {
-                return Outcome::Answered(true);
+                return Outcome::Answered(true, String::new());
             }
             return Outcome::Failed(format!("JSON-RPC error instead of a tool result: {error}"));
         }
         let result = &message["result"];
         let text = result["content"][0]["text"].as_str();
         return if result["isError"].as_bool().is_some() || text.is_some() {
-            Outcome::Answered(result["isError"] == json!(true))
+            Outcome::Answered(result["isError"] == json!(true), text.unwrap_or_default().to_owned())
         } else {
             Outcome::Failed(format!("an answer that is neither a result nor a tool error: {message:.300}"))
         };
@@ -410,13 +459,14 @@ pub fn check(bin: &str, mode: &str, cases: usize) {
     let mut server = start(&org, bin, mode);
     let enabled = server.tool_names();
     assert!(!enabled.is_empty(), "{bin} --mode {mode} enables no tool");
+    let pool = pool_of(&mut server, &enabled);
     let started = Instant::now();
     let mut failures: Vec<Failure> = Vec::new();
     let (mut calls, mut succeeded) = (0usize, 0usize);
     for tool in &enabled {
         let schema = schemas.get(tool).unwrap_or_else(|| panic!("{tool} is served but not in tools --json"));
-        let mut all = generate(tool, schema, cases);
-        all.extend(sweep(schema));
+        let mut all = generate(tool, schema, cases, &pool);
+        all.extend(sweep(schema, &pool));
         for arguments in all {
             calls += 1;
             let before = server.stderr_text().len();
@@ -424,8 +474,8 @@ pub fn check(bin: &str, mode: &str, cases: usize) {
             let panic = panics_in(&server.stderr_text()[before..]);
             let problem = match (outcome, panic) {
                 (Outcome::Failed(why), _) => Some(why),
-                (Outcome::Answered(_), Some(line)) => Some(format!("answered, but the server logged a panic: {line}")),
-                (Outcome::Answered(error), None) => {
+                (Outcome::Answered(..), Some(line)) => Some(format!("answered, but the server logged a panic: {line}")),
+                (Outcome::Answered(error, _), None) => {
                     if !error {
                         succeeded += 1;
                     }
@@ -452,8 +502,9 @@ pub fn check(bin: &str, mode: &str, cases: usize) {
     let listed = alive && !server.tool_names().is_empty();
     let sandbox_alive = org.child.as_ref().is_none() || org.request_count() > 0;
     eprintln!(
-        "hostile input: {bin} --mode {mode}: {calls} calls to {} tools ({succeeded} succeeded, the others were \
+        "hostile input: {bin} --mode {mode}: {} known ids and logins; {calls} calls to {} tools ({succeeded} succeeded, the others were \
          refused) in {:?}",
+        pool.len(),
         enabled.len(),
         started.elapsed()
     );
@@ -498,12 +549,12 @@ mod tests {
             "user": {"type": "string"},
             "fields": {"type": "array", "items": {"type": "string"}}
         }, "required": ["user"]});
-        let a = generate("t", &schema, 64);
-        assert_eq!(a, generate("t", &schema, 64));
+        let a = generate("t", &schema, 64, &[]);
+        assert_eq!(a, generate("t", &schema, 64, &[]));
         assert_eq!(a.len(), 64);
         assert!(a.iter().filter(|v| v.get("user").is_some_and(Value::is_string)).count() > 32);
         assert!(a.iter().any(|v| v.get("sortOrder").is_some_and(|s| s == "ASCENDING" || s == "DESCENDING")));
-        let sweep = sweep(&schema);
+        let sweep = sweep(&schema, &[]);
         assert!(sweep.iter().any(|v| v["user"] == "100000000d"));
         assert!(sweep.iter().any(|v| v["limit"] == json!(u64::MAX)));
     }
