@@ -382,6 +382,7 @@ fn call(server: &mut Server, tool: &str, arguments: &Value) -> Outcome {
     let message = json!({"jsonrpc": "2.0", "id": id, "method": "tools/call",
                          "params": {"name": tool, "arguments": arguments}});
     let line = message.to_string() + "\n";
+    let before = server.stderr_text().len();
     use std::io::Write as _;
     if server.stdin.write_all(line.as_bytes()).and_then(|()| server.stdin.flush()).is_err() {
         return Outcome::Failed("the server's stdin is closed (the process is gone)".into());
@@ -389,11 +390,25 @@ fn call(server: &mut Server, tool: &str, arguments: &Value) -> Outcome {
     let deadline = Instant::now() + CALL_TIMEOUT;
     loop {
         let left = deadline.saturating_duration_since(Instant::now());
-        let Ok(line) = server.lines.recv_timeout(left) else {
-            return Outcome::Failed(match server.child.try_wait() {
-                Ok(Some(status)) => format!("the server died ({status})"),
-                _ => format!("no answer within {CALL_TIMEOUT:?}"),
-            });
+        let line = match server.lines.recv_timeout(left.min(Duration::from_millis(200))) {
+            Ok(line) => line,
+            Err(_) if left.is_zero() => {
+                return Outcome::Failed(match server.child.try_wait() {
+                    Ok(Some(status)) => format!("the server died ({status})"),
+                    _ => format!("no answer within {CALL_TIMEOUT:?}"),
+                });
+            }
+            Err(_) => {
+                // A panicking tool may never answer (or take the process down): say so at once.
+                let log = server.stderr_text();
+                if let Some(panic) = panics_in(log.get(before..).unwrap_or_default()) {
+                    return Outcome::Failed(format!("the server panicked: {panic}"));
+                }
+                if let Ok(Some(status)) = server.child.try_wait() {
+                    return Outcome::Failed(format!("the server died ({status})"));
+                }
+                continue;
+            }
         };
         let Ok(message) = serde_json::from_str::<Value>(&line) else {
             return Outcome::Failed(format!("the server wrote non-JSON to stdout: {line:.200}"));
