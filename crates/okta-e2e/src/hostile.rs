@@ -349,10 +349,10 @@ fn harvest(value: &Value, out: &mut Vec<String>) {
 fn pool_of(server: &mut Server, tools: &[String]) -> Vec<String> {
     let mut pool = Vec::new();
     for tool in tools.iter().filter(|t| t.starts_with("okta_list_")) {
-        if let Outcome::Answered(false, text) = call(server, tool, &json!({})) {
-            if let Ok(v) = serde_json::from_str::<Value>(&text) {
-                harvest(&v, &mut pool);
-            }
+        if let Outcome::Answered(false, text) = call(server, tool, &json!({}))
+            && let Ok(v) = serde_json::from_str::<Value>(&text)
+        {
+            harvest(&v, &mut pool);
         }
     }
     pool.truncate(400);
