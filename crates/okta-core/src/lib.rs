@@ -3,7 +3,7 @@
 //! * [`OktaConfig`] reads the `OKTA_*` environment variables (SSWS API token or OAuth 2.0
 //!   client credentials with `private_key_jwt`).
 //! * [`OktaClient`] is one pooled HTTP client with authentication, retries (429 with
-//!   `X-Rate-Limit-Reset`, 5xx for idempotent methods), Link-header pagination and
+//!   `X-Rate-Limit-Reset`, 5xx for idempotent methods), Link-header pagination (short opaque [`Cursor`]s) and
 //!   structured [`OktaError`]s.
 //! * [`ApiPath`] validates and percent-encodes path parameters; [`Query`] builds query strings.
 //!
@@ -14,6 +14,7 @@
 mod auth;
 pub mod client;
 pub mod config;
+pub mod cursor;
 pub mod error;
 pub mod key;
 pub mod pagination;
@@ -25,6 +26,7 @@ mod test_support;
 
 pub use client::{Answer, ClientOptions, Collected, OktaClient, OrgInfo, TokenInfo};
 pub use config::{AuthConfig, ConfigError, DpopMode, OktaConfig, PrivateKeyJwtConfig};
+pub use cursor::Cursor;
 pub use error::{OktaError, OktaErrorBody, WwwAuthenticate};
 pub use key::{KeyError, SigningKey};
 pub use pagination::{LinkRels, Page, parse_link_header};

@@ -7,7 +7,8 @@ use serde_json::Value;
 pub struct Page<T> {
     /// The items of this page.
     pub items: Vec<T>,
-    /// The `rel="next"` URL exactly as Okta gave it (`None` on the last page).
+    /// The cursor of the next page ([`crate::Cursor`], encoded; `None` on the last page): Okta's `rel="next"` link,
+    /// checked against the org and the endpoint, reduced to its query.
     pub next: Option<String>,
     /// `X-Okta-Request-Id` of the response.
     pub request_id: Option<String>,

@@ -2,7 +2,7 @@
 
 mod common;
 
-use okta_core::{ApiPath, OktaError, Query};
+use okta_core::{ApiPath, Cursor, OktaError, Query};
 use serde_json::{Value, json};
 use wiremock::matchers::{method, path, query_param, query_param_is_missing};
 use wiremock::{Mock, MockServer, ResponseTemplate};
@@ -49,6 +49,12 @@ async fn three_pages(server: &MockServer) {
         .await;
 }
 
+/// The `after` a cursor continues from.
+fn after(cursor: &str, path: &ApiPath) -> String {
+    let c = Cursor::decode(cursor, path).unwrap();
+    format!("after={}&limit={}", c.get("after").unwrap(), c.limit().unwrap())
+}
+
 fn ids(items: &[Value]) -> Vec<String> {
     items.iter().map(|v| v["id"].as_str().unwrap().to_string()).collect()
 }
@@ -61,7 +67,10 @@ async fn walks_all_pages() {
     let p = ApiPath::new("/api/v1/users", &[]).unwrap();
     let first = client.get_page(&p, &Query::new().push("limit", 2)).await.unwrap();
     assert_eq!(first.request_id.as_deref(), Some("req-page-1"));
-    assert_eq!(first.next.as_deref(), Some(format!("{}/api/v1/users?after=2&limit=2", server.uri()).as_str()));
+    let cursor = first.next.clone().unwrap();
+    assert_eq!(after(&cursor, &p), "after=2&limit=2");
+    // Short and opaque: no scheme, host or path.
+    assert!(cursor.len() < 40 && !cursor.contains("127.0.0.1") && !cursor.contains('/'), "{cursor}");
     let (items, next) = client.collect(first, &p, 100).await.unwrap();
     assert_eq!(ids(&items), ["00u0", "00u1", "00u2", "00u3", "00u4", "00u5"]);
     assert_eq!(next, None);
@@ -78,15 +87,14 @@ async fn cap_stops_at_a_page_boundary_and_returns_the_cursor() {
     let first = client.get_page(&p, &Query::new()).await.unwrap();
     let (items, next) = client.collect(first, &p, 4).await.unwrap();
     assert_eq!(ids(&items), ["00u0", "00u1", "00u2", "00u3"]);
-    let next = next.unwrap();
-    assert!(next.ends_with("after=4&limit=2"), "{next}");
+    assert_eq!(after(&next.unwrap(), &p), "after=4&limit=2");
 
     // cap 3: stops before the page that would overflow; nothing lost.
     let first = client.get_page(&p, &Query::new()).await.unwrap();
     let (items, next) = client.collect(first, &p, 3).await.unwrap();
     assert_eq!(ids(&items), ["00u0", "00u1"]);
     let cursor = next.unwrap();
-    assert!(cursor.ends_with("after=2&limit=2"), "{cursor}");
+    assert_eq!(after(&cursor, &p), "after=2&limit=2");
     // Resuming from the cursor continues exactly where it stopped.
     let page = client.get_page_at(&cursor, &p).await.unwrap();
     let (rest, next) = client.collect(page, &p, 100).await.unwrap();
@@ -98,27 +106,43 @@ async fn cap_stops_at_a_page_boundary_and_returns_the_cursor() {
     let c = client.collect_detailed(first, &p, 1).await.unwrap();
     assert_eq!(ids(&c.items), ["00u0"]);
     assert_eq!(c.dropped, 1);
-    assert!(c.next.unwrap().ends_with("after=2&limit=2"));
+    assert_eq!(after(&c.next.unwrap(), &p), "after=2&limit=2");
 }
 
 #[tokio::test]
-async fn foreign_host_and_other_endpoint_cursors_are_refused() {
+async fn urls_garbage_and_other_endpoint_cursors_are_refused_before_sending() {
     let server = MockServer::start().await;
+    three_pages(&server).await;
     let client = common::ssws_client(&server.uri());
     let p = ApiPath::new("/api/v1/users", &[]).unwrap();
-    for cursor in [
+    let groups = ApiPath::new("/api/v1/groups", &[]).unwrap();
+    let first = client.get_page(&p, &Query::new()).await.unwrap();
+    let users_cursor = first.next.unwrap();
+    let sent = server.received_requests().await.unwrap().len();
+    let cursors: [String; 6] = [
         "https://evil.example.com/api/v1/users?after=2".to_string(),
-        format!("{}/api/v1/groups?after=2", server.uri()),
-        format!("{}/api/v1/users/00u1/roles?after=2", server.uri()),
-        format!("{}/api/v1/users?after=2", server.uri().replace("127.0.0.1", "localhost")),
-    ] {
+        format!("{}/api/v1/users?after=2", server.uri()),
+        "../../api/v1/groups".to_string(),
+        "%2e%2e%2f".to_string(),
+        "\u{0}".to_string(),
+        "x".repeat(100_000),
+    ];
+    for cursor in cursors {
         let err = client.get_page_at(&cursor, &p).await.unwrap_err();
         assert!(matches!(err, OktaError::CursorRejected { .. }), "{cursor}: {err:?}");
     }
+    // A users cursor cannot page groups.
+    let err = client.get_page_at(&users_cursor, &groups).await.unwrap_err();
+    assert!(matches!(err, OktaError::CursorRejected { .. }), "{err:?}");
     // Nothing was sent.
-    assert!(server.received_requests().await.unwrap().is_empty());
+    assert_eq!(server.received_requests().await.unwrap().len(), sent);
+}
 
-    // A foreign next link in a page is refused by collect as well.
+#[tokio::test]
+async fn foreign_next_links_are_refused() {
+    let server = MockServer::start().await;
+    let client = common::ssws_client(&server.uri());
+    let p = ApiPath::new("/api/v1/users", &[]).unwrap();
     Mock::given(method("GET"))
         .and(path("/api/v1/users"))
         .respond_with(
@@ -128,9 +152,8 @@ async fn foreign_host_and_other_endpoint_cursors_are_refused() {
         )
         .mount(&server)
         .await;
-    let first = client.get_page(&p, &Query::new()).await.unwrap();
-    let err = client.collect(first, &p, 10).await.unwrap_err();
-    assert!(matches!(err, OktaError::CursorRejected { .. }));
+    let err = client.get_page(&p, &Query::new()).await.unwrap_err();
+    assert!(matches!(err, OktaError::CursorRejected { .. }), "{err:?}");
 }
 
 #[tokio::test]

@@ -20,6 +20,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 pub mod catalog;
+pub mod hostile;
 pub mod modes;
 
 use serde_json::{Value, json};

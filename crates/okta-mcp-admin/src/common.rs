@@ -2,7 +2,7 @@
 //! id or exact name.
 
 use chrono::{DateTime, Duration, NaiveDate, SecondsFormat, Utc};
-use okta_core::Query;
+use okta_core::{Cursor, Query};
 use okta_mcp_kit::ToolError;
 use okta_mcp_kit::args::path;
 use okta_mcp_kit::lookup::GROUP_FIELDS;
@@ -12,6 +12,10 @@ use serde_json::{Value, json};
 
 /// How far back Okta keeps the System Log.
 pub const RETENTION_DAYS: i64 = 90;
+
+/// The furthest a relative time reaches (`3650d`, ten years): far beyond the System Log's retention, so a longer one
+/// is a mistake, refused with a clear message rather than computed.
+pub const MAX_RELATIVE_DAYS: i64 = 3650;
 
 /// Okta's timestamp format.
 pub fn iso(t: DateTime<Utc>) -> String {
@@ -44,7 +48,10 @@ pub fn parse_time(name: &str, raw: &str, now: DateTime<Utc>, end: End) -> Result
         "today" => return Ok(if end == End::Since { midnight(now) } else { now }),
         "yesterday" => {
             let today = midnight(now);
-            return Ok(if end == End::Since { today - Duration::days(1) } else { today });
+            return match end {
+                End::Since => today.checked_sub_signed(Duration::days(1)).ok_or_else(bad),
+                End::Until => Ok(today),
+            };
         }
         _ => {}
     }
@@ -56,15 +63,26 @@ pub fn parse_time(name: &str, raw: &str, now: DateTime<Utc>, end: End) -> Result
     }
     let split = s.find(|c: char| !c.is_ascii_digit()).unwrap_or(s.len());
     let (number, unit) = s.split_at(split);
-    let n: i64 = number.parse().map_err(|_| bad())?;
-    let ago = match unit.trim().to_ascii_lowercase().as_str() {
-        "m" | "min" | "mins" | "minutes" => Duration::minutes(n),
-        "h" | "hr" | "hours" => Duration::hours(n),
-        "d" | "days" => Duration::days(n),
-        "w" | "weeks" => Duration::weeks(n),
+    let minutes_per: i64 = match unit.trim().to_ascii_lowercase().as_str() {
+        "m" | "min" | "mins" | "minutes" => 1,
+        "h" | "hr" | "hours" => 60,
+        "d" | "days" => 24 * 60,
+        "w" | "weeks" => 7 * 24 * 60,
         _ => return Err(bad()),
     };
-    Ok(now - ago)
+    if number.is_empty() {
+        return Err(bad());
+    }
+    let too_far = || {
+        ToolError::invalid_arguments(format!(
+            "{name} `{raw}` is too far back: relative times reach at most {MAX_RELATIVE_DAYS} days (the System Log \
+             keeps {RETENTION_DAYS})"
+        ))
+    };
+    // Digits only: a number that does not fit is too large, not malformed.
+    let n: i64 = number.parse().map_err(|_| too_far())?;
+    let minutes = n.checked_mul(minutes_per).filter(|m| *m <= MAX_RELATIVE_DAYS * 24 * 60).ok_or_else(too_far)?;
+    now.checked_sub_signed(Duration::minutes(minutes)).ok_or_else(too_far)
 }
 
 /// The absolute window a System Log query covers.
@@ -90,7 +108,9 @@ impl Window {
     ) -> Result<Window, ToolError> {
         let since_t = match since {
             Some(s) => parse_time("since", s, now, End::Since)?,
-            None => now - Duration::hours(default_hours),
+            None => Duration::try_hours(default_hours)
+                .and_then(|d| now.checked_sub_signed(d))
+                .ok_or_else(|| ToolError::invalid_arguments("the default window does not fit"))?,
         };
         let until_t = match (until, since.map(str::trim)) {
             (Some(u), _) => parse_time("until", u, now, End::Until)?,
@@ -104,7 +124,8 @@ impl Window {
                 iso(until_t)
             )));
         }
-        if since_t < now - Duration::days(RETENTION_DAYS) {
+        let oldest = now.checked_sub_signed(Duration::days(RETENTION_DAYS)).unwrap_or(DateTime::<Utc>::MIN_UTC);
+        if since_t < oldest {
             return Err(ToolError::invalid_arguments(format!(
                 "since ({}) is more than {RETENTION_DAYS} days ago: Okta keeps the System Log for {RETENTION_DAYS} days",
                 iso(since_t)
@@ -113,12 +134,10 @@ impl Window {
         Ok(Window { since: since_t, until: until_t.min(now), now })
     }
 
-    /// The window of a cursor (Okta's next link carries since and until).
-    pub fn from_cursor(cursor: &str) -> Option<Window> {
-        let url = url::Url::parse(cursor).ok()?;
-        let get = |k: &str| url.query_pairs().find(|(key, _)| key == k).map(|(_, v)| v.into_owned());
-        let parse = |s: String| DateTime::parse_from_rfc3339(&s).ok().map(|t| t.with_timezone(&Utc));
-        Some(Window { since: parse(get("since")?)?, until: parse(get("until")?)?, now: Utc::now() })
+    /// The window of a cursor (the next page's query carries since and until).
+    pub fn from_cursor(cursor: &Cursor) -> Option<Window> {
+        let parse = |s: &str| DateTime::parse_from_rfc3339(s).ok().map(|t| t.with_timezone(&Utc));
+        Some(Window { since: parse(cursor.get("since")?)?, until: parse(cursor.get("until")?)?, now: Utc::now() })
     }
 
     pub fn to_json(self) -> Value {
@@ -215,7 +234,46 @@ mod tests {
         assert!(Window::at(Some("1h"), Some("2h"), 24, now()).is_err());
         let old = Window::at(Some("100d"), None, 24, now()).err().map(|e| e.to_string()).unwrap_or_default();
         assert!(old.contains("90 days"), "{old}");
-        let cursor = "https://x.okta.com/api/v1/logs?since=2026-11-19T00%3A00%3A00.000Z&until=2026-11-20T00%3A00%3A00.000Z&after=abc";
-        assert_eq!(Window::from_cursor(cursor).map(|w| iso(w.since)), Some("2026-11-19T00:00:00.000Z".into()));
+        let logs = okta_core::ApiPath::new("/api/v1/logs", &[]).unwrap_or_else(|e| panic!("{e}"));
+        let query = Query::new()
+            .push("since", "2026-11-19T00:00:00.000Z")
+            .push("until", "2026-11-20T00:00:00.000Z")
+            .push("after", "abc");
+        let cursor = Cursor::new(&logs, query);
+        assert_eq!(Window::from_cursor(&cursor).map(|w| iso(w.since)), Some("2026-11-19T00:00:00.000Z".into()));
+    }
+
+    #[test]
+    fn huge_relative_times_are_refused_not_computed() {
+        for raw in [
+            "100000000d",
+            "100000000w",
+            "9223372036854775807m",
+            "9223372036854775807w",
+            "99999999999999999999999d",
+            "3651d",
+            "5257441m",
+        ] {
+            let e = at(raw, End::Since);
+            assert!(e.contains("too far back"), "{raw}: {e}");
+            assert!(Window::at(Some(raw), None, 24, now()).is_err(), "{raw}");
+            assert!(Window::at(Some("1h"), Some(raw), 24, now()).is_err(), "{raw}");
+        }
+        assert_eq!(at("3650d", End::Since), "2016-11-22T15:30:00.000Z");
+        assert!(at("d", End::Since).contains("neither ISO 8601"));
+        assert!(at("-5d", End::Since).contains("neither ISO 8601"));
+        // Extreme dates are times like any other: reported, never computed with.
+        assert!(Window::at(Some("+262143-12-31"), None, 24, now()).is_err());
+        assert!(Window::at(Some("-262143-01-01"), None, 24, now()).is_err());
+        let _ = Window::at(Some("1h"), Some("+262143-12-31"), 24, now());
+        assert!(Window::at(Some("1h"), Some("9999-12-31"), 24, now()).is_ok_and(|w| w.until == now()));
+        // At the edges of time itself nothing overflows either.
+        for edge in [DateTime::<Utc>::MIN_UTC, DateTime::<Utc>::MAX_UTC] {
+            for raw in ["yesterday", "today", "now", "15m", "3650d", "2026-11-01"] {
+                let _ = parse_time("since", raw, edge, End::Since);
+                let _ = Window::at(Some(raw), None, 24, edge);
+                let _ = Window::at(None, Some(raw), 24, edge);
+            }
+        }
     }
 }

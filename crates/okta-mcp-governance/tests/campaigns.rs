@@ -178,11 +178,11 @@ fn lists_filter_and_page() {
     let both = server.call("okta_iga_list_campaigns", json!({"name": "Q3 certification", "status": "ACTIVE"})).ok();
     assert_eq!(both["count"], 0);
 
-    // Pages follow Okta's next link ({data, _links}), with the filter kept.
+    // Pages follow Okta's next link ({data, _links}), with the filter kept; the cursor is opaque.
     let first = server.call("okta_iga_list_campaigns", json!({"limit": 1})).ok();
     assert_eq!(first["count"], 1);
     let cursor = first["next_cursor"].as_str().expect("a next page").to_owned();
-    assert!(cursor.contains("/governance/api/v1/campaigns?"), "{cursor}");
+    assert!(!cursor.contains("/governance/") && !cursor.contains("http"), "{cursor}");
     let second = server.call("okta_iga_list_campaigns", json!({"cursor": cursor, "limit": 1})).ok();
     assert_ne!(rows(&second)[0]["id"], rows(&first)[0]["id"]);
 

@@ -1,7 +1,7 @@
 //! Arguments and paths every server's tools share: paging arguments of list tools, validated API paths,
 //! small argument checks.
 
-use okta_core::{ApiPath, OktaError, Page, Query};
+use okta_core::{ApiPath, Cursor, OktaError, Page, Query};
 use schemars::JsonSchema;
 use serde::Deserialize;
 use serde_json::Value;
@@ -28,8 +28,13 @@ pub const MAX_LIMIT: u32 = 200;
 pub const MAX_DETAIL_LIMIT: u32 = 50;
 
 impl ListArgs {
+    /// The largest page this call may ask for (smaller with `detail`).
+    pub fn max_limit(&self) -> u32 {
+        if self.detail() { MAX_DETAIL_LIMIT } else { MAX_LIMIT }
+    }
+
     pub fn limit(&self) -> Result<u32, ToolError> {
-        let max = if self.detail() { MAX_DETAIL_LIMIT } else { MAX_LIMIT };
+        let max = self.max_limit();
         match self.limit {
             None => Ok(DEFAULT_LIMIT.min(max)),
             Some(0) => Err(ToolError::invalid_arguments("limit must be at least 1")),
@@ -56,11 +61,15 @@ impl ListArgs {
         Ok(ListView { fields, detail: self.detail() })
     }
 
-    /// Fetch one page: from the cursor when given (it must belong to `path`), else the first page.
+    /// Fetch one page: from the cursor when given (it must be one of `path`'s; its page size is held to this
+    /// call's cap, see [`resume`]), else the first page.
     pub async fn page(&self, ctx: &ToolContext, path: &ApiPath, query: Query) -> Result<Page<Value>, ToolError> {
         let limit = self.limit()?;
         match self.cursor.as_deref().filter(|c| !c.is_empty()) {
-            Some(cursor) => Ok(ctx.okta.get_page_at(cursor, path).await?),
+            Some(cursor) => {
+                let cursor = resume(cursor, path, self.limit.map(|_| limit), self.max_limit())?;
+                Ok(ctx.okta.get_page_at(&cursor.encode(), path).await?)
+            }
             None => Ok(ctx.okta.get_page(path, &query.push("limit", limit)).await?),
         }
     }
@@ -77,6 +86,20 @@ impl ListArgs {
         let page = self.page(ctx, path, query).await?;
         Ok(list_output(page.items, fields, &view, page.next))
     }
+}
+
+/// A caller's `cursor` for the list `path`, validated before anything is sent (a cursor of another list, a URL or
+/// anything malformed is an argument error) and held to the tool's page cap: a `limit` given with it (already
+/// checked against `cap`) replaces the cursor's, and a cursor asking for more than `cap` gets `cap`.
+pub fn resume(cursor: &str, path: &ApiPath, limit: Option<u32>, cap: u32) -> Result<Cursor, ToolError> {
+    let cursor = Cursor::decode(cursor, path).map_err(|e| match e {
+        OktaError::CursorRejected { reason } => ToolError::invalid_arguments(format!("cursor: {reason}")),
+        other => ToolError::Okta(other),
+    })?;
+    Ok(match limit {
+        Some(n) => cursor.with_limit(n.min(cap)),
+        None => cursor.capped(cap),
+    })
 }
 
 /// Build an API path, turning a rejected id into an argument error (nothing is sent).
@@ -124,6 +147,20 @@ mod tests {
         assert!(ListArgs { limit: Some(201), ..Default::default() }.limit().is_err());
         assert_eq!(ListArgs { limit: Some(200), ..Default::default() }.limit().ok(), Some(200));
         assert!(ListArgs { limit: Some(60), detail: Some(true), ..Default::default() }.limit().is_err());
+    }
+
+    #[test]
+    fn cursors_are_held_to_the_cap() {
+        let users = okta_core::ApiPath::new("/api/v1/users", &[]).unwrap_or_else(|e| panic!("{e}"));
+        let big = Cursor::new(&users, Query::new().push("after", "00u1").push("limit", 200)).encode();
+        let limit = |c: Result<Cursor, ToolError>| c.ok().and_then(|c| c.limit());
+        assert_eq!(limit(resume(&big, &users, None, 50)), Some(50));
+        assert_eq!(limit(resume(&big, &users, None, 200)), Some(200));
+        assert_eq!(limit(resume(&big, &users, Some(10), 50)), Some(10));
+        let groups = okta_core::ApiPath::new("/api/v1/groups", &[]).unwrap_or_else(|e| panic!("{e}"));
+        let err = resume(&big, &groups, None, 200).err().map(|e| e.to_string()).unwrap_or_default();
+        assert!(err.contains("invalid arguments: cursor"), "{err}");
+        assert!(resume("https://foo.okta.com/api/v1/users?after=1", &users, None, 200).is_err());
     }
 
     #[test]

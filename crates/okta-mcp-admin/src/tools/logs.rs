@@ -6,7 +6,7 @@
 use std::collections::BTreeMap;
 
 use okta_core::{ApiPath, Page, Query};
-use okta_mcp_kit::args::{check_id, path};
+use okta_mcp_kit::args::{check_id, path, resume};
 use okta_mcp_kit::lookup::user_id;
 use okta_mcp_kit::output::{ListView, get_path};
 use okta_mcp_kit::{Access, Field, ToolContext, ToolDef, ToolError, ToolMeta, ToolOutput, field, list_output, op};
@@ -56,6 +56,8 @@ const FAILED_SIGN_IN_FILTER: &str =
 
 const PAGE_MAX: u32 = 200;
 const DETAIL_MAX: u32 = 50;
+/// The largest System Log page Okta serves (what `okta_get_system_log_failed_logins` reads with).
+const OKTA_PAGE_MAX: u32 = 1000;
 
 pub fn tools() -> Vec<ToolDef> {
     let logs = &["okta.logs.read"];
@@ -166,8 +168,12 @@ pub struct LogArgs {
 }
 
 impl LogArgs {
+    fn max_limit(&self) -> u32 {
+        if self.detail.unwrap_or(false) { DETAIL_MAX } else { PAGE_MAX }
+    }
+
     fn limit(&self) -> Result<u32, ToolError> {
-        let max = if self.detail.unwrap_or(false) { DETAIL_MAX } else { PAGE_MAX };
+        let max = self.max_limit();
         match self.limit {
             None => Ok(50.min(max)),
             Some(n) if n == 0 || n > max => {
@@ -198,22 +204,28 @@ fn check_text(name: &str, value: Option<&str>, max: usize) -> Result<(), ToolErr
     }
 }
 
-/// One bounded page of events: from the cursor, or the first page of the window with the tool's filter.
+/// One bounded page of events: from the cursor (its page size held to `cap`, or to `limit` when the call gives
+/// one), or the first page of the window with the tool's filter.
 async fn fetch(
     ctx: &ToolContext,
     args: &LogArgs,
     own_filter: Option<&str>,
     limit: u32,
+    cap: u32,
 ) -> Result<(Window, SortOrder, Page<Value>), ToolError> {
     check_text("filter", args.filter.as_deref(), 2000)?;
     check_text("q", args.q.as_deref(), 200)?;
     let logs: ApiPath = path("/api/v1/logs", &[])?;
     if let Some(cursor) = args.cursor.as_deref().filter(|c| !c.is_empty()) {
-        let window = Window::from_cursor(cursor).ok_or_else(|| {
+        let cursor = resume(cursor, &logs, args.limit.map(|_| limit), cap)?;
+        let window = Window::from_cursor(&cursor).ok_or_else(|| {
             ToolError::invalid_arguments("cursor is not a System Log next_cursor from these tools (it has no window)")
         })?;
-        let sort = if cursor.contains("sortOrder=ASCENDING") { SortOrder::Ascending } else { SortOrder::Descending };
-        return Ok((window, sort, ctx.okta.get_page_at(cursor, &logs).await?));
+        let sort = match cursor.get("sortOrder") {
+            Some("ASCENDING") => SortOrder::Ascending,
+            _ => SortOrder::Descending,
+        };
+        return Ok((window, sort, ctx.okta.get_page_at(&cursor.encode(), &logs).await?));
     }
     let window = Window::from_args(args.since.as_deref(), args.until.as_deref(), 24)?;
     let sort = args.sort_order.unwrap_or_default();
@@ -275,7 +287,7 @@ fn header(window: &Window, sort: SortOrder) -> Value {
 
 async fn events(ctx: ToolContext, args: LogArgs, own: Option<&str>, about: Value) -> Result<ToolOutput, ToolError> {
     let limit = args.limit()?;
-    let (window, sort, page) = fetch(&ctx, &args, own, limit).await?;
+    let (window, sort, page) = fetch(&ctx, &args, own, limit, args.max_limit()).await?;
     let mut head = header(&window, sort);
     if let (Value::Object(h), Value::Object(a)) = (&mut head, about) {
         h.extend(a);
@@ -404,16 +416,18 @@ async fn failed_logins(ctx: ToolContext, args: FailedLoginArgs) -> Result<ToolOu
         let id = user_id(&ctx, user).await?;
         own = format!("{own} and actor.id eq \"{id}\"");
     }
+    let page_size = cap.min(OKTA_PAGE_MAX);
     let log_args = LogArgs {
         since: args.since,
         until: args.until,
         filter: args.filter,
         cursor: args.cursor,
         sort_order: Some(SortOrder::Descending),
+        limit: Some(page_size),
         ..Default::default()
     };
     let logs = path("/api/v1/logs", &[])?;
-    let (window, _, mut page) = fetch(&ctx, &log_args, Some(&own), cap.min(1000)).await?;
+    let (window, _, mut page) = fetch(&ctx, &log_args, Some(&own), page_size, OKTA_PAGE_MAX).await?;
     let (mut by_reason, mut by_user, mut by_ip) =
         (BTreeMap::<String, Tally>::new(), BTreeMap::<String, Tally>::new(), BTreeMap::<String, Tally>::new());
     let mut read = 0u32;
@@ -480,7 +494,7 @@ async fn admin_actions(ctx: ToolContext, args: AdminActionArgs) -> Result<ToolOu
         let id = user_id(&ctx, admin).await?;
         own = format!("({own}) and actor.id eq \"{id}\"");
     }
-    let (window, sort, page) = fetch(&ctx, &args.log, Some(&own), limit).await?;
+    let (window, sort, page) = fetch(&ctx, &args.log, Some(&own), limit, args.log.max_limit()).await?;
     let mut by_admin: BTreeMap<String, u64> = BTreeMap::new();
     let mut by_type: BTreeMap<String, u64> = BTreeMap::new();
     for e in &page.items {
