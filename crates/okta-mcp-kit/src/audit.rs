@@ -661,7 +661,7 @@ impl AuditLog {
             access: entry.access.to_owned(),
             arguments: redact(entry.arguments.clone()).to_string(),
             outcome: entry.outcome.to_owned(),
-            detail: entry.detail.chars().take(2000).collect(),
+            detail: crate::redact::redact_text(entry.detail).chars().take(2000).collect(),
             request_ids: json!(entry.request_ids).to_string(),
             principal: entry.principal.to_owned(),
             prev_hash,

@@ -12,6 +12,9 @@
 //!   and the tool descriptions and previews say so.
 //! - `never`: no confirmation (scripts); warned at every start.
 //!
+//! No policy but `never` switches elicitation off for a client that has it: under `token` such a client is asked
+//! (it never gets a token), and under `push` it is asked first, then the approver approves on their phone.
+//!
 //! Tokens and sealed request states are HMAC-sealed, bound to the tool and the canonical arguments, single use,
 //! and expire after five minutes.
 

@@ -99,7 +99,7 @@ fn an_eliciting_client_is_asked_and_only_yes_runs() {
 #[test]
 fn destructive_tools_preview_first_and_run_only_with_the_token() {
     let org = Org::start();
-    let mut server = server(&org, &[("OKTA_MCP_CONFIRM", "token")]);
+    let mut server = non_eliciting(&org, &[("OKTA_MCP_CONFIRM", "token")]);
     let log = server.stderr_with("OKTA_MCP_CONFIRM=token");
     assert!(log.contains("the assistant can confirm destructive changes itself"), "{log}");
     let tools = server.request("tools/list", json!({}));
@@ -112,7 +112,7 @@ fn destructive_tools_preview_first_and_run_only_with_the_token() {
     let preview = server.call("okta_suspend_user", args.clone()).ok();
     assert_eq!(preview["confirmation_required"], true, "{preview}");
     assert!(preview["warning"].as_str().unwrap().contains("the assistant can complete this confirmation itself"));
-    assert!(server.elicitations.is_empty(), "the token policy never asks");
+    assert!(server.elicitations.is_empty(), "a client that cannot elicit is not asked");
     assert_eq!(preview["preview"]["request"]["method"], "POST");
     assert!(preview["preview"]["request"]["path"].as_str().unwrap().ends_with("/lifecycle/suspend"));
     assert_eq!(preview["preview"]["target_now"]["status"], "ACTIVE");
@@ -142,9 +142,21 @@ fn destructive_tools_preview_first_and_run_only_with_the_token() {
 }
 
 #[test]
-fn previews_never_show_secrets_and_refusals_come_first() {
+fn the_token_policy_still_asks_a_client_that_can_elicit() {
     let org = Org::start();
     let mut server = server(&org, &[("OKTA_MCP_CONFIRM", "token")]);
+    let user = new_active_user(&mut server);
+    let declined = server.call("okta_suspend_user", json!({"user": user["id"]})).ok();
+    assert_eq!(declined["executed"], false, "{declined}");
+    assert!(declined.get("confirmation_token").is_none(), "no token for a client that can ask: {declined}");
+    assert_eq!(server.elicitations.len(), 1);
+    assert_eq!(status(&mut server, &user["id"]), "ACTIVE");
+}
+
+#[test]
+fn previews_never_show_secrets_and_refusals_come_first() {
+    let org = Org::start();
+    let mut server = non_eliciting(&org, &[("OKTA_MCP_CONFIRM", "token")]);
     let user = new_active_user(&mut server);
     let preview = server.call("okta_set_password", json!({"user": user["id"], "password": "Secret!Value-9"}));
     assert!(!preview.text.contains("Secret!Value-9"), "{}", preview.text);

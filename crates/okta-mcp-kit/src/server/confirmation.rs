@@ -111,11 +111,19 @@ impl McpServer {
         request: &CallToolRequestParams,
         context: Option<&RequestContext<RoleServer>>,
     ) -> Decision {
+        // No policy but `never` switches elicitation off for a client that has it: under `token` such a client
+        // is asked instead of handed a token, and under `push` it is asked first, then the approver's phone.
+        let asks = Self::can_elicit(context) || request.request_state.is_some();
         match self.policy() {
             ConfirmPolicy::Never => Decision::Run,
             ConfirmPolicy::Elicit => self.confirm_by_elicitation(tool, args, request, context).await,
-            ConfirmPolicy::Push => self.confirm_by_push(tool, args, context).await,
+            ConfirmPolicy::Token if asks => self.confirm_by_elicitation(tool, args, request, context).await,
             ConfirmPolicy::Token => self.confirm_by_token(tool, args, token).await,
+            ConfirmPolicy::Push if asks => match self.confirm_by_elicitation(tool, args, request, context).await {
+                Decision::Run => self.confirm_by_push(tool, args, context).await,
+                stop => stop,
+            },
+            ConfirmPolicy::Push => self.confirm_by_push(tool, args, context).await,
         }
     }
 
