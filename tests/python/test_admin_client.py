@@ -66,7 +66,9 @@ async def test_group_role_and_event_hook_changes(sandbox: str, mode: str, tmp_pa
              "OKTA_MCP_AUDIT_DB": str(tmp_path / "audit.db")},
     )
     async with Client(params, mode=mode, read_timeout_seconds=CALL_TIMEOUT, elicitation_callback=confirm_yes) as c:
-        group = "Engineering"
+        # Not Engineering: the API token's admin is a member, and a group with a protected member takes no
+        # destructive change to the whole group (removing its role included).
+        group = "Legal"
         assigned = ok_json(await c.call_tool("okta_assign_admin_role_to_group",
                                              {"group": group, "role": "Report Administrator"}))
         assert assigned["assigned"]["type"] == "REPORT_ADMIN"
