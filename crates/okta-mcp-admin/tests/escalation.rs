@@ -27,17 +27,28 @@ fn org_wide_admin_roles_are_refused_outside_full_mode() {
 
 #[test]
 fn org_wide_admin_roles_are_confirmed_in_full_mode() {
+    // Not Bob: the contract run shares one org between tests, and a super administrator is protected from
+    // then on. The role is taken away again at the end.
+    const EDDIE: &str = "eddie.expired@example.com";
     let org = Org::start();
     let mut server = org.server(BIN, &["--mode", "full"]);
-    let assigned = server
-        .call_confirmed(
-            "okta_assign_admin_role_to_user",
-            json!({"user": "bob.active@example.com", "role": "SUPER_ADMIN"}),
-        )
-        .ok();
+    let assigned =
+        server.call_confirmed("okta_assign_admin_role_to_user", json!({"user": EDDIE, "role": "SUPER_ADMIN"})).ok();
     assert_eq!(assigned["assigned"]["type"], "SUPER_ADMIN");
     assert!(
         server.elicitations.last().is_some_and(|q| q.to_string().contains("super-administrator")),
         "a person was asked"
     );
+    // Now a super administrator: protected, so only a server that names Eddie in OKTA_MCP_UNPROTECTED may undo it.
+    let refused =
+        server.call_confirmed("okta_remove_admin_role_from_user", json!({"user": EDDIE, "role": "SUPER_ADMIN"})).err();
+    assert!(refused.contains("super administrator"), "{refused}");
+    let mut allowed = okta_e2e::Server::start(
+        BIN,
+        &["--mode", "full"],
+        &[("OKTA_ORG_URL", &org.url), ("OKTA_API_TOKEN", &org.token), ("OKTA_MCP_UNPROTECTED", EDDIE)],
+    );
+    let removed =
+        allowed.call_confirmed("okta_remove_admin_role_from_user", json!({"user": EDDIE, "role": "SUPER_ADMIN"})).ok();
+    assert_eq!(removed["removed"]["type"], "SUPER_ADMIN");
 }
