@@ -52,7 +52,7 @@ pub struct Protection {
     /// Every object id observed (so a change's target is looked up at most once).
     seen: Mutex<BTreeSet<String>>,
     seen_unprotected: Mutex<BTreeSet<String>>,
-    /// user id → is a super administrator
+    /// user id → is a super administrator (only `true` is kept)
     super_admins: Mutex<BTreeMap<String, bool>>,
     /// object id → the user it belongs to (sessions, factors read during calls)
     owners: Mutex<BTreeMap<String, String>>,
@@ -422,7 +422,11 @@ impl Protection {
             .into_iter()
             .flatten()
             .any(|r| r.get("type").and_then(Value::as_str) == Some("SUPER_ADMIN"));
-        locked(&self.super_admins).insert(user.to_owned(), is_super);
+        // Only "is one" is kept: a user who is not a super administrator now may be made one by the next call
+        // (a stale "no" would let a later call demote them).
+        if is_super {
+            locked(&self.super_admins).insert(user.to_owned(), true);
+        }
         Ok(is_super)
     }
 }
