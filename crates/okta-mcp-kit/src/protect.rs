@@ -52,8 +52,8 @@ pub struct Protection {
     /// Every object id observed (so a change's target is looked up at most once).
     seen: Mutex<BTreeSet<String>>,
     seen_unprotected: Mutex<BTreeSet<String>>,
-    /// user id → is a super administrator (only `true` is kept)
-    super_admins: Mutex<BTreeMap<String, bool>>,
+    /// Users known to be super administrators (a "no" is never kept: the next call may make them one).
+    super_admins: Mutex<BTreeSet<String>>,
     /// object id → the user it belongs to (sessions, factors read during calls)
     owners: Mutex<BTreeMap<String, String>>,
     /// Logins resolved to ids (a login not resolved yet is tried again at the next change).
@@ -172,10 +172,16 @@ impl Protection {
         }
     }
 
+    /// Named in the configuration, or resolved from a name (the server's identity is checked on its own, after
+    /// super administrators, so each refusal gives its own reason).
+    fn is_named(&self, segment: &str) -> bool {
+        let s = segment.to_lowercase();
+        self.names.contains(&s) || locked(&self.protected_ids).contains(&s)
+    }
+
     #[cfg(test)]
     fn is_protected(&self, segment: &str) -> bool {
-        let s = segment.to_lowercase();
-        self.names.contains(&s) || locked(&self.protected_ids).contains(&s) || self.is_identity(&s)
+        self.is_named(segment) || self.is_identity(segment)
     }
 
     /// The admin who owns the server's API token.
@@ -289,12 +295,8 @@ impl Protection {
             segments.iter().filter_map(|s| owners.get(&s.to_lowercase()).cloned()).collect()
         };
         // The path's own ids start after /api/v1.
-        let named = |s: &&String| {
-            let s = s.to_lowercase();
-            self.names.contains(&s) || locked(&self.protected_ids).contains(&s)
-        };
         let mut targets = segments.iter().skip(2).chain(owners.iter());
-        if let Some(hit) = targets.find(named) {
+        if let Some(hit) = targets.find(|s| self.is_named(s)) {
             let label = declared.iter().find(|t| t.id.eq_ignore_ascii_case(hit)).map(|t| format!(" ({})", t.label));
             return Err(ToolError::refused(format!(
                 "{hit}{} is protected (OKTA_MCP_PROTECTED, the service app this server runs as, or the push \
@@ -361,8 +363,7 @@ impl Protection {
                 )));
             }
         };
-        if roles.as_array().into_iter().flatten().any(|r| r.get("type").and_then(Value::as_str) == Some("SUPER_ADMIN"))
-        {
+        if holds_super_admin(&roles) {
             return Err(ToolError::refused(format!(
                 "group {group} holds the super-administrator role, so it is protected like a super administrator: \
                  name it in OKTA_MCP_UNPROTECTED to allow this. Nothing was changed."
@@ -403,8 +404,8 @@ impl Protection {
     }
 
     async fn is_super_admin(&self, client: &OktaClient, user: &str) -> Result<bool, ToolError> {
-        if let Some(known) = locked(&self.super_admins).get(user) {
-            return Ok(*known);
+        if locked(&self.super_admins).contains(user) {
+            return Ok(true);
         }
         let path = ApiPath::new("/api/v1/users/{userId}/roles", &[user])?;
         let roles = match client.get(&path, &Query::new()).await {
@@ -417,18 +418,17 @@ impl Protection {
             }
             Err(e) => return Err(e.into()),
         };
-        let is_super = roles
-            .as_array()
-            .into_iter()
-            .flatten()
-            .any(|r| r.get("type").and_then(Value::as_str) == Some("SUPER_ADMIN"));
-        // Only "is one" is kept: a user who is not a super administrator now may be made one by the next call
-        // (a stale "no" would let a later call demote them).
+        let is_super = holds_super_admin(&roles);
         if is_super {
-            locked(&self.super_admins).insert(user.to_owned(), true);
+            locked(&self.super_admins).insert(user.to_owned());
         }
         Ok(is_super)
     }
+}
+
+/// Does a list of role assignments (a user's or a group's) include the super-administrator role?
+fn holds_super_admin(roles: &Value) -> bool {
+    roles.as_array().into_iter().flatten().any(|r| r.get("type").and_then(Value::as_str) == Some("SUPER_ADMIN"))
 }
 
 /// Where resolved ids are remembered: beside the audit log (`audit.db` → `audit.protected-ids.json`).
