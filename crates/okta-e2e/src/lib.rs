@@ -214,7 +214,14 @@ impl Org {
 
     /// A server (`bin`: `env!("CARGO_BIN_EXE_<name>")`) on this org with SSWS auth.
     pub fn server(&self, bin: &str, args: &[&str]) -> Server {
-        Server::start(bin, args, &[("OKTA_ORG_URL", &self.url), ("OKTA_API_TOKEN", &self.token)])
+        self.server_with(bin, args, &[])
+    }
+
+    /// [`Org::server`] with more environment (`OKTA_MCP_PROTECTED`, `OKTA_MCP_CONFIRM`, …).
+    pub fn server_with(&self, bin: &str, args: &[&str], env: &[(&str, &str)]) -> Server {
+        let mut all = vec![("OKTA_ORG_URL", self.url.as_str()), ("OKTA_API_TOKEN", self.token.as_str())];
+        all.extend_from_slice(env);
+        Server::start(bin, args, &all)
     }
 
     /// A server on this org authenticating as its service app (private_key_jwt; the scopes of the enabled tools).

@@ -43,11 +43,7 @@ fn org_wide_admin_roles_are_confirmed_in_full_mode() {
     let refused =
         server.call_confirmed("okta_remove_admin_role_from_user", json!({"user": EDDIE, "role": "SUPER_ADMIN"})).err();
     assert!(refused.contains("super administrator"), "{refused}");
-    let mut allowed = okta_e2e::Server::start(
-        BIN,
-        &["--mode", "full"],
-        &[("OKTA_ORG_URL", &org.url), ("OKTA_API_TOKEN", &org.token), ("OKTA_MCP_UNPROTECTED", EDDIE)],
-    );
+    let mut allowed = org.server_with(BIN, &["--mode", "full"], &[("OKTA_MCP_UNPROTECTED", EDDIE)]);
     let removed =
         allowed.call_confirmed("okta_remove_admin_role_from_user", json!({"user": EDDIE, "role": "SUPER_ADMIN"})).ok();
     assert_eq!(removed["removed"]["type"], "SUPER_ADMIN");

@@ -183,11 +183,7 @@ fn a_group_holding_the_super_administrator_role_is_protected() {
     assert_eq!(org.change_count(), before, "nothing reached Okta");
 
     // Named in OKTA_MCP_UNPROTECTED, it can be changed (and the org is left as it was).
-    let mut allowed = Server::start(
-        BIN,
-        &["--mode", "full"],
-        &[("OKTA_ORG_URL", &org.url), ("OKTA_API_TOKEN", &org.token), ("OKTA_MCP_UNPROTECTED", &group)],
-    );
+    let mut allowed = org.server_with(BIN, &["--mode", "full"], &[("OKTA_MCP_UNPROTECTED", &group)]);
     let removed = allowed
         .call_confirmed("okta_remove_admin_role_from_group", json!({"group": group, "role": "SUPER_ADMIN"}))
         .ok();

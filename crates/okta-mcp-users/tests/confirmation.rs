@@ -11,9 +11,7 @@ use serde_json::{Value, json};
 const BIN: &str = env!("CARGO_BIN_EXE_okta-mcp-users");
 
 fn server(org: &Org, env: &[(&str, &str)]) -> Server {
-    let mut all = vec![("OKTA_ORG_URL", org.url.as_str()), ("OKTA_API_TOKEN", org.token.as_str())];
-    all.extend_from_slice(env);
-    Server::start(BIN, &["--mode", "full"], &all)
+    org.server_with(BIN, &["--mode", "full"], env)
 }
 
 /// A server whose client cannot elicit (no `elicitation` capability).
