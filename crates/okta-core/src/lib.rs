@@ -5,6 +5,7 @@
 //! * [`OktaClient`] is one pooled HTTP client with authentication, retries (429 with
 //!   `X-Rate-Limit-Reset`, 5xx for idempotent methods), Link-header pagination (short opaque [`Cursor`]s) and
 //!   structured [`OktaError`]s.
+//! * [`ops`] states every Okta operation the workspace calls once ([`Operation`]: method, path, scopes).
 //! * [`ApiPath`] validates and percent-encodes path parameters; [`Query`] builds query strings.
 //!
 //! This crate knows nothing about MCP.
@@ -17,6 +18,8 @@ pub mod config;
 pub mod cursor;
 pub mod error;
 pub mod key;
+pub mod operation;
+pub mod ops;
 pub mod pagination;
 pub mod path;
 mod retry;
@@ -29,6 +32,7 @@ pub use config::{AuthConfig, ConfigError, DpopMode, OktaConfig, PrivateKeyJwtCon
 pub use cursor::Cursor;
 pub use error::{OktaError, OktaErrorBody, WwwAuthenticate};
 pub use key::{KeyError, SigningKey};
+pub use operation::{HttpMethod, Operation};
 pub use pagination::{LinkRels, Page, parse_link_header};
 pub use path::{ApiPath, Query};
 /// HTTP methods, as [`OktaClient::send`] takes them.

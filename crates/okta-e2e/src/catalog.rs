@@ -60,12 +60,22 @@ impl<'a> Catalog<'a> {
         self.run(&args).lines().map(str::to_owned).collect()
     }
 
-    /// `count` tools, unique names, the whole declaration each, every parameter documented.
-    pub fn check_declarations(&self, count: usize) {
+    /// What clients and reviewers see of the server, for a committed snapshot (see each server's
+    /// `tests/catalog.rs`): `tools --json` as it prints by default (every tool's name, title, description,
+    /// access, toolset, scopes, operations, annotations and input schema), and the `initialize` result a
+    /// client gets (capabilities, server info, instructions). Any change to either shows up as a diff in review.
+    pub fn surface(&self) -> Value {
+        let org = crate::Org::start();
+        let server = org.server(self.bin, &[]);
+        serde_json::json!({ "tools": self.tools(&[]), "initialize": server.initialize.clone() })
+    }
+
+    /// Unique names, the whole declaration each, every parameter documented.
+    pub fn check_declarations(&self) {
         let tools = self.tools(&[]);
-        assert_eq!(tools.len(), count);
+        assert!(!tools.is_empty(), "the server declares tools");
         let names: BTreeSet<&str> = tools.iter().map(|t| t["name"].as_str().expect("name")).collect();
-        assert_eq!(names.len(), count, "names are unique");
+        assert_eq!(names.len(), tools.len(), "names are unique");
         for t in &tools {
             let name = t["name"].as_str().expect("name");
             for key in ["name", "title", "description", "access", "toolset", "scopes", "operations", "enabled"] {

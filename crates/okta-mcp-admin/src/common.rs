@@ -4,8 +4,8 @@
 use chrono::{DateTime, Duration, NaiveDate, SecondsFormat, Utc};
 use okta_core::{Cursor, Query};
 use okta_mcp_kit::ToolError;
-use okta_mcp_kit::args::path;
 use okta_mcp_kit::lookup::GROUP_FIELDS;
+use okta_mcp_kit::ops;
 use okta_mcp_kit::output::project;
 use okta_mcp_kit::{ToolContext, ToolOutput};
 use serde_json::{Value, json};
@@ -156,12 +156,10 @@ pub async fn get_group(ctx: &ToolContext, key: &str) -> Result<Value, ToolError>
         return Err(ToolError::invalid_arguments("group must not be empty"));
     }
     if is_group_id(key) {
-        return ctx.okta.get(&path("/api/v1/groups/{groupId}", &[key])?, &Query::new()).await;
+        return ctx.okta.get(&ops::GET_GROUP, &[key], &Query::new()).await;
     }
-    let page = ctx
-        .okta
-        .get_page(&path("/api/v1/groups", &[])?, &Query::new().push("q", key.trim()).push("limit", 50u32))
-        .await?;
+    let page =
+        ctx.okta.get_page(&ops::LIST_GROUPS, &[], &Query::new().push("q", key.trim()).push("limit", 50u32)).await?;
     let name = |g: &Value| g.pointer("/profile/name").and_then(Value::as_str).unwrap_or_default().to_owned();
     let exact: Vec<&Value> = page.items.iter().filter(|g| name(g).eq_ignore_ascii_case(key.trim())).collect();
     match exact.as_slice() {

@@ -1,7 +1,7 @@
 //! What only the apps server's tools share: reading an app and its one-line summary.
 
 use okta_core::Query;
-use okta_mcp_kit::args::path;
+use okta_mcp_kit::ops;
 use okta_mcp_kit::{Field, ToolContext, ToolError, field};
 use serde_json::{Value, json};
 
@@ -17,7 +17,7 @@ pub const APP_FIELDS: &[Field] = &[
 
 /// Read an app by id.
 pub async fn fetch_app(ctx: &ToolContext, app_id: &str) -> Result<Value, ToolError> {
-    ctx.okta.get(&path("/api/v1/apps/{appId}", &[app_id])?, &Query::new()).await
+    ctx.okta.get(&ops::GET_APPLICATION, &[app_id], &Query::new()).await
 }
 
 /// Which app, in one line of JSON: for results of changes.

@@ -13,7 +13,7 @@
 
 use std::time::Duration;
 
-use okta_core::{ApiPath, Method, OktaClient, Query};
+use okta_core::{OktaClient, Query, ops};
 use serde_json::Value;
 
 /// The scopes push approval needs, whatever the server's tools need.
@@ -65,7 +65,7 @@ impl PushApproval {
     /// The approver's active Okta Verify push factor, or why there is none.
     pub async fn factor(&self, client: &OktaClient) -> Result<PushFactor, String> {
         let who = &self.approver;
-        let path = ApiPath::new("/api/v1/users/{id}", &[who]).map_err(|e| format!("OKTA_MCP_APPROVER `{who}`: {e}"))?;
+        let path = ops::GET_USER.path(&[who]).map_err(|e| format!("OKTA_MCP_APPROVER `{who}`: {e}"))?;
         let user =
             client.get(&path, &Query::new()).await.map_err(|e| format!("cannot read the approver {who}: {e}"))?;
         let user_id = user.get("id").and_then(Value::as_str).ok_or(format!("Okta returned no id for {who}"))?;
@@ -73,7 +73,7 @@ impl PushApproval {
         if status != "ACTIVE" {
             return Err(format!("the approver {who} is {status}, not ACTIVE: they cannot approve anything"));
         }
-        let path = ApiPath::new("/api/v1/users/{userId}/factors", &[user_id]).map_err(|e| e.to_string())?;
+        let path = ops::LIST_FACTORS.path(&[user_id]).map_err(|e| e.to_string())?;
         let factors = client
             .get(&path, &Query::new())
             .await
@@ -102,11 +102,9 @@ impl PushApproval {
         progress: &(dyn Fn(String) + Send + Sync),
     ) -> Result<PushAnswer, String> {
         let factor = self.factor(client).await?;
-        let verify =
-            ApiPath::new("/api/v1/users/{userId}/factors/{factorId}/verify", &[&factor.user_id, &factor.factor_id])
-                .map_err(|e| e.to_string())?;
+        let verify = ops::VERIFY_FACTOR.path(&[&factor.user_id, &factor.factor_id]).map_err(|e| e.to_string())?;
         let sent = client
-            .send(Method::POST, &verify, &Query::new(), None)
+            .send(ops::VERIFY_FACTOR.method.to_reqwest(), &verify, &Query::new(), None)
             .await
             .map_err(|e| format!("cannot send the Okta Verify push to {}: {e}", self.approver))?;
         let body = sent.body.unwrap_or(Value::Null);
@@ -115,11 +113,9 @@ impl PushApproval {
         }
         let transaction = transaction_id(&body, &factor)
             .ok_or("Okta's answer to the push named no transaction to follow, so nothing was approved")?;
-        let poll = ApiPath::new(
-            "/api/v1/users/{userId}/factors/{factorId}/transactions/{transactionId}",
-            &[&factor.user_id, &factor.factor_id, &transaction],
-        )
-        .map_err(|e| e.to_string())?;
+        let poll = ops::GET_FACTOR_TRANSACTION_STATUS
+            .path(&[&factor.user_id, &factor.factor_id, &transaction])
+            .map_err(|e| e.to_string())?;
         let device = factor.device.as_deref().map(|d| format!(" ({d})")).unwrap_or_default();
         progress(format!("Okta Verify push sent to {}{device}: waiting for their approval", self.approver));
         let started = tokio::time::Instant::now();

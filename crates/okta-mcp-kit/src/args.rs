@@ -1,7 +1,7 @@
 //! Arguments and paths every server's tools share: paging arguments of list tools, validated API paths,
 //! small argument checks.
 
-use okta_core::{ApiPath, Cursor, OktaError, Page, Query};
+use okta_core::{ApiPath, Cursor, OktaError, Operation, Page, Query};
 use schemars::JsonSchema;
 use serde::Deserialize;
 use serde_json::Value;
@@ -61,16 +61,23 @@ impl ListArgs {
         Ok(ListView { fields, detail: self.detail() })
     }
 
-    /// Fetch one page: from the cursor when given (it must be one of `path`'s; its page size is held to this
-    /// call's cap, see [`resume`]), else the first page.
-    pub async fn page(&self, ctx: &ToolContext, path: &ApiPath, query: Query) -> Result<Page<Value>, ToolError> {
+    /// Fetch one page of the list `op`: from the cursor when given (it must be one of this list's; its page size
+    /// is held to this call's cap, see [`resume`]), else the first page.
+    pub async fn page(
+        &self,
+        ctx: &ToolContext,
+        op: &Operation,
+        params: &[&str],
+        query: Query,
+    ) -> Result<Page<Value>, ToolError> {
         let limit = self.limit()?;
         match self.cursor.as_deref().filter(|c| !c.is_empty()) {
             Some(cursor) => {
-                let cursor = resume(cursor, path, self.limit.map(|_| limit), self.max_limit())?;
-                Ok(ctx.okta.get_page_at(&cursor.encode(), path).await?)
+                let path = ctx.okta.list_path(op, params)?;
+                let cursor = resume(cursor, &path, self.limit.map(|_| limit), self.max_limit())?;
+                ctx.okta.get_page_at(&cursor.encode(), op, params).await
             }
-            None => Ok(ctx.okta.get_page(path, &query.push("limit", limit)).await?),
+            None => ctx.okta.get_page(op, params, &query.push("limit", limit)).await,
         }
     }
 
@@ -78,12 +85,13 @@ impl ListArgs {
     pub async fn list(
         &self,
         ctx: &ToolContext,
-        path: &ApiPath,
+        op: &Operation,
+        params: &[&str],
         query: Query,
         fields: &[Field],
     ) -> Result<ToolOutput, ToolError> {
         let view = self.view()?;
-        let page = self.page(ctx, path, query).await?;
+        let page = self.page(ctx, op, params, query).await?;
         Ok(list_output(page.items, fields, &view, page.next))
     }
 }

@@ -6,6 +6,7 @@ use std::future::Future;
 use std::pin::Pin;
 use std::sync::{Arc, OnceLock};
 
+use okta_core::{HttpMethod, Operation};
 use rmcp::model::{JsonObject, Tool, ToolAnnotations};
 use schemars::JsonSchema;
 use serde::Serialize;
@@ -38,60 +39,31 @@ impl Access {
     }
 }
 
-/// HTTP methods the Okta API uses.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-pub enum Method {
-    GET,
-    POST,
-    PUT,
-    PATCH,
-    DELETE,
-}
-
-impl Method {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Method::GET => "GET",
-            Method::POST => "POST",
-            Method::PUT => "PUT",
-            Method::PATCH => "PATCH",
-            Method::DELETE => "DELETE",
-        }
-    }
-}
-
-/// One Okta API operation a tool calls: method and Okta's path template (as in Okta's OpenAPI spec).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-pub struct Operation {
-    pub method: Method,
-    pub path: &'static str,
-}
-
-/// Declare an operation in a `&'static` slice: `op!(GET, "/api/v1/users/{id}")`.
-#[macro_export]
-macro_rules! op {
-    ($method:ident, $path:expr) => {
-        $crate::Operation { method: $crate::Method::$method, path: $path }
-    };
-}
-
 /// Everything about a tool except its input type and handler.
-#[derive(Debug, Clone, Copy, Serialize)]
+#[derive(Debug, Clone, Copy)]
 pub struct ToolMeta {
     pub name: &'static str,
     pub title: &'static str,
     pub description: &'static str,
     pub access: Access,
     pub toolset: &'static str,
-    /// OAuth scopes the tool needs: exactly the spec's scopes for its operations.
-    pub scopes: &'static [&'static str],
+    /// The Okta operations the tool calls (from [`okta_core::ops`]): its requests are built from these, and a
+    /// request for any other is refused. Its OAuth scopes are theirs.
     pub operations: &'static [Operation],
 }
 
 impl ToolMeta {
+    /// OAuth scopes the tool needs: its operations' scopes (Okta's spec), sorted, each once.
+    pub fn scopes(&self) -> Vec<&'static str> {
+        let mut scopes: Vec<&'static str> = self.operations.iter().flat_map(|o| o.scopes.iter().copied()).collect();
+        scopes.sort_unstable();
+        scopes.dedup();
+        scopes
+    }
+
     /// Idempotent when every operation is (GET, PUT, DELETE): repeating the call changes nothing more.
     pub fn idempotent(&self) -> bool {
-        self.operations.iter().all(|o| matches!(o.method, Method::GET | Method::PUT | Method::DELETE))
+        self.operations.iter().all(|o| matches!(o.method, HttpMethod::GET | HttpMethod::PUT | HttpMethod::DELETE))
     }
 
     /// MCP annotations, derived. Only values that differ from the protocol's defaults are sent
@@ -230,8 +202,13 @@ impl ToolDef {
 /// One entry of `tools --json`: the declaration, plus what is derived from it.
 #[derive(Debug, Serialize)]
 pub struct CatalogEntry {
-    #[serde(flatten)]
-    pub meta: ToolMeta,
+    pub name: &'static str,
+    pub title: &'static str,
+    pub description: &'static str,
+    pub access: Access,
+    pub toolset: &'static str,
+    pub scopes: Vec<&'static str>,
+    pub operations: &'static [Operation],
     /// Changes of this write tool that are destructive by their effect (confirmed, `--mode full` only).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub escalates: Vec<&'static str>,
@@ -242,8 +219,15 @@ pub struct CatalogEntry {
 
 impl CatalogEntry {
     pub fn new(tool: &ToolDef, enabled: bool) -> Self {
+        let meta = tool.meta;
         CatalogEntry {
-            meta: tool.meta,
+            name: meta.name,
+            title: meta.title,
+            description: meta.description,
+            access: meta.access,
+            toolset: meta.toolset,
+            scopes: meta.scopes(),
+            operations: meta.operations,
             escalates: if tool.meta.access == Access::Write { tool.may_escalate() } else { Vec::new() },
             enabled,
             annotations: tool.meta.annotations(),
@@ -257,23 +241,37 @@ mod tests {
     use super::*;
 
     fn meta(access: Access, operations: &'static [Operation]) -> ToolMeta {
-        ToolMeta { name: "t", title: "T", description: "d", access, toolset: "s", scopes: &["x"], operations }
+        ToolMeta { name: "t", title: "T", description: "d", access, toolset: "s", operations }
+    }
+
+    const fn op(method: HttpMethod, scopes: &'static [&'static str]) -> Operation {
+        Operation { method, path: "/a", id: "a", scopes, oauth_only: false }
+    }
+    const GET: Operation = op(HttpMethod::GET, &["a.read"]);
+    const POST: Operation = op(HttpMethod::POST, &["a.manage"]);
+    const PUT: Operation = op(HttpMethod::PUT, &["a.manage"]);
+    const DELETE: Operation = op(HttpMethod::DELETE, &["a.manage"]);
+
+    #[test]
+    fn scopes_are_the_operations_scopes_once_each() {
+        assert_eq!(meta(Access::Write, &[GET, POST, PUT]).scopes(), ["a.manage", "a.read"]);
+        assert!(meta(Access::Read, &[]).scopes().is_empty());
     }
 
     #[test]
     fn annotations_follow_access_and_methods() {
-        let read = meta(Access::Read, &[op!(GET, "/a")]).annotations();
+        let read = meta(Access::Read, &[GET]).annotations();
         assert_eq!(read.read_only_hint, Some(true));
         assert_eq!(read.destructive_hint, None);
 
-        let post = meta(Access::Write, &[op!(GET, "/a"), op!(POST, "/a")]).annotations();
+        let post = meta(Access::Write, &[GET, POST]).annotations();
         assert_eq!(post.destructive_hint, Some(false));
         assert_eq!(post.idempotent_hint, None);
 
-        let put = meta(Access::Write, &[op!(PUT, "/a")]).annotations();
+        let put = meta(Access::Write, &[PUT]).annotations();
         assert_eq!(put.idempotent_hint, Some(true));
 
-        let delete = meta(Access::Destructive, &[op!(GET, "/a"), op!(DELETE, "/a")]).annotations();
+        let delete = meta(Access::Destructive, &[GET, DELETE]).annotations();
         assert_eq!(delete.destructive_hint, Some(true));
         assert_eq!(delete.idempotent_hint, Some(true));
         assert_eq!(delete.read_only_hint, None);

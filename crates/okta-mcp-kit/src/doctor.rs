@@ -9,7 +9,7 @@ use okta_core::{
 };
 
 use crate::approval::PushApproval;
-use crate::catalog::{Method, ToolDef};
+use crate::catalog::ToolDef;
 use crate::confirm::ConfirmPolicy;
 use crate::selection::Selection;
 use crate::server::ServerSpec;
@@ -393,9 +393,9 @@ async fn read_calls(report: &mut Report, client: &OktaClient, tools: &[ToolDef],
         // GET operations whose tools need this family's scope; parameterless first.
         let mut ops: Vec<&'static str> = tools
             .iter()
-            .filter(|t| t.meta.scopes.iter().any(|s| *s == read_scope || *s == manage_scope))
+            .filter(|t| t.meta.scopes().iter().any(|s| *s == read_scope || *s == manage_scope))
             .flat_map(|t| t.meta.operations.iter())
-            .filter(|o| o.method == Method::GET)
+            .filter(|o| o.method.is_read())
             .map(|o| o.path)
             .collect();
         let own = format!("/api/v1/{family}");

@@ -1,12 +1,12 @@
 //! Looking up the users and groups tools are about: ids or logins, compact fields, one-line summaries.
 //! Shared because every domain names users (app assignments, roles, governance).
 
-use okta_core::Query;
+use okta_core::{Query, ops};
 use schemars::JsonSchema;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use crate::args::{path, str_field};
+use crate::args::str_field;
 use crate::context::ToolContext;
 use crate::error::ToolError;
 use crate::output::{Field, field};
@@ -26,7 +26,7 @@ pub fn is_user_id(s: &str) -> bool {
 
 /// Read a user by id or login.
 pub async fn get_user(ctx: &ToolContext, id_or_login: &str) -> Result<Value, ToolError> {
-    ctx.okta.get(&path("/api/v1/users/{id}", &[id_or_login])?, &Query::new()).await
+    ctx.okta.get(&ops::GET_USER, &[id_or_login], &Query::new()).await
 }
 
 /// The user's id: as given when it is one, else looked up by login.

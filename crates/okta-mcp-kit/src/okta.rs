@@ -10,12 +10,15 @@
 
 use std::sync::{Arc, Mutex, PoisonError};
 
-use okta_core::{Answer, ApiPath, Method, OktaClient, Page, Query};
+use okta_core::{Answer, ApiPath, OktaClient, OktaError, Operation, Page, Query};
 use serde_json::{Value, json};
 
 use crate::error::ToolError;
 use crate::protect::{Protection, Target};
 use crate::redact::redact;
+
+/// What Okta answers on governance endpoints when the org has no Okta Identity Governance license.
+pub const NO_LICENSE_CODE: &str = "E0000015";
 
 /// What happens to a change a tool asks for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -76,17 +79,32 @@ pub struct CallState {
     escalation_allowed: bool,
     /// The tool is destructive (protection also checks the groups its changes act on).
     destructive: bool,
+    /// The calling tool's declared operations: a request for any other is refused (`None`: not checked).
+    declared: Option<&'static [Operation]>,
     record: Mutex<Record>,
 }
 
 impl CallState {
     pub fn new(changes: Changes, protection: Option<Arc<Protection>>) -> Self {
-        CallState { changes, protection, escalation_allowed: false, destructive: false, record: Mutex::default() }
+        CallState {
+            changes,
+            protection,
+            escalation_allowed: false,
+            destructive: false,
+            declared: None,
+            record: Mutex::default(),
+        }
     }
 
     /// The call is of a destructive tool.
     pub fn destructive(mut self) -> Self {
         self.destructive = true;
+        self
+    }
+
+    /// Only these operations may be called (the calling tool's declaration).
+    pub fn declared(mut self, operations: &'static [Operation]) -> Self {
+        self.declared = Some(operations);
         self
     }
 
@@ -148,8 +166,31 @@ impl Okta {
         }
     }
 
-    pub async fn get(&self, path: &ApiPath, query: &Query) -> Result<Value, ToolError> {
-        let value = self.client.get(path, query).await?;
+    /// The request path of `op` for this call: `op` must be one of the calling tool's declared operations (so
+    /// the scopes and operations the catalog shows are all the tool can use) and of the kind the caller expects
+    /// (a read or a change); a rejected parameter is an argument error. Nothing is sent otherwise.
+    fn request(&self, op: &Operation, params: &[&str], read: bool) -> Result<ApiPath, ToolError> {
+        if op.method.is_read() != read {
+            return Err(ToolError::refused(format!(
+                "internal error: {op} was called as a {}; nothing was sent. Please report this.",
+                if read { "read" } else { "change" }
+            )));
+        }
+        if let Some(declared) = self.call.declared
+            && !declared.iter().any(|d| d.same(op))
+        {
+            return Err(ToolError::refused(format!(
+                "internal error: the tool called {op}, which its declaration does not list; nothing was sent. \
+                 Please report this."
+            )));
+        }
+        crate::args::path(op.path, params)
+    }
+
+    /// Read one object (or a list answer as it comes) with `op` (a GET).
+    pub async fn get(&self, op: &Operation, params: &[&str], query: &Query) -> Result<Value, ToolError> {
+        let path = self.request(op, params, true)?;
+        let value = self.client.get(&path, query).await.map_err(|e| self.explain(op, e))?;
         // A single object (with an id) is the target as it is now; a list wrapper ({data: […]}) is not.
         if value.get("id").is_some_and(Value::is_string) {
             if let Some(protection) = &self.call.protection {
@@ -160,52 +201,116 @@ impl Okta {
         Ok(value)
     }
 
-    pub async fn get_text(&self, path: &ApiPath, query: &Query, accept: &str) -> Result<String, ToolError> {
-        Ok(self.client.get_text(path, query, accept).await?)
+    /// Read a non-JSON answer (e.g. SAML metadata) with `op` (a GET).
+    pub async fn get_text(
+        &self,
+        op: &Operation,
+        params: &[&str],
+        query: &Query,
+        accept: &str,
+    ) -> Result<String, ToolError> {
+        let path = self.request(op, params, true)?;
+        self.client.get_text(&path, query, accept).await.map_err(|e| self.explain(op, e))
     }
 
-    pub async fn get_page(&self, path: &ApiPath, query: &Query) -> Result<Page<Value>, ToolError> {
-        Ok(self.client.get_page(path, query).await?)
+    /// The first page of the list `op` (a GET).
+    pub async fn get_page(&self, op: &Operation, params: &[&str], query: &Query) -> Result<Page<Value>, ToolError> {
+        let path = self.request(op, params, true)?;
+        self.client.get_page(&path, query).await.map_err(|e| self.explain(op, e))
     }
 
-    pub async fn get_page_at(&self, cursor: &str, expected: &ApiPath) -> Result<Page<Value>, ToolError> {
-        Ok(self.client.get_page_at(cursor, expected).await?)
+    /// The page a cursor of the list `op` names (a cursor of any other list is refused before anything is sent).
+    pub async fn get_page_at(&self, cursor: &str, op: &Operation, params: &[&str]) -> Result<Page<Value>, ToolError> {
+        let path = self.request(op, params, true)?;
+        self.client.get_page_at(cursor, &path).await.map_err(|e| self.explain(op, e))
     }
 
-    pub async fn post(&self, path: &ApiPath, query: &Query, body: Option<&Value>) -> Result<Option<Value>, ToolError> {
-        Ok(self.change(Method::POST, "POST", path, query, body).await?.body)
+    /// Every item of the list `op`, page after page (Okta's largest page, 200), up to `cap` items.
+    pub async fn get_all(
+        &self,
+        op: &Operation,
+        params: &[&str],
+        query: Query,
+        cap: usize,
+    ) -> Result<Vec<Value>, ToolError> {
+        let path = self.request(op, params, true)?;
+        let first = self.client.get_page(&path, &query.push("limit", 200)).await.map_err(|e| self.explain(op, e))?;
+        let (items, _) = self.client.collect(first, &path, cap).await.map_err(|e| self.explain(op, e))?;
+        Ok(items)
     }
 
-    /// A POST whose whole answer matters (an asynchronous 202 names its result in `Location`).
-    pub async fn post_answer(&self, path: &ApiPath, query: &Query, body: Option<&Value>) -> Result<Answer, ToolError> {
-        self.change(Method::POST, "POST", path, query, body).await
+    /// The request path of the list `op`, to check a caller's cursor against before anything is sent.
+    pub fn list_path(&self, op: &Operation, params: &[&str]) -> Result<ApiPath, ToolError> {
+        self.request(op, params, true)
     }
 
-    pub async fn put(&self, path: &ApiPath, query: &Query, body: Option<&Value>) -> Result<Option<Value>, ToolError> {
-        Ok(self.change(Method::PUT, "PUT", path, query, body).await?.body)
+    /// A change (`op` is a POST, PUT, PATCH or DELETE): Okta's answer body, if any.
+    pub async fn send(
+        &self,
+        op: &Operation,
+        params: &[&str],
+        query: &Query,
+        body: Option<&Value>,
+    ) -> Result<Option<Value>, ToolError> {
+        Ok(self.send_answer(op, params, query, body).await?.body)
     }
 
-    pub async fn delete(&self, path: &ApiPath, query: &Query) -> Result<Option<Value>, ToolError> {
-        Ok(self.change(Method::DELETE, "DELETE", path, query, None).await?.body)
+    /// A change whose whole answer matters (an asynchronous 202 names its result in `Location`).
+    pub async fn send_answer(
+        &self,
+        op: &Operation,
+        params: &[&str],
+        query: &Query,
+        body: Option<&Value>,
+    ) -> Result<Answer, ToolError> {
+        let path = self.request(op, params, false)?;
+        self.change(op, &path, query, body).await.map_err(|e| match e {
+            ToolError::Okta(e) => self.explain(op, e),
+            other => other,
+        })
     }
 
-    pub async fn patch(&self, path: &ApiPath, query: &Query, body: Option<&Value>) -> Result<Option<Value>, ToolError> {
-        Ok(self.change(Method::PATCH, "PATCH", path, query, body).await?.body)
+    /// Okta's error in the words an admin can act on, where the operation tells more than Okta said:
+    /// - a governance operation answered E0000015: the org has no Okta Identity Governance license;
+    /// - an OAuth-only operation refused an API token (401): it needs the server to run as a service app.
+    fn explain(&self, op: &Operation, error: OktaError) -> ToolError {
+        let request = error.request_id().map(|id| format!(" (Okta request id {id})")).unwrap_or_default();
+        if op.path.starts_with("/governance/") && error.error_code() == Some(NO_LICENSE_CODE) {
+            return ToolError::refused(format!(
+                "This Okta org has no Okta Identity Governance (OIG) license: Okta answered the governance API with \
+                 {NO_LICENSE_CODE} \"feature not enabled\"{request}. OIG is a separately licensed add-on; ask your \
+                 Okta account team to enable it. Nothing was changed."
+            ));
+        }
+        if let OktaError::Api { method, path, status: 401, body, .. } = &error
+            && op.oauth_only
+            && self.client.auth_description().starts_with("SSWS")
+        {
+            {
+                let code = body.error_code.as_deref().map(|c| format!(" {c}")).unwrap_or_default();
+                return ToolError::refused(format!(
+                    "needs OAuth: Okta serves {method} {path} to OAuth 2.0 access tokens only and refused the API \
+                     token (401{code}){request}. Run the server as a service app (OKTA_CLIENT_ID with \
+                     OKTA_PRIVATE_KEY, private_key_jwt) granted {}. Nothing was changed.",
+                    op.scopes.join(" ")
+                ));
+            }
+        }
+        ToolError::Okta(error)
     }
 
     /// Every change goes through here: protection first, then held back (dry run, preview) or sent, and
     /// recorded with Okta's request id for the audit log.
     async fn change(
         &self,
-        method: Method,
-        name: &'static str,
+        op: &Operation,
         path: &ApiPath,
         query: &Query,
         body: Option<&Value>,
     ) -> Result<Answer, ToolError> {
         let current = self.call.last_read();
         let escalation = crate::effects::escalation(&crate::effects::Change {
-            method: name,
+            method: op.method.as_str(),
             path: path.as_str(),
             query: query.pairs(),
             body,
@@ -217,7 +322,7 @@ impl Okta {
             protection.check(&self.client, path, body, &targets, destructive).await?;
         }
         let mut planned = PlannedRequest {
-            method: name,
+            method: op.method.as_str(),
             path: path.as_str().to_owned(),
             query: query.pairs().to_vec(),
             body: body.cloned(),
@@ -230,7 +335,7 @@ impl Okta {
         if escalation.is_some() && !self.call.escalation_allowed {
             return Err(ToolError::Escalated(Box::new(planned)));
         }
-        let answer = self.client.send(method, path, query, body).await?;
+        let answer = self.client.send(op.method.to_reqwest(), path, query, body).await?;
         planned.request_id = answer.request_id.clone();
         self.call.record().sent.push(planned);
         Ok(answer)

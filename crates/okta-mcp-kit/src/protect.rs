@@ -17,7 +17,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
 use std::sync::{Mutex, PoisonError};
 
-use okta_core::{ApiPath, OktaClient, OktaError, Query};
+use okta_core::{ApiPath, OktaClient, OktaError, Query, ops};
 use serde_json::Value;
 
 use crate::error::ToolError;
@@ -199,7 +199,7 @@ impl Protection {
     /// refuses the change (fail closed).
     pub async fn resolve_names(&self, client: &OktaClient) -> Result<(), ToolError> {
         if self.api_token_admin && locked(&self.identity).is_none() {
-            let path = ApiPath::new("/api/v1/users/{id}", &["me"])?;
+            let path = ops::GET_USER.path(&["me"])?;
             let me = client.get(&path, &Query::new()).await.map_err(|e| {
                 ToolError::refused(format!(
                     "cannot tell who owns the API token (GET /api/v1/users/me), so nothing was changed: that \
@@ -217,7 +217,7 @@ impl Protection {
             self.names.iter().filter(|n| n.contains('@') && !resolved.contains_key(*n)).cloned().collect()
         };
         for login in pending {
-            let Ok(path) = ApiPath::new("/api/v1/users/{id}", &[&login]) else { continue };
+            let Ok(path) = ops::GET_USER.path(&[&login]) else { continue };
             match client.get(&path, &Query::new()).await {
                 Ok(user) => {
                     if let Some(id) = user.get("id").and_then(Value::as_str) {
@@ -245,17 +245,17 @@ impl Protection {
             return Ok(());
         }
         for pair in segments.windows(2) {
-            let template = match pair[0].as_str() {
-                "users" => "/api/v1/users/{id}",
-                "groups" => "/api/v1/groups/{groupId}",
-                "apps" => "/api/v1/apps/{appId}",
+            let read = match pair[0].as_str() {
+                "users" => ops::GET_USER,
+                "groups" => ops::GET_GROUP,
+                "apps" => ops::GET_APPLICATION,
                 _ => continue,
             };
             let id = &pair[1];
             if locked(&self.seen).contains(&id.to_lowercase()) {
                 continue;
             }
-            let Ok(path) = ApiPath::new(template, &[id]) else { continue };
+            let Ok(path) = read.path(&[id]) else { continue };
             match client.get(&path, &Query::new()).await {
                 Ok(object) => self.observe(&object),
                 Err(OktaError::Api { status: 404, .. }) => {}
@@ -352,7 +352,7 @@ impl Protection {
         if self.is_unprotected(group) {
             return Ok(());
         }
-        let path = ApiPath::new("/api/v1/groups/{groupId}/roles", &[group])?;
+        let path = ops::LIST_GROUP_ASSIGNED_ROLES.path(&[group])?;
         let roles = match client.get(&path, &Query::new()).await {
             Ok(roles) => roles,
             Err(OktaError::Api { status: 404, .. }) => return Ok(()),
@@ -377,7 +377,7 @@ impl Protection {
         users.extend(self.names.iter().filter(|n| n.starts_with("00u") && is_okta_id(n)).cloned());
         users.extend(locked(&self.identity).clone());
         for user in users {
-            let path = ApiPath::new("/api/v1/users/{id}/groups", &[&user])?;
+            let path = ops::LIST_USER_GROUPS.path(&[&user])?;
             let member_of = match client.get(&path, &Query::new()).await {
                 Ok(groups) => groups,
                 Err(OktaError::Api { status: 404, .. }) => continue,
@@ -407,7 +407,7 @@ impl Protection {
         if locked(&self.super_admins).contains(user) {
             return Ok(true);
         }
-        let path = ApiPath::new("/api/v1/users/{userId}/roles", &[user])?;
+        let path = ops::LIST_ASSIGNED_ROLES_FOR_USER.path(&[user])?;
         let roles = match client.get(&path, &Query::new()).await {
             Ok(roles) => roles,
             Err(e @ OktaError::Api { status: 403 | 401, .. }) => {
@@ -478,14 +478,12 @@ fn body_targets(body: &Value, out: &mut Vec<String>) {
             map.values().for_each(|v| body_targets(v, out));
         }
         Value::Array(items) => items.iter().for_each(|v| body_targets(v, out)),
-        // orn:okta:directory:{org}:users:{id}, orn:okta:directory:{org}:groups:{id}, orn:okta:idp:{org}:apps:[{name}:]{id}
-        Value::String(orn) if orn.starts_with("orn:okta:") => {
-            let parts: Vec<&str> = orn.split(':').collect();
-            if let (Some(kind), Some(id)) = (parts.get(4), parts.last())
-                && matches!(*kind, "users" | "groups" | "apps")
-                && parts.len() >= 6
+        // orn:<partition>:directory:{org}:users:{id}, …:groups:{id}, orn:<partition>:idp:{org}:apps:[{name}:]{id}
+        Value::String(s) => {
+            if let Some(orn) = crate::orn::parse(s)
+                && matches!(orn.kind, "users" | "groups" | "apps")
             {
-                out.extend([(*kind).to_owned(), (*id).to_owned()]);
+                out.extend([orn.kind.to_owned(), orn.id.to_owned()]);
             }
         }
         _ => {}

@@ -92,7 +92,7 @@ fn print_catalog(tools: &[ToolDef], selection: &Selection, json: bool) -> Result
             t.meta.access.as_str(),
             t.meta.toolset,
             if selection.enabled(t) { "yes" } else { "no" },
-            t.meta.scopes.join(" ")
+            t.meta.scopes().join(" ")
         ));
     }
     print_lines(lines)

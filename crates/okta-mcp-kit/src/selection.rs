@@ -162,8 +162,7 @@ impl Selection {
 
     /// The union of the enabled tools' scopes, sorted.
     pub fn scopes(&self, tools: &[ToolDef]) -> Vec<String> {
-        let set: BTreeSet<&str> =
-            tools.iter().filter(|t| self.enabled(t)).flat_map(|t| t.meta.scopes.iter().copied()).collect();
+        let set: BTreeSet<&str> = tools.iter().filter(|t| self.enabled(t)).flat_map(|t| t.meta.scopes()).collect();
         set.into_iter().map(str::to_owned).collect()
     }
 }

@@ -10,8 +10,17 @@ fn catalog() -> Catalog<'static> {
 }
 
 #[test]
-fn lists_47_tools_with_their_declarations() {
-    catalog().check_declarations(47);
+fn every_tool_carries_its_whole_declaration() {
+    catalog().check_declarations();
+}
+
+/// Everything clients see (`tools --json` and the `initialize` result), committed in
+/// `tests/snapshots/catalog__surface.snap`: a change to any tool's name, description, schema, scopes or
+/// operations, or to the server's instructions, is a reviewed diff. After an intended change:
+/// `INSTA_UPDATE=always cargo test -p okta-mcp-policy --test catalog` (or `cargo insta review`).
+#[test]
+fn surface_snapshot() {
+    insta::assert_json_snapshot!("surface", catalog().surface());
 }
 
 #[test]

@@ -23,7 +23,6 @@ pub fn tools() -> Vec<ToolDef> {
                 its tamper-evident chain is intact, and calls whose outcome is unknown.",
             access: Access::Read,
             toolset: "audit",
-            scopes: &[],
             operations: &[],
         },
         audit_log,

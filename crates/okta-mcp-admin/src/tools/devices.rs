@@ -4,9 +4,10 @@
 
 use okta_core::Query;
 use okta_mcp_kit::ListArgs;
-use okta_mcp_kit::args::{non_empty, path, str_field};
+use okta_mcp_kit::args::{non_empty, str_field};
 use okta_mcp_kit::output::project;
-use okta_mcp_kit::{Access, Field, ToolContext, ToolDef, ToolError, ToolMeta, ToolOutput, field, list_output, op};
+use okta_mcp_kit::{Access, Field, ToolContext, ToolDef, ToolError, ToolMeta, ToolOutput, field, list_output};
+use okta_mcp_kit::{Operation, ops};
 use schemars::JsonSchema;
 use serde::Deserialize;
 use serde_json::{Value, json};
@@ -32,9 +33,6 @@ const DEVICE_USER_FIELDS: &[Field] = &[
     field("linked", "created"),
 ];
 
-const READ: &[&str] = &["okta.devices.read"];
-const READ_MANAGE: &[&str] = &["okta.devices.read", "okta.devices.manage"];
-
 pub fn tools() -> Vec<ToolDef> {
     vec![
         ToolDef::new(
@@ -45,8 +43,7 @@ pub fn tools() -> Vec<ToolDef> {
                     \"WINDOWS\".",
                 access: Access::Read,
                 toolset: "devices",
-                scopes: READ,
-                operations: &[op!(GET, "/api/v1/devices")],
+                operations: &[ops::LIST_DEVICES],
             },
             list_devices,
         ),
@@ -57,8 +54,7 @@ pub fn tools() -> Vec<ToolDef> {
                 description: "One device: status, platform, model, OS, serial, management.",
                 access: Access::Read,
                 toolset: "devices",
-                scopes: READ,
-                operations: &[op!(GET, "/api/v1/devices/{deviceId}")],
+                operations: &[ops::GET_DEVICE],
             },
             get_device,
         ),
@@ -69,8 +65,7 @@ pub fn tools() -> Vec<ToolDef> {
                 description: "Users linked to a device, with management status and screen lock.",
                 access: Access::Read,
                 toolset: "devices",
-                scopes: READ,
-                operations: &[op!(GET, "/api/v1/devices/{deviceId}/users")],
+                operations: &[ops::LIST_DEVICE_USERS],
             },
             list_device_users,
         ),
@@ -82,11 +77,7 @@ pub fn tools() -> Vec<ToolDef> {
                     factors (re-enrolling creates a new device).",
                 access: Access::Destructive,
                 toolset: "devices",
-                scopes: READ_MANAGE,
-                operations: &[
-                    op!(GET, "/api/v1/devices/{deviceId}"),
-                    op!(POST, "/api/v1/devices/{deviceId}/lifecycle/deactivate"),
-                ],
+                operations: &[ops::GET_DEVICE, ops::DEACTIVATE_DEVICE],
             },
             deactivate_device,
         ),
@@ -97,8 +88,7 @@ pub fn tools() -> Vec<ToolDef> {
                 description: "Permanently delete a DEACTIVATED device (deactivate first). Cannot be undone.",
                 access: Access::Destructive,
                 toolset: "devices",
-                scopes: READ_MANAGE,
-                operations: &[op!(GET, "/api/v1/devices/{deviceId}"), op!(DELETE, "/api/v1/devices/{deviceId}")],
+                operations: &[ops::GET_DEVICE, ops::DELETE_DEVICE],
             },
             delete_device,
         ),
@@ -109,11 +99,7 @@ pub fn tools() -> Vec<ToolDef> {
                 description: "Suspend an ACTIVE device (temporary; unsuspend returns it to ACTIVE).",
                 access: Access::Destructive,
                 toolset: "devices",
-                scopes: READ_MANAGE,
-                operations: &[
-                    op!(GET, "/api/v1/devices/{deviceId}"),
-                    op!(POST, "/api/v1/devices/{deviceId}/lifecycle/suspend"),
-                ],
+                operations: &[ops::GET_DEVICE, ops::SUSPEND_DEVICE],
             },
             suspend_device,
         ),
@@ -124,11 +110,7 @@ pub fn tools() -> Vec<ToolDef> {
                 description: "Return a SUSPENDED device to ACTIVE.",
                 access: Access::Write,
                 toolset: "devices",
-                scopes: READ_MANAGE,
-                operations: &[
-                    op!(GET, "/api/v1/devices/{deviceId}"),
-                    op!(POST, "/api/v1/devices/{deviceId}/lifecycle/unsuspend"),
-                ],
+                operations: &[ops::GET_DEVICE, ops::UNSUSPEND_DEVICE],
             },
             unsuspend_device,
         ),
@@ -150,7 +132,7 @@ async fn list_devices(ctx: ToolContext, args: ListDevicesArgs) -> Result<ToolOut
     let with_users = args.with_users.unwrap_or(false);
     let query = Query::new().opt("search", search).opt("expand", with_users.then_some("userSummary"));
     let view = args.page.view()?;
-    let page = args.page.page(&ctx, &path("/api/v1/devices", &[])?, query).await?;
+    let page = args.page.page(&ctx, &ops::LIST_DEVICES, &[], query).await?;
     let mut out = list_output(page.items.clone(), DEVICE_FIELDS, &view, page.next);
     if with_users && !view.detail {
         let logins: Vec<Value> = page
@@ -190,12 +172,12 @@ pub struct DeviceArg {
 }
 
 async fn get_device(ctx: ToolContext, args: DeviceArg) -> Result<ToolOutput, ToolError> {
-    let device = ctx.okta.get(&path("/api/v1/devices/{deviceId}", &[&args.device_id])?, &Query::new()).await?;
+    let device = ctx.okta.get(&ops::GET_DEVICE, &[&args.device_id], &Query::new()).await?;
     Ok(ToolOutput::json(okta_mcp_kit::output::strip_links(device)))
 }
 
 async fn list_device_users(ctx: ToolContext, args: DeviceArg) -> Result<ToolOutput, ToolError> {
-    let users = ctx.okta.get(&path("/api/v1/devices/{deviceId}/users", &[&args.device_id])?, &Query::new()).await?;
+    let users = ctx.okta.get(&ops::LIST_DEVICE_USERS, &[&args.device_id], &Query::new()).await?;
     let items = users.as_array().cloned().unwrap_or_default();
     let out = list_output(items, DEVICE_USER_FIELDS, &Default::default(), None);
     Ok(crate::common::with(out, json!({"device_id": args.device_id})))
@@ -213,7 +195,7 @@ async fn device_in_status(
     action: &str,
     rule: &str,
 ) -> Result<Value, ToolError> {
-    let device = ctx.okta.get(&path("/api/v1/devices/{deviceId}", &[id])?, &Query::new()).await?;
+    let device = ctx.okta.get(&ops::GET_DEVICE, &[id], &Query::new()).await?;
     let status = device.get("status").and_then(Value::as_str).unwrap_or("UNKNOWN");
     if !allowed.contains(&status) {
         return Err(ToolError::refused(format!(
@@ -236,15 +218,15 @@ fn changed(device: &Value, after: &str, extra: Option<(&str, Value)>) -> ToolOut
     ToolOutput::json(out)
 }
 
-async fn lifecycle(ctx: &ToolContext, template: &'static str, id: &str) -> Result<(), ToolError> {
-    ctx.okta.post(&path(template, &[id])?, &Query::new(), None).await.map(drop)
+async fn lifecycle(ctx: &ToolContext, op: &Operation, id: &str) -> Result<(), ToolError> {
+    ctx.okta.send(op, &[id], &Query::new(), None).await.map(drop)
 }
 
 async fn deactivate_device(ctx: ToolContext, args: DeviceArg) -> Result<ToolOutput, ToolError> {
     let rule = "Okta deactivates only ACTIVE or SUSPENDED devices.";
     let device = device_in_status(&ctx, &args.device_id, &["ACTIVE", "SUSPENDED"], "deactivate", rule).await?;
     let id = str_field(&device, "id")?.to_owned();
-    lifecycle(&ctx, "/api/v1/devices/{deviceId}/lifecycle/deactivate", &id).await?;
+    lifecycle(&ctx, &ops::DEACTIVATE_DEVICE, &id).await?;
     Ok(changed(
         &device,
         "DEACTIVATED",
@@ -256,7 +238,7 @@ async fn delete_device(ctx: ToolContext, args: DeviceArg) -> Result<ToolOutput, 
     let rule = "Okta deletes only DEACTIVATED devices: run okta_deactivate_device first.";
     let device = device_in_status(&ctx, &args.device_id, &["DEACTIVATED"], "delete", rule).await?;
     let id = str_field(&device, "id")?.to_owned();
-    ctx.okta.delete(&path("/api/v1/devices/{deviceId}", &[&id])?, &Query::new()).await?;
+    ctx.okta.send(&ops::DELETE_DEVICE, &[&id], &Query::new(), None).await?;
     Ok(ToolOutput::json(json!({ "deleted": summary(&device) })))
 }
 
@@ -264,7 +246,7 @@ async fn suspend_device(ctx: ToolContext, args: DeviceArg) -> Result<ToolOutput,
     let rule = "Okta suspends only ACTIVE devices.";
     let device = device_in_status(&ctx, &args.device_id, &["ACTIVE"], "suspend", rule).await?;
     let id = str_field(&device, "id")?.to_owned();
-    lifecycle(&ctx, "/api/v1/devices/{deviceId}/lifecycle/suspend", &id).await?;
+    lifecycle(&ctx, &ops::SUSPEND_DEVICE, &id).await?;
     Ok(changed(&device, "SUSPENDED", None))
 }
 
@@ -272,6 +254,6 @@ async fn unsuspend_device(ctx: ToolContext, args: DeviceArg) -> Result<ToolOutpu
     let rule = "Okta unsuspends only SUSPENDED devices.";
     let device = device_in_status(&ctx, &args.device_id, &["SUSPENDED"], "unsuspend", rule).await?;
     let id = str_field(&device, "id")?.to_owned();
-    lifecycle(&ctx, "/api/v1/devices/{deviceId}/lifecycle/unsuspend", &id).await?;
+    lifecycle(&ctx, &ops::UNSUSPEND_DEVICE, &id).await?;
     Ok(changed(&device, "ACTIVE", None))
 }

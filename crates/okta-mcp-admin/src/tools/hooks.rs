@@ -3,9 +3,11 @@
 //! is never shown back.
 
 use okta_core::Query;
-use okta_mcp_kit::args::{path, str_field};
+use okta_mcp_kit::args::str_field;
+use okta_mcp_kit::ops;
 use okta_mcp_kit::output::strip_links;
-use okta_mcp_kit::{Access, Field, ToolContext, ToolDef, ToolError, ToolMeta, ToolOutput, field, list_output, op};
+use okta_mcp_kit::resource::{Named, delete_inactive};
+use okta_mcp_kit::{Access, Field, ToolContext, ToolDef, ToolError, ToolMeta, ToolOutput, field, list_output};
 use schemars::JsonSchema;
 use serde::Deserialize;
 use serde_json::{Map, Value, json};
@@ -76,10 +78,6 @@ const HOOK_FIELDS: &[Field] = &[
     field("lastUpdated", "lastUpdated"),
 ];
 
-const READ: &[&str] = &["okta.eventHooks.read"];
-const MANAGE: &[&str] = &["okta.eventHooks.manage"];
-const READ_MANAGE: &[&str] = &["okta.eventHooks.read", "okta.eventHooks.manage"];
-
 pub fn tools() -> Vec<ToolDef> {
     vec![
         ToolDef::new(
@@ -89,8 +87,7 @@ pub fn tools() -> Vec<ToolDef> {
                 description: "Event hooks: status, verification, URL, subscribed event types.",
                 access: Access::Read,
                 toolset: "hooks",
-                scopes: READ,
-                operations: &[op!(GET, "/api/v1/eventHooks")],
+                operations: &[ops::LIST_EVENT_HOOKS],
             },
             list_hooks,
         ),
@@ -101,8 +98,7 @@ pub fn tools() -> Vec<ToolDef> {
                 description: "One event hook, in full (the auth secret is never returned).",
                 access: Access::Read,
                 toolset: "hooks",
-                scopes: READ,
-                operations: &[op!(GET, "/api/v1/eventHooks/{eventHookId}")],
+                operations: &[ops::GET_EVENT_HOOK],
             },
             get_hook,
         ),
@@ -114,8 +110,7 @@ pub fn tools() -> Vec<ToolDef> {
                     okta_verify_event_hook.",
                 access: Access::Write,
                 toolset: "hooks",
-                scopes: MANAGE,
-                operations: &[op!(POST, "/api/v1/eventHooks")],
+                operations: &[ops::CREATE_EVENT_HOOK],
             },
             create_hook,
         ),
@@ -126,11 +121,7 @@ pub fn tools() -> Vec<ToolDef> {
                 description: "Change an event hook; what you omit is kept. A new URL needs verifying again.",
                 access: Access::Write,
                 toolset: "hooks",
-                scopes: READ_MANAGE,
-                operations: &[
-                    op!(GET, "/api/v1/eventHooks/{eventHookId}"),
-                    op!(PUT, "/api/v1/eventHooks/{eventHookId}"),
-                ],
+                operations: &[ops::GET_EVENT_HOOK, ops::REPLACE_EVENT_HOOK],
             },
             update_hook,
         ),
@@ -141,11 +132,7 @@ pub fn tools() -> Vec<ToolDef> {
                 description: "Activate an event hook so Okta sends it events (once verified).",
                 access: Access::Write,
                 toolset: "hooks",
-                scopes: READ_MANAGE,
-                operations: &[
-                    op!(GET, "/api/v1/eventHooks/{eventHookId}"),
-                    op!(POST, "/api/v1/eventHooks/{eventHookId}/lifecycle/activate"),
-                ],
+                operations: &[ops::GET_EVENT_HOOK, ops::ACTIVATE_EVENT_HOOK],
             },
             activate_hook,
         ),
@@ -156,11 +143,7 @@ pub fn tools() -> Vec<ToolDef> {
                 description: "Deactivate an event hook: Okta stops sending it events.",
                 access: Access::Destructive,
                 toolset: "hooks",
-                scopes: READ_MANAGE,
-                operations: &[
-                    op!(GET, "/api/v1/eventHooks/{eventHookId}"),
-                    op!(POST, "/api/v1/eventHooks/{eventHookId}/lifecycle/deactivate"),
-                ],
+                operations: &[ops::GET_EVENT_HOOK, ops::DEACTIVATE_EVENT_HOOK],
             },
             deactivate_hook,
         ),
@@ -171,11 +154,7 @@ pub fn tools() -> Vec<ToolDef> {
                 description: "Permanently delete an INACTIVE event hook (deactivate first). Cannot be undone.",
                 access: Access::Destructive,
                 toolset: "hooks",
-                scopes: READ_MANAGE,
-                operations: &[
-                    op!(GET, "/api/v1/eventHooks/{eventHookId}"),
-                    op!(DELETE, "/api/v1/eventHooks/{eventHookId}"),
-                ],
+                operations: &[ops::GET_EVENT_HOOK, ops::DELETE_EVENT_HOOK],
             },
             delete_hook,
         ),
@@ -187,8 +166,7 @@ pub fn tools() -> Vec<ToolDef> {
                     echo the challenge. Unverified hooks receive no events.",
                 access: Access::Write,
                 toolset: "hooks",
-                scopes: MANAGE,
-                operations: &[op!(POST, "/api/v1/eventHooks/{eventHookId}/lifecycle/verify")],
+                operations: &[ops::VERIFY_EVENT_HOOK],
             },
             verify_hook,
         ),
@@ -200,7 +178,7 @@ pub fn tools() -> Vec<ToolDef> {
 pub struct NoArgs {}
 
 async fn list_hooks(ctx: ToolContext, _args: NoArgs) -> Result<ToolOutput, ToolError> {
-    let hooks = ctx.okta.get(&path("/api/v1/eventHooks", &[])?, &Query::new()).await?;
+    let hooks = ctx.okta.get(&ops::LIST_EVENT_HOOKS, &[], &Query::new()).await?;
     Ok(list_output(hooks.as_array().cloned().unwrap_or_default(), HOOK_FIELDS, &Default::default(), None))
 }
 
@@ -212,7 +190,7 @@ pub struct HookArg {
 }
 
 async fn get_hook(ctx: ToolContext, args: HookArg) -> Result<ToolOutput, ToolError> {
-    let hook = ctx.okta.get(&path("/api/v1/eventHooks/{eventHookId}", &[&args.event_hook_id])?, &Query::new()).await?;
+    let hook = ctx.okta.get(&ops::GET_EVENT_HOOK, &[&args.event_hook_id], &Query::new()).await?;
     Ok(ToolOutput::json(strip_links(hook)))
 }
 
@@ -332,7 +310,7 @@ async fn create_hook(ctx: ToolContext, args: CreateHookArgs) -> Result<ToolOutpu
     if let Some(d) = args.description {
         body["description"] = json!(d);
     }
-    let created = ctx.okta.post(&path("/api/v1/eventHooks", &[])?, &Query::new(), Some(&body)).await?;
+    let created = ctx.okta.send(&ops::CREATE_EVENT_HOOK, &[], &Query::new(), Some(&body)).await?;
     let created = created.unwrap_or(Value::Null);
     Ok(ToolOutput::json(json!({
         "created": hook_summary(&created),
@@ -363,7 +341,6 @@ pub struct UpdateHookArgs {
 }
 
 async fn update_hook(ctx: ToolContext, args: UpdateHookArgs) -> Result<ToolOutput, ToolError> {
-    let p = path("/api/v1/eventHooks/{eventHookId}", &[&args.event_hook_id])?;
     if args.name.is_none()
         && args.url.is_none()
         && args.events.is_none()
@@ -381,7 +358,7 @@ async fn update_hook(ctx: ToolContext, args: UpdateHookArgs) -> Result<ToolOutpu
     let new_url = args.url.as_deref().map(check_url).transpose()?;
     let new_events = args.events.as_deref().map(check_events).transpose()?;
     let new_headers = args.headers.as_ref().map(headers_json).transpose()?;
-    let current = ctx.okta.get(&p, &Query::new()).await?;
+    let current = ctx.okta.get(&ops::GET_EVENT_HOOK, &[&args.event_hook_id], &Query::new()).await?;
     let cur = |ptr: &str| current.pointer(ptr).cloned().unwrap_or(Value::Null);
     let name = args.name.map(|n| json!(n.trim())).unwrap_or_else(|| cur("/name"));
     let uri = new_url.clone().map(Value::String).unwrap_or_else(|| cur("/channel/config/uri"));
@@ -404,7 +381,11 @@ async fn update_hook(ctx: ToolContext, args: UpdateHookArgs) -> Result<ToolOutpu
     if !description.is_null() {
         body["description"] = description;
     }
-    let after = ctx.okta.put(&p, &Query::new(), Some(&body)).await?.unwrap_or(Value::Null);
+    let after = ctx
+        .okta
+        .send(&ops::REPLACE_EVENT_HOOK, &[&args.event_hook_id], &Query::new(), Some(&body))
+        .await?
+        .unwrap_or(Value::Null);
     let mut changes = Map::new();
     for (label, ptr) in [
         ("name", "/name"),
@@ -430,13 +411,13 @@ async fn update_hook(ctx: ToolContext, args: UpdateHookArgs) -> Result<ToolOutpu
 
 /// Read the hook, then send a lifecycle request; the result shows the status before and after.
 async fn lifecycle(ctx: &ToolContext, id: &str, op: &'static str) -> Result<ToolOutput, ToolError> {
-    let current = ctx.okta.get(&path("/api/v1/eventHooks/{eventHookId}", &[id])?, &Query::new()).await?;
+    let current = ctx.okta.get(&ops::GET_EVENT_HOOK, &[id], &Query::new()).await?;
     let hook_id = str_field(&current, "id")?.to_owned();
-    let template = match op {
-        "activate" => "/api/v1/eventHooks/{eventHookId}/lifecycle/activate",
-        _ => "/api/v1/eventHooks/{eventHookId}/lifecycle/deactivate",
+    let change = match op {
+        "activate" => &ops::ACTIVATE_EVENT_HOOK,
+        _ => &ops::DEACTIVATE_EVENT_HOOK,
     };
-    let after = ctx.okta.post(&path(template, &[&hook_id])?, &Query::new(), None).await?.unwrap_or(Value::Null);
+    let after = ctx.okta.send(change, &[&hook_id], &Query::new(), None).await?.unwrap_or(Value::Null);
     let mut out = json!({
         "hook": hook_summary(&current),
         "status_before": current.get("status"),
@@ -458,24 +439,19 @@ async fn deactivate_hook(ctx: ToolContext, args: HookArg) -> Result<ToolOutput, 
 }
 
 async fn delete_hook(ctx: ToolContext, args: HookArg) -> Result<ToolOutput, ToolError> {
-    let p = path("/api/v1/eventHooks/{eventHookId}", &[&args.event_hook_id])?;
-    let current = ctx.okta.get(&p, &Query::new()).await?;
-    let status = current.get("status").and_then(Value::as_str).unwrap_or("UNKNOWN");
-    if status != "INACTIVE" {
-        return Err(ToolError::refused(format!(
-            "cannot delete event hook {} ({}): it is {status}. Okta deletes only INACTIVE event hooks: run \
-             okta_deactivate_event_hook first. Nothing was changed.",
-            current.get("name").and_then(Value::as_str).unwrap_or_default(),
-            args.event_hook_id
-        )));
-    }
-    ctx.okta.delete(&p, &Query::new()).await?;
-    Ok(ToolOutput::json(json!({ "deleted": hook_summary(&current) })))
+    let current = ctx.okta.get(&ops::GET_EVENT_HOOK, &[&args.event_hook_id], &Query::new()).await?;
+    let name = format!("{} ({})", current.get("name").and_then(Value::as_str).unwrap_or_default(), args.event_hook_id);
+    let what = Named { kind: "event hook", name: &name };
+    let delete = (&ops::DELETE_EVENT_HOOK, &[args.event_hook_id.as_str()][..]);
+    delete_inactive(&ctx, what, &current, ("okta_deactivate_event_hook", ""), delete, hook_summary).await
 }
 
 async fn verify_hook(ctx: ToolContext, args: HookArg) -> Result<ToolOutput, ToolError> {
-    let p = path("/api/v1/eventHooks/{eventHookId}/lifecycle/verify", &[&args.event_hook_id])?;
-    let after = ctx.okta.post(&p, &Query::new(), None).await?.unwrap_or(Value::Null);
+    let after = ctx
+        .okta
+        .send(&ops::VERIFY_EVENT_HOOK, &[&args.event_hook_id], &Query::new(), None)
+        .await?
+        .unwrap_or(Value::Null);
     Ok(ToolOutput::json(json!({
         "hook": hook_summary(&after),
         "verificationStatus": after.get("verificationStatus"),

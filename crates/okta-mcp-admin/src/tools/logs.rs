@@ -3,13 +3,14 @@
 //! with a next link forever (polling); these tools always send `until` and stop at an item cap, returning the
 //! cursor instead of following it.
 
+use okta_mcp_kit::ops;
 use std::collections::BTreeMap;
 
-use okta_core::{ApiPath, Page, Query};
-use okta_mcp_kit::args::{check_id, path, resume};
+use okta_core::{Page, Query};
+use okta_mcp_kit::args::{check_id, resume};
 use okta_mcp_kit::lookup::user_id;
 use okta_mcp_kit::output::{ListView, get_path};
-use okta_mcp_kit::{Access, Field, ToolContext, ToolDef, ToolError, ToolMeta, ToolOutput, field, list_output, op};
+use okta_mcp_kit::{Access, Field, ToolContext, ToolDef, ToolError, ToolMeta, ToolOutput, field, list_output};
 use schemars::JsonSchema;
 use serde::Deserialize;
 use serde_json::{Value, json};
@@ -60,7 +61,7 @@ const DETAIL_MAX: u32 = 50;
 const OKTA_PAGE_MAX: u32 = 1000;
 
 pub fn tools() -> Vec<ToolDef> {
-    let logs = &["okta.logs.read"];
+    let _logs = &["okta.logs.read"];
     vec![
         ToolDef::new(
             ToolMeta {
@@ -70,8 +71,7 @@ pub fn tools() -> Vec<ToolDef> {
                     filter e.g. eventType eq \"user.session.start\", outcome.result eq \"FAILURE\".",
                 access: Access::Read,
                 toolset: "logs",
-                scopes: logs,
-                operations: &[op!(GET, "/api/v1/logs")],
+                operations: &[ops::LIST_LOG_EVENTS],
             },
             get_system_log,
         ),
@@ -82,8 +82,7 @@ pub fn tools() -> Vec<ToolDef> {
                 description: "Events where the user is the actor or a target.",
                 access: Access::Read,
                 toolset: "logs",
-                scopes: &["okta.users.read", "okta.logs.read"],
-                operations: &[op!(GET, "/api/v1/users/{id}"), op!(GET, "/api/v1/logs")],
+                operations: &[ops::GET_USER, ops::LIST_LOG_EVENTS],
             },
             events_for_user,
         ),
@@ -94,8 +93,7 @@ pub fn tools() -> Vec<ToolDef> {
                 description: "Events that target an app (sign-ins, assignments, changes).",
                 access: Access::Read,
                 toolset: "logs",
-                scopes: logs,
-                operations: &[op!(GET, "/api/v1/logs")],
+                operations: &[ops::LIST_LOG_EVENTS],
             },
             events_for_app,
         ),
@@ -107,8 +105,7 @@ pub fn tools() -> Vec<ToolDef> {
                     attacked accounts).",
                 access: Access::Read,
                 toolset: "logs",
-                scopes: logs,
-                operations: &[op!(GET, "/api/v1/logs")],
+                operations: &[ops::GET_USER, ops::LIST_LOG_EVENTS],
             },
             failed_logins,
         ),
@@ -120,8 +117,7 @@ pub fn tools() -> Vec<ToolDef> {
                     devices, hooks), with counts by admin and event type.",
                 access: Access::Read,
                 toolset: "logs",
-                scopes: logs,
-                operations: &[op!(GET, "/api/v1/logs")],
+                operations: &[ops::GET_USER, ops::LIST_LOG_EVENTS],
             },
             admin_actions,
         ),
@@ -215,9 +211,8 @@ async fn fetch(
 ) -> Result<(Window, SortOrder, Page<Value>), ToolError> {
     check_text("filter", args.filter.as_deref(), 2000)?;
     check_text("q", args.q.as_deref(), 200)?;
-    let logs: ApiPath = path("/api/v1/logs", &[])?;
     if let Some(cursor) = args.cursor.as_deref().filter(|c| !c.is_empty()) {
-        let cursor = resume(cursor, &logs, args.limit.map(|_| limit), cap)?;
+        let cursor = resume(cursor, &ctx.okta.list_path(&ops::LIST_LOG_EVENTS, &[])?, args.limit.map(|_| limit), cap)?;
         let window = Window::from_cursor(&cursor).ok_or_else(|| {
             ToolError::invalid_arguments("cursor is not a System Log next_cursor from these tools (it has no window)")
         })?;
@@ -225,7 +220,7 @@ async fn fetch(
             Some("ASCENDING") => SortOrder::Ascending,
             _ => SortOrder::Descending,
         };
-        return Ok((window, sort, ctx.okta.get_page_at(&cursor.encode(), &logs).await?));
+        return Ok((window, sort, ctx.okta.get_page_at(&cursor.encode(), &ops::LIST_LOG_EVENTS, &[]).await?));
     }
     let window = Window::from_args(args.since.as_deref(), args.until.as_deref(), 24)?;
     let sort = args.sort_order.unwrap_or_default();
@@ -236,7 +231,7 @@ async fn fetch(
         .opt("q", args.q.as_deref().map(str::trim))
         .push("sortOrder", sort.as_str())
         .push("limit", limit);
-    Ok((window, sort, ctx.okta.get_page(&logs, &query).await?))
+    Ok((window, sort, ctx.okta.get_page(&ops::LIST_LOG_EVENTS, &[], &query).await?))
 }
 
 /// An event as one row: who did what to whom, from where, with which outcome.
@@ -426,7 +421,6 @@ async fn failed_logins(ctx: ToolContext, args: FailedLoginArgs) -> Result<ToolOu
         limit: Some(page_size),
         ..Default::default()
     };
-    let logs = path("/api/v1/logs", &[])?;
     let (window, _, mut page) = fetch(&ctx, &log_args, Some(&own), page_size, OKTA_PAGE_MAX).await?;
     let (mut by_reason, mut by_user, mut by_ip) =
         (BTreeMap::<String, Tally>::new(), BTreeMap::<String, Tally>::new(), BTreeMap::<String, Tally>::new());
@@ -444,7 +438,7 @@ async fn failed_logins(ctx: ToolContext, args: FailedLoginArgs) -> Result<ToolOu
         }
         read += u32::try_from(page.items.len()).unwrap_or(u32::MAX);
         match page.next.take() {
-            Some(next) if read < cap => page = ctx.okta.get_page_at(&next, &logs).await?,
+            Some(next) if read < cap => page = ctx.okta.get_page_at(&next, &ops::LIST_LOG_EVENTS, &[]).await?,
             next => {
                 page.next = next;
                 break;

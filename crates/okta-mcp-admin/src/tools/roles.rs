@@ -2,9 +2,10 @@
 //! and groups, assigned and removed. Results name the role and who has (or lost) it.
 
 use okta_core::Query;
-use okta_mcp_kit::args::{path, str_field};
+use okta_mcp_kit::args::str_field;
 use okta_mcp_kit::lookup::{UserArg, get_user, user_summary};
-use okta_mcp_kit::{Access, Field, ToolContext, ToolDef, ToolError, ToolMeta, ToolOutput, field, list_output, op};
+use okta_mcp_kit::{Access, Field, ToolContext, ToolDef, ToolError, ToolMeta, ToolOutput, field, list_output};
+use okta_mcp_kit::{Operation, ops};
 use schemars::JsonSchema;
 use serde::Deserialize;
 use serde_json::{Value, json};
@@ -40,20 +41,11 @@ const ASSIGNMENT_FIELDS: &[Field] = &[
 
 const ROLE_FIELDS: &[Field] = &[field("id", "id"), field("label", "label"), field("description", "description")];
 
-const USER_ROLE_OPS: &[okta_mcp_kit::Operation] = &[
-    op!(GET, "/api/v1/users/{id}"),
-    op!(GET, "/api/v1/iam/roles"),
-    op!(GET, "/api/v1/iam/resource-sets"),
-    op!(POST, "/api/v1/users/{userId}/roles"),
-];
+const USER_ROLE_OPS: &[okta_mcp_kit::Operation] =
+    &[ops::GET_USER, ops::LIST_ROLES, ops::LIST_RESOURCE_SETS, ops::ASSIGN_ROLE_TO_USER];
 
-const GROUP_ROLE_OPS: &[okta_mcp_kit::Operation] = &[
-    op!(GET, "/api/v1/groups"),
-    op!(GET, "/api/v1/groups/{groupId}"),
-    op!(GET, "/api/v1/iam/roles"),
-    op!(GET, "/api/v1/iam/resource-sets"),
-    op!(POST, "/api/v1/groups/{groupId}/roles"),
-];
+const GROUP_ROLE_OPS: &[okta_mcp_kit::Operation] =
+    &[ops::LIST_GROUPS, ops::GET_GROUP, ops::LIST_ROLES, ops::LIST_RESOURCE_SETS, ops::ASSIGN_ROLE_TO_GROUP];
 
 pub fn tools() -> Vec<ToolDef> {
     vec![
@@ -65,8 +57,7 @@ pub fn tools() -> Vec<ToolDef> {
                     (assign a custom role on a resource set).",
                 access: Access::Read,
                 toolset: "roles",
-                scopes: &["okta.roles.read"],
-                operations: &[op!(GET, "/api/v1/iam/roles"), op!(GET, "/api/v1/iam/resource-sets")],
+                operations: &[ops::LIST_ROLES, ops::LIST_RESOURCE_SETS],
             },
             list_roles,
         ),
@@ -77,8 +68,7 @@ pub fn tools() -> Vec<ToolDef> {
                 description: "Admin roles assigned to a user directly (type, label, custom role and resource set).",
                 access: Access::Read,
                 toolset: "roles",
-                scopes: &["okta.users.read", "okta.roles.read"],
-                operations: &[op!(GET, "/api/v1/users/{id}"), op!(GET, "/api/v1/users/{userId}/roles")],
+                operations: &[ops::GET_USER, ops::LIST_ASSIGNED_ROLES_FOR_USER],
             },
             list_user_roles,
         ),
@@ -90,7 +80,6 @@ pub fn tools() -> Vec<ToolDef> {
                     resource set. Names what was assigned.",
                 access: Access::Write,
                 toolset: "roles",
-                scopes: &["okta.users.read", "okta.roles.read", "okta.roles.manage"],
                 operations: USER_ROLE_OPS,
             },
             assign_to_user,
@@ -103,12 +92,11 @@ pub fn tools() -> Vec<ToolDef> {
                     Says which role was removed from whom.",
                 access: Access::Destructive,
                 toolset: "roles",
-                scopes: &["okta.users.read", "okta.roles.read", "okta.roles.manage"],
                 operations: &[
-                    op!(GET, "/api/v1/users/{id}"),
-                    op!(GET, "/api/v1/users/{userId}/roles"),
-                    op!(GET, "/api/v1/users/{userId}/roles/{roleAssignmentId}"),
-                    op!(DELETE, "/api/v1/users/{userId}/roles/{roleAssignmentId}"),
+                    ops::GET_USER,
+                    ops::LIST_ASSIGNED_ROLES_FOR_USER,
+                    ops::GET_USER_ASSIGNED_ROLE,
+                    ops::UNASSIGN_ROLE_FROM_USER,
                 ],
             },
             remove_from_user,
@@ -120,12 +108,7 @@ pub fn tools() -> Vec<ToolDef> {
                 description: "Admin roles assigned to a group (every member holds them).",
                 access: Access::Read,
                 toolset: "roles",
-                scopes: &["okta.groups.read", "okta.roles.read"],
-                operations: &[
-                    op!(GET, "/api/v1/groups"),
-                    op!(GET, "/api/v1/groups/{groupId}"),
-                    op!(GET, "/api/v1/groups/{groupId}/roles"),
-                ],
+                operations: &[ops::LIST_GROUPS, ops::GET_GROUP, ops::LIST_GROUP_ASSIGNED_ROLES],
             },
             list_group_roles,
         ),
@@ -137,7 +120,6 @@ pub fn tools() -> Vec<ToolDef> {
                     holds it. Okta groups only (not Everyone or app groups).",
                 access: Access::Write,
                 toolset: "roles",
-                scopes: &["okta.groups.read", "okta.roles.read", "okta.roles.manage"],
                 operations: GROUP_ROLE_OPS,
             },
             assign_to_group,
@@ -150,12 +132,11 @@ pub fn tools() -> Vec<ToolDef> {
                     its members lose it.",
                 access: Access::Destructive,
                 toolset: "roles",
-                scopes: &["okta.groups.read", "okta.roles.read", "okta.roles.manage"],
                 operations: &[
-                    op!(GET, "/api/v1/groups"),
-                    op!(GET, "/api/v1/groups/{groupId}"),
-                    op!(GET, "/api/v1/groups/{groupId}/roles"),
-                    op!(DELETE, "/api/v1/groups/{groupId}/roles/{roleAssignmentId}"),
+                    ops::LIST_GROUPS,
+                    ops::GET_GROUP,
+                    ops::LIST_GROUP_ASSIGNED_ROLES,
+                    ops::UNASSIGN_ROLE_FROM_GROUP,
                 ],
             },
             remove_from_group,
@@ -168,8 +149,8 @@ pub fn tools() -> Vec<ToolDef> {
 pub struct NoArgs {}
 
 async fn list_roles(ctx: ToolContext, _args: NoArgs) -> Result<ToolOutput, ToolError> {
-    let roles = ctx.okta.get(&path("/api/v1/iam/roles", &[])?, &Query::new()).await?;
-    let sets = ctx.okta.get(&path("/api/v1/iam/resource-sets", &[])?, &Query::new()).await?;
+    let roles = ctx.okta.get(&ops::LIST_ROLES, &[], &Query::new()).await?;
+    let sets = ctx.okta.get(&ops::LIST_RESOURCE_SETS, &[], &Query::new()).await?;
     let items = |v: &Value, key: &str| v.get(key).and_then(Value::as_array).cloned().unwrap_or_default();
     let standard: Vec<Value> = STANDARD_ROLES.iter().map(|(t, l)| json!([t, l])).collect();
     Ok(ToolOutput::json(json!({
@@ -188,7 +169,7 @@ fn assignments(list: Value) -> Value {
 async fn list_user_roles(ctx: ToolContext, args: UserArg) -> Result<ToolOutput, ToolError> {
     let user = get_user(&ctx, &args.user).await?;
     let id = str_field(&user, "id")?;
-    let roles = ctx.okta.get(&path("/api/v1/users/{userId}/roles", &[id])?, &Query::new()).await?;
+    let roles = ctx.okta.get(&ops::LIST_ASSIGNED_ROLES_FOR_USER, &[id], &Query::new()).await?;
     Ok(ToolOutput::json(json!({ "user": user_summary(&user), "roles": assignments(roles) })))
 }
 
@@ -224,7 +205,7 @@ async fn role_request(ctx: &ToolContext, role: &str, resource_set: Option<&str>)
         return Ok((json!({"type": role_type}), json!({"type": role_type, "label": label})));
     }
     // Labels may hold spaces, which cannot be path segments: find the role and the set in their lists.
-    let custom = find_named(ctx, "/api/v1/iam/roles", "roles", role).await?.ok_or_else(|| {
+    let custom = find_named(ctx, &ops::LIST_ROLES, "roles", role).await?.ok_or_else(|| {
         ToolError::refused(format!(
             "`{role}` is neither a standard role type ({}) nor a custom role of this org (see okta_list_roles)",
             STANDARD_ROLES.iter().map(|(t, _)| *t).collect::<Vec<_>>().join(", ")
@@ -236,7 +217,7 @@ async fn role_request(ctx: &ToolContext, role: &str, resource_set: Option<&str>)
             custom["label"].as_str().unwrap_or(role)
         )));
     };
-    let set = find_named(ctx, "/api/v1/iam/resource-sets", "resource-sets", set_key).await?.ok_or_else(|| {
+    let set = find_named(ctx, &ops::LIST_RESOURCE_SETS, "resource-sets", set_key).await?.ok_or_else(|| {
         ToolError::refused(format!("`{set_key}` is not a resource set of this org (see okta_list_roles)"))
     })?;
     let (role_id, set_id) = (str_field(&custom, "id")?, str_field(&set, "id")?);
@@ -248,13 +229,8 @@ async fn role_request(ctx: &ToolContext, role: &str, resource_set: Option<&str>)
 }
 
 /// An item of a custom role or resource set list by id or label (case-insensitive).
-async fn find_named(
-    ctx: &ToolContext,
-    template: &'static str,
-    key: &str,
-    wanted: &str,
-) -> Result<Option<Value>, ToolError> {
-    let list = ctx.okta.get(&path(template, &[])?, &Query::new()).await?;
+async fn find_named(ctx: &ToolContext, list: &Operation, key: &str, wanted: &str) -> Result<Option<Value>, ToolError> {
+    let list = ctx.okta.get(list, &[], &Query::new()).await?;
     let wanted = wanted.trim();
     Ok(list
         .get(key)
@@ -282,7 +258,7 @@ async fn assign_to_user(ctx: ToolContext, args: AssignUserArgs) -> Result<ToolOu
     let user = get_user(&ctx, &args.user).await?;
     let id = str_field(&user, "id")?.to_owned();
     let (body, named) = role_request(&ctx, &args.role, args.resource_set.as_deref()).await?;
-    let answer = ctx.okta.post(&path("/api/v1/users/{userId}/roles", &[&id])?, &Query::new(), Some(&body)).await?;
+    let answer = ctx.okta.send(&ops::ASSIGN_ROLE_TO_USER, &[&id], &Query::new(), Some(&body)).await?;
     Ok(ToolOutput::json(json!({ "assigned": assigned(answer, named), "to": user_summary(&user) })))
 }
 
@@ -339,14 +315,13 @@ async fn remove_from_user(ctx: ToolContext, args: RemoveUserArgs) -> Result<Tool
     let user = get_user(&ctx, &args.user).await?;
     let id = str_field(&user, "id")?.to_owned();
     let login = user.pointer("/profile/login").and_then(Value::as_str).unwrap_or(&id).to_owned();
-    let list = ctx.okta.get(&path("/api/v1/users/{userId}/roles", &[&id])?, &Query::new()).await?;
+    let list = ctx.okta.get(&ops::LIST_ASSIGNED_ROLES_FOR_USER, &[&id], &Query::new()).await?;
     let list = list.as_array().cloned().unwrap_or_default();
     let assignment = match pick_assignment(&list, args.role.trim(), &login)? {
         Some(a) => a.clone(),
         // A custom role assigned through a binding may be missing from the list: read it by assignment id.
         None if standard_role(&args.role).is_none() => {
-            let p = path("/api/v1/users/{userId}/roles/{roleAssignmentId}", &[&id, args.role.trim()])?;
-            match ctx.okta.get(&p, &Query::new()).await {
+            match ctx.okta.get(&ops::GET_USER_ASSIGNED_ROLE, &[&id, args.role.trim()], &Query::new()).await {
                 Ok(a) => a,
                 Err(e) if e.okta_error_code() == Some("E0000007") => {
                     return Err(not_assigned(&args.role, &login, &list));
@@ -357,7 +332,7 @@ async fn remove_from_user(ctx: ToolContext, args: RemoveUserArgs) -> Result<Tool
         None => return Err(not_assigned(&args.role, &login, &list)),
     };
     let ra = str_field(&assignment, "id")?.to_owned();
-    ctx.okta.delete(&path("/api/v1/users/{userId}/roles/{roleAssignmentId}", &[&id, &ra])?, &Query::new()).await?;
+    ctx.okta.send(&ops::UNASSIGN_ROLE_FROM_USER, &[&id, &ra], &Query::new(), None).await?;
     let remaining: Vec<Value> =
         role_names(&list).into_iter().filter(|r| r.get("id").and_then(Value::as_str) != Some(&ra)).collect();
     Ok(ToolOutput::json(
@@ -386,7 +361,7 @@ pub struct GroupArg {
 async fn list_group_roles(ctx: ToolContext, args: GroupArg) -> Result<ToolOutput, ToolError> {
     let group = get_group(&ctx, &args.group).await?;
     let id = str_field(&group, "id")?;
-    let roles = ctx.okta.get(&path("/api/v1/groups/{groupId}/roles", &[id])?, &Query::new()).await?;
+    let roles = ctx.okta.get(&ops::LIST_GROUP_ASSIGNED_ROLES, &[id], &Query::new()).await?;
     Ok(ToolOutput::json(json!({ "group": group_summary(&group), "roles": assignments(roles) })))
 }
 
@@ -413,7 +388,7 @@ async fn assign_to_group(ctx: ToolContext, args: AssignGroupArgs) -> Result<Tool
         )));
     }
     let (body, named) = role_request(&ctx, &args.role, args.resource_set.as_deref()).await?;
-    let answer = ctx.okta.post(&path("/api/v1/groups/{groupId}/roles", &[&id])?, &Query::new(), Some(&body)).await?;
+    let answer = ctx.okta.send(&ops::ASSIGN_ROLE_TO_GROUP, &[&id], &Query::new(), Some(&body)).await?;
     Ok(ToolOutput::json(json!({ "assigned": assigned(answer, named), "to": group_summary(&group) })))
 }
 
@@ -430,13 +405,13 @@ async fn remove_from_group(ctx: ToolContext, args: RemoveGroupArgs) -> Result<To
     let group = get_group(&ctx, &args.group).await?;
     let id = str_field(&group, "id")?.to_owned();
     let name = group.pointer("/profile/name").and_then(Value::as_str).unwrap_or(&id).to_owned();
-    let list = ctx.okta.get(&path("/api/v1/groups/{groupId}/roles", &[&id])?, &Query::new()).await?;
+    let list = ctx.okta.get(&ops::LIST_GROUP_ASSIGNED_ROLES, &[&id], &Query::new()).await?;
     let list = list.as_array().cloned().unwrap_or_default();
     let Some(assignment) = pick_assignment(&list, args.role.trim(), &name)?.cloned() else {
         return Err(not_assigned(&args.role, &name, &list));
     };
     let ra = str_field(&assignment, "id")?.to_owned();
-    ctx.okta.delete(&path("/api/v1/groups/{groupId}/roles/{roleAssignmentId}", &[&id, &ra])?, &Query::new()).await?;
+    ctx.okta.send(&ops::UNASSIGN_ROLE_FROM_GROUP, &[&id, &ra], &Query::new(), None).await?;
     let remaining: Vec<Value> =
         role_names(&list).into_iter().filter(|r| r.get("id").and_then(Value::as_str) != Some(&ra)).collect();
     Ok(ToolOutput::json(

@@ -1,9 +1,11 @@
 //! Apps: find, read, create, change, activate, deactivate and delete them.
 
 use okta_core::Query;
-use okta_mcp_kit::args::{check_id, non_empty, path, str_field};
+use okta_mcp_kit::args::{check_id, non_empty, str_field};
+use okta_mcp_kit::ops;
 use okta_mcp_kit::output::strip_links;
-use okta_mcp_kit::{Access, ListArgs, ToolContext, ToolDef, ToolError, ToolMeta, ToolOutput, op};
+use okta_mcp_kit::resource::{Named, delete_inactive, transition};
+use okta_mcp_kit::{Access, ListArgs, ToolContext, ToolDef, ToolError, ToolMeta, ToolOutput};
 use schemars::JsonSchema;
 use serde::Deserialize;
 use serde_json::{Map, Value, json};
@@ -23,8 +25,7 @@ pub fn tools() -> Vec<ToolDef> {
                     status eq \"INACTIVE\", name eq \"…\", user.id eq \"00u…\", group.id eq \"00g…\".",
                 access: Access::Read,
                 toolset: "apps",
-                scopes: &["okta.apps.read"],
-                operations: &[op!(GET, "/api/v1/apps")],
+                operations: &[ops::LIST_APPLICATIONS],
             },
             list_apps,
         ),
@@ -35,8 +36,7 @@ pub fn tools() -> Vec<ToolDef> {
                 description: "One app: label, status, signOnMode, settings, credentials (secrets hidden).",
                 access: Access::Read,
                 toolset: "apps",
-                scopes: &["okta.apps.read"],
-                operations: &[op!(GET, "/api/v1/apps/{appId}")],
+                operations: &[ops::GET_APPLICATION],
             },
             get_app,
         ),
@@ -48,8 +48,7 @@ pub fn tools() -> Vec<ToolDef> {
                     (redirect_uris) or oidc_service app; returns id and status.",
                 access: Access::Write,
                 toolset: "apps",
-                scopes: &["okta.apps.manage"],
-                operations: &[op!(POST, "/api/v1/apps")],
+                operations: &[ops::CREATE_APPLICATION],
             },
             create_app,
         ),
@@ -61,8 +60,7 @@ pub fn tools() -> Vec<ToolDef> {
                     whole). Shows what changed.",
                 access: Access::Write,
                 toolset: "apps",
-                scopes: &["okta.apps.read", "okta.apps.manage"],
-                operations: &[op!(GET, "/api/v1/apps/{appId}"), op!(PUT, "/api/v1/apps/{appId}")],
+                operations: &[ops::GET_APPLICATION, ops::REPLACE_APPLICATION],
             },
             update_app,
         ),
@@ -73,8 +71,7 @@ pub fn tools() -> Vec<ToolDef> {
                 description: "Activate an INACTIVE app: assigned users can sign in to it again.",
                 access: Access::Write,
                 toolset: "apps",
-                scopes: &["okta.apps.read", "okta.apps.manage"],
-                operations: &[op!(GET, "/api/v1/apps/{appId}"), op!(POST, "/api/v1/apps/{appId}/lifecycle/activate")],
+                operations: &[ops::GET_APPLICATION, ops::ACTIVATE_APPLICATION],
             },
             activate_app,
         ),
@@ -85,8 +82,7 @@ pub fn tools() -> Vec<ToolDef> {
                 description: "Deactivate an ACTIVE app: nobody can sign in to it; assignments are kept.",
                 access: Access::Destructive,
                 toolset: "apps",
-                scopes: &["okta.apps.read", "okta.apps.manage"],
-                operations: &[op!(GET, "/api/v1/apps/{appId}"), op!(POST, "/api/v1/apps/{appId}/lifecycle/deactivate")],
+                operations: &[ops::GET_APPLICATION, ops::DEACTIVATE_APPLICATION],
             },
             deactivate_app,
         ),
@@ -98,8 +94,7 @@ pub fn tools() -> Vec<ToolDef> {
                     first). Cannot be undone.",
                 access: Access::Destructive,
                 toolset: "apps",
-                scopes: &["okta.apps.read", "okta.apps.manage"],
-                operations: &[op!(GET, "/api/v1/apps/{appId}"), op!(DELETE, "/api/v1/apps/{appId}")],
+                operations: &[ops::GET_APPLICATION, ops::DELETE_APPLICATION],
             },
             delete_app,
         ),
@@ -135,7 +130,7 @@ async fn list_apps(ctx: ToolContext, args: ListAppsArgs) -> Result<ToolOutput, T
         .opt("q", non_empty("q", args.q.as_deref())?)
         .opt("filter", non_empty("filter", args.filter.as_deref())?)
         .opt("expand", expand);
-    args.page.list(&ctx, &path("/api/v1/apps", &[])?, query, APP_FIELDS).await
+    args.page.list(&ctx, &ops::LIST_APPLICATIONS, &[], query, APP_FIELDS).await
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]
@@ -324,7 +319,7 @@ pub fn create_body(args: &CreateAppArgs) -> Result<Value, ToolError> {
 async fn create_app(ctx: ToolContext, args: CreateAppArgs) -> Result<ToolOutput, ToolError> {
     let body = create_body(&args)?;
     let query = Query::new().push("activate", args.activate.unwrap_or(true));
-    let app = ctx.okta.post(&path("/api/v1/apps", &[])?, &query, Some(&body)).await?.unwrap_or_default();
+    let app = ctx.okta.send(&ops::CREATE_APPLICATION, &[], &query, Some(&body)).await?.unwrap_or_default();
     let mut out = json!({ "created": app_summary(&app) });
     if let Some(client_id) = app.pointer("/credentials/oauthClient/client_id") {
         out["created"]["client_id"] = client_id.clone();
@@ -428,35 +423,18 @@ async fn update_app(ctx: ToolContext, args: UpdateAppArgs) -> Result<ToolOutput,
         })));
     }
     let id = str_field(&before, "id")?;
-    let saved = ctx.okta.put(&path("/api/v1/apps/{appId}", &[id])?, &Query::new(), Some(&put_body(&after))).await?;
+    let saved = ctx.okta.send(&ops::REPLACE_APPLICATION, &[id], &Query::new(), Some(&put_body(&after))).await?;
     Ok(ToolOutput::json(json!({
         "app": app_summary(saved.as_ref().unwrap_or(&after)),
         "changed": changed,
     })))
 }
 
-fn status(app: &Value) -> &str {
-    app.get("status").and_then(Value::as_str).unwrap_or("UNKNOWN")
-}
-
 async fn lifecycle(ctx: ToolContext, app_id: &str, activate: bool) -> Result<ToolOutput, ToolError> {
     let app = fetch_app(&ctx, app_id).await?;
-    let (target, op) = if activate { ("ACTIVE", "activate") } else { ("INACTIVE", "deactivate") };
-    if status(&app) == target {
-        return Ok(ToolOutput::json(json!({
-            "app": app_summary(&app), "result": format!("already {target}; nothing sent")
-        })));
-    }
     let id = str_field(&app, "id")?;
-    let template =
-        if activate { "/api/v1/apps/{appId}/lifecycle/activate" } else { "/api/v1/apps/{appId}/lifecycle/deactivate" };
-    ctx.okta.post(&path(template, &[id])?, &Query::new(), None).await?;
-    Ok(ToolOutput::json(json!({
-        "app": app_summary(&app),
-        "status_before": status(&app),
-        "status_after": target,
-        "result": format!("{op}d"),
-    })))
+    let change = if activate { &ops::ACTIVATE_APPLICATION } else { &ops::DEACTIVATE_APPLICATION };
+    transition(&ctx, "app", &app, activate, change, &[id], app_summary).await
 }
 
 async fn activate_app(ctx: ToolContext, args: AppArg) -> Result<ToolOutput, ToolError> {
@@ -469,17 +447,10 @@ async fn deactivate_app(ctx: ToolContext, args: AppArg) -> Result<ToolOutput, To
 
 async fn delete_app(ctx: ToolContext, args: AppArg) -> Result<ToolOutput, ToolError> {
     let app = fetch_app(&ctx, &args.app_id).await?;
-    if status(&app) != "INACTIVE" {
-        return Err(ToolError::refused(format!(
-            "cannot delete app {}: it is {}. Okta deletes only INACTIVE apps: deactivate it first with \
-             okta_deactivate_app (its users lose access), then delete it. Nothing was changed.",
-            app_name(&app),
-            status(&app)
-        )));
-    }
     let id = str_field(&app, "id")?;
-    ctx.okta.delete(&path("/api/v1/apps/{appId}", &[id])?, &Query::new()).await?;
-    Ok(ToolOutput::json(json!({ "deleted": app_summary(&app) })))
+    let what = Named { kind: "app", name: &app_name(&app) };
+    let deactivate = ("okta_deactivate_app", "its users lose access");
+    delete_inactive(&ctx, what, &app, deactivate, (&ops::DELETE_APPLICATION, &[id]), app_summary).await
 }
 
 #[cfg(test)]

@@ -1,10 +1,11 @@
 //! Who is assigned to an app: users (directly or through a group) and groups.
 
 use okta_core::Query;
-use okta_mcp_kit::args::{check_id, non_empty, path};
+use okta_mcp_kit::args::{check_id, non_empty};
 use okta_mcp_kit::lookup::user_id;
+use okta_mcp_kit::ops;
 use okta_mcp_kit::output::strip_links;
-use okta_mcp_kit::{Access, Field, ListArgs, ToolContext, ToolDef, ToolError, ToolMeta, ToolOutput, field, op};
+use okta_mcp_kit::{Access, Field, ListArgs, ToolContext, ToolDef, ToolError, ToolMeta, ToolOutput, field};
 use schemars::JsonSchema;
 use serde::Deserialize;
 use serde_json::{Map, Value, json};
@@ -39,8 +40,7 @@ pub fn tools() -> Vec<ToolDef> {
                     name/email prefix.",
                 access: Access::Read,
                 toolset: "assignments",
-                scopes: &["okta.apps.read"],
-                operations: &[op!(GET, "/api/v1/apps/{appId}/users")],
+                operations: &[ops::LIST_APPLICATION_USERS],
             },
             list_app_users,
         ),
@@ -51,8 +51,7 @@ pub fn tools() -> Vec<ToolDef> {
                 description: "One user's assignment to an app: userName, scope, status, app profile.",
                 access: Access::Read,
                 toolset: "assignments",
-                scopes: &["okta.users.read", "okta.apps.read"],
-                operations: &[op!(GET, "/api/v1/users/{id}"), op!(GET, "/api/v1/apps/{appId}/users/{userId}")],
+                operations: &[ops::GET_USER, ops::GET_APPLICATION_USER],
             },
             get_app_user,
         ),
@@ -63,8 +62,7 @@ pub fn tools() -> Vec<ToolDef> {
                 description: "Assign a user to an app directly, optionally with its userName and app profile.",
                 access: Access::Write,
                 toolset: "assignments",
-                scopes: &["okta.users.read", "okta.apps.manage"],
-                operations: &[op!(GET, "/api/v1/users/{id}"), op!(POST, "/api/v1/apps/{appId}/users")],
+                operations: &[ops::GET_USER, ops::ASSIGN_USER_TO_APPLICATION],
             },
             assign_user_to_app,
         ),
@@ -76,12 +74,7 @@ pub fn tools() -> Vec<ToolDef> {
                     changed.",
                 access: Access::Write,
                 toolset: "assignments",
-                scopes: &["okta.users.read", "okta.apps.read", "okta.apps.manage"],
-                operations: &[
-                    op!(GET, "/api/v1/users/{id}"),
-                    op!(GET, "/api/v1/apps/{appId}/users/{userId}"),
-                    op!(POST, "/api/v1/apps/{appId}/users/{userId}"),
-                ],
+                operations: &[ops::GET_USER, ops::GET_APPLICATION_USER, ops::UPDATE_APPLICATION_USER],
             },
             update_app_user,
         ),
@@ -93,12 +86,7 @@ pub fn tools() -> Vec<ToolDef> {
                     unassign the group).",
                 access: Access::Destructive,
                 toolset: "assignments",
-                scopes: &["okta.users.read", "okta.apps.read", "okta.apps.manage"],
-                operations: &[
-                    op!(GET, "/api/v1/users/{id}"),
-                    op!(GET, "/api/v1/apps/{appId}/users/{userId}"),
-                    op!(DELETE, "/api/v1/apps/{appId}/users/{userId}"),
-                ],
+                operations: &[ops::GET_USER, ops::GET_APPLICATION_USER, ops::UNASSIGN_USER_FROM_APPLICATION],
             },
             remove_user_from_app,
         ),
@@ -109,8 +97,7 @@ pub fn tools() -> Vec<ToolDef> {
                 description: "Groups of an app with name and priority, as columns+rows. q: name prefix.",
                 access: Access::Read,
                 toolset: "assignments",
-                scopes: &["okta.apps.read"],
-                operations: &[op!(GET, "/api/v1/apps/{appId}/groups")],
+                operations: &[ops::LIST_APPLICATION_GROUP_ASSIGNMENTS],
             },
             list_app_groups,
         ),
@@ -121,8 +108,7 @@ pub fn tools() -> Vec<ToolDef> {
                 description: "One group's assignment to an app: group name, priority, app profile.",
                 access: Access::Read,
                 toolset: "assignments",
-                scopes: &["okta.apps.read"],
-                operations: &[op!(GET, "/api/v1/apps/{appId}/groups/{groupId}")],
+                operations: &[ops::GET_APPLICATION_GROUP_ASSIGNMENT],
             },
             get_app_group,
         ),
@@ -134,8 +120,7 @@ pub fn tools() -> Vec<ToolDef> {
                     profile; again to update them.",
                 access: Access::Write,
                 toolset: "assignments",
-                scopes: &["okta.apps.manage"],
-                operations: &[op!(PUT, "/api/v1/apps/{appId}/groups/{groupId}")],
+                operations: &[ops::ASSIGN_GROUP_TO_APPLICATION],
             },
             assign_group_to_app,
         ),
@@ -146,8 +131,7 @@ pub fn tools() -> Vec<ToolDef> {
                 description: "Unassign a group from an app: its members lose the app unless assigned otherwise.",
                 access: Access::Destructive,
                 toolset: "assignments",
-                scopes: &["okta.apps.manage"],
-                operations: &[op!(DELETE, "/api/v1/apps/{appId}/groups/{groupId}")],
+                operations: &[ops::UNASSIGN_APPLICATION_FROM_GROUP],
             },
             remove_group_from_app,
         ),
@@ -165,9 +149,8 @@ pub struct AppListArgs {
 }
 
 async fn list_app_users(ctx: ToolContext, args: AppListArgs) -> Result<ToolOutput, ToolError> {
-    let p = path("/api/v1/apps/{appId}/users", &[&args.app_id])?;
     let query = Query::new().opt("q", non_empty("q", args.q.as_deref())?);
-    args.page.list(&ctx, &p, query, APP_USER_FIELDS).await
+    args.page.list(&ctx, &ops::LIST_APPLICATION_USERS, &[&args.app_id], query, APP_USER_FIELDS).await
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]
@@ -180,7 +163,7 @@ pub struct AppUserArgs {
 }
 
 async fn fetch_app_user(ctx: &ToolContext, app_id: &str, uid: &str) -> Result<Value, ToolError> {
-    let value = ctx.okta.get(&path("/api/v1/apps/{appId}/users/{userId}", &[app_id, uid])?, &Query::new()).await?;
+    let value = ctx.okta.get(&ops::GET_APPLICATION_USER, &[app_id, uid], &Query::new()).await?;
     Ok(value)
 }
 
@@ -241,8 +224,7 @@ async fn assign_user_to_app(ctx: ToolContext, args: AssignUserArgs) -> Result<To
     if let Some(p) = profile {
         body["profile"] = Value::Object(p.clone());
     }
-    let p = path("/api/v1/apps/{appId}/users", &[&args.app_id])?;
-    let assigned = ctx.okta.post(&p, &Query::new(), Some(&body)).await?;
+    let assigned = ctx.okta.send(&ops::ASSIGN_USER_TO_APPLICATION, &[&args.app_id], &Query::new(), Some(&body)).await?;
     Ok(ToolOutput::json(json!({
         "app_id": args.app_id,
         "app_user": assigned.as_ref().map(app_user_summary),
@@ -304,8 +286,10 @@ async fn update_app_user(ctx: ToolContext, args: UpdateAppUserArgs) -> Result<To
             "app_user": app_user_summary(&before), "changed": {}, "result": "already so; nothing sent"
         })));
     }
-    let p = path("/api/v1/apps/{appId}/users/{userId}", &[&args.app_id, &uid])?;
-    let saved = ctx.okta.post(&p, &Query::new(), Some(&Value::Object(body))).await?;
+    let saved = ctx
+        .okta
+        .send(&ops::UPDATE_APPLICATION_USER, &[&args.app_id, &uid], &Query::new(), Some(&Value::Object(body)))
+        .await?;
     Ok(ToolOutput::json(json!({
         "app_user": app_user_summary(saved.as_ref().unwrap_or(&before)),
         "changed": changed,
@@ -336,17 +320,22 @@ async fn remove_user_from_app(ctx: ToolContext, args: RemoveUserArgs) -> Result<
             group.unwrap_or("(see okta_list_app_groups)")
         )));
     }
-    let p = path("/api/v1/apps/{appId}/users/{userId}", &[&args.app_id, &uid])?;
-    ctx.okta.delete(&p, &Query::new().push("sendEmail", args.send_email.unwrap_or(false))).await?;
+    ctx.okta
+        .send(
+            &ops::UNASSIGN_USER_FROM_APPLICATION,
+            &[&args.app_id, &uid],
+            &Query::new().push("sendEmail", args.send_email.unwrap_or(false)),
+            None,
+        )
+        .await?;
     Ok(ToolOutput::json(json!({
         "app_id": args.app_id, "app_user": app_user_summary(&assigned), "result": "removed from app"
     })))
 }
 
 async fn list_app_groups(ctx: ToolContext, args: AppListArgs) -> Result<ToolOutput, ToolError> {
-    let p = path("/api/v1/apps/{appId}/groups", &[&args.app_id])?;
     let query = Query::new().opt("q", non_empty("q", args.q.as_deref())?).push("expand", "group");
-    args.page.list(&ctx, &p, query, APP_GROUP_FIELDS).await
+    args.page.list(&ctx, &ops::LIST_APPLICATION_GROUP_ASSIGNMENTS, &[&args.app_id], query, APP_GROUP_FIELDS).await
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]
@@ -369,8 +358,14 @@ fn group_assignment(v: &Value) -> Value {
 }
 
 async fn get_app_group(ctx: ToolContext, args: AppGroupArgs) -> Result<ToolOutput, ToolError> {
-    let p = path("/api/v1/apps/{appId}/groups/{groupId}", &[&args.app_id, &args.group_id])?;
-    let v = ctx.okta.get(&p, &Query::new().push("expand", "group")).await?;
+    let v = ctx
+        .okta
+        .get(
+            &ops::GET_APPLICATION_GROUP_ASSIGNMENT,
+            &[&args.app_id, &args.group_id],
+            &Query::new().push("expand", "group"),
+        )
+        .await?;
     Ok(ToolOutput::json(group_assignment(&v)))
 }
 
@@ -389,7 +384,6 @@ pub struct AssignGroupArgs {
 
 async fn assign_group_to_app(ctx: ToolContext, args: AssignGroupArgs) -> Result<ToolOutput, ToolError> {
     let profile = profile_arg(&args.profile)?;
-    let p = path("/api/v1/apps/{appId}/groups/{groupId}", &[&args.app_id, &args.group_id])?;
     let mut body = json!({});
     if let Some(priority) = args.priority {
         body["priority"] = json!(priority);
@@ -397,7 +391,10 @@ async fn assign_group_to_app(ctx: ToolContext, args: AssignGroupArgs) -> Result<
     if let Some(profile) = profile {
         body["profile"] = Value::Object(profile.clone());
     }
-    let saved = ctx.okta.put(&p, &Query::new(), Some(&body)).await?;
+    let saved = ctx
+        .okta
+        .send(&ops::ASSIGN_GROUP_TO_APPLICATION, &[&args.app_id, &args.group_id], &Query::new(), Some(&body))
+        .await?;
     Ok(ToolOutput::json(json!({
         "app_id": args.app_id,
         "assignment": saved.as_ref().map(group_assignment),
@@ -406,8 +403,7 @@ async fn assign_group_to_app(ctx: ToolContext, args: AssignGroupArgs) -> Result<
 }
 
 async fn remove_group_from_app(ctx: ToolContext, args: AppGroupArgs) -> Result<ToolOutput, ToolError> {
-    let p = path("/api/v1/apps/{appId}/groups/{groupId}", &[&args.app_id, &args.group_id])?;
-    ctx.okta.delete(&p, &Query::new()).await?;
+    ctx.okta.send(&ops::UNASSIGN_APPLICATION_FROM_GROUP, &[&args.app_id, &args.group_id], &Query::new(), None).await?;
     Ok(ToolOutput::json(json!({
         "app_id": args.app_id, "group_id": args.group_id, "result": "group unassigned from app"
     })))

@@ -1,9 +1,10 @@
 //! An app's credentials: signing keys, SAML metadata and the OAuth scopes granted to it.
 
 use okta_core::Query;
-use okta_mcp_kit::args::{check_id, path, str_field};
+use okta_mcp_kit::args::{check_id, str_field};
+use okta_mcp_kit::ops;
 use okta_mcp_kit::{
-    Access, Field, ListView, ToolContext, ToolDef, ToolError, ToolMeta, ToolOutput, field, list_output, op,
+    Access, Field, ListView, ToolContext, ToolDef, ToolError, ToolMeta, ToolOutput, field, list_output,
 };
 use schemars::JsonSchema;
 use serde::Deserialize;
@@ -39,8 +40,7 @@ pub fn tools() -> Vec<ToolDef> {
                     signs with.",
                 access: Access::Read,
                 toolset: "credentials",
-                scopes: &["okta.apps.read"],
-                operations: &[op!(GET, "/api/v1/apps/{appId}"), op!(GET, "/api/v1/apps/{appId}/credentials/keys")],
+                operations: &[ops::GET_APPLICATION, ops::LIST_APPLICATION_KEYS],
             },
             list_app_keys,
         ),
@@ -52,8 +52,7 @@ pub fn tools() -> Vec<ToolDef> {
                     credentials.signing.kid is set to it.",
                 access: Access::Write,
                 toolset: "credentials",
-                scopes: &["okta.apps.manage"],
-                operations: &[op!(POST, "/api/v1/apps/{appId}/credentials/keys/generate")],
+                operations: &[ops::GENERATE_APPLICATION_KEY],
             },
             generate_app_key,
         ),
@@ -64,8 +63,7 @@ pub fn tools() -> Vec<ToolDef> {
                 description: "SAML IdP metadata XML of a SAML 2.0 app, for the service provider.",
                 access: Access::Read,
                 toolset: "credentials",
-                scopes: &["okta.apps.read"],
-                operations: &[op!(GET, "/api/v1/apps/{appId}"), op!(GET, "/api/v1/apps/{appId}/sso/saml/metadata")],
+                operations: &[ops::GET_APPLICATION, ops::PREVIEW_SAML_METADATA_FOR_APPLICATION],
             },
             get_app_metadata,
         ),
@@ -77,8 +75,7 @@ pub fn tools() -> Vec<ToolDef> {
                     columns+rows.",
                 access: Access::Read,
                 toolset: "credentials",
-                scopes: &["okta.appGrants.read"],
-                operations: &[op!(GET, "/api/v1/apps/{appId}/grants")],
+                operations: &[ops::LIST_SCOPE_CONSENT_GRANTS],
             },
             list_app_grants,
         ),
@@ -99,7 +96,7 @@ fn signing_kid(app: &Value) -> Option<&str> {
 async fn list_app_keys(ctx: ToolContext, args: AppArg) -> Result<ToolOutput, ToolError> {
     let app = fetch_app(&ctx, &args.app_id).await?;
     let id = str_field(&app, "id")?;
-    let keys = ctx.okta.get(&path("/api/v1/apps/{appId}/credentials/keys", &[id])?, &Query::new()).await?;
+    let keys = ctx.okta.get(&ops::LIST_APPLICATION_KEYS, &[id], &Query::new()).await?;
     let in_use = signing_kid(&app).map(str::to_owned);
     let items: Vec<Value> = keys
         .as_array()
@@ -132,8 +129,15 @@ async fn generate_app_key(ctx: ToolContext, args: GenerateKeyArgs) -> Result<Too
             args.validity_years
         )));
     }
-    let p = path("/api/v1/apps/{appId}/credentials/keys/generate", &[&args.app_id])?;
-    let key = ctx.okta.post(&p, &Query::new().push("validityYears", args.validity_years), None).await?;
+    let key = ctx
+        .okta
+        .send(
+            &ops::GENERATE_APPLICATION_KEY,
+            &[&args.app_id],
+            &Query::new().push("validityYears", args.validity_years),
+            None,
+        )
+        .await?;
     // Only the key's public metadata: never key material, even if an answer carried some.
     let key = key.unwrap_or(Value::Null);
     Ok(ToolOutput::json(json!({
@@ -183,13 +187,20 @@ async fn get_app_metadata(ctx: ToolContext, args: MetadataArgs) -> Result<ToolOu
         }
     };
     let id = str_field(&app, "id")?;
-    let p = path("/api/v1/apps/{appId}/sso/saml/metadata", &[id])?;
-    let xml = ctx.okta.get_text(&p, &Query::new().push("kid", &kid), "application/xml, text/xml").await?;
+    let xml = ctx
+        .okta
+        .get_text(
+            &ops::PREVIEW_SAML_METADATA_FOR_APPLICATION,
+            &[id],
+            &Query::new().push("kid", &kid),
+            "application/xml, text/xml",
+        )
+        .await?;
     Ok(ToolOutput::json(Value::String(xml)))
 }
 
 async fn list_app_grants(ctx: ToolContext, args: AppArg) -> Result<ToolOutput, ToolError> {
-    let grants = ctx.okta.get(&path("/api/v1/apps/{appId}/grants", &[&args.app_id])?, &Query::new()).await?;
+    let grants = ctx.okta.get(&ops::LIST_SCOPE_CONSENT_GRANTS, &[&args.app_id], &Query::new()).await?;
     let items = grants.as_array().cloned().unwrap_or_default();
     Ok(list_output(items, GRANT_FIELDS, &ListView::default(), None))
 }

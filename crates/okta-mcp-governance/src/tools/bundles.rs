@@ -3,21 +3,17 @@
 //! `/governance/api/v2/revoke-principal-access`).
 
 use okta_core::Query;
-use okta_mcp_kit::args::{check_id, path};
+use okta_mcp_kit::args::check_id;
 use okta_mcp_kit::lookup::user_id;
 use okta_mcp_kit::output::strip_links;
-use okta_mcp_kit::{Access, Field, ListArgs, ToolContext, ToolDef, ToolError, ToolMeta, ToolOutput, field, op};
+use okta_mcp_kit::{Access, Field, ListArgs, ToolContext, ToolDef, ToolError, ToolMeta, ToolOutput, field};
+use okta_mcp_kit::{ops, orn};
 use schemars::JsonSchema;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use crate::common::{app_arg, delete, filter_expr, get, id_from_orn, list, post, put};
+use crate::common::{app_arg, filter_expr};
 use crate::tools::entitlements::{AppCatalog, AppValue, app_catalog, grouped, value_specs};
-
-const BUNDLES: &str = "/governance/api/v1/entitlement-bundles";
-const BUNDLE: &str = "/governance/api/v1/entitlement-bundles/{entitlementBundleId}";
-const READ: &str = "okta.governance.entitlements.read";
-const MANAGE: &str = "okta.governance.entitlements.manage";
 
 /// Compact fields of a bundle.
 const BUNDLE_FIELDS: &[Field] = &[
@@ -37,8 +33,7 @@ pub fn tools() -> Vec<ToolDef> {
                 description: "Entitlement bundles (sets of an app's entitlement values).",
                 access: Access::Read,
                 toolset: "entitlements",
-                scopes: &[READ],
-                operations: &[op!(GET, BUNDLES)],
+                operations: &[ops::LIST_ENTITLEMENT_BUNDLES],
             },
             list_bundles,
         ),
@@ -49,8 +44,7 @@ pub fn tools() -> Vec<ToolDef> {
                 description: "One bundle with its app and entitlement values.",
                 access: Access::Read,
                 toolset: "entitlements",
-                scopes: &[READ],
-                operations: &[op!(GET, BUNDLES), op!(GET, BUNDLE)],
+                operations: &[ops::LIST_ENTITLEMENT_BUNDLES, ops::GET_ENTITLEMENT_BUNDLE],
             },
             get_bundle,
         ),
@@ -61,12 +55,11 @@ pub fn tools() -> Vec<ToolDef> {
                 description: "Grant a user an ACTIVE bundle (ENTITLEMENT-BUNDLE grant), optionally expiring.",
                 access: Access::Write,
                 toolset: "entitlements",
-                scopes: &["okta.users.read", READ, MANAGE],
                 operations: &[
-                    op!(GET, "/api/v1/users/{id}"),
-                    op!(GET, BUNDLES),
-                    op!(GET, BUNDLE),
-                    op!(POST, "/governance/api/v1/grants"),
+                    ops::GET_USER,
+                    ops::LIST_ENTITLEMENT_BUNDLES,
+                    ops::GET_ENTITLEMENT_BUNDLE,
+                    ops::CREATE_GRANT,
                 ],
             },
             assign_bundle,
@@ -78,13 +71,12 @@ pub fn tools() -> Vec<ToolDef> {
                 description: "Revoke a bundle a user was granted (Okta's revoke-principal-access).",
                 access: Access::Destructive,
                 toolset: "entitlements",
-                scopes: &["okta.users.read", READ, MANAGE],
                 operations: &[
-                    op!(GET, "/api/v1/users/{id}"),
-                    op!(GET, BUNDLES),
-                    op!(GET, BUNDLE),
-                    op!(GET, "/governance/api/v1/grants"),
-                    op!(POST, "/governance/api/v2/revoke-principal-access"),
+                    ops::GET_USER,
+                    ops::LIST_ENTITLEMENT_BUNDLES,
+                    ops::GET_ENTITLEMENT_BUNDLE,
+                    ops::LIST_GRANTS,
+                    ops::REVOKE_PRINCIPAL_ACCESS,
                 ],
             },
             remove_bundle,
@@ -96,8 +88,7 @@ pub fn tools() -> Vec<ToolDef> {
                 description: "Create a bundle of an app's entitlement values.",
                 access: Access::Write,
                 toolset: "entitlements",
-                scopes: &[READ, MANAGE],
-                operations: &[op!(GET, ENTITLEMENTS), op!(GET, VALUES), op!(POST, BUNDLES)],
+                operations: &[ops::LIST_ENTITLEMENTS, ops::LIST_ENTITLEMENT_VALUES, ops::CREATE_ENTITLEMENT_BUNDLE],
             },
             create_bundle,
         ),
@@ -108,14 +99,13 @@ pub fn tools() -> Vec<ToolDef> {
                 description: "Rename a bundle, describe it, add or remove values (holders get the change).",
                 access: Access::Write,
                 toolset: "entitlements",
-                scopes: &[READ, MANAGE],
                 operations: &[
-                    op!(GET, BUNDLES),
-                    op!(GET, BUNDLE),
-                    op!(GET, ENTITLEMENTS),
-                    op!(GET, VALUES),
-                    op!(GET, "/governance/api/v1/grants"),
-                    op!(PUT, BUNDLE),
+                    ops::LIST_ENTITLEMENT_BUNDLES,
+                    ops::GET_ENTITLEMENT_BUNDLE,
+                    ops::LIST_ENTITLEMENTS,
+                    ops::LIST_ENTITLEMENT_VALUES,
+                    ops::LIST_GRANTS,
+                    ops::REPLACE_ENTITLEMENT_BUNDLE,
                 ],
             },
             update_bundle,
@@ -127,12 +117,11 @@ pub fn tools() -> Vec<ToolDef> {
                 description: "Delete a bundle; Okta revokes it from its holders.",
                 access: Access::Destructive,
                 toolset: "entitlements",
-                scopes: &[READ, MANAGE],
                 operations: &[
-                    op!(GET, BUNDLES),
-                    op!(GET, "/governance/api/v1/grants"),
-                    op!(GET, BUNDLE),
-                    op!(DELETE, BUNDLE),
+                    ops::LIST_ENTITLEMENT_BUNDLES,
+                    ops::LIST_GRANTS,
+                    ops::GET_ENTITLEMENT_BUNDLE,
+                    ops::DELETE_ENTITLEMENT_BUNDLE,
                 ],
             },
             delete_bundle,
@@ -140,13 +129,10 @@ pub fn tools() -> Vec<ToolDef> {
     ]
 }
 
-const ENTITLEMENTS: &str = "/governance/api/v1/entitlements";
-const VALUES: &str = "/governance/api/v1/entitlements/{entitlementId}/values";
-
 /// A bundle named by id (`enb…`), ORN, or exact name (looked up; an unknown or shared name is an error).
 pub async fn bundle_id(ctx: &ToolContext, bundle: &str) -> Result<String, ToolError> {
     let value = bundle.trim();
-    let id = id_from_orn(value);
+    let id = orn::id_of(value);
     if value.starts_with("orn:") || (id.starts_with("enb") && !id.contains(char::is_whitespace)) {
         check_id("bundle_id", id)?;
         return Ok(id.to_owned());
@@ -157,7 +143,7 @@ pub async fn bundle_id(ctx: &ToolContext, bundle: &str) -> Result<String, ToolEr
     }
     let filter = filter_expr(&[("name", Some(value))])?;
     let query = Query::new().opt("filter", filter.as_deref()).push("limit", 2);
-    let found = get(ctx, &path(BUNDLES, &[])?, &query).await?;
+    let found = ctx.okta.get(&ops::LIST_ENTITLEMENT_BUNDLES, &[], &query).await?;
     let ids: Vec<&str> = found
         .get("data")
         .and_then(Value::as_array)
@@ -187,8 +173,9 @@ pub struct ListBundlesArgs {
 async fn list_bundles(ctx: ToolContext, args: ListBundlesArgs) -> Result<ToolOutput, ToolError> {
     let app = args.app.as_deref().map(app_arg).transpose()?;
     let filter = filter_expr(&[("target.externalId", app.as_deref()), ("name", args.name.as_deref())])?;
-    let p = path(BUNDLES, &[])?;
-    list(&ctx, &args.page, &p, Query::new().opt("filter", filter.as_deref()), BUNDLE_FIELDS).await
+    args.page
+        .list(&ctx, &ops::LIST_ENTITLEMENT_BUNDLES, &[], Query::new().opt("filter", filter.as_deref()), BUNDLE_FIELDS)
+        .await
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]
@@ -199,7 +186,7 @@ pub struct BundleArg {
 }
 
 async fn fetch_bundle(ctx: &ToolContext, id: &str) -> Result<Value, ToolError> {
-    get(ctx, &path(BUNDLE, &[id])?, &Query::new().push("include", "full_entitlements")).await
+    ctx.okta.get(&ops::GET_ENTITLEMENT_BUNDLE, &[id], &Query::new().push("include", "full_entitlements")).await
 }
 
 async fn get_bundle(ctx: ToolContext, args: BundleArg) -> Result<ToolOutput, ToolError> {
@@ -242,7 +229,7 @@ async fn assign_bundle(ctx: ToolContext, args: AssignBundleArgs) -> Result<ToolO
     if let Some(t) = &expires {
         body["scheduleSettings"] = json!({"expirationDate": t});
     }
-    let saved = post(&ctx, &path("/governance/api/v1/grants", &[])?, Some(&body)).await?;
+    let saved = ctx.okta.send(&ops::CREATE_GRANT, &[], &Query::new(), Some(&body)).await?;
     Ok(ToolOutput::json(json!({
         "user_id": uid,
         "bundle": bundle_summary(&bundle),
@@ -261,8 +248,7 @@ async fn remove_bundle(ctx: ToolContext, args: BundleUserArgs) -> Result<ToolOut
         ("targetPrincipal.externalId", Some(&uid)),
         ("targetPrincipal.type", Some("OKTA_USER")),
     ])?;
-    let grants =
-        get(&ctx, &path("/governance/api/v1/grants", &[])?, &Query::new().opt("filter", filter.as_deref())).await?;
+    let grants = ctx.okta.get(&ops::LIST_GRANTS, &[], &Query::new().opt("filter", filter.as_deref())).await?;
     let active: Vec<&Value> = grants
         .get("data")
         .and_then(Value::as_array)
@@ -281,7 +267,7 @@ async fn remove_bundle(ctx: ToolContext, args: BundleUserArgs) -> Result<ToolOut
         return Err(ToolError::refused("Okta's answer lacks the user's or the bundle's ORN; nothing was changed"));
     }
     let body = json!({"principalOrn": principal, "actor": "API", "revokeOrns": [orn]});
-    post(&ctx, &path("/governance/api/v2/revoke-principal-access", &[])?, Some(&body)).await?;
+    ctx.okta.send(&ops::REVOKE_PRINCIPAL_ACCESS, &[], &Query::new(), Some(&body)).await?;
     Ok(ToolOutput::json(json!({
         "user_id": uid,
         "bundle": bundle_summary(&bundle),
@@ -342,7 +328,7 @@ async fn create_bundle(ctx: ToolContext, args: CreateBundleArgs) -> Result<ToolO
     if let Some(d) = description {
         body["description"] = json!(d);
     }
-    let created = post(&ctx, &path(BUNDLES, &[])?, Some(&body)).await?;
+    let created = ctx.okta.send(&ops::CREATE_ENTITLEMENT_BUNDLE, &[], &Query::new(), Some(&body)).await?;
     Ok(ToolOutput::json(json!({
         "created": created.as_ref().map(|b| json!({"id": b.get("id"), "name": b.get("name"), "status": b.get("status"),
             "appId": b.pointer("/target/externalId"), "orn": b.get("orn")})),
@@ -401,10 +387,7 @@ fn held(catalog: &AppCatalog, bundle: &Value) -> Vec<AppValue> {
 
 async fn active_grants(ctx: &ToolContext, bundle: &str) -> Result<Vec<Value>, ToolError> {
     let filter = filter_expr(&[("entitlementBundleId", Some(bundle))])?.unwrap_or_default();
-    let p = path("/governance/api/v1/grants", &[])?;
-    let first = ctx.okta.get_page(&p, &Query::new().push("filter", filter).push("limit", 200)).await;
-    let first = first.map_err(crate::common::licensed)?;
-    let (items, _) = ctx.okta.client().collect(first, &p, 2000).await.map_err(|e| crate::common::licensed(e.into()))?;
+    let items = ctx.okta.get_all(&ops::LIST_GRANTS, &[], Query::new().push("filter", filter), 2000).await?;
     Ok(items.into_iter().filter(|g| g.get("status").and_then(Value::as_str) == Some("ACTIVE")).collect())
 }
 
@@ -441,7 +424,7 @@ async fn update_bundle(ctx: ToolContext, args: UpdateBundleArgs) -> Result<ToolO
                 .resolve("remove_values", spec)
                 .ok()
                 .filter(|v| before.iter().any(|b| b.id == v.id))
-                .or_else(|| before.iter().find(|b| b.id == id_from_orn(spec.trim())))
+                .or_else(|| before.iter().find(|b| b.id == orn::id_of(spec.trim())))
                 .ok_or_else(|| {
                     ToolError::refused(format!(
                         "remove_values: {spec:?} is not in bundle {id} ({}). Nothing was changed.",
@@ -500,7 +483,7 @@ async fn update_bundle(ctx: ToolContext, args: UpdateBundleArgs) -> Result<ToolO
     if let Some(d) = description.map(str::to_owned).or_else(|| was("description")) {
         body["description"] = json!(d);
     }
-    let saved = put(&ctx, &path(BUNDLE, &[&id])?, &body).await?;
+    let saved = ctx.okta.send(&ops::REPLACE_ENTITLEMENT_BUNDLE, &[&id], &Query::new(), Some(&body)).await?;
     let mut out = json!({"bundle": bundle_summary(saved.as_ref().unwrap_or(&body)), "changed": changed});
     if let Some(n) = grants {
         out["active_grants_updated"] = json!(n);
@@ -516,7 +499,7 @@ async fn delete_bundle(ctx: ToolContext, args: BundleArg) -> Result<ToolOutput, 
     if bundle.get("status").and_then(Value::as_str) == Some("DELETED") {
         return Err(ToolError::refused(format!("bundle {id} is already DELETED. Nothing was changed.")));
     }
-    delete(&ctx, &path(BUNDLE, &[&id])?).await?;
+    ctx.okta.send(&ops::DELETE_ENTITLEMENT_BUNDLE, &[&id], &Query::new(), None).await?;
     let users: Vec<Value> = grants.iter().filter_map(|g| g.pointer("/targetPrincipal/externalId").cloned()).collect();
     Ok(ToolOutput::json(json!({
         "deleted": bundle_summary(&bundle),

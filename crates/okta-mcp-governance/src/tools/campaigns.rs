@@ -3,21 +3,18 @@
 //! with the campaign in `Location`), and the "reviews" toolset: review items and their reassignment.
 
 use okta_core::{Answer, Query};
-use okta_mcp_kit::args::{check_id, non_empty, path};
+use okta_mcp_kit::args::{check_id, non_empty};
 use okta_mcp_kit::lookup::user_id;
 use okta_mcp_kit::output::strip_links;
-use okta_mcp_kit::{Access, Field, ListArgs, ToolContext, ToolDef, ToolError, ToolMeta, ToolOutput, field, op};
+use okta_mcp_kit::{Access, Field, ListArgs, ToolContext, ToolDef, ToolError, ToolMeta, ToolOutput, field};
+use okta_mcp_kit::{ops, orn};
 use schemars::JsonSchema;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use crate::common::{filter_expr, get, id_from_orn, id_in_location, list, post, post_answer};
+use crate::common::{filter_expr, id_in_location};
 
 const CAMPAIGNS: &str = "/governance/api/v1/campaigns";
-const CAMPAIGN: &str = "/governance/api/v1/campaigns/{campaignId}";
-const REVIEWS: &str = "/governance/api/v1/reviews";
-const READ: &str = "okta.governance.accessCertifications.read";
-const MANAGE: &str = "okta.governance.accessCertifications.manage";
 
 /// Compact fields of a campaign.
 const CAMPAIGN_FIELDS: &[Field] = &[
@@ -51,8 +48,7 @@ pub fn tools() -> Vec<ToolDef> {
                 description: "Certification campaigns.",
                 access: Access::Read,
                 toolset: "campaigns",
-                scopes: &[READ],
-                operations: &[op!(GET, "/governance/api/v1/campaigns")],
+                operations: &[ops::LIST_CAMPAIGNS],
             },
             list_campaigns,
         ),
@@ -63,8 +59,7 @@ pub fn tools() -> Vec<ToolDef> {
                 description: "One campaign with all its settings.",
                 access: Access::Read,
                 toolset: "campaigns",
-                scopes: &[READ],
-                operations: &[op!(GET, "/governance/api/v1/campaigns"), op!(GET, CAMPAIGN)],
+                operations: &[ops::LIST_CAMPAIGNS, ops::GET_CAMPAIGN],
             },
             get_campaign,
         ),
@@ -75,8 +70,7 @@ pub fn tools() -> Vec<ToolDef> {
                 description: "Schedule a campaign (once or repeating): one reviewer reviews access to apps or groups.",
                 access: Access::Write,
                 toolset: "campaigns",
-                scopes: &["okta.users.read", MANAGE],
-                operations: &[op!(GET, "/api/v1/users/{id}"), op!(POST, "/governance/api/v1/campaigns")],
+                operations: &[ops::GET_USER, ops::CREATE_CAMPAIGN],
             },
             create_campaign,
         ),
@@ -87,12 +81,7 @@ pub fn tools() -> Vec<ToolDef> {
                 description: "Launch a SCHEDULED campaign now (async); reports its status.",
                 access: Access::Write,
                 toolset: "campaigns",
-                scopes: &[READ, MANAGE],
-                operations: &[
-                    op!(GET, "/governance/api/v1/campaigns"),
-                    op!(GET, CAMPAIGN),
-                    op!(POST, "/governance/api/v1/campaigns/{campaignId}/launch"),
-                ],
+                operations: &[ops::LIST_CAMPAIGNS, ops::GET_CAMPAIGN, ops::LAUNCH_CAMPAIGN],
             },
             launch_campaign,
         ),
@@ -103,13 +92,7 @@ pub fn tools() -> Vec<ToolDef> {
                 description: "End an ACTIVE campaign (async): open items close, remediation runs.",
                 access: Access::Destructive,
                 toolset: "campaigns",
-                scopes: &[READ, MANAGE],
-                operations: &[
-                    op!(GET, "/governance/api/v1/campaigns"),
-                    op!(GET, CAMPAIGN),
-                    op!(GET, "/governance/api/v1/reviews"),
-                    op!(POST, "/governance/api/v1/campaigns/{campaignId}/end"),
-                ],
+                operations: &[ops::LIST_CAMPAIGNS, ops::GET_CAMPAIGN, ops::LIST_REVIEWS, ops::END_CAMPAIGN],
             },
             close_campaign,
         ),
@@ -120,12 +103,7 @@ pub fn tools() -> Vec<ToolDef> {
                 description: "Review items of a campaign.",
                 access: Access::Read,
                 toolset: "reviews",
-                scopes: &["okta.users.read", READ],
-                operations: &[
-                    op!(GET, "/api/v1/users/{id}"),
-                    op!(GET, "/governance/api/v1/campaigns"),
-                    op!(GET, "/governance/api/v1/reviews"),
-                ],
+                operations: &[ops::GET_USER, ops::LIST_CAMPAIGNS, ops::LIST_REVIEWS],
             },
             list_campaign_items,
         ),
@@ -136,8 +114,7 @@ pub fn tools() -> Vec<ToolDef> {
                 description: "One review item, with its note.",
                 access: Access::Read,
                 toolset: "reviews",
-                scopes: &[READ],
-                operations: &[op!(GET, "/governance/api/v1/reviews/{reviewId}")],
+                operations: &[ops::GET_REVIEW],
             },
             get_campaign_item,
         ),
@@ -148,12 +125,7 @@ pub fn tools() -> Vec<ToolDef> {
                 description: "Move review items of an ACTIVE campaign to another reviewer.",
                 access: Access::Write,
                 toolset: "reviews",
-                scopes: &["okta.users.read", READ, MANAGE],
-                operations: &[
-                    op!(GET, "/api/v1/users/{id}"),
-                    op!(GET, "/governance/api/v1/campaigns"),
-                    op!(POST, "/governance/api/v1/campaigns/{campaignId}/reviews/reassign"),
-                ],
+                operations: &[ops::GET_USER, ops::LIST_CAMPAIGNS, ops::REASSIGN_REVIEWS],
             },
             reassign_campaign_items,
         ),
@@ -220,7 +192,7 @@ async fn campaign_id(ctx: &ToolContext, campaign: &str) -> Result<String, ToolEr
     let filter = filter_expr(&[("name", Some(name))])
         .map_err(|_| ToolError::invalid_arguments(format!("{campaign:?} is neither a campaign id nor a name")))?;
     let query = Query::new().opt("filter", filter.as_deref()).push("limit", 2);
-    let found = get(ctx, &path(CAMPAIGNS, &[])?, &query).await?;
+    let found = ctx.okta.get(&ops::LIST_CAMPAIGNS, &[], &query).await?;
     let items = found.get("data").and_then(Value::as_array).cloned().unwrap_or_default();
     match items.as_slice() {
         [one] => Ok(str_of(one, "id").to_owned()),
@@ -235,7 +207,7 @@ async fn campaign_id(ctx: &ToolContext, campaign: &str) -> Result<String, ToolEr
 }
 
 async fn fetch_campaign(ctx: &ToolContext, id: &str) -> Result<Value, ToolError> {
-    get(ctx, &path(CAMPAIGN, &[id])?, &Query::new()).await
+    ctx.okta.get(&ops::GET_CAMPAIGN, &[id], &Query::new()).await
 }
 
 /// Which campaign, in a few lines of JSON: for results of changes.
@@ -265,7 +237,9 @@ pub struct ListCampaignsArgs {
 
 async fn list_campaigns(ctx: ToolContext, args: ListCampaignsArgs) -> Result<ToolOutput, ToolError> {
     let filter = filter_expr(&[("status", args.status.map(CampaignStatus::as_str)), ("name", args.name.as_deref())])?;
-    list(&ctx, &args.page, &path(CAMPAIGNS, &[])?, Query::new().opt("filter", filter.as_deref()), CAMPAIGN_FIELDS).await
+    args.page
+        .list(&ctx, &ops::LIST_CAMPAIGNS, &[], Query::new().opt("filter", filter.as_deref()), CAMPAIGN_FIELDS)
+        .await
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]
@@ -337,7 +311,7 @@ fn campaign_resources(resources: &[String]) -> Result<(&'static str, Vec<String>
     let mut kind = None;
     let mut ids = Vec::new();
     for r in resources {
-        let id = id_from_orn(r.trim());
+        let id = orn::id_of(r.trim());
         check_id("resources", id)?;
         let this = match id.get(..3) {
             Some("0oa") => "APPLICATION",
@@ -402,7 +376,7 @@ async fn create_campaign(ctx: ToolContext, args: CreateCampaignArgs) -> Result<T
         body["scheduleSettings"]["type"] = json!("RECURRING");
         body["scheduleSettings"]["recurrence"] = r;
     }
-    let created = post(&ctx, &path(CAMPAIGNS, &[])?, Some(&body)).await?;
+    let created = ctx.okta.send(&ops::CREATE_CAMPAIGN, &[], &Query::new(), Some(&body)).await?;
     Ok(ToolOutput::json(json!({
         "created": created.as_ref().map(campaign_summary),
         "result": "campaign scheduled; it launches at start_date, or now with okta_iga_launch_campaign",
@@ -429,7 +403,7 @@ async fn launch_campaign(ctx: ToolContext, args: CampaignArg) -> Result<ToolOutp
             )));
         }
     }
-    let answer = post_answer(&ctx, &path("/governance/api/v1/campaigns/{campaignId}/launch", &[&id])?, None).await?;
+    let answer = ctx.okta.send_answer(&ops::LAUNCH_CAMPAIGN, &[&id], &Query::new(), None).await?;
     let launched = located(&answer, &id);
     let after = fetch_campaign(&ctx, &launched).await?;
     let status = str_of(&after, "status");
@@ -484,12 +458,13 @@ async fn close_campaign(ctx: ToolContext, args: CloseCampaignArgs) -> Result<Too
         )));
     }
     let filter = filter_expr(&[("campaignId", Some(&id)), ("decision", Some("UNREVIEWED"))])?;
-    let open =
-        get(&ctx, &path(REVIEWS, &[])?, &Query::new().opt("filter", filter.as_deref()).push("limit", 200)).await?;
+    let open = ctx
+        .okta
+        .get(&ops::LIST_REVIEWS, &[], &Query::new().opt("filter", filter.as_deref()).push("limit", 200))
+        .await?;
     let open = open.get("data").and_then(Value::as_array).map_or(0, Vec::len);
     let body = args.skip_remediation.map(|skip| json!({"skipRemediation": skip}));
-    let answer =
-        post_answer(&ctx, &path("/governance/api/v1/campaigns/{campaignId}/end", &[&id])?, body.as_ref()).await?;
+    let answer = ctx.okta.send_answer(&ops::END_CAMPAIGN, &[&id], &Query::new(), body.as_ref()).await?;
     let after = fetch_campaign(&ctx, &located(&answer, &id)).await?;
     let status = str_of(&after, "status");
     Ok(ToolOutput::json(json!({
@@ -517,10 +492,9 @@ pub struct ListItemsArgs {
 }
 
 async fn list_campaign_items(ctx: ToolContext, args: ListItemsArgs) -> Result<ToolOutput, ToolError> {
-    let p = path(REVIEWS, &[])?;
     if args.page.cursor.as_deref().is_some_and(|c| !c.is_empty()) {
         // The cursor carries the filter.
-        return list(&ctx, &args.page, &p, Query::new(), REVIEW_FIELDS).await;
+        return args.page.list(&ctx, &ops::LIST_REVIEWS, &[], Query::new(), REVIEW_FIELDS).await;
     }
     let id = campaign_id(&ctx, &args.campaign).await?;
     let principal = match args.principal.as_deref() {
@@ -532,7 +506,7 @@ async fn list_campaign_items(ctx: ToolContext, args: ListItemsArgs) -> Result<To
         ("decision", args.decision.map(Decision::as_str)),
         ("principalId", principal.as_deref()),
     ])?;
-    list(&ctx, &args.page, &p, Query::new().opt("filter", filter.as_deref()), REVIEW_FIELDS).await
+    args.page.list(&ctx, &ops::LIST_REVIEWS, &[], Query::new().opt("filter", filter.as_deref()), REVIEW_FIELDS).await
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]
@@ -543,7 +517,7 @@ pub struct ItemArg {
 }
 
 async fn get_campaign_item(ctx: ToolContext, args: ItemArg) -> Result<ToolOutput, ToolError> {
-    let item = get(&ctx, &path("/governance/api/v1/reviews/{reviewId}", &[&args.review_id])?, &Query::new()).await?;
+    let item = ctx.okta.get(&ops::GET_REVIEW, &[&args.review_id], &Query::new()).await?;
     Ok(ToolOutput::json(strip_links(item)))
 }
 
@@ -574,8 +548,7 @@ async fn reassign_campaign_items(ctx: ToolContext, args: ReassignArgs) -> Result
     let id = campaign_id(&ctx, &args.campaign).await?;
     let reviewer = user_id(&ctx, &args.reviewer).await?;
     let body = json!({"reviewerId": reviewer, "reviewIds": args.review_ids, "note": note});
-    let p = path("/governance/api/v1/campaigns/{campaignId}/reviews/reassign", &[&id])?;
-    let saved = post(&ctx, &p, Some(&body)).await?;
+    let saved = ctx.okta.send(&ops::REASSIGN_REVIEWS, &[&id], &Query::new(), Some(&body)).await?;
     let items: Vec<Value> = saved
         .as_ref()
         .and_then(|v| v.get("data"))

@@ -3,20 +3,16 @@
 //! catalog to OAuth access tokens only.
 
 use okta_core::Query;
-use okta_mcp_kit::args::{check_id, path};
+use okta_mcp_kit::args::check_id;
 use okta_mcp_kit::lookup::user_id;
+use okta_mcp_kit::ops;
 use okta_mcp_kit::output::strip_links;
-use okta_mcp_kit::{Access, Field, ListArgs, ToolContext, ToolDef, ToolError, ToolMeta, ToolOutput, field, op};
+use okta_mcp_kit::{Access, Field, ListArgs, ToolContext, ToolDef, ToolError, ToolMeta, ToolOutput, field};
 use schemars::JsonSchema;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use crate::common::{data_of, get_oauth, list_oauth};
-
-const ENTRIES: &str = "/governance/api/v2/catalogs/default/entries";
-const ENTRY: &str = "/governance/api/v2/catalogs/default/entries/{entryId}";
-const USER_ENTRIES: &str = "/governance/api/v2/catalogs/default/user/{userId}/entries";
-const READ: &str = "okta.accessRequests.catalog.read";
+use crate::common::data_of;
 
 /// Compact fields of a catalog entry.
 const ENTRY_FIELDS: &[Field] = &[
@@ -38,8 +34,7 @@ pub fn tools() -> Vec<ToolDef> {
                               OAuth only.",
                 access: Access::Read,
                 toolset: "requests",
-                scopes: &[READ],
-                operations: &[op!(GET, ENTRIES)],
+                operations: &[ops::LIST_ALL_DEFAULT_ENTRIES_V2],
             },
             list_entries,
         ),
@@ -50,8 +45,7 @@ pub fn tools() -> Vec<ToolDef> {
                 description: "One catalog entry (cen…) with its app and its child entries. OAuth only.",
                 access: Access::Read,
                 toolset: "requests",
-                scopes: &[READ],
-                operations: &[op!(GET, ENTRY), op!(GET, ENTRIES)],
+                operations: &[ops::GET_CATALOG_ENTRY_V2, ops::LIST_ALL_DEFAULT_ENTRIES_V2],
             },
             get_entry,
         ),
@@ -62,8 +56,7 @@ pub fn tools() -> Vec<ToolDef> {
                 description: "Catalog entries a user may request. OAuth only.",
                 access: Access::Read,
                 toolset: "requests",
-                scopes: &["okta.users.read", READ],
-                operations: &[op!(GET, "/api/v1/users/{id}"), op!(GET, USER_ENTRIES)],
+                operations: &[ops::GET_USER, ops::LIST_ALL_DEFAULT_USER_ENTRIES_V2],
             },
             list_requestable,
         ),
@@ -108,7 +101,7 @@ async fn list_entries(ctx: ToolContext, args: ListEntriesArgs) -> Result<ToolOut
     let filter = parent_filter(args.parent.as_deref())?;
     let search = search_arg(args.search.as_deref())?;
     let query = Query::new().push("filter", filter).opt("match", search);
-    list_oauth(&ctx, &args.page, &path(ENTRIES, &[])?, query, ENTRY_FIELDS, READ).await
+    args.page.list(&ctx, &ops::LIST_ALL_DEFAULT_ENTRIES_V2, &[], query, ENTRY_FIELDS).await
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]
@@ -126,14 +119,15 @@ fn app_of(entry: &Value) -> Option<&str> {
 
 async fn get_entry(ctx: ToolContext, args: EntryArg) -> Result<ToolOutput, ToolError> {
     let id = args.entry_id.trim();
-    let entry = get_oauth(&ctx, &path(ENTRY, &[id])?, &Query::new(), READ).await?;
-    let children = get_oauth(
-        &ctx,
-        &path(ENTRIES, &[])?,
-        &Query::new().push("filter", parent_filter(Some(id))?).push("limit", 200),
-        READ,
-    )
-    .await?;
+    let entry = ctx.okta.get(&ops::GET_CATALOG_ENTRY_V2, &[id], &Query::new()).await?;
+    let children = ctx
+        .okta
+        .get(
+            &ops::LIST_ALL_DEFAULT_ENTRIES_V2,
+            &[],
+            &Query::new().push("filter", parent_filter(Some(id))?).push("limit", 200),
+        )
+        .await?;
     let app = app_of(&entry).map(str::to_owned);
     let mut out = strip_links(entry);
     out["appId"] = json!(app);
@@ -163,7 +157,7 @@ async fn list_requestable(ctx: ToolContext, args: RequestableArgs) -> Result<Too
     let search = search_arg(args.search.as_deref())?;
     let uid = user_id(&ctx, &args.user).await?;
     let query = Query::new().push("filter", filter).opt("match", search);
-    list_oauth(&ctx, &args.page, &path(USER_ENTRIES, &[&uid])?, query, ENTRY_FIELDS, READ).await
+    args.page.list(&ctx, &ops::LIST_ALL_DEFAULT_USER_ENTRIES_V2, &[&uid], query, ENTRY_FIELDS).await
 }
 
 #[cfg(test)]

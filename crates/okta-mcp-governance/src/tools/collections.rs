@@ -2,22 +2,16 @@
 //! values, that are assigned to people together. List, read, what is in one, and who is assigned it.
 
 use okta_core::Query;
-use okta_mcp_kit::args::{check_id, non_empty, path};
+use okta_mcp_kit::args::{check_id, non_empty};
 use okta_mcp_kit::lookup::user_id;
 use okta_mcp_kit::output::{list_output, strip_links};
-use okta_mcp_kit::{Access, Field, ListArgs, ToolContext, ToolDef, ToolError, ToolMeta, ToolOutput, field, op};
+use okta_mcp_kit::{Access, Field, ListArgs, ToolContext, ToolDef, ToolError, ToolMeta, ToolOutput, field};
+use okta_mcp_kit::{Operation, ops, orn};
 use schemars::JsonSchema;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use crate::common::{filter_expr, get, id_from_orn, licensed, list};
-
-const COLLECTIONS: &str = "/governance/api/v1/collections";
-const COLLECTION: &str = "/governance/api/v1/collections/{collectionId}";
-const RESOURCES: &str = "/governance/api/v1/collections/{collectionId}/resources";
-const ASSIGNMENTS: &str = "/governance/api/v1/collections/{collectionId}/assignments";
-const ALL_ASSIGNMENTS: &str = "/governance/api/v1/collections/assignments";
-const READ: &str = "okta.governance.collections.read";
+use crate::common::filter_expr;
 
 /// Compact fields of a collection (counts come with `include=counts`).
 const COLLECTION_FIELDS: &[Field] = &[
@@ -57,8 +51,7 @@ pub fn tools() -> Vec<ToolDef> {
                 description: "Resource collections (apps and values assigned together), with counts.",
                 access: Access::Read,
                 toolset: "collections",
-                scopes: &[READ],
-                operations: &[op!(GET, COLLECTIONS)],
+                operations: &[ops::LIST_COLLECTIONS],
             },
             list_collections,
         ),
@@ -69,8 +62,7 @@ pub fn tools() -> Vec<ToolDef> {
                 description: "One resource collection by id or exact name.",
                 access: Access::Read,
                 toolset: "collections",
-                scopes: &[READ],
-                operations: &[op!(GET, COLLECTIONS), op!(GET, COLLECTION)],
+                operations: &[ops::LIST_COLLECTIONS, ops::GET_COLLECTION],
             },
             get_collection,
         ),
@@ -81,8 +73,7 @@ pub fn tools() -> Vec<ToolDef> {
                 description: "Apps in a collection, with the values each includes.",
                 access: Access::Read,
                 toolset: "collections",
-                scopes: &[READ],
-                operations: &[op!(GET, COLLECTIONS), op!(GET, RESOURCES)],
+                operations: &[ops::LIST_COLLECTIONS, ops::LIST_COLLECTION_RESOURCES],
             },
             list_collection_resources,
         ),
@@ -93,12 +84,11 @@ pub fn tools() -> Vec<ToolDef> {
                 description: "Who has a collection, or which collections a user has.",
                 access: Access::Read,
                 toolset: "collections",
-                scopes: &["okta.users.read", READ],
                 operations: &[
-                    op!(GET, "/api/v1/users/{id}"),
-                    op!(GET, COLLECTIONS),
-                    op!(GET, ASSIGNMENTS),
-                    op!(GET, ALL_ASSIGNMENTS),
+                    ops::GET_USER,
+                    ops::LIST_COLLECTIONS,
+                    ops::LIST_COLLECTION_ASSIGNMENTS,
+                    ops::LIST_COLLECTIONS_ASSIGNMENTS,
                 ],
             },
             list_collection_assignments,
@@ -119,7 +109,7 @@ fn str_of<'a>(v: &'a Value, key: &str) -> &'a str {
 /// (Okta filters names by prefix; case is ignored, as Okta does).
 pub async fn collection_id(ctx: &ToolContext, collection: &str) -> Result<String, ToolError> {
     let given = collection.trim();
-    let id = id_from_orn(given);
+    let id = orn::id_of(given);
     if is_collection_id(id) {
         return Ok(id.to_owned());
     }
@@ -132,7 +122,7 @@ pub async fn collection_id(ctx: &ToolContext, collection: &str) -> Result<String
         return Err(ToolError::invalid_arguments(format!("{collection:?} is neither a collection id nor a name")));
     }
     let query = Query::new().push("filter", format!("name sw \"{name}\"")).push("limit", 200);
-    let found = get(ctx, &path(COLLECTIONS, &[])?, &query).await?;
+    let found = ctx.okta.get(&ops::LIST_COLLECTIONS, &[], &query).await?;
     let named: Vec<&Value> = found
         .get("data")
         .and_then(Value::as_array)
@@ -166,7 +156,7 @@ async fn list_collections(ctx: ToolContext, args: ListCollectionsArgs) -> Result
         return Err(ToolError::invalid_arguments("name must not contain \" or \\"));
     }
     let query = Query::new().push("include", "counts").opt("filter", name.map(|n| format!("name co \"{n}\"")));
-    list(&ctx, &args.page, &path(COLLECTIONS, &[])?, query, COLLECTION_FIELDS).await
+    args.page.list(&ctx, &ops::LIST_COLLECTIONS, &[], query, COLLECTION_FIELDS).await
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]
@@ -178,7 +168,7 @@ pub struct CollectionArg {
 
 async fn get_collection(ctx: ToolContext, args: CollectionArg) -> Result<ToolOutput, ToolError> {
     let id = collection_id(&ctx, &args.collection).await?;
-    Ok(ToolOutput::json(strip_links(get(&ctx, &path(COLLECTION, &[&id])?, &Query::new()).await?)))
+    Ok(ToolOutput::json(strip_links(ctx.okta.get(&ops::GET_COLLECTION, &[&id], &Query::new()).await?)))
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]
@@ -212,8 +202,10 @@ fn value_names(resource: &Value) -> Vec<String> {
 async fn list_collection_resources(ctx: ToolContext, args: CollectionPageArgs) -> Result<ToolOutput, ToolError> {
     let view = args.page.view()?;
     let id = collection_id(&ctx, &args.collection).await?;
-    let p = path(RESOURCES, &[&id])?;
-    let page = args.page.page(&ctx, &p, Query::new().push("include", "entitlements")).await.map_err(licensed)?;
+    let page = args
+        .page
+        .page(&ctx, &ops::LIST_COLLECTION_RESOURCES, &[&id], Query::new().push("include", "entitlements"))
+        .await?;
     let items = page
         .items
         .into_iter()
@@ -241,12 +233,12 @@ async fn list_collection_assignments(ctx: ToolContext, args: AssignmentsArgs) ->
         Some(c) => Some(collection_id(&ctx, c).await?),
         None => None,
     };
-    let p = match &id {
-        Some(id) => path(ASSIGNMENTS, &[id])?,
-        None => path(ALL_ASSIGNMENTS, &[])?,
+    let (list, params): (&Operation, Vec<&str>) = match &id {
+        Some(id) => (&ops::LIST_COLLECTION_ASSIGNMENTS, vec![id.as_str()]),
+        None => (&ops::LIST_COLLECTIONS_ASSIGNMENTS, vec![]),
     };
     if args.page.cursor.as_deref().is_some_and(|c| !c.is_empty()) {
-        return list(&ctx, &args.page, &p, Query::new(), ASSIGNMENT_FIELDS).await;
+        return args.page.list(&ctx, list, &params, Query::new(), ASSIGNMENT_FIELDS).await;
     }
     let uid = match non_empty("user", args.user.as_deref())? {
         Some(u) => Some(user_id(&ctx, u.trim()).await?),
@@ -256,7 +248,7 @@ async fn list_collection_assignments(ctx: ToolContext, args: AssignmentsArgs) ->
         ("principal.externalId", uid.as_deref()),
         ("principal.type", uid.as_ref().map(|_| "OKTA_USER")),
     ])?;
-    list(&ctx, &args.page, &p, Query::new().opt("filter", filter.as_deref()), ASSIGNMENT_FIELDS).await
+    args.page.list(&ctx, list, &params, Query::new().opt("filter", filter.as_deref()), ASSIGNMENT_FIELDS).await
 }
 
 #[cfg(test)]

@@ -4,24 +4,19 @@
 //! (`/governance/api/v1/grants`). `AppCatalog` resolves "Entitlement: Value" names for the bundle, grant and risk
 //! tools.
 
+use okta_mcp_kit::{ops, orn};
 use std::collections::BTreeMap;
 
-use okta_core::{ApiPath, Query};
-use okta_mcp_kit::args::{check_id, path};
+use okta_core::Query;
+use okta_mcp_kit::args::check_id;
 use okta_mcp_kit::lookup::user_id;
 use okta_mcp_kit::output::strip_links;
-use okta_mcp_kit::{Access, Field, ListArgs, ToolContext, ToolDef, ToolError, ToolMeta, ToolOutput, field, op};
+use okta_mcp_kit::{Access, Field, ListArgs, ToolContext, ToolDef, ToolError, ToolMeta, ToolOutput, field};
 use schemars::JsonSchema;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use crate::common::{app_arg, delete, entitlement_arg, filter_expr, get, id_from_orn, licensed, list, patch, post};
-
-const ENTITLEMENTS: &str = "/governance/api/v1/entitlements";
-const ENTITLEMENT: &str = "/governance/api/v1/entitlements/{entitlementId}";
-const VALUES: &str = "/governance/api/v1/entitlements/{entitlementId}/values";
-const READ: &str = "okta.governance.entitlements.read";
-const MANAGE: &str = "okta.governance.entitlements.manage";
+use crate::common::{app_arg, entitlement_arg, filter_expr};
 
 /// Compact fields of an entitlement.
 const ENTITLEMENT_FIELDS: &[Field] = &[
@@ -51,8 +46,7 @@ pub fn tools() -> Vec<ToolDef> {
                 description: "App entitlements (roles, licenses...).",
                 access: Access::Read,
                 toolset: "entitlements",
-                scopes: &[READ],
-                operations: &[op!(GET, ENTITLEMENTS)],
+                operations: &[ops::LIST_ENTITLEMENTS],
             },
             list_entitlements,
         ),
@@ -63,8 +57,7 @@ pub fn tools() -> Vec<ToolDef> {
                 description: "One entitlement with its values.",
                 access: Access::Read,
                 toolset: "entitlements",
-                scopes: &[READ],
-                operations: &[op!(GET, ENTITLEMENT)],
+                operations: &[ops::GET_ENTITLEMENT],
             },
             get_entitlement,
         ),
@@ -75,8 +68,7 @@ pub fn tools() -> Vec<ToolDef> {
                 description: "Values of one entitlement.",
                 access: Access::Read,
                 toolset: "entitlements",
-                scopes: &[READ],
-                operations: &[op!(GET, VALUES)],
+                operations: &[ops::LIST_ENTITLEMENT_VALUES],
             },
             list_entitlement_values,
         ),
@@ -88,12 +80,7 @@ pub fn tools() -> Vec<ToolDef> {
                     policy, expiry).",
                 access: Access::Read,
                 toolset: "entitlements",
-                scopes: &["okta.users.read", READ],
-                operations: &[
-                    op!(GET, "/api/v1/users/{id}"),
-                    op!(GET, "/governance/api/v1/principal-entitlements"),
-                    op!(GET, "/governance/api/v1/principal-access"),
-                ],
+                operations: &[ops::GET_USER, ops::GET_PRINCIPAL_ENTITLEMENTS, ops::GET_PRINCIPAL_ACCESS],
             },
             list_user_entitlements,
         ),
@@ -104,12 +91,7 @@ pub fn tools() -> Vec<ToolDef> {
                 description: "Grant a user entitlement values (CUSTOM grant), optionally expiring.",
                 access: Access::Write,
                 toolset: "entitlements",
-                scopes: &["okta.users.read", READ, MANAGE],
-                operations: &[
-                    op!(GET, "/api/v1/users/{id}"),
-                    op!(GET, ENTITLEMENT),
-                    op!(POST, "/governance/api/v1/grants"),
-                ],
+                operations: &[ops::GET_USER, ops::GET_ENTITLEMENT, ops::CREATE_GRANT],
             },
             assign_entitlement,
         ),
@@ -120,12 +102,7 @@ pub fn tools() -> Vec<ToolDef> {
                 description: "Take entitlement values from a user (DENY grant).",
                 access: Access::Destructive,
                 toolset: "entitlements",
-                scopes: &["okta.users.read", READ, MANAGE],
-                operations: &[
-                    op!(GET, "/api/v1/users/{id}"),
-                    op!(GET, "/governance/api/v1/principal-entitlements"),
-                    op!(POST, "/governance/api/v1/grants"),
-                ],
+                operations: &[ops::GET_USER, ops::GET_PRINCIPAL_ENTITLEMENTS, ops::CREATE_GRANT],
             },
             revoke_entitlement,
         ),
@@ -136,8 +113,7 @@ pub fn tools() -> Vec<ToolDef> {
                 description: "Create an app entitlement (role, license...) with its values.",
                 access: Access::Write,
                 toolset: "entitlements",
-                scopes: &[MANAGE],
-                operations: &[op!(POST, ENTITLEMENTS)],
+                operations: &[ops::CREATE_ENTITLEMENT],
             },
             create_entitlement,
         ),
@@ -148,8 +124,7 @@ pub fn tools() -> Vec<ToolDef> {
                 description: "Rename an entitlement or its values, set its description, add values.",
                 access: Access::Write,
                 toolset: "entitlements",
-                scopes: &[READ, MANAGE],
-                operations: &[op!(GET, ENTITLEMENT), op!(GET, VALUES), op!(PATCH, ENTITLEMENT)],
+                operations: &[ops::GET_ENTITLEMENT, ops::LIST_ENTITLEMENT_VALUES, ops::UPDATE_ENTITLEMENT],
             },
             update_entitlement,
         ),
@@ -160,12 +135,7 @@ pub fn tools() -> Vec<ToolDef> {
                 description: "Delete an entitlement: holders lose its values; bundles drop it.",
                 access: Access::Destructive,
                 toolset: "entitlements",
-                scopes: &[READ, MANAGE],
-                operations: &[
-                    op!(GET, ENTITLEMENT),
-                    op!(GET, "/governance/api/v1/entitlement-bundles"),
-                    op!(DELETE, ENTITLEMENT),
-                ],
+                operations: &[ops::GET_ENTITLEMENT, ops::LIST_ENTITLEMENT_BUNDLES, ops::DELETE_ENTITLEMENT],
             },
             delete_entitlement,
         ),
@@ -189,8 +159,9 @@ async fn list_entitlements(ctx: ToolContext, args: ListEntitlementsArgs) -> Resu
         ("parent.type", app.as_ref().map(|_| "APPLICATION")),
         ("name", args.name.as_deref()),
     ])?;
-    let p = path(ENTITLEMENTS, &[])?;
-    list(&ctx, &args.page, &p, Query::new().opt("filter", filter.as_deref()), ENTITLEMENT_FIELDS).await
+    args.page
+        .list(&ctx, &ops::LIST_ENTITLEMENTS, &[], Query::new().opt("filter", filter.as_deref()), ENTITLEMENT_FIELDS)
+        .await
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]
@@ -202,7 +173,7 @@ pub struct EntitlementArg {
 
 async fn get_entitlement(ctx: ToolContext, args: EntitlementArg) -> Result<ToolOutput, ToolError> {
     let id = entitlement_arg(&args.entitlement_id)?;
-    let e = get(&ctx, &path(ENTITLEMENT, &[&id])?, &Query::new()).await?;
+    let e = ctx.okta.get(&ops::GET_ENTITLEMENT, &[&id], &Query::new()).await?;
     let mut e = strip_links(e);
     if let Some(values) = e.get_mut("values") {
         *values = strip_links(values.take());
@@ -220,8 +191,7 @@ pub struct ValuesArgs {
 
 async fn list_entitlement_values(ctx: ToolContext, args: ValuesArgs) -> Result<ToolOutput, ToolError> {
     let id = entitlement_arg(&args.entitlement_id)?;
-    let p = path(VALUES, &[&id])?;
-    list(&ctx, &args.page, &p, Query::new(), VALUE_FIELDS).await
+    args.page.list(&ctx, &ops::LIST_ENTITLEMENT_VALUES, &[&id], Query::new(), VALUE_FIELDS).await
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]
@@ -246,7 +216,7 @@ fn principal_filter(app: &str, user: &str) -> Result<String, ToolError> {
 
 async fn principal_entitlements(ctx: &ToolContext, app: &str, user: &str) -> Result<Vec<Value>, ToolError> {
     let query = Query::new().push("filter", principal_filter(app, user)?);
-    let found = get(ctx, &path("/governance/api/v1/principal-entitlements", &[])?, &query).await?;
+    let found = ctx.okta.get(&ops::GET_PRINCIPAL_ENTITLEMENTS, &[], &query).await?;
     Ok(found.get("data").and_then(Value::as_array).cloned().unwrap_or_default())
 }
 
@@ -283,7 +253,7 @@ async fn list_user_entitlements(ctx: ToolContext, args: UserAppArgs) -> Result<T
     let uid = user_id(&ctx, &args.user).await?;
     let held = principal_entitlements(&ctx, &app, &uid).await?;
     let query = Query::new().push("filter", principal_filter(&app, &uid)?);
-    let access = get(&ctx, &path("/governance/api/v1/principal-access", &[])?, &query).await?;
+    let access = ctx.okta.get(&ops::GET_PRINCIPAL_ACCESS, &[], &query).await?;
     let from = sources(&access);
     let entitlements: Vec<Value> = held
         .iter()
@@ -331,7 +301,7 @@ fn value_args(value_ids: &[String]) -> Result<Vec<String>, ToolError> {
     }
     let mut out = Vec::new();
     for v in value_ids {
-        let id = id_from_orn(v.trim());
+        let id = orn::id_of(v.trim());
         check_id("value_ids", id)?;
         if !out.iter().any(|o| o == id) {
             out.push(id.to_owned());
@@ -368,7 +338,7 @@ async fn assign_entitlement(ctx: ToolContext, args: GrantArgs) -> Result<ToolOut
     let expires = args.expires.as_deref().map(crate::common::future_time).transpose()?;
     let uid = user_id(&ctx, &args.user).await?;
     // Check the values against the entitlement first: Okta's own answer names ids only.
-    let e = get(&ctx, &path(ENTITLEMENT, &[&entitlement])?, &Query::new()).await?;
+    let e = ctx.okta.get(&ops::GET_ENTITLEMENT, &[&entitlement], &Query::new()).await?;
     let parent = e.pointer("/parent/externalId").and_then(Value::as_str).unwrap_or_default();
     if parent != app {
         return Err(ToolError::refused(format!(
@@ -396,7 +366,7 @@ async fn assign_entitlement(ctx: ToolContext, args: GrantArgs) -> Result<ToolOut
     if let Some(t) = &expires {
         body["scheduleSettings"] = json!({"expirationDate": t});
     }
-    let saved = post(&ctx, &path("/governance/api/v1/grants", &[])?, Some(&body)).await?;
+    let saved = ctx.okta.send(&ops::CREATE_GRANT, &[], &Query::new(), Some(&body)).await?;
     Ok(ToolOutput::json(json!({
         "user_id": uid,
         "app_id": app,
@@ -441,7 +411,7 @@ async fn revoke_entitlement(ctx: ToolContext, args: RevokeArgs) -> Result<ToolOu
         )));
     }
     let body = grant_body(&app, &uid, &entitlement, &values, "DENY");
-    let saved = post(&ctx, &path("/governance/api/v1/grants", &[])?, Some(&body)).await?;
+    let saved = ctx.okta.send(&ops::CREATE_GRANT, &[], &Query::new(), Some(&body)).await?;
     Ok(ToolOutput::json(json!({
         "user_id": uid,
         "app_id": app,
@@ -457,16 +427,9 @@ async fn revoke_entitlement(ctx: ToolContext, args: RevokeArgs) -> Result<ToolOu
 /// Up to this many entitlements of an app, and values of one entitlement, are read to resolve names.
 const CATALOG_CAP: usize = 2000;
 
-/// Every page of a `{data, _links}` list (up to `CATALOG_CAP` items).
-async fn all_pages(ctx: &ToolContext, p: &ApiPath, query: Query) -> Result<Vec<Value>, ToolError> {
-    let first = ctx.okta.get_page(p, &query.push("limit", 200)).await.map_err(licensed)?;
-    let (items, _) = ctx.okta.client().collect(first, p, CATALOG_CAP).await.map_err(|e| licensed(e.into()))?;
-    Ok(items)
-}
-
 /// The values of one entitlement, every page.
 async fn entitlement_values(ctx: &ToolContext, id: &str) -> Result<Vec<Value>, ToolError> {
-    all_pages(ctx, &path(VALUES, &[id])?, Query::new()).await
+    ctx.okta.get_all(&ops::LIST_ENTITLEMENT_VALUES, &[id], Query::new(), CATALOG_CAP).await
 }
 
 /// One entitlement value of an app, with the entitlement it belongs to.
@@ -503,7 +466,8 @@ fn text(v: &Value, key: &str) -> String {
 pub(crate) async fn app_catalog(ctx: &ToolContext, app: &str) -> Result<AppCatalog, ToolError> {
     let filter =
         filter_expr(&[("parent.externalId", Some(app)), ("parent.type", Some("APPLICATION"))])?.unwrap_or_default();
-    let entitlements = all_pages(ctx, &path(ENTITLEMENTS, &[])?, Query::new().push("filter", filter)).await?;
+    let entitlements =
+        ctx.okta.get_all(&ops::LIST_ENTITLEMENTS, &[], Query::new().push("filter", filter), CATALOG_CAP).await?;
     let mut values = Vec::new();
     let mut app_orn = None;
     for e in &entitlements {
@@ -544,7 +508,7 @@ impl AppCatalog {
     /// One value by id, ORN, `Entitlement: Value` or (when unique) value name; names are case-insensitive.
     pub fn resolve(&self, arg: &str, spec: &str) -> Result<&AppValue, ToolError> {
         let s = spec.trim();
-        let id = id_from_orn(s);
+        let id = orn::id_of(s);
         if let Some(v) = self.values.iter().find(|v| v.id == id) {
             return Ok(v);
         }
@@ -734,7 +698,7 @@ async fn create_entitlement(ctx: ToolContext, args: CreateEntitlementArgs) -> Re
     if let Some(d) = &args.description {
         body["description"] = json!(sized("description", d, 1000)?);
     }
-    let created = post(&ctx, &path(ENTITLEMENTS, &[])?, Some(&body)).await?;
+    let created = ctx.okta.send(&ops::CREATE_ENTITLEMENT, &[], &Query::new(), Some(&body)).await?;
     Ok(ToolOutput::json(json!({
         "created": created.as_ref().map(entitlement_summary),
         "result": "entitlement created",
@@ -759,7 +723,7 @@ pub struct UpdateEntitlementArgs {
 /// An existing value by id, ORN or name (case-insensitive when unique).
 fn find_value<'a>(values: &'a [Value], spec: &str) -> Result<&'a Value, ToolError> {
     let s = spec.trim();
-    let id = id_from_orn(s);
+    let id = orn::id_of(s);
     if let Some(v) = values.iter().find(|v| v.get("id").and_then(Value::as_str) == Some(id)) {
         return Ok(v);
     }
@@ -802,7 +766,7 @@ async fn update_entitlement(ctx: ToolContext, args: UpdateEntitlementArgs) -> Re
     if added.len() + renamed.len() > 98 {
         return Err(ToolError::invalid_arguments("at most 98 value changes in one call"));
     }
-    let current = get(&ctx, &path(ENTITLEMENT, &[&id])?, &Query::new()).await?;
+    let current = ctx.okta.get(&ops::GET_ENTITLEMENT, &[&id], &Query::new()).await?;
     let values = entitlement_values(&ctx, &id).await?;
     let mut ops = Vec::new();
     let mut changed = serde_json::Map::new();
@@ -851,7 +815,7 @@ async fn update_entitlement(ctx: ToolContext, args: UpdateEntitlementArgs) -> Re
             "result": "the entitlement already has these values; nothing sent",
         })));
     }
-    let saved = patch(&ctx, &path(ENTITLEMENT, &[&id])?, &Value::Array(ops)).await?;
+    let saved = ctx.okta.send(&ops::UPDATE_ENTITLEMENT, &[&id], &Query::new(), Some(&Value::Array(ops))).await?;
     if !new_values.is_empty() {
         // Okta answers with the values the PATCH added or replaced: the new ones carry their ids.
         let answered: Vec<Value> =
@@ -877,13 +841,13 @@ async fn update_entitlement(ctx: ToolContext, args: UpdateEntitlementArgs) -> Re
 
 async fn delete_entitlement(ctx: ToolContext, args: EntitlementArg) -> Result<ToolOutput, ToolError> {
     let id = entitlement_arg(&args.entitlement_id)?;
-    let e = get(&ctx, &path(ENTITLEMENT, &[&id])?, &Query::new()).await?;
+    let e = ctx.okta.get(&ops::GET_ENTITLEMENT, &[&id], &Query::new()).await?;
     let app = e.pointer("/parent/externalId").and_then(Value::as_str).unwrap_or_default().to_owned();
     let mut bundles = Vec::new();
     if !app.is_empty() {
         let filter = filter_expr(&[("target.externalId", Some(&app))])?.unwrap_or_default();
         let query = Query::new().push("filter", filter).push("include", "full_entitlements");
-        for b in all_pages(&ctx, &path("/governance/api/v1/entitlement-bundles", &[])?, query).await? {
+        for b in ctx.okta.get_all(&ops::LIST_ENTITLEMENT_BUNDLES, &[], query, CATALOG_CAP).await? {
             let uses = b
                 .get("entitlements")
                 .and_then(Value::as_array)
@@ -895,7 +859,7 @@ async fn delete_entitlement(ctx: ToolContext, args: EntitlementArg) -> Result<To
             }
         }
     }
-    delete(&ctx, &path(ENTITLEMENT, &[&id])?).await?;
+    ctx.okta.send(&ops::DELETE_ENTITLEMENT, &[&id], &Query::new(), None).await?;
     Ok(ToolOutput::json(json!({
         "deleted": entitlement_summary(&e),
         "bundles_affected": bundles,

@@ -3,21 +3,16 @@
 //! in an app (`/governance/api/v1/principal-entitlements/history`) with the grants behind each change.
 
 use okta_core::Query;
-use okta_mcp_kit::args::path;
 use okta_mcp_kit::lookup::user_id;
+use okta_mcp_kit::ops;
 use okta_mcp_kit::output::strip_links;
-use okta_mcp_kit::{Access, Field, ListArgs, ToolContext, ToolDef, ToolError, ToolMeta, ToolOutput, field, op};
+use okta_mcp_kit::{Access, Field, ListArgs, ToolContext, ToolDef, ToolError, ToolMeta, ToolOutput, field};
 use schemars::JsonSchema;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use crate::common::{app_arg, filter_expr, future_time, get, list, post};
+use crate::common::{app_arg, filter_expr, future_time};
 use crate::tools::entitlements::{AppValue, app_catalog, grouped, one_value_each, value_specs};
-
-const GRANTS: &str = "/governance/api/v1/grants";
-const HISTORY: &str = "/governance/api/v1/principal-entitlements/history";
-const READ: &str = "okta.governance.entitlements.read";
-const MANAGE: &str = "okta.governance.entitlements.manage";
 
 /// Compact fields of a grant.
 const GRANT_FIELDS: &[Field] = &[
@@ -41,8 +36,7 @@ pub fn tools() -> Vec<ToolDef> {
                 description: "Grants of a user and/or app (type, ALLOW/DENY, actor, status).",
                 access: Access::Read,
                 toolset: "grants",
-                scopes: &["okta.users.read", READ],
-                operations: &[op!(GET, "/api/v1/users/{id}"), op!(GET, "/governance/api/v1/grants")],
+                operations: &[ops::GET_USER, ops::LIST_GRANTS],
             },
             list_grants,
         ),
@@ -53,8 +47,7 @@ pub fn tools() -> Vec<ToolDef> {
                 description: "One grant: type, ALLOW/DENY, actor, app, user, schedule.",
                 access: Access::Read,
                 toolset: "grants",
-                scopes: &[READ],
-                operations: &[op!(GET, "/governance/api/v1/grants/{grantId}")],
+                operations: &[ops::GET_GRANT],
             },
             get_grant,
         ),
@@ -65,13 +58,7 @@ pub fn tools() -> Vec<ToolDef> {
                 description: "Give a user app access: values (CUSTOM or additive ENTITLEMENT) or the policy's (POLICY).",
                 access: Access::Write,
                 toolset: "grants",
-                scopes: &["okta.users.read", READ, MANAGE],
-                operations: &[
-                    op!(GET, "/api/v1/users/{id}"),
-                    op!(GET, "/governance/api/v1/entitlements"),
-                    op!(GET, "/governance/api/v1/entitlements/{entitlementId}/values"),
-                    op!(POST, GRANTS),
-                ],
+                operations: &[ops::GET_USER, ops::LIST_ENTITLEMENTS, ops::LIST_ENTITLEMENT_VALUES, ops::CREATE_GRANT],
             },
             create_grant,
         ),
@@ -83,8 +70,7 @@ pub fn tools() -> Vec<ToolDef> {
                     and the grants behind them (matched by time).",
                 access: Access::Read,
                 toolset: "grants",
-                scopes: &["okta.users.read", READ],
-                operations: &[op!(GET, "/api/v1/users/{id}"), op!(GET, HISTORY), op!(GET, GRANTS)],
+                operations: &[ops::GET_USER, ops::GET_PRINCIPAL_ENTITLEMENTS_HISTORY, ops::LIST_GRANTS],
             },
             entitlement_history,
         ),
@@ -102,9 +88,8 @@ pub struct ListGrantsArgs {
 }
 
 async fn list_grants(ctx: ToolContext, args: ListGrantsArgs) -> Result<ToolOutput, ToolError> {
-    let p = path(GRANTS, &[])?;
     if args.page.cursor.as_deref().is_some_and(|c| !c.is_empty()) {
-        return list(&ctx, &args.page, &p, Query::new(), GRANT_FIELDS).await;
+        return args.page.list(&ctx, &ops::LIST_GRANTS, &[], Query::new(), GRANT_FIELDS).await;
     }
     let app = args.app.as_deref().map(app_arg).transpose()?;
     if app.is_none() && args.user.is_none() {
@@ -120,7 +105,7 @@ async fn list_grants(ctx: ToolContext, args: ListGrantsArgs) -> Result<ToolOutpu
         ("targetPrincipal.externalId", uid.as_deref()),
         ("targetPrincipal.type", uid.as_ref().map(|_| "OKTA_USER")),
     ])?;
-    list(&ctx, &args.page, &p, Query::new().opt("filter", filter.as_deref()), GRANT_FIELDS).await
+    args.page.list(&ctx, &ops::LIST_GRANTS, &[], Query::new().opt("filter", filter.as_deref()), GRANT_FIELDS).await
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]
@@ -131,7 +116,7 @@ pub struct GrantArg {
 }
 
 async fn get_grant(ctx: ToolContext, args: GrantArg) -> Result<ToolOutput, ToolError> {
-    let g = get(&ctx, &path("/governance/api/v1/grants/{grantId}", &[&args.grant_id])?, &Query::new()).await?;
+    let g = ctx.okta.get(&ops::GET_GRANT, &[&args.grant_id], &Query::new()).await?;
     Ok(ToolOutput::json(strip_links(g)))
 }
 
@@ -226,7 +211,7 @@ async fn create_grant(ctx: ToolContext, args: CreateGrantArgs) -> Result<ToolOut
     if let Some(t) = &expires {
         body["scheduleSettings"] = json!({"expirationDate": t});
     }
-    let saved = post(&ctx, &path(GRANTS, &[])?, Some(&body)).await?;
+    let saved = ctx.okta.send(&ops::CREATE_GRANT, &[], &Query::new(), Some(&body)).await?;
     Ok(ToolOutput::json(json!({
         "user_id": uid,
         "app_id": app,
@@ -356,7 +341,7 @@ async fn entitlement_history(ctx: ToolContext, args: HistoryArgs) -> Result<Tool
     .unwrap_or_default();
     // One record more than shown: the changes of the oldest row are measured against it.
     let query = Query::new().push("filter", filter).push("limit", limit + 1);
-    let history = get(&ctx, &path(HISTORY, &[])?, &query).await?;
+    let history = ctx.okta.get(&ops::GET_PRINCIPAL_ENTITLEMENTS_HISTORY, &[], &query).await?;
     let records: Vec<&Value> =
         history.get("entitlementHistory").and_then(Value::as_array).into_iter().flatten().collect();
     let grant_filter = filter_expr(&[
@@ -366,17 +351,8 @@ async fn entitlement_history(ctx: ToolContext, args: HistoryArgs) -> Result<Tool
         ("targetPrincipal.type", Some("OKTA_USER")),
     ])?
     .unwrap_or_default();
-    let p = path(GRANTS, &[])?;
-    let first = ctx
-        .okta
-        .get_page(
-            &p,
-            &Query::new().push("filter", grant_filter).push("include", "full_entitlements").push("limit", 200),
-        )
-        .await
-        .map_err(crate::common::licensed)?;
-    let (grants, _) =
-        ctx.okta.client().collect(first, &p, 1000).await.map_err(|e| crate::common::licensed(e.into()))?;
+    let query = Query::new().push("filter", grant_filter).push("include", "full_entitlements");
+    let grants = ctx.okta.get_all(&ops::LIST_GRANTS, &[], query, 1000).await?;
     let more = records.len() > limit as usize || history.pointer("/_links/next").is_some();
     // A row needs the record before it; without one (more history unread) it waits for the next page.
     let shown = if more { records.len().min(limit as usize + 1) - 1 } else { records.len() };

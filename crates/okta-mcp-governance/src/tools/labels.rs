@@ -3,21 +3,16 @@
 //! named by ORN, as Okta takes them; see `resources` for how app and group ids become ORNs.
 
 use okta_core::Query;
-use okta_mcp_kit::args::path;
+use okta_mcp_kit::ops;
 use okta_mcp_kit::output::list_output;
-use okta_mcp_kit::{Access, Field, ListArgs, ToolContext, ToolDef, ToolError, ToolMeta, ToolOutput, field, op};
+use okta_mcp_kit::{Access, Field, ListArgs, ToolContext, ToolDef, ToolError, ToolMeta, ToolOutput, field};
 use schemars::JsonSchema;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
 use super::resources::{self, is_app_id, is_group_id, orn_arg};
-use crate::common::{filter_expr, get, licensed, post};
+use crate::common::filter_expr;
 
-const LABELS: &str = "/governance/api/v1/labels";
-const RESOURCE_LABELS: &str = "/governance/api/v1/resource-labels";
-const APP: &str = "/api/v1/apps/{appId}";
-const READ: &str = "okta.governance.labels.read";
-const MANAGE: &str = "okta.governance.labels.manage";
 /// Okta takes at most ten resources and ten label values a call.
 const MAX: usize = 10;
 
@@ -34,8 +29,7 @@ pub fn tools() -> Vec<ToolDef> {
                 description: "Labels and their values; or one resource's labels, or the resources with a value.",
                 access: Access::Read,
                 toolset: "labels",
-                scopes: &["okta.apps.read", READ],
-                operations: &[op!(GET, APP), op!(GET, LABELS), op!(GET, RESOURCE_LABELS)],
+                operations: &[ops::GET_APPLICATION, ops::LIST_LABELS, ops::LIST_LABEL_RESOURCES],
             },
             list_labels,
         ),
@@ -46,8 +40,7 @@ pub fn tools() -> Vec<ToolDef> {
                 description: "Put label values (\"Risk: High\" or ids) on apps, groups, collections, bundles or values.",
                 access: Access::Write,
                 toolset: "labels",
-                scopes: &["okta.apps.read", READ, MANAGE],
-                operations: &[op!(GET, APP), op!(GET, LABELS), op!(POST, "/governance/api/v1/resource-labels/assign")],
+                operations: &[ops::GET_APPLICATION, ops::LIST_LABELS, ops::ASSIGN_RESOURCE_LABELS],
             },
             assign_label,
         ),
@@ -58,12 +51,11 @@ pub fn tools() -> Vec<ToolDef> {
                 description: "Take label values off resources (metadata only: no access changes).",
                 access: Access::Write,
                 toolset: "labels",
-                scopes: &["okta.apps.read", READ, MANAGE],
                 operations: &[
-                    op!(GET, APP),
-                    op!(GET, LABELS),
-                    op!(GET, RESOURCE_LABELS),
-                    op!(POST, "/governance/api/v1/resource-labels/unassign"),
+                    ops::GET_APPLICATION,
+                    ops::LIST_LABELS,
+                    ops::LIST_LABEL_RESOURCES,
+                    ops::REMOVE_RESOURCE_LABELS,
                 ],
             },
             unassign_label,
@@ -77,7 +69,7 @@ fn str_of<'a>(v: &'a Value, key: &str) -> &'a str {
 
 /// Every label of the org.
 async fn labels(ctx: &ToolContext) -> Result<Vec<Value>, ToolError> {
-    let found = get(ctx, &path(LABELS, &[])?, &Query::new()).await?;
+    let found = ctx.okta.get(&ops::LIST_LABELS, &[], &Query::new()).await?;
     Ok(found.get("data").and_then(Value::as_array).cloned().unwrap_or_default())
 }
 
@@ -250,9 +242,8 @@ pub struct ListLabelsArgs {
 
 async fn list_labels(ctx: ToolContext, args: ListLabelsArgs) -> Result<ToolOutput, ToolError> {
     let view = args.page.view()?;
-    let p = path(RESOURCE_LABELS, &[])?;
     if args.page.cursor.as_deref().is_some_and(|c| !c.is_empty()) {
-        let page = args.page.page(&ctx, &p, Query::new()).await.map_err(licensed)?;
+        let page = args.page.page(&ctx, &ops::LIST_LABEL_RESOURCES, &[], Query::new()).await?;
         return Ok(list_output(with_names(page.items), RESOURCE_FIELDS, &view, page.next));
     }
     let resource = args.resource.as_deref().map(resource_arg).transpose()?;
@@ -286,7 +277,8 @@ async fn list_labels(ctx: ToolContext, args: ListLabelsArgs) -> Result<ToolOutpu
         None => None,
     };
     let filter = filter_expr(&[("orn", orn.as_deref()), ("labelValueId", value.as_ref().map(|v| v.id.as_str()))])?;
-    let page = args.page.page(&ctx, &p, Query::new().opt("filter", filter.as_deref())).await.map_err(licensed)?;
+    let page =
+        args.page.page(&ctx, &ops::LIST_LABEL_RESOURCES, &[], Query::new().opt("filter", filter.as_deref())).await?;
     if let (Some(orn), [], None) = (&orn, page.items.as_slice(), &value) {
         return Ok(ToolOutput::json(json!({"orn": orn, "labels": [], "result": "the resource has no labels"})));
     }
@@ -318,7 +310,7 @@ async fn assign_label(ctx: ToolContext, args: LabelArgs) -> Result<ToolOutput, T
     let values = chosen_values(&ctx, &args.labels).await?;
     let orns = resource_orns(&ctx, &targets).await?;
     let body = json!({"resourceOrns": orns, "labelValueIds": values.iter().map(|v| &v.id).collect::<Vec<_>>()});
-    let saved = post(&ctx, &path("/governance/api/v1/resource-labels/assign", &[])?, Some(&body)).await?;
+    let saved = ctx.okta.send(&ops::ASSIGN_RESOURCE_LABELS, &[], &Query::new(), Some(&body)).await?;
     let now: Vec<Value> = saved
         .as_ref()
         .and_then(|s| s.get("data"))
@@ -344,7 +336,8 @@ async fn unassign_label(ctx: ToolContext, args: LabelArgs) -> Result<ToolOutput,
     let mut absent = Vec::new();
     for orn in &orns {
         let filter = filter_expr(&[("orn", Some(orn))])?;
-        let found = get(&ctx, &path(RESOURCE_LABELS, &[])?, &Query::new().opt("filter", filter.as_deref())).await?;
+        let found =
+            ctx.okta.get(&ops::LIST_LABEL_RESOURCES, &[], &Query::new().opt("filter", filter.as_deref())).await?;
         let has: Vec<&str> = found
             .get("data")
             .and_then(Value::as_array)
@@ -366,7 +359,7 @@ async fn unassign_label(ctx: ToolContext, args: LabelArgs) -> Result<ToolOutput,
         )));
     }
     let body = json!({"resourceOrns": orns, "labelValueIds": values.iter().map(|v| &v.id).collect::<Vec<_>>()});
-    post(&ctx, &path("/governance/api/v1/resource-labels/unassign", &[])?, Some(&body)).await?;
+    ctx.okta.send(&ops::REMOVE_RESOURCE_LABELS, &[], &Query::new(), Some(&body)).await?;
     Ok(ToolOutput::json(json!({
         "removed": removed,
         "not_assigned": absent,

@@ -3,20 +3,17 @@
 //! them: Okta's POST replaces a resource's owners with the ones given.
 
 use okta_core::Query;
-use okta_mcp_kit::args::path;
 use okta_mcp_kit::lookup::{is_user_id, user_id};
+use okta_mcp_kit::ops;
 use okta_mcp_kit::output::list_output;
-use okta_mcp_kit::{Access, Field, ListArgs, ToolContext, ToolDef, ToolError, ToolMeta, ToolOutput, field, op};
+use okta_mcp_kit::{Access, Field, ListArgs, ToolContext, ToolDef, ToolError, ToolMeta, ToolOutput, field};
 use schemars::JsonSchema;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
 use super::resources::{self, app_orn, is_app_id, is_group_id, orn_arg, parse_orn};
-use crate::common::{filter_expr, get, licensed, post};
+use crate::common::filter_expr;
 
-const OWNERS: &str = "/governance/api/v1/resource-owners";
-const READ: &str = "okta.governance.resourceOwner.read";
-const MANAGE: &str = "okta.governance.resourceOwner.manage";
 /// Okta allows at most five owners per resource.
 const MAX_OWNERS: usize = 5;
 
@@ -38,8 +35,7 @@ pub fn tools() -> Vec<ToolDef> {
                 description: "Owners of an app (and its values, bundles), or of one bundle, value or collection.",
                 access: Access::Read,
                 toolset: "entitlements",
-                scopes: &["okta.apps.read", READ],
-                operations: &[op!(GET, "/api/v1/apps/{appId}"), op!(GET, OWNERS)],
+                operations: &[ops::GET_APPLICATION, ops::LIST_RESOURCE_OWNERS],
             },
             list_owners,
         ),
@@ -50,12 +46,11 @@ pub fn tools() -> Vec<ToolDef> {
                 description: "Set the owners (≤5 users/groups) of an app, bundle, value or collection; replaces them ([] clears).",
                 access: Access::Write,
                 toolset: "entitlements",
-                scopes: &["okta.apps.read", "okta.users.read", READ, MANAGE],
                 operations: &[
-                    op!(GET, "/api/v1/users/{id}"),
-                    op!(GET, "/api/v1/apps/{appId}"),
-                    op!(GET, OWNERS),
-                    op!(POST, OWNERS),
+                    ops::GET_USER,
+                    ops::GET_APPLICATION,
+                    ops::LIST_RESOURCE_OWNERS,
+                    ops::CONFIGURE_RESOURCE_OWNERS,
                 ],
             },
             set_owners,
@@ -167,13 +162,12 @@ pub struct ListOwnersArgs {
 
 async fn list_owners(ctx: ToolContext, args: ListOwnersArgs) -> Result<ToolOutput, ToolError> {
     let view = args.page.view()?;
-    let p = path(OWNERS, &[])?;
     let query = if args.page.cursor.as_deref().is_some_and(|c| !c.is_empty()) {
         Query::new()
     } else {
         target(&ctx, args.app.as_deref(), args.resource.as_deref()).await?.query()?
     };
-    let page = args.page.page(&ctx, &p, query).await.map_err(licensed)?;
+    let page = args.page.page(&ctx, &ops::LIST_RESOURCE_OWNERS, &[], query).await?;
     let items = page
         .items
         .into_iter()
@@ -270,7 +264,7 @@ async fn set_owners(ctx: ToolContext, args: SetOwnersArgs) -> Result<ToolOutput,
     }
     // Read last, so that a dry run shows the current owners as the target.
     let read = Target { resource: Some(resource.clone()), app: t.app.clone() };
-    let found = get(&ctx, &path(OWNERS, &[])?, &read.query()?).await?;
+    let found = ctx.okta.get(&ops::LIST_RESOURCE_OWNERS, &[], &read.query()?).await?;
     let previous = owners_of(&found, &resource);
     let mut known: Vec<&str> = previous.iter().filter_map(|p| p.get("orn").and_then(Value::as_str)).collect();
     known.extend(t.app.as_deref());
@@ -311,7 +305,7 @@ async fn set_owners(ctx: ToolContext, args: SetOwnersArgs) -> Result<ToolOutput,
         })));
     }
     let body = json!({"principalOrns": principals, "resourceOrns": [resource]});
-    let saved = post(&ctx, &path(OWNERS, &[])?, Some(&body)).await?;
+    let saved = ctx.okta.send(&ops::CONFIGURE_RESOURCE_OWNERS, &[], &Query::new(), Some(&body)).await?;
     let now: Vec<Value> = saved.as_ref().map(|s| owners_of(s, &resource)).unwrap_or_default();
     Ok(ToolOutput::json(json!({
         "resource": resource,

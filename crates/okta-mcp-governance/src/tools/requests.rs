@@ -3,27 +3,16 @@
 //! what an approved request gave, which Okta does through `/governance/api/v2/revoke-principal-access`.
 
 use okta_core::Query;
-use okta_mcp_kit::args::{check_id, path};
+use okta_mcp_kit::args::check_id;
 use okta_mcp_kit::lookup::user_id;
+use okta_mcp_kit::ops;
 use okta_mcp_kit::output::strip_links;
-use okta_mcp_kit::{Access, Field, ListArgs, ToolContext, ToolDef, ToolError, ToolMeta, ToolOutput, field, op};
+use okta_mcp_kit::{Access, Field, ListArgs, ToolContext, ToolDef, ToolError, ToolMeta, ToolOutput, field};
 use schemars::JsonSchema;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use crate::common::{filter_expr, get, list_oauth, post};
-
-const REQUEST: &str = "/governance/api/v2/requests/{requestId}";
-const TASKS: &str = "/governance/api/v2/tasks";
-const READ: &str = "okta.accessRequests.request.read";
-const MANAGE: &str = "okta.accessRequests.request.manage";
-const TASKS_READ: &str = "okta.accessRequests.tasks.read";
-const TASKS_MANAGE: &str = "okta.accessRequests.tasks.manage";
-const ENTITLEMENTS_READ: &str = "okta.governance.entitlements.read";
-const ENTITLEMENTS_MANAGE: &str = "okta.governance.entitlements.manage";
-const PRINCIPAL_ACCESS: &str = "/governance/api/v1/principal-access";
-const BUNDLE: &str = "/governance/api/v1/entitlement-bundles/{entitlementBundleId}";
-const REVOKE: &str = "/governance/api/v2/revoke-principal-access";
+use crate::common::filter_expr;
 
 /// Compact fields of a request.
 const REQUEST_FIELDS: &[Field] = &[
@@ -42,8 +31,7 @@ fn decide_meta(name: &'static str, title: &'static str, description: &'static st
         description,
         access: Access::Write,
         toolset: "requests",
-        scopes: &[READ, TASKS_READ, TASKS_MANAGE],
-        operations: &[op!(GET, REQUEST), op!(GET, TASKS), op!(POST, "/governance/api/v2/tasks/{taskId}/resolve")],
+        operations: &[ops::GET_REQUEST_V2, ops::LIST_ALL_TASKS_V2, ops::RESOLVE_TASK_V2],
     }
 }
 
@@ -56,8 +44,7 @@ pub fn tools() -> Vec<ToolDef> {
                 description: "Access requests (v2). OAuth only.",
                 access: Access::Read,
                 toolset: "requests",
-                scopes: &[READ],
-                operations: &[op!(GET, "/governance/api/v2/requests")],
+                operations: &[ops::LIST_ALL_REQUESTS_V2],
             },
             list_requests,
         ),
@@ -68,8 +55,7 @@ pub fn tools() -> Vec<ToolDef> {
                 description: "One access request with its tasks (approvals).",
                 access: Access::Read,
                 toolset: "requests",
-                scopes: &[READ, TASKS_READ],
-                operations: &[op!(GET, REQUEST), op!(GET, TASKS)],
+                operations: &[ops::GET_REQUEST_V2, ops::LIST_ALL_TASKS_V2],
             },
             get_request,
         ),
@@ -80,8 +66,7 @@ pub fn tools() -> Vec<ToolDef> {
                 description: "Request a catalog entry (cen…) for a user; it waits for approval.",
                 access: Access::Write,
                 toolset: "requests",
-                scopes: &["okta.users.read", MANAGE],
-                operations: &[op!(GET, "/api/v1/users/{id}"), op!(POST, "/governance/api/v2/requests")],
+                operations: &[ops::GET_USER, ops::CREATE_REQUEST_V2],
             },
             create_request,
         ),
@@ -110,8 +95,12 @@ pub fn tools() -> Vec<ToolDef> {
                               refused: deny it with okta_iga_deny_access_request.",
                 access: Access::Destructive,
                 toolset: "requests",
-                scopes: &[READ, ENTITLEMENTS_READ, ENTITLEMENTS_MANAGE],
-                operations: &[op!(GET, REQUEST), op!(GET, PRINCIPAL_ACCESS), op!(GET, BUNDLE), op!(POST, REVOKE)],
+                operations: &[
+                    ops::GET_REQUEST_V2,
+                    ops::GET_PRINCIPAL_ACCESS,
+                    ops::GET_ENTITLEMENT_BUNDLE,
+                    ops::REVOKE_PRINCIPAL_ACCESS,
+                ],
             },
             revoke_request,
         ),
@@ -151,8 +140,9 @@ pub struct ListRequestsArgs {
 
 async fn list_requests(ctx: ToolContext, args: ListRequestsArgs) -> Result<ToolOutput, ToolError> {
     let filter = filter_expr(&[("status", args.status.map(RequestStatus::as_str))])?;
-    let p = path("/governance/api/v2/requests", &[])?;
-    list_oauth(&ctx, &args.page, &p, Query::new().opt("filter", filter.as_deref()), REQUEST_FIELDS, READ).await
+    args.page
+        .list(&ctx, &ops::LIST_ALL_REQUESTS_V2, &[], Query::new().opt("filter", filter.as_deref()), REQUEST_FIELDS)
+        .await
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]
@@ -164,7 +154,10 @@ pub struct RequestArg {
 
 async fn tasks_of(ctx: &ToolContext, request_id: &str) -> Result<Vec<Value>, ToolError> {
     let filter = filter_expr(&[("requestId", Some(request_id))])?;
-    let found = get(ctx, &path(TASKS, &[])?, &Query::new().opt("filter", filter.as_deref()).push("limit", 200)).await?;
+    let found = ctx
+        .okta
+        .get(&ops::LIST_ALL_TASKS_V2, &[], &Query::new().opt("filter", filter.as_deref()).push("limit", 200))
+        .await?;
     Ok(found.get("data").and_then(Value::as_array).cloned().unwrap_or_default())
 }
 
@@ -176,7 +169,7 @@ fn task_summary(t: &Value) -> Value {
 }
 
 async fn get_request(ctx: ToolContext, args: RequestArg) -> Result<ToolOutput, ToolError> {
-    let r = get(&ctx, &path(REQUEST, &[&args.request_id])?, &Query::new()).await?;
+    let r = ctx.okta.get(&ops::GET_REQUEST_V2, &[&args.request_id], &Query::new()).await?;
     let tasks = tasks_of(&ctx, &args.request_id).await?;
     let mut out = strip_links(r);
     out["tasks"] = Value::Array(tasks.iter().map(task_summary).collect());
@@ -199,7 +192,7 @@ async fn create_request(ctx: ToolContext, args: CreateRequestArgs) -> Result<Too
         "requested": {"type": "CATALOG_ENTRY", "entryId": args.entry_id},
         "requestedFor": {"type": "OKTA_USER", "externalId": uid},
     });
-    let created = post(&ctx, &path("/governance/api/v2/requests", &[])?, Some(&body)).await?;
+    let created = ctx.okta.send(&ops::CREATE_REQUEST_V2, &[], &Query::new(), Some(&body)).await?;
     Ok(ToolOutput::json(json!({
         "request": created.as_ref().map(|r| json!({"id": r.get("id"), "status": r.get("status"),
             "requestedFor": uid, "requested": r.get("requested")})),
@@ -217,7 +210,7 @@ async fn deny_request(ctx: ToolContext, args: RequestArg) -> Result<ToolOutput, 
 
 /// Resolve the request's first open approval task with `value`, and report the request after.
 async fn decide(ctx: &ToolContext, request_id: &str, value: &str) -> Result<ToolOutput, ToolError> {
-    let before = get(ctx, &path(REQUEST, &[request_id])?, &Query::new()).await?;
+    let before = ctx.okta.get(&ops::GET_REQUEST_V2, &[request_id], &Query::new()).await?;
     let tasks = tasks_of(ctx, request_id).await?;
     let open = tasks.iter().find(|t| {
         t.get("type").and_then(Value::as_str) == Some("APPROVAL")
@@ -230,9 +223,9 @@ async fn decide(ctx: &ToolContext, request_id: &str, value: &str) -> Result<Tool
         )));
     };
     let task_id = task.get("id").and_then(Value::as_str).unwrap_or_default();
-    let p = path("/governance/api/v2/tasks/{taskId}/resolve", &[task_id])?;
-    let resolved = post(ctx, &p, Some(&json!({"value": value}))).await?;
-    let after = get(ctx, &path(REQUEST, &[request_id])?, &Query::new()).await?;
+    let resolved =
+        ctx.okta.send(&ops::RESOLVE_TASK_V2, &[task_id], &Query::new(), Some(&json!({"value": value}))).await?;
+    let after = ctx.okta.get(&ops::GET_REQUEST_V2, &[request_id], &Query::new()).await?;
     Ok(ToolOutput::json(json!({
         "request": {"id": request_id, "status": after.get("status"), "resolved": after.get("resolved")},
         "task": resolved.as_ref().map(task_summary),
@@ -271,7 +264,7 @@ fn nothing_to_revoke(r: &Value) -> Option<String> {
 
 async fn revoke_request(ctx: ToolContext, args: RequestArg) -> Result<ToolOutput, ToolError> {
     let id = args.request_id.trim();
-    let r = get(&ctx, &path(REQUEST, &[id])?, &Query::new()).await?;
+    let r = ctx.okta.get(&ops::GET_REQUEST_V2, &[id], &Query::new()).await?;
     if let Some(why) = nothing_to_revoke(&r) {
         return Err(ToolError::refused(why));
     }
@@ -292,18 +285,18 @@ async fn revoke_request(ctx: ToolContext, args: RequestArg) -> Result<ToolOutput
         ("targetPrincipal.externalId", Some(&user)),
         ("targetPrincipal.type", Some("OKTA_USER")),
     ])?;
-    let access = get(&ctx, &path(PRINCIPAL_ACCESS, &[])?, &Query::new().opt("filter", filter.as_deref())).await?;
+    let access = ctx.okta.get(&ops::GET_PRINCIPAL_ACCESS, &[], &Query::new().opt("filter", filter.as_deref())).await?;
     let principal = text(&access, "/targetPrincipalOrn").to_owned();
     let orn = match scope {
         "APPLICATION" => text(&access, "/parentResourceOrn").to_owned(),
-        _ => text(&get(&ctx, &path(BUNDLE, &[scope_id])?, &Query::new()).await?, "/orn").to_owned(),
+        _ => text(&ctx.okta.get(&ops::GET_ENTITLEMENT_BUNDLE, &[scope_id], &Query::new()).await?, "/orn").to_owned(),
     };
     if principal.is_empty() || orn.is_empty() {
         return Err(ToolError::refused("Okta's answer lacks the user's or the access's ORN; nothing was changed"));
     }
     let body = json!({"principalOrn": principal, "actor": "API", "revokeOrns": [orn]});
-    post(&ctx, &path(REVOKE, &[])?, Some(&body)).await?;
-    let after = get(&ctx, &path(REQUEST, &[id])?, &Query::new()).await?;
+    ctx.okta.send(&ops::REVOKE_PRINCIPAL_ACCESS, &[], &Query::new(), Some(&body)).await?;
+    let after = ctx.okta.get(&ops::GET_REQUEST_V2, &[id], &Query::new()).await?;
     Ok(ToolOutput::json(json!({
         "request": {"id": id, "status": after.get("status"), "revocationStatus": after.get("revocationStatus"),
                     "revoked": after.get("revoked")},

@@ -10,35 +10,11 @@
 //! `oktapreview`, so a governance ORN's partition is not used for directory ORNs.)
 
 use okta_core::Query;
-use okta_mcp_kit::args::{check_id, path};
+use okta_mcp_kit::args::check_id;
+use okta_mcp_kit::ops;
+pub use okta_mcp_kit::orn::{Orn, parse as parse_orn};
 use okta_mcp_kit::{ToolContext, ToolError};
 use serde_json::Value;
-
-/// The parts of an ORN.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Orn<'a> {
-    pub partition: &'a str,
-    pub service: &'a str,
-    pub org: &'a str,
-    /// The object type (`apps`, `groups`, `users`, `collections`, `entitlement-bundles`, `entitlement-values`).
-    pub kind: &'a str,
-    /// The object's id (the last part).
-    pub id: &'a str,
-}
-
-/// Parse `orn:<partition>:<service>:<org>:<type>:…:<id>`.
-pub fn parse_orn(s: &str) -> Option<Orn<'_>> {
-    if !s.bytes().all(|b| b.is_ascii_alphanumeric() || b":-_.~".contains(&b)) || s.split(':').any(str::is_empty) {
-        return None;
-    }
-    let mut parts = s.split(':');
-    if parts.next()? != "orn" {
-        return None;
-    }
-    let (partition, service, org, kind) = (parts.next()?, parts.next()?, parts.next()?, parts.next()?);
-    let id = parts.next_back()?;
-    Some(Orn { partition, service, org, kind, id })
-}
 
 /// An ORN argument: well formed, and safe inside a quoted filter value.
 pub fn orn_arg(name: &str, value: &str) -> Result<String, ToolError> {
@@ -110,7 +86,7 @@ pub fn is_group_id(s: &str) -> bool {
 /// An app: its ORN as Okta gives it (or built from its name when the object has none) and its label.
 pub async fn app(ctx: &ToolContext, id: &str) -> Result<(String, Value), ToolError> {
     check_id("app", id)?;
-    let app = ctx.okta.get(&path("/api/v1/apps/{appId}", &[id])?, &Query::new()).await?;
+    let app = ctx.okta.get(&ops::GET_APPLICATION, &[id], &Query::new()).await?;
     if let Some(orn) = app.get("orn").and_then(Value::as_str).filter(|o| parse_orn(o).is_some()) {
         return Ok((orn.to_owned(), app.clone()));
     }
@@ -139,14 +115,8 @@ mod tests {
     use super::*;
 
     #[test]
-    fn orns_parse_into_their_parts() {
-        let o = parse_orn("orn:oktapreview:idp:00o1:apps:salesforce:0oa1").expect("app ORN");
-        assert_eq!((o.partition, o.service, o.org, o.kind, o.id), ("oktapreview", "idp", "00o1", "apps", "0oa1"));
-        let g = parse_orn("orn:okta:governance:00o1:entitlement-values:ent1").expect("value ORN");
-        assert_eq!((g.kind, g.id), ("entitlement-values", "ent1"));
-        assert!(parse_orn("orn:okta:idp:00o1").is_none());
-        assert!(parse_orn("orn:okta:idp:00o1:apps:a\"b").is_none());
-        assert!(parse_orn("0oa1").is_none());
+    fn orn_arguments_are_well_formed_and_safe_in_filters() {
+        assert!(orn_arg("resource", "orn:okta:directory:00o1:groups:00g1").is_ok());
         assert!(orn_arg("resource", "orn:okta:directory:00o1:groups:00g1 or 1").is_err());
     }
 

@@ -3,24 +3,17 @@
 //! (`/governance/api/v1/risk-rule-assessments`).
 
 use okta_core::Query;
-use okta_mcp_kit::args::{check_id, path};
+use okta_mcp_kit::args::check_id;
 use okta_mcp_kit::lookup::user_id;
 use okta_mcp_kit::output::strip_links;
-use okta_mcp_kit::{Access, Field, ListArgs, ToolContext, ToolDef, ToolError, ToolMeta, ToolOutput, field, op};
+use okta_mcp_kit::{Access, Field, ListArgs, ToolContext, ToolDef, ToolError, ToolMeta, ToolOutput, field};
+use okta_mcp_kit::{ops, orn};
 use schemars::JsonSchema;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use crate::common::{app_arg, delete, entitlement_arg, get, id_from_orn, list, post, put};
+use crate::common::{app_arg, entitlement_arg};
 use crate::tools::entitlements::{AppCatalog, AppValue, app_catalog, grouped, value_specs};
-
-const RULES: &str = "/governance/api/v1/risk-rules";
-const RULE: &str = "/governance/api/v1/risk-rules/{ruleId}";
-const READ: &str = "okta.governance.riskRule.read";
-const MANAGE: &str = "okta.governance.riskRule.manage";
-const ENTITLEMENTS_READ: &str = "okta.governance.entitlements.read";
-const ENTITLEMENTS: &str = "/governance/api/v1/entitlements";
-const VALUES: &str = "/governance/api/v1/entitlements/{entitlementId}/values";
 
 /// Compact fields of a risk rule.
 const RULE_FIELDS: &[Field] = &[
@@ -40,8 +33,7 @@ pub fn tools() -> Vec<ToolDef> {
                 description: "Risk rules (separation of duties).",
                 access: Access::Read,
                 toolset: "risk",
-                scopes: &[READ],
-                operations: &[op!(GET, RULES)],
+                operations: &[ops::LIST_RISK_RULES],
             },
             list_rules,
         ),
@@ -52,8 +44,7 @@ pub fn tools() -> Vec<ToolDef> {
                 description: "One risk rule with its conflicting entitlement lists.",
                 access: Access::Read,
                 toolset: "risk",
-                scopes: &[READ],
-                operations: &[op!(GET, RULE)],
+                operations: &[ops::GET_RISK_RULE],
             },
             get_rule,
         ),
@@ -65,13 +56,12 @@ pub fn tools() -> Vec<ToolDef> {
                     values? Okta's assessment; changes nothing.",
                 access: Access::Read,
                 toolset: "risk",
-                scopes: &["okta.users.read", "okta.governance.entitlements.read", READ],
                 operations: &[
-                    op!(GET, "/api/v1/users/{id}"),
-                    op!(GET, "/governance/api/v1/entitlement-bundles"),
-                    op!(GET, "/governance/api/v1/entitlement-bundles/{entitlementBundleId}"),
-                    op!(GET, "/governance/api/v1/entitlements/{entitlementId}"),
-                    op!(POST, "/governance/api/v1/risk-rule-assessments"),
+                    ops::GET_USER,
+                    ops::LIST_ENTITLEMENT_BUNDLES,
+                    ops::GET_ENTITLEMENT_BUNDLE,
+                    ops::GET_ENTITLEMENT,
+                    ops::GENERATE_POTENTIAL_RISK_ASSESSMENTS,
                 ],
             },
             assess_risk,
@@ -83,8 +73,7 @@ pub fn tools() -> Vec<ToolDef> {
                 description: "Separation of duties: holding list1 and list2 values together is a conflict.",
                 access: Access::Write,
                 toolset: "risk",
-                scopes: &[ENTITLEMENTS_READ, MANAGE],
-                operations: &[op!(GET, ENTITLEMENTS), op!(GET, VALUES), op!(POST, RULES)],
+                operations: &[ops::LIST_ENTITLEMENTS, ops::LIST_ENTITLEMENT_VALUES, ops::CREATE_RISK_RULE],
             },
             create_rule,
         ),
@@ -95,8 +84,12 @@ pub fn tools() -> Vec<ToolDef> {
                 description: "Change a risk rule's name, description or lists.",
                 access: Access::Write,
                 toolset: "risk",
-                scopes: &[ENTITLEMENTS_READ, READ, MANAGE],
-                operations: &[op!(GET, RULE), op!(GET, ENTITLEMENTS), op!(GET, VALUES), op!(PUT, RULE)],
+                operations: &[
+                    ops::GET_RISK_RULE,
+                    ops::LIST_ENTITLEMENTS,
+                    ops::LIST_ENTITLEMENT_VALUES,
+                    ops::REPLACE_RISK_RULE,
+                ],
             },
             update_rule,
         ),
@@ -107,8 +100,7 @@ pub fn tools() -> Vec<ToolDef> {
                 description: "Delete a risk rule.",
                 access: Access::Destructive,
                 toolset: "risk",
-                scopes: &[READ, MANAGE],
-                operations: &[op!(GET, RULE), op!(DELETE, RULE)],
+                operations: &[ops::GET_RISK_RULE, ops::DELETE_RISK_RULE],
             },
             delete_rule,
         ),
@@ -122,7 +114,7 @@ pub struct ListRulesArgs {
 }
 
 async fn list_rules(ctx: ToolContext, args: ListRulesArgs) -> Result<ToolOutput, ToolError> {
-    list(&ctx, &args.page, &path(RULES, &[])?, Query::new(), RULE_FIELDS).await
+    args.page.list(&ctx, &ops::LIST_RISK_RULES, &[], Query::new(), RULE_FIELDS).await
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]
@@ -133,7 +125,7 @@ pub struct RuleArg {
 }
 
 async fn get_rule(ctx: ToolContext, args: RuleArg) -> Result<ToolOutput, ToolError> {
-    let rule = get(&ctx, &path(RULE, &[&args.rule_id])?, &Query::new()).await?;
+    let rule = ctx.okta.get(&ops::GET_RISK_RULE, &[&args.rule_id], &Query::new()).await?;
     Ok(ToolOutput::json(strip_links(rule)))
 }
 
@@ -155,18 +147,17 @@ async fn resources(ctx: &ToolContext, args: &AssessArgs) -> Result<(Vec<String>,
     match (&args.bundle_id, &args.entitlement_id, &args.value_ids) {
         (Some(b), None, None) => {
             let id = crate::tools::bundles::bundle_id(ctx, b).await?;
-            let p = path("/governance/api/v1/entitlement-bundles/{entitlementBundleId}", &[&id])?;
-            let bundle = get(ctx, &p, &Query::new()).await?;
+            let bundle = ctx.okta.get(&ops::GET_ENTITLEMENT_BUNDLE, &[&id], &Query::new()).await?;
             let orn = bundle.get("orn").and_then(Value::as_str).unwrap_or_default().to_owned();
             Ok((vec![orn], json!({"bundle": {"id": id, "name": bundle.get("name")}})))
         }
         (None, Some(e), Some(values)) if !values.is_empty() && values.len() <= 20 => {
             let id = entitlement_arg(e)?;
-            let wanted: Vec<&str> = values.iter().map(|v| id_from_orn(v.trim())).collect();
+            let wanted: Vec<&str> = values.iter().map(|v| orn::id_of(v.trim())).collect();
             for v in &wanted {
                 check_id("value_ids", v)?;
             }
-            let e = get(ctx, &path("/governance/api/v1/entitlements/{entitlementId}", &[&id])?, &Query::new()).await?;
+            let e = ctx.okta.get(&ops::GET_ENTITLEMENT, &[&id], &Query::new()).await?;
             let known: Vec<&Value> =
                 e.get("values").and_then(Value::as_array).map(|a| a.iter().collect()).unwrap_or_default();
             let mut orns = Vec::new();
@@ -198,7 +189,7 @@ async fn assess_risk(ctx: ToolContext, args: AssessArgs) -> Result<ToolOutput, T
     } else {
         body["resourceOrnList"] = json!(orns);
     }
-    let found = post(&ctx, &path("/governance/api/v1/risk-rule-assessments", &[])?, Some(&body)).await?;
+    let found = ctx.okta.send(&ops::GENERATE_POTENTIAL_RISK_ASSESSMENTS, &[], &Query::new(), Some(&body)).await?;
     let violations: Vec<Value> = found
         .as_ref()
         .and_then(|v| v.get("data"))
@@ -306,7 +297,7 @@ async fn create_rule(ctx: ToolContext, args: CreateRuleArgs) -> Result<ToolOutpu
     if let Some(d) = description {
         body["description"] = json!(d);
     }
-    let created = post(&ctx, &path(RULES, &[])?, Some(&body)).await?;
+    let created = ctx.okta.send(&ops::CREATE_RISK_RULE, &[], &Query::new(), Some(&body)).await?;
     let labels = |vs: &[AppValue]| vs.iter().map(AppValue::label).collect::<Vec<_>>();
     Ok(ToolOutput::json(json!({
         "created": created.as_ref().map(rule_summary),
@@ -383,7 +374,7 @@ async fn update_rule(ctx: ToolContext, args: UpdateRuleArgs) -> Result<ToolOutpu
     if name.is_none() && description.is_none() && args.list1.is_none() && args.list2.is_none() {
         return Err(ToolError::invalid_arguments("give name, description, list1 and/or list2"));
     }
-    let rule = get(&ctx, &path(RULE, &[&args.rule_id])?, &Query::new()).await?;
+    let rule = ctx.okta.get(&ops::GET_RISK_RULE, &[&args.rule_id], &Query::new()).await?;
     let criteria: Vec<Value> =
         rule.pointer("/conflictCriteria/and").and_then(Value::as_array).cloned().unwrap_or_default();
     let [c1, c2] = criteria.as_slice() else {
@@ -396,7 +387,7 @@ async fn update_rule(ctx: ToolContext, args: UpdateRuleArgs) -> Result<ToolOutpu
     let mut changed = serde_json::Map::new();
     if args.list1.is_some() || args.list2.is_some() {
         let orn = rule.pointer("/resources/0/resourceOrn").and_then(Value::as_str).unwrap_or_default();
-        let app = id_from_orn(orn).to_owned();
+        let app = orn::id_of(orn).to_owned();
         check_id("app of the rule", &app)?;
         let catalog = app_catalog(&ctx, &app).await?;
         let ids = |c: &Value| -> Vec<String> {
@@ -453,14 +444,14 @@ async fn update_rule(ctx: ToolContext, args: UpdateRuleArgs) -> Result<ToolOutpu
             body[key] = json!(v);
         }
     }
-    let saved = put(&ctx, &path(RULE, &[&args.rule_id])?, &body).await?;
+    let saved = ctx.okta.send(&ops::REPLACE_RISK_RULE, &[&args.rule_id], &Query::new(), Some(&body)).await?;
     Ok(ToolOutput::json(json!({"rule": rule_summary(saved.as_ref().unwrap_or(&rule)), "changed": changed})))
 }
 
 async fn delete_rule(ctx: ToolContext, args: RuleArg) -> Result<ToolOutput, ToolError> {
     check_id("rule_id", &args.rule_id)?;
-    let rule = get(&ctx, &path(RULE, &[&args.rule_id])?, &Query::new()).await?;
-    delete(&ctx, &path(RULE, &[&args.rule_id])?).await?;
+    let rule = ctx.okta.get(&ops::GET_RISK_RULE, &[&args.rule_id], &Query::new()).await?;
+    ctx.okta.send(&ops::DELETE_RISK_RULE, &[&args.rule_id], &Query::new(), None).await?;
     Ok(ToolOutput::json(json!({"deleted": rule_summary(&rule), "result": "risk rule deleted"})))
 }
 

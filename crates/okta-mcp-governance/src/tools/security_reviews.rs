@@ -4,27 +4,16 @@
 //! OAuth access tokens only.
 
 use okta_core::Query;
-use okta_mcp_kit::args::{check_id, path};
+use okta_mcp_kit::args::check_id;
 use okta_mcp_kit::lookup::user_id;
+use okta_mcp_kit::ops;
 use okta_mcp_kit::output::strip_links;
-use okta_mcp_kit::{Access, Field, ListArgs, ToolContext, ToolDef, ToolError, ToolMeta, ToolOutput, field, op};
+use okta_mcp_kit::{Access, Field, ListArgs, ToolContext, ToolDef, ToolError, ToolMeta, ToolOutput, field};
 use schemars::JsonSchema;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use crate::common::{data_of, get_oauth, list_oauth, post, post_oauth};
-
-const REVIEWS: &str = "/governance/api/v2/security-access-reviews";
-const REVIEW: &str = "/governance/api/v2/security-access-reviews/{securityAccessReviewId}";
-const PRINCIPAL: &str = "/governance/api/v2/security-access-reviews/{securityAccessReviewId}/principal";
-const ACCESSES: &str = "/governance/api/v2/security-access-reviews/{securityAccessReviewId}/accesses";
-const SUB_ACCESSES: &str = "/governance/api/v2/security-access-reviews/{securityAccessReviewId}/accesses/\
-                            {securityAccessReviewAccessId}/sub-accesses";
-const ACCESS_ACTIONS: &str = "/governance/api/v2/security-access-reviews/{securityAccessReviewId}/accesses/\
-                              {securityAccessReviewTargetId}/actions";
-const ACTIONS: &str = "/governance/api/v2/security-access-reviews/{securityAccessReviewId}/actions";
-const READ: &str = "okta.governance.securityAccessReviews.admin.read";
-const MANAGE: &str = "okta.governance.securityAccessReviews.admin.manage";
+use crate::common::data_of;
 
 /// Compact fields of a review.
 const REVIEW_FIELDS: &[Field] = &[
@@ -68,8 +57,7 @@ pub fn tools() -> Vec<ToolDef> {
                 description: "Security access reviews (v2, one user's access each). OAuth only.",
                 access: Access::Read,
                 toolset: "reviews",
-                scopes: &[READ],
-                operations: &[op!(GET, REVIEWS)],
+                operations: &[ops::LIST_SECURITY_ACCESS_REVIEWS],
             },
             list_reviews,
         ),
@@ -80,8 +68,11 @@ pub fn tools() -> Vec<ToolDef> {
                 description: "One security access review: user, reviewers, status, actions available. OAuth only.",
                 access: Access::Read,
                 toolset: "reviews",
-                scopes: &[READ],
-                operations: &[op!(GET, REVIEW), op!(GET, PRINCIPAL), op!(GET, ACTIONS)],
+                operations: &[
+                    ops::GET_SECURITY_ACCESS_REVIEW,
+                    ops::GET_SECURITY_ACCESS_REVIEW_PRINCIPAL_DETAILS,
+                    ops::LIST_SECURITY_ACCESS_REVIEW_ACTIONS,
+                ],
             },
             get_review,
         ),
@@ -92,8 +83,7 @@ pub fn tools() -> Vec<ToolDef> {
                 description: "Apps in a security access review; with access_id, what is under one. OAuth only.",
                 access: Access::Read,
                 toolset: "reviews",
-                scopes: &[READ],
-                operations: &[op!(GET, ACCESSES), op!(GET, SUB_ACCESSES)],
+                operations: &[ops::LIST_SECURITY_ACCESS_REVIEW_ACCESSES, ops::LIST_SECURITY_ACCESS_REVIEW_SUB_ACCESSES],
             },
             list_accesses,
         ),
@@ -104,15 +94,14 @@ pub fn tools() -> Vec<ToolDef> {
                 description: "Revoke, restore or flag one access (access_id), or close the review / restore all. OAuth only.",
                 access: Access::Destructive,
                 toolset: "reviews",
-                scopes: &[READ, MANAGE],
                 operations: &[
-                    op!(GET, REVIEW),
-                    op!(GET, PRINCIPAL),
-                    op!(GET, ACCESSES),
-                    op!(GET, SUB_ACCESSES),
-                    op!(POST, ACCESS_ACTIONS),
-                    op!(GET, ACTIONS),
-                    op!(POST, ACTIONS),
+                    ops::GET_SECURITY_ACCESS_REVIEW,
+                    ops::GET_SECURITY_ACCESS_REVIEW_PRINCIPAL_DETAILS,
+                    ops::LIST_SECURITY_ACCESS_REVIEW_ACCESSES,
+                    ops::LIST_SECURITY_ACCESS_REVIEW_SUB_ACCESSES,
+                    ops::EXECUTE_SECURITY_ACCESS_REVIEW_ACCESSES_ACTION,
+                    ops::LIST_SECURITY_ACCESS_REVIEW_ACTIONS,
+                    ops::EXECUTE_SECURITY_ACCESS_REVIEW_ACTION,
                 ],
             },
             submit_action,
@@ -124,8 +113,7 @@ pub fn tools() -> Vec<ToolDef> {
                 description: "Start a security access review of a user for 1-10 reviewers.",
                 access: Access::Write,
                 toolset: "reviews",
-                scopes: &["okta.users.read", MANAGE],
-                operations: &[op!(GET, "/api/v1/users/{id}"), op!(POST, REVIEWS)],
+                operations: &[ops::GET_USER, ops::CREATE_SECURITY_ACCESS_REVIEW],
             },
             create_review,
         ),
@@ -182,7 +170,7 @@ async fn list_reviews(ctx: ToolContext, args: ListReviewsArgs) -> Result<ToolOut
     }
     let filter = (!clauses.is_empty()).then(|| clauses.join(" AND "));
     let query = Query::new().opt("filter", filter);
-    list_oauth(&ctx, &args.page, &path(REVIEWS, &[])?, query, REVIEW_FIELDS, READ).await
+    args.page.list(&ctx, &ops::LIST_SECURITY_ACCESS_REVIEWS, &[], query, REVIEW_FIELDS).await
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]
@@ -194,9 +182,9 @@ pub struct ReviewArg {
 
 async fn get_review(ctx: ToolContext, args: ReviewArg) -> Result<ToolOutput, ToolError> {
     let id = args.review_id.trim();
-    let review = get_oauth(&ctx, &path(REVIEW, &[id])?, &Query::new(), READ).await?;
-    let principal = get_oauth(&ctx, &path(PRINCIPAL, &[id])?, &Query::new(), READ).await?;
-    let actions = get_oauth(&ctx, &path(ACTIONS, &[id])?, &Query::new(), READ).await?;
+    let review = ctx.okta.get(&ops::GET_SECURITY_ACCESS_REVIEW, &[id], &Query::new()).await?;
+    let principal = ctx.okta.get(&ops::GET_SECURITY_ACCESS_REVIEW_PRINCIPAL_DETAILS, &[id], &Query::new()).await?;
+    let actions = ctx.okta.get(&ops::LIST_SECURITY_ACCESS_REVIEW_ACTIONS, &[id], &Query::new()).await?;
     let mut out = strip_links(review);
     out["principal"] = strip_links(principal);
     out["availableActions"] =
@@ -222,10 +210,11 @@ async fn list_accesses(ctx: ToolContext, args: ListAccessesArgs) -> Result<ToolO
     let query = Query::new().opt("filter", filter);
     match args.access_id.as_deref().map(str::trim) {
         Some(access) => {
-            let p = path(SUB_ACCESSES, &[id, access])?;
-            list_oauth(&ctx, &args.page, &p, query, SUB_ACCESS_FIELDS, READ).await
+            args.page
+                .list(&ctx, &ops::LIST_SECURITY_ACCESS_REVIEW_SUB_ACCESSES, &[id, access], query, SUB_ACCESS_FIELDS)
+                .await
         }
-        None => list_oauth(&ctx, &args.page, &path(ACCESSES, &[id])?, query, ACCESS_FIELDS, READ).await,
+        None => args.page.list(&ctx, &ops::LIST_SECURITY_ACCESS_REVIEW_ACCESSES, &[id], query, ACCESS_FIELDS).await,
     }
 }
 
@@ -277,13 +266,14 @@ fn names(v: &Value) -> Vec<String> {
 /// The access or sub-access `target` of a review, and whether it is a sub-access.
 async fn find_access(ctx: &ToolContext, review: &str, target: &str) -> Result<Option<(Value, bool)>, ToolError> {
     let limit = Query::new().push("limit", 200);
-    let accesses = data_of(&get_oauth(ctx, &path(ACCESSES, &[review])?, &limit, READ).await?);
+    let accesses = data_of(&ctx.okta.get(&ops::LIST_SECURITY_ACCESS_REVIEW_ACCESSES, &[review], &limit).await?);
     if let Some(a) = accesses.iter().find(|a| a.get("id").and_then(Value::as_str) == Some(target)) {
         return Ok(Some((a.clone(), false)));
     }
     for a in accesses.iter().filter(|a| a.get("subAccessTypes").is_some_and(|t| !names(t).is_empty())) {
         let access = a.get("id").and_then(Value::as_str).unwrap_or_default();
-        let subs = data_of(&get_oauth(ctx, &path(SUB_ACCESSES, &[review, access])?, &limit, READ).await?);
+        let subs =
+            data_of(&ctx.okta.get(&ops::LIST_SECURITY_ACCESS_REVIEW_SUB_ACCESSES, &[review, access], &limit).await?);
         if let Some(s) = subs.into_iter().find(|s| s.get("id").and_then(Value::as_str) == Some(target)) {
             return Ok(Some((s, true)));
         }
@@ -310,7 +300,7 @@ async fn submit_action(ctx: ToolContext, args: SubmitActionArgs) -> Result<ToolO
         }
         (false, None) => None,
     };
-    let review = get_oauth(&ctx, &path(REVIEW, &[id])?, &Query::new(), READ).await?;
+    let review = ctx.okta.get(&ops::GET_SECURITY_ACCESS_REVIEW, &[id], &Query::new()).await?;
     let status = review.get("status").and_then(Value::as_str).unwrap_or("?");
     if status != "ACTIVE" {
         return Err(ToolError::refused(format!(
@@ -319,7 +309,7 @@ async fn submit_action(ctx: ToolContext, args: SubmitActionArgs) -> Result<ToolO
     }
     // The change names neither the person under review nor the resource: resolve them, so protection checks
     // them and the confirmation shows them.
-    let principal = get_oauth(&ctx, &path(PRINCIPAL, &[id])?, &Query::new(), READ).await?;
+    let principal = ctx.okta.get(&ops::GET_SECURITY_ACCESS_REVIEW_PRINCIPAL_DETAILS, &[id], &Query::new()).await?;
     let Some(principal_id) = principal.get("id").and_then(Value::as_str) else {
         return Err(ToolError::refused(format!(
             "cannot tell whose access review {id} is (Okta returned no principal id), so nothing was changed"
@@ -328,7 +318,7 @@ async fn submit_action(ctx: ToolContext, args: SubmitActionArgs) -> Result<ToolO
     let who = principal.get("login").and_then(Value::as_str).unwrap_or(principal_id);
     ctx.okta.acts_on("users", principal_id, who);
     let Some(target) = target else {
-        let available = get_oauth(&ctx, &path(ACTIONS, &[id])?, &Query::new(), READ).await?;
+        let available = ctx.okta.get(&ops::LIST_SECURITY_ACCESS_REVIEW_ACTIONS, &[id], &Query::new()).await?;
         let available: Vec<String> = data_of(&available)
             .iter()
             .filter_map(|a| a.get("actionType").and_then(Value::as_str))
@@ -340,8 +330,15 @@ async fn submit_action(ctx: ToolContext, args: SubmitActionArgs) -> Result<ToolO
                 if available.is_empty() { "none".to_owned() } else { available.join(", ") }
             )));
         }
-        post_oauth(&ctx, &path(ACTIONS, &[id])?, Some(&json!({"actionType": action})), MANAGE).await?;
-        let after = get_oauth(&ctx, &path(REVIEW, &[id])?, &Query::new(), READ).await?;
+        ctx.okta
+            .send(
+                &ops::EXECUTE_SECURITY_ACCESS_REVIEW_ACTION,
+                &[id],
+                &Query::new(),
+                Some(&json!({"actionType": action})),
+            )
+            .await?;
+        let after = ctx.okta.get(&ops::GET_SECURITY_ACCESS_REVIEW, &[id], &Query::new()).await?;
         return Ok(ToolOutput::json(json!({
             "review": {"id": id, "name": after.get("name"), "status": after.get("status")},
             "action": action,
@@ -370,7 +367,14 @@ async fn submit_action(ctx: ToolContext, args: SubmitActionArgs) -> Result<ToolO
             if supported.is_empty() { "nothing".to_owned() } else { supported.join(", ") }
         )));
     }
-    post_oauth(&ctx, &path(ACCESS_ACTIONS, &[id, target])?, Some(&json!({"type": action})), MANAGE).await?;
+    ctx.okta
+        .send(
+            &ops::EXECUTE_SECURITY_ACCESS_REVIEW_ACCESSES_ACTION,
+            &[id, target],
+            &Query::new(),
+            Some(&json!({"type": action})),
+        )
+        .await?;
     let after = find_access(&ctx, id, target).await?.map(|(a, _)| access_summary(&a));
     Ok(ToolOutput::json(json!({
         "review": {"id": id, "name": review.get("name")},
@@ -430,7 +434,7 @@ async fn create_review(ctx: ToolContext, args: CreateReviewArgs) -> Result<ToolO
     if let Some(t) = &end {
         body["endTime"] = json!(t);
     }
-    let created = post(&ctx, &path(REVIEWS, &[])?, Some(&body)).await?;
+    let created = ctx.okta.send(&ops::CREATE_SECURITY_ACCESS_REVIEW, &[], &Query::new(), Some(&body)).await?;
     Ok(ToolOutput::json(json!({
         "review": created.as_ref().map(|r| json!({"id": r.get("id"), "name": r.get("name"), "status": r.get("status"),
             "endTime": r.get("endTime"), "user_id": principal, "reviewers": reviewers})),

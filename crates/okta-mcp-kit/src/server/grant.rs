@@ -12,7 +12,7 @@ use crate::catalog::ToolDef;
 pub(super) fn missing_scopes(tool: &ToolDef, granted: Option<&BTreeSet<String>>) -> Vec<&'static str> {
     match granted {
         None => Vec::new(),
-        Some(granted) => tool.meta.scopes.iter().copied().filter(|s| !granted.contains(*s)).collect(),
+        Some(granted) => tool.meta.scopes().into_iter().filter(|s| !granted.contains(*s)).collect(),
     }
 }
 
@@ -51,7 +51,7 @@ impl McpServer {
                 let hidden: Vec<&str> = inner
                     .tools
                     .iter()
-                    .filter(|t| inner.selection.enabled(t) && t.meta.scopes.contains(&scope.as_str()))
+                    .filter(|t| inner.selection.enabled(t) && t.meta.scopes().contains(&scope.as_str()))
                     .map(|t| t.meta.name)
                     .collect();
                 let effect = if !hidden.is_empty() {

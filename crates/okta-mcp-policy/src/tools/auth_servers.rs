@@ -1,21 +1,18 @@
 //! Custom authorization servers: find, read, create, change, deactivate, delete; signing keys and rotation.
 
 use okta_core::Query;
-use okta_mcp_kit::args::{non_empty, path, str_field};
+use okta_mcp_kit::args::{non_empty, str_field};
+use okta_mcp_kit::ops;
 use okta_mcp_kit::output::strip_links;
 use okta_mcp_kit::{
-    Access, Field, ListArgs, ListView, ToolContext, ToolDef, ToolError, ToolMeta, ToolOutput, field, list_output, op,
+    Access, Field, ListArgs, ListView, ToolContext, ToolDef, ToolError, ToolMeta, ToolOutput, field, list_output,
 };
 use schemars::JsonSchema;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use crate::common::{Replace, check_name, fetch, named, non_empty_list, patch_from, set_status, status};
-
-const READ: &[&str] = &["okta.authorizationServers.read"];
-const MANAGE: &[&str] = &["okta.authorizationServers.manage"];
-const BOTH: &[&str] = &["okta.authorizationServers.read", "okta.authorizationServers.manage"];
-const AS: &str = "/api/v1/authorizationServers/{authServerId}";
+use crate::common::{check_name, fetch, named, non_empty_list};
+use okta_mcp_kit::resource::{Named, Replace, delete_inactive, patch_from, status, transition};
 
 const SERVER_FIELDS: &[Field] = &[
     field("id", "id"),
@@ -38,8 +35,7 @@ pub fn tools() -> Vec<ToolDef> {
                 description: "Authorization servers as columns+rows (the org's default: id `default`); q: name prefix.",
                 access: Access::Read,
                 toolset: "auth-servers",
-                scopes: READ,
-                operations: &[op!(GET, "/api/v1/authorizationServers")],
+                operations: &[ops::LIST_AUTHORIZATION_SERVERS],
             },
             list_auth_servers,
         ),
@@ -50,8 +46,7 @@ pub fn tools() -> Vec<ToolDef> {
                 description: "One authorization server: issuer, audiences, status, key rotation.",
                 access: Access::Read,
                 toolset: "auth-servers",
-                scopes: READ,
-                operations: &[op!(GET, AS)],
+                operations: &[ops::GET_AUTHORIZATION_SERVER],
             },
             get_auth_server,
         ),
@@ -62,8 +57,7 @@ pub fn tools() -> Vec<ToolDef> {
                 description: "Create a custom authorization server (ACTIVE, with OIDC system scopes).",
                 access: Access::Write,
                 toolset: "auth-servers",
-                scopes: MANAGE,
-                operations: &[op!(POST, "/api/v1/authorizationServers")],
+                operations: &[ops::CREATE_AUTHORIZATION_SERVER],
             },
             create_auth_server,
         ),
@@ -74,8 +68,7 @@ pub fn tools() -> Vec<ToolDef> {
                 description: "Change name, description, audiences; the rest is kept. Shows changes.",
                 access: Access::Write,
                 toolset: "auth-servers",
-                scopes: BOTH,
-                operations: &[op!(GET, AS), op!(PUT, AS)],
+                operations: &[ops::GET_AUTHORIZATION_SERVER, ops::REPLACE_AUTHORIZATION_SERVER],
             },
             update_auth_server,
         ),
@@ -86,11 +79,7 @@ pub fn tools() -> Vec<ToolDef> {
                 description: "Deactivate an authorization server: it stops issuing tokens.",
                 access: Access::Destructive,
                 toolset: "auth-servers",
-                scopes: BOTH,
-                operations: &[
-                    op!(GET, AS),
-                    op!(POST, "/api/v1/authorizationServers/{authServerId}/lifecycle/deactivate"),
-                ],
+                operations: &[ops::GET_AUTHORIZATION_SERVER, ops::DEACTIVATE_AUTHORIZATION_SERVER],
             },
             deactivate_auth_server,
         ),
@@ -101,8 +90,7 @@ pub fn tools() -> Vec<ToolDef> {
                 description: "Delete an INACTIVE authorization server (not `default`) and all it holds.",
                 access: Access::Destructive,
                 toolset: "auth-servers",
-                scopes: BOTH,
-                operations: &[op!(GET, AS), op!(DELETE, AS)],
+                operations: &[ops::GET_AUTHORIZATION_SERVER, ops::DELETE_AUTHORIZATION_SERVER],
             },
             delete_auth_server,
         ),
@@ -113,11 +101,7 @@ pub fn tools() -> Vec<ToolDef> {
                 description: "Rotate signing keys: NEXT becomes ACTIVE, ACTIVE becomes EXPIRED.",
                 access: Access::Write,
                 toolset: "auth-servers",
-                scopes: BOTH,
-                operations: &[
-                    op!(GET, "/api/v1/authorizationServers/{authServerId}/credentials/keys"),
-                    op!(POST, "/api/v1/authorizationServers/{authServerId}/credentials/lifecycle/keyRotate"),
-                ],
+                operations: &[ops::LIST_AUTHORIZATION_SERVER_KEYS, ops::ROTATE_AUTHORIZATION_SERVER_KEYS],
             },
             rotate_keys,
         ),
@@ -128,8 +112,7 @@ pub fn tools() -> Vec<ToolDef> {
                 description: "Signing keys (kid, ACTIVE/NEXT/EXPIRED); no key material.",
                 access: Access::Read,
                 toolset: "auth-servers",
-                scopes: READ,
-                operations: &[op!(GET, "/api/v1/authorizationServers/{authServerId}/credentials/keys")],
+                operations: &[ops::LIST_AUTHORIZATION_SERVER_KEYS],
             },
             list_keys,
         ),
@@ -152,7 +135,7 @@ pub struct ListServersArgs {
 
 async fn list_auth_servers(ctx: ToolContext, args: ListServersArgs) -> Result<ToolOutput, ToolError> {
     let query = Query::new().opt("q", non_empty("q", args.q.as_deref())?);
-    args.page.list(&ctx, &path("/api/v1/authorizationServers", &[])?, query, SERVER_FIELDS).await
+    args.page.list(&ctx, &ops::LIST_AUTHORIZATION_SERVERS, &[], query, SERVER_FIELDS).await
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]
@@ -163,7 +146,7 @@ pub struct ServerArg {
 }
 
 async fn get_auth_server(ctx: ToolContext, args: ServerArg) -> Result<ToolOutput, ToolError> {
-    Ok(ToolOutput::json(strip_links(fetch(&ctx, AS, &[&args.auth_server_id]).await?)))
+    Ok(ToolOutput::json(strip_links(fetch(&ctx, &ops::GET_AUTHORIZATION_SERVER, &[&args.auth_server_id]).await?)))
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]
@@ -184,7 +167,7 @@ async fn create_auth_server(ctx: ToolContext, args: CreateServerArgs) -> Result<
     if let Some(d) = non_empty("description", args.description.as_deref())? {
         body["description"] = json!(d);
     }
-    let created = ctx.okta.post(&path("/api/v1/authorizationServers", &[])?, &Query::new(), Some(&body)).await?;
+    let created = ctx.okta.send(&ops::CREATE_AUTHORIZATION_SERVER, &[], &Query::new(), Some(&body)).await?;
     Ok(ToolOutput::json(json!({"created": server_summary(&created.unwrap_or_default())})))
 }
 
@@ -226,20 +209,19 @@ async fn update_auth_server(ctx: ToolContext, args: UpdateServerArgs) -> Result<
             ("audiences", args.audiences.map(|a| json!(a))),
         ],
     )?;
-    let current = fetch(&ctx, AS, &[&args.auth_server_id]).await?;
+    let current = fetch(&ctx, &ops::GET_AUTHORIZATION_SERVER, &[&args.auth_server_id]).await?;
     let id = str_field(&current, "id")?.to_owned();
-    SERVER_REPLACE.run(&ctx, current, path(AS, &[&id])?, &patch, server_summary).await
+    SERVER_REPLACE.run(&ctx, current, &ops::REPLACE_AUTHORIZATION_SERVER, &[&id], &patch, server_summary).await
 }
 
 async fn deactivate_auth_server(ctx: ToolContext, args: ServerArg) -> Result<ToolOutput, ToolError> {
-    let current = fetch(&ctx, AS, &[&args.auth_server_id]).await?;
+    let current = fetch(&ctx, &ops::GET_AUTHORIZATION_SERVER, &[&args.auth_server_id]).await?;
     let id = str_field(&current, "id")?;
-    let p = path("/api/v1/authorizationServers/{authServerId}/lifecycle/deactivate", &[id])?;
-    set_status(&ctx, &current, false, p, server_summary).await
+    transition(&ctx, "object", &current, false, &ops::DEACTIVATE_AUTHORIZATION_SERVER, &[id], server_summary).await
 }
 
 async fn delete_auth_server(ctx: ToolContext, args: ServerArg) -> Result<ToolOutput, ToolError> {
-    let current = fetch(&ctx, AS, &[&args.auth_server_id]).await?;
+    let current = fetch(&ctx, &ops::GET_AUTHORIZATION_SERVER, &[&args.auth_server_id]).await?;
     let id = str_field(&current, "id")?;
     if id == "default" {
         return Err(ToolError::refused(format!(
@@ -248,16 +230,10 @@ async fn delete_auth_server(ctx: ToolContext, args: ServerArg) -> Result<ToolOut
             named(&current)
         )));
     }
-    if status(&current) != "INACTIVE" {
-        return Err(ToolError::refused(format!(
-            "cannot delete authorization server {}: it is {}. Deactivate it first with okta_deactivate_auth_server \
-             (apps using it stop getting tokens), then delete it. Nothing was changed.",
-            named(&current),
-            status(&current)
-        )));
-    }
-    ctx.okta.delete(&path(AS, &[id])?, &Query::new()).await?;
-    Ok(ToolOutput::json(json!({"deleted": server_summary(&current)})))
+    let what = Named { kind: "authorization server", name: &named(&current) };
+    let deactivate = ("okta_deactivate_auth_server", "apps using it stop getting tokens");
+    let delete = (&ops::DELETE_AUTHORIZATION_SERVER, &[id][..]);
+    delete_inactive(&ctx, what, &current, deactivate, delete, server_summary).await
 }
 
 fn kid_with(keys: &Value, wanted: &str) -> Option<String> {
@@ -270,11 +246,10 @@ fn kid_with(keys: &Value, wanted: &str) -> Option<String> {
 }
 
 async fn rotate_keys(ctx: ToolContext, args: ServerArg) -> Result<ToolOutput, ToolError> {
-    let keys_path = path("/api/v1/authorizationServers/{authServerId}/credentials/keys", &[&args.auth_server_id])?;
-    let before = ctx.okta.get(&keys_path, &Query::new()).await?;
-    let p =
-        path("/api/v1/authorizationServers/{authServerId}/credentials/lifecycle/keyRotate", &[&args.auth_server_id])?;
-    let after = ctx.okta.post(&p, &Query::new(), Some(&json!({"use": "sig"}))).await?.unwrap_or_default();
+    let before = ctx.okta.get(&ops::LIST_AUTHORIZATION_SERVER_KEYS, &[&args.auth_server_id], &Query::new()).await?;
+    let rotate = &ops::ROTATE_AUTHORIZATION_SERVER_KEYS;
+    let after = ctx.okta.send(rotate, &[&args.auth_server_id], &Query::new(), Some(&json!({"use": "sig"}))).await?;
+    let after = after.unwrap_or_default();
     let keys: Vec<Value> = after
         .as_array()
         .cloned()
@@ -292,12 +267,6 @@ async fn rotate_keys(ctx: ToolContext, args: ServerArg) -> Result<ToolOutput, To
 }
 
 async fn list_keys(ctx: ToolContext, args: ServerArg) -> Result<ToolOutput, ToolError> {
-    let keys = ctx
-        .okta
-        .get(
-            &path("/api/v1/authorizationServers/{authServerId}/credentials/keys", &[&args.auth_server_id])?,
-            &Query::new(),
-        )
-        .await?;
+    let keys = ctx.okta.get(&ops::LIST_AUTHORIZATION_SERVER_KEYS, &[&args.auth_server_id], &Query::new()).await?;
     Ok(list_output(keys.as_array().cloned().unwrap_or_default(), KEY_FIELDS, &ListView::default(), None))
 }

@@ -1,19 +1,16 @@
 //! Inline hooks: find, read, create, change, activate, deactivate, delete, and preview one with a sample payload.
 
 use okta_core::Query;
-use okta_mcp_kit::args::{check_id, non_empty, path, str_field};
+use okta_mcp_kit::args::{check_id, non_empty, str_field};
+use okta_mcp_kit::ops;
 use okta_mcp_kit::output::strip_links;
-use okta_mcp_kit::{Access, Field, ToolContext, ToolDef, ToolError, ToolMeta, ToolOutput, field, op};
+use okta_mcp_kit::{Access, Field, ToolContext, ToolDef, ToolError, ToolMeta, ToolOutput, field};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
-use crate::common::{Replace, ViewArgs, check_name, fetch, list_all, named, patch_from, set_status, status};
-
-const READ: &[&str] = &["okta.inlineHooks.read"];
-const MANAGE: &[&str] = &["okta.inlineHooks.manage"];
-const BOTH: &[&str] = &["okta.inlineHooks.read", "okta.inlineHooks.manage"];
-const HOOK: &str = "/api/v1/inlineHooks/{inlineHookId}";
+use crate::common::{ViewArgs, check_name, fetch, list_all, named};
+use okta_mcp_kit::resource::{Named, Replace, delete_inactive, patch_from, status, transition};
 
 const HOOK_FIELDS: &[Field] = &[
     field("id", "id"),
@@ -24,13 +21,12 @@ const HOOK_FIELDS: &[Field] = &[
 ];
 
 pub fn tools() -> Vec<ToolDef> {
-    let meta = |name, title, description, access, scopes, operations| ToolMeta {
+    let meta = |name, title, description, access, operations| ToolMeta {
         name,
         title,
         description,
         access,
         toolset: "inline-hooks",
-        scopes,
         operations,
     };
     vec![
@@ -40,8 +36,7 @@ pub fn tools() -> Vec<ToolDef> {
                 "List inline hooks",
                 "Inline hooks as columns+rows: type, status, URL.",
                 Access::Read,
-                READ,
-                &[op!(GET, "/api/v1/inlineHooks")],
+                &[ops::LIST_INLINE_HOOKS],
             ),
             list_hooks,
         ),
@@ -51,8 +46,7 @@ pub fn tools() -> Vec<ToolDef> {
                 "Get inline hook",
                 "One inline hook (secret never shown).",
                 Access::Read,
-                READ,
-                &[op!(GET, HOOK)],
+                &[ops::GET_INLINE_HOOK],
             ),
             get_hook,
         ),
@@ -62,8 +56,7 @@ pub fn tools() -> Vec<ToolDef> {
                 "Create inline hook",
                 "Register an https endpoint Okta calls for one hook type.",
                 Access::Write,
-                MANAGE,
-                &[op!(POST, "/api/v1/inlineHooks")],
+                &[ops::CREATE_INLINE_HOOK],
             ),
             create_hook,
         ),
@@ -73,8 +66,7 @@ pub fn tools() -> Vec<ToolDef> {
                 "Update inline hook",
                 "Change a hook's name, URL or secret; the rest is kept. Shows changes.",
                 Access::Write,
-                BOTH,
-                &[op!(GET, HOOK), op!(PUT, HOOK)],
+                &[ops::GET_INLINE_HOOK, ops::REPLACE_INLINE_HOOK],
             ),
             update_hook,
         ),
@@ -84,8 +76,7 @@ pub fn tools() -> Vec<ToolDef> {
                 "Activate inline hook",
                 "Activate an INACTIVE inline hook.",
                 Access::Write,
-                BOTH,
-                &[op!(GET, HOOK), op!(POST, "/api/v1/inlineHooks/{inlineHookId}/lifecycle/activate")],
+                &[ops::GET_INLINE_HOOK, ops::ACTIVATE_INLINE_HOOK],
             ),
             activate_hook,
         ),
@@ -95,8 +86,7 @@ pub fn tools() -> Vec<ToolDef> {
                 "Deactivate inline hook",
                 "Deactivate an inline hook: Okta stops calling it.",
                 Access::Destructive,
-                BOTH,
-                &[op!(GET, HOOK), op!(POST, "/api/v1/inlineHooks/{inlineHookId}/lifecycle/deactivate")],
+                &[ops::GET_INLINE_HOOK, ops::DEACTIVATE_INLINE_HOOK],
             ),
             deactivate_hook,
         ),
@@ -106,8 +96,7 @@ pub fn tools() -> Vec<ToolDef> {
                 "Delete inline hook",
                 "Delete an INACTIVE inline hook.",
                 Access::Destructive,
-                BOTH,
-                &[op!(GET, HOOK), op!(DELETE, HOOK)],
+                &[ops::GET_INLINE_HOOK, ops::DELETE_INLINE_HOOK],
             ),
             delete_hook,
         ),
@@ -117,8 +106,7 @@ pub fn tools() -> Vec<ToolDef> {
                 "Preview inline hook",
                 "Execute the named hook via Okta with a sample (or your) payload; shows its response.",
                 Access::Write,
-                BOTH,
-                &[op!(GET, HOOK), op!(POST, "/api/v1/inlineHooks/{inlineHookId}/execute")],
+                &[ops::GET_INLINE_HOOK, ops::EXECUTE_INLINE_HOOK],
             ),
             preview_hook,
         ),
@@ -157,7 +145,7 @@ pub struct ListHooksArgs {
 
 async fn list_hooks(ctx: ToolContext, args: ListHooksArgs) -> Result<ToolOutput, ToolError> {
     let query = Query::new().opt("type", args.r#type.map(|t| json!(t).as_str().unwrap_or_default().to_owned()));
-    list_all(&ctx, "/api/v1/inlineHooks", &[], query, HOOK_FIELDS, &args.view).await
+    list_all(&ctx, &ops::LIST_INLINE_HOOKS, &[], query, HOOK_FIELDS, &args.view).await
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]
@@ -176,7 +164,7 @@ fn shown(mut h: Value) -> Value {
 }
 
 async fn get_hook(ctx: ToolContext, args: HookArg) -> Result<ToolOutput, ToolError> {
-    Ok(ToolOutput::json(shown(fetch(&ctx, HOOK, &[&args.inline_hook_id]).await?)))
+    Ok(ToolOutput::json(shown(fetch(&ctx, &ops::GET_INLINE_HOOK, &[&args.inline_hook_id]).await?)))
 }
 
 fn https(name: &str, uri: &str) -> Result<(), ToolError> {
@@ -211,7 +199,7 @@ async fn create_hook(ctx: ToolContext, args: CreateHookArgs) -> Result<ToolOutpu
     }
     let body = json!({"name": args.name.trim(), "type": args.r#type, "version": "1.0.0",
                       "channel": {"type": "HTTP", "version": "1.0.0", "config": config}});
-    let created = ctx.okta.post(&path("/api/v1/inlineHooks", &[])?, &Query::new(), Some(&body)).await?;
+    let created = ctx.okta.send(&ops::CREATE_INLINE_HOOK, &[], &Query::new(), Some(&body)).await?;
     Ok(ToolOutput::json(json!({"created": hook_summary(&created.unwrap_or_default())})))
 }
 
@@ -258,7 +246,7 @@ async fn update_hook(ctx: ToolContext, args: UpdateHookArgs) -> Result<ToolOutpu
     if let Some(uri) = patch.get("channel").and_then(|c| c.pointer("/config/uri")).and_then(Value::as_str) {
         https("channel.config.uri", uri)?;
     }
-    let current = fetch(&ctx, HOOK, &[&args.inline_hook_id]).await?;
+    let current = fetch(&ctx, &ops::GET_INLINE_HOOK, &[&args.inline_hook_id]).await?;
     if current.pointer("/channel/config/authScheme").is_some()
         && patch.get("channel").and_then(|c| c.pointer("/config/authScheme/key")).is_none()
         && let Some(auth) = patch.get_mut("channel").and_then(|c| c.pointer_mut("/config/authScheme"))
@@ -267,36 +255,27 @@ async fn update_hook(ctx: ToolContext, args: UpdateHookArgs) -> Result<ToolOutpu
         auth["key"] = key.clone();
     }
     let id = str_field(&current, "id")?.to_owned();
-    HOOK_REPLACE.run(&ctx, current, path(HOOK, &[&id])?, &patch, hook_summary).await
+    HOOK_REPLACE.run(&ctx, current, &ops::REPLACE_INLINE_HOOK, &[&id], &patch, hook_summary).await
 }
 
 async fn activate_hook(ctx: ToolContext, args: HookArg) -> Result<ToolOutput, ToolError> {
-    let h = fetch(&ctx, HOOK, &[&args.inline_hook_id]).await?;
+    let h = fetch(&ctx, &ops::GET_INLINE_HOOK, &[&args.inline_hook_id]).await?;
     let id = str_field(&h, "id")?;
-    set_status(&ctx, &h, true, path("/api/v1/inlineHooks/{inlineHookId}/lifecycle/activate", &[id])?, hook_summary)
-        .await
+    transition(&ctx, "object", &h, true, &ops::ACTIVATE_INLINE_HOOK, &[id], hook_summary).await
 }
 
 async fn deactivate_hook(ctx: ToolContext, args: HookArg) -> Result<ToolOutput, ToolError> {
-    let h = fetch(&ctx, HOOK, &[&args.inline_hook_id]).await?;
+    let h = fetch(&ctx, &ops::GET_INLINE_HOOK, &[&args.inline_hook_id]).await?;
     let id = str_field(&h, "id")?;
-    set_status(&ctx, &h, false, path("/api/v1/inlineHooks/{inlineHookId}/lifecycle/deactivate", &[id])?, hook_summary)
-        .await
+    transition(&ctx, "object", &h, false, &ops::DEACTIVATE_INLINE_HOOK, &[id], hook_summary).await
 }
 
 async fn delete_hook(ctx: ToolContext, args: HookArg) -> Result<ToolOutput, ToolError> {
-    let h = fetch(&ctx, HOOK, &[&args.inline_hook_id]).await?;
-    if status(&h) != "INACTIVE" {
-        return Err(ToolError::refused(format!(
-            "cannot delete inline hook {}: it is {}. Okta deletes only INACTIVE hooks: deactivate it first with \
-             okta_deactivate_inline_hook, then delete it. Nothing was changed.",
-            named(&h),
-            status(&h)
-        )));
-    }
+    let h = fetch(&ctx, &ops::GET_INLINE_HOOK, &[&args.inline_hook_id]).await?;
     let id = str_field(&h, "id")?;
-    ctx.okta.delete(&path(HOOK, &[id])?, &Query::new()).await?;
-    Ok(ToolOutput::json(json!({"deleted": hook_summary(&h)})))
+    let what = Named { kind: "inline hook", name: &named(&h) };
+    let delete = (&ops::DELETE_INLINE_HOOK, &[id][..]);
+    delete_inactive(&ctx, what, &h, ("okta_deactivate_inline_hook", ""), delete, hook_summary).await
 }
 
 /// The sample payload Okta would send a hook of this type.
@@ -378,14 +357,11 @@ async fn preview_hook(ctx: ToolContext, args: PreviewArgs) -> Result<ToolOutput,
     if args.payload.as_ref().is_some_and(|p| p.as_object().is_none_or(|o| o.is_empty())) {
         return Err(ToolError::invalid_arguments("payload must be a non-empty JSON object"));
     }
-    let h = fetch(&ctx, HOOK, &[&args.inline_hook_id]).await?;
+    let h = fetch(&ctx, &ops::GET_INLINE_HOOK, &[&args.inline_hook_id]).await?;
     let id = str_field(&h, "id")?;
     let kind = h.get("type").and_then(Value::as_str).unwrap_or_default();
     let payload = args.payload.unwrap_or_else(|| sample_payload(kind));
-    let answer = ctx
-        .okta
-        .post(&path("/api/v1/inlineHooks/{inlineHookId}/execute", &[id])?, &Query::new(), Some(&payload))
-        .await?;
+    let answer = ctx.okta.send(&ops::EXECUTE_INLINE_HOOK, &[id], &Query::new(), Some(&payload)).await?;
     let mut out = json!({"hook": hook_summary(&h), "sent": okta_mcp_kit::redact::redact(payload),
                          "response": answer.unwrap_or(Value::Null)});
     if status(&h) != "ACTIVE" {

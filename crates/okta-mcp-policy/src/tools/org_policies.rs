@@ -1,22 +1,20 @@
 //! Org policies (sign-on, password, authenticator enrollment, app sign-on, profile enrollment) and their rules.
 
 use okta_core::Query;
-use okta_mcp_kit::args::{non_empty, path, str_field};
+use okta_mcp_kit::args::{non_empty, str_field};
+use okta_mcp_kit::ops;
 use okta_mcp_kit::output::strip_links;
 use okta_mcp_kit::{
-    Access, Field, ListArgs, ToolContext, ToolDef, ToolError, ToolMeta, ToolOutput, field, list_output, op,
+    Access, Field, ListArgs, ToolContext, ToolDef, ToolError, ToolMeta, ToolOutput, field, list_output,
 };
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
 use super::rules::RULE_FIELDS;
-use crate::common::{ViewArgs, fetch, is_system, named, set_status};
+use crate::common::{ViewArgs, fetch, is_system, named};
 use crate::summary;
-
-const READ: &[&str] = &["okta.policies.read"];
-const BOTH: &[&str] = &["okta.policies.read", "okta.policies.manage"];
-const POLICY: &str = "/api/v1/policies/{policyId}";
+use okta_mcp_kit::resource::transition;
 
 const POLICY_FIELDS: &[Field] = &[
     field("id", "id"),
@@ -36,8 +34,7 @@ pub fn tools() -> Vec<ToolDef> {
                 description: "Org policies of one type by priority, summarized; detail: full JSON.",
                 access: Access::Read,
                 toolset: "policies",
-                scopes: READ,
-                operations: &[op!(GET, "/api/v1/policies")],
+                operations: &[ops::LIST_POLICIES],
             },
             list_policies,
         ),
@@ -48,8 +45,7 @@ pub fn tools() -> Vec<ToolDef> {
                 description: "One org policy, summarized; detail: full JSON.",
                 access: Access::Read,
                 toolset: "policies",
-                scopes: READ,
-                operations: &[op!(GET, POLICY)],
+                operations: &[ops::GET_POLICY],
             },
             get_policy,
         ),
@@ -60,8 +56,7 @@ pub fn tools() -> Vec<ToolDef> {
                 description: "Rules of an org policy by priority: people, zones, allow/deny, MFA, session.",
                 access: Access::Read,
                 toolset: "policies",
-                scopes: READ,
-                operations: &[op!(GET, "/api/v1/policies/{policyId}/rules")],
+                operations: &[ops::LIST_POLICY_RULES],
             },
             list_rules,
         ),
@@ -72,8 +67,7 @@ pub fn tools() -> Vec<ToolDef> {
                 description: "One org policy rule, summarized; detail: full JSON.",
                 access: Access::Read,
                 toolset: "policies",
-                scopes: READ,
-                operations: &[op!(GET, "/api/v1/policies/{policyId}/rules/{ruleId}")],
+                operations: &[ops::GET_POLICY_RULE],
             },
             get_rule,
         ),
@@ -84,8 +78,7 @@ pub fn tools() -> Vec<ToolDef> {
                 description: "Activate an INACTIVE org policy.",
                 access: Access::Write,
                 toolset: "policies",
-                scopes: BOTH,
-                operations: &[op!(GET, POLICY), op!(POST, "/api/v1/policies/{policyId}/lifecycle/activate")],
+                operations: &[ops::GET_POLICY, ops::ACTIVATE_POLICY],
             },
             activate_policy,
         ),
@@ -96,8 +89,7 @@ pub fn tools() -> Vec<ToolDef> {
                 description: "Deactivate an org policy (not a default one).",
                 access: Access::Destructive,
                 toolset: "policies",
-                scopes: BOTH,
-                operations: &[op!(GET, POLICY), op!(POST, "/api/v1/policies/{policyId}/lifecycle/deactivate")],
+                operations: &[ops::GET_POLICY, ops::DEACTIVATE_POLICY],
             },
             deactivate_policy,
         ),
@@ -145,7 +137,7 @@ async fn list_policies(ctx: ToolContext, args: ListPoliciesArgs) -> Result<ToolO
         .push("type", enum_str(args.r#type))
         .opt("status", args.status.map(enum_str))
         .opt("q", non_empty("q", args.q.as_deref())?);
-    let page = args.page.page(&ctx, &path("/api/v1/policies", &[])?, query).await?;
+    let page = args.page.page(&ctx, &ops::LIST_POLICIES, &[], query).await?;
     let items = if view.detail { page.items } else { summary::with_summary_columns(page.items) };
     Ok(list_output(items, POLICY_FIELDS, &view, page.next))
 }
@@ -160,7 +152,7 @@ pub struct GetPolicyArgs {
 }
 
 async fn get_policy(ctx: ToolContext, args: GetPolicyArgs) -> Result<ToolOutput, ToolError> {
-    let p = fetch(&ctx, POLICY, &[&args.policy_id]).await?;
+    let p = fetch(&ctx, &ops::GET_POLICY, &[&args.policy_id]).await?;
     Ok(ToolOutput::json(if args.detail.unwrap_or(false) { strip_links(p) } else { summary::policy(&p) }))
 }
 
@@ -174,7 +166,7 @@ pub struct ListRulesArgs {
 
 async fn list_rules(ctx: ToolContext, args: ListRulesArgs) -> Result<ToolOutput, ToolError> {
     let view = args.view.view()?;
-    let items = ctx.okta.get(&path("/api/v1/policies/{policyId}/rules", &[&args.policy_id])?, &Query::new()).await?;
+    let items = ctx.okta.get(&ops::LIST_POLICY_RULES, &[&args.policy_id], &Query::new()).await?;
     let items = items.as_array().cloned().unwrap_or_default();
     let items = if view.detail { items } else { summary::with_summary_columns(items) };
     Ok(list_output(items, RULE_FIELDS, &view, None))
@@ -192,7 +184,7 @@ pub struct GetRuleArgs {
 }
 
 async fn get_rule(ctx: ToolContext, args: GetRuleArgs) -> Result<ToolOutput, ToolError> {
-    let r = fetch(&ctx, "/api/v1/policies/{policyId}/rules/{ruleId}", &[&args.policy_id, &args.rule_id]).await?;
+    let r = fetch(&ctx, &ops::GET_POLICY_RULE, &[&args.policy_id, &args.rule_id]).await?;
     Ok(ToolOutput::json(if args.detail.unwrap_or(false) { strip_links(r) } else { summary::rule(&r) }))
 }
 
@@ -209,13 +201,13 @@ fn short(p: &Value) -> Value {
 }
 
 async fn activate_policy(ctx: ToolContext, args: PolicyArg) -> Result<ToolOutput, ToolError> {
-    let p = fetch(&ctx, POLICY, &[&args.policy_id]).await?;
+    let p = fetch(&ctx, &ops::GET_POLICY, &[&args.policy_id]).await?;
     let id = str_field(&p, "id")?;
-    set_status(&ctx, &p, true, path("/api/v1/policies/{policyId}/lifecycle/activate", &[id])?, short).await
+    transition(&ctx, "object", &p, true, &ops::ACTIVATE_POLICY, &[id], short).await
 }
 
 async fn deactivate_policy(ctx: ToolContext, args: PolicyArg) -> Result<ToolOutput, ToolError> {
-    let p = fetch(&ctx, POLICY, &[&args.policy_id]).await?;
+    let p = fetch(&ctx, &ops::GET_POLICY, &[&args.policy_id]).await?;
     if is_system(&p) {
         return Err(ToolError::refused(format!(
             "cannot deactivate {}: it is the default policy of its type, which always applies last. Change its \
@@ -224,5 +216,5 @@ async fn deactivate_policy(ctx: ToolContext, args: PolicyArg) -> Result<ToolOutp
         )));
     }
     let id = str_field(&p, "id")?;
-    set_status(&ctx, &p, false, path("/api/v1/policies/{policyId}/lifecycle/deactivate", &[id])?, short).await
+    transition(&ctx, "object", &p, false, &ops::DEACTIVATE_POLICY, &[id], short).await
 }

@@ -1,22 +1,16 @@
 //! Access policies of an authorization server and their rules (who gets which tokens, for how long).
 
 use okta_core::Query;
-use okta_mcp_kit::args::{check_id, non_empty, path, str_field};
-use okta_mcp_kit::{Access, Field, ToolContext, ToolDef, ToolError, ToolMeta, ToolOutput, field, list_output, op};
+use okta_mcp_kit::args::{check_id, non_empty, str_field};
+use okta_mcp_kit::ops;
+use okta_mcp_kit::{Access, Field, ToolContext, ToolDef, ToolError, ToolMeta, ToolOutput, field, list_output};
 use schemars::JsonSchema;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use crate::common::{Replace, ViewArgs, check_name, fetch, is_system, named, non_empty_list, patch_from};
+use crate::common::{ViewArgs, check_name, fetch, is_system, named, non_empty_list};
 use crate::summary;
-
-const READ: &[&str] = &["okta.authorizationServers.read"];
-const MANAGE: &[&str] = &["okta.authorizationServers.manage"];
-const BOTH: &[&str] = &["okta.authorizationServers.read", "okta.authorizationServers.manage"];
-const POLICIES: &str = "/api/v1/authorizationServers/{authServerId}/policies";
-const POLICY: &str = "/api/v1/authorizationServers/{authServerId}/policies/{policyId}";
-const RULES: &str = "/api/v1/authorizationServers/{authServerId}/policies/{policyId}/rules";
-const RULE: &str = "/api/v1/authorizationServers/{authServerId}/policies/{policyId}/rules/{ruleId}";
+use okta_mcp_kit::resource::{Replace, patch_from};
 
 const POLICY_FIELDS: &[Field] = &[
     field("id", "id"),
@@ -46,8 +40,7 @@ pub fn tools() -> Vec<ToolDef> {
                 description: "Access policies of an authorization server, by priority.",
                 access: Access::Read,
                 toolset: "auth-servers",
-                scopes: READ,
-                operations: &[op!(GET, POLICIES)],
+                operations: &[ops::LIST_AUTHORIZATION_SERVER_POLICIES],
             },
             list_policies,
         ),
@@ -58,8 +51,7 @@ pub fn tools() -> Vec<ToolDef> {
                 description: "Create an access policy for some or all clients; then add rules.",
                 access: Access::Write,
                 toolset: "auth-servers",
-                scopes: MANAGE,
-                operations: &[op!(POST, POLICIES)],
+                operations: &[ops::CREATE_AUTHORIZATION_SERVER_POLICY],
             },
             create_policy,
         ),
@@ -70,8 +62,7 @@ pub fn tools() -> Vec<ToolDef> {
                 description: "Change an access policy; the rest is kept. Shows changes.",
                 access: Access::Write,
                 toolset: "auth-servers",
-                scopes: BOTH,
-                operations: &[op!(GET, POLICY), op!(PUT, POLICY)],
+                operations: &[ops::GET_AUTHORIZATION_SERVER_POLICY, ops::REPLACE_AUTHORIZATION_SERVER_POLICY],
             },
             update_policy,
         ),
@@ -82,8 +73,7 @@ pub fn tools() -> Vec<ToolDef> {
                 description: "Delete an access policy and its rules (not the default one).",
                 access: Access::Destructive,
                 toolset: "auth-servers",
-                scopes: BOTH,
-                operations: &[op!(GET, POLICY), op!(DELETE, POLICY)],
+                operations: &[ops::GET_AUTHORIZATION_SERVER_POLICY, ops::DELETE_AUTHORIZATION_SERVER_POLICY],
             },
             delete_policy,
         ),
@@ -94,8 +84,7 @@ pub fn tools() -> Vec<ToolDef> {
                 description: "Rules of an access policy by priority, summarized (people, grants, scopes, tokens).",
                 access: Access::Read,
                 toolset: "auth-servers",
-                scopes: READ,
-                operations: &[op!(GET, RULES)],
+                operations: &[ops::LIST_AUTHORIZATION_SERVER_POLICY_RULES],
             },
             list_rules,
         ),
@@ -106,8 +95,7 @@ pub fn tools() -> Vec<ToolDef> {
                 description: "Add a rule: which grant types, scopes and people get tokens, and for how long.",
                 access: Access::Write,
                 toolset: "auth-servers",
-                scopes: MANAGE,
-                operations: &[op!(POST, RULES)],
+                operations: &[ops::CREATE_AUTHORIZATION_SERVER_POLICY_RULE],
             },
             create_rule,
         ),
@@ -118,8 +106,7 @@ pub fn tools() -> Vec<ToolDef> {
                 description: "Change a rule (name, priority, merge patch); the rest is kept. Shows changes.",
                 access: Access::Write,
                 toolset: "auth-servers",
-                scopes: BOTH,
-                operations: &[op!(GET, RULE), op!(PUT, RULE)],
+                operations: &[ops::GET_AUTHORIZATION_SERVER_POLICY_RULE, ops::REPLACE_AUTHORIZATION_SERVER_POLICY_RULE],
             },
             update_rule,
         ),
@@ -130,8 +117,7 @@ pub fn tools() -> Vec<ToolDef> {
                 description: "Delete an access policy rule (not a default rule).",
                 access: Access::Destructive,
                 toolset: "auth-servers",
-                scopes: BOTH,
-                operations: &[op!(GET, RULE), op!(DELETE, RULE)],
+                operations: &[ops::GET_AUTHORIZATION_SERVER_POLICY_RULE, ops::DELETE_AUTHORIZATION_SERVER_POLICY_RULE],
             },
             delete_rule,
         ),
@@ -153,7 +139,7 @@ pub struct ServerView {
 
 async fn list_policies(ctx: ToolContext, args: ServerView) -> Result<ToolOutput, ToolError> {
     let view = args.view.view()?;
-    let items = ctx.okta.get(&path(POLICIES, &[&args.auth_server_id])?, &Query::new()).await?;
+    let items = ctx.okta.get(&ops::LIST_AUTHORIZATION_SERVER_POLICIES, &[&args.auth_server_id], &Query::new()).await?;
     Ok(list_output(items.as_array().cloned().unwrap_or_default(), POLICY_FIELDS, &view, None))
 }
 
@@ -183,7 +169,10 @@ async fn create_policy(ctx: ToolContext, args: CreatePolicyArgs) -> Result<ToolO
     if let Some(p) = args.priority {
         body["priority"] = json!(p.max(1));
     }
-    let created = ctx.okta.post(&path(POLICIES, &[&args.auth_server_id])?, &Query::new(), Some(&body)).await?;
+    let created = ctx
+        .okta
+        .send(&ops::CREATE_AUTHORIZATION_SERVER_POLICY, &[&args.auth_server_id], &Query::new(), Some(&body))
+        .await?;
     Ok(ToolOutput::json(json!({"created": policy_summary(&created.unwrap_or_default())})))
 }
 
@@ -226,9 +215,18 @@ async fn update_policy(ctx: ToolContext, args: UpdatePolicyArgs) -> Result<ToolO
             ("priority", args.priority.map(|p| json!(p.max(1)))),
         ],
     )?;
-    let current = fetch(&ctx, POLICY, &[&args.auth_server_id, &args.policy_id]).await?;
+    let current = fetch(&ctx, &ops::GET_AUTHORIZATION_SERVER_POLICY, &[&args.auth_server_id, &args.policy_id]).await?;
     let id = str_field(&current, "id")?.to_owned();
-    POLICY_REPLACE.run(&ctx, current, path(POLICY, &[&args.auth_server_id, &id])?, &patch, policy_summary).await
+    POLICY_REPLACE
+        .run(
+            &ctx,
+            current,
+            &ops::REPLACE_AUTHORIZATION_SERVER_POLICY,
+            &[&args.auth_server_id, &id],
+            &patch,
+            policy_summary,
+        )
+        .await
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]
@@ -241,7 +239,7 @@ pub struct PolicyArg {
 }
 
 async fn delete_policy(ctx: ToolContext, args: PolicyArg) -> Result<ToolOutput, ToolError> {
-    let current = fetch(&ctx, POLICY, &[&args.auth_server_id, &args.policy_id]).await?;
+    let current = fetch(&ctx, &ops::GET_AUTHORIZATION_SERVER_POLICY, &[&args.auth_server_id, &args.policy_id]).await?;
     if is_system(&current) {
         return Err(ToolError::refused(format!(
             "cannot delete policy {}: it is the authorization server's default policy, which Okta keeps. Change \
@@ -250,7 +248,7 @@ async fn delete_policy(ctx: ToolContext, args: PolicyArg) -> Result<ToolOutput, 
         )));
     }
     let id = str_field(&current, "id")?;
-    ctx.okta.delete(&path(POLICY, &[&args.auth_server_id, id])?, &Query::new()).await?;
+    ctx.okta.send(&ops::DELETE_AUTHORIZATION_SERVER_POLICY, &[&args.auth_server_id, id], &Query::new(), None).await?;
     Ok(ToolOutput::json(json!({"deleted": policy_summary(&current)})))
 }
 
@@ -266,7 +264,10 @@ pub struct RulesArgs {
 
 async fn list_rules(ctx: ToolContext, args: RulesArgs) -> Result<ToolOutput, ToolError> {
     let view = args.view.view()?;
-    let items = ctx.okta.get(&path(RULES, &[&args.auth_server_id, &args.policy_id])?, &Query::new()).await?;
+    let items = ctx
+        .okta
+        .get(&ops::LIST_AUTHORIZATION_SERVER_POLICY_RULES, &[&args.auth_server_id, &args.policy_id], &Query::new())
+        .await?;
     let items = items.as_array().cloned().unwrap_or_default();
     let items = if view.detail { items } else { summary::with_summary_columns(items) };
     Ok(list_output(items, RULE_FIELDS, &view, None))
@@ -338,8 +339,15 @@ pub fn rule_body(args: &CreateRuleArgs) -> Result<Value, ToolError> {
 
 async fn create_rule(ctx: ToolContext, args: CreateRuleArgs) -> Result<ToolOutput, ToolError> {
     let body = rule_body(&args)?;
-    let created =
-        ctx.okta.post(&path(RULES, &[&args.auth_server_id, &args.policy_id])?, &Query::new(), Some(&body)).await?;
+    let created = ctx
+        .okta
+        .send(
+            &ops::CREATE_AUTHORIZATION_SERVER_POLICY_RULE,
+            &[&args.auth_server_id, &args.policy_id],
+            &Query::new(),
+            Some(&body),
+        )
+        .await?;
     Ok(ToolOutput::json(json!({"created": summary::rule(&created.unwrap_or_default())})))
 }
 
@@ -378,8 +386,8 @@ async fn update_rule(ctx: ToolContext, args: UpdateRuleArgs) -> Result<ToolOutpu
         return Err(ToolError::invalid_arguments("accessTokenLifetimeMinutes must be 5 to 1440 (Okta's range)"));
     }
     let ids = [args.auth_server_id.as_str(), args.policy_id.as_str(), args.rule_id.as_str()];
-    let current = fetch(&ctx, RULE, &ids).await?;
-    RULE_REPLACE.run(&ctx, current, path(RULE, &ids)?, &patch, summary::rule).await
+    let current = fetch(&ctx, &ops::GET_AUTHORIZATION_SERVER_POLICY_RULE, &ids).await?;
+    RULE_REPLACE.run(&ctx, current, &ops::REPLACE_AUTHORIZATION_SERVER_POLICY_RULE, &ids, &patch, summary::rule).await
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]
@@ -395,7 +403,7 @@ pub struct RuleArg {
 
 async fn delete_rule(ctx: ToolContext, args: RuleArg) -> Result<ToolOutput, ToolError> {
     let ids = [args.auth_server_id.as_str(), args.policy_id.as_str(), args.rule_id.as_str()];
-    let current = fetch(&ctx, RULE, &ids).await?;
+    let current = fetch(&ctx, &ops::GET_AUTHORIZATION_SERVER_POLICY_RULE, &ids).await?;
     if is_system(&current) {
         return Err(ToolError::refused(format!(
             "cannot delete rule {}: it is the policy's default rule, which Okta keeps. Change it with \
@@ -403,7 +411,7 @@ async fn delete_rule(ctx: ToolContext, args: RuleArg) -> Result<ToolOutput, Tool
             named(&current)
         )));
     }
-    ctx.okta.delete(&path(RULE, &ids)?, &Query::new()).await?;
+    ctx.okta.send(&ops::DELETE_AUTHORIZATION_SERVER_POLICY_RULE, &ids, &Query::new(), None).await?;
     Ok(ToolOutput::json(json!({"deleted": summary::rule(&current)})))
 }
 

@@ -1,22 +1,16 @@
 //! Scopes and claims of an authorization server.
 
 use okta_core::Query;
-use okta_mcp_kit::args::{non_empty, path, str_field};
+use okta_mcp_kit::args::{non_empty, str_field};
+use okta_mcp_kit::ops;
 use okta_mcp_kit::output::strip_links;
-use okta_mcp_kit::{Access, Field, ListArgs, ToolContext, ToolDef, ToolError, ToolMeta, ToolOutput, field, op};
+use okta_mcp_kit::{Access, Field, ListArgs, ToolContext, ToolDef, ToolError, ToolMeta, ToolOutput, field};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
-use crate::common::{Replace, ViewArgs, check_name, fetch, is_system, list_all, named, patch_from};
-
-const READ: &[&str] = &["okta.authorizationServers.read"];
-const MANAGE: &[&str] = &["okta.authorizationServers.manage"];
-const BOTH: &[&str] = &["okta.authorizationServers.read", "okta.authorizationServers.manage"];
-const SCOPES: &str = "/api/v1/authorizationServers/{authServerId}/scopes";
-const SCOPE: &str = "/api/v1/authorizationServers/{authServerId}/scopes/{scopeId}";
-const CLAIMS: &str = "/api/v1/authorizationServers/{authServerId}/claims";
-const CLAIM: &str = "/api/v1/authorizationServers/{authServerId}/claims/{claimId}";
+use crate::common::{ViewArgs, check_name, fetch, is_system, list_all, named};
+use okta_mcp_kit::resource::{Replace, patch_from};
 
 const SCOPE_FIELDS: &[Field] = &[
     field("id", "id"),
@@ -40,13 +34,12 @@ const CLAIM_FIELDS: &[Field] = &[
 ];
 
 pub fn tools() -> Vec<ToolDef> {
-    let meta = |name, title, description, access, scopes, operations| ToolMeta {
+    let meta = |name, title, description, access, operations| ToolMeta {
         name,
         title,
         description,
         access,
         toolset: "scopes-claims",
-        scopes,
         operations,
     };
     vec![
@@ -56,8 +49,7 @@ pub fn tools() -> Vec<ToolDef> {
                 "List scopes",
                 "Scopes of an authorization server as columns+rows; q: name contains.",
                 Access::Read,
-                READ,
-                &[op!(GET, SCOPES)],
+                &[ops::LIST_OAUTH2_SCOPES],
             ),
             list_scopes,
         ),
@@ -67,8 +59,7 @@ pub fn tools() -> Vec<ToolDef> {
                 "Get scope",
                 "One scope: consent, default, metadata publishing.",
                 Access::Read,
-                READ,
-                &[op!(GET, SCOPE)],
+                &[ops::GET_OAUTH2_SCOPE],
             ),
             get_scope,
         ),
@@ -78,8 +69,7 @@ pub fn tools() -> Vec<ToolDef> {
                 "Create scope",
                 "Add a custom scope, e.g. orders.read.",
                 Access::Write,
-                MANAGE,
-                &[op!(POST, SCOPES)],
+                &[ops::CREATE_OAUTH2_SCOPE],
             ),
             create_scope,
         ),
@@ -89,8 +79,7 @@ pub fn tools() -> Vec<ToolDef> {
                 "Update scope",
                 "Change a scope; the rest is kept. Shows changes.",
                 Access::Write,
-                BOTH,
-                &[op!(GET, SCOPE), op!(PUT, SCOPE)],
+                &[ops::GET_OAUTH2_SCOPE, ops::REPLACE_OAUTH2_SCOPE],
             ),
             update_scope,
         ),
@@ -100,8 +89,7 @@ pub fn tools() -> Vec<ToolDef> {
                 "Delete scope",
                 "Delete a custom scope (system scopes cannot be).",
                 Access::Destructive,
-                BOTH,
-                &[op!(GET, SCOPE), op!(DELETE, SCOPE)],
+                &[ops::GET_OAUTH2_SCOPE, ops::DELETE_OAUTH2_SCOPE],
             ),
             delete_scope,
         ),
@@ -111,13 +99,12 @@ pub fn tools() -> Vec<ToolDef> {
                 "List claims",
                 "Claims of an authorization server: token, value, scopes.",
                 Access::Read,
-                READ,
-                &[op!(GET, CLAIMS)],
+                &[ops::LIST_OAUTH2_CLAIMS],
             ),
             list_claims,
         ),
         ToolDef::new(
-            meta("okta_get_claim", "Get claim", "One claim.", Access::Read, READ, &[op!(GET, CLAIM)]),
+            meta("okta_get_claim", "Get claim", "One claim.", Access::Read, &[ops::GET_OAUTH2_CLAIM]),
             get_claim,
         ),
         ToolDef::new(
@@ -126,8 +113,7 @@ pub fn tools() -> Vec<ToolDef> {
                 "Create claim",
                 "Add an access (RESOURCE) or ID (IDENTITY) token claim: an expression or groups.",
                 Access::Write,
-                MANAGE,
-                &[op!(POST, CLAIMS)],
+                &[ops::CREATE_OAUTH2_CLAIM],
             ),
             create_claim,
         ),
@@ -137,8 +123,7 @@ pub fn tools() -> Vec<ToolDef> {
                 "Update claim",
                 "Change a claim; the rest is kept. Shows changes.",
                 Access::Write,
-                BOTH,
-                &[op!(GET, CLAIM), op!(PUT, CLAIM)],
+                &[ops::GET_OAUTH2_CLAIM, ops::REPLACE_OAUTH2_CLAIM],
             ),
             update_claim,
         ),
@@ -148,8 +133,7 @@ pub fn tools() -> Vec<ToolDef> {
                 "Delete claim",
                 "Delete a custom claim (not system claims).",
                 Access::Destructive,
-                BOTH,
-                &[op!(GET, CLAIM), op!(DELETE, CLAIM)],
+                &[ops::GET_OAUTH2_CLAIM, ops::DELETE_OAUTH2_CLAIM],
             ),
             delete_claim,
         ),
@@ -179,7 +163,7 @@ pub struct ListScopesArgs {
 
 async fn list_scopes(ctx: ToolContext, args: ListScopesArgs) -> Result<ToolOutput, ToolError> {
     let query = Query::new().opt("q", non_empty("q", args.q.as_deref())?);
-    args.page.list(&ctx, &path(SCOPES, &[&args.auth_server_id])?, query, SCOPE_FIELDS).await
+    args.page.list(&ctx, &ops::LIST_OAUTH2_SCOPES, &[&args.auth_server_id], query, SCOPE_FIELDS).await
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]
@@ -192,7 +176,9 @@ pub struct ScopeArg {
 }
 
 async fn get_scope(ctx: ToolContext, args: ScopeArg) -> Result<ToolOutput, ToolError> {
-    Ok(ToolOutput::json(strip_links(fetch(&ctx, SCOPE, &[&args.auth_server_id, &args.scope_id]).await?)))
+    Ok(ToolOutput::json(strip_links(
+        fetch(&ctx, &ops::GET_OAUTH2_SCOPE, &[&args.auth_server_id, &args.scope_id]).await?,
+    )))
 }
 
 /// When users are asked to consent to a scope.
@@ -242,7 +228,7 @@ async fn create_scope(ctx: ToolContext, args: CreateScopeArgs) -> Result<ToolOut
     if let Some(d) = non_empty("display_name", args.display_name.as_deref())? {
         body["displayName"] = json!(d);
     }
-    let created = ctx.okta.post(&path(SCOPES, &[&args.auth_server_id])?, &Query::new(), Some(&body)).await?;
+    let created = ctx.okta.send(&ops::CREATE_OAUTH2_SCOPE, &[&args.auth_server_id], &Query::new(), Some(&body)).await?;
     Ok(ToolOutput::json(json!({"created": scope_summary(&created.unwrap_or_default())})))
 }
 
@@ -277,7 +263,7 @@ async fn update_scope(ctx: ToolContext, args: UpdateScopeArgs) -> Result<ToolOut
     if let Some(name) = patch.get("name") {
         scope_name(name.as_str().unwrap_or_default())?;
     }
-    let current = fetch(&ctx, SCOPE, &[&args.auth_server_id, &args.scope_id]).await?;
+    let current = fetch(&ctx, &ops::GET_OAUTH2_SCOPE, &[&args.auth_server_id, &args.scope_id]).await?;
     if is_system(&current) && patch.get("name").is_some_and(|n| Some(n) != current.get("name")) {
         return Err(ToolError::refused(format!(
             "{} is a system scope: its name cannot change. Nothing was changed.",
@@ -285,11 +271,13 @@ async fn update_scope(ctx: ToolContext, args: UpdateScopeArgs) -> Result<ToolOut
         )));
     }
     let id = str_field(&current, "id")?.to_owned();
-    SCOPE_REPLACE.run(&ctx, current, path(SCOPE, &[&args.auth_server_id, &id])?, &patch, scope_summary).await
+    SCOPE_REPLACE
+        .run(&ctx, current, &ops::REPLACE_OAUTH2_SCOPE, &[&args.auth_server_id, &id], &patch, scope_summary)
+        .await
 }
 
 async fn delete_scope(ctx: ToolContext, args: ScopeArg) -> Result<ToolOutput, ToolError> {
-    let current = fetch(&ctx, SCOPE, &[&args.auth_server_id, &args.scope_id]).await?;
+    let current = fetch(&ctx, &ops::GET_OAUTH2_SCOPE, &[&args.auth_server_id, &args.scope_id]).await?;
     if is_system(&current) {
         return Err(ToolError::refused(format!(
             "cannot delete scope {}: it is a system scope (OpenID Connect), which Okta keeps. Nothing was changed.",
@@ -297,7 +285,7 @@ async fn delete_scope(ctx: ToolContext, args: ScopeArg) -> Result<ToolOutput, To
         )));
     }
     let id = str_field(&current, "id")?;
-    ctx.okta.delete(&path(SCOPE, &[&args.auth_server_id, id])?, &Query::new()).await?;
+    ctx.okta.send(&ops::DELETE_OAUTH2_SCOPE, &[&args.auth_server_id, id], &Query::new(), None).await?;
     Ok(ToolOutput::json(json!({"deleted": scope_summary(&current)})))
 }
 
@@ -310,7 +298,7 @@ pub struct ListClaimsArgs {
 }
 
 async fn list_claims(ctx: ToolContext, args: ListClaimsArgs) -> Result<ToolOutput, ToolError> {
-    list_all(&ctx, CLAIMS, &[&args.auth_server_id], Query::new(), CLAIM_FIELDS, &args.view).await
+    list_all(&ctx, &ops::LIST_OAUTH2_CLAIMS, &[&args.auth_server_id], Query::new(), CLAIM_FIELDS, &args.view).await
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]
@@ -323,7 +311,9 @@ pub struct ClaimArg {
 }
 
 async fn get_claim(ctx: ToolContext, args: ClaimArg) -> Result<ToolOutput, ToolError> {
-    Ok(ToolOutput::json(strip_links(fetch(&ctx, CLAIM, &[&args.auth_server_id, &args.claim_id]).await?)))
+    Ok(ToolOutput::json(strip_links(
+        fetch(&ctx, &ops::GET_OAUTH2_CLAIM, &[&args.auth_server_id, &args.claim_id]).await?,
+    )))
 }
 
 /// Which token carries a claim.
@@ -397,7 +387,7 @@ pub fn claim_body(args: &CreateClaimArgs) -> Result<Value, ToolError> {
 
 async fn create_claim(ctx: ToolContext, args: CreateClaimArgs) -> Result<ToolOutput, ToolError> {
     let body = claim_body(&args)?;
-    let created = ctx.okta.post(&path(CLAIMS, &[&args.auth_server_id])?, &Query::new(), Some(&body)).await?;
+    let created = ctx.okta.send(&ops::CREATE_OAUTH2_CLAIM, &[&args.auth_server_id], &Query::new(), Some(&body)).await?;
     Ok(ToolOutput::json(json!({"created": claim_summary(&created.unwrap_or_default())})))
 }
 
@@ -424,7 +414,7 @@ async fn update_claim(ctx: ToolContext, args: UpdateClaimArgs) -> Result<ToolOut
         args.changes.as_ref(),
         vec![("value", args.value.map(Value::from)), ("conditions", args.scopes.map(|s| json!({"scopes": s})))],
     )?;
-    let current = fetch(&ctx, CLAIM, &[&args.auth_server_id, &args.claim_id]).await?;
+    let current = fetch(&ctx, &ops::GET_OAUTH2_CLAIM, &[&args.auth_server_id, &args.claim_id]).await?;
     if is_system(&current) {
         return Err(ToolError::refused(format!(
             "{} is a system claim, which Okta manages; it cannot be changed. Nothing was changed.",
@@ -432,11 +422,13 @@ async fn update_claim(ctx: ToolContext, args: UpdateClaimArgs) -> Result<ToolOut
         )));
     }
     let id = str_field(&current, "id")?.to_owned();
-    CLAIM_REPLACE.run(&ctx, current, path(CLAIM, &[&args.auth_server_id, &id])?, &patch, claim_summary).await
+    CLAIM_REPLACE
+        .run(&ctx, current, &ops::REPLACE_OAUTH2_CLAIM, &[&args.auth_server_id, &id], &patch, claim_summary)
+        .await
 }
 
 async fn delete_claim(ctx: ToolContext, args: ClaimArg) -> Result<ToolOutput, ToolError> {
-    let current = fetch(&ctx, CLAIM, &[&args.auth_server_id, &args.claim_id]).await?;
+    let current = fetch(&ctx, &ops::GET_OAUTH2_CLAIM, &[&args.auth_server_id, &args.claim_id]).await?;
     if is_system(&current) {
         return Err(ToolError::refused(format!(
             "cannot delete claim {}: it is a system claim, which Okta keeps. Nothing was changed.",
@@ -444,7 +436,7 @@ async fn delete_claim(ctx: ToolContext, args: ClaimArg) -> Result<ToolOutput, To
         )));
     }
     let id = str_field(&current, "id")?;
-    ctx.okta.delete(&path(CLAIM, &[&args.auth_server_id, id])?, &Query::new()).await?;
+    ctx.okta.send(&ops::DELETE_OAUTH2_CLAIM, &[&args.auth_server_id, id], &Query::new(), None).await?;
     Ok(ToolOutput::json(json!({"deleted": claim_summary(&current)})))
 }
 

@@ -1,19 +1,16 @@
 //! Network zones: IP zones (gateway and proxy addresses) and dynamic zones (countries, ASNs).
 
 use okta_core::Query;
-use okta_mcp_kit::args::{non_empty, path, str_field};
+use okta_mcp_kit::args::{non_empty, str_field};
+use okta_mcp_kit::ops;
 use okta_mcp_kit::output::strip_links;
-use okta_mcp_kit::{Access, Field, ListArgs, ToolContext, ToolDef, ToolError, ToolMeta, ToolOutput, field, op};
+use okta_mcp_kit::{Access, Field, ListArgs, ToolContext, ToolDef, ToolError, ToolMeta, ToolOutput, field};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
-use crate::common::{Replace, check_name, fetch, is_system, named, patch_from, set_status, status};
-
-const READ: &[&str] = &["okta.networkZones.read"];
-const MANAGE: &[&str] = &["okta.networkZones.manage"];
-const BOTH: &[&str] = &["okta.networkZones.read", "okta.networkZones.manage"];
-const ZONE: &str = "/api/v1/zones/{zoneId}";
+use crate::common::{check_name, fetch, is_system, named};
+use okta_mcp_kit::resource::{Named, Replace, delete_inactive, patch_from, transition};
 
 const ZONE_FIELDS: &[Field] = &[
     field("id", "id"),
@@ -27,13 +24,12 @@ const ZONE_FIELDS: &[Field] = &[
 ];
 
 pub fn tools() -> Vec<ToolDef> {
-    let meta = |name, title, description, access, scopes, operations| ToolMeta {
+    let meta = |name, title, description, access, operations| ToolMeta {
         name,
         title,
         description,
         access,
         toolset: "zones",
-        scopes,
         operations,
     };
     vec![
@@ -43,8 +39,7 @@ pub fn tools() -> Vec<ToolDef> {
                 "List network zones",
                 "Network zones as columns+rows. filter: usage eq \"POLICY\", system eq true, id eq \"…\".",
                 Access::Read,
-                READ,
-                &[op!(GET, "/api/v1/zones")],
+                &[ops::LIST_NETWORK_ZONES],
             ),
             list_zones,
         ),
@@ -54,8 +49,7 @@ pub fn tools() -> Vec<ToolDef> {
                 "Get network zone",
                 "One network zone: addresses, countries, ASNs.",
                 Access::Read,
-                READ,
-                &[op!(GET, ZONE)],
+                &[ops::GET_NETWORK_ZONE],
             ),
             get_zone,
         ),
@@ -65,8 +59,7 @@ pub fn tools() -> Vec<ToolDef> {
                 "Create network zone",
                 "Create an IP zone (CIDRs, ranges) or a DYNAMIC zone (countries, ASNs).",
                 Access::Write,
-                MANAGE,
-                &[op!(POST, "/api/v1/zones")],
+                &[ops::CREATE_NETWORK_ZONE],
             ),
             create_zone,
         ),
@@ -76,8 +69,7 @@ pub fn tools() -> Vec<ToolDef> {
                 "Update network zone",
                 "Change a zone; the rest is kept. Shows changes.",
                 Access::Write,
-                BOTH,
-                &[op!(GET, ZONE), op!(PUT, ZONE)],
+                &[ops::GET_NETWORK_ZONE, ops::REPLACE_NETWORK_ZONE],
             ),
             update_zone,
         ),
@@ -87,8 +79,7 @@ pub fn tools() -> Vec<ToolDef> {
                 "Activate network zone",
                 "Activate an INACTIVE network zone.",
                 Access::Write,
-                BOTH,
-                &[op!(GET, ZONE), op!(POST, "/api/v1/zones/{zoneId}/lifecycle/activate")],
+                &[ops::GET_NETWORK_ZONE, ops::ACTIVATE_NETWORK_ZONE],
             ),
             activate_zone,
         ),
@@ -98,8 +89,7 @@ pub fn tools() -> Vec<ToolDef> {
                 "Deactivate network zone",
                 "Deactivate a network zone: policy rules stop matching it.",
                 Access::Destructive,
-                BOTH,
-                &[op!(GET, ZONE), op!(POST, "/api/v1/zones/{zoneId}/lifecycle/deactivate")],
+                &[ops::GET_NETWORK_ZONE, ops::DEACTIVATE_NETWORK_ZONE],
             ),
             deactivate_zone,
         ),
@@ -109,8 +99,7 @@ pub fn tools() -> Vec<ToolDef> {
                 "Delete network zone",
                 "Delete an INACTIVE zone no policy uses (not system zones).",
                 Access::Destructive,
-                BOTH,
-                &[op!(GET, ZONE), op!(DELETE, ZONE)],
+                &[ops::GET_NETWORK_ZONE, ops::DELETE_NETWORK_ZONE],
             ),
             delete_zone,
         ),
@@ -132,7 +121,7 @@ pub struct ListZonesArgs {
 
 async fn list_zones(ctx: ToolContext, args: ListZonesArgs) -> Result<ToolOutput, ToolError> {
     let query = Query::new().opt("filter", non_empty("filter", args.filter.as_deref())?);
-    args.page.list(&ctx, &path("/api/v1/zones", &[])?, query, ZONE_FIELDS).await
+    args.page.list(&ctx, &ops::LIST_NETWORK_ZONES, &[], query, ZONE_FIELDS).await
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]
@@ -143,7 +132,7 @@ pub struct ZoneArg {
 }
 
 async fn get_zone(ctx: ToolContext, args: ZoneArg) -> Result<ToolOutput, ToolError> {
-    Ok(ToolOutput::json(strip_links(fetch(&ctx, ZONE, &[&args.zone_id]).await?)))
+    Ok(ToolOutput::json(strip_links(fetch(&ctx, &ops::GET_NETWORK_ZONE, &[&args.zone_id]).await?)))
 }
 
 /// Zone kinds.
@@ -269,7 +258,7 @@ pub fn zone_body(args: &CreateZoneArgs) -> Result<Value, ToolError> {
 
 async fn create_zone(ctx: ToolContext, args: CreateZoneArgs) -> Result<ToolOutput, ToolError> {
     let body = zone_body(&args)?;
-    let created = ctx.okta.post(&path("/api/v1/zones", &[])?, &Query::new(), Some(&body)).await?;
+    let created = ctx.okta.send(&ops::CREATE_NETWORK_ZONE, &[], &Query::new(), Some(&body)).await?;
     Ok(ToolOutput::json(json!({"created": zone_summary(&created.unwrap_or_default())})))
 }
 
@@ -302,7 +291,7 @@ async fn update_zone(ctx: ToolContext, args: UpdateZoneArgs) -> Result<ToolOutpu
         args.changes.as_ref(),
         vec![("name", args.name.map(Value::from)), ("gateways", gateways), ("locations", locs)],
     )?;
-    let current = fetch(&ctx, ZONE, &[&args.zone_id]).await?;
+    let current = fetch(&ctx, &ops::GET_NETWORK_ZONE, &[&args.zone_id]).await?;
     let kind = current.get("type").and_then(Value::as_str).unwrap_or("");
     if kind == "IP" && patch.contains_key("locations") || kind == "DYNAMIC" && patch.contains_key("gateways") {
         return Err(ToolError::invalid_arguments(format!(
@@ -311,40 +300,33 @@ async fn update_zone(ctx: ToolContext, args: UpdateZoneArgs) -> Result<ToolOutpu
         )));
     }
     let id = str_field(&current, "id")?.to_owned();
-    ZONE_REPLACE.run(&ctx, current, path(ZONE, &[&id])?, &patch, zone_summary).await
+    ZONE_REPLACE.run(&ctx, current, &ops::REPLACE_NETWORK_ZONE, &[&id], &patch, zone_summary).await
 }
 
 async fn activate_zone(ctx: ToolContext, args: ZoneArg) -> Result<ToolOutput, ToolError> {
-    let z = fetch(&ctx, ZONE, &[&args.zone_id]).await?;
+    let z = fetch(&ctx, &ops::GET_NETWORK_ZONE, &[&args.zone_id]).await?;
     let id = str_field(&z, "id")?;
-    set_status(&ctx, &z, true, path("/api/v1/zones/{zoneId}/lifecycle/activate", &[id])?, zone_summary).await
+    transition(&ctx, "object", &z, true, &ops::ACTIVATE_NETWORK_ZONE, &[id], zone_summary).await
 }
 
 async fn deactivate_zone(ctx: ToolContext, args: ZoneArg) -> Result<ToolOutput, ToolError> {
-    let z = fetch(&ctx, ZONE, &[&args.zone_id]).await?;
+    let z = fetch(&ctx, &ops::GET_NETWORK_ZONE, &[&args.zone_id]).await?;
     let id = str_field(&z, "id")?;
-    set_status(&ctx, &z, false, path("/api/v1/zones/{zoneId}/lifecycle/deactivate", &[id])?, zone_summary).await
+    transition(&ctx, "object", &z, false, &ops::DEACTIVATE_NETWORK_ZONE, &[id], zone_summary).await
 }
 
 async fn delete_zone(ctx: ToolContext, args: ZoneArg) -> Result<ToolOutput, ToolError> {
-    let z = fetch(&ctx, ZONE, &[&args.zone_id]).await?;
+    let z = fetch(&ctx, &ops::GET_NETWORK_ZONE, &[&args.zone_id]).await?;
     if is_system(&z) {
         return Err(ToolError::refused(format!(
             "cannot delete zone {}: it is a system zone, which Okta keeps. Nothing was changed.",
             named(&z)
         )));
     }
-    if status(&z) != "INACTIVE" {
-        return Err(ToolError::refused(format!(
-            "cannot delete zone {}: it is {}. Okta deletes only INACTIVE zones: deactivate it first with \
-             okta_deactivate_network_zone, then delete it. Nothing was changed.",
-            named(&z),
-            status(&z)
-        )));
-    }
     let id = str_field(&z, "id")?;
-    ctx.okta.delete(&path(ZONE, &[id])?, &Query::new()).await?;
-    Ok(ToolOutput::json(json!({"deleted": zone_summary(&z)})))
+    let what = Named { kind: "zone", name: &named(&z) };
+    let delete = (&ops::DELETE_NETWORK_ZONE, &[id][..]);
+    delete_inactive(&ctx, what, &z, ("okta_deactivate_network_zone", ""), delete, zone_summary).await
 }
 
 #[cfg(test)]

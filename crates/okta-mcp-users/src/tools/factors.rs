@@ -1,13 +1,13 @@
 //! MFA factors: what a user has enrolled, enrolling, activating, verifying and resetting them.
 
 use okta_core::Query;
+use okta_mcp_kit::ops;
 use okta_mcp_kit::output::strip_links;
-use okta_mcp_kit::{Access, Field, ToolContext, ToolDef, ToolError, ToolMeta, ToolOutput, field, op};
+use okta_mcp_kit::{Access, Field, ToolContext, ToolDef, ToolError, ToolMeta, ToolOutput, field};
 use schemars::JsonSchema;
 use serde::Deserialize;
 use serde_json::{Map, Value, json};
 
-use okta_mcp_kit::args::path;
 use okta_mcp_kit::lookup::{UserArg, user_id};
 
 const FACTOR_FIELDS: &[Field] = &[
@@ -20,9 +20,6 @@ const FACTOR_FIELDS: &[Field] = &[
     field("lastUpdated", "lastUpdated"),
 ];
 
-const READ: &[&str] = &["okta.users.read"];
-const READ_MANAGE: &[&str] = &["okta.users.read", "okta.users.manage"];
-
 pub fn tools() -> Vec<ToolDef> {
     vec![
         ToolDef::new(
@@ -32,8 +29,7 @@ pub fn tools() -> Vec<ToolDef> {
                 description: "MFA factors the user has enrolled: type, provider, status, profile.",
                 access: Access::Read,
                 toolset: "factors",
-                scopes: READ,
-                operations: &[op!(GET, "/api/v1/users/{id}"), op!(GET, "/api/v1/users/{userId}/factors")],
+                operations: &[ops::GET_USER, ops::LIST_FACTORS],
             },
             list_user_factors,
         ),
@@ -44,8 +40,7 @@ pub fn tools() -> Vec<ToolDef> {
                 description: "One enrolled factor of a user.",
                 access: Access::Read,
                 toolset: "factors",
-                scopes: READ,
-                operations: &[op!(GET, "/api/v1/users/{id}"), op!(GET, "/api/v1/users/{userId}/factors/{factorId}")],
+                operations: &[ops::GET_USER, ops::GET_FACTOR],
             },
             get_factor,
         ),
@@ -56,8 +51,7 @@ pub fn tools() -> Vec<ToolDef> {
                 description: "Factors the user may enroll under the org's policy, and whether each is enrolled.",
                 access: Access::Read,
                 toolset: "factors",
-                scopes: READ,
-                operations: &[op!(GET, "/api/v1/users/{id}"), op!(GET, "/api/v1/users/{userId}/factors/catalog")],
+                operations: &[ops::GET_USER, ops::LIST_SUPPORTED_FACTORS],
             },
             list_supported_factors,
         ),
@@ -70,8 +64,7 @@ pub fn tools() -> Vec<ToolDef> {
                     can then sign in as the user, so a person confirms it.",
                 access: Access::Destructive,
                 toolset: "factors",
-                scopes: READ_MANAGE,
-                operations: &[op!(GET, "/api/v1/users/{id}"), op!(POST, "/api/v1/users/{userId}/factors")],
+                operations: &[ops::GET_USER, ops::ENROLL_FACTOR],
             },
             enroll_factor,
         ),
@@ -83,11 +76,7 @@ pub fn tools() -> Vec<ToolDef> {
                     Destructive: the factor then signs in as the user, so a person confirms it.",
                 access: Access::Destructive,
                 toolset: "factors",
-                scopes: READ_MANAGE,
-                operations: &[
-                    op!(GET, "/api/v1/users/{id}"),
-                    op!(POST, "/api/v1/users/{userId}/factors/{factorId}/lifecycle/activate"),
-                ],
+                operations: &[ops::GET_USER, ops::ACTIVATE_FACTOR],
             },
             activate_factor,
         ),
@@ -99,11 +88,7 @@ pub fn tools() -> Vec<ToolDef> {
                     Returns factorResult (SUCCESS, REJECTED, WAITING, …).",
                 access: Access::Write,
                 toolset: "factors",
-                scopes: READ_MANAGE,
-                operations: &[
-                    op!(GET, "/api/v1/users/{id}"),
-                    op!(POST, "/api/v1/users/{userId}/factors/{factorId}/verify"),
-                ],
+                operations: &[ops::GET_USER, ops::VERIFY_FACTOR],
             },
             verify_factor,
         ),
@@ -114,8 +99,7 @@ pub fn tools() -> Vec<ToolDef> {
                 description: "Unenroll one factor; the user must enroll it again to use it.",
                 access: Access::Destructive,
                 toolset: "factors",
-                scopes: READ_MANAGE,
-                operations: &[op!(GET, "/api/v1/users/{id}"), op!(DELETE, "/api/v1/users/{userId}/factors/{factorId}")],
+                operations: &[ops::GET_USER, ops::UNENROLL_FACTOR],
             },
             reset_factor,
         ),
@@ -142,7 +126,7 @@ fn without_secrets(mut factor: Value) -> Value {
 
 async fn list_user_factors(ctx: ToolContext, args: UserArg) -> Result<ToolOutput, ToolError> {
     let id = user_id(&ctx, &args.user).await?;
-    let factors = ctx.okta.get(&path("/api/v1/users/{userId}/factors", &[&id])?, &Query::new()).await?;
+    let factors = ctx.okta.get(&ops::LIST_FACTORS, &[&id], &Query::new()).await?;
     let items: Vec<Value> = factors
         .as_array()
         .into_iter()
@@ -154,16 +138,13 @@ async fn list_user_factors(ctx: ToolContext, args: UserArg) -> Result<ToolOutput
 
 async fn get_factor(ctx: ToolContext, args: FactorArg) -> Result<ToolOutput, ToolError> {
     let id = user_id(&ctx, &args.user).await?;
-    let factor = ctx
-        .okta
-        .get(&path("/api/v1/users/{userId}/factors/{factorId}", &[&id, &args.factor_id])?, &Query::new())
-        .await?;
+    let factor = ctx.okta.get(&ops::GET_FACTOR, &[&id, &args.factor_id], &Query::new()).await?;
     Ok(ToolOutput::json(without_secrets(factor)))
 }
 
 async fn list_supported_factors(ctx: ToolContext, args: UserArg) -> Result<ToolOutput, ToolError> {
     let id = user_id(&ctx, &args.user).await?;
-    let catalog = ctx.okta.get(&path("/api/v1/users/{userId}/factors/catalog", &[&id])?, &Query::new()).await?;
+    let catalog = ctx.okta.get(&ops::LIST_SUPPORTED_FACTORS, &[&id], &Query::new()).await?;
     let fields = [
         field("factorType", "factorType"),
         field("provider", "provider"),
@@ -269,7 +250,7 @@ fn enroll_body(args: &EnrollArgs) -> Result<Value, ToolError> {
 async fn enroll_factor(ctx: ToolContext, args: EnrollArgs) -> Result<ToolOutput, ToolError> {
     let body = enroll_body(&args)?;
     let id = user_id(&ctx, &args.user).await?;
-    let factor = ctx.okta.post(&path("/api/v1/users/{userId}/factors", &[&id])?, &Query::new(), Some(&body)).await?;
+    let factor = ctx.okta.send(&ops::ENROLL_FACTOR, &[&id], &Query::new(), Some(&body)).await?;
     Ok(ToolOutput::json(json!({ "user": id, "enrolled": factor.map(without_secrets) })))
 }
 
@@ -289,16 +270,21 @@ async fn activate_factor(ctx: ToolContext, args: PassCodeArgs) -> Result<ToolOut
         return Err(ToolError::invalid_arguments("pass_code is required to activate a factor"));
     };
     let id = user_id(&ctx, &args.user).await?;
-    let p = path("/api/v1/users/{userId}/factors/{factorId}/lifecycle/activate", &[&id, &args.factor_id])?;
-    let factor = ctx.okta.post(&p, &Query::new(), Some(&json!({ "passCode": code }))).await?;
+    let factor = ctx
+        .okta
+        .send(&ops::ACTIVATE_FACTOR, &[&id, &args.factor_id], &Query::new(), Some(&json!({ "passCode": code })))
+        .await?;
     Ok(ToolOutput::json(json!({ "user": id, "activated": factor.map(without_secrets) })))
 }
 
 async fn verify_factor(ctx: ToolContext, args: PassCodeArgs) -> Result<ToolOutput, ToolError> {
     let id = user_id(&ctx, &args.user).await?;
-    let p = path("/api/v1/users/{userId}/factors/{factorId}/verify", &[&id, &args.factor_id])?;
     let body = args.pass_code.as_deref().map(|c| json!({ "passCode": c }));
-    let answer = ctx.okta.post(&p, &Query::new(), body.as_ref()).await?.unwrap_or(Value::Null);
+    let answer = ctx
+        .okta
+        .send(&ops::VERIFY_FACTOR, &[&id, &args.factor_id], &Query::new(), body.as_ref())
+        .await?
+        .unwrap_or(Value::Null);
     Ok(ToolOutput::json(json!({
         "user": id,
         "factor_id": args.factor_id,
@@ -310,9 +296,7 @@ async fn verify_factor(ctx: ToolContext, args: PassCodeArgs) -> Result<ToolOutpu
 
 async fn reset_factor(ctx: ToolContext, args: FactorArg) -> Result<ToolOutput, ToolError> {
     let id = user_id(&ctx, &args.user).await?;
-    ctx.okta
-        .delete(&path("/api/v1/users/{userId}/factors/{factorId}", &[&id, &args.factor_id])?, &Query::new())
-        .await?;
+    ctx.okta.send(&ops::UNENROLL_FACTOR, &[&id, &args.factor_id], &Query::new(), None).await?;
     Ok(ToolOutput::json(json!({ "user": id, "factor_id": args.factor_id, "result": "factor reset (unenrolled)" })))
 }
 

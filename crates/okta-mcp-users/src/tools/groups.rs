@@ -1,14 +1,15 @@
 //! Groups: find, read, create, change and delete them; members and assigned apps.
 
 use okta_core::Query;
+use okta_mcp_kit::ops;
 use okta_mcp_kit::output::strip_links;
-use okta_mcp_kit::{Access, Field, ToolContext, ToolDef, ToolError, ToolMeta, ToolOutput, field, op};
+use okta_mcp_kit::{Access, Field, ToolContext, ToolDef, ToolError, ToolMeta, ToolOutput, field};
 use schemars::JsonSchema;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
 use okta_mcp_kit::ListArgs;
-use okta_mcp_kit::args::{check_id, non_empty, path, str_field};
+use okta_mcp_kit::args::{check_id, non_empty, str_field};
 use okta_mcp_kit::lookup::{GROUP_FIELDS, USER_FIELDS, user_id};
 
 const APP_FIELDS: &[Field] = &[
@@ -30,8 +31,7 @@ pub fn tools() -> Vec<ToolDef> {
                     search: SCIM expression on any attribute, e.g. profile.name sw \"Eng\".",
                 access: Access::Read,
                 toolset: "groups",
-                scopes: &["okta.groups.read"],
-                operations: &[op!(GET, "/api/v1/groups")],
+                operations: &[ops::LIST_GROUPS],
             },
             list_groups,
         ),
@@ -42,8 +42,7 @@ pub fn tools() -> Vec<ToolDef> {
                 description: "One group: name, description, type, dates.",
                 access: Access::Read,
                 toolset: "groups",
-                scopes: &["okta.groups.read"],
-                operations: &[op!(GET, "/api/v1/groups/{groupId}")],
+                operations: &[ops::GET_GROUP],
             },
             get_group,
         ),
@@ -54,8 +53,7 @@ pub fn tools() -> Vec<ToolDef> {
                 description: "Create an Okta group (OKTA_GROUP).",
                 access: Access::Write,
                 toolset: "groups",
-                scopes: &["okta.groups.manage"],
-                operations: &[op!(POST, "/api/v1/groups")],
+                operations: &[ops::ADD_GROUP],
             },
             create_group,
         ),
@@ -66,8 +64,7 @@ pub fn tools() -> Vec<ToolDef> {
                 description: "Rename or redescribe an Okta group; unchanged fields are kept. Shows what changed.",
                 access: Access::Write,
                 toolset: "groups",
-                scopes: &["okta.groups.read", "okta.groups.manage"],
-                operations: &[op!(GET, "/api/v1/groups/{groupId}"), op!(PUT, "/api/v1/groups/{groupId}")],
+                operations: &[ops::GET_GROUP, ops::REPLACE_GROUP],
             },
             update_group,
         ),
@@ -78,8 +75,7 @@ pub fn tools() -> Vec<ToolDef> {
                 description: "Delete an Okta group (OKTA_GROUP only): members lose its app assignments. Cannot be undone.",
                 access: Access::Destructive,
                 toolset: "groups",
-                scopes: &["okta.groups.read", "okta.groups.manage"],
-                operations: &[op!(GET, "/api/v1/groups/{groupId}"), op!(DELETE, "/api/v1/groups/{groupId}")],
+                operations: &[ops::GET_GROUP, ops::DELETE_GROUP],
             },
             delete_group,
         ),
@@ -90,8 +86,7 @@ pub fn tools() -> Vec<ToolDef> {
                 description: "Members of a group as columns+rows; next_cursor when there are more.",
                 access: Access::Read,
                 toolset: "groups",
-                scopes: &["okta.groups.read"],
-                operations: &[op!(GET, "/api/v1/groups/{groupId}/users")],
+                operations: &[ops::LIST_GROUP_USERS],
             },
             list_group_users,
         ),
@@ -102,8 +97,7 @@ pub fn tools() -> Vec<ToolDef> {
                 description: "Add a user to an Okta group (OKTA_GROUP).",
                 access: Access::Write,
                 toolset: "groups",
-                scopes: &["okta.users.read", "okta.groups.manage"],
-                operations: &[op!(GET, "/api/v1/users/{id}"), op!(PUT, "/api/v1/groups/{groupId}/users/{userId}")],
+                operations: &[ops::GET_USER, ops::ASSIGN_USER_TO_GROUP],
             },
             add_user_to_group,
         ),
@@ -114,8 +108,7 @@ pub fn tools() -> Vec<ToolDef> {
                 description: "Remove a user from an Okta group: they lose the apps and roles it grants.",
                 access: Access::Destructive,
                 toolset: "groups",
-                scopes: &["okta.users.read", "okta.groups.manage"],
-                operations: &[op!(GET, "/api/v1/users/{id}"), op!(DELETE, "/api/v1/groups/{groupId}/users/{userId}")],
+                operations: &[ops::GET_USER, ops::UNASSIGN_USER_FROM_GROUP],
             },
             remove_user_from_group,
         ),
@@ -126,8 +119,7 @@ pub fn tools() -> Vec<ToolDef> {
                 description: "Apps assigned to a group.",
                 access: Access::Read,
                 toolset: "groups",
-                scopes: &["okta.groups.read"],
-                operations: &[op!(GET, "/api/v1/groups/{groupId}/apps")],
+                operations: &[ops::LIST_ASSIGNED_APPLICATIONS_FOR_GROUP],
             },
             list_group_apps,
         ),
@@ -151,7 +143,7 @@ async fn list_groups(ctx: ToolContext, args: ListGroupsArgs) -> Result<ToolOutpu
         .opt("q", non_empty("q", args.q.as_deref())?)
         .opt("filter", non_empty("filter", args.filter.as_deref())?)
         .opt("search", non_empty("search", args.search.as_deref())?);
-    args.page.list(&ctx, &path("/api/v1/groups", &[])?, query, GROUP_FIELDS).await
+    args.page.list(&ctx, &ops::LIST_GROUPS, &[], query, GROUP_FIELDS).await
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]
@@ -162,7 +154,7 @@ pub struct GroupArg {
 }
 
 async fn fetch_group(ctx: &ToolContext, group_id: &str) -> Result<Value, ToolError> {
-    ctx.okta.get(&path("/api/v1/groups/{groupId}", &[group_id])?, &Query::new()).await
+    ctx.okta.get(&ops::GET_GROUP, &[group_id], &Query::new()).await
 }
 
 async fn get_group(ctx: ToolContext, args: GroupArg) -> Result<ToolOutput, ToolError> {
@@ -190,8 +182,7 @@ async fn create_group(ctx: ToolContext, args: CreateGroupArgs) -> Result<ToolOut
     if let Some(d) = &args.description {
         profile["description"] = json!(d);
     }
-    let created =
-        ctx.okta.post(&path("/api/v1/groups", &[])?, &Query::new(), Some(&json!({ "profile": profile }))).await?;
+    let created = ctx.okta.send(&ops::ADD_GROUP, &[], &Query::new(), Some(&json!({ "profile": profile }))).await?;
     Ok(ToolOutput::json(json!({ "created": created.as_ref().map(group_summary) })))
 }
 
@@ -242,10 +233,7 @@ async fn update_group(ctx: ToolContext, args: UpdateGroupArgs) -> Result<ToolOut
         }
     }
     let id = str_field(&before, "id")?;
-    let after = ctx
-        .okta
-        .put(&path("/api/v1/groups/{groupId}", &[id])?, &Query::new(), Some(&json!({ "profile": profile })))
-        .await?;
+    let after = ctx.okta.send(&ops::REPLACE_GROUP, &[id], &Query::new(), Some(&json!({ "profile": profile }))).await?;
     Ok(ToolOutput::json(json!({ "group": after.as_ref().map(group_summary), "changed": changed })))
 }
 
@@ -253,7 +241,7 @@ async fn delete_group(ctx: ToolContext, args: GroupArg) -> Result<ToolOutput, To
     let group = fetch_group(&ctx, &args.group_id).await?;
     require_okta_group(&group, "delete")?;
     let id = str_field(&group, "id")?;
-    ctx.okta.delete(&path("/api/v1/groups/{groupId}", &[id])?, &Query::new()).await?;
+    ctx.okta.send(&ops::DELETE_GROUP, &[id], &Query::new(), None).await?;
     Ok(ToolOutput::json(json!({ "deleted": group_summary(&group) })))
 }
 
@@ -266,13 +254,11 @@ pub struct GroupListArgs {
 }
 
 async fn list_group_users(ctx: ToolContext, args: GroupListArgs) -> Result<ToolOutput, ToolError> {
-    let p = path("/api/v1/groups/{groupId}/users", &[&args.group_id])?;
-    args.page.list(&ctx, &p, Query::new(), USER_FIELDS).await
+    args.page.list(&ctx, &ops::LIST_GROUP_USERS, &[&args.group_id], Query::new(), USER_FIELDS).await
 }
 
 async fn list_group_apps(ctx: ToolContext, args: GroupListArgs) -> Result<ToolOutput, ToolError> {
-    let p = path("/api/v1/groups/{groupId}/apps", &[&args.group_id])?;
-    args.page.list(&ctx, &p, Query::new(), APP_FIELDS).await
+    args.page.list(&ctx, &ops::LIST_ASSIGNED_APPLICATIONS_FOR_GROUP, &[&args.group_id], Query::new(), APP_FIELDS).await
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]
@@ -287,15 +273,13 @@ pub struct MembershipArgs {
 async fn add_user_to_group(ctx: ToolContext, args: MembershipArgs) -> Result<ToolOutput, ToolError> {
     check_id("group_id", &args.group_id)?;
     let uid = user_id(&ctx, &args.user).await?;
-    ctx.okta
-        .put(&path("/api/v1/groups/{groupId}/users/{userId}", &[&args.group_id, &uid])?, &Query::new(), None)
-        .await?;
+    ctx.okta.send(&ops::ASSIGN_USER_TO_GROUP, &[&args.group_id, &uid], &Query::new(), None).await?;
     Ok(ToolOutput::json(json!({ "group_id": args.group_id, "user": uid, "result": "added to group" })))
 }
 
 async fn remove_user_from_group(ctx: ToolContext, args: MembershipArgs) -> Result<ToolOutput, ToolError> {
     check_id("group_id", &args.group_id)?;
     let uid = user_id(&ctx, &args.user).await?;
-    ctx.okta.delete(&path("/api/v1/groups/{groupId}/users/{userId}", &[&args.group_id, &uid])?, &Query::new()).await?;
+    ctx.okta.send(&ops::UNASSIGN_USER_FROM_GROUP, &[&args.group_id, &uid], &Query::new(), None).await?;
     Ok(ToolOutput::json(json!({ "group_id": args.group_id, "user": uid, "result": "removed from group" })))
 }

@@ -2,17 +2,16 @@
 //! Okta's status rules checked first so a refused change says why before anything is sent.
 
 use okta_core::Query;
-use okta_mcp_kit::{Access, ToolContext, ToolDef, ToolError, ToolMeta, ToolOutput, op};
+use okta_mcp_kit::{Access, ToolContext, ToolDef, ToolError, ToolMeta, ToolOutput};
+use okta_mcp_kit::{Operation, ops};
 use schemars::JsonSchema;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use okta_mcp_kit::args::{path, str_field};
+use okta_mcp_kit::args::str_field;
 use okta_mcp_kit::lookup::{UserArg, get_user, user_summary};
 
 use crate::common::status_change;
-
-const READ_MANAGE: &[&str] = &["okta.users.read", "okta.users.manage"];
 
 pub fn tools() -> Vec<ToolDef> {
     vec![
@@ -27,8 +26,7 @@ pub fn tools() -> Vec<ToolDef> {
                     only.",
                 access: Access::Write,
                 toolset: "lifecycle",
-                scopes: READ_MANAGE,
-                operations: &[op!(GET, "/api/v1/users/{id}"), op!(POST, "/api/v1/users/{id}/lifecycle/activate")],
+                operations: &[ops::GET_USER, ops::ACTIVATE_USER],
             },
             activate_user,
         ),
@@ -40,8 +38,7 @@ pub fn tools() -> Vec<ToolDef> {
                     deprovisioned.",
                 access: Access::Destructive,
                 toolset: "lifecycle",
-                scopes: READ_MANAGE,
-                operations: &[op!(GET, "/api/v1/users/{id}"), op!(POST, "/api/v1/users/{id}/lifecycle/deactivate")],
+                operations: &[ops::GET_USER, ops::DEACTIVATE_USER],
             },
             deactivate_user,
         ),
@@ -52,8 +49,7 @@ pub fn tools() -> Vec<ToolDef> {
                 description: "Suspend an ACTIVE user (→ SUSPENDED): blocks sign-in, keeps everything else.",
                 access: Access::Destructive,
                 toolset: "lifecycle",
-                scopes: READ_MANAGE,
-                operations: &[op!(GET, "/api/v1/users/{id}"), op!(POST, "/api/v1/users/{id}/lifecycle/suspend")],
+                operations: &[ops::GET_USER, ops::SUSPEND_USER],
             },
             suspend_user,
         ),
@@ -64,8 +60,7 @@ pub fn tools() -> Vec<ToolDef> {
                 description: "Return a SUSPENDED user to ACTIVE.",
                 access: Access::Write,
                 toolset: "lifecycle",
-                scopes: READ_MANAGE,
-                operations: &[op!(GET, "/api/v1/users/{id}"), op!(POST, "/api/v1/users/{id}/lifecycle/unsuspend")],
+                operations: &[ops::GET_USER, ops::UNSUSPEND_USER],
             },
             unsuspend_user,
         ),
@@ -76,8 +71,7 @@ pub fn tools() -> Vec<ToolDef> {
                 description: "Unlock a LOCKED_OUT user (too many failed sign-ins) so they can sign in again.",
                 access: Access::Write,
                 toolset: "lifecycle",
-                scopes: READ_MANAGE,
-                operations: &[op!(GET, "/api/v1/users/{id}"), op!(POST, "/api/v1/users/{id}/lifecycle/unlock")],
+                operations: &[ops::GET_USER, ops::UNLOCK_USER],
             },
             unlock_user,
         ),
@@ -88,8 +82,7 @@ pub fn tools() -> Vec<ToolDef> {
                 description: "Permanently delete a DEPROVISIONED user (deactivate first). Cannot be undone.",
                 access: Access::Destructive,
                 toolset: "lifecycle",
-                scopes: READ_MANAGE,
-                operations: &[op!(GET, "/api/v1/users/{id}"), op!(DELETE, "/api/v1/users/{id}")],
+                operations: &[ops::GET_USER, ops::DELETE_USER],
             },
             delete_user,
         ),
@@ -100,11 +93,7 @@ pub fn tools() -> Vec<ToolDef> {
                 description: "Make the user choose a new password at next sign-in (→ PASSWORD_EXPIRED).",
                 access: Access::Write,
                 toolset: "credentials",
-                scopes: READ_MANAGE,
-                operations: &[
-                    op!(GET, "/api/v1/users/{id}"),
-                    op!(POST, "/api/v1/users/{id}/lifecycle/expire_password"),
-                ],
+                operations: &[ops::GET_USER, ops::EXPIRE_PASSWORD],
             },
             expire_password,
         ),
@@ -118,8 +107,7 @@ pub fn tools() -> Vec<ToolDef> {
                     account.",
                 access: Access::Destructive,
                 toolset: "credentials",
-                scopes: READ_MANAGE,
-                operations: &[op!(GET, "/api/v1/users/{id}"), op!(POST, "/api/v1/users/{id}/lifecycle/reset_password")],
+                operations: &[ops::GET_USER, ops::RESET_PASSWORD],
             },
             reset_password,
         ),
@@ -130,8 +118,7 @@ pub fn tools() -> Vec<ToolDef> {
                 description: "Set a user's password directly (replaces the current one; never shown back).",
                 access: Access::Destructive,
                 toolset: "credentials",
-                scopes: READ_MANAGE,
-                operations: &[op!(GET, "/api/v1/users/{id}"), op!(POST, "/api/v1/users/{id}")],
+                operations: &[ops::GET_USER, ops::UPDATE_USER],
             },
             set_password,
         ),
@@ -220,21 +207,14 @@ async fn user_in_status(
     Ok((current, id))
 }
 
-async fn lifecycle(
-    ctx: &ToolContext,
-    template: &'static str,
-    id: &str,
-    query: Query,
-) -> Result<Option<Value>, ToolError> {
-    ctx.okta.post(&path(template, &[id])?, &query, None).await
+async fn lifecycle(ctx: &ToolContext, op: &Operation, id: &str, query: Query) -> Result<Option<Value>, ToolError> {
+    ctx.okta.send(op, &[id], &query, None).await
 }
 
 async fn activate_user(ctx: ToolContext, args: LinkArgs) -> Result<ToolOutput, ToolError> {
     let (send_email, return_link) = args.delivery()?;
     let (before, id) = user_in_status(&ctx, &args.user, &["STAGED", "DEPROVISIONED"], "activate").await?;
-    let answer =
-        lifecycle(&ctx, "/api/v1/users/{id}/lifecycle/activate", &id, Query::new().push("sendEmail", send_email))
-            .await?;
+    let answer = lifecycle(&ctx, &ops::ACTIVATE_USER, &id, Query::new().push("sendEmail", send_email)).await?;
     let after = get_user(&ctx, &id).await?;
     let link = answer.as_ref().and_then(|a| a.get("activationUrl")).cloned();
     let out = status_change(&before, after.get("status").and_then(Value::as_str), None);
@@ -248,25 +228,25 @@ async fn deactivate_user(ctx: ToolContext, args: UserEmailArg) -> Result<ToolOut
     }
     let id = str_field(&current, "id")?;
     let send_email = args.send_email.unwrap_or(false);
-    lifecycle(&ctx, "/api/v1/users/{id}/lifecycle/deactivate", id, Query::new().push("sendEmail", send_email)).await?;
+    lifecycle(&ctx, &ops::DEACTIVATE_USER, id, Query::new().push("sendEmail", send_email)).await?;
     Ok(status_change(&current, Some("DEPROVISIONED"), None))
 }
 
 async fn suspend_user(ctx: ToolContext, args: UserArg) -> Result<ToolOutput, ToolError> {
     let (before, id) = user_in_status(&ctx, &args.user, &["ACTIVE"], "suspend").await?;
-    lifecycle(&ctx, "/api/v1/users/{id}/lifecycle/suspend", &id, Query::new()).await?;
+    lifecycle(&ctx, &ops::SUSPEND_USER, &id, Query::new()).await?;
     Ok(status_change(&before, Some("SUSPENDED"), None))
 }
 
 async fn unsuspend_user(ctx: ToolContext, args: UserArg) -> Result<ToolOutput, ToolError> {
     let (before, id) = user_in_status(&ctx, &args.user, &["SUSPENDED"], "unsuspend").await?;
-    lifecycle(&ctx, "/api/v1/users/{id}/lifecycle/unsuspend", &id, Query::new()).await?;
+    lifecycle(&ctx, &ops::UNSUSPEND_USER, &id, Query::new()).await?;
     Ok(status_change(&before, Some("ACTIVE"), None))
 }
 
 async fn unlock_user(ctx: ToolContext, args: UserArg) -> Result<ToolOutput, ToolError> {
     let (before, id) = user_in_status(&ctx, &args.user, &[], "unlock").await?;
-    lifecycle(&ctx, "/api/v1/users/{id}/lifecycle/unlock", &id, Query::new()).await?;
+    lifecycle(&ctx, &ops::UNLOCK_USER, &id, Query::new()).await?;
     let after = get_user(&ctx, &id).await?;
     Ok(status_change(&before, after.get("status").and_then(Value::as_str), None))
 }
@@ -281,14 +261,14 @@ async fn delete_user(ctx: ToolContext, args: UserArg) -> Result<ToolOutput, Tool
              run okta_deactivate_user first. Nothing was changed."
         )));
     }
-    ctx.okta.delete(&path("/api/v1/users/{id}", &[id])?, &Query::new()).await?;
+    ctx.okta.send(&ops::DELETE_USER, &[id], &Query::new(), None).await?;
     Ok(ToolOutput::json(json!({ "deleted": user_summary(&current) })))
 }
 
 async fn expire_password(ctx: ToolContext, args: UserArg) -> Result<ToolOutput, ToolError> {
     let current = get_user(&ctx, &args.user).await?;
     let id = str_field(&current, "id")?;
-    let after = lifecycle(&ctx, "/api/v1/users/{id}/lifecycle/expire_password", id, Query::new()).await?;
+    let after = lifecycle(&ctx, &ops::EXPIRE_PASSWORD, id, Query::new()).await?;
     let status = after.as_ref().and_then(|u| u.get("status")).and_then(Value::as_str).unwrap_or("PASSWORD_EXPIRED");
     Ok(status_change(&current, Some(status), None))
 }
@@ -297,9 +277,7 @@ async fn reset_password(ctx: ToolContext, args: LinkArgs) -> Result<ToolOutput, 
     let (send_email, return_link) = args.delivery()?;
     let current = get_user(&ctx, &args.user).await?;
     let id = str_field(&current, "id")?;
-    let answer =
-        lifecycle(&ctx, "/api/v1/users/{id}/lifecycle/reset_password", id, Query::new().push("sendEmail", send_email))
-            .await?;
+    let answer = lifecycle(&ctx, &ops::RESET_PASSWORD, id, Query::new().push("sendEmail", send_email)).await?;
     let link = answer.as_ref().and_then(|a| a.get("resetPasswordUrl")).cloned();
     let out = status_change(&current, Some("RECOVERY"), None);
     Ok(with_link(out, &current, send_email, return_link, "resetPasswordUrl", link))
@@ -321,7 +299,7 @@ async fn set_password(ctx: ToolContext, args: SetPasswordArgs) -> Result<ToolOut
     let current = get_user(&ctx, &args.user).await?;
     let id = str_field(&current, "id")?;
     let body = json!({ "credentials": { "password": { "value": args.password } } });
-    let after = ctx.okta.post(&path("/api/v1/users/{id}", &[id])?, &Query::new(), Some(&body)).await?;
+    let after = ctx.okta.send(&ops::UPDATE_USER, &[id], &Query::new(), Some(&body)).await?;
     let changed = after.as_ref().and_then(|u| u.get("passwordChanged")).cloned();
     Ok(ToolOutput::json(
         json!({ "user": user_summary(&current), "result": "password set", "passwordChanged": changed }),

@@ -1,16 +1,17 @@
 //! Sessions. Okta has no admin API that lists a user's sessions, so `okta_list_user_sessions` reads the user's
 //! `user.session.*` events from the System Log; revoking uses Okta's session endpoints.
 
+use okta_mcp_kit::ops;
 use std::collections::BTreeMap;
 
 use okta_core::Query;
 use okta_mcp_kit::output::get_path;
-use okta_mcp_kit::{Access, Field, ToolContext, ToolDef, ToolError, ToolMeta, ToolOutput, field, op};
+use okta_mcp_kit::{Access, Field, ToolContext, ToolDef, ToolError, ToolMeta, ToolOutput, field};
 use schemars::JsonSchema;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use okta_mcp_kit::args::{path, str_field};
+use okta_mcp_kit::args::str_field;
 use okta_mcp_kit::lookup::{get_user, user_summary};
 
 const EVENT_FIELDS: &[Field] = &[
@@ -36,8 +37,7 @@ pub fn tools() -> Vec<ToolDef> {
                     API listing sessions): events newest first, and sessions grouped by id.",
                 access: Access::Read,
                 toolset: "sessions",
-                scopes: &["okta.users.read", "okta.logs.read"],
-                operations: &[op!(GET, "/api/v1/users/{id}"), op!(GET, "/api/v1/logs")],
+                operations: &[ops::GET_USER, ops::LIST_LOG_EVENTS],
             },
             list_user_sessions,
         ),
@@ -49,8 +49,7 @@ pub fn tools() -> Vec<ToolDef> {
                     revokes their OAuth tokens).",
                 access: Access::Destructive,
                 toolset: "sessions",
-                scopes: &["okta.users.read", "okta.users.manage"],
-                operations: &[op!(GET, "/api/v1/users/{id}"), op!(DELETE, "/api/v1/users/{userId}/sessions")],
+                operations: &[ops::GET_USER, ops::REVOKE_USER_SESSIONS],
             },
             revoke_user_sessions,
         ),
@@ -61,8 +60,7 @@ pub fn tools() -> Vec<ToolDef> {
                 description: "End one Okta session by its id (sessionId from okta_list_user_sessions).",
                 access: Access::Destructive,
                 toolset: "sessions",
-                scopes: &["okta.sessions.read", "okta.sessions.manage"],
-                operations: &[op!(GET, "/api/v1/sessions/{sessionId}"), op!(DELETE, "/api/v1/sessions/{sessionId}")],
+                operations: &[ops::GET_SESSION, ops::REVOKE_SESSION],
             },
             revoke_session,
         ),
@@ -105,7 +103,7 @@ async fn list_user_sessions(ctx: ToolContext, args: ListSessionsArgs) -> Result<
         .opt("since", args.since.as_deref())
         .push("sortOrder", "DESCENDING")
         .push("limit", limit);
-    let page = ctx.okta.get_page(&path("/api/v1/logs", &[])?, &query).await?;
+    let page = ctx.okta.get_page(&ops::LIST_LOG_EVENTS, &[], &query).await?;
     let mut sessions: BTreeMap<String, Value> = BTreeMap::new();
     // Events arrive newest first: the first event seen of a session is its latest.
     for event in &page.items {
@@ -162,9 +160,7 @@ async fn revoke_user_sessions(ctx: ToolContext, args: RevokeUserSessionsArgs) ->
     let user = get_user(&ctx, &args.user).await?;
     let id = str_field(&user, "id")?;
     let oauth_tokens = args.oauth_tokens.unwrap_or(false);
-    ctx.okta
-        .delete(&path("/api/v1/users/{userId}/sessions", &[id])?, &Query::new().push("oauthTokens", oauth_tokens))
-        .await?;
+    ctx.okta.send(&ops::REVOKE_USER_SESSIONS, &[id], &Query::new().push("oauthTokens", oauth_tokens), None).await?;
     Ok(ToolOutput::json(json!({
         "user": user_summary(&user),
         "result": "all Okta sessions ended",
@@ -181,9 +177,8 @@ pub struct SessionArg {
 
 async fn revoke_session(ctx: ToolContext, args: SessionArg) -> Result<ToolOutput, ToolError> {
     // Read the session first: the result (and the confirmation) says whose session it is.
-    let p = path("/api/v1/sessions/{sessionId}", &[&args.session_id])?;
-    let session = ctx.okta.get(&p, &Query::new()).await?;
-    ctx.okta.delete(&p, &Query::new()).await?;
+    let session = ctx.okta.get(&ops::GET_SESSION, &[&args.session_id], &Query::new()).await?;
+    ctx.okta.send(&ops::REVOKE_SESSION, &[&args.session_id], &Query::new(), None).await?;
     Ok(ToolOutput::json(json!({
         "session_id": args.session_id,
         "user_id": session.get("userId"),

@@ -1,14 +1,15 @@
 //! Users: find, read, create and change them, and what they belong to.
 
 use okta_core::Query;
+use okta_mcp_kit::ops;
 use okta_mcp_kit::output::{project, strip_links};
-use okta_mcp_kit::{Access, ToolContext, ToolDef, ToolError, ToolMeta, ToolOutput, field, op};
+use okta_mcp_kit::{Access, ToolContext, ToolDef, ToolError, ToolMeta, ToolOutput, field};
 use schemars::JsonSchema;
 use serde::Deserialize;
 use serde_json::{Map, Value, json};
 
 use okta_mcp_kit::ListArgs;
-use okta_mcp_kit::args::{non_empty, path, str_field};
+use okta_mcp_kit::args::{check_id, non_empty, str_field};
 use okta_mcp_kit::lookup::{GROUP_FIELDS, USER_FIELDS, UserArg, get_user, user_id, user_summary};
 
 pub fn tools() -> Vec<ToolDef> {
@@ -24,8 +25,7 @@ pub fn tools() -> Vec<ToolDef> {
                     e.g. profile.department eq \"IT\" and status eq \"ACTIVE\".",
                 access: Access::Read,
                 toolset: "users",
-                scopes: &["okta.users.read"],
-                operations: &[op!(GET, "/api/v1/users")],
+                operations: &[ops::LIST_USERS],
             },
             list_users,
         ),
@@ -36,8 +36,7 @@ pub fn tools() -> Vec<ToolDef> {
                 description: "A user's profile, status and dates, by id or login.",
                 access: Access::Read,
                 toolset: "users",
-                scopes: &["okta.users.read"],
-                operations: &[op!(GET, "/api/v1/users/{id}")],
+                operations: &[ops::GET_USER],
             },
             get_user_tool,
         ),
@@ -49,8 +48,7 @@ pub fn tools() -> Vec<ToolDef> {
                     password makes them ACTIVE, without one PROVISIONED (Okta emails activation).",
                 access: Access::Write,
                 toolset: "users",
-                scopes: &["okta.users.manage"],
-                operations: &[op!(POST, "/api/v1/users")],
+                operations: &[ops::CREATE_USER],
             },
             create_user,
         ),
@@ -61,8 +59,7 @@ pub fn tools() -> Vec<ToolDef> {
                 description: "Change some profile attributes (partial update: others are kept). Shows what changed.",
                 access: Access::Write,
                 toolset: "users",
-                scopes: &["okta.users.read", "okta.users.manage"],
-                operations: &[op!(GET, "/api/v1/users/{id}"), op!(POST, "/api/v1/users/{id}")],
+                operations: &[ops::GET_USER, ops::UPDATE_USER],
             },
             update_user,
         ),
@@ -73,8 +70,7 @@ pub fn tools() -> Vec<ToolDef> {
                 description: "Groups the user is a member of.",
                 access: Access::Read,
                 toolset: "users",
-                scopes: &["okta.users.read"],
-                operations: &[op!(GET, "/api/v1/users/{id}/groups")],
+                operations: &[ops::LIST_USER_GROUPS],
             },
             get_user_groups,
         ),
@@ -85,8 +81,7 @@ pub fn tools() -> Vec<ToolDef> {
                 description: "Apps assigned to the user (their app links).",
                 access: Access::Read,
                 toolset: "users",
-                scopes: &["okta.users.read"],
-                operations: &[op!(GET, "/api/v1/users/{id}/appLinks")],
+                operations: &[ops::LIST_APP_LINKS],
             },
             get_user_apps,
         ),
@@ -97,8 +92,7 @@ pub fn tools() -> Vec<ToolDef> {
                 description: "Admin roles assigned to the user (directly or via groups).",
                 access: Access::Read,
                 toolset: "users",
-                scopes: &["okta.users.read", "okta.roles.read"],
-                operations: &[op!(GET, "/api/v1/users/{id}"), op!(GET, "/api/v1/users/{userId}/roles")],
+                operations: &[ops::GET_USER, ops::LIST_ASSIGNED_ROLES_FOR_USER],
             },
             get_user_roles,
         ),
@@ -152,7 +146,7 @@ async fn list_users(ctx: ToolContext, args: ListUsersArgs) -> Result<ToolOutput,
         .opt("search", search)
         .opt("sortBy", args.sort_by.as_deref())
         .opt("sortOrder", args.sort_order.map(SortOrder::as_str));
-    args.page.list(&ctx, &path("/api/v1/users", &[])?, query, USER_FIELDS).await
+    args.page.list(&ctx, &ops::LIST_USERS, &[], query, USER_FIELDS).await
 }
 
 async fn get_user_tool(ctx: ToolContext, args: UserArg) -> Result<ToolOutput, ToolError> {
@@ -220,14 +214,14 @@ async fn create_user(ctx: ToolContext, args: CreateUserArgs) -> Result<ToolOutpu
     }
     if let Some(groups) = &args.group_ids {
         for g in groups {
-            path("/api/v1/groups/{groupId}", &[g])?;
+            check_id("groupId", g)?;
         }
         body["groupIds"] = json!(groups);
     }
     let activate = args.activate.unwrap_or(false);
     let created = ctx
         .okta
-        .post(&path("/api/v1/users", &[])?, &Query::new().push("activate", activate), Some(&body))
+        .send(&ops::CREATE_USER, &[], &Query::new().push("activate", activate), Some(&body))
         .await?
         .unwrap_or(Value::Null);
     Ok(ToolOutput::json(json!({ "created": user_summary(&created) })))
@@ -249,7 +243,7 @@ async fn update_user(ctx: ToolContext, args: UpdateUserArgs) -> Result<ToolOutpu
     let before = get_user(&ctx, &args.user).await?;
     let id = str_field(&before, "id")?.to_owned();
     let body = json!({ "profile": args.profile });
-    let after = ctx.okta.post(&path("/api/v1/users/{id}", &[&id])?, &Query::new(), Some(&body)).await?;
+    let after = ctx.okta.send(&ops::UPDATE_USER, &[&id], &Query::new(), Some(&body)).await?;
     let after = after.unwrap_or(Value::Null);
     let mut changed = Map::new();
     for key in args.profile.keys() {
@@ -271,8 +265,7 @@ pub struct UserListArgs {
 }
 
 async fn get_user_groups(ctx: ToolContext, args: UserListArgs) -> Result<ToolOutput, ToolError> {
-    let p = path("/api/v1/users/{id}/groups", &[&args.user])?;
-    args.page.list(&ctx, &p, Query::new(), GROUP_FIELDS).await
+    args.page.list(&ctx, &ops::LIST_USER_GROUPS, &[&args.user], Query::new(), GROUP_FIELDS).await
 }
 
 const APP_LINK_FIELDS: &[okta_mcp_kit::Field] = &[
@@ -283,7 +276,7 @@ const APP_LINK_FIELDS: &[okta_mcp_kit::Field] = &[
 ];
 
 async fn get_user_apps(ctx: ToolContext, args: UserArg) -> Result<ToolOutput, ToolError> {
-    let links = ctx.okta.get(&path("/api/v1/users/{id}/appLinks", &[&args.user])?, &Query::new()).await?;
+    let links = ctx.okta.get(&ops::LIST_APP_LINKS, &[&args.user], &Query::new()).await?;
     let items: Vec<Value> = links.as_array().into_iter().flatten().map(|l| project(l, APP_LINK_FIELDS, &[])).collect();
     Ok(ToolOutput::json(json!({ "count": items.len(), "apps": items })))
 }
@@ -300,7 +293,7 @@ const ROLE_FIELDS: &[okta_mcp_kit::Field] = &[
 
 async fn get_user_roles(ctx: ToolContext, args: UserArg) -> Result<ToolOutput, ToolError> {
     let id = user_id(&ctx, &args.user).await?;
-    let roles = ctx.okta.get(&path("/api/v1/users/{userId}/roles", &[&id])?, &Query::new()).await?;
+    let roles = ctx.okta.get(&ops::LIST_ASSIGNED_ROLES_FOR_USER, &[&id], &Query::new()).await?;
     let items: Vec<Value> = roles.as_array().into_iter().flatten().map(|r| project(r, ROLE_FIELDS, &[])).collect();
     Ok(ToolOutput::json(json!({ "user": id, "count": items.len(), "roles": items })))
 }
