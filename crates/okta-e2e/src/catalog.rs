@@ -169,3 +169,72 @@ fn spec_dir() -> Option<PathBuf> {
     );
     None
 }
+
+impl Catalog<'_> {
+    /// Every toolset selects exactly its own tools, in every mode: `--toolsets T` enables the tools whose
+    /// toolset is T and whose access the mode allows (so no test keeps a tool count by hand).
+    pub fn check_toolsets(&self) {
+        let all = self.tools(&["--mode", "full"]);
+        let toolsets: BTreeSet<&str> = all.iter().map(|t| t["toolset"].as_str().expect("toolset")).collect();
+        for mode in ["read-only", "read-write", "full"] {
+            let allowed = |access: &str| match mode {
+                "read-only" => access == "read",
+                "read-write" => access != "destructive",
+                _ => true,
+            };
+            for toolset in &toolsets {
+                let expected: Vec<String> = all
+                    .iter()
+                    .filter(|t| t["toolset"] == *toolset && allowed(t["access"].as_str().expect("access")))
+                    .map(|t| t["name"].as_str().expect("name").to_owned())
+                    .collect();
+                assert_eq!(self.enabled(&["--mode", mode, "--toolsets", toolset]), expected, "{mode} {toolset}");
+            }
+        }
+    }
+}
+
+/// The catalog tests every server runs, against its binary: whole declarations, the committed surface snapshot
+/// (`tests/snapshots/catalog__surface.snap`: `tools --json` and the `initialize` result, so any change to what
+/// clients see is a reviewed diff; after an intended change run
+/// `INSTA_UPDATE=always cargo test -p <server> --test catalog`), modes, toolsets, a misspelt toolset, and
+/// operations and scopes against Okta's spec. `typo` is a misspelt toolset of this server; `local` names tools
+/// that call no Okta operation.
+#[macro_export]
+macro_rules! catalog_tests {
+    ($bin:expr, typo: $typo:literal $(, local: [$($local:expr),* $(,)?])? $(,)?) => {
+        fn catalog() -> $crate::catalog::Catalog<'static> {
+            $crate::catalog::Catalog { bin: $bin, local_tools: &[$($($local),*)?] }
+        }
+
+        #[test]
+        fn every_tool_carries_its_whole_declaration() {
+            catalog().check_declarations();
+        }
+
+        #[test]
+        fn surface_snapshot() {
+            $crate::insta::assert_json_snapshot!("surface", catalog().surface());
+        }
+
+        #[test]
+        fn read_only_is_the_default_and_enables_only_read_tools() {
+            catalog().check_modes();
+        }
+
+        #[test]
+        fn toolsets_select_exactly_their_tools_in_every_mode() {
+            catalog().check_toolsets();
+        }
+
+        #[test]
+        fn unknown_toolset_is_a_clear_error() {
+            catalog().check_unknown_toolset($typo);
+        }
+
+        #[test]
+        fn operations_and_scopes_match_oktas_spec() {
+            catalog().check_against_spec();
+        }
+    };
+}

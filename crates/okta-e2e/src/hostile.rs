@@ -552,6 +552,23 @@ pub fn check(bin: &str, mode: &str, cases: usize) {
     );
 }
 
+/// The hostile-input tests every server runs against its binary: every tool, with generated and hostile
+/// arguments, in full mode (16 generated cases a tool) and in read-only mode (8).
+#[macro_export]
+macro_rules! hostile_tests {
+    ($bin:expr) => {
+        #[test]
+        fn every_tool_answers_hostile_arguments_in_full_mode() {
+            $crate::hostile::check($bin, "full", 16);
+        }
+
+        #[test]
+        fn every_tool_answers_hostile_arguments_in_read_only_mode() {
+            $crate::hostile::check($bin, "read-only", 8);
+        }
+    };
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -23,6 +23,9 @@ pub mod catalog;
 pub mod hostile;
 pub mod modes;
 
+/// Snapshot testing (the surface snapshots of [`catalog_tests!`]).
+pub use insta;
+
 use serde_json::{Value, json};
 
 /// Test keys for service apps (generated for these tests only).

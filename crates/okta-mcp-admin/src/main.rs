@@ -1,7 +1,8 @@
 //! okta-mcp-admin: an MCP server for Okta administration: admin roles, System Log investigation, devices and
 //! event hooks, and the local audit log of changes made through these servers.
 
-mod common;
+mod group;
+mod log_window;
 mod tools;
 
 use std::process::ExitCode;

@@ -8,15 +8,7 @@ use serde_json::json;
 
 const BIN: &str = env!("CARGO_BIN_EXE_okta-mcp-admin");
 
-#[test]
-fn every_tool_answers_hostile_arguments_in_full_mode() {
-    okta_e2e::hostile::check(BIN, "full", 16);
-}
-
-#[test]
-fn every_tool_answers_hostile_arguments_in_read_only_mode() {
-    okta_e2e::hostile::check(BIN, "read-only", 8);
-}
+okta_e2e::hostile_tests!(BIN);
 
 #[test]
 fn huge_relative_windows_are_refused_and_the_server_stays_up() {

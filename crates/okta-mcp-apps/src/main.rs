@@ -1,7 +1,7 @@
 //! okta-mcp-apps: an MCP server for Okta applications: apps, user and group assignments, signing keys,
 //! SAML metadata and OAuth scope grants.
 
-mod common;
+mod app;
 mod tools;
 
 use std::process::ExitCode;

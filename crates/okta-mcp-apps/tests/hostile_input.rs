@@ -4,12 +4,4 @@
 
 const BIN: &str = env!("CARGO_BIN_EXE_okta-mcp-apps");
 
-#[test]
-fn every_tool_answers_hostile_arguments_in_full_mode() {
-    okta_e2e::hostile::check(BIN, "full", 16);
-}
-
-#[test]
-fn every_tool_answers_hostile_arguments_in_read_only_mode() {
-    okta_e2e::hostile::check(BIN, "read-only", 8);
-}
+okta_e2e::hostile_tests!(BIN);

@@ -2,7 +2,7 @@
 //! their reviews, security access reviews, entitlements and bundles with the grants behind them, access requests
 //! and their catalog, resource collections, owners and labels, and separation-of-duties risk rules.
 
-mod common;
+mod args;
 mod tools;
 
 use std::process::ExitCode;

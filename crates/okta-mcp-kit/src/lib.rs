@@ -15,6 +15,7 @@ pub mod demo;
 pub mod doctor;
 pub mod effects;
 pub mod error;
+pub mod ids;
 pub mod logging;
 pub mod lookup;
 pub mod merge;

@@ -9,6 +9,7 @@ use serde_json::{Value, json};
 use crate::args::str_field;
 use crate::context::ToolContext;
 use crate::error::ToolError;
+use crate::ids::UserId;
 use crate::output::{Field, field};
 
 /// The argument of every tool that takes just a user.
@@ -21,7 +22,7 @@ pub struct UserArg {
 
 /// Okta user ids are `00u` followed by 17 letters and digits.
 pub fn is_user_id(s: &str) -> bool {
-    s.len() == 20 && s.starts_with("00u") && s.bytes().all(|b| b.is_ascii_alphanumeric())
+    crate::ids::Kind::User.is_id(s)
 }
 
 /// Read a user by id or login.
@@ -30,12 +31,67 @@ pub async fn get_user(ctx: &ToolContext, id_or_login: &str) -> Result<Value, Too
 }
 
 /// The user's id: as given when it is one, else looked up by login.
-pub async fn user_id(ctx: &ToolContext, id_or_login: &str) -> Result<String, ToolError> {
-    if is_user_id(id_or_login) {
-        return Ok(id_or_login.to_owned());
+pub async fn user_id(ctx: &ToolContext, id_or_login: &str) -> Result<UserId, ToolError> {
+    if let Some(id) = UserId::parse(id_or_login) {
+        return Ok(id);
     }
     let user = get_user(ctx, id_or_login).await?;
-    str_field(&user, "id").map(str::to_owned)
+    let id = str_field(&user, "id")?;
+    UserId::parse(id)
+        .ok_or_else(|| ToolError::refused(format!("Okta answered {id_or_login:?} with {id:?}, not a user id")))
+}
+
+/// The one object named `name` among `named` (what Okta answered for that name, already narrowed to exact
+/// matches), for tools that take an id or a name. One behaviour for every resource, all refusals with nothing
+/// sent:
+/// - none: "no {kind} is named …", naming the list tool that finds it, or the near matches (`near`: what
+///   Okta's prefix search found) when there are some;
+/// - several: "several {kind}s are named …: name it by id (…)", listing their ids.
+///
+/// `label` reads an object's name for messages.
+pub fn one_named<'a>(
+    kind: &str,
+    name: &str,
+    named: &[&'a Value],
+    near: &[&Value],
+    list_tool: &str,
+    label: fn(&Value) -> &str,
+) -> Result<&'a Value, ToolError> {
+    let id = |v: &Value| v.get("id").and_then(Value::as_str).unwrap_or("?").to_owned();
+    match named {
+        [one] => Ok(one),
+        [] if near.is_empty() => Err(ToolError::refused(format!(
+            "no {kind} is named {name:?}: find it with {list_tool} (give its id or exact name)"
+        ))),
+        [] => Err(ToolError::refused(format!(
+            "no {kind} is named {name:?} exactly; {kind}s starting with it: {}. Give the id or the exact name.",
+            near.iter().take(10).map(|v| format!("{} ({})", label(v), id(v))).collect::<Vec<_>>().join(", ")
+        ))),
+        several => Err(ToolError::refused(format!(
+            "several {kind}s are named {name:?}: name it by id ({})",
+            several.iter().map(|v| id(v)).collect::<Vec<_>>().join(", ")
+        ))),
+    }
+}
+
+/// A string member of an object, or "" (for messages and comparisons; use `args::str_field` where it must be there).
+pub fn str_of<'a>(v: &'a Value, key: &str) -> &'a str {
+    v.get(key).and_then(Value::as_str).unwrap_or_default()
+}
+
+/// An object's `name`, or "".
+pub fn name_of(v: &Value) -> &str {
+    str_of(v, "name")
+}
+
+/// The items of a `{data, _links}` answer (Okta's governance lists), or of a plain array.
+pub fn items_of(list: &Value) -> Vec<&Value> {
+    list.get("data").unwrap_or(list).as_array().into_iter().flatten().collect()
+}
+
+/// The items of a `{data, _links}` answer, owned.
+pub fn data_of(list: &Value) -> Vec<Value> {
+    items_of(list).into_iter().cloned().collect()
 }
 
 /// Compact fields of a user, as list tools show them.
@@ -70,6 +126,19 @@ pub fn user_summary(user: &Value) -> Value {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn one_object_per_name_or_a_refusal_that_says_which() {
+        let (a, b) = (json!({"id": "1", "name": "Eng"}), json!({"id": "2", "name": "Eng"}));
+        let name = name_of;
+        assert_eq!(one_named("group", "Eng", &[&a], &[], "okta_list_groups", name).ok(), Some(&a));
+        let none = one_named("group", "Ops", &[], &[], "okta_list_groups", name).err().map(|e| e.to_string());
+        assert!(none.is_some_and(|e| e.contains("no group is named \"Ops\"") && e.contains("okta_list_groups")));
+        let near = one_named("group", "En", &[], &[&a], "okta_list_groups", name).err().map(|e| e.to_string());
+        assert!(near.is_some_and(|e| e.contains("groups starting with it: Eng (1)")));
+        let many = one_named("group", "Eng", &[&a, &b], &[], "okta_list_groups", name).err().map(|e| e.to_string());
+        assert!(many.is_some_and(|e| e.contains("several groups are named") && e.contains("1, 2")));
+    }
 
     #[test]
     fn user_ids() {

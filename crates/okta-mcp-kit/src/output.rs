@@ -23,6 +23,14 @@ pub struct ToolOutput {
 }
 
 impl ToolOutput {
+    /// The same JSON object answer with `extra`'s members added (they win over members of the same name).
+    pub fn with(mut self, extra: Value) -> Self {
+        if let (Value::Object(map), Value::Object(more)) = (&mut self.value, extra) {
+            map.extend(more);
+        }
+        self
+    }
+
     pub fn json(value: Value) -> Self {
         ToolOutput { value, revealed: Vec::new() }
     }

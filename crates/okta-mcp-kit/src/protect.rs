@@ -69,10 +69,6 @@ fn parse_list(raw: Option<&str>) -> BTreeSet<String> {
     raw.unwrap_or_default().split([',', '\n']).map(str::trim).filter(|s| !s.is_empty()).map(str::to_lowercase).collect()
 }
 
-fn is_okta_id(name: &str) -> bool {
-    ["00u", "00g", "0oa"].iter().any(|p| name.starts_with(p)) && !name.contains(['@', ' '])
-}
-
 impl Protection {
     /// From `OKTA_MCP_PROTECTED` and `OKTA_MCP_UNPROTECTED`, plus the service app's own client id.
     pub fn new(protected: Option<&str>, unprotected: Option<&str>, service_app: Option<&str>) -> Self {
@@ -241,7 +237,7 @@ impl Protection {
     /// an app id) can only be matched on the object itself: read the users, groups and apps a change targets
     /// that the call has not read yet. Fails closed when the object cannot be read.
     async fn look_up_targets(&self, client: &OktaClient, segments: &[String]) -> Result<(), ToolError> {
-        if self.names.iter().all(|n| is_okta_id(n)) {
+        if self.names.iter().all(|n| crate::ids::is_directory_id(n)) {
             return Ok(());
         }
         for pair in segments.windows(2) {
@@ -374,7 +370,7 @@ impl Protection {
         }
         let mut users: BTreeSet<String> =
             locked(&self.protected_ids).iter().filter(|i| i.starts_with("00u")).cloned().collect();
-        users.extend(self.names.iter().filter(|n| n.starts_with("00u") && is_okta_id(n)).cloned());
+        users.extend(self.names.iter().filter(|n| n.starts_with("00u") && crate::ids::is_directory_id(n)).cloned());
         users.extend(locked(&self.identity).clone());
         for user in users {
             let path = ops::LIST_USER_GROUPS.path(&[&user])?;
@@ -518,7 +514,10 @@ mod tests {
             &json!({"id": "0oaSVC", "label": "MCP", "credentials": {"oauthClient": {"client_id": "my-custom-client"}}}),
         );
         assert!(p.is_protected("0oasvc"));
-        assert!(!p.names.iter().all(|n| is_okta_id(n)), "a client id that is not an app id is looked up on the app");
+        assert!(
+            !p.names.iter().all(|n| crate::ids::is_directory_id(n)),
+            "a client id that is not an app id is looked up on the app"
+        );
     }
 
     #[test]

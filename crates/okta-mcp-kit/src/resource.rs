@@ -170,8 +170,8 @@ pub async fn delete_inactive(
         let (tool, cost) = deactivate;
         let cost = if cost.is_empty() { String::new() } else { format!(" ({cost})") };
         return Err(ToolError::refused(format!(
-            "cannot delete {} {}: it is {now}. Okta deletes only INACTIVE objects: deactivate it first with \
-             {tool}{cost}, then delete it. Nothing was changed.",
+            "cannot delete {} {}: it is {now}. Okta deletes only INACTIVE objects, so deactivate it first: run \
+             {tool} first{cost}, then delete it. Nothing was changed.",
             what.kind, what.name
         )));
     }

@@ -1,7 +1,7 @@
 //! okta-mcp-policy: an MCP server for Okta's policies: authorization servers (their policies, rules, scopes,
 //! claims and signing keys), org policies and rules, network zones and inline hooks.
 
-mod common;
+mod objects;
 mod summary;
 mod tools;
 

@@ -1,6 +1,5 @@
 //! okta-mcp-users: an MCP server for Okta users, groups, MFA factors and sessions.
 
-mod common;
 mod tools;
 
 use std::process::ExitCode;

@@ -9,7 +9,7 @@ use schemars::JsonSchema;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use crate::common::{End, iso, parse_time};
+use crate::log_window::{End, iso, parse_time};
 
 /// Rows read from the end of the log at most (filters apply to these).
 const SCAN: usize = 20_000;

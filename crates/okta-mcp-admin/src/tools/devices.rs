@@ -180,7 +180,7 @@ async fn list_device_users(ctx: ToolContext, args: DeviceArg) -> Result<ToolOutp
     let users = ctx.okta.get(&ops::LIST_DEVICE_USERS, &[&args.device_id], &Query::new()).await?;
     let items = users.as_array().cloned().unwrap_or_default();
     let out = list_output(items, DEVICE_USER_FIELDS, &Default::default(), None);
-    Ok(crate::common::with(out, json!({"device_id": args.device_id})))
+    Ok(out.with(json!({"device_id": args.device_id})))
 }
 
 fn summary(device: &Value) -> Value {

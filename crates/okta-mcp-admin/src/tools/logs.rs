@@ -15,7 +15,7 @@ use schemars::JsonSchema;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use crate::common::{Window, iso, with};
+use crate::log_window::{Window, iso};
 
 /// Compact columns of an event.
 const EVENT_FIELDS: &[Field] = &[
@@ -287,7 +287,7 @@ async fn events(ctx: ToolContext, args: LogArgs, own: Option<&str>, about: Value
     if let (Value::Object(h), Value::Object(a)) = (&mut head, about) {
         h.extend(a);
     }
-    Ok(with(shape(page, args.detail.unwrap_or(false)), head))
+    Ok(shape(page, args.detail.unwrap_or(false)).with(head))
 }
 
 async fn get_system_log(ctx: ToolContext, args: LogArgs) -> Result<ToolOutput, ToolError> {
@@ -499,7 +499,7 @@ async fn admin_actions(ctx: ToolContext, args: AdminActionArgs) -> Result<ToolOu
     let mut head = header(&window, sort);
     head["by_admin"] = top(&by_admin, 20);
     head["by_event_type"] = top(&by_type, 30);
-    Ok(with(shape(page, args.log.detail.unwrap_or(false)), head))
+    Ok(shape(page, args.log.detail.unwrap_or(false)).with(head))
 }
 
 #[cfg(test)]

@@ -10,7 +10,7 @@ use schemars::JsonSchema;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use crate::common::{get_group, group_summary};
+use crate::group::{get_group, group_summary};
 
 /// Okta's standard admin role types (the spec's RoleType, without CUSTOM) and their labels.
 pub const STANDARD_ROLES: &[(&str, &str)] = &[

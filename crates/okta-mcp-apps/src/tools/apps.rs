@@ -13,7 +13,7 @@ use serde_json::{Map, Value, json};
 use okta_mcp_kit::merge::{changes, merge_patch};
 use okta_mcp_kit::redact::redact;
 
-use crate::common::{APP_FIELDS, app_name, app_summary, fetch_app};
+use crate::app::{APP_FIELDS, app_name, app_summary, fetch_app};
 
 pub fn tools() -> Vec<ToolDef> {
     vec![

@@ -10,7 +10,7 @@ use schemars::JsonSchema;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use crate::common::{app_name, fetch_app};
+use crate::app::{app_name, fetch_app};
 
 /// Compact fields of a key: public metadata only (never key material).
 const KEY_FIELDS: &[Field] = &[

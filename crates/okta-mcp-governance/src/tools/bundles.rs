@@ -5,6 +5,7 @@
 use okta_core::Query;
 use okta_mcp_kit::args::check_id;
 use okta_mcp_kit::lookup::user_id;
+use okta_mcp_kit::lookup::{items_of, name_of, one_named};
 use okta_mcp_kit::output::strip_links;
 use okta_mcp_kit::{Access, Field, ListArgs, ToolContext, ToolDef, ToolError, ToolMeta, ToolOutput, field};
 use okta_mcp_kit::{ops, orn};
@@ -12,7 +13,7 @@ use schemars::JsonSchema;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use crate::common::{app_arg, filter_expr};
+use crate::args::{app_arg, filter_expr};
 use crate::tools::entitlements::{AppCatalog, AppValue, app_catalog, grouped, value_specs};
 
 /// Compact fields of a bundle.
@@ -144,20 +145,9 @@ pub async fn bundle_id(ctx: &ToolContext, bundle: &str) -> Result<String, ToolEr
     let filter = filter_expr(&[("name", Some(value))])?;
     let query = Query::new().opt("filter", filter.as_deref()).push("limit", 2);
     let found = ctx.okta.get(&ops::LIST_ENTITLEMENT_BUNDLES, &[], &query).await?;
-    let ids: Vec<&str> = found
-        .get("data")
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
-        .filter_map(|b| b.get("id").and_then(Value::as_str))
-        .collect();
-    match ids.as_slice() {
-        [one] => Ok((*one).to_owned()),
-        [] => Err(ToolError::invalid_arguments(format!(
-            "no bundle is named {value:?}: find it with okta_iga_list_bundles (names match exactly)"
-        ))),
-        _ => Err(ToolError::invalid_arguments(format!("several bundles are named {value:?}: name it by id"))),
-    }
+    let named = items_of(&found);
+    let bundle = one_named("bundle", value, &named, &[], "okta_iga_list_bundles (names match exactly)", name_of)?;
+    okta_mcp_kit::args::str_field(bundle, "id").map(str::to_owned)
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]
@@ -211,7 +201,7 @@ pub struct AssignBundleArgs {
 
 async fn assign_bundle(ctx: ToolContext, args: AssignBundleArgs) -> Result<ToolOutput, ToolError> {
     let id = bundle_id(&ctx, &args.bundle_id).await?;
-    let expires = args.expires.as_deref().map(crate::common::future_time).transpose()?;
+    let expires = args.expires.as_deref().map(crate::args::future_time).transpose()?;
     let uid = user_id(&ctx, &args.user).await?;
     let bundle = fetch_bundle(&ctx, &id).await?;
     if bundle.get("status").and_then(Value::as_str) != Some("ACTIVE") {

@@ -5,6 +5,7 @@
 use okta_core::{Answer, Query};
 use okta_mcp_kit::args::{check_id, non_empty};
 use okta_mcp_kit::lookup::user_id;
+use okta_mcp_kit::lookup::{items_of, name_of, one_named, str_of};
 use okta_mcp_kit::output::strip_links;
 use okta_mcp_kit::{Access, Field, ListArgs, ToolContext, ToolDef, ToolError, ToolMeta, ToolOutput, field};
 use okta_mcp_kit::{ops, orn};
@@ -12,9 +13,7 @@ use schemars::JsonSchema;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use crate::common::{filter_expr, id_in_location};
-
-const CAMPAIGNS: &str = "/governance/api/v1/campaigns";
+use crate::args::filter_expr;
 
 /// Compact fields of a campaign.
 const CAMPAIGN_FIELDS: &[Field] = &[
@@ -176,11 +175,7 @@ impl Decision {
 
 /// Campaign ids are `ici` followed by 17 letters and digits.
 fn is_campaign_id(s: &str) -> bool {
-    s.len() == 20 && s.starts_with("ici") && s.bytes().all(|b| b.is_ascii_alphanumeric())
-}
-
-fn str_of<'a>(v: &'a Value, key: &str) -> &'a str {
-    v.get(key).and_then(Value::as_str).unwrap_or("")
+    okta_mcp_kit::ids::Kind::Campaign.is_id(s)
 }
 
 /// The campaign's id: as given when it is one, else the one campaign with exactly that name.
@@ -193,17 +188,9 @@ async fn campaign_id(ctx: &ToolContext, campaign: &str) -> Result<String, ToolEr
         .map_err(|_| ToolError::invalid_arguments(format!("{campaign:?} is neither a campaign id nor a name")))?;
     let query = Query::new().opt("filter", filter.as_deref()).push("limit", 2);
     let found = ctx.okta.get(&ops::LIST_CAMPAIGNS, &[], &query).await?;
-    let items = found.get("data").and_then(Value::as_array).cloned().unwrap_or_default();
-    match items.as_slice() {
-        [one] => Ok(str_of(one, "id").to_owned()),
-        [] => Err(ToolError::refused(format!(
-            "no campaign is named {name:?}: find it with okta_iga_list_campaigns (names match exactly)"
-        ))),
-        _ => Err(ToolError::refused(format!(
-            "several campaigns are named {name:?}: name it by id ({})",
-            items.iter().map(|c| str_of(c, "id")).collect::<Vec<_>>().join(", ")
-        ))),
-    }
+    let named = items_of(&found);
+    let campaign = one_named("campaign", name, &named, &[], "okta_iga_list_campaigns (names match exactly)", name_of)?;
+    Ok(str_of(campaign, "id").to_owned())
 }
 
 async fn fetch_campaign(ctx: &ToolContext, id: &str) -> Result<Value, ToolError> {
@@ -409,7 +396,7 @@ async fn launch_campaign(ctx: ToolContext, args: CampaignArg) -> Result<ToolOutp
     let status = str_of(&after, "status");
     let mut out = json!({
         "campaign": campaign_summary(&after),
-        "operation": operation(&format!("POST {CAMPAIGNS}/{id}/launch"), &answer, status),
+        "operation": operation(&format!("POST {}", ops::LAUNCH_CAMPAIGN.path(&[&id])?), &answer, status),
         "result": if status == "ACTIVE" {
             "launched: reviewers have their review items".to_owned()
         } else {
@@ -428,7 +415,7 @@ fn located(answer: &Answer, asked: &str) -> String {
     answer
         .location
         .as_deref()
-        .and_then(|l| id_in_location(l, CAMPAIGNS))
+        .and_then(|l| id_in_location(l, ops::LIST_CAMPAIGNS.path))
         .filter(|id| check_id("campaign", id).is_ok())
         .unwrap_or(asked)
         .to_owned()
@@ -469,7 +456,7 @@ async fn close_campaign(ctx: ToolContext, args: CloseCampaignArgs) -> Result<Too
     let status = str_of(&after, "status");
     Ok(ToolOutput::json(json!({
         "campaign": campaign_summary(&after),
-        "operation": operation(&format!("POST {CAMPAIGNS}/{id}/end"), &answer, status),
+        "operation": operation(&format!("POST {}", ops::END_CAMPAIGN.path(&[&id])?), &answer, status),
         "unreviewed_items_closed": if open >= 200 { json!("200 or more") } else { json!(open) },
         "result": if status == "COMPLETED" {
             "campaign ended".to_owned()
@@ -567,9 +554,28 @@ async fn reassign_campaign_items(ctx: ToolContext, args: ReassignArgs) -> Result
     })))
 }
 
+/// The id a `Location` names under `collection` (e.g. `/governance/api/v1/campaigns`): the segment after it,
+/// whatever the host; `None` when the header names something else.
+pub fn id_in_location<'a>(location: &'a str, collection: &str) -> Option<&'a str> {
+    let path = location.split_once("://").map_or(location, |(_, rest)| rest.find('/').map_or("", |i| &rest[i..]));
+    let path = path.split(['?', '#']).next().unwrap_or_default();
+    let id = path.strip_prefix(collection)?.strip_prefix('/')?;
+    (!id.is_empty() && !id.contains('/')).then_some(id)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn locations_name_an_id_under_a_collection() {
+        let c = "/governance/api/v1/campaigns";
+        assert_eq!(id_in_location("https://acme.okta.com/governance/api/v1/campaigns/ici2", c), Some("ici2"));
+        assert_eq!(id_in_location("/governance/api/v1/campaigns/ici2?x=1", c), Some("ici2"));
+        assert_eq!(id_in_location("https://acme.okta.com/governance/api/v1/campaigns/ici2/launch", c), None);
+        assert_eq!(id_in_location("https://acme.okta.com/governance/api/v1/reviews/icr1", c), None);
+        assert_eq!(id_in_location("https://acme.okta.com/governance/api/v1/campaigns", c), None);
+    }
 
     #[test]
     fn campaign_ids() {

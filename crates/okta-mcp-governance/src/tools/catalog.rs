@@ -12,7 +12,7 @@ use schemars::JsonSchema;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use crate::common::data_of;
+use okta_mcp_kit::lookup::data_of;
 
 /// Compact fields of a catalog entry.
 const ENTRY_FIELDS: &[Field] = &[

@@ -4,6 +4,7 @@
 use okta_core::Query;
 use okta_mcp_kit::args::{check_id, non_empty};
 use okta_mcp_kit::lookup::user_id;
+use okta_mcp_kit::lookup::{items_of, name_of, one_named, str_of};
 use okta_mcp_kit::output::{list_output, strip_links};
 use okta_mcp_kit::{Access, Field, ListArgs, ToolContext, ToolDef, ToolError, ToolMeta, ToolOutput, field};
 use okta_mcp_kit::{Operation, ops, orn};
@@ -11,7 +12,7 @@ use schemars::JsonSchema;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use crate::common::filter_expr;
+use crate::args::filter_expr;
 
 /// Compact fields of a collection (counts come with `include=counts`).
 const COLLECTION_FIELDS: &[Field] = &[
@@ -98,11 +99,7 @@ pub fn tools() -> Vec<ToolDef> {
 
 /// Collection ids are `col` followed by 17 letters and digits.
 fn is_collection_id(s: &str) -> bool {
-    s.len() == 20 && s.starts_with("col") && s.bytes().all(|b| b.is_ascii_alphanumeric())
-}
-
-fn str_of<'a>(v: &'a Value, key: &str) -> &'a str {
-    v.get(key).and_then(Value::as_str).unwrap_or("")
+    okta_mcp_kit::ids::Kind::Collection.is_id(s)
 }
 
 /// The collection's id: as given (plainly or as its ORN), else the one collection with exactly that name
@@ -123,23 +120,10 @@ pub async fn collection_id(ctx: &ToolContext, collection: &str) -> Result<String
     }
     let query = Query::new().push("filter", format!("name sw \"{name}\"")).push("limit", 200);
     let found = ctx.okta.get(&ops::LIST_COLLECTIONS, &[], &query).await?;
-    let named: Vec<&Value> = found
-        .get("data")
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
-        .filter(|c| str_of(c, "name").eq_ignore_ascii_case(name))
-        .collect();
-    match named.as_slice() {
-        [one] => Ok(str_of(one, "id").to_owned()),
-        [] => {
-            Err(ToolError::refused(format!("no collection is named {name:?}: find it with okta_iga_list_collections")))
-        }
-        _ => Err(ToolError::refused(format!(
-            "several collections are named {name:?}: name it by id ({})",
-            named.iter().map(|c| str_of(c, "id")).collect::<Vec<_>>().join(", ")
-        ))),
-    }
+    let named: Vec<&Value> =
+        items_of(&found).into_iter().filter(|c| str_of(c, "name").eq_ignore_ascii_case(name)).collect();
+    let collection = one_named("collection", name, &named, &[], "okta_iga_list_collections", name_of)?;
+    Ok(str_of(collection, "id").to_owned())
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]

@@ -16,7 +16,7 @@ use schemars::JsonSchema;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use crate::common::{app_arg, entitlement_arg, filter_expr};
+use crate::args::{app_arg, entitlement_arg, filter_expr};
 
 /// Compact fields of an entitlement.
 const ENTITLEMENT_FIELDS: &[Field] = &[
@@ -335,7 +335,7 @@ async fn assign_entitlement(ctx: ToolContext, args: GrantArgs) -> Result<ToolOut
     let app = app_arg(&args.app)?;
     let entitlement = entitlement_arg(&args.entitlement_id)?;
     let values = value_args(&args.value_ids)?;
-    let expires = args.expires.as_deref().map(crate::common::future_time).transpose()?;
+    let expires = args.expires.as_deref().map(crate::args::future_time).transpose()?;
     let uid = user_id(&ctx, &args.user).await?;
     // Check the values against the entitlement first: Okta's own answer names ids only.
     let e = ctx.okta.get(&ops::GET_ENTITLEMENT, &[&entitlement], &Query::new()).await?;

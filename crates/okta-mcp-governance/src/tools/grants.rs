@@ -11,7 +11,7 @@ use schemars::JsonSchema;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use crate::common::{app_arg, filter_expr, future_time};
+use crate::args::{app_arg, filter_expr, future_time};
 use crate::tools::entitlements::{AppValue, app_catalog, grouped, one_value_each, value_specs};
 
 /// Compact fields of a grant.

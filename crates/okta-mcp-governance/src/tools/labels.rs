@@ -3,6 +3,7 @@
 //! named by ORN, as Okta takes them; see `resources` for how app and group ids become ORNs.
 
 use okta_core::Query;
+use okta_mcp_kit::lookup::str_of;
 use okta_mcp_kit::ops;
 use okta_mcp_kit::output::list_output;
 use okta_mcp_kit::{Access, Field, ListArgs, ToolContext, ToolDef, ToolError, ToolMeta, ToolOutput, field};
@@ -11,7 +12,7 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 
 use super::resources::{self, is_app_id, is_group_id, orn_arg};
-use crate::common::filter_expr;
+use crate::args::filter_expr;
 
 /// Okta takes at most ten resources and ten label values a call.
 const MAX: usize = 10;
@@ -61,10 +62,6 @@ pub fn tools() -> Vec<ToolDef> {
             unassign_label,
         ),
     ]
-}
-
-fn str_of<'a>(v: &'a Value, key: &str) -> &'a str {
-    v.get(key).and_then(Value::as_str).unwrap_or("")
 }
 
 /// Every label of the org.

@@ -3,6 +3,7 @@
 //! them: Okta's POST replaces a resource's owners with the ones given.
 
 use okta_core::Query;
+use okta_mcp_kit::lookup::str_of;
 use okta_mcp_kit::lookup::{is_user_id, user_id};
 use okta_mcp_kit::ops;
 use okta_mcp_kit::output::list_output;
@@ -12,7 +13,7 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 
 use super::resources::{self, app_orn, is_app_id, is_group_id, orn_arg, parse_orn};
-use crate::common::filter_expr;
+use crate::args::filter_expr;
 
 /// Okta allows at most five owners per resource.
 const MAX_OWNERS: usize = 5;
@@ -56,10 +57,6 @@ pub fn tools() -> Vec<ToolDef> {
             set_owners,
         ),
     ]
-}
-
-fn str_of<'a>(v: &'a Value, key: &str) -> &'a str {
-    v.get(key).and_then(Value::as_str).unwrap_or("")
 }
 
 /// Which owners to read: the resource's ORN and the query that finds it.

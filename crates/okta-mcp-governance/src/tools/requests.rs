@@ -12,7 +12,7 @@ use schemars::JsonSchema;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use crate::common::filter_expr;
+use crate::args::filter_expr;
 
 /// Compact fields of a request.
 const REQUEST_FIELDS: &[Field] = &[

@@ -75,12 +75,12 @@ pub async fn directory(ctx: &ToolContext, known: &[&str]) -> Result<Directory, T
 
 /// App ids are `0oa` followed by 17 letters and digits.
 pub fn is_app_id(s: &str) -> bool {
-    s.len() == 20 && s.starts_with("0oa") && s.bytes().all(|b| b.is_ascii_alphanumeric())
+    okta_mcp_kit::ids::Kind::App.is_id(s)
 }
 
 /// Group ids are `00g` followed by 17 letters and digits.
 pub fn is_group_id(s: &str) -> bool {
-    s.len() == 20 && s.starts_with("00g") && s.bytes().all(|b| b.is_ascii_alphanumeric())
+    okta_mcp_kit::ids::Kind::Group.is_id(s)
 }
 
 /// An app: its ORN as Okta gives it (or built from its name when the object has none) and its label.

@@ -12,7 +12,7 @@ use schemars::JsonSchema;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use crate::common::{app_arg, entitlement_arg};
+use crate::args::{app_arg, entitlement_arg};
 use crate::tools::entitlements::{AppCatalog, AppValue, app_catalog, grouped, value_specs};
 
 /// Compact fields of a risk rule.

@@ -13,7 +13,7 @@ use schemars::JsonSchema;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use crate::common::data_of;
+use okta_mcp_kit::lookup::data_of;
 
 /// Compact fields of a review.
 const REVIEW_FIELDS: &[Field] = &[
@@ -400,7 +400,7 @@ pub struct CreateReviewArgs {
 
 /// An `end_time` argument: at least a day and less than six months ahead, as Okta takes it.
 fn end_time(value: &str) -> Result<String, ToolError> {
-    let t = crate::common::future_time(value)?;
+    let t = crate::args::future_time(value)?;
     let at = chrono::DateTime::parse_from_rfc3339(&t).map_err(|_| ToolError::invalid_arguments("end_time"))?;
     let ahead = at.with_timezone(&chrono::Utc) - chrono::Utc::now();
     if ahead < chrono::Duration::days(1) || ahead >= chrono::Duration::days(183) {

@@ -11,7 +11,7 @@ use schemars::JsonSchema;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use crate::common::{check_name, fetch, named, non_empty_list};
+use crate::objects::{check_name, fetch, named, non_empty_list};
 use okta_mcp_kit::resource::{Named, Replace, delete_inactive, patch_from, status, transition};
 
 const SERVER_FIELDS: &[Field] = &[

@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
 use super::rules::RULE_FIELDS;
-use crate::common::{ViewArgs, fetch, is_system, named};
+use crate::objects::{ViewArgs, fetch, is_system, named};
 use crate::summary;
 use okta_mcp_kit::resource::transition;
 

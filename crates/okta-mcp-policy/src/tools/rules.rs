@@ -8,7 +8,7 @@ use schemars::JsonSchema;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use crate::common::{ViewArgs, check_name, fetch, is_system, named, non_empty_list};
+use crate::objects::{ViewArgs, check_name, fetch, is_system, named, non_empty_list};
 use crate::summary;
 use okta_mcp_kit::resource::{Replace, patch_from};
 

@@ -9,7 +9,7 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
-use crate::common::{ViewArgs, check_name, fetch, is_system, list_all, named};
+use crate::objects::{ViewArgs, check_name, fetch, is_system, list_all, named};
 use okta_mcp_kit::resource::{Replace, patch_from};
 
 const SCOPE_FIELDS: &[Field] = &[

@@ -9,7 +9,7 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
-use crate::common::{check_name, fetch, is_system, named};
+use crate::objects::{check_name, fetch, is_system, named};
 use okta_mcp_kit::resource::{Named, Replace, delete_inactive, patch_from, transition};
 
 const ZONE_FIELDS: &[Field] = &[

@@ -11,8 +11,6 @@ use serde_json::{Value, json};
 use okta_mcp_kit::args::str_field;
 use okta_mcp_kit::lookup::{UserArg, get_user, user_summary};
 
-use crate::common::status_change;
-
 pub fn tools() -> Vec<ToolDef> {
     vec![
         ToolDef::new(
@@ -304,4 +302,17 @@ async fn set_password(ctx: ToolContext, args: SetPasswordArgs) -> Result<ToolOut
     Ok(ToolOutput::json(
         json!({ "user": user_summary(&current), "result": "password set", "passwordChanged": changed }),
     ))
+}
+
+/// Result of a lifecycle change: who, and the status before and after.
+pub fn status_change(before: &Value, after_status: Option<&str>, extra: Option<(&str, Value)>) -> ToolOutput {
+    let mut out = json!({
+        "user": user_summary(before),
+        "status_before": before.get("status"),
+        "status_after": after_status,
+    });
+    if let (Some((k, v)), Value::Object(map)) = (extra, &mut out) {
+        map.insert(k.to_owned(), v);
+    }
+    ToolOutput::json(out)
 }

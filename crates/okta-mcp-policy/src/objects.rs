@@ -1,5 +1,5 @@
-//! What the policy server's tools share: reading an object, the read-merge-PUT update with the changed fields,
-//! refusals checked before anything is sent, and list arguments of endpoints Okta does not page.
+//! Policy objects as the tools read them: one object or a whole list (Okta does not page these), names for
+//! messages, system objects Okta keeps, and checks of names and lists made before anything is sent.
 
 use okta_core::Query;
 use okta_mcp_kit::{Field, ListView, Operation, ToolContext, ToolError, ToolOutput, list_output};

@@ -1,13 +1,9 @@
-//! What only the admin server's tools share: time windows ("24h", "yesterday", ISO 8601) and groups named by
-//! id or exact name.
+//! System Log time windows: "24h", "yesterday" or ISO 8601 times, bounded by what Okta keeps, and carried in
+//! the cursor so the next page reads the same window.
 
 use chrono::{DateTime, Duration, NaiveDate, SecondsFormat, Utc};
-use okta_core::{Cursor, Query};
+use okta_core::Cursor;
 use okta_mcp_kit::ToolError;
-use okta_mcp_kit::lookup::GROUP_FIELDS;
-use okta_mcp_kit::ops;
-use okta_mcp_kit::output::project;
-use okta_mcp_kit::{ToolContext, ToolOutput};
 use serde_json::{Value, json};
 
 /// How far back Okta keeps the System Log.
@@ -145,55 +141,6 @@ impl Window {
     }
 }
 
-/// Okta group ids are `00g` followed by 17 letters and digits.
-pub fn is_group_id(s: &str) -> bool {
-    s.len() == 20 && s.starts_with("00g") && s.bytes().all(|b| b.is_ascii_alphanumeric())
-}
-
-/// A group by id, or by exact name (case-insensitive); several or no matches are refused with what exists.
-pub async fn get_group(ctx: &ToolContext, key: &str) -> Result<Value, ToolError> {
-    if key.trim().is_empty() {
-        return Err(ToolError::invalid_arguments("group must not be empty"));
-    }
-    if is_group_id(key) {
-        return ctx.okta.get(&ops::GET_GROUP, &[key], &Query::new()).await;
-    }
-    let page =
-        ctx.okta.get_page(&ops::LIST_GROUPS, &[], &Query::new().push("q", key.trim()).push("limit", 50u32)).await?;
-    let name = |g: &Value| g.pointer("/profile/name").and_then(Value::as_str).unwrap_or_default().to_owned();
-    let exact: Vec<&Value> = page.items.iter().filter(|g| name(g).eq_ignore_ascii_case(key.trim())).collect();
-    match exact.as_slice() {
-        [one] => Ok((*one).clone()),
-        [] if page.items.is_empty() => Err(ToolError::refused(format!(
-            "no group is named `{key}` (nor starts with it): give the group's id (00g…) or its exact name"
-        ))),
-        [] => Err(ToolError::refused(format!(
-            "no group is named exactly `{key}`; groups starting with it: {}. Give the id or the exact name.",
-            page.items.iter().take(10).map(|g| format!("{} ({})", name(g), g["id"])).collect::<Vec<_>>().join(", ")
-        ))),
-        many => Err(ToolError::refused(format!(
-            "{} groups are named `{key}`: {}. Give the group's id.",
-            many.len(),
-            many.iter().map(|g| g["id"].to_string()).collect::<Vec<_>>().join(", ")
-        ))),
-    }
-}
-
-/// Who a group is, in one line of JSON.
-pub fn group_summary(group: &Value) -> Value {
-    project(group, GROUP_FIELDS, &[])
-}
-
-/// A JSON object output with extra members merged in.
-pub fn with(mut out: ToolOutput, extra: Value) -> ToolOutput {
-    if let (Value::Object(map), Value::Object(more)) = (&mut out.value, extra) {
-        for (k, v) in more {
-            map.insert(k, v);
-        }
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -232,8 +179,8 @@ mod tests {
         assert!(Window::at(Some("1h"), Some("2h"), 24, now()).is_err());
         let old = Window::at(Some("100d"), None, 24, now()).err().map(|e| e.to_string()).unwrap_or_default();
         assert!(old.contains("90 days"), "{old}");
-        let logs = okta_core::ApiPath::new("/api/v1/logs", &[]).unwrap_or_else(|e| panic!("{e}"));
-        let query = Query::new()
+        let logs = okta_core::ops::LIST_LOG_EVENTS.path(&[]).unwrap_or_else(|e| panic!("{e}"));
+        let query = okta_core::Query::new()
             .push("since", "2026-11-19T00:00:00.000Z")
             .push("until", "2026-11-20T00:00:00.000Z")
             .push("after", "abc");

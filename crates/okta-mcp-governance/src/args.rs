@@ -1,16 +1,7 @@
-//! What the governance tools share: Okta calls that name a missing OIG license, ORNs, `{data, _links}` lists.
+//! Governance tool arguments checked before anything is sent: filter expressions, future times, app and
+//! entitlement ids given plainly or as ORNs.
 
 use okta_mcp_kit::ToolError;
-use serde_json::Value;
-
-/// The id a `Location` names under `collection` (e.g. `/governance/api/v1/campaigns`): the segment after it,
-/// whatever the host; `None` when the header names something else.
-pub fn id_in_location<'a>(location: &'a str, collection: &str) -> Option<&'a str> {
-    let path = location.split_once("://").map_or(location, |(_, rest)| rest.find('/').map_or("", |i| &rest[i..]));
-    let path = path.split(['?', '#']).next().unwrap_or_default();
-    let id = path.strip_prefix(collection)?.strip_prefix('/')?;
-    (!id.is_empty() && !id.contains('/')).then_some(id)
-}
 
 /// `a eq "x"` clauses joined with AND; values are quoted (a `"` in one is refused before anything is sent).
 pub fn filter_expr(clauses: &[(&str, Option<&str>)]) -> Result<Option<String>, ToolError> {
@@ -54,11 +45,6 @@ pub fn entitlement_arg(entitlement: &str) -> Result<String, ToolError> {
     Ok(id.to_owned())
 }
 
-/// The items of a `{data, _links}` answer.
-pub fn data_of(list: &Value) -> Vec<Value> {
-    list.get("data").and_then(Value::as_array).cloned().unwrap_or_default()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -69,15 +55,5 @@ mod tests {
         assert_eq!(f.ok().flatten().as_deref(), Some("campaignId eq \"ici1\" AND principalId eq \"00u1\""));
         assert!(filter_expr(&[("decision", Some("a\" or 1"))]).is_err());
         assert_eq!(filter_expr(&[("decision", None)]).ok().flatten(), None);
-    }
-
-    #[test]
-    fn locations_name_an_id_under_a_collection() {
-        let c = "/governance/api/v1/campaigns";
-        assert_eq!(id_in_location("https://acme.okta.com/governance/api/v1/campaigns/ici2", c), Some("ici2"));
-        assert_eq!(id_in_location("/governance/api/v1/campaigns/ici2?x=1", c), Some("ici2"));
-        assert_eq!(id_in_location("https://acme.okta.com/governance/api/v1/campaigns/ici2/launch", c), None);
-        assert_eq!(id_in_location("https://acme.okta.com/governance/api/v1/reviews/icr1", c), None);
-        assert_eq!(id_in_location("https://acme.okta.com/governance/api/v1/campaigns", c), None);
     }
 }

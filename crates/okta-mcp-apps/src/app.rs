@@ -1,4 +1,4 @@
-//! What only the apps server's tools share: reading an app and its one-line summary.
+//! Apps as the tools read and show them: by id, compact fields, one-line summaries.
 
 use okta_core::Query;
 use okta_mcp_kit::ops;

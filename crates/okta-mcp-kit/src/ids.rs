@@ -1,0 +1,113 @@
+//! Okta object ids: a three-character prefix that names the kind of object, then 17 letters and digits
+//! (`00u…` a user, `00g…` a group, `0oa…` an app). One predicate per kind, and typed ids ([`UserId`],
+//! [`GroupId`], [`AppId`]) so a user's id cannot be passed where a group's is wanted.
+
+use std::fmt;
+use std::ops::Deref;
+
+/// The kinds of Okta object whose ids the tools recognise.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    User,
+    Group,
+    App,
+    Campaign,
+    Collection,
+}
+
+impl Kind {
+    /// The prefix of this kind's ids.
+    pub const fn prefix(self) -> &'static str {
+        match self {
+            Kind::User => "00u",
+            Kind::Group => "00g",
+            Kind::App => "0oa",
+            Kind::Campaign => "ici",
+            Kind::Collection => "col",
+        }
+    }
+
+    /// Is `s` an id of this kind (the prefix, then 17 letters and digits)?
+    pub fn is_id(self, s: &str) -> bool {
+        s.len() == 20 && s.starts_with(self.prefix()) && s.bytes().all(|b| b.is_ascii_alphanumeric())
+    }
+}
+
+/// Does `s` look like a user, group or app id (any of the kinds protection names objects by)?
+pub fn is_directory_id(s: &str) -> bool {
+    [Kind::User, Kind::Group, Kind::App].iter().any(|k| s.starts_with(k.prefix())) && !s.contains(['@', ' '])
+}
+
+macro_rules! typed_id {
+    ($name:ident, $kind:expr, $what:literal) => {
+        #[doc = concat!("The id of ", $what, ", checked when made.")]
+        #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+        pub struct $name(String);
+
+        impl $name {
+            #[doc = concat!("`s` when it is the id of ", $what, ".")]
+            pub fn parse(s: &str) -> Option<Self> {
+                $kind.is_id(s).then(|| Self(s.to_owned()))
+            }
+
+            pub fn as_str(&self) -> &str {
+                &self.0
+            }
+        }
+
+        impl Deref for $name {
+            type Target = str;
+            fn deref(&self) -> &str {
+                &self.0
+            }
+        }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(&self.0)
+            }
+        }
+
+        impl serde::Serialize for $name {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                serializer.serialize_str(&self.0)
+            }
+        }
+
+        impl From<$name> for String {
+            fn from(id: $name) -> String {
+                id.0
+            }
+        }
+    };
+}
+
+typed_id!(UserId, Kind::User, "a user (00u…)");
+typed_id!(GroupId, Kind::Group, "a group (00g…)");
+typed_id!(AppId, Kind::App, "an app (0oa…)");
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_are_their_kind_s_prefix_and_17_letters_and_digits() {
+        assert!(Kind::User.is_id("00u1abcdefghijklmnop"));
+        assert!(!Kind::User.is_id("alice@example.com"));
+        assert!(!Kind::User.is_id("00u1abc"));
+        assert!(!Kind::User.is_id("00g1abcdefghijklmnop"));
+        assert!(Kind::Group.is_id("00g1abcdefghijklmnop"));
+        assert!(Kind::App.is_id("0oa1abcdefghijklmnop"));
+        assert!(Kind::Campaign.is_id("ici1abcdefghijklmnop"));
+        assert!(Kind::Collection.is_id("col1abcdefghijklmnop"));
+    }
+
+    #[test]
+    fn typed_ids_take_only_their_kind() {
+        assert!(UserId::parse("00u1abcdefghijklmnop").is_some());
+        assert!(UserId::parse("00g1abcdefghijklmnop").is_none());
+        assert_eq!(GroupId::parse("00g1abcdefghijklmnop").map(String::from).as_deref(), Some("00g1abcdefghijklmnop"));
+        assert!(AppId::parse("0oa1").is_none());
+        assert!(is_directory_id("0oa1") && !is_directory_id("alice@example.com"));
+    }
+}
