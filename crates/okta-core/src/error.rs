@@ -173,6 +173,9 @@ fn rid_suffix(request_id: Option<&str>) -> String {
     }
 }
 
+/// The one rendering of an Okta API error, for people: what Okta answered (status, errorCode, summary, causes),
+/// what a `WWW-Authenticate` challenge says (a missing scope is named with where to grant it), what to do about
+/// it (by errorCode, else by status) and Okta's request id, one fact a line.
 fn api_message(
     method: &str,
     path: &str,
@@ -181,59 +184,89 @@ fn api_message(
     www: Option<&WwwAuthenticate>,
     request_id: Option<&str>,
 ) -> String {
-    let mut msg = format!("Okta {method} {path} failed: HTTP {status}");
-    if let Some(code) = &body.error_code {
-        msg.push_str(&format!(" {code}"));
+    let mut lines = Vec::new();
+    let code = body.error_code.as_deref().unwrap_or("no errorCode");
+    // Not an Okta error body: a proxy's problem document (RFC 9457) still says what went wrong.
+    let problem = [body.raw.get("title"), body.raw.get("detail")]
+        .into_iter()
+        .flatten()
+        .filter_map(Value::as_str)
+        .collect::<Vec<_>>()
+        .join(": ");
+    let snippet = match &body.raw {
+        Value::String(snippet) if !snippet.trim().is_empty() => format!("non-JSON response: {}", snippet.trim()),
+        _ => String::new(),
+    };
+    let summary = match body.error_summary.as_deref() {
+        Some(summary) => summary,
+        None if !problem.is_empty() => &problem,
+        None if !snippet.is_empty() => &snippet,
+        None => "(no summary)",
+    };
+    lines.push(format!("Okta answered {status} to {method} {path}: {code} {summary}"));
+    for cause in &body.error_causes {
+        lines.push(format!("cause: {cause}"));
     }
-    if let Some(summary) = &body.error_summary {
-        msg.push_str(&format!(": {summary}"));
-    } else if let Value::String(snippet) = &body.raw
-        && !snippet.is_empty()
-    {
-        msg.push_str(&format!(": non-JSON response: {snippet}"));
-    }
-    if !body.error_causes.is_empty() {
-        msg.push_str(&format!(" ({})", body.error_causes.join("; ")));
-    }
-    if let Some(err) = www.and_then(|w| w.error.as_ref()) {
-        msg.push_str(&format!(" [{err}"));
-        if let Some(d) = www.and_then(|w| w.error_description.as_ref()) {
-            msg.push_str(&format!(": {d}"));
+    if let Some(www) = www {
+        if www.error.as_deref() == Some("insufficient_scope") {
+            let scope = www.scope.as_deref().unwrap_or("(not named)");
+            lines.push(format!(
+                "missing OAuth scope: {scope}. Grant it to the service app (Admin Console → Applications → the app → \
+                 Okta API Scopes) and, if you set OKTA_SCOPES, add it there."
+            ));
+        } else if let Some(err) = &www.error {
+            let desc = www.error_description.as_deref().unwrap_or("");
+            lines.push(format!("authorization error: {err} {desc}").trim_end().to_owned());
         }
-        msg.push(']');
     }
-    msg.push_str(&rid_suffix(request_id));
-    if let Some(hint) = api_hint(status, body, www) {
-        msg.push_str(". ");
-        msg.push_str(&hint);
+    if let Some(hint) = body.error_code.as_deref().and_then(code_hint).or_else(|| status_hint(status)) {
+        lines.push(hint.to_owned());
     }
-    msg
+    if let Some(id) = request_id {
+        lines.push(format!("request id: {id}"));
+    }
+    lines.join("\n")
 }
 
-fn api_hint(status: u16, body: &OktaErrorBody, www: Option<&WwwAuthenticate>) -> Option<String> {
-    if let Some(w) = www
-        && w.error.as_deref() == Some("insufficient_scope")
-    {
-        return Some(match &w.scope {
-            Some(scope) => format!(
-                "The access token lacks the scope {scope}: grant it to the service app (Admin Console > Applications > the app > Okta API Scopes) and include it in OKTA_SCOPES"
-            ),
-            None => {
-                "The access token lacks a required scope: grant it to the service app and include it in OKTA_SCOPES"
-                    .into()
-            }
-        });
-    }
-    match (status, body.error_code.as_deref()) {
-        (401, _) => Some(
-            "Authentication failed: check that OKTA_API_TOKEN is valid and not expired/revoked (or, with OAuth, that the service app is active)".into(),
+/// What to do about an Okta errorCode.
+fn code_hint(code: &str) -> Option<&'static str> {
+    Some(match code {
+        "E0000001" => "Okta rejected a field value: see the causes.",
+        "E0000003" => "The request body was not well-formed JSON.",
+        "E0000004" => "Authentication failed.",
+        "E0000005" => "Invalid session.",
+        "E0000006" => {
+            "The credentials lack permission: the service app (or the API token's admin) needs an admin role \
+             that covers this resource, and the OAuth scope for the action."
+        }
+        "E0000007" => "Nothing with that id exists in the org (check the id, or look it up with a list tool).",
+        "E0000011" => "The API token is invalid, expired or revoked: create a new one or check OKTA_API_TOKEN.",
+        "E0000015" => "The feature is not enabled for this org.",
+        "E0000016" => "The user is already in that state.",
+        "E0000022" => "The endpoint does not support that method.",
+        "E0000031" => "The search or filter expression is invalid: check its syntax.",
+        "E0000038" => "The operation is not allowed in the user's current status.",
+        "E0000047" => "Okta's rate limit is exhausted: wait a minute and try again.",
+        "E0000060" => "The operation is not supported for this object.",
+        "E0000068" => "The passcode or answer is wrong.",
+        _ => return None,
+    })
+}
+
+/// What to do about an HTTP status, when Okta sent no errorCode with a hint.
+fn status_hint(status: u16) -> Option<&'static str> {
+    match status {
+        401 => Some(
+            "Authentication failed: check that OKTA_API_TOKEN is valid and not expired or revoked (or, with OAuth, \
+             that the service app is active).",
         ),
-        (403, Some("E0000006")) | (403, None) => Some(
-            "Permission denied: the admin role of the token's owner (or the service app) does not allow this action on this resource".into(),
+        403 => Some(
+            "Permission denied: the admin role of the token's owner (or the service app) does not allow this \
+             action on this resource.",
         ),
-        (404, _) => Some("Not found: check the id (or the feature may not be enabled for this org)".into()),
-        (429, _) => Some("Rate limit exceeded: wait for the rate-limit window to reset and retry".into()),
-        (s, _) if s >= 500 => Some("Okta server error: retry later".into()),
+        404 => Some("Not found: check the id (or the feature may not be enabled for this org)."),
+        429 => Some("Rate limit exceeded: wait for the rate-limit window to reset and retry."),
+        s if s >= 500 => Some("Okta server error: retry later."),
         _ => None,
     }
 }

@@ -50,82 +50,16 @@ impl ToolError {
     }
 }
 
-/// What an Okta error code means for the person reading it.
-fn hint_for(code: &str) -> Option<&'static str> {
-    Some(match code {
-        "E0000001" => "Okta rejected a field value: see the causes.",
-        "E0000003" => "The request body was not well-formed JSON.",
-        "E0000004" => "Authentication failed.",
-        "E0000005" => "Invalid session.",
-        "E0000006" => {
-            "The credentials lack permission: the service app (or the API token's admin) needs an admin role \
-             that covers this resource, and the OAuth scope for the action."
-        }
-        "E0000007" => "Nothing with that id exists in the org (check the id, or look it up with a list tool).",
-        "E0000011" => "The API token is invalid, expired or revoked: create a new one or check OKTA_API_TOKEN.",
-        "E0000015" => "The feature is not enabled for this org.",
-        "E0000016" => "The user is already in that state.",
-        "E0000022" => "The endpoint does not support that method.",
-        "E0000031" => "The search or filter expression is invalid: check its syntax.",
-        "E0000038" => "The operation is not allowed in the user's current status.",
-        "E0000047" => "Okta's rate limit is exhausted: wait a minute and try again.",
-        "E0000060" => "The operation is not supported for this object.",
-        "E0000068" => "The passcode or answer is wrong.",
-        _ => return None,
-    })
-}
-
+/// An Okta error as okta-core renders it (one rendering for tools, logs and `doctor`), with Okta's request id
+/// whenever Okta sent one.
 fn describe_okta(error: &OktaError) -> String {
-    match error {
-        OktaError::Api { method, path, status, body, www_authenticate, request_id } => {
-            let mut lines = Vec::new();
-            let code = body.error_code.as_deref().unwrap_or("no errorCode");
-            // Not an Okta error body: a proxy's problem document (RFC 9457) still says what went wrong.
-            let problem = [body.raw.get("title"), body.raw.get("detail")]
-                .into_iter()
-                .flatten()
-                .filter_map(serde_json::Value::as_str)
-                .collect::<Vec<_>>()
-                .join(": ");
-            let summary = match body.error_summary.as_deref() {
-                Some(summary) => summary,
-                None if !problem.is_empty() => &problem,
-                None => "(no summary)",
-            };
-            lines.push(format!("Okta answered {status} to {method} {path}: {code} {summary}"));
-            for cause in &body.error_causes {
-                lines.push(format!("cause: {cause}"));
-            }
-            if let Some(www) = www_authenticate {
-                if www.error.as_deref() == Some("insufficient_scope") {
-                    let scope = www.scope.as_deref().unwrap_or("(not named)");
-                    lines.push(format!(
-                        "missing OAuth scope: {scope}. Grant it to the service app (Admin Console → Applications → \
-                         the app → Okta API Scopes) and, if you set OKTA_SCOPES, add it there."
-                    ));
-                } else if let Some(err) = &www.error {
-                    let desc = www.error_description.as_deref().unwrap_or("");
-                    lines.push(format!("authorization error: {err} {desc}").trim_end().to_owned());
-                }
-            }
-            if let Some(hint) = body.error_code.as_deref().and_then(hint_for) {
-                lines.push(hint.to_owned());
-            }
-            if let Some(id) = request_id {
-                lines.push(format!("request id: {id}"));
-            }
-            lines.join("\n")
-        }
-        other => {
-            let mut text = other.to_string();
-            if let Some(id) = other.request_id()
-                && !text.contains(id)
-            {
-                text.push_str(&format!("\nrequest id: {id}"));
-            }
-            text
-        }
+    let mut text = error.to_string();
+    if let Some(id) = error.request_id()
+        && !text.contains(id)
+    {
+        text.push_str(&format!("\nrequest id: {id}"));
     }
+    text
 }
 
 #[cfg(test)]
