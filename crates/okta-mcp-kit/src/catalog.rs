@@ -112,8 +112,8 @@ impl ToolDef {
         Fut: Future<Output = Result<ToolOutput, ToolError>> + Send + 'static,
     {
         let handler = Arc::new(handler);
-        // Argument names the schema declares: anything else is refused (flattened inputs cannot use
-        // serde's deny_unknown_fields, so the check is made here for every tool).
+        // Argument names the schema declares: anything else is refused, here, for every tool (so argument types
+        // need no `deny_unknown_fields`, which flattened inputs could not use anyway).
         let known: Arc<OnceLock<Vec<String>>> = Arc::new(OnceLock::new());
         let handler: Handler = Arc::new(move |ctx: ToolContext, args: JsonObject| {
             let known = known.get_or_init(|| {

@@ -14,7 +14,6 @@ use crate::output::{Field, field};
 
 /// The argument of every tool that takes just a user.
 #[derive(Debug, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
 pub struct UserArg {
     /// User id (00u…) or login.
     pub user: String,

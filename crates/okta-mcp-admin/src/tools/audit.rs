@@ -44,7 +44,6 @@ const OUTCOMES: &[&str] = &[
 ];
 
 #[derive(Debug, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
 pub struct AuditArgs {
     /// Only this tool, e.g. okta_suspend_user.
     tool: Option<String>,

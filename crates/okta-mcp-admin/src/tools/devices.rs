@@ -165,7 +165,6 @@ async fn list_devices(ctx: ToolContext, args: ListDevicesArgs) -> Result<ToolOut
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
 pub struct DeviceArg {
     /// Device id (guo…).
     device_id: String,

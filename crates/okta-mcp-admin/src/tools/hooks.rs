@@ -174,7 +174,6 @@ pub fn tools() -> Vec<ToolDef> {
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
 pub struct NoArgs {}
 
 async fn list_hooks(ctx: ToolContext, _args: NoArgs) -> Result<ToolOutput, ToolError> {
@@ -183,7 +182,6 @@ async fn list_hooks(ctx: ToolContext, _args: NoArgs) -> Result<ToolOutput, ToolE
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
 pub struct HookArg {
     /// Event hook id (who…).
     event_hook_id: String,
@@ -256,7 +254,6 @@ fn headers_json(headers: &Map<String, Value>) -> Result<Vec<Value>, ToolError> {
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
 pub struct CreateHookArgs {
     /// Display name.
     name: String,
@@ -320,7 +317,6 @@ async fn create_hook(ctx: ToolContext, args: CreateHookArgs) -> Result<ToolOutpu
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
 pub struct UpdateHookArgs {
     /// Event hook id (who…).
     event_hook_id: String,

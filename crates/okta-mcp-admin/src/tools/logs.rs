@@ -324,7 +324,6 @@ async fn events_for_app(ctx: ToolContext, args: AppLogArgs) -> Result<ToolOutput
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
 pub struct FailedLoginArgs {
     /// ISO 8601 or 15m/24h/7d/yesterday; default 24h ago.
     since: Option<String>,

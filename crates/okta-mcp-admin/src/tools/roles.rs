@@ -145,7 +145,6 @@ pub fn tools() -> Vec<ToolDef> {
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
 pub struct NoArgs {}
 
 async fn list_roles(ctx: ToolContext, _args: NoArgs) -> Result<ToolOutput, ToolError> {
@@ -174,7 +173,6 @@ async fn list_user_roles(ctx: ToolContext, args: UserArg) -> Result<ToolOutput, 
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
 pub struct AssignUserArgs {
     /// User id (00u…) or login.
     user: String,
@@ -263,7 +261,6 @@ async fn assign_to_user(ctx: ToolContext, args: AssignUserArgs) -> Result<ToolOu
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
 pub struct RemoveUserArgs {
     /// User id (00u…) or login.
     user: String,
@@ -352,7 +349,6 @@ fn not_assigned(role: &str, whose: &str, list: &[Value]) -> ToolError {
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
 pub struct GroupArg {
     /// Group id (00g…) or exact name.
     group: String,
@@ -366,7 +362,6 @@ async fn list_group_roles(ctx: ToolContext, args: GroupArg) -> Result<ToolOutput
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
 pub struct AssignGroupArgs {
     /// Group id (00g…) or exact name.
     group: String,
@@ -393,7 +388,6 @@ async fn assign_to_group(ctx: ToolContext, args: AssignGroupArgs) -> Result<Tool
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
 pub struct RemoveGroupArgs {
     /// Group id (00g…) or exact name.
     group: String,

@@ -134,7 +134,6 @@ async fn list_apps(ctx: ToolContext, args: ListAppsArgs) -> Result<ToolOutput, T
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
 pub struct AppArg {
     /// App id (0oa…).
     app_id: String,
@@ -178,7 +177,6 @@ impl NameIdFormat {
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
 pub struct CreateAppArgs {
     /// What to create.
     kind: AppKind,
@@ -331,7 +329,6 @@ async fn create_app(ctx: ToolContext, args: CreateAppArgs) -> Result<ToolOutput,
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
 pub struct UpdateAppArgs {
     /// App id (0oa…).
     app_id: String,

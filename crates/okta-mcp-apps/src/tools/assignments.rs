@@ -154,7 +154,6 @@ async fn list_app_users(ctx: ToolContext, args: AppListArgs) -> Result<ToolOutpu
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
 pub struct AppUserArgs {
     /// App id (0oa…).
     app_id: String,
@@ -200,7 +199,6 @@ fn user_name_arg(user_name: &Option<String>) -> Result<Option<&str>, ToolError> 
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
 pub struct AssignUserArgs {
     /// App id (0oa…).
     app_id: String,
@@ -233,7 +231,6 @@ async fn assign_user_to_app(ctx: ToolContext, args: AssignUserArgs) -> Result<To
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
 pub struct UpdateAppUserArgs {
     /// App id (0oa…).
     app_id: String,
@@ -297,7 +294,6 @@ async fn update_app_user(ctx: ToolContext, args: UpdateAppUserArgs) -> Result<To
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
 pub struct RemoveUserArgs {
     /// App id (0oa…).
     app_id: String,
@@ -339,7 +335,6 @@ async fn list_app_groups(ctx: ToolContext, args: AppListArgs) -> Result<ToolOutp
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
 pub struct AppGroupArgs {
     /// App id (0oa…).
     app_id: String,
@@ -370,7 +365,6 @@ async fn get_app_group(ctx: ToolContext, args: AppGroupArgs) -> Result<ToolOutpu
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
 pub struct AssignGroupArgs {
     /// App id (0oa…).
     app_id: String,

@@ -83,7 +83,6 @@ pub fn tools() -> Vec<ToolDef> {
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
 pub struct AppArg {
     /// App id (0oa…).
     app_id: String,
@@ -114,7 +113,6 @@ async fn list_app_keys(ctx: ToolContext, args: AppArg) -> Result<ToolOutput, Too
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
 pub struct GenerateKeyArgs {
     /// App id (0oa…).
     app_id: String,
@@ -152,7 +150,6 @@ async fn generate_app_key(ctx: ToolContext, args: GenerateKeyArgs) -> Result<Too
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
 pub struct MetadataArgs {
     /// App id (0oa…).
     app_id: String,

@@ -169,7 +169,6 @@ async fn list_bundles(ctx: ToolContext, args: ListBundlesArgs) -> Result<ToolOut
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
 pub struct BundleArg {
     /// Bundle id, ORN or name.
     bundle_id: String,
@@ -189,7 +188,6 @@ fn bundle_summary(b: &Value) -> Value {
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
 pub struct AssignBundleArgs {
     /// Bundle id, ORN or name.
     bundle_id: String,
@@ -267,7 +265,6 @@ async fn remove_bundle(ctx: ToolContext, args: BundleUserArgs) -> Result<ToolOut
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
 pub struct BundleUserArgs {
     /// Bundle id, ORN or name.
     bundle_id: String,
@@ -278,7 +275,6 @@ pub struct BundleUserArgs {
 // ---- create, update, delete
 
 #[derive(Debug, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
 pub struct CreateBundleArgs {
     /// Unique name.
     name: String,
@@ -328,7 +324,6 @@ async fn create_bundle(ctx: ToolContext, args: CreateBundleArgs) -> Result<ToolO
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
 pub struct UpdateBundleArgs {
     /// Bundle id, ORN or name.
     bundle_id: String,

@@ -230,7 +230,6 @@ async fn list_campaigns(ctx: ToolContext, args: ListCampaignsArgs) -> Result<Too
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
 pub struct CampaignArg {
     /// Campaign id or name.
     campaign: String,
@@ -242,7 +241,6 @@ async fn get_campaign(ctx: ToolContext, args: CampaignArg) -> Result<ToolOutput,
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
 pub struct CreateCampaignArgs {
     /// Name.
     name: String,
@@ -427,7 +425,6 @@ fn operation(request: &str, answer: &Answer, status: &str) -> Value {
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
 pub struct CloseCampaignArgs {
     /// Campaign id or name.
     campaign: String,
@@ -497,7 +494,6 @@ async fn list_campaign_items(ctx: ToolContext, args: ListItemsArgs) -> Result<To
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
 pub struct ItemArg {
     /// Review item id.
     review_id: String,
@@ -509,7 +505,6 @@ async fn get_campaign_item(ctx: ToolContext, args: ItemArg) -> Result<ToolOutput
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
 pub struct ReassignArgs {
     /// Campaign id or name.
     campaign: String,

@@ -105,7 +105,6 @@ async fn list_entries(ctx: ToolContext, args: ListEntriesArgs) -> Result<ToolOut
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
 pub struct EntryArg {
     /// Catalog entry id (cen…).
     entry_id: String,

@@ -144,7 +144,6 @@ async fn list_collections(ctx: ToolContext, args: ListCollectionsArgs) -> Result
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
 pub struct CollectionArg {
     /// Collection id, ORN or exact name.
     collection: String,

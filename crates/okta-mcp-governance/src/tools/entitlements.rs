@@ -165,7 +165,6 @@ async fn list_entitlements(ctx: ToolContext, args: ListEntitlementsArgs) -> Resu
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
 pub struct EntitlementArg {
     /// Entitlement id or ORN.
     entitlement_id: String,
@@ -195,7 +194,6 @@ async fn list_entitlement_values(ctx: ToolContext, args: ValuesArgs) -> Result<T
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
 pub struct UserAppArgs {
     /// User id or login.
     user: String,
@@ -281,7 +279,6 @@ async fn list_user_entitlements(ctx: ToolContext, args: UserAppArgs) -> Result<T
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
 pub struct GrantArgs {
     /// User id or login.
     user: String,
@@ -378,7 +375,6 @@ async fn assign_entitlement(ctx: ToolContext, args: GrantArgs) -> Result<ToolOut
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
 pub struct RevokeArgs {
     /// User id or login.
     user: String,
@@ -603,7 +599,6 @@ pub(crate) fn one_value_each(values: &[AppValue]) -> Result<(), ToolError> {
 // ---- create, update, delete
 
 #[derive(Debug, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
 pub struct CreateEntitlementArgs {
     /// App id or ORN.
     app: String,
@@ -706,7 +701,6 @@ async fn create_entitlement(ctx: ToolContext, args: CreateEntitlementArgs) -> Re
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
 pub struct UpdateEntitlementArgs {
     /// Entitlement id or ORN.
     entitlement_id: String,

@@ -109,7 +109,6 @@ async fn list_grants(ctx: ToolContext, args: ListGrantsArgs) -> Result<ToolOutpu
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
 pub struct GrantArg {
     /// Grant id.
     grant_id: String,
@@ -145,7 +144,6 @@ impl GrantType {
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
 pub struct CreateGrantArgs {
     /// User id or login.
     user: String,
@@ -228,7 +226,6 @@ async fn create_grant(ctx: ToolContext, args: CreateGrantArgs) -> Result<ToolOut
 // ---- history
 
 #[derive(Debug, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
 pub struct HistoryArgs {
     /// User id or login.
     user: String,

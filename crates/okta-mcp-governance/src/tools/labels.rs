@@ -293,7 +293,6 @@ fn with_names(items: Vec<Value>) -> Vec<Value> {
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
 pub struct LabelArgs {
     /// Up to 10: app ids (0oa…), group ids (00g…) or ORNs (collections, bundles, entitlement values).
     resources: Vec<String>,

@@ -177,7 +177,6 @@ async fn list_owners(ctx: ToolContext, args: ListOwnersArgs) -> Result<ToolOutpu
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
 pub struct SetOwnersArgs {
     /// App id or ORN, or ORN of a bundle, entitlement value (with app) or collection.
     resource: String,

@@ -146,7 +146,6 @@ async fn list_requests(ctx: ToolContext, args: ListRequestsArgs) -> Result<ToolO
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
 pub struct RequestArg {
     /// Request id.
     request_id: String,
@@ -177,7 +176,6 @@ async fn get_request(ctx: ToolContext, args: RequestArg) -> Result<ToolOutput, T
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
 pub struct CreateRequestArgs {
     /// Catalog entry id.
     entry_id: String,

@@ -118,7 +118,6 @@ async fn list_rules(ctx: ToolContext, args: ListRulesArgs) -> Result<ToolOutput,
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
 pub struct RuleArg {
     /// Risk rule id.
     rule_id: String,
@@ -130,7 +129,6 @@ async fn get_rule(ctx: ToolContext, args: RuleArg) -> Result<ToolOutput, ToolErr
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
 pub struct AssessArgs {
     /// User id or login.
     user: String,
@@ -252,7 +250,6 @@ fn sides(
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
 pub struct CreateRuleArgs {
     /// Unique name.
     name: String,
@@ -308,7 +305,6 @@ async fn create_rule(ctx: ToolContext, args: CreateRuleArgs) -> Result<ToolOutpu
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
 pub struct UpdateRuleArgs {
     /// Risk rule id.
     rule_id: String,

@@ -174,7 +174,6 @@ async fn list_reviews(ctx: ToolContext, args: ListReviewsArgs) -> Result<ToolOut
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
 pub struct ReviewArg {
     /// Security access review id (sar…).
     review_id: String,
@@ -249,7 +248,6 @@ impl ReviewAction {
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
 pub struct SubmitActionArgs {
     /// Security access review id (sar…).
     review_id: String,
@@ -386,7 +384,6 @@ async fn submit_action(ctx: ToolContext, args: SubmitActionArgs) -> Result<ToolO
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
 pub struct CreateReviewArgs {
     /// The user to review: id or login.
     user: String,

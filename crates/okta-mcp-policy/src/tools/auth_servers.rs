@@ -139,7 +139,6 @@ async fn list_auth_servers(ctx: ToolContext, args: ListServersArgs) -> Result<To
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
 pub struct ServerArg {
     /// Auth server id (aus…, or default).
     auth_server_id: String,
@@ -150,7 +149,6 @@ async fn get_auth_server(ctx: ToolContext, args: ServerArg) -> Result<ToolOutput
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
 pub struct CreateServerArgs {
     /// Name.
     name: String,
@@ -172,7 +170,6 @@ async fn create_auth_server(ctx: ToolContext, args: CreateServerArgs) -> Result<
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
 pub struct UpdateServerArgs {
     /// Auth server id.
     auth_server_id: String,

@@ -149,7 +149,6 @@ async fn list_hooks(ctx: ToolContext, args: ListHooksArgs) -> Result<ToolOutput,
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
 pub struct HookArg {
     /// Inline hook id (cal…).
     inline_hook_id: String,
@@ -173,7 +172,6 @@ fn https(name: &str, uri: &str) -> Result<(), ToolError> {
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
 pub struct CreateHookArgs {
     /// Name.
     name: String,
@@ -204,7 +202,6 @@ async fn create_hook(ctx: ToolContext, args: CreateHookArgs) -> Result<ToolOutpu
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
 pub struct UpdateHookArgs {
     /// Inline hook id (cal…).
     inline_hook_id: String,
@@ -344,7 +341,6 @@ pub fn sample_payload(kind: &str) -> Value {
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
 pub struct PreviewArgs {
     /// Inline hook id (cal…).
     inline_hook_id: String,

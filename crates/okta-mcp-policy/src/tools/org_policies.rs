@@ -143,7 +143,6 @@ async fn list_policies(ctx: ToolContext, args: ListPoliciesArgs) -> Result<ToolO
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
 pub struct GetPolicyArgs {
     /// Policy id (00p…).
     policy_id: String,
@@ -173,7 +172,6 @@ async fn list_rules(ctx: ToolContext, args: ListRulesArgs) -> Result<ToolOutput,
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
 pub struct GetRuleArgs {
     /// Policy id (00p…).
     policy_id: String,
@@ -189,7 +187,6 @@ async fn get_rule(ctx: ToolContext, args: GetRuleArgs) -> Result<ToolOutput, Too
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
 pub struct PolicyArg {
     /// Policy id (00p…).
     policy_id: String,

@@ -144,7 +144,6 @@ async fn list_policies(ctx: ToolContext, args: ServerView) -> Result<ToolOutput,
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
 pub struct CreatePolicyArgs {
     /// Auth server id.
     auth_server_id: String,
@@ -177,7 +176,6 @@ async fn create_policy(ctx: ToolContext, args: CreatePolicyArgs) -> Result<ToolO
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
 pub struct UpdatePolicyArgs {
     /// Auth server id.
     auth_server_id: String,
@@ -230,7 +228,6 @@ async fn update_policy(ctx: ToolContext, args: UpdatePolicyArgs) -> Result<ToolO
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
 pub struct PolicyArg {
     /// Auth server id.
     auth_server_id: String,
@@ -274,7 +271,6 @@ async fn list_rules(ctx: ToolContext, args: RulesArgs) -> Result<ToolOutput, Too
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
 pub struct CreateRuleArgs {
     /// Auth server id.
     auth_server_id: String,
@@ -352,7 +348,6 @@ async fn create_rule(ctx: ToolContext, args: CreateRuleArgs) -> Result<ToolOutpu
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
 pub struct UpdateRuleArgs {
     /// Auth server id.
     auth_server_id: String,
@@ -391,7 +386,6 @@ async fn update_rule(ctx: ToolContext, args: UpdateRuleArgs) -> Result<ToolOutpu
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
 pub struct RuleArg {
     /// Auth server id.
     auth_server_id: String,

@@ -167,7 +167,6 @@ async fn list_scopes(ctx: ToolContext, args: ListScopesArgs) -> Result<ToolOutpu
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
 pub struct ScopeArg {
     /// Auth server id.
     auth_server_id: String,
@@ -191,7 +190,6 @@ pub enum Consent {
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
 pub struct CreateScopeArgs {
     /// Auth server id.
     auth_server_id: String,
@@ -233,7 +231,6 @@ async fn create_scope(ctx: ToolContext, args: CreateScopeArgs) -> Result<ToolOut
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
 pub struct UpdateScopeArgs {
     /// Auth server id.
     auth_server_id: String,
@@ -302,7 +299,6 @@ async fn list_claims(ctx: ToolContext, args: ListClaimsArgs) -> Result<ToolOutpu
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
 pub struct ClaimArg {
     /// Auth server id.
     auth_server_id: String,
@@ -343,7 +339,6 @@ pub enum GroupFilter {
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
 pub struct CreateClaimArgs {
     /// Auth server id.
     auth_server_id: String,
@@ -392,7 +387,6 @@ async fn create_claim(ctx: ToolContext, args: CreateClaimArgs) -> Result<ToolOut
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
 pub struct UpdateClaimArgs {
     /// Auth server id.
     auth_server_id: String,

@@ -125,7 +125,6 @@ async fn list_zones(ctx: ToolContext, args: ListZonesArgs) -> Result<ToolOutput,
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
 pub struct ZoneArg {
     /// Zone id (nzo…).
     zone_id: String,
@@ -203,7 +202,6 @@ pub fn locations(values: &[String]) -> Result<Value, ToolError> {
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
 pub struct CreateZoneArgs {
     /// IP or DYNAMIC.
     r#type: ZoneType,
@@ -263,7 +261,6 @@ async fn create_zone(ctx: ToolContext, args: CreateZoneArgs) -> Result<ToolOutpu
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
 pub struct UpdateZoneArgs {
     /// Zone id (nzo…).
     zone_id: String,

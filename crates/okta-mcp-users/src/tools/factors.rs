@@ -107,7 +107,6 @@ pub fn tools() -> Vec<ToolDef> {
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
 pub struct FactorArg {
     /// User id (00u…) or login.
     user: String,
@@ -186,7 +185,6 @@ impl FactorType {
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
 pub struct EnrollArgs {
     /// User id (00u…) or login.
     user: String,
@@ -255,7 +253,6 @@ async fn enroll_factor(ctx: ToolContext, args: EnrollArgs) -> Result<ToolOutput,
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
 pub struct PassCodeArgs {
     /// User id (00u…) or login.
     user: String,

@@ -147,7 +147,6 @@ async fn list_groups(ctx: ToolContext, args: ListGroupsArgs) -> Result<ToolOutpu
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
 pub struct GroupArg {
     /// Group id (00g…).
     group_id: String,
@@ -166,7 +165,6 @@ fn group_summary(group: &Value) -> Value {
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
 pub struct CreateGroupArgs {
     /// Group name (unique).
     name: String,
@@ -187,7 +185,6 @@ async fn create_group(ctx: ToolContext, args: CreateGroupArgs) -> Result<ToolOut
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
 pub struct UpdateGroupArgs {
     /// Group id (00g…).
     group_id: String,
@@ -262,7 +259,6 @@ async fn list_group_apps(ctx: ToolContext, args: GroupListArgs) -> Result<ToolOu
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
 pub struct MembershipArgs {
     /// Group id (00g…).
     group_id: String,

@@ -124,7 +124,6 @@ pub fn tools() -> Vec<ToolDef> {
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
 pub struct UserEmailArg {
     /// User id (00u…) or login.
     user: String,
@@ -133,7 +132,6 @@ pub struct UserEmailArg {
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
 pub struct LinkArgs {
     /// User id (00u…) or login.
     user: String,
@@ -282,7 +280,6 @@ async fn reset_password(ctx: ToolContext, args: LinkArgs) -> Result<ToolOutput, 
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
 pub struct SetPasswordArgs {
     /// User id (00u…) or login.
     user: String,

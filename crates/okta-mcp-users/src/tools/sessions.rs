@@ -68,7 +68,6 @@ pub fn tools() -> Vec<ToolDef> {
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
 pub struct ListSessionsArgs {
     /// User id (00u…) or login.
     user: String,
@@ -148,7 +147,6 @@ async fn list_user_sessions(ctx: ToolContext, args: ListSessionsArgs) -> Result<
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
 pub struct RevokeUserSessionsArgs {
     /// User id (00u…) or login.
     user: String,
@@ -169,7 +167,6 @@ async fn revoke_user_sessions(ctx: ToolContext, args: RevokeUserSessionsArgs) ->
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
 pub struct SessionArg {
     /// Session id.
     session_id: String,

@@ -154,7 +154,6 @@ async fn get_user_tool(ctx: ToolContext, args: UserArg) -> Result<ToolOutput, To
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
 pub struct CreateUserArgs {
     /// Given name.
     first_name: String,
@@ -228,7 +227,6 @@ async fn create_user(ctx: ToolContext, args: CreateUserArgs) -> Result<ToolOutpu
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
 pub struct UpdateUserArgs {
     /// User id (00u…) or login.
     user: String,
