@@ -1,8 +1,14 @@
 //! Shapes Okta resources share, implemented once for every server:
 //! - read-merge-replace updates ([`Replace`]): Okta's PUTs replace the whole object, so a change is merged into
 //!   the object as read, and only the changed fields are shown (nothing is sent when nothing changes);
-//! - lifecycle transitions ([`transition`]): POST the activate/deactivate operation unless the object is
-//!   already there, showing the status before and after.
+//! - lifecycle transitions, in the one way Okta's rules call for:
+//!   - an operation Okta treats as idempotent (activating or deactivating an app, zone, policy, hook or
+//!     authorization server answers 200 when the object is already there) goes through [`transition`]: an
+//!     object already in the target status is answered "already ACTIVE; nothing sent";
+//!   - an operation Okta allows only from certain statuses (a user's or a device's lifecycle) is checked with
+//!     [`require_status`] first: any other status, the target one included, is refused with Okta's rule before
+//!     anything is sent, as Okta itself would refuse it;
+//! - deletes Okta allows only for INACTIVE objects ([`delete_inactive`]).
 
 use okta_core::{Operation, Query};
 use serde_json::{Map, Value, json};
@@ -143,6 +149,30 @@ pub async fn transition(
 /// An object's `status` (`UNKNOWN` when it has none).
 pub fn status(object: &Value) -> &str {
     object.get("status").and_then(Value::as_str).unwrap_or("UNKNOWN")
+}
+
+/// Okta's rule for a lifecycle operation that starts only from some statuses: `current` (as just read) must be
+/// in `allowed`, else the call is refused with nothing sent: "cannot {action} {name}: the {kind} is {status}.
+/// {rule} Nothing was changed." (`rule` by default: "Okta allows this only for {allowed} {kind}s.").
+pub fn require_status(
+    what: Named<'_>,
+    current: &Value,
+    allowed: &[&str],
+    action: &str,
+    rule: Option<&str>,
+) -> Result<(), ToolError> {
+    let now = status(current);
+    if allowed.contains(&now) {
+        return Ok(());
+    }
+    let rule = match rule {
+        Some(rule) => rule.to_owned(),
+        None => format!("Okta allows this only for {} {}s.", allowed.join(" or "), what.kind),
+    };
+    Err(ToolError::refused(format!(
+        "cannot {action} {}: the {} is {now}. {rule} Nothing was changed.",
+        what.name, what.kind
+    )))
 }
 
 /// What an object is called in messages: `app Salesforce (0oa1)`.

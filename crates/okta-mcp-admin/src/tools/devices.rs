@@ -7,6 +7,7 @@ use okta_mcp_kit::ListArgs;
 use okta_mcp_kit::args::{non_empty, str_field};
 use okta_mcp_kit::output::project;
 use okta_mcp_kit::{Access, Field, ToolContext, ToolDef, ToolError, ToolMeta, ToolOutput, field, list_output};
+use okta_mcp_kit::resource::{Named, require_status};
 use okta_mcp_kit::{Operation, ops};
 use schemars::JsonSchema;
 use serde::Deserialize;
@@ -195,13 +196,9 @@ async fn device_in_status(
     rule: &str,
 ) -> Result<Value, ToolError> {
     let device = ctx.okta.get(&ops::GET_DEVICE, &[id], &Query::new()).await?;
-    let status = device.get("status").and_then(Value::as_str).unwrap_or("UNKNOWN");
-    if !allowed.contains(&status) {
-        return Err(ToolError::refused(format!(
-            "cannot {action} {} ({id}): the device is {status}. {rule} Nothing was changed.",
-            device.pointer("/profile/displayName").and_then(Value::as_str).unwrap_or("the device")
-        )));
-    }
+    let label = device.pointer("/profile/displayName").and_then(Value::as_str).unwrap_or("the device");
+    let name = format!("{label} ({id})");
+    require_status(Named { kind: "device", name: &name }, &device, allowed, action, Some(rule))?;
     Ok(device)
 }
 

@@ -6,7 +6,7 @@ use okta_core::Query;
 use okta_mcp_kit::args::str_field;
 use okta_mcp_kit::ops;
 use okta_mcp_kit::output::strip_links;
-use okta_mcp_kit::resource::{Named, delete_inactive};
+use okta_mcp_kit::resource::{Named, delete_inactive, transition};
 use okta_mcp_kit::{Access, Field, ToolContext, ToolDef, ToolError, ToolMeta, ToolOutput, field, list_output};
 use schemars::JsonSchema;
 use serde::Deserialize;
@@ -406,32 +406,24 @@ async fn update_hook(ctx: ToolContext, args: UpdateHookArgs) -> Result<ToolOutpu
 }
 
 /// Read the hook, then send a lifecycle request; the result shows the status before and after.
-async fn lifecycle(ctx: &ToolContext, id: &str, op: &'static str) -> Result<ToolOutput, ToolError> {
+async fn lifecycle(ctx: &ToolContext, id: &str, activate: bool) -> Result<ToolOutput, ToolError> {
     let current = ctx.okta.get(&ops::GET_EVENT_HOOK, &[id], &Query::new()).await?;
     let hook_id = str_field(&current, "id")?.to_owned();
-    let change = match op {
-        "activate" => &ops::ACTIVATE_EVENT_HOOK,
-        _ => &ops::DEACTIVATE_EVENT_HOOK,
-    };
-    let after = ctx.okta.send(change, &[&hook_id], &Query::new(), None).await?.unwrap_or(Value::Null);
-    let mut out = json!({
-        "hook": hook_summary(&current),
-        "status_before": current.get("status"),
-        "status_after": after.get("status"),
-    });
-    if op == "activate" && after.get("verificationStatus").and_then(Value::as_str) != Some("VERIFIED") {
-        out["note"] =
-            json!("the hook is not verified yet: Okta sends it no events until okta_verify_event_hook succeeds");
+    let change = if activate { &ops::ACTIVATE_EVENT_HOOK } else { &ops::DEACTIVATE_EVENT_HOOK };
+    let out = transition(ctx, "hook", &current, activate, change, &[&hook_id], hook_summary).await?;
+    if activate && current.get("verificationStatus").and_then(Value::as_str) != Some("VERIFIED") {
+        let note = "the hook is not verified yet: Okta sends it no events until okta_verify_event_hook succeeds";
+        return Ok(out.with(json!({ "note": note })));
     }
-    Ok(ToolOutput::json(out))
+    Ok(out)
 }
 
 async fn activate_hook(ctx: ToolContext, args: HookArg) -> Result<ToolOutput, ToolError> {
-    lifecycle(&ctx, &args.event_hook_id, "activate").await
+    lifecycle(&ctx, &args.event_hook_id, true).await
 }
 
 async fn deactivate_hook(ctx: ToolContext, args: HookArg) -> Result<ToolOutput, ToolError> {
-    lifecycle(&ctx, &args.event_hook_id, "deactivate").await
+    lifecycle(&ctx, &args.event_hook_id, false).await
 }
 
 async fn delete_hook(ctx: ToolContext, args: HookArg) -> Result<ToolOutput, ToolError> {

@@ -3,6 +3,7 @@
 
 use okta_core::Query;
 use okta_mcp_kit::{Access, ToolContext, ToolDef, ToolError, ToolMeta, ToolOutput};
+use okta_mcp_kit::resource::{Named, require_status};
 use okta_mcp_kit::{Operation, ops};
 use schemars::JsonSchema;
 use serde::Deserialize;
@@ -192,13 +193,10 @@ async fn user_in_status(
 ) -> Result<(Value, String), ToolError> {
     let current = get_user(ctx, user).await?;
     let id = str_field(&current, "id")?.to_owned();
-    let status = current.get("status").and_then(Value::as_str).unwrap_or("UNKNOWN");
-    if !allowed.is_empty() && !allowed.contains(&status) {
-        return Err(ToolError::refused(format!(
-            "cannot {action} {} ({id}): the user is {status}; Okta allows this only for {} users. Nothing was changed.",
-            current.pointer("/profile/login").and_then(Value::as_str).unwrap_or("the user"),
-            allowed.join(" or ")
-        )));
+    if !allowed.is_empty() {
+        let login = current.pointer("/profile/login").and_then(Value::as_str).unwrap_or("the user");
+        let name = format!("{login} ({id})");
+        require_status(Named { kind: "user", name: &name }, &current, allowed, action, None)?;
     }
     Ok((current, id))
 }
@@ -218,11 +216,10 @@ async fn activate_user(ctx: ToolContext, args: LinkArgs) -> Result<ToolOutput, T
 }
 
 async fn deactivate_user(ctx: ToolContext, args: UserEmailArg) -> Result<ToolOutput, ToolError> {
-    let current = get_user(&ctx, &args.user).await?;
-    if current.get("status").and_then(Value::as_str) == Some("DEPROVISIONED") {
-        return Err(ToolError::refused("the user is already deactivated (DEPROVISIONED). Nothing was changed."));
-    }
-    let id = str_field(&current, "id")?;
+    // Okta deactivates a user in any status but DEPROVISIONED.
+    let not_yet = ["STAGED", "PROVISIONED", "ACTIVE", "RECOVERY", "PASSWORD_EXPIRED", "LOCKED_OUT", "SUSPENDED"];
+    let (current, id) = user_in_status(&ctx, &args.user, &not_yet, "deactivate").await?;
+    let id = id.as_str();
     let send_email = args.send_email.unwrap_or(false);
     lifecycle(&ctx, &ops::DEACTIVATE_USER, id, Query::new().push("sendEmail", send_email)).await?;
     Ok(status_change(&current, Some("DEPROVISIONED"), None))
@@ -250,13 +247,8 @@ async fn unlock_user(ctx: ToolContext, args: UserArg) -> Result<ToolOutput, Tool
 async fn delete_user(ctx: ToolContext, args: UserArg) -> Result<ToolOutput, ToolError> {
     let current = get_user(&ctx, &args.user).await?;
     let id = str_field(&current, "id")?;
-    let status = current.get("status").and_then(Value::as_str).unwrap_or("UNKNOWN");
-    if status != "DEPROVISIONED" {
-        return Err(ToolError::refused(format!(
-            "cannot delete {id}: the user is {status}. Okta deletes only deactivated (DEPROVISIONED) users: \
-             run okta_deactivate_user first. Nothing was changed."
-        )));
-    }
+    let rule = "Okta deletes only deactivated (DEPROVISIONED) users: run okta_deactivate_user first.";
+    require_status(Named { kind: "user", name: id }, &current, &["DEPROVISIONED"], "delete", Some(rule))?;
     ctx.okta.send(&ops::DELETE_USER, &[id], &Query::new(), None).await?;
     Ok(ToolOutput::json(json!({ "deleted": user_summary(&current) })))
 }
