@@ -16,7 +16,11 @@ use std::time::Duration;
 use okta_core::{OktaClient, Query, ops};
 use serde_json::Value;
 
-/// The scopes push approval needs, whatever the server's tools need.
+/// The Okta operations push approval calls: read the approver and their factors, send the push, follow it.
+pub const OPERATIONS: &[okta_core::Operation] =
+    &[ops::GET_USER, ops::LIST_FACTORS, ops::VERIFY_FACTOR, ops::GET_FACTOR_TRANSACTION_STATUS];
+
+/// The scopes push approval needs, whatever the server's tools need: its [`OPERATIONS`]' scopes.
 pub const PUSH_SCOPES: &[&str] = &["okta.users.read", "okta.users.manage"];
 
 /// Okta expires a push challenge after five minutes (and reports TIMEOUT); past this, the server stops waiting.
@@ -162,6 +166,16 @@ fn transaction_id(body: &Value, factor: &PushFactor) -> Option<String> {
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn the_push_scopes_are_its_operations_scopes() {
+        let mut from_ops: Vec<&str> = OPERATIONS.iter().flat_map(|o| o.scopes.iter().copied()).collect();
+        from_ops.sort_unstable();
+        from_ops.dedup();
+        let mut declared = PUSH_SCOPES.to_vec();
+        declared.sort_unstable();
+        assert_eq!(declared, from_ops);
+    }
 
     fn factor() -> PushFactor {
         PushFactor { user_id: "00u1".into(), factor_id: "opf1".into(), device: None }

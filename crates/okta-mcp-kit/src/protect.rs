@@ -25,6 +25,9 @@ use crate::error::ToolError;
 /// The scope the super-administrator check needs.
 pub const ROLES_SCOPE: &str = "okta.roles.read";
 
+/// The admin-role reads protection makes before a change (the scope it requests for them is [`ROLES_SCOPE`]).
+pub const ROLE_READS: &[okta_core::Operation] = &[ops::LIST_ASSIGNED_ROLES_FOR_USER, ops::LIST_GROUP_ASSIGNED_ROLES];
+
 fn locked<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     m.lock().unwrap_or_else(PoisonError::into_inner)
 }
@@ -490,6 +493,11 @@ fn body_targets(body: &Value, out: &mut Vec<String>) {
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn the_roles_scope_is_the_role_reads_scope() {
+        assert!(ROLE_READS.iter().all(|o| o.scopes == [ROLES_SCOPE]));
+    }
 
     #[test]
     fn names_and_observed_objects_are_protected() {

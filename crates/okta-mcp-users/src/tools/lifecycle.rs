@@ -2,8 +2,8 @@
 //! Okta's status rules checked first so a refused change says why before anything is sent.
 
 use okta_core::Query;
-use okta_mcp_kit::{Access, ToolContext, ToolDef, ToolError, ToolMeta, ToolOutput};
 use okta_mcp_kit::resource::{Named, require_status};
+use okta_mcp_kit::{Access, ToolContext, ToolDef, ToolError, ToolMeta, ToolOutput};
 use okta_mcp_kit::{Operation, ops};
 use schemars::JsonSchema;
 use serde::Deserialize;
