@@ -38,3 +38,5 @@ pub use path::{ApiPath, Query};
 /// HTTP methods, as [`OktaClient::send`] takes them.
 pub use reqwest::Method;
 pub use secret::Secret;
+/// URLs, as [`OktaClient::org_url`] gives them.
+pub use url::Url;

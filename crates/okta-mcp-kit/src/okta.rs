@@ -146,9 +146,15 @@ impl Okta {
         Okta { client, call }
     }
 
-    /// The underlying client (for what tools never need: scopes, org URL).
-    pub fn client(&self) -> &OktaClient {
-        &self.client
+    /// The org's URL (tools never get the client itself: every request they make goes through a declared
+    /// operation).
+    pub fn org_url(&self) -> &okta_core::Url {
+        self.client.org_url()
+    }
+
+    /// What the org's `/.well-known/okta-organization` says (no credentials, no scope).
+    pub async fn org_info(&self) -> Result<okta_core::OrgInfo, ToolError> {
+        Ok(self.client.org_info().await?)
     }
 
     pub fn call_state(&self) -> &Arc<CallState> {
@@ -339,5 +345,31 @@ impl Okta {
         planned.request_id = answer.request_id.clone();
         self.call.record().sent.push(planned);
         Ok(answer)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use okta_core::{AuthConfig, ClientOptions, OktaConfig, Secret, ops};
+
+    use super::*;
+
+    /// A client of an org nobody answers at: these tests must be decided before anything is sent.
+    fn okta(declared: &'static [Operation]) -> Okta {
+        let config = OktaConfig::new("http://127.0.0.1:9", AuthConfig::ApiToken(Secret::new("t".into())));
+        let client = OktaClient::new(config.unwrap_or_else(|e| panic!("{e}")), ClientOptions::new("t", "0"));
+        let state = CallState::new(Changes::Send, None).declared(declared);
+        Okta::new(client.unwrap_or_else(|e| panic!("{e}")), Arc::new(state))
+    }
+
+    #[tokio::test]
+    async fn only_the_tools_declared_operations_are_sent() {
+        let okta = okta(&[ops::GET_GROUP]);
+        let undeclared = okta.get(&ops::GET_USER, &["00u1"], &Query::new()).await.err().map(|e| e.to_string());
+        assert!(undeclared.is_some_and(|e| e.contains("GET /api/v1/users/{id}") && e.contains("does not list")));
+        let wrong_kind = okta.send(&ops::GET_GROUP, &["00g1"], &Query::new(), None).await.err().map(|e| e.to_string());
+        assert!(wrong_kind.is_some_and(|e| e.contains("called as a change")));
+        let bad_id = okta.get(&ops::GET_GROUP, &["../x"], &Query::new()).await.err();
+        assert!(matches!(bad_id, Some(ToolError::InvalidArguments(_))), "{bad_id:?}");
     }
 }

@@ -58,12 +58,11 @@ pub async fn directory(ctx: &ToolContext, known: &[&str]) -> Result<Directory, T
     if let Some(o) = parsed.iter().find(|o| o.service == "directory" || o.service == "idp") {
         return Ok(Directory { partition: o.partition.to_owned(), org: o.org.to_owned() });
     }
-    let client = ctx.okta.client();
-    let partition = partition_of_host(client.org_url().host_str().unwrap_or_default()).to_owned();
+    let partition = partition_of_host(ctx.okta.org_url().host_str().unwrap_or_default()).to_owned();
     if let Some(o) = parsed.first() {
         return Ok(Directory { partition, org: o.org.to_owned() });
     }
-    let info = client.org_info().await?;
+    let info = ctx.okta.org_info().await?;
     match info.id {
         Some(org) if !org.is_empty() => Ok(Directory { partition, org }),
         _ => Err(ToolError::refused(
