@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import os
+import subprocess
 import urllib.request
 from pathlib import Path
 from typing import Any
@@ -24,6 +25,19 @@ CALL_TIMEOUT = 30.0
 
 def server_bin(server: str) -> Path:
     return BIN_DIR / server
+
+
+def server_catalog(server: str) -> list[dict[str, Any]]:
+    """The server's own catalog (`<server> --mode full tools --json`): every tool with its access level. Tests
+    compare tool lists with it instead of keeping counts by hand."""
+    out = subprocess.run(
+        [str(server_bin(server)), "--mode", "full", "tools", "--json"],
+        check=True,
+        capture_output=True,
+        timeout=30,
+        env={**os.environ, "OKTA_MCP_LOG": "error"},
+    ).stdout
+    return json.loads(out)
 
 
 def server_client(server: str, sandbox: str, mode: str, server_mode: str = "read-only",

@@ -16,9 +16,7 @@ Run through scripts/test-python-client, which installs the pinned SDK.
 from __future__ import annotations
 
 import json
-import os
 import re
-import subprocess
 import uuid
 from typing import Any
 
@@ -33,13 +31,13 @@ from mcp_testing import (
     okta_requests,
     rows_as_dicts,
     server_bin,
+    server_catalog,
     server_client,
     text_of,
 )
 
 SERVER = "okta-mcp-users"
 SERVER_BIN = server_bin(SERVER)
-TOOL_COUNT = 35
 
 pytestmark = pytest.mark.anyio
 
@@ -47,14 +45,7 @@ pytestmark = pytest.mark.anyio
 @pytest.fixture(scope="session")
 def catalog() -> list[dict[str, Any]]:
     """The server's own catalog (`okta-mcp-users tools --json`, all modes)."""
-    out = subprocess.run(
-        [str(SERVER_BIN), "--mode", "full", "tools", "--json"],
-        check=True,
-        capture_output=True,
-        timeout=30,
-        env={**os.environ, "OKTA_MCP_LOG": "error"},
-    ).stdout
-    return json.loads(out)
+    return server_catalog(SERVER)
 
 
 def client(sandbox: str, mode: str, server_mode: str = "read-only") -> Client:
@@ -93,7 +84,7 @@ async def test_full_mode_lists_every_tool(sandbox: str, mode: str, catalog: list
     async with client(sandbox, mode, "full") as c:
         tools = await all_tools(c)
         names = [t.name for t in tools]
-        assert len(names) == TOOL_COUNT == len(set(names))
+        assert len(names) == len(catalog) == len(set(names))
         assert set(names) == {t["name"] for t in catalog}
 
 
