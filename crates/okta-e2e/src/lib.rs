@@ -204,6 +204,21 @@ impl Org {
         requests.iter().filter(|(k, _)| !k.contains("/__sandbox")).filter_map(|(_, v)| v.as_u64()).sum()
     }
 
+    /// Wait (at most 20 s) until the sandbox has answered more changes than `before` (a [`Org::change_count`]):
+    /// a change `server` started in the background has reached Okta.
+    pub fn wait_for_change(&self, before: u64, server: &Server) {
+        let deadline = std::time::Instant::now() + Duration::from_secs(20);
+        while self.change_count() == before {
+            assert!(std::time::Instant::now() < deadline, "the change never reached Okta: {}", server.stderr_text());
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+
+    /// [`Org::server_with`] writing its audit log to `db`.
+    pub fn audited_server(&self, bin: &str, args: &[&str], db: &std::path::Path) -> Server {
+        self.server_with(bin, args, &[("OKTA_MCP_AUDIT_DB", db.to_str().expect("a UTF-8 path"))])
+    }
+
     /// Changes (POST, PUT, PATCH, DELETE) to the Okta API the sandbox has answered so far.
     pub fn change_count(&self) -> u64 {
         let stats = self.control_get("/__sandbox/stats");

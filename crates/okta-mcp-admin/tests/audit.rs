@@ -3,7 +3,7 @@
 //! reported, and so is a change whose server was killed before its outcome was recorded.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use okta_e2e::{Org, Server, unique};
+use okta_e2e::{Org, unique};
 use serde_json::{Value, json};
 
 const BIN: &str = env!("CARGO_BIN_EXE_okta-mcp-admin");
@@ -13,12 +13,7 @@ fn the_audit_log_is_queried_and_its_chain_checked() {
     let org = Org::start();
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("audit.db");
-    let env = [
-        ("OKTA_ORG_URL", org.url.as_str()),
-        ("OKTA_API_TOKEN", org.token.as_str()),
-        ("OKTA_MCP_AUDIT_DB", db.to_str().unwrap()),
-    ];
-    let mut server = Server::start(BIN, &["--mode", "full"], &env);
+    let mut server = org.audited_server(BIN, &["--mode", "full"], &db);
     let empty = server.call("okta_mcp_audit_log", json!({})).ok();
     assert_eq!(empty["rows"], json!([]));
     server
@@ -77,25 +72,16 @@ fn a_change_cut_short_by_kill_9_is_listed_with_outcome_unknown() {
     let org = Org::spawn(&["--latency-ms", "3000"]);
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("audit.db");
-    let env = [
-        ("OKTA_ORG_URL", org.url.as_str()),
-        ("OKTA_API_TOKEN", org.token.as_str()),
-        ("OKTA_MCP_AUDIT_DB", db.to_str().unwrap()),
-    ];
-    let mut server = Server::start(BIN, &["--mode", "full"], &env);
+    let mut server = org.audited_server(BIN, &["--mode", "full"], &db);
     let changes = org.change_count();
     server.call_in_background(
         "okta_create_event_hook",
         json!({"name": unique("killed "), "url": "https://h.example.com", "events": ["user.session.start"]}),
     );
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
-    while org.change_count() == changes {
-        assert!(std::time::Instant::now() < deadline, "the change never reached Okta: {}", server.stderr_text());
-        std::thread::sleep(std::time::Duration::from_millis(20));
-    }
+    org.wait_for_change(changes, &server);
     server.kill();
 
-    let mut reader = Server::start(BIN, &[], &env);
+    let mut reader = org.audited_server(BIN, &[], &db);
     let out = reader.call("okta_mcp_audit_log", json!({})).ok();
     assert_eq!(out["chain"]["intact"], true, "{out}");
     assert_eq!(out["chain"]["outcome_unknown"][0]["tool"], "okta_create_event_hook", "{out}");
@@ -111,17 +97,12 @@ fn read_only_use_creates_no_audit_log_and_tools_list_is_compact() {
     let org = Org::start();
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("audit.db");
-    let env = [
-        ("OKTA_ORG_URL", org.url.as_str()),
-        ("OKTA_API_TOKEN", org.token.as_str()),
-        ("OKTA_MCP_AUDIT_DB", db.to_str().unwrap()),
-    ];
-    let mut reader = Server::start(BIN, &[], &env);
+    let mut reader = org.audited_server(BIN, &[], &db);
     reader.call("okta_get_system_log", json!({"limit": 1})).ok();
     let out = reader.call("okta_mcp_audit_log", json!({})).ok();
     assert!(out["note"].as_str().unwrap().contains("no audit log yet"), "{out}");
     assert!(!db.exists(), "a read-only session wrote an audit log");
-    let mut server = Server::start(BIN, &["--mode", "full"], &env);
+    let mut server = org.audited_server(BIN, &["--mode", "full"], &db);
     let list = server.request("tools/list", json!({}));
     let tools = list["tools"].as_array().unwrap();
     assert_eq!(tools.len(), 28);

@@ -137,12 +137,7 @@ fn deleting_the_newest_rows_or_emptying_the_log_is_detected_and_stops_changes() 
     let org = Org::start();
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("audit.db");
-    let env = [
-        ("OKTA_ORG_URL", org.url.as_str()),
-        ("OKTA_API_TOKEN", org.token.as_str()),
-        ("OKTA_MCP_AUDIT_DB", db.to_str().unwrap()),
-    ];
-    let mut server = Server::start(BIN, &["--mode", "read-write"], &env);
+    let mut server = org.audited_server(BIN, &["--mode", "read-write"], &db);
     for _ in 0..2 {
         server.call("okta_create_group", json!({"name": unique("Audit tail ")})).ok();
     }
@@ -161,7 +156,7 @@ fn deleting_the_newest_rows_or_emptying_the_log_is_detected_and_stops_changes() 
     assert!(text.contains("newest rows were deleted"), "{text}");
 
     // The intent of the next change cannot be recorded on a log that lost rows: nothing is sent.
-    let mut server = Server::start(BIN, &["--mode", "read-write"], &env);
+    let mut server = org.audited_server(BIN, &["--mode", "read-write"], &db);
     let changes = org.change_count();
     let error = server.call("okta_create_group", json!({"name": unique("Unaudited ")})).err();
     assert!(error.contains("not executed: the audit log cannot be written"), "{error}");
@@ -184,19 +179,10 @@ fn a_server_killed_mid_change_leaves_an_intent_with_outcome_unknown() {
     let org = Org::spawn(&["--latency-ms", "3000"]);
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("audit.db");
-    let env = [
-        ("OKTA_ORG_URL", org.url.as_str()),
-        ("OKTA_API_TOKEN", org.token.as_str()),
-        ("OKTA_MCP_AUDIT_DB", db.to_str().unwrap()),
-    ];
-    let mut server = Server::start(BIN, &["--mode", "read-write"], &env);
+    let mut server = org.audited_server(BIN, &["--mode", "read-write"], &db);
     let changes = org.change_count();
     server.call_in_background("okta_create_group", json!({"name": unique("Killed ")}));
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
-    while org.change_count() == changes {
-        assert!(std::time::Instant::now() < deadline, "the change never reached Okta: {}", server.stderr_text());
-        std::thread::sleep(std::time::Duration::from_millis(20));
-    }
+    org.wait_for_change(changes, &server);
     server.kill();
 
     let (ok, text) = audit_cli(&db, &["verify"]);
@@ -211,7 +197,7 @@ fn a_server_killed_mid_change_leaves_an_intent_with_outcome_unknown() {
     assert!(rows[0]["note"].as_str().unwrap().starts_with("outcome unknown"), "{tail}");
 
     // The log goes on after the kill; the unknown outcome stays listed.
-    let mut server = Server::start(BIN, &["--mode", "read-write"], &env);
+    let mut server = org.audited_server(BIN, &["--mode", "read-write"], &db);
     server.call("okta_create_group", json!({"name": unique("After ")})).ok();
     drop(server);
     let (ok, text) = audit_cli(&db, &["verify"]);
