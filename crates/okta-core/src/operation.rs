@@ -56,7 +56,7 @@ pub struct Operation {
     /// The path template, `{name}` placeholders as in the spec.
     pub path: &'static str,
     /// Okta's `operationId`.
-    #[serde(skip)]
+    #[serde(rename = "operationId")]
     pub id: &'static str,
     /// The OAuth scopes the spec requires (all of them).
     #[serde(skip)]
