@@ -72,13 +72,14 @@ impl Replace {
         merge_patch(&mut next, &Value::Object(patch.clone()));
         for key in self.required {
             if next.get(*key).is_none_or(|v| v.is_null() || v.as_str().is_some_and(|s| s.trim().is_empty())) {
-                return Err(ToolError::invalid_arguments(format!("a {}'s `{key}` cannot be removed", self.what)));
+                return Err(ToolError::invalid_arguments(format!("the {}'s `{key}` cannot be removed", self.what)));
             }
         }
         Ok(next)
     }
 
-    fn body(&self, next: &Value) -> Value {
+    /// What a PUT of `next` sends: the object without what Okta returns but does not take.
+    pub fn body(&self, next: &Value) -> Value {
         let mut body = next.clone();
         if let Value::Object(map) = &mut body {
             for key in self.read_only {

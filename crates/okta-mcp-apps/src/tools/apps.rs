@@ -4,13 +4,12 @@ use okta_core::Query;
 use okta_mcp_kit::args::{check_id, non_empty, str_field};
 use okta_mcp_kit::ops;
 use okta_mcp_kit::output::strip_links;
-use okta_mcp_kit::resource::{Named, delete_inactive, transition};
+use okta_mcp_kit::resource::{Named, Replace, delete_inactive, patch_from, transition};
 use okta_mcp_kit::{Access, ListArgs, ToolContext, ToolDef, ToolError, ToolMeta, ToolOutput};
 use schemars::JsonSchema;
 use serde::Deserialize;
 use serde_json::{Map, Value, json};
 
-use okta_mcp_kit::merge::{changes, merge_patch};
 use okta_mcp_kit::redact::redact;
 
 use crate::app::{APP_FIELDS, app_name, app_summary, fetch_app};
@@ -338,34 +337,42 @@ pub struct UpdateAppArgs {
     changes: Option<Value>,
 }
 
-/// Top-level properties an update cannot set.
-const FIXED: &[(&str, &str)] = &[
-    ("id", "is the app's identity"),
-    ("name", "is fixed when the app is created"),
-    ("signOnMode", "is fixed when the app is created"),
-    ("status", "changes with okta_activate_app / okta_deactivate_app"),
-    ("created", "is read-only"),
-    ("lastUpdated", "is read-only"),
-    ("features", "is read-only"),
-    ("orn", "is read-only"),
-    ("_links", "is read-only"),
-    ("_embedded", "is read-only"),
-];
+/// How okta_update_app replaces an app: properties an update cannot set (besides the kit's common ones), and
+/// what Okta returns but a PUT does not take.
+const APP_REPLACE: Replace = Replace {
+    what: "app",
+    fixed: &[
+        ("name", "is fixed when the app is created"),
+        ("signOnMode", "is fixed when the app is created"),
+        ("status", "changes with okta_activate_app / okta_deactivate_app"),
+        ("features", "is read-only"),
+        ("orn", "is read-only"),
+    ],
+    read_only: &[
+        "id",
+        "status",
+        "created",
+        "lastUpdated",
+        "features",
+        "orn",
+        "universalLogout",
+        "expressConfiguration",
+    ],
+    required: &["label"],
+};
 
-/// Properties Okta returns but a PUT does not take.
-const READ_ONLY: &[&str] =
-    &["id", "status", "created", "lastUpdated", "features", "orn", "universalLogout", "expressConfiguration"];
-
-/// The app object to send: the current one with the patch applied (read-only properties left out).
-pub fn updated_app(current: &Value, label: Option<&str>, patch: Option<&Value>) -> Result<Value, ToolError> {
-    let mut patch = match patch {
-        None => Map::new(),
-        Some(Value::Object(p)) => p.clone(),
-        Some(_) => return Err(ToolError::invalid_arguments("changes must be a JSON object (a merge patch)")),
-    };
-    if let Some((key, why)) = FIXED.iter().find(|(k, _)| patch.contains_key(*k)) {
-        return Err(ToolError::invalid_arguments(format!("`{key}` cannot be changed here: it {why}")));
+/// The merge patch of okta_update_app: `changes` with `label` (checked) on top; the OIDC client's id and secret
+/// are not changed here.
+fn app_patch(label: Option<&str>, changes: Option<&Value>) -> Result<Map<String, Value>, ToolError> {
+    if label.is_none() && changes.is_none_or(|c| c.as_object().is_some_and(Map::is_empty)) {
+        return Err(ToolError::invalid_arguments("give label and/or changes"));
     }
+    if let Some(label) = label
+        && (label.trim().is_empty() || label.chars().count() > 100)
+    {
+        return Err(ToolError::invalid_arguments("label must be 1 to 100 characters"));
+    }
+    let patch = patch_from(changes, vec![("label", label.map(Value::from))])?;
     if patch
         .get("credentials")
         .and_then(|c| c.get("oauthClient"))
@@ -373,58 +380,15 @@ pub fn updated_app(current: &Value, label: Option<&str>, patch: Option<&Value>) 
     {
         return Err(ToolError::invalid_arguments("the OIDC client id and secret cannot be changed here"));
     }
-    if let Some(label) = label {
-        if label.trim().is_empty() || label.chars().count() > 100 {
-            return Err(ToolError::invalid_arguments("label must be 1 to 100 characters"));
-        }
-        patch.insert("label".into(), json!(label));
-    }
-    if patch.is_empty() {
-        return Err(ToolError::invalid_arguments("give label and/or changes"));
-    }
-    if patch.get("label").is_some_and(Value::is_null) {
-        return Err(ToolError::invalid_arguments("an app's label cannot be removed"));
-    }
-    let mut next = current.clone();
-    if let Value::Object(map) = &mut next {
-        map.remove("_links");
-        map.remove("_embedded");
-    }
-    merge_patch(&mut next, &Value::Object(patch));
-    Ok(next)
-}
-
-fn put_body(app: &Value) -> Value {
-    let mut body = app.clone();
-    if let Value::Object(map) = &mut body {
-        for key in READ_ONLY {
-            map.remove(*key);
-        }
-    }
-    body
+    Ok(patch)
 }
 
 async fn update_app(ctx: ToolContext, args: UpdateAppArgs) -> Result<ToolOutput, ToolError> {
     check_id("app_id", &args.app_id)?;
     let before = fetch_app(&ctx, &args.app_id).await?;
-    let after = updated_app(&before, args.label.as_deref(), args.changes.as_ref())?;
-    let mut compared = before.clone();
-    if let Value::Object(map) = &mut compared {
-        map.remove("_links");
-        map.remove("_embedded");
-    }
-    let changed = changes(&compared, &after);
-    if changed.is_empty() {
-        return Ok(ToolOutput::json(json!({
-            "app": app_summary(&before), "changed": {}, "result": "the app already has these values; nothing sent"
-        })));
-    }
-    let id = str_field(&before, "id")?;
-    let saved = ctx.okta.send(&ops::REPLACE_APPLICATION, &[id], &Query::new(), Some(&put_body(&after))).await?;
-    Ok(ToolOutput::json(json!({
-        "app": app_summary(saved.as_ref().unwrap_or(&after)),
-        "changed": changed,
-    })))
+    let patch = app_patch(args.label.as_deref(), args.changes.as_ref())?;
+    let id = str_field(&before, "id")?.to_owned();
+    APP_REPLACE.run(&ctx, before, &ops::REPLACE_APPLICATION, &[&id], &patch, app_summary).await
 }
 
 async fn lifecycle(ctx: ToolContext, app_id: &str, activate: bool) -> Result<ToolOutput, ToolError> {
@@ -453,6 +417,15 @@ async fn delete_app(ctx: ToolContext, args: AppArg) -> Result<ToolOutput, ToolEr
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The app object okta_update_app sends: the current one with the patch applied.
+    fn updated_app(current: &Value, label: Option<&str>, changes: Option<&Value>) -> Result<Value, ToolError> {
+        APP_REPLACE.merged(current, &app_patch(label, changes)?)
+    }
+
+    fn put_body(app: &Value) -> Value {
+        APP_REPLACE.body(app)
+    }
 
     fn args(kind: AppKind) -> CreateAppArgs {
         CreateAppArgs {
