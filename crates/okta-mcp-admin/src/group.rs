@@ -1,16 +1,12 @@
 //! Groups that role tools name by id (00g…) or exact name.
 
 use okta_core::Query;
+use okta_mcp_kit::ids::is_group_id;
 use okta_mcp_kit::lookup::{GROUP_FIELDS, one_named};
 use okta_mcp_kit::ops;
 use okta_mcp_kit::output::project;
 use okta_mcp_kit::{ToolContext, ToolError};
 use serde_json::Value;
-
-/// Okta group ids are `00g` followed by 17 letters and digits.
-pub fn is_group_id(s: &str) -> bool {
-    okta_mcp_kit::ids::Kind::Group.is_id(s)
-}
 
 /// A group by id, or by exact name (case-insensitive); several or no matches are refused with what exists.
 pub async fn get_group(ctx: &ToolContext, key: &str) -> Result<Value, ToolError> {

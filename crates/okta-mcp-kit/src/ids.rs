@@ -33,6 +33,21 @@ impl Kind {
     }
 }
 
+/// Is `s` a user id (00u…)?
+pub fn is_user_id(s: &str) -> bool {
+    Kind::User.is_id(s)
+}
+
+/// Is `s` a group id (00g…)?
+pub fn is_group_id(s: &str) -> bool {
+    Kind::Group.is_id(s)
+}
+
+/// Is `s` an app id (0oa…)?
+pub fn is_app_id(s: &str) -> bool {
+    Kind::App.is_id(s)
+}
+
 /// Does `s` look like a user, group or app id (any of the kinds protection names objects by)?
 pub fn is_directory_id(s: &str) -> bool {
     [Kind::User, Kind::Group, Kind::App].iter().any(|k| s.starts_with(k.prefix())) && !s.contains(['@', ' '])

@@ -19,10 +19,7 @@ pub struct UserArg {
     pub user: String,
 }
 
-/// Okta user ids are `00u` followed by 17 letters and digits.
-pub fn is_user_id(s: &str) -> bool {
-    crate::ids::Kind::User.is_id(s)
-}
+pub use crate::ids::is_user_id;
 
 /// Read a user by id or login.
 pub async fn get_user(ctx: &ToolContext, id_or_login: &str) -> Result<Value, ToolError> {

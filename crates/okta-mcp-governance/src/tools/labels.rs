@@ -11,8 +11,9 @@ use schemars::JsonSchema;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use super::resources::{self, is_app_id, is_group_id, orn_arg};
+use super::resources::{self, orn_arg};
 use crate::args::filter_expr;
+use okta_mcp_kit::ids::{is_app_id, is_group_id};
 
 /// Okta takes at most ten resources and ten label values a call.
 const MAX: usize = 10;

@@ -12,8 +12,10 @@ use schemars::JsonSchema;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use super::resources::{self, app_orn, is_app_id, is_group_id, orn_arg, parse_orn};
+use super::resources::{self, app_orn, orn_arg};
 use crate::args::filter_expr;
+use okta_mcp_kit::ids::{is_app_id, is_group_id};
+use okta_mcp_kit::orn::parse as parse_orn;
 
 /// Okta allows at most five owners per resource.
 const MAX_OWNERS: usize = 5;

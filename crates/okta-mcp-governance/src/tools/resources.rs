@@ -11,8 +11,9 @@
 
 use okta_core::Query;
 use okta_mcp_kit::args::check_id;
+use okta_mcp_kit::ids::is_app_id;
 use okta_mcp_kit::ops;
-pub use okta_mcp_kit::orn::{Orn, parse as parse_orn};
+use okta_mcp_kit::orn::{Orn, parse as parse_orn};
 use okta_mcp_kit::{ToolContext, ToolError};
 use serde_json::Value;
 
@@ -70,16 +71,6 @@ pub async fn directory(ctx: &ToolContext, known: &[&str]) -> Result<Directory, T
              pass ORNs instead",
         )),
     }
-}
-
-/// App ids are `0oa` followed by 17 letters and digits.
-pub fn is_app_id(s: &str) -> bool {
-    okta_mcp_kit::ids::Kind::App.is_id(s)
-}
-
-/// Group ids are `00g` followed by 17 letters and digits.
-pub fn is_group_id(s: &str) -> bool {
-    okta_mcp_kit::ids::Kind::Group.is_id(s)
 }
 
 /// An app: its ORN as Okta gives it (or built from its name when the object has none) and its label.
