@@ -1,14 +1,17 @@
 //! HTTP handlers and shared helpers (query parameters, JSON bodies, paginated list responses).
 
-mod admin;
+mod admin_roles;
 mod apps;
 mod control;
+mod devices;
+mod event_hooks;
 mod factors;
 mod governance;
 mod groups;
 mod logs;
 mod oauth;
 mod policy;
+mod routes;
 mod sessions;
 mod users;
 
@@ -18,7 +21,6 @@ use axum::Router;
 use axum::body::Bytes;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post, put};
 use serde_json::Value;
 
 use crate::AppState;
@@ -28,59 +30,11 @@ use crate::error::ApiError;
 pub(crate) type St = axum::extract::State<Arc<AppState>>;
 pub(crate) type ApiResult = Result<Response, ApiError>;
 
-pub(crate) use governance::required_scope as governance_scope;
-pub(crate) use governance::{oauth_only as governance_oauth_only, seed_security_reviews};
-pub(crate) use policy::required_scope as policy_scope;
+pub(crate) use governance::seed_security_reviews;
+pub(crate) use routes::find as route;
 
 pub(crate) fn routes() -> Router<Arc<AppState>> {
-    Router::new()
-        .route("/api/v1/users", get(users::list).post(users::create))
-        .route("/api/v1/users/{id}", get(users::get_one).post(users::update).put(users::replace).delete(users::delete))
-        .route("/api/v1/users/{id}/lifecycle/{op}", post(users::lifecycle))
-        .route("/api/v1/users/{id}/groups", get(users::groups))
-        .route("/api/v1/users/{id}/appLinks", get(users::app_links))
-        .route("/api/v1/users/{id}/roles", get(users::roles))
-        .route("/api/v1/users/{id}/sessions", axum::routing::delete(users::clear_sessions))
-        .route("/api/v1/users/{id}/factors", get(factors::list).post(factors::enroll))
-        .route("/api/v1/users/{id}/factors/catalog", get(factors::catalog))
-        .route("/api/v1/users/{id}/factors/{factorId}", get(factors::get_one).delete(factors::delete))
-        .route("/api/v1/users/{id}/factors/{factorId}/lifecycle/activate", post(factors::activate))
-        .route("/api/v1/users/{id}/factors/{factorId}/verify", post(factors::verify))
-        .route("/api/v1/users/{id}/factors/{factorId}/transactions/{transactionId}", get(factors::transaction))
-        .route("/api/v1/sessions/{sessionId}", get(sessions::get_one).delete(sessions::delete))
-        .route("/api/v1/logs", get(logs::list))
-        .route("/api/v1/groups", get(groups::list).post(groups::create))
-        .route("/api/v1/groups/{groupId}", get(groups::get_one).put(groups::replace).delete(groups::delete))
-        .route("/api/v1/groups/{groupId}/users", get(groups::members))
-        .route("/api/v1/groups/{groupId}/users/{userId}", put(groups::add_member).delete(groups::remove_member))
-        .route("/api/v1/groups/{groupId}/apps", get(groups::apps))
-        .route("/api/v1/apps", get(apps::list).post(apps::create))
-        .route("/api/v1/apps/{appId}", get(apps::get_one).put(apps::replace).delete(apps::delete))
-        .route("/api/v1/apps/{appId}/lifecycle/{op}", post(apps::lifecycle))
-        .route("/api/v1/apps/{appId}/users", get(apps::list_users).post(apps::assign_user))
-        .route(
-            "/api/v1/apps/{appId}/users/{userId}",
-            get(apps::get_user).post(apps::update_user).delete(apps::unassign_user),
-        )
-        .route("/api/v1/apps/{appId}/groups", get(apps::list_groups))
-        .route(
-            "/api/v1/apps/{appId}/groups/{groupId}",
-            get(apps::get_group).put(apps::assign_group).delete(apps::unassign_group),
-        )
-        .route("/api/v1/apps/{appId}/credentials/keys", get(apps::list_keys))
-        .route("/api/v1/apps/{appId}/credentials/keys/generate", post(apps::generate_key))
-        .route("/api/v1/apps/{appId}/sso/saml/metadata", get(apps::saml_metadata))
-        .route("/api/v1/apps/{appId}/grants", get(apps::list_grants))
-        .merge(admin::routes())
-        .route("/oauth2/v1/token", post(oauth::token))
-        .merge(policy::routes())
-        .merge(governance::routes())
-        .route("/__sandbox/reset", post(control::reset))
-        .route("/__sandbox/stats", get(control::stats))
-        .route("/__sandbox/rate-limit", post(control::rate_limit))
-        .route("/__sandbox/push", get(control::push_state).post(control::push_answer))
-        .route("/__sandbox/faults", post(control::faults))
-        .fallback(not_found)
+    routes::router().fallback(not_found)
 }
 
 async fn not_found(uri: axum::http::Uri) -> Response {
