@@ -39,20 +39,14 @@
 
 #![forbid(unsafe_code)]
 
-pub mod admin_model;
-pub mod admin_seed;
 pub mod auth;
 pub mod cursor;
 pub mod dpop;
 pub mod error;
 pub mod filter;
-pub mod governance_model;
-pub mod governance_seed;
 mod handlers;
 pub mod ids;
-pub mod model;
-pub mod policy_model;
-pub mod policy_seed;
+pub mod org;
 pub mod ratelimit;
 pub mod seed;
 
@@ -72,7 +66,7 @@ use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
 use crate::error::ApiError;
-use crate::model::{Actor, Org};
+use crate::org::{Actor, Org};
 use crate::ratelimit::RateLimiter;
 
 /// The passcode (and security question answer) every sandbox factor accepts.
@@ -255,7 +249,7 @@ fn router(state: Arc<AppState>) -> Router {
 /// `GET /.well-known/okta-organization` (public): what an Okta org answers.
 pub(crate) async fn well_known_org(State(state): State<Arc<AppState>>) -> Response {
     axum::Json(serde_json::json!({
-        "id": crate::governance_model::ORG_ORN_ID,
+        "id": crate::org::governance::ORG_ORN_ID,
         "pipeline": "idx",
         "_links": {
             "alternate": {"href": format!("{}", state.public)},

@@ -9,10 +9,10 @@ use chrono::Utc;
 use serde_json::{Value, json};
 
 use crate::Caller;
-use crate::admin_model::{AdminStore, RoleGrant, standard_label, with_admin};
 use crate::error::ApiError;
 use crate::handlers::{ApiResult, St, json_body, json_response, no_content, ok};
-use crate::model::{Actor, GroupType, Org, RoleAssignment};
+use crate::org::admin::{AdminStore, RoleGrant, standard_label, with_admin};
+use crate::org::{Actor, GroupType, Org, RoleAssignment};
 use crate::seed::api_client;
 
 pub(crate) async fn list_roles(State(st): St) -> ApiResult {
@@ -161,7 +161,7 @@ pub(crate) async fn unassign_from_user(
 }
 
 /// The group, or 404.
-fn group_of(org: &Org, id: &str) -> Result<crate::model::Group, ApiError> {
+fn group_of(org: &Org, id: &str) -> Result<crate::org::Group, ApiError> {
     let seq = org.group_or_404(id)?;
     org.groups.get(&seq).cloned().ok_or_else(|| ApiError::not_found(id, "UserGroup"))
 }

@@ -11,7 +11,7 @@ use serde_json::{Map, Value, json};
 
 use super::{ApiResult, Params, St, json_body, json_response, list_response, no_content, ok, page_after, parse_expr};
 use crate::error::ApiError;
-use crate::model::{
+use crate::org::{
     Actor, App, AppKey, AppStatus, AppUserData, GroupAssignmentData, Org, SignOnMode, UserStatus, default_config,
 };
 use crate::seed::api_client;

@@ -7,11 +7,11 @@ use axum::http::{StatusCode, Uri};
 use chrono::Utc;
 use serde_json::{Value, json};
 
-use crate::admin_model::{Device, with_admin};
 use crate::error::ApiError;
 use crate::handlers::{ApiResult, Params, St, list_response, no_content, ok, page_after, parse_expr};
 use crate::ids::ts;
-use crate::model::Org;
+use crate::org::Org;
+use crate::org::admin::{Device, with_admin};
 use crate::seed::api_client;
 use crate::{Caller, cursor, filter};
 

@@ -8,10 +8,10 @@ use axum::http::StatusCode;
 use chrono::Utc;
 use serde_json::{Value, json};
 
-use crate::admin_model::{EventHook, with_admin};
 use crate::error::ApiError;
 use crate::handlers::{ApiResult, St, json_body, no_content, ok};
-use crate::model::{Actor, Org};
+use crate::org::admin::{EventHook, with_admin};
+use crate::org::{Actor, Org};
 use crate::seed::api_client;
 use crate::{Caller, lock};
 

@@ -9,7 +9,7 @@ use serde_json::{Value, json};
 
 use super::{ApiResult, Params, St, json_body, json_response, no_content, ok};
 use crate::error::ApiError;
-use crate::model::{Factor, Org, PushAnswer, PushTransaction};
+use crate::org::{Factor, Org, PushAnswer, PushTransaction};
 use crate::seed::api_client;
 use crate::{Caller, PASSCODE, ids, lock};
 
@@ -86,7 +86,7 @@ pub(crate) async fn get_one(State(st): St, Path((id, fid)): Path<(String, String
     ok(v)
 }
 
-fn log_factor(org: &mut Org, actor: &crate::model::Actor, uid: &str, event_type: &str, display: &str) {
+fn log_factor(org: &mut Org, actor: &crate::org::Actor, uid: &str, event_type: &str, display: &str) {
     let targets =
         org.find_user(uid).and_then(|s| org.users.get(&s)).map(|u| vec![Org::user_target(u)]).unwrap_or_default();
     org.log(Utc::now(), event_type, display, actor, targets, ("SUCCESS", None), None, &api_client());

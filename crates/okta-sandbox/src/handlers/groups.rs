@@ -10,7 +10,7 @@ use serde_json::{Value, json};
 use super::{ApiResult, Params, St, json_body, list_response, no_content, ok, page_after, parse_expr};
 use crate::error::ApiError;
 use crate::filter;
-use crate::model::{Group, GroupType, Org};
+use crate::org::{Group, GroupType, Org};
 use crate::seed::api_client;
 use crate::{Caller, cursor, lock};
 
@@ -92,7 +92,7 @@ fn profile_of(body: &Value) -> Result<(String, String), ApiError> {
     Ok((name.to_string(), description))
 }
 
-fn log_group(org: &mut Org, actor: &crate::model::Actor, event_type: &str, display: &str, targets: Vec<Value>) {
+fn log_group(org: &mut Org, actor: &crate::org::Actor, event_type: &str, display: &str, targets: Vec<Value>) {
     org.log(Utc::now(), event_type, display, actor, targets, ("SUCCESS", None), None, &api_client());
 }
 

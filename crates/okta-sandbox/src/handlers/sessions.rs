@@ -22,7 +22,7 @@ pub(crate) async fn delete(State(st): St, Extension(caller): Extension<Caller>, 
     let targets = org
         .find_user(&s.user_id)
         .and_then(|seq| org.users.get(&seq))
-        .map(|u| vec![crate::model::Org::user_target(u)])
+        .map(|u| vec![crate::org::Org::user_target(u)])
         .unwrap_or_default();
     org.log(
         Utc::now(),

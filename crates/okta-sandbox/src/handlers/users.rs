@@ -10,7 +10,7 @@ use serde_json::{Map, Value, json};
 use super::{ApiResult, Params, St, json_body, json_response, list_response, no_content, ok, page_after, parse_expr};
 use crate::error::ApiError;
 use crate::filter;
-use crate::model::{Lifecycle, Org, User, UserStatus, transition};
+use crate::org::{Lifecycle, Org, User, UserStatus, transition};
 use crate::seed::api_client;
 use crate::{Caller, cursor, ids, lock};
 
@@ -122,7 +122,7 @@ fn password_of(body: &Value) -> Option<String> {
     body.pointer("/credentials/password/value").and_then(Value::as_str).map(str::to_string)
 }
 
-fn log_user_event(org: &mut Org, actor: &crate::model::Actor, seq: u64, event_type: &str, display: &str) {
+fn log_user_event(org: &mut Org, actor: &crate::org::Actor, seq: u64, event_type: &str, display: &str) {
     let Some(target) = org.users.get(&seq).map(Org::user_target) else {
         return;
     };
@@ -160,7 +160,7 @@ pub(crate) async fn create(State(st): St, Extension(caller): Extension<Caller>, 
     let mut group_seqs = Vec::new();
     for gid in &group_ids {
         match org.find_group(gid) {
-            Some(s) if org.groups.get(&s).is_some_and(|g| g.gtype == crate::model::GroupType::OktaGroup) => {
+            Some(s) if org.groups.get(&s).is_some_and(|g| g.gtype == crate::org::GroupType::OktaGroup) => {
                 group_seqs.push(s)
             }
             _ => {
@@ -202,7 +202,7 @@ pub(crate) async fn create(State(st): St, Extension(caller): Extension<Caller>, 
     let _ = has_password;
     org.insert_user(user);
     for g in org.groups.values_mut() {
-        if g.gtype == crate::model::GroupType::BuiltIn || group_seqs.contains(&g.seq) {
+        if g.gtype == crate::org::GroupType::BuiltIn || group_seqs.contains(&g.seq) {
             g.members.insert(seq);
             g.last_membership_updated = now;
         }

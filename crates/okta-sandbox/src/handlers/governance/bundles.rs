@@ -10,9 +10,9 @@ use super::entitlements::{check_entitlements, text_prop};
 use super::{data_page, invalid, with_org};
 use crate::error::ApiError;
 use crate::filter;
-use crate::governance_model::{GovOrg, app_orn, bundle_orn, user_orn};
 use crate::handlers::{ApiResult, Params, St, json_body, json_response, no_content, ok, page_after, parse_expr};
-use crate::policy_model::{now, position_of, str_of};
+use crate::org::governance::{GovOrg, app_orn, bundle_orn, user_orn};
+use crate::org::policy::{now, position_of, str_of};
 
 const BUNDLES: &str = "/governance/api/v1/entitlement-bundles";
 
@@ -272,7 +272,7 @@ pub(crate) async fn revoke_principal_access(State(st): St, body: Bytes) -> ApiRe
                 };
                 let (eid, app) = (str_of(e, "id").to_owned(), str_of(&e["parent"], "externalId").to_owned());
                 let gid = gov.new_id("gra");
-                let mut g = crate::governance_seed::grant(
+                let mut g = crate::seed::governance::grant(
                     &gid,
                     "CUSTOM",
                     "DENY",

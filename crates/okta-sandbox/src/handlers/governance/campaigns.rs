@@ -8,9 +8,9 @@ use serde_json::{Value, json};
 
 use super::{conflict, data_page, invalid, with_org};
 use crate::error::ApiError;
-use crate::governance_seed::{REVIEWED, review};
 use crate::handlers::{ApiResult, Params, St, json_body, json_response, no_content, ok, page_after, parse_expr};
-use crate::policy_model::{now, position_of, str_of};
+use crate::org::policy::{now, position_of, str_of};
+use crate::seed::governance::{REVIEWED, review};
 use crate::{filter, ids};
 
 const CAMPAIGNS: &str = "/governance/api/v1/campaigns";

@@ -10,10 +10,10 @@ use super::{data_page, with_org};
 use crate::AppState;
 use crate::error::ApiError;
 use crate::filter;
-use crate::governance_model::collection_orn;
 use crate::handlers::{ApiResult, Params, St, ok, page_after, parse_expr};
-use crate::model::{Org, UserStatus};
-use crate::policy_model::str_of;
+use crate::org::governance::collection_orn;
+use crate::org::policy::str_of;
+use crate::org::{Org, UserStatus};
 
 const COLLECTIONS: &str = "/governance/api/v1/collections";
 

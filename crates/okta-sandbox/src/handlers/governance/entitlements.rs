@@ -11,11 +11,11 @@ use serde_json::{Map, Value, json};
 
 use super::{data_page, invalid, positioned, with_org};
 use crate::error::ApiError;
-use crate::governance_model::GovOrg;
-use crate::governance_seed::grant;
 use crate::handlers::{ApiResult, Params, St, json_body, json_response, no_content, ok, page_after};
-use crate::model::Org;
-use crate::policy_model::{now, position_of, str_of};
+use crate::org::Org;
+use crate::org::governance::GovOrg;
+use crate::org::policy::{now, position_of, str_of};
+use crate::seed::governance::grant;
 
 const ENTITLEMENTS: &str = "/governance/api/v1/entitlements";
 const GRANTS: &str = "/governance/api/v1/grants";
@@ -355,9 +355,9 @@ fn entitlements_with(gov: &GovOrg, app: &str, values: &BTreeSet<&str>) -> Vec<Va
 
 fn principal_fields(app: &str, user: &str) -> Value {
     json!({
-        "targetPrincipalOrn": crate::governance_model::user_orn(user),
+        "targetPrincipalOrn": crate::org::governance::user_orn(user),
         "targetPrincipal": {"externalId": user, "type": "OKTA_USER"},
-        "parentResourceOrn": crate::governance_model::app_orn(app),
+        "parentResourceOrn": crate::org::governance::app_orn(app),
         "parent": {"externalId": app, "type": "APPLICATION"},
     })
 }
@@ -454,8 +454,8 @@ fn new_value(gov: &mut GovOrg, e: &Value, v: &Value, by: &str, at: &str) -> Valu
     let app = str_of(&e["parent"], "externalId");
     let mut out = json!({
         "id": id, "name": v["name"], "externalValue": v["externalValue"],
-        "entitlementId": e["id"], "orn": crate::governance_model::value_orn(&id),
-        "parentResourceOrn": crate::governance_model::app_orn(app), "parent": e["parent"],
+        "entitlementId": e["id"], "orn": crate::org::governance::value_orn(&id),
+        "parentResourceOrn": crate::org::governance::app_orn(app), "parent": e["parent"],
         "created": at, "createdBy": by, "lastUpdated": at, "lastUpdatedBy": by,
     });
     if let Some(d) = v.get("description").filter(|d| d.is_string()) {
@@ -540,7 +540,7 @@ pub(crate) async fn create(State(st): St, body: Bytes) -> ApiResult {
         let id = gov.new_id("esp");
         let mut e = json!({
             "id": id, "name": name, "externalValue": external, "multiValue": multi, "required": false,
-            "dataType": body["dataType"], "parentResourceOrn": crate::governance_model::app_orn(&app),
+            "dataType": body["dataType"], "parentResourceOrn": crate::org::governance::app_orn(&app),
             "parent": {"externalId": app, "type": "APPLICATION"},
             "created": at, "createdBy": by, "lastUpdated": at, "lastUpdatedBy": by,
         });
@@ -828,9 +828,9 @@ pub(crate) async fn principal_history(State(st): St, uri: Uri) -> ApiResult {
         links["next"] = json!({"href": n});
     }
     let mut body = json!({
-        "resourceOrn": crate::governance_model::app_orn(&app),
+        "resourceOrn": crate::org::governance::app_orn(&app),
         "resource": {"externalId": app, "type": "APPLICATION"},
-        "principalOrn": crate::governance_model::user_orn(&user),
+        "principalOrn": crate::org::governance::user_orn(&user),
         "principal": {"externalId": user, "type": "OKTA_USER"},
         "entitlementHistory": page,
         "_links": links,
@@ -861,7 +861,7 @@ mod tests {
 
     #[test]
     fn history_replays_the_grants() {
-        let mut gov = crate::governance_seed::build(1);
+        let mut gov = crate::seed::governance::build(1);
         let (app, bob) = ("0oasalesforce0000001", "00ubobactive00000001");
         let h = history(&gov, app, bob);
         assert_eq!(h.len(), 2, "{h:?}");
@@ -880,7 +880,7 @@ mod tests {
 
     #[test]
     fn forgotten_values_leave_bundles_and_invalidate_rules() {
-        let mut gov = crate::governance_seed::build(1);
+        let mut gov = crate::seed::governance::build(1);
         forget_values(&mut gov, |_, v| v == "entsffinanceadmin001");
         assert_eq!(gov.bundles[0]["entitlements"][0]["values"], json!([{"id": "entsfpayments0000001"}]));
         assert_eq!(gov.risk_rules[0]["status"], "INVALID");

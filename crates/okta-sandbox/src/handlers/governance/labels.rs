@@ -11,8 +11,8 @@ use super::{data_page, invalid, with_org};
 use crate::error::ApiError;
 use crate::filter;
 use crate::handlers::{ApiResult, Params, St, json_body, no_content, ok, page_after, parse_expr};
-use crate::model::Org;
-use crate::policy_model::str_of;
+use crate::org::Org;
+use crate::org::policy::str_of;
 
 const LABELS: &str = "/governance/api/v1/labels";
 const RESOURCE_LABELS: &str = "/governance/api/v1/resource-labels";

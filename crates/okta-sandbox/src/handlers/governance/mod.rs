@@ -21,7 +21,7 @@ use serde_json::{Value, json};
 
 use crate::error::ApiError;
 use crate::handlers::{Params, json_response};
-use crate::model::Org;
+use crate::org::Org;
 use crate::{AppState, lock};
 
 /// What Okta answers on governance endpoints of an org without an Okta Identity Governance license.

@@ -12,8 +12,8 @@ use super::{data_page, invalid, with_org};
 use crate::error::ApiError;
 use crate::filter::{self, Expr};
 use crate::handlers::{ApiResult, Params, St, json_body, ok, page_after, parse_expr};
-use crate::model::Org;
-use crate::policy_model::str_of;
+use crate::org::Org;
+use crate::org::policy::str_of;
 
 const OWNERS: &str = "/governance/api/v1/resource-owners";
 /// What can have owners.

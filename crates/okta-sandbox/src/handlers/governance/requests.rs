@@ -14,11 +14,11 @@ use serde_json::{Map, Value, json};
 use super::{data_page, invalid, positioned, with_org};
 use crate::error::ApiError;
 use crate::filter;
-use crate::governance_model::GovOrg;
-use crate::governance_seed::{approval_task, grant, request};
 use crate::handlers::{ApiResult, Params, St, json_body, json_response, ok, page_after, parse_expr};
-use crate::model::{App, AppUserData, Org};
-use crate::policy_model::{now, position_of, str_of};
+use crate::org::governance::GovOrg;
+use crate::org::policy::{now, position_of, str_of};
+use crate::org::{App, AppUserData, Org};
+use crate::seed::governance::{approval_task, grant, request};
 
 const REQUESTS: &str = "/governance/api/v2/requests";
 const TASKS: &str = "/governance/api/v2/tasks";

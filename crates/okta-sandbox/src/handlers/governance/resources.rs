@@ -4,9 +4,9 @@
 
 use serde_json::{Value, json};
 
-use crate::governance_model::{ORG_ORN_ID, bundle_orn, collection_orn, group_orn, named_app_orn, user_orn, value_orn};
-use crate::model::Org;
-use crate::policy_model::str_of;
+use crate::org::Org;
+use crate::org::governance::{ORG_ORN_ID, bundle_orn, collection_orn, group_orn, named_app_orn, user_orn, value_orn};
+use crate::org::policy::str_of;
 
 /// A resource: the ORN's object type (`apps`, `groups`, `users`, `collections`, `entitlement-bundles`,
 /// `entitlement-values`) and the object's id.
@@ -78,7 +78,7 @@ pub(crate) fn orn(org: &Org, r: &Resource) -> String {
 pub(crate) fn orn_forms(org: &Org, r: &Resource) -> Vec<String> {
     let mut forms = vec![orn(org, r)];
     if r.kind == "apps" {
-        forms.push(crate::governance_model::app_orn(&r.id));
+        forms.push(crate::org::governance::app_orn(&r.id));
     }
     forms
 }

@@ -11,9 +11,9 @@ use serde_json::{Value, json};
 use super::entitlements::{check_entitlements, effective, text_prop};
 use super::{data_page, invalid, with_org};
 use crate::error::ApiError;
-use crate::governance_model::{GovOrg, app_orn};
 use crate::handlers::{ApiResult, Params, St, json_body, json_response, no_content, ok, page_after};
-use crate::policy_model::{now, position_of, str_of};
+use crate::org::governance::{GovOrg, app_orn};
+use crate::org::policy::{now, position_of, str_of};
 
 const RULES: &str = "/governance/api/v1/risk-rules";
 
@@ -271,7 +271,7 @@ pub(crate) async fn assess(State(st): St, body: Bytes) -> ApiResult {
         let user = org
             .users
             .values()
-            .find(|u| crate::governance_model::user_orn(&u.id) == principal)
+            .find(|u| crate::org::governance::user_orn(&u.id) == principal)
             .map(|u| u.id.clone())
             .ok_or_else(|| invalid("RiskRuleAssessment", vec![format!("principalOrn: no user {principal:?}")]))?;
         let gov = &org.governance;

@@ -18,11 +18,11 @@ use super::entitlements::effective;
 use super::requests::{assign_directly, mark_revoked, unassign_directly};
 use super::{conflict, data_page, invalid, positioned, with_org};
 use crate::error::ApiError;
-use crate::governance_seed::grant;
 use crate::handlers::{ApiResult, Params, St, json_body, json_response, ok, page_after};
 use crate::ids::{fixture_id, ts};
-use crate::model::{AppStatus, GroupType, Org, UserStatus};
-use crate::policy_model::{now, position_of, str_of};
+use crate::org::policy::{now, position_of, str_of};
+use crate::org::{AppStatus, GroupType, Org, UserStatus};
+use crate::seed::governance::grant;
 
 const SAR: &str = "/governance/api/v2/security-access-reviews";
 const REVOKE: &str = "REVOKE_ACCESS";

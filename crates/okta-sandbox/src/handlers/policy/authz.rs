@@ -9,11 +9,11 @@ use serde_json::{Value, json};
 use super::{lifecycle_target, refused, required};
 use crate::error::ApiError;
 use crate::handlers::{ApiResult, Params, St, json_body, json_response, list_response, no_content, ok, page_after};
-use crate::policy_model::{
+use crate::org::policy::{
     AuthServer, PolicyOrg, WithRules, lifecycle_links, now, place_by_priority, renumber, replace_writable, str_of,
     touch, with_links,
 };
-use crate::policy_seed::{DEFAULT_AS, new_server};
+use crate::seed::policy::{DEFAULT_AS, new_server};
 use crate::{cursor, lock};
 
 const SERVER_WRITABLE: [&str; 5] =

@@ -10,7 +10,7 @@ use super::{lifecycle_target, refused, required};
 use crate::error::ApiError;
 use crate::handlers::{ApiResult, Params, St, json_body, no_content, ok};
 use crate::lock;
-use crate::policy_model::{InlineHook, PolicyOrg, str_of, touch, with_links};
+use crate::org::policy::{InlineHook, PolicyOrg, str_of, touch, with_links};
 
 const TYPES: [&str; 6] = [
     "com.okta.import.transform",

@@ -7,7 +7,7 @@ use serde_json::{Value, json};
 use super::{lifecycle_target, refused};
 use crate::error::ApiError;
 use crate::handlers::{ApiResult, Params, St, list_response, no_content, ok, page_after};
-use crate::policy_model::{WithRules, lifecycle_links, str_of, touch, with_links};
+use crate::org::policy::{WithRules, lifecycle_links, str_of, touch, with_links};
 use crate::{cursor, lock};
 
 const TYPES: [&str; 12] = [

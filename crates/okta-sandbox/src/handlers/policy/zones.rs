@@ -8,7 +8,7 @@ use serde_json::{Value, json};
 use super::{lifecycle_target, refused, required};
 use crate::error::ApiError;
 use crate::handlers::{ApiResult, Params, St, json_body, list_response, no_content, ok, page_after, parse_expr};
-use crate::policy_model::{PolicyOrg, lifecycle_links, position_of, replace_writable, str_of, touch, with_links};
+use crate::org::policy::{PolicyOrg, lifecycle_links, position_of, replace_writable, str_of, touch, with_links};
 use crate::{cursor, filter, lock};
 
 const IP_WRITABLE: [&str; 5] = ["name", "usage", "gateways", "proxies", "useAsExemptList"];

@@ -14,7 +14,7 @@ use serde_json::{Value, json};
 use crate::AppState;
 use crate::ids::ts;
 use crate::lock;
-use crate::model::Org;
+use crate::org::Org;
 
 /// A custom admin role (`/api/v1/iam/roles`).
 #[derive(Debug, Clone)]
@@ -335,11 +335,11 @@ pub(crate) fn with_admin<R>(st: &Arc<AppState>, f: impl FnOnce(&mut Org, &mut Ad
             Some(slot) if slot.build == build => slot.store.clone(),
             Some(slot) => {
                 slot.build = build;
-                slot.store = Arc::new(Mutex::new(crate::admin_seed::store(&org, st.config.seed)));
+                slot.store = Arc::new(Mutex::new(crate::seed::admin::store(&org, st.config.seed)));
                 slot.store.clone()
             }
             None => {
-                let store = Arc::new(Mutex::new(crate::admin_seed::store(&org, st.config.seed)));
+                let store = Arc::new(Mutex::new(crate::seed::admin::store(&org, st.config.seed)));
                 slots.push(Slot { state: Arc::downgrade(st), build, store: store.clone() });
                 store
             }

@@ -43,8 +43,8 @@
 
 use serde_json::{Value, json};
 
-use crate::governance_model::{GovOrg, app_orn, bundle_orn, user_orn, value_orn};
 use crate::ids::fixture_id;
+use crate::org::governance::{GovOrg, app_orn, bundle_orn, user_orn, value_orn};
 
 /// The admin who created the seeded objects (Alice, the super admin).
 pub const CREATOR: &str = "00ualiceactive000001";

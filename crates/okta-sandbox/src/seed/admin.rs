@@ -13,10 +13,10 @@ use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use serde_json::{Value, json};
 
-use crate::admin_model::{AdminStore, CustomRole, Device, DeviceUser, EventHook, ResourceSet, RoleGrant};
 use crate::ids::{self, fixture_id};
 use crate::lock;
-use crate::model::{Actor, Group, GroupType, Org, UserStatus};
+use crate::org::admin::{AdminStore, CustomRole, Device, DeviceUser, EventHook, ResourceSet, RoleGrant};
+use crate::org::{Actor, Group, GroupType, Org, UserStatus};
 use crate::seed::{api_client, random_client};
 
 /// Id of the seeded "Help Desk" group.

@@ -1,5 +1,9 @@
 //! The deterministic demo org (same seed → same users, groups, apps, factors, sessions, roles, logs).
 
+pub mod admin;
+pub mod governance;
+pub mod policy;
+
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use chrono::{DateTime, Duration, Utc};
@@ -8,7 +12,7 @@ use rand_chacha::ChaCha8Rng;
 use serde_json::{Map, Value, json};
 
 use crate::ids::{self, fixture_id};
-use crate::model::*;
+use crate::org::*;
 
 /// Well-known fixture users: (id word, first, last, status, department, title).
 pub const FIXTURE_USERS: [(&str, &str, &str, UserStatus, &str, &str); 12] = [
@@ -253,8 +257,8 @@ pub fn build(seed: u64, n_users: usize, anchor: DateTime<Utc>) -> Org {
         next_log_seq: 0,
         rng: ChaCha8Rng::seed_from_u64(seed ^ 0x5eed_0c7a),
         admin_id: fixture_id("00u", "aliceactive", 1),
-        policy: crate::policy_seed::build(seed),
-        governance: crate::governance_seed::build(seed),
+        policy: crate::seed::policy::build(seed),
+        governance: crate::seed::governance::build(seed),
         push: Default::default(),
     };
     let mut events: Vec<PendingEvent> = Vec::new();
@@ -788,7 +792,7 @@ pub fn build(seed: u64, n_users: usize, anchor: DateTime<Utc>) -> Org {
         let client = random_client(&mut rng);
         org.log(e.at, e.event_type, e.display, &actor, targets, e.outcome, e.session.as_deref(), &client);
     }
-    crate::admin_seed::seed(&mut org, seed, anchor);
+    crate::seed::admin::seed(&mut org, seed, anchor);
     crate::handlers::seed_security_reviews(&mut org);
     org
 }

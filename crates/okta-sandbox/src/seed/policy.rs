@@ -18,7 +18,7 @@
 use serde_json::{Value, json};
 
 use crate::ids::fixture_id;
-use crate::policy_model::{AuthServer, InlineHook, PolicyOrg, WithRules, now};
+use crate::org::policy::{AuthServer, InlineHook, PolicyOrg, WithRules, now};
 
 pub const DEFAULT_AS: &str = "default";
 pub const EVERYONE: &str = "00geveryone000000001";
