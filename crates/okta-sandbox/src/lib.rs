@@ -62,7 +62,7 @@ use axum::http::{HeaderValue, Method, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use chrono::Utc;
-use rand::{Rng, SeedableRng};
+use rand::Rng;
 use rand_chacha::ChaCha8Rng;
 
 use crate::error::ApiError;
@@ -225,7 +225,7 @@ fn build_state(config: SandboxConfig, addr: SocketAddr) -> Arc<AppState> {
     let public = public_url(&config, addr);
     let org = seed::build(config.seed, config.users, Utc::now());
     let limiter = RateLimiter::new(&config.rate_limits, config.rate_limit_window_secs);
-    let fault_rng = ChaCha8Rng::seed_from_u64(config.seed ^ 0xfa17);
+    let fault_rng = org.random.fork(org::random::Stream::Faults);
     Arc::new(AppState {
         public,
         org: Mutex::new(org),

@@ -89,8 +89,12 @@ pub(crate) async fn assign_to_user(
                 if existing.clone().any(|g| g.custom.as_ref() == Some(&(role.clone(), set.clone()))) {
                     return Err(duplicate());
                 }
-                let grant =
-                    RoleGrant { id: store.new_id("irb"), role_type, custom: Some((role, set)), created: Utc::now() };
+                let grant = RoleGrant {
+                    id: org.random.id(crate::org::random::Stream::Admin, "irb"),
+                    role_type,
+                    custom: Some((role, set)),
+                    created: Utc::now(),
+                };
                 let v = grant.to_json(store, &st.public, "USER", &assignee);
                 store.user_custom_roles.entry(user.id.clone()).or_default().push(grant);
                 v
@@ -214,7 +218,12 @@ pub(crate) async fn assign_to_group(
             return Err(duplicate());
         }
         let prefix = if custom.is_some() { "irb" } else { "gra" };
-        let grant = RoleGrant { id: store.new_id(prefix), role_type, custom, created: Utc::now() };
+        let grant = RoleGrant {
+            id: org.random.id(crate::org::random::Stream::Admin, prefix),
+            role_type,
+            custom,
+            created: Utc::now(),
+        };
         let value = grant.to_json(store, &st.public, "GROUP", &format!("/api/v1/groups/{}", group.id));
         store.group_roles.entry(group.id.clone()).or_default().push(grant);
         let label = value["label"].as_str().unwrap_or_default().to_string();

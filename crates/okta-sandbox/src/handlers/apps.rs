@@ -191,11 +191,11 @@ fn validated_config(body: &Value) -> Result<Map<String, Value>, ApiError> {
 fn new_key(org: &mut Org, years: i64) -> AppKey {
     let now = Utc::now();
     AppKey {
-        kid: ids::base62(&mut org.rng, 43),
+        kid: ids::base62(org.rng(), 43),
         created: now,
         expires: now + Duration::days(365 * years),
-        n: ids::base62(&mut org.rng, 342),
-        x5c: ids::base62(&mut org.rng, 600),
+        n: ids::base62(org.rng(), 342),
+        x5c: ids::base62(org.rng(), 600),
     }
 }
 
@@ -251,7 +251,7 @@ pub(crate) async fn create(State(st): St, Extension(caller): Extension<Caller>, 
                 client.entry("autoKeyRotation").or_insert(json!(true));
                 let method = client.entry("token_endpoint_auth_method").or_insert(json!("client_secret_basic")).clone();
                 if method != "none" && method != "private_key_jwt" {
-                    secret = Some(ids::base62(&mut org.rng, 64));
+                    secret = Some(ids::base62(org.rng(), 64));
                 }
             }
         }

@@ -94,7 +94,7 @@ pub(crate) async fn create(State(st): St, Extension(caller): Extension<Caller>, 
     with_admin(&st, |org, store| {
         let now = Utc::now();
         let hook = EventHook {
-            id: store.new_id("who"),
+            id: org.random.id(crate::org::random::Stream::Admin, "who"),
             name: body.name,
             description: body.description,
             status: "ACTIVE",

@@ -159,7 +159,7 @@ pub(crate) async fn enroll(
         "PENDING_ACTIVATION"
     };
     let now = Utc::now();
-    let fid = ids::okta_id(&mut org.rng, prefix(&factor_type));
+    let fid = ids::okta_id(org.rng(), prefix(&factor_type));
     let f = Factor {
         id: fid,
         user_id: uid.clone(),
@@ -234,7 +234,7 @@ pub(crate) async fn verify(State(st): St, Path((id, fid)): Path<(String, String)
     let expires = ids::ts(&(Utc::now() + Duration::minutes(5)));
     match f.factor_type.as_str() {
         "push" => {
-            let tx = format!("v2m{}", ids::base62(&mut org.rng, 17));
+            let tx = format!("v2m{}", ids::base62(org.rng(), 17));
             let pending = PushTransaction {
                 user_id: uid.clone(),
                 factor_id: fid.clone(),

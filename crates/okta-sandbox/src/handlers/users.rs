@@ -369,7 +369,7 @@ pub(crate) async fn lifecycle(
     }
     let (et, disp) = op.event();
     log_user_event(&mut org, &actor, seq, et, disp);
-    let token = ids::base62(&mut org.rng, 20);
+    let token = ids::base62(org.rng(), 20);
     let public = &st.public;
     match op {
         Lifecycle::Activate | Lifecycle::Reactivate => {

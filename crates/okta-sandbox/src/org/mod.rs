@@ -7,6 +7,7 @@ pub mod apps;
 pub mod governance;
 pub mod groups;
 pub mod policy;
+pub mod random;
 pub mod users;
 
 pub use apps::*;
@@ -53,13 +54,16 @@ pub struct Org {
     pub logs: Vec<LogEntry>,
     pub next_seq: u64,
     pub next_log_seq: u64,
-    pub rng: ChaCha8Rng,
+    /// The org's one seeded generator.
+    pub random: random::Random,
     /// Id of the admin who owns the SSWS token (the actor for API changes made with it).
     pub admin_id: String,
     /// Authorization servers, org policies, network zones and inline hooks.
     pub policy: policy::PolicyOrg,
     /// Okta Identity Governance: campaigns, reviews.
     pub governance: governance::GovOrg,
+    /// Custom admin roles, resource sets, group role assignments, devices, event hooks.
+    pub admin: admin::AdminStore,
     /// Okta Verify push challenges and what the simulated phone answers.
     pub push: PushSim,
 }
@@ -132,8 +136,14 @@ impl Org {
         self.next_seq
     }
 
+    /// A fresh id of a directory object.
     pub fn new_id(&mut self, prefix: &str) -> String {
-        ids::okta_id(&mut self.rng, prefix)
+        self.random.id(random::Stream::Ids, prefix)
+    }
+
+    /// The stream of the directory's objects made while the sandbox runs.
+    pub fn rng(&mut self) -> &mut ChaCha8Rng {
+        self.random.stream(random::Stream::Ids)
     }
 
     /// Find a user by id or login (case-insensitive login).
@@ -237,7 +247,7 @@ impl Org {
         self.next_log_seq += 1;
         let seq = self.next_log_seq;
         let mut bytes = [0u8; 16];
-        rand::RngCore::fill_bytes(&mut self.rng, &mut bytes);
+        rand::RngCore::fill_bytes(self.rng(), &mut bytes);
         let uuid = uuid::Builder::from_random_bytes(bytes).into_uuid();
         let mut outcome_v = json!({"result": outcome.0});
         if let (Some(r), Some(obj)) = (outcome.1, outcome_v.as_object_mut()) {
@@ -250,7 +260,7 @@ impl Org {
             "user.session.end" => "core.user_auth.logout_success",
             other => other,
         };
-        let transaction_id = ids::base62(&mut self.rng, 27);
+        let transaction_id = ids::base62(self.rng(), 27);
         let geo = client.get("geographicalContext").cloned().unwrap_or(json!({}));
         let ip = client.get("ipAddress").cloned().unwrap_or(json!("127.0.0.1"));
         let mut auth_ctx = json!({"authenticationStep": 0});

@@ -3,11 +3,10 @@
 //! when answering, and without secrets, which are kept beside them).
 
 use chrono::Utc;
-use rand::SeedableRng;
-use rand_chacha::ChaCha8Rng;
 use serde_json::{Map, Value, json};
 
 use crate::ids;
+use crate::org::random::{Random, Stream};
 
 /// A custom authorization server and what hangs off it.
 #[derive(Debug, Clone)]
@@ -35,40 +34,31 @@ pub struct InlineHook {
 }
 
 /// Everything of this module, hung off the org.
-#[derive(Debug)]
+#[derive(Debug, Default)]
 pub struct PolicyOrg {
     pub auth_servers: Vec<AuthServer>,
     pub policies: Vec<WithRules>,
     pub zones: Vec<Value>,
     pub hooks: Vec<InlineHook>,
-    pub rng: ChaCha8Rng,
 }
 
 impl PolicyOrg {
-    pub fn empty(seed: u64) -> Self {
-        PolicyOrg {
-            auth_servers: Vec::new(),
-            policies: Vec::new(),
-            zones: Vec::new(),
-            hooks: Vec::new(),
-            rng: ChaCha8Rng::seed_from_u64(seed ^ 0x0a75_e2e2),
-        }
-    }
-
-    pub fn new_id(&mut self, prefix: &str) -> String {
-        ids::okta_id(&mut self.rng, prefix)
-    }
-
-    /// A fresh RSA-looking public JWK (random modulus; never used to sign).
-    pub fn new_key(&mut self, status: &str) -> Value {
-        let kid = ids::base62(&mut self.rng, 43);
-        let n = ids::base62(&mut self.rng, 342);
-        json!({"kid": kid, "kty": "RSA", "alg": "RS256", "use": "sig", "e": "AQAB", "n": n, "status": status})
-    }
-
     pub fn server(&self, id: &str) -> Option<usize> {
         self.auth_servers.iter().position(|s| str_of(&s.obj, "id") == id)
     }
+}
+
+/// A fresh RSA-looking public JWK (random modulus; never used to sign).
+pub fn new_key(random: &mut Random, status: &str) -> Value {
+    let rng = random.stream(Stream::Policy);
+    let kid = ids::base62(rng, 43);
+    let n = ids::base62(rng, 342);
+    json!({"kid": kid, "kty": "RSA", "alg": "RS256", "use": "sig", "e": "AQAB", "n": n, "status": status})
+}
+
+/// A fresh id of a policy object.
+pub fn new_id(random: &mut Random, prefix: &str) -> String {
+    random.id(Stream::Policy, prefix)
 }
 
 /// Okta's timestamp for now.

@@ -7,11 +7,11 @@ pub mod policy;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use chrono::{DateTime, Duration, Utc};
-use rand::{Rng, SeedableRng};
-use rand_chacha::ChaCha8Rng;
+use rand::Rng;
 use serde_json::{Map, Value, json};
 
 use crate::ids::{self, fixture_id};
+use crate::org::random::{Random, Stream};
 use crate::org::*;
 
 /// Well-known fixture users: (id word, first, last, status, department, title).
@@ -242,7 +242,10 @@ struct PendingEvent {
 
 /// Build the demo org.
 pub fn build(seed: u64, n_users: usize, anchor: DateTime<Utc>) -> Org {
-    let mut rng = ChaCha8Rng::seed_from_u64(seed);
+    let mut random = Random::new(seed);
+    let mut rng = random.fork(Stream::Directory);
+    let mut app_rng = random.fork(Stream::Apps);
+    let policy = policy::build(&mut random);
     let mut org = Org {
         users: BTreeMap::new(),
         user_index: HashMap::new(),
@@ -255,10 +258,11 @@ pub fn build(seed: u64, n_users: usize, anchor: DateTime<Utc>) -> Org {
         logs: Vec::new(),
         next_seq: 0,
         next_log_seq: 0,
-        rng: ChaCha8Rng::seed_from_u64(seed ^ 0x5eed_0c7a),
+        random,
         admin_id: fixture_id("00u", "aliceactive", 1),
-        policy: crate::seed::policy::build(seed),
-        governance: crate::seed::governance::build(seed),
+        policy,
+        governance: governance::build(),
+        admin: Default::default(),
         push: Default::default(),
     };
     let mut events: Vec<PendingEvent> = Vec::new();
@@ -506,7 +510,6 @@ pub fn build(seed: u64, n_users: usize, anchor: DateTime<Utc>) -> Org {
     ];
     // Apps get their keys and the apps added after the first eight from their own RNG, so the rest of the org
     // (drawn from `rng`) stays what it was.
-    let mut app_rng = ChaCha8Rng::seed_from_u64(seed ^ 0xa995_5eed);
     for (k, (word, name, label, mode, url, gnames)) in app_defs.into_iter().chain(MORE_APPS).enumerate() {
         let id = fixture_id("0oa", word, 1);
         let groups: Vec<String> =
@@ -792,7 +795,7 @@ pub fn build(seed: u64, n_users: usize, anchor: DateTime<Utc>) -> Org {
         let client = random_client(&mut rng);
         org.log(e.at, e.event_type, e.display, &actor, targets, e.outcome, e.session.as_deref(), &client);
     }
-    crate::seed::admin::seed(&mut org, seed, anchor);
+    admin::seed(&mut org, anchor);
     crate::handlers::seed_security_reviews(&mut org);
     org
 }
@@ -828,5 +831,19 @@ mod tests {
         assert!(a.logs.len() > 300);
         let c = build(7, 300, anchor);
         assert_ne!(ids_a, c.users.values().map(|u| u.id.clone()).collect::<Vec<_>>());
+    }
+
+    #[test]
+    fn a_seed_reproduces_the_whole_org() {
+        let anchor = Utc::now();
+        let (mut a, mut b) = (build(42, 40, anchor), build(42, 40, anchor));
+        let keys = |o: &Org| o.policy.auth_servers.iter().flat_map(|s| s.keys.clone()).collect::<Vec<_>>();
+        assert_eq!(keys(&a), keys(&b));
+        let devices = |o: &Org| o.admin.devices.iter().map(|d| d.id.clone()).collect::<Vec<_>>();
+        assert_eq!(devices(&a), devices(&b));
+        let events = |o: &Org| o.logs.iter().map(|e| e.event["uuid"].clone()).collect::<Vec<_>>();
+        assert_eq!(events(&a), events(&b));
+        assert_eq!(a.new_id("00u"), b.new_id("00u"));
+        assert_ne!(keys(&a), keys(&build(7, 40, anchor)));
     }
 }

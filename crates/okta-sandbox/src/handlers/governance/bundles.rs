@@ -102,7 +102,7 @@ pub(crate) async fn create(State(st): St, body: Bytes) -> ApiResult {
         let apps: Vec<String> = org.apps.iter().map(|a| a.id.clone()).collect();
         let (name, app, entitlements) = checked(&org.governance, &apps, &body, None)?;
         let (by, at) = (org.admin_id.clone(), now());
-        let id = org.governance.new_id("enb");
+        let id = crate::org::governance::new_id(&mut org.random, "enb");
         let mut b = json!({
             "id": id, "name": name, "orn": bundle_orn(&id), "status": "ACTIVE",
             "targetResourceOrn": app_orn(&app), "target": {"externalId": app, "type": "APPLICATION"},
@@ -271,7 +271,7 @@ pub(crate) async fn revoke_principal_access(State(st): St, body: Bytes) -> ApiRe
                     return Err(invalid("RevokePrincipalAccess", vec![format!("revokeOrns: unknown {orn}")]));
                 };
                 let (eid, app) = (str_of(e, "id").to_owned(), str_of(&e["parent"], "externalId").to_owned());
-                let gid = gov.new_id("gra");
+                let gid = crate::org::governance::new_id(&mut org.random, "gra");
                 let mut g = crate::seed::governance::grant(
                     &gid,
                     "CUSTOM",

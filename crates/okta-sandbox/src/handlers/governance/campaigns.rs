@@ -208,7 +208,7 @@ pub(crate) async fn create(State(st): St, body: Bytes) -> ApiResult {
             }
         }
         let ts = now();
-        c["id"] = json!(org.governance.new_id("ici"));
+        c["id"] = json!(crate::org::governance::new_id(&mut org.random, "ici"));
         c["status"] = json!("SCHEDULED");
         c["created"] = json!(ts);
         c["lastUpdated"] = json!(ts);
@@ -257,7 +257,7 @@ pub(crate) async fn launch(State(st): St, Path(id): Path<String>) -> ApiResult {
         let ts = now();
         let recurring = str_of(&gov.campaigns[i]["scheduleSettings"], "type") == "RECURRING";
         let (target, at) = if recurring {
-            let occurrence_id = gov.new_id("ici");
+            let occurrence_id = crate::org::governance::new_id(&mut org.random, "ici");
             let mut occurrence = gov.campaigns[i].clone();
             occurrence["id"] = json!(occurrence_id);
             occurrence["created"] = json!(ts);
@@ -269,7 +269,7 @@ pub(crate) async fn launch(State(st): St, Path(id): Path<String>) -> ApiResult {
         };
         let resource = gov.campaigns[at]["resourceSettings"]["targetResources"][0]["resourceId"].clone();
         for user in REVIEWED {
-            let rid = gov.new_id("icr");
+            let rid = crate::org::governance::new_id(&mut org.random, "icr");
             let mut r = review(&rid, &target, user, "UNREVIEWED", &ts);
             r["resourceId"] = resource.clone();
             gov.reviews.push(r);
@@ -352,7 +352,8 @@ pub(crate) async fn reassign(State(st): St, Path(id): Path<String>, body: Bytes)
             r["reviewerProfile"] = profile.clone();
             r["lastUpdated"] = json!(now());
             r["lastUpdatedBy"] = json!(admin);
-            r["note"] = json!({"id": ids::base62(&mut rand::rng(), 9), "note": note});
+            let note_id = ids::base62(org.random.stream(crate::org::random::Stream::Governance), 9);
+            r["note"] = json!({"id": note_id, "note": note});
             out.push(r.clone());
         }
         Ok(out)

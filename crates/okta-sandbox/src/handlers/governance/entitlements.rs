@@ -228,7 +228,7 @@ pub(crate) async fn create_grant(State(st): St, body: Bytes) -> ApiResult {
                 vec!["entitlements: a CUSTOM grant gives at least one entitlement value".into()],
             ));
         }
-        let id = org.governance.new_id("gra");
+        let id = crate::org::governance::new_id(&mut org.random, "gra");
         let mut g = grant(&id, grant_type, action, actor, (&app, &user), entitlements, &now());
         g["createdBy"] = json!(org.admin_id);
         g["lastUpdatedBy"] = json!(org.admin_id);
@@ -449,8 +449,8 @@ fn required_text<'a>(v: &'a Value, key: &str, max: usize, causes: &mut Vec<Strin
 }
 
 /// A new value of entitlement `e` (no `_links`), from `{name, externalValue, description}`.
-fn new_value(gov: &mut GovOrg, e: &Value, v: &Value, by: &str, at: &str) -> Value {
-    let id = gov.new_id("ent");
+fn new_value(random: &mut crate::org::random::Random, e: &Value, v: &Value, by: &str, at: &str) -> Value {
+    let id = crate::org::governance::new_id(random, "ent");
     let app = str_of(&e["parent"], "externalId");
     let mut out = json!({
         "id": id, "name": v["name"], "externalValue": v["externalValue"],
@@ -537,7 +537,7 @@ pub(crate) async fn create(State(st): St, body: Bytes) -> ApiResult {
             }
         }
         let (by, at) = (org.admin_id.clone(), now());
-        let id = gov.new_id("esp");
+        let id = crate::org::governance::new_id(&mut org.random, "esp");
         let mut e = json!({
             "id": id, "name": name, "externalValue": external, "multiValue": multi, "required": false,
             "dataType": body["dataType"], "parentResourceOrn": crate::org::governance::app_orn(&app),
@@ -547,7 +547,7 @@ pub(crate) async fn create(State(st): St, body: Bytes) -> ApiResult {
         if let Some(d) = body.get("description").filter(|d| d.is_string()) {
             e["description"] = d.clone();
         }
-        let values: Vec<Value> = values.iter().map(|v| new_value(gov, &e, v, &by, &at)).collect();
+        let values: Vec<Value> = values.iter().map(|v| new_value(&mut org.random, &e, v, &by, &at)).collect();
         e["values"] = Value::Array(values);
         gov.entitlements.push(e.clone());
         Ok(e)
@@ -597,7 +597,7 @@ pub(crate) async fn patch(State(st): St, Path(id): Path<String>, body: Bytes) ->
                     let others: Vec<&Value> = values.iter().collect();
                     let found = value_causes(v, &others, true);
                     if found.is_empty() {
-                        let new = new_value(gov, &e, v, &by, &at);
+                        let new = new_value(&mut org.random, &e, v, &by, &at);
                         touched.push(str_of(&new, "id").to_owned());
                         values.push(new);
                     }
@@ -861,7 +861,7 @@ mod tests {
 
     #[test]
     fn history_replays_the_grants() {
-        let mut gov = crate::seed::governance::build(1);
+        let mut gov = crate::seed::governance::build();
         let (app, bob) = ("0oasalesforce0000001", "00ubobactive00000001");
         let h = history(&gov, app, bob);
         assert_eq!(h.len(), 2, "{h:?}");
@@ -880,7 +880,7 @@ mod tests {
 
     #[test]
     fn forgotten_values_leave_bundles_and_invalidate_rules() {
-        let mut gov = crate::seed::governance::build(1);
+        let mut gov = crate::seed::governance::build();
         forget_values(&mut gov, |_, v| v == "entsffinanceadmin001");
         assert_eq!(gov.bundles[0]["entitlements"][0]["values"], json!([{"id": "entsfpayments0000001"}]));
         assert_eq!(gov.risk_rules[0]["status"], "INVALID");

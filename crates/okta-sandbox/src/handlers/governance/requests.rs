@@ -72,9 +72,9 @@ pub(crate) async fn create(State(st): St, body: Bytes) -> ApiResult {
             b => b.to_owned(),
         };
         let ts = now();
-        let id = org.governance.new_id("req");
+        let id = crate::org::governance::new_id(&mut org.random, "req");
         let r = request(&id, &entry, &user, &by, &ts);
-        let task = org.governance.new_task_id();
+        let task = crate::org::governance::new_task_id(&mut org.random);
         org.governance.tasks.push(approval_task(&task, &id, &ts));
         org.governance.requests.push(r.clone());
         Ok(r)
@@ -157,7 +157,7 @@ fn give_access(org: &mut Org, request_id: &str, ts: &str) {
         },
         "ENTITLEMENT_BUNDLE" => match org.governance.bundles.iter().find(|b| str_of(b, "id") == scope_id).cloned() {
             Some(b) => {
-                let gid = org.governance.new_id("gra");
+                let gid = crate::org::governance::new_id(&mut org.random, "gra");
                 let app = str_of(&b["target"], "externalId").to_owned();
                 let mut g = grant(
                     &gid,

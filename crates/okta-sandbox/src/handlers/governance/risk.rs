@@ -146,7 +146,7 @@ pub(crate) async fn create(State(st): St, body: Bytes) -> ApiResult {
         }
         let conflict = criteria(gov, &app, &body["conflictCriteria"])?;
         let (by, at) = (org.admin_id.clone(), now());
-        let id = gov.new_id("rul");
+        let id = crate::org::governance::new_id(&mut org.random, "rul");
         let mut r = json!({
             "id": id, "name": name, "type": "SEPARATION_OF_DUTIES", "status": "ACTIVE",
             "resources": [{"resourceOrn": app_orn(&app)}], "conflictCriteria": conflict,

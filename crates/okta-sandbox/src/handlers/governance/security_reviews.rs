@@ -88,7 +88,7 @@ fn actions(revocable: bool, manual: &str) -> (Value, Option<Value>) {
 fn item(org: &mut Org, name: &str, kind: &str, resource: &str, revocable: bool, manual: &str) -> Value {
     let (supported, manual) = actions(revocable, manual);
     let mut v = json!({
-        "id": org.governance.new_id("sai"), "name": name, "type": kind, "resourceId": resource,
+        "id": crate::org::governance::new_id(&mut org.random, "sai"), "name": name, "type": kind, "resourceId": resource,
         "severity": "LOW", "supportedActions": supported, "remediationStatus": "NONE",
     });
     if let Some(m) = manual {
@@ -213,7 +213,7 @@ fn snapshot(org: &mut Org, user: &str) -> Vec<Value> {
         let kinds: BTreeSet<&str> = subs.iter().map(|s| str_of(s, "type")).collect();
         let (supported, manual) = actions(revocable, "UNSUPPORTED_GROUP");
         let mut access = json!({
-            "id": org.governance.new_id("aim"), "type": "APPLICATION", "name": label, "resourceId": app,
+            "id": crate::org::governance::new_id(&mut org.random, "aim"), "type": "APPLICATION", "name": label, "resourceId": app,
             "severity": if value_rows.is_empty() && bundles.is_empty() { "LOW" } else { "MEDIUM" },
             "supportedActions": supported, "remediationStatus": "NONE",
             "appInfo": {"id": app, "name": app_name, "logoUrl": "", "label": label, "assignedDate": ts(&assigned),
@@ -411,7 +411,7 @@ fn revoke(org: &mut Org, user: &str, target: &Value, app: &str) -> Vec<Value> {
             mark_revoked(&mut org.governance, user, "ENTITLEMENT_BUNDLE", resource);
         }
         _ => {
-            let gid = org.governance.new_id("gra");
+            let gid = crate::org::governance::new_id(&mut org.random, "gra");
             let entitlements = json!([{"id": target["__entitlementId"], "values": [{"id": resource}]}]);
             let mut g = grant(&gid, "CUSTOM", "DENY", "ADMIN", (app, user), entitlements, &now());
             g["createdBy"] = json!(admin);
@@ -620,7 +620,7 @@ pub(crate) async fn create(State(st): St, body: Bytes) -> ApiResult {
         let Some(user) = user.filter(|_| causes.is_empty()) else {
             return Err(invalid("SecurityAccessReview", causes));
         };
-        let id = org.governance.new_id("sar");
+        let id = crate::org::governance::new_id(&mut org.random, "sar");
         let review = new_review(org, &id, &name, &user, &reviewers, &ts(&end));
         org.governance.security_reviews.push(review.clone());
         Ok(review)

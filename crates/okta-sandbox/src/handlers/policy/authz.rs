@@ -85,14 +85,15 @@ fn check_server_body(body: &Value) -> Result<(), ApiError> {
 pub(crate) async fn create(State(st): St, body: Bytes) -> ApiResult {
     let body = json_body(&body)?;
     check_server_body(&body)?;
-    let mut org = lock(&st.org);
+    let mut guard = lock(&st.org);
+    let org = &mut *guard;
     let p = &mut org.policy;
     let name = required(&body, "name")?;
     if p.auth_servers.iter().any(|s| str_of(&s.obj, "name").eq_ignore_ascii_case(name)) {
         return Err(ApiError::validation("name", "name: An authorization server with this name already exists."));
     }
-    let id = p.new_id("aus");
-    let mut s = new_server(p, &id, name, str_of(&body, "description"), body["audiences"].clone());
+    let id = crate::org::policy::new_id(&mut org.random, "aus");
+    let mut s = new_server(&mut org.random, &id, name, str_of(&body, "description"), body["audiences"].clone());
     replace_writable(&mut s.obj, &body, &SERVER_WRITABLE);
     if s.obj.get("issuerMode").is_none() {
         s.obj["issuerMode"] = json!("ORG_URL");
@@ -121,7 +122,8 @@ pub(crate) async fn replace(State(st): St, Path(id): Path<String>, body: Bytes) 
 }
 
 pub(crate) async fn delete(State(st): St, Path(id): Path<String>) -> ApiResult {
-    let mut org = lock(&st.org);
+    let mut guard = lock(&st.org);
+    let org = &mut *guard;
     let p = &mut org.policy;
     let s = server(p, &id)?;
     if str_of(&s.obj, "id") == DEFAULT_AS {
@@ -159,13 +161,14 @@ pub(crate) async fn keys(State(st): St, Path(id): Path<String>) -> ApiResult {
 /// `keyRotate` with `{"use": "sig"}`: ACTIVE → EXPIRED, NEXT → ACTIVE, a new NEXT; older EXPIRED keys go.
 pub(crate) async fn rotate(State(st): St, Path(id): Path<String>, body: Bytes) -> ApiResult {
     let body = json_body(&body)?;
-    let mut org = lock(&st.org);
+    let mut guard = lock(&st.org);
+    let org = &mut *guard;
     let p = &mut org.policy;
     server(p, &id)?;
     if body.get("use").and_then(Value::as_str) != Some("sig") {
         return Err(ApiError::validation("use", "use: The only supported value is 'sig'."));
     }
-    let fresh = p.new_key("NEXT");
+    let fresh = crate::org::policy::new_key(&mut org.random, "NEXT");
     let s = server(p, &id)?;
     s.keys.retain(|k| str_of(k, "status") != "EXPIRED");
     for k in &mut s.keys {
@@ -225,10 +228,11 @@ pub(crate) async fn list_policies(State(st): St, Path(id): Path<String>) -> ApiR
 pub(crate) async fn create_policy(State(st): St, Path(id): Path<String>, body: Bytes) -> ApiResult {
     let body = json_body(&body)?;
     check_policy_body(&body)?;
-    let mut org = lock(&st.org);
+    let mut guard = lock(&st.org);
+    let org = &mut *guard;
     let p = &mut org.policy;
     server(p, &id)?;
-    let pid = p.new_id("00p");
+    let pid = crate::org::policy::new_id(&mut org.random, "00p");
     let mut obj = json!({"id": pid, "type": "OAUTH_AUTHORIZATION_POLICY", "status": "ACTIVE", "system": false});
     replace_writable(&mut obj, &body, &POLICY_WRITABLE);
     obj["type"] = json!("OAUTH_AUTHORIZATION_POLICY");
@@ -342,7 +346,7 @@ pub(crate) async fn create_rule(State(st): St, Path((id, pid)): Path<(String, St
     let body = json_body(&body)?;
     check_rule_body(&body)?;
     let mut org = lock(&st.org);
-    let rid = org.policy.new_id("0pr");
+    let rid = crate::org::policy::new_id(&mut org.random, "0pr");
     let s = server(&mut org.policy, &id)?;
     let p = policy(s, &pid)?;
     let mut obj = json!({"id": rid, "status": "ACTIVE", "system": false});
@@ -451,7 +455,7 @@ pub(crate) async fn create_scope(State(st): St, Path(id): Path<String>, body: By
     let body = json_body(&body)?;
     check_scope_body(&body)?;
     let mut org = lock(&st.org);
-    let sid = org.policy.new_id("scp");
+    let sid = crate::org::policy::new_id(&mut org.random, "scp");
     let s = server(&mut org.policy, &id)?;
     let name = required(&body, "name")?;
     if s.scopes.iter().any(|v| str_of(v, "name") == name) {
@@ -554,7 +558,7 @@ pub(crate) async fn create_claim(State(st): St, Path(id): Path<String>, body: By
     let body = json_body(&body)?;
     check_claim_body(&body)?;
     let mut org = lock(&st.org);
-    let cid = org.policy.new_id("ocl");
+    let cid = crate::org::policy::new_id(&mut org.random, "ocl");
     let s = server(&mut org.policy, &id)?;
     if duplicate_claim(s, &body, None) {
         return Err(ApiError::validation("name", "name: A claim with this name and type already exists."));

@@ -85,7 +85,7 @@ pub(crate) async fn create(State(st): St, body: Bytes) -> ApiResult {
     }
     let (channel, secret) = channel(&body)?;
     let mut org = lock(&st.org);
-    let id = org.policy.new_id("cal");
+    let id = crate::org::policy::new_id(&mut org.random, "cal");
     let mut obj = json!({"id": id, "name": name, "type": kind, "status": "ACTIVE",
                          "version": body.get("version").and_then(Value::as_str).unwrap_or("1.0.0"), "channel": channel});
     touch(&mut obj, true);

@@ -115,7 +115,7 @@ pub(crate) async fn create(State(st): St, body: Bytes) -> ApiResult {
     let body = json_body(&body)?;
     let kind = check(&body)?;
     let mut org = lock(&st.org);
-    let id = org.policy.new_id("nzo");
+    let id = crate::org::policy::new_id(&mut org.random, "nzo");
     let mut z = json!({"id": id, "type": kind, "status": "ACTIVE", "usage": "POLICY", "system": false});
     let writable: &[&str] = if kind == "IP" { &IP_WRITABLE } else { &DYNAMIC_WRITABLE };
     replace_writable(&mut z, &body, writable);
