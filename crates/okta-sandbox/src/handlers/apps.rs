@@ -9,13 +9,13 @@ use axum::response::{IntoResponse, Response};
 use chrono::{Duration, Utc};
 use serde_json::{Map, Value, json};
 
-use super::{ApiResult, Params, St, json_body, json_response, list_response, no_content, ok, page_after, parse_expr};
+use super::{ApiResult, Params, St, json_body, json_response, no_content, ok};
 use crate::error::ApiError;
 use crate::org::{
     Actor, App, AppKey, AppStatus, AppUserData, GroupAssignmentData, Org, SignOnMode, UserStatus, default_config,
 };
 use crate::seed::api_client;
-use crate::{Caller, cursor, filter, ids, lock};
+use crate::{Caller, filter, ids, lock};
 
 /// Properties of an app object that clients cannot set (ignored in request bodies, as Okta does).
 const READ_ONLY: [&str; 10] =
@@ -59,9 +59,8 @@ fn assigned_users(org: &Org, app: &App) -> Vec<(u64, Option<String>)> {
 pub(crate) async fn list(State(st): St, uri: Uri) -> ApiResult {
     let params = Params::parse(uri.query());
     let q = params.get("q").filter(|s| !s.is_empty()).map(str::to_lowercase);
-    let expr = params.get("filter").filter(|s| !s.is_empty()).map(parse_expr).transpose()?;
-    let limit = params.limit(200, 200);
-    let after = params.after()?;
+    let expr = params.expr("filter")?;
+    let page = params.page(200, 200)?;
     let expand_user = params.get("expand").and_then(|e| e.strip_prefix("user/")).map(str::to_owned);
     let org = lock(&st.org);
     let mut items = Vec::new();
@@ -98,8 +97,7 @@ pub(crate) async fn list(State(st): St, uri: Uri) -> ApiResult {
         items.push((app.seq, v));
     }
     drop(org);
-    let (page, next) = page_after(items, after, limit);
-    Ok(list_response(&st.public, uri.path(), &params, limit, page, next.map(cursor::encode)))
+    Ok(page.links(&st.public, uri.path(), items))
 }
 
 pub(crate) async fn get_one(State(st): St, Path(id): Path<String>) -> ApiResult {
@@ -413,8 +411,7 @@ fn app_user_json(org: &Org, app: &App, user: &str, public: &str, embed_user: boo
 
 pub(crate) async fn list_users(State(st): St, Path(id): Path<String>, uri: Uri) -> ApiResult {
     let params = Params::parse(uri.query());
-    let limit = params.limit(50, 500);
-    let after = params.after()?;
+    let page = params.page(50, 500)?;
     let q = params.get("q").filter(|s| !s.is_empty()).map(str::to_lowercase);
     let embed = params.get("expand") == Some("user");
     let org = lock(&st.org);
@@ -435,8 +432,7 @@ pub(crate) async fn list_users(State(st): St, Path(id): Path<String>, uri: Uri) 
         }
     }
     drop(org);
-    let (page, next) = page_after(items, after, limit);
-    Ok(list_response(&st.public, uri.path(), &params, limit, page, next.map(cursor::encode)))
+    Ok(page.links(&st.public, uri.path(), items))
 }
 
 fn app_user_404(user: &str) -> ApiError {
@@ -604,8 +600,7 @@ fn group_assignment_json(org: &Org, app: &App, gid: &str, public: &str, expand: 
 
 pub(crate) async fn list_groups(State(st): St, Path(id): Path<String>, uri: Uri) -> ApiResult {
     let params = Params::parse(uri.query());
-    let limit = params.limit(20, 200);
-    let after = params.after()?;
+    let page = params.page(20, 200)?;
     let q = params.get("q").filter(|s| !s.is_empty()).map(str::to_lowercase);
     let org = lock(&st.org);
     let app = app_ref(&org, &id)?;
@@ -622,8 +617,7 @@ pub(crate) async fn list_groups(State(st): St, Path(id): Path<String>, uri: Uri)
         }
     }
     drop(org);
-    let (page, next) = page_after(items, after, limit);
-    Ok(list_response(&st.public, uri.path(), &params, limit, page, next.map(cursor::encode)))
+    Ok(page.links(&st.public, uri.path(), items))
 }
 
 pub(crate) async fn get_group(State(st): St, Path((id, gid)): Path<(String, String)>, uri: Uri) -> ApiResult {

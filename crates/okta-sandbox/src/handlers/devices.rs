@@ -8,12 +8,12 @@ use chrono::Utc;
 use serde_json::{Value, json};
 
 use crate::error::ApiError;
-use crate::handlers::{ApiResult, Params, St, list_response, no_content, ok, page_after, parse_expr};
+use crate::handlers::{ApiResult, Params, St, no_content, ok};
 use crate::ids::ts;
 use crate::org::Org;
 use crate::org::admin::{Device, with_admin};
 use crate::seed::api_client;
-use crate::{Caller, cursor, filter};
+use crate::{Caller, filter};
 
 fn device_target(d: &Device) -> Value {
     json!({"id": d.id, "type": "Device", "alternateId": d.display_name, "displayName": d.display_name})
@@ -40,10 +40,9 @@ fn device_users(org: &Org, d: &Device, public: &str) -> Vec<Value> {
 
 pub(crate) async fn list(State(st): St, uri: Uri) -> ApiResult {
     let params = Params::parse(uri.query());
-    let expr = params.get("search").filter(|s| !s.is_empty()).map(parse_expr).transpose()?;
+    let expr = params.expr("search")?;
     let expand = matches!(params.get("expand"), Some("user" | "userSummary"));
-    let limit = params.limit(200, 200);
-    let after = params.after()?;
+    let page = params.page(200, 200)?;
     let items: Vec<(u64, Value)> = with_admin(&st, |org, store| {
         store
             .devices
@@ -61,8 +60,7 @@ pub(crate) async fn list(State(st): St, uri: Uri) -> ApiResult {
             })
             .collect()
     });
-    let (page, next) = page_after(items, after, limit);
-    Ok(list_response(&st.public, uri.path(), &params, limit, page, next.map(cursor::encode)))
+    Ok(page.links(&st.public, uri.path(), items))
 }
 
 pub(crate) async fn get_one(State(st): St, Path(id): Path<String>) -> ApiResult {

@@ -7,12 +7,12 @@ use axum::http::Uri;
 use chrono::Utc;
 use serde_json::{Value, json};
 
-use super::{ApiResult, Params, St, json_body, list_response, no_content, ok, page_after, parse_expr};
+use super::{ApiResult, Params, St, json_body, no_content, ok, parse_expr};
 use crate::error::ApiError;
 use crate::filter;
 use crate::org::{Group, GroupType, Org};
 use crate::seed::api_client;
-use crate::{Caller, cursor, lock};
+use crate::{Caller, lock};
 
 fn group_json(org: &Org, g: &Group, public: &str, expand: Option<&str>) -> Value {
     let mut v = g.to_json(public);
@@ -60,8 +60,7 @@ pub(crate) async fn list(State(st): St, uri: Uri) -> ApiResult {
         .filter_map(|k| params.get(k).filter(|s| !s.is_empty()))
         .map(parse_expr)
         .collect::<Result<Vec<_>, _>>()?;
-    let limit = params.limit(10_000, 10_000);
-    let after = params.after()?;
+    let page = params.page(10_000, 10_000)?;
     let expand = params.get("expand");
     let org = lock(&st.org);
     let mut items = Vec::new();
@@ -77,8 +76,7 @@ pub(crate) async fn list(State(st): St, uri: Uri) -> ApiResult {
         }
     }
     drop(org);
-    let (page, next) = page_after(items, after, limit);
-    Ok(list_response(&st.public, uri.path(), &params, limit, page, next.map(cursor::encode)))
+    Ok(page.links(&st.public, uri.path(), items))
 }
 
 fn profile_of(body: &Value) -> Result<(String, String), ApiError> {
@@ -187,16 +185,14 @@ pub(crate) async fn delete(State(st): St, Extension(caller): Extension<Caller>, 
 
 pub(crate) async fn members(State(st): St, Path(id): Path<String>, uri: Uri) -> ApiResult {
     let params = Params::parse(uri.query());
-    let limit = params.limit(1000, 10_000);
-    let after = params.after()?;
+    let page = params.page(1000, 10_000)?;
     let org = lock(&st.org);
     let seq = org.group_or_404(&id)?;
     let g = org.groups.get(&seq).ok_or_else(ApiError::internal)?;
     let items: Vec<(u64, Value)> =
         g.members.iter().filter_map(|s| org.users.get(s).map(|u| (u.seq, u.to_json(&st.public)))).collect();
     drop(org);
-    let (page, next) = page_after(items, after, limit);
-    Ok(list_response(&st.public, uri.path(), &params, limit, page, next.map(cursor::encode)))
+    Ok(page.links(&st.public, uri.path(), items))
 }
 
 async fn membership(st: St, caller: Caller, gid: String, uid: String, add: bool) -> ApiResult {
@@ -243,8 +239,7 @@ pub(crate) async fn remove_member(
 
 pub(crate) async fn apps(State(st): St, Path(id): Path<String>, uri: Uri) -> ApiResult {
     let params = Params::parse(uri.query());
-    let limit = params.limit(20, 200);
-    let after = params.after()?;
+    let page = params.page(20, 200)?;
     let org = lock(&st.org);
     let _ = org.group_or_404(&id)?;
     let items: Vec<(u64, Value)> = org
@@ -255,6 +250,5 @@ pub(crate) async fn apps(State(st): St, Path(id): Path<String>, uri: Uri) -> Api
         .map(|(i, a)| (i as u64 + 1, a.to_json(&st.public)))
         .collect();
     drop(org);
-    let (page, next) = page_after(items, after, limit);
-    Ok(list_response(&st.public, uri.path(), &params, limit, page, next.map(cursor::encode)))
+    Ok(page.links(&st.public, uri.path(), items))
 }

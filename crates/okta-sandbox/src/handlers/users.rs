@@ -7,12 +7,12 @@ use axum::http::{StatusCode, Uri};
 use chrono::Utc;
 use serde_json::{Map, Value, json};
 
-use super::{ApiResult, Params, St, json_body, json_response, list_response, no_content, ok, page_after, parse_expr};
+use super::{ApiResult, Params, St, json_body, json_response, no_content, ok};
 use crate::error::ApiError;
 use crate::filter;
 use crate::org::{Lifecycle, Org, User, UserStatus, transition};
 use crate::seed::api_client;
-use crate::{Caller, cursor, ids, lock};
+use crate::{Caller, ids, lock};
 
 const REQUIRED: [&str; 4] = ["firstName", "lastName", "email", "login"];
 
@@ -26,10 +26,9 @@ fn q_match(u: &User, q: &str) -> bool {
 pub(crate) async fn list(State(st): St, uri: Uri) -> ApiResult {
     let params = Params::parse(uri.query());
     let q = params.get("q").filter(|s| !s.is_empty());
-    let filter_expr = params.get("filter").filter(|s| !s.is_empty()).map(parse_expr).transpose()?;
-    let search_expr = params.get("search").filter(|s| !s.is_empty()).map(parse_expr).transpose()?;
-    let limit = params.limit(if q.is_some() { 10 } else { 200 }, 200);
-    let after = params.after()?;
+    let filter_expr = params.expr("filter")?;
+    let search_expr = params.expr("search")?;
+    let page = params.page(if q.is_some() { 10 } else { 200 }, 200)?;
     let org = lock(&st.org);
     let mut rows: Vec<(String, Value)> = Vec::new();
     let mut seqs: Vec<u64> = Vec::new();
@@ -79,8 +78,7 @@ pub(crate) async fn list(State(st): St, uri: Uri) -> ApiResult {
         }
         None => seqs.into_iter().zip(rows.into_iter().map(|(_, v)| v)).collect(),
     };
-    let (page, next) = page_after(items, after, limit);
-    Ok(list_response(&st.public, uri.path(), &params, limit, page, next.map(cursor::encode)))
+    Ok(page.links(&st.public, uri.path(), items))
 }
 
 fn validate_profile(profile: &Map<String, Value>, required: bool) -> Result<(), ApiError> {

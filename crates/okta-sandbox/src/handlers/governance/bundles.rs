@@ -7,10 +7,10 @@ use axum::http::{StatusCode, Uri};
 use serde_json::{Value, json};
 
 use super::entitlements::{check_entitlements, text_prop};
-use super::{data_page, invalid, with_org};
+use super::{invalid, with_org};
 use crate::error::ApiError;
 use crate::filter;
-use crate::handlers::{ApiResult, Params, St, json_body, json_response, no_content, ok, page_after, parse_expr};
+use crate::handlers::{ApiResult, Params, St, json_body, json_response, no_content, ok};
 use crate::org::governance::{GovOrg, app_orn, bundle_orn, user_orn};
 use crate::org::policy::{now, position_of, str_of};
 
@@ -27,10 +27,9 @@ fn bundle_json(b: &Value, public: &str, full: bool) -> Value {
 
 pub(crate) async fn list(State(st): St, uri: Uri) -> ApiResult {
     let params = Params::parse(uri.query());
-    let limit = params.limit(20, 200);
-    let after = params.after()?;
+    let page = params.page(20, 200)?;
     let full = params.get("include").is_some_and(|i| i.contains("full_entitlements"));
-    let expr = params.get("filter").filter(|f| !f.trim().is_empty()).map(parse_expr).transpose()?;
+    let expr = params.expr_unless_blank("filter")?;
     let items: Vec<(u64, Value)> = with_org(&st, |org| {
         Ok(org
             .governance
@@ -42,8 +41,7 @@ pub(crate) async fn list(State(st): St, uri: Uri) -> ApiResult {
             .collect())
     })?;
     let total = items.len();
-    let (page, next) = page_after(items, after, limit);
-    Ok(data_page(&st.public, BUNDLES, &params, limit, (page, next), Some(total)))
+    Ok(page.data(&st.public, BUNDLES, items, Some(total)))
 }
 
 pub(crate) async fn get_one(State(st): St, Path(id): Path<String>) -> ApiResult {

@@ -6,9 +6,9 @@ use axum::http::{HeaderValue, StatusCode, Uri, header};
 use axum::response::IntoResponse;
 use serde_json::{Value, json};
 
-use super::{conflict, data_page, invalid, with_org};
+use super::{conflict, invalid, with_org};
 use crate::error::ApiError;
-use crate::handlers::{ApiResult, Params, St, json_body, json_response, no_content, ok, page_after, parse_expr};
+use crate::handlers::{ApiResult, Params, St, json_body, json_response, no_content, ok};
 use crate::org::policy::{now, position_of, str_of};
 use crate::seed::governance::{REVIEWED, review};
 use crate::{filter, ids};
@@ -81,7 +81,7 @@ fn review_view(r: &Value) -> Value {
 }
 
 fn filtered(items: &[Value], params: &Params, view: impl Fn(&Value) -> Value) -> Result<Vec<(u64, Value)>, ApiError> {
-    let expr = params.get("filter").filter(|f| !f.trim().is_empty()).map(parse_expr).transpose()?;
+    let expr = params.expr_unless_blank("filter")?;
     Ok(items
         .iter()
         .enumerate()
@@ -92,14 +92,12 @@ fn filtered(items: &[Value], params: &Params, view: impl Fn(&Value) -> Value) ->
 
 pub(crate) async fn list(State(st): St, uri: Uri) -> ApiResult {
     let params = Params::parse(uri.query());
-    let limit = params.limit(20, 200);
-    let after = params.after()?;
+    let page = params.page(20, 200)?;
     let items = with_org(&st, |org| {
         let sparse: Vec<Value> = org.governance.campaigns.iter().map(|c| campaign_sparse(c, &st.public)).collect();
         filtered(&sparse, &params, Value::clone)
     })?;
-    let (page, next) = page_after(items, after, limit);
-    Ok(data_page(&st.public, CAMPAIGNS, &params, limit, (page, next), None))
+    Ok(page.data(&st.public, CAMPAIGNS, items, None))
 }
 
 fn find(items: &[Value], id: &str, kind: &str) -> Result<usize, ApiError> {
@@ -368,12 +366,11 @@ pub(crate) async fn reassign(State(st): St, Path(id): Path<String>, body: Bytes)
 
 pub(crate) async fn list_reviews(State(st): St, uri: Uri) -> ApiResult {
     let params = Params::parse(uri.query());
-    let limit = params.limit(20, 200);
-    let after = params.after()?;
+    let page = params.page(20, 200)?;
     let items = with_org(&st, |org| filtered(&org.governance.reviews, &params, review_view))?;
-    let (page, next) = page_after(items, after, limit);
-    let page = page.iter().map(|r| review_json(r, &st.public)).collect();
-    Ok(data_page(&st.public, REVIEWS, &params, limit, (page, next), None))
+    let (items, next) = page.cut(items);
+    let data = items.iter().map(|r| review_json(r, &st.public)).collect();
+    Ok(page.data_cut(&st.public, REVIEWS, (data, next), None))
 }
 
 pub(crate) async fn get_review(State(st): St, Path(id): Path<String>) -> ApiResult {

@@ -6,11 +6,11 @@ use axum::http::Uri;
 use serde_json::{Value, json};
 
 use super::resources::{Resource, orn};
-use super::{data_page, with_org};
+use super::with_org;
 use crate::AppState;
 use crate::error::ApiError;
 use crate::filter;
-use crate::handlers::{ApiResult, Params, St, ok, page_after, parse_expr};
+use crate::handlers::{ApiResult, Params, St, ok};
 use crate::org::governance::collection_orn;
 use crate::org::policy::str_of;
 use crate::org::{Org, UserStatus};
@@ -35,14 +35,13 @@ fn collection_json(org: &Org, c: &Value, public: &str, counts: bool) -> Value {
 }
 
 fn filter_of(params: &Params) -> Result<Option<filter::Expr>, ApiError> {
-    params.get("filter").filter(|f| !f.trim().is_empty()).map(parse_expr).transpose()
+    params.expr_unless_blank("filter")
 }
 
 /// `GET /governance/api/v1/collections`: filter on `name` (sw, co) and `id` (eq); `include=counts`.
 pub(crate) async fn list(State(st): St, uri: Uri) -> ApiResult {
     let params = Params::parse(uri.query());
-    let limit = params.limit(20, 200);
-    let after = params.after()?;
+    let page = params.page(20, 200)?;
     let expr = filter_of(&params)?;
     let counts = includes(&params, "counts");
     let items: Vec<(u64, Value)> = with_org(&st, |org| {
@@ -57,8 +56,7 @@ pub(crate) async fn list(State(st): St, uri: Uri) -> ApiResult {
             .collect())
     })?;
     let total = items.len();
-    let (page, next) = page_after(items, after, limit);
-    Ok(data_page(&st.public, COLLECTIONS, &params, limit, (page, next), Some(total)))
+    Ok(page.data(&st.public, COLLECTIONS, items, Some(total)))
 }
 
 fn collection<'a>(org: &'a Org, id: &str) -> Result<&'a Value, ApiError> {
@@ -129,8 +127,7 @@ fn resource_json(org: &Org, r: &Value, public: &str, entitlements: bool, count: 
 /// `GET /governance/api/v1/collections/{collectionId}/resources`: `include=entitlements,entitlementValueCount`.
 pub(crate) async fn resources(State(st): St, Path(id): Path<String>, uri: Uri) -> ApiResult {
     let params = Params::parse(uri.query());
-    let limit = params.limit(20, 200);
-    let after = params.after()?;
+    let page = params.page(20, 200)?;
     let (entitlements, count) = (includes(&params, "entitlements"), includes(&params, "entitlementValueCount"));
     let items: Vec<(u64, Value)> = with_org(&st, |org| {
         let org: &Org = org;
@@ -145,8 +142,7 @@ pub(crate) async fn resources(State(st): St, Path(id): Path<String>, uri: Uri) -
             .collect())
     })?;
     let total = items.len();
-    let (page, next) = page_after(items, after, limit);
-    Ok(data_page(&st.public, &format!("{COLLECTIONS}/{id}/resources"), &params, limit, (page, next), Some(total)))
+    Ok(page.data(&st.public, &format!("{COLLECTIONS}/{id}/resources"), items, Some(total)))
 }
 
 /// An assignment with the principal's profile, as Okta lists it.
@@ -168,8 +164,7 @@ fn assignment_json(org: &Org, a: &Value) -> Value {
 /// `principal.*` and `principalProfile.*`.
 fn assignments(st: &AppState, collection_id: Option<&str>, uri: &Uri, path: &str) -> ApiResult {
     let params = Params::parse(uri.query());
-    let limit = params.limit(20, 200);
-    let after = params.after()?;
+    let page = params.page(20, 200)?;
     let expr = filter_of(&params)?;
     let items: Vec<(u64, Value)> = with_org(st, |org| {
         let org: &Org = org;
@@ -188,8 +183,7 @@ fn assignments(st: &AppState, collection_id: Option<&str>, uri: &Uri, path: &str
             .map(|(i, a)| (i as u64 + 1, a))
             .collect())
     })?;
-    let (page, next) = page_after(items, after, limit);
-    Ok(data_page(&st.public, path, &params, limit, (page, next), None))
+    Ok(page.data(&st.public, path, items, None))
 }
 
 pub(crate) async fn list_assignments(State(st): St, Path(id): Path<String>, uri: Uri) -> ApiResult {

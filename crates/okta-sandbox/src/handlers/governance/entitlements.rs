@@ -9,9 +9,9 @@ use axum::extract::{Path, State};
 use axum::http::{StatusCode, Uri};
 use serde_json::{Map, Value, json};
 
-use super::{data_page, invalid, positioned, with_org};
+use super::{invalid, positioned, with_org};
 use crate::error::ApiError;
-use crate::handlers::{ApiResult, Params, St, json_body, json_response, no_content, ok, page_after};
+use crate::handlers::{ApiResult, Params, St, json_body, json_response, no_content, ok};
 use crate::org::Org;
 use crate::org::governance::GovOrg;
 use crate::org::policy::{now, position_of, str_of};
@@ -51,8 +51,7 @@ fn grant_json(g: &Value, public: &str) -> Value {
 
 pub(crate) async fn list(State(st): St, uri: Uri) -> ApiResult {
     let params = Params::parse(uri.query());
-    let limit = params.limit(20, 200);
-    let after = params.after()?;
+    let page = params.page(20, 200)?;
     let items = with_org(&st, |org| {
         positioned(
             org.governance.entitlements.iter().map(|e| entitlement_json(e, &st.public, false)).collect(),
@@ -60,8 +59,7 @@ pub(crate) async fn list(State(st): St, uri: Uri) -> ApiResult {
         )
     })?;
     let total = items.len();
-    let (page, next) = page_after(items, after, limit);
-    Ok(data_page(&st.public, ENTITLEMENTS, &params, limit, (page, next), Some(total)))
+    Ok(page.data(&st.public, ENTITLEMENTS, items, Some(total)))
 }
 
 fn entitlement<'a>(gov: &'a GovOrg, id: &str) -> Result<&'a Value, ApiError> {
@@ -77,15 +75,13 @@ pub(crate) async fn get_one(State(st): St, Path(id): Path<String>) -> ApiResult 
 
 pub(crate) async fn values(State(st): St, Path(id): Path<String>, uri: Uri) -> ApiResult {
     let params = Params::parse(uri.query());
-    let limit = params.limit(20, 200);
-    let after = params.after()?;
+    let page = params.page(20, 200)?;
     let items = with_org(&st, |org| {
         let e = entitlement(&org.governance, &id)?;
         positioned(e["values"].as_array().into_iter().flatten().map(|x| value_json(x, &st.public)).collect(), &params)
     })?;
     let total = items.len();
-    let (page, next) = page_after(items, after, limit);
-    Ok(data_page(&st.public, &format!("{ENTITLEMENTS}/{id}/values"), &params, limit, (page, next), Some(total)))
+    Ok(page.data(&st.public, &format!("{ENTITLEMENTS}/{id}/values"), items, Some(total)))
 }
 
 pub(crate) async fn value(State(st): St, Path((id, value_id)): Path<(String, String)>) -> ApiResult {
@@ -102,8 +98,7 @@ pub(crate) async fn value(State(st): St, Path((id, value_id)): Path<(String, Str
 
 pub(crate) async fn list_grants(State(st): St, uri: Uri) -> ApiResult {
     let params = Params::parse(uri.query());
-    let limit = params.limit(20, 200);
-    let after = params.after()?;
+    let page = params.page(20, 200)?;
     // Okta lists active grants only.
     let items = with_org(&st, |org| {
         positioned(
@@ -116,8 +111,7 @@ pub(crate) async fn list_grants(State(st): St, uri: Uri) -> ApiResult {
             &params,
         )
     })?;
-    let (page, next) = page_after(items, after, limit);
-    Ok(data_page(&st.public, GRANTS, &params, limit, (page, next), None))
+    Ok(page.data(&st.public, GRANTS, items, None))
 }
 
 pub(crate) async fn get_grant(State(st): St, Path(id): Path<String>, uri: Uri) -> ApiResult {
@@ -772,8 +766,7 @@ pub(crate) async fn principal_history(State(st): St, uri: Uri) -> ApiResult {
     let (user, app) = history_filter(&params)?;
     let clauses = params.get("filter").map(eq_clauses).unwrap_or_default();
     let (from, until) = (history_time(&clauses, "startDate")?, history_time(&clauses, "endDate")?);
-    let limit = params.limit(20, 100);
-    let after = params.after()?;
+    let page = params.page(20, 100)?;
     let records = with_org(&st, |org: &mut Org| {
         if !org.users.values().any(|u| u.id == user) {
             return Err(ApiError::not_found(&user, "User"));
@@ -809,40 +802,18 @@ pub(crate) async fn principal_history(State(st): St, uri: Uri) -> ApiResult {
             .collect::<Vec<_>>())
     })?;
     let total = records.len();
-    let (page, next) = page_after(records, after, limit);
-    let path = format!("{}{}", st.public, uri.path());
-    let href = |after: Option<String>| {
-        let mut s = url::form_urlencoded::Serializer::new(String::new());
-        for (k, v) in params.0.iter().filter(|(k, _)| k != "after" && k != "limit") {
-            s.append_pair(k, v);
-        }
-        s.append_pair("limit", &limit.to_string());
-        if let Some(a) = after {
-            s.append_pair("after", &a);
-        }
-        format!("{path}?{}", s.finish().replace('+', "%20"))
-    };
-    let mut links = json!({"self": {"href": href(params.get("after").map(str::to_owned))}});
-    let next_href = next.map(|n| href(Some(crate::cursor::encode(n))));
-    if let Some(n) = &next_href {
-        links["next"] = json!({"href": n});
-    }
+    let (history, next) = page.cut(records);
     let mut body = json!({
         "resourceOrn": crate::org::governance::app_orn(&app),
         "resource": {"externalId": app, "type": "APPLICATION"},
         "principalOrn": crate::org::governance::user_orn(&user),
         "principal": {"externalId": user, "type": "OKTA_USER"},
-        "entitlementHistory": page,
-        "_links": links,
+        "entitlementHistory": history,
     });
     if params.get("include").is_some_and(|i| i.contains("counts")) {
         body["metadata"] = json!({"total": total});
     }
-    let mut resp = json_response(StatusCode::OK, body);
-    if let Some(v) = next_href.and_then(|n| axum::http::HeaderValue::from_str(&format!("<{n}>; rel=\"next\"")).ok()) {
-        resp.headers_mut().append(axum::http::header::LINK, v);
-    }
-    Ok(resp)
+    Ok(page.data_body(&st.public, uri.path(), body, next))
 }
 
 #[cfg(test)]

@@ -7,10 +7,10 @@ use axum::http::Uri;
 use serde_json::{Value, json};
 
 use super::resources::{self, Resource};
-use super::{data_page, invalid, with_org};
+use super::{invalid, with_org};
 use crate::error::ApiError;
 use crate::filter;
-use crate::handlers::{ApiResult, Params, St, json_body, no_content, ok, page_after, parse_expr};
+use crate::handlers::{ApiResult, Params, St, json_body, no_content, ok, parse_expr};
 use crate::org::Org;
 use crate::org::policy::str_of;
 
@@ -26,7 +26,7 @@ fn label_json(l: &Value, public: &str) -> Value {
 /// `GET /governance/api/v1/labels`: every label with its values; `filter` on `values.name` (sw, co).
 pub(crate) async fn list(State(st): St, uri: Uri) -> ApiResult {
     let params = Params::parse(uri.query());
-    let expr = params.get("filter").filter(|f| !f.trim().is_empty()).map(parse_expr).transpose()?;
+    let expr = params.expr_unless_blank("filter")?;
     let data: Vec<Value> = with_org(&st, |org| {
         Ok(org
             .governance
@@ -94,8 +94,7 @@ fn resource_label_json(org: &Org, r: &Resource, public: &str) -> Value {
 /// `labelValueId`, `resourceType`; all `eq`).
 pub(crate) async fn list_resources(State(st): St, uri: Uri) -> ApiResult {
     let params = Params::parse(uri.query());
-    let limit = params.limit(20, 200);
-    let after = params.after()?;
+    let page = params.page(20, 200)?;
     let Some(f) = params.get("filter").filter(|f| !f.trim().is_empty()) else {
         return Err(ApiError::missing_parameter("filter"));
     };
@@ -127,8 +126,7 @@ pub(crate) async fn list_resources(State(st): St, uri: Uri) -> ApiResult {
             .map(|(i, r)| (i as u64 + 1, resource_label_json(org, r, &st.public)))
             .collect())
     })?;
-    let (page, next) = page_after(items, after, limit);
-    Ok(data_page(&st.public, RESOURCE_LABELS, &params, limit, (page, next), None))
+    Ok(page.data(&st.public, RESOURCE_LABELS, items, None))
 }
 
 /// The resources and label values of an assign or unassign body (1 to 10 of each, all known).

@@ -15,12 +15,11 @@ pub(super) mod security_reviews;
 
 pub(crate) use security_reviews::seed as seed_security_reviews;
 
-use axum::http::{HeaderValue, StatusCode, header};
-use axum::response::Response;
-use serde_json::{Value, json};
+use axum::http::StatusCode;
+use serde_json::Value;
 
 use crate::error::ApiError;
-use crate::handlers::{Params, json_response};
+use crate::handlers::Params;
 use crate::org::Org;
 use crate::{AppState, lock};
 
@@ -57,57 +56,7 @@ pub(crate) fn invalid(kind: &str, causes: Vec<String>) -> ApiError {
         })
 }
 
-/// Items matching the request's `filter` (Okta's expression language), each with its 1-based position (the
-/// cursor of the page that ends there).
+/// Items matching the request's `filter` (a blank one is none), each with its 1-based position.
 pub(crate) fn positioned(items: Vec<Value>, params: &Params) -> Result<Vec<(u64, Value)>, ApiError> {
-    let expr = params.get("filter").filter(|f| !f.trim().is_empty()).map(crate::handlers::parse_expr).transpose()?;
-    Ok(items
-        .into_iter()
-        .enumerate()
-        .filter(|(_, v)| expr.as_ref().is_none_or(|e| crate::filter::eval(e, v)))
-        .map(|(i, v)| (i as u64 + 1, v))
-        .collect())
-}
-
-/// A `{data, _links}` page (and `metadata.total` where Okta sends it), with `_links.next` and a `Link` header when there is more.
-pub(crate) fn data_page(
-    public: &str,
-    path: &str,
-    params: &Params,
-    limit: usize,
-    (page, next): (Vec<Value>, Option<u64>),
-    total: Option<usize>,
-) -> Response {
-    let mut base: Vec<(String, String)> =
-        params.0.iter().filter(|(k, _)| k != "after" && k != "limit").cloned().collect();
-    base.push(("limit".into(), limit.to_string()));
-    let href = |pairs: &[(String, String)]| {
-        let mut s = url::form_urlencoded::Serializer::new(String::new());
-        for (k, v) in pairs {
-            s.append_pair(k, v);
-        }
-        format!("{public}{path}?{}", s.finish().replace('+', "%20"))
-    };
-    let mut self_pairs = base.clone();
-    if let Some(a) = params.get("after") {
-        self_pairs.push(("after".into(), a.to_owned()));
-    }
-    let mut links = json!({"self": {"href": href(&self_pairs)}});
-    let next_href = next.map(|n| {
-        let mut pairs = base;
-        pairs.push(("after".into(), crate::cursor::encode(n)));
-        href(&pairs)
-    });
-    if let Some(n) = &next_href {
-        links["next"] = json!({"href": n});
-    }
-    let mut body = json!({"data": page, "_links": links});
-    if let Some(total) = total {
-        body["metadata"] = json!({"total": total});
-    }
-    let mut resp = json_response(StatusCode::OK, body);
-    if let Some(v) = next_href.and_then(|n| HeaderValue::from_str(&format!("<{n}>; rel=\"next\"")).ok()) {
-        resp.headers_mut().append(header::LINK, v);
-    }
-    resp
+    Ok(crate::handlers::positioned(items, params.expr_unless_blank("filter")?.as_ref()))
 }

@@ -8,10 +8,10 @@ use axum::http::Uri;
 use serde_json::{Value, json};
 
 use super::resources::{self, Resource};
-use super::{data_page, invalid, with_org};
+use super::{invalid, with_org};
 use crate::error::ApiError;
 use crate::filter::{self, Expr};
-use crate::handlers::{ApiResult, Params, St, json_body, ok, page_after, parse_expr};
+use crate::handlers::{ApiResult, Params, St, json_body, ok, parse_expr};
 use crate::org::Org;
 use crate::org::policy::str_of;
 
@@ -80,8 +80,7 @@ fn owner_json(org: &Org, entry: &Value, public: &str) -> Value {
 /// owners only with `include=parent_resource_owner` (or when the filter names the app by `resource.orn` alone).
 pub(crate) async fn list(State(st): St, uri: Uri) -> ApiResult {
     let params = Params::parse(uri.query());
-    let limit = params.limit(20, 200);
-    let after = params.after()?;
+    let page = params.page(20, 200)?;
     let Some(f) = params.get("filter").filter(|f| !f.trim().is_empty()) else {
         return Err(ApiError::missing_parameter("filter"));
     };
@@ -111,8 +110,7 @@ pub(crate) async fn list(State(st): St, uri: Uri) -> ApiResult {
             .collect())
     })?;
     let total = items.len();
-    let (page, next) = page_after(items, after, limit);
-    Ok(data_page(&st.public, OWNERS, &params, limit, (page, next), Some(total)))
+    Ok(page.data(&st.public, OWNERS, items, Some(total)))
 }
 
 /// `POST /governance/api/v1/resource-owners`: the given principals (users and groups, at most five) become

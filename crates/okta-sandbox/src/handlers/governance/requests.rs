@@ -11,10 +11,10 @@ use axum::response::Response;
 use chrono::Utc;
 use serde_json::{Map, Value, json};
 
-use super::{data_page, invalid, positioned, with_org};
+use super::{invalid, positioned, with_org};
 use crate::error::ApiError;
 use crate::filter;
-use crate::handlers::{ApiResult, Params, St, json_body, json_response, ok, page_after, parse_expr};
+use crate::handlers::{ApiResult, Params, St, json_body, json_response, ok, parse_expr};
 use crate::org::governance::GovOrg;
 use crate::org::policy::{now, position_of, str_of};
 use crate::org::{App, AppUserData, Org};
@@ -36,12 +36,11 @@ fn request_json(r: &Value, public: &str) -> Value {
 
 pub(crate) async fn list(State(st): St, uri: Uri) -> ApiResult {
     let params = Params::parse(uri.query());
-    let limit = params.limit(20, 200);
-    let after = params.after()?;
+    let page = params.page(20, 200)?;
     let items = with_org(&st, |org| positioned(org.governance.requests.clone(), &params))?;
-    let (page, next) = page_after(items, after, limit);
-    let page = page.iter().map(|r| request_json(r, &st.public)).collect();
-    Ok(data_page(&st.public, REQUESTS, &params, limit, (page, next), None))
+    let (items, next) = page.cut(items);
+    let data = items.iter().map(|r| request_json(r, &st.public)).collect();
+    Ok(page.data_cut(&st.public, REQUESTS, (data, next), None))
 }
 
 pub(crate) async fn get_one(State(st): St, Path(id): Path<String>) -> ApiResult {
@@ -87,11 +86,9 @@ pub(crate) async fn create(State(st): St, body: Bytes) -> ApiResult {
 
 pub(crate) async fn list_tasks(State(st): St, uri: Uri) -> ApiResult {
     let params = Params::parse(uri.query());
-    let limit = params.limit(20, 200);
-    let after = params.after()?;
+    let page = params.page(20, 200)?;
     let items = with_org(&st, |org| positioned(org.governance.tasks.clone(), &params))?;
-    let (page, next) = page_after(items, after, limit);
-    Ok(data_page(&st.public, TASKS, &params, limit, (page, next), None))
+    Ok(page.data(&st.public, TASKS, items, None))
 }
 
 pub(crate) async fn get_task(State(st): St, Path(id): Path<String>) -> ApiResult {

@@ -9,9 +9,9 @@ use axum::http::{StatusCode, Uri};
 use serde_json::{Value, json};
 
 use super::entitlements::{check_entitlements, effective, text_prop};
-use super::{data_page, invalid, with_org};
+use super::{invalid, with_org};
 use crate::error::ApiError;
-use crate::handlers::{ApiResult, Params, St, json_body, json_response, no_content, ok, page_after};
+use crate::handlers::{ApiResult, Params, St, json_body, json_response, no_content, ok};
 use crate::org::governance::{GovOrg, app_orn};
 use crate::org::policy::{now, position_of, str_of};
 
@@ -25,8 +25,7 @@ fn rule_json(r: &Value, public: &str) -> Value {
 
 pub(crate) async fn list(State(st): St, uri: Uri) -> ApiResult {
     let params = Params::parse(uri.query());
-    let limit = params.limit(20, 200);
-    let after = params.after()?;
+    let page = params.page(20, 200)?;
     let items: Vec<(u64, Value)> = with_org(&st, |org| {
         Ok(org
             .governance
@@ -37,8 +36,7 @@ pub(crate) async fn list(State(st): St, uri: Uri) -> ApiResult {
             .collect())
     })?;
     let total = items.len();
-    let (page, next) = page_after(items, after, limit);
-    Ok(data_page(&st.public, RULES, &params, limit, (page, next), Some(total)))
+    Ok(page.data(&st.public, RULES, items, Some(total)))
 }
 
 pub(crate) async fn get_one(State(st): St, Path(id): Path<String>) -> ApiResult {

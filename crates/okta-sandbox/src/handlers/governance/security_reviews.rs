@@ -16,9 +16,9 @@ use serde_json::{Map, Value, json};
 
 use super::entitlements::effective;
 use super::requests::{assign_directly, mark_revoked, unassign_directly};
-use super::{conflict, data_page, invalid, positioned, with_org};
+use super::{conflict, invalid, positioned, with_org};
 use crate::error::ApiError;
-use crate::handlers::{ApiResult, Params, St, json_body, json_response, ok, page_after};
+use crate::handlers::{ApiResult, Params, St, json_body, json_response, ok};
 use crate::ids::{fixture_id, ts};
 use crate::org::policy::{now, position_of, str_of};
 use crate::org::{AppStatus, GroupType, Org, UserStatus};
@@ -275,12 +275,11 @@ fn review_index(org: &Org, id: &str) -> Result<usize, ApiError> {
 
 pub(crate) async fn list(State(st): St, uri: Uri) -> ApiResult {
     let params = Params::parse(uri.query());
-    let limit = params.limit(20, 200);
-    let after = params.after()?;
+    let page = params.page(20, 200)?;
     let items = with_org(&st, |org| {
         positioned(org.governance.security_reviews.iter().map(|r| review_json(r, &st.public)).collect(), &params)
     })?;
-    Ok(data_page(&st.public, SAR, &params, limit, page_after(items, after, limit), None))
+    Ok(page.data(&st.public, SAR, items, None))
 }
 
 pub(crate) async fn get_one(State(st): St, Path(id): Path<String>) -> ApiResult {
@@ -314,21 +313,19 @@ pub(crate) async fn principal(State(st): St, Path(id): Path<String>) -> ApiResul
 
 pub(crate) async fn accesses(State(st): St, Path(id): Path<String>, uri: Uri) -> ApiResult {
     let params = Params::parse(uri.query());
-    let limit = params.limit(20, 200);
-    let after = params.after()?;
+    let page = params.page(20, 200)?;
     let items = with_org(&st, |org| {
         let r = &org.governance.security_reviews[review_index(org, &id)?];
         let all = r["__accesses"].as_array().into_iter().flatten().map(|a| access_json(a, &id, &st.public)).collect();
         positioned(all, &params)
     })?;
     let path = format!("{SAR}/{id}/accesses");
-    Ok(data_page(&st.public, &path, &params, limit, page_after(items, after, limit), None))
+    Ok(page.data(&st.public, &path, items, None))
 }
 
 pub(crate) async fn sub_accesses(State(st): St, Path((id, access)): Path<(String, String)>, uri: Uri) -> ApiResult {
     let params = Params::parse(uri.query());
-    let limit = params.limit(20, 200);
-    let after = params.after()?;
+    let page = params.page(20, 200)?;
     let items = with_org(&st, |org| {
         let r = &org.governance.security_reviews[review_index(org, &id)?];
         let a = r["__accesses"]
@@ -339,7 +336,7 @@ pub(crate) async fn sub_accesses(State(st): St, Path((id, access)): Path<(String
         positioned(subs.collect(), &params)
     })?;
     let path = format!("{SAR}/{id}/accesses/{access}/sub-accesses");
-    Ok(data_page(&st.public, &path, &params, limit, page_after(items, after, limit), None))
+    Ok(page.data(&st.public, &path, items, None))
 }
 
 /// Where an access or sub-access sits in a review: (access index, sub-access index).

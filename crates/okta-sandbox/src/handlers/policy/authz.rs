@@ -8,13 +8,13 @@ use serde_json::{Value, json};
 
 use super::{lifecycle_target, refused, required};
 use crate::error::ApiError;
-use crate::handlers::{ApiResult, Params, St, json_body, json_response, list_response, no_content, ok, page_after};
+use crate::handlers::{ApiResult, Params, St, json_body, json_response, no_content, ok};
+use crate::lock;
 use crate::org::policy::{
     AuthServer, PolicyOrg, WithRules, lifecycle_links, now, place_by_priority, renumber, replace_writable, str_of,
     touch, with_links,
 };
 use crate::seed::policy::{DEFAULT_AS, new_server};
-use crate::{cursor, lock};
 
 const SERVER_WRITABLE: [&str; 5] =
     ["name", "description", "audiences", "issuerMode", "accessTokenEncryptedResponseAlgorithm"];
@@ -52,8 +52,7 @@ fn server_json(s: &AuthServer, public: &str) -> Value {
 pub(crate) async fn list(State(st): St, uri: Uri) -> ApiResult {
     let params = Params::parse(uri.query());
     let q = params.get("q").filter(|s| !s.is_empty()).map(str::to_lowercase);
-    let limit = params.limit(200, 200);
-    let after = params.after()?;
+    let page = params.page(200, 200)?;
     let org = lock(&st.org);
     let items: Vec<(u64, Value)> = org
         .policy
@@ -69,8 +68,7 @@ pub(crate) async fn list(State(st): St, uri: Uri) -> ApiResult {
         .map(|(i, s)| (i as u64 + 1, server_json(s, &st.public)))
         .collect();
     drop(org);
-    let (page, next) = page_after(items, after, limit);
-    Ok(list_response(&st.public, uri.path(), &params, limit, page, next.map(cursor::encode)))
+    Ok(page.links(&st.public, uri.path(), items))
 }
 
 fn check_server_body(body: &Value) -> Result<(), ApiError> {
@@ -435,8 +433,7 @@ fn check_scope_body(body: &Value) -> Result<(), ApiError> {
 pub(crate) async fn list_scopes(State(st): St, Path(id): Path<String>, uri: Uri) -> ApiResult {
     let params = Params::parse(uri.query());
     let q = params.get("q").filter(|s| !s.is_empty()).map(str::to_lowercase);
-    let limit = params.limit(200, 200);
-    let after = params.after()?;
+    let page = params.page(200, 200)?;
     let mut org = lock(&st.org);
     let s = server(&mut org.policy, &id)?;
     let items: Vec<(u64, Value)> = s
@@ -447,8 +444,7 @@ pub(crate) async fn list_scopes(State(st): St, Path(id): Path<String>, uri: Uri)
         .map(|(i, v)| (i as u64 + 1, scope_json(v, &st.public, &id)))
         .collect();
     drop(org);
-    let (page, next) = page_after(items, after, limit);
-    Ok(list_response(&st.public, uri.path(), &params, limit, page, next.map(cursor::encode)))
+    Ok(page.links(&st.public, uri.path(), items))
 }
 
 pub(crate) async fn create_scope(State(st): St, Path(id): Path<String>, body: Bytes) -> ApiResult {

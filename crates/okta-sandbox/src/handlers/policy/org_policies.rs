@@ -6,9 +6,9 @@ use serde_json::{Value, json};
 
 use super::{lifecycle_target, refused};
 use crate::error::ApiError;
-use crate::handlers::{ApiResult, Params, St, list_response, no_content, ok, page_after};
+use crate::handlers::{ApiResult, Params, St, no_content, ok};
+use crate::lock;
 use crate::org::policy::{WithRules, lifecycle_links, str_of, touch, with_links};
-use crate::{cursor, lock};
 
 const TYPES: [&str; 12] = [
     "ACCESS_POLICY",
@@ -59,8 +59,7 @@ pub(crate) async fn list(State(st): St, uri: Uri) -> ApiResult {
     let status = params.get("status").filter(|s| !s.is_empty());
     let q = params.get("q").filter(|s| !s.is_empty()).map(str::to_lowercase);
     let expand_rules = params.get("expand") == Some("rules");
-    let limit = params.limit(200, 200);
-    let after = params.after()?;
+    let page = params.page(200, 200)?;
     let org = lock(&st.org);
     let mut matching: Vec<&WithRules> = org
         .policy
@@ -74,8 +73,7 @@ pub(crate) async fn list(State(st): St, uri: Uri) -> ApiResult {
     let items: Vec<(u64, Value)> =
         matching.iter().enumerate().map(|(i, p)| (i as u64 + 1, policy_json(p, &st.public, expand_rules))).collect();
     drop(org);
-    let (page, next) = page_after(items, after, limit);
-    Ok(list_response(&st.public, uri.path(), &params, limit, page, next.map(cursor::encode)))
+    Ok(page.links(&st.public, uri.path(), items))
 }
 
 pub(crate) async fn get_one(State(st): St, Path(id): Path<String>, uri: Uri) -> ApiResult {

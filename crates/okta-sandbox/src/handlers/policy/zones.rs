@@ -7,9 +7,9 @@ use serde_json::{Value, json};
 
 use super::{lifecycle_target, refused, required};
 use crate::error::ApiError;
-use crate::handlers::{ApiResult, Params, St, json_body, list_response, no_content, ok, page_after, parse_expr};
+use crate::handlers::{ApiResult, Params, St, json_body, no_content, ok};
 use crate::org::policy::{PolicyOrg, lifecycle_links, position_of, replace_writable, str_of, touch, with_links};
-use crate::{cursor, filter, lock};
+use crate::{filter, lock};
 
 const IP_WRITABLE: [&str; 5] = ["name", "usage", "gateways", "proxies", "useAsExemptList"];
 const DYNAMIC_WRITABLE: [&str; 5] = ["name", "usage", "locations", "asns", "proxyType"];
@@ -94,9 +94,8 @@ fn check(body: &Value) -> Result<&'static str, ApiError> {
 
 pub(crate) async fn list(State(st): St, uri: Uri) -> ApiResult {
     let params = Params::parse(uri.query());
-    let expr = params.get("filter").filter(|s| !s.is_empty()).map(parse_expr).transpose()?;
-    let limit = params.limit(200, 200);
-    let after = params.after()?;
+    let expr = params.expr("filter")?;
+    let page = params.page(200, 200)?;
     let org = lock(&st.org);
     let items: Vec<(u64, Value)> = org
         .policy
@@ -107,8 +106,7 @@ pub(crate) async fn list(State(st): St, uri: Uri) -> ApiResult {
         .map(|(i, z)| (i as u64 + 1, zone_json(z, &st.public)))
         .collect();
     drop(org);
-    let (page, next) = page_after(items, after, limit);
-    Ok(list_response(&st.public, uri.path(), &params, limit, page, next.map(cursor::encode)))
+    Ok(page.links(&st.public, uri.path(), items))
 }
 
 pub(crate) async fn create(State(st): St, body: Bytes) -> ApiResult {
