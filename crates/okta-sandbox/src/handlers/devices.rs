@@ -12,6 +12,7 @@ use crate::handlers::{ApiResult, Params, St, no_content, ok};
 use crate::ids::ts;
 use crate::org::Org;
 use crate::org::admin::{Device, with_admin};
+use crate::org::collection::Collection;
 use crate::seed::api_client;
 use crate::{Caller, filter};
 
@@ -64,13 +65,13 @@ pub(crate) async fn list(State(st): St, uri: Uri) -> ApiResult {
 }
 
 pub(crate) async fn get_one(State(st): St, Path(id): Path<String>) -> ApiResult {
-    with_admin(&st, |_, store| store.device_index(&id).map(|i| store.devices[i].to_json(&st.public)))
+    with_admin(&st, |_, store| store.devices.position_of(&id).map(|i| store.devices[i].to_json(&st.public)))
         .map_or_else(|| Err(ApiError::not_found(&id, "Device")), ok)
 }
 
 pub(crate) async fn users(State(st): St, Path(id): Path<String>) -> ApiResult {
     with_admin(&st, |org, store| {
-        let i = store.device_index(&id).ok_or_else(|| ApiError::not_found(&id, "Device"))?;
+        let i = store.devices.index_or_404(&id, "Device")?;
         ok(Value::Array(device_users(org, &store.devices[i], &st.public)))
     })
 }
@@ -82,7 +83,7 @@ pub(crate) async fn lifecycle(
 ) -> ApiResult {
     let actor = st.actor(&caller);
     with_admin(&st, |org, store| {
-        let i = store.device_index(&id).ok_or_else(|| ApiError::not_found(&id, "Device"))?;
+        let i = store.devices.index_or_404(&id, "Device")?;
         let device = &mut store.devices[i];
         let (to, event_type, display) = match (op.as_str(), device.status) {
             ("activate", "DEACTIVATED") => ("ACTIVE", "device.lifecycle.activate", "Activate device"),
@@ -114,7 +115,7 @@ pub(crate) async fn lifecycle(
 pub(crate) async fn delete(State(st): St, Extension(caller): Extension<Caller>, Path(id): Path<String>) -> ApiResult {
     let actor = st.actor(&caller);
     with_admin(&st, |org, store| {
-        let i = store.device_index(&id).ok_or_else(|| ApiError::not_found(&id, "Device"))?;
+        let i = store.devices.index_or_404(&id, "Device")?;
         if store.devices[i].status != "DEACTIVATED" {
             return Err(illegal_status());
         }

@@ -11,6 +11,7 @@ use serde_json::{Value, json};
 use crate::error::ApiError;
 use crate::handlers::{ApiResult, St, json_body, no_content, ok};
 use crate::org::admin::{EventHook, with_admin};
+use crate::org::collection::Collection;
 use crate::org::{Actor, Org};
 use crate::seed::api_client;
 use crate::{Caller, lock};
@@ -80,7 +81,7 @@ pub(crate) async fn list(State(st): St) -> ApiResult {
 }
 
 pub(crate) async fn get_one(State(st): St, Path(id): Path<String>) -> ApiResult {
-    with_admin(&st, |_, s| s.hook_index(&id).map(|i| s.hooks[i].to_json(&st.public)))
+    with_admin(&st, |_, s| s.hooks.position_of(&id).map(|i| s.hooks[i].to_json(&st.public)))
         .map_or_else(|| Err(ApiError::not_found(&id, "EventHook")), ok)
 }
 
@@ -123,7 +124,7 @@ pub(crate) async fn replace(
     let body = parse_hook(&json_body(&body)?)?;
     let actor = st.actor(&caller);
     with_admin(&st, |org, store| {
-        let i = store.hook_index(&id).ok_or_else(|| ApiError::not_found(&id, "EventHook"))?;
+        let i = store.hooks.index_or_404(&id, "EventHook")?;
         let hook = &mut store.hooks[i];
         if hook.uri != body.uri {
             hook.verification = "UNVERIFIED";
@@ -149,7 +150,7 @@ pub(crate) async fn lifecycle(
 ) -> ApiResult {
     let actor = st.actor(&caller);
     with_admin(&st, |org, store| {
-        let i = store.hook_index(&id).ok_or_else(|| ApiError::not_found(&id, "EventHook"))?;
+        let i = store.hooks.index_or_404(&id, "EventHook")?;
         let hook = &mut store.hooks[i];
         match op.as_str() {
             "activate" => hook.status = "ACTIVE",
@@ -193,7 +194,7 @@ pub(crate) async fn lifecycle(
 pub(crate) async fn delete(State(st): St, Extension(caller): Extension<Caller>, Path(id): Path<String>) -> ApiResult {
     let actor = st.actor(&caller);
     with_admin(&st, |org, store| {
-        let i = store.hook_index(&id).ok_or_else(|| ApiError::not_found(&id, "EventHook"))?;
+        let i = store.hooks.index_or_404(&id, "EventHook")?;
         if store.hooks[i].status != "INACTIVE" {
             return Err(ApiError::new(
                 StatusCode::FORBIDDEN,

@@ -4,6 +4,7 @@
 
 pub mod admin;
 pub mod apps;
+pub mod collection;
 pub mod governance;
 pub mod groups;
 pub mod policy;
@@ -22,6 +23,7 @@ use serde_json::{Value, json};
 
 use crate::error::ApiError;
 use crate::ids::{self, ts};
+use crate::org::collection::Collection;
 
 /// Who performed an action, for System Log `actor`.
 #[derive(Debug, Clone)]
@@ -216,11 +218,11 @@ impl Org {
     }
 
     pub fn find_app(&self, id: &str) -> Option<usize> {
-        self.apps.iter().position(|a| a.id == id)
+        self.apps.position_of(id)
     }
 
     pub fn app_or_404(&self, id: &str) -> Result<usize, ApiError> {
-        self.find_app(id).ok_or_else(|| ApiError::not_found(id, "AppInstance"))
+        self.apps.index_or_404(id, "AppInstance")
     }
 
     pub fn app_target(a: &App) -> Value {

@@ -42,12 +42,6 @@ pub struct PolicyOrg {
     pub hooks: Vec<InlineHook>,
 }
 
-impl PolicyOrg {
-    pub fn server(&self, id: &str) -> Option<usize> {
-        self.auth_servers.iter().position(|s| str_of(&s.obj, "id") == id)
-    }
-}
-
 /// A fresh RSA-looking public JWK (random modulus; never used to sign).
 pub fn new_key(random: &mut Random, status: &str) -> Value {
     let rng = random.stream(Stream::Policy);
@@ -68,10 +62,6 @@ pub fn now() -> String {
 
 pub fn str_of<'a>(v: &'a Value, key: &str) -> &'a str {
     v.get(key).and_then(Value::as_str).unwrap_or("")
-}
-
-pub fn position_of(items: &[Value], id: &str) -> Option<usize> {
-    items.iter().position(|v| str_of(v, "id") == id)
 }
 
 /// A copy of `obj` with `_links` built from `(rel, href, method)` triples.

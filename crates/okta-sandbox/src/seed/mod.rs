@@ -11,6 +11,7 @@ use rand::Rng;
 use serde_json::{Map, Value, json};
 
 use crate::ids::{self, fixture_id};
+use crate::org::collection::Collection;
 use crate::org::random::{Random, Stream};
 use crate::org::*;
 
@@ -594,7 +595,7 @@ pub fn build(seed: u64, n_users: usize, anchor: DateTime<Utc>) -> Org {
         let seq = 1_000_000 + org.groups.len() as u64;
         let id = ids::okta_id(&mut rng, "00g");
         let created = anchor - days(&mut rng, 100, 600);
-        if let Some(app) = org.apps.iter_mut().find(|a| a.id == app_id) {
+        if let Some(app) = org.apps.by_id_mut(&app_id) {
             app.groups.push(id.clone());
             app.group_data.insert(id.clone(), GroupAssignmentData { last_updated: created, profile: Map::new() });
         }

@@ -11,8 +11,9 @@ use super::{invalid, with_org};
 use crate::error::ApiError;
 use crate::filter;
 use crate::handlers::{ApiResult, Params, St, json_body, json_response, no_content, ok};
+use crate::org::collection::Collection;
 use crate::org::governance::{GovOrg, app_orn, bundle_orn, user_orn};
-use crate::org::policy::{now, position_of, str_of};
+use crate::org::policy::{now, str_of};
 
 const BUNDLES: &str = "/governance/api/v1/entitlement-bundles";
 
@@ -46,7 +47,9 @@ pub(crate) async fn list(State(st): St, uri: Uri) -> ApiResult {
 
 pub(crate) async fn get_one(State(st): St, Path(id): Path<String>) -> ApiResult {
     let b = with_org(&st, |org| {
-        position_of(&org.governance.bundles, &id)
+        org.governance
+            .bundles
+            .position_of(&id)
             .and_then(|i| org.governance.bundles.get(i).cloned())
             .ok_or_else(|| ApiError::not_found(&id, "EntitlementBundle"))
     })?;
@@ -134,7 +137,7 @@ pub(crate) async fn replace(State(st): St, Path(id): Path<String>, body: Bytes) 
         let apps: Vec<String> = org.apps.iter().map(|a| a.id.clone()).collect();
         let (by, at) = (org.admin_id.clone(), now());
         let gov = &mut org.governance;
-        let i = position_of(&gov.bundles, &id).ok_or_else(|| ApiError::not_found(&id, "EntitlementBundle"))?;
+        let i = gov.bundles.index_or_404(&id, "EntitlementBundle")?;
         if str_of(&gov.bundles[i], "status") == "DELETED" {
             return Err(deleted(&id));
         }
@@ -190,7 +193,7 @@ pub(crate) async fn delete(State(st): St, Path(id): Path<String>) -> ApiResult {
     with_org(&st, |org| {
         let (by, at) = (org.admin_id.clone(), now());
         let gov = &mut org.governance;
-        let i = position_of(&gov.bundles, &id).ok_or_else(|| ApiError::not_found(&id, "EntitlementBundle"))?;
+        let i = gov.bundles.index_or_404(&id, "EntitlementBundle")?;
         if str_of(&gov.bundles[i], "status") == "DELETED" {
             return Err(deleted(&id));
         }
@@ -251,7 +254,7 @@ pub(crate) async fn revoke_principal_access(State(st): St, body: Bytes) -> ApiRe
                 super::requests::mark_revoked(gov, &user, "ENTITLEMENT_BUNDLE", id);
             } else if orn.contains(":apps:") {
                 // An app: the user's direct assignment goes (access through a group stays with the group).
-                let app = org.apps.iter_mut().find(|a| a.id == id);
+                let app = org.apps.by_id_mut(id);
                 if !app.is_some_and(|a| super::requests::unassign_directly(a, &user)) {
                     return Err(invalid(
                         "RevokePrincipalAccess",

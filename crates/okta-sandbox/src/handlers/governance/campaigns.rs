@@ -9,7 +9,8 @@ use serde_json::{Value, json};
 use super::{conflict, invalid, with_org};
 use crate::error::ApiError;
 use crate::handlers::{ApiResult, Params, St, json_body, json_response, no_content, ok};
-use crate::org::policy::{now, position_of, str_of};
+use crate::org::collection::Collection;
+use crate::org::policy::{now, str_of};
 use crate::seed::governance::{REVIEWED, review};
 use crate::{filter, ids};
 
@@ -100,13 +101,8 @@ pub(crate) async fn list(State(st): St, uri: Uri) -> ApiResult {
     Ok(page.data(&st.public, CAMPAIGNS, items, None))
 }
 
-fn find(items: &[Value], id: &str, kind: &str) -> Result<usize, ApiError> {
-    position_of(items, id).ok_or_else(|| ApiError::not_found(id, kind))
-}
-
 pub(crate) async fn get_one(State(st): St, Path(id): Path<String>) -> ApiResult {
-    let c =
-        with_org(&st, |org| Ok(org.governance.campaigns[find(&org.governance.campaigns, &id, "Campaign")?].clone()))?;
+    let c = with_org(&st, |org| Ok(org.governance.campaigns.or_404(&id, "Campaign")?.clone()))?;
     ok(campaign_json(&c, &st.public))
 }
 
@@ -220,7 +216,7 @@ pub(crate) async fn create(State(st): St, body: Bytes) -> ApiResult {
 
 pub(crate) async fn delete(State(st): St, Path(id): Path<String>) -> ApiResult {
     with_org(&st, |org| {
-        let i = find(&org.governance.campaigns, &id, "Campaign")?;
+        let i = org.governance.campaigns.index_or_404(&id, "Campaign")?;
         if str_of(&org.governance.campaigns[i], "status") != "SCHEDULED" {
             return Err(conflict("Campaign", "Only a SCHEDULED campaign can be deleted"));
         }
@@ -246,7 +242,7 @@ pub(crate) async fn launch(State(st): St, Path(id): Path<String>) -> ApiResult {
     let launched = with_org(&st, |org| {
         let admin = org.admin_id.clone();
         let gov = &mut org.governance;
-        let i = find(&gov.campaigns, &id, "Campaign")?;
+        let i = gov.campaigns.index_or_404(&id, "Campaign")?;
         match str_of(&gov.campaigns[i], "status") {
             "SCHEDULED" => {}
             "ACTIVE" | "LAUNCHING" => return Err(conflict("Campaign", "Campaign is already launched")),
@@ -290,7 +286,7 @@ pub(crate) async fn end(State(st): St, Path(id): Path<String>, body: Bytes) -> A
     with_org(&st, |org| {
         let admin = org.admin_id.clone();
         let gov = &mut org.governance;
-        let i = find(&gov.campaigns, &id, "Campaign")?;
+        let i = gov.campaigns.index_or_404(&id, "Campaign")?;
         if str_of(&gov.campaigns[i], "status") != "ACTIVE" {
             return Err(conflict("Campaign", "Only an ACTIVE campaign can be ended"));
         }
@@ -336,7 +332,7 @@ pub(crate) async fn reassign(State(st): St, Path(id): Path<String>, body: Bytes)
         };
         let admin = org.admin_id.clone();
         let gov = &mut org.governance;
-        let c = find(&gov.campaigns, &id, "Campaign")?;
+        let c = gov.campaigns.index_or_404(&id, "Campaign")?;
         if str_of(&gov.campaigns[c], "status") != "ACTIVE" {
             return Err(conflict("Campaign", "Reviews can be reassigned only in an ACTIVE campaign"));
         }
@@ -374,7 +370,7 @@ pub(crate) async fn list_reviews(State(st): St, uri: Uri) -> ApiResult {
 }
 
 pub(crate) async fn get_review(State(st): St, Path(id): Path<String>) -> ApiResult {
-    let r = with_org(&st, |org| Ok(org.governance.reviews[find(&org.governance.reviews, &id, "Review")?].clone()))?;
+    let r = with_org(&st, |org| Ok(org.governance.reviews.or_404(&id, "Review")?.clone()))?;
     ok(review_json(&r, &st.public))
 }
 

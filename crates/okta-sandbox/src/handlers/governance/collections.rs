@@ -11,6 +11,7 @@ use crate::AppState;
 use crate::error::ApiError;
 use crate::filter;
 use crate::handlers::{ApiResult, Params, St, ok};
+use crate::org::collection::Collection;
 use crate::org::governance::collection_orn;
 use crate::org::policy::str_of;
 use crate::org::{Org, UserStatus};
@@ -60,11 +61,7 @@ pub(crate) async fn list(State(st): St, uri: Uri) -> ApiResult {
 }
 
 fn collection<'a>(org: &'a Org, id: &str) -> Result<&'a Value, ApiError> {
-    org.governance
-        .collections
-        .iter()
-        .find(|c| str_of(c, "id") == id)
-        .ok_or_else(|| ApiError::not_found(id, "ResourceCollection"))
+    org.governance.collections.or_404(id, "ResourceCollection")
 }
 
 pub(crate) async fn get_one(State(st): St, Path(id): Path<String>) -> ApiResult {
@@ -77,7 +74,7 @@ pub(crate) async fn get_one(State(st): St, Path(id): Path<String>) -> ApiResult 
 fn resource_json(org: &Org, r: &Value, public: &str, entitlements: bool, count: bool) -> Value {
     let app_id = str_of(r, "appId");
     let cid = str_of(r, "collectionId");
-    let app = org.apps.iter().find(|a| a.id == app_id);
+    let app = org.apps.by_id(app_id);
     let mut v = json!({
         "resourceOrn": orn(org, &Resource::new("apps", app_id)),
         "resourceId": app_id,

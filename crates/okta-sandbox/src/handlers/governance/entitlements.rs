@@ -13,8 +13,9 @@ use super::{invalid, positioned, with_org};
 use crate::error::ApiError;
 use crate::handlers::{ApiResult, Params, St, json_body, json_response, no_content, ok};
 use crate::org::Org;
+use crate::org::collection::Collection;
 use crate::org::governance::GovOrg;
-use crate::org::policy::{now, position_of, str_of};
+use crate::org::policy::{now, str_of};
 use crate::seed::governance::grant;
 
 const ENTITLEMENTS: &str = "/governance/api/v1/entitlements";
@@ -63,7 +64,8 @@ pub(crate) async fn list(State(st): St, uri: Uri) -> ApiResult {
 }
 
 fn entitlement<'a>(gov: &'a GovOrg, id: &str) -> Result<&'a Value, ApiError> {
-    position_of(&gov.entitlements, id)
+    gov.entitlements
+        .position_of(id)
         .and_then(|i| gov.entitlements.get(i))
         .ok_or_else(|| ApiError::not_found(id, "Entitlement"))
 }
@@ -89,7 +91,7 @@ pub(crate) async fn value(State(st): St, Path((id, value_id)): Path<(String, Str
         let e = entitlement(&org.governance, &id)?;
         e["values"]
             .as_array()
-            .and_then(|vs| vs.iter().find(|v| str_of(v, "id") == value_id))
+            .and_then(|vs| vs.by_id(&value_id))
             .cloned()
             .ok_or_else(|| ApiError::not_found(&value_id, "EntitlementValue"))
     })?;
@@ -118,7 +120,9 @@ pub(crate) async fn get_grant(State(st): St, Path(id): Path<String>, uri: Uri) -
     // Entitlements only with `include=full_entitlements`, as Okta's two grant shapes (with and without) have it.
     let full = Params::parse(uri.query()).get("include").is_some_and(|i| i.contains("full_entitlements"));
     let mut g = with_org(&st, |org| {
-        position_of(&org.governance.grants, &id)
+        org.governance
+            .grants
+            .position_of(&id)
             .and_then(|i| org.governance.grants.get(i).cloned())
             .ok_or_else(|| ApiError::not_found(&id, "Grant"))
     })?;
@@ -178,8 +182,7 @@ pub(crate) async fn create_grant(State(st): St, body: Bytes) -> ApiResult {
             let b = org
                 .governance
                 .bundles
-                .iter()
-                .find(|b| str_of(b, "id") == id)
+                .by_id(id)
                 .ok_or_else(|| invalid("Grant", vec![format!("entitlementBundleId: no bundle {id:?}")]))?;
             if str_of(b, "status") != "ACTIVE" {
                 return Err(invalid(
@@ -561,7 +564,7 @@ pub(crate) async fn patch(State(st): St, Path(id): Path<String>, body: Bytes) ->
     let (e, touched) = with_org(&st, |org| {
         let (by, at) = (org.admin_id.clone(), now());
         let gov = &mut org.governance;
-        let i = position_of(&gov.entitlements, &id).ok_or_else(|| ApiError::not_found(&id, "Entitlement"))?;
+        let i = gov.entitlements.index_or_404(&id, "Entitlement")?;
         let mut e = gov.entitlements[i].clone();
         let mut values: Vec<Value> = e["values"].as_array().cloned().unwrap_or_default();
         let mut touched: Vec<String> = Vec::new();
@@ -599,7 +602,7 @@ pub(crate) async fn patch(State(st): St, Path(id): Path<String>, body: Bytes) ->
                 }
                 ("ENTITLEMENT-VALUE", "REPLACE" | "REMOVE", p) if p.starts_with("/values/") => {
                     let vid = &p["/values/".len()..];
-                    let Some(at_index) = values.iter().position(|v| str_of(v, "id") == vid) else {
+                    let Some(at_index) = values.position_of(vid) else {
                         causes.push(format!("{p}: {vid} is not a value of entitlement {id}"));
                         continue;
                     };
@@ -684,7 +687,7 @@ pub(crate) fn forget_values(gov: &mut GovOrg, gone: impl Fn(&str, &str) -> bool)
 pub(crate) async fn delete(State(st): St, Path(id): Path<String>) -> ApiResult {
     with_org(&st, |org| {
         let gov = &mut org.governance;
-        let i = position_of(&gov.entitlements, &id).ok_or_else(|| ApiError::not_found(&id, "Entitlement"))?;
+        let i = gov.entitlements.index_or_404(&id, "Entitlement")?;
         gov.entitlements.remove(i);
         forget_values(gov, |e, _| e == id);
         Ok(())

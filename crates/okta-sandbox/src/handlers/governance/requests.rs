@@ -15,8 +15,9 @@ use super::{invalid, positioned, with_org};
 use crate::error::ApiError;
 use crate::filter;
 use crate::handlers::{ApiResult, Params, St, json_body, json_response, ok, parse_expr};
+use crate::org::collection::Collection;
 use crate::org::governance::GovOrg;
-use crate::org::policy::{now, position_of, str_of};
+use crate::org::policy::{now, str_of};
 use crate::org::{App, AppUserData, Org};
 use crate::seed::governance::{approval_task, grant, request};
 
@@ -45,7 +46,9 @@ pub(crate) async fn list(State(st): St, uri: Uri) -> ApiResult {
 
 pub(crate) async fn get_one(State(st): St, Path(id): Path<String>) -> ApiResult {
     let r = with_org(&st, |org| {
-        position_of(&org.governance.requests, &id)
+        org.governance
+            .requests
+            .position_of(&id)
             .and_then(|i| org.governance.requests.get(i).cloned())
             .ok_or_else(|| ApiError::not_found(&id, "Request"))
     })?;
@@ -56,7 +59,7 @@ pub(crate) async fn create(State(st): St, body: Bytes) -> ApiResult {
     let body = json_body(&body)?;
     let r = with_org(&st, |org| {
         let entry_id = str_of(&body["requested"], "entryId");
-        let Some(entry) = org.governance.catalog.iter().find(|e| str_of(e, "id") == entry_id).cloned() else {
+        let Some(entry) = org.governance.catalog.by_id(entry_id).cloned() else {
             return Err(invalid("Request", vec![format!("requested.entryId: no catalog entry {entry_id:?}")]));
         };
         if entry["requestable"] == false {
@@ -93,7 +96,9 @@ pub(crate) async fn list_tasks(State(st): St, uri: Uri) -> ApiResult {
 
 pub(crate) async fn get_task(State(st): St, Path(id): Path<String>) -> ApiResult {
     let t = with_org(&st, |org| {
-        position_of(&org.governance.tasks, &id)
+        org.governance
+            .tasks
+            .position_of(&id)
             .and_then(|i| org.governance.tasks.get(i).cloned())
             .ok_or_else(|| ApiError::not_found(&id, "Task"))
     })?;
@@ -105,7 +110,7 @@ pub(crate) async fn resolve(State(st): St, Path(id): Path<String>, body: Bytes) 
     let t = with_org(&st, |org| {
         let admin = org.admin_id.clone();
         let gov = &mut org.governance;
-        let i = position_of(&gov.tasks, &id).ok_or_else(|| ApiError::not_found(&id, "Task"))?;
+        let i = gov.tasks.index_or_404(&id, "Task")?;
         if str_of(&gov.tasks[i], "status") != "OPEN" {
             return Err(invalid("Task", vec![format!("task {id} is {}, not OPEN", str_of(&gov.tasks[i], "status"))]));
         }
@@ -123,7 +128,7 @@ pub(crate) async fn resolve(State(st): St, Path(id): Path<String>, body: Bytes) 
         task["completedBy"] = json!({"externalId": admin, "type": "OKTA_USER"});
         let task = task.clone();
         let rid = str_of(&task, "requestId").to_owned();
-        if let Some(r) = gov.requests.iter_mut().find(|r| str_of(r, "id") == rid) {
+        if let Some(r) = gov.requests.by_id_mut(&rid) {
             r["status"] = json!(status);
             r["resolved"] = json!(ts);
             r["lastUpdated"] = json!(ts);
@@ -140,19 +145,19 @@ pub(crate) async fn resolve(State(st): St, Path(id): Path<String>, body: Bytes) 
 /// Give what an approved request asked for, and record it on the request (`grantStatus`, `granted`).
 fn give_access(org: &mut Org, request_id: &str, ts: &str) {
     let admin = org.admin_id.clone();
-    let Some(i) = position_of(&org.governance.requests, request_id) else { return };
+    let Some(i) = org.governance.requests.position_of(request_id) else { return };
     let r = org.governance.requests[i].clone();
     let user = str_of(&r["requestedFor"], "externalId").to_owned();
     let (scope, scope_id) = (str_of(&r["requested"], "accessScopeType"), str_of(&r["requested"], "accessScopeId"));
     let given = match scope {
-        "APPLICATION" => match org.apps.iter_mut().find(|a| a.id == scope_id) {
+        "APPLICATION" => match org.apps.by_id_mut(scope_id) {
             Some(app) => {
                 assign_directly(app, &user);
                 true
             }
             None => false,
         },
-        "ENTITLEMENT_BUNDLE" => match org.governance.bundles.iter().find(|b| str_of(b, "id") == scope_id).cloned() {
+        "ENTITLEMENT_BUNDLE" => match org.governance.bundles.by_id(scope_id).cloned() {
             Some(b) => {
                 let gid = crate::org::governance::new_id(&mut org.random, "gra");
                 let app = str_of(&b["target"], "externalId").to_owned();
@@ -305,7 +310,7 @@ fn matching_entries(org: &Org, params: &Params, public: &str, user: Option<&str>
 fn entry_page(public: &str, path: &str, params: &Params, items: Vec<Value>) -> ApiResult {
     let limit = params.limit(20, 200);
     let start = match params.get("after").filter(|a| !a.is_empty()) {
-        Some(a) => match items.iter().position(|e| str_of(e, "id") == a) {
+        Some(a) => match items.position_of(a) {
             Some(i) => i + 1,
             None => return Err(ApiError::validation("after", "after: Invalid cursor value")),
         },
@@ -344,7 +349,9 @@ pub(crate) async fn list_entries(State(st): St, uri: Uri) -> ApiResult {
 
 pub(crate) async fn get_entry(State(st): St, Path(id): Path<String>) -> ApiResult {
     let e = with_org(&st, |org| {
-        position_of(&org.governance.catalog, &id)
+        org.governance
+            .catalog
+            .position_of(&id)
             .and_then(|i| org.governance.catalog.get(i).cloned())
             .ok_or_else(|| ApiError::not_found(&id, "CatalogEntry"))
     })?;

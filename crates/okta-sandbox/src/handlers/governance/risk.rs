@@ -12,8 +12,9 @@ use super::entitlements::{check_entitlements, effective, text_prop};
 use super::{invalid, with_org};
 use crate::error::ApiError;
 use crate::handlers::{ApiResult, Params, St, json_body, json_response, no_content, ok};
+use crate::org::collection::Collection;
 use crate::org::governance::{GovOrg, app_orn};
-use crate::org::policy::{now, position_of, str_of};
+use crate::org::policy::{now, str_of};
 
 const RULES: &str = "/governance/api/v1/risk-rules";
 
@@ -41,7 +42,9 @@ pub(crate) async fn list(State(st): St, uri: Uri) -> ApiResult {
 
 pub(crate) async fn get_one(State(st): St, Path(id): Path<String>) -> ApiResult {
     let r = with_org(&st, |org| {
-        position_of(&org.governance.risk_rules, &id)
+        org.governance
+            .risk_rules
+            .position_of(&id)
             .and_then(|i| org.governance.risk_rules.get(i).cloned())
             .ok_or_else(|| ApiError::not_found(&id, "RiskRule"))
     })?;
@@ -168,7 +171,7 @@ pub(crate) async fn replace(State(st): St, Path(id): Path<String>, body: Bytes) 
     let r = with_org(&st, |org| {
         let (by, at) = (org.admin_id.clone(), now());
         let gov = &mut org.governance;
-        let i = position_of(&gov.risk_rules, &id).ok_or_else(|| ApiError::not_found(&id, "RiskRule"))?;
+        let i = gov.risk_rules.index_or_404(&id, "RiskRule")?;
         if str_of(&body, "id") != id {
             return Err(invalid("RiskRule", vec![format!("id: must be {id}")]));
         }
@@ -222,7 +225,7 @@ pub(crate) async fn replace(State(st): St, Path(id): Path<String>, body: Bytes) 
 pub(crate) async fn delete(State(st): St, Path(id): Path<String>) -> ApiResult {
     with_org(&st, |org| {
         let gov = &mut org.governance;
-        let i = position_of(&gov.risk_rules, &id).ok_or_else(|| ApiError::not_found(&id, "RiskRule"))?;
+        let i = gov.risk_rules.index_or_404(&id, "RiskRule")?;
         gov.risk_rules.remove(i);
         Ok(())
     })?;
@@ -279,8 +282,7 @@ pub(crate) async fn assess(State(st): St, body: Bytes) -> ApiResult {
             if orn.contains(":entitlement-bundles:") {
                 let b = gov
                     .bundles
-                    .iter()
-                    .find(|b| str_of(b, "id") == id)
+                    .by_id(id)
                     .ok_or_else(|| invalid("RiskRuleAssessment", vec![format!("resourceOrn: no bundle {orn}")]))?;
                 for e in b["entitlements"].as_array().into_iter().flatten() {
                     for v in e["values"].as_array().into_iter().flatten() {

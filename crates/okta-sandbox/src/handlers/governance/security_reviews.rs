@@ -20,7 +20,8 @@ use super::{conflict, invalid, positioned, with_org};
 use crate::error::ApiError;
 use crate::handlers::{ApiResult, Params, St, json_body, json_response, ok};
 use crate::ids::{fixture_id, ts};
-use crate::org::policy::{now, position_of, str_of};
+use crate::org::collection::Collection;
+use crate::org::policy::{now, str_of};
 use crate::org::{AppStatus, GroupType, Org, UserStatus};
 use crate::seed::governance::grant;
 
@@ -117,7 +118,7 @@ fn snapshot(org: &mut Org, user: &str) -> Vec<Value> {
         .map(|a| (a.id.clone(), a.name.clone(), a.label.clone(), a.created))
         .collect();
     for (app, app_name, label, app_created) in apps {
-        let Some(a) = org.apps.iter().find(|x| x.id == app) else { continue };
+        let Some(a) = org.apps.by_id(&app) else { continue };
         let direct = a.user_data.get(user).map(|d| d.created).filter(|_| a.users.iter().any(|u| u == user));
         let groups: Vec<(String, String, GroupType, DateTime<Utc>)> = a
             .groups
@@ -157,10 +158,8 @@ fn snapshot(org: &mut Org, user: &str) -> Vec<Value> {
             for v in e["values"].as_array().into_iter().flatten() {
                 let Some(grants) = values.get(str_of(v, "id")) else { continue };
                 any = true;
-                if let Some(g) = grants
-                    .iter()
-                    .filter(|g| !from_bundles.contains(g.as_str()))
-                    .find_map(|g| gov.grants.iter().find(|x| str_of(x, "id") == g))
+                if let Some(g) =
+                    grants.iter().filter(|g| !from_bundles.contains(g.as_str())).find_map(|g| gov.grants.by_id(g))
                 {
                     value_rows.push((v.clone(), e.clone(), g.clone()));
                 }
@@ -270,7 +269,7 @@ pub(crate) fn seed(org: &mut Org) {
 }
 
 fn review_index(org: &Org, id: &str) -> Result<usize, ApiError> {
-    position_of(&org.governance.security_reviews, id).ok_or_else(|| ApiError::not_found(id, "SecurityAccessReview"))
+    org.governance.security_reviews.index_or_404(id, "SecurityAccessReview")
 }
 
 pub(crate) async fn list(State(st): St, uri: Uri) -> ApiResult {
@@ -330,7 +329,7 @@ pub(crate) async fn sub_accesses(State(st): St, Path((id, access)): Path<(String
         let r = &org.governance.security_reviews[review_index(org, &id)?];
         let a = r["__accesses"]
             .as_array()
-            .and_then(|all| all.iter().find(|a| str_of(a, "id") == access))
+            .and_then(|all| all.by_id(&access))
             .ok_or_else(|| ApiError::not_found(&access, "SecurityAccessReviewAccess"))?;
         let subs = a["__subAccesses"].as_array().into_iter().flatten().map(|s| Value::Object(public_fields(s)));
         positioned(subs.collect(), &params)
@@ -345,7 +344,7 @@ fn locate(review: &Value, target: &str) -> Option<(usize, Option<usize>)> {
         if str_of(a, "id") == target {
             return Some((i, None));
         }
-        if let Some(j) = a["__subAccesses"].as_array().and_then(|s| s.iter().position(|x| str_of(x, "id") == target)) {
+        if let Some(j) = a["__subAccesses"].as_array().and_then(|s| s.position_of(target)) {
             return Some((i, Some(j)));
         }
     }
@@ -376,12 +375,11 @@ fn revoke(org: &mut Org, user: &str, target: &Value, app: &str) -> Vec<Value> {
     };
     match str_of(target, "type") {
         "APPLICATION" => {
-            let groups: Vec<String> =
-                org.apps.iter().find(|a| a.id == app).map(|a| a.groups.clone()).unwrap_or_default();
+            let groups: Vec<String> = org.apps.by_id(app).map(|a| a.groups.clone()).unwrap_or_default();
             for g in &groups {
                 undo.extend(leave(org, g));
             }
-            if org.apps.iter_mut().find(|a| a.id == app).is_some_and(|a| unassign_directly(a, user)) {
+            if org.apps.by_id_mut(app).is_some_and(|a| unassign_directly(a, user)) {
                 undo.push(json!({"op": "assign", "app": app}));
                 mark_revoked(&mut org.governance, user, "APPLICATION", app);
             }
@@ -434,7 +432,7 @@ fn restore(org: &mut Org, user: &str, undo: &[Value]) {
                 }
             }
             "assign" => {
-                if let Some(a) = org.apps.iter_mut().find(|a| a.id == str_of(step, "app")) {
+                if let Some(a) = org.apps.by_id_mut(str_of(step, "app")) {
                     assign_directly(a, user);
                 }
             }

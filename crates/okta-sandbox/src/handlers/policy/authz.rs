@@ -6,10 +6,11 @@ use axum::extract::{Path, State};
 use axum::http::{StatusCode, Uri};
 use serde_json::{Value, json};
 
-use super::{lifecycle_target, refused, required};
+use super::{refused, required};
 use crate::error::ApiError;
 use crate::handlers::{ApiResult, Params, St, json_body, json_response, no_content, ok};
 use crate::lock;
+use crate::org::collection::{Collection, lifecycle_target, set_status};
 use crate::org::policy::{
     AuthServer, PolicyOrg, WithRules, lifecycle_links, now, place_by_priority, renumber, replace_writable, str_of,
     touch, with_links,
@@ -30,8 +31,7 @@ fn base(public: &str, id: &str) -> String {
 }
 
 fn server<'a>(p: &'a mut PolicyOrg, id: &str) -> Result<&'a mut AuthServer, ApiError> {
-    let i = p.server(id).ok_or_else(|| ApiError::not_found(id, "AuthorizationServer"))?;
-    p.auth_servers.get_mut(i).ok_or_else(ApiError::internal)
+    p.auth_servers.or_404_mut(id, "AuthorizationServer")
 }
 
 fn server_json(s: &AuthServer, public: &str) -> Value {
@@ -138,10 +138,7 @@ pub(crate) async fn lifecycle(State(st): St, Path((id, op)): Path<(String, Strin
     let target = lifecycle_target(&op)?;
     let mut org = lock(&st.org);
     let s = server(&mut org.policy, &id)?;
-    if str_of(&s.obj, "status") != target {
-        s.obj["status"] = json!(target);
-        touch(&mut s.obj, false);
-    }
+    set_status(&mut s.obj, target);
     no_content()
 }
 
@@ -198,7 +195,7 @@ fn policy_json(p: &WithRules, public: &str, server_id: &str) -> Value {
 }
 
 fn policy<'a>(s: &'a mut AuthServer, id: &str) -> Result<&'a mut WithRules, ApiError> {
-    s.policies.iter_mut().find(|p| str_of(&p.obj, "id") == id).ok_or_else(|| ApiError::not_found(id, "Policy"))
+    s.policies.or_404_mut(id, "Policy")
 }
 
 fn check_policy_body(body: &Value) -> Result<(), ApiError> {
@@ -358,7 +355,7 @@ pub(crate) async fn create_rule(State(st): St, Path((id, pid)): Path<(String, St
 }
 
 fn rule<'a>(p: &'a mut WithRules, id: &str) -> Result<&'a mut Value, ApiError> {
-    p.rules.iter_mut().find(|r| str_of(r, "id") == id).ok_or_else(|| ApiError::not_found(id, "PolicyRule"))
+    p.rules.or_404_mut(id, "PolicyRule")
 }
 
 pub(crate) async fn get_rule(State(st): St, Path((id, pid, rid)): Path<(String, String, String)>) -> ApiResult {
@@ -389,7 +386,7 @@ pub(crate) async fn replace_rule(
         p.rules.retain(|r| str_of(r, "id") != rid);
         current["priority"] = json!(priority);
         place_by_priority(&mut p.rules, current.clone(), true);
-        current = p.rules.iter().find(|r| str_of(r, "id") == rid).cloned().unwrap_or(current);
+        current = p.rules.by_id(&rid).cloned().unwrap_or(current);
     }
     ok(rule_json(&current, &st.public, &id, &pid))
 }
@@ -471,7 +468,7 @@ pub(crate) async fn create_scope(State(st): St, Path(id): Path<String>, body: By
 }
 
 fn scope<'a>(s: &'a mut AuthServer, id: &str) -> Result<&'a mut Value, ApiError> {
-    s.scopes.iter_mut().find(|v| str_of(v, "id") == id).ok_or_else(|| ApiError::not_found(id, "OAuth2Scope"))
+    s.scopes.or_404_mut(id, "OAuth2Scope")
 }
 
 pub(crate) async fn get_scope(State(st): St, Path((id, sid)): Path<(String, String)>) -> ApiResult {
@@ -574,7 +571,7 @@ pub(crate) async fn create_claim(State(st): St, Path(id): Path<String>, body: By
 }
 
 fn claim<'a>(s: &'a mut AuthServer, id: &str) -> Result<&'a mut Value, ApiError> {
-    s.claims.iter_mut().find(|v| str_of(v, "id") == id).ok_or_else(|| ApiError::not_found(id, "OAuth2Claim"))
+    s.claims.or_404_mut(id, "OAuth2Claim")
 }
 
 pub(crate) async fn get_claim(State(st): St, Path((id, cid)): Path<(String, String)>) -> ApiResult {

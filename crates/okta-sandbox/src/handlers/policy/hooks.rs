@@ -6,10 +6,11 @@ use axum::extract::{Path, State};
 use axum::http::Uri;
 use serde_json::{Value, json};
 
-use super::{lifecycle_target, refused, required};
+use super::{refused, required};
 use crate::error::ApiError;
 use crate::handlers::{ApiResult, Params, St, json_body, no_content, ok};
 use crate::lock;
+use crate::org::collection::{Collection, lifecycle_target, set_status};
 use crate::org::policy::{InlineHook, PolicyOrg, str_of, touch, with_links};
 
 const TYPES: [&str; 6] = [
@@ -34,7 +35,7 @@ fn hook_json(h: &InlineHook, public: &str) -> Value {
 }
 
 fn hook<'a>(p: &'a mut PolicyOrg, id: &str) -> Result<&'a mut InlineHook, ApiError> {
-    p.hooks.iter_mut().find(|h| str_of(&h.obj, "id") == id).ok_or_else(|| ApiError::not_found(id, "InlineHook"))
+    p.hooks.or_404_mut(id, "InlineHook")
 }
 
 /// The channel as stored (no secret) and the secret, from a request body's channel.
@@ -139,10 +140,7 @@ pub(crate) async fn lifecycle(State(st): St, Path((id, op)): Path<(String, Strin
     let target = lifecycle_target(&op)?;
     let mut org = lock(&st.org);
     let h = hook(&mut org.policy, &id)?;
-    if str_of(&h.obj, "status") != target {
-        h.obj["status"] = json!(target);
-        touch(&mut h.obj, false);
-    }
+    set_status(&mut h.obj, target);
     ok(hook_json(h, &st.public))
 }
 

@@ -24,12 +24,3 @@ pub(crate) fn required<'a>(body: &'a Value, field: &str) -> Result<&'a str, ApiE
 pub(crate) fn refused(field: &str, cause: impl Into<String>) -> ApiError {
     ApiError::validation(field, cause)
 }
-
-/// The lifecycle operation of a `/lifecycle/{op}` route.
-pub(crate) fn lifecycle_target(op: &str) -> Result<&'static str, ApiError> {
-    match op {
-        "activate" => Ok("ACTIVE"),
-        "deactivate" => Ok("INACTIVE"),
-        other => Err(ApiError::not_found(other, "Path")),
-    }
-}

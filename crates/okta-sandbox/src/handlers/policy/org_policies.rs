@@ -4,11 +4,12 @@ use axum::extract::{Path, State};
 use axum::http::Uri;
 use serde_json::{Value, json};
 
-use super::{lifecycle_target, refused};
+use super::refused;
 use crate::error::ApiError;
 use crate::handlers::{ApiResult, Params, St, no_content, ok};
 use crate::lock;
-use crate::org::policy::{WithRules, lifecycle_links, str_of, touch, with_links};
+use crate::org::collection::{Collection, lifecycle_target, set_status};
+use crate::org::policy::{WithRules, lifecycle_links, str_of, with_links};
 
 const TYPES: [&str; 12] = [
     "ACCESS_POLICY",
@@ -47,7 +48,7 @@ fn rule_json(r: &Value, public: &str, policy_id: &str) -> Value {
 }
 
 fn find<'a>(policies: &'a mut [WithRules], id: &str) -> Result<&'a mut WithRules, ApiError> {
-    policies.iter_mut().find(|p| str_of(&p.obj, "id") == id).ok_or_else(|| ApiError::not_found(id, "Policy"))
+    policies.or_404_mut(id, "Policy")
 }
 
 pub(crate) async fn list(State(st): St, uri: Uri) -> ApiResult {
@@ -90,10 +91,7 @@ pub(crate) async fn lifecycle(State(st): St, Path((id, op)): Path<(String, Strin
     if target == "INACTIVE" && p.obj["system"] == json!(true) {
         return Err(refused("system", "system: The default policy cannot be deactivated."));
     }
-    if str_of(&p.obj, "status") != target {
-        p.obj["status"] = json!(target);
-        touch(&mut p.obj, false);
-    }
+    set_status(&mut p.obj, target);
     no_content()
 }
 
@@ -106,6 +104,6 @@ pub(crate) async fn list_rules(State(st): St, Path(id): Path<String>) -> ApiResu
 pub(crate) async fn get_rule(State(st): St, Path((id, rid)): Path<(String, String)>) -> ApiResult {
     let mut org = lock(&st.org);
     let p = find(&mut org.policy.policies, &id)?;
-    let r = p.rules.iter().find(|r| str_of(r, "id") == rid).ok_or_else(|| ApiError::not_found(&rid, "PolicyRule"))?;
+    let r = p.rules.or_404(&rid, "PolicyRule")?;
     ok(rule_json(r, &st.public, &id))
 }

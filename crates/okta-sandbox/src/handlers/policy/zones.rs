@@ -5,10 +5,11 @@ use axum::extract::{Path, State};
 use axum::http::Uri;
 use serde_json::{Value, json};
 
-use super::{lifecycle_target, refused, required};
+use super::{refused, required};
 use crate::error::ApiError;
 use crate::handlers::{ApiResult, Params, St, json_body, no_content, ok};
-use crate::org::policy::{PolicyOrg, lifecycle_links, position_of, replace_writable, str_of, touch, with_links};
+use crate::org::collection::{Collection, lifecycle_target, set_status};
+use crate::org::policy::{PolicyOrg, lifecycle_links, replace_writable, str_of, touch, with_links};
 use crate::{filter, lock};
 
 const IP_WRITABLE: [&str; 5] = ["name", "usage", "gateways", "proxies", "useAsExemptList"];
@@ -19,7 +20,7 @@ fn zone_json(z: &Value, public: &str) -> Value {
 }
 
 fn zone<'a>(p: &'a mut PolicyOrg, id: &str) -> Result<&'a mut Value, ApiError> {
-    let i = position_of(&p.zones, id).ok_or_else(|| ApiError::not_found(id, "Zone"))?;
+    let i = p.zones.index_or_404(id, "Zone")?;
     p.zones.get_mut(i).ok_or_else(ApiError::internal)
 }
 
@@ -185,10 +186,7 @@ pub(crate) async fn lifecycle(State(st): St, Path((id, op)): Path<(String, Strin
     if z["system"] == json!(true) && target == "INACTIVE" && str_of(z, "usage") == "BLOCKLIST" {
         return Err(refused("system", "system: The BlockedIpZone cannot be deactivated."));
     }
-    if str_of(z, "status") != target {
-        z["status"] = json!(target);
-        touch(z, false);
-    }
+    set_status(z, target);
     ok(zone_json(z, &st.public))
 }
 
