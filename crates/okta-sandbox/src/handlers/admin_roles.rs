@@ -1,16 +1,13 @@
 //! Admin roles: custom roles and resource sets (read), role assignments to users (standard roles live in the
 //! org's `roles`, custom ones in the admin store) and to groups.
 
-use axum::Extension;
-use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use chrono::Utc;
 use serde_json::{Value, json};
 
-use crate::Caller;
 use crate::error::ApiError;
-use crate::handlers::{ApiResult, St, json_body, json_response, no_content, ok};
+use crate::handlers::{Acting, ApiResult, JsonBody, St, json_response, no_content, ok};
 use crate::org::admin::{AdminStore, RoleGrant, standard_label, with_admin};
 use crate::org::{Actor, GroupType, Org, RoleAssignment};
 use crate::seed::api_client;
@@ -72,12 +69,10 @@ fn log_grant(org: &mut Org, actor: &Actor, event_type: &str, display: &str, targ
 
 pub(crate) async fn assign_to_user(
     State(st): St,
-    Extension(caller): Extension<Caller>,
+    Acting(actor): Acting,
     Path(id): Path<String>,
-    body: Bytes,
+    JsonBody(body): JsonBody,
 ) -> ApiResult {
-    let body = json_body(&body)?;
-    let actor = st.actor(&caller);
     with_admin(&st, |org, store| {
         let seq = org.user_or_404(&id)?;
         let user = org.users.get(&seq).cloned().ok_or_else(|| ApiError::not_found(&id, "User"))?;
@@ -132,10 +127,9 @@ pub(crate) async fn get_user_role(State(st): St, Path((id, ra)): Path<(String, S
 
 pub(crate) async fn unassign_from_user(
     State(st): St,
-    Extension(caller): Extension<Caller>,
+    Acting(actor): Acting,
     Path((id, ra)): Path<(String, String)>,
 ) -> ApiResult {
-    let actor = st.actor(&caller);
     with_admin(&st, |org, store| {
         let seq = org.user_or_404(&id)?;
         let user = org.users.get(&seq).cloned().ok_or_else(|| ApiError::not_found(&id, "User"))?;
@@ -187,12 +181,10 @@ pub(crate) async fn list_group_roles(State(st): St, Path(gid): Path<String>) -> 
 
 pub(crate) async fn assign_to_group(
     State(st): St,
-    Extension(caller): Extension<Caller>,
+    Acting(actor): Acting,
     Path(gid): Path<String>,
-    body: Bytes,
+    JsonBody(body): JsonBody,
 ) -> ApiResult {
-    let body = json_body(&body)?;
-    let actor = st.actor(&caller);
     with_admin(&st, |org, store| {
         let group = group_of(org, &gid)?;
         match group.gtype {
@@ -245,10 +237,9 @@ pub(crate) async fn get_group_role(State(st): St, Path((gid, ra)): Path<(String,
 
 pub(crate) async fn unassign_from_group(
     State(st): St,
-    Extension(caller): Extension<Caller>,
+    Acting(actor): Acting,
     Path((gid, ra)): Path<(String, String)>,
 ) -> ApiResult {
-    let actor = st.actor(&caller);
     with_admin(&st, |org, store| {
         let group = group_of(org, &gid)?;
         let grants = store.group_roles.entry(group.id.clone()).or_default();

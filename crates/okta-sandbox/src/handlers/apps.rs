@@ -1,7 +1,6 @@
 //! `/api/v1/apps/**`: apps per sign-on mode, lifecycle, user and group assignments, signing keys, SAML
 //! metadata and OAuth scope grants.
 
-use axum::Extension;
 use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::{HeaderValue, StatusCode, Uri, header};
@@ -9,13 +8,13 @@ use axum::response::{IntoResponse, Response};
 use chrono::{Duration, Utc};
 use serde_json::{Map, Value, json};
 
-use super::{ApiResult, Params, St, json_body, json_response, no_content, ok};
 use crate::error::ApiError;
+use crate::handlers::{Acting, ApiResult, JsonBody, Params, St, json_body, json_response, no_content, ok};
 use crate::org::{
     Actor, App, AppKey, AppStatus, AppUserData, GroupAssignmentData, Org, SignOnMode, UserStatus, default_config,
 };
 use crate::seed::api_client;
-use crate::{Caller, filter, ids, lock};
+use crate::{filter, ids, lock};
 
 /// Properties of an app object that clients cannot set (ignored in request bodies, as Okta does).
 const READ_ONLY: [&str; 10] =
@@ -201,7 +200,7 @@ fn slug(label: &str) -> String {
     label.chars().filter(char::is_ascii_alphanumeric).collect::<String>().to_lowercase()
 }
 
-pub(crate) async fn create(State(st): St, Extension(caller): Extension<Caller>, uri: Uri, body: Bytes) -> ApiResult {
+pub(crate) async fn create(State(st): St, Acting(actor): Acting, uri: Uri, body: Bytes) -> ApiResult {
     let params = Params::parse(uri.query());
     let body = json_body(&body)?;
     let mut config = validated_config(&body)?;
@@ -216,7 +215,6 @@ pub(crate) async fn create(State(st): St, Extension(caller): Extension<Caller>, 
             }
         },
     };
-    let actor = st.actor(&caller);
     let mut org = lock(&st.org);
     let id = org.new_id("0oa");
     let key = (mode != "BOOKMARK").then(|| new_key(&mut org, 5));
@@ -287,13 +285,11 @@ pub(crate) async fn create(State(st): St, Extension(caller): Extension<Caller>, 
 
 pub(crate) async fn replace(
     State(st): St,
-    Extension(caller): Extension<Caller>,
+    Acting(actor): Acting,
     Path(id): Path<String>,
-    body: Bytes,
+    JsonBody(body): JsonBody,
 ) -> ApiResult {
-    let body = json_body(&body)?;
     let config = validated_config(&body)?;
-    let actor = st.actor(&caller);
     let mut org = lock(&st.org);
     let app = app_mut(&mut org, &id)?;
     if config.get("signOnMode") != app.config.get("signOnMode") {
@@ -317,8 +313,7 @@ pub(crate) async fn replace(
     ok(v)
 }
 
-pub(crate) async fn delete(State(st): St, Extension(caller): Extension<Caller>, Path(id): Path<String>) -> ApiResult {
-    let actor = st.actor(&caller);
+pub(crate) async fn delete(State(st): St, Acting(actor): Acting, Path(id): Path<String>) -> ApiResult {
     let mut org = lock(&st.org);
     let i = org.app_or_404(&id)?;
     let app = org.apps.get(i).ok_or_else(ApiError::internal)?;
@@ -334,7 +329,7 @@ pub(crate) async fn delete(State(st): St, Extension(caller): Extension<Caller>, 
 
 pub(crate) async fn lifecycle(
     State(st): St,
-    Extension(caller): Extension<Caller>,
+    Acting(actor): Acting,
     Path((id, op)): Path<(String, String)>,
 ) -> ApiResult {
     let (status, event, display) = match op.as_str() {
@@ -344,7 +339,6 @@ pub(crate) async fn lifecycle(
             return Err(ApiError::not_found(&format!("/api/v1/apps/{id}/lifecycle/{op}"), "Path"));
         }
     };
-    let actor = st.actor(&caller);
     let mut org = lock(&st.org);
     let app = app_mut(&mut org, &id)?;
     if app.status != status {
@@ -473,13 +467,11 @@ fn apply_app_user_body(data: &mut AppUserData, body: &Value) -> Result<(), ApiEr
 
 pub(crate) async fn assign_user(
     State(st): St,
-    Extension(caller): Extension<Caller>,
+    Acting(actor): Acting,
     Path(id): Path<String>,
-    body: Bytes,
+    JsonBody(body): JsonBody,
 ) -> ApiResult {
-    let body = json_body(&body)?;
     let uid = text_at(&body, "/id").ok_or_else(|| blank("id"))?.to_owned();
-    let actor = st.actor(&caller);
     let mut org = lock(&st.org);
     let seq = org.user_or_404(&uid)?;
     let user = org.users.get(&seq).ok_or_else(ApiError::internal)?;
@@ -518,8 +510,11 @@ pub(crate) async fn assign_user(
     ok(app_user_json(&org, app, &user_id, &st.public, false).ok_or_else(ApiError::internal)?)
 }
 
-pub(crate) async fn update_user(State(st): St, Path((id, user)): Path<(String, String)>, body: Bytes) -> ApiResult {
-    let body = json_body(&body)?;
+pub(crate) async fn update_user(
+    State(st): St,
+    Path((id, user)): Path<(String, String)>,
+    JsonBody(body): JsonBody,
+) -> ApiResult {
     let mut org = lock(&st.org);
     let seq = org.find_user(&user).ok_or_else(|| app_user_404(&user))?;
     let user_id = org.users.get(&seq).map(|u| u.id.clone()).ok_or_else(ApiError::internal)?;
@@ -544,10 +539,9 @@ pub(crate) async fn update_user(State(st): St, Path((id, user)): Path<(String, S
 
 pub(crate) async fn unassign_user(
     State(st): St,
-    Extension(caller): Extension<Caller>,
+    Acting(actor): Acting,
     Path((id, user)): Path<(String, String)>,
 ) -> ApiResult {
-    let actor = st.actor(&caller);
     let mut org = lock(&st.org);
     let seq = org.find_user(&user).ok_or_else(|| app_user_404(&user))?;
     let user_target = org.users.get(&seq).map(Org::user_target).ok_or_else(ApiError::internal)?;
@@ -631,11 +625,10 @@ pub(crate) async fn get_group(State(st): St, Path((id, gid)): Path<(String, Stri
 
 pub(crate) async fn assign_group(
     State(st): St,
-    Extension(caller): Extension<Caller>,
+    Acting(actor): Acting,
     Path((id, gid)): Path<(String, String)>,
-    body: Bytes,
+    JsonBody(body): JsonBody,
 ) -> ApiResult {
-    let body = json_body(&body)?;
     let priority = match body.get("priority") {
         None | Some(Value::Null) => None,
         Some(p) => Some(
@@ -649,7 +642,6 @@ pub(crate) async fn assign_group(
         Some(Value::Object(p)) => Some(p.clone()),
         Some(_) => return Err(ApiError::validation("profile", "profile: Must be an object")),
     };
-    let actor = st.actor(&caller);
     let mut org = lock(&st.org);
     let gseq = org.group_or_404(&gid)?;
     let group_target = org.groups.get(&gseq).map(Org::group_target).ok_or_else(ApiError::internal)?;
@@ -681,10 +673,9 @@ pub(crate) async fn assign_group(
 
 pub(crate) async fn unassign_group(
     State(st): St,
-    Extension(caller): Extension<Caller>,
+    Acting(actor): Acting,
     Path((id, gid)): Path<(String, String)>,
 ) -> ApiResult {
-    let actor = st.actor(&caller);
     let mut org = lock(&st.org);
     let app = app_mut(&mut org, &id)?;
     if !app.groups.contains(&gid) {
@@ -705,18 +696,12 @@ pub(crate) async fn list_keys(State(st): St, Path(id): Path<String>) -> ApiResul
     ok(Value::Array(app.keys.iter().map(AppKey::to_json).collect()))
 }
 
-pub(crate) async fn generate_key(
-    State(st): St,
-    Extension(caller): Extension<Caller>,
-    Path(id): Path<String>,
-    uri: Uri,
-) -> ApiResult {
+pub(crate) async fn generate_key(State(st): St, Acting(actor): Acting, Path(id): Path<String>, uri: Uri) -> ApiResult {
     let params = Params::parse(uri.query());
     let years = params.get("validityYears").ok_or_else(|| ApiError::missing_parameter("validityYears"))?;
     let years = years.trim().parse::<i64>().ok().filter(|y| (2..=10).contains(y)).ok_or_else(|| {
         ApiError::validation("validityYears", "Validity years out of range. It should be 2 - 10 years")
     })?;
-    let actor = st.actor(&caller);
     let mut org = lock(&st.org);
     let _ = org.app_or_404(&id)?;
     let key = new_key(&mut org, years);

@@ -1,20 +1,19 @@
 //! Devices and their lifecycle: ACTIVE ⇄ SUSPENDED, either → DEACTIVATED (which unlinks the device's users),
 //! DEACTIVATED → ACTIVE, and delete only when DEACTIVATED; anything else answers 403 E0000152.
 
-use axum::Extension;
 use axum::extract::{Path, State};
 use axum::http::{StatusCode, Uri};
 use chrono::Utc;
 use serde_json::{Value, json};
 
 use crate::error::ApiError;
-use crate::handlers::{ApiResult, Params, St, no_content, ok};
+use crate::filter;
+use crate::handlers::{Acting, ApiResult, Params, St, no_content, ok};
 use crate::ids::ts;
 use crate::org::Org;
 use crate::org::admin::{Device, with_admin};
 use crate::org::collection::Collection;
 use crate::seed::api_client;
-use crate::{Caller, filter};
 
 fn device_target(d: &Device) -> Value {
     json!({"id": d.id, "type": "Device", "alternateId": d.display_name, "displayName": d.display_name})
@@ -65,7 +64,7 @@ pub(crate) async fn list(State(st): St, uri: Uri) -> ApiResult {
 }
 
 pub(crate) async fn get_one(State(st): St, Path(id): Path<String>) -> ApiResult {
-    with_admin(&st, |_, store| store.devices.position_of(&id).map(|i| store.devices[i].to_json(&st.public)))
+    with_admin(&st, |_, store| store.devices.by_id(&id).map(|d| d.to_json(&st.public)))
         .map_or_else(|| Err(ApiError::not_found(&id, "Device")), ok)
 }
 
@@ -78,10 +77,9 @@ pub(crate) async fn users(State(st): St, Path(id): Path<String>) -> ApiResult {
 
 pub(crate) async fn lifecycle(
     State(st): St,
-    Extension(caller): Extension<Caller>,
+    Acting(actor): Acting,
     Path((id, op)): Path<(String, String)>,
 ) -> ApiResult {
-    let actor = st.actor(&caller);
     with_admin(&st, |org, store| {
         let i = store.devices.index_or_404(&id, "Device")?;
         let device = &mut store.devices[i];
@@ -112,8 +110,7 @@ pub(crate) async fn lifecycle(
     })
 }
 
-pub(crate) async fn delete(State(st): St, Extension(caller): Extension<Caller>, Path(id): Path<String>) -> ApiResult {
-    let actor = st.actor(&caller);
+pub(crate) async fn delete(State(st): St, Acting(actor): Acting, Path(id): Path<String>) -> ApiResult {
     with_admin(&st, |org, store| {
         let i = store.devices.index_or_404(&id, "Device")?;
         if store.devices[i].status != "DEACTIVATED" {

@@ -2,14 +2,13 @@
 //! verify (the sandbox "calls" the endpoint: hosts ending in `.invalid` never answer), delete only when INACTIVE.
 
 use axum::Extension;
-use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use chrono::Utc;
 use serde_json::{Value, json};
 
 use crate::error::ApiError;
-use crate::handlers::{ApiResult, St, json_body, no_content, ok};
+use crate::handlers::{Acting, ApiResult, JsonBody, St, no_content, ok};
 use crate::org::admin::{EventHook, with_admin};
 use crate::org::collection::Collection;
 use crate::org::{Actor, Org};
@@ -81,12 +80,12 @@ pub(crate) async fn list(State(st): St) -> ApiResult {
 }
 
 pub(crate) async fn get_one(State(st): St, Path(id): Path<String>) -> ApiResult {
-    with_admin(&st, |_, s| s.hooks.position_of(&id).map(|i| s.hooks[i].to_json(&st.public)))
+    with_admin(&st, |_, s| s.hooks.by_id(&id).map(|h| h.to_json(&st.public)))
         .map_or_else(|| Err(ApiError::not_found(&id, "EventHook")), ok)
 }
 
-pub(crate) async fn create(State(st): St, Extension(caller): Extension<Caller>, body: Bytes) -> ApiResult {
-    let body = parse_hook(&json_body(&body)?)?;
+pub(crate) async fn create(State(st): St, Extension(caller): Extension<Caller>, JsonBody(body): JsonBody) -> ApiResult {
+    let body = parse_hook(&body)?;
     let actor = st.actor(&caller);
     let created_by = match &caller {
         Caller::Ssws => lock(&st.org).admin_id.clone(),
@@ -117,12 +116,11 @@ pub(crate) async fn create(State(st): St, Extension(caller): Extension<Caller>, 
 
 pub(crate) async fn replace(
     State(st): St,
-    Extension(caller): Extension<Caller>,
+    Acting(actor): Acting,
     Path(id): Path<String>,
-    body: Bytes,
+    JsonBody(body): JsonBody,
 ) -> ApiResult {
-    let body = parse_hook(&json_body(&body)?)?;
-    let actor = st.actor(&caller);
+    let body = parse_hook(&body)?;
     with_admin(&st, |org, store| {
         let i = store.hooks.index_or_404(&id, "EventHook")?;
         let hook = &mut store.hooks[i];
@@ -145,10 +143,9 @@ pub(crate) async fn replace(
 
 pub(crate) async fn lifecycle(
     State(st): St,
-    Extension(caller): Extension<Caller>,
+    Acting(actor): Acting,
     Path((id, op)): Path<(String, String)>,
 ) -> ApiResult {
-    let actor = st.actor(&caller);
     with_admin(&st, |org, store| {
         let i = store.hooks.index_or_404(&id, "EventHook")?;
         let hook = &mut store.hooks[i];
@@ -191,8 +188,7 @@ pub(crate) async fn lifecycle(
     })
 }
 
-pub(crate) async fn delete(State(st): St, Extension(caller): Extension<Caller>, Path(id): Path<String>) -> ApiResult {
-    let actor = st.actor(&caller);
+pub(crate) async fn delete(State(st): St, Acting(actor): Acting, Path(id): Path<String>) -> ApiResult {
     with_admin(&st, |org, store| {
         let i = store.hooks.index_or_404(&id, "EventHook")?;
         if store.hooks[i].status != "INACTIVE" {

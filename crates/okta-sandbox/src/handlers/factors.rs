@@ -1,17 +1,16 @@
 //! `/api/v1/users/{id}/factors/**`. The sandbox accepts the passcode [`crate::PASSCODE`].
 
-use axum::Extension;
 use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::{StatusCode, Uri};
 use chrono::{Duration, Utc};
 use serde_json::{Value, json};
 
-use super::{ApiResult, Params, St, json_body, json_response, no_content, ok};
 use crate::error::ApiError;
+use crate::handlers::{Acting, ApiResult, JsonBody, Params, St, json_body, json_response, no_content, ok};
 use crate::org::{Factor, Org, PushAnswer, PushTransaction};
 use crate::seed::api_client;
-use crate::{Caller, PASSCODE, ids, lock};
+use crate::{PASSCODE, ids, lock};
 
 const SUPPORTED: [(&str, &str); 7] = [
     ("sms", "OKTA"),
@@ -94,7 +93,7 @@ fn log_factor(org: &mut Org, actor: &crate::org::Actor, uid: &str, event_type: &
 
 pub(crate) async fn enroll(
     State(st): St,
-    Extension(caller): Extension<Caller>,
+    Acting(actor): Acting,
     Path(id): Path<String>,
     uri: Uri,
     body: Bytes,
@@ -110,7 +109,6 @@ pub(crate) async fn enroll(
     if !profile.is_object() {
         return Err(ApiError::malformed_body());
     }
-    let actor = st.actor(&caller);
     let mut org = lock(&st.org);
     let uid = user_id(&org, &id)?;
     let login = org.find_user(&uid).and_then(|s| org.users.get(&s)).map(|u| u.login()).unwrap_or_default();
@@ -176,12 +174,7 @@ pub(crate) async fn enroll(
     ok(v)
 }
 
-pub(crate) async fn delete(
-    State(st): St,
-    Extension(caller): Extension<Caller>,
-    Path((id, fid)): Path<(String, String)>,
-) -> ApiResult {
-    let actor = st.actor(&caller);
+pub(crate) async fn delete(State(st): St, Acting(actor): Acting, Path((id, fid)): Path<(String, String)>) -> ApiResult {
     let mut org = lock(&st.org);
     let uid = user_id(&org, &id)?;
     let i = factor_index(&org, &uid, &fid)?;
@@ -198,12 +191,10 @@ fn passcode(body: &Value) -> Option<&str> {
 
 pub(crate) async fn activate(
     State(st): St,
-    Extension(caller): Extension<Caller>,
+    Acting(actor): Acting,
     Path((id, fid)): Path<(String, String)>,
-    body: Bytes,
+    JsonBody(body): JsonBody,
 ) -> ApiResult {
-    let body = json_body(&body)?;
-    let actor = st.actor(&caller);
     let mut org = lock(&st.org);
     let uid = user_id(&org, &id)?;
     let i = factor_index(&org, &uid, &fid)?;
@@ -221,8 +212,11 @@ pub(crate) async fn activate(
     ok(v)
 }
 
-pub(crate) async fn verify(State(st): St, Path((id, fid)): Path<(String, String)>, body: Bytes) -> ApiResult {
-    let body = json_body(&body)?;
+pub(crate) async fn verify(
+    State(st): St,
+    Path((id, fid)): Path<(String, String)>,
+    JsonBody(body): JsonBody,
+) -> ApiResult {
     let mut org = lock(&st.org);
     let uid = user_id(&org, &id)?;
     let i = factor_index(&org, &uid, &fid)?;

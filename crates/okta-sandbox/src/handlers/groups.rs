@@ -1,15 +1,14 @@
 //! `/api/v1/groups/**`.
 
 use axum::Extension;
-use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::Uri;
 use chrono::Utc;
 use serde_json::{Value, json};
 
-use super::{ApiResult, Params, St, json_body, no_content, ok, parse_expr};
 use crate::error::ApiError;
 use crate::filter;
+use crate::handlers::{Acting, ApiResult, JsonBody, Params, St, no_content, ok, parse_expr};
 use crate::org::{Group, GroupType, Org};
 use crate::seed::api_client;
 use crate::{Caller, lock};
@@ -94,10 +93,8 @@ fn log_group(org: &mut Org, actor: &crate::org::Actor, event_type: &str, display
     org.log(Utc::now(), event_type, display, actor, targets, ("SUCCESS", None), None, &api_client());
 }
 
-pub(crate) async fn create(State(st): St, Extension(caller): Extension<Caller>, body: Bytes) -> ApiResult {
-    let body = json_body(&body)?;
+pub(crate) async fn create(State(st): St, Acting(actor): Acting, JsonBody(body): JsonBody) -> ApiResult {
     let (name, description) = profile_of(&body)?;
-    let actor = st.actor(&caller);
     let mut org = lock(&st.org);
     if org.groups.values().any(|g| g.name.eq_ignore_ascii_case(&name)) {
         return Err(ApiError::validation(
@@ -137,12 +134,10 @@ pub(crate) async fn get_one(State(st): St, Path(id): Path<String>, uri: Uri) -> 
 
 pub(crate) async fn replace(
     State(st): St,
-    Extension(caller): Extension<Caller>,
+    Acting(actor): Acting,
     Path(id): Path<String>,
-    body: Bytes,
+    JsonBody(body): JsonBody,
 ) -> ApiResult {
-    let body = json_body(&body)?;
-    let actor = st.actor(&caller);
     let mut org = lock(&st.org);
     let seq = org.group_or_404(&id)?;
     let (name, description) = profile_of(&body)?;
@@ -165,8 +160,7 @@ pub(crate) async fn replace(
     ok(v)
 }
 
-pub(crate) async fn delete(State(st): St, Extension(caller): Extension<Caller>, Path(id): Path<String>) -> ApiResult {
-    let actor = st.actor(&caller);
+pub(crate) async fn delete(State(st): St, Acting(actor): Acting, Path(id): Path<String>) -> ApiResult {
     let mut org = lock(&st.org);
     let seq = org.group_or_404(&id)?;
     let g = org.groups.get(&seq).ok_or_else(ApiError::internal)?;

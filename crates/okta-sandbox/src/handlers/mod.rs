@@ -62,3 +62,30 @@ pub(crate) fn ok(v: Value) -> ApiResult {
 pub(crate) fn no_content() -> ApiResult {
     Ok(StatusCode::NO_CONTENT.into_response())
 }
+
+/// The actor of an API request (who the System Log names): the API token's admin or the OAuth service app.
+pub(crate) struct Acting(pub crate::org::Actor);
+
+impl axum::extract::FromRequestParts<Arc<AppState>> for Acting {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        state: &Arc<AppState>,
+    ) -> Result<Self, Self::Rejection> {
+        let caller = parts.extensions.get::<crate::Caller>().ok_or_else(ApiError::internal)?;
+        Ok(Acting(state.actor(caller)))
+    }
+}
+
+/// A JSON request body ([`json_body`]: blank is `{}`, malformed is E0000003).
+pub(crate) struct JsonBody(pub Value);
+
+impl axum::extract::FromRequest<Arc<AppState>> for JsonBody {
+    type Rejection = Response;
+
+    async fn from_request(req: axum::extract::Request, state: &Arc<AppState>) -> Result<Self, Self::Rejection> {
+        let bytes = Bytes::from_request(req, state).await.map_err(IntoResponse::into_response)?;
+        json_body(&bytes).map(JsonBody).map_err(IntoResponse::into_response)
+    }
+}

@@ -1,13 +1,12 @@
 //! `/api/v1/sessions/{sessionId}`.
 
-use axum::Extension;
 use axum::extract::{Path, State};
 use chrono::Utc;
 
-use super::{ApiResult, St, no_content, ok};
 use crate::error::ApiError;
+use crate::handlers::{Acting, ApiResult, St, no_content, ok};
+use crate::lock;
 use crate::seed::api_client;
-use crate::{Caller, lock};
 
 pub(crate) async fn get_one(State(st): St, Path(id): Path<String>) -> ApiResult {
     let org = lock(&st.org);
@@ -15,8 +14,7 @@ pub(crate) async fn get_one(State(st): St, Path(id): Path<String>) -> ApiResult 
     ok(s.to_json(&st.public))
 }
 
-pub(crate) async fn delete(State(st): St, Extension(caller): Extension<Caller>, Path(id): Path<String>) -> ApiResult {
-    let actor = st.actor(&caller);
+pub(crate) async fn delete(State(st): St, Acting(actor): Acting, Path(id): Path<String>) -> ApiResult {
     let mut org = lock(&st.org);
     let s = org.sessions.remove(&id).ok_or_else(|| ApiError::not_found(&id, "Session"))?;
     let targets = org

@@ -7,9 +7,9 @@ use axum::http::{StatusCode, Uri};
 use chrono::Utc;
 use serde_json::{Map, Value, json};
 
-use super::{ApiResult, Params, St, json_body, json_response, no_content, ok};
 use crate::error::ApiError;
 use crate::filter;
+use crate::handlers::{Acting, ApiResult, Params, St, json_body, json_response, no_content, ok};
 use crate::org::{Lifecycle, Org, User, UserStatus, transition};
 use crate::seed::api_client;
 use crate::{Caller, ids, lock};
@@ -127,7 +127,7 @@ fn log_user_event(org: &mut Org, actor: &crate::org::Actor, seq: u64, event_type
     org.log(Utc::now(), event_type, display, actor, vec![target], ("SUCCESS", None), None, &api_client());
 }
 
-pub(crate) async fn create(State(st): St, Extension(caller): Extension<Caller>, uri: Uri, body: Bytes) -> ApiResult {
+pub(crate) async fn create(State(st): St, Acting(actor): Acting, uri: Uri, body: Bytes) -> ApiResult {
     let params = Params::parse(uri.query());
     let body = json_body(&body)?;
     let Some(profile) = body.get("profile").and_then(Value::as_object).cloned() else {
@@ -146,7 +146,6 @@ pub(crate) async fn create(State(st): St, Extension(caller): Extension<Caller>, 
         .and_then(Value::as_array)
         .map(|a| a.iter().filter_map(|v| v.as_str().map(str::to_string)).collect())
         .unwrap_or_default();
-    let actor = st.actor(&caller);
     let mut org = lock(&st.org);
     let login = profile.get("login").and_then(Value::as_str).unwrap_or_default().to_string();
     if org.login_taken(&login, None) {
@@ -296,8 +295,7 @@ pub(crate) async fn replace(
     modify(st, caller, id, body, true).await
 }
 
-pub(crate) async fn delete(State(st): St, Extension(caller): Extension<Caller>, Path(id): Path<String>) -> ApiResult {
-    let actor = st.actor(&caller);
+pub(crate) async fn delete(State(st): St, Acting(actor): Acting, Path(id): Path<String>) -> ApiResult {
     let mut org = lock(&st.org);
     let seq = org.user_or_404(&id)?;
     let status = org.users.get(&seq).map(|u| u.status);
@@ -325,7 +323,7 @@ fn deactivate_in_place(org: &mut Org, seq: u64) {
 
 pub(crate) async fn lifecycle(
     State(st): St,
-    Extension(caller): Extension<Caller>,
+    Acting(actor): Acting,
     Path((id, op)): Path<(String, String)>,
     uri: Uri,
 ) -> ApiResult {
@@ -340,7 +338,6 @@ pub(crate) async fn lifecycle(
     if op == Lifecycle::ResetPassword && params.get("sendEmail").is_none() {
         return Err(ApiError::missing_parameter("sendEmail"));
     }
-    let actor = st.actor(&caller);
     let mut org = lock(&st.org);
     let seq = org.user_or_404(&id)?;
     let (status, has_password, uid) =
@@ -438,12 +435,7 @@ pub(crate) async fn roles(State(st): St, Path(id): Path<String>) -> ApiResult {
     ok(Value::Array(v))
 }
 
-pub(crate) async fn clear_sessions(
-    State(st): St,
-    Extension(caller): Extension<Caller>,
-    Path(id): Path<String>,
-) -> ApiResult {
-    let actor = st.actor(&caller);
+pub(crate) async fn clear_sessions(State(st): St, Acting(actor): Acting, Path(id): Path<String>) -> ApiResult {
     let mut org = lock(&st.org);
     let seq = org.user_or_404(&id)?;
     let uid = org.users.get(&seq).map(|u| u.id.clone()).unwrap_or_default();

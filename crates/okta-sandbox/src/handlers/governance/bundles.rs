@@ -1,7 +1,6 @@
 //! Entitlement bundles (`/governance/api/v1/entitlement-bundles`: list, read, create, replace, delete) and revoking
 //! a principal's access (`/governance/api/v2/revoke-principal-access`: bundles and entitlement values by ORN).
 
-use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::{StatusCode, Uri};
 use serde_json::{Value, json};
@@ -10,7 +9,7 @@ use super::entitlements::{check_entitlements, text_prop};
 use super::{invalid, with_org};
 use crate::error::ApiError;
 use crate::filter;
-use crate::handlers::{ApiResult, Params, St, json_body, json_response, no_content, ok};
+use crate::handlers::{ApiResult, JsonBody, Params, St, json_response, no_content, ok};
 use crate::org::collection::Collection;
 use crate::org::governance::{GovOrg, app_orn, bundle_orn, user_orn};
 use crate::org::policy::{now, str_of};
@@ -97,8 +96,7 @@ fn checked(gov: &GovOrg, apps: &[String], body: &Value, id: Option<&str>) -> Res
 }
 
 /// `POST /governance/api/v1/entitlement-bundles`.
-pub(crate) async fn create(State(st): St, body: Bytes) -> ApiResult {
-    let body = json_body(&body)?;
+pub(crate) async fn create(State(st): St, JsonBody(body): JsonBody) -> ApiResult {
     let b = with_org(&st, |org| {
         let apps: Vec<String> = org.apps.iter().map(|a| a.id.clone()).collect();
         let (name, app, entitlements) = checked(&org.governance, &apps, &body, None)?;
@@ -131,8 +129,7 @@ fn end_grants(gov: &mut GovOrg, id: &str, by: &str, at: &str) {
 
 /// `PUT /governance/api/v1/entitlement-bundles/{id}`: replaces name, description, status and entitlements;
 /// the bundle's active grants take the new entitlements.
-pub(crate) async fn replace(State(st): St, Path(id): Path<String>, body: Bytes) -> ApiResult {
-    let body = json_body(&body)?;
+pub(crate) async fn replace(State(st): St, Path(id): Path<String>, JsonBody(body): JsonBody) -> ApiResult {
     let b = with_org(&st, |org| {
         let apps: Vec<String> = org.apps.iter().map(|a| a.id.clone()).collect();
         let (by, at) = (org.admin_id.clone(), now());
@@ -208,8 +205,7 @@ pub(crate) async fn delete(State(st): St, Path(id): Path<String>) -> ApiResult {
 
 /// `POST /governance/api/v2/revoke-principal-access`: end the principal's grants of the given bundles, and deny
 /// the given entitlement values (at most five ORNs, as Okta allows).
-pub(crate) async fn revoke_principal_access(State(st): St, body: Bytes) -> ApiResult {
-    let body = json_body(&body)?;
+pub(crate) async fn revoke_principal_access(State(st): St, JsonBody(body): JsonBody) -> ApiResult {
     let principal = str_of(&body, "principalOrn").to_owned();
     let orns: Vec<String> = body["revokeOrns"]
         .as_array()

@@ -1,6 +1,5 @@
 //! Access certification campaigns (`/governance/api/v1/campaigns`) and their reviews (`/governance/api/v1/reviews`).
 
-use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::{HeaderValue, StatusCode, Uri, header};
 use axum::response::IntoResponse;
@@ -8,7 +7,7 @@ use serde_json::{Value, json};
 
 use super::{conflict, invalid, with_org};
 use crate::error::ApiError;
-use crate::handlers::{ApiResult, Params, St, json_body, json_response, no_content, ok};
+use crate::handlers::{ApiResult, JsonBody, Params, St, json_response, no_content, ok};
 use crate::org::collection::Collection;
 use crate::org::policy::{now, str_of};
 use crate::seed::governance::{REVIEWED, review};
@@ -181,8 +180,7 @@ fn recurrence_days(interval: &str) -> Option<u32> {
     }
 }
 
-pub(crate) async fn create(State(st): St, body: Bytes) -> ApiResult {
-    let body = json_body(&body)?;
+pub(crate) async fn create(State(st): St, JsonBody(body): JsonBody) -> ApiResult {
     let c = with_org(&st, |org| {
         check_campaign(&body)?;
         let mut c = json!({});
@@ -278,8 +276,7 @@ pub(crate) async fn launch(State(st): St, Path(id): Path<String>) -> ApiResult {
     accepted(&st.public, &launched)
 }
 
-pub(crate) async fn end(State(st): St, Path(id): Path<String>, body: Bytes) -> ApiResult {
-    let body = json_body(&body)?;
+pub(crate) async fn end(State(st): St, Path(id): Path<String>, JsonBody(body): JsonBody) -> ApiResult {
     if body.get("skipRemediation").is_some_and(|v| !v.is_boolean()) {
         return Err(invalid("Campaign", vec!["skipRemediation: must be a boolean".to_owned()]));
     }
@@ -301,8 +298,7 @@ pub(crate) async fn end(State(st): St, Path(id): Path<String>, body: Bytes) -> A
     accepted(&st.public, &id)
 }
 
-pub(crate) async fn reassign(State(st): St, Path(id): Path<String>, body: Bytes) -> ApiResult {
-    let body = json_body(&body)?;
+pub(crate) async fn reassign(State(st): St, Path(id): Path<String>, JsonBody(body): JsonBody) -> ApiResult {
     let reviewer = str_of(&body, "reviewerId").to_owned();
     let review_ids: Vec<String> = body["reviewIds"]
         .as_array()

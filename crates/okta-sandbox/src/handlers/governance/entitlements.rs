@@ -4,14 +4,13 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::{StatusCode, Uri};
 use serde_json::{Map, Value, json};
 
 use super::{invalid, positioned, with_org};
 use crate::error::ApiError;
-use crate::handlers::{ApiResult, Params, St, json_body, json_response, no_content, ok};
+use crate::handlers::{ApiResult, JsonBody, Params, St, json_response, no_content, ok};
 use crate::org::Org;
 use crate::org::collection::Collection;
 use crate::org::governance::GovOrg;
@@ -167,8 +166,7 @@ pub(crate) fn check_entitlements(
     Ok(Value::Array(out))
 }
 
-pub(crate) async fn create_grant(State(st): St, body: Bytes) -> ApiResult {
-    let body = json_body(&body)?;
+pub(crate) async fn create_grant(State(st): St, JsonBody(body): JsonBody) -> ApiResult {
     let g = with_org(&st, |org| {
         let grant_type = str_of(&body, "grantType");
         if !matches!(grant_type, "CUSTOM" | "POLICY" | "ENTITLEMENT" | "ENTITLEMENT-BUNDLE") {
@@ -481,8 +479,7 @@ fn value_causes(v: &Value, others: &[&Value], required: bool) -> Vec<String> {
 }
 
 /// `POST /governance/api/v1/entitlements`.
-pub(crate) async fn create(State(st): St, body: Bytes) -> ApiResult {
-    let body = json_body(&body)?;
+pub(crate) async fn create(State(st): St, JsonBody(body): JsonBody) -> ApiResult {
     let e = with_org(&st, |org| {
         let mut causes = Vec::new();
         let name = required_text(&body, "name", 255, &mut causes).to_owned();
@@ -555,8 +552,7 @@ pub(crate) async fn create(State(st): St, body: Bytes) -> ApiResult {
 /// `PATCH /governance/api/v1/entitlements/{id}`: a list of operations on the entitlement (`/name`,
 /// `/description`) and its values (`/values/-` to add, `/values/{id}` to replace or remove), applied all or none.
 /// The answer lists only the values added or replaced.
-pub(crate) async fn patch(State(st): St, Path(id): Path<String>, body: Bytes) -> ApiResult {
-    let body = json_body(&body)?;
+pub(crate) async fn patch(State(st): St, Path(id): Path<String>, JsonBody(body): JsonBody) -> ApiResult {
     let ops = match body.as_array() {
         Some(ops) if !ops.is_empty() && ops.len() <= 100 => ops.clone(),
         _ => return Err(invalid("Entitlement", vec!["body: an array of 1 to 100 operations".into()])),

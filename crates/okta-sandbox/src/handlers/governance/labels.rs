@@ -1,7 +1,6 @@
 //! Governance labels (`/governance/api/v1/labels`) and the label values on resources
 //! (`/governance/api/v1/resource-labels`: list by filter, assign, unassign; resources by ORN).
 
-use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::Uri;
 use serde_json::{Value, json};
@@ -10,7 +9,7 @@ use super::resources::{self, Resource};
 use super::{invalid, with_org};
 use crate::error::ApiError;
 use crate::filter;
-use crate::handlers::{ApiResult, Params, St, json_body, no_content, ok, parse_expr};
+use crate::handlers::{ApiResult, JsonBody, Params, St, no_content, ok, parse_expr};
 use crate::org::Org;
 use crate::org::policy::str_of;
 
@@ -163,8 +162,7 @@ fn targets(org: &Org, body: &Value) -> Result<(Vec<Resource>, Vec<String>), ApiE
 
 /// `POST /governance/api/v1/resource-labels/assign`: every value on every resource; answers the resources with
 /// their labels.
-pub(crate) async fn assign(State(st): St, body: Bytes) -> ApiResult {
-    let body = json_body(&body)?;
+pub(crate) async fn assign(State(st): St, JsonBody(body): JsonBody) -> ApiResult {
     let data = with_org(&st, |org| {
         let (resources, values) = targets(org, &body)?;
         for r in &resources {
@@ -186,8 +184,7 @@ pub(crate) async fn assign(State(st): St, body: Bytes) -> ApiResult {
 }
 
 /// `POST /governance/api/v1/resource-labels/unassign`: 204; values a resource does not have are ignored.
-pub(crate) async fn unassign(State(st): St, body: Bytes) -> ApiResult {
-    let body = json_body(&body)?;
+pub(crate) async fn unassign(State(st): St, JsonBody(body): JsonBody) -> ApiResult {
     with_org(&st, |org| {
         let (resources, values) = targets(org, &body)?;
         org.governance.resource_labels.retain(|x| {

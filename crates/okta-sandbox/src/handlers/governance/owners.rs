@@ -2,7 +2,6 @@
 //! value, a bundle or a collection. Listing needs a filter on `parentResourceOrn` (apps and what is in them) or
 //! `resource.orn`; configuring sets the owners of resources (an empty list removes them all).
 
-use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::Uri;
 use serde_json::{Value, json};
@@ -11,7 +10,7 @@ use super::resources::{self, Resource};
 use super::{invalid, with_org};
 use crate::error::ApiError;
 use crate::filter::{self, Expr};
-use crate::handlers::{ApiResult, Params, St, json_body, ok, parse_expr};
+use crate::handlers::{ApiResult, JsonBody, Params, St, ok, parse_expr};
 use crate::org::Org;
 use crate::org::policy::str_of;
 
@@ -115,8 +114,7 @@ pub(crate) async fn list(State(st): St, uri: Uri) -> ApiResult {
 
 /// `POST /governance/api/v1/resource-owners`: the given principals (users and groups, at most five) become
 /// the owners of each resource, replacing its owners; none (`[]` or null) removes them all.
-pub(crate) async fn configure(State(st): St, body: Bytes) -> ApiResult {
-    let body = json_body(&body)?;
+pub(crate) async fn configure(State(st): St, JsonBody(body): JsonBody) -> ApiResult {
     let list = |k: &str| -> Vec<String> {
         body[k].as_array().map(|a| a.iter().filter_map(Value::as_str).map(str::to_owned).collect()).unwrap_or_default()
     };

@@ -4,7 +4,6 @@
 //! actor ACCESS_REQUEST). The request catalog (`/governance/api/v2/catalogs/default/entries`): top-level app
 //! entries and their children, and the entries a given user may request (what they do not hold yet).
 
-use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::{HeaderValue, StatusCode, Uri, header};
 use axum::response::Response;
@@ -14,7 +13,7 @@ use serde_json::{Map, Value, json};
 use super::{invalid, positioned, with_org};
 use crate::error::ApiError;
 use crate::filter;
-use crate::handlers::{ApiResult, Params, St, json_body, json_response, ok, parse_expr};
+use crate::handlers::{ApiResult, JsonBody, Params, St, json_response, ok, parse_expr};
 use crate::org::collection::Collection;
 use crate::org::governance::GovOrg;
 use crate::org::policy::{now, str_of};
@@ -55,8 +54,7 @@ pub(crate) async fn get_one(State(st): St, Path(id): Path<String>) -> ApiResult 
     ok(request_json(&r, &st.public))
 }
 
-pub(crate) async fn create(State(st): St, body: Bytes) -> ApiResult {
-    let body = json_body(&body)?;
+pub(crate) async fn create(State(st): St, JsonBody(body): JsonBody) -> ApiResult {
     let r = with_org(&st, |org| {
         let entry_id = str_of(&body["requested"], "entryId");
         let Some(entry) = org.governance.catalog.by_id(entry_id).cloned() else {
@@ -105,8 +103,7 @@ pub(crate) async fn get_task(State(st): St, Path(id): Path<String>) -> ApiResult
     ok(t)
 }
 
-pub(crate) async fn resolve(State(st): St, Path(id): Path<String>, body: Bytes) -> ApiResult {
-    let body = json_body(&body)?;
+pub(crate) async fn resolve(State(st): St, Path(id): Path<String>, JsonBody(body): JsonBody) -> ApiResult {
     let t = with_org(&st, |org| {
         let admin = org.admin_id.clone();
         let gov = &mut org.governance;

@@ -3,7 +3,6 @@
 
 use std::collections::BTreeSet;
 
-use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::{StatusCode, Uri};
 use serde_json::{Value, json};
@@ -11,7 +10,7 @@ use serde_json::{Value, json};
 use super::entitlements::{check_entitlements, effective, text_prop};
 use super::{invalid, with_org};
 use crate::error::ApiError;
-use crate::handlers::{ApiResult, Params, St, json_body, json_response, no_content, ok};
+use crate::handlers::{ApiResult, JsonBody, Params, St, json_response, no_content, ok};
 use crate::org::collection::Collection;
 use crate::org::governance::{GovOrg, app_orn};
 use crate::org::policy::{now, str_of};
@@ -114,8 +113,7 @@ fn name_taken(gov: &GovOrg, name: &str, except: Option<&str>) -> bool {
 }
 
 /// `POST /governance/api/v1/risk-rules`.
-pub(crate) async fn create(State(st): St, body: Bytes) -> ApiResult {
-    let body = json_body(&body)?;
+pub(crate) async fn create(State(st): St, JsonBody(body): JsonBody) -> ApiResult {
     let r = with_org(&st, |org| {
         let mut causes = Vec::new();
         for (key, max, required) in [("name", 255, true), ("description", 1000, false), ("notes", 1000, false)] {
@@ -166,8 +164,7 @@ pub(crate) async fn create(State(st): St, body: Bytes) -> ApiResult {
 
 /// `PUT /governance/api/v1/risk-rules/{id}`: name, description, notes and criteria (absent or null name and
 /// criteria stay; null description or notes are removed). A rule with valid criteria is ACTIVE again.
-pub(crate) async fn replace(State(st): St, Path(id): Path<String>, body: Bytes) -> ApiResult {
-    let body = json_body(&body)?;
+pub(crate) async fn replace(State(st): St, Path(id): Path<String>, JsonBody(body): JsonBody) -> ApiResult {
     let r = with_org(&st, |org| {
         let (by, at) = (org.admin_id.clone(), now());
         let gov = &mut org.governance;
@@ -255,8 +252,7 @@ fn criterion_met(c: &Value, have: &BTreeSet<String>) -> bool {
 
 /// `POST /governance/api/v1/risk-rule-assessments`: the ACTIVE rules the user would violate with what they have
 /// plus the given bundle or entitlement values.
-pub(crate) async fn assess(State(st): St, body: Bytes) -> ApiResult {
-    let body = json_body(&body)?;
+pub(crate) async fn assess(State(st): St, JsonBody(body): JsonBody) -> ApiResult {
     let principal = str_of(&body, "principalOrn").to_owned();
     let mut resources: Vec<String> = body["resourceOrnList"]
         .as_array()

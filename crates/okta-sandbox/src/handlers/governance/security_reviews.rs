@@ -7,7 +7,6 @@
 
 use std::collections::BTreeSet;
 
-use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::{HeaderValue, StatusCode, Uri, header};
 use axum::response::IntoResponse;
@@ -18,7 +17,7 @@ use super::entitlements::effective;
 use super::requests::{assign_directly, mark_revoked, unassign_directly};
 use super::{conflict, invalid, positioned, with_org};
 use crate::error::ApiError;
-use crate::handlers::{ApiResult, Params, St, json_body, json_response, ok};
+use crate::handlers::{ApiResult, JsonBody, Params, St, json_response, ok};
 use crate::ids::{fixture_id, ts};
 use crate::org::collection::Collection;
 use crate::org::policy::{now, str_of};
@@ -503,8 +502,11 @@ fn accepted() -> ApiResult {
     Ok(resp)
 }
 
-pub(crate) async fn access_action(State(st): St, Path((id, target)): Path<(String, String)>, body: Bytes) -> ApiResult {
-    let body = json_body(&body)?;
+pub(crate) async fn access_action(
+    State(st): St,
+    Path((id, target)): Path<(String, String)>,
+    JsonBody(body): JsonBody,
+) -> ApiResult {
     let action = str_of(&body, "type").to_owned();
     if ![REVOKE, RESTORE, FLAG, FLAG_RESTORE].contains(&action.as_str()) {
         return Err(invalid("SecurityAccessReviewAction", vec![format!("type: {action:?} is not an access action")]));
@@ -536,8 +538,7 @@ pub(crate) async fn list_actions(State(st): St, Path(id): Path<String>) -> ApiRe
     ok(json!({"data": list.iter().map(|a| json!({"actionType": a})).collect::<Vec<_>>()}))
 }
 
-pub(crate) async fn review_action(State(st): St, Path(id): Path<String>, body: Bytes) -> ApiResult {
-    let body = json_body(&body)?;
+pub(crate) async fn review_action(State(st): St, Path(id): Path<String>, JsonBody(body): JsonBody) -> ApiResult {
     let action = str_of(&body, "actionType").to_owned();
     with_org(&st, |org| {
         let i = active_review(org, &id)?;
@@ -571,8 +572,7 @@ pub(crate) async fn review_action(State(st): St, Path(id): Path<String>, body: B
     accepted()
 }
 
-pub(crate) async fn create(State(st): St, body: Bytes) -> ApiResult {
-    let body = json_body(&body)?;
+pub(crate) async fn create(State(st): St, JsonBody(body): JsonBody) -> ApiResult {
     let r = with_org(&st, |org| {
         let mut causes = Vec::new();
         let principal = str_of(&body, "principalId").to_owned();

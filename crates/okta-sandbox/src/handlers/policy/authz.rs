@@ -1,14 +1,13 @@
 //! Custom authorization servers: the servers, their lifecycle and signing keys, access policies and rules,
 //! scopes and claims.
 
-use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::{StatusCode, Uri};
 use serde_json::{Value, json};
 
 use super::{refused, required};
 use crate::error::ApiError;
-use crate::handlers::{ApiResult, Params, St, json_body, json_response, no_content, ok};
+use crate::handlers::{ApiResult, JsonBody, Params, St, json_response, no_content, ok};
 use crate::lock;
 use crate::org::collection::{Collection, lifecycle_target, set_status};
 use crate::org::policy::{
@@ -80,8 +79,7 @@ fn check_server_body(body: &Value) -> Result<(), ApiError> {
     Ok(())
 }
 
-pub(crate) async fn create(State(st): St, body: Bytes) -> ApiResult {
-    let body = json_body(&body)?;
+pub(crate) async fn create(State(st): St, JsonBody(body): JsonBody) -> ApiResult {
     check_server_body(&body)?;
     let mut guard = lock(&st.org);
     let org = &mut *guard;
@@ -106,8 +104,7 @@ pub(crate) async fn get_one(State(st): St, Path(id): Path<String>) -> ApiResult 
     ok(server_json(server(&mut org.policy, &id)?, &st.public))
 }
 
-pub(crate) async fn replace(State(st): St, Path(id): Path<String>, body: Bytes) -> ApiResult {
-    let body = json_body(&body)?;
+pub(crate) async fn replace(State(st): St, Path(id): Path<String>, JsonBody(body): JsonBody) -> ApiResult {
     check_server_body(&body)?;
     let mut org = lock(&st.org);
     let s = server(&mut org.policy, &id)?;
@@ -154,8 +151,7 @@ pub(crate) async fn keys(State(st): St, Path(id): Path<String>) -> ApiResult {
 }
 
 /// `keyRotate` with `{"use": "sig"}`: ACTIVE → EXPIRED, NEXT → ACTIVE, a new NEXT; older EXPIRED keys go.
-pub(crate) async fn rotate(State(st): St, Path(id): Path<String>, body: Bytes) -> ApiResult {
-    let body = json_body(&body)?;
+pub(crate) async fn rotate(State(st): St, Path(id): Path<String>, JsonBody(body): JsonBody) -> ApiResult {
     let mut guard = lock(&st.org);
     let org = &mut *guard;
     let p = &mut org.policy;
@@ -220,8 +216,7 @@ pub(crate) async fn list_policies(State(st): St, Path(id): Path<String>) -> ApiR
     ok(Value::Array(s.policies.iter().map(|p| policy_json(p, &st.public, &id)).collect()))
 }
 
-pub(crate) async fn create_policy(State(st): St, Path(id): Path<String>, body: Bytes) -> ApiResult {
-    let body = json_body(&body)?;
+pub(crate) async fn create_policy(State(st): St, Path(id): Path<String>, JsonBody(body): JsonBody) -> ApiResult {
     check_policy_body(&body)?;
     let mut guard = lock(&st.org);
     let org = &mut *guard;
@@ -255,8 +250,11 @@ pub(crate) async fn get_policy(State(st): St, Path((id, pid)): Path<(String, Str
     ok(policy_json(policy(s, &pid)?, &st.public, &id))
 }
 
-pub(crate) async fn replace_policy(State(st): St, Path((id, pid)): Path<(String, String)>, body: Bytes) -> ApiResult {
-    let body = json_body(&body)?;
+pub(crate) async fn replace_policy(
+    State(st): St,
+    Path((id, pid)): Path<(String, String)>,
+    JsonBody(body): JsonBody,
+) -> ApiResult {
     check_policy_body(&body)?;
     let mut org = lock(&st.org);
     let s = server(&mut org.policy, &id)?;
@@ -337,8 +335,11 @@ pub(crate) async fn list_rules(State(st): St, Path((id, pid)): Path<(String, Str
     ok(Value::Array(p.rules.iter().map(|r| rule_json(r, &st.public, &id, &pid)).collect()))
 }
 
-pub(crate) async fn create_rule(State(st): St, Path((id, pid)): Path<(String, String)>, body: Bytes) -> ApiResult {
-    let body = json_body(&body)?;
+pub(crate) async fn create_rule(
+    State(st): St,
+    Path((id, pid)): Path<(String, String)>,
+    JsonBody(body): JsonBody,
+) -> ApiResult {
     check_rule_body(&body)?;
     let mut org = lock(&st.org);
     let rid = crate::org::policy::new_id(&mut org.random, "0pr");
@@ -368,9 +369,8 @@ pub(crate) async fn get_rule(State(st): St, Path((id, pid, rid)): Path<(String, 
 pub(crate) async fn replace_rule(
     State(st): St,
     Path((id, pid, rid)): Path<(String, String, String)>,
-    body: Bytes,
+    JsonBody(body): JsonBody,
 ) -> ApiResult {
-    let body = json_body(&body)?;
     check_rule_body(&body)?;
     let mut org = lock(&st.org);
     let s = server(&mut org.policy, &id)?;
@@ -444,8 +444,7 @@ pub(crate) async fn list_scopes(State(st): St, Path(id): Path<String>, uri: Uri)
     Ok(page.links(&st.public, uri.path(), items))
 }
 
-pub(crate) async fn create_scope(State(st): St, Path(id): Path<String>, body: Bytes) -> ApiResult {
-    let body = json_body(&body)?;
+pub(crate) async fn create_scope(State(st): St, Path(id): Path<String>, JsonBody(body): JsonBody) -> ApiResult {
     check_scope_body(&body)?;
     let mut org = lock(&st.org);
     let sid = crate::org::policy::new_id(&mut org.random, "scp");
@@ -477,8 +476,11 @@ pub(crate) async fn get_scope(State(st): St, Path((id, sid)): Path<(String, Stri
     ok(scope_json(scope(s, &sid)?, &st.public, &id))
 }
 
-pub(crate) async fn replace_scope(State(st): St, Path((id, sid)): Path<(String, String)>, body: Bytes) -> ApiResult {
-    let body = json_body(&body)?;
+pub(crate) async fn replace_scope(
+    State(st): St,
+    Path((id, sid)): Path<(String, String)>,
+    JsonBody(body): JsonBody,
+) -> ApiResult {
     check_scope_body(&body)?;
     let mut org = lock(&st.org);
     let s = server(&mut org.policy, &id)?;
@@ -547,8 +549,7 @@ fn duplicate_claim(s: &AuthServer, body: &Value, except: Option<&str>) -> bool {
     })
 }
 
-pub(crate) async fn create_claim(State(st): St, Path(id): Path<String>, body: Bytes) -> ApiResult {
-    let body = json_body(&body)?;
+pub(crate) async fn create_claim(State(st): St, Path(id): Path<String>, JsonBody(body): JsonBody) -> ApiResult {
     check_claim_body(&body)?;
     let mut org = lock(&st.org);
     let cid = crate::org::policy::new_id(&mut org.random, "ocl");
@@ -580,8 +581,11 @@ pub(crate) async fn get_claim(State(st): St, Path((id, cid)): Path<(String, Stri
     ok(claim_json(claim(s, &cid)?, &st.public, &id))
 }
 
-pub(crate) async fn replace_claim(State(st): St, Path((id, cid)): Path<(String, String)>, body: Bytes) -> ApiResult {
-    let body = json_body(&body)?;
+pub(crate) async fn replace_claim(
+    State(st): St,
+    Path((id, cid)): Path<(String, String)>,
+    JsonBody(body): JsonBody,
+) -> ApiResult {
     check_claim_body(&body)?;
     let mut org = lock(&st.org);
     let s = server(&mut org.policy, &id)?;

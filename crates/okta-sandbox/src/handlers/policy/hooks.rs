@@ -1,14 +1,13 @@
 //! Inline hooks: CRUD, lifecycle (only INACTIVE hooks can be deleted) and `execute`, which answers what a
 //! well-behaved hook service would for the hook's type. The sandbox never contacts the hook's URL.
 
-use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::Uri;
 use serde_json::{Value, json};
 
 use super::{refused, required};
 use crate::error::ApiError;
-use crate::handlers::{ApiResult, Params, St, json_body, no_content, ok};
+use crate::handlers::{ApiResult, JsonBody, Params, St, no_content, ok};
 use crate::lock;
 use crate::org::collection::{Collection, lifecycle_target, set_status};
 use crate::org::policy::{InlineHook, PolicyOrg, str_of, touch, with_links};
@@ -77,8 +76,7 @@ pub(crate) async fn list(State(st): St, uri: Uri) -> ApiResult {
     ok(Value::Array(items))
 }
 
-pub(crate) async fn create(State(st): St, body: Bytes) -> ApiResult {
-    let body = json_body(&body)?;
+pub(crate) async fn create(State(st): St, JsonBody(body): JsonBody) -> ApiResult {
     let name = required(&body, "name")?;
     let kind = required(&body, "type")?;
     if !TYPES.contains(&kind) {
@@ -103,8 +101,7 @@ pub(crate) async fn get_one(State(st): St, Path(id): Path<String>) -> ApiResult 
 
 /// PUT: name, version and channel replace the current ones; the type cannot change; an auth scheme sent without
 /// its value keeps the current secret.
-pub(crate) async fn replace(State(st): St, Path(id): Path<String>, body: Bytes) -> ApiResult {
-    let body = json_body(&body)?;
+pub(crate) async fn replace(State(st): St, Path(id): Path<String>, JsonBody(body): JsonBody) -> ApiResult {
     let name = required(&body, "name")?;
     let (channel, secret) = channel(&body)?;
     let mut org = lock(&st.org);
@@ -173,8 +170,7 @@ pub fn sample_response(kind: &str, payload: &Value) -> Value {
     }
 }
 
-pub(crate) async fn execute(State(st): St, Path(id): Path<String>, body: Bytes) -> ApiResult {
-    let body = json_body(&body)?;
+pub(crate) async fn execute(State(st): St, Path(id): Path<String>, JsonBody(body): JsonBody) -> ApiResult {
     if body.as_object().is_none_or(|o| o.is_empty()) {
         return Err(ApiError::validation("body", "body: The request body must be the payload Okta sends to the hook"));
     }

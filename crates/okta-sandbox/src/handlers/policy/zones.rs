@@ -1,13 +1,12 @@
 //! Network zones: IP (gateways, proxies) and dynamic (locations, ASNs, proxy type), with lifecycle.
 
-use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::Uri;
 use serde_json::{Value, json};
 
 use super::{refused, required};
 use crate::error::ApiError;
-use crate::handlers::{ApiResult, Params, St, json_body, no_content, ok};
+use crate::handlers::{ApiResult, JsonBody, Params, St, no_content, ok};
 use crate::org::collection::{Collection, lifecycle_target, set_status};
 use crate::org::policy::{PolicyOrg, lifecycle_links, replace_writable, str_of, touch, with_links};
 use crate::{filter, lock};
@@ -110,8 +109,7 @@ pub(crate) async fn list(State(st): St, uri: Uri) -> ApiResult {
     Ok(page.links(&st.public, uri.path(), items))
 }
 
-pub(crate) async fn create(State(st): St, body: Bytes) -> ApiResult {
-    let body = json_body(&body)?;
+pub(crate) async fn create(State(st): St, JsonBody(body): JsonBody) -> ApiResult {
     let kind = check(&body)?;
     let mut org = lock(&st.org);
     let id = crate::org::policy::new_id(&mut org.random, "nzo");
@@ -131,8 +129,7 @@ pub(crate) async fn get_one(State(st): St, Path(id): Path<String>) -> ApiResult 
     ok(zone_json(zone(&mut org.policy, &id)?, &st.public))
 }
 
-pub(crate) async fn replace(State(st): St, Path(id): Path<String>, body: Bytes) -> ApiResult {
-    let body = json_body(&body)?;
+pub(crate) async fn replace(State(st): St, Path(id): Path<String>, JsonBody(body): JsonBody) -> ApiResult {
     let kind = check(&body)?;
     let mut org = lock(&st.org);
     let z = zone(&mut org.policy, &id)?;
