@@ -7,7 +7,7 @@ use chrono::Utc;
 use serde_json::{Value, json};
 
 use crate::error::ApiError;
-use crate::handlers::{Acting, ApiResult, JsonBody, St, json_response, no_content, ok};
+use crate::handlers::{Acting, ApiResult, Id, Ids, JsonBody, St, json_response, no_content, ok};
 use crate::org::admin::{AdminStore, RoleGrant, standard_label, with_admin};
 use crate::org::{Actor, GroupType, Org, RoleAssignment};
 use crate::seed::api_client;
@@ -17,7 +17,7 @@ pub(crate) async fn list_roles(State(st): St) -> ApiResult {
     ok(json!({"roles": roles, "_links": {}}))
 }
 
-pub(crate) async fn get_role(State(st): St, Path(key): Path<String>) -> ApiResult {
+pub(crate) async fn get_role(State(st): St, Path(key): Id) -> ApiResult {
     with_admin(&st, |_, s| s.custom_role(&key).map(|r| r.to_json(&st.public)))
         .map_or_else(|| Err(ApiError::not_found(&key, "CustomRole")), ok)
 }
@@ -27,7 +27,7 @@ pub(crate) async fn list_resource_sets(State(st): St) -> ApiResult {
     ok(json!({"resource-sets": sets, "_links": {}}))
 }
 
-pub(crate) async fn get_resource_set(State(st): St, Path(key): Path<String>) -> ApiResult {
+pub(crate) async fn get_resource_set(State(st): St, Path(key): Id) -> ApiResult {
     with_admin(&st, |_, s| s.resource_set(&key).map(|r| r.to_json(&st.public)))
         .map_or_else(|| Err(ApiError::not_found(&key, "ResourceSet")), ok)
 }
@@ -70,7 +70,7 @@ fn log_grant(org: &mut Org, actor: &Actor, event_type: &str, display: &str, targ
 pub(crate) async fn assign_to_user(
     State(st): St,
     Acting(actor): Acting,
-    Path(id): Path<String>,
+    Path(id): Id,
     JsonBody(body): JsonBody,
 ) -> ApiResult {
     with_admin(&st, |org, store| {
@@ -110,7 +110,7 @@ pub(crate) async fn assign_to_user(
     })
 }
 
-pub(crate) async fn get_user_role(State(st): St, Path((id, ra)): Path<(String, String)>) -> ApiResult {
+pub(crate) async fn get_user_role(State(st): St, Path((id, ra)): Ids) -> ApiResult {
     with_admin(&st, |org, store| {
         let seq = org.user_or_404(&id)?;
         let uid = org.users.get(&seq).map(|u| u.id.clone()).unwrap_or_default();
@@ -125,11 +125,7 @@ pub(crate) async fn get_user_role(State(st): St, Path((id, ra)): Path<(String, S
     })
 }
 
-pub(crate) async fn unassign_from_user(
-    State(st): St,
-    Acting(actor): Acting,
-    Path((id, ra)): Path<(String, String)>,
-) -> ApiResult {
+pub(crate) async fn unassign_from_user(State(st): St, Acting(actor): Acting, Path((id, ra)): Ids) -> ApiResult {
     with_admin(&st, |org, store| {
         let seq = org.user_or_404(&id)?;
         let user = org.users.get(&seq).cloned().ok_or_else(|| ApiError::not_found(&id, "User"))?;
@@ -164,7 +160,7 @@ fn group_of(org: &Org, id: &str) -> Result<crate::org::Group, ApiError> {
     org.groups.get(&seq).cloned().ok_or_else(|| ApiError::not_found(id, "UserGroup"))
 }
 
-pub(crate) async fn list_group_roles(State(st): St, Path(gid): Path<String>) -> ApiResult {
+pub(crate) async fn list_group_roles(State(st): St, Path(gid): Id) -> ApiResult {
     with_admin(&st, |org, store| {
         let group = group_of(org, &gid)?;
         let assignee = format!("/api/v1/groups/{}", group.id);
@@ -182,7 +178,7 @@ pub(crate) async fn list_group_roles(State(st): St, Path(gid): Path<String>) -> 
 pub(crate) async fn assign_to_group(
     State(st): St,
     Acting(actor): Acting,
-    Path(gid): Path<String>,
+    Path(gid): Id,
     JsonBody(body): JsonBody,
 ) -> ApiResult {
     with_admin(&st, |org, store| {
@@ -224,7 +220,7 @@ pub(crate) async fn assign_to_group(
     })
 }
 
-pub(crate) async fn get_group_role(State(st): St, Path((gid, ra)): Path<(String, String)>) -> ApiResult {
+pub(crate) async fn get_group_role(State(st): St, Path((gid, ra)): Ids) -> ApiResult {
     with_admin(&st, |org, store| {
         let group = group_of(org, &gid)?;
         let grant = store.group_roles.get(&group.id).into_iter().flatten().find(|g| g.id == ra).cloned();
@@ -235,11 +231,7 @@ pub(crate) async fn get_group_role(State(st): St, Path((gid, ra)): Path<(String,
     })
 }
 
-pub(crate) async fn unassign_from_group(
-    State(st): St,
-    Acting(actor): Acting,
-    Path((gid, ra)): Path<(String, String)>,
-) -> ApiResult {
+pub(crate) async fn unassign_from_group(State(st): St, Acting(actor): Acting, Path((gid, ra)): Ids) -> ApiResult {
     with_admin(&st, |org, store| {
         let group = group_of(org, &gid)?;
         let grants = store.group_roles.entry(group.id.clone()).or_default();

@@ -9,7 +9,7 @@ use chrono::{Duration, Utc};
 use serde_json::{Map, Value, json};
 
 use crate::error::ApiError;
-use crate::handlers::{Acting, ApiResult, JsonBody, Params, St, json_body, json_response, no_content, ok};
+use crate::handlers::{Acting, ApiResult, Id, Ids, JsonBody, Params, St, json_body, json_response, no_content, ok};
 use crate::org::{
     Actor, App, AppKey, AppStatus, AppUserData, GroupAssignmentData, Org, SignOnMode, UserStatus, default_config,
 };
@@ -99,7 +99,7 @@ pub(crate) async fn list(State(st): St, uri: Uri) -> ApiResult {
     Ok(page.links(&st.public, uri.path(), items))
 }
 
-pub(crate) async fn get_one(State(st): St, Path(id): Path<String>) -> ApiResult {
+pub(crate) async fn get_one(State(st): St, Path(id): Id) -> ApiResult {
     let org = lock(&st.org);
     ok(app_ref(&org, &id)?.to_json(&st.public))
 }
@@ -283,12 +283,7 @@ pub(crate) async fn create(State(st): St, Acting(actor): Acting, uri: Uri, body:
     ok(v)
 }
 
-pub(crate) async fn replace(
-    State(st): St,
-    Acting(actor): Acting,
-    Path(id): Path<String>,
-    JsonBody(body): JsonBody,
-) -> ApiResult {
+pub(crate) async fn replace(State(st): St, Acting(actor): Acting, Path(id): Id, JsonBody(body): JsonBody) -> ApiResult {
     let config = validated_config(&body)?;
     let mut org = lock(&st.org);
     let app = app_mut(&mut org, &id)?;
@@ -313,7 +308,7 @@ pub(crate) async fn replace(
     ok(v)
 }
 
-pub(crate) async fn delete(State(st): St, Acting(actor): Acting, Path(id): Path<String>) -> ApiResult {
+pub(crate) async fn delete(State(st): St, Acting(actor): Acting, Path(id): Id) -> ApiResult {
     let mut org = lock(&st.org);
     let i = org.app_or_404(&id)?;
     let app = org.apps.get(i).ok_or_else(ApiError::internal)?;
@@ -327,11 +322,7 @@ pub(crate) async fn delete(State(st): St, Acting(actor): Acting, Path(id): Path<
     no_content()
 }
 
-pub(crate) async fn lifecycle(
-    State(st): St,
-    Acting(actor): Acting,
-    Path((id, op)): Path<(String, String)>,
-) -> ApiResult {
+pub(crate) async fn lifecycle(State(st): St, Acting(actor): Acting, Path((id, op)): Ids) -> ApiResult {
     let (status, event, display) = match op.as_str() {
         "activate" => (AppStatus::Active, "application.lifecycle.activate", "Activate application"),
         "deactivate" => (AppStatus::Inactive, "application.lifecycle.deactivate", "Deactivate application"),
@@ -403,7 +394,7 @@ fn app_user_json(org: &Org, app: &App, user: &str, public: &str, embed_user: boo
     Some(v)
 }
 
-pub(crate) async fn list_users(State(st): St, Path(id): Path<String>, uri: Uri) -> ApiResult {
+pub(crate) async fn list_users(State(st): St, Path(id): Id, uri: Uri) -> ApiResult {
     let params = Params::parse(uri.query());
     let page = params.page(50, 500)?;
     let q = params.get("q").filter(|s| !s.is_empty()).map(str::to_lowercase);
@@ -433,7 +424,7 @@ fn app_user_404(user: &str) -> ApiError {
     ApiError::not_found(user, "AppUser")
 }
 
-pub(crate) async fn get_user(State(st): St, Path((id, user)): Path<(String, String)>, uri: Uri) -> ApiResult {
+pub(crate) async fn get_user(State(st): St, Path((id, user)): Ids, uri: Uri) -> ApiResult {
     let params = Params::parse(uri.query());
     let org = lock(&st.org);
     let app = app_ref(&org, &id)?;
@@ -468,7 +459,7 @@ fn apply_app_user_body(data: &mut AppUserData, body: &Value) -> Result<(), ApiEr
 pub(crate) async fn assign_user(
     State(st): St,
     Acting(actor): Acting,
-    Path(id): Path<String>,
+    Path(id): Id,
     JsonBody(body): JsonBody,
 ) -> ApiResult {
     let uid = text_at(&body, "/id").ok_or_else(|| blank("id"))?.to_owned();
@@ -510,11 +501,7 @@ pub(crate) async fn assign_user(
     ok(app_user_json(&org, app, &user_id, &st.public, false).ok_or_else(ApiError::internal)?)
 }
 
-pub(crate) async fn update_user(
-    State(st): St,
-    Path((id, user)): Path<(String, String)>,
-    JsonBody(body): JsonBody,
-) -> ApiResult {
+pub(crate) async fn update_user(State(st): St, Path((id, user)): Ids, JsonBody(body): JsonBody) -> ApiResult {
     let mut org = lock(&st.org);
     let seq = org.find_user(&user).ok_or_else(|| app_user_404(&user))?;
     let user_id = org.users.get(&seq).map(|u| u.id.clone()).ok_or_else(ApiError::internal)?;
@@ -537,11 +524,7 @@ pub(crate) async fn update_user(
     ok(app_user_json(&org, app, &user_id, &st.public, false).ok_or_else(ApiError::internal)?)
 }
 
-pub(crate) async fn unassign_user(
-    State(st): St,
-    Acting(actor): Acting,
-    Path((id, user)): Path<(String, String)>,
-) -> ApiResult {
+pub(crate) async fn unassign_user(State(st): St, Acting(actor): Acting, Path((id, user)): Ids) -> ApiResult {
     let mut org = lock(&st.org);
     let seq = org.find_user(&user).ok_or_else(|| app_user_404(&user))?;
     let user_target = org.users.get(&seq).map(Org::user_target).ok_or_else(ApiError::internal)?;
@@ -592,7 +575,7 @@ fn group_assignment_json(org: &Org, app: &App, gid: &str, public: &str, expand: 
     Some(v)
 }
 
-pub(crate) async fn list_groups(State(st): St, Path(id): Path<String>, uri: Uri) -> ApiResult {
+pub(crate) async fn list_groups(State(st): St, Path(id): Id, uri: Uri) -> ApiResult {
     let params = Params::parse(uri.query());
     let page = params.page(20, 200)?;
     let q = params.get("q").filter(|s| !s.is_empty()).map(str::to_lowercase);
@@ -614,7 +597,7 @@ pub(crate) async fn list_groups(State(st): St, Path(id): Path<String>, uri: Uri)
     Ok(page.links(&st.public, uri.path(), items))
 }
 
-pub(crate) async fn get_group(State(st): St, Path((id, gid)): Path<(String, String)>, uri: Uri) -> ApiResult {
+pub(crate) async fn get_group(State(st): St, Path((id, gid)): Ids, uri: Uri) -> ApiResult {
     let params = Params::parse(uri.query());
     let org = lock(&st.org);
     let app = app_ref(&org, &id)?;
@@ -626,7 +609,7 @@ pub(crate) async fn get_group(State(st): St, Path((id, gid)): Path<(String, Stri
 pub(crate) async fn assign_group(
     State(st): St,
     Acting(actor): Acting,
-    Path((id, gid)): Path<(String, String)>,
+    Path((id, gid)): Ids,
     JsonBody(body): JsonBody,
 ) -> ApiResult {
     let priority = match body.get("priority") {
@@ -671,11 +654,7 @@ pub(crate) async fn assign_group(
     ok(group_assignment_json(&org, app, &gid, &st.public, None).ok_or_else(ApiError::internal)?)
 }
 
-pub(crate) async fn unassign_group(
-    State(st): St,
-    Acting(actor): Acting,
-    Path((id, gid)): Path<(String, String)>,
-) -> ApiResult {
+pub(crate) async fn unassign_group(State(st): St, Acting(actor): Acting, Path((id, gid)): Ids) -> ApiResult {
     let mut org = lock(&st.org);
     let app = app_mut(&mut org, &id)?;
     if !app.groups.contains(&gid) {
@@ -690,13 +669,13 @@ pub(crate) async fn unassign_group(
 
 // ---------------------------------------------------------------- keys, metadata, grants
 
-pub(crate) async fn list_keys(State(st): St, Path(id): Path<String>) -> ApiResult {
+pub(crate) async fn list_keys(State(st): St, Path(id): Id) -> ApiResult {
     let org = lock(&st.org);
     let app = app_ref(&org, &id)?;
     ok(Value::Array(app.keys.iter().map(AppKey::to_json).collect()))
 }
 
-pub(crate) async fn generate_key(State(st): St, Acting(actor): Acting, Path(id): Path<String>, uri: Uri) -> ApiResult {
+pub(crate) async fn generate_key(State(st): St, Acting(actor): Acting, Path(id): Id, uri: Uri) -> ApiResult {
     let params = Params::parse(uri.query());
     let years = params.get("validityYears").ok_or_else(|| ApiError::missing_parameter("validityYears"))?;
     let years = years.trim().parse::<i64>().ok().filter(|y| (2..=10).contains(y)).ok_or_else(|| {
@@ -717,7 +696,7 @@ fn xml_escape(s: &str) -> String {
     s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
 }
 
-pub(crate) async fn saml_metadata(State(st): St, Path(id): Path<String>, uri: Uri) -> Result<Response, ApiError> {
+pub(crate) async fn saml_metadata(State(st): St, Path(id): Id, uri: Uri) -> Result<Response, ApiError> {
     let params = Params::parse(uri.query());
     let kid = params.get("kid").filter(|k| !k.is_empty()).ok_or_else(|| ApiError::missing_parameter("kid"))?;
     let org = lock(&st.org);
@@ -746,7 +725,7 @@ pub(crate) async fn saml_metadata(State(st): St, Path(id): Path<String>, uri: Ur
     Ok(resp)
 }
 
-pub(crate) async fn list_grants(State(st): St, Path(id): Path<String>, uri: Uri) -> ApiResult {
+pub(crate) async fn list_grants(State(st): St, Path(id): Id, uri: Uri) -> ApiResult {
     let params = Params::parse(uri.query());
     let expand_scope = params.get("expand") == Some("scope");
     let org = lock(&st.org);

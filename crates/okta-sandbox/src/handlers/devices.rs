@@ -8,7 +8,7 @@ use serde_json::{Value, json};
 
 use crate::error::ApiError;
 use crate::filter;
-use crate::handlers::{Acting, ApiResult, Params, St, no_content, ok};
+use crate::handlers::{Acting, ApiResult, Id, Ids, Params, St, no_content, ok};
 use crate::ids::ts;
 use crate::org::Org;
 use crate::org::admin::{Device, with_admin};
@@ -63,23 +63,19 @@ pub(crate) async fn list(State(st): St, uri: Uri) -> ApiResult {
     Ok(page.links(&st.public, uri.path(), items))
 }
 
-pub(crate) async fn get_one(State(st): St, Path(id): Path<String>) -> ApiResult {
+pub(crate) async fn get_one(State(st): St, Path(id): Id) -> ApiResult {
     with_admin(&st, |_, store| store.devices.by_id(&id).map(|d| d.to_json(&st.public)))
         .map_or_else(|| Err(ApiError::not_found(&id, "Device")), ok)
 }
 
-pub(crate) async fn users(State(st): St, Path(id): Path<String>) -> ApiResult {
+pub(crate) async fn users(State(st): St, Path(id): Id) -> ApiResult {
     with_admin(&st, |org, store| {
         let i = store.devices.index_or_404(&id, "Device")?;
         ok(Value::Array(device_users(org, &store.devices[i], &st.public)))
     })
 }
 
-pub(crate) async fn lifecycle(
-    State(st): St,
-    Acting(actor): Acting,
-    Path((id, op)): Path<(String, String)>,
-) -> ApiResult {
+pub(crate) async fn lifecycle(State(st): St, Acting(actor): Acting, Path((id, op)): Ids) -> ApiResult {
     with_admin(&st, |org, store| {
         let i = store.devices.index_or_404(&id, "Device")?;
         let device = &mut store.devices[i];
@@ -110,7 +106,7 @@ pub(crate) async fn lifecycle(
     })
 }
 
-pub(crate) async fn delete(State(st): St, Acting(actor): Acting, Path(id): Path<String>) -> ApiResult {
+pub(crate) async fn delete(State(st): St, Acting(actor): Acting, Path(id): Id) -> ApiResult {
     with_admin(&st, |org, store| {
         let i = store.devices.index_or_404(&id, "Device")?;
         if store.devices[i].status != "DEACTIVATED" {

@@ -8,7 +8,7 @@ use chrono::Utc;
 use serde_json::{Value, json};
 
 use crate::error::ApiError;
-use crate::handlers::{Acting, ApiResult, JsonBody, St, no_content, ok};
+use crate::handlers::{Acting, ApiResult, Id, Ids, JsonBody, St, no_content, ok};
 use crate::org::admin::{EventHook, with_admin};
 use crate::org::collection::Collection;
 use crate::org::{Actor, Org};
@@ -79,7 +79,7 @@ pub(crate) async fn list(State(st): St) -> ApiResult {
     ok(Value::Array(hooks))
 }
 
-pub(crate) async fn get_one(State(st): St, Path(id): Path<String>) -> ApiResult {
+pub(crate) async fn get_one(State(st): St, Path(id): Id) -> ApiResult {
     with_admin(&st, |_, s| s.hooks.by_id(&id).map(|h| h.to_json(&st.public)))
         .map_or_else(|| Err(ApiError::not_found(&id, "EventHook")), ok)
 }
@@ -114,12 +114,7 @@ pub(crate) async fn create(State(st): St, Extension(caller): Extension<Caller>, 
     })
 }
 
-pub(crate) async fn replace(
-    State(st): St,
-    Acting(actor): Acting,
-    Path(id): Path<String>,
-    JsonBody(body): JsonBody,
-) -> ApiResult {
+pub(crate) async fn replace(State(st): St, Acting(actor): Acting, Path(id): Id, JsonBody(body): JsonBody) -> ApiResult {
     let body = parse_hook(&body)?;
     with_admin(&st, |org, store| {
         let i = store.hooks.index_or_404(&id, "EventHook")?;
@@ -141,11 +136,7 @@ pub(crate) async fn replace(
     })
 }
 
-pub(crate) async fn lifecycle(
-    State(st): St,
-    Acting(actor): Acting,
-    Path((id, op)): Path<(String, String)>,
-) -> ApiResult {
+pub(crate) async fn lifecycle(State(st): St, Acting(actor): Acting, Path((id, op)): Ids) -> ApiResult {
     with_admin(&st, |org, store| {
         let i = store.hooks.index_or_404(&id, "EventHook")?;
         let hook = &mut store.hooks[i];
@@ -188,7 +179,7 @@ pub(crate) async fn lifecycle(
     })
 }
 
-pub(crate) async fn delete(State(st): St, Acting(actor): Acting, Path(id): Path<String>) -> ApiResult {
+pub(crate) async fn delete(State(st): St, Acting(actor): Acting, Path(id): Id) -> ApiResult {
     with_admin(&st, |org, store| {
         let i = store.hooks.index_or_404(&id, "EventHook")?;
         if store.hooks[i].status != "INACTIVE" {

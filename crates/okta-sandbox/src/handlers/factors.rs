@@ -7,7 +7,7 @@ use chrono::{Duration, Utc};
 use serde_json::{Value, json};
 
 use crate::error::ApiError;
-use crate::handlers::{Acting, ApiResult, JsonBody, Params, St, json_body, json_response, no_content, ok};
+use crate::handlers::{Acting, ApiResult, Id, Ids, JsonBody, Params, St, json_body, json_response, no_content, ok};
 use crate::org::{Factor, Org, PushAnswer, PushTransaction};
 use crate::seed::api_client;
 use crate::{PASSCODE, ids, lock};
@@ -45,7 +45,7 @@ fn factor_index(org: &Org, uid: &str, fid: &str) -> Result<usize, ApiError> {
         .ok_or_else(|| ApiError::not_found(fid, "UserFactor"))
 }
 
-pub(crate) async fn list(State(st): St, Path(id): Path<String>) -> ApiResult {
+pub(crate) async fn list(State(st): St, Path(id): Id) -> ApiResult {
     let org = lock(&st.org);
     let uid = user_id(&org, &id)?;
     let v: Vec<Value> =
@@ -53,7 +53,7 @@ pub(crate) async fn list(State(st): St, Path(id): Path<String>) -> ApiResult {
     ok(Value::Array(v))
 }
 
-pub(crate) async fn catalog(State(st): St, Path(id): Path<String>) -> ApiResult {
+pub(crate) async fn catalog(State(st): St, Path(id): Id) -> ApiResult {
     let org = lock(&st.org);
     let uid = user_id(&org, &id)?;
     let enrolled = org.factors.get(&uid).cloned().unwrap_or_default();
@@ -76,7 +76,7 @@ pub(crate) async fn catalog(State(st): St, Path(id): Path<String>) -> ApiResult 
     ok(Value::Array(v))
 }
 
-pub(crate) async fn get_one(State(st): St, Path((id, fid)): Path<(String, String)>) -> ApiResult {
+pub(crate) async fn get_one(State(st): St, Path((id, fid)): Ids) -> ApiResult {
     let org = lock(&st.org);
     let uid = user_id(&org, &id)?;
     let i = factor_index(&org, &uid, &fid)?;
@@ -91,13 +91,7 @@ fn log_factor(org: &mut Org, actor: &crate::org::Actor, uid: &str, event_type: &
     org.log(Utc::now(), event_type, display, actor, targets, ("SUCCESS", None), None, &api_client());
 }
 
-pub(crate) async fn enroll(
-    State(st): St,
-    Acting(actor): Acting,
-    Path(id): Path<String>,
-    uri: Uri,
-    body: Bytes,
-) -> ApiResult {
+pub(crate) async fn enroll(State(st): St, Acting(actor): Acting, Path(id): Id, uri: Uri, body: Bytes) -> ApiResult {
     let params = Params::parse(uri.query());
     let body = json_body(&body)?;
     let factor_type = body.get("factorType").and_then(Value::as_str).unwrap_or("").to_string();
@@ -174,7 +168,7 @@ pub(crate) async fn enroll(
     ok(v)
 }
 
-pub(crate) async fn delete(State(st): St, Acting(actor): Acting, Path((id, fid)): Path<(String, String)>) -> ApiResult {
+pub(crate) async fn delete(State(st): St, Acting(actor): Acting, Path((id, fid)): Ids) -> ApiResult {
     let mut org = lock(&st.org);
     let uid = user_id(&org, &id)?;
     let i = factor_index(&org, &uid, &fid)?;
@@ -192,7 +186,7 @@ fn passcode(body: &Value) -> Option<&str> {
 pub(crate) async fn activate(
     State(st): St,
     Acting(actor): Acting,
-    Path((id, fid)): Path<(String, String)>,
+    Path((id, fid)): Ids,
     JsonBody(body): JsonBody,
 ) -> ApiResult {
     let mut org = lock(&st.org);
@@ -212,11 +206,7 @@ pub(crate) async fn activate(
     ok(v)
 }
 
-pub(crate) async fn verify(
-    State(st): St,
-    Path((id, fid)): Path<(String, String)>,
-    JsonBody(body): JsonBody,
-) -> ApiResult {
+pub(crate) async fn verify(State(st): St, Path((id, fid)): Ids, JsonBody(body): JsonBody) -> ApiResult {
     let mut org = lock(&st.org);
     let uid = user_id(&org, &id)?;
     let i = factor_index(&org, &uid, &fid)?;

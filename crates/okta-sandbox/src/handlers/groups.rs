@@ -8,7 +8,7 @@ use serde_json::{Value, json};
 
 use crate::error::ApiError;
 use crate::filter;
-use crate::handlers::{Acting, ApiResult, JsonBody, Params, St, no_content, ok, parse_expr};
+use crate::handlers::{Acting, ApiResult, Id, Ids, JsonBody, Params, St, no_content, ok, parse_expr};
 use crate::org::{Group, GroupType, Org};
 use crate::seed::api_client;
 use crate::{Caller, lock};
@@ -124,7 +124,7 @@ pub(crate) async fn create(State(st): St, Acting(actor): Acting, JsonBody(body):
     ok(v)
 }
 
-pub(crate) async fn get_one(State(st): St, Path(id): Path<String>, uri: Uri) -> ApiResult {
+pub(crate) async fn get_one(State(st): St, Path(id): Id, uri: Uri) -> ApiResult {
     let params = Params::parse(uri.query());
     let org = lock(&st.org);
     let seq = org.group_or_404(&id)?;
@@ -132,12 +132,7 @@ pub(crate) async fn get_one(State(st): St, Path(id): Path<String>, uri: Uri) -> 
     ok(group_json(&org, g, &st.public, params.get("expand")))
 }
 
-pub(crate) async fn replace(
-    State(st): St,
-    Acting(actor): Acting,
-    Path(id): Path<String>,
-    JsonBody(body): JsonBody,
-) -> ApiResult {
+pub(crate) async fn replace(State(st): St, Acting(actor): Acting, Path(id): Id, JsonBody(body): JsonBody) -> ApiResult {
     let mut org = lock(&st.org);
     let seq = org.group_or_404(&id)?;
     let (name, description) = profile_of(&body)?;
@@ -160,7 +155,7 @@ pub(crate) async fn replace(
     ok(v)
 }
 
-pub(crate) async fn delete(State(st): St, Acting(actor): Acting, Path(id): Path<String>) -> ApiResult {
+pub(crate) async fn delete(State(st): St, Acting(actor): Acting, Path(id): Id) -> ApiResult {
     let mut org = lock(&st.org);
     let seq = org.group_or_404(&id)?;
     let g = org.groups.get(&seq).ok_or_else(ApiError::internal)?;
@@ -177,7 +172,7 @@ pub(crate) async fn delete(State(st): St, Acting(actor): Acting, Path(id): Path<
     no_content()
 }
 
-pub(crate) async fn members(State(st): St, Path(id): Path<String>, uri: Uri) -> ApiResult {
+pub(crate) async fn members(State(st): St, Path(id): Id, uri: Uri) -> ApiResult {
     let params = Params::parse(uri.query());
     let page = params.page(1000, 10_000)?;
     let org = lock(&st.org);
@@ -215,23 +210,15 @@ async fn membership(st: St, caller: Caller, gid: String, uid: String, add: bool)
     no_content()
 }
 
-pub(crate) async fn add_member(
-    st: St,
-    Extension(caller): Extension<Caller>,
-    Path((gid, uid)): Path<(String, String)>,
-) -> ApiResult {
+pub(crate) async fn add_member(st: St, Extension(caller): Extension<Caller>, Path((gid, uid)): Ids) -> ApiResult {
     membership(st, caller, gid, uid, true).await
 }
 
-pub(crate) async fn remove_member(
-    st: St,
-    Extension(caller): Extension<Caller>,
-    Path((gid, uid)): Path<(String, String)>,
-) -> ApiResult {
+pub(crate) async fn remove_member(st: St, Extension(caller): Extension<Caller>, Path((gid, uid)): Ids) -> ApiResult {
     membership(st, caller, gid, uid, false).await
 }
 
-pub(crate) async fn apps(State(st): St, Path(id): Path<String>, uri: Uri) -> ApiResult {
+pub(crate) async fn apps(State(st): St, Path(id): Id, uri: Uri) -> ApiResult {
     let params = Params::parse(uri.query());
     let page = params.page(20, 200)?;
     let org = lock(&st.org);

@@ -29,6 +29,10 @@ use crate::error::ApiError;
 
 pub(crate) type St = axum::extract::State<Arc<AppState>>;
 pub(crate) type ApiResult = Result<Response, ApiError>;
+/// The one path parameter of a route.
+pub(crate) type Id = axum::extract::Path<String>;
+/// The two path parameters of a route.
+pub(crate) type Ids = axum::extract::Path<(String, String)>;
 
 pub(crate) use governance::seed_security_reviews;
 pub(crate) use list::{Params, list_response, parse_expr, positioned};

@@ -4,17 +4,17 @@ use axum::extract::{Path, State};
 use chrono::Utc;
 
 use crate::error::ApiError;
-use crate::handlers::{Acting, ApiResult, St, no_content, ok};
+use crate::handlers::{Acting, ApiResult, Id, St, no_content, ok};
 use crate::lock;
 use crate::seed::api_client;
 
-pub(crate) async fn get_one(State(st): St, Path(id): Path<String>) -> ApiResult {
+pub(crate) async fn get_one(State(st): St, Path(id): Id) -> ApiResult {
     let org = lock(&st.org);
     let s = org.sessions.get(&id).ok_or_else(|| ApiError::not_found(&id, "Session"))?;
     ok(s.to_json(&st.public))
 }
 
-pub(crate) async fn delete(State(st): St, Acting(actor): Acting, Path(id): Path<String>) -> ApiResult {
+pub(crate) async fn delete(State(st): St, Acting(actor): Acting, Path(id): Id) -> ApiResult {
     let mut org = lock(&st.org);
     let s = org.sessions.remove(&id).ok_or_else(|| ApiError::not_found(&id, "Session"))?;
     let targets = org

@@ -9,7 +9,7 @@ use serde_json::{Map, Value, json};
 
 use crate::error::ApiError;
 use crate::filter;
-use crate::handlers::{Acting, ApiResult, Params, St, json_body, json_response, no_content, ok};
+use crate::handlers::{Acting, ApiResult, Id, Ids, Params, St, json_body, json_response, no_content, ok};
 use crate::org::{Lifecycle, Org, User, UserStatus, transition};
 use crate::seed::api_client;
 use crate::{Caller, ids, lock};
@@ -212,7 +212,7 @@ pub(crate) async fn create(State(st): St, Acting(actor): Acting, uri: Uri, body:
     ok(v)
 }
 
-pub(crate) async fn get_one(State(st): St, Extension(caller): Extension<Caller>, Path(id): Path<String>) -> ApiResult {
+pub(crate) async fn get_one(State(st): St, Extension(caller): Extension<Caller>, Path(id): Id) -> ApiResult {
     let org = lock(&st.org);
     // `me`: the user the credential belongs to — the admin who made the API token. A service app's token
     // has no user, and Okta answers 404.
@@ -277,25 +277,15 @@ async fn modify(st: St, caller: Caller, id: String, body: Bytes, replace: bool) 
     ok(v)
 }
 
-pub(crate) async fn update(
-    st: St,
-    Extension(caller): Extension<Caller>,
-    Path(id): Path<String>,
-    body: Bytes,
-) -> ApiResult {
+pub(crate) async fn update(st: St, Extension(caller): Extension<Caller>, Path(id): Id, body: Bytes) -> ApiResult {
     modify(st, caller, id, body, false).await
 }
 
-pub(crate) async fn replace(
-    st: St,
-    Extension(caller): Extension<Caller>,
-    Path(id): Path<String>,
-    body: Bytes,
-) -> ApiResult {
+pub(crate) async fn replace(st: St, Extension(caller): Extension<Caller>, Path(id): Id, body: Bytes) -> ApiResult {
     modify(st, caller, id, body, true).await
 }
 
-pub(crate) async fn delete(State(st): St, Acting(actor): Acting, Path(id): Path<String>) -> ApiResult {
+pub(crate) async fn delete(State(st): St, Acting(actor): Acting, Path(id): Id) -> ApiResult {
     let mut org = lock(&st.org);
     let seq = org.user_or_404(&id)?;
     let status = org.users.get(&seq).map(|u| u.status);
@@ -321,12 +311,7 @@ fn deactivate_in_place(org: &mut Org, seq: u64) {
     org.sessions.retain(|_, s| s.user_id != uid);
 }
 
-pub(crate) async fn lifecycle(
-    State(st): St,
-    Acting(actor): Acting,
-    Path((id, op)): Path<(String, String)>,
-    uri: Uri,
-) -> ApiResult {
+pub(crate) async fn lifecycle(State(st): St, Acting(actor): Acting, Path((id, op)): Ids, uri: Uri) -> ApiResult {
     let Some(op) = Lifecycle::parse(&op) else {
         return Err(ApiError::new(
             StatusCode::NOT_FOUND,
@@ -393,14 +378,14 @@ pub(crate) async fn lifecycle(
     }
 }
 
-pub(crate) async fn groups(State(st): St, Path(id): Path<String>) -> ApiResult {
+pub(crate) async fn groups(State(st): St, Path(id): Id) -> ApiResult {
     let org = lock(&st.org);
     let seq = org.user_or_404(&id)?;
     let v: Vec<Value> = org.groups_of(seq).into_iter().map(|g| g.to_json(&st.public)).collect();
     ok(Value::Array(v))
 }
 
-pub(crate) async fn app_links(State(st): St, Path(id): Path<String>) -> ApiResult {
+pub(crate) async fn app_links(State(st): St, Path(id): Id) -> ApiResult {
     let org = lock(&st.org);
     let seq = org.user_or_404(&id)?;
     let uid = org.users.get(&seq).map(|u| u.id.clone()).unwrap_or_default();
@@ -426,7 +411,7 @@ pub(crate) async fn app_links(State(st): St, Path(id): Path<String>) -> ApiResul
     ok(Value::Array(out))
 }
 
-pub(crate) async fn roles(State(st): St, Path(id): Path<String>) -> ApiResult {
+pub(crate) async fn roles(State(st): St, Path(id): Id) -> ApiResult {
     let org = lock(&st.org);
     let seq = org.user_or_404(&id)?;
     let uid = org.users.get(&seq).map(|u| u.id.clone()).unwrap_or_default();
@@ -435,7 +420,7 @@ pub(crate) async fn roles(State(st): St, Path(id): Path<String>) -> ApiResult {
     ok(Value::Array(v))
 }
 
-pub(crate) async fn clear_sessions(State(st): St, Acting(actor): Acting, Path(id): Path<String>) -> ApiResult {
+pub(crate) async fn clear_sessions(State(st): St, Acting(actor): Acting, Path(id): Id) -> ApiResult {
     let mut org = lock(&st.org);
     let seq = org.user_or_404(&id)?;
     let uid = org.users.get(&seq).map(|u| u.id.clone()).unwrap_or_default();

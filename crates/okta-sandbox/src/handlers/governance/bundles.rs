@@ -9,7 +9,7 @@ use super::entitlements::{check_entitlements, text_prop};
 use super::{invalid, with_org};
 use crate::error::ApiError;
 use crate::filter;
-use crate::handlers::{ApiResult, JsonBody, Params, St, json_response, no_content, ok};
+use crate::handlers::{ApiResult, Id, JsonBody, Params, St, json_response, no_content, ok};
 use crate::org::collection::Collection;
 use crate::org::governance::{GovOrg, app_orn, bundle_orn, user_orn};
 use crate::org::policy::{now, str_of};
@@ -44,7 +44,7 @@ pub(crate) async fn list(State(st): St, uri: Uri) -> ApiResult {
     Ok(page.data(&st.public, BUNDLES, items, Some(total)))
 }
 
-pub(crate) async fn get_one(State(st): St, Path(id): Path<String>) -> ApiResult {
+pub(crate) async fn get_one(State(st): St, Path(id): Id) -> ApiResult {
     let b = with_org(&st, |org| {
         org.governance
             .bundles
@@ -129,7 +129,7 @@ fn end_grants(gov: &mut GovOrg, id: &str, by: &str, at: &str) {
 
 /// `PUT /governance/api/v1/entitlement-bundles/{id}`: replaces name, description, status and entitlements;
 /// the bundle's active grants take the new entitlements.
-pub(crate) async fn replace(State(st): St, Path(id): Path<String>, JsonBody(body): JsonBody) -> ApiResult {
+pub(crate) async fn replace(State(st): St, Path(id): Id, JsonBody(body): JsonBody) -> ApiResult {
     let b = with_org(&st, |org| {
         let apps: Vec<String> = org.apps.iter().map(|a| a.id.clone()).collect();
         let (by, at) = (org.admin_id.clone(), now());
@@ -186,7 +186,7 @@ pub(crate) async fn replace(State(st): St, Path(id): Path<String>, JsonBody(body
 
 /// `DELETE /governance/api/v1/entitlement-bundles/{id}`: the bundle becomes DELETED and Okta revokes it from the
 /// users who hold it; deleting it again is a 409.
-pub(crate) async fn delete(State(st): St, Path(id): Path<String>) -> ApiResult {
+pub(crate) async fn delete(State(st): St, Path(id): Id) -> ApiResult {
     with_org(&st, |org| {
         let (by, at) = (org.admin_id.clone(), now());
         let gov = &mut org.governance;

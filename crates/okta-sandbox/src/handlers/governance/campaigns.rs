@@ -7,7 +7,7 @@ use serde_json::{Value, json};
 
 use super::{conflict, invalid, with_org};
 use crate::error::ApiError;
-use crate::handlers::{ApiResult, JsonBody, Params, St, json_response, no_content, ok};
+use crate::handlers::{ApiResult, Id, JsonBody, Params, St, json_response, no_content, ok};
 use crate::org::collection::Collection;
 use crate::org::policy::{now, str_of};
 use crate::seed::governance::{REVIEWED, review};
@@ -100,7 +100,7 @@ pub(crate) async fn list(State(st): St, uri: Uri) -> ApiResult {
     Ok(page.data(&st.public, CAMPAIGNS, items, None))
 }
 
-pub(crate) async fn get_one(State(st): St, Path(id): Path<String>) -> ApiResult {
+pub(crate) async fn get_one(State(st): St, Path(id): Id) -> ApiResult {
     let c = with_org(&st, |org| Ok(org.governance.campaigns.or_404(&id, "Campaign")?.clone()))?;
     ok(campaign_json(&c, &st.public))
 }
@@ -212,7 +212,7 @@ pub(crate) async fn create(State(st): St, JsonBody(body): JsonBody) -> ApiResult
     Ok(json_response(StatusCode::CREATED, campaign_json(&c, &st.public)))
 }
 
-pub(crate) async fn delete(State(st): St, Path(id): Path<String>) -> ApiResult {
+pub(crate) async fn delete(State(st): St, Path(id): Id) -> ApiResult {
     with_org(&st, |org| {
         let i = org.governance.campaigns.index_or_404(&id, "Campaign")?;
         if str_of(&org.governance.campaigns[i], "status") != "SCHEDULED" {
@@ -236,7 +236,7 @@ fn accepted(public: &str, id: &str) -> ApiResult {
 
 /// Launch: a one-off campaign becomes ACTIVE; a recurring one stays SCHEDULED and its next occurrence is
 /// launched as a campaign of its own, which `Location` names (as Okta's spec says).
-pub(crate) async fn launch(State(st): St, Path(id): Path<String>) -> ApiResult {
+pub(crate) async fn launch(State(st): St, Path(id): Id) -> ApiResult {
     let launched = with_org(&st, |org| {
         let admin = org.admin_id.clone();
         let gov = &mut org.governance;
@@ -276,7 +276,7 @@ pub(crate) async fn launch(State(st): St, Path(id): Path<String>) -> ApiResult {
     accepted(&st.public, &launched)
 }
 
-pub(crate) async fn end(State(st): St, Path(id): Path<String>, JsonBody(body): JsonBody) -> ApiResult {
+pub(crate) async fn end(State(st): St, Path(id): Id, JsonBody(body): JsonBody) -> ApiResult {
     if body.get("skipRemediation").is_some_and(|v| !v.is_boolean()) {
         return Err(invalid("Campaign", vec!["skipRemediation: must be a boolean".to_owned()]));
     }
@@ -298,7 +298,7 @@ pub(crate) async fn end(State(st): St, Path(id): Path<String>, JsonBody(body): J
     accepted(&st.public, &id)
 }
 
-pub(crate) async fn reassign(State(st): St, Path(id): Path<String>, JsonBody(body): JsonBody) -> ApiResult {
+pub(crate) async fn reassign(State(st): St, Path(id): Id, JsonBody(body): JsonBody) -> ApiResult {
     let reviewer = str_of(&body, "reviewerId").to_owned();
     let review_ids: Vec<String> = body["reviewIds"]
         .as_array()
@@ -365,7 +365,7 @@ pub(crate) async fn list_reviews(State(st): St, uri: Uri) -> ApiResult {
     Ok(page.data_cut(&st.public, REVIEWS, (data, next), None))
 }
 
-pub(crate) async fn get_review(State(st): St, Path(id): Path<String>) -> ApiResult {
+pub(crate) async fn get_review(State(st): St, Path(id): Id) -> ApiResult {
     let r = with_org(&st, |org| Ok(org.governance.reviews.or_404(&id, "Review")?.clone()))?;
     ok(review_json(&r, &st.public))
 }

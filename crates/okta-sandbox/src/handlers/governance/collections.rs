@@ -10,7 +10,7 @@ use super::with_org;
 use crate::AppState;
 use crate::error::ApiError;
 use crate::filter;
-use crate::handlers::{ApiResult, Params, St, ok};
+use crate::handlers::{ApiResult, Id, Params, St, ok};
 use crate::org::collection::Collection;
 use crate::org::governance::collection_orn;
 use crate::org::policy::str_of;
@@ -64,7 +64,7 @@ fn collection<'a>(org: &'a Org, id: &str) -> Result<&'a Value, ApiError> {
     org.governance.collections.or_404(id, "ResourceCollection")
 }
 
-pub(crate) async fn get_one(State(st): St, Path(id): Path<String>) -> ApiResult {
+pub(crate) async fn get_one(State(st): St, Path(id): Id) -> ApiResult {
     let c = with_org(&st, |org| collection(org, &id).map(|c| collection_json(org, c, &st.public, false)))?;
     ok(c)
 }
@@ -122,7 +122,7 @@ fn resource_json(org: &Org, r: &Value, public: &str, entitlements: bool, count: 
 }
 
 /// `GET /governance/api/v1/collections/{collectionId}/resources`: `include=entitlements,entitlementValueCount`.
-pub(crate) async fn resources(State(st): St, Path(id): Path<String>, uri: Uri) -> ApiResult {
+pub(crate) async fn resources(State(st): St, Path(id): Id, uri: Uri) -> ApiResult {
     let params = Params::parse(uri.query());
     let page = params.page(20, 200)?;
     let (entitlements, count) = (includes(&params, "entitlements"), includes(&params, "entitlementValueCount"));
@@ -183,7 +183,7 @@ fn assignments(st: &AppState, collection_id: Option<&str>, uri: &Uri, path: &str
     Ok(page.data(&st.public, path, items, None))
 }
 
-pub(crate) async fn list_assignments(State(st): St, Path(id): Path<String>, uri: Uri) -> ApiResult {
+pub(crate) async fn list_assignments(State(st): St, Path(id): Id, uri: Uri) -> ApiResult {
     assignments(&st, Some(&id), &uri, &format!("{COLLECTIONS}/{id}/assignments"))
 }
 

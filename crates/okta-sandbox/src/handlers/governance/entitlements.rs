@@ -10,7 +10,7 @@ use serde_json::{Map, Value, json};
 
 use super::{invalid, positioned, with_org};
 use crate::error::ApiError;
-use crate::handlers::{ApiResult, JsonBody, Params, St, json_response, no_content, ok};
+use crate::handlers::{ApiResult, Id, Ids, JsonBody, Params, St, json_response, no_content, ok};
 use crate::org::Org;
 use crate::org::collection::Collection;
 use crate::org::governance::GovOrg;
@@ -69,12 +69,12 @@ fn entitlement<'a>(gov: &'a GovOrg, id: &str) -> Result<&'a Value, ApiError> {
         .ok_or_else(|| ApiError::not_found(id, "Entitlement"))
 }
 
-pub(crate) async fn get_one(State(st): St, Path(id): Path<String>) -> ApiResult {
+pub(crate) async fn get_one(State(st): St, Path(id): Id) -> ApiResult {
     let e = with_org(&st, |org| entitlement(&org.governance, &id).cloned())?;
     ok(entitlement_json(&e, &st.public, true))
 }
 
-pub(crate) async fn values(State(st): St, Path(id): Path<String>, uri: Uri) -> ApiResult {
+pub(crate) async fn values(State(st): St, Path(id): Id, uri: Uri) -> ApiResult {
     let params = Params::parse(uri.query());
     let page = params.page(20, 200)?;
     let items = with_org(&st, |org| {
@@ -85,7 +85,7 @@ pub(crate) async fn values(State(st): St, Path(id): Path<String>, uri: Uri) -> A
     Ok(page.data(&st.public, &format!("{ENTITLEMENTS}/{id}/values"), items, Some(total)))
 }
 
-pub(crate) async fn value(State(st): St, Path((id, value_id)): Path<(String, String)>) -> ApiResult {
+pub(crate) async fn value(State(st): St, Path((id, value_id)): Ids) -> ApiResult {
     let v = with_org(&st, |org| {
         let e = entitlement(&org.governance, &id)?;
         e["values"]
@@ -115,7 +115,7 @@ pub(crate) async fn list_grants(State(st): St, uri: Uri) -> ApiResult {
     Ok(page.data(&st.public, GRANTS, items, None))
 }
 
-pub(crate) async fn get_grant(State(st): St, Path(id): Path<String>, uri: Uri) -> ApiResult {
+pub(crate) async fn get_grant(State(st): St, Path(id): Id, uri: Uri) -> ApiResult {
     // Entitlements only with `include=full_entitlements`, as Okta's two grant shapes (with and without) have it.
     let full = Params::parse(uri.query()).get("include").is_some_and(|i| i.contains("full_entitlements"));
     let mut g = with_org(&st, |org| {
@@ -552,7 +552,7 @@ pub(crate) async fn create(State(st): St, JsonBody(body): JsonBody) -> ApiResult
 /// `PATCH /governance/api/v1/entitlements/{id}`: a list of operations on the entitlement (`/name`,
 /// `/description`) and its values (`/values/-` to add, `/values/{id}` to replace or remove), applied all or none.
 /// The answer lists only the values added or replaced.
-pub(crate) async fn patch(State(st): St, Path(id): Path<String>, JsonBody(body): JsonBody) -> ApiResult {
+pub(crate) async fn patch(State(st): St, Path(id): Id, JsonBody(body): JsonBody) -> ApiResult {
     let ops = match body.as_array() {
         Some(ops) if !ops.is_empty() && ops.len() <= 100 => ops.clone(),
         _ => return Err(invalid("Entitlement", vec!["body: an array of 1 to 100 operations".into()])),
@@ -680,7 +680,7 @@ pub(crate) fn forget_values(gov: &mut GovOrg, gone: impl Fn(&str, &str) -> bool)
 
 /// `DELETE /governance/api/v1/entitlements/{id}`: users lose its values; bundles drop it, rules naming it become
 /// INVALID.
-pub(crate) async fn delete(State(st): St, Path(id): Path<String>) -> ApiResult {
+pub(crate) async fn delete(State(st): St, Path(id): Id) -> ApiResult {
     with_org(&st, |org| {
         let gov = &mut org.governance;
         let i = gov.entitlements.index_or_404(&id, "Entitlement")?;

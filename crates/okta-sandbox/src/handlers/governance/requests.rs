@@ -13,7 +13,7 @@ use serde_json::{Map, Value, json};
 use super::{invalid, positioned, with_org};
 use crate::error::ApiError;
 use crate::filter;
-use crate::handlers::{ApiResult, JsonBody, Params, St, json_response, ok, parse_expr};
+use crate::handlers::{ApiResult, Id, JsonBody, Params, St, json_response, ok, parse_expr};
 use crate::org::collection::Collection;
 use crate::org::governance::GovOrg;
 use crate::org::policy::{now, str_of};
@@ -43,7 +43,7 @@ pub(crate) async fn list(State(st): St, uri: Uri) -> ApiResult {
     Ok(page.data_cut(&st.public, REQUESTS, (data, next), None))
 }
 
-pub(crate) async fn get_one(State(st): St, Path(id): Path<String>) -> ApiResult {
+pub(crate) async fn get_one(State(st): St, Path(id): Id) -> ApiResult {
     let r = with_org(&st, |org| {
         org.governance
             .requests
@@ -92,7 +92,7 @@ pub(crate) async fn list_tasks(State(st): St, uri: Uri) -> ApiResult {
     Ok(page.data(&st.public, TASKS, items, None))
 }
 
-pub(crate) async fn get_task(State(st): St, Path(id): Path<String>) -> ApiResult {
+pub(crate) async fn get_task(State(st): St, Path(id): Id) -> ApiResult {
     let t = with_org(&st, |org| {
         org.governance
             .tasks
@@ -103,7 +103,7 @@ pub(crate) async fn get_task(State(st): St, Path(id): Path<String>) -> ApiResult
     ok(t)
 }
 
-pub(crate) async fn resolve(State(st): St, Path(id): Path<String>, JsonBody(body): JsonBody) -> ApiResult {
+pub(crate) async fn resolve(State(st): St, Path(id): Id, JsonBody(body): JsonBody) -> ApiResult {
     let t = with_org(&st, |org| {
         let admin = org.admin_id.clone();
         let gov = &mut org.governance;
@@ -344,7 +344,7 @@ pub(crate) async fn list_entries(State(st): St, uri: Uri) -> ApiResult {
     entry_page(&st.public, ENTRIES, &params, items)
 }
 
-pub(crate) async fn get_entry(State(st): St, Path(id): Path<String>) -> ApiResult {
+pub(crate) async fn get_entry(State(st): St, Path(id): Id) -> ApiResult {
     let e = with_org(&st, |org| {
         org.governance
             .catalog
@@ -356,7 +356,7 @@ pub(crate) async fn get_entry(State(st): St, Path(id): Path<String>) -> ApiResul
 }
 
 /// `GET /governance/api/v2/catalogs/default/user/{userId}/entries`: the requestable entries the user does not hold.
-pub(crate) async fn user_entries(State(st): St, Path(user): Path<String>, uri: Uri) -> ApiResult {
+pub(crate) async fn user_entries(State(st): St, Path(user): Id, uri: Uri) -> ApiResult {
     let params = Params::parse(uri.query());
     let items = with_org(&st, |org| {
         let seq = org.user_or_404(&user)?;

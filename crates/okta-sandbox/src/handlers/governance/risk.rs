@@ -10,7 +10,7 @@ use serde_json::{Value, json};
 use super::entitlements::{check_entitlements, effective, text_prop};
 use super::{invalid, with_org};
 use crate::error::ApiError;
-use crate::handlers::{ApiResult, JsonBody, Params, St, json_response, no_content, ok};
+use crate::handlers::{ApiResult, Id, JsonBody, Params, St, json_response, no_content, ok};
 use crate::org::collection::Collection;
 use crate::org::governance::{GovOrg, app_orn};
 use crate::org::policy::{now, str_of};
@@ -39,7 +39,7 @@ pub(crate) async fn list(State(st): St, uri: Uri) -> ApiResult {
     Ok(page.data(&st.public, RULES, items, Some(total)))
 }
 
-pub(crate) async fn get_one(State(st): St, Path(id): Path<String>) -> ApiResult {
+pub(crate) async fn get_one(State(st): St, Path(id): Id) -> ApiResult {
     let r = with_org(&st, |org| {
         org.governance
             .risk_rules
@@ -164,7 +164,7 @@ pub(crate) async fn create(State(st): St, JsonBody(body): JsonBody) -> ApiResult
 
 /// `PUT /governance/api/v1/risk-rules/{id}`: name, description, notes and criteria (absent or null name and
 /// criteria stay; null description or notes are removed). A rule with valid criteria is ACTIVE again.
-pub(crate) async fn replace(State(st): St, Path(id): Path<String>, JsonBody(body): JsonBody) -> ApiResult {
+pub(crate) async fn replace(State(st): St, Path(id): Id, JsonBody(body): JsonBody) -> ApiResult {
     let r = with_org(&st, |org| {
         let (by, at) = (org.admin_id.clone(), now());
         let gov = &mut org.governance;
@@ -219,7 +219,7 @@ pub(crate) async fn replace(State(st): St, Path(id): Path<String>, JsonBody(body
 }
 
 /// `DELETE /governance/api/v1/risk-rules/{id}`.
-pub(crate) async fn delete(State(st): St, Path(id): Path<String>) -> ApiResult {
+pub(crate) async fn delete(State(st): St, Path(id): Id) -> ApiResult {
     with_org(&st, |org| {
         let gov = &mut org.governance;
         let i = gov.risk_rules.index_or_404(&id, "RiskRule")?;

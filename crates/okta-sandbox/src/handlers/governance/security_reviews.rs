@@ -17,7 +17,7 @@ use super::entitlements::effective;
 use super::requests::{assign_directly, mark_revoked, unassign_directly};
 use super::{conflict, invalid, positioned, with_org};
 use crate::error::ApiError;
-use crate::handlers::{ApiResult, JsonBody, Params, St, json_response, ok};
+use crate::handlers::{ApiResult, Id, Ids, JsonBody, Params, St, json_response, ok};
 use crate::ids::{fixture_id, ts};
 use crate::org::collection::Collection;
 use crate::org::policy::{now, str_of};
@@ -280,12 +280,12 @@ pub(crate) async fn list(State(st): St, uri: Uri) -> ApiResult {
     Ok(page.data(&st.public, SAR, items, None))
 }
 
-pub(crate) async fn get_one(State(st): St, Path(id): Path<String>) -> ApiResult {
+pub(crate) async fn get_one(State(st): St, Path(id): Id) -> ApiResult {
     let r = with_org(&st, |org| Ok(org.governance.security_reviews[review_index(org, &id)?].clone()))?;
     ok(review_json(&r, &st.public))
 }
 
-pub(crate) async fn principal(State(st): St, Path(id): Path<String>) -> ApiResult {
+pub(crate) async fn principal(State(st): St, Path(id): Id) -> ApiResult {
     let p = with_org(&st, |org| {
         let user = str_of(&org.governance.security_reviews[review_index(org, &id)?], "__principal").to_owned();
         let mut p = profile(org, &user).ok_or_else(|| ApiError::not_found(&user, "User"))?;
@@ -309,7 +309,7 @@ pub(crate) async fn principal(State(st): St, Path(id): Path<String>) -> ApiResul
     ok(p)
 }
 
-pub(crate) async fn accesses(State(st): St, Path(id): Path<String>, uri: Uri) -> ApiResult {
+pub(crate) async fn accesses(State(st): St, Path(id): Id, uri: Uri) -> ApiResult {
     let params = Params::parse(uri.query());
     let page = params.page(20, 200)?;
     let items = with_org(&st, |org| {
@@ -321,7 +321,7 @@ pub(crate) async fn accesses(State(st): St, Path(id): Path<String>, uri: Uri) ->
     Ok(page.data(&st.public, &path, items, None))
 }
 
-pub(crate) async fn sub_accesses(State(st): St, Path((id, access)): Path<(String, String)>, uri: Uri) -> ApiResult {
+pub(crate) async fn sub_accesses(State(st): St, Path((id, access)): Ids, uri: Uri) -> ApiResult {
     let params = Params::parse(uri.query());
     let page = params.page(20, 200)?;
     let items = with_org(&st, |org| {
@@ -502,11 +502,7 @@ fn accepted() -> ApiResult {
     Ok(resp)
 }
 
-pub(crate) async fn access_action(
-    State(st): St,
-    Path((id, target)): Path<(String, String)>,
-    JsonBody(body): JsonBody,
-) -> ApiResult {
+pub(crate) async fn access_action(State(st): St, Path((id, target)): Ids, JsonBody(body): JsonBody) -> ApiResult {
     let action = str_of(&body, "type").to_owned();
     if ![REVOKE, RESTORE, FLAG, FLAG_RESTORE].contains(&action.as_str()) {
         return Err(invalid("SecurityAccessReviewAction", vec![format!("type: {action:?} is not an access action")]));
@@ -533,12 +529,12 @@ fn available(review: &Value) -> Vec<&'static str> {
     if revoked { vec!["CLOSE_REVIEW", "RESTORE_ALL_ACCESS"] } else { vec!["CLOSE_REVIEW"] }
 }
 
-pub(crate) async fn list_actions(State(st): St, Path(id): Path<String>) -> ApiResult {
+pub(crate) async fn list_actions(State(st): St, Path(id): Id) -> ApiResult {
     let list = with_org(&st, |org| Ok(available(&org.governance.security_reviews[review_index(org, &id)?])))?;
     ok(json!({"data": list.iter().map(|a| json!({"actionType": a})).collect::<Vec<_>>()}))
 }
 
-pub(crate) async fn review_action(State(st): St, Path(id): Path<String>, JsonBody(body): JsonBody) -> ApiResult {
+pub(crate) async fn review_action(State(st): St, Path(id): Id, JsonBody(body): JsonBody) -> ApiResult {
     let action = str_of(&body, "actionType").to_owned();
     with_org(&st, |org| {
         let i = active_review(org, &id)?;

@@ -7,7 +7,7 @@ use serde_json::{Value, json};
 
 use super::{refused, required};
 use crate::error::ApiError;
-use crate::handlers::{ApiResult, JsonBody, Params, St, json_response, no_content, ok};
+use crate::handlers::{ApiResult, Id, Ids, JsonBody, Params, St, json_response, no_content, ok};
 use crate::lock;
 use crate::org::collection::{Collection, lifecycle_target, set_status};
 use crate::org::policy::{
@@ -99,12 +99,12 @@ pub(crate) async fn create(State(st): St, JsonBody(body): JsonBody) -> ApiResult
     Ok(json_response(StatusCode::CREATED, out))
 }
 
-pub(crate) async fn get_one(State(st): St, Path(id): Path<String>) -> ApiResult {
+pub(crate) async fn get_one(State(st): St, Path(id): Id) -> ApiResult {
     let mut org = lock(&st.org);
     ok(server_json(server(&mut org.policy, &id)?, &st.public))
 }
 
-pub(crate) async fn replace(State(st): St, Path(id): Path<String>, JsonBody(body): JsonBody) -> ApiResult {
+pub(crate) async fn replace(State(st): St, Path(id): Id, JsonBody(body): JsonBody) -> ApiResult {
     check_server_body(&body)?;
     let mut org = lock(&st.org);
     let s = server(&mut org.policy, &id)?;
@@ -116,7 +116,7 @@ pub(crate) async fn replace(State(st): St, Path(id): Path<String>, JsonBody(body
     ok(server_json(s, &st.public))
 }
 
-pub(crate) async fn delete(State(st): St, Path(id): Path<String>) -> ApiResult {
+pub(crate) async fn delete(State(st): St, Path(id): Id) -> ApiResult {
     let mut guard = lock(&st.org);
     let org = &mut *guard;
     let p = &mut org.policy;
@@ -131,7 +131,7 @@ pub(crate) async fn delete(State(st): St, Path(id): Path<String>) -> ApiResult {
     no_content()
 }
 
-pub(crate) async fn lifecycle(State(st): St, Path((id, op)): Path<(String, String)>) -> ApiResult {
+pub(crate) async fn lifecycle(State(st): St, Path((id, op)): Ids) -> ApiResult {
     let target = lifecycle_target(&op)?;
     let mut org = lock(&st.org);
     let s = server(&mut org.policy, &id)?;
@@ -144,14 +144,14 @@ fn key_json(key: &Value, public: &str, server_id: &str) -> Value {
     with_links(key, &[("self", format!("{}/credentials/keys/{kid}", base(public, server_id)), Some("GET"))])
 }
 
-pub(crate) async fn keys(State(st): St, Path(id): Path<String>) -> ApiResult {
+pub(crate) async fn keys(State(st): St, Path(id): Id) -> ApiResult {
     let mut org = lock(&st.org);
     let s = server(&mut org.policy, &id)?;
     ok(Value::Array(s.keys.iter().map(|k| key_json(k, &st.public, &id)).collect()))
 }
 
 /// `keyRotate` with `{"use": "sig"}`: ACTIVE → EXPIRED, NEXT → ACTIVE, a new NEXT; older EXPIRED keys go.
-pub(crate) async fn rotate(State(st): St, Path(id): Path<String>, JsonBody(body): JsonBody) -> ApiResult {
+pub(crate) async fn rotate(State(st): St, Path(id): Id, JsonBody(body): JsonBody) -> ApiResult {
     let mut guard = lock(&st.org);
     let org = &mut *guard;
     let p = &mut org.policy;
@@ -210,13 +210,13 @@ fn check_policy_body(body: &Value) -> Result<(), ApiError> {
     Ok(())
 }
 
-pub(crate) async fn list_policies(State(st): St, Path(id): Path<String>) -> ApiResult {
+pub(crate) async fn list_policies(State(st): St, Path(id): Id) -> ApiResult {
     let mut org = lock(&st.org);
     let s = server(&mut org.policy, &id)?;
     ok(Value::Array(s.policies.iter().map(|p| policy_json(p, &st.public, &id)).collect()))
 }
 
-pub(crate) async fn create_policy(State(st): St, Path(id): Path<String>, JsonBody(body): JsonBody) -> ApiResult {
+pub(crate) async fn create_policy(State(st): St, Path(id): Id, JsonBody(body): JsonBody) -> ApiResult {
     check_policy_body(&body)?;
     let mut guard = lock(&st.org);
     let org = &mut *guard;
@@ -244,17 +244,13 @@ pub(crate) async fn create_policy(State(st): St, Path(id): Path<String>, JsonBod
     Ok(json_response(StatusCode::CREATED, policy_json(created, &st.public, &id)))
 }
 
-pub(crate) async fn get_policy(State(st): St, Path((id, pid)): Path<(String, String)>) -> ApiResult {
+pub(crate) async fn get_policy(State(st): St, Path((id, pid)): Ids) -> ApiResult {
     let mut org = lock(&st.org);
     let s = server(&mut org.policy, &id)?;
     ok(policy_json(policy(s, &pid)?, &st.public, &id))
 }
 
-pub(crate) async fn replace_policy(
-    State(st): St,
-    Path((id, pid)): Path<(String, String)>,
-    JsonBody(body): JsonBody,
-) -> ApiResult {
+pub(crate) async fn replace_policy(State(st): St, Path((id, pid)): Ids, JsonBody(body): JsonBody) -> ApiResult {
     check_policy_body(&body)?;
     let mut org = lock(&st.org);
     let s = server(&mut org.policy, &id)?;
@@ -265,7 +261,7 @@ pub(crate) async fn replace_policy(
     ok(policy_json(p, &st.public, &id))
 }
 
-pub(crate) async fn delete_policy(State(st): St, Path((id, pid)): Path<(String, String)>) -> ApiResult {
+pub(crate) async fn delete_policy(State(st): St, Path((id, pid)): Ids) -> ApiResult {
     let mut org = lock(&st.org);
     let s = server(&mut org.policy, &id)?;
     if policy(s, &pid)?.obj["system"] == json!(true) {
@@ -328,18 +324,14 @@ fn with_token_defaults(obj: &mut Value) {
     }
 }
 
-pub(crate) async fn list_rules(State(st): St, Path((id, pid)): Path<(String, String)>) -> ApiResult {
+pub(crate) async fn list_rules(State(st): St, Path((id, pid)): Ids) -> ApiResult {
     let mut org = lock(&st.org);
     let s = server(&mut org.policy, &id)?;
     let p = policy(s, &pid)?;
     ok(Value::Array(p.rules.iter().map(|r| rule_json(r, &st.public, &id, &pid)).collect()))
 }
 
-pub(crate) async fn create_rule(
-    State(st): St,
-    Path((id, pid)): Path<(String, String)>,
-    JsonBody(body): JsonBody,
-) -> ApiResult {
+pub(crate) async fn create_rule(State(st): St, Path((id, pid)): Ids, JsonBody(body): JsonBody) -> ApiResult {
     check_rule_body(&body)?;
     let mut org = lock(&st.org);
     let rid = crate::org::policy::new_id(&mut org.random, "0pr");
@@ -427,7 +419,7 @@ fn check_scope_body(body: &Value) -> Result<(), ApiError> {
     Ok(())
 }
 
-pub(crate) async fn list_scopes(State(st): St, Path(id): Path<String>, uri: Uri) -> ApiResult {
+pub(crate) async fn list_scopes(State(st): St, Path(id): Id, uri: Uri) -> ApiResult {
     let params = Params::parse(uri.query());
     let q = params.get("q").filter(|s| !s.is_empty()).map(str::to_lowercase);
     let page = params.page(200, 200)?;
@@ -444,7 +436,7 @@ pub(crate) async fn list_scopes(State(st): St, Path(id): Path<String>, uri: Uri)
     Ok(page.links(&st.public, uri.path(), items))
 }
 
-pub(crate) async fn create_scope(State(st): St, Path(id): Path<String>, JsonBody(body): JsonBody) -> ApiResult {
+pub(crate) async fn create_scope(State(st): St, Path(id): Id, JsonBody(body): JsonBody) -> ApiResult {
     check_scope_body(&body)?;
     let mut org = lock(&st.org);
     let sid = crate::org::policy::new_id(&mut org.random, "scp");
@@ -470,17 +462,13 @@ fn scope<'a>(s: &'a mut AuthServer, id: &str) -> Result<&'a mut Value, ApiError>
     s.scopes.or_404_mut(id, "OAuth2Scope")
 }
 
-pub(crate) async fn get_scope(State(st): St, Path((id, sid)): Path<(String, String)>) -> ApiResult {
+pub(crate) async fn get_scope(State(st): St, Path((id, sid)): Ids) -> ApiResult {
     let mut org = lock(&st.org);
     let s = server(&mut org.policy, &id)?;
     ok(scope_json(scope(s, &sid)?, &st.public, &id))
 }
 
-pub(crate) async fn replace_scope(
-    State(st): St,
-    Path((id, sid)): Path<(String, String)>,
-    JsonBody(body): JsonBody,
-) -> ApiResult {
+pub(crate) async fn replace_scope(State(st): St, Path((id, sid)): Ids, JsonBody(body): JsonBody) -> ApiResult {
     check_scope_body(&body)?;
     let mut org = lock(&st.org);
     let s = server(&mut org.policy, &id)?;
@@ -496,7 +484,7 @@ pub(crate) async fn replace_scope(
     ok(scope_json(v, &st.public, &id))
 }
 
-pub(crate) async fn delete_scope(State(st): St, Path((id, sid)): Path<(String, String)>) -> ApiResult {
+pub(crate) async fn delete_scope(State(st): St, Path((id, sid)): Ids) -> ApiResult {
     let mut org = lock(&st.org);
     let s = server(&mut org.policy, &id)?;
     if scope(s, &sid)?["system"] == json!(true) {
@@ -535,7 +523,7 @@ fn check_claim_body(body: &Value) -> Result<(), ApiError> {
     Ok(())
 }
 
-pub(crate) async fn list_claims(State(st): St, Path(id): Path<String>) -> ApiResult {
+pub(crate) async fn list_claims(State(st): St, Path(id): Id) -> ApiResult {
     let mut org = lock(&st.org);
     let s = server(&mut org.policy, &id)?;
     ok(Value::Array(s.claims.iter().map(|v| claim_json(v, &st.public, &id)).collect()))
@@ -549,7 +537,7 @@ fn duplicate_claim(s: &AuthServer, body: &Value, except: Option<&str>) -> bool {
     })
 }
 
-pub(crate) async fn create_claim(State(st): St, Path(id): Path<String>, JsonBody(body): JsonBody) -> ApiResult {
+pub(crate) async fn create_claim(State(st): St, Path(id): Id, JsonBody(body): JsonBody) -> ApiResult {
     check_claim_body(&body)?;
     let mut org = lock(&st.org);
     let cid = crate::org::policy::new_id(&mut org.random, "ocl");
@@ -575,17 +563,13 @@ fn claim<'a>(s: &'a mut AuthServer, id: &str) -> Result<&'a mut Value, ApiError>
     s.claims.or_404_mut(id, "OAuth2Claim")
 }
 
-pub(crate) async fn get_claim(State(st): St, Path((id, cid)): Path<(String, String)>) -> ApiResult {
+pub(crate) async fn get_claim(State(st): St, Path((id, cid)): Ids) -> ApiResult {
     let mut org = lock(&st.org);
     let s = server(&mut org.policy, &id)?;
     ok(claim_json(claim(s, &cid)?, &st.public, &id))
 }
 
-pub(crate) async fn replace_claim(
-    State(st): St,
-    Path((id, cid)): Path<(String, String)>,
-    JsonBody(body): JsonBody,
-) -> ApiResult {
+pub(crate) async fn replace_claim(State(st): St, Path((id, cid)): Ids, JsonBody(body): JsonBody) -> ApiResult {
     check_claim_body(&body)?;
     let mut org = lock(&st.org);
     let s = server(&mut org.policy, &id)?;
@@ -603,7 +587,7 @@ pub(crate) async fn replace_claim(
     ok(claim_json(v, &st.public, &id))
 }
 
-pub(crate) async fn delete_claim(State(st): St, Path((id, cid)): Path<(String, String)>) -> ApiResult {
+pub(crate) async fn delete_claim(State(st): St, Path((id, cid)): Ids) -> ApiResult {
     let mut org = lock(&st.org);
     let s = server(&mut org.policy, &id)?;
     if claim(s, &cid)?["system"] == json!(true) {

@@ -7,7 +7,7 @@ use serde_json::{Value, json};
 
 use super::{refused, required};
 use crate::error::ApiError;
-use crate::handlers::{ApiResult, JsonBody, Params, St, no_content, ok};
+use crate::handlers::{ApiResult, Id, Ids, JsonBody, Params, St, no_content, ok};
 use crate::lock;
 use crate::org::collection::{Collection, lifecycle_target, set_status};
 use crate::org::policy::{InlineHook, PolicyOrg, str_of, touch, with_links};
@@ -94,14 +94,14 @@ pub(crate) async fn create(State(st): St, JsonBody(body): JsonBody) -> ApiResult
     ok(out)
 }
 
-pub(crate) async fn get_one(State(st): St, Path(id): Path<String>) -> ApiResult {
+pub(crate) async fn get_one(State(st): St, Path(id): Id) -> ApiResult {
     let mut org = lock(&st.org);
     ok(hook_json(hook(&mut org.policy, &id)?, &st.public))
 }
 
 /// PUT: name, version and channel replace the current ones; the type cannot change; an auth scheme sent without
 /// its value keeps the current secret.
-pub(crate) async fn replace(State(st): St, Path(id): Path<String>, JsonBody(body): JsonBody) -> ApiResult {
+pub(crate) async fn replace(State(st): St, Path(id): Id, JsonBody(body): JsonBody) -> ApiResult {
     let name = required(&body, "name")?;
     let (channel, secret) = channel(&body)?;
     let mut org = lock(&st.org);
@@ -123,7 +123,7 @@ pub(crate) async fn replace(State(st): St, Path(id): Path<String>, JsonBody(body
     ok(hook_json(h, &st.public))
 }
 
-pub(crate) async fn delete(State(st): St, Path(id): Path<String>) -> ApiResult {
+pub(crate) async fn delete(State(st): St, Path(id): Id) -> ApiResult {
     let mut org = lock(&st.org);
     let h = hook(&mut org.policy, &id)?;
     if str_of(&h.obj, "status") == "ACTIVE" {
@@ -133,7 +133,7 @@ pub(crate) async fn delete(State(st): St, Path(id): Path<String>) -> ApiResult {
     no_content()
 }
 
-pub(crate) async fn lifecycle(State(st): St, Path((id, op)): Path<(String, String)>) -> ApiResult {
+pub(crate) async fn lifecycle(State(st): St, Path((id, op)): Ids) -> ApiResult {
     let target = lifecycle_target(&op)?;
     let mut org = lock(&st.org);
     let h = hook(&mut org.policy, &id)?;
@@ -170,7 +170,7 @@ pub fn sample_response(kind: &str, payload: &Value) -> Value {
     }
 }
 
-pub(crate) async fn execute(State(st): St, Path(id): Path<String>, JsonBody(body): JsonBody) -> ApiResult {
+pub(crate) async fn execute(State(st): St, Path(id): Id, JsonBody(body): JsonBody) -> ApiResult {
     if body.as_object().is_none_or(|o| o.is_empty()) {
         return Err(ApiError::validation("body", "body: The request body must be the payload Okta sends to the hook"));
     }

@@ -6,7 +6,7 @@ use serde_json::{Value, json};
 
 use super::refused;
 use crate::error::ApiError;
-use crate::handlers::{ApiResult, Params, St, no_content, ok};
+use crate::handlers::{ApiResult, Id, Ids, Params, St, no_content, ok};
 use crate::lock;
 use crate::org::collection::{Collection, lifecycle_target, set_status};
 use crate::org::policy::{WithRules, lifecycle_links, str_of, with_links};
@@ -77,14 +77,14 @@ pub(crate) async fn list(State(st): St, uri: Uri) -> ApiResult {
     Ok(page.links(&st.public, uri.path(), items))
 }
 
-pub(crate) async fn get_one(State(st): St, Path(id): Path<String>, uri: Uri) -> ApiResult {
+pub(crate) async fn get_one(State(st): St, Path(id): Id, uri: Uri) -> ApiResult {
     let params = Params::parse(uri.query());
     let mut org = lock(&st.org);
     let p = find(&mut org.policy.policies, &id)?;
     ok(policy_json(p, &st.public, params.get("expand") == Some("rules")))
 }
 
-pub(crate) async fn lifecycle(State(st): St, Path((id, op)): Path<(String, String)>) -> ApiResult {
+pub(crate) async fn lifecycle(State(st): St, Path((id, op)): Ids) -> ApiResult {
     let target = lifecycle_target(&op)?;
     let mut org = lock(&st.org);
     let p = find(&mut org.policy.policies, &id)?;
@@ -95,13 +95,13 @@ pub(crate) async fn lifecycle(State(st): St, Path((id, op)): Path<(String, Strin
     no_content()
 }
 
-pub(crate) async fn list_rules(State(st): St, Path(id): Path<String>) -> ApiResult {
+pub(crate) async fn list_rules(State(st): St, Path(id): Id) -> ApiResult {
     let mut org = lock(&st.org);
     let p = find(&mut org.policy.policies, &id)?;
     ok(Value::Array(p.rules.iter().map(|r| rule_json(r, &st.public, &id)).collect()))
 }
 
-pub(crate) async fn get_rule(State(st): St, Path((id, rid)): Path<(String, String)>) -> ApiResult {
+pub(crate) async fn get_rule(State(st): St, Path((id, rid)): Ids) -> ApiResult {
     let mut org = lock(&st.org);
     let p = find(&mut org.policy.policies, &id)?;
     let r = p.rules.or_404(&rid, "PolicyRule")?;

@@ -6,7 +6,7 @@ use serde_json::{Value, json};
 
 use super::{refused, required};
 use crate::error::ApiError;
-use crate::handlers::{ApiResult, JsonBody, Params, St, no_content, ok};
+use crate::handlers::{ApiResult, Id, Ids, JsonBody, Params, St, no_content, ok};
 use crate::org::collection::{Collection, lifecycle_target, set_status};
 use crate::org::policy::{PolicyOrg, lifecycle_links, replace_writable, str_of, touch, with_links};
 use crate::{filter, lock};
@@ -124,12 +124,12 @@ pub(crate) async fn create(State(st): St, JsonBody(body): JsonBody) -> ApiResult
     ok(zone_json(&z, &st.public))
 }
 
-pub(crate) async fn get_one(State(st): St, Path(id): Path<String>) -> ApiResult {
+pub(crate) async fn get_one(State(st): St, Path(id): Id) -> ApiResult {
     let mut org = lock(&st.org);
     ok(zone_json(zone(&mut org.policy, &id)?, &st.public))
 }
 
-pub(crate) async fn replace(State(st): St, Path(id): Path<String>, JsonBody(body): JsonBody) -> ApiResult {
+pub(crate) async fn replace(State(st): St, Path(id): Id, JsonBody(body): JsonBody) -> ApiResult {
     let kind = check(&body)?;
     let mut org = lock(&st.org);
     let z = zone(&mut org.policy, &id)?;
@@ -159,7 +159,7 @@ fn used_by(p: &PolicyOrg, id: &str) -> Vec<String> {
         .collect()
 }
 
-pub(crate) async fn delete(State(st): St, Path(id): Path<String>) -> ApiResult {
+pub(crate) async fn delete(State(st): St, Path(id): Id) -> ApiResult {
     let mut org = lock(&st.org);
     let z = zone(&mut org.policy, &id)?;
     if z["system"] == json!(true) {
@@ -176,7 +176,7 @@ pub(crate) async fn delete(State(st): St, Path(id): Path<String>) -> ApiResult {
     no_content()
 }
 
-pub(crate) async fn lifecycle(State(st): St, Path((id, op)): Path<(String, String)>) -> ApiResult {
+pub(crate) async fn lifecycle(State(st): St, Path((id, op)): Ids) -> ApiResult {
     let target = lifecycle_target(&op)?;
     let mut org = lock(&st.org);
     let z = zone(&mut org.policy, &id)?;
