@@ -24,6 +24,13 @@ fn log_app(org: &mut Org, actor: &Actor, event_type: &str, display: &str, target
     org.log(Utc::now(), event_type, display, actor, targets, ("SUCCESS", None), None, &api_client());
 }
 
+/// The System Log event of a new assignment of a user or group to an app (none when it only changed).
+fn log_assignment(org: &mut Org, actor: &Actor, newly: bool, display: &str, targets: Vec<Value>) {
+    if newly {
+        log_app(org, actor, "application.user_membership.add", display, targets);
+    }
+}
+
 fn app_mut<'a>(org: &'a mut Org, id: &str) -> Result<&'a mut App, ApiError> {
     let i = org.app_or_404(id)?;
     org.apps.get_mut(i).ok_or_else(ApiError::internal)
@@ -488,15 +495,7 @@ pub(crate) async fn assign_user(
     });
     apply_app_user_body(data, &body)?;
     let app_target = Org::app_target(app);
-    if newly {
-        log_app(
-            &mut org,
-            &actor,
-            "application.user_membership.add",
-            "Add user to application membership",
-            vec![user_target, app_target],
-        );
-    }
+    log_assignment(&mut org, &actor, newly, "Add user to application membership", vec![user_target, app_target]);
     let app = app_ref(&org, &id)?;
     ok(app_user_json(&org, app, &user_id, &st.public, false).ok_or_else(ApiError::internal)?)
 }
@@ -641,15 +640,7 @@ pub(crate) async fn assign_group(
     }
     data.last_updated = now;
     let app_target = Org::app_target(app);
-    if newly {
-        log_app(
-            &mut org,
-            &actor,
-            "application.user_membership.add",
-            "Add group to application",
-            vec![group_target, app_target],
-        );
-    }
+    log_assignment(&mut org, &actor, newly, "Add group to application", vec![group_target, app_target]);
     let app = app_ref(&org, &id)?;
     ok(group_assignment_json(&org, app, &gid, &st.public, None).ok_or_else(ApiError::internal)?)
 }

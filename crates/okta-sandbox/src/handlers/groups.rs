@@ -105,18 +105,7 @@ pub(crate) async fn create(State(st): St, Acting(actor): Acting, JsonBody(body):
     let now = Utc::now();
     let seq = org.groups.keys().last().copied().unwrap_or(1_000_000) + 1;
     let id = org.new_id("00g");
-    let g = Group {
-        seq,
-        id,
-        gtype: GroupType::OktaGroup,
-        name,
-        description,
-        created: now,
-        last_updated: now,
-        last_membership_updated: now,
-        members: Default::default(),
-        source_app: None,
-    };
+    let g = Group::new(seq, id, GroupType::OktaGroup, name, description, now);
     let v = g.to_json(&st.public);
     let target = Org::group_target(&g);
     org.insert_group(g);

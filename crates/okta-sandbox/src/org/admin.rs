@@ -25,17 +25,9 @@ pub struct CustomRole {
 
 impl CustomRole {
     pub fn to_json(&self, public: &str) -> Value {
-        json!({
-            "id": self.id,
-            "label": self.label,
-            "description": self.description,
-            "created": ts(&self.created),
-            "lastUpdated": ts(&self.created),
-            "_links": {
-                "self": {"href": format!("{public}/api/v1/iam/roles/{}", self.id)},
-                "permissions": {"href": format!("{public}/api/v1/iam/roles/{}/permissions", self.id)},
-            },
-        })
+        let base = format!("{public}/api/v1/iam/roles/{}", self.id);
+        let links = json!({"self": {"href": base}, "permissions": {"href": format!("{base}/permissions")}});
+        labelled(&self.id, &self.label, &self.description, &self.created, links)
     }
 }
 
@@ -50,19 +42,26 @@ pub struct ResourceSet {
 
 impl ResourceSet {
     pub fn to_json(&self, public: &str) -> Value {
-        json!({
-            "id": self.id,
-            "label": self.label,
-            "description": self.description,
-            "created": ts(&self.created),
-            "lastUpdated": ts(&self.created),
-            "_links": {
-                "self": {"href": format!("{public}/api/v1/iam/resource-sets/{}", self.id)},
-                "resources": {"href": format!("{public}/api/v1/iam/resource-sets/{}/resources", self.id)},
-                "bindings": {"href": format!("{public}/api/v1/iam/resource-sets/{}/bindings", self.id)},
-            },
-        })
+        let base = format!("{public}/api/v1/iam/resource-sets/{}", self.id);
+        let links = json!({
+            "self": {"href": base},
+            "resources": {"href": format!("{base}/resources")},
+            "bindings": {"href": format!("{base}/bindings")},
+        });
+        labelled(&self.id, &self.label, &self.description, &self.created, links)
     }
+}
+
+/// A custom role or resource set: id, label and description, never changed since it was made.
+fn labelled(id: &str, label: &str, description: &str, created: &DateTime<Utc>, links: Value) -> Value {
+    json!({
+        "id": id,
+        "label": label,
+        "description": description,
+        "created": ts(created),
+        "lastUpdated": ts(created),
+        "_links": links,
+    })
 }
 
 /// Standard role labels, as Okta names them.

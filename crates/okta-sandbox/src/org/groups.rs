@@ -41,6 +41,34 @@ pub struct Group {
 }
 
 impl Group {
+    /// A group made at `created`, with no members and no changes since.
+    pub fn new(
+        seq: u64,
+        id: String,
+        gtype: GroupType,
+        name: impl Into<String>,
+        description: impl Into<String>,
+        created: DateTime<Utc>,
+    ) -> Self {
+        Group {
+            seq,
+            id,
+            gtype,
+            name: name.into(),
+            description: description.into(),
+            created,
+            last_updated: created,
+            last_membership_updated: created,
+            members: BTreeSet::new(),
+            source_app: None,
+        }
+    }
+
+    /// The group with `members`, whose membership last changed at `updated`.
+    pub fn with_members(self, members: BTreeSet<u64>, updated: DateTime<Utc>) -> Self {
+        Group { members, last_membership_updated: updated, ..self }
+    }
+
     pub fn to_json(&self, public: &str) -> Value {
         let base = format!("{public}/api/v1/groups/{}", self.id);
         let (object_class, profile) = match self.gtype {

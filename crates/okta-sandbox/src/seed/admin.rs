@@ -223,18 +223,9 @@ pub fn seed(org: &mut Org, anchor: DateTime<Utc>) {
         .collect();
     let created = anchor - Duration::days(420);
     let seq = org.alloc_seq();
-    org.insert_group(Group {
-        seq,
-        id: help_desk_group_id(),
-        gtype: GroupType::OktaGroup,
-        name: "Help Desk".into(),
-        description: "First-line support staff".into(),
-        created,
-        last_updated: created,
-        last_membership_updated: created,
-        members,
-        source_app: None,
-    });
+    let help_desk =
+        Group::new(seq, help_desk_group_id(), GroupType::OktaGroup, "Help Desk", "First-line support staff", created);
+    org.insert_group(help_desk.with_members(members, created));
 
     let actor = |org: &Org, seq: u64| org.actor_for_user(seq);
     let admins: Vec<u64> = ["aliceactive", "oliviaorgadmin", "henryhelpdesk"]

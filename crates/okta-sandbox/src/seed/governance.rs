@@ -284,42 +284,15 @@ fn seed_entitlements(org: &mut GovOrg) {
     let bob = "00ubobactive00000001";
     let alice = "00ualiceactive000001";
     let one = |esp: &str, ent: &str| json!([{"id": esp, "values": [{"id": ent}]}]);
-    org.grants.push(grant(
-        &fixture_id("gra", "bobsfpolicy", 1),
-        "POLICY",
-        "ALLOW",
-        "NONE",
-        (SALESFORCE, bob),
-        one(&profile, &standard),
-        SEEDED_AT,
-    ));
-    org.grants.push(grant(
-        &fixture_id("gra", "bobsfreports", 1),
-        "CUSTOM",
-        "ALLOW",
-        "ADMIN",
-        (SALESFORCE, bob),
-        one(&permset, &reports),
-        "2026-02-01T10:00:00.000Z",
-    ));
-    org.grants.push(grant(
-        &fixture_id("gra", "carolsfadmin", 1),
-        "CUSTOM",
-        "ALLOW",
-        "ADMIN",
-        (SALESFORCE, "00ucarolfinance00001"),
-        one(&profile, &sysadmin),
-        SEEDED_AT,
-    ));
-    org.grants.push(grant(
-        &fixture_id("gra", "alicesfadmin", 1),
-        "CUSTOM",
-        "ALLOW",
-        "ADMIN",
-        (SALESFORCE, alice),
-        one(&profile, &sysadmin),
-        SEEDED_AT,
-    ));
+    let grants = [
+        ("bobsfpolicy", "POLICY", "NONE", bob, one(&profile, &standard), SEEDED_AT),
+        ("bobsfreports", "CUSTOM", "ADMIN", bob, one(&permset, &reports), "2026-02-01T10:00:00.000Z"),
+        ("carolsfadmin", "CUSTOM", "ADMIN", "00ucarolfinance00001", one(&profile, &sysadmin), SEEDED_AT),
+        ("alicesfadmin", "CUSTOM", "ADMIN", alice, one(&profile, &sysadmin), SEEDED_AT),
+    ];
+    for (word, kind, by, user, entitlements, at) in grants {
+        org.grants.push(grant(&fixture_id("gra", word, 1), kind, "ALLOW", by, (SALESFORCE, user), entitlements, at));
+    }
 }
 
 fn seed_collections(org: &mut GovOrg) {

@@ -241,6 +241,9 @@ struct PendingEvent {
     session: Option<String>,
 }
 
+/// The description of the built-in Everyone group.
+const EVERYONE: &str = "All users in your organization";
+
 /// Build the demo org.
 pub fn build(seed: u64, n_users: usize, anchor: DateTime<Utc>) -> Org {
     let mut random = Random::new(seed);
@@ -397,18 +400,9 @@ pub fn build(seed: u64, n_users: usize, anchor: DateTime<Utc>) -> Org {
     let all: BTreeSet<u64> = org.users.keys().copied().collect();
     let g_created = anchor - Duration::days(1600);
     let everyone_seq = org.alloc_seq();
-    org.insert_group(Group {
-        seq: everyone_seq,
-        id: fixture_id("00g", "everyone", 1),
-        gtype: GroupType::BuiltIn,
-        name: "Everyone".into(),
-        description: "All users in your organization".into(),
-        created: g_created,
-        last_updated: g_created,
-        last_membership_updated: anchor - Duration::days(1),
-        members: all,
-        source_app: None,
-    });
+    let everyone_id = fixture_id("00g", "everyone", 1);
+    let everyone = Group::new(everyone_seq, everyone_id, GroupType::BuiltIn, "Everyone", EVERYONE, g_created);
+    org.insert_group(everyone.with_members(all, anchor - Duration::days(1)));
     let mut dept_groups: HashMap<&str, String> = HashMap::new();
     for (dept, _, teams) in DEPARTMENTS {
         let members: BTreeSet<u64> = org
@@ -428,31 +422,19 @@ pub fn build(seed: u64, n_users: usize, anchor: DateTime<Utc>) -> Org {
             let tseq = seq * 100 + org.alloc_seq();
             let tid = ids::okta_id(&mut rng, "00g");
             let tcreated = anchor - days(&mut rng, 100, 400);
-            org.insert_group(Group {
-                seq: tseq,
-                id: tid,
-                gtype: GroupType::OktaGroup,
-                name: format!("{dept} - {team}"),
-                description: format!("{team} team in {dept}"),
-                created: tcreated,
-                last_updated: tcreated,
-                last_membership_updated: anchor - days(&mut rng, 1, 30),
-                members: tmembers,
-                source_app: None,
-            });
+            let team_group = Group::new(
+                tseq,
+                tid,
+                GroupType::OktaGroup,
+                format!("{dept} - {team}"),
+                format!("{team} team in {dept}"),
+                tcreated,
+            );
+            org.insert_group(team_group.with_members(tmembers, anchor - days(&mut rng, 1, 30)));
         }
-        org.insert_group(Group {
-            seq,
-            id,
-            gtype: GroupType::OktaGroup,
-            name: dept.into(),
-            description: format!("Everyone in the {dept} department"),
-            created,
-            last_updated: created,
-            last_membership_updated: anchor - days(&mut rng, 1, 30),
-            members,
-            source_app: None,
-        });
+        let group =
+            Group::new(seq, id, GroupType::OktaGroup, dept, format!("Everyone in the {dept} department"), created);
+        org.insert_group(group.with_members(members, anchor - days(&mut rng, 1, 30)));
     }
     // Re-number group seqs so that order is creation order without gaps.
     let mut groups: Vec<Group> = std::mem::take(&mut org.groups).into_values().collect();
@@ -599,18 +581,9 @@ pub fn build(seed: u64, n_users: usize, anchor: DateTime<Utc>) -> Org {
             app.groups.push(id.clone());
             app.group_data.insert(id.clone(), GroupAssignmentData { last_updated: created, profile: Map::new() });
         }
-        org.insert_group(Group {
-            seq,
-            id,
-            gtype: GroupType::AppGroup,
-            name: gname.into(),
-            description: format!("Imported from {app_word}"),
-            created,
-            last_updated: created,
-            last_membership_updated: anchor - days(&mut rng, 1, 30),
-            members,
-            source_app: Some(app_id),
-        });
+        let group = Group::new(seq, id, GroupType::AppGroup, gname, format!("Imported from {app_word}"), created);
+        let group = group.with_members(members, anchor - days(&mut rng, 1, 30));
+        org.insert_group(Group { source_app: Some(app_id), ..group });
     }
     let _ = dept_groups;
 
