@@ -1,10 +1,8 @@
 //! HTTP handlers and shared helpers (query parameters, JSON bodies, paginated list responses).
 
-mod admin_roles;
+mod admin;
 mod apps;
 mod control;
-mod devices;
-mod event_hooks;
 mod factors;
 mod governance;
 mod groups;

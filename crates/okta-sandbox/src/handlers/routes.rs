@@ -12,9 +12,8 @@ use std::sync::Arc;
 use axum::Router;
 use axum::routing::{MethodFilter, on};
 
-use super::{
-    admin_roles, apps, control, devices, event_hooks, factors, governance, groups, logs, oauth, policy, sessions, users,
-};
+use super::admin::{devices, event_hooks, roles};
+use super::{apps, control, factors, governance, groups, logs, oauth, policy, sessions, users};
 use crate::AppState;
 
 /// One route: method, path template, and what an access token needs.
@@ -100,17 +99,17 @@ table! {
         GET "/api/v1/apps/{appId}/grants" => apps::list_grants, ["okta.appGrants.read"];
         POST "/oauth2/v1/token" => oauth::token, [];
         GET "/.well-known/okta-organization" => crate::well_known_org, [];
-        GET "/api/v1/iam/roles" => admin_roles::list_roles, ["okta.roles.read"];
-        GET "/api/v1/iam/roles/{roleIdOrLabel}" => admin_roles::get_role, ["okta.roles.read"];
-        GET "/api/v1/iam/resource-sets" => admin_roles::list_resource_sets, ["okta.roles.read"];
-        GET "/api/v1/iam/resource-sets/{resourceSetIdOrLabel}" => admin_roles::get_resource_set, ["okta.roles.read"];
-        POST "/api/v1/users/{id}/roles" => admin_roles::assign_to_user, ["okta.roles.manage"];
-        GET "/api/v1/users/{id}/roles/{roleAssignmentId}" => admin_roles::get_user_role, ["okta.roles.read"];
-        DELETE "/api/v1/users/{id}/roles/{roleAssignmentId}" => admin_roles::unassign_from_user, ["okta.roles.manage"];
-        GET "/api/v1/groups/{groupId}/roles" => admin_roles::list_group_roles, ["okta.roles.read"];
-        POST "/api/v1/groups/{groupId}/roles" => admin_roles::assign_to_group, ["okta.roles.manage"];
-        GET "/api/v1/groups/{groupId}/roles/{roleAssignmentId}" => admin_roles::get_group_role, ["okta.roles.read"];
-        DELETE "/api/v1/groups/{groupId}/roles/{roleAssignmentId}" => admin_roles::unassign_from_group, ["okta.roles.manage"];
+        GET "/api/v1/iam/roles" => roles::list_roles, ["okta.roles.read"];
+        GET "/api/v1/iam/roles/{roleIdOrLabel}" => roles::get_role, ["okta.roles.read"];
+        GET "/api/v1/iam/resource-sets" => roles::list_resource_sets, ["okta.roles.read"];
+        GET "/api/v1/iam/resource-sets/{resourceSetIdOrLabel}" => roles::get_resource_set, ["okta.roles.read"];
+        POST "/api/v1/users/{id}/roles" => roles::assign_to_user, ["okta.roles.manage"];
+        GET "/api/v1/users/{id}/roles/{roleAssignmentId}" => roles::get_user_role, ["okta.roles.read"];
+        DELETE "/api/v1/users/{id}/roles/{roleAssignmentId}" => roles::unassign_from_user, ["okta.roles.manage"];
+        GET "/api/v1/groups/{groupId}/roles" => roles::list_group_roles, ["okta.roles.read"];
+        POST "/api/v1/groups/{groupId}/roles" => roles::assign_to_group, ["okta.roles.manage"];
+        GET "/api/v1/groups/{groupId}/roles/{roleAssignmentId}" => roles::get_group_role, ["okta.roles.read"];
+        DELETE "/api/v1/groups/{groupId}/roles/{roleAssignmentId}" => roles::unassign_from_group, ["okta.roles.manage"];
         GET "/api/v1/devices" => devices::list, ["okta.devices.read"];
         GET "/api/v1/devices/{deviceId}" => devices::get_one, ["okta.devices.read"];
         DELETE "/api/v1/devices/{deviceId}" => devices::delete, ["okta.devices.manage"];
