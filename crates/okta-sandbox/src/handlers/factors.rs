@@ -8,6 +8,7 @@ use serde_json::{Value, json};
 
 use crate::error::ApiError;
 use crate::handlers::{Acting, ApiResult, Id, Ids, JsonBody, Params, St, json_body, json_response, no_content, ok};
+use crate::org::collection::Collection;
 use crate::org::{Factor, Org, PushAnswer, PushTransaction};
 use crate::seed::api_client;
 use crate::{PASSCODE, ids, lock};
@@ -39,10 +40,7 @@ fn user_id(org: &Org, key: &str) -> Result<String, ApiError> {
 }
 
 fn factor_index(org: &Org, uid: &str, fid: &str) -> Result<usize, ApiError> {
-    org.factors
-        .get(uid)
-        .and_then(|fs| fs.iter().position(|f| f.id == fid))
-        .ok_or_else(|| ApiError::not_found(fid, "UserFactor"))
+    org.factors.get(uid).and_then(|fs| fs.position_of(fid)).ok_or_else(|| ApiError::not_found(fid, "UserFactor"))
 }
 
 pub(crate) async fn list(State(st): St, Path(id): Id) -> ApiResult {

@@ -1,11 +1,14 @@
 //! The generic collection every domain keeps its objects in: a list of objects with an id (typed, or Okta's JSON
-//! objects), found by id with Okta's 404, and the activate/deactivate lifecycle of objects with a `status`.
+//! objects), found by id with Okta's 404, the activate/deactivate lifecycle of objects with a `status`, and the
+//! helpers of objects kept as Okta's JSON (fields, `_links`, timestamps, writable fields).
 //! Listing a collection (filters, pages after a cursor, `Link` headers) is `handlers::list`.
 
-use serde_json::{Value, json};
+use chrono::Utc;
+use serde_json::{Map, Value, json};
 
 use crate::error::ApiError;
-use crate::org::admin::{CustomRole, Device, EventHook, ResourceSet};
+use crate::ids;
+use crate::org::admin::{Device, EventHook};
 use crate::org::policy::{AuthServer, InlineHook, WithRules};
 use crate::org::{App, Factor};
 
@@ -16,7 +19,7 @@ pub trait Keyed {
 
 impl Keyed for Value {
     fn key(&self) -> &str {
-        self.get("id").and_then(Value::as_str).unwrap_or("")
+        str_of(self, "id")
     }
 }
 
@@ -34,8 +37,6 @@ macro_rules! keyed_by {
 keyed_by! {
     App => |a| &a.id;
     Factor => |f| &f.id;
-    CustomRole => |r| &r.id;
-    ResourceSet => |r| &r.id;
     Device => |d| &d.id;
     EventHook => |h| &h.id;
     AuthServer => |s| s.obj.key();
@@ -92,7 +93,79 @@ pub fn lifecycle_target(op: &str) -> Result<&'static str, ApiError> {
 pub fn set_status(obj: &mut Value, target: &str) {
     if obj.get("status").and_then(Value::as_str) != Some(target) {
         obj["status"] = json!(target);
-        crate::org::policy::touch(obj, false);
+        touch(obj, false);
+    }
+}
+
+// ---- Okta's JSON objects
+
+/// Okta's timestamp for now.
+pub fn now() -> String {
+    ids::ts(&Utc::now())
+}
+
+pub fn str_of<'a>(v: &'a Value, key: &str) -> &'a str {
+    v.get(key).and_then(Value::as_str).unwrap_or("")
+}
+
+/// A copy of `obj` with `_links` built from `(rel, href, method)` triples.
+pub fn with_links(obj: &Value, links: &[(&str, String, Option<&str>)]) -> Value {
+    let mut out = obj.clone();
+    let mut map = Map::new();
+    for (rel, href, method) in links {
+        let mut link = json!({"href": href});
+        if let Some(m) = method {
+            link["hints"] = json!({"allow": [m]});
+        }
+        map.insert((*rel).to_owned(), link);
+    }
+    if let Value::Object(o) = &mut out {
+        o.insert("_links".into(), Value::Object(map));
+    }
+    out
+}
+
+/// Links of an object with a lifecycle: self, and activate or deactivate by status.
+pub fn lifecycle_links(obj: &Value, base: &str) -> Vec<(&'static str, String, Option<&'static str>)> {
+    let mut links = vec![("self", base.to_owned(), Some("GET"))];
+    if str_of(obj, "status") == "ACTIVE" {
+        links.push(("deactivate", format!("{base}/lifecycle/deactivate"), Some("POST")));
+    } else {
+        links.push(("activate", format!("{base}/lifecycle/activate"), Some("POST")));
+    }
+    links
+}
+
+/// Set `lastUpdated` (and `created` when new).
+pub fn touch(obj: &mut Value, created: bool) {
+    let ts = now();
+    if created {
+        obj["created"] = json!(ts);
+    }
+    obj["lastUpdated"] = json!(ts);
+}
+
+/// Keep only the given keys of a request body (what a client may set); the rest is ignored, as Okta does.
+pub fn writable(body: &Value, keys: &[&str]) -> Map<String, Value> {
+    let mut out = Map::new();
+    if let Value::Object(map) = body {
+        for k in keys {
+            if let Some(v) = map.get(*k) {
+                out.insert((*k).to_owned(), v.clone());
+            }
+        }
+    }
+    out
+}
+
+/// Put the writable keys of `body` into `obj`, removing those the body leaves out (a full replace).
+pub fn replace_writable(obj: &mut Value, body: &Value, keys: &[&str]) {
+    let given = writable(body, keys);
+    if let Value::Object(o) = obj {
+        for k in keys {
+            o.remove(*k);
+        }
+        o.extend(given);
     }
 }
 
@@ -113,5 +186,12 @@ mod tests {
         assert!(items[1]["lastUpdated"].is_string());
         assert_eq!(lifecycle_target("activate").ok(), Some("ACTIVE"));
         assert!(lifecycle_target("suspend").is_err());
+    }
+
+    #[test]
+    fn replace_drops_what_the_body_leaves_out() {
+        let mut obj = json!({"id": "x", "name": "a", "description": "d"});
+        replace_writable(&mut obj, &json!({"name": "b", "id": "y"}), &["name", "description"]);
+        assert_eq!(obj, json!({"id": "x", "name": "b"}));
     }
 }

@@ -2,8 +2,7 @@
 //! rules, network zones and inline hooks. Objects are kept as Okta's JSON (without `_links`, which are added
 //! when answering, and without secrets, which are kept beside them).
 
-use chrono::Utc;
-use serde_json::{Map, Value, json};
+use serde_json::{Value, json};
 
 use crate::ids;
 use crate::org::random::{Random, Stream};
@@ -55,76 +54,6 @@ pub fn new_id(random: &mut Random, prefix: &str) -> String {
     random.id(Stream::Policy, prefix)
 }
 
-/// Okta's timestamp for now.
-pub fn now() -> String {
-    ids::ts(&Utc::now())
-}
-
-pub fn str_of<'a>(v: &'a Value, key: &str) -> &'a str {
-    v.get(key).and_then(Value::as_str).unwrap_or("")
-}
-
-/// A copy of `obj` with `_links` built from `(rel, href, method)` triples.
-pub fn with_links(obj: &Value, links: &[(&str, String, Option<&str>)]) -> Value {
-    let mut out = obj.clone();
-    let mut map = Map::new();
-    for (rel, href, method) in links {
-        let mut link = json!({"href": href});
-        if let Some(m) = method {
-            link["hints"] = json!({"allow": [m]});
-        }
-        map.insert((*rel).to_owned(), link);
-    }
-    if let Value::Object(o) = &mut out {
-        o.insert("_links".into(), Value::Object(map));
-    }
-    out
-}
-
-/// Links of an object with a lifecycle: self, and activate or deactivate by status.
-pub fn lifecycle_links(obj: &Value, base: &str) -> Vec<(&'static str, String, Option<&'static str>)> {
-    let mut links = vec![("self", base.to_owned(), Some("GET"))];
-    if str_of(obj, "status") == "ACTIVE" {
-        links.push(("deactivate", format!("{base}/lifecycle/deactivate"), Some("POST")));
-    } else {
-        links.push(("activate", format!("{base}/lifecycle/activate"), Some("POST")));
-    }
-    links
-}
-
-/// Set `lastUpdated` (and `created` when new).
-pub fn touch(obj: &mut Value, created: bool) {
-    let ts = now();
-    if created {
-        obj["created"] = json!(ts);
-    }
-    obj["lastUpdated"] = json!(ts);
-}
-
-/// Keep only the given keys of a request body (what a client may set); the rest is ignored, as Okta does.
-pub fn writable(body: &Value, keys: &[&str]) -> Map<String, Value> {
-    let mut out = Map::new();
-    if let Value::Object(map) = body {
-        for k in keys {
-            if let Some(v) = map.get(*k) {
-                out.insert((*k).to_owned(), v.clone());
-            }
-        }
-    }
-    out
-}
-
-/// Put the writable keys of `body` into `obj`, removing those the body leaves out (a full replace).
-pub fn replace_writable(obj: &mut Value, body: &Value, keys: &[&str]) {
-    let given = writable(body, keys);
-    if let Value::Object(o) = obj {
-        for k in keys {
-            o.remove(*k);
-        }
-        o.extend(given);
-    }
-}
-
 /// The priority order: place `item` at `priority` (1-based; none or out of range: last) and renumber.
 pub fn place_by_priority(items: &mut Vec<Value>, mut item: Value, system_last: bool) {
     let wanted = item.get("priority").and_then(Value::as_u64).map(|p| p.max(1) as usize);
@@ -146,6 +75,7 @@ pub fn renumber(items: &mut [Value]) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::org::collection::str_of;
 
     #[test]
     fn priorities_keep_system_rules_last() {
@@ -156,12 +86,5 @@ mod tests {
         place_by_priority(&mut rules, json!({"id": "c", "priority": 1}), true);
         assert_eq!(str_of(&rules[0], "id"), "c");
         assert_eq!(rules[3]["priority"], 4);
-    }
-
-    #[test]
-    fn replace_drops_what_the_body_leaves_out() {
-        let mut obj = json!({"id": "x", "name": "a", "description": "d"});
-        replace_writable(&mut obj, &json!({"name": "b", "id": "y"}), &["name", "description"]);
-        assert_eq!(obj, json!({"id": "x", "name": "b"}));
     }
 }

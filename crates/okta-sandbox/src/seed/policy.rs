@@ -18,7 +18,8 @@
 use serde_json::{Value, json};
 
 use crate::ids::fixture_id;
-use crate::org::policy::{AuthServer, InlineHook, PolicyOrg, WithRules, new_id, new_key, now};
+use crate::org::collection::now;
+use crate::org::policy::{AuthServer, InlineHook, PolicyOrg, WithRules, new_id, new_key};
 use crate::org::random::Random;
 
 pub const DEFAULT_AS: &str = "default";

@@ -10,9 +10,8 @@ use super::{invalid, with_org};
 use crate::error::ApiError;
 use crate::filter;
 use crate::handlers::{ApiResult, Id, JsonBody, Params, St, json_response, no_content, ok};
-use crate::org::collection::Collection;
+use crate::org::collection::{Collection, now, str_of};
 use crate::org::governance::{GovOrg, app_orn, bundle_orn, user_orn};
-use crate::org::policy::{now, str_of};
 
 const BUNDLES: &str = "/governance/api/v1/entitlement-bundles";
 

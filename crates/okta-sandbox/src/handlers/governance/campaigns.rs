@@ -8,8 +8,7 @@ use serde_json::{Value, json};
 use super::{conflict, invalid, with_org};
 use crate::error::ApiError;
 use crate::handlers::{ApiResult, Id, JsonBody, Params, St, json_response, no_content, ok};
-use crate::org::collection::Collection;
-use crate::org::policy::{now, str_of};
+use crate::org::collection::{Collection, now, str_of};
 use crate::seed::governance::{REVIEWED, review};
 use crate::{filter, ids};
 

@@ -11,9 +11,8 @@ use crate::AppState;
 use crate::error::ApiError;
 use crate::filter;
 use crate::handlers::{ApiResult, Id, Params, St, ok};
-use crate::org::collection::Collection;
+use crate::org::collection::{Collection, str_of};
 use crate::org::governance::collection_orn;
-use crate::org::policy::str_of;
 use crate::org::{Org, UserStatus};
 
 const COLLECTIONS: &str = "/governance/api/v1/collections";

@@ -12,9 +12,8 @@ use super::{invalid, positioned, with_org};
 use crate::error::ApiError;
 use crate::handlers::{ApiResult, Id, Ids, JsonBody, Params, St, json_response, no_content, ok};
 use crate::org::Org;
-use crate::org::collection::Collection;
+use crate::org::collection::{Collection, now, str_of};
 use crate::org::governance::GovOrg;
-use crate::org::policy::{now, str_of};
 use crate::seed::governance::grant;
 
 const ENTITLEMENTS: &str = "/governance/api/v1/entitlements";

@@ -11,7 +11,7 @@ use crate::error::ApiError;
 use crate::filter;
 use crate::handlers::{ApiResult, JsonBody, Params, St, no_content, ok, parse_expr};
 use crate::org::Org;
-use crate::org::policy::str_of;
+use crate::org::collection::str_of;
 
 const LABELS: &str = "/governance/api/v1/labels";
 const RESOURCE_LABELS: &str = "/governance/api/v1/resource-labels";

@@ -12,7 +12,7 @@ use crate::error::ApiError;
 use crate::filter::{self, Expr};
 use crate::handlers::{ApiResult, JsonBody, Params, St, ok, parse_expr};
 use crate::org::Org;
-use crate::org::policy::str_of;
+use crate::org::collection::str_of;
 
 const OWNERS: &str = "/governance/api/v1/resource-owners";
 /// What can have owners.

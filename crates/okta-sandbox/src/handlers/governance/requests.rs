@@ -14,9 +14,8 @@ use super::{invalid, positioned, with_org};
 use crate::error::ApiError;
 use crate::filter;
 use crate::handlers::{ApiResult, Id, JsonBody, Params, St, json_response, ok, parse_expr};
-use crate::org::collection::Collection;
+use crate::org::collection::{Collection, now, str_of};
 use crate::org::governance::GovOrg;
-use crate::org::policy::{now, str_of};
 use crate::org::{App, AppUserData, Org};
 use crate::seed::governance::{approval_task, grant, request};
 

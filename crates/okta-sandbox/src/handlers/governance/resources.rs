@@ -5,9 +5,8 @@
 use serde_json::{Value, json};
 
 use crate::org::Org;
-use crate::org::collection::Collection;
+use crate::org::collection::{Collection, str_of};
 use crate::org::governance::{ORG_ORN_ID, bundle_orn, collection_orn, group_orn, named_app_orn, user_orn, value_orn};
-use crate::org::policy::str_of;
 
 /// A resource: the ORN's object type (`apps`, `groups`, `users`, `collections`, `entitlement-bundles`,
 /// `entitlement-values`) and the object's id.

@@ -11,9 +11,8 @@ use super::entitlements::{check_entitlements, effective, text_prop};
 use super::{invalid, with_org};
 use crate::error::ApiError;
 use crate::handlers::{ApiResult, Id, JsonBody, Params, St, json_response, no_content, ok};
-use crate::org::collection::Collection;
+use crate::org::collection::{Collection, now, str_of};
 use crate::org::governance::{GovOrg, app_orn};
-use crate::org::policy::{now, str_of};
 
 const RULES: &str = "/governance/api/v1/risk-rules";
 

@@ -19,8 +19,7 @@ use super::{conflict, invalid, positioned, with_org};
 use crate::error::ApiError;
 use crate::handlers::{ApiResult, Id, Ids, JsonBody, Params, St, json_response, ok};
 use crate::ids::{fixture_id, ts};
-use crate::org::collection::Collection;
-use crate::org::policy::{now, str_of};
+use crate::org::collection::{Collection, now, str_of};
 use crate::org::{AppStatus, GroupType, Org, UserStatus};
 use crate::seed::governance::grant;
 

@@ -9,11 +9,10 @@ use super::{refused, required};
 use crate::error::ApiError;
 use crate::handlers::{ApiResult, Id, Ids, JsonBody, Params, St, json_response, no_content, ok};
 use crate::lock;
-use crate::org::collection::{Collection, lifecycle_target, set_status};
-use crate::org::policy::{
-    AuthServer, PolicyOrg, WithRules, lifecycle_links, now, place_by_priority, renumber, replace_writable, str_of,
-    touch, with_links,
+use crate::org::collection::{
+    Collection, lifecycle_links, lifecycle_target, now, replace_writable, set_status, str_of, touch, with_links,
 };
+use crate::org::policy::{AuthServer, PolicyOrg, WithRules, place_by_priority, renumber};
 use crate::seed::policy::{DEFAULT_AS, new_server};
 
 const SERVER_WRITABLE: [&str; 5] =

@@ -9,8 +9,8 @@ use super::{refused, required};
 use crate::error::ApiError;
 use crate::handlers::{ApiResult, Id, Ids, JsonBody, Params, St, no_content, ok};
 use crate::lock;
-use crate::org::collection::{Collection, lifecycle_target, set_status};
-use crate::org::policy::{InlineHook, PolicyOrg, str_of, touch, with_links};
+use crate::org::collection::{Collection, lifecycle_target, set_status, str_of, touch, with_links};
+use crate::org::policy::{InlineHook, PolicyOrg};
 
 const TYPES: [&str; 6] = [
     "com.okta.import.transform",

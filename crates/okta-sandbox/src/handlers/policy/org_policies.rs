@@ -8,8 +8,8 @@ use super::refused;
 use crate::error::ApiError;
 use crate::handlers::{ApiResult, Id, Ids, Params, St, no_content, ok};
 use crate::lock;
-use crate::org::collection::{Collection, lifecycle_target, set_status};
-use crate::org::policy::{WithRules, lifecycle_links, str_of, with_links};
+use crate::org::collection::{Collection, lifecycle_links, lifecycle_target, set_status, str_of, with_links};
+use crate::org::policy::WithRules;
 
 const TYPES: [&str; 12] = [
     "ACCESS_POLICY",

@@ -7,8 +7,10 @@ use serde_json::{Value, json};
 use super::{refused, required};
 use crate::error::ApiError;
 use crate::handlers::{ApiResult, Id, Ids, JsonBody, Params, St, no_content, ok};
-use crate::org::collection::{Collection, lifecycle_target, set_status};
-use crate::org::policy::{PolicyOrg, lifecycle_links, replace_writable, str_of, touch, with_links};
+use crate::org::collection::{
+    Collection, lifecycle_links, lifecycle_target, replace_writable, set_status, str_of, touch, with_links,
+};
+use crate::org::policy::PolicyOrg;
 use crate::{filter, lock};
 
 const IP_WRITABLE: [&str; 5] = ["name", "usage", "gateways", "proxies", "useAsExemptList"];
