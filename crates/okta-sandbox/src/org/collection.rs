@@ -80,6 +80,18 @@ impl<T: Keyed> Collection<T> for [T] {
     }
 }
 
+/// Removing from a collection of objects with ids.
+pub trait Removable {
+    /// Remove the object with `id` (none: nothing changes).
+    fn remove_id(&mut self, id: &str);
+}
+
+impl<T: Keyed> Removable for Vec<T> {
+    fn remove_id(&mut self, id: &str) {
+        self.retain(|x| x.key() != id);
+    }
+}
+
 /// The status a `/lifecycle/{op}` route of an ACTIVE/INACTIVE object leads to (Okta's 404 for another `op`).
 pub fn lifecycle_target(op: &str) -> Result<&'static str, ApiError> {
     match op {
@@ -122,6 +134,13 @@ pub fn with_links(obj: &Value, links: &[(&str, String, Option<&str>)]) -> Value 
     if let Value::Object(o) = &mut out {
         o.insert("_links".into(), Value::Object(map));
     }
+    out
+}
+
+/// A copy of `obj` whose `_links` is its `self` link.
+pub fn with_self_link(obj: &Value, href: String) -> Value {
+    let mut out = obj.clone();
+    out["_links"] = json!({"self": {"href": href}});
     out
 }
 

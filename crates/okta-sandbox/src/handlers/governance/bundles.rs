@@ -44,13 +44,7 @@ pub(crate) async fn list(State(st): St, uri: Uri) -> ApiResult {
 }
 
 pub(crate) async fn get_one(State(st): St, Path(id): Id) -> ApiResult {
-    let b = with_org(&st, |org| {
-        org.governance
-            .bundles
-            .position_of(&id)
-            .and_then(|i| org.governance.bundles.get(i).cloned())
-            .ok_or_else(|| ApiError::not_found(&id, "EntitlementBundle"))
-    })?;
+    let b = with_org(&st, |org| org.governance.bundles.or_404(&id, "EntitlementBundle").cloned())?;
     ok(bundle_json(&b, &st.public, true))
 }
 

@@ -12,7 +12,7 @@ use super::{invalid, positioned, with_org};
 use crate::error::ApiError;
 use crate::handlers::{ApiResult, Id, Ids, JsonBody, Params, St, json_response, no_content, ok};
 use crate::org::Org;
-use crate::org::collection::{Collection, now, str_of};
+use crate::org::collection::{Collection, now, str_of, with_self_link};
 use crate::org::governance::GovOrg;
 use crate::seed::governance::grant;
 
@@ -36,16 +36,11 @@ fn entitlement_json(e: &Value, public: &str, with_values: bool) -> Value {
 }
 
 fn value_json(x: &Value, public: &str) -> Value {
-    let mut v = x.clone();
-    v["_links"] = json!({"self": {"href": format!("{public}{ENTITLEMENTS}/{}/values/{}", str_of(x, "entitlementId"),
-        str_of(x, "id"))}});
-    v
+    with_self_link(x, format!("{public}{ENTITLEMENTS}/{}/values/{}", str_of(x, "entitlementId"), str_of(x, "id")))
 }
 
 fn grant_json(g: &Value, public: &str) -> Value {
-    let mut v = g.clone();
-    v["_links"] = json!({"self": {"href": format!("{public}{GRANTS}/{}", str_of(g, "id"))}});
-    v
+    with_self_link(g, format!("{public}{GRANTS}/{}", str_of(g, "id")))
 }
 
 pub(crate) async fn list(State(st): St, uri: Uri) -> ApiResult {
@@ -117,13 +112,7 @@ pub(crate) async fn list_grants(State(st): St, uri: Uri) -> ApiResult {
 pub(crate) async fn get_grant(State(st): St, Path(id): Id, uri: Uri) -> ApiResult {
     // Entitlements only with `include=full_entitlements`, as Okta's two grant shapes (with and without) have it.
     let full = Params::parse(uri.query()).get("include").is_some_and(|i| i.contains("full_entitlements"));
-    let mut g = with_org(&st, |org| {
-        org.governance
-            .grants
-            .position_of(&id)
-            .and_then(|i| org.governance.grants.get(i).cloned())
-            .ok_or_else(|| ApiError::not_found(&id, "Grant"))
-    })?;
+    let mut g = with_org(&st, |org| org.governance.grants.or_404(&id, "Grant").cloned())?;
     if !full && let Value::Object(o) = &mut g {
         o.remove("entitlements");
     }

@@ -11,15 +11,13 @@ use crate::error::ApiError;
 use crate::filter;
 use crate::handlers::{ApiResult, JsonBody, Params, St, no_content, ok, parse_expr};
 use crate::org::Org;
-use crate::org::collection::str_of;
+use crate::org::collection::{str_of, with_self_link};
 
 const LABELS: &str = "/governance/api/v1/labels";
 const RESOURCE_LABELS: &str = "/governance/api/v1/resource-labels";
 
 fn label_json(l: &Value, public: &str) -> Value {
-    let mut v = l.clone();
-    v["_links"] = json!({"self": {"href": format!("{public}{LABELS}/{}", str_of(l, "labelId"))}});
-    v
+    with_self_link(l, format!("{public}{LABELS}/{}", str_of(l, "labelId")))
 }
 
 /// `GET /governance/api/v1/labels`: every label with its values; `filter` on `values.name` (sw, co).

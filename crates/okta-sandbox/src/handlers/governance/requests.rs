@@ -43,13 +43,7 @@ pub(crate) async fn list(State(st): St, uri: Uri) -> ApiResult {
 }
 
 pub(crate) async fn get_one(State(st): St, Path(id): Id) -> ApiResult {
-    let r = with_org(&st, |org| {
-        org.governance
-            .requests
-            .position_of(&id)
-            .and_then(|i| org.governance.requests.get(i).cloned())
-            .ok_or_else(|| ApiError::not_found(&id, "Request"))
-    })?;
+    let r = with_org(&st, |org| org.governance.requests.or_404(&id, "Request").cloned())?;
     ok(request_json(&r, &st.public))
 }
 
@@ -92,13 +86,7 @@ pub(crate) async fn list_tasks(State(st): St, uri: Uri) -> ApiResult {
 }
 
 pub(crate) async fn get_task(State(st): St, Path(id): Id) -> ApiResult {
-    let t = with_org(&st, |org| {
-        org.governance
-            .tasks
-            .position_of(&id)
-            .and_then(|i| org.governance.tasks.get(i).cloned())
-            .ok_or_else(|| ApiError::not_found(&id, "Task"))
-    })?;
+    let t = with_org(&st, |org| org.governance.tasks.or_404(&id, "Task").cloned())?;
     ok(t)
 }
 
@@ -344,13 +332,7 @@ pub(crate) async fn list_entries(State(st): St, uri: Uri) -> ApiResult {
 }
 
 pub(crate) async fn get_entry(State(st): St, Path(id): Id) -> ApiResult {
-    let e = with_org(&st, |org| {
-        org.governance
-            .catalog
-            .position_of(&id)
-            .and_then(|i| org.governance.catalog.get(i).cloned())
-            .ok_or_else(|| ApiError::not_found(&id, "CatalogEntry"))
-    })?;
+    let e = with_org(&st, |org| org.governance.catalog.or_404(&id, "CatalogEntry").cloned())?;
     ok(entry_json(&e, &st.public))
 }
 

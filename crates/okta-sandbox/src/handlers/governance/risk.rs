@@ -11,15 +11,13 @@ use super::entitlements::{check_entitlements, effective, text_prop};
 use super::{invalid, with_org};
 use crate::error::ApiError;
 use crate::handlers::{ApiResult, Id, JsonBody, Params, St, json_response, no_content, ok};
-use crate::org::collection::{Collection, now, str_of};
+use crate::org::collection::{Collection, now, str_of, with_self_link};
 use crate::org::governance::{GovOrg, app_orn};
 
 const RULES: &str = "/governance/api/v1/risk-rules";
 
 fn rule_json(r: &Value, public: &str) -> Value {
-    let mut v = r.clone();
-    v["_links"] = json!({"self": {"href": format!("{public}{RULES}/{}", str_of(r, "id"))}});
-    v
+    with_self_link(r, format!("{public}{RULES}/{}", str_of(r, "id")))
 }
 
 pub(crate) async fn list(State(st): St, uri: Uri) -> ApiResult {
@@ -39,13 +37,7 @@ pub(crate) async fn list(State(st): St, uri: Uri) -> ApiResult {
 }
 
 pub(crate) async fn get_one(State(st): St, Path(id): Id) -> ApiResult {
-    let r = with_org(&st, |org| {
-        org.governance
-            .risk_rules
-            .position_of(&id)
-            .and_then(|i| org.governance.risk_rules.get(i).cloned())
-            .ok_or_else(|| ApiError::not_found(&id, "RiskRule"))
-    })?;
+    let r = with_org(&st, |org| org.governance.risk_rules.or_404(&id, "RiskRule").cloned())?;
     ok(rule_json(&r, &st.public))
 }
 

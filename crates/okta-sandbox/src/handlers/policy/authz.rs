@@ -10,7 +10,8 @@ use crate::error::ApiError;
 use crate::handlers::{ApiResult, Id, Ids, JsonBody, Params, St, json_response, no_content, ok};
 use crate::lock;
 use crate::org::collection::{
-    Collection, lifecycle_links, lifecycle_target, now, replace_writable, set_status, str_of, touch, with_links,
+    Collection, Removable, lifecycle_links, lifecycle_target, now, replace_writable, set_status, str_of, touch,
+    with_links,
 };
 use crate::org::policy::{AuthServer, PolicyOrg, WithRules, place_by_priority, renumber};
 use crate::seed::policy::{DEFAULT_AS, new_server};
@@ -126,7 +127,7 @@ pub(crate) async fn delete(State(st): St, Path(id): Id) -> ApiResult {
     if str_of(&s.obj, "status") == "ACTIVE" {
         return Err(refused("status", "status: Deactivate the authorization server before deleting it."));
     }
-    p.auth_servers.retain(|s| str_of(&s.obj, "id") != id);
+    p.auth_servers.remove_id(&id);
     no_content()
 }
 
@@ -266,7 +267,7 @@ pub(crate) async fn delete_policy(State(st): St, Path((id, pid)): Ids) -> ApiRes
     if policy(s, &pid)?.obj["system"] == json!(true) {
         return Err(refused("system", "system: The default policy cannot be deleted."));
     }
-    s.policies.retain(|p| str_of(&p.obj, "id") != pid);
+    s.policies.remove_id(&pid);
     let mut objs: Vec<Value> = s.policies.iter().map(|p| p.obj.clone()).collect();
     renumber(&mut objs);
     for (p, o) in s.policies.iter_mut().zip(objs) {
@@ -374,7 +375,7 @@ pub(crate) async fn replace_rule(
     if let Some(priority) = body.get("priority").and_then(Value::as_u64)
         && Some(priority) != current.get("priority").and_then(Value::as_u64)
     {
-        p.rules.retain(|r| str_of(r, "id") != rid);
+        p.rules.remove_id(&rid);
         current["priority"] = json!(priority);
         place_by_priority(&mut p.rules, current.clone(), true);
         current = p.rules.by_id(&rid).cloned().unwrap_or(current);
@@ -389,7 +390,7 @@ pub(crate) async fn delete_rule(State(st): St, Path((id, pid, rid)): Path<(Strin
     if rule(p, &rid)?["system"] == json!(true) {
         return Err(refused("system", "system: The default rule cannot be deleted."));
     }
-    p.rules.retain(|r| str_of(r, "id") != rid);
+    p.rules.remove_id(&rid);
     renumber(&mut p.rules);
     no_content()
 }
@@ -489,7 +490,7 @@ pub(crate) async fn delete_scope(State(st): St, Path((id, sid)): Ids) -> ApiResu
     if scope(s, &sid)?["system"] == json!(true) {
         return Err(refused("system", "system: A system scope cannot be deleted."));
     }
-    s.scopes.retain(|v| str_of(v, "id") != sid);
+    s.scopes.remove_id(&sid);
     no_content()
 }
 
@@ -592,6 +593,6 @@ pub(crate) async fn delete_claim(State(st): St, Path((id, cid)): Ids) -> ApiResu
     if claim(s, &cid)?["system"] == json!(true) {
         return Err(refused("system", "system: A system claim cannot be deleted."));
     }
-    s.claims.retain(|v| str_of(v, "id") != cid);
+    s.claims.remove_id(&cid);
     no_content()
 }

@@ -9,7 +9,7 @@ use super::{refused, required};
 use crate::error::ApiError;
 use crate::handlers::{ApiResult, Id, Ids, JsonBody, Params, St, no_content, ok};
 use crate::lock;
-use crate::org::collection::{Collection, lifecycle_target, set_status, str_of, touch, with_links};
+use crate::org::collection::{Collection, Removable, lifecycle_target, set_status, str_of, touch, with_links};
 use crate::org::policy::{InlineHook, PolicyOrg};
 
 const TYPES: [&str; 6] = [
@@ -129,7 +129,7 @@ pub(crate) async fn delete(State(st): St, Path(id): Id) -> ApiResult {
     if str_of(&h.obj, "status") == "ACTIVE" {
         return Err(refused("status", "status: Only INACTIVE inline hooks can be deleted; deactivate it first."));
     }
-    org.policy.hooks.retain(|h| str_of(&h.obj, "id") != id);
+    org.policy.hooks.remove_id(&id);
     no_content()
 }
 

@@ -8,7 +8,7 @@ use super::{refused, required};
 use crate::error::ApiError;
 use crate::handlers::{ApiResult, Id, Ids, JsonBody, Params, St, no_content, ok};
 use crate::org::collection::{
-    Collection, lifecycle_links, lifecycle_target, replace_writable, set_status, str_of, touch, with_links,
+    Collection, Removable, lifecycle_links, lifecycle_target, replace_writable, set_status, str_of, touch, with_links,
 };
 use crate::org::policy::PolicyOrg;
 use crate::{filter, lock};
@@ -174,7 +174,7 @@ pub(crate) async fn delete(State(st): St, Path(id): Id) -> ApiResult {
     if !users.is_empty() {
         return Err(refused("zone", format!("zone: The zone is used by policy rules: {}", users.join(", "))));
     }
-    org.policy.zones.retain(|z| str_of(z, "id") != id);
+    org.policy.zones.remove_id(&id);
     no_content()
 }
 
