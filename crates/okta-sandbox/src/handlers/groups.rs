@@ -153,7 +153,6 @@ pub(crate) async fn delete(State(st): St, Acting(actor): Acting, Path(id): Id) -
     }
     let target = Org::group_target(g);
     org.groups.remove(&seq);
-    org.group_index.remove(&id);
     for a in &mut org.apps {
         a.groups.retain(|x| x != &id);
     }

@@ -3,6 +3,9 @@
 //! helpers of objects kept as Okta's JSON (fields, `_links`, timestamps, writable fields).
 //! Listing a collection (filters, pages after a cursor, `Link` headers) is `handlers::list`.
 
+use std::collections::{BTreeMap, HashMap};
+use std::ops::{Deref, DerefMut};
+
 use chrono::Utc;
 use serde_json::{Map, Value, json};
 
@@ -10,7 +13,7 @@ use crate::error::ApiError;
 use crate::ids;
 use crate::org::admin::{Device, EventHook};
 use crate::org::policy::{AuthServer, InlineHook, WithRules};
-use crate::org::{App, Factor};
+use crate::org::{App, Factor, Group, User};
 
 /// An object with an id.
 pub trait Keyed {
@@ -36,6 +39,8 @@ macro_rules! keyed_by {
 
 keyed_by! {
     App => |a| &a.id;
+    User => |u| &u.id;
+    Group => |g| &g.id;
     Factor => |f| &f.id;
     Device => |d| &d.id;
     EventHook => |h| &h.id;
@@ -77,6 +82,72 @@ impl<T: Keyed> Collection<T> for [T] {
 
     fn by_id_mut(&mut self, id: &str) -> Option<&mut T> {
         self.iter_mut().find(|x| x.key() == id)
+    }
+}
+
+/// A collection in the order its objects were made, by position (`seq`: the cursor of Okta's pages over it), and
+/// found by id. Reads are the map's; [`Indexed::insert`] and [`Indexed::remove`] keep the ids with it (an object's
+/// id never changes).
+#[derive(Debug, Clone)]
+pub struct Indexed<T> {
+    items: BTreeMap<u64, T>,
+    index: HashMap<String, u64>,
+}
+
+impl<T> Default for Indexed<T> {
+    fn default() -> Self {
+        Self { items: BTreeMap::new(), index: HashMap::new() }
+    }
+}
+
+impl<T: Keyed> Indexed<T> {
+    /// Put `item` at position `seq`.
+    pub fn insert(&mut self, seq: u64, item: T) -> Option<T> {
+        self.index.insert(item.key().to_owned(), seq);
+        self.items.insert(seq, item)
+    }
+
+    /// Take out the object at position `seq`.
+    pub fn remove(&mut self, seq: &u64) -> Option<T> {
+        let item = self.items.remove(seq)?;
+        self.index.remove(item.key());
+        Some(item)
+    }
+
+    /// Take out every object, in order.
+    pub fn take_all(&mut self) -> Vec<T> {
+        self.index.clear();
+        std::mem::take(&mut self.items).into_values().collect()
+    }
+
+    /// The position of the object with `id`.
+    pub fn seq_of(&self, id: &str) -> Option<u64> {
+        self.index.get(id).copied()
+    }
+
+    /// The object with `id`.
+    pub fn by_id(&self, id: &str) -> Option<&T> {
+        self.seq_of(id).and_then(|s| self.items.get(&s))
+    }
+
+    /// The object with `id`, to change.
+    pub fn by_id_mut(&mut self, id: &str) -> Option<&mut T> {
+        self.seq_of(id).and_then(|s| self.items.get_mut(&s))
+    }
+}
+
+impl<T> Deref for Indexed<T> {
+    type Target = BTreeMap<u64, T>;
+
+    fn deref(&self) -> &Self::Target {
+        &self.items
+    }
+}
+
+/// Changes in place (`get_mut`, `values_mut`); the id of an object never changes.
+impl<T> DerefMut for Indexed<T> {
+    fn deref_mut(&mut self) -> &mut Self::Target {
+        &mut self.items
     }
 }
 
@@ -212,5 +283,19 @@ mod tests {
         let mut obj = json!({"id": "x", "name": "a", "description": "d"});
         replace_writable(&mut obj, &json!({"name": "b", "id": "y"}), &["name", "description"]);
         assert_eq!(obj, json!({"id": "x", "name": "b"}));
+    }
+
+    #[test]
+    fn indexed_keeps_order_and_ids() {
+        let mut items: Indexed<Value> = Indexed::default();
+        items.insert(2, json!({"id": "b"}));
+        items.insert(1, json!({"id": "a"}));
+        assert_eq!(items.values().map(Keyed::key).collect::<Vec<_>>(), ["a", "b"]);
+        assert_eq!(items.seq_of("b"), Some(2));
+        assert_eq!(items.remove(&2).map(|v| v["id"].clone()), Some(json!("b")));
+        assert_eq!(items.seq_of("b"), None);
+        assert!(items.by_id("a").is_some());
+        assert_eq!(items.take_all().len(), 1);
+        assert!(items.by_id("a").is_none());
     }
 }

@@ -15,7 +15,7 @@ pub use apps::*;
 pub use groups::*;
 pub use users::*;
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
 use chrono::{DateTime, Utc};
 use rand_chacha::ChaCha8Rng;
@@ -23,7 +23,7 @@ use serde_json::{Value, json};
 
 use crate::error::ApiError;
 use crate::ids::{self, ts};
-use crate::org::collection::Collection;
+use crate::org::collection::{Collection, Indexed};
 
 /// Who performed an action, for System Log `actor`.
 #[derive(Debug, Clone)]
@@ -45,10 +45,8 @@ pub struct LogEntry {
 /// The whole simulated org.
 #[derive(Debug)]
 pub struct Org {
-    pub users: BTreeMap<u64, User>,
-    pub user_index: HashMap<String, u64>,
-    pub groups: BTreeMap<u64, Group>,
-    pub group_index: HashMap<String, u64>,
+    pub users: Indexed<User>,
+    pub groups: Indexed<Group>,
     pub apps: Vec<App>,
     pub factors: BTreeMap<String, Vec<Factor>>,
     pub sessions: BTreeMap<String, Session>,
@@ -150,8 +148,8 @@ impl Org {
 
     /// Find a user by id or login (case-insensitive login).
     pub fn find_user(&self, key: &str) -> Option<u64> {
-        if let Some(s) = self.user_index.get(key) {
-            return Some(*s);
+        if let Some(s) = self.users.seq_of(key) {
+            return Some(s);
         }
         self.users.values().find(|u| u.login().eq_ignore_ascii_case(key)).map(|u| u.seq)
     }
@@ -161,7 +159,7 @@ impl Org {
     }
 
     pub fn find_group(&self, id: &str) -> Option<u64> {
-        self.group_index.get(id).copied()
+        self.groups.seq_of(id)
     }
 
     pub fn group_or_404(&self, id: &str) -> Result<u64, ApiError> {
@@ -173,12 +171,10 @@ impl Org {
     }
 
     pub fn insert_user(&mut self, user: User) {
-        self.user_index.insert(user.id.clone(), user.seq);
         self.users.insert(user.seq, user);
     }
 
     pub fn insert_group(&mut self, group: Group) {
-        self.group_index.insert(group.id.clone(), group.seq);
         self.groups.insert(group.seq, group);
     }
 
@@ -190,7 +186,6 @@ impl Org {
     /// Remove a user and everything hanging off it.
     pub fn delete_user(&mut self, seq: u64) {
         if let Some(u) = self.users.remove(&seq) {
-            self.user_index.remove(&u.id);
             for g in self.groups.values_mut() {
                 g.members.remove(&seq);
             }

@@ -251,10 +251,8 @@ pub fn build(seed: u64, n_users: usize, anchor: DateTime<Utc>) -> Org {
     let mut app_rng = random.fork(Stream::Apps);
     let policy = policy::build(&mut random);
     let mut org = Org {
-        users: BTreeMap::new(),
-        user_index: HashMap::new(),
-        groups: BTreeMap::new(),
-        group_index: HashMap::new(),
+        users: Default::default(),
+        groups: Default::default(),
         apps: Vec::new(),
         factors: BTreeMap::new(),
         sessions: BTreeMap::new(),
@@ -437,8 +435,7 @@ pub fn build(seed: u64, n_users: usize, anchor: DateTime<Utc>) -> Org {
         org.insert_group(group.with_members(members, anchor - days(&mut rng, 1, 30)));
     }
     // Re-number group seqs so that order is creation order without gaps.
-    let mut groups: Vec<Group> = std::mem::take(&mut org.groups).into_values().collect();
-    org.group_index.clear();
+    let mut groups: Vec<Group> = org.groups.take_all();
     groups.sort_by_key(|g| g.seq);
     for (i, mut g) in groups.into_iter().enumerate() {
         g.seq = 1_000_000 + i as u64;

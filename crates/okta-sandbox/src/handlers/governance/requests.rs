@@ -238,12 +238,9 @@ fn holds(org: &Org, user: &str, entry: &Value) -> bool {
             let seq = org.find_user(user);
             org.apps.iter().filter(|a| a.id == scope_id).any(|a| {
                 a.users.iter().any(|u| u == user)
-                    || a.groups.iter().any(|g| {
-                        org.group_index
-                            .get(g)
-                            .and_then(|s| org.groups.get(s))
-                            .is_some_and(|g| seq.is_some_and(|s| g.members.contains(&s)))
-                    })
+                    || a.groups
+                        .iter()
+                        .any(|g| org.groups.by_id(g).is_some_and(|g| seq.is_some_and(|s| g.members.contains(&s))))
             })
         }
         "ENTITLEMENT_BUNDLE" => org.governance.grants.iter().any(|g| {

@@ -121,7 +121,7 @@ fn snapshot(org: &mut Org, user: &str) -> Vec<Value> {
         let groups: Vec<(String, String, GroupType, DateTime<Utc>)> = a
             .groups
             .iter()
-            .filter_map(|g| org.group_index.get(g).and_then(|s| org.groups.get(s)))
+            .filter_map(|g| org.groups.by_id(g))
             .filter(|g| g.members.contains(&seq))
             .map(|g| (g.id.clone(), g.name.clone(), g.gtype, g.last_membership_updated))
             .collect();
@@ -364,7 +364,7 @@ fn revoke(org: &mut Org, user: &str, target: &Value, app: &str) -> Vec<Value> {
     let mut undo = Vec::new();
     let resource = str_of(target, "resourceId");
     let leave = |org: &mut Org, group: &str| -> Option<Value> {
-        let g = org.group_index.get(group).copied().and_then(|s| org.groups.get_mut(&s))?;
+        let g = org.groups.by_id_mut(group)?;
         if g.gtype != GroupType::OktaGroup || !g.members.remove(&seq?) {
             return None;
         }
@@ -422,9 +422,7 @@ fn restore(org: &mut Org, user: &str, undo: &[Value]) {
     for step in undo {
         match str_of(step, "op") {
             "join" => {
-                if let (Some(g), Some(s)) =
-                    (org.group_index.get(str_of(step, "group")).and_then(|s| org.groups.get_mut(s)), seq)
-                {
+                if let (Some(g), Some(s)) = (org.groups.by_id_mut(str_of(step, "group")), seq) {
                     g.members.insert(s);
                     g.last_membership_updated = Utc::now();
                 }
