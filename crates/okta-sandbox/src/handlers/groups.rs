@@ -9,6 +9,7 @@ use serde_json::{Value, json};
 use crate::error::ApiError;
 use crate::filter;
 use crate::handlers::{Acting, ApiResult, Id, Ids, JsonBody, Params, St, no_content, ok, parse_expr};
+use crate::org::collection::Collection;
 use crate::org::{Group, GroupType, Org};
 use crate::seed::api_client;
 use crate::{Caller, lock};
@@ -211,13 +212,7 @@ pub(crate) async fn apps(State(st): St, Path(id): Id, uri: Uri) -> ApiResult {
     let page = params.page(20, 200)?;
     let org = lock(&st.org);
     let _ = org.group_or_404(&id)?;
-    let items: Vec<(u64, Value)> = org
-        .apps
-        .iter()
-        .enumerate()
-        .filter(|(_, a)| a.groups.contains(&id))
-        .map(|(i, a)| (i as u64 + 1, a.to_json(&st.public)))
-        .collect();
+    let items: Vec<(u64, Value)> = org.apps.listed(|a| a.groups.contains(&id), |a| a.to_json(&st.public));
     drop(org);
     Ok(page.links(&st.public, uri.path(), items))
 }

@@ -69,6 +69,9 @@ pub trait Collection<T> {
     fn or_404_mut(&mut self, id: &str, kind: &str) -> Result<&mut T, ApiError> {
         self.by_id_mut(id).ok_or_else(|| ApiError::not_found(id, kind))
     }
+    /// The objects `keep` keeps, rendered, each with its 1-based position in the collection (the cursor of the
+    /// page that ends there: `handlers::list`).
+    fn listed(&self, keep: impl Fn(&T) -> bool, render: impl FnMut(&T) -> Value) -> Vec<(u64, Value)>;
 }
 
 impl<T: Keyed> Collection<T> for [T] {
@@ -82,6 +85,10 @@ impl<T: Keyed> Collection<T> for [T] {
 
     fn by_id_mut(&mut self, id: &str) -> Option<&mut T> {
         self.iter_mut().find(|x| x.key() == id)
+    }
+
+    fn listed(&self, keep: impl Fn(&T) -> bool, mut render: impl FnMut(&T) -> Value) -> Vec<(u64, Value)> {
+        (1..).zip(self).filter(|(_, x)| keep(x)).map(|(i, x)| (i, render(x))).collect()
     }
 }
 

@@ -33,11 +33,7 @@ pub(crate) async fn list(State(st): St, uri: Uri) -> ApiResult {
         Ok(org
             .governance
             .bundles
-            .iter()
-            .enumerate()
-            .filter(|(_, b)| expr.as_ref().is_none_or(|e| filter::eval(e, b)))
-            .map(|(i, b)| (i as u64 + 1, bundle_json(b, &st.public, full)))
-            .collect())
+            .listed(|b| expr.as_ref().is_none_or(|e| filter::eval(e, b)), |b| bundle_json(b, &st.public, full)))
     })?;
     let total = items.len();
     Ok(page.data(&st.public, BUNDLES, items, Some(total)))

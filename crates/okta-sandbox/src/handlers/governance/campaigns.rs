@@ -81,12 +81,7 @@ fn review_view(r: &Value) -> Value {
 
 fn filtered(items: &[Value], params: &Params, view: impl Fn(&Value) -> Value) -> Result<Vec<(u64, Value)>, ApiError> {
     let expr = params.expr_unless_blank("filter")?;
-    Ok(items
-        .iter()
-        .enumerate()
-        .filter(|(_, v)| expr.as_ref().is_none_or(|e| filter::eval(e, &view(v))))
-        .map(|(i, v)| (i as u64 + 1, v.clone()))
-        .collect())
+    Ok(items.listed(|v| expr.as_ref().is_none_or(|e| filter::eval(e, &view(v))), |v| v.clone()))
 }
 
 pub(crate) async fn list(State(st): St, uri: Uri) -> ApiResult {

@@ -46,14 +46,8 @@ pub(crate) async fn list(State(st): St, uri: Uri) -> ApiResult {
     let counts = includes(&params, "counts");
     let items: Vec<(u64, Value)> = with_org(&st, |org| {
         let org: &Org = org;
-        Ok(org
-            .governance
-            .collections
-            .iter()
-            .enumerate()
-            .map(|(i, c)| (i as u64 + 1, collection_json(org, c, &st.public, counts)))
-            .filter(|(_, c)| expr.as_ref().is_none_or(|e| filter::eval(e, c)))
-            .collect())
+        let all = org.governance.collections.listed(|_| true, |c| collection_json(org, c, &st.public, counts));
+        Ok(all.into_iter().filter(|(_, c)| expr.as_ref().is_none_or(|e| filter::eval(e, c))).collect())
     })?;
     let total = items.len();
     Ok(page.data(&st.public, COLLECTIONS, items, Some(total)))
@@ -131,11 +125,7 @@ pub(crate) async fn resources(State(st): St, Path(id): Id, uri: Uri) -> ApiResul
         Ok(org
             .governance
             .collection_resources
-            .iter()
-            .enumerate()
-            .filter(|(_, r)| str_of(r, "collectionId") == id)
-            .map(|(i, r)| (i as u64 + 1, resource_json(org, r, &st.public, entitlements, count)))
-            .collect())
+            .listed(|r| str_of(r, "collectionId") == id, |r| resource_json(org, r, &st.public, entitlements, count)))
     })?;
     let total = items.len();
     Ok(page.data(&st.public, &format!("{COLLECTIONS}/{id}/resources"), items, Some(total)))

@@ -23,15 +23,8 @@ fn rule_json(r: &Value, public: &str) -> Value {
 pub(crate) async fn list(State(st): St, uri: Uri) -> ApiResult {
     let params = Params::parse(uri.query());
     let page = params.page(20, 200)?;
-    let items: Vec<(u64, Value)> = with_org(&st, |org| {
-        Ok(org
-            .governance
-            .risk_rules
-            .iter()
-            .enumerate()
-            .map(|(i, r)| (i as u64 + 1, rule_json(r, &st.public)))
-            .collect())
-    })?;
+    let items: Vec<(u64, Value)> =
+        with_org(&st, |org| Ok(org.governance.risk_rules.listed(|_| true, |r| rule_json(r, &st.public))))?;
     let total = items.len();
     Ok(page.data(&st.public, RULES, items, Some(total)))
 }

@@ -53,19 +53,15 @@ pub(crate) async fn list(State(st): St, uri: Uri) -> ApiResult {
     let q = params.get("q").filter(|s| !s.is_empty()).map(str::to_lowercase);
     let page = params.page(200, 200)?;
     let org = lock(&st.org);
-    let items: Vec<(u64, Value)> = org
-        .policy
-        .auth_servers
-        .iter()
-        .enumerate()
-        .filter(|(_, s)| {
+    let items: Vec<(u64, Value)> = org.policy.auth_servers.listed(
+        |s| {
             q.as_deref().is_none_or(|q| {
                 str_of(&s.obj, "name").to_lowercase().starts_with(q)
                     || str_of(&s.obj, "description").to_lowercase().contains(q)
             })
-        })
-        .map(|(i, s)| (i as u64 + 1, server_json(s, &st.public)))
-        .collect();
+        },
+        |s| server_json(s, &st.public),
+    );
     drop(org);
     Ok(page.links(&st.public, uri.path(), items))
 }
@@ -425,13 +421,10 @@ pub(crate) async fn list_scopes(State(st): St, Path(id): Id, uri: Uri) -> ApiRes
     let page = params.page(200, 200)?;
     let mut org = lock(&st.org);
     let s = server(&mut org.policy, &id)?;
-    let items: Vec<(u64, Value)> = s
-        .scopes
-        .iter()
-        .enumerate()
-        .filter(|(_, v)| q.as_deref().is_none_or(|q| str_of(v, "name").to_lowercase().contains(q)))
-        .map(|(i, v)| (i as u64 + 1, scope_json(v, &st.public, &id)))
-        .collect();
+    let items: Vec<(u64, Value)> = s.scopes.listed(
+        |v| q.as_deref().is_none_or(|q| str_of(v, "name").to_lowercase().contains(q)),
+        |v| scope_json(v, &st.public, &id),
+    );
     drop(org);
     Ok(page.links(&st.public, uri.path(), items))
 }

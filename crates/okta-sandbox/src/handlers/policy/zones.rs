@@ -99,14 +99,8 @@ pub(crate) async fn list(State(st): St, uri: Uri) -> ApiResult {
     let expr = params.expr("filter")?;
     let page = params.page(200, 200)?;
     let org = lock(&st.org);
-    let items: Vec<(u64, Value)> = org
-        .policy
-        .zones
-        .iter()
-        .enumerate()
-        .filter(|(_, z)| expr.as_ref().is_none_or(|e| filter::eval(e, z)))
-        .map(|(i, z)| (i as u64 + 1, zone_json(z, &st.public)))
-        .collect();
+    let items: Vec<(u64, Value)> =
+        org.policy.zones.listed(|z| expr.as_ref().is_none_or(|e| filter::eval(e, z)), |z| zone_json(z, &st.public));
     drop(org);
     Ok(page.links(&st.public, uri.path(), items))
 }
