@@ -81,7 +81,7 @@ pub struct Nonce {
 
 impl Nonce {
     fn fresh() -> Self {
-        Self { value: format!("sbxnonce{}", crate::ids::base62(&mut rand::rng(), 24)), issued: Instant::now() }
+        Self { value: format!("sbxnonce{}", crate::ids::unpredictable(24)), issued: Instant::now() }
     }
 }
 

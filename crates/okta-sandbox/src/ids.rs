@@ -21,14 +21,20 @@ pub fn fixture_id(prefix: &str, word: &str, n: u32) -> String {
     format!("{prefix}{word}{n:0>width$}")
 }
 
+/// `n` base62 characters nobody can predict (from the operating system's generator, never the org's seeded
+/// one): for credentials (access tokens, DPoP nonces) and per-request values (request ids, `errorId`s).
+pub fn unpredictable(n: usize) -> String {
+    base62(&mut rand::rng(), n)
+}
+
 /// A fresh `errorId` (`oae` + 22 base62 characters).
 pub fn error_id() -> String {
-    format!("oae{}", base62(&mut rand::rng(), 22))
+    format!("oae{}", unpredictable(22))
 }
 
 /// A fresh `X-Okta-Request-Id`.
 pub fn request_id() -> String {
-    base62(&mut rand::rng(), 27)
+    unpredictable(27)
 }
 
 /// ISO 8601 with milliseconds and `Z`, as Okta prints timestamps.

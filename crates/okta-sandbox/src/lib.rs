@@ -39,20 +39,14 @@
 
 #![forbid(unsafe_code)]
 
-pub mod admin_model;
-pub mod admin_seed;
 pub mod auth;
 pub mod cursor;
 pub mod dpop;
 pub mod error;
 pub mod filter;
-pub mod governance_model;
-pub mod governance_seed;
 mod handlers;
 pub mod ids;
-pub mod model;
-pub mod policy_model;
-pub mod policy_seed;
+pub mod org;
 pub mod ratelimit;
 pub mod seed;
 
@@ -68,11 +62,11 @@ use axum::http::{HeaderValue, Method, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use chrono::Utc;
-use rand::{Rng, SeedableRng};
+use rand::Rng;
 use rand_chacha::ChaCha8Rng;
 
 use crate::error::ApiError;
-use crate::model::{Actor, Org};
+use crate::org::{Actor, Org};
 use crate::ratelimit::RateLimiter;
 
 /// The passcode (and security question answer) every sandbox factor accepts.
@@ -231,7 +225,7 @@ fn build_state(config: SandboxConfig, addr: SocketAddr) -> Arc<AppState> {
     let public = public_url(&config, addr);
     let org = seed::build(config.seed, config.users, Utc::now());
     let limiter = RateLimiter::new(&config.rate_limits, config.rate_limit_window_secs);
-    let fault_rng = ChaCha8Rng::seed_from_u64(config.seed ^ 0xfa17);
+    let fault_rng = org.random.fork(org::random::Stream::Faults);
     Arc::new(AppState {
         public,
         org: Mutex::new(org),
@@ -249,16 +243,13 @@ fn build_state(config: SandboxConfig, addr: SocketAddr) -> Arc<AppState> {
 
 /// Build the router for a state (exposed for tests through [`serve`]/[`start`]).
 fn router(state: Arc<AppState>) -> Router {
-    handlers::routes()
-        .route("/.well-known/okta-organization", axum::routing::get(well_known_org))
-        .layer(axum::middleware::from_fn_with_state(state.clone(), okta_layer))
-        .with_state(state)
+    handlers::routes().layer(axum::middleware::from_fn_with_state(state.clone(), okta_layer)).with_state(state)
 }
 
 /// `GET /.well-known/okta-organization` (public): what an Okta org answers.
-async fn well_known_org(State(state): State<Arc<AppState>>) -> Response {
+pub(crate) async fn well_known_org(State(state): State<Arc<AppState>>) -> Response {
     axum::Json(serde_json::json!({
-        "id": crate::governance_model::ORG_ORN_ID,
+        "id": crate::org::governance::ORG_ORN_ID,
         "pipeline": "idx",
         "_links": {
             "alternate": {"href": format!("{}", state.public)},
@@ -336,14 +327,16 @@ fn api_token_refused(state: &AppState, path: &str, scope: Option<&str>) -> Rejec
 
 fn authorize(state: &AppState, req: &Request, template: Option<&str>) -> Result<Caller, Rejection> {
     let path = req.uri().path();
-    let scope = template.and_then(|t| auth::required_scope(req.method().as_str(), t));
+    let route = template.and_then(|t| handlers::route(req.method().as_str(), t));
+    let needed = route.map(|r| r.scopes.join(" ")).filter(|s| !s.is_empty());
+    let scope = needed.as_deref();
     let header_value =
         req.headers().get(header::AUTHORIZATION).and_then(|v| v.to_str().ok()).unwrap_or("").trim().to_string();
     let (scheme, credential) =
         header_value.split_once(' ').map(|(a, b)| (a.to_string(), b.trim().to_string())).unwrap_or_default();
     if scheme.eq_ignore_ascii_case("SSWS") {
         if !credential.is_empty() && credential == state.config.api_token {
-            if template.is_some_and(|t| crate::handlers::governance_oauth_only(req.method().as_str(), t)) {
+            if route.is_some_and(|r| r.oauth_only) {
                 return Err(api_token_refused(state, path, scope));
             }
             return Ok(Caller::Ssws);
@@ -394,7 +387,7 @@ fn authorize(state: &AppState, req: &Request, template: Option<&str>) -> Result<
             (None, false) => {}
         }
         if let Some(scope) = scope
-            && !token.scopes.iter().any(|s| s == scope)
+            && route.is_some_and(|r| !r.scopes.iter().all(|need| token.scopes.iter().any(|s| s == need)))
         {
             let mut e = ApiError::forbidden();
             e.www_authenticate = Some(if is_dpop {

@@ -1,7 +1,6 @@
 //! `/api/v1/apps/**`: apps per sign-on mode, lifecycle, user and group assignments, signing keys, SAML
 //! metadata and OAuth scope grants.
 
-use axum::Extension;
 use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::{HeaderValue, StatusCode, Uri, header};
@@ -9,13 +8,13 @@ use axum::response::{IntoResponse, Response};
 use chrono::{Duration, Utc};
 use serde_json::{Map, Value, json};
 
-use super::{ApiResult, Params, St, json_body, json_response, list_response, no_content, ok, page_after, parse_expr};
 use crate::error::ApiError;
-use crate::model::{
+use crate::handlers::{Acting, ApiResult, Id, Ids, JsonBody, Params, St, json_body, json_response, no_content, ok};
+use crate::org::{
     Actor, App, AppKey, AppStatus, AppUserData, GroupAssignmentData, Org, SignOnMode, UserStatus, default_config,
 };
 use crate::seed::api_client;
-use crate::{Caller, cursor, filter, ids, lock};
+use crate::{filter, ids, lock};
 
 /// Properties of an app object that clients cannot set (ignored in request bodies, as Okta does).
 const READ_ONLY: [&str; 10] =
@@ -23,6 +22,13 @@ const READ_ONLY: [&str; 10] =
 
 fn log_app(org: &mut Org, actor: &Actor, event_type: &str, display: &str, targets: Vec<Value>) {
     org.log(Utc::now(), event_type, display, actor, targets, ("SUCCESS", None), None, &api_client());
+}
+
+/// The System Log event of a new assignment of a user or group to an app (none when it only changed).
+fn log_assignment(org: &mut Org, actor: &Actor, newly: bool, display: &str, targets: Vec<Value>) {
+    if newly {
+        log_app(org, actor, "application.user_membership.add", display, targets);
+    }
 }
 
 fn app_mut<'a>(org: &'a mut Org, id: &str) -> Result<&'a mut App, ApiError> {
@@ -59,9 +65,8 @@ fn assigned_users(org: &Org, app: &App) -> Vec<(u64, Option<String>)> {
 pub(crate) async fn list(State(st): St, uri: Uri) -> ApiResult {
     let params = Params::parse(uri.query());
     let q = params.get("q").filter(|s| !s.is_empty()).map(str::to_lowercase);
-    let expr = params.get("filter").filter(|s| !s.is_empty()).map(parse_expr).transpose()?;
-    let limit = params.limit(200, 200);
-    let after = params.after()?;
+    let expr = params.expr("filter")?;
+    let page = params.page(200, 200)?;
     let expand_user = params.get("expand").and_then(|e| e.strip_prefix("user/")).map(str::to_owned);
     let org = lock(&st.org);
     let mut items = Vec::new();
@@ -98,11 +103,10 @@ pub(crate) async fn list(State(st): St, uri: Uri) -> ApiResult {
         items.push((app.seq, v));
     }
     drop(org);
-    let (page, next) = page_after(items, after, limit);
-    Ok(list_response(&st.public, uri.path(), &params, limit, page, next.map(cursor::encode)))
+    Ok(page.links(&st.public, uri.path(), items))
 }
 
-pub(crate) async fn get_one(State(st): St, Path(id): Path<String>) -> ApiResult {
+pub(crate) async fn get_one(State(st): St, Path(id): Id) -> ApiResult {
     let org = lock(&st.org);
     ok(app_ref(&org, &id)?.to_json(&st.public))
 }
@@ -191,11 +195,11 @@ fn validated_config(body: &Value) -> Result<Map<String, Value>, ApiError> {
 fn new_key(org: &mut Org, years: i64) -> AppKey {
     let now = Utc::now();
     AppKey {
-        kid: ids::base62(&mut org.rng, 43),
+        kid: ids::base62(org.rng(), 43),
         created: now,
         expires: now + Duration::days(365 * years),
-        n: ids::base62(&mut org.rng, 342),
-        x5c: ids::base62(&mut org.rng, 600),
+        n: ids::base62(org.rng(), 342),
+        x5c: ids::base62(org.rng(), 600),
     }
 }
 
@@ -203,7 +207,7 @@ fn slug(label: &str) -> String {
     label.chars().filter(char::is_ascii_alphanumeric).collect::<String>().to_lowercase()
 }
 
-pub(crate) async fn create(State(st): St, Extension(caller): Extension<Caller>, uri: Uri, body: Bytes) -> ApiResult {
+pub(crate) async fn create(State(st): St, Acting(actor): Acting, uri: Uri, body: Bytes) -> ApiResult {
     let params = Params::parse(uri.query());
     let body = json_body(&body)?;
     let mut config = validated_config(&body)?;
@@ -218,7 +222,6 @@ pub(crate) async fn create(State(st): St, Extension(caller): Extension<Caller>, 
             }
         },
     };
-    let actor = st.actor(&caller);
     let mut org = lock(&st.org);
     let id = org.new_id("0oa");
     let key = (mode != "BOOKMARK").then(|| new_key(&mut org, 5));
@@ -251,7 +254,7 @@ pub(crate) async fn create(State(st): St, Extension(caller): Extension<Caller>, 
                 client.entry("autoKeyRotation").or_insert(json!(true));
                 let method = client.entry("token_endpoint_auth_method").or_insert(json!("client_secret_basic")).clone();
                 if method != "none" && method != "private_key_jwt" {
-                    secret = Some(ids::base62(&mut org.rng, 64));
+                    secret = Some(ids::base62(org.rng(), 64));
                 }
             }
         }
@@ -287,15 +290,8 @@ pub(crate) async fn create(State(st): St, Extension(caller): Extension<Caller>, 
     ok(v)
 }
 
-pub(crate) async fn replace(
-    State(st): St,
-    Extension(caller): Extension<Caller>,
-    Path(id): Path<String>,
-    body: Bytes,
-) -> ApiResult {
-    let body = json_body(&body)?;
+pub(crate) async fn replace(State(st): St, Acting(actor): Acting, Path(id): Id, JsonBody(body): JsonBody) -> ApiResult {
     let config = validated_config(&body)?;
-    let actor = st.actor(&caller);
     let mut org = lock(&st.org);
     let app = app_mut(&mut org, &id)?;
     if config.get("signOnMode") != app.config.get("signOnMode") {
@@ -319,8 +315,7 @@ pub(crate) async fn replace(
     ok(v)
 }
 
-pub(crate) async fn delete(State(st): St, Extension(caller): Extension<Caller>, Path(id): Path<String>) -> ApiResult {
-    let actor = st.actor(&caller);
+pub(crate) async fn delete(State(st): St, Acting(actor): Acting, Path(id): Id) -> ApiResult {
     let mut org = lock(&st.org);
     let i = org.app_or_404(&id)?;
     let app = org.apps.get(i).ok_or_else(ApiError::internal)?;
@@ -334,11 +329,7 @@ pub(crate) async fn delete(State(st): St, Extension(caller): Extension<Caller>, 
     no_content()
 }
 
-pub(crate) async fn lifecycle(
-    State(st): St,
-    Extension(caller): Extension<Caller>,
-    Path((id, op)): Path<(String, String)>,
-) -> ApiResult {
+pub(crate) async fn lifecycle(State(st): St, Acting(actor): Acting, Path((id, op)): Ids) -> ApiResult {
     let (status, event, display) = match op.as_str() {
         "activate" => (AppStatus::Active, "application.lifecycle.activate", "Activate application"),
         "deactivate" => (AppStatus::Inactive, "application.lifecycle.deactivate", "Deactivate application"),
@@ -346,7 +337,6 @@ pub(crate) async fn lifecycle(
             return Err(ApiError::not_found(&format!("/api/v1/apps/{id}/lifecycle/{op}"), "Path"));
         }
     };
-    let actor = st.actor(&caller);
     let mut org = lock(&st.org);
     let app = app_mut(&mut org, &id)?;
     if app.status != status {
@@ -411,10 +401,9 @@ fn app_user_json(org: &Org, app: &App, user: &str, public: &str, embed_user: boo
     Some(v)
 }
 
-pub(crate) async fn list_users(State(st): St, Path(id): Path<String>, uri: Uri) -> ApiResult {
+pub(crate) async fn list_users(State(st): St, Path(id): Id, uri: Uri) -> ApiResult {
     let params = Params::parse(uri.query());
-    let limit = params.limit(50, 500);
-    let after = params.after()?;
+    let page = params.page(50, 500)?;
     let q = params.get("q").filter(|s| !s.is_empty()).map(str::to_lowercase);
     let embed = params.get("expand") == Some("user");
     let org = lock(&st.org);
@@ -435,15 +424,14 @@ pub(crate) async fn list_users(State(st): St, Path(id): Path<String>, uri: Uri) 
         }
     }
     drop(org);
-    let (page, next) = page_after(items, after, limit);
-    Ok(list_response(&st.public, uri.path(), &params, limit, page, next.map(cursor::encode)))
+    Ok(page.links(&st.public, uri.path(), items))
 }
 
 fn app_user_404(user: &str) -> ApiError {
     ApiError::not_found(user, "AppUser")
 }
 
-pub(crate) async fn get_user(State(st): St, Path((id, user)): Path<(String, String)>, uri: Uri) -> ApiResult {
+pub(crate) async fn get_user(State(st): St, Path((id, user)): Ids, uri: Uri) -> ApiResult {
     let params = Params::parse(uri.query());
     let org = lock(&st.org);
     let app = app_ref(&org, &id)?;
@@ -477,13 +465,11 @@ fn apply_app_user_body(data: &mut AppUserData, body: &Value) -> Result<(), ApiEr
 
 pub(crate) async fn assign_user(
     State(st): St,
-    Extension(caller): Extension<Caller>,
-    Path(id): Path<String>,
-    body: Bytes,
+    Acting(actor): Acting,
+    Path(id): Id,
+    JsonBody(body): JsonBody,
 ) -> ApiResult {
-    let body = json_body(&body)?;
     let uid = text_at(&body, "/id").ok_or_else(|| blank("id"))?.to_owned();
-    let actor = st.actor(&caller);
     let mut org = lock(&st.org);
     let seq = org.user_or_404(&uid)?;
     let user = org.users.get(&seq).ok_or_else(ApiError::internal)?;
@@ -509,21 +495,12 @@ pub(crate) async fn assign_user(
     });
     apply_app_user_body(data, &body)?;
     let app_target = Org::app_target(app);
-    if newly {
-        log_app(
-            &mut org,
-            &actor,
-            "application.user_membership.add",
-            "Add user to application membership",
-            vec![user_target, app_target],
-        );
-    }
+    log_assignment(&mut org, &actor, newly, "Add user to application membership", vec![user_target, app_target]);
     let app = app_ref(&org, &id)?;
     ok(app_user_json(&org, app, &user_id, &st.public, false).ok_or_else(ApiError::internal)?)
 }
 
-pub(crate) async fn update_user(State(st): St, Path((id, user)): Path<(String, String)>, body: Bytes) -> ApiResult {
-    let body = json_body(&body)?;
+pub(crate) async fn update_user(State(st): St, Path((id, user)): Ids, JsonBody(body): JsonBody) -> ApiResult {
     let mut org = lock(&st.org);
     let seq = org.find_user(&user).ok_or_else(|| app_user_404(&user))?;
     let user_id = org.users.get(&seq).map(|u| u.id.clone()).ok_or_else(ApiError::internal)?;
@@ -546,12 +523,7 @@ pub(crate) async fn update_user(State(st): St, Path((id, user)): Path<(String, S
     ok(app_user_json(&org, app, &user_id, &st.public, false).ok_or_else(ApiError::internal)?)
 }
 
-pub(crate) async fn unassign_user(
-    State(st): St,
-    Extension(caller): Extension<Caller>,
-    Path((id, user)): Path<(String, String)>,
-) -> ApiResult {
-    let actor = st.actor(&caller);
+pub(crate) async fn unassign_user(State(st): St, Acting(actor): Acting, Path((id, user)): Ids) -> ApiResult {
     let mut org = lock(&st.org);
     let seq = org.find_user(&user).ok_or_else(|| app_user_404(&user))?;
     let user_target = org.users.get(&seq).map(Org::user_target).ok_or_else(ApiError::internal)?;
@@ -602,10 +574,9 @@ fn group_assignment_json(org: &Org, app: &App, gid: &str, public: &str, expand: 
     Some(v)
 }
 
-pub(crate) async fn list_groups(State(st): St, Path(id): Path<String>, uri: Uri) -> ApiResult {
+pub(crate) async fn list_groups(State(st): St, Path(id): Id, uri: Uri) -> ApiResult {
     let params = Params::parse(uri.query());
-    let limit = params.limit(20, 200);
-    let after = params.after()?;
+    let page = params.page(20, 200)?;
     let q = params.get("q").filter(|s| !s.is_empty()).map(str::to_lowercase);
     let org = lock(&st.org);
     let app = app_ref(&org, &id)?;
@@ -622,11 +593,10 @@ pub(crate) async fn list_groups(State(st): St, Path(id): Path<String>, uri: Uri)
         }
     }
     drop(org);
-    let (page, next) = page_after(items, after, limit);
-    Ok(list_response(&st.public, uri.path(), &params, limit, page, next.map(cursor::encode)))
+    Ok(page.links(&st.public, uri.path(), items))
 }
 
-pub(crate) async fn get_group(State(st): St, Path((id, gid)): Path<(String, String)>, uri: Uri) -> ApiResult {
+pub(crate) async fn get_group(State(st): St, Path((id, gid)): Ids, uri: Uri) -> ApiResult {
     let params = Params::parse(uri.query());
     let org = lock(&st.org);
     let app = app_ref(&org, &id)?;
@@ -637,11 +607,10 @@ pub(crate) async fn get_group(State(st): St, Path((id, gid)): Path<(String, Stri
 
 pub(crate) async fn assign_group(
     State(st): St,
-    Extension(caller): Extension<Caller>,
-    Path((id, gid)): Path<(String, String)>,
-    body: Bytes,
+    Acting(actor): Acting,
+    Path((id, gid)): Ids,
+    JsonBody(body): JsonBody,
 ) -> ApiResult {
-    let body = json_body(&body)?;
     let priority = match body.get("priority") {
         None | Some(Value::Null) => None,
         Some(p) => Some(
@@ -655,7 +624,6 @@ pub(crate) async fn assign_group(
         Some(Value::Object(p)) => Some(p.clone()),
         Some(_) => return Err(ApiError::validation("profile", "profile: Must be an object")),
     };
-    let actor = st.actor(&caller);
     let mut org = lock(&st.org);
     let gseq = org.group_or_404(&gid)?;
     let group_target = org.groups.get(&gseq).map(Org::group_target).ok_or_else(ApiError::internal)?;
@@ -672,25 +640,12 @@ pub(crate) async fn assign_group(
     }
     data.last_updated = now;
     let app_target = Org::app_target(app);
-    if newly {
-        log_app(
-            &mut org,
-            &actor,
-            "application.user_membership.add",
-            "Add group to application",
-            vec![group_target, app_target],
-        );
-    }
+    log_assignment(&mut org, &actor, newly, "Add group to application", vec![group_target, app_target]);
     let app = app_ref(&org, &id)?;
     ok(group_assignment_json(&org, app, &gid, &st.public, None).ok_or_else(ApiError::internal)?)
 }
 
-pub(crate) async fn unassign_group(
-    State(st): St,
-    Extension(caller): Extension<Caller>,
-    Path((id, gid)): Path<(String, String)>,
-) -> ApiResult {
-    let actor = st.actor(&caller);
+pub(crate) async fn unassign_group(State(st): St, Acting(actor): Acting, Path((id, gid)): Ids) -> ApiResult {
     let mut org = lock(&st.org);
     let app = app_mut(&mut org, &id)?;
     if !app.groups.contains(&gid) {
@@ -705,24 +660,18 @@ pub(crate) async fn unassign_group(
 
 // ---------------------------------------------------------------- keys, metadata, grants
 
-pub(crate) async fn list_keys(State(st): St, Path(id): Path<String>) -> ApiResult {
+pub(crate) async fn list_keys(State(st): St, Path(id): Id) -> ApiResult {
     let org = lock(&st.org);
     let app = app_ref(&org, &id)?;
     ok(Value::Array(app.keys.iter().map(AppKey::to_json).collect()))
 }
 
-pub(crate) async fn generate_key(
-    State(st): St,
-    Extension(caller): Extension<Caller>,
-    Path(id): Path<String>,
-    uri: Uri,
-) -> ApiResult {
+pub(crate) async fn generate_key(State(st): St, Acting(actor): Acting, Path(id): Id, uri: Uri) -> ApiResult {
     let params = Params::parse(uri.query());
     let years = params.get("validityYears").ok_or_else(|| ApiError::missing_parameter("validityYears"))?;
     let years = years.trim().parse::<i64>().ok().filter(|y| (2..=10).contains(y)).ok_or_else(|| {
         ApiError::validation("validityYears", "Validity years out of range. It should be 2 - 10 years")
     })?;
-    let actor = st.actor(&caller);
     let mut org = lock(&st.org);
     let _ = org.app_or_404(&id)?;
     let key = new_key(&mut org, years);
@@ -738,7 +687,7 @@ fn xml_escape(s: &str) -> String {
     s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
 }
 
-pub(crate) async fn saml_metadata(State(st): St, Path(id): Path<String>, uri: Uri) -> Result<Response, ApiError> {
+pub(crate) async fn saml_metadata(State(st): St, Path(id): Id, uri: Uri) -> Result<Response, ApiError> {
     let params = Params::parse(uri.query());
     let kid = params.get("kid").filter(|k| !k.is_empty()).ok_or_else(|| ApiError::missing_parameter("kid"))?;
     let org = lock(&st.org);
@@ -767,7 +716,7 @@ pub(crate) async fn saml_metadata(State(st): St, Path(id): Path<String>, uri: Ur
     Ok(resp)
 }
 
-pub(crate) async fn list_grants(State(st): St, Path(id): Path<String>, uri: Uri) -> ApiResult {
+pub(crate) async fn list_grants(State(st): St, Path(id): Id, uri: Uri) -> ApiResult {
     let params = Params::parse(uri.query());
     let expand_scope = params.get("expand") == Some("scope");
     let org = lock(&st.org);

@@ -8,7 +8,7 @@ use chrono::Utc;
 use serde_json::{Value, json};
 
 use super::St;
-use crate::model::PushAnswer;
+use crate::org::PushAnswer;
 use crate::{lock, ratelimit, seed};
 
 pub(crate) async fn reset(State(st): St) -> Response {

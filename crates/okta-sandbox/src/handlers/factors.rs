@@ -1,17 +1,17 @@
 //! `/api/v1/users/{id}/factors/**`. The sandbox accepts the passcode [`crate::PASSCODE`].
 
-use axum::Extension;
 use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::{StatusCode, Uri};
 use chrono::{Duration, Utc};
 use serde_json::{Value, json};
 
-use super::{ApiResult, Params, St, json_body, json_response, no_content, ok};
 use crate::error::ApiError;
-use crate::model::{Factor, Org, PushAnswer, PushTransaction};
+use crate::handlers::{Acting, ApiResult, Id, Ids, JsonBody, Params, St, json_body, json_response, no_content, ok};
+use crate::org::collection::Collection;
+use crate::org::{Factor, Org, PushAnswer, PushTransaction};
 use crate::seed::api_client;
-use crate::{Caller, PASSCODE, ids, lock};
+use crate::{PASSCODE, ids, lock};
 
 const SUPPORTED: [(&str, &str); 7] = [
     ("sms", "OKTA"),
@@ -40,13 +40,10 @@ fn user_id(org: &Org, key: &str) -> Result<String, ApiError> {
 }
 
 fn factor_index(org: &Org, uid: &str, fid: &str) -> Result<usize, ApiError> {
-    org.factors
-        .get(uid)
-        .and_then(|fs| fs.iter().position(|f| f.id == fid))
-        .ok_or_else(|| ApiError::not_found(fid, "UserFactor"))
+    org.factors.get(uid).and_then(|fs| fs.position_of(fid)).ok_or_else(|| ApiError::not_found(fid, "UserFactor"))
 }
 
-pub(crate) async fn list(State(st): St, Path(id): Path<String>) -> ApiResult {
+pub(crate) async fn list(State(st): St, Path(id): Id) -> ApiResult {
     let org = lock(&st.org);
     let uid = user_id(&org, &id)?;
     let v: Vec<Value> =
@@ -54,7 +51,7 @@ pub(crate) async fn list(State(st): St, Path(id): Path<String>) -> ApiResult {
     ok(Value::Array(v))
 }
 
-pub(crate) async fn catalog(State(st): St, Path(id): Path<String>) -> ApiResult {
+pub(crate) async fn catalog(State(st): St, Path(id): Id) -> ApiResult {
     let org = lock(&st.org);
     let uid = user_id(&org, &id)?;
     let enrolled = org.factors.get(&uid).cloned().unwrap_or_default();
@@ -77,7 +74,7 @@ pub(crate) async fn catalog(State(st): St, Path(id): Path<String>) -> ApiResult 
     ok(Value::Array(v))
 }
 
-pub(crate) async fn get_one(State(st): St, Path((id, fid)): Path<(String, String)>) -> ApiResult {
+pub(crate) async fn get_one(State(st): St, Path((id, fid)): Ids) -> ApiResult {
     let org = lock(&st.org);
     let uid = user_id(&org, &id)?;
     let i = factor_index(&org, &uid, &fid)?;
@@ -86,19 +83,13 @@ pub(crate) async fn get_one(State(st): St, Path((id, fid)): Path<(String, String
     ok(v)
 }
 
-fn log_factor(org: &mut Org, actor: &crate::model::Actor, uid: &str, event_type: &str, display: &str) {
+fn log_factor(org: &mut Org, actor: &crate::org::Actor, uid: &str, event_type: &str, display: &str) {
     let targets =
         org.find_user(uid).and_then(|s| org.users.get(&s)).map(|u| vec![Org::user_target(u)]).unwrap_or_default();
     org.log(Utc::now(), event_type, display, actor, targets, ("SUCCESS", None), None, &api_client());
 }
 
-pub(crate) async fn enroll(
-    State(st): St,
-    Extension(caller): Extension<Caller>,
-    Path(id): Path<String>,
-    uri: Uri,
-    body: Bytes,
-) -> ApiResult {
+pub(crate) async fn enroll(State(st): St, Acting(actor): Acting, Path(id): Id, uri: Uri, body: Bytes) -> ApiResult {
     let params = Params::parse(uri.query());
     let body = json_body(&body)?;
     let factor_type = body.get("factorType").and_then(Value::as_str).unwrap_or("").to_string();
@@ -110,7 +101,6 @@ pub(crate) async fn enroll(
     if !profile.is_object() {
         return Err(ApiError::malformed_body());
     }
-    let actor = st.actor(&caller);
     let mut org = lock(&st.org);
     let uid = user_id(&org, &id)?;
     let login = org.find_user(&uid).and_then(|s| org.users.get(&s)).map(|u| u.login()).unwrap_or_default();
@@ -159,7 +149,7 @@ pub(crate) async fn enroll(
         "PENDING_ACTIVATION"
     };
     let now = Utc::now();
-    let fid = ids::okta_id(&mut org.rng, prefix(&factor_type));
+    let fid = ids::okta_id(org.rng(), prefix(&factor_type));
     let f = Factor {
         id: fid,
         user_id: uid.clone(),
@@ -176,12 +166,7 @@ pub(crate) async fn enroll(
     ok(v)
 }
 
-pub(crate) async fn delete(
-    State(st): St,
-    Extension(caller): Extension<Caller>,
-    Path((id, fid)): Path<(String, String)>,
-) -> ApiResult {
-    let actor = st.actor(&caller);
+pub(crate) async fn delete(State(st): St, Acting(actor): Acting, Path((id, fid)): Ids) -> ApiResult {
     let mut org = lock(&st.org);
     let uid = user_id(&org, &id)?;
     let i = factor_index(&org, &uid, &fid)?;
@@ -198,12 +183,10 @@ fn passcode(body: &Value) -> Option<&str> {
 
 pub(crate) async fn activate(
     State(st): St,
-    Extension(caller): Extension<Caller>,
-    Path((id, fid)): Path<(String, String)>,
-    body: Bytes,
+    Acting(actor): Acting,
+    Path((id, fid)): Ids,
+    JsonBody(body): JsonBody,
 ) -> ApiResult {
-    let body = json_body(&body)?;
-    let actor = st.actor(&caller);
     let mut org = lock(&st.org);
     let uid = user_id(&org, &id)?;
     let i = factor_index(&org, &uid, &fid)?;
@@ -221,8 +204,7 @@ pub(crate) async fn activate(
     ok(v)
 }
 
-pub(crate) async fn verify(State(st): St, Path((id, fid)): Path<(String, String)>, body: Bytes) -> ApiResult {
-    let body = json_body(&body)?;
+pub(crate) async fn verify(State(st): St, Path((id, fid)): Ids, JsonBody(body): JsonBody) -> ApiResult {
     let mut org = lock(&st.org);
     let uid = user_id(&org, &id)?;
     let i = factor_index(&org, &uid, &fid)?;
@@ -234,7 +216,7 @@ pub(crate) async fn verify(State(st): St, Path((id, fid)): Path<(String, String)
     let expires = ids::ts(&(Utc::now() + Duration::minutes(5)));
     match f.factor_type.as_str() {
         "push" => {
-            let tx = format!("v2m{}", ids::base62(&mut org.rng, 17));
+            let tx = format!("v2m{}", ids::base62(org.rng(), 17));
             let pending = PushTransaction {
                 user_id: uid.clone(),
                 factor_id: fid.clone(),

@@ -1,18 +1,18 @@
 //! `/api/v1/groups/**`.
 
 use axum::Extension;
-use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::Uri;
 use chrono::Utc;
 use serde_json::{Value, json};
 
-use super::{ApiResult, Params, St, json_body, list_response, no_content, ok, page_after, parse_expr};
 use crate::error::ApiError;
 use crate::filter;
-use crate::model::{Group, GroupType, Org};
+use crate::handlers::{Acting, ApiResult, Id, Ids, JsonBody, Params, St, no_content, ok, parse_expr};
+use crate::org::collection::Collection;
+use crate::org::{Group, GroupType, Org};
 use crate::seed::api_client;
-use crate::{Caller, cursor, lock};
+use crate::{Caller, lock};
 
 fn group_json(org: &Org, g: &Group, public: &str, expand: Option<&str>) -> Value {
     let mut v = g.to_json(public);
@@ -60,8 +60,7 @@ pub(crate) async fn list(State(st): St, uri: Uri) -> ApiResult {
         .filter_map(|k| params.get(k).filter(|s| !s.is_empty()))
         .map(parse_expr)
         .collect::<Result<Vec<_>, _>>()?;
-    let limit = params.limit(10_000, 10_000);
-    let after = params.after()?;
+    let page = params.page(10_000, 10_000)?;
     let expand = params.get("expand");
     let org = lock(&st.org);
     let mut items = Vec::new();
@@ -77,8 +76,7 @@ pub(crate) async fn list(State(st): St, uri: Uri) -> ApiResult {
         }
     }
     drop(org);
-    let (page, next) = page_after(items, after, limit);
-    Ok(list_response(&st.public, uri.path(), &params, limit, page, next.map(cursor::encode)))
+    Ok(page.links(&st.public, uri.path(), items))
 }
 
 fn profile_of(body: &Value) -> Result<(String, String), ApiError> {
@@ -92,14 +90,12 @@ fn profile_of(body: &Value) -> Result<(String, String), ApiError> {
     Ok((name.to_string(), description))
 }
 
-fn log_group(org: &mut Org, actor: &crate::model::Actor, event_type: &str, display: &str, targets: Vec<Value>) {
+fn log_group(org: &mut Org, actor: &crate::org::Actor, event_type: &str, display: &str, targets: Vec<Value>) {
     org.log(Utc::now(), event_type, display, actor, targets, ("SUCCESS", None), None, &api_client());
 }
 
-pub(crate) async fn create(State(st): St, Extension(caller): Extension<Caller>, body: Bytes) -> ApiResult {
-    let body = json_body(&body)?;
+pub(crate) async fn create(State(st): St, Acting(actor): Acting, JsonBody(body): JsonBody) -> ApiResult {
     let (name, description) = profile_of(&body)?;
-    let actor = st.actor(&caller);
     let mut org = lock(&st.org);
     if org.groups.values().any(|g| g.name.eq_ignore_ascii_case(&name)) {
         return Err(ApiError::validation(
@@ -110,18 +106,7 @@ pub(crate) async fn create(State(st): St, Extension(caller): Extension<Caller>, 
     let now = Utc::now();
     let seq = org.groups.keys().last().copied().unwrap_or(1_000_000) + 1;
     let id = org.new_id("00g");
-    let g = Group {
-        seq,
-        id,
-        gtype: GroupType::OktaGroup,
-        name,
-        description,
-        created: now,
-        last_updated: now,
-        last_membership_updated: now,
-        members: Default::default(),
-        source_app: None,
-    };
+    let g = Group::new(seq, id, GroupType::OktaGroup, name, description, now);
     let v = g.to_json(&st.public);
     let target = Org::group_target(&g);
     org.insert_group(g);
@@ -129,7 +114,7 @@ pub(crate) async fn create(State(st): St, Extension(caller): Extension<Caller>, 
     ok(v)
 }
 
-pub(crate) async fn get_one(State(st): St, Path(id): Path<String>, uri: Uri) -> ApiResult {
+pub(crate) async fn get_one(State(st): St, Path(id): Id, uri: Uri) -> ApiResult {
     let params = Params::parse(uri.query());
     let org = lock(&st.org);
     let seq = org.group_or_404(&id)?;
@@ -137,14 +122,7 @@ pub(crate) async fn get_one(State(st): St, Path(id): Path<String>, uri: Uri) -> 
     ok(group_json(&org, g, &st.public, params.get("expand")))
 }
 
-pub(crate) async fn replace(
-    State(st): St,
-    Extension(caller): Extension<Caller>,
-    Path(id): Path<String>,
-    body: Bytes,
-) -> ApiResult {
-    let body = json_body(&body)?;
-    let actor = st.actor(&caller);
+pub(crate) async fn replace(State(st): St, Acting(actor): Acting, Path(id): Id, JsonBody(body): JsonBody) -> ApiResult {
     let mut org = lock(&st.org);
     let seq = org.group_or_404(&id)?;
     let (name, description) = profile_of(&body)?;
@@ -167,8 +145,7 @@ pub(crate) async fn replace(
     ok(v)
 }
 
-pub(crate) async fn delete(State(st): St, Extension(caller): Extension<Caller>, Path(id): Path<String>) -> ApiResult {
-    let actor = st.actor(&caller);
+pub(crate) async fn delete(State(st): St, Acting(actor): Acting, Path(id): Id) -> ApiResult {
     let mut org = lock(&st.org);
     let seq = org.group_or_404(&id)?;
     let g = org.groups.get(&seq).ok_or_else(ApiError::internal)?;
@@ -177,7 +154,6 @@ pub(crate) async fn delete(State(st): St, Extension(caller): Extension<Caller>, 
     }
     let target = Org::group_target(g);
     org.groups.remove(&seq);
-    org.group_index.remove(&id);
     for a in &mut org.apps {
         a.groups.retain(|x| x != &id);
     }
@@ -185,18 +161,16 @@ pub(crate) async fn delete(State(st): St, Extension(caller): Extension<Caller>, 
     no_content()
 }
 
-pub(crate) async fn members(State(st): St, Path(id): Path<String>, uri: Uri) -> ApiResult {
+pub(crate) async fn members(State(st): St, Path(id): Id, uri: Uri) -> ApiResult {
     let params = Params::parse(uri.query());
-    let limit = params.limit(1000, 10_000);
-    let after = params.after()?;
+    let page = params.page(1000, 10_000)?;
     let org = lock(&st.org);
     let seq = org.group_or_404(&id)?;
     let g = org.groups.get(&seq).ok_or_else(ApiError::internal)?;
     let items: Vec<(u64, Value)> =
         g.members.iter().filter_map(|s| org.users.get(s).map(|u| (u.seq, u.to_json(&st.public)))).collect();
     drop(org);
-    let (page, next) = page_after(items, after, limit);
-    Ok(list_response(&st.public, uri.path(), &params, limit, page, next.map(cursor::encode)))
+    Ok(page.links(&st.public, uri.path(), items))
 }
 
 async fn membership(st: St, caller: Caller, gid: String, uid: String, add: bool) -> ApiResult {
@@ -225,36 +199,20 @@ async fn membership(st: St, caller: Caller, gid: String, uid: String, add: bool)
     no_content()
 }
 
-pub(crate) async fn add_member(
-    st: St,
-    Extension(caller): Extension<Caller>,
-    Path((gid, uid)): Path<(String, String)>,
-) -> ApiResult {
+pub(crate) async fn add_member(st: St, Extension(caller): Extension<Caller>, Path((gid, uid)): Ids) -> ApiResult {
     membership(st, caller, gid, uid, true).await
 }
 
-pub(crate) async fn remove_member(
-    st: St,
-    Extension(caller): Extension<Caller>,
-    Path((gid, uid)): Path<(String, String)>,
-) -> ApiResult {
+pub(crate) async fn remove_member(st: St, Extension(caller): Extension<Caller>, Path((gid, uid)): Ids) -> ApiResult {
     membership(st, caller, gid, uid, false).await
 }
 
-pub(crate) async fn apps(State(st): St, Path(id): Path<String>, uri: Uri) -> ApiResult {
+pub(crate) async fn apps(State(st): St, Path(id): Id, uri: Uri) -> ApiResult {
     let params = Params::parse(uri.query());
-    let limit = params.limit(20, 200);
-    let after = params.after()?;
+    let page = params.page(20, 200)?;
     let org = lock(&st.org);
     let _ = org.group_or_404(&id)?;
-    let items: Vec<(u64, Value)> = org
-        .apps
-        .iter()
-        .enumerate()
-        .filter(|(_, a)| a.groups.contains(&id))
-        .map(|(i, a)| (i as u64 + 1, a.to_json(&st.public)))
-        .collect();
+    let items: Vec<(u64, Value)> = org.apps.listed(|a| a.groups.contains(&id), |a| a.to_json(&st.public));
     drop(org);
-    let (page, next) = page_after(items, after, limit);
-    Ok(list_response(&st.public, uri.path(), &params, limit, page, next.map(cursor::encode)))
+    Ok(page.links(&st.public, uri.path(), items))
 }

@@ -5,7 +5,7 @@ use axum::http::Uri;
 use chrono::{DateTime, Duration, Utc};
 use serde_json::Value;
 
-use super::{ApiResult, Params, St, list_response, parse_expr};
+use super::{ApiResult, Params, St, list_response};
 use crate::error::ApiError;
 use crate::{cursor, filter, lock};
 
@@ -25,7 +25,7 @@ pub(crate) async fn list(State(st): St, uri: Uri) -> ApiResult {
     let now = Utc::now();
     let until_t = until.unwrap_or(now + Duration::seconds(1));
     let since_t = since.unwrap_or(until_t - Duration::days(7));
-    let expr = params.get("filter").filter(|s| !s.is_empty()).map(parse_expr).transpose()?;
+    let expr = params.expr("filter")?;
     let keywords: Vec<String> =
         params.get("q").map(|q| q.split_whitespace().map(str::to_lowercase).collect()).unwrap_or_default();
     let descending = match params.get("sortOrder") {
@@ -36,8 +36,8 @@ pub(crate) async fn list(State(st): St, uri: Uri) -> ApiResult {
             return Err(ApiError::validation("sortOrder", "sortOrder: must be ASCENDING or DESCENDING"));
         }
     };
-    let limit = params.limit(100, 1000);
-    let after = params.after()?;
+    let page = params.page(100, 1000)?;
+    let (limit, after) = (page.limit, page.after);
     let org = lock(&st.org);
     let max_seq = org.next_log_seq;
     let mut matched = org.logs.iter().filter(|e| {

@@ -6,9 +6,11 @@ mod control;
 mod factors;
 mod governance;
 mod groups;
+mod list;
 mod logs;
 mod oauth;
 mod policy;
+mod routes;
 mod sessions;
 mod users;
 
@@ -16,121 +18,31 @@ use std::sync::Arc;
 
 use axum::Router;
 use axum::body::Bytes;
-use axum::http::{HeaderValue, StatusCode, header};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post, put};
 use serde_json::Value;
 
 use crate::AppState;
-use crate::cursor;
 use crate::error::ApiError;
 
 pub(crate) type St = axum::extract::State<Arc<AppState>>;
 pub(crate) type ApiResult = Result<Response, ApiError>;
+/// The one path parameter of a route.
+pub(crate) type Id = axum::extract::Path<String>;
+/// The two path parameters of a route.
+pub(crate) type Ids = axum::extract::Path<(String, String)>;
 
-pub(crate) use governance::required_scope as governance_scope;
-pub(crate) use governance::{oauth_only as governance_oauth_only, seed_security_reviews};
-pub(crate) use policy::required_scope as policy_scope;
+pub(crate) use governance::seed_security_reviews;
+pub(crate) use list::{Params, list_response, parse_expr, positioned};
+pub(crate) use routes::find as route;
 
 pub(crate) fn routes() -> Router<Arc<AppState>> {
-    Router::new()
-        .route("/api/v1/users", get(users::list).post(users::create))
-        .route("/api/v1/users/{id}", get(users::get_one).post(users::update).put(users::replace).delete(users::delete))
-        .route("/api/v1/users/{id}/lifecycle/{op}", post(users::lifecycle))
-        .route("/api/v1/users/{id}/groups", get(users::groups))
-        .route("/api/v1/users/{id}/appLinks", get(users::app_links))
-        .route("/api/v1/users/{id}/roles", get(users::roles))
-        .route("/api/v1/users/{id}/sessions", axum::routing::delete(users::clear_sessions))
-        .route("/api/v1/users/{id}/factors", get(factors::list).post(factors::enroll))
-        .route("/api/v1/users/{id}/factors/catalog", get(factors::catalog))
-        .route("/api/v1/users/{id}/factors/{factorId}", get(factors::get_one).delete(factors::delete))
-        .route("/api/v1/users/{id}/factors/{factorId}/lifecycle/activate", post(factors::activate))
-        .route("/api/v1/users/{id}/factors/{factorId}/verify", post(factors::verify))
-        .route("/api/v1/users/{id}/factors/{factorId}/transactions/{transactionId}", get(factors::transaction))
-        .route("/api/v1/sessions/{sessionId}", get(sessions::get_one).delete(sessions::delete))
-        .route("/api/v1/logs", get(logs::list))
-        .route("/api/v1/groups", get(groups::list).post(groups::create))
-        .route("/api/v1/groups/{groupId}", get(groups::get_one).put(groups::replace).delete(groups::delete))
-        .route("/api/v1/groups/{groupId}/users", get(groups::members))
-        .route("/api/v1/groups/{groupId}/users/{userId}", put(groups::add_member).delete(groups::remove_member))
-        .route("/api/v1/groups/{groupId}/apps", get(groups::apps))
-        .route("/api/v1/apps", get(apps::list).post(apps::create))
-        .route("/api/v1/apps/{appId}", get(apps::get_one).put(apps::replace).delete(apps::delete))
-        .route("/api/v1/apps/{appId}/lifecycle/{op}", post(apps::lifecycle))
-        .route("/api/v1/apps/{appId}/users", get(apps::list_users).post(apps::assign_user))
-        .route(
-            "/api/v1/apps/{appId}/users/{userId}",
-            get(apps::get_user).post(apps::update_user).delete(apps::unassign_user),
-        )
-        .route("/api/v1/apps/{appId}/groups", get(apps::list_groups))
-        .route(
-            "/api/v1/apps/{appId}/groups/{groupId}",
-            get(apps::get_group).put(apps::assign_group).delete(apps::unassign_group),
-        )
-        .route("/api/v1/apps/{appId}/credentials/keys", get(apps::list_keys))
-        .route("/api/v1/apps/{appId}/credentials/keys/generate", post(apps::generate_key))
-        .route("/api/v1/apps/{appId}/sso/saml/metadata", get(apps::saml_metadata))
-        .route("/api/v1/apps/{appId}/grants", get(apps::list_grants))
-        .merge(admin::routes())
-        .route("/oauth2/v1/token", post(oauth::token))
-        .merge(policy::routes())
-        .merge(governance::routes())
-        .route("/__sandbox/reset", post(control::reset))
-        .route("/__sandbox/stats", get(control::stats))
-        .route("/__sandbox/rate-limit", post(control::rate_limit))
-        .route("/__sandbox/push", get(control::push_state).post(control::push_answer))
-        .route("/__sandbox/faults", post(control::faults))
-        .fallback(not_found)
+    routes::router().fallback(not_found)
 }
 
 async fn not_found(uri: axum::http::Uri) -> Response {
     ApiError::new(StatusCode::NOT_FOUND, "E0000007", format!("Not found: Resource not found: {} (Path)", uri.path()))
         .into_response()
-}
-
-/// Decoded query parameters, in order.
-#[derive(Debug, Clone, Default)]
-pub(crate) struct Params(pub Vec<(String, String)>);
-
-impl Params {
-    pub fn parse(raw: Option<&str>) -> Self {
-        Self(
-            raw.map(|q| {
-                url::form_urlencoded::parse(q.as_bytes()).map(|(k, v)| (k.into_owned(), v.into_owned())).collect()
-            })
-            .unwrap_or_default(),
-        )
-    }
-
-    pub fn get(&self, key: &str) -> Option<&str> {
-        self.0.iter().find(|(k, _)| k == key).map(|(_, v)| v.as_str())
-    }
-
-    pub fn bool(&self, key: &str, default: bool) -> bool {
-        match self.get(key) {
-            Some(v) if v.eq_ignore_ascii_case("true") => true,
-            Some(v) if v.eq_ignore_ascii_case("false") => false,
-            _ => default,
-        }
-    }
-
-    /// `limit` clamped to 1..=max, `default` when absent or not a positive number.
-    pub fn limit(&self, default: usize, max: usize) -> usize {
-        match self.get("limit").and_then(|v| v.trim().parse::<i64>().ok()) {
-            Some(n) if n > 0 => usize::try_from(n).unwrap_or(max).min(max),
-            _ => default.min(max),
-        }
-    }
-
-    /// The decoded `after` cursor, or a 400 when it is not one of ours.
-    pub fn after(&self) -> Result<Option<u64>, ApiError> {
-        match self.get("after") {
-            None | Some("") => Ok(None),
-            Some(c) => {
-                cursor::decode(c).map(Some).ok_or_else(|| ApiError::validation("after", "after: Invalid cursor value"))
-            }
-        }
-    }
 }
 
 /// Parse a JSON request body; malformed → E0000003.
@@ -153,94 +65,29 @@ pub(crate) fn no_content() -> ApiResult {
     Ok(StatusCode::NO_CONTENT.into_response())
 }
 
-/// A page cut from `items` (ordered by ascending position) after position `after`.
-pub(crate) fn page_after(items: Vec<(u64, Value)>, after: Option<u64>, limit: usize) -> (Vec<Value>, Option<u64>) {
-    let mut rest = items.into_iter().filter(|(pos, _)| after.is_none_or(|a| *pos > a)).peekable();
-    let mut page = Vec::new();
-    let mut last = None;
-    while page.len() < limit {
-        match rest.next() {
-            Some((pos, v)) => {
-                last = Some(pos);
-                page.push(v);
-            }
-            None => break,
-        }
+/// The actor of an API request (who the System Log names): the API token's admin or the OAuth service app.
+pub(crate) struct Acting(pub crate::org::Actor);
+
+impl axum::extract::FromRequestParts<Arc<AppState>> for Acting {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        state: &Arc<AppState>,
+    ) -> Result<Self, Self::Rejection> {
+        let caller = parts.extensions.get::<crate::Caller>().ok_or_else(ApiError::internal)?;
+        Ok(Acting(state.actor(caller)))
     }
-    let next = if rest.peek().is_some() { last } else { None };
-    (page, next)
 }
 
-/// A JSON array response with Okta's `link` headers (`self`, and `next` when `next` is set).
-pub(crate) fn list_response(
-    public: &str,
-    path: &str,
-    params: &Params,
-    limit: usize,
-    page: Vec<Value>,
-    next: Option<String>,
-) -> Response {
-    let mut base: Vec<(String, String)> = params.0.iter().filter(|(k, _)| k != "after").cloned().collect();
-    if !base.iter().any(|(k, _)| k == "limit") {
-        base.push(("limit".into(), limit.to_string()));
-    }
-    let encode = |pairs: &[(String, String)]| {
-        let mut s = url::form_urlencoded::Serializer::new(String::new());
-        for (k, v) in pairs {
-            s.append_pair(k, v);
-        }
-        s.finish().replace('+', "%20")
-    };
-    let mut self_pairs = base.clone();
-    if let Some(a) = params.get("after") {
-        self_pairs.push(("after".into(), a.to_string()));
-    }
-    let mut resp = json_response(StatusCode::OK, Value::Array(page));
-    let h = resp.headers_mut();
-    if let Ok(v) = HeaderValue::from_str(&format!("<{public}{path}?{}>; rel=\"self\"", encode(&self_pairs))) {
-        h.append(header::LINK, v);
-    }
-    if let Some(n) = next {
-        let mut next_pairs = base;
-        next_pairs.push(("after".into(), n));
-        if let Ok(v) = HeaderValue::from_str(&format!("<{public}{path}?{}>; rel=\"next\"", encode(&next_pairs))) {
-            h.append(header::LINK, v);
-        }
-    }
-    resp
-}
+/// A JSON request body ([`json_body`]: blank is `{}`, malformed is E0000003).
+pub(crate) struct JsonBody(pub Value);
 
-/// Parse a filter/search expression, answering E0000031 when malformed.
-pub(crate) fn parse_expr(s: &str) -> Result<crate::filter::Expr, ApiError> {
-    crate::filter::parse(s).map_err(|_| ApiError::invalid_search())
-}
+impl axum::extract::FromRequest<Arc<AppState>> for JsonBody {
+    type Rejection = Response;
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use serde_json::json;
-
-    #[test]
-    fn pages_walk_everything_once() {
-        let items: Vec<(u64, Value)> = (1..=7).map(|i| (i * 10, json!(i))).collect();
-        let (p1, n1) = page_after(items.clone(), None, 3);
-        assert_eq!(p1, vec![json!(1), json!(2), json!(3)]);
-        assert_eq!(n1, Some(30));
-        let (p2, n2) = page_after(items.clone(), n1, 3);
-        assert_eq!(p2.len(), 3);
-        let (p3, n3) = page_after(items.clone(), n2, 3);
-        assert_eq!(p3, vec![json!(7)]);
-        assert_eq!(n3, None);
-        let (p4, n4) = page_after(items, None, 7);
-        assert_eq!((p4.len(), n4), (7, None));
-    }
-
-    #[test]
-    fn params_parse() {
-        let p = Params::parse(Some("limit=5&filter=status%20eq%20%22ACTIVE%22&activate=false"));
-        assert_eq!(p.limit(200, 1000), 5);
-        assert_eq!(p.get("filter"), Some("status eq \"ACTIVE\""));
-        assert!(!p.bool("activate", true));
-        assert!(Params::parse(Some("after=zzz")).after().is_err());
+    async fn from_request(req: axum::extract::Request, state: &Arc<AppState>) -> Result<Self, Self::Rejection> {
+        let bytes = Bytes::from_request(req, state).await.map_err(IntoResponse::into_response)?;
+        json_body(&bytes).map(JsonBody).map_err(IntoResponse::into_response)
     }
 }

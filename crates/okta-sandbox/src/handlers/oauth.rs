@@ -225,7 +225,7 @@ fn issue_inner(
             scopes.push(s);
         }
     }
-    let access_token = format!("sbx.{}", ids::base62(&mut rand::rng(), 48));
+    let access_token = format!("sbx.{}", ids::unpredictable(48));
     let ttl = st.config.token_ttl_secs;
     lock(&st.tokens).insert(
         access_token.clone(),

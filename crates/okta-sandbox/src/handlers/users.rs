@@ -7,12 +7,12 @@ use axum::http::{StatusCode, Uri};
 use chrono::Utc;
 use serde_json::{Map, Value, json};
 
-use super::{ApiResult, Params, St, json_body, json_response, list_response, no_content, ok, page_after, parse_expr};
 use crate::error::ApiError;
 use crate::filter;
-use crate::model::{Lifecycle, Org, User, UserStatus, transition};
+use crate::handlers::{Acting, ApiResult, Id, Ids, Params, St, json_body, json_response, no_content, ok};
+use crate::org::{Lifecycle, Org, User, UserStatus, transition};
 use crate::seed::api_client;
-use crate::{Caller, cursor, ids, lock};
+use crate::{Caller, ids, lock};
 
 const REQUIRED: [&str; 4] = ["firstName", "lastName", "email", "login"];
 
@@ -26,10 +26,9 @@ fn q_match(u: &User, q: &str) -> bool {
 pub(crate) async fn list(State(st): St, uri: Uri) -> ApiResult {
     let params = Params::parse(uri.query());
     let q = params.get("q").filter(|s| !s.is_empty());
-    let filter_expr = params.get("filter").filter(|s| !s.is_empty()).map(parse_expr).transpose()?;
-    let search_expr = params.get("search").filter(|s| !s.is_empty()).map(parse_expr).transpose()?;
-    let limit = params.limit(if q.is_some() { 10 } else { 200 }, 200);
-    let after = params.after()?;
+    let filter_expr = params.expr("filter")?;
+    let search_expr = params.expr("search")?;
+    let page = params.page(if q.is_some() { 10 } else { 200 }, 200)?;
     let org = lock(&st.org);
     let mut rows: Vec<(String, Value)> = Vec::new();
     let mut seqs: Vec<u64> = Vec::new();
@@ -79,8 +78,7 @@ pub(crate) async fn list(State(st): St, uri: Uri) -> ApiResult {
         }
         None => seqs.into_iter().zip(rows.into_iter().map(|(_, v)| v)).collect(),
     };
-    let (page, next) = page_after(items, after, limit);
-    Ok(list_response(&st.public, uri.path(), &params, limit, page, next.map(cursor::encode)))
+    Ok(page.links(&st.public, uri.path(), items))
 }
 
 fn validate_profile(profile: &Map<String, Value>, required: bool) -> Result<(), ApiError> {
@@ -122,14 +120,14 @@ fn password_of(body: &Value) -> Option<String> {
     body.pointer("/credentials/password/value").and_then(Value::as_str).map(str::to_string)
 }
 
-fn log_user_event(org: &mut Org, actor: &crate::model::Actor, seq: u64, event_type: &str, display: &str) {
+fn log_user_event(org: &mut Org, actor: &crate::org::Actor, seq: u64, event_type: &str, display: &str) {
     let Some(target) = org.users.get(&seq).map(Org::user_target) else {
         return;
     };
     org.log(Utc::now(), event_type, display, actor, vec![target], ("SUCCESS", None), None, &api_client());
 }
 
-pub(crate) async fn create(State(st): St, Extension(caller): Extension<Caller>, uri: Uri, body: Bytes) -> ApiResult {
+pub(crate) async fn create(State(st): St, Acting(actor): Acting, uri: Uri, body: Bytes) -> ApiResult {
     let params = Params::parse(uri.query());
     let body = json_body(&body)?;
     let Some(profile) = body.get("profile").and_then(Value::as_object).cloned() else {
@@ -148,7 +146,6 @@ pub(crate) async fn create(State(st): St, Extension(caller): Extension<Caller>, 
         .and_then(Value::as_array)
         .map(|a| a.iter().filter_map(|v| v.as_str().map(str::to_string)).collect())
         .unwrap_or_default();
-    let actor = st.actor(&caller);
     let mut org = lock(&st.org);
     let login = profile.get("login").and_then(Value::as_str).unwrap_or_default().to_string();
     if org.login_taken(&login, None) {
@@ -160,7 +157,7 @@ pub(crate) async fn create(State(st): St, Extension(caller): Extension<Caller>, 
     let mut group_seqs = Vec::new();
     for gid in &group_ids {
         match org.find_group(gid) {
-            Some(s) if org.groups.get(&s).is_some_and(|g| g.gtype == crate::model::GroupType::OktaGroup) => {
+            Some(s) if org.groups.get(&s).is_some_and(|g| g.gtype == crate::org::GroupType::OktaGroup) => {
                 group_seqs.push(s)
             }
             _ => {
@@ -202,7 +199,7 @@ pub(crate) async fn create(State(st): St, Extension(caller): Extension<Caller>, 
     let _ = has_password;
     org.insert_user(user);
     for g in org.groups.values_mut() {
-        if g.gtype == crate::model::GroupType::BuiltIn || group_seqs.contains(&g.seq) {
+        if g.gtype == crate::org::GroupType::BuiltIn || group_seqs.contains(&g.seq) {
             g.members.insert(seq);
             g.last_membership_updated = now;
         }
@@ -215,7 +212,7 @@ pub(crate) async fn create(State(st): St, Extension(caller): Extension<Caller>, 
     ok(v)
 }
 
-pub(crate) async fn get_one(State(st): St, Extension(caller): Extension<Caller>, Path(id): Path<String>) -> ApiResult {
+pub(crate) async fn get_one(State(st): St, Extension(caller): Extension<Caller>, Path(id): Id) -> ApiResult {
     let org = lock(&st.org);
     // `me`: the user the credential belongs to — the admin who made the API token. A service app's token
     // has no user, and Okta answers 404.
@@ -280,26 +277,15 @@ async fn modify(st: St, caller: Caller, id: String, body: Bytes, replace: bool) 
     ok(v)
 }
 
-pub(crate) async fn update(
-    st: St,
-    Extension(caller): Extension<Caller>,
-    Path(id): Path<String>,
-    body: Bytes,
-) -> ApiResult {
+pub(crate) async fn update(st: St, Extension(caller): Extension<Caller>, Path(id): Id, body: Bytes) -> ApiResult {
     modify(st, caller, id, body, false).await
 }
 
-pub(crate) async fn replace(
-    st: St,
-    Extension(caller): Extension<Caller>,
-    Path(id): Path<String>,
-    body: Bytes,
-) -> ApiResult {
+pub(crate) async fn replace(st: St, Extension(caller): Extension<Caller>, Path(id): Id, body: Bytes) -> ApiResult {
     modify(st, caller, id, body, true).await
 }
 
-pub(crate) async fn delete(State(st): St, Extension(caller): Extension<Caller>, Path(id): Path<String>) -> ApiResult {
-    let actor = st.actor(&caller);
+pub(crate) async fn delete(State(st): St, Acting(actor): Acting, Path(id): Id) -> ApiResult {
     let mut org = lock(&st.org);
     let seq = org.user_or_404(&id)?;
     let status = org.users.get(&seq).map(|u| u.status);
@@ -325,12 +311,7 @@ fn deactivate_in_place(org: &mut Org, seq: u64) {
     org.sessions.retain(|_, s| s.user_id != uid);
 }
 
-pub(crate) async fn lifecycle(
-    State(st): St,
-    Extension(caller): Extension<Caller>,
-    Path((id, op)): Path<(String, String)>,
-    uri: Uri,
-) -> ApiResult {
+pub(crate) async fn lifecycle(State(st): St, Acting(actor): Acting, Path((id, op)): Ids, uri: Uri) -> ApiResult {
     let Some(op) = Lifecycle::parse(&op) else {
         return Err(ApiError::new(
             StatusCode::NOT_FOUND,
@@ -342,7 +323,6 @@ pub(crate) async fn lifecycle(
     if op == Lifecycle::ResetPassword && params.get("sendEmail").is_none() {
         return Err(ApiError::missing_parameter("sendEmail"));
     }
-    let actor = st.actor(&caller);
     let mut org = lock(&st.org);
     let seq = org.user_or_404(&id)?;
     let (status, has_password, uid) =
@@ -369,7 +349,7 @@ pub(crate) async fn lifecycle(
     }
     let (et, disp) = op.event();
     log_user_event(&mut org, &actor, seq, et, disp);
-    let token = ids::base62(&mut org.rng, 20);
+    let token = ids::base62(org.rng(), 20);
     let public = &st.public;
     match op {
         Lifecycle::Activate | Lifecycle::Reactivate => {
@@ -398,14 +378,14 @@ pub(crate) async fn lifecycle(
     }
 }
 
-pub(crate) async fn groups(State(st): St, Path(id): Path<String>) -> ApiResult {
+pub(crate) async fn groups(State(st): St, Path(id): Id) -> ApiResult {
     let org = lock(&st.org);
     let seq = org.user_or_404(&id)?;
     let v: Vec<Value> = org.groups_of(seq).into_iter().map(|g| g.to_json(&st.public)).collect();
     ok(Value::Array(v))
 }
 
-pub(crate) async fn app_links(State(st): St, Path(id): Path<String>) -> ApiResult {
+pub(crate) async fn app_links(State(st): St, Path(id): Id) -> ApiResult {
     let org = lock(&st.org);
     let seq = org.user_or_404(&id)?;
     let uid = org.users.get(&seq).map(|u| u.id.clone()).unwrap_or_default();
@@ -431,7 +411,7 @@ pub(crate) async fn app_links(State(st): St, Path(id): Path<String>) -> ApiResul
     ok(Value::Array(out))
 }
 
-pub(crate) async fn roles(State(st): St, Path(id): Path<String>) -> ApiResult {
+pub(crate) async fn roles(State(st): St, Path(id): Id) -> ApiResult {
     let org = lock(&st.org);
     let seq = org.user_or_404(&id)?;
     let uid = org.users.get(&seq).map(|u| u.id.clone()).unwrap_or_default();
@@ -440,12 +420,7 @@ pub(crate) async fn roles(State(st): St, Path(id): Path<String>) -> ApiResult {
     ok(Value::Array(v))
 }
 
-pub(crate) async fn clear_sessions(
-    State(st): St,
-    Extension(caller): Extension<Caller>,
-    Path(id): Path<String>,
-) -> ApiResult {
-    let actor = st.actor(&caller);
+pub(crate) async fn clear_sessions(State(st): St, Acting(actor): Acting, Path(id): Id) -> ApiResult {
     let mut org = lock(&st.org);
     let seq = org.user_or_404(&id)?;
     let uid = org.users.get(&seq).map(|u| u.id.clone()).unwrap_or_default();

@@ -1,18 +1,17 @@
 //! Entitlement bundles (`/governance/api/v1/entitlement-bundles`: list, read, create, replace, delete) and revoking
 //! a principal's access (`/governance/api/v2/revoke-principal-access`: bundles and entitlement values by ORN).
 
-use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::{StatusCode, Uri};
 use serde_json::{Value, json};
 
 use super::entitlements::{check_entitlements, text_prop};
-use super::{data_page, invalid, with_org};
+use super::{invalid, with_org};
 use crate::error::ApiError;
 use crate::filter;
-use crate::governance_model::{GovOrg, app_orn, bundle_orn, user_orn};
-use crate::handlers::{ApiResult, Params, St, json_body, json_response, no_content, ok, page_after, parse_expr};
-use crate::policy_model::{now, position_of, str_of};
+use crate::handlers::{ApiResult, Id, JsonBody, Params, St, json_response, no_content, ok};
+use crate::org::collection::{Collection, now, str_of};
+use crate::org::governance::{GovOrg, app_orn, bundle_orn, user_orn};
 
 const BUNDLES: &str = "/governance/api/v1/entitlement-bundles";
 
@@ -27,31 +26,21 @@ fn bundle_json(b: &Value, public: &str, full: bool) -> Value {
 
 pub(crate) async fn list(State(st): St, uri: Uri) -> ApiResult {
     let params = Params::parse(uri.query());
-    let limit = params.limit(20, 200);
-    let after = params.after()?;
+    let page = params.page(20, 200)?;
     let full = params.get("include").is_some_and(|i| i.contains("full_entitlements"));
-    let expr = params.get("filter").filter(|f| !f.trim().is_empty()).map(parse_expr).transpose()?;
+    let expr = params.expr_unless_blank("filter")?;
     let items: Vec<(u64, Value)> = with_org(&st, |org| {
         Ok(org
             .governance
             .bundles
-            .iter()
-            .enumerate()
-            .filter(|(_, b)| expr.as_ref().is_none_or(|e| filter::eval(e, b)))
-            .map(|(i, b)| (i as u64 + 1, bundle_json(b, &st.public, full)))
-            .collect())
+            .listed(|b| expr.as_ref().is_none_or(|e| filter::eval(e, b)), |b| bundle_json(b, &st.public, full)))
     })?;
     let total = items.len();
-    let (page, next) = page_after(items, after, limit);
-    Ok(data_page(&st.public, BUNDLES, &params, limit, (page, next), Some(total)))
+    Ok(page.data(&st.public, BUNDLES, items, Some(total)))
 }
 
-pub(crate) async fn get_one(State(st): St, Path(id): Path<String>) -> ApiResult {
-    let b = with_org(&st, |org| {
-        position_of(&org.governance.bundles, &id)
-            .and_then(|i| org.governance.bundles.get(i).cloned())
-            .ok_or_else(|| ApiError::not_found(&id, "EntitlementBundle"))
-    })?;
+pub(crate) async fn get_one(State(st): St, Path(id): Id) -> ApiResult {
+    let b = with_org(&st, |org| org.governance.bundles.or_404(&id, "EntitlementBundle").cloned())?;
     ok(bundle_json(&b, &st.public, true))
 }
 
@@ -96,13 +85,12 @@ fn checked(gov: &GovOrg, apps: &[String], body: &Value, id: Option<&str>) -> Res
 }
 
 /// `POST /governance/api/v1/entitlement-bundles`.
-pub(crate) async fn create(State(st): St, body: Bytes) -> ApiResult {
-    let body = json_body(&body)?;
+pub(crate) async fn create(State(st): St, JsonBody(body): JsonBody) -> ApiResult {
     let b = with_org(&st, |org| {
         let apps: Vec<String> = org.apps.iter().map(|a| a.id.clone()).collect();
         let (name, app, entitlements) = checked(&org.governance, &apps, &body, None)?;
         let (by, at) = (org.admin_id.clone(), now());
-        let id = org.governance.new_id("enb");
+        let id = crate::org::governance::new_id(&mut org.random, "enb");
         let mut b = json!({
             "id": id, "name": name, "orn": bundle_orn(&id), "status": "ACTIVE",
             "targetResourceOrn": app_orn(&app), "target": {"externalId": app, "type": "APPLICATION"},
@@ -130,13 +118,12 @@ fn end_grants(gov: &mut GovOrg, id: &str, by: &str, at: &str) {
 
 /// `PUT /governance/api/v1/entitlement-bundles/{id}`: replaces name, description, status and entitlements;
 /// the bundle's active grants take the new entitlements.
-pub(crate) async fn replace(State(st): St, Path(id): Path<String>, body: Bytes) -> ApiResult {
-    let body = json_body(&body)?;
+pub(crate) async fn replace(State(st): St, Path(id): Id, JsonBody(body): JsonBody) -> ApiResult {
     let b = with_org(&st, |org| {
         let apps: Vec<String> = org.apps.iter().map(|a| a.id.clone()).collect();
         let (by, at) = (org.admin_id.clone(), now());
         let gov = &mut org.governance;
-        let i = position_of(&gov.bundles, &id).ok_or_else(|| ApiError::not_found(&id, "EntitlementBundle"))?;
+        let i = gov.bundles.index_or_404(&id, "EntitlementBundle")?;
         if str_of(&gov.bundles[i], "status") == "DELETED" {
             return Err(deleted(&id));
         }
@@ -188,11 +175,11 @@ pub(crate) async fn replace(State(st): St, Path(id): Path<String>, body: Bytes) 
 
 /// `DELETE /governance/api/v1/entitlement-bundles/{id}`: the bundle becomes DELETED and Okta revokes it from the
 /// users who hold it; deleting it again is a 409.
-pub(crate) async fn delete(State(st): St, Path(id): Path<String>) -> ApiResult {
+pub(crate) async fn delete(State(st): St, Path(id): Id) -> ApiResult {
     with_org(&st, |org| {
         let (by, at) = (org.admin_id.clone(), now());
         let gov = &mut org.governance;
-        let i = position_of(&gov.bundles, &id).ok_or_else(|| ApiError::not_found(&id, "EntitlementBundle"))?;
+        let i = gov.bundles.index_or_404(&id, "EntitlementBundle")?;
         if str_of(&gov.bundles[i], "status") == "DELETED" {
             return Err(deleted(&id));
         }
@@ -207,8 +194,7 @@ pub(crate) async fn delete(State(st): St, Path(id): Path<String>) -> ApiResult {
 
 /// `POST /governance/api/v2/revoke-principal-access`: end the principal's grants of the given bundles, and deny
 /// the given entitlement values (at most five ORNs, as Okta allows).
-pub(crate) async fn revoke_principal_access(State(st): St, body: Bytes) -> ApiResult {
-    let body = json_body(&body)?;
+pub(crate) async fn revoke_principal_access(State(st): St, JsonBody(body): JsonBody) -> ApiResult {
     let principal = str_of(&body, "principalOrn").to_owned();
     let orns: Vec<String> = body["revokeOrns"]
         .as_array()
@@ -253,7 +239,7 @@ pub(crate) async fn revoke_principal_access(State(st): St, body: Bytes) -> ApiRe
                 super::requests::mark_revoked(gov, &user, "ENTITLEMENT_BUNDLE", id);
             } else if orn.contains(":apps:") {
                 // An app: the user's direct assignment goes (access through a group stays with the group).
-                let app = org.apps.iter_mut().find(|a| a.id == id);
+                let app = org.apps.by_id_mut(id);
                 if !app.is_some_and(|a| super::requests::unassign_directly(a, &user)) {
                     return Err(invalid(
                         "RevokePrincipalAccess",
@@ -271,8 +257,8 @@ pub(crate) async fn revoke_principal_access(State(st): St, body: Bytes) -> ApiRe
                     return Err(invalid("RevokePrincipalAccess", vec![format!("revokeOrns: unknown {orn}")]));
                 };
                 let (eid, app) = (str_of(e, "id").to_owned(), str_of(&e["parent"], "externalId").to_owned());
-                let gid = gov.new_id("gra");
-                let mut g = crate::governance_seed::grant(
+                let gid = crate::org::governance::new_id(&mut org.random, "gra");
+                let mut g = crate::seed::governance::grant(
                     &gid,
                     "CUSTOM",
                     "DENY",

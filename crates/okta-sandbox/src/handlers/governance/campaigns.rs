@@ -1,16 +1,15 @@
 //! Access certification campaigns (`/governance/api/v1/campaigns`) and their reviews (`/governance/api/v1/reviews`).
 
-use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::{HeaderValue, StatusCode, Uri, header};
 use axum::response::IntoResponse;
 use serde_json::{Value, json};
 
-use super::{conflict, data_page, invalid, with_org};
+use super::{conflict, invalid, with_org};
 use crate::error::ApiError;
-use crate::governance_seed::{REVIEWED, review};
-use crate::handlers::{ApiResult, Params, St, json_body, json_response, no_content, ok, page_after, parse_expr};
-use crate::policy_model::{now, position_of, str_of};
+use crate::handlers::{ApiResult, Id, JsonBody, Params, St, json_response, no_content, ok};
+use crate::org::collection::{Collection, now, str_of};
+use crate::seed::governance::{REVIEWED, review};
 use crate::{filter, ids};
 
 const CAMPAIGNS: &str = "/governance/api/v1/campaigns";
@@ -81,34 +80,22 @@ fn review_view(r: &Value) -> Value {
 }
 
 fn filtered(items: &[Value], params: &Params, view: impl Fn(&Value) -> Value) -> Result<Vec<(u64, Value)>, ApiError> {
-    let expr = params.get("filter").filter(|f| !f.trim().is_empty()).map(parse_expr).transpose()?;
-    Ok(items
-        .iter()
-        .enumerate()
-        .filter(|(_, v)| expr.as_ref().is_none_or(|e| filter::eval(e, &view(v))))
-        .map(|(i, v)| (i as u64 + 1, v.clone()))
-        .collect())
+    let expr = params.expr_unless_blank("filter")?;
+    Ok(items.listed(|v| expr.as_ref().is_none_or(|e| filter::eval(e, &view(v))), |v| v.clone()))
 }
 
 pub(crate) async fn list(State(st): St, uri: Uri) -> ApiResult {
     let params = Params::parse(uri.query());
-    let limit = params.limit(20, 200);
-    let after = params.after()?;
+    let page = params.page(20, 200)?;
     let items = with_org(&st, |org| {
         let sparse: Vec<Value> = org.governance.campaigns.iter().map(|c| campaign_sparse(c, &st.public)).collect();
         filtered(&sparse, &params, Value::clone)
     })?;
-    let (page, next) = page_after(items, after, limit);
-    Ok(data_page(&st.public, CAMPAIGNS, &params, limit, (page, next), None))
+    Ok(page.data(&st.public, CAMPAIGNS, items, None))
 }
 
-fn find(items: &[Value], id: &str, kind: &str) -> Result<usize, ApiError> {
-    position_of(items, id).ok_or_else(|| ApiError::not_found(id, kind))
-}
-
-pub(crate) async fn get_one(State(st): St, Path(id): Path<String>) -> ApiResult {
-    let c =
-        with_org(&st, |org| Ok(org.governance.campaigns[find(&org.governance.campaigns, &id, "Campaign")?].clone()))?;
+pub(crate) async fn get_one(State(st): St, Path(id): Id) -> ApiResult {
+    let c = with_org(&st, |org| Ok(org.governance.campaigns.or_404(&id, "Campaign")?.clone()))?;
     ok(campaign_json(&c, &st.public))
 }
 
@@ -187,8 +174,7 @@ fn recurrence_days(interval: &str) -> Option<u32> {
     }
 }
 
-pub(crate) async fn create(State(st): St, body: Bytes) -> ApiResult {
-    let body = json_body(&body)?;
+pub(crate) async fn create(State(st): St, JsonBody(body): JsonBody) -> ApiResult {
     let c = with_org(&st, |org| {
         check_campaign(&body)?;
         let mut c = json!({});
@@ -208,7 +194,7 @@ pub(crate) async fn create(State(st): St, body: Bytes) -> ApiResult {
             }
         }
         let ts = now();
-        c["id"] = json!(org.governance.new_id("ici"));
+        c["id"] = json!(crate::org::governance::new_id(&mut org.random, "ici"));
         c["status"] = json!("SCHEDULED");
         c["created"] = json!(ts);
         c["lastUpdated"] = json!(ts);
@@ -220,9 +206,9 @@ pub(crate) async fn create(State(st): St, body: Bytes) -> ApiResult {
     Ok(json_response(StatusCode::CREATED, campaign_json(&c, &st.public)))
 }
 
-pub(crate) async fn delete(State(st): St, Path(id): Path<String>) -> ApiResult {
+pub(crate) async fn delete(State(st): St, Path(id): Id) -> ApiResult {
     with_org(&st, |org| {
-        let i = find(&org.governance.campaigns, &id, "Campaign")?;
+        let i = org.governance.campaigns.index_or_404(&id, "Campaign")?;
         if str_of(&org.governance.campaigns[i], "status") != "SCHEDULED" {
             return Err(conflict("Campaign", "Only a SCHEDULED campaign can be deleted"));
         }
@@ -244,11 +230,11 @@ fn accepted(public: &str, id: &str) -> ApiResult {
 
 /// Launch: a one-off campaign becomes ACTIVE; a recurring one stays SCHEDULED and its next occurrence is
 /// launched as a campaign of its own, which `Location` names (as Okta's spec says).
-pub(crate) async fn launch(State(st): St, Path(id): Path<String>) -> ApiResult {
+pub(crate) async fn launch(State(st): St, Path(id): Id) -> ApiResult {
     let launched = with_org(&st, |org| {
         let admin = org.admin_id.clone();
         let gov = &mut org.governance;
-        let i = find(&gov.campaigns, &id, "Campaign")?;
+        let i = gov.campaigns.index_or_404(&id, "Campaign")?;
         match str_of(&gov.campaigns[i], "status") {
             "SCHEDULED" => {}
             "ACTIVE" | "LAUNCHING" => return Err(conflict("Campaign", "Campaign is already launched")),
@@ -257,7 +243,7 @@ pub(crate) async fn launch(State(st): St, Path(id): Path<String>) -> ApiResult {
         let ts = now();
         let recurring = str_of(&gov.campaigns[i]["scheduleSettings"], "type") == "RECURRING";
         let (target, at) = if recurring {
-            let occurrence_id = gov.new_id("ici");
+            let occurrence_id = crate::org::governance::new_id(&mut org.random, "ici");
             let mut occurrence = gov.campaigns[i].clone();
             occurrence["id"] = json!(occurrence_id);
             occurrence["created"] = json!(ts);
@@ -269,7 +255,7 @@ pub(crate) async fn launch(State(st): St, Path(id): Path<String>) -> ApiResult {
         };
         let resource = gov.campaigns[at]["resourceSettings"]["targetResources"][0]["resourceId"].clone();
         for user in REVIEWED {
-            let rid = gov.new_id("icr");
+            let rid = crate::org::governance::new_id(&mut org.random, "icr");
             let mut r = review(&rid, &target, user, "UNREVIEWED", &ts);
             r["resourceId"] = resource.clone();
             gov.reviews.push(r);
@@ -284,15 +270,14 @@ pub(crate) async fn launch(State(st): St, Path(id): Path<String>) -> ApiResult {
     accepted(&st.public, &launched)
 }
 
-pub(crate) async fn end(State(st): St, Path(id): Path<String>, body: Bytes) -> ApiResult {
-    let body = json_body(&body)?;
+pub(crate) async fn end(State(st): St, Path(id): Id, JsonBody(body): JsonBody) -> ApiResult {
     if body.get("skipRemediation").is_some_and(|v| !v.is_boolean()) {
         return Err(invalid("Campaign", vec!["skipRemediation: must be a boolean".to_owned()]));
     }
     with_org(&st, |org| {
         let admin = org.admin_id.clone();
         let gov = &mut org.governance;
-        let i = find(&gov.campaigns, &id, "Campaign")?;
+        let i = gov.campaigns.index_or_404(&id, "Campaign")?;
         if str_of(&gov.campaigns[i], "status") != "ACTIVE" {
             return Err(conflict("Campaign", "Only an ACTIVE campaign can be ended"));
         }
@@ -307,8 +292,7 @@ pub(crate) async fn end(State(st): St, Path(id): Path<String>, body: Bytes) -> A
     accepted(&st.public, &id)
 }
 
-pub(crate) async fn reassign(State(st): St, Path(id): Path<String>, body: Bytes) -> ApiResult {
-    let body = json_body(&body)?;
+pub(crate) async fn reassign(State(st): St, Path(id): Id, JsonBody(body): JsonBody) -> ApiResult {
     let reviewer = str_of(&body, "reviewerId").to_owned();
     let review_ids: Vec<String> = body["reviewIds"]
         .as_array()
@@ -338,7 +322,7 @@ pub(crate) async fn reassign(State(st): St, Path(id): Path<String>, body: Bytes)
         };
         let admin = org.admin_id.clone();
         let gov = &mut org.governance;
-        let c = find(&gov.campaigns, &id, "Campaign")?;
+        let c = gov.campaigns.index_or_404(&id, "Campaign")?;
         if str_of(&gov.campaigns[c], "status") != "ACTIVE" {
             return Err(conflict("Campaign", "Reviews can be reassigned only in an ACTIVE campaign"));
         }
@@ -352,7 +336,8 @@ pub(crate) async fn reassign(State(st): St, Path(id): Path<String>, body: Bytes)
             r["reviewerProfile"] = profile.clone();
             r["lastUpdated"] = json!(now());
             r["lastUpdatedBy"] = json!(admin);
-            r["note"] = json!({"id": ids::base62(&mut rand::rng(), 9), "note": note});
+            let note_id = ids::base62(org.random.stream(crate::org::random::Stream::Governance), 9);
+            r["note"] = json!({"id": note_id, "note": note});
             out.push(r.clone());
         }
         Ok(out)
@@ -367,16 +352,15 @@ pub(crate) async fn reassign(State(st): St, Path(id): Path<String>, body: Bytes)
 
 pub(crate) async fn list_reviews(State(st): St, uri: Uri) -> ApiResult {
     let params = Params::parse(uri.query());
-    let limit = params.limit(20, 200);
-    let after = params.after()?;
+    let page = params.page(20, 200)?;
     let items = with_org(&st, |org| filtered(&org.governance.reviews, &params, review_view))?;
-    let (page, next) = page_after(items, after, limit);
-    let page = page.iter().map(|r| review_json(r, &st.public)).collect();
-    Ok(data_page(&st.public, REVIEWS, &params, limit, (page, next), None))
+    let (items, next) = page.cut(items);
+    let data = items.iter().map(|r| review_json(r, &st.public)).collect();
+    Ok(page.data_cut(&st.public, REVIEWS, (data, next), None))
 }
 
-pub(crate) async fn get_review(State(st): St, Path(id): Path<String>) -> ApiResult {
-    let r = with_org(&st, |org| Ok(org.governance.reviews[find(&org.governance.reviews, &id, "Review")?].clone()))?;
+pub(crate) async fn get_review(State(st): St, Path(id): Id) -> ApiResult {
+    let r = with_org(&st, |org| Ok(org.governance.reviews.or_404(&id, "Review")?.clone()))?;
     ok(review_json(&r, &st.public))
 }
 

@@ -6,14 +6,14 @@ use axum::http::Uri;
 use serde_json::{Value, json};
 
 use super::resources::{Resource, orn};
-use super::{data_page, with_org};
+use super::with_org;
 use crate::AppState;
 use crate::error::ApiError;
 use crate::filter;
-use crate::governance_model::collection_orn;
-use crate::handlers::{ApiResult, Params, St, ok, page_after, parse_expr};
-use crate::model::{Org, UserStatus};
-use crate::policy_model::str_of;
+use crate::handlers::{ApiResult, Id, Params, St, ok};
+use crate::org::collection::{Collection, str_of};
+use crate::org::governance::collection_orn;
+use crate::org::{Org, UserStatus};
 
 const COLLECTIONS: &str = "/governance/api/v1/collections";
 
@@ -35,41 +35,29 @@ fn collection_json(org: &Org, c: &Value, public: &str, counts: bool) -> Value {
 }
 
 fn filter_of(params: &Params) -> Result<Option<filter::Expr>, ApiError> {
-    params.get("filter").filter(|f| !f.trim().is_empty()).map(parse_expr).transpose()
+    params.expr_unless_blank("filter")
 }
 
 /// `GET /governance/api/v1/collections`: filter on `name` (sw, co) and `id` (eq); `include=counts`.
 pub(crate) async fn list(State(st): St, uri: Uri) -> ApiResult {
     let params = Params::parse(uri.query());
-    let limit = params.limit(20, 200);
-    let after = params.after()?;
+    let page = params.page(20, 200)?;
     let expr = filter_of(&params)?;
     let counts = includes(&params, "counts");
     let items: Vec<(u64, Value)> = with_org(&st, |org| {
         let org: &Org = org;
-        Ok(org
-            .governance
-            .collections
-            .iter()
-            .enumerate()
-            .map(|(i, c)| (i as u64 + 1, collection_json(org, c, &st.public, counts)))
-            .filter(|(_, c)| expr.as_ref().is_none_or(|e| filter::eval(e, c)))
-            .collect())
+        let all = org.governance.collections.listed(|_| true, |c| collection_json(org, c, &st.public, counts));
+        Ok(all.into_iter().filter(|(_, c)| expr.as_ref().is_none_or(|e| filter::eval(e, c))).collect())
     })?;
     let total = items.len();
-    let (page, next) = page_after(items, after, limit);
-    Ok(data_page(&st.public, COLLECTIONS, &params, limit, (page, next), Some(total)))
+    Ok(page.data(&st.public, COLLECTIONS, items, Some(total)))
 }
 
 fn collection<'a>(org: &'a Org, id: &str) -> Result<&'a Value, ApiError> {
-    org.governance
-        .collections
-        .iter()
-        .find(|c| str_of(c, "id") == id)
-        .ok_or_else(|| ApiError::not_found(id, "ResourceCollection"))
+    org.governance.collections.or_404(id, "ResourceCollection")
 }
 
-pub(crate) async fn get_one(State(st): St, Path(id): Path<String>) -> ApiResult {
+pub(crate) async fn get_one(State(st): St, Path(id): Id) -> ApiResult {
     let c = with_org(&st, |org| collection(org, &id).map(|c| collection_json(org, c, &st.public, false)))?;
     ok(c)
 }
@@ -79,7 +67,7 @@ pub(crate) async fn get_one(State(st): St, Path(id): Path<String>) -> ApiResult 
 fn resource_json(org: &Org, r: &Value, public: &str, entitlements: bool, count: bool) -> Value {
     let app_id = str_of(r, "appId");
     let cid = str_of(r, "collectionId");
-    let app = org.apps.iter().find(|a| a.id == app_id);
+    let app = org.apps.by_id(app_id);
     let mut v = json!({
         "resourceOrn": orn(org, &Resource::new("apps", app_id)),
         "resourceId": app_id,
@@ -127,10 +115,9 @@ fn resource_json(org: &Org, r: &Value, public: &str, entitlements: bool, count: 
 }
 
 /// `GET /governance/api/v1/collections/{collectionId}/resources`: `include=entitlements,entitlementValueCount`.
-pub(crate) async fn resources(State(st): St, Path(id): Path<String>, uri: Uri) -> ApiResult {
+pub(crate) async fn resources(State(st): St, Path(id): Id, uri: Uri) -> ApiResult {
     let params = Params::parse(uri.query());
-    let limit = params.limit(20, 200);
-    let after = params.after()?;
+    let page = params.page(20, 200)?;
     let (entitlements, count) = (includes(&params, "entitlements"), includes(&params, "entitlementValueCount"));
     let items: Vec<(u64, Value)> = with_org(&st, |org| {
         let org: &Org = org;
@@ -138,15 +125,10 @@ pub(crate) async fn resources(State(st): St, Path(id): Path<String>, uri: Uri) -
         Ok(org
             .governance
             .collection_resources
-            .iter()
-            .enumerate()
-            .filter(|(_, r)| str_of(r, "collectionId") == id)
-            .map(|(i, r)| (i as u64 + 1, resource_json(org, r, &st.public, entitlements, count)))
-            .collect())
+            .listed(|r| str_of(r, "collectionId") == id, |r| resource_json(org, r, &st.public, entitlements, count)))
     })?;
     let total = items.len();
-    let (page, next) = page_after(items, after, limit);
-    Ok(data_page(&st.public, &format!("{COLLECTIONS}/{id}/resources"), &params, limit, (page, next), Some(total)))
+    Ok(page.data(&st.public, &format!("{COLLECTIONS}/{id}/resources"), items, Some(total)))
 }
 
 /// An assignment with the principal's profile, as Okta lists it.
@@ -168,8 +150,7 @@ fn assignment_json(org: &Org, a: &Value) -> Value {
 /// `principal.*` and `principalProfile.*`.
 fn assignments(st: &AppState, collection_id: Option<&str>, uri: &Uri, path: &str) -> ApiResult {
     let params = Params::parse(uri.query());
-    let limit = params.limit(20, 200);
-    let after = params.after()?;
+    let page = params.page(20, 200)?;
     let expr = filter_of(&params)?;
     let items: Vec<(u64, Value)> = with_org(st, |org| {
         let org: &Org = org;
@@ -188,11 +169,10 @@ fn assignments(st: &AppState, collection_id: Option<&str>, uri: &Uri, path: &str
             .map(|(i, a)| (i as u64 + 1, a))
             .collect())
     })?;
-    let (page, next) = page_after(items, after, limit);
-    Ok(data_page(&st.public, path, &params, limit, (page, next), None))
+    Ok(page.data(&st.public, path, items, None))
 }
 
-pub(crate) async fn list_assignments(State(st): St, Path(id): Path<String>, uri: Uri) -> ApiResult {
+pub(crate) async fn list_assignments(State(st): St, Path(id): Id, uri: Uri) -> ApiResult {
     assignments(&st, Some(&id), &uri, &format!("{COLLECTIONS}/{id}/assignments"))
 }
 

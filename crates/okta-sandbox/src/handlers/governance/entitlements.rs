@@ -4,18 +4,17 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::{StatusCode, Uri};
 use serde_json::{Map, Value, json};
 
-use super::{data_page, invalid, positioned, with_org};
+use super::{invalid, positioned, with_org};
 use crate::error::ApiError;
-use crate::governance_model::GovOrg;
-use crate::governance_seed::grant;
-use crate::handlers::{ApiResult, Params, St, json_body, json_response, no_content, ok, page_after};
-use crate::model::Org;
-use crate::policy_model::{now, position_of, str_of};
+use crate::handlers::{ApiResult, Id, Ids, JsonBody, Params, St, json_response, no_content, ok};
+use crate::org::Org;
+use crate::org::collection::{Collection, now, str_of, with_self_link};
+use crate::org::governance::GovOrg;
+use crate::seed::governance::grant;
 
 const ENTITLEMENTS: &str = "/governance/api/v1/entitlements";
 const GRANTS: &str = "/governance/api/v1/grants";
@@ -37,22 +36,16 @@ fn entitlement_json(e: &Value, public: &str, with_values: bool) -> Value {
 }
 
 fn value_json(x: &Value, public: &str) -> Value {
-    let mut v = x.clone();
-    v["_links"] = json!({"self": {"href": format!("{public}{ENTITLEMENTS}/{}/values/{}", str_of(x, "entitlementId"),
-        str_of(x, "id"))}});
-    v
+    with_self_link(x, format!("{public}{ENTITLEMENTS}/{}/values/{}", str_of(x, "entitlementId"), str_of(x, "id")))
 }
 
 fn grant_json(g: &Value, public: &str) -> Value {
-    let mut v = g.clone();
-    v["_links"] = json!({"self": {"href": format!("{public}{GRANTS}/{}", str_of(g, "id"))}});
-    v
+    with_self_link(g, format!("{public}{GRANTS}/{}", str_of(g, "id")))
 }
 
 pub(crate) async fn list(State(st): St, uri: Uri) -> ApiResult {
     let params = Params::parse(uri.query());
-    let limit = params.limit(20, 200);
-    let after = params.after()?;
+    let page = params.page(20, 200)?;
     let items = with_org(&st, |org| {
         positioned(
             org.governance.entitlements.iter().map(|e| entitlement_json(e, &st.public, false)).collect(),
@@ -60,40 +53,38 @@ pub(crate) async fn list(State(st): St, uri: Uri) -> ApiResult {
         )
     })?;
     let total = items.len();
-    let (page, next) = page_after(items, after, limit);
-    Ok(data_page(&st.public, ENTITLEMENTS, &params, limit, (page, next), Some(total)))
+    Ok(page.data(&st.public, ENTITLEMENTS, items, Some(total)))
 }
 
 fn entitlement<'a>(gov: &'a GovOrg, id: &str) -> Result<&'a Value, ApiError> {
-    position_of(&gov.entitlements, id)
+    gov.entitlements
+        .position_of(id)
         .and_then(|i| gov.entitlements.get(i))
         .ok_or_else(|| ApiError::not_found(id, "Entitlement"))
 }
 
-pub(crate) async fn get_one(State(st): St, Path(id): Path<String>) -> ApiResult {
+pub(crate) async fn get_one(State(st): St, Path(id): Id) -> ApiResult {
     let e = with_org(&st, |org| entitlement(&org.governance, &id).cloned())?;
     ok(entitlement_json(&e, &st.public, true))
 }
 
-pub(crate) async fn values(State(st): St, Path(id): Path<String>, uri: Uri) -> ApiResult {
+pub(crate) async fn values(State(st): St, Path(id): Id, uri: Uri) -> ApiResult {
     let params = Params::parse(uri.query());
-    let limit = params.limit(20, 200);
-    let after = params.after()?;
+    let page = params.page(20, 200)?;
     let items = with_org(&st, |org| {
         let e = entitlement(&org.governance, &id)?;
         positioned(e["values"].as_array().into_iter().flatten().map(|x| value_json(x, &st.public)).collect(), &params)
     })?;
     let total = items.len();
-    let (page, next) = page_after(items, after, limit);
-    Ok(data_page(&st.public, &format!("{ENTITLEMENTS}/{id}/values"), &params, limit, (page, next), Some(total)))
+    Ok(page.data(&st.public, &format!("{ENTITLEMENTS}/{id}/values"), items, Some(total)))
 }
 
-pub(crate) async fn value(State(st): St, Path((id, value_id)): Path<(String, String)>) -> ApiResult {
+pub(crate) async fn value(State(st): St, Path((id, value_id)): Ids) -> ApiResult {
     let v = with_org(&st, |org| {
         let e = entitlement(&org.governance, &id)?;
         e["values"]
             .as_array()
-            .and_then(|vs| vs.iter().find(|v| str_of(v, "id") == value_id))
+            .and_then(|vs| vs.by_id(&value_id))
             .cloned()
             .ok_or_else(|| ApiError::not_found(&value_id, "EntitlementValue"))
     })?;
@@ -102,8 +93,7 @@ pub(crate) async fn value(State(st): St, Path((id, value_id)): Path<(String, Str
 
 pub(crate) async fn list_grants(State(st): St, uri: Uri) -> ApiResult {
     let params = Params::parse(uri.query());
-    let limit = params.limit(20, 200);
-    let after = params.after()?;
+    let page = params.page(20, 200)?;
     // Okta lists active grants only.
     let items = with_org(&st, |org| {
         positioned(
@@ -116,18 +106,13 @@ pub(crate) async fn list_grants(State(st): St, uri: Uri) -> ApiResult {
             &params,
         )
     })?;
-    let (page, next) = page_after(items, after, limit);
-    Ok(data_page(&st.public, GRANTS, &params, limit, (page, next), None))
+    Ok(page.data(&st.public, GRANTS, items, None))
 }
 
-pub(crate) async fn get_grant(State(st): St, Path(id): Path<String>, uri: Uri) -> ApiResult {
+pub(crate) async fn get_grant(State(st): St, Path(id): Id, uri: Uri) -> ApiResult {
     // Entitlements only with `include=full_entitlements`, as Okta's two grant shapes (with and without) have it.
     let full = Params::parse(uri.query()).get("include").is_some_and(|i| i.contains("full_entitlements"));
-    let mut g = with_org(&st, |org| {
-        position_of(&org.governance.grants, &id)
-            .and_then(|i| org.governance.grants.get(i).cloned())
-            .ok_or_else(|| ApiError::not_found(&id, "Grant"))
-    })?;
+    let mut g = with_org(&st, |org| org.governance.grants.or_404(&id, "Grant").cloned())?;
     if !full && let Value::Object(o) = &mut g {
         o.remove("entitlements");
     }
@@ -169,8 +154,7 @@ pub(crate) fn check_entitlements(
     Ok(Value::Array(out))
 }
 
-pub(crate) async fn create_grant(State(st): St, body: Bytes) -> ApiResult {
-    let body = json_body(&body)?;
+pub(crate) async fn create_grant(State(st): St, JsonBody(body): JsonBody) -> ApiResult {
     let g = with_org(&st, |org| {
         let grant_type = str_of(&body, "grantType");
         if !matches!(grant_type, "CUSTOM" | "POLICY" | "ENTITLEMENT" | "ENTITLEMENT-BUNDLE") {
@@ -184,8 +168,7 @@ pub(crate) async fn create_grant(State(st): St, body: Bytes) -> ApiResult {
             let b = org
                 .governance
                 .bundles
-                .iter()
-                .find(|b| str_of(b, "id") == id)
+                .by_id(id)
                 .ok_or_else(|| invalid("Grant", vec![format!("entitlementBundleId: no bundle {id:?}")]))?;
             if str_of(b, "status") != "ACTIVE" {
                 return Err(invalid(
@@ -228,7 +211,7 @@ pub(crate) async fn create_grant(State(st): St, body: Bytes) -> ApiResult {
                 vec!["entitlements: a CUSTOM grant gives at least one entitlement value".into()],
             ));
         }
-        let id = org.governance.new_id("gra");
+        let id = crate::org::governance::new_id(&mut org.random, "gra");
         let mut g = grant(&id, grant_type, action, actor, (&app, &user), entitlements, &now());
         g["createdBy"] = json!(org.admin_id);
         g["lastUpdatedBy"] = json!(org.admin_id);
@@ -355,9 +338,9 @@ fn entitlements_with(gov: &GovOrg, app: &str, values: &BTreeSet<&str>) -> Vec<Va
 
 fn principal_fields(app: &str, user: &str) -> Value {
     json!({
-        "targetPrincipalOrn": crate::governance_model::user_orn(user),
+        "targetPrincipalOrn": crate::org::governance::user_orn(user),
         "targetPrincipal": {"externalId": user, "type": "OKTA_USER"},
-        "parentResourceOrn": crate::governance_model::app_orn(app),
+        "parentResourceOrn": crate::org::governance::app_orn(app),
         "parent": {"externalId": app, "type": "APPLICATION"},
     })
 }
@@ -449,13 +432,13 @@ fn required_text<'a>(v: &'a Value, key: &str, max: usize, causes: &mut Vec<Strin
 }
 
 /// A new value of entitlement `e` (no `_links`), from `{name, externalValue, description}`.
-fn new_value(gov: &mut GovOrg, e: &Value, v: &Value, by: &str, at: &str) -> Value {
-    let id = gov.new_id("ent");
+fn new_value(random: &mut crate::org::random::Random, e: &Value, v: &Value, by: &str, at: &str) -> Value {
+    let id = crate::org::governance::new_id(random, "ent");
     let app = str_of(&e["parent"], "externalId");
     let mut out = json!({
         "id": id, "name": v["name"], "externalValue": v["externalValue"],
-        "entitlementId": e["id"], "orn": crate::governance_model::value_orn(&id),
-        "parentResourceOrn": crate::governance_model::app_orn(app), "parent": e["parent"],
+        "entitlementId": e["id"], "orn": crate::org::governance::value_orn(&id),
+        "parentResourceOrn": crate::org::governance::app_orn(app), "parent": e["parent"],
         "created": at, "createdBy": by, "lastUpdated": at, "lastUpdatedBy": by,
     });
     if let Some(d) = v.get("description").filter(|d| d.is_string()) {
@@ -484,8 +467,7 @@ fn value_causes(v: &Value, others: &[&Value], required: bool) -> Vec<String> {
 }
 
 /// `POST /governance/api/v1/entitlements`.
-pub(crate) async fn create(State(st): St, body: Bytes) -> ApiResult {
-    let body = json_body(&body)?;
+pub(crate) async fn create(State(st): St, JsonBody(body): JsonBody) -> ApiResult {
     let e = with_org(&st, |org| {
         let mut causes = Vec::new();
         let name = required_text(&body, "name", 255, &mut causes).to_owned();
@@ -537,17 +519,17 @@ pub(crate) async fn create(State(st): St, body: Bytes) -> ApiResult {
             }
         }
         let (by, at) = (org.admin_id.clone(), now());
-        let id = gov.new_id("esp");
+        let id = crate::org::governance::new_id(&mut org.random, "esp");
         let mut e = json!({
             "id": id, "name": name, "externalValue": external, "multiValue": multi, "required": false,
-            "dataType": body["dataType"], "parentResourceOrn": crate::governance_model::app_orn(&app),
+            "dataType": body["dataType"], "parentResourceOrn": crate::org::governance::app_orn(&app),
             "parent": {"externalId": app, "type": "APPLICATION"},
             "created": at, "createdBy": by, "lastUpdated": at, "lastUpdatedBy": by,
         });
         if let Some(d) = body.get("description").filter(|d| d.is_string()) {
             e["description"] = d.clone();
         }
-        let values: Vec<Value> = values.iter().map(|v| new_value(gov, &e, v, &by, &at)).collect();
+        let values: Vec<Value> = values.iter().map(|v| new_value(&mut org.random, &e, v, &by, &at)).collect();
         e["values"] = Value::Array(values);
         gov.entitlements.push(e.clone());
         Ok(e)
@@ -558,8 +540,7 @@ pub(crate) async fn create(State(st): St, body: Bytes) -> ApiResult {
 /// `PATCH /governance/api/v1/entitlements/{id}`: a list of operations on the entitlement (`/name`,
 /// `/description`) and its values (`/values/-` to add, `/values/{id}` to replace or remove), applied all or none.
 /// The answer lists only the values added or replaced.
-pub(crate) async fn patch(State(st): St, Path(id): Path<String>, body: Bytes) -> ApiResult {
-    let body = json_body(&body)?;
+pub(crate) async fn patch(State(st): St, Path(id): Id, JsonBody(body): JsonBody) -> ApiResult {
     let ops = match body.as_array() {
         Some(ops) if !ops.is_empty() && ops.len() <= 100 => ops.clone(),
         _ => return Err(invalid("Entitlement", vec!["body: an array of 1 to 100 operations".into()])),
@@ -567,7 +548,7 @@ pub(crate) async fn patch(State(st): St, Path(id): Path<String>, body: Bytes) ->
     let (e, touched) = with_org(&st, |org| {
         let (by, at) = (org.admin_id.clone(), now());
         let gov = &mut org.governance;
-        let i = position_of(&gov.entitlements, &id).ok_or_else(|| ApiError::not_found(&id, "Entitlement"))?;
+        let i = gov.entitlements.index_or_404(&id, "Entitlement")?;
         let mut e = gov.entitlements[i].clone();
         let mut values: Vec<Value> = e["values"].as_array().cloned().unwrap_or_default();
         let mut touched: Vec<String> = Vec::new();
@@ -597,7 +578,7 @@ pub(crate) async fn patch(State(st): St, Path(id): Path<String>, body: Bytes) ->
                     let others: Vec<&Value> = values.iter().collect();
                     let found = value_causes(v, &others, true);
                     if found.is_empty() {
-                        let new = new_value(gov, &e, v, &by, &at);
+                        let new = new_value(&mut org.random, &e, v, &by, &at);
                         touched.push(str_of(&new, "id").to_owned());
                         values.push(new);
                     }
@@ -605,7 +586,7 @@ pub(crate) async fn patch(State(st): St, Path(id): Path<String>, body: Bytes) ->
                 }
                 ("ENTITLEMENT-VALUE", "REPLACE" | "REMOVE", p) if p.starts_with("/values/") => {
                     let vid = &p["/values/".len()..];
-                    let Some(at_index) = values.iter().position(|v| str_of(v, "id") == vid) else {
+                    let Some(at_index) = values.position_of(vid) else {
                         causes.push(format!("{p}: {vid} is not a value of entitlement {id}"));
                         continue;
                     };
@@ -687,10 +668,10 @@ pub(crate) fn forget_values(gov: &mut GovOrg, gone: impl Fn(&str, &str) -> bool)
 
 /// `DELETE /governance/api/v1/entitlements/{id}`: users lose its values; bundles drop it, rules naming it become
 /// INVALID.
-pub(crate) async fn delete(State(st): St, Path(id): Path<String>) -> ApiResult {
+pub(crate) async fn delete(State(st): St, Path(id): Id) -> ApiResult {
     with_org(&st, |org| {
         let gov = &mut org.governance;
-        let i = position_of(&gov.entitlements, &id).ok_or_else(|| ApiError::not_found(&id, "Entitlement"))?;
+        let i = gov.entitlements.index_or_404(&id, "Entitlement")?;
         gov.entitlements.remove(i);
         forget_values(gov, |e, _| e == id);
         Ok(())
@@ -772,8 +753,7 @@ pub(crate) async fn principal_history(State(st): St, uri: Uri) -> ApiResult {
     let (user, app) = history_filter(&params)?;
     let clauses = params.get("filter").map(eq_clauses).unwrap_or_default();
     let (from, until) = (history_time(&clauses, "startDate")?, history_time(&clauses, "endDate")?);
-    let limit = params.limit(20, 100);
-    let after = params.after()?;
+    let page = params.page(20, 100)?;
     let records = with_org(&st, |org: &mut Org| {
         if !org.users.values().any(|u| u.id == user) {
             return Err(ApiError::not_found(&user, "User"));
@@ -809,40 +789,18 @@ pub(crate) async fn principal_history(State(st): St, uri: Uri) -> ApiResult {
             .collect::<Vec<_>>())
     })?;
     let total = records.len();
-    let (page, next) = page_after(records, after, limit);
-    let path = format!("{}{}", st.public, uri.path());
-    let href = |after: Option<String>| {
-        let mut s = url::form_urlencoded::Serializer::new(String::new());
-        for (k, v) in params.0.iter().filter(|(k, _)| k != "after" && k != "limit") {
-            s.append_pair(k, v);
-        }
-        s.append_pair("limit", &limit.to_string());
-        if let Some(a) = after {
-            s.append_pair("after", &a);
-        }
-        format!("{path}?{}", s.finish().replace('+', "%20"))
-    };
-    let mut links = json!({"self": {"href": href(params.get("after").map(str::to_owned))}});
-    let next_href = next.map(|n| href(Some(crate::cursor::encode(n))));
-    if let Some(n) = &next_href {
-        links["next"] = json!({"href": n});
-    }
+    let (history, next) = page.cut(records);
     let mut body = json!({
-        "resourceOrn": crate::governance_model::app_orn(&app),
+        "resourceOrn": crate::org::governance::app_orn(&app),
         "resource": {"externalId": app, "type": "APPLICATION"},
-        "principalOrn": crate::governance_model::user_orn(&user),
+        "principalOrn": crate::org::governance::user_orn(&user),
         "principal": {"externalId": user, "type": "OKTA_USER"},
-        "entitlementHistory": page,
-        "_links": links,
+        "entitlementHistory": history,
     });
     if params.get("include").is_some_and(|i| i.contains("counts")) {
         body["metadata"] = json!({"total": total});
     }
-    let mut resp = json_response(StatusCode::OK, body);
-    if let Some(v) = next_href.and_then(|n| axum::http::HeaderValue::from_str(&format!("<{n}>; rel=\"next\"")).ok()) {
-        resp.headers_mut().append(axum::http::header::LINK, v);
-    }
-    Ok(resp)
+    Ok(page.data_body(&st.public, uri.path(), body, next))
 }
 
 #[cfg(test)]
@@ -861,7 +819,7 @@ mod tests {
 
     #[test]
     fn history_replays_the_grants() {
-        let mut gov = crate::governance_seed::build(1);
+        let mut gov = crate::seed::governance::build();
         let (app, bob) = ("0oasalesforce0000001", "00ubobactive00000001");
         let h = history(&gov, app, bob);
         assert_eq!(h.len(), 2, "{h:?}");
@@ -880,7 +838,7 @@ mod tests {
 
     #[test]
     fn forgotten_values_leave_bundles_and_invalidate_rules() {
-        let mut gov = crate::governance_seed::build(1);
+        let mut gov = crate::seed::governance::build();
         forget_values(&mut gov, |_, v| v == "entsffinanceadmin001");
         assert_eq!(gov.bundles[0]["entitlements"][0]["values"], json!([{"id": "entsfpayments0000001"}]));
         assert_eq!(gov.risk_rules[0]["status"], "INVALID");

@@ -1,32 +1,29 @@
 //! Governance labels (`/governance/api/v1/labels`) and the label values on resources
 //! (`/governance/api/v1/resource-labels`: list by filter, assign, unassign; resources by ORN).
 
-use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::Uri;
 use serde_json::{Value, json};
 
 use super::resources::{self, Resource};
-use super::{data_page, invalid, with_org};
+use super::{invalid, with_org};
 use crate::error::ApiError;
 use crate::filter;
-use crate::handlers::{ApiResult, Params, St, json_body, no_content, ok, page_after, parse_expr};
-use crate::model::Org;
-use crate::policy_model::str_of;
+use crate::handlers::{ApiResult, JsonBody, Params, St, no_content, ok, parse_expr};
+use crate::org::Org;
+use crate::org::collection::{str_of, with_self_link};
 
 const LABELS: &str = "/governance/api/v1/labels";
 const RESOURCE_LABELS: &str = "/governance/api/v1/resource-labels";
 
 fn label_json(l: &Value, public: &str) -> Value {
-    let mut v = l.clone();
-    v["_links"] = json!({"self": {"href": format!("{public}{LABELS}/{}", str_of(l, "labelId"))}});
-    v
+    with_self_link(l, format!("{public}{LABELS}/{}", str_of(l, "labelId")))
 }
 
 /// `GET /governance/api/v1/labels`: every label with its values; `filter` on `values.name` (sw, co).
 pub(crate) async fn list(State(st): St, uri: Uri) -> ApiResult {
     let params = Params::parse(uri.query());
-    let expr = params.get("filter").filter(|f| !f.trim().is_empty()).map(parse_expr).transpose()?;
+    let expr = params.expr_unless_blank("filter")?;
     let data: Vec<Value> = with_org(&st, |org| {
         Ok(org
             .governance
@@ -94,8 +91,7 @@ fn resource_label_json(org: &Org, r: &Resource, public: &str) -> Value {
 /// `labelValueId`, `resourceType`; all `eq`).
 pub(crate) async fn list_resources(State(st): St, uri: Uri) -> ApiResult {
     let params = Params::parse(uri.query());
-    let limit = params.limit(20, 200);
-    let after = params.after()?;
+    let page = params.page(20, 200)?;
     let Some(f) = params.get("filter").filter(|f| !f.trim().is_empty()) else {
         return Err(ApiError::missing_parameter("filter"));
     };
@@ -127,8 +123,7 @@ pub(crate) async fn list_resources(State(st): St, uri: Uri) -> ApiResult {
             .map(|(i, r)| (i as u64 + 1, resource_label_json(org, r, &st.public)))
             .collect())
     })?;
-    let (page, next) = page_after(items, after, limit);
-    Ok(data_page(&st.public, RESOURCE_LABELS, &params, limit, (page, next), None))
+    Ok(page.data(&st.public, RESOURCE_LABELS, items, None))
 }
 
 /// The resources and label values of an assign or unassign body (1 to 10 of each, all known).
@@ -165,8 +160,7 @@ fn targets(org: &Org, body: &Value) -> Result<(Vec<Resource>, Vec<String>), ApiE
 
 /// `POST /governance/api/v1/resource-labels/assign`: every value on every resource; answers the resources with
 /// their labels.
-pub(crate) async fn assign(State(st): St, body: Bytes) -> ApiResult {
-    let body = json_body(&body)?;
+pub(crate) async fn assign(State(st): St, JsonBody(body): JsonBody) -> ApiResult {
     let data = with_org(&st, |org| {
         let (resources, values) = targets(org, &body)?;
         for r in &resources {
@@ -188,8 +182,7 @@ pub(crate) async fn assign(State(st): St, body: Bytes) -> ApiResult {
 }
 
 /// `POST /governance/api/v1/resource-labels/unassign`: 204; values a resource does not have are ignored.
-pub(crate) async fn unassign(State(st): St, body: Bytes) -> ApiResult {
-    let body = json_body(&body)?;
+pub(crate) async fn unassign(State(st): St, JsonBody(body): JsonBody) -> ApiResult {
     with_org(&st, |org| {
         let (resources, values) = targets(org, &body)?;
         org.governance.resource_labels.retain(|x| {

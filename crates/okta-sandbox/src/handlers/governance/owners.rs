@@ -2,18 +2,17 @@
 //! value, a bundle or a collection. Listing needs a filter on `parentResourceOrn` (apps and what is in them) or
 //! `resource.orn`; configuring sets the owners of resources (an empty list removes them all).
 
-use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::Uri;
 use serde_json::{Value, json};
 
 use super::resources::{self, Resource};
-use super::{data_page, invalid, with_org};
+use super::{invalid, with_org};
 use crate::error::ApiError;
 use crate::filter::{self, Expr};
-use crate::handlers::{ApiResult, Params, St, json_body, ok, page_after, parse_expr};
-use crate::model::Org;
-use crate::policy_model::str_of;
+use crate::handlers::{ApiResult, JsonBody, Params, St, ok, parse_expr};
+use crate::org::Org;
+use crate::org::collection::str_of;
 
 const OWNERS: &str = "/governance/api/v1/resource-owners";
 /// What can have owners.
@@ -80,8 +79,7 @@ fn owner_json(org: &Org, entry: &Value, public: &str) -> Value {
 /// owners only with `include=parent_resource_owner` (or when the filter names the app by `resource.orn` alone).
 pub(crate) async fn list(State(st): St, uri: Uri) -> ApiResult {
     let params = Params::parse(uri.query());
-    let limit = params.limit(20, 200);
-    let after = params.after()?;
+    let page = params.page(20, 200)?;
     let Some(f) = params.get("filter").filter(|f| !f.trim().is_empty()) else {
         return Err(ApiError::missing_parameter("filter"));
     };
@@ -111,14 +109,12 @@ pub(crate) async fn list(State(st): St, uri: Uri) -> ApiResult {
             .collect())
     })?;
     let total = items.len();
-    let (page, next) = page_after(items, after, limit);
-    Ok(data_page(&st.public, OWNERS, &params, limit, (page, next), Some(total)))
+    Ok(page.data(&st.public, OWNERS, items, Some(total)))
 }
 
 /// `POST /governance/api/v1/resource-owners`: the given principals (users and groups, at most five) become
 /// the owners of each resource, replacing its owners; none (`[]` or null) removes them all.
-pub(crate) async fn configure(State(st): St, body: Bytes) -> ApiResult {
-    let body = json_body(&body)?;
+pub(crate) async fn configure(State(st): St, JsonBody(body): JsonBody) -> ApiResult {
     let list = |k: &str| -> Vec<String> {
         body[k].as_array().map(|a| a.iter().filter_map(Value::as_str).map(str::to_owned).collect()).unwrap_or_default()
     };

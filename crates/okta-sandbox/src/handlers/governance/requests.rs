@@ -4,21 +4,20 @@
 //! actor ACCESS_REQUEST). The request catalog (`/governance/api/v2/catalogs/default/entries`): top-level app
 //! entries and their children, and the entries a given user may request (what they do not hold yet).
 
-use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::{HeaderValue, StatusCode, Uri, header};
 use axum::response::Response;
 use chrono::Utc;
 use serde_json::{Map, Value, json};
 
-use super::{data_page, invalid, positioned, with_org};
+use super::{invalid, positioned, with_org};
 use crate::error::ApiError;
 use crate::filter;
-use crate::governance_model::GovOrg;
-use crate::governance_seed::{approval_task, grant, request};
-use crate::handlers::{ApiResult, Params, St, json_body, json_response, ok, page_after, parse_expr};
-use crate::model::{App, AppUserData, Org};
-use crate::policy_model::{now, position_of, str_of};
+use crate::handlers::{ApiResult, Id, JsonBody, Params, St, json_response, ok, parse_expr};
+use crate::org::collection::{Collection, now, str_of};
+use crate::org::governance::GovOrg;
+use crate::org::{App, AppUserData, Org};
+use crate::seed::governance::{approval_task, grant, request};
 
 const REQUESTS: &str = "/governance/api/v2/requests";
 const TASKS: &str = "/governance/api/v2/tasks";
@@ -36,28 +35,22 @@ fn request_json(r: &Value, public: &str) -> Value {
 
 pub(crate) async fn list(State(st): St, uri: Uri) -> ApiResult {
     let params = Params::parse(uri.query());
-    let limit = params.limit(20, 200);
-    let after = params.after()?;
+    let page = params.page(20, 200)?;
     let items = with_org(&st, |org| positioned(org.governance.requests.clone(), &params))?;
-    let (page, next) = page_after(items, after, limit);
-    let page = page.iter().map(|r| request_json(r, &st.public)).collect();
-    Ok(data_page(&st.public, REQUESTS, &params, limit, (page, next), None))
+    let (items, next) = page.cut(items);
+    let data = items.iter().map(|r| request_json(r, &st.public)).collect();
+    Ok(page.data_cut(&st.public, REQUESTS, (data, next), None))
 }
 
-pub(crate) async fn get_one(State(st): St, Path(id): Path<String>) -> ApiResult {
-    let r = with_org(&st, |org| {
-        position_of(&org.governance.requests, &id)
-            .and_then(|i| org.governance.requests.get(i).cloned())
-            .ok_or_else(|| ApiError::not_found(&id, "Request"))
-    })?;
+pub(crate) async fn get_one(State(st): St, Path(id): Id) -> ApiResult {
+    let r = with_org(&st, |org| org.governance.requests.or_404(&id, "Request").cloned())?;
     ok(request_json(&r, &st.public))
 }
 
-pub(crate) async fn create(State(st): St, body: Bytes) -> ApiResult {
-    let body = json_body(&body)?;
+pub(crate) async fn create(State(st): St, JsonBody(body): JsonBody) -> ApiResult {
     let r = with_org(&st, |org| {
         let entry_id = str_of(&body["requested"], "entryId");
-        let Some(entry) = org.governance.catalog.iter().find(|e| str_of(e, "id") == entry_id).cloned() else {
+        let Some(entry) = org.governance.catalog.by_id(entry_id).cloned() else {
             return Err(invalid("Request", vec![format!("requested.entryId: no catalog entry {entry_id:?}")]));
         };
         if entry["requestable"] == false {
@@ -72,9 +65,9 @@ pub(crate) async fn create(State(st): St, body: Bytes) -> ApiResult {
             b => b.to_owned(),
         };
         let ts = now();
-        let id = org.governance.new_id("req");
+        let id = crate::org::governance::new_id(&mut org.random, "req");
         let r = request(&id, &entry, &user, &by, &ts);
-        let task = org.governance.new_task_id();
+        let task = crate::org::governance::new_task_id(&mut org.random);
         org.governance.tasks.push(approval_task(&task, &id, &ts));
         org.governance.requests.push(r.clone());
         Ok(r)
@@ -87,28 +80,21 @@ pub(crate) async fn create(State(st): St, body: Bytes) -> ApiResult {
 
 pub(crate) async fn list_tasks(State(st): St, uri: Uri) -> ApiResult {
     let params = Params::parse(uri.query());
-    let limit = params.limit(20, 200);
-    let after = params.after()?;
+    let page = params.page(20, 200)?;
     let items = with_org(&st, |org| positioned(org.governance.tasks.clone(), &params))?;
-    let (page, next) = page_after(items, after, limit);
-    Ok(data_page(&st.public, TASKS, &params, limit, (page, next), None))
+    Ok(page.data(&st.public, TASKS, items, None))
 }
 
-pub(crate) async fn get_task(State(st): St, Path(id): Path<String>) -> ApiResult {
-    let t = with_org(&st, |org| {
-        position_of(&org.governance.tasks, &id)
-            .and_then(|i| org.governance.tasks.get(i).cloned())
-            .ok_or_else(|| ApiError::not_found(&id, "Task"))
-    })?;
+pub(crate) async fn get_task(State(st): St, Path(id): Id) -> ApiResult {
+    let t = with_org(&st, |org| org.governance.tasks.or_404(&id, "Task").cloned())?;
     ok(t)
 }
 
-pub(crate) async fn resolve(State(st): St, Path(id): Path<String>, body: Bytes) -> ApiResult {
-    let body = json_body(&body)?;
+pub(crate) async fn resolve(State(st): St, Path(id): Id, JsonBody(body): JsonBody) -> ApiResult {
     let t = with_org(&st, |org| {
         let admin = org.admin_id.clone();
         let gov = &mut org.governance;
-        let i = position_of(&gov.tasks, &id).ok_or_else(|| ApiError::not_found(&id, "Task"))?;
+        let i = gov.tasks.index_or_404(&id, "Task")?;
         if str_of(&gov.tasks[i], "status") != "OPEN" {
             return Err(invalid("Task", vec![format!("task {id} is {}, not OPEN", str_of(&gov.tasks[i], "status"))]));
         }
@@ -126,7 +112,7 @@ pub(crate) async fn resolve(State(st): St, Path(id): Path<String>, body: Bytes) 
         task["completedBy"] = json!({"externalId": admin, "type": "OKTA_USER"});
         let task = task.clone();
         let rid = str_of(&task, "requestId").to_owned();
-        if let Some(r) = gov.requests.iter_mut().find(|r| str_of(r, "id") == rid) {
+        if let Some(r) = gov.requests.by_id_mut(&rid) {
             r["status"] = json!(status);
             r["resolved"] = json!(ts);
             r["lastUpdated"] = json!(ts);
@@ -143,21 +129,21 @@ pub(crate) async fn resolve(State(st): St, Path(id): Path<String>, body: Bytes) 
 /// Give what an approved request asked for, and record it on the request (`grantStatus`, `granted`).
 fn give_access(org: &mut Org, request_id: &str, ts: &str) {
     let admin = org.admin_id.clone();
-    let Some(i) = position_of(&org.governance.requests, request_id) else { return };
+    let Some(i) = org.governance.requests.position_of(request_id) else { return };
     let r = org.governance.requests[i].clone();
     let user = str_of(&r["requestedFor"], "externalId").to_owned();
     let (scope, scope_id) = (str_of(&r["requested"], "accessScopeType"), str_of(&r["requested"], "accessScopeId"));
     let given = match scope {
-        "APPLICATION" => match org.apps.iter_mut().find(|a| a.id == scope_id) {
+        "APPLICATION" => match org.apps.by_id_mut(scope_id) {
             Some(app) => {
                 assign_directly(app, &user);
                 true
             }
             None => false,
         },
-        "ENTITLEMENT_BUNDLE" => match org.governance.bundles.iter().find(|b| str_of(b, "id") == scope_id).cloned() {
+        "ENTITLEMENT_BUNDLE" => match org.governance.bundles.by_id(scope_id).cloned() {
             Some(b) => {
-                let gid = org.governance.new_id("gra");
+                let gid = crate::org::governance::new_id(&mut org.random, "gra");
                 let app = str_of(&b["target"], "externalId").to_owned();
                 let mut g = grant(
                     &gid,
@@ -252,12 +238,9 @@ fn holds(org: &Org, user: &str, entry: &Value) -> bool {
             let seq = org.find_user(user);
             org.apps.iter().filter(|a| a.id == scope_id).any(|a| {
                 a.users.iter().any(|u| u == user)
-                    || a.groups.iter().any(|g| {
-                        org.group_index
-                            .get(g)
-                            .and_then(|s| org.groups.get(s))
-                            .is_some_and(|g| seq.is_some_and(|s| g.members.contains(&s)))
-                    })
+                    || a.groups
+                        .iter()
+                        .any(|g| org.groups.by_id(g).is_some_and(|g| seq.is_some_and(|s| g.members.contains(&s))))
             })
         }
         "ENTITLEMENT_BUNDLE" => org.governance.grants.iter().any(|g| {
@@ -308,7 +291,7 @@ fn matching_entries(org: &Org, params: &Params, public: &str, user: Option<&str>
 fn entry_page(public: &str, path: &str, params: &Params, items: Vec<Value>) -> ApiResult {
     let limit = params.limit(20, 200);
     let start = match params.get("after").filter(|a| !a.is_empty()) {
-        Some(a) => match items.iter().position(|e| str_of(e, "id") == a) {
+        Some(a) => match items.position_of(a) {
             Some(i) => i + 1,
             None => return Err(ApiError::validation("after", "after: Invalid cursor value")),
         },
@@ -345,17 +328,13 @@ pub(crate) async fn list_entries(State(st): St, uri: Uri) -> ApiResult {
     entry_page(&st.public, ENTRIES, &params, items)
 }
 
-pub(crate) async fn get_entry(State(st): St, Path(id): Path<String>) -> ApiResult {
-    let e = with_org(&st, |org| {
-        position_of(&org.governance.catalog, &id)
-            .and_then(|i| org.governance.catalog.get(i).cloned())
-            .ok_or_else(|| ApiError::not_found(&id, "CatalogEntry"))
-    })?;
+pub(crate) async fn get_entry(State(st): St, Path(id): Id) -> ApiResult {
+    let e = with_org(&st, |org| org.governance.catalog.or_404(&id, "CatalogEntry").cloned())?;
     ok(entry_json(&e, &st.public))
 }
 
 /// `GET /governance/api/v2/catalogs/default/user/{userId}/entries`: the requestable entries the user does not hold.
-pub(crate) async fn user_entries(State(st): St, Path(user): Path<String>, uri: Uri) -> ApiResult {
+pub(crate) async fn user_entries(State(st): St, Path(user): Id, uri: Uri) -> ApiResult {
     let params = Params::parse(uri.query());
     let items = with_org(&st, |org| {
         let seq = org.user_or_404(&user)?;

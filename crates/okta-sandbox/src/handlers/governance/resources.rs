@@ -4,9 +4,9 @@
 
 use serde_json::{Value, json};
 
-use crate::governance_model::{ORG_ORN_ID, bundle_orn, collection_orn, group_orn, named_app_orn, user_orn, value_orn};
-use crate::model::Org;
-use crate::policy_model::str_of;
+use crate::org::Org;
+use crate::org::collection::{Collection, str_of};
+use crate::org::governance::{ORG_ORN_ID, bundle_orn, collection_orn, group_orn, named_app_orn, user_orn, value_orn};
 
 /// A resource: the ORN's object type (`apps`, `groups`, `users`, `collections`, `entitlement-bundles`,
 /// `entitlement-values`) and the object's id.
@@ -65,7 +65,7 @@ pub(crate) fn parse(org: &Org, field: &str, orn: &str) -> Result<Resource, Strin
 /// The ORN of a resource, as Okta writes it.
 pub(crate) fn orn(org: &Org, r: &Resource) -> String {
     match r.kind.as_str() {
-        "apps" => org.apps.iter().find(|a| a.id == r.id).map(|a| named_app_orn(&a.name, &a.id)).unwrap_or_default(),
+        "apps" => org.apps.by_id(&r.id).map(|a| named_app_orn(&a.name, &a.id)).unwrap_or_default(),
         "users" => user_orn(&r.id),
         "groups" => group_orn(&r.id),
         "collections" => collection_orn(&r.id),
@@ -78,7 +78,7 @@ pub(crate) fn orn(org: &Org, r: &Resource) -> String {
 pub(crate) fn orn_forms(org: &Org, r: &Resource) -> Vec<String> {
     let mut forms = vec![orn(org, r)];
     if r.kind == "apps" {
-        forms.push(crate::governance_model::app_orn(&r.id));
+        forms.push(crate::org::governance::app_orn(&r.id));
     }
     forms
 }
@@ -95,7 +95,7 @@ fn value_of<'a>(org: &'a Org, id: &str) -> Option<(&'a Value, &'a Value)> {
 pub(crate) fn profile(org: &Org, r: &Resource) -> Option<Value> {
     let id = r.id.as_str();
     match r.kind.as_str() {
-        "apps" => org.apps.iter().find(|a| a.id == id).map(|a| json!({"id": a.id, "name": a.label, "label": a.label})),
+        "apps" => org.apps.by_id(id).map(|a| json!({"id": a.id, "name": a.label, "label": a.label})),
         "groups" => org
             .find_group(id)
             .and_then(|s| org.groups.get(&s))
@@ -108,14 +108,12 @@ pub(crate) fn profile(org: &Org, r: &Resource) -> Option<Value> {
         "collections" => org
             .governance
             .collections
-            .iter()
-            .find(|c| str_of(c, "id") == id)
+            .by_id(id)
             .map(|c| json!({"id": id, "name": c["name"], "description": c["description"]})),
         "entitlement-bundles" => org
             .governance
             .bundles
-            .iter()
-            .find(|b| str_of(b, "id") == id)
+            .by_id(id)
             .map(|b| json!({"id": id, "name": b["name"], "description": b["description"]})),
         "entitlement-values" => value_of(org, id).map(|(e, v)| {
             json!({"id": id, "name": v["name"], "description": v["description"],
@@ -129,12 +127,9 @@ pub(crate) fn profile(org: &Org, r: &Resource) -> Option<Value> {
 pub(crate) fn parent_app(org: &Org, r: &Resource) -> Option<Resource> {
     match r.kind.as_str() {
         "apps" => Some(r.clone()),
-        "entitlement-bundles" => org
-            .governance
-            .bundles
-            .iter()
-            .find(|b| str_of(b, "id") == r.id)
-            .map(|b| Resource::new("apps", str_of(&b["target"], "externalId"))),
+        "entitlement-bundles" => {
+            org.governance.bundles.by_id(&r.id).map(|b| Resource::new("apps", str_of(&b["target"], "externalId")))
+        }
         "entitlement-values" => {
             value_of(org, &r.id).map(|(e, _)| Resource::new("apps", str_of(&e["parent"], "externalId")))
         }

@@ -3,50 +3,34 @@
 
 use std::collections::BTreeSet;
 
-use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::{StatusCode, Uri};
 use serde_json::{Value, json};
 
 use super::entitlements::{check_entitlements, effective, text_prop};
-use super::{data_page, invalid, with_org};
+use super::{invalid, with_org};
 use crate::error::ApiError;
-use crate::governance_model::{GovOrg, app_orn};
-use crate::handlers::{ApiResult, Params, St, json_body, json_response, no_content, ok, page_after};
-use crate::policy_model::{now, position_of, str_of};
+use crate::handlers::{ApiResult, Id, JsonBody, Params, St, json_response, no_content, ok};
+use crate::org::collection::{Collection, now, str_of, with_self_link};
+use crate::org::governance::{GovOrg, app_orn};
 
 const RULES: &str = "/governance/api/v1/risk-rules";
 
 fn rule_json(r: &Value, public: &str) -> Value {
-    let mut v = r.clone();
-    v["_links"] = json!({"self": {"href": format!("{public}{RULES}/{}", str_of(r, "id"))}});
-    v
+    with_self_link(r, format!("{public}{RULES}/{}", str_of(r, "id")))
 }
 
 pub(crate) async fn list(State(st): St, uri: Uri) -> ApiResult {
     let params = Params::parse(uri.query());
-    let limit = params.limit(20, 200);
-    let after = params.after()?;
-    let items: Vec<(u64, Value)> = with_org(&st, |org| {
-        Ok(org
-            .governance
-            .risk_rules
-            .iter()
-            .enumerate()
-            .map(|(i, r)| (i as u64 + 1, rule_json(r, &st.public)))
-            .collect())
-    })?;
+    let page = params.page(20, 200)?;
+    let items: Vec<(u64, Value)> =
+        with_org(&st, |org| Ok(org.governance.risk_rules.listed(|_| true, |r| rule_json(r, &st.public))))?;
     let total = items.len();
-    let (page, next) = page_after(items, after, limit);
-    Ok(data_page(&st.public, RULES, &params, limit, (page, next), Some(total)))
+    Ok(page.data(&st.public, RULES, items, Some(total)))
 }
 
-pub(crate) async fn get_one(State(st): St, Path(id): Path<String>) -> ApiResult {
-    let r = with_org(&st, |org| {
-        position_of(&org.governance.risk_rules, &id)
-            .and_then(|i| org.governance.risk_rules.get(i).cloned())
-            .ok_or_else(|| ApiError::not_found(&id, "RiskRule"))
-    })?;
+pub(crate) async fn get_one(State(st): St, Path(id): Id) -> ApiResult {
+    let r = with_org(&st, |org| org.governance.risk_rules.or_404(&id, "RiskRule").cloned())?;
     ok(rule_json(&r, &st.public))
 }
 
@@ -113,8 +97,7 @@ fn name_taken(gov: &GovOrg, name: &str, except: Option<&str>) -> bool {
 }
 
 /// `POST /governance/api/v1/risk-rules`.
-pub(crate) async fn create(State(st): St, body: Bytes) -> ApiResult {
-    let body = json_body(&body)?;
+pub(crate) async fn create(State(st): St, JsonBody(body): JsonBody) -> ApiResult {
     let r = with_org(&st, |org| {
         let mut causes = Vec::new();
         for (key, max, required) in [("name", 255, true), ("description", 1000, false), ("notes", 1000, false)] {
@@ -146,7 +129,7 @@ pub(crate) async fn create(State(st): St, body: Bytes) -> ApiResult {
         }
         let conflict = criteria(gov, &app, &body["conflictCriteria"])?;
         let (by, at) = (org.admin_id.clone(), now());
-        let id = gov.new_id("rul");
+        let id = crate::org::governance::new_id(&mut org.random, "rul");
         let mut r = json!({
             "id": id, "name": name, "type": "SEPARATION_OF_DUTIES", "status": "ACTIVE",
             "resources": [{"resourceOrn": app_orn(&app)}], "conflictCriteria": conflict,
@@ -165,12 +148,11 @@ pub(crate) async fn create(State(st): St, body: Bytes) -> ApiResult {
 
 /// `PUT /governance/api/v1/risk-rules/{id}`: name, description, notes and criteria (absent or null name and
 /// criteria stay; null description or notes are removed). A rule with valid criteria is ACTIVE again.
-pub(crate) async fn replace(State(st): St, Path(id): Path<String>, body: Bytes) -> ApiResult {
-    let body = json_body(&body)?;
+pub(crate) async fn replace(State(st): St, Path(id): Id, JsonBody(body): JsonBody) -> ApiResult {
     let r = with_org(&st, |org| {
         let (by, at) = (org.admin_id.clone(), now());
         let gov = &mut org.governance;
-        let i = position_of(&gov.risk_rules, &id).ok_or_else(|| ApiError::not_found(&id, "RiskRule"))?;
+        let i = gov.risk_rules.index_or_404(&id, "RiskRule")?;
         if str_of(&body, "id") != id {
             return Err(invalid("RiskRule", vec![format!("id: must be {id}")]));
         }
@@ -221,10 +203,10 @@ pub(crate) async fn replace(State(st): St, Path(id): Path<String>, body: Bytes) 
 }
 
 /// `DELETE /governance/api/v1/risk-rules/{id}`.
-pub(crate) async fn delete(State(st): St, Path(id): Path<String>) -> ApiResult {
+pub(crate) async fn delete(State(st): St, Path(id): Id) -> ApiResult {
     with_org(&st, |org| {
         let gov = &mut org.governance;
-        let i = position_of(&gov.risk_rules, &id).ok_or_else(|| ApiError::not_found(&id, "RiskRule"))?;
+        let i = gov.risk_rules.index_or_404(&id, "RiskRule")?;
         gov.risk_rules.remove(i);
         Ok(())
     })?;
@@ -254,8 +236,7 @@ fn criterion_met(c: &Value, have: &BTreeSet<String>) -> bool {
 
 /// `POST /governance/api/v1/risk-rule-assessments`: the ACTIVE rules the user would violate with what they have
 /// plus the given bundle or entitlement values.
-pub(crate) async fn assess(State(st): St, body: Bytes) -> ApiResult {
-    let body = json_body(&body)?;
+pub(crate) async fn assess(State(st): St, JsonBody(body): JsonBody) -> ApiResult {
     let principal = str_of(&body, "principalOrn").to_owned();
     let mut resources: Vec<String> = body["resourceOrnList"]
         .as_array()
@@ -271,7 +252,7 @@ pub(crate) async fn assess(State(st): St, body: Bytes) -> ApiResult {
         let user = org
             .users
             .values()
-            .find(|u| crate::governance_model::user_orn(&u.id) == principal)
+            .find(|u| crate::org::governance::user_orn(&u.id) == principal)
             .map(|u| u.id.clone())
             .ok_or_else(|| invalid("RiskRuleAssessment", vec![format!("principalOrn: no user {principal:?}")]))?;
         let gov = &org.governance;
@@ -281,8 +262,7 @@ pub(crate) async fn assess(State(st): St, body: Bytes) -> ApiResult {
             if orn.contains(":entitlement-bundles:") {
                 let b = gov
                     .bundles
-                    .iter()
-                    .find(|b| str_of(b, "id") == id)
+                    .by_id(id)
                     .ok_or_else(|| invalid("RiskRuleAssessment", vec![format!("resourceOrn: no bundle {orn}")]))?;
                 for e in b["entitlements"].as_array().into_iter().flatten() {
                     for v in e["values"].as_array().into_iter().flatten() {

@@ -7,7 +7,6 @@
 
 use std::collections::BTreeSet;
 
-use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::{HeaderValue, StatusCode, Uri, header};
 use axum::response::IntoResponse;
@@ -16,13 +15,13 @@ use serde_json::{Map, Value, json};
 
 use super::entitlements::effective;
 use super::requests::{assign_directly, mark_revoked, unassign_directly};
-use super::{conflict, data_page, invalid, positioned, with_org};
+use super::{conflict, invalid, positioned, with_org};
 use crate::error::ApiError;
-use crate::governance_seed::grant;
-use crate::handlers::{ApiResult, Params, St, json_body, json_response, ok, page_after};
+use crate::handlers::{ApiResult, Id, Ids, JsonBody, Params, St, json_response, ok};
 use crate::ids::{fixture_id, ts};
-use crate::model::{AppStatus, GroupType, Org, UserStatus};
-use crate::policy_model::{now, position_of, str_of};
+use crate::org::collection::{Collection, now, str_of};
+use crate::org::{AppStatus, GroupType, Org, UserStatus};
+use crate::seed::governance::grant;
 
 const SAR: &str = "/governance/api/v2/security-access-reviews";
 const REVOKE: &str = "REVOKE_ACCESS";
@@ -88,7 +87,7 @@ fn actions(revocable: bool, manual: &str) -> (Value, Option<Value>) {
 fn item(org: &mut Org, name: &str, kind: &str, resource: &str, revocable: bool, manual: &str) -> Value {
     let (supported, manual) = actions(revocable, manual);
     let mut v = json!({
-        "id": org.governance.new_id("sai"), "name": name, "type": kind, "resourceId": resource,
+        "id": crate::org::governance::new_id(&mut org.random, "sai"), "name": name, "type": kind, "resourceId": resource,
         "severity": "LOW", "supportedActions": supported, "remediationStatus": "NONE",
     });
     if let Some(m) = manual {
@@ -117,12 +116,12 @@ fn snapshot(org: &mut Org, user: &str) -> Vec<Value> {
         .map(|a| (a.id.clone(), a.name.clone(), a.label.clone(), a.created))
         .collect();
     for (app, app_name, label, app_created) in apps {
-        let Some(a) = org.apps.iter().find(|x| x.id == app) else { continue };
+        let Some(a) = org.apps.by_id(&app) else { continue };
         let direct = a.user_data.get(user).map(|d| d.created).filter(|_| a.users.iter().any(|u| u == user));
         let groups: Vec<(String, String, GroupType, DateTime<Utc>)> = a
             .groups
             .iter()
-            .filter_map(|g| org.group_index.get(g).and_then(|s| org.groups.get(s)))
+            .filter_map(|g| org.groups.by_id(g))
             .filter(|g| g.members.contains(&seq))
             .map(|g| (g.id.clone(), g.name.clone(), g.gtype, g.last_membership_updated))
             .collect();
@@ -157,10 +156,8 @@ fn snapshot(org: &mut Org, user: &str) -> Vec<Value> {
             for v in e["values"].as_array().into_iter().flatten() {
                 let Some(grants) = values.get(str_of(v, "id")) else { continue };
                 any = true;
-                if let Some(g) = grants
-                    .iter()
-                    .filter(|g| !from_bundles.contains(g.as_str()))
-                    .find_map(|g| gov.grants.iter().find(|x| str_of(x, "id") == g))
+                if let Some(g) =
+                    grants.iter().filter(|g| !from_bundles.contains(g.as_str())).find_map(|g| gov.grants.by_id(g))
                 {
                     value_rows.push((v.clone(), e.clone(), g.clone()));
                 }
@@ -213,7 +210,7 @@ fn snapshot(org: &mut Org, user: &str) -> Vec<Value> {
         let kinds: BTreeSet<&str> = subs.iter().map(|s| str_of(s, "type")).collect();
         let (supported, manual) = actions(revocable, "UNSUPPORTED_GROUP");
         let mut access = json!({
-            "id": org.governance.new_id("aim"), "type": "APPLICATION", "name": label, "resourceId": app,
+            "id": crate::org::governance::new_id(&mut org.random, "aim"), "type": "APPLICATION", "name": label, "resourceId": app,
             "severity": if value_rows.is_empty() && bundles.is_empty() { "LOW" } else { "MEDIUM" },
             "supportedActions": supported, "remediationStatus": "NONE",
             "appInfo": {"id": app, "name": app_name, "logoUrl": "", "label": label, "assignedDate": ts(&assigned),
@@ -270,25 +267,24 @@ pub(crate) fn seed(org: &mut Org) {
 }
 
 fn review_index(org: &Org, id: &str) -> Result<usize, ApiError> {
-    position_of(&org.governance.security_reviews, id).ok_or_else(|| ApiError::not_found(id, "SecurityAccessReview"))
+    org.governance.security_reviews.index_or_404(id, "SecurityAccessReview")
 }
 
 pub(crate) async fn list(State(st): St, uri: Uri) -> ApiResult {
     let params = Params::parse(uri.query());
-    let limit = params.limit(20, 200);
-    let after = params.after()?;
+    let page = params.page(20, 200)?;
     let items = with_org(&st, |org| {
         positioned(org.governance.security_reviews.iter().map(|r| review_json(r, &st.public)).collect(), &params)
     })?;
-    Ok(data_page(&st.public, SAR, &params, limit, page_after(items, after, limit), None))
+    Ok(page.data(&st.public, SAR, items, None))
 }
 
-pub(crate) async fn get_one(State(st): St, Path(id): Path<String>) -> ApiResult {
+pub(crate) async fn get_one(State(st): St, Path(id): Id) -> ApiResult {
     let r = with_org(&st, |org| Ok(org.governance.security_reviews[review_index(org, &id)?].clone()))?;
     ok(review_json(&r, &st.public))
 }
 
-pub(crate) async fn principal(State(st): St, Path(id): Path<String>) -> ApiResult {
+pub(crate) async fn principal(State(st): St, Path(id): Id) -> ApiResult {
     let p = with_org(&st, |org| {
         let user = str_of(&org.governance.security_reviews[review_index(org, &id)?], "__principal").to_owned();
         let mut p = profile(org, &user).ok_or_else(|| ApiError::not_found(&user, "User"))?;
@@ -312,34 +308,32 @@ pub(crate) async fn principal(State(st): St, Path(id): Path<String>) -> ApiResul
     ok(p)
 }
 
-pub(crate) async fn accesses(State(st): St, Path(id): Path<String>, uri: Uri) -> ApiResult {
+pub(crate) async fn accesses(State(st): St, Path(id): Id, uri: Uri) -> ApiResult {
     let params = Params::parse(uri.query());
-    let limit = params.limit(20, 200);
-    let after = params.after()?;
+    let page = params.page(20, 200)?;
     let items = with_org(&st, |org| {
         let r = &org.governance.security_reviews[review_index(org, &id)?];
         let all = r["__accesses"].as_array().into_iter().flatten().map(|a| access_json(a, &id, &st.public)).collect();
         positioned(all, &params)
     })?;
     let path = format!("{SAR}/{id}/accesses");
-    Ok(data_page(&st.public, &path, &params, limit, page_after(items, after, limit), None))
+    Ok(page.data(&st.public, &path, items, None))
 }
 
-pub(crate) async fn sub_accesses(State(st): St, Path((id, access)): Path<(String, String)>, uri: Uri) -> ApiResult {
+pub(crate) async fn sub_accesses(State(st): St, Path((id, access)): Ids, uri: Uri) -> ApiResult {
     let params = Params::parse(uri.query());
-    let limit = params.limit(20, 200);
-    let after = params.after()?;
+    let page = params.page(20, 200)?;
     let items = with_org(&st, |org| {
         let r = &org.governance.security_reviews[review_index(org, &id)?];
         let a = r["__accesses"]
             .as_array()
-            .and_then(|all| all.iter().find(|a| str_of(a, "id") == access))
+            .and_then(|all| all.by_id(&access))
             .ok_or_else(|| ApiError::not_found(&access, "SecurityAccessReviewAccess"))?;
         let subs = a["__subAccesses"].as_array().into_iter().flatten().map(|s| Value::Object(public_fields(s)));
         positioned(subs.collect(), &params)
     })?;
     let path = format!("{SAR}/{id}/accesses/{access}/sub-accesses");
-    Ok(data_page(&st.public, &path, &params, limit, page_after(items, after, limit), None))
+    Ok(page.data(&st.public, &path, items, None))
 }
 
 /// Where an access or sub-access sits in a review: (access index, sub-access index).
@@ -348,7 +342,7 @@ fn locate(review: &Value, target: &str) -> Option<(usize, Option<usize>)> {
         if str_of(a, "id") == target {
             return Some((i, None));
         }
-        if let Some(j) = a["__subAccesses"].as_array().and_then(|s| s.iter().position(|x| str_of(x, "id") == target)) {
+        if let Some(j) = a["__subAccesses"].as_array().and_then(|s| s.position_of(target)) {
             return Some((i, Some(j)));
         }
     }
@@ -370,7 +364,7 @@ fn revoke(org: &mut Org, user: &str, target: &Value, app: &str) -> Vec<Value> {
     let mut undo = Vec::new();
     let resource = str_of(target, "resourceId");
     let leave = |org: &mut Org, group: &str| -> Option<Value> {
-        let g = org.group_index.get(group).copied().and_then(|s| org.groups.get_mut(&s))?;
+        let g = org.groups.by_id_mut(group)?;
         if g.gtype != GroupType::OktaGroup || !g.members.remove(&seq?) {
             return None;
         }
@@ -379,12 +373,11 @@ fn revoke(org: &mut Org, user: &str, target: &Value, app: &str) -> Vec<Value> {
     };
     match str_of(target, "type") {
         "APPLICATION" => {
-            let groups: Vec<String> =
-                org.apps.iter().find(|a| a.id == app).map(|a| a.groups.clone()).unwrap_or_default();
+            let groups: Vec<String> = org.apps.by_id(app).map(|a| a.groups.clone()).unwrap_or_default();
             for g in &groups {
                 undo.extend(leave(org, g));
             }
-            if org.apps.iter_mut().find(|a| a.id == app).is_some_and(|a| unassign_directly(a, user)) {
+            if org.apps.by_id_mut(app).is_some_and(|a| unassign_directly(a, user)) {
                 undo.push(json!({"op": "assign", "app": app}));
                 mark_revoked(&mut org.governance, user, "APPLICATION", app);
             }
@@ -411,7 +404,7 @@ fn revoke(org: &mut Org, user: &str, target: &Value, app: &str) -> Vec<Value> {
             mark_revoked(&mut org.governance, user, "ENTITLEMENT_BUNDLE", resource);
         }
         _ => {
-            let gid = org.governance.new_id("gra");
+            let gid = crate::org::governance::new_id(&mut org.random, "gra");
             let entitlements = json!([{"id": target["__entitlementId"], "values": [{"id": resource}]}]);
             let mut g = grant(&gid, "CUSTOM", "DENY", "ADMIN", (app, user), entitlements, &now());
             g["createdBy"] = json!(admin);
@@ -429,15 +422,13 @@ fn restore(org: &mut Org, user: &str, undo: &[Value]) {
     for step in undo {
         match str_of(step, "op") {
             "join" => {
-                if let (Some(g), Some(s)) =
-                    (org.group_index.get(str_of(step, "group")).and_then(|s| org.groups.get_mut(s)), seq)
-                {
+                if let (Some(g), Some(s)) = (org.groups.by_id_mut(str_of(step, "group")), seq) {
                     g.members.insert(s);
                     g.last_membership_updated = Utc::now();
                 }
             }
             "assign" => {
-                if let Some(a) = org.apps.iter_mut().find(|a| a.id == str_of(step, "app")) {
+                if let Some(a) = org.apps.by_id_mut(str_of(step, "app")) {
                     assign_directly(a, user);
                 }
             }
@@ -508,8 +499,7 @@ fn accepted() -> ApiResult {
     Ok(resp)
 }
 
-pub(crate) async fn access_action(State(st): St, Path((id, target)): Path<(String, String)>, body: Bytes) -> ApiResult {
-    let body = json_body(&body)?;
+pub(crate) async fn access_action(State(st): St, Path((id, target)): Ids, JsonBody(body): JsonBody) -> ApiResult {
     let action = str_of(&body, "type").to_owned();
     if ![REVOKE, RESTORE, FLAG, FLAG_RESTORE].contains(&action.as_str()) {
         return Err(invalid("SecurityAccessReviewAction", vec![format!("type: {action:?} is not an access action")]));
@@ -536,13 +526,12 @@ fn available(review: &Value) -> Vec<&'static str> {
     if revoked { vec!["CLOSE_REVIEW", "RESTORE_ALL_ACCESS"] } else { vec!["CLOSE_REVIEW"] }
 }
 
-pub(crate) async fn list_actions(State(st): St, Path(id): Path<String>) -> ApiResult {
+pub(crate) async fn list_actions(State(st): St, Path(id): Id) -> ApiResult {
     let list = with_org(&st, |org| Ok(available(&org.governance.security_reviews[review_index(org, &id)?])))?;
     ok(json!({"data": list.iter().map(|a| json!({"actionType": a})).collect::<Vec<_>>()}))
 }
 
-pub(crate) async fn review_action(State(st): St, Path(id): Path<String>, body: Bytes) -> ApiResult {
-    let body = json_body(&body)?;
+pub(crate) async fn review_action(State(st): St, Path(id): Id, JsonBody(body): JsonBody) -> ApiResult {
     let action = str_of(&body, "actionType").to_owned();
     with_org(&st, |org| {
         let i = active_review(org, &id)?;
@@ -576,8 +565,7 @@ pub(crate) async fn review_action(State(st): St, Path(id): Path<String>, body: B
     accepted()
 }
 
-pub(crate) async fn create(State(st): St, body: Bytes) -> ApiResult {
-    let body = json_body(&body)?;
+pub(crate) async fn create(State(st): St, JsonBody(body): JsonBody) -> ApiResult {
     let r = with_org(&st, |org| {
         let mut causes = Vec::new();
         let principal = str_of(&body, "principalId").to_owned();
@@ -620,7 +608,7 @@ pub(crate) async fn create(State(st): St, body: Bytes) -> ApiResult {
         let Some(user) = user.filter(|_| causes.is_empty()) else {
             return Err(invalid("SecurityAccessReview", causes));
         };
-        let id = org.governance.new_id("sar");
+        let id = crate::org::governance::new_id(&mut org.random, "sar");
         let review = new_review(org, &id, &name, &user, &reviewers, &ts(&end));
         org.governance.security_reviews.push(review.clone());
         Ok(review)

@@ -1,20 +1,20 @@
 //! Custom authorization servers: the servers, their lifecycle and signing keys, access policies and rules,
 //! scopes and claims.
 
-use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::{StatusCode, Uri};
 use serde_json::{Value, json};
 
-use super::{lifecycle_target, refused, required};
+use super::{refused, required};
 use crate::error::ApiError;
-use crate::handlers::{ApiResult, Params, St, json_body, json_response, list_response, no_content, ok, page_after};
-use crate::policy_model::{
-    AuthServer, PolicyOrg, WithRules, lifecycle_links, now, place_by_priority, renumber, replace_writable, str_of,
-    touch, with_links,
+use crate::handlers::{ApiResult, Id, Ids, JsonBody, Params, St, json_response, no_content, ok};
+use crate::lock;
+use crate::org::collection::{
+    Collection, Removable, lifecycle_links, lifecycle_target, now, replace_writable, set_status, str_of, touch,
+    with_links,
 };
-use crate::policy_seed::{DEFAULT_AS, new_server};
-use crate::{cursor, lock};
+use crate::org::policy::{AuthServer, PolicyOrg, WithRules, place_by_priority, renumber};
+use crate::seed::policy::{DEFAULT_AS, new_server};
 
 const SERVER_WRITABLE: [&str; 5] =
     ["name", "description", "audiences", "issuerMode", "accessTokenEncryptedResponseAlgorithm"];
@@ -30,8 +30,7 @@ fn base(public: &str, id: &str) -> String {
 }
 
 fn server<'a>(p: &'a mut PolicyOrg, id: &str) -> Result<&'a mut AuthServer, ApiError> {
-    let i = p.server(id).ok_or_else(|| ApiError::not_found(id, "AuthorizationServer"))?;
-    p.auth_servers.get_mut(i).ok_or_else(ApiError::internal)
+    p.auth_servers.or_404_mut(id, "AuthorizationServer")
 }
 
 fn server_json(s: &AuthServer, public: &str) -> Value {
@@ -52,25 +51,19 @@ fn server_json(s: &AuthServer, public: &str) -> Value {
 pub(crate) async fn list(State(st): St, uri: Uri) -> ApiResult {
     let params = Params::parse(uri.query());
     let q = params.get("q").filter(|s| !s.is_empty()).map(str::to_lowercase);
-    let limit = params.limit(200, 200);
-    let after = params.after()?;
+    let page = params.page(200, 200)?;
     let org = lock(&st.org);
-    let items: Vec<(u64, Value)> = org
-        .policy
-        .auth_servers
-        .iter()
-        .enumerate()
-        .filter(|(_, s)| {
+    let items: Vec<(u64, Value)> = org.policy.auth_servers.listed(
+        |s| {
             q.as_deref().is_none_or(|q| {
                 str_of(&s.obj, "name").to_lowercase().starts_with(q)
                     || str_of(&s.obj, "description").to_lowercase().contains(q)
             })
-        })
-        .map(|(i, s)| (i as u64 + 1, server_json(s, &st.public)))
-        .collect();
+        },
+        |s| server_json(s, &st.public),
+    );
     drop(org);
-    let (page, next) = page_after(items, after, limit);
-    Ok(list_response(&st.public, uri.path(), &params, limit, page, next.map(cursor::encode)))
+    Ok(page.links(&st.public, uri.path(), items))
 }
 
 fn check_server_body(body: &Value) -> Result<(), ApiError> {
@@ -82,17 +75,17 @@ fn check_server_body(body: &Value) -> Result<(), ApiError> {
     Ok(())
 }
 
-pub(crate) async fn create(State(st): St, body: Bytes) -> ApiResult {
-    let body = json_body(&body)?;
+pub(crate) async fn create(State(st): St, JsonBody(body): JsonBody) -> ApiResult {
     check_server_body(&body)?;
-    let mut org = lock(&st.org);
+    let mut guard = lock(&st.org);
+    let org = &mut *guard;
     let p = &mut org.policy;
     let name = required(&body, "name")?;
     if p.auth_servers.iter().any(|s| str_of(&s.obj, "name").eq_ignore_ascii_case(name)) {
         return Err(ApiError::validation("name", "name: An authorization server with this name already exists."));
     }
-    let id = p.new_id("aus");
-    let mut s = new_server(p, &id, name, str_of(&body, "description"), body["audiences"].clone());
+    let id = crate::org::policy::new_id(&mut org.random, "aus");
+    let mut s = new_server(&mut org.random, &id, name, str_of(&body, "description"), body["audiences"].clone());
     replace_writable(&mut s.obj, &body, &SERVER_WRITABLE);
     if s.obj.get("issuerMode").is_none() {
         s.obj["issuerMode"] = json!("ORG_URL");
@@ -102,13 +95,12 @@ pub(crate) async fn create(State(st): St, body: Bytes) -> ApiResult {
     Ok(json_response(StatusCode::CREATED, out))
 }
 
-pub(crate) async fn get_one(State(st): St, Path(id): Path<String>) -> ApiResult {
+pub(crate) async fn get_one(State(st): St, Path(id): Id) -> ApiResult {
     let mut org = lock(&st.org);
     ok(server_json(server(&mut org.policy, &id)?, &st.public))
 }
 
-pub(crate) async fn replace(State(st): St, Path(id): Path<String>, body: Bytes) -> ApiResult {
-    let body = json_body(&body)?;
+pub(crate) async fn replace(State(st): St, Path(id): Id, JsonBody(body): JsonBody) -> ApiResult {
     check_server_body(&body)?;
     let mut org = lock(&st.org);
     let s = server(&mut org.policy, &id)?;
@@ -120,8 +112,9 @@ pub(crate) async fn replace(State(st): St, Path(id): Path<String>, body: Bytes) 
     ok(server_json(s, &st.public))
 }
 
-pub(crate) async fn delete(State(st): St, Path(id): Path<String>) -> ApiResult {
-    let mut org = lock(&st.org);
+pub(crate) async fn delete(State(st): St, Path(id): Id) -> ApiResult {
+    let mut guard = lock(&st.org);
+    let org = &mut *guard;
     let p = &mut org.policy;
     let s = server(p, &id)?;
     if str_of(&s.obj, "id") == DEFAULT_AS {
@@ -130,18 +123,15 @@ pub(crate) async fn delete(State(st): St, Path(id): Path<String>) -> ApiResult {
     if str_of(&s.obj, "status") == "ACTIVE" {
         return Err(refused("status", "status: Deactivate the authorization server before deleting it."));
     }
-    p.auth_servers.retain(|s| str_of(&s.obj, "id") != id);
+    p.auth_servers.remove_id(&id);
     no_content()
 }
 
-pub(crate) async fn lifecycle(State(st): St, Path((id, op)): Path<(String, String)>) -> ApiResult {
+pub(crate) async fn lifecycle(State(st): St, Path((id, op)): Ids) -> ApiResult {
     let target = lifecycle_target(&op)?;
     let mut org = lock(&st.org);
     let s = server(&mut org.policy, &id)?;
-    if str_of(&s.obj, "status") != target {
-        s.obj["status"] = json!(target);
-        touch(&mut s.obj, false);
-    }
+    set_status(&mut s.obj, target);
     no_content()
 }
 
@@ -150,22 +140,22 @@ fn key_json(key: &Value, public: &str, server_id: &str) -> Value {
     with_links(key, &[("self", format!("{}/credentials/keys/{kid}", base(public, server_id)), Some("GET"))])
 }
 
-pub(crate) async fn keys(State(st): St, Path(id): Path<String>) -> ApiResult {
+pub(crate) async fn keys(State(st): St, Path(id): Id) -> ApiResult {
     let mut org = lock(&st.org);
     let s = server(&mut org.policy, &id)?;
     ok(Value::Array(s.keys.iter().map(|k| key_json(k, &st.public, &id)).collect()))
 }
 
 /// `keyRotate` with `{"use": "sig"}`: ACTIVE → EXPIRED, NEXT → ACTIVE, a new NEXT; older EXPIRED keys go.
-pub(crate) async fn rotate(State(st): St, Path(id): Path<String>, body: Bytes) -> ApiResult {
-    let body = json_body(&body)?;
-    let mut org = lock(&st.org);
+pub(crate) async fn rotate(State(st): St, Path(id): Id, JsonBody(body): JsonBody) -> ApiResult {
+    let mut guard = lock(&st.org);
+    let org = &mut *guard;
     let p = &mut org.policy;
     server(p, &id)?;
     if body.get("use").and_then(Value::as_str) != Some("sig") {
         return Err(ApiError::validation("use", "use: The only supported value is 'sig'."));
     }
-    let fresh = p.new_key("NEXT");
+    let fresh = crate::org::policy::new_key(&mut org.random, "NEXT");
     let s = server(p, &id)?;
     s.keys.retain(|k| str_of(k, "status") != "EXPIRED");
     for k in &mut s.keys {
@@ -197,7 +187,7 @@ fn policy_json(p: &WithRules, public: &str, server_id: &str) -> Value {
 }
 
 fn policy<'a>(s: &'a mut AuthServer, id: &str) -> Result<&'a mut WithRules, ApiError> {
-    s.policies.iter_mut().find(|p| str_of(&p.obj, "id") == id).ok_or_else(|| ApiError::not_found(id, "Policy"))
+    s.policies.or_404_mut(id, "Policy")
 }
 
 fn check_policy_body(body: &Value) -> Result<(), ApiError> {
@@ -216,19 +206,19 @@ fn check_policy_body(body: &Value) -> Result<(), ApiError> {
     Ok(())
 }
 
-pub(crate) async fn list_policies(State(st): St, Path(id): Path<String>) -> ApiResult {
+pub(crate) async fn list_policies(State(st): St, Path(id): Id) -> ApiResult {
     let mut org = lock(&st.org);
     let s = server(&mut org.policy, &id)?;
     ok(Value::Array(s.policies.iter().map(|p| policy_json(p, &st.public, &id)).collect()))
 }
 
-pub(crate) async fn create_policy(State(st): St, Path(id): Path<String>, body: Bytes) -> ApiResult {
-    let body = json_body(&body)?;
+pub(crate) async fn create_policy(State(st): St, Path(id): Id, JsonBody(body): JsonBody) -> ApiResult {
     check_policy_body(&body)?;
-    let mut org = lock(&st.org);
+    let mut guard = lock(&st.org);
+    let org = &mut *guard;
     let p = &mut org.policy;
     server(p, &id)?;
-    let pid = p.new_id("00p");
+    let pid = crate::org::policy::new_id(&mut org.random, "00p");
     let mut obj = json!({"id": pid, "type": "OAUTH_AUTHORIZATION_POLICY", "status": "ACTIVE", "system": false});
     replace_writable(&mut obj, &body, &POLICY_WRITABLE);
     obj["type"] = json!("OAUTH_AUTHORIZATION_POLICY");
@@ -250,14 +240,13 @@ pub(crate) async fn create_policy(State(st): St, Path(id): Path<String>, body: B
     Ok(json_response(StatusCode::CREATED, policy_json(created, &st.public, &id)))
 }
 
-pub(crate) async fn get_policy(State(st): St, Path((id, pid)): Path<(String, String)>) -> ApiResult {
+pub(crate) async fn get_policy(State(st): St, Path((id, pid)): Ids) -> ApiResult {
     let mut org = lock(&st.org);
     let s = server(&mut org.policy, &id)?;
     ok(policy_json(policy(s, &pid)?, &st.public, &id))
 }
 
-pub(crate) async fn replace_policy(State(st): St, Path((id, pid)): Path<(String, String)>, body: Bytes) -> ApiResult {
-    let body = json_body(&body)?;
+pub(crate) async fn replace_policy(State(st): St, Path((id, pid)): Ids, JsonBody(body): JsonBody) -> ApiResult {
     check_policy_body(&body)?;
     let mut org = lock(&st.org);
     let s = server(&mut org.policy, &id)?;
@@ -268,13 +257,13 @@ pub(crate) async fn replace_policy(State(st): St, Path((id, pid)): Path<(String,
     ok(policy_json(p, &st.public, &id))
 }
 
-pub(crate) async fn delete_policy(State(st): St, Path((id, pid)): Path<(String, String)>) -> ApiResult {
+pub(crate) async fn delete_policy(State(st): St, Path((id, pid)): Ids) -> ApiResult {
     let mut org = lock(&st.org);
     let s = server(&mut org.policy, &id)?;
     if policy(s, &pid)?.obj["system"] == json!(true) {
         return Err(refused("system", "system: The default policy cannot be deleted."));
     }
-    s.policies.retain(|p| str_of(&p.obj, "id") != pid);
+    s.policies.remove_id(&pid);
     let mut objs: Vec<Value> = s.policies.iter().map(|p| p.obj.clone()).collect();
     renumber(&mut objs);
     for (p, o) in s.policies.iter_mut().zip(objs) {
@@ -331,18 +320,17 @@ fn with_token_defaults(obj: &mut Value) {
     }
 }
 
-pub(crate) async fn list_rules(State(st): St, Path((id, pid)): Path<(String, String)>) -> ApiResult {
+pub(crate) async fn list_rules(State(st): St, Path((id, pid)): Ids) -> ApiResult {
     let mut org = lock(&st.org);
     let s = server(&mut org.policy, &id)?;
     let p = policy(s, &pid)?;
     ok(Value::Array(p.rules.iter().map(|r| rule_json(r, &st.public, &id, &pid)).collect()))
 }
 
-pub(crate) async fn create_rule(State(st): St, Path((id, pid)): Path<(String, String)>, body: Bytes) -> ApiResult {
-    let body = json_body(&body)?;
+pub(crate) async fn create_rule(State(st): St, Path((id, pid)): Ids, JsonBody(body): JsonBody) -> ApiResult {
     check_rule_body(&body)?;
     let mut org = lock(&st.org);
-    let rid = org.policy.new_id("0pr");
+    let rid = crate::org::policy::new_id(&mut org.random, "0pr");
     let s = server(&mut org.policy, &id)?;
     let p = policy(s, &pid)?;
     let mut obj = json!({"id": rid, "status": "ACTIVE", "system": false});
@@ -356,7 +344,7 @@ pub(crate) async fn create_rule(State(st): St, Path((id, pid)): Path<(String, St
 }
 
 fn rule<'a>(p: &'a mut WithRules, id: &str) -> Result<&'a mut Value, ApiError> {
-    p.rules.iter_mut().find(|r| str_of(r, "id") == id).ok_or_else(|| ApiError::not_found(id, "PolicyRule"))
+    p.rules.or_404_mut(id, "PolicyRule")
 }
 
 pub(crate) async fn get_rule(State(st): St, Path((id, pid, rid)): Path<(String, String, String)>) -> ApiResult {
@@ -369,9 +357,8 @@ pub(crate) async fn get_rule(State(st): St, Path((id, pid, rid)): Path<(String, 
 pub(crate) async fn replace_rule(
     State(st): St,
     Path((id, pid, rid)): Path<(String, String, String)>,
-    body: Bytes,
+    JsonBody(body): JsonBody,
 ) -> ApiResult {
-    let body = json_body(&body)?;
     check_rule_body(&body)?;
     let mut org = lock(&st.org);
     let s = server(&mut org.policy, &id)?;
@@ -384,10 +371,10 @@ pub(crate) async fn replace_rule(
     if let Some(priority) = body.get("priority").and_then(Value::as_u64)
         && Some(priority) != current.get("priority").and_then(Value::as_u64)
     {
-        p.rules.retain(|r| str_of(r, "id") != rid);
+        p.rules.remove_id(&rid);
         current["priority"] = json!(priority);
         place_by_priority(&mut p.rules, current.clone(), true);
-        current = p.rules.iter().find(|r| str_of(r, "id") == rid).cloned().unwrap_or(current);
+        current = p.rules.by_id(&rid).cloned().unwrap_or(current);
     }
     ok(rule_json(&current, &st.public, &id, &pid))
 }
@@ -399,7 +386,7 @@ pub(crate) async fn delete_rule(State(st): St, Path((id, pid, rid)): Path<(Strin
     if rule(p, &rid)?["system"] == json!(true) {
         return Err(refused("system", "system: The default rule cannot be deleted."));
     }
-    p.rules.retain(|r| str_of(r, "id") != rid);
+    p.rules.remove_id(&rid);
     renumber(&mut p.rules);
     no_content()
 }
@@ -428,30 +415,24 @@ fn check_scope_body(body: &Value) -> Result<(), ApiError> {
     Ok(())
 }
 
-pub(crate) async fn list_scopes(State(st): St, Path(id): Path<String>, uri: Uri) -> ApiResult {
+pub(crate) async fn list_scopes(State(st): St, Path(id): Id, uri: Uri) -> ApiResult {
     let params = Params::parse(uri.query());
     let q = params.get("q").filter(|s| !s.is_empty()).map(str::to_lowercase);
-    let limit = params.limit(200, 200);
-    let after = params.after()?;
+    let page = params.page(200, 200)?;
     let mut org = lock(&st.org);
     let s = server(&mut org.policy, &id)?;
-    let items: Vec<(u64, Value)> = s
-        .scopes
-        .iter()
-        .enumerate()
-        .filter(|(_, v)| q.as_deref().is_none_or(|q| str_of(v, "name").to_lowercase().contains(q)))
-        .map(|(i, v)| (i as u64 + 1, scope_json(v, &st.public, &id)))
-        .collect();
+    let items: Vec<(u64, Value)> = s.scopes.listed(
+        |v| q.as_deref().is_none_or(|q| str_of(v, "name").to_lowercase().contains(q)),
+        |v| scope_json(v, &st.public, &id),
+    );
     drop(org);
-    let (page, next) = page_after(items, after, limit);
-    Ok(list_response(&st.public, uri.path(), &params, limit, page, next.map(cursor::encode)))
+    Ok(page.links(&st.public, uri.path(), items))
 }
 
-pub(crate) async fn create_scope(State(st): St, Path(id): Path<String>, body: Bytes) -> ApiResult {
-    let body = json_body(&body)?;
+pub(crate) async fn create_scope(State(st): St, Path(id): Id, JsonBody(body): JsonBody) -> ApiResult {
     check_scope_body(&body)?;
     let mut org = lock(&st.org);
-    let sid = org.policy.new_id("scp");
+    let sid = crate::org::policy::new_id(&mut org.random, "scp");
     let s = server(&mut org.policy, &id)?;
     let name = required(&body, "name")?;
     if s.scopes.iter().any(|v| str_of(v, "name") == name) {
@@ -471,17 +452,16 @@ pub(crate) async fn create_scope(State(st): St, Path(id): Path<String>, body: By
 }
 
 fn scope<'a>(s: &'a mut AuthServer, id: &str) -> Result<&'a mut Value, ApiError> {
-    s.scopes.iter_mut().find(|v| str_of(v, "id") == id).ok_or_else(|| ApiError::not_found(id, "OAuth2Scope"))
+    s.scopes.or_404_mut(id, "OAuth2Scope")
 }
 
-pub(crate) async fn get_scope(State(st): St, Path((id, sid)): Path<(String, String)>) -> ApiResult {
+pub(crate) async fn get_scope(State(st): St, Path((id, sid)): Ids) -> ApiResult {
     let mut org = lock(&st.org);
     let s = server(&mut org.policy, &id)?;
     ok(scope_json(scope(s, &sid)?, &st.public, &id))
 }
 
-pub(crate) async fn replace_scope(State(st): St, Path((id, sid)): Path<(String, String)>, body: Bytes) -> ApiResult {
-    let body = json_body(&body)?;
+pub(crate) async fn replace_scope(State(st): St, Path((id, sid)): Ids, JsonBody(body): JsonBody) -> ApiResult {
     check_scope_body(&body)?;
     let mut org = lock(&st.org);
     let s = server(&mut org.policy, &id)?;
@@ -497,13 +477,13 @@ pub(crate) async fn replace_scope(State(st): St, Path((id, sid)): Path<(String, 
     ok(scope_json(v, &st.public, &id))
 }
 
-pub(crate) async fn delete_scope(State(st): St, Path((id, sid)): Path<(String, String)>) -> ApiResult {
+pub(crate) async fn delete_scope(State(st): St, Path((id, sid)): Ids) -> ApiResult {
     let mut org = lock(&st.org);
     let s = server(&mut org.policy, &id)?;
     if scope(s, &sid)?["system"] == json!(true) {
         return Err(refused("system", "system: A system scope cannot be deleted."));
     }
-    s.scopes.retain(|v| str_of(v, "id") != sid);
+    s.scopes.remove_id(&sid);
     no_content()
 }
 
@@ -536,7 +516,7 @@ fn check_claim_body(body: &Value) -> Result<(), ApiError> {
     Ok(())
 }
 
-pub(crate) async fn list_claims(State(st): St, Path(id): Path<String>) -> ApiResult {
+pub(crate) async fn list_claims(State(st): St, Path(id): Id) -> ApiResult {
     let mut org = lock(&st.org);
     let s = server(&mut org.policy, &id)?;
     ok(Value::Array(s.claims.iter().map(|v| claim_json(v, &st.public, &id)).collect()))
@@ -550,11 +530,10 @@ fn duplicate_claim(s: &AuthServer, body: &Value, except: Option<&str>) -> bool {
     })
 }
 
-pub(crate) async fn create_claim(State(st): St, Path(id): Path<String>, body: Bytes) -> ApiResult {
-    let body = json_body(&body)?;
+pub(crate) async fn create_claim(State(st): St, Path(id): Id, JsonBody(body): JsonBody) -> ApiResult {
     check_claim_body(&body)?;
     let mut org = lock(&st.org);
-    let cid = org.policy.new_id("ocl");
+    let cid = crate::org::policy::new_id(&mut org.random, "ocl");
     let s = server(&mut org.policy, &id)?;
     if duplicate_claim(s, &body, None) {
         return Err(ApiError::validation("name", "name: A claim with this name and type already exists."));
@@ -574,17 +553,16 @@ pub(crate) async fn create_claim(State(st): St, Path(id): Path<String>, body: By
 }
 
 fn claim<'a>(s: &'a mut AuthServer, id: &str) -> Result<&'a mut Value, ApiError> {
-    s.claims.iter_mut().find(|v| str_of(v, "id") == id).ok_or_else(|| ApiError::not_found(id, "OAuth2Claim"))
+    s.claims.or_404_mut(id, "OAuth2Claim")
 }
 
-pub(crate) async fn get_claim(State(st): St, Path((id, cid)): Path<(String, String)>) -> ApiResult {
+pub(crate) async fn get_claim(State(st): St, Path((id, cid)): Ids) -> ApiResult {
     let mut org = lock(&st.org);
     let s = server(&mut org.policy, &id)?;
     ok(claim_json(claim(s, &cid)?, &st.public, &id))
 }
 
-pub(crate) async fn replace_claim(State(st): St, Path((id, cid)): Path<(String, String)>, body: Bytes) -> ApiResult {
-    let body = json_body(&body)?;
+pub(crate) async fn replace_claim(State(st): St, Path((id, cid)): Ids, JsonBody(body): JsonBody) -> ApiResult {
     check_claim_body(&body)?;
     let mut org = lock(&st.org);
     let s = server(&mut org.policy, &id)?;
@@ -602,12 +580,12 @@ pub(crate) async fn replace_claim(State(st): St, Path((id, cid)): Path<(String, 
     ok(claim_json(v, &st.public, &id))
 }
 
-pub(crate) async fn delete_claim(State(st): St, Path((id, cid)): Path<(String, String)>) -> ApiResult {
+pub(crate) async fn delete_claim(State(st): St, Path((id, cid)): Ids) -> ApiResult {
     let mut org = lock(&st.org);
     let s = server(&mut org.policy, &id)?;
     if claim(s, &cid)?["system"] == json!(true) {
         return Err(refused("system", "system: A system claim cannot be deleted."));
     }
-    s.claims.retain(|v| str_of(v, "id") != cid);
+    s.claims.remove_id(&cid);
     no_content()
 }

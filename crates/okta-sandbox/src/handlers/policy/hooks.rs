@@ -1,16 +1,16 @@
 //! Inline hooks: CRUD, lifecycle (only INACTIVE hooks can be deleted) and `execute`, which answers what a
 //! well-behaved hook service would for the hook's type. The sandbox never contacts the hook's URL.
 
-use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::Uri;
 use serde_json::{Value, json};
 
-use super::{lifecycle_target, refused, required};
+use super::{refused, required};
 use crate::error::ApiError;
-use crate::handlers::{ApiResult, Params, St, json_body, no_content, ok};
+use crate::handlers::{ApiResult, Id, Ids, JsonBody, Params, St, no_content, ok};
 use crate::lock;
-use crate::policy_model::{InlineHook, PolicyOrg, str_of, touch, with_links};
+use crate::org::collection::{Collection, Removable, lifecycle_target, set_status, str_of, touch, with_links};
+use crate::org::policy::{InlineHook, PolicyOrg};
 
 const TYPES: [&str; 6] = [
     "com.okta.import.transform",
@@ -34,7 +34,7 @@ fn hook_json(h: &InlineHook, public: &str) -> Value {
 }
 
 fn hook<'a>(p: &'a mut PolicyOrg, id: &str) -> Result<&'a mut InlineHook, ApiError> {
-    p.hooks.iter_mut().find(|h| str_of(&h.obj, "id") == id).ok_or_else(|| ApiError::not_found(id, "InlineHook"))
+    p.hooks.or_404_mut(id, "InlineHook")
 }
 
 /// The channel as stored (no secret) and the secret, from a request body's channel.
@@ -76,8 +76,7 @@ pub(crate) async fn list(State(st): St, uri: Uri) -> ApiResult {
     ok(Value::Array(items))
 }
 
-pub(crate) async fn create(State(st): St, body: Bytes) -> ApiResult {
-    let body = json_body(&body)?;
+pub(crate) async fn create(State(st): St, JsonBody(body): JsonBody) -> ApiResult {
     let name = required(&body, "name")?;
     let kind = required(&body, "type")?;
     if !TYPES.contains(&kind) {
@@ -85,7 +84,7 @@ pub(crate) async fn create(State(st): St, body: Bytes) -> ApiResult {
     }
     let (channel, secret) = channel(&body)?;
     let mut org = lock(&st.org);
-    let id = org.policy.new_id("cal");
+    let id = crate::org::policy::new_id(&mut org.random, "cal");
     let mut obj = json!({"id": id, "name": name, "type": kind, "status": "ACTIVE",
                          "version": body.get("version").and_then(Value::as_str).unwrap_or("1.0.0"), "channel": channel});
     touch(&mut obj, true);
@@ -95,15 +94,14 @@ pub(crate) async fn create(State(st): St, body: Bytes) -> ApiResult {
     ok(out)
 }
 
-pub(crate) async fn get_one(State(st): St, Path(id): Path<String>) -> ApiResult {
+pub(crate) async fn get_one(State(st): St, Path(id): Id) -> ApiResult {
     let mut org = lock(&st.org);
     ok(hook_json(hook(&mut org.policy, &id)?, &st.public))
 }
 
 /// PUT: name, version and channel replace the current ones; the type cannot change; an auth scheme sent without
 /// its value keeps the current secret.
-pub(crate) async fn replace(State(st): St, Path(id): Path<String>, body: Bytes) -> ApiResult {
-    let body = json_body(&body)?;
+pub(crate) async fn replace(State(st): St, Path(id): Id, JsonBody(body): JsonBody) -> ApiResult {
     let name = required(&body, "name")?;
     let (channel, secret) = channel(&body)?;
     let mut org = lock(&st.org);
@@ -125,24 +123,21 @@ pub(crate) async fn replace(State(st): St, Path(id): Path<String>, body: Bytes) 
     ok(hook_json(h, &st.public))
 }
 
-pub(crate) async fn delete(State(st): St, Path(id): Path<String>) -> ApiResult {
+pub(crate) async fn delete(State(st): St, Path(id): Id) -> ApiResult {
     let mut org = lock(&st.org);
     let h = hook(&mut org.policy, &id)?;
     if str_of(&h.obj, "status") == "ACTIVE" {
         return Err(refused("status", "status: Only INACTIVE inline hooks can be deleted; deactivate it first."));
     }
-    org.policy.hooks.retain(|h| str_of(&h.obj, "id") != id);
+    org.policy.hooks.remove_id(&id);
     no_content()
 }
 
-pub(crate) async fn lifecycle(State(st): St, Path((id, op)): Path<(String, String)>) -> ApiResult {
+pub(crate) async fn lifecycle(State(st): St, Path((id, op)): Ids) -> ApiResult {
     let target = lifecycle_target(&op)?;
     let mut org = lock(&st.org);
     let h = hook(&mut org.policy, &id)?;
-    if str_of(&h.obj, "status") != target {
-        h.obj["status"] = json!(target);
-        touch(&mut h.obj, false);
-    }
+    set_status(&mut h.obj, target);
     ok(hook_json(h, &st.public))
 }
 
@@ -175,8 +170,7 @@ pub fn sample_response(kind: &str, payload: &Value) -> Value {
     }
 }
 
-pub(crate) async fn execute(State(st): St, Path(id): Path<String>, body: Bytes) -> ApiResult {
-    let body = json_body(&body)?;
+pub(crate) async fn execute(State(st): St, Path(id): Id, JsonBody(body): JsonBody) -> ApiResult {
     if body.as_object().is_none_or(|o| o.is_empty()) {
         return Err(ApiError::validation("body", "body: The request body must be the payload Okta sends to the hook"));
     }

@@ -4,11 +4,12 @@ use axum::extract::{Path, State};
 use axum::http::Uri;
 use serde_json::{Value, json};
 
-use super::{lifecycle_target, refused};
+use super::refused;
 use crate::error::ApiError;
-use crate::handlers::{ApiResult, Params, St, list_response, no_content, ok, page_after};
-use crate::policy_model::{WithRules, lifecycle_links, str_of, touch, with_links};
-use crate::{cursor, lock};
+use crate::handlers::{ApiResult, Id, Ids, Params, St, no_content, ok};
+use crate::lock;
+use crate::org::collection::{Collection, lifecycle_links, lifecycle_target, set_status, str_of, with_links};
+use crate::org::policy::WithRules;
 
 const TYPES: [&str; 12] = [
     "ACCESS_POLICY",
@@ -47,7 +48,7 @@ fn rule_json(r: &Value, public: &str, policy_id: &str) -> Value {
 }
 
 fn find<'a>(policies: &'a mut [WithRules], id: &str) -> Result<&'a mut WithRules, ApiError> {
-    policies.iter_mut().find(|p| str_of(&p.obj, "id") == id).ok_or_else(|| ApiError::not_found(id, "Policy"))
+    policies.or_404_mut(id, "Policy")
 }
 
 pub(crate) async fn list(State(st): St, uri: Uri) -> ApiResult {
@@ -59,8 +60,7 @@ pub(crate) async fn list(State(st): St, uri: Uri) -> ApiResult {
     let status = params.get("status").filter(|s| !s.is_empty());
     let q = params.get("q").filter(|s| !s.is_empty()).map(str::to_lowercase);
     let expand_rules = params.get("expand") == Some("rules");
-    let limit = params.limit(200, 200);
-    let after = params.after()?;
+    let page = params.page(200, 200)?;
     let org = lock(&st.org);
     let mut matching: Vec<&WithRules> = org
         .policy
@@ -74,40 +74,36 @@ pub(crate) async fn list(State(st): St, uri: Uri) -> ApiResult {
     let items: Vec<(u64, Value)> =
         matching.iter().enumerate().map(|(i, p)| (i as u64 + 1, policy_json(p, &st.public, expand_rules))).collect();
     drop(org);
-    let (page, next) = page_after(items, after, limit);
-    Ok(list_response(&st.public, uri.path(), &params, limit, page, next.map(cursor::encode)))
+    Ok(page.links(&st.public, uri.path(), items))
 }
 
-pub(crate) async fn get_one(State(st): St, Path(id): Path<String>, uri: Uri) -> ApiResult {
+pub(crate) async fn get_one(State(st): St, Path(id): Id, uri: Uri) -> ApiResult {
     let params = Params::parse(uri.query());
     let mut org = lock(&st.org);
     let p = find(&mut org.policy.policies, &id)?;
     ok(policy_json(p, &st.public, params.get("expand") == Some("rules")))
 }
 
-pub(crate) async fn lifecycle(State(st): St, Path((id, op)): Path<(String, String)>) -> ApiResult {
+pub(crate) async fn lifecycle(State(st): St, Path((id, op)): Ids) -> ApiResult {
     let target = lifecycle_target(&op)?;
     let mut org = lock(&st.org);
     let p = find(&mut org.policy.policies, &id)?;
     if target == "INACTIVE" && p.obj["system"] == json!(true) {
         return Err(refused("system", "system: The default policy cannot be deactivated."));
     }
-    if str_of(&p.obj, "status") != target {
-        p.obj["status"] = json!(target);
-        touch(&mut p.obj, false);
-    }
+    set_status(&mut p.obj, target);
     no_content()
 }
 
-pub(crate) async fn list_rules(State(st): St, Path(id): Path<String>) -> ApiResult {
+pub(crate) async fn list_rules(State(st): St, Path(id): Id) -> ApiResult {
     let mut org = lock(&st.org);
     let p = find(&mut org.policy.policies, &id)?;
     ok(Value::Array(p.rules.iter().map(|r| rule_json(r, &st.public, &id)).collect()))
 }
 
-pub(crate) async fn get_rule(State(st): St, Path((id, rid)): Path<(String, String)>) -> ApiResult {
+pub(crate) async fn get_rule(State(st): St, Path((id, rid)): Ids) -> ApiResult {
     let mut org = lock(&st.org);
     let p = find(&mut org.policy.policies, &id)?;
-    let r = p.rules.iter().find(|r| str_of(r, "id") == rid).ok_or_else(|| ApiError::not_found(&rid, "PolicyRule"))?;
+    let r = p.rules.or_404(&rid, "PolicyRule")?;
     ok(rule_json(r, &st.public, &id))
 }

@@ -1,15 +1,17 @@
 //! Network zones: IP (gateways, proxies) and dynamic (locations, ASNs, proxy type), with lifecycle.
 
-use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::Uri;
 use serde_json::{Value, json};
 
-use super::{lifecycle_target, refused, required};
+use super::{refused, required};
 use crate::error::ApiError;
-use crate::handlers::{ApiResult, Params, St, json_body, list_response, no_content, ok, page_after, parse_expr};
-use crate::policy_model::{PolicyOrg, lifecycle_links, position_of, replace_writable, str_of, touch, with_links};
-use crate::{cursor, filter, lock};
+use crate::handlers::{ApiResult, Id, Ids, JsonBody, Params, St, no_content, ok};
+use crate::org::collection::{
+    Collection, Removable, lifecycle_links, lifecycle_target, replace_writable, set_status, str_of, touch, with_links,
+};
+use crate::org::policy::PolicyOrg;
+use crate::{filter, lock};
 
 const IP_WRITABLE: [&str; 5] = ["name", "usage", "gateways", "proxies", "useAsExemptList"];
 const DYNAMIC_WRITABLE: [&str; 5] = ["name", "usage", "locations", "asns", "proxyType"];
@@ -19,7 +21,7 @@ fn zone_json(z: &Value, public: &str) -> Value {
 }
 
 fn zone<'a>(p: &'a mut PolicyOrg, id: &str) -> Result<&'a mut Value, ApiError> {
-    let i = position_of(&p.zones, id).ok_or_else(|| ApiError::not_found(id, "Zone"))?;
+    let i = p.zones.index_or_404(id, "Zone")?;
     p.zones.get_mut(i).ok_or_else(ApiError::internal)
 }
 
@@ -94,28 +96,19 @@ fn check(body: &Value) -> Result<&'static str, ApiError> {
 
 pub(crate) async fn list(State(st): St, uri: Uri) -> ApiResult {
     let params = Params::parse(uri.query());
-    let expr = params.get("filter").filter(|s| !s.is_empty()).map(parse_expr).transpose()?;
-    let limit = params.limit(200, 200);
-    let after = params.after()?;
+    let expr = params.expr("filter")?;
+    let page = params.page(200, 200)?;
     let org = lock(&st.org);
-    let items: Vec<(u64, Value)> = org
-        .policy
-        .zones
-        .iter()
-        .enumerate()
-        .filter(|(_, z)| expr.as_ref().is_none_or(|e| filter::eval(e, z)))
-        .map(|(i, z)| (i as u64 + 1, zone_json(z, &st.public)))
-        .collect();
+    let items: Vec<(u64, Value)> =
+        org.policy.zones.listed(|z| expr.as_ref().is_none_or(|e| filter::eval(e, z)), |z| zone_json(z, &st.public));
     drop(org);
-    let (page, next) = page_after(items, after, limit);
-    Ok(list_response(&st.public, uri.path(), &params, limit, page, next.map(cursor::encode)))
+    Ok(page.links(&st.public, uri.path(), items))
 }
 
-pub(crate) async fn create(State(st): St, body: Bytes) -> ApiResult {
-    let body = json_body(&body)?;
+pub(crate) async fn create(State(st): St, JsonBody(body): JsonBody) -> ApiResult {
     let kind = check(&body)?;
     let mut org = lock(&st.org);
-    let id = org.policy.new_id("nzo");
+    let id = crate::org::policy::new_id(&mut org.random, "nzo");
     let mut z = json!({"id": id, "type": kind, "status": "ACTIVE", "usage": "POLICY", "system": false});
     let writable: &[&str] = if kind == "IP" { &IP_WRITABLE } else { &DYNAMIC_WRITABLE };
     replace_writable(&mut z, &body, writable);
@@ -127,13 +120,12 @@ pub(crate) async fn create(State(st): St, body: Bytes) -> ApiResult {
     ok(zone_json(&z, &st.public))
 }
 
-pub(crate) async fn get_one(State(st): St, Path(id): Path<String>) -> ApiResult {
+pub(crate) async fn get_one(State(st): St, Path(id): Id) -> ApiResult {
     let mut org = lock(&st.org);
     ok(zone_json(zone(&mut org.policy, &id)?, &st.public))
 }
 
-pub(crate) async fn replace(State(st): St, Path(id): Path<String>, body: Bytes) -> ApiResult {
-    let body = json_body(&body)?;
+pub(crate) async fn replace(State(st): St, Path(id): Id, JsonBody(body): JsonBody) -> ApiResult {
     let kind = check(&body)?;
     let mut org = lock(&st.org);
     let z = zone(&mut org.policy, &id)?;
@@ -163,7 +155,7 @@ fn used_by(p: &PolicyOrg, id: &str) -> Vec<String> {
         .collect()
 }
 
-pub(crate) async fn delete(State(st): St, Path(id): Path<String>) -> ApiResult {
+pub(crate) async fn delete(State(st): St, Path(id): Id) -> ApiResult {
     let mut org = lock(&st.org);
     let z = zone(&mut org.policy, &id)?;
     if z["system"] == json!(true) {
@@ -176,21 +168,18 @@ pub(crate) async fn delete(State(st): St, Path(id): Path<String>) -> ApiResult {
     if !users.is_empty() {
         return Err(refused("zone", format!("zone: The zone is used by policy rules: {}", users.join(", "))));
     }
-    org.policy.zones.retain(|z| str_of(z, "id") != id);
+    org.policy.zones.remove_id(&id);
     no_content()
 }
 
-pub(crate) async fn lifecycle(State(st): St, Path((id, op)): Path<(String, String)>) -> ApiResult {
+pub(crate) async fn lifecycle(State(st): St, Path((id, op)): Ids) -> ApiResult {
     let target = lifecycle_target(&op)?;
     let mut org = lock(&st.org);
     let z = zone(&mut org.policy, &id)?;
     if z["system"] == json!(true) && target == "INACTIVE" && str_of(z, "usage") == "BLOCKLIST" {
         return Err(refused("system", "system: The BlockedIpZone cannot be deactivated."));
     }
-    if str_of(z, "status") != target {
-        z["status"] = json!(target);
-        touch(z, false);
-    }
+    set_status(z, target);
     ok(zone_json(z, &st.public))
 }
 

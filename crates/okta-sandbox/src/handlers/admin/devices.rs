@@ -1,19 +1,19 @@
 //! Devices and their lifecycle: ACTIVE ⇄ SUSPENDED, either → DEACTIVATED (which unlinks the device's users),
 //! DEACTIVATED → ACTIVE, and delete only when DEACTIVATED; anything else answers 403 E0000152.
 
-use axum::Extension;
 use axum::extract::{Path, State};
 use axum::http::{StatusCode, Uri};
 use chrono::Utc;
 use serde_json::{Value, json};
 
-use crate::admin_model::{Device, with_admin};
 use crate::error::ApiError;
-use crate::handlers::{ApiResult, Params, St, list_response, no_content, ok, page_after, parse_expr};
+use crate::filter;
+use crate::handlers::{Acting, ApiResult, Id, Ids, Params, St, no_content, ok};
 use crate::ids::ts;
-use crate::model::Org;
+use crate::org::Org;
+use crate::org::admin::{Device, with_admin};
+use crate::org::collection::Collection;
 use crate::seed::api_client;
-use crate::{Caller, cursor, filter};
 
 fn device_target(d: &Device) -> Value {
     json!({"id": d.id, "type": "Device", "alternateId": d.display_name, "displayName": d.display_name})
@@ -40,10 +40,9 @@ fn device_users(org: &Org, d: &Device, public: &str) -> Vec<Value> {
 
 pub(crate) async fn list(State(st): St, uri: Uri) -> ApiResult {
     let params = Params::parse(uri.query());
-    let expr = params.get("search").filter(|s| !s.is_empty()).map(parse_expr).transpose()?;
+    let expr = params.expr("search")?;
     let expand = matches!(params.get("expand"), Some("user" | "userSummary"));
-    let limit = params.limit(200, 200);
-    let after = params.after()?;
+    let page = params.page(200, 200)?;
     let items: Vec<(u64, Value)> = with_admin(&st, |org, store| {
         store
             .devices
@@ -61,30 +60,24 @@ pub(crate) async fn list(State(st): St, uri: Uri) -> ApiResult {
             })
             .collect()
     });
-    let (page, next) = page_after(items, after, limit);
-    Ok(list_response(&st.public, uri.path(), &params, limit, page, next.map(cursor::encode)))
+    Ok(page.links(&st.public, uri.path(), items))
 }
 
-pub(crate) async fn get_one(State(st): St, Path(id): Path<String>) -> ApiResult {
-    with_admin(&st, |_, store| store.device_index(&id).map(|i| store.devices[i].to_json(&st.public)))
+pub(crate) async fn get_one(State(st): St, Path(id): Id) -> ApiResult {
+    with_admin(&st, |_, store| store.devices.by_id(&id).map(|d| d.to_json(&st.public)))
         .map_or_else(|| Err(ApiError::not_found(&id, "Device")), ok)
 }
 
-pub(crate) async fn users(State(st): St, Path(id): Path<String>) -> ApiResult {
+pub(crate) async fn users(State(st): St, Path(id): Id) -> ApiResult {
     with_admin(&st, |org, store| {
-        let i = store.device_index(&id).ok_or_else(|| ApiError::not_found(&id, "Device"))?;
+        let i = store.devices.index_or_404(&id, "Device")?;
         ok(Value::Array(device_users(org, &store.devices[i], &st.public)))
     })
 }
 
-pub(crate) async fn lifecycle(
-    State(st): St,
-    Extension(caller): Extension<Caller>,
-    Path((id, op)): Path<(String, String)>,
-) -> ApiResult {
-    let actor = st.actor(&caller);
+pub(crate) async fn lifecycle(State(st): St, Acting(actor): Acting, Path((id, op)): Ids) -> ApiResult {
     with_admin(&st, |org, store| {
-        let i = store.device_index(&id).ok_or_else(|| ApiError::not_found(&id, "Device"))?;
+        let i = store.devices.index_or_404(&id, "Device")?;
         let device = &mut store.devices[i];
         let (to, event_type, display) = match (op.as_str(), device.status) {
             ("activate", "DEACTIVATED") => ("ACTIVE", "device.lifecycle.activate", "Activate device"),
@@ -113,10 +106,9 @@ pub(crate) async fn lifecycle(
     })
 }
 
-pub(crate) async fn delete(State(st): St, Extension(caller): Extension<Caller>, Path(id): Path<String>) -> ApiResult {
-    let actor = st.actor(&caller);
+pub(crate) async fn delete(State(st): St, Acting(actor): Acting, Path(id): Id) -> ApiResult {
     with_admin(&st, |org, store| {
-        let i = store.device_index(&id).ok_or_else(|| ApiError::not_found(&id, "Device"))?;
+        let i = store.devices.index_or_404(&id, "Device")?;
         if store.devices[i].status != "DEACTIVATED" {
             return Err(illegal_status());
         }

@@ -2,21 +2,19 @@
 //! that succeed and fail for different reasons, a password spray, admin actions, lifecycle changes), a "Help
 //! Desk" group, custom roles, resource sets, group role assignments, devices with their users, event hooks.
 //!
-//! [`seed`] runs at the end of `seed::build`; the admin store it makes waits (keyed by the build) until the
-//! admin endpoints first need it.
+//! [`seed`] runs at the end of `seed::build` and puts the admin store into the org.
 
-use std::collections::{BTreeMap, BTreeSet, VecDeque};
-use std::sync::Mutex;
+use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::{DateTime, Duration, Utc};
-use rand::{Rng, SeedableRng};
+use rand::Rng;
 use rand_chacha::ChaCha8Rng;
 use serde_json::{Value, json};
 
-use crate::admin_model::{AdminStore, CustomRole, Device, DeviceUser, EventHook, ResourceSet, RoleGrant};
 use crate::ids::{self, fixture_id};
-use crate::lock;
-use crate::model::{Actor, Group, GroupType, Org, UserStatus};
+use crate::org::admin::{AdminStore, CustomRole, Device, DeviceUser, EventHook, ResourceSet, RoleGrant};
+use crate::org::random::Stream;
+use crate::org::{Actor, Group, GroupType, Org, UserStatus};
 use crate::seed::{api_client, random_client};
 
 /// Id of the seeded "Help Desk" group.
@@ -26,30 +24,6 @@ pub fn help_desk_group_id() -> String {
 
 /// The seeded password spray's source address.
 pub const SPRAY_IP: &str = "198.51.100.23";
-
-/// Stores made by `seed` and not yet claimed by a running sandbox, by org build (a few at most).
-static PENDING: Mutex<VecDeque<(String, AdminStore)>> = Mutex::new(VecDeque::new());
-
-/// The admin store of an org build: the one `seed` made for it, or a fresh one.
-pub fn store(org: &Org, seed: u64) -> AdminStore {
-    let build = org
-        .logs
-        .first()
-        .map(|e| format!("{}/{}", e.published.timestamp_nanos_opt().unwrap_or_default(), e.event["uuid"]))
-        .unwrap_or_default();
-    let mut pending = lock(&PENDING);
-    if let Some(pos) = pending.iter().position(|(b, _)| *b == build)
-        && let Some((_, store)) = pending.remove(pos)
-    {
-        return store;
-    }
-    drop(pending);
-    plan(org, seed, Utc::now())
-}
-
-fn rng_for(seed: u64) -> ChaCha8Rng {
-    ChaCha8Rng::seed_from_u64(seed ^ 0xad_317)
-}
 
 const DEVICE_MODELS: [(&str, &str, &str, &str); 6] = [
     ("MACOS", "Apple Inc.", "MacBookPro18,3", "14.4.1"),
@@ -61,8 +35,8 @@ const DEVICE_MODELS: [(&str, &str, &str, &str); 6] = [
 ];
 
 /// The admin store for an org (deterministic per seed, apart from timestamps relative to `anchor`).
-fn plan(org: &Org, seed: u64, anchor: DateTime<Utc>) -> AdminStore {
-    let mut rng = rng_for(seed);
+fn plan(org: &Org, anchor: DateTime<Utc>) -> AdminStore {
+    let mut rng = org.random.fork(Stream::AdminSeed);
     let day =
         |rng: &mut ChaCha8Rng, lo: i64, hi: i64| anchor - Duration::seconds(rng.random_range(lo * 86_400..hi * 86_400));
     let custom_roles = vec![
@@ -213,15 +187,7 @@ fn plan(org: &Org, seed: u64, anchor: DateTime<Utc>) -> AdminStore {
             last_updated: day(&mut rng, 100, 200),
         },
     ];
-    AdminStore {
-        custom_roles,
-        resource_sets,
-        group_roles,
-        user_custom_roles: BTreeMap::new(),
-        devices,
-        hooks,
-        rng: ChaCha8Rng::seed_from_u64(seed ^ 0x005e_edad),
-    }
+    AdminStore { custom_roles, resource_sets, group_roles, user_custom_roles: BTreeMap::new(), devices, hooks }
 }
 
 /// One event to log.
@@ -237,9 +203,9 @@ struct Planned {
 }
 
 /// Add the admin fixtures to a freshly built org: the Help Desk group, the System Log history, and the admin
-/// store (kept until the running sandbox first asks for it).
-pub fn seed(org: &mut Org, seed: u64, anchor: DateTime<Utc>) {
-    let mut rng = ChaCha8Rng::seed_from_u64(seed ^ 0x10_9e5);
+/// store.
+pub fn seed(org: &mut Org, anchor: DateTime<Utc>) {
+    let mut rng = org.random.fork(Stream::AdminLog);
     let users: Vec<(u64, String, UserStatus)> = org.users.values().map(|u| (u.seq, u.id.clone(), u.status)).collect();
     let active: Vec<u64> = users.iter().filter(|u| u.2 == UserStatus::Active).map(|u| u.0).collect();
 
@@ -257,18 +223,9 @@ pub fn seed(org: &mut Org, seed: u64, anchor: DateTime<Utc>) {
         .collect();
     let created = anchor - Duration::days(420);
     let seq = org.alloc_seq();
-    org.insert_group(Group {
-        seq,
-        id: help_desk_group_id(),
-        gtype: GroupType::OktaGroup,
-        name: "Help Desk".into(),
-        description: "First-line support staff".into(),
-        created,
-        last_updated: created,
-        last_membership_updated: created,
-        members,
-        source_app: None,
-    });
+    let help_desk =
+        Group::new(seq, help_desk_group_id(), GroupType::OktaGroup, "Help Desk", "First-line support staff", created);
+    org.insert_group(help_desk.with_members(members, created));
 
     let actor = |org: &Org, seq: u64| org.actor_for_user(seq);
     let admins: Vec<u64> = ["aliceactive", "oliviaorgadmin", "henryhelpdesk"]
@@ -280,6 +237,7 @@ pub fn seed(org: &mut Org, seed: u64, anchor: DateTime<Utc>) {
     let when = |rng: &mut ChaCha8Rng, hi_days: i64| anchor - Duration::seconds(rng.random_range(60..hi_days * 86_400));
     let mut planned: Vec<Planned> = Vec::new();
     if active.is_empty() || admins.is_empty() {
+        org.admin = plan(org, anchor);
         return;
     }
     // A few thousand events for the default 300-user org; proportionally fewer (and at most half as dense) in
@@ -477,17 +435,7 @@ pub fn seed(org: &mut Org, seed: u64, anchor: DateTime<Utc>) {
     }
     org.next_log_seq = org.logs.len() as u64;
 
-    let store = plan(org, seed, anchor);
-    let build = org
-        .logs
-        .first()
-        .map(|e| format!("{}/{}", e.published.timestamp_nanos_opt().unwrap_or_default(), e.event["uuid"]))
-        .unwrap_or_default();
-    let mut pending = lock(&PENDING);
-    pending.push_back((build, store));
-    while pending.len() > 8 {
-        pending.pop_front();
-    }
+    org.admin = plan(org, anchor);
 }
 
 #[cfg(test)]
@@ -506,7 +454,7 @@ mod tests {
         let spray = org.logs.iter().filter(|e| e.event["client"]["ipAddress"] == SPRAY_IP).count();
         assert_eq!(spray, 45);
         assert!(org.find_group(&help_desk_group_id()).is_some());
-        let store = store(&org, 42);
+        let store = &org.admin;
         assert_eq!(store.devices[0].id, fixture_id("guo", "alicemacbook", 1));
         assert!(store.devices.iter().any(|d| d.status == "DEACTIVATED"));
     }

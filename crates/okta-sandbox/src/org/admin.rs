@@ -1,20 +1,17 @@
 //! What the admin endpoints keep besides the org itself: custom admin roles and resource sets, role assignments
 //! to groups and custom role assignments to users, devices and their users, event hooks.
 //!
-//! The store lives beside the org (one per running sandbox) and is rebuilt whenever the org is reseeded
-//! (`/__sandbox/reset`): it remembers which build of the org it was made from.
+//! The store is part of the org (`Org::admin`), seeded with it and rebuilt with it by `/__sandbox/reset`.
 
 use std::collections::BTreeMap;
-use std::sync::{Arc, Mutex, Weak};
 
 use chrono::{DateTime, Utc};
-use rand_chacha::ChaCha8Rng;
 use serde_json::{Value, json};
 
 use crate::AppState;
 use crate::ids::ts;
 use crate::lock;
-use crate::model::Org;
+use crate::org::Org;
 
 /// A custom admin role (`/api/v1/iam/roles`).
 #[derive(Debug, Clone)]
@@ -28,17 +25,9 @@ pub struct CustomRole {
 
 impl CustomRole {
     pub fn to_json(&self, public: &str) -> Value {
-        json!({
-            "id": self.id,
-            "label": self.label,
-            "description": self.description,
-            "created": ts(&self.created),
-            "lastUpdated": ts(&self.created),
-            "_links": {
-                "self": {"href": format!("{public}/api/v1/iam/roles/{}", self.id)},
-                "permissions": {"href": format!("{public}/api/v1/iam/roles/{}/permissions", self.id)},
-            },
-        })
+        let base = format!("{public}/api/v1/iam/roles/{}", self.id);
+        let links = json!({"self": {"href": base}, "permissions": {"href": format!("{base}/permissions")}});
+        labelled(&self.id, &self.label, &self.description, &self.created, links)
     }
 }
 
@@ -53,19 +42,26 @@ pub struct ResourceSet {
 
 impl ResourceSet {
     pub fn to_json(&self, public: &str) -> Value {
-        json!({
-            "id": self.id,
-            "label": self.label,
-            "description": self.description,
-            "created": ts(&self.created),
-            "lastUpdated": ts(&self.created),
-            "_links": {
-                "self": {"href": format!("{public}/api/v1/iam/resource-sets/{}", self.id)},
-                "resources": {"href": format!("{public}/api/v1/iam/resource-sets/{}/resources", self.id)},
-                "bindings": {"href": format!("{public}/api/v1/iam/resource-sets/{}/bindings", self.id)},
-            },
-        })
+        let base = format!("{public}/api/v1/iam/resource-sets/{}", self.id);
+        let links = json!({
+            "self": {"href": base},
+            "resources": {"href": format!("{base}/resources")},
+            "bindings": {"href": format!("{base}/bindings")},
+        });
+        labelled(&self.id, &self.label, &self.description, &self.created, links)
     }
+}
+
+/// A custom role or resource set: id, label and description, never changed since it was made.
+fn labelled(id: &str, label: &str, description: &str, created: &DateTime<Utc>, links: Value) -> Value {
+    json!({
+        "id": id,
+        "label": label,
+        "description": description,
+        "created": ts(created),
+        "lastUpdated": ts(created),
+        "_links": links,
+    })
 }
 
 /// Standard role labels, as Okta names them.
@@ -268,7 +264,7 @@ impl EventHook {
 }
 
 /// Everything the admin endpoints keep.
-#[derive(Debug)]
+#[derive(Debug, Default)]
 pub struct AdminStore {
     pub custom_roles: Vec<CustomRole>,
     pub resource_sets: Vec<ResourceSet>,
@@ -278,14 +274,9 @@ pub struct AdminStore {
     pub user_custom_roles: BTreeMap<String, Vec<RoleGrant>>,
     pub devices: Vec<Device>,
     pub hooks: Vec<EventHook>,
-    pub rng: ChaCha8Rng,
 }
 
 impl AdminStore {
-    pub fn new_id(&mut self, prefix: &str) -> String {
-        crate::ids::okta_id(&mut self.rng, prefix)
-    }
-
     /// A custom role by id or label.
     pub fn custom_role(&self, key: &str) -> Option<&CustomRole> {
         self.custom_roles.iter().find(|r| r.id == key || r.label.eq_ignore_ascii_case(key))
@@ -305,46 +296,11 @@ impl AdminStore {
     }
 }
 
-/// One store per running sandbox, and the build of the org it belongs to.
-#[derive(Debug)]
-struct Slot {
-    state: Weak<AppState>,
-    build: String,
-    store: Arc<Mutex<AdminStore>>,
-}
-
-static SLOTS: Mutex<Vec<Slot>> = Mutex::new(Vec::new());
-
-/// Which build of the org this is: the first System Log event of a build never changes, and every build
-/// (start-up, `/__sandbox/reset`) has its own timestamps.
-fn build_of(org: &Org) -> String {
-    org.logs
-        .first()
-        .map(|e| format!("{}/{}", e.published.timestamp_nanos_opt().unwrap_or_default(), e.event["uuid"]))
-        .unwrap_or_default()
-}
-
-/// Run `f` with the org and the admin store locked (always in this order).
-pub(crate) fn with_admin<R>(st: &Arc<AppState>, f: impl FnOnce(&mut Org, &mut AdminStore) -> R) -> R {
+/// Run `f` with the org and its admin store (taken out of the org for the call, so both can change).
+pub(crate) fn with_admin<R>(st: &AppState, f: impl FnOnce(&mut Org, &mut AdminStore) -> R) -> R {
     let mut org = lock(&st.org);
-    let build = build_of(&org);
-    let store = {
-        let mut slots = lock(&SLOTS);
-        slots.retain(|s| s.state.strong_count() > 0);
-        match slots.iter_mut().find(|s| std::ptr::eq(s.state.as_ptr(), Arc::as_ptr(st))) {
-            Some(slot) if slot.build == build => slot.store.clone(),
-            Some(slot) => {
-                slot.build = build;
-                slot.store = Arc::new(Mutex::new(crate::admin_seed::store(&org, st.config.seed)));
-                slot.store.clone()
-            }
-            None => {
-                let store = Arc::new(Mutex::new(crate::admin_seed::store(&org, st.config.seed)));
-                slots.push(Slot { state: Arc::downgrade(st), build, store: store.clone() });
-                store
-            }
-        }
-    };
-    let mut store = lock(&store);
-    f(&mut org, &mut store)
+    let mut store = std::mem::take(&mut org.admin);
+    let out = f(&mut org, &mut store);
+    org.admin = store;
+    out
 }

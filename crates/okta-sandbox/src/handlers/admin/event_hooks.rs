@@ -2,16 +2,16 @@
 //! verify (the sandbox "calls" the endpoint: hosts ending in `.invalid` never answer), delete only when INACTIVE.
 
 use axum::Extension;
-use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use chrono::Utc;
 use serde_json::{Value, json};
 
-use crate::admin_model::{EventHook, with_admin};
 use crate::error::ApiError;
-use crate::handlers::{ApiResult, St, json_body, no_content, ok};
-use crate::model::{Actor, Org};
+use crate::handlers::{Acting, ApiResult, Id, Ids, JsonBody, St, no_content, ok};
+use crate::org::admin::{EventHook, with_admin};
+use crate::org::collection::Collection;
+use crate::org::{Actor, Org};
 use crate::seed::api_client;
 use crate::{Caller, lock};
 
@@ -79,13 +79,13 @@ pub(crate) async fn list(State(st): St) -> ApiResult {
     ok(Value::Array(hooks))
 }
 
-pub(crate) async fn get_one(State(st): St, Path(id): Path<String>) -> ApiResult {
-    with_admin(&st, |_, s| s.hook_index(&id).map(|i| s.hooks[i].to_json(&st.public)))
+pub(crate) async fn get_one(State(st): St, Path(id): Id) -> ApiResult {
+    with_admin(&st, |_, s| s.hooks.by_id(&id).map(|h| h.to_json(&st.public)))
         .map_or_else(|| Err(ApiError::not_found(&id, "EventHook")), ok)
 }
 
-pub(crate) async fn create(State(st): St, Extension(caller): Extension<Caller>, body: Bytes) -> ApiResult {
-    let body = parse_hook(&json_body(&body)?)?;
+pub(crate) async fn create(State(st): St, Extension(caller): Extension<Caller>, JsonBody(body): JsonBody) -> ApiResult {
+    let body = parse_hook(&body)?;
     let actor = st.actor(&caller);
     let created_by = match &caller {
         Caller::Ssws => lock(&st.org).admin_id.clone(),
@@ -94,7 +94,7 @@ pub(crate) async fn create(State(st): St, Extension(caller): Extension<Caller>, 
     with_admin(&st, |org, store| {
         let now = Utc::now();
         let hook = EventHook {
-            id: store.new_id("who"),
+            id: org.random.id(crate::org::random::Stream::Admin, "who"),
             name: body.name,
             description: body.description,
             status: "ACTIVE",
@@ -114,16 +114,10 @@ pub(crate) async fn create(State(st): St, Extension(caller): Extension<Caller>, 
     })
 }
 
-pub(crate) async fn replace(
-    State(st): St,
-    Extension(caller): Extension<Caller>,
-    Path(id): Path<String>,
-    body: Bytes,
-) -> ApiResult {
-    let body = parse_hook(&json_body(&body)?)?;
-    let actor = st.actor(&caller);
+pub(crate) async fn replace(State(st): St, Acting(actor): Acting, Path(id): Id, JsonBody(body): JsonBody) -> ApiResult {
+    let body = parse_hook(&body)?;
     with_admin(&st, |org, store| {
-        let i = store.hook_index(&id).ok_or_else(|| ApiError::not_found(&id, "EventHook"))?;
+        let i = store.hooks.index_or_404(&id, "EventHook")?;
         let hook = &mut store.hooks[i];
         if hook.uri != body.uri {
             hook.verification = "UNVERIFIED";
@@ -142,14 +136,9 @@ pub(crate) async fn replace(
     })
 }
 
-pub(crate) async fn lifecycle(
-    State(st): St,
-    Extension(caller): Extension<Caller>,
-    Path((id, op)): Path<(String, String)>,
-) -> ApiResult {
-    let actor = st.actor(&caller);
+pub(crate) async fn lifecycle(State(st): St, Acting(actor): Acting, Path((id, op)): Ids) -> ApiResult {
     with_admin(&st, |org, store| {
-        let i = store.hook_index(&id).ok_or_else(|| ApiError::not_found(&id, "EventHook"))?;
+        let i = store.hooks.index_or_404(&id, "EventHook")?;
         let hook = &mut store.hooks[i];
         match op.as_str() {
             "activate" => hook.status = "ACTIVE",
@@ -190,10 +179,9 @@ pub(crate) async fn lifecycle(
     })
 }
 
-pub(crate) async fn delete(State(st): St, Extension(caller): Extension<Caller>, Path(id): Path<String>) -> ApiResult {
-    let actor = st.actor(&caller);
+pub(crate) async fn delete(State(st): St, Acting(actor): Acting, Path(id): Id) -> ApiResult {
     with_admin(&st, |org, store| {
-        let i = store.hook_index(&id).ok_or_else(|| ApiError::not_found(&id, "EventHook"))?;
+        let i = store.hooks.index_or_404(&id, "EventHook")?;
         if store.hooks[i].status != "INACTIVE" {
             return Err(ApiError::new(
                 StatusCode::FORBIDDEN,

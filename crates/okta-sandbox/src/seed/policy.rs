@@ -18,13 +18,15 @@
 use serde_json::{Value, json};
 
 use crate::ids::fixture_id;
-use crate::policy_model::{AuthServer, InlineHook, PolicyOrg, WithRules, now};
+use crate::org::collection::now;
+use crate::org::policy::{AuthServer, InlineHook, PolicyOrg, WithRules, new_id, new_key};
+use crate::org::random::Random;
 
 pub const DEFAULT_AS: &str = "default";
 pub const EVERYONE: &str = "00geveryone000000001";
 pub const ENGINEERING: &str = "00gengineering000001";
 
-fn system_scopes(org: &mut PolicyOrg) -> Vec<Value> {
+fn system_scopes(random: &mut Random) -> Vec<Value> {
     [
         ("openid", "Signals that a request is an OpenID request."),
         ("profile", "Allows access to the end-user's default profile claims."),
@@ -36,7 +38,7 @@ fn system_scopes(org: &mut PolicyOrg) -> Vec<Value> {
     ]
     .into_iter()
     .map(|(name, description)| {
-        json!({"id": org.new_id("scp"), "name": name, "displayName": name, "description": description,
+        json!({"id": new_id(random, "scp"), "name": name, "displayName": name, "description": description,
                "system": true, "default": false, "consent": "IMPLICIT", "optional": false,
                "metadataPublish": "ALL_CLIENTS"})
     })
@@ -84,14 +86,14 @@ pub fn server_obj(id: &str, name: &str, description: &str, audiences: Value, sta
 }
 
 /// A new authorization server with its system scopes and a fresh ACTIVE and NEXT key.
-pub fn new_server(org: &mut PolicyOrg, id: &str, name: &str, description: &str, audiences: Value) -> AuthServer {
-    let active = org.new_key("ACTIVE");
-    let next = org.new_key("NEXT");
+pub fn new_server(random: &mut Random, id: &str, name: &str, description: &str, audiences: Value) -> AuthServer {
+    let active = new_key(random, "ACTIVE");
+    let next = new_key(random, "NEXT");
     let kid = active["kid"].as_str().unwrap_or_default().to_owned();
     AuthServer {
         obj: server_obj(id, name, description, audiences, "ACTIVE", &kid),
         policies: Vec::new(),
-        scopes: system_scopes(org),
+        scopes: system_scopes(random),
         claims: Vec::new(),
         keys: vec![active, next],
     }
@@ -145,15 +147,15 @@ fn zone_ip(id: String, name: &str, usage: &str, system: bool, gateways: Value) -
            "gateways": gateways, "proxies": null, "created": ts, "lastUpdated": ts})
 }
 
-pub fn build(seed: u64) -> PolicyOrg {
-    let mut org = PolicyOrg::empty(seed);
+pub fn build(random: &mut Random) -> PolicyOrg {
+    let mut org = PolicyOrg::default();
     let corp = fixture_id("nzo", "corporate", 1);
     let geo = fixture_id("nzo", "blockedgeo", 1);
     let token_hook = fixture_id("cal", "tokenenrich", 1);
 
     // ---- authorization servers
     let mut default = new_server(
-        &mut org,
+        random,
         DEFAULT_AS,
         "default",
         "Default Authorization Server for your Applications",
@@ -178,9 +180,9 @@ pub fn build(seed: u64) -> PolicyOrg {
         json!({"accessTokenLifetimeMinutes": 60, "refreshTokenLifetimeMinutes": 0, "refreshTokenWindowMinutes": 10080}),
     );
     default.policies.push(WithRules { obj: p, rules: vec![r] });
-    default.claims.push(claim(org.new_id("ocl"), "email", "IDENTITY", "SYSTEM", "user.email", &["email"], true));
+    default.claims.push(claim(new_id(random, "ocl"), "email", "IDENTITY", "SYSTEM", "user.email", &["email"], true));
     default.claims.push(claim(
-        org.new_id("ocl"),
+        new_id(random, "ocl"),
         "department",
         "RESOURCE",
         "EXPRESSION",
@@ -192,10 +194,10 @@ pub fn build(seed: u64) -> PolicyOrg {
 
     let orders_id = fixture_id("aus", "orders", 1);
     let mut orders =
-        new_server(&mut org, &orders_id, "Orders API", "Tokens for the orders service", json!(["api://orders"]));
+        new_server(random, &orders_id, "Orders API", "Tokens for the orders service", json!(["api://orders"]));
     orders.scopes.push(custom_scope(fixture_id("scp", "ordersread", 1), "orders.read", "Read orders"));
     orders.scopes.push(custom_scope(fixture_id("scp", "orderswrite", 1), "orders.write", "Create and change orders"));
-    orders.claims.push(claim(org.new_id("ocl"), "tenant", "RESOURCE", "EXPRESSION", "\"acme\"", &[], false));
+    orders.claims.push(claim(new_id(random, "ocl"), "tenant", "RESOURCE", "EXPRESSION", "\"acme\"", &[], false));
     let p = as_policy(
         fixture_id("00p", "ordersclients", 1),
         "Orders clients",
@@ -230,7 +232,7 @@ pub fn build(seed: u64) -> PolicyOrg {
 
     let legacy_id = fixture_id("aus", "legacy", 1);
     let mut legacy =
-        new_server(&mut org, &legacy_id, "Legacy Partners API", "Retired partner API", json!(["api://legacy"]));
+        new_server(random, &legacy_id, "Legacy Partners API", "Retired partner API", json!(["api://legacy"]));
     legacy.obj["status"] = json!("INACTIVE");
     org.auth_servers.push(legacy);
 
@@ -424,7 +426,7 @@ mod tests {
 
     #[test]
     fn seeds_every_kind() {
-        let org = build(42);
+        let org = build(&mut Random::new(42));
         assert_eq!(org.auth_servers.len(), 3);
         assert_eq!(org.auth_servers[0].obj["id"], DEFAULT_AS);
         assert!(org.auth_servers[0].scopes.iter().any(|s| s["name"] == "openid" && s["system"] == true));

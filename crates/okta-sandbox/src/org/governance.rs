@@ -1,14 +1,13 @@
 //! Okta Identity Governance state: campaigns and their reviews, entitlements with their values, grants; kept
 //! as Okta's JSON objects.
 
-use rand::SeedableRng;
-use rand_chacha::ChaCha8Rng;
+use rand::Rng;
 use serde_json::Value;
 
-use crate::ids;
+use crate::org::random::{Random, Stream};
 
 /// The governance side of the org (`/governance/api/**`).
-#[derive(Debug)]
+#[derive(Debug, Default)]
 pub struct GovOrg {
     /// Full campaign objects, without `_links`.
     pub campaigns: Vec<Value>,
@@ -44,41 +43,17 @@ pub struct GovOrg {
     /// Security access reviews (v2, no `_links`); internal `__principal` (the reviewed user's id) and
     /// `__accesses` (the snapshot of the user's access taken at creation, each with its `__subAccesses`).
     pub security_reviews: Vec<Value>,
-    pub rng: ChaCha8Rng,
 }
 
-impl GovOrg {
-    pub fn empty(seed: u64) -> Self {
-        GovOrg {
-            campaigns: Vec::new(),
-            reviews: Vec::new(),
-            entitlements: Vec::new(),
-            bundles: Vec::new(),
-            catalog: Vec::new(),
-            requests: Vec::new(),
-            tasks: Vec::new(),
-            risk_rules: Vec::new(),
-            grants: Vec::new(),
-            collections: Vec::new(),
-            collection_resources: Vec::new(),
-            collection_assignments: Vec::new(),
-            labels: Vec::new(),
-            resource_labels: Vec::new(),
-            resource_owners: Vec::new(),
-            security_reviews: Vec::new(),
-            rng: ChaCha8Rng::seed_from_u64(seed ^ 0x0019_a0a0),
-        }
-    }
+/// A fresh id of a governance object.
+pub fn new_id(random: &mut Random, prefix: &str) -> String {
+    random.id(Stream::Governance, prefix)
+}
 
-    pub fn new_id(&mut self, prefix: &str) -> String {
-        ids::okta_id(&mut self.rng, prefix)
-    }
-
-    /// A task id: 24 lowercase hex digits.
-    pub fn new_task_id(&mut self) -> String {
-        use rand::Rng;
-        (0..24).map(|_| char::from(b"0123456789abcdef"[self.rng.random_range(0..16)])).collect()
-    }
+/// A task id: 24 lowercase hex digits.
+pub fn new_task_id(random: &mut Random) -> String {
+    let rng = random.stream(Stream::Governance);
+    (0..24).map(|_| char::from(b"0123456789abcdef"[rng.random_range(0..16)])).collect()
 }
 
 /// The org id in the sandbox's ORNs.

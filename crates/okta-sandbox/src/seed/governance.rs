@@ -43,8 +43,8 @@
 
 use serde_json::{Value, json};
 
-use crate::governance_model::{GovOrg, app_orn, bundle_orn, user_orn, value_orn};
 use crate::ids::fixture_id;
+use crate::org::governance::{GovOrg, app_orn, bundle_orn, user_orn, value_orn};
 
 /// The admin who created the seeded objects (Alice, the super admin).
 pub const CREATOR: &str = "00ualiceactive000001";
@@ -114,8 +114,8 @@ pub fn review(id: &str, campaign_id: &str, user: (&str, &str, &str, &str), decis
     r
 }
 
-pub fn build(seed: u64) -> GovOrg {
-    let mut org = GovOrg::empty(seed);
+pub fn build() -> GovOrg {
+    let mut org = GovOrg::default();
     let q4 = fixture_id("ici", "qfourcert", 1);
     let active = fixture_id("ici", "salesforce", 1);
     let done = fixture_id("ici", "qthreecert", 1);
@@ -284,42 +284,15 @@ fn seed_entitlements(org: &mut GovOrg) {
     let bob = "00ubobactive00000001";
     let alice = "00ualiceactive000001";
     let one = |esp: &str, ent: &str| json!([{"id": esp, "values": [{"id": ent}]}]);
-    org.grants.push(grant(
-        &fixture_id("gra", "bobsfpolicy", 1),
-        "POLICY",
-        "ALLOW",
-        "NONE",
-        (SALESFORCE, bob),
-        one(&profile, &standard),
-        SEEDED_AT,
-    ));
-    org.grants.push(grant(
-        &fixture_id("gra", "bobsfreports", 1),
-        "CUSTOM",
-        "ALLOW",
-        "ADMIN",
-        (SALESFORCE, bob),
-        one(&permset, &reports),
-        "2026-02-01T10:00:00.000Z",
-    ));
-    org.grants.push(grant(
-        &fixture_id("gra", "carolsfadmin", 1),
-        "CUSTOM",
-        "ALLOW",
-        "ADMIN",
-        (SALESFORCE, "00ucarolfinance00001"),
-        one(&profile, &sysadmin),
-        SEEDED_AT,
-    ));
-    org.grants.push(grant(
-        &fixture_id("gra", "alicesfadmin", 1),
-        "CUSTOM",
-        "ALLOW",
-        "ADMIN",
-        (SALESFORCE, alice),
-        one(&profile, &sysadmin),
-        SEEDED_AT,
-    ));
+    let grants = [
+        ("bobsfpolicy", "POLICY", "NONE", bob, one(&profile, &standard), SEEDED_AT),
+        ("bobsfreports", "CUSTOM", "ADMIN", bob, one(&permset, &reports), "2026-02-01T10:00:00.000Z"),
+        ("carolsfadmin", "CUSTOM", "ADMIN", "00ucarolfinance00001", one(&profile, &sysadmin), SEEDED_AT),
+        ("alicesfadmin", "CUSTOM", "ADMIN", alice, one(&profile, &sysadmin), SEEDED_AT),
+    ];
+    for (word, kind, by, user, entitlements, at) in grants {
+        org.grants.push(grant(&fixture_id("gra", word, 1), kind, "ALLOW", by, (SALESFORCE, user), entitlements, at));
+    }
 }
 
 fn seed_collections(org: &mut GovOrg) {
@@ -407,7 +380,7 @@ mod tests {
 
     #[test]
     fn seeded_ids_are_okta_sized() {
-        let org = build(1);
+        let org = build();
         for v in org.campaigns.iter().chain(&org.reviews) {
             assert_eq!(v["id"].as_str().map(str::len), Some(20), "{v}");
         }

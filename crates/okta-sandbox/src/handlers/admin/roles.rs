@@ -1,18 +1,15 @@
 //! Admin roles: custom roles and resource sets (read), role assignments to users (standard roles live in the
 //! org's `roles`, custom ones in the admin store) and to groups.
 
-use axum::Extension;
-use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use chrono::Utc;
 use serde_json::{Value, json};
 
-use crate::Caller;
-use crate::admin_model::{AdminStore, RoleGrant, standard_label, with_admin};
 use crate::error::ApiError;
-use crate::handlers::{ApiResult, St, json_body, json_response, no_content, ok};
-use crate::model::{Actor, GroupType, Org, RoleAssignment};
+use crate::handlers::{Acting, ApiResult, Id, Ids, JsonBody, St, json_response, no_content, ok};
+use crate::org::admin::{AdminStore, RoleGrant, standard_label, with_admin};
+use crate::org::{Actor, GroupType, Org, RoleAssignment};
 use crate::seed::api_client;
 
 pub(crate) async fn list_roles(State(st): St) -> ApiResult {
@@ -20,7 +17,7 @@ pub(crate) async fn list_roles(State(st): St) -> ApiResult {
     ok(json!({"roles": roles, "_links": {}}))
 }
 
-pub(crate) async fn get_role(State(st): St, Path(key): Path<String>) -> ApiResult {
+pub(crate) async fn get_role(State(st): St, Path(key): Id) -> ApiResult {
     with_admin(&st, |_, s| s.custom_role(&key).map(|r| r.to_json(&st.public)))
         .map_or_else(|| Err(ApiError::not_found(&key, "CustomRole")), ok)
 }
@@ -30,7 +27,7 @@ pub(crate) async fn list_resource_sets(State(st): St) -> ApiResult {
     ok(json!({"resource-sets": sets, "_links": {}}))
 }
 
-pub(crate) async fn get_resource_set(State(st): St, Path(key): Path<String>) -> ApiResult {
+pub(crate) async fn get_resource_set(State(st): St, Path(key): Id) -> ApiResult {
     with_admin(&st, |_, s| s.resource_set(&key).map(|r| r.to_json(&st.public)))
         .map_or_else(|| Err(ApiError::not_found(&key, "ResourceSet")), ok)
 }
@@ -72,12 +69,10 @@ fn log_grant(org: &mut Org, actor: &Actor, event_type: &str, display: &str, targ
 
 pub(crate) async fn assign_to_user(
     State(st): St,
-    Extension(caller): Extension<Caller>,
-    Path(id): Path<String>,
-    body: Bytes,
+    Acting(actor): Acting,
+    Path(id): Id,
+    JsonBody(body): JsonBody,
 ) -> ApiResult {
-    let body = json_body(&body)?;
-    let actor = st.actor(&caller);
     with_admin(&st, |org, store| {
         let seq = org.user_or_404(&id)?;
         let user = org.users.get(&seq).cloned().ok_or_else(|| ApiError::not_found(&id, "User"))?;
@@ -89,8 +84,12 @@ pub(crate) async fn assign_to_user(
                 if existing.clone().any(|g| g.custom.as_ref() == Some(&(role.clone(), set.clone()))) {
                     return Err(duplicate());
                 }
-                let grant =
-                    RoleGrant { id: store.new_id("irb"), role_type, custom: Some((role, set)), created: Utc::now() };
+                let grant = RoleGrant {
+                    id: org.random.id(crate::org::random::Stream::Admin, "irb"),
+                    role_type,
+                    custom: Some((role, set)),
+                    created: Utc::now(),
+                };
                 let v = grant.to_json(store, &st.public, "USER", &assignee);
                 store.user_custom_roles.entry(user.id.clone()).or_default().push(grant);
                 v
@@ -111,7 +110,7 @@ pub(crate) async fn assign_to_user(
     })
 }
 
-pub(crate) async fn get_user_role(State(st): St, Path((id, ra)): Path<(String, String)>) -> ApiResult {
+pub(crate) async fn get_user_role(State(st): St, Path((id, ra)): Ids) -> ApiResult {
     with_admin(&st, |org, store| {
         let seq = org.user_or_404(&id)?;
         let uid = org.users.get(&seq).map(|u| u.id.clone()).unwrap_or_default();
@@ -126,12 +125,7 @@ pub(crate) async fn get_user_role(State(st): St, Path((id, ra)): Path<(String, S
     })
 }
 
-pub(crate) async fn unassign_from_user(
-    State(st): St,
-    Extension(caller): Extension<Caller>,
-    Path((id, ra)): Path<(String, String)>,
-) -> ApiResult {
-    let actor = st.actor(&caller);
+pub(crate) async fn unassign_from_user(State(st): St, Acting(actor): Acting, Path((id, ra)): Ids) -> ApiResult {
     with_admin(&st, |org, store| {
         let seq = org.user_or_404(&id)?;
         let user = org.users.get(&seq).cloned().ok_or_else(|| ApiError::not_found(&id, "User"))?;
@@ -161,12 +155,12 @@ pub(crate) async fn unassign_from_user(
 }
 
 /// The group, or 404.
-fn group_of(org: &Org, id: &str) -> Result<crate::model::Group, ApiError> {
+fn group_of(org: &Org, id: &str) -> Result<crate::org::Group, ApiError> {
     let seq = org.group_or_404(id)?;
     org.groups.get(&seq).cloned().ok_or_else(|| ApiError::not_found(id, "UserGroup"))
 }
 
-pub(crate) async fn list_group_roles(State(st): St, Path(gid): Path<String>) -> ApiResult {
+pub(crate) async fn list_group_roles(State(st): St, Path(gid): Id) -> ApiResult {
     with_admin(&st, |org, store| {
         let group = group_of(org, &gid)?;
         let assignee = format!("/api/v1/groups/{}", group.id);
@@ -183,12 +177,10 @@ pub(crate) async fn list_group_roles(State(st): St, Path(gid): Path<String>) -> 
 
 pub(crate) async fn assign_to_group(
     State(st): St,
-    Extension(caller): Extension<Caller>,
-    Path(gid): Path<String>,
-    body: Bytes,
+    Acting(actor): Acting,
+    Path(gid): Id,
+    JsonBody(body): JsonBody,
 ) -> ApiResult {
-    let body = json_body(&body)?;
-    let actor = st.actor(&caller);
     with_admin(&st, |org, store| {
         let group = group_of(org, &gid)?;
         match group.gtype {
@@ -214,7 +206,12 @@ pub(crate) async fn assign_to_group(
             return Err(duplicate());
         }
         let prefix = if custom.is_some() { "irb" } else { "gra" };
-        let grant = RoleGrant { id: store.new_id(prefix), role_type, custom, created: Utc::now() };
+        let grant = RoleGrant {
+            id: org.random.id(crate::org::random::Stream::Admin, prefix),
+            role_type,
+            custom,
+            created: Utc::now(),
+        };
         let value = grant.to_json(store, &st.public, "GROUP", &format!("/api/v1/groups/{}", group.id));
         store.group_roles.entry(group.id.clone()).or_default().push(grant);
         let label = value["label"].as_str().unwrap_or_default().to_string();
@@ -223,7 +220,7 @@ pub(crate) async fn assign_to_group(
     })
 }
 
-pub(crate) async fn get_group_role(State(st): St, Path((gid, ra)): Path<(String, String)>) -> ApiResult {
+pub(crate) async fn get_group_role(State(st): St, Path((gid, ra)): Ids) -> ApiResult {
     with_admin(&st, |org, store| {
         let group = group_of(org, &gid)?;
         let grant = store.group_roles.get(&group.id).into_iter().flatten().find(|g| g.id == ra).cloned();
@@ -234,12 +231,7 @@ pub(crate) async fn get_group_role(State(st): St, Path((gid, ra)): Path<(String,
     })
 }
 
-pub(crate) async fn unassign_from_group(
-    State(st): St,
-    Extension(caller): Extension<Caller>,
-    Path((gid, ra)): Path<(String, String)>,
-) -> ApiResult {
-    let actor = st.actor(&caller);
+pub(crate) async fn unassign_from_group(State(st): St, Acting(actor): Acting, Path((gid, ra)): Ids) -> ApiResult {
     with_admin(&st, |org, store| {
         let group = group_of(org, &gid)?;
         let grants = store.group_roles.entry(group.id.clone()).or_default();

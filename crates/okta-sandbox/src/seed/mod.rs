@@ -1,14 +1,19 @@
 //! The deterministic demo org (same seed → same users, groups, apps, factors, sessions, roles, logs).
 
+pub mod admin;
+pub mod governance;
+pub mod policy;
+
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use chrono::{DateTime, Duration, Utc};
-use rand::{Rng, SeedableRng};
-use rand_chacha::ChaCha8Rng;
+use rand::Rng;
 use serde_json::{Map, Value, json};
 
 use crate::ids::{self, fixture_id};
-use crate::model::*;
+use crate::org::collection::Collection;
+use crate::org::random::{Random, Stream};
+use crate::org::*;
 
 /// Well-known fixture users: (id word, first, last, status, department, title).
 pub const FIXTURE_USERS: [(&str, &str, &str, UserStatus, &str, &str); 12] = [
@@ -236,14 +241,18 @@ struct PendingEvent {
     session: Option<String>,
 }
 
+/// The description of the built-in Everyone group.
+const EVERYONE: &str = "All users in your organization";
+
 /// Build the demo org.
 pub fn build(seed: u64, n_users: usize, anchor: DateTime<Utc>) -> Org {
-    let mut rng = ChaCha8Rng::seed_from_u64(seed);
+    let mut random = Random::new(seed);
+    let mut rng = random.fork(Stream::Directory);
+    let mut app_rng = random.fork(Stream::Apps);
+    let policy = policy::build(&mut random);
     let mut org = Org {
-        users: BTreeMap::new(),
-        user_index: HashMap::new(),
-        groups: BTreeMap::new(),
-        group_index: HashMap::new(),
+        users: Default::default(),
+        groups: Default::default(),
         apps: Vec::new(),
         factors: BTreeMap::new(),
         sessions: BTreeMap::new(),
@@ -251,10 +260,11 @@ pub fn build(seed: u64, n_users: usize, anchor: DateTime<Utc>) -> Org {
         logs: Vec::new(),
         next_seq: 0,
         next_log_seq: 0,
-        rng: ChaCha8Rng::seed_from_u64(seed ^ 0x5eed_0c7a),
+        random,
         admin_id: fixture_id("00u", "aliceactive", 1),
-        policy: crate::policy_seed::build(seed),
-        governance: crate::governance_seed::build(seed),
+        policy,
+        governance: governance::build(),
+        admin: Default::default(),
         push: Default::default(),
     };
     let mut events: Vec<PendingEvent> = Vec::new();
@@ -388,18 +398,9 @@ pub fn build(seed: u64, n_users: usize, anchor: DateTime<Utc>) -> Org {
     let all: BTreeSet<u64> = org.users.keys().copied().collect();
     let g_created = anchor - Duration::days(1600);
     let everyone_seq = org.alloc_seq();
-    org.insert_group(Group {
-        seq: everyone_seq,
-        id: fixture_id("00g", "everyone", 1),
-        gtype: GroupType::BuiltIn,
-        name: "Everyone".into(),
-        description: "All users in your organization".into(),
-        created: g_created,
-        last_updated: g_created,
-        last_membership_updated: anchor - Duration::days(1),
-        members: all,
-        source_app: None,
-    });
+    let everyone_id = fixture_id("00g", "everyone", 1);
+    let everyone = Group::new(everyone_seq, everyone_id, GroupType::BuiltIn, "Everyone", EVERYONE, g_created);
+    org.insert_group(everyone.with_members(all, anchor - Duration::days(1)));
     let mut dept_groups: HashMap<&str, String> = HashMap::new();
     for (dept, _, teams) in DEPARTMENTS {
         let members: BTreeSet<u64> = org
@@ -419,35 +420,22 @@ pub fn build(seed: u64, n_users: usize, anchor: DateTime<Utc>) -> Org {
             let tseq = seq * 100 + org.alloc_seq();
             let tid = ids::okta_id(&mut rng, "00g");
             let tcreated = anchor - days(&mut rng, 100, 400);
-            org.insert_group(Group {
-                seq: tseq,
-                id: tid,
-                gtype: GroupType::OktaGroup,
-                name: format!("{dept} - {team}"),
-                description: format!("{team} team in {dept}"),
-                created: tcreated,
-                last_updated: tcreated,
-                last_membership_updated: anchor - days(&mut rng, 1, 30),
-                members: tmembers,
-                source_app: None,
-            });
+            let team_group = Group::new(
+                tseq,
+                tid,
+                GroupType::OktaGroup,
+                format!("{dept} - {team}"),
+                format!("{team} team in {dept}"),
+                tcreated,
+            );
+            org.insert_group(team_group.with_members(tmembers, anchor - days(&mut rng, 1, 30)));
         }
-        org.insert_group(Group {
-            seq,
-            id,
-            gtype: GroupType::OktaGroup,
-            name: dept.into(),
-            description: format!("Everyone in the {dept} department"),
-            created,
-            last_updated: created,
-            last_membership_updated: anchor - days(&mut rng, 1, 30),
-            members,
-            source_app: None,
-        });
+        let group =
+            Group::new(seq, id, GroupType::OktaGroup, dept, format!("Everyone in the {dept} department"), created);
+        org.insert_group(group.with_members(members, anchor - days(&mut rng, 1, 30)));
     }
     // Re-number group seqs so that order is creation order without gaps.
-    let mut groups: Vec<Group> = std::mem::take(&mut org.groups).into_values().collect();
-    org.group_index.clear();
+    let mut groups: Vec<Group> = org.groups.take_all();
     groups.sort_by_key(|g| g.seq);
     for (i, mut g) in groups.into_iter().enumerate() {
         g.seq = 1_000_000 + i as u64;
@@ -502,7 +490,6 @@ pub fn build(seed: u64, n_users: usize, anchor: DateTime<Utc>) -> Org {
     ];
     // Apps get their keys and the apps added after the first eight from their own RNG, so the rest of the org
     // (drawn from `rng`) stays what it was.
-    let mut app_rng = ChaCha8Rng::seed_from_u64(seed ^ 0xa995_5eed);
     for (k, (word, name, label, mode, url, gnames)) in app_defs.into_iter().chain(MORE_APPS).enumerate() {
         let id = fixture_id("0oa", word, 1);
         let groups: Vec<String> =
@@ -587,22 +574,13 @@ pub fn build(seed: u64, n_users: usize, anchor: DateTime<Utc>) -> Org {
         let seq = 1_000_000 + org.groups.len() as u64;
         let id = ids::okta_id(&mut rng, "00g");
         let created = anchor - days(&mut rng, 100, 600);
-        if let Some(app) = org.apps.iter_mut().find(|a| a.id == app_id) {
+        if let Some(app) = org.apps.by_id_mut(&app_id) {
             app.groups.push(id.clone());
             app.group_data.insert(id.clone(), GroupAssignmentData { last_updated: created, profile: Map::new() });
         }
-        org.insert_group(Group {
-            seq,
-            id,
-            gtype: GroupType::AppGroup,
-            name: gname.into(),
-            description: format!("Imported from {app_word}"),
-            created,
-            last_updated: created,
-            last_membership_updated: anchor - days(&mut rng, 1, 30),
-            members,
-            source_app: Some(app_id),
-        });
+        let group = Group::new(seq, id, GroupType::AppGroup, gname, format!("Imported from {app_word}"), created);
+        let group = group.with_members(members, anchor - days(&mut rng, 1, 30));
+        org.insert_group(Group { source_app: Some(app_id), ..group });
     }
     let _ = dept_groups;
 
@@ -788,7 +766,7 @@ pub fn build(seed: u64, n_users: usize, anchor: DateTime<Utc>) -> Org {
         let client = random_client(&mut rng);
         org.log(e.at, e.event_type, e.display, &actor, targets, e.outcome, e.session.as_deref(), &client);
     }
-    crate::admin_seed::seed(&mut org, seed, anchor);
+    admin::seed(&mut org, anchor);
     crate::handlers::seed_security_reviews(&mut org);
     org
 }
@@ -824,5 +802,19 @@ mod tests {
         assert!(a.logs.len() > 300);
         let c = build(7, 300, anchor);
         assert_ne!(ids_a, c.users.values().map(|u| u.id.clone()).collect::<Vec<_>>());
+    }
+
+    #[test]
+    fn a_seed_reproduces_the_whole_org() {
+        let anchor = Utc::now();
+        let (mut a, mut b) = (build(42, 40, anchor), build(42, 40, anchor));
+        let keys = |o: &Org| o.policy.auth_servers.iter().flat_map(|s| s.keys.clone()).collect::<Vec<_>>();
+        assert_eq!(keys(&a), keys(&b));
+        let devices = |o: &Org| o.admin.devices.iter().map(|d| d.id.clone()).collect::<Vec<_>>();
+        assert_eq!(devices(&a), devices(&b));
+        let events = |o: &Org| o.logs.iter().map(|e| e.event["uuid"].clone()).collect::<Vec<_>>();
+        assert_eq!(events(&a), events(&b));
+        assert_eq!(a.new_id("00u"), b.new_id("00u"));
+        assert_ne!(keys(&a), keys(&build(7, 40, anchor)));
     }
 }
