@@ -32,7 +32,7 @@ pub fn future_time(value: &str) -> Result<String, ToolError> {
 pub fn app_arg(app: &str) -> Result<String, ToolError> {
     let id = okta_mcp_kit::orn::id_of(app.trim());
     okta_mcp_kit::args::check_id("app", id)?;
-    if !id.starts_with("0oa") {
+    if !okta_mcp_kit::ids::is_app_id(id) {
         return Err(ToolError::invalid_arguments(format!("{app:?} is not an app id (0oa…) or app ORN")));
     }
     Ok(id.to_owned())

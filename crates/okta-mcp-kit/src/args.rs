@@ -1,4 +1,4 @@
-//! Arguments and paths every server's tools share: paging arguments of list tools, validated API paths,
+//! Arguments every server's tools share: paging arguments of list tools, ids validated as path parameters,
 //! small argument checks.
 
 use okta_core::{ApiPath, Cursor, OktaError, Operation, Page, Query};
@@ -111,7 +111,7 @@ pub fn resume(cursor: &str, path: &ApiPath, limit: Option<u32>, cap: u32) -> Res
 }
 
 /// Build an API path, turning a rejected id into an argument error (nothing is sent).
-pub fn path(template: &'static str, params: &[&str]) -> Result<ApiPath, ToolError> {
+pub(crate) fn path(template: &'static str, params: &[&str]) -> Result<ApiPath, ToolError> {
     ApiPath::new(template, params).map_err(|e| match e {
         OktaError::InvalidInput { field, reason } => {
             let value = params.iter().find(|p| ApiPath::new("/{id}", &[p]).is_err()).copied().unwrap_or_default();

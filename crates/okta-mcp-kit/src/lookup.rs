@@ -57,7 +57,8 @@ pub fn one_named<'a>(
     match named {
         [one] => Ok(one),
         [] if near.is_empty() => Err(ToolError::refused(format!(
-            "no {kind} is named {name:?}: find it with {list_tool} (give its id or exact name)"
+            "no {kind} is named {name:?} (names match exactly): find it with {list_tool}, then give its id or \
+             exact name"
         ))),
         [] => Err(ToolError::refused(format!(
             "no {kind} is named {name:?} exactly; {kind}s starting with it: {}. Give the id or the exact name.",

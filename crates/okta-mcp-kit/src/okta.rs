@@ -79,19 +79,20 @@ pub struct CallState {
     escalation_allowed: bool,
     /// The tool is destructive (protection also checks the groups its changes act on).
     destructive: bool,
-    /// The calling tool's declared operations: a request for any other is refused (`None`: not checked).
-    declared: Option<&'static [Operation]>,
+    /// The calling tool's declared operations: a request for any other is refused.
+    declared: &'static [Operation],
     record: Mutex<Record>,
 }
 
 impl CallState {
-    pub fn new(changes: Changes, protection: Option<Arc<Protection>>) -> Self {
+    /// The state of a call of a tool that declared `declared`: only those operations may be called.
+    pub fn new(changes: Changes, protection: Option<Arc<Protection>>, declared: &'static [Operation]) -> Self {
         CallState {
             changes,
             protection,
             escalation_allowed: false,
             destructive: false,
-            declared: None,
+            declared,
             record: Mutex::default(),
         }
     }
@@ -99,12 +100,6 @@ impl CallState {
     /// The call is of a destructive tool.
     pub fn destructive(mut self) -> Self {
         self.destructive = true;
-        self
-    }
-
-    /// Only these operations may be called (the calling tool's declaration).
-    pub fn declared(mut self, operations: &'static [Operation]) -> Self {
-        self.declared = Some(operations);
         self
     }
 
@@ -182,9 +177,7 @@ impl Okta {
                 if read { "read" } else { "change" }
             )));
         }
-        if let Some(declared) = self.call.declared
-            && !declared.iter().any(|d| d.same(op))
-        {
+        if !self.call.declared.iter().any(|d| d.same(op)) {
             return Err(ToolError::refused(format!(
                 "internal error: the tool called {op}, which its declaration does not list; nothing was sent. \
                  Please report this."
@@ -292,15 +285,13 @@ impl Okta {
             && op.oauth_only
             && self.client.auth_description().starts_with("SSWS")
         {
-            {
-                let code = body.error_code.as_deref().map(|c| format!(" {c}")).unwrap_or_default();
-                return ToolError::refused(format!(
-                    "needs OAuth: Okta serves {method} {path} to OAuth 2.0 access tokens only and refused the API \
-                     token (401{code}){request}. Run the server as a service app (OKTA_CLIENT_ID with \
-                     OKTA_PRIVATE_KEY, private_key_jwt) granted {}. Nothing was changed.",
-                    op.scopes.join(" ")
-                ));
-            }
+            let code = body.error_code.as_deref().map(|c| format!(" {c}")).unwrap_or_default();
+            return ToolError::refused(format!(
+                "needs OAuth: Okta serves {method} {path} to OAuth 2.0 access tokens only and refused the API token \
+                 (401{code}){request}. Run the server as a service app (OKTA_CLIENT_ID with OKTA_PRIVATE_KEY, \
+                 private_key_jwt) granted {}. Nothing was changed.",
+                op.scopes.join(" ")
+            ));
         }
         ToolError::Okta(error)
     }
@@ -358,7 +349,7 @@ mod tests {
     fn okta(declared: &'static [Operation]) -> Okta {
         let config = OktaConfig::new("http://127.0.0.1:9", AuthConfig::ApiToken(Secret::new("t".into())));
         let client = OktaClient::new(config.unwrap_or_else(|e| panic!("{e}")), ClientOptions::new("t", "0"));
-        let state = CallState::new(Changes::Send, None).declared(declared);
+        let state = CallState::new(Changes::Send, None, declared);
         Okta::new(client.unwrap_or_else(|e| panic!("{e}")), Arc::new(state))
     }
 

@@ -31,6 +31,17 @@ pub fn parse(s: &str) -> Option<Orn<'_>> {
     Some(Orn { partition, service, org, kind, id })
 }
 
+/// What an ORN-like string names, read leniently for protection (which must fail closed): any string starting
+/// `orn:` with at least six `:`-separated parts names the object type of its fifth part and the id of its last,
+/// whatever its partition or characters. (Arguments are parsed strictly, with [`parse`].)
+pub fn names(s: &str) -> Option<(&str, &str)> {
+    let parts: Vec<&str> = s.strip_prefix("orn:")?.split(':').collect();
+    match parts.as_slice() {
+        [_, _, _, kind, .., id] if parts.len() >= 5 => Some((kind.trim(), id.trim())),
+        _ => None,
+    }
+}
+
 /// The id an argument names: an ORN's id, or the argument itself when it is not an ORN.
 pub fn id_of(value: &str) -> &str {
     parse(value).map_or(value, |orn| orn.id)
@@ -57,6 +68,15 @@ mod tests {
         {
             assert!(parse(bad).is_none(), "{bad}");
         }
+    }
+
+    #[test]
+    fn protection_reads_every_orn_that_names_an_object() {
+        assert_eq!(names("orn:oktapreview:directory:00o1:users:00u1"), Some(("users", "00u1")));
+        assert_eq!(names("orn:okta:idp:00o1:apps::0oa1"), Some(("apps", "0oa1")));
+        assert_eq!(names("orn:okta:idp:00o1:apps:sales force:0oa1"), Some(("apps", "0oa1")));
+        assert_eq!(names("orn:okta:directory:00o1:users"), None);
+        assert_eq!(names("00u1"), None);
     }
 
     #[test]

@@ -479,10 +479,10 @@ fn body_targets(body: &Value, out: &mut Vec<String>) {
         Value::Array(items) => items.iter().for_each(|v| body_targets(v, out)),
         // orn:<partition>:directory:{org}:users:{id}, …:groups:{id}, orn:<partition>:idp:{org}:apps:[{name}:]{id}
         Value::String(s) => {
-            if let Some(orn) = crate::orn::parse(s)
-                && matches!(orn.kind, "users" | "groups" | "apps")
+            if let Some((kind, id)) = crate::orn::names(s)
+                && matches!(kind, "users" | "groups" | "apps")
             {
-                out.extend([orn.kind.to_owned(), orn.id.to_owned()]);
+                out.extend([kind.to_owned(), id.to_owned()]);
             }
         }
         _ => {}

@@ -201,9 +201,9 @@ pub async fn delete_inactive(
         let (tool, cost) = deactivate;
         let cost = if cost.is_empty() { String::new() } else { format!(" ({cost})") };
         return Err(ToolError::refused(format!(
-            "cannot delete {} {}: it is {now}. Okta deletes only INACTIVE objects, so deactivate it first: run \
-             {tool} first{cost}, then delete it. Nothing was changed.",
-            what.kind, what.name
+            "cannot delete {} {}: it is {now}. Okta deletes only INACTIVE {}s, so deactivate it first: run {tool} \
+             first{cost}, then delete it. Nothing was changed.",
+            what.kind, what.name, what.kind
         )));
     }
     let (op, ids) = delete;

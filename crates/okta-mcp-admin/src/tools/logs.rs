@@ -61,7 +61,6 @@ const DETAIL_MAX: u32 = 50;
 const OKTA_PAGE_MAX: u32 = 1000;
 
 pub fn tools() -> Vec<ToolDef> {
-    let _logs = &["okta.logs.read"];
     vec![
         ToolDef::new(
             ToolMeta {

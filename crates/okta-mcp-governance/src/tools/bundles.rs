@@ -146,7 +146,7 @@ pub async fn bundle_id(ctx: &ToolContext, bundle: &str) -> Result<String, ToolEr
     let query = Query::new().opt("filter", filter.as_deref()).push("limit", 2);
     let found = ctx.okta.get(&ops::LIST_ENTITLEMENT_BUNDLES, &[], &query).await?;
     let named = items_of(&found);
-    let bundle = one_named("bundle", value, &named, &[], "okta_iga_list_bundles (names match exactly)", name_of)?;
+    let bundle = one_named("bundle", value, &named, &[], "okta_iga_list_bundles", name_of)?;
     okta_mcp_kit::args::str_field(bundle, "id").map(str::to_owned)
 }
 

@@ -173,14 +173,9 @@ impl Decision {
     }
 }
 
-/// Campaign ids are `ici` followed by 17 letters and digits.
-fn is_campaign_id(s: &str) -> bool {
-    okta_mcp_kit::ids::Kind::Campaign.is_id(s)
-}
-
 /// The campaign's id: as given when it is one, else the one campaign with exactly that name.
 async fn campaign_id(ctx: &ToolContext, campaign: &str) -> Result<String, ToolError> {
-    if is_campaign_id(campaign) {
+    if okta_mcp_kit::ids::Kind::Campaign.is_id(campaign) {
         return Ok(campaign.to_owned());
     }
     let name = non_empty("campaign", Some(campaign))?.unwrap_or_default();
@@ -189,7 +184,7 @@ async fn campaign_id(ctx: &ToolContext, campaign: &str) -> Result<String, ToolEr
     let query = Query::new().opt("filter", filter.as_deref()).push("limit", 2);
     let found = ctx.okta.get(&ops::LIST_CAMPAIGNS, &[], &query).await?;
     let named = items_of(&found);
-    let campaign = one_named("campaign", name, &named, &[], "okta_iga_list_campaigns (names match exactly)", name_of)?;
+    let campaign = one_named("campaign", name, &named, &[], "okta_iga_list_campaigns", name_of)?;
     Ok(str_of(campaign, "id").to_owned())
 }
 
@@ -574,9 +569,9 @@ mod tests {
 
     #[test]
     fn campaign_ids() {
-        assert!(is_campaign_id("iciqfourcert00000001"));
-        assert!(!is_campaign_id("Q4 certification"));
-        assert!(!is_campaign_id("../ici"));
+        assert!(okta_mcp_kit::ids::Kind::Campaign.is_id("iciqfourcert00000001"));
+        assert!(!okta_mcp_kit::ids::Kind::Campaign.is_id("Q4 certification"));
+        assert!(!okta_mcp_kit::ids::Kind::Campaign.is_id("../ici"));
     }
 
     #[test]

@@ -97,17 +97,12 @@ pub fn tools() -> Vec<ToolDef> {
     ]
 }
 
-/// Collection ids are `col` followed by 17 letters and digits.
-fn is_collection_id(s: &str) -> bool {
-    okta_mcp_kit::ids::Kind::Collection.is_id(s)
-}
-
 /// The collection's id: as given (plainly or as its ORN), else the one collection with exactly that name
 /// (Okta filters names by prefix; case is ignored, as Okta does).
 pub async fn collection_id(ctx: &ToolContext, collection: &str) -> Result<String, ToolError> {
     let given = collection.trim();
     let id = orn::id_of(given);
-    if is_collection_id(id) {
+    if okta_mcp_kit::ids::Kind::Collection.is_id(id) {
         return Ok(id.to_owned());
     }
     if given.starts_with("orn:") {
@@ -240,8 +235,8 @@ mod tests {
 
     #[test]
     fn collection_ids_and_values() {
-        assert!(is_collection_id("colfinancetools00001"));
-        assert!(!is_collection_id("Finance tools"));
+        assert!(okta_mcp_kit::ids::Kind::Collection.is_id("colfinancetools00001"));
+        assert!(!okta_mcp_kit::ids::Kind::Collection.is_id("Finance tools"));
         let r = json!({"entitlements": [{"name": "Permission Set",
             "values": [{"id": "ent1", "name": "Finance Admin"}, {"id": "ent2"}]}]});
         assert_eq!(value_names(&r), ["Permission Set: Finance Admin", "Permission Set: ent2"]);

@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 
 use okta_core::Query;
 use okta_mcp_kit::args::check_id;
-use okta_mcp_kit::lookup::user_id;
+use okta_mcp_kit::lookup::{data_of, user_id};
 use okta_mcp_kit::output::strip_links;
 use okta_mcp_kit::{Access, Field, ListArgs, ToolContext, ToolDef, ToolError, ToolMeta, ToolOutput, field};
 use schemars::JsonSchema;
@@ -215,7 +215,7 @@ fn principal_filter(app: &str, user: &str) -> Result<String, ToolError> {
 async fn principal_entitlements(ctx: &ToolContext, app: &str, user: &str) -> Result<Vec<Value>, ToolError> {
     let query = Query::new().push("filter", principal_filter(app, user)?);
     let found = ctx.okta.get(&ops::GET_PRINCIPAL_ENTITLEMENTS, &[], &query).await?;
-    Ok(found.get("data").and_then(Value::as_array).cloned().unwrap_or_default())
+    Ok(data_of(&found))
 }
 
 /// Value id → where it came from, from principal access (base: the policy; additional: other grants).

@@ -3,7 +3,7 @@
 //! named by ORN, as Okta takes them; see `resources` for how app and group ids become ORNs.
 
 use okta_core::Query;
-use okta_mcp_kit::lookup::str_of;
+use okta_mcp_kit::lookup::{data_of, str_of};
 use okta_mcp_kit::ops;
 use okta_mcp_kit::output::list_output;
 use okta_mcp_kit::{Access, Field, ListArgs, ToolContext, ToolDef, ToolError, ToolMeta, ToolOutput, field};
@@ -68,7 +68,7 @@ pub fn tools() -> Vec<ToolDef> {
 /// Every label of the org.
 async fn labels(ctx: &ToolContext) -> Result<Vec<Value>, ToolError> {
     let found = ctx.okta.get(&ops::LIST_LABELS, &[], &Query::new()).await?;
-    Ok(found.get("data").and_then(Value::as_array).cloned().unwrap_or_default())
+    Ok(data_of(&found))
 }
 
 /// A label value: its id, and "Label: Value".

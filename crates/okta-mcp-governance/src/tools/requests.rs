@@ -4,7 +4,7 @@
 
 use okta_core::Query;
 use okta_mcp_kit::args::check_id;
-use okta_mcp_kit::lookup::user_id;
+use okta_mcp_kit::lookup::{data_of, user_id};
 use okta_mcp_kit::ops;
 use okta_mcp_kit::output::strip_links;
 use okta_mcp_kit::{Access, Field, ListArgs, ToolContext, ToolDef, ToolError, ToolMeta, ToolOutput, field};
@@ -157,7 +157,7 @@ async fn tasks_of(ctx: &ToolContext, request_id: &str) -> Result<Vec<Value>, Too
         .okta
         .get(&ops::LIST_ALL_TASKS_V2, &[], &Query::new().opt("filter", filter.as_deref()).push("limit", 200))
         .await?;
-    Ok(found.get("data").and_then(Value::as_array).cloned().unwrap_or_default())
+    Ok(data_of(&found))
 }
 
 fn task_summary(t: &Value) -> Value {

@@ -258,7 +258,7 @@ impl McpServer {
     ) -> (Result<ToolOutput, ToolError>, Arc<CallState>) {
         // Every change is checked against protected objects, whatever the tool's access level.
         let protection = (tool.meta.access != Access::Read).then(|| self.inner.safety.protection.clone());
-        let mut state = CallState::new(changes, protection).declared(tool.meta.operations);
+        let mut state = CallState::new(changes, protection, tool.meta.operations);
         if tool.meta.access == Access::Destructive {
             state = state.destructive();
         }

@@ -2,7 +2,7 @@
 //! Okta's status rules checked first so a refused change says why before anything is sent.
 
 use okta_core::Query;
-use okta_mcp_kit::resource::{Named, require_status};
+use okta_mcp_kit::resource::{Named, require_status, status};
 use okta_mcp_kit::{Access, ToolContext, ToolDef, ToolError, ToolMeta, ToolOutput};
 use okta_mcp_kit::{Operation, ops};
 use schemars::JsonSchema;
@@ -217,9 +217,11 @@ async fn activate_user(ctx: ToolContext, args: LinkArgs) -> Result<ToolOutput, T
 
 async fn deactivate_user(ctx: ToolContext, args: UserEmailArg) -> Result<ToolOutput, ToolError> {
     // Okta deactivates a user in any status but DEPROVISIONED.
-    let not_yet = ["STAGED", "PROVISIONED", "ACTIVE", "RECOVERY", "PASSWORD_EXPIRED", "LOCKED_OUT", "SUSPENDED"];
-    let (current, id) = user_in_status(&ctx, &args.user, &not_yet, "deactivate").await?;
-    let id = id.as_str();
+    let current = get_user(&ctx, &args.user).await?;
+    if status(&current) == "DEPROVISIONED" {
+        return Err(ToolError::refused("the user is already deactivated (DEPROVISIONED). Nothing was changed."));
+    }
+    let id = str_field(&current, "id")?;
     let send_email = args.send_email.unwrap_or(false);
     lifecycle(&ctx, &ops::DEACTIVATE_USER, id, Query::new().push("sendEmail", send_email)).await?;
     Ok(status_change(&current, Some("DEPROVISIONED"), None))
