@@ -32,7 +32,8 @@ pub fn future_time(value: &str) -> Result<String, ToolError> {
 pub fn app_arg(app: &str) -> Result<String, ToolError> {
     let id = okta_mcp_kit::orn::id_of(app.trim());
     okta_mcp_kit::args::check_id("app", id)?;
-    if !okta_mcp_kit::ids::is_app_id(id) {
+    // By prefix only (not ids::is_app_id): an id of another length is Okta's to refuse.
+    if !id.starts_with(okta_mcp_kit::ids::Kind::App.prefix()) {
         return Err(ToolError::invalid_arguments(format!("{app:?} is not an app id (0oa…) or app ORN")));
     }
     Ok(id.to_owned())
