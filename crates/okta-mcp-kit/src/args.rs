@@ -131,6 +131,15 @@ pub fn check_id(name: &str, value: &str) -> Result<(), ToolError> {
     })
 }
 
+/// A text argument (a name, a description): 1 to `max` printable characters once trimmed; the trimmed text.
+pub fn text<'a>(arg: &str, value: &'a str, max: usize) -> Result<&'a str, ToolError> {
+    let v = value.trim();
+    if v.is_empty() || v.chars().count() > max || v.chars().any(char::is_control) {
+        return Err(ToolError::invalid_arguments(format!("{arg} must be 1 to {max} printable characters")));
+    }
+    Ok(v)
+}
+
 /// An optional, non-empty string argument.
 pub fn non_empty<'a>(name: &str, value: Option<&'a str>) -> Result<Option<&'a str>, ToolError> {
     match value {
@@ -176,6 +185,8 @@ mod tests {
         let error = check_id("group_id", "../x").err().map(|e| e.to_string()).unwrap_or_default();
         assert!(error.contains("\"../x\" cannot be used as group_id"), "{error}");
         assert!(path("/api/v1/users/{id}", &["a/b"]).is_err());
+        assert_eq!(text("name", "  Finance  ", 10).ok(), Some("Finance"));
+        assert!(text("name", " ", 10).is_err() && text("name", "a\nb", 10).is_err() && text("name", "abc", 2).is_err());
         assert!(path("/api/v1/users/{id}", &["alice@example.com"]).is_ok());
     }
 }

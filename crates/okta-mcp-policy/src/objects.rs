@@ -62,11 +62,3 @@ pub fn non_empty_list(name: &str, items: &[String]) -> Result<(), ToolError> {
     }
     Ok(())
 }
-
-/// A name argument: 1 to `max` characters.
-pub fn check_name(name: &str, value: &str, max: usize) -> Result<(), ToolError> {
-    if value.trim().is_empty() || value.chars().count() > max {
-        return Err(ToolError::invalid_arguments(format!("{name} must be 1 to {max} characters")));
-    }
-    Ok(())
-}

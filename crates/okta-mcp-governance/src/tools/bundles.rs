@@ -4,6 +4,7 @@
 
 use okta_core::Query;
 use okta_mcp_kit::args::check_id;
+use okta_mcp_kit::args::text;
 use okta_mcp_kit::lookup::user_id;
 use okta_mcp_kit::lookup::{items_of, name_of, one_named};
 use okta_mcp_kit::output::strip_links;
@@ -286,22 +287,13 @@ pub struct CreateBundleArgs {
     values: Vec<String>,
 }
 
-/// A text argument of 1 to `max` printable characters (trimmed).
-fn sized<'a>(arg: &str, value: &'a str, max: usize) -> Result<&'a str, ToolError> {
-    let v = value.trim();
-    if v.is_empty() || v.chars().count() > max || v.chars().any(char::is_control) {
-        return Err(ToolError::invalid_arguments(format!("{arg} must be 1 to {max} printable characters")));
-    }
-    Ok(v)
-}
-
 fn labels(values: &[AppValue]) -> Vec<String> {
     values.iter().map(AppValue::label).collect()
 }
 
 async fn create_bundle(ctx: ToolContext, args: CreateBundleArgs) -> Result<ToolOutput, ToolError> {
-    let name = sized("name", &args.name, 255)?;
-    let description = args.description.as_deref().map(|d| sized("description", d, 1000)).transpose()?;
+    let name = text("name", &args.name, 255)?;
+    let description = args.description.as_deref().map(|d| text("description", d, 1000)).transpose()?;
     let app = app_arg(&args.app)?;
     value_specs("values", &args.values, 100)?;
     let catalog = app_catalog(&ctx, &app).await?;
@@ -378,8 +370,8 @@ async fn active_grants(ctx: &ToolContext, bundle: &str) -> Result<Vec<Value>, To
 
 async fn update_bundle(ctx: ToolContext, args: UpdateBundleArgs) -> Result<ToolOutput, ToolError> {
     let id = bundle_id(&ctx, &args.bundle_id).await?;
-    let name = args.name.as_deref().map(|n| sized("name", n, 255)).transpose()?;
-    let description = args.description.as_deref().map(|d| sized("description", d, 1000)).transpose()?;
+    let name = args.name.as_deref().map(|n| text("name", n, 255)).transpose()?;
+    let description = args.description.as_deref().map(|d| text("description", d, 1000)).transpose()?;
     let add = args.add_values.as_deref().unwrap_or_default();
     let remove = args.remove_values.as_deref().unwrap_or_default();
     if !add.is_empty() {

@@ -4,18 +4,20 @@
 //! (`/governance/api/v1/grants`). `AppCatalog` resolves "Entitlement: Value" names for the bundle, grant and risk
 //! tools.
 
+use okta_mcp_kit::args::text;
 use okta_mcp_kit::{ops, orn};
 use std::collections::BTreeMap;
 
 use okta_core::Query;
 use okta_mcp_kit::args::check_id;
-use okta_mcp_kit::lookup::{data_of, user_id};
+use okta_mcp_kit::lookup::{data_of, str_of, user_id};
 use okta_mcp_kit::output::strip_links;
 use okta_mcp_kit::{Access, Field, ListArgs, ToolContext, ToolDef, ToolError, ToolMeta, ToolOutput, field};
 use schemars::JsonSchema;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
+use super::grants::grant_summary;
 use crate::args::{app_arg, entitlement_arg, filter_expr};
 
 /// Compact fields of an entitlement.
@@ -307,16 +309,6 @@ fn value_args(value_ids: &[String]) -> Result<Vec<String>, ToolError> {
     Ok(out)
 }
 
-fn grant_summary(g: &Value) -> Value {
-    json!({
-        "id": g.get("id"),
-        "grantType": g.get("grantType"),
-        "action": g.get("action"),
-        "status": g.get("status"),
-        "expires": g.pointer("/scheduleSettings/expirationDate"),
-    })
-}
-
 fn grant_body(app: &str, user: &str, entitlement: &str, values: &[String], action: &str) -> Value {
     json!({
         "grantType": "CUSTOM",
@@ -454,10 +446,6 @@ pub(crate) struct AppCatalog {
     pub values: Vec<AppValue>,
 }
 
-fn text(v: &Value, key: &str) -> String {
-    v.get(key).and_then(Value::as_str).unwrap_or_default().to_owned()
-}
-
 /// Read an app's entitlements and their values.
 pub(crate) async fn app_catalog(ctx: &ToolContext, app: &str) -> Result<AppCatalog, ToolError> {
     let filter =
@@ -467,7 +455,7 @@ pub(crate) async fn app_catalog(ctx: &ToolContext, app: &str) -> Result<AppCatal
     let mut values = Vec::new();
     let mut app_orn = None;
     for e in &entitlements {
-        let id = text(e, "id");
+        let id = str_of(e, "id").to_owned();
         check_id("entitlement id", &id)?;
         if app_orn.is_none() {
             app_orn = e.get("parentResourceOrn").and_then(Value::as_str).map(str::to_owned);
@@ -475,10 +463,10 @@ pub(crate) async fn app_catalog(ctx: &ToolContext, app: &str) -> Result<AppCatal
         for v in entitlement_values(ctx, &id).await? {
             values.push(AppValue {
                 entitlement_id: id.clone(),
-                entitlement: text(e, "name"),
+                entitlement: str_of(e, "name").to_owned(),
                 multi: e.get("multiValue") == Some(&Value::Bool(true)),
-                id: text(&v, "id"),
-                name: text(&v, "name"),
+                id: str_of(&v, "id").to_owned(),
+                name: str_of(&v, "name").to_owned(),
             });
         }
     }
@@ -614,15 +602,6 @@ pub struct CreateEntitlementArgs {
     values: Vec<String>,
 }
 
-/// A text argument of `min..=max` characters (trimmed).
-fn sized<'a>(arg: &str, value: &'a str, max: usize) -> Result<&'a str, ToolError> {
-    let v = value.trim();
-    if v.is_empty() || v.chars().count() > max || v.chars().any(char::is_control) {
-        return Err(ToolError::invalid_arguments(format!("{arg} must be 1 to {max} printable characters")));
-    }
-    Ok(v)
-}
-
 /// A new value, `Name=value in the app`: Okta's `{name, externalValue}`.
 fn new_value_body(v: &str) -> Result<Value, ToolError> {
     let Some((name, external)) = v.split_once('=') else {
@@ -631,8 +610,8 @@ fn new_value_body(v: &str) -> Result<Value, ToolError> {
         )));
     };
     Ok(json!({
-        "name": sized("value name", name, 255)?,
-        "externalValue": sized("value in the app", external, 2000)?,
+        "name": text("value name", name, 255)?,
+        "externalValue": text("value in the app", external, 2000)?,
     }))
 }
 
@@ -673,8 +652,8 @@ fn entitlement_summary(e: &Value) -> Value {
 
 async fn create_entitlement(ctx: ToolContext, args: CreateEntitlementArgs) -> Result<ToolOutput, ToolError> {
     let app = app_arg(&args.app)?;
-    let name = sized("name", &args.name, 255)?;
-    let external = sized("external_value", &args.external_value, 255)?;
+    let name = text("name", &args.name, 255)?;
+    let external = text("external_value", &args.external_value, 255)?;
     if args.values.is_empty() || args.values.len() > 100 {
         return Err(ToolError::invalid_arguments("values: give 1 to 100 values"));
     }
@@ -691,7 +670,7 @@ async fn create_entitlement(ctx: ToolContext, args: CreateEntitlementArgs) -> Re
         "values": values,
     });
     if let Some(d) = &args.description {
-        body["description"] = json!(sized("description", d, 1000)?);
+        body["description"] = json!(text("description", d, 1000)?);
     }
     let created = ctx.okta.send(&ops::CREATE_ENTITLEMENT, &[], &Query::new(), Some(&body)).await?;
     Ok(ToolOutput::json(json!({
@@ -743,14 +722,14 @@ fn find_value<'a>(values: &'a [Value], spec: &str) -> Result<&'a Value, ToolErro
 
 async fn update_entitlement(ctx: ToolContext, args: UpdateEntitlementArgs) -> Result<ToolOutput, ToolError> {
     let id = entitlement_arg(&args.entitlement_id)?;
-    let name = args.name.as_deref().map(|n| sized("name", n, 255)).transpose()?;
-    let description = args.description.as_deref().map(|d| sized("description", d, 1000)).transpose()?;
+    let name = args.name.as_deref().map(|n| text("name", n, 255)).transpose()?;
+    let description = args.description.as_deref().map(|d| text("description", d, 1000)).transpose()?;
     let added = args.add_values.as_deref().unwrap_or_default();
     let renamed: Vec<(&String, &str)> = match &args.rename_values {
         None => Vec::new(),
         Some(map) => map
             .iter()
-            .map(|(value, to)| Ok((value, sized("rename_values (new name)", to, 255)?)))
+            .map(|(value, to)| Ok((value, text("rename_values (new name)", to, 255)?)))
             .collect::<Result<_, ToolError>>()?,
     };
     let new_values = added.iter().map(|v| new_value_body(v)).collect::<Result<Vec<_>, _>>()?;

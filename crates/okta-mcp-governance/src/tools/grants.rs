@@ -157,7 +157,8 @@ pub struct CreateGrantArgs {
     expires: Option<String>,
 }
 
-fn grant_summary(g: &Value) -> Value {
+/// A grant in one line of JSON: for results of changes.
+pub(crate) fn grant_summary(g: &Value) -> Value {
     json!({
         "id": g.get("id"),
         "grantType": g.get("grantType"),

@@ -4,6 +4,7 @@
 
 use okta_core::Query;
 use okta_mcp_kit::args::check_id;
+use okta_mcp_kit::args::text;
 use okta_mcp_kit::lookup::user_id;
 use okta_mcp_kit::output::strip_links;
 use okta_mcp_kit::{Access, Field, ListArgs, ToolContext, ToolDef, ToolError, ToolMeta, ToolOutput, field};
@@ -213,15 +214,6 @@ async fn assess_risk(ctx: ToolContext, args: AssessArgs) -> Result<ToolOutput, T
 
 // ---- create, update, delete
 
-/// A text argument of 1 to `max` printable characters (trimmed).
-fn sized<'a>(arg: &str, value: &'a str, max: usize) -> Result<&'a str, ToolError> {
-    let v = value.trim();
-    if v.is_empty() || v.chars().count() > max || v.chars().any(char::is_control) {
-        return Err(ToolError::invalid_arguments(format!("{arg} must be 1 to {max} printable characters")));
-    }
-    Ok(v)
-}
-
 /// One side of a conflict: Okta's criterion (`CONTAINS_ONE`: any of the values; `CONTAINS_ALL`: all of them).
 fn criterion(name: &str, values: &[AppValue], all: bool) -> Value {
     json!({
@@ -272,8 +264,8 @@ fn rule_summary(r: &Value) -> Value {
 }
 
 async fn create_rule(ctx: ToolContext, args: CreateRuleArgs) -> Result<ToolOutput, ToolError> {
-    let name = sized("name", &args.name, 255)?;
-    let description = args.description.as_deref().map(|d| sized("description", d, 1000)).transpose()?;
+    let name = text("name", &args.name, 255)?;
+    let description = args.description.as_deref().map(|d| text("description", d, 1000)).transpose()?;
     let app = app_arg(&args.app)?;
     value_specs("list1", &args.list1, 50)?;
     value_specs("list2", &args.list2, 50)?;
@@ -360,8 +352,8 @@ fn criterion_labels(c: &Value) -> Vec<String> {
 
 async fn update_rule(ctx: ToolContext, args: UpdateRuleArgs) -> Result<ToolOutput, ToolError> {
     check_id("rule_id", &args.rule_id)?;
-    let name = args.name.as_deref().map(|n| sized("name", n, 255)).transpose()?;
-    let description = args.description.as_deref().map(|d| sized("description", d, 1000)).transpose()?;
+    let name = args.name.as_deref().map(|n| text("name", n, 255)).transpose()?;
+    let description = args.description.as_deref().map(|d| text("description", d, 1000)).transpose()?;
     for (arg, list) in [("list1", &args.list1), ("list2", &args.list2)] {
         if let Some(l) = list {
             value_specs(arg, l, 50)?;

@@ -1,6 +1,7 @@
 //! Custom authorization servers: find, read, create, change, deactivate, delete; signing keys and rotation.
 
 use okta_core::Query;
+use okta_mcp_kit::args::text;
 use okta_mcp_kit::args::{non_empty, str_field};
 use okta_mcp_kit::ops;
 use okta_mcp_kit::output::strip_links;
@@ -11,7 +12,7 @@ use schemars::JsonSchema;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use crate::objects::{check_name, fetch, named, non_empty_list};
+use crate::objects::{fetch, named, non_empty_list};
 use okta_mcp_kit::resource::{Named, Replace, delete_inactive, patch_from, status, transition};
 
 const SERVER_FIELDS: &[Field] = &[
@@ -159,7 +160,7 @@ pub struct CreateServerArgs {
 }
 
 async fn create_auth_server(ctx: ToolContext, args: CreateServerArgs) -> Result<ToolOutput, ToolError> {
-    check_name("name", &args.name, 100)?;
+    text("name", &args.name, 100)?;
     non_empty_list("audiences", &args.audiences)?;
     let mut body = json!({"name": args.name.trim(), "audiences": args.audiences});
     if let Some(d) = non_empty("description", args.description.as_deref())? {

@@ -1,6 +1,7 @@
 //! Inline hooks: find, read, create, change, activate, deactivate, delete, and preview one with a sample payload.
 
 use okta_core::Query;
+use okta_mcp_kit::args::text;
 use okta_mcp_kit::args::{check_id, non_empty, str_field};
 use okta_mcp_kit::ops;
 use okta_mcp_kit::output::strip_links;
@@ -9,7 +10,7 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
-use crate::objects::{ViewArgs, check_name, fetch, list_all, named};
+use crate::objects::{ViewArgs, fetch, list_all, named};
 use okta_mcp_kit::resource::{Named, Replace, delete_inactive, patch_from, status, transition};
 
 const HOOK_FIELDS: &[Field] = &[
@@ -186,7 +187,7 @@ pub struct CreateHookArgs {
 }
 
 async fn create_hook(ctx: ToolContext, args: CreateHookArgs) -> Result<ToolOutput, ToolError> {
-    check_name("name", &args.name, 255)?;
+    text("name", &args.name, 255)?;
     https("uri", &args.uri)?;
     let mut config = json!({"uri": args.uri, "method": "POST", "headers": []});
     if let Some(secret) = non_empty("auth_secret", args.auth_secret.as_deref())? {

@@ -1,6 +1,7 @@
 //! Access policies of an authorization server and their rules (who gets which tokens, for how long).
 
 use okta_core::Query;
+use okta_mcp_kit::args::text;
 use okta_mcp_kit::args::{check_id, non_empty, str_field};
 use okta_mcp_kit::ops;
 use okta_mcp_kit::{Access, Field, ToolContext, ToolDef, ToolError, ToolMeta, ToolOutput, field, list_output};
@@ -8,7 +9,7 @@ use schemars::JsonSchema;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use crate::objects::{ViewArgs, check_name, fetch, is_system, named, non_empty_list};
+use crate::objects::{ViewArgs, fetch, is_system, named, non_empty_list};
 use crate::summary;
 use okta_mcp_kit::resource::{Replace, patch_from};
 
@@ -158,8 +159,8 @@ pub struct CreatePolicyArgs {
 }
 
 async fn create_policy(ctx: ToolContext, args: CreatePolicyArgs) -> Result<ToolOutput, ToolError> {
-    check_name("name", &args.name, 100)?;
-    check_name("description", &args.description, 255)?;
+    text("name", &args.name, 100)?;
+    text("description", &args.description, 255)?;
     let clients = args.clients.unwrap_or_else(|| vec!["ALL_CLIENTS".into()]);
     non_empty_list("clients", &clients)?;
     let mut body = json!({"type": "OAUTH_AUTHORIZATION_POLICY", "name": args.name.trim(),
@@ -295,7 +296,7 @@ pub struct CreateRuleArgs {
 }
 
 pub fn rule_body(args: &CreateRuleArgs) -> Result<Value, ToolError> {
-    check_name("name", &args.name, 255)?;
+    text("name", &args.name, 255)?;
     non_empty_list("grant_types", &args.grant_types)?;
     let scopes = args.scopes.clone().unwrap_or_else(|| vec!["*".into()]);
     non_empty_list("scopes", &scopes)?;

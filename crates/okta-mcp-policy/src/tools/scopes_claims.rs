@@ -1,6 +1,7 @@
 //! Scopes and claims of an authorization server.
 
 use okta_core::Query;
+use okta_mcp_kit::args::text;
 use okta_mcp_kit::args::{non_empty, str_field};
 use okta_mcp_kit::ops;
 use okta_mcp_kit::output::strip_links;
@@ -9,7 +10,7 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
-use crate::objects::{ViewArgs, check_name, fetch, is_system, list_all, named};
+use crate::objects::{ViewArgs, fetch, is_system, list_all, named};
 use okta_mcp_kit::resource::{Replace, patch_from};
 
 const SCOPE_FIELDS: &[Field] = &[
@@ -208,7 +209,7 @@ pub struct CreateScopeArgs {
 }
 
 fn scope_name(name: &str) -> Result<(), ToolError> {
-    check_name("name", name, 300)?;
+    text("name", name, 300)?;
     if name.contains(char::is_whitespace) {
         return Err(ToolError::invalid_arguments("a scope name cannot contain spaces"));
     }
@@ -359,8 +360,8 @@ pub struct CreateClaimArgs {
 }
 
 pub fn claim_body(args: &CreateClaimArgs) -> Result<Value, ToolError> {
-    check_name("name", &args.name, 100)?;
-    check_name("value", &args.value, 1024)?;
+    text("name", &args.name, 100)?;
+    text("value", &args.value, 1024)?;
     let mut body = json!({"name": args.name.trim(), "status": "ACTIVE", "claimType": args.claim_type,
         "valueType": args.value_type, "value": args.value,
         "alwaysIncludeInToken": args.always_include.unwrap_or(true),

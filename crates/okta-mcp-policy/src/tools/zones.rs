@@ -1,6 +1,7 @@
 //! Network zones: IP zones (gateway and proxy addresses) and dynamic zones (countries, ASNs).
 
 use okta_core::Query;
+use okta_mcp_kit::args::text;
 use okta_mcp_kit::args::{non_empty, str_field};
 use okta_mcp_kit::ops;
 use okta_mcp_kit::output::strip_links;
@@ -9,7 +10,7 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
-use crate::objects::{check_name, fetch, is_system, named};
+use crate::objects::{fetch, is_system, named};
 use okta_mcp_kit::resource::{Named, Replace, delete_inactive, patch_from, transition};
 
 const ZONE_FIELDS: &[Field] = &[
@@ -220,7 +221,7 @@ pub struct CreateZoneArgs {
 }
 
 pub fn zone_body(args: &CreateZoneArgs) -> Result<Value, ToolError> {
-    check_name("name", &args.name, 128)?;
+    text("name", &args.name, 128)?;
     let mut body = json!({"type": args.r#type, "name": args.name.trim(), "usage": args.usage.unwrap_or(Usage::Policy)});
     match args.r#type {
         ZoneType::Ip => {
