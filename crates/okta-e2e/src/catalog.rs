@@ -4,7 +4,6 @@
 
 use std::collections::BTreeSet;
 use std::path::PathBuf;
-use std::process::Command;
 
 use serde_json::Value;
 
@@ -22,12 +21,7 @@ impl<'a> Catalog<'a> {
     }
 
     fn command(&self, args: &[&str]) -> std::process::Output {
-        let mut cmd = Command::new(self.bin);
-        cmd.args(args);
-        for var in ["OKTA_ORG_URL", "OKTA_API_TOKEN", "OKTA_MCP_MODE", "OKTA_MCP_TOOLSETS", "OKTA_MCP_TOOLS"] {
-            cmd.env_remove(var);
-        }
-        cmd.output().expect("run the server binary")
+        crate::command(self.bin).args(args).output().expect("run the server binary")
     }
 
     /// Stdout of a successful offline command.

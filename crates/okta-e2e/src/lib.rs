@@ -278,6 +278,35 @@ fn http(base: &str, method: &str, path: &str, body: Option<Value>) -> Value {
     serde_json::from_str(body.trim()).unwrap_or(Value::Null)
 }
 
+/// Every environment variable a server reads its configuration from (a test's process may have them set).
+pub const CONFIG_VARS: &[&str] = &[
+    "OKTA_ORG_URL",
+    "OKTA_API_TOKEN",
+    "OKTA_CLIENT_ID",
+    "OKTA_PRIVATE_KEY",
+    "OKTA_PRIVATE_KEY_PATH",
+    "OKTA_KEY_ID",
+    "OKTA_SCOPES",
+    "OKTA_DPOP",
+    "OKTA_MCP_MODE",
+    "OKTA_MCP_TOOLSETS",
+    "OKTA_MCP_TOOLS",
+    "OKTA_MCP_CONFIRM",
+    "OKTA_MCP_APPROVER",
+    "OKTA_MCP_PROTECTED",
+    "OKTA_MCP_UNPROTECTED",
+];
+
+/// A command for a server binary with none of the test process's configuration ([`CONFIG_VARS`]): what it gets
+/// is what the test gives it.
+pub fn command(bin: &str) -> Command {
+    let mut cmd = Command::new(bin);
+    for var in CONFIG_VARS {
+        cmd.env_remove(var);
+    }
+    cmd
+}
+
 /// A running server with an initialized MCP session.
 #[derive(Debug)]
 pub struct Server {
@@ -357,27 +386,8 @@ impl Server {
     /// A server whose client declares these capabilities at initialize (`json!({})`: a client that cannot
     /// elicit).
     pub fn start_as(bin: &str, args: &[&str], env: &[(&str, &str)], capabilities: Value) -> Server {
-        let mut cmd = Command::new(bin);
+        let mut cmd = command(bin);
         cmd.args(args).stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped());
-        for var in [
-            "OKTA_ORG_URL",
-            "OKTA_API_TOKEN",
-            "OKTA_CLIENT_ID",
-            "OKTA_PRIVATE_KEY",
-            "OKTA_PRIVATE_KEY_PATH",
-            "OKTA_KEY_ID",
-            "OKTA_SCOPES",
-            "OKTA_MCP_MODE",
-            "OKTA_MCP_TOOLSETS",
-            "OKTA_MCP_TOOLS",
-            "OKTA_MCP_CONFIRM",
-            "OKTA_MCP_APPROVER",
-            "OKTA_MCP_PROTECTED",
-            "OKTA_MCP_UNPROTECTED",
-            "OKTA_DPOP",
-        ] {
-            cmd.env_remove(var);
-        }
         cmd.env("OKTA_MCP_LOG", "debug");
         // Each server writes its own audit log, never the user's.
         let audit = std::env::temp_dir().join(format!("{}.db", unique("okta-e2e-audit-")));

@@ -2,7 +2,6 @@
 //! fails with one line that says what is wrong and how to fix it.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use std::process::Command;
 
 use okta_e2e::Org;
 use serde_json::{Value, json};
@@ -32,25 +31,8 @@ fn spawn_org(scopes: &str, extra: &[&str]) -> (Org, tempfile::NamedTempFile) {
 
 /// Run `doctor`; returns (exit code, stdout).
 fn doctor(env: &[(&str, &str)]) -> (i32, String) {
-    let mut cmd = Command::new(BIN);
+    let mut cmd = okta_e2e::command(BIN);
     cmd.arg("doctor");
-    for var in [
-        "OKTA_ORG_URL",
-        "OKTA_API_TOKEN",
-        "OKTA_CLIENT_ID",
-        "OKTA_PRIVATE_KEY",
-        "OKTA_PRIVATE_KEY_PATH",
-        "OKTA_KEY_ID",
-        "OKTA_SCOPES",
-        "OKTA_DPOP",
-        "OKTA_MCP_MODE",
-        "OKTA_MCP_TOOLSETS",
-        "OKTA_MCP_TOOLS",
-        "OKTA_MCP_CONFIRM",
-        "OKTA_MCP_APPROVER",
-    ] {
-        cmd.env_remove(var);
-    }
     cmd.env("OKTA_MCP_LOG", "warn");
     for (k, v) in env {
         cmd.env(k, v);
