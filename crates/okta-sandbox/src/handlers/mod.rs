@@ -32,7 +32,6 @@ pub(crate) type Id = axum::extract::Path<String>;
 /// The two path parameters of a route.
 pub(crate) type Ids = axum::extract::Path<(String, String)>;
 
-pub(crate) use governance::seed_security_reviews;
 pub(crate) use list::{Params, list_response, parse_expr, positioned};
 pub(crate) use routes::{family, find as route};
 

@@ -9,6 +9,7 @@ pub mod governance;
 pub mod groups;
 pub mod policy;
 pub mod random;
+pub mod security_reviews;
 pub mod users;
 
 pub use apps::*;

@@ -767,7 +767,7 @@ pub fn build(seed: u64, n_users: usize, anchor: DateTime<Utc>) -> Org {
         org.log(e.at, e.event_type, e.display, &actor, targets, e.outcome, e.session.as_deref(), &client);
     }
     admin::seed(&mut org, anchor);
-    crate::handlers::seed_security_reviews(&mut org);
+    governance::security_reviews(&mut org);
     org
 }
 
