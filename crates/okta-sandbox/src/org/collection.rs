@@ -12,7 +12,7 @@ use serde_json::{Map, Value, json};
 use crate::error::ApiError;
 use crate::ids;
 use crate::org::admin::{Device, EventHook};
-use crate::org::policy::{AuthServer, InlineHook, WithRules};
+use crate::org::policy::{AuthServer, WithRules};
 use crate::org::{App, Factor, Group, User};
 
 /// An object with an id.
@@ -46,7 +46,6 @@ keyed_by! {
     EventHook => |h| &h.id;
     AuthServer => |s| s.obj.key();
     WithRules => |p| p.obj.key();
-    InlineHook => |h| h.obj.key();
 }
 
 /// A collection of objects with ids: any list of them.

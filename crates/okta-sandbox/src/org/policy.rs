@@ -1,6 +1,6 @@
 //! Authorization servers (with their policies, rules, scopes, claims and signing keys), org policies with their
 //! rules, network zones and inline hooks. Objects are kept as Okta's JSON (without `_links`, which are added
-//! when answering, and without secrets, which are kept beside them).
+//! when answering; write-only values, such as an inline hook's auth scheme value, are not kept).
 
 use serde_json::{Value, json};
 
@@ -25,20 +25,15 @@ pub struct WithRules {
     pub rules: Vec<Value>,
 }
 
-/// An inline hook; the secret of its auth scheme is never answered.
-#[derive(Debug, Clone)]
-pub struct InlineHook {
-    pub obj: Value,
-    pub secret: Option<String>,
-}
-
 /// Everything of this module, hung off the org.
 #[derive(Debug, Default)]
 pub struct PolicyOrg {
     pub auth_servers: Vec<AuthServer>,
     pub policies: Vec<WithRules>,
     pub zones: Vec<Value>,
-    pub hooks: Vec<InlineHook>,
+    /// Inline hooks. The value of a channel's auth scheme is write-only and the sandbox never calls a hook, so
+    /// it is not kept (as for event hooks).
+    pub hooks: Vec<Value>,
 }
 
 /// A fresh RSA-looking public JWK (random modulus; never used to sign).

@@ -19,7 +19,7 @@ use serde_json::{Value, json};
 
 use crate::ids::fixture_id;
 use crate::org::collection::now;
-use crate::org::policy::{AuthServer, InlineHook, PolicyOrg, WithRules, new_id, new_key};
+use crate::org::policy::{AuthServer, PolicyOrg, WithRules, new_id, new_key};
 use crate::org::random::Random;
 
 pub const DEFAULT_AS: &str = "default";
@@ -397,26 +397,20 @@ pub fn build(random: &mut Random) -> PolicyOrg {
                            "config": {"uri": uri, "method": "POST", "headers": [],
                                       "authScheme": {"type": "HEADER", "key": "Authorization"}}}})
     };
-    org.hooks.push(InlineHook {
-        obj: hook(
-            token_hook,
-            "Token enrichment",
-            "com.okta.oauth2.tokens.transform",
-            "ACTIVE",
-            "https://hooks.example.com/okta/token",
-        ),
-        secret: Some("sandbox-hook-secret".into()),
-    });
-    org.hooks.push(InlineHook {
-        obj: hook(
-            fixture_id("cal", "registration", 1),
-            "Registration screening",
-            "com.okta.user.pre-registration",
-            "INACTIVE",
-            "https://hooks.example.com/okta/registration",
-        ),
-        secret: Some("sandbox-hook-secret".into()),
-    });
+    org.hooks.push(hook(
+        token_hook,
+        "Token enrichment",
+        "com.okta.oauth2.tokens.transform",
+        "ACTIVE",
+        "https://hooks.example.com/okta/token",
+    ));
+    org.hooks.push(hook(
+        fixture_id("cal", "registration", 1),
+        "Registration screening",
+        "com.okta.user.pre-registration",
+        "INACTIVE",
+        "https://hooks.example.com/okta/registration",
+    ));
     org
 }
 
