@@ -12,7 +12,6 @@ use serde_json::{Map, Value, json};
 use crate::error::ApiError;
 use crate::ids;
 use crate::org::admin::{Device, EventHook};
-use crate::org::policy::{AuthServer, WithRules};
 use crate::org::{App, Factor, Group, User};
 
 /// An object with an id.
@@ -44,8 +43,6 @@ keyed_by! {
     Factor => |f| &f.id;
     Device => |d| &d.id;
     EventHook => |h| &h.id;
-    AuthServer => |s| s.obj.key();
-    WithRules => |p| p.obj.key();
 }
 
 /// A collection of objects with ids: any list of them.
@@ -166,6 +163,28 @@ pub trait Removable {
 impl<T: Keyed> Removable for Vec<T> {
     fn remove_id(&mut self, id: &str) {
         self.retain(|x| x.key() != id);
+    }
+}
+
+/// Child objects of one kind, by the id of their parent (an authorization server's scopes, a policy's rules),
+/// each parent's in their order. A parent's children go with it (`remove`).
+#[derive(Debug, Clone, Default)]
+pub struct Children(BTreeMap<String, Vec<Value>>);
+
+impl Children {
+    /// The children of `parent` (none: empty).
+    pub fn of(&self, parent: &str) -> &[Value] {
+        self.0.get(parent).map_or(&[], Vec::as_slice)
+    }
+
+    /// The children of `parent`, to change.
+    pub fn of_mut(&mut self, parent: &str) -> &mut Vec<Value> {
+        self.0.entry(parent.to_owned()).or_default()
+    }
+
+    /// Forget the children of `parent`, and give them.
+    pub fn remove(&mut self, parent: &str) -> Vec<Value> {
+        self.0.remove(parent).unwrap_or_default()
     }
 }
 
