@@ -12,56 +12,39 @@ use crate::AppState;
 use crate::ids::ts;
 use crate::lock;
 use crate::org::Org;
+use crate::org::collection::{Collection, str_of, with_links};
 
-/// A custom admin role (`/api/v1/iam/roles`).
-#[derive(Debug, Clone)]
-pub struct CustomRole {
-    pub id: String,
-    pub label: String,
-    pub description: String,
-    pub permissions: Vec<String>,
-    pub created: DateTime<Utc>,
+/// A custom admin role (`/api/v1/iam/roles`) or a resource set (`/api/v1/iam/resource-sets`) as Okta's JSON
+/// (without `_links`): id, label and description, never changed since it was made. A custom role's permissions are
+/// the internal `__permissions` (Okta answers them at `…/permissions`, which the sandbox does not serve).
+pub fn labelled(id: &str, label: &str, description: &str, created: &DateTime<Utc>) -> Value {
+    json!({"id": id, "label": label, "description": description, "created": ts(created), "lastUpdated": ts(created)})
 }
 
-impl CustomRole {
-    pub fn to_json(&self, public: &str) -> Value {
-        let base = format!("{public}/api/v1/iam/roles/{}", self.id);
-        let links = json!({"self": {"href": base}, "permissions": {"href": format!("{base}/permissions")}});
-        labelled(&self.id, &self.label, &self.description, &self.created, links)
-    }
+/// A custom role with its permissions.
+pub fn custom_role(id: &str, label: &str, description: &str, permissions: &[&str], created: &DateTime<Utc>) -> Value {
+    let mut role = labelled(id, label, description, created);
+    role["__permissions"] = json!(permissions);
+    role
 }
 
-/// A resource set (`/api/v1/iam/resource-sets`).
-#[derive(Debug, Clone)]
-pub struct ResourceSet {
-    pub id: String,
-    pub label: String,
-    pub description: String,
-    pub created: DateTime<Utc>,
+/// A custom role as answered.
+pub fn custom_role_json(role: &Value, public: &str) -> Value {
+    let base = format!("{public}/api/v1/iam/roles/{}", str_of(role, "id"));
+    with_links(role, &[("self", base.clone(), None), ("permissions", format!("{base}/permissions"), None)])
 }
 
-impl ResourceSet {
-    pub fn to_json(&self, public: &str) -> Value {
-        let base = format!("{public}/api/v1/iam/resource-sets/{}", self.id);
-        let links = json!({
-            "self": {"href": base},
-            "resources": {"href": format!("{base}/resources")},
-            "bindings": {"href": format!("{base}/bindings")},
-        });
-        labelled(&self.id, &self.label, &self.description, &self.created, links)
-    }
-}
-
-/// A custom role or resource set: id, label and description, never changed since it was made.
-fn labelled(id: &str, label: &str, description: &str, created: &DateTime<Utc>, links: Value) -> Value {
-    json!({
-        "id": id,
-        "label": label,
-        "description": description,
-        "created": ts(created),
-        "lastUpdated": ts(created),
-        "_links": links,
-    })
+/// A resource set as answered.
+pub fn resource_set_json(set: &Value, public: &str) -> Value {
+    let base = format!("{public}/api/v1/iam/resource-sets/{}", str_of(set, "id"));
+    with_links(
+        set,
+        &[
+            ("self", base.clone(), None),
+            ("resources", format!("{base}/resources"), None),
+            ("bindings", format!("{base}/bindings"), None),
+        ],
+    )
 }
 
 /// Standard role labels, as Okta names them.
@@ -100,7 +83,7 @@ impl RoleGrant {
         let assignee_link = json!({"href": format!("{public}{assignee}")});
         match &self.custom {
             Some((role, set)) => {
-                let label = store.custom_roles.iter().find(|r| &r.id == role).map(|r| r.label.clone());
+                let label = store.custom_roles.by_id(role).map(|r| str_of(r, "label").to_owned());
                 json!({
                     "id": self.id,
                     "label": label.unwrap_or_else(|| role.clone()),
@@ -266,8 +249,10 @@ impl EventHook {
 /// Everything the admin endpoints keep.
 #[derive(Debug, Default)]
 pub struct AdminStore {
-    pub custom_roles: Vec<CustomRole>,
-    pub resource_sets: Vec<ResourceSet>,
+    /// Custom roles ([`labelled`]).
+    pub custom_roles: Vec<Value>,
+    /// Resource sets ([`labelled`]).
+    pub resource_sets: Vec<Value>,
     /// group id → roles assigned to the group
     pub group_roles: BTreeMap<String, Vec<RoleGrant>>,
     /// user id → custom roles assigned to the user (standard ones are in `Org::roles`)
@@ -278,13 +263,13 @@ pub struct AdminStore {
 
 impl AdminStore {
     /// A custom role by id or label.
-    pub fn custom_role(&self, key: &str) -> Option<&CustomRole> {
-        self.custom_roles.iter().find(|r| r.id == key || r.label.eq_ignore_ascii_case(key))
+    pub fn custom_role(&self, key: &str) -> Option<&Value> {
+        by_id_or_label(&self.custom_roles, key)
     }
 
     /// A resource set by id or label.
-    pub fn resource_set(&self, key: &str) -> Option<&ResourceSet> {
-        self.resource_sets.iter().find(|r| r.id == key || r.label.eq_ignore_ascii_case(key))
+    pub fn resource_set(&self, key: &str) -> Option<&Value> {
+        by_id_or_label(&self.resource_sets, key)
     }
 
     pub fn device_index(&self, id: &str) -> Option<usize> {
@@ -296,6 +281,11 @@ impl AdminStore {
     }
 }
 
+/// The object whose id is `key`, or whose label is `key` in any case.
+fn by_id_or_label<'a>(objects: &'a [Value], key: &str) -> Option<&'a Value> {
+    objects.iter().find(|r| str_of(r, "id") == key || str_of(r, "label").eq_ignore_ascii_case(key))
+}
+
 /// Run `f` with the org and its admin store (taken out of the org for the call, so both can change).
 pub(crate) fn with_admin<R>(st: &AppState, f: impl FnOnce(&mut Org, &mut AdminStore) -> R) -> R {
     let mut org = lock(&st.org);
@@ -303,4 +293,31 @@ pub(crate) fn with_admin<R>(st: &AppState, f: impl FnOnce(&mut Org, &mut AdminSt
     let out = f(&mut org, &mut store);
     org.admin = store;
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Kept as JSON, answered as before: Okta's fields and `_links`, never the internal permissions.
+    #[test]
+    fn roles_and_resource_sets_answer_okta_fields_only() {
+        let at = Utc::now();
+        let p = "http://sb";
+        let role = custom_role("cr0x", "Role X", "does x", &["okta.users.read"], &at);
+        assert_eq!(
+            custom_role_json(&role, p),
+            json!({"id": "cr0x", "label": "Role X", "description": "does x", "created": ts(&at),
+                   "lastUpdated": ts(&at), "_links": {"self": {"href": "http://sb/api/v1/iam/roles/cr0x"},
+                   "permissions": {"href": "http://sb/api/v1/iam/roles/cr0x/permissions"}}})
+        );
+        let set = labelled("iamx", "Set X", "all x", &at);
+        assert_eq!(
+            resource_set_json(&set, p),
+            json!({"id": "iamx", "label": "Set X", "description": "all x", "created": ts(&at),
+                   "lastUpdated": ts(&at), "_links": {"self": {"href": "http://sb/api/v1/iam/resource-sets/iamx"},
+                   "resources": {"href": "http://sb/api/v1/iam/resource-sets/iamx/resources"},
+                   "bindings": {"href": "http://sb/api/v1/iam/resource-sets/iamx/bindings"}}})
+        );
+    }
 }

@@ -216,9 +216,19 @@ pub fn str_of<'a>(v: &'a Value, key: &str) -> &'a str {
     v.get(key).and_then(Value::as_str).unwrap_or("")
 }
 
+/// Okta's fields of a stored object: a copy without the sandbox's internal `__` members (none: empty).
+pub fn public_fields(v: &Value) -> Map<String, Value> {
+    v.as_object()
+        .map(|o| o.iter().filter(|(k, _)| !k.starts_with("__")).map(|(k, v)| (k.clone(), v.clone())).collect())
+        .unwrap_or_default()
+}
+
 /// A copy of `obj` with `_links` built from `(rel, href, method)` triples.
 pub fn with_links(obj: &Value, links: &[(&str, String, Option<&str>)]) -> Value {
-    let mut out = obj.clone();
+    let mut out = match obj {
+        Value::Object(_) => Value::Object(public_fields(obj)),
+        other => other.clone(),
+    };
     let mut map = Map::new();
     for (rel, href, method) in links {
         let mut link = json!({"href": href});

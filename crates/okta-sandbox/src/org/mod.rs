@@ -10,8 +10,9 @@
 //! only where the sandbox computes with the fields (users: status rules, credentials, filters; groups:
 //! members; apps: assignments; factors, sessions, role grants, devices). A value Okta never answers is not kept
 //! when it is write-only (an inline hook's auth scheme value, an event hook's header value); internal
-//! bookkeeping is a `__`-prefixed member of the JSON, removed when answering (security access reviews).
-//! Not following the rule yet: the admin store's custom roles, resource sets and event hooks are typed structs.
+//! bookkeeping is a `__`-prefixed member of the JSON, removed when answering (`collection::with_links`,
+//! `collection::public_fields`: a custom role's permissions, security access reviews' snapshots).
+//! Not following the rule yet: the admin store's event hooks are a typed struct.
 
 pub mod admin;
 pub mod apps;

@@ -9,26 +9,19 @@ use axum::extract::{Path, State};
 use axum::http::{HeaderValue, StatusCode, Uri, header};
 use axum::response::IntoResponse;
 use chrono::{DateTime, Duration, Utc};
-use serde_json::{Map, Value, json};
+use serde_json::{Value, json};
 
 use super::requests::{assign_directly, mark_revoked, unassign_directly};
 use super::{conflict, invalid, positioned, with_org};
 use crate::error::ApiError;
 use crate::handlers::{ApiResult, Id, Ids, JsonBody, Params, St, json_response, ok};
 use crate::ids::ts;
-use crate::org::collection::{Collection, now, str_of};
+use crate::org::collection::{Collection, now, public_fields, str_of};
 use crate::org::security_reviews::{FLAG, FLAG_RESTORE, RESTORE, REVOKE, new_review, profile};
 use crate::org::{GroupType, Org};
 use crate::seed::governance::grant;
 
 const SAR: &str = "/governance/api/v2/security-access-reviews";
-
-/// A copy without the internal `__` fields.
-fn public_fields(v: &Value) -> Map<String, Value> {
-    v.as_object()
-        .map(|o| o.iter().filter(|(k, _)| !k.starts_with("__")).map(|(k, v)| (k.clone(), v.clone())).collect())
-        .unwrap_or_default()
-}
 
 fn review_json(r: &Value, public: &str) -> Value {
     let id = str_of(r, "id");
