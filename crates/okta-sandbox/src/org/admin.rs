@@ -2,6 +2,8 @@
 //! to groups and custom role assignments to users, devices and their users, event hooks.
 //!
 //! The store is part of the org (`Org::admin`), seeded with it and rebuilt with it by `/__sandbox/reset`.
+//! Custom roles, resource sets and event hooks are Okta's JSON (the org module's rule); role grants and devices
+//! are typed, as the sandbox computes with their fields.
 
 use std::collections::BTreeMap;
 
@@ -195,55 +197,61 @@ impl Device {
     }
 }
 
-/// An event hook (`/api/v1/eventHooks`).
+/// What a POST or PUT of an event hook sets (`/api/v1/eventHooks`).
 #[derive(Debug, Clone)]
-pub struct EventHook {
-    pub id: String,
+pub struct HookParts {
     pub name: String,
     pub description: Option<String>,
-    /// ACTIVE or INACTIVE.
-    pub status: &'static str,
-    /// VERIFIED or UNVERIFIED.
-    pub verification: &'static str,
     pub events: Vec<String>,
     pub uri: String,
     pub headers: Vec<(String, String)>,
-    /// The auth header's name (its value is write-only).
+    /// The auth header's name (its value is write-only: not kept).
     pub auth_key: Option<String>,
-    pub created: DateTime<Utc>,
-    pub created_by: String,
-    pub last_updated: DateTime<Utc>,
 }
 
-impl EventHook {
-    pub fn to_json(&self, public: &str) -> Value {
-        let base = format!("{public}/api/v1/eventHooks/{}", self.id);
-        let mut links = json!({
-            "self": {"href": base},
-            "verify": {"href": format!("{base}/lifecycle/verify"), "hints": {"allow": ["POST"]}},
-        });
-        if self.status == "ACTIVE" {
-            links["deactivate"] = json!({"href": format!("{base}/lifecycle/deactivate"), "hints": {"allow": ["POST"]}});
-        }
-        let headers: Vec<Value> = self.headers.iter().map(|(k, v)| json!({"key": k, "value": v})).collect();
-        let mut config = json!({"uri": self.uri, "headers": headers, "method": "POST"});
-        if let Some(key) = &self.auth_key {
-            config["authScheme"] = json!({"type": "HEADER", "key": key});
-        }
-        json!({
-            "id": self.id,
-            "status": self.status,
-            "verificationStatus": self.verification,
-            "name": self.name,
-            "description": self.description,
-            "created": ts(&self.created),
-            "createdBy": self.created_by,
-            "lastUpdated": ts(&self.last_updated),
-            "events": {"type": "EVENT_TYPE", "items": self.events, "filter": null},
-            "channel": {"type": "HTTP", "version": "1.0.0", "config": config},
-            "_links": links,
-        })
+/// An event hook as Okta's JSON (without `_links`): `status` ACTIVE or INACTIVE, `verification` VERIFIED or
+/// UNVERIFIED, its parts set by [`set_hook_parts`].
+pub fn event_hook(
+    id: &str,
+    status: &str,
+    verification: &str,
+    parts: HookParts,
+    created: &DateTime<Utc>,
+    created_by: &str,
+    last_updated: &DateTime<Utc>,
+) -> Value {
+    let mut hook = json!({"id": id, "status": status, "verificationStatus": verification, "created": ts(created),
+                          "createdBy": created_by, "lastUpdated": ts(last_updated)});
+    set_hook_parts(&mut hook, parts);
+    hook
+}
+
+/// Give an event hook the parts a body sets.
+pub fn set_hook_parts(hook: &mut Value, parts: HookParts) {
+    let headers: Vec<Value> = parts.headers.iter().map(|(k, v)| json!({"key": k, "value": v})).collect();
+    let mut config = json!({"uri": parts.uri, "headers": headers, "method": "POST"});
+    if let Some(key) = &parts.auth_key {
+        config["authScheme"] = json!({"type": "HEADER", "key": key});
     }
+    hook["name"] = json!(parts.name);
+    hook["description"] = json!(parts.description);
+    hook["events"] = json!({"type": "EVENT_TYPE", "items": parts.events, "filter": null});
+    hook["channel"] = json!({"type": "HTTP", "version": "1.0.0", "config": config});
+}
+
+/// The URI an event hook sends to.
+pub fn hook_uri(hook: &Value) -> &str {
+    hook.pointer("/channel/config/uri").and_then(Value::as_str).unwrap_or_default()
+}
+
+/// An event hook as answered.
+pub fn event_hook_json(hook: &Value, public: &str) -> Value {
+    let base = format!("{public}/api/v1/eventHooks/{}", str_of(hook, "id"));
+    let mut links = vec![("self", base.clone(), None), ("verify", format!("{base}/lifecycle/verify"), Some("POST"))];
+    if str_of(hook, "status") == "ACTIVE" {
+        links.push(("deactivate", format!("{base}/lifecycle/deactivate"), Some("POST")));
+    }
+    with_links(hook, &links)
 }
 
 /// Everything the admin endpoints keep.
@@ -258,7 +266,8 @@ pub struct AdminStore {
     /// user id → custom roles assigned to the user (standard ones are in `Org::roles`)
     pub user_custom_roles: BTreeMap<String, Vec<RoleGrant>>,
     pub devices: Vec<Device>,
-    pub hooks: Vec<EventHook>,
+    /// Event hooks ([`event_hook`]).
+    pub hooks: Vec<Value>,
 }
 
 impl AdminStore {
@@ -277,7 +286,7 @@ impl AdminStore {
     }
 
     pub fn hook_index(&self, id: &str) -> Option<usize> {
-        self.hooks.iter().position(|h| h.id == id)
+        self.hooks.position_of(id)
     }
 }
 
@@ -318,6 +327,36 @@ mod tests {
                    "lastUpdated": ts(&at), "_links": {"self": {"href": "http://sb/api/v1/iam/resource-sets/iamx"},
                    "resources": {"href": "http://sb/api/v1/iam/resource-sets/iamx/resources"},
                    "bindings": {"href": "http://sb/api/v1/iam/resource-sets/iamx/bindings"}}})
+        );
+    }
+
+    #[test]
+    fn event_hooks_answer_as_before() {
+        let at = Utc::now();
+        let parts = HookParts {
+            name: "H".into(),
+            description: None,
+            events: vec!["user.session.start".into()],
+            uri: "https://h.example.com/x".into(),
+            headers: vec![("X-K".into(), "v".into())],
+            auth_key: Some("Authorization".into()),
+        };
+        let hook = event_hook("whox", "ACTIVE", "UNVERIFIED", parts, &at, "00ux", &at);
+        assert_eq!(hook_uri(&hook), "https://h.example.com/x");
+        let b = "http://sb/api/v1/eventHooks/whox";
+        assert_eq!(
+            event_hook_json(&hook, "http://sb"),
+            json!({
+                "id": "whox", "status": "ACTIVE", "verificationStatus": "UNVERIFIED", "name": "H", "description": null,
+                "created": ts(&at), "createdBy": "00ux", "lastUpdated": ts(&at),
+                "events": {"type": "EVENT_TYPE", "items": ["user.session.start"], "filter": null},
+                "channel": {"type": "HTTP", "version": "1.0.0", "config": {"uri": "https://h.example.com/x",
+                    "headers": [{"key": "X-K", "value": "v"}], "method": "POST",
+                    "authScheme": {"type": "HEADER", "key": "Authorization"}}},
+                "_links": {"self": {"href": b},
+                           "verify": {"href": format!("{b}/lifecycle/verify"), "hints": {"allow": ["POST"]}},
+                           "deactivate": {"href": format!("{b}/lifecycle/deactivate"), "hints": {"allow": ["POST"]}}},
+            })
         );
     }
 }

@@ -11,7 +11,7 @@ use serde_json::{Map, Value, json};
 
 use crate::error::ApiError;
 use crate::ids;
-use crate::org::admin::{Device, EventHook};
+use crate::org::admin::Device;
 use crate::org::{App, Factor, Group, User};
 
 /// An object with an id.
@@ -42,7 +42,6 @@ keyed_by! {
     Group => |g| &g.id;
     Factor => |f| &f.id;
     Device => |d| &d.id;
-    EventHook => |h| &h.id;
 }
 
 /// A collection of objects with ids: any list of them.

@@ -12,7 +12,6 @@
 //! when it is write-only (an inline hook's auth scheme value, an event hook's header value); internal
 //! bookkeeping is a `__`-prefixed member of the JSON, removed when answering (`collection::with_links`,
 //! `collection::public_fields`: a custom role's permissions, security access reviews' snapshots).
-//! Not following the rule yet: the admin store's event hooks are a typed struct.
 
 pub mod admin;
 pub mod apps;

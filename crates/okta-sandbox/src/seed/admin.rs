@@ -12,7 +12,7 @@ use rand_chacha::ChaCha8Rng;
 use serde_json::{Value, json};
 
 use crate::ids::{self, fixture_id};
-use crate::org::admin::{AdminStore, Device, DeviceUser, EventHook, RoleGrant, custom_role, labelled};
+use crate::org::admin::{AdminStore, Device, DeviceUser, HookParts, RoleGrant, custom_role, event_hook, labelled};
 use crate::org::random::Stream;
 use crate::org::{Actor, Group, GroupType, Org, UserStatus};
 use crate::seed::{api_client, random_client};
@@ -144,38 +144,42 @@ fn plan(org: &Org, anchor: DateTime<Utc>) -> AdminStore {
     }
     let alice = fixture_id("00u", "aliceactive", 1);
     let hooks = vec![
-        EventHook {
-            id: fixture_id("who", "siemforwarder", 1),
-            name: "SIEM forwarder".into(),
-            description: Some("Sends lifecycle and sign-in events to the SIEM".into()),
-            status: "ACTIVE",
-            verification: "VERIFIED",
-            events: vec![
-                "user.lifecycle.create".into(),
-                "user.lifecycle.deactivate".into(),
-                "user.session.start".into(),
-            ],
-            uri: "https://siem.example.com/okta/events".into(),
-            headers: vec![("X-Source".into(), "okta".into())],
-            auth_key: Some("Authorization".into()),
-            created: day(&mut rng, 60, 200),
-            created_by: alice.clone(),
-            last_updated: day(&mut rng, 10, 60),
-        },
-        EventHook {
-            id: fixture_id("who", "hrsync", 1),
-            name: "HR sync (retired)".into(),
-            description: None,
-            status: "INACTIVE",
-            verification: "UNVERIFIED",
-            events: vec!["group.user_membership.add".into(), "group.user_membership.remove".into()],
-            uri: "https://hr.example.com/hooks/okta".into(),
-            headers: Vec::new(),
-            auth_key: None,
-            created: day(&mut rng, 200, 300),
-            created_by: alice,
-            last_updated: day(&mut rng, 100, 200),
-        },
+        event_hook(
+            &fixture_id("who", "siemforwarder", 1),
+            "ACTIVE",
+            "VERIFIED",
+            HookParts {
+                name: "SIEM forwarder".into(),
+                description: Some("Sends lifecycle and sign-in events to the SIEM".into()),
+                events: vec![
+                    "user.lifecycle.create".into(),
+                    "user.lifecycle.deactivate".into(),
+                    "user.session.start".into(),
+                ],
+                uri: "https://siem.example.com/okta/events".into(),
+                headers: vec![("X-Source".into(), "okta".into())],
+                auth_key: Some("Authorization".into()),
+            },
+            &day(&mut rng, 60, 200),
+            &alice,
+            &day(&mut rng, 10, 60),
+        ),
+        event_hook(
+            &fixture_id("who", "hrsync", 1),
+            "INACTIVE",
+            "UNVERIFIED",
+            HookParts {
+                name: "HR sync (retired)".into(),
+                description: None,
+                events: vec!["group.user_membership.add".into(), "group.user_membership.remove".into()],
+                uri: "https://hr.example.com/hooks/okta".into(),
+                headers: Vec::new(),
+                auth_key: None,
+            },
+            &day(&mut rng, 200, 300),
+            &alice,
+            &day(&mut rng, 100, 200),
+        ),
     ];
     AdminStore { custom_roles, resource_sets, group_roles, user_custom_roles: BTreeMap::new(), devices, hooks }
 }
