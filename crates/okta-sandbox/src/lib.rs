@@ -39,7 +39,6 @@
 
 #![forbid(unsafe_code)]
 
-pub mod auth;
 pub mod cursor;
 pub mod dpop;
 pub mod error;
@@ -425,7 +424,7 @@ async fn okta_layer(State(state): State<Arc<AppState>>, mut req: Request, next: 
         return resp;
     }
 
-    let family = auth::family(&path);
+    let family = handlers::family(template.as_deref(), &path);
     let now_epoch = Utc::now().timestamp();
     let decision = lock(&state.limiter).check(family, Instant::now(), now_epoch);
     let is_api = path.starts_with("/api/v1/") || path == "/api/v1" || path.starts_with("/governance/api/");

@@ -32,9 +32,8 @@ pub(crate) type Id = axum::extract::Path<String>;
 /// The two path parameters of a route.
 pub(crate) type Ids = axum::extract::Path<(String, String)>;
 
-pub(crate) use governance::seed_security_reviews;
 pub(crate) use list::{Params, list_response, parse_expr, positioned};
-pub(crate) use routes::find as route;
+pub(crate) use routes::{family, find as route};
 
 pub(crate) fn routes() -> Router<Arc<AppState>> {
     routes::router().fallback(not_found)

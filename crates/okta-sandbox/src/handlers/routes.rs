@@ -1,8 +1,9 @@
 //! The one route table: every route the sandbox serves, declared once with its method, its path template (axum
 //! syntax), its handler, and what an OAuth 2.0 access token needs there: the scopes of Okta's spec
 //! (`oauth2_scope_alternatives` in `op-scopes.json`; `tests` checks them) and whether Okta serves the operation to
-//! OAuth 2.0 alone (the spec lists no `ApiKey`: an API token is refused). The router and the scope check of
-//! `authorize` are both made from it.
+//! OAuth 2.0 alone (the spec lists no `ApiKey`: an API token is refused), and the rate-limit family it counts
+//! against (`ratelimit::FAMILIES`). The router, the scope check of `authorize` and the rate limiter's choice of
+//! family are all made from it.
 //!
 //! The sandbox keeps its own table, independent of the servers' catalogs: if both shared one, a wrong entry
 //! would make them agree.
@@ -27,15 +28,23 @@ pub(crate) struct Route {
     pub scopes: &'static [&'static str],
     /// Okta serves the operation to OAuth 2.0 access tokens only: an API token is refused.
     pub oauth_only: bool,
+    /// The rate-limit family the route counts against (one of `ratelimit::FAMILIES`).
+    pub family: &'static str,
 }
 
 macro_rules! table {
     (@only) => { false };
     (@only oauth_only) => { true };
-    ($($method:ident $path:literal => $handler:path, $($only:ident)? [$($scope:literal),*];)*) => {
+    ($($method:ident $path:literal => $handler:path, $family:ident, $($only:ident)? [$($scope:literal),*];)*) => {
         /// Every route the sandbox serves.
         pub(crate) const ROUTES: &[Route] = &[
-            $(Route { method: stringify!($method), path: $path, scopes: &[$($scope),*], oauth_only: table!(@only $($only)?) },)*
+            $(Route {
+                method: stringify!($method),
+                path: $path,
+                scopes: &[$($scope),*],
+                oauth_only: table!(@only $($only)?),
+                family: stringify!($family),
+            },)*
         ];
 
         /// The router of every route in [`ROUTES`] (method routers of one path merge).
@@ -47,201 +56,233 @@ macro_rules! table {
 }
 
 table! {
-        GET "/api/v1/users" => users::list, ["okta.users.read"];
-        POST "/api/v1/users" => users::create, ["okta.users.manage"];
-        GET "/api/v1/users/{id}" => users::get_one, ["okta.users.read"];
-        POST "/api/v1/users/{id}" => users::update, ["okta.users.manage"];
-        PUT "/api/v1/users/{id}" => users::replace, ["okta.users.manage"];
-        DELETE "/api/v1/users/{id}" => users::delete, ["okta.users.manage"];
-        POST "/api/v1/users/{id}/lifecycle/{op}" => users::lifecycle, ["okta.users.manage"];
-        GET "/api/v1/users/{id}/groups" => users::groups, ["okta.users.read"];
-        GET "/api/v1/users/{id}/appLinks" => users::app_links, ["okta.users.read"];
-        GET "/api/v1/users/{id}/roles" => users::roles, ["okta.roles.read"];
-        DELETE "/api/v1/users/{id}/sessions" => users::clear_sessions, ["okta.users.manage"];
-        GET "/api/v1/users/{id}/factors" => factors::list, ["okta.users.read"];
-        POST "/api/v1/users/{id}/factors" => factors::enroll, ["okta.users.manage"];
-        GET "/api/v1/users/{id}/factors/catalog" => factors::catalog, ["okta.users.read"];
-        GET "/api/v1/users/{id}/factors/{factorId}" => factors::get_one, ["okta.users.read"];
-        DELETE "/api/v1/users/{id}/factors/{factorId}" => factors::delete, ["okta.users.manage"];
-        POST "/api/v1/users/{id}/factors/{factorId}/lifecycle/activate" => factors::activate, ["okta.users.manage"];
-        POST "/api/v1/users/{id}/factors/{factorId}/verify" => factors::verify, ["okta.users.manage"];
-        GET "/api/v1/users/{id}/factors/{factorId}/transactions/{transactionId}" => factors::transaction, ["okta.users.read"];
-        GET "/api/v1/sessions/{sessionId}" => sessions::get_one, ["okta.sessions.read"];
-        DELETE "/api/v1/sessions/{sessionId}" => sessions::delete, ["okta.sessions.manage"];
-        GET "/api/v1/logs" => logs::list, ["okta.logs.read"];
-        GET "/api/v1/groups" => groups::list, ["okta.groups.read"];
-        POST "/api/v1/groups" => groups::create, ["okta.groups.manage"];
-        GET "/api/v1/groups/{groupId}" => groups::get_one, ["okta.groups.read"];
-        PUT "/api/v1/groups/{groupId}" => groups::replace, ["okta.groups.manage"];
-        DELETE "/api/v1/groups/{groupId}" => groups::delete, ["okta.groups.manage"];
-        GET "/api/v1/groups/{groupId}/users" => groups::members, ["okta.groups.read"];
-        PUT "/api/v1/groups/{groupId}/users/{userId}" => groups::add_member, ["okta.groups.manage"];
-        DELETE "/api/v1/groups/{groupId}/users/{userId}" => groups::remove_member, ["okta.groups.manage"];
-        GET "/api/v1/groups/{groupId}/apps" => groups::apps, ["okta.groups.read"];
-        GET "/api/v1/apps" => apps::list, ["okta.apps.read"];
-        POST "/api/v1/apps" => apps::create, ["okta.apps.manage"];
-        GET "/api/v1/apps/{appId}" => apps::get_one, ["okta.apps.read"];
-        PUT "/api/v1/apps/{appId}" => apps::replace, ["okta.apps.manage"];
-        DELETE "/api/v1/apps/{appId}" => apps::delete, ["okta.apps.manage"];
-        POST "/api/v1/apps/{appId}/lifecycle/{op}" => apps::lifecycle, ["okta.apps.manage"];
-        GET "/api/v1/apps/{appId}/users" => apps::list_users, ["okta.apps.read"];
-        POST "/api/v1/apps/{appId}/users" => apps::assign_user, ["okta.apps.manage"];
-        GET "/api/v1/apps/{appId}/users/{userId}" => apps::get_user, ["okta.apps.read"];
-        POST "/api/v1/apps/{appId}/users/{userId}" => apps::update_user, ["okta.apps.manage"];
-        DELETE "/api/v1/apps/{appId}/users/{userId}" => apps::unassign_user, ["okta.apps.manage"];
-        GET "/api/v1/apps/{appId}/groups" => apps::list_groups, ["okta.apps.read"];
-        GET "/api/v1/apps/{appId}/groups/{groupId}" => apps::get_group, ["okta.apps.read"];
-        PUT "/api/v1/apps/{appId}/groups/{groupId}" => apps::assign_group, ["okta.apps.manage"];
-        DELETE "/api/v1/apps/{appId}/groups/{groupId}" => apps::unassign_group, ["okta.apps.manage"];
-        GET "/api/v1/apps/{appId}/credentials/keys" => apps::list_keys, ["okta.apps.read"];
-        POST "/api/v1/apps/{appId}/credentials/keys/generate" => apps::generate_key, ["okta.apps.manage"];
-        GET "/api/v1/apps/{appId}/sso/saml/metadata" => apps::saml_metadata, ["okta.apps.read"];
-        GET "/api/v1/apps/{appId}/grants" => apps::list_grants, ["okta.appGrants.read"];
-        POST "/oauth2/v1/token" => oauth::token, [];
-        GET "/.well-known/okta-organization" => crate::well_known_org, [];
-        GET "/api/v1/iam/roles" => roles::list_roles, ["okta.roles.read"];
-        GET "/api/v1/iam/roles/{roleIdOrLabel}" => roles::get_role, ["okta.roles.read"];
-        GET "/api/v1/iam/resource-sets" => roles::list_resource_sets, ["okta.roles.read"];
-        GET "/api/v1/iam/resource-sets/{resourceSetIdOrLabel}" => roles::get_resource_set, ["okta.roles.read"];
-        POST "/api/v1/users/{id}/roles" => roles::assign_to_user, ["okta.roles.manage"];
-        GET "/api/v1/users/{id}/roles/{roleAssignmentId}" => roles::get_user_role, ["okta.roles.read"];
-        DELETE "/api/v1/users/{id}/roles/{roleAssignmentId}" => roles::unassign_from_user, ["okta.roles.manage"];
-        GET "/api/v1/groups/{groupId}/roles" => roles::list_group_roles, ["okta.roles.read"];
-        POST "/api/v1/groups/{groupId}/roles" => roles::assign_to_group, ["okta.roles.manage"];
-        GET "/api/v1/groups/{groupId}/roles/{roleAssignmentId}" => roles::get_group_role, ["okta.roles.read"];
-        DELETE "/api/v1/groups/{groupId}/roles/{roleAssignmentId}" => roles::unassign_from_group, ["okta.roles.manage"];
-        GET "/api/v1/devices" => devices::list, ["okta.devices.read"];
-        GET "/api/v1/devices/{deviceId}" => devices::get_one, ["okta.devices.read"];
-        DELETE "/api/v1/devices/{deviceId}" => devices::delete, ["okta.devices.manage"];
-        GET "/api/v1/devices/{deviceId}/users" => devices::users, ["okta.devices.read"];
-        POST "/api/v1/devices/{deviceId}/lifecycle/{op}" => devices::lifecycle, ["okta.devices.manage"];
-        GET "/api/v1/eventHooks" => event_hooks::list, ["okta.eventHooks.read"];
-        POST "/api/v1/eventHooks" => event_hooks::create, ["okta.eventHooks.manage"];
-        GET "/api/v1/eventHooks/{eventHookId}" => event_hooks::get_one, ["okta.eventHooks.read"];
-        PUT "/api/v1/eventHooks/{eventHookId}" => event_hooks::replace, ["okta.eventHooks.manage"];
-        DELETE "/api/v1/eventHooks/{eventHookId}" => event_hooks::delete, ["okta.eventHooks.manage"];
-        POST "/api/v1/eventHooks/{eventHookId}/lifecycle/{op}" => event_hooks::lifecycle, ["okta.eventHooks.manage"];
-        GET "/api/v1/authorizationServers" => policy::authz::list, ["okta.authorizationServers.read"];
-        POST "/api/v1/authorizationServers" => policy::authz::create, ["okta.authorizationServers.manage"];
-        GET "/api/v1/authorizationServers/{authServerId}" => policy::authz::get_one, ["okta.authorizationServers.read"];
-        PUT "/api/v1/authorizationServers/{authServerId}" => policy::authz::replace, ["okta.authorizationServers.manage"];
-        DELETE "/api/v1/authorizationServers/{authServerId}" => policy::authz::delete, ["okta.authorizationServers.manage"];
-        POST "/api/v1/authorizationServers/{authServerId}/lifecycle/{op}" => policy::authz::lifecycle, ["okta.authorizationServers.manage"];
-        GET "/api/v1/authorizationServers/{authServerId}/credentials/keys" => policy::authz::keys, ["okta.authorizationServers.read"];
-        POST "/api/v1/authorizationServers/{authServerId}/credentials/lifecycle/keyRotate" => policy::authz::rotate, ["okta.authorizationServers.manage"];
-        GET "/api/v1/authorizationServers/{authServerId}/policies" => policy::authz::list_policies, ["okta.authorizationServers.read"];
-        POST "/api/v1/authorizationServers/{authServerId}/policies" => policy::authz::create_policy, ["okta.authorizationServers.manage"];
-        GET "/api/v1/authorizationServers/{authServerId}/policies/{policyId}" => policy::authz::get_policy, ["okta.authorizationServers.read"];
-        PUT "/api/v1/authorizationServers/{authServerId}/policies/{policyId}" => policy::authz::replace_policy, ["okta.authorizationServers.manage"];
-        DELETE "/api/v1/authorizationServers/{authServerId}/policies/{policyId}" => policy::authz::delete_policy, ["okta.authorizationServers.manage"];
-        GET "/api/v1/authorizationServers/{authServerId}/policies/{policyId}/rules" => policy::authz::list_rules, ["okta.authorizationServers.read"];
-        POST "/api/v1/authorizationServers/{authServerId}/policies/{policyId}/rules" => policy::authz::create_rule, ["okta.authorizationServers.manage"];
-        GET "/api/v1/authorizationServers/{authServerId}/policies/{policyId}/rules/{ruleId}" => policy::authz::get_rule, ["okta.authorizationServers.read"];
-        PUT "/api/v1/authorizationServers/{authServerId}/policies/{policyId}/rules/{ruleId}" => policy::authz::replace_rule, ["okta.authorizationServers.manage"];
-        DELETE "/api/v1/authorizationServers/{authServerId}/policies/{policyId}/rules/{ruleId}" => policy::authz::delete_rule, ["okta.authorizationServers.manage"];
-        GET "/api/v1/authorizationServers/{authServerId}/scopes" => policy::authz::list_scopes, ["okta.authorizationServers.read"];
-        POST "/api/v1/authorizationServers/{authServerId}/scopes" => policy::authz::create_scope, ["okta.authorizationServers.manage"];
-        GET "/api/v1/authorizationServers/{authServerId}/scopes/{scopeId}" => policy::authz::get_scope, ["okta.authorizationServers.read"];
-        PUT "/api/v1/authorizationServers/{authServerId}/scopes/{scopeId}" => policy::authz::replace_scope, ["okta.authorizationServers.manage"];
-        DELETE "/api/v1/authorizationServers/{authServerId}/scopes/{scopeId}" => policy::authz::delete_scope, ["okta.authorizationServers.manage"];
-        GET "/api/v1/authorizationServers/{authServerId}/claims" => policy::authz::list_claims, ["okta.authorizationServers.read"];
-        POST "/api/v1/authorizationServers/{authServerId}/claims" => policy::authz::create_claim, ["okta.authorizationServers.manage"];
-        GET "/api/v1/authorizationServers/{authServerId}/claims/{claimId}" => policy::authz::get_claim, ["okta.authorizationServers.read"];
-        PUT "/api/v1/authorizationServers/{authServerId}/claims/{claimId}" => policy::authz::replace_claim, ["okta.authorizationServers.manage"];
-        DELETE "/api/v1/authorizationServers/{authServerId}/claims/{claimId}" => policy::authz::delete_claim, ["okta.authorizationServers.manage"];
-        GET "/api/v1/policies" => policy::org_policies::list, ["okta.policies.read"];
-        GET "/api/v1/policies/{policyId}" => policy::org_policies::get_one, ["okta.policies.read"];
-        POST "/api/v1/policies/{policyId}/lifecycle/{op}" => policy::org_policies::lifecycle, ["okta.policies.manage"];
-        GET "/api/v1/policies/{policyId}/rules" => policy::org_policies::list_rules, ["okta.policies.read"];
-        GET "/api/v1/policies/{policyId}/rules/{ruleId}" => policy::org_policies::get_rule, ["okta.policies.read"];
-        GET "/api/v1/zones" => policy::zones::list, ["okta.networkZones.read"];
-        POST "/api/v1/zones" => policy::zones::create, ["okta.networkZones.manage"];
-        GET "/api/v1/zones/{zoneId}" => policy::zones::get_one, ["okta.networkZones.read"];
-        PUT "/api/v1/zones/{zoneId}" => policy::zones::replace, ["okta.networkZones.manage"];
-        DELETE "/api/v1/zones/{zoneId}" => policy::zones::delete, ["okta.networkZones.manage"];
-        POST "/api/v1/zones/{zoneId}/lifecycle/{op}" => policy::zones::lifecycle, ["okta.networkZones.manage"];
-        GET "/api/v1/inlineHooks" => policy::hooks::list, ["okta.inlineHooks.read"];
-        POST "/api/v1/inlineHooks" => policy::hooks::create, ["okta.inlineHooks.manage"];
-        GET "/api/v1/inlineHooks/{inlineHookId}" => policy::hooks::get_one, ["okta.inlineHooks.read"];
-        PUT "/api/v1/inlineHooks/{inlineHookId}" => policy::hooks::replace, ["okta.inlineHooks.manage"];
-        DELETE "/api/v1/inlineHooks/{inlineHookId}" => policy::hooks::delete, ["okta.inlineHooks.manage"];
-        POST "/api/v1/inlineHooks/{inlineHookId}/lifecycle/{op}" => policy::hooks::lifecycle, ["okta.inlineHooks.manage"];
-        POST "/api/v1/inlineHooks/{inlineHookId}/execute" => policy::hooks::execute, ["okta.inlineHooks.manage"];
-        GET "/governance/api/v1/campaigns" => governance::campaigns::list, ["okta.governance.accessCertifications.read"];
-        POST "/governance/api/v1/campaigns" => governance::campaigns::create, ["okta.governance.accessCertifications.manage"];
-        GET "/governance/api/v1/campaigns/{campaignId}" => governance::campaigns::get_one, ["okta.governance.accessCertifications.read"];
-        DELETE "/governance/api/v1/campaigns/{campaignId}" => governance::campaigns::delete, ["okta.governance.accessCertifications.manage"];
-        POST "/governance/api/v1/campaigns/{campaignId}/launch" => governance::campaigns::launch, ["okta.governance.accessCertifications.manage"];
-        POST "/governance/api/v1/campaigns/{campaignId}/end" => governance::campaigns::end, ["okta.governance.accessCertifications.manage"];
-        POST "/governance/api/v1/campaigns/{campaignId}/reviews/reassign" => governance::campaigns::reassign, ["okta.governance.accessCertifications.manage"];
-        GET "/governance/api/v1/reviews" => governance::campaigns::list_reviews, ["okta.governance.accessCertifications.read"];
-        GET "/governance/api/v1/reviews/{reviewId}" => governance::campaigns::get_review, ["okta.governance.accessCertifications.read"];
-        GET "/governance/api/v1/entitlements" => governance::entitlements::list, ["okta.governance.entitlements.read"];
-        GET "/governance/api/v1/entitlements/{entitlementId}" => governance::entitlements::get_one, ["okta.governance.entitlements.read"];
-        GET "/governance/api/v1/entitlements/{entitlementId}/values" => governance::entitlements::values, ["okta.governance.entitlements.read"];
-        GET "/governance/api/v1/entitlements/{entitlementId}/values/{valueId}" => governance::entitlements::value, ["okta.governance.entitlements.read"];
-        GET "/governance/api/v1/grants" => governance::entitlements::list_grants, ["okta.governance.entitlements.read"];
-        POST "/governance/api/v1/grants" => governance::entitlements::create_grant, ["okta.governance.entitlements.manage"];
-        GET "/governance/api/v1/grants/{grantId}" => governance::entitlements::get_grant, ["okta.governance.entitlements.read"];
-        GET "/governance/api/v1/principal-entitlements" => governance::entitlements::principal_entitlements, ["okta.governance.entitlements.read"];
-        GET "/governance/api/v1/principal-access" => governance::entitlements::principal_access, ["okta.governance.entitlements.read"];
-        GET "/governance/api/v1/entitlement-bundles" => governance::bundles::list, ["okta.governance.entitlements.read"];
-        GET "/governance/api/v1/entitlement-bundles/{entitlementBundleId}" => governance::bundles::get_one, ["okta.governance.entitlements.read"];
-        POST "/governance/api/v2/revoke-principal-access" => governance::bundles::revoke_principal_access, ["okta.governance.entitlements.manage"];
-        GET "/governance/api/v1/risk-rules" => governance::risk::list, ["okta.governance.riskRule.read"];
-        GET "/governance/api/v1/risk-rules/{ruleId}" => governance::risk::get_one, ["okta.governance.riskRule.read"];
-        POST "/governance/api/v1/risk-rule-assessments" => governance::risk::assess, ["okta.governance.riskRule.read"];
-        GET "/governance/api/v2/requests" => governance::requests::list, oauth_only ["okta.accessRequests.request.read"];
-        POST "/governance/api/v2/requests" => governance::requests::create, ["okta.accessRequests.request.manage"];
-        GET "/governance/api/v2/requests/{requestId}" => governance::requests::get_one, ["okta.accessRequests.request.read"];
-        GET "/governance/api/v2/tasks" => governance::requests::list_tasks, ["okta.accessRequests.tasks.read"];
-        GET "/governance/api/v2/tasks/{taskId}" => governance::requests::get_task, ["okta.accessRequests.tasks.read"];
-        POST "/governance/api/v2/tasks/{taskId}/resolve" => governance::requests::resolve, ["okta.accessRequests.tasks.manage"];
-        GET "/governance/api/v1/collections" => governance::collections::list, ["okta.governance.collections.read"];
-        GET "/governance/api/v1/collections/assignments" => governance::collections::all_assignments, ["okta.governance.collections.read"];
-        GET "/governance/api/v1/collections/{collectionId}" => governance::collections::get_one, ["okta.governance.collections.read"];
-        GET "/governance/api/v1/collections/{collectionId}/resources" => governance::collections::resources, ["okta.governance.collections.read"];
-        GET "/governance/api/v1/collections/{collectionId}/assignments" => governance::collections::list_assignments, ["okta.governance.collections.read"];
-        GET "/governance/api/v1/labels" => governance::labels::list, ["okta.governance.labels.read"];
-        GET "/governance/api/v1/resource-labels" => governance::labels::list_resources, ["okta.governance.labels.read"];
-        POST "/governance/api/v1/resource-labels/assign" => governance::labels::assign, ["okta.governance.labels.manage"];
-        POST "/governance/api/v1/resource-labels/unassign" => governance::labels::unassign, ["okta.governance.labels.manage"];
-        GET "/governance/api/v1/resource-owners" => governance::owners::list, ["okta.governance.resourceOwner.read"];
-        POST "/governance/api/v1/resource-owners" => governance::owners::configure, ["okta.governance.resourceOwner.manage"];
-        GET "/governance/api/v2/catalogs/default/entries" => governance::requests::list_entries, oauth_only ["okta.accessRequests.catalog.read"];
-        GET "/governance/api/v2/catalogs/default/entries/{entryId}" => governance::requests::get_entry, oauth_only ["okta.accessRequests.catalog.read"];
-        GET "/governance/api/v2/catalogs/default/user/{userId}/entries" => governance::requests::user_entries, oauth_only ["okta.accessRequests.catalog.read"];
-        GET "/governance/api/v2/security-access-reviews" => governance::security_reviews::list, oauth_only ["okta.governance.securityAccessReviews.admin.read"];
-        POST "/governance/api/v2/security-access-reviews" => governance::security_reviews::create, ["okta.governance.securityAccessReviews.admin.manage"];
-        GET "/governance/api/v2/security-access-reviews/{securityAccessReviewId}" => governance::security_reviews::get_one, oauth_only ["okta.governance.securityAccessReviews.admin.read"];
-        GET "/governance/api/v2/security-access-reviews/{securityAccessReviewId}/principal" => governance::security_reviews::principal, oauth_only ["okta.governance.securityAccessReviews.admin.read"];
-        GET "/governance/api/v2/security-access-reviews/{securityAccessReviewId}/accesses" => governance::security_reviews::accesses, oauth_only ["okta.governance.securityAccessReviews.admin.read"];
-        GET "/governance/api/v2/security-access-reviews/{securityAccessReviewId}/accesses/{securityAccessReviewAccessId}/sub-accesses" => governance::security_reviews::sub_accesses, oauth_only ["okta.governance.securityAccessReviews.admin.read"];
-        POST "/governance/api/v2/security-access-reviews/{securityAccessReviewId}/accesses/{securityAccessReviewTargetId}/actions" => governance::security_reviews::access_action, oauth_only ["okta.governance.securityAccessReviews.admin.manage"];
-        GET "/governance/api/v2/security-access-reviews/{securityAccessReviewId}/actions" => governance::security_reviews::list_actions, oauth_only ["okta.governance.securityAccessReviews.admin.read"];
-        POST "/governance/api/v2/security-access-reviews/{securityAccessReviewId}/actions" => governance::security_reviews::review_action, oauth_only ["okta.governance.securityAccessReviews.admin.manage"];
-        POST "/governance/api/v1/entitlements" => governance::entitlements::create, ["okta.governance.entitlements.manage"];
-        PATCH "/governance/api/v1/entitlements/{entitlementId}" => governance::entitlements::patch, ["okta.governance.entitlements.manage"];
-        DELETE "/governance/api/v1/entitlements/{entitlementId}" => governance::entitlements::delete, ["okta.governance.entitlements.manage"];
-        GET "/governance/api/v1/principal-entitlements/history" => governance::entitlements::principal_history, ["okta.governance.entitlements.read"];
-        POST "/governance/api/v1/entitlement-bundles" => governance::bundles::create, ["okta.governance.entitlements.manage"];
-        PUT "/governance/api/v1/entitlement-bundles/{entitlementBundleId}" => governance::bundles::replace, ["okta.governance.entitlements.manage"];
-        DELETE "/governance/api/v1/entitlement-bundles/{entitlementBundleId}" => governance::bundles::delete, ["okta.governance.entitlements.manage"];
-        POST "/governance/api/v1/risk-rules" => governance::risk::create, ["okta.governance.riskRule.manage"];
-        PUT "/governance/api/v1/risk-rules/{ruleId}" => governance::risk::replace, ["okta.governance.riskRule.manage"];
-        DELETE "/governance/api/v1/risk-rules/{ruleId}" => governance::risk::delete, ["okta.governance.riskRule.manage"];
-        POST "/__sandbox/reset" => control::reset, [];
-        GET "/__sandbox/stats" => control::stats, [];
-        POST "/__sandbox/rate-limit" => control::rate_limit, [];
-        GET "/__sandbox/push" => control::push_state, [];
-        POST "/__sandbox/push" => control::push_answer, [];
-        POST "/__sandbox/faults" => control::faults, [];
+        GET "/api/v1/users" => users::list, users, ["okta.users.read"];
+        POST "/api/v1/users" => users::create, users, ["okta.users.manage"];
+        GET "/api/v1/users/{id}" => users::get_one, users, ["okta.users.read"];
+        POST "/api/v1/users/{id}" => users::update, users, ["okta.users.manage"];
+        PUT "/api/v1/users/{id}" => users::replace, users, ["okta.users.manage"];
+        DELETE "/api/v1/users/{id}" => users::delete, users, ["okta.users.manage"];
+        POST "/api/v1/users/{id}/lifecycle/{op}" => users::lifecycle, users, ["okta.users.manage"];
+        GET "/api/v1/users/{id}/groups" => users::groups, users, ["okta.users.read"];
+        GET "/api/v1/users/{id}/appLinks" => users::app_links, users, ["okta.users.read"];
+        GET "/api/v1/users/{id}/roles" => users::roles, roles, ["okta.roles.read"];
+        DELETE "/api/v1/users/{id}/sessions" => users::clear_sessions, users, ["okta.users.manage"];
+        GET "/api/v1/users/{id}/factors" => factors::list, users, ["okta.users.read"];
+        POST "/api/v1/users/{id}/factors" => factors::enroll, users, ["okta.users.manage"];
+        GET "/api/v1/users/{id}/factors/catalog" => factors::catalog, users, ["okta.users.read"];
+        GET "/api/v1/users/{id}/factors/{factorId}" => factors::get_one, users, ["okta.users.read"];
+        DELETE "/api/v1/users/{id}/factors/{factorId}" => factors::delete, users, ["okta.users.manage"];
+        POST "/api/v1/users/{id}/factors/{factorId}/lifecycle/activate" => factors::activate, users, ["okta.users.manage"];
+        POST "/api/v1/users/{id}/factors/{factorId}/verify" => factors::verify, users, ["okta.users.manage"];
+        GET "/api/v1/users/{id}/factors/{factorId}/transactions/{transactionId}" => factors::transaction, users, ["okta.users.read"];
+        GET "/api/v1/sessions/{sessionId}" => sessions::get_one, sessions, ["okta.sessions.read"];
+        DELETE "/api/v1/sessions/{sessionId}" => sessions::delete, sessions, ["okta.sessions.manage"];
+        GET "/api/v1/logs" => logs::list, logs, ["okta.logs.read"];
+        GET "/api/v1/groups" => groups::list, groups, ["okta.groups.read"];
+        POST "/api/v1/groups" => groups::create, groups, ["okta.groups.manage"];
+        GET "/api/v1/groups/{groupId}" => groups::get_one, groups, ["okta.groups.read"];
+        PUT "/api/v1/groups/{groupId}" => groups::replace, groups, ["okta.groups.manage"];
+        DELETE "/api/v1/groups/{groupId}" => groups::delete, groups, ["okta.groups.manage"];
+        GET "/api/v1/groups/{groupId}/users" => groups::members, groups, ["okta.groups.read"];
+        PUT "/api/v1/groups/{groupId}/users/{userId}" => groups::add_member, groups, ["okta.groups.manage"];
+        DELETE "/api/v1/groups/{groupId}/users/{userId}" => groups::remove_member, groups, ["okta.groups.manage"];
+        GET "/api/v1/groups/{groupId}/apps" => groups::apps, groups, ["okta.groups.read"];
+        GET "/api/v1/apps" => apps::list, apps, ["okta.apps.read"];
+        POST "/api/v1/apps" => apps::create, apps, ["okta.apps.manage"];
+        GET "/api/v1/apps/{appId}" => apps::get_one, apps, ["okta.apps.read"];
+        PUT "/api/v1/apps/{appId}" => apps::replace, apps, ["okta.apps.manage"];
+        DELETE "/api/v1/apps/{appId}" => apps::delete, apps, ["okta.apps.manage"];
+        POST "/api/v1/apps/{appId}/lifecycle/{op}" => apps::lifecycle, apps, ["okta.apps.manage"];
+        GET "/api/v1/apps/{appId}/users" => apps::list_users, apps, ["okta.apps.read"];
+        POST "/api/v1/apps/{appId}/users" => apps::assign_user, apps, ["okta.apps.manage"];
+        GET "/api/v1/apps/{appId}/users/{userId}" => apps::get_user, apps, ["okta.apps.read"];
+        POST "/api/v1/apps/{appId}/users/{userId}" => apps::update_user, apps, ["okta.apps.manage"];
+        DELETE "/api/v1/apps/{appId}/users/{userId}" => apps::unassign_user, apps, ["okta.apps.manage"];
+        GET "/api/v1/apps/{appId}/groups" => apps::list_groups, apps, ["okta.apps.read"];
+        GET "/api/v1/apps/{appId}/groups/{groupId}" => apps::get_group, apps, ["okta.apps.read"];
+        PUT "/api/v1/apps/{appId}/groups/{groupId}" => apps::assign_group, apps, ["okta.apps.manage"];
+        DELETE "/api/v1/apps/{appId}/groups/{groupId}" => apps::unassign_group, apps, ["okta.apps.manage"];
+        GET "/api/v1/apps/{appId}/credentials/keys" => apps::list_keys, apps, ["okta.apps.read"];
+        POST "/api/v1/apps/{appId}/credentials/keys/generate" => apps::generate_key, apps, ["okta.apps.manage"];
+        GET "/api/v1/apps/{appId}/sso/saml/metadata" => apps::saml_metadata, apps, ["okta.apps.read"];
+        GET "/api/v1/apps/{appId}/grants" => apps::list_grants, apps, ["okta.appGrants.read"];
+        POST "/oauth2/v1/token" => oauth::token, token, [];
+        GET "/.well-known/okta-organization" => crate::well_known_org, default, [];
+        GET "/api/v1/iam/roles" => roles::list_roles, roles, ["okta.roles.read"];
+        GET "/api/v1/iam/roles/{roleIdOrLabel}" => roles::get_role, roles, ["okta.roles.read"];
+        GET "/api/v1/iam/resource-sets" => roles::list_resource_sets, roles, ["okta.roles.read"];
+        GET "/api/v1/iam/resource-sets/{resourceSetIdOrLabel}" => roles::get_resource_set, roles, ["okta.roles.read"];
+        POST "/api/v1/users/{id}/roles" => roles::assign_to_user, roles, ["okta.roles.manage"];
+        GET "/api/v1/users/{id}/roles/{roleAssignmentId}" => roles::get_user_role, roles, ["okta.roles.read"];
+        DELETE "/api/v1/users/{id}/roles/{roleAssignmentId}" => roles::unassign_from_user, roles, ["okta.roles.manage"];
+        GET "/api/v1/groups/{groupId}/roles" => roles::list_group_roles, roles, ["okta.roles.read"];
+        POST "/api/v1/groups/{groupId}/roles" => roles::assign_to_group, roles, ["okta.roles.manage"];
+        GET "/api/v1/groups/{groupId}/roles/{roleAssignmentId}" => roles::get_group_role, roles, ["okta.roles.read"];
+        DELETE "/api/v1/groups/{groupId}/roles/{roleAssignmentId}" => roles::unassign_from_group, roles, ["okta.roles.manage"];
+        GET "/api/v1/devices" => devices::list, default, ["okta.devices.read"];
+        GET "/api/v1/devices/{deviceId}" => devices::get_one, default, ["okta.devices.read"];
+        DELETE "/api/v1/devices/{deviceId}" => devices::delete, default, ["okta.devices.manage"];
+        GET "/api/v1/devices/{deviceId}/users" => devices::users, default, ["okta.devices.read"];
+        POST "/api/v1/devices/{deviceId}/lifecycle/{op}" => devices::lifecycle, default, ["okta.devices.manage"];
+        GET "/api/v1/eventHooks" => event_hooks::list, default, ["okta.eventHooks.read"];
+        POST "/api/v1/eventHooks" => event_hooks::create, default, ["okta.eventHooks.manage"];
+        GET "/api/v1/eventHooks/{eventHookId}" => event_hooks::get_one, default, ["okta.eventHooks.read"];
+        PUT "/api/v1/eventHooks/{eventHookId}" => event_hooks::replace, default, ["okta.eventHooks.manage"];
+        DELETE "/api/v1/eventHooks/{eventHookId}" => event_hooks::delete, default, ["okta.eventHooks.manage"];
+        POST "/api/v1/eventHooks/{eventHookId}/lifecycle/{op}" => event_hooks::lifecycle, default, ["okta.eventHooks.manage"];
+        GET "/api/v1/authorizationServers" => policy::authz::list, default, ["okta.authorizationServers.read"];
+        POST "/api/v1/authorizationServers" => policy::authz::create, default, ["okta.authorizationServers.manage"];
+        GET "/api/v1/authorizationServers/{authServerId}" => policy::authz::get_one, default, ["okta.authorizationServers.read"];
+        PUT "/api/v1/authorizationServers/{authServerId}" => policy::authz::replace, default, ["okta.authorizationServers.manage"];
+        DELETE "/api/v1/authorizationServers/{authServerId}" => policy::authz::delete, default, ["okta.authorizationServers.manage"];
+        POST "/api/v1/authorizationServers/{authServerId}/lifecycle/{op}" => policy::authz::lifecycle, default, ["okta.authorizationServers.manage"];
+        GET "/api/v1/authorizationServers/{authServerId}/credentials/keys" => policy::authz::keys, default, ["okta.authorizationServers.read"];
+        POST "/api/v1/authorizationServers/{authServerId}/credentials/lifecycle/keyRotate" => policy::authz::rotate, default, ["okta.authorizationServers.manage"];
+        GET "/api/v1/authorizationServers/{authServerId}/policies" => policy::authz::list_policies, default, ["okta.authorizationServers.read"];
+        POST "/api/v1/authorizationServers/{authServerId}/policies" => policy::authz::create_policy, default, ["okta.authorizationServers.manage"];
+        GET "/api/v1/authorizationServers/{authServerId}/policies/{policyId}" => policy::authz::get_policy, default, ["okta.authorizationServers.read"];
+        PUT "/api/v1/authorizationServers/{authServerId}/policies/{policyId}" => policy::authz::replace_policy, default, ["okta.authorizationServers.manage"];
+        DELETE "/api/v1/authorizationServers/{authServerId}/policies/{policyId}" => policy::authz::delete_policy, default, ["okta.authorizationServers.manage"];
+        GET "/api/v1/authorizationServers/{authServerId}/policies/{policyId}/rules" => policy::authz::list_rules, default, ["okta.authorizationServers.read"];
+        POST "/api/v1/authorizationServers/{authServerId}/policies/{policyId}/rules" => policy::authz::create_rule, default, ["okta.authorizationServers.manage"];
+        GET "/api/v1/authorizationServers/{authServerId}/policies/{policyId}/rules/{ruleId}" => policy::authz::get_rule, default, ["okta.authorizationServers.read"];
+        PUT "/api/v1/authorizationServers/{authServerId}/policies/{policyId}/rules/{ruleId}" => policy::authz::replace_rule, default, ["okta.authorizationServers.manage"];
+        DELETE "/api/v1/authorizationServers/{authServerId}/policies/{policyId}/rules/{ruleId}" => policy::authz::delete_rule, default, ["okta.authorizationServers.manage"];
+        GET "/api/v1/authorizationServers/{authServerId}/scopes" => policy::authz::list_scopes, default, ["okta.authorizationServers.read"];
+        POST "/api/v1/authorizationServers/{authServerId}/scopes" => policy::authz::create_scope, default, ["okta.authorizationServers.manage"];
+        GET "/api/v1/authorizationServers/{authServerId}/scopes/{scopeId}" => policy::authz::get_scope, default, ["okta.authorizationServers.read"];
+        PUT "/api/v1/authorizationServers/{authServerId}/scopes/{scopeId}" => policy::authz::replace_scope, default, ["okta.authorizationServers.manage"];
+        DELETE "/api/v1/authorizationServers/{authServerId}/scopes/{scopeId}" => policy::authz::delete_scope, default, ["okta.authorizationServers.manage"];
+        GET "/api/v1/authorizationServers/{authServerId}/claims" => policy::authz::list_claims, default, ["okta.authorizationServers.read"];
+        POST "/api/v1/authorizationServers/{authServerId}/claims" => policy::authz::create_claim, default, ["okta.authorizationServers.manage"];
+        GET "/api/v1/authorizationServers/{authServerId}/claims/{claimId}" => policy::authz::get_claim, default, ["okta.authorizationServers.read"];
+        PUT "/api/v1/authorizationServers/{authServerId}/claims/{claimId}" => policy::authz::replace_claim, default, ["okta.authorizationServers.manage"];
+        DELETE "/api/v1/authorizationServers/{authServerId}/claims/{claimId}" => policy::authz::delete_claim, default, ["okta.authorizationServers.manage"];
+        GET "/api/v1/policies" => policy::org_policies::list, default, ["okta.policies.read"];
+        GET "/api/v1/policies/{policyId}" => policy::org_policies::get_one, default, ["okta.policies.read"];
+        POST "/api/v1/policies/{policyId}/lifecycle/{op}" => policy::org_policies::lifecycle, default, ["okta.policies.manage"];
+        GET "/api/v1/policies/{policyId}/rules" => policy::org_policies::list_rules, default, ["okta.policies.read"];
+        GET "/api/v1/policies/{policyId}/rules/{ruleId}" => policy::org_policies::get_rule, default, ["okta.policies.read"];
+        GET "/api/v1/zones" => policy::zones::list, default, ["okta.networkZones.read"];
+        POST "/api/v1/zones" => policy::zones::create, default, ["okta.networkZones.manage"];
+        GET "/api/v1/zones/{zoneId}" => policy::zones::get_one, default, ["okta.networkZones.read"];
+        PUT "/api/v1/zones/{zoneId}" => policy::zones::replace, default, ["okta.networkZones.manage"];
+        DELETE "/api/v1/zones/{zoneId}" => policy::zones::delete, default, ["okta.networkZones.manage"];
+        POST "/api/v1/zones/{zoneId}/lifecycle/{op}" => policy::zones::lifecycle, default, ["okta.networkZones.manage"];
+        GET "/api/v1/inlineHooks" => policy::hooks::list, default, ["okta.inlineHooks.read"];
+        POST "/api/v1/inlineHooks" => policy::hooks::create, default, ["okta.inlineHooks.manage"];
+        GET "/api/v1/inlineHooks/{inlineHookId}" => policy::hooks::get_one, default, ["okta.inlineHooks.read"];
+        PUT "/api/v1/inlineHooks/{inlineHookId}" => policy::hooks::replace, default, ["okta.inlineHooks.manage"];
+        DELETE "/api/v1/inlineHooks/{inlineHookId}" => policy::hooks::delete, default, ["okta.inlineHooks.manage"];
+        POST "/api/v1/inlineHooks/{inlineHookId}/lifecycle/{op}" => policy::hooks::lifecycle, default, ["okta.inlineHooks.manage"];
+        POST "/api/v1/inlineHooks/{inlineHookId}/execute" => policy::hooks::execute, default, ["okta.inlineHooks.manage"];
+        GET "/governance/api/v1/campaigns" => governance::campaigns::list, default, ["okta.governance.accessCertifications.read"];
+        POST "/governance/api/v1/campaigns" => governance::campaigns::create, default, ["okta.governance.accessCertifications.manage"];
+        GET "/governance/api/v1/campaigns/{campaignId}" => governance::campaigns::get_one, default, ["okta.governance.accessCertifications.read"];
+        DELETE "/governance/api/v1/campaigns/{campaignId}" => governance::campaigns::delete, default, ["okta.governance.accessCertifications.manage"];
+        POST "/governance/api/v1/campaigns/{campaignId}/launch" => governance::campaigns::launch, default, ["okta.governance.accessCertifications.manage"];
+        POST "/governance/api/v1/campaigns/{campaignId}/end" => governance::campaigns::end, default, ["okta.governance.accessCertifications.manage"];
+        POST "/governance/api/v1/campaigns/{campaignId}/reviews/reassign" => governance::campaigns::reassign, default, ["okta.governance.accessCertifications.manage"];
+        GET "/governance/api/v1/reviews" => governance::campaigns::list_reviews, default, ["okta.governance.accessCertifications.read"];
+        GET "/governance/api/v1/reviews/{reviewId}" => governance::campaigns::get_review, default, ["okta.governance.accessCertifications.read"];
+        GET "/governance/api/v1/entitlements" => governance::entitlements::list, default, ["okta.governance.entitlements.read"];
+        GET "/governance/api/v1/entitlements/{entitlementId}" => governance::entitlements::get_one, default, ["okta.governance.entitlements.read"];
+        GET "/governance/api/v1/entitlements/{entitlementId}/values" => governance::entitlements::values, default, ["okta.governance.entitlements.read"];
+        GET "/governance/api/v1/entitlements/{entitlementId}/values/{valueId}" => governance::entitlements::value, default, ["okta.governance.entitlements.read"];
+        GET "/governance/api/v1/grants" => governance::entitlements::list_grants, default, ["okta.governance.entitlements.read"];
+        POST "/governance/api/v1/grants" => governance::entitlements::create_grant, default, ["okta.governance.entitlements.manage"];
+        GET "/governance/api/v1/grants/{grantId}" => governance::entitlements::get_grant, default, ["okta.governance.entitlements.read"];
+        GET "/governance/api/v1/principal-entitlements" => governance::entitlements::principal_entitlements, default, ["okta.governance.entitlements.read"];
+        GET "/governance/api/v1/principal-access" => governance::entitlements::principal_access, default, ["okta.governance.entitlements.read"];
+        GET "/governance/api/v1/entitlement-bundles" => governance::bundles::list, default, ["okta.governance.entitlements.read"];
+        GET "/governance/api/v1/entitlement-bundles/{entitlementBundleId}" => governance::bundles::get_one, default, ["okta.governance.entitlements.read"];
+        POST "/governance/api/v2/revoke-principal-access" => governance::bundles::revoke_principal_access, default, ["okta.governance.entitlements.manage"];
+        GET "/governance/api/v1/risk-rules" => governance::risk::list, default, ["okta.governance.riskRule.read"];
+        GET "/governance/api/v1/risk-rules/{ruleId}" => governance::risk::get_one, default, ["okta.governance.riskRule.read"];
+        POST "/governance/api/v1/risk-rule-assessments" => governance::risk::assess, default, ["okta.governance.riskRule.read"];
+        GET "/governance/api/v2/requests" => governance::requests::list, default, oauth_only ["okta.accessRequests.request.read"];
+        POST "/governance/api/v2/requests" => governance::requests::create, default, ["okta.accessRequests.request.manage"];
+        GET "/governance/api/v2/requests/{requestId}" => governance::requests::get_one, default, ["okta.accessRequests.request.read"];
+        GET "/governance/api/v2/tasks" => governance::requests::list_tasks, default, ["okta.accessRequests.tasks.read"];
+        GET "/governance/api/v2/tasks/{taskId}" => governance::requests::get_task, default, ["okta.accessRequests.tasks.read"];
+        POST "/governance/api/v2/tasks/{taskId}/resolve" => governance::requests::resolve, default, ["okta.accessRequests.tasks.manage"];
+        GET "/governance/api/v1/collections" => governance::collections::list, default, ["okta.governance.collections.read"];
+        GET "/governance/api/v1/collections/assignments" => governance::collections::all_assignments, default, ["okta.governance.collections.read"];
+        GET "/governance/api/v1/collections/{collectionId}" => governance::collections::get_one, default, ["okta.governance.collections.read"];
+        GET "/governance/api/v1/collections/{collectionId}/resources" => governance::collections::resources, default, ["okta.governance.collections.read"];
+        GET "/governance/api/v1/collections/{collectionId}/assignments" => governance::collections::list_assignments, default, ["okta.governance.collections.read"];
+        GET "/governance/api/v1/labels" => governance::labels::list, default, ["okta.governance.labels.read"];
+        GET "/governance/api/v1/resource-labels" => governance::labels::list_resources, default, ["okta.governance.labels.read"];
+        POST "/governance/api/v1/resource-labels/assign" => governance::labels::assign, default, ["okta.governance.labels.manage"];
+        POST "/governance/api/v1/resource-labels/unassign" => governance::labels::unassign, default, ["okta.governance.labels.manage"];
+        GET "/governance/api/v1/resource-owners" => governance::owners::list, default, ["okta.governance.resourceOwner.read"];
+        POST "/governance/api/v1/resource-owners" => governance::owners::configure, default, ["okta.governance.resourceOwner.manage"];
+        GET "/governance/api/v2/catalogs/default/entries" => governance::requests::list_entries, default, oauth_only ["okta.accessRequests.catalog.read"];
+        GET "/governance/api/v2/catalogs/default/entries/{entryId}" => governance::requests::get_entry, default, oauth_only ["okta.accessRequests.catalog.read"];
+        GET "/governance/api/v2/catalogs/default/user/{userId}/entries" => governance::requests::user_entries, default, oauth_only ["okta.accessRequests.catalog.read"];
+        GET "/governance/api/v2/security-access-reviews" => governance::security_reviews::list, default, oauth_only ["okta.governance.securityAccessReviews.admin.read"];
+        POST "/governance/api/v2/security-access-reviews" => governance::security_reviews::create, default, ["okta.governance.securityAccessReviews.admin.manage"];
+        GET "/governance/api/v2/security-access-reviews/{securityAccessReviewId}" => governance::security_reviews::get_one, default, oauth_only ["okta.governance.securityAccessReviews.admin.read"];
+        GET "/governance/api/v2/security-access-reviews/{securityAccessReviewId}/principal" => governance::security_reviews::principal, default, oauth_only ["okta.governance.securityAccessReviews.admin.read"];
+        GET "/governance/api/v2/security-access-reviews/{securityAccessReviewId}/accesses" => governance::security_reviews::accesses, default, oauth_only ["okta.governance.securityAccessReviews.admin.read"];
+        GET "/governance/api/v2/security-access-reviews/{securityAccessReviewId}/accesses/{securityAccessReviewAccessId}/sub-accesses" => governance::security_reviews::sub_accesses, default, oauth_only ["okta.governance.securityAccessReviews.admin.read"];
+        POST "/governance/api/v2/security-access-reviews/{securityAccessReviewId}/accesses/{securityAccessReviewTargetId}/actions" => governance::security_reviews::access_action, default, oauth_only ["okta.governance.securityAccessReviews.admin.manage"];
+        GET "/governance/api/v2/security-access-reviews/{securityAccessReviewId}/actions" => governance::security_reviews::list_actions, default, oauth_only ["okta.governance.securityAccessReviews.admin.read"];
+        POST "/governance/api/v2/security-access-reviews/{securityAccessReviewId}/actions" => governance::security_reviews::review_action, default, oauth_only ["okta.governance.securityAccessReviews.admin.manage"];
+        POST "/governance/api/v1/entitlements" => governance::entitlements::create, default, ["okta.governance.entitlements.manage"];
+        PATCH "/governance/api/v1/entitlements/{entitlementId}" => governance::entitlements::patch, default, ["okta.governance.entitlements.manage"];
+        DELETE "/governance/api/v1/entitlements/{entitlementId}" => governance::entitlements::delete, default, ["okta.governance.entitlements.manage"];
+        GET "/governance/api/v1/principal-entitlements/history" => governance::entitlements::principal_history, default, ["okta.governance.entitlements.read"];
+        POST "/governance/api/v1/entitlement-bundles" => governance::bundles::create, default, ["okta.governance.entitlements.manage"];
+        PUT "/governance/api/v1/entitlement-bundles/{entitlementBundleId}" => governance::bundles::replace, default, ["okta.governance.entitlements.manage"];
+        DELETE "/governance/api/v1/entitlement-bundles/{entitlementBundleId}" => governance::bundles::delete, default, ["okta.governance.entitlements.manage"];
+        POST "/governance/api/v1/risk-rules" => governance::risk::create, default, ["okta.governance.riskRule.manage"];
+        PUT "/governance/api/v1/risk-rules/{ruleId}" => governance::risk::replace, default, ["okta.governance.riskRule.manage"];
+        DELETE "/governance/api/v1/risk-rules/{ruleId}" => governance::risk::delete, default, ["okta.governance.riskRule.manage"];
+        POST "/__sandbox/reset" => control::reset, default, [];
+        GET "/__sandbox/stats" => control::stats, default, [];
+        POST "/__sandbox/rate-limit" => control::rate_limit, default, [];
+        GET "/__sandbox/push" => control::push_state, default, [];
+        POST "/__sandbox/push" => control::push_answer, default, [];
+        POST "/__sandbox/faults" => control::faults, default, [];
 }
 
 /// The route of a request: its method (HEAD is answered by GET) and the template axum matched.
 pub(crate) fn find(method: &str, template: &str) -> Option<&'static Route> {
     let method = if method == "HEAD" { "GET" } else { method };
     ROUTES.iter().find(|r| r.method == method && r.path == template)
+}
+
+/// The rate-limit family of a request: its route's (every method of one path counts against the same family, so a
+/// method the path does not serve is counted there too). A path no route serves (Okta's 404) counts against the
+/// family of the resource it names, as Okta's own limits group paths: `unrouted_family`.
+pub(crate) fn family(template: Option<&str>, path: &str) -> &'static str {
+    template.and_then(|t| ROUTES.iter().find(|r| r.path == t)).map_or_else(|| unrouted_family(path), |r| r.family)
+}
+
+/// The family of a path no route serves: the token endpoint; under `/api/v1/`, role paths (`iam`, and `roles` under
+/// one user or group) are `roles`, the users, groups, logs, sessions and apps collections their own; anything else
+/// `default`. `tests::every_route_has_its_family` checks that each route of the table declares the family this gives
+/// its path, so a request counts against the same family whether or not a route serves it.
+fn unrouted_family(path: &str) -> &'static str {
+    let p = path.trim_end_matches('/');
+    if p == "/oauth2/v1/token" {
+        return "token";
+    }
+    let Some(rest) = p.strip_prefix("/api/v1/") else {
+        return "default";
+    };
+    let segs: Vec<&str> = rest.split('/').collect();
+    match segs.first().copied() {
+        Some("users" | "groups") if segs.get(2) == Some(&"roles") => "roles",
+        Some("users") => "users",
+        Some("groups") => "groups",
+        Some("logs") => "logs",
+        Some("sessions") => "sessions",
+        Some("apps") => "apps",
+        Some("iam") => "roles",
+        _ => "default",
+    }
 }
 
 #[cfg(test)]
@@ -269,6 +310,54 @@ mod tests {
             assert!(seen.insert((r.method, r.path)), "{} {} is declared twice", r.method, r.path);
         }
         let _ = router();
+    }
+
+    /// The family a request to `path` counts against, routed as axum routes it: the matching template with the
+    /// most literal segments.
+    fn family_of(path: &str) -> &'static str {
+        let segs: Vec<&str> = path.split('/').collect();
+        let literal_matches = |t: &str| -> Option<usize> {
+            let ts: Vec<&str> = t.split('/').collect();
+            let fits = ts.len() == segs.len()
+                && ts.iter().zip(&segs).all(|(t, s)| t == s || (t.starts_with('{') && !s.is_empty()));
+            fits.then(|| ts.iter().zip(&segs).filter(|(t, s)| *t == *s).count())
+        };
+        let template = ROUTES.iter().filter_map(|r| literal_matches(r.path).map(|n| (n, r.path))).max().map(|(_, t)| t);
+        family(template, path)
+    }
+
+    #[test]
+    fn families() {
+        assert_eq!(family_of("/api/v1/users"), "users");
+        assert_eq!(family_of("/api/v1/users/00u1/lifecycle/activate"), "users");
+        assert_eq!(family_of("/api/v1/users/00u1/roles"), "roles");
+        assert_eq!(family_of("/api/v1/groups/00g1/users"), "groups");
+        assert_eq!(family_of("/api/v1/logs"), "logs");
+        assert_eq!(family_of("/api/v1/sessions/102x"), "sessions");
+        assert_eq!(family_of("/oauth2/v1/token"), "token");
+        assert_eq!(family_of("/api/v1/apps/0oa1/users/00u1"), "apps");
+        assert_eq!(family_of("/api/v1/meta/schemas"), "default");
+    }
+
+    /// Every route declares a family the limiter knows, the one its path gives when no route serves it (so a
+    /// request counts against the same family as before the table said so), and all methods of a path agree.
+    #[test]
+    fn every_route_has_its_family() {
+        for r in ROUTES {
+            assert!(
+                crate::ratelimit::FAMILIES.contains(&r.family),
+                "{} {}: unknown family {}",
+                r.method,
+                r.path,
+                r.family
+            );
+            assert_eq!(r.family, unrouted_family(r.path), "{} {}", r.method, r.path);
+            assert_eq!(family(Some(r.path), r.path), r.family, "{} {}", r.method, r.path);
+        }
+        assert_eq!(family(None, "/api/v1/users/00u1/nope/x"), "users");
+        assert_eq!(family(None, "/api/v1/iam/nope"), "roles");
+        assert_eq!(family(None, "/oauth2/v1/token/"), "token");
+        assert_eq!(family(None, "/governance/api/v1/nope"), "default");
     }
 
     #[test]

@@ -11,8 +11,7 @@ use serde_json::{Map, Value, json};
 
 use crate::error::ApiError;
 use crate::ids;
-use crate::org::admin::{Device, EventHook};
-use crate::org::policy::{AuthServer, InlineHook, WithRules};
+use crate::org::admin::Device;
 use crate::org::{App, Factor, Group, User};
 
 /// An object with an id.
@@ -43,10 +42,6 @@ keyed_by! {
     Group => |g| &g.id;
     Factor => |f| &f.id;
     Device => |d| &d.id;
-    EventHook => |h| &h.id;
-    AuthServer => |s| s.obj.key();
-    WithRules => |p| p.obj.key();
-    InlineHook => |h| h.obj.key();
 }
 
 /// A collection of objects with ids: any list of them.
@@ -170,6 +165,28 @@ impl<T: Keyed> Removable for Vec<T> {
     }
 }
 
+/// Child objects of one kind, by the id of their parent (an authorization server's scopes, a policy's rules),
+/// each parent's in their order. A parent's children go with it (`remove`).
+#[derive(Debug, Clone, Default)]
+pub struct Children(BTreeMap<String, Vec<Value>>);
+
+impl Children {
+    /// The children of `parent` (none: empty).
+    pub fn of(&self, parent: &str) -> &[Value] {
+        self.0.get(parent).map_or(&[], Vec::as_slice)
+    }
+
+    /// The children of `parent`, to change.
+    pub fn of_mut(&mut self, parent: &str) -> &mut Vec<Value> {
+        self.0.entry(parent.to_owned()).or_default()
+    }
+
+    /// Forget the children of `parent`, and give them.
+    pub fn remove(&mut self, parent: &str) -> Vec<Value> {
+        self.0.remove(parent).unwrap_or_default()
+    }
+}
+
 /// The status a `/lifecycle/{op}` route of an ACTIVE/INACTIVE object leads to (Okta's 404 for another `op`).
 pub fn lifecycle_target(op: &str) -> Result<&'static str, ApiError> {
     match op {
@@ -198,9 +215,19 @@ pub fn str_of<'a>(v: &'a Value, key: &str) -> &'a str {
     v.get(key).and_then(Value::as_str).unwrap_or("")
 }
 
+/// Okta's fields of a stored object: a copy without the sandbox's internal `__` members (none: empty).
+pub fn public_fields(v: &Value) -> Map<String, Value> {
+    v.as_object()
+        .map(|o| o.iter().filter(|(k, _)| !k.starts_with("__")).map(|(k, v)| (k.clone(), v.clone())).collect())
+        .unwrap_or_default()
+}
+
 /// A copy of `obj` with `_links` built from `(rel, href, method)` triples.
 pub fn with_links(obj: &Value, links: &[(&str, String, Option<&str>)]) -> Value {
-    let mut out = obj.clone();
+    let mut out = match obj {
+        Value::Object(_) => Value::Object(public_fields(obj)),
+        other => other.clone(),
+    };
     let mut map = Map::new();
     for (rel, href, method) in links {
         let mut link = json!({"href": href});

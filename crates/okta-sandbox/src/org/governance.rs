@@ -1,9 +1,12 @@
 //! Okta Identity Governance state: campaigns and their reviews, entitlements with their values, grants; kept
 //! as Okta's JSON objects.
 
+use std::collections::BTreeMap;
+
 use rand::Rng;
 use serde_json::Value;
 
+use crate::org::collection::str_of;
 use crate::org::random::{Random, Stream};
 
 /// The governance side of the org (`/governance/api/**`).
@@ -92,4 +95,47 @@ pub fn group_orn(group_id: &str) -> String {
 /// The ORN of a resource collection.
 pub fn collection_orn(collection_id: &str) -> String {
     format!("orn:okta:governance:{ORG_ORN_ID}:collections:{collection_id}")
+}
+
+/// What a user has in an app: value id → the ALLOW grants that gave it and still count (later DENYs remove).
+pub fn effective(gov: &GovOrg, app: &str, user: &str) -> BTreeMap<String, Vec<String>> {
+    effective_at(gov, app, user, None)
+}
+
+/// Whether a grant counted at `at` (`None`: now): made by then, and not ended (INACTIVE since `lastUpdated`).
+fn counted(g: &Value, at: Option<&str>) -> bool {
+    match at {
+        None => str_of(g, "status") == "ACTIVE",
+        Some(t) => str_of(g, "created") <= t && (str_of(g, "status") == "ACTIVE" || str_of(g, "lastUpdated") > t),
+    }
+}
+
+/// What a user had in an app at a time (`None`: now).
+pub fn effective_at(gov: &GovOrg, app: &str, user: &str, at: Option<&str>) -> BTreeMap<String, Vec<String>> {
+    let mut have: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for g in gov.grants.iter().filter(|g| {
+        str_of(&g["target"], "externalId") == app
+            && str_of(&g["targetPrincipal"], "externalId") == user
+            && counted(g, at)
+    }) {
+        let values: Vec<String> = g["entitlements"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .flat_map(|e| e["values"].as_array().into_iter().flatten().map(|v| str_of(v, "id").to_owned()))
+            .collect();
+        if str_of(g, "action") == "DENY" {
+            if values.is_empty() {
+                have.clear();
+            }
+            for v in values {
+                have.remove(&v);
+            }
+        } else {
+            for v in values {
+                have.entry(v).or_default().push(str_of(g, "id").to_owned());
+            }
+        }
+    }
+    have
 }

@@ -1,6 +1,17 @@
 //! The one org state: everything the sandbox keeps, one module per domain (users with their factors, sessions
 //! and roles; groups; apps; the admin objects; policies; governance), with their JSON renderings (shaped
 //! after the Management API's response schemas), and the System Log.
+//!
+//! One way to keep state: an object Okta answers as JSON, and that the sandbox only stores, changes by the
+//! request's writable fields and answers, is kept as Okta's JSON (without `_links`, which are added when
+//! answering) in a collection (`collection`: found by id with Okta's 404, one lifecycle); its children (an
+//! authorization server's policies, scopes, claims and keys; a policy's rules) are kept in a
+//! `collection::Children` of their kind by their parent's id, never inside or beside it. A typed struct is kept
+//! only where the sandbox computes with the fields (users: status rules, credentials, filters; groups:
+//! members; apps: assignments; factors, sessions, role grants, devices). A value Okta never answers is not kept
+//! when it is write-only (an inline hook's auth scheme value, an event hook's header value); internal
+//! bookkeeping is a `__`-prefixed member of the JSON, removed when answering (`collection::with_links`,
+//! `collection::public_fields`: a custom role's permissions, security access reviews' snapshots).
 
 pub mod admin;
 pub mod apps;
@@ -9,6 +20,7 @@ pub mod governance;
 pub mod groups;
 pub mod policy;
 pub mod random;
+pub mod security_reviews;
 pub mod users;
 
 pub use apps::*;

@@ -1,44 +1,58 @@
 //! Authorization servers (with their policies, rules, scopes, claims and signing keys), org policies with their
 //! rules, network zones and inline hooks. Objects are kept as Okta's JSON (without `_links`, which are added
-//! when answering, and without secrets, which are kept beside them).
+//! when answering; write-only values, such as an inline hook's auth scheme value, are not kept).
 
 use serde_json::{Value, json};
 
 use crate::ids;
+use crate::org::collection::{Children, Removable, str_of};
 use crate::org::random::{Random, Stream};
 
-/// A custom authorization server and what hangs off it.
-#[derive(Debug, Clone)]
-pub struct AuthServer {
-    pub obj: Value,
-    pub policies: Vec<WithRules>,
-    pub scopes: Vec<Value>,
-    pub claims: Vec<Value>,
-    /// Signing keys: public members only (the sandbox never signs with them).
-    pub keys: Vec<Value>,
-}
-
-/// A policy and its rules (authorization-server policies and org policies).
-#[derive(Debug, Clone)]
-pub struct WithRules {
-    pub obj: Value,
-    pub rules: Vec<Value>,
-}
-
-/// An inline hook; the secret of its auth scheme is never answered.
-#[derive(Debug, Clone)]
-pub struct InlineHook {
-    pub obj: Value,
-    pub secret: Option<String>,
-}
-
-/// Everything of this module, hung off the org.
+/// Everything of this module, hung off the org: every object is Okta's JSON, the children of an object in a
+/// collection of their kind by the id of their parent.
 #[derive(Debug, Default)]
 pub struct PolicyOrg {
-    pub auth_servers: Vec<AuthServer>,
-    pub policies: Vec<WithRules>,
+    /// Custom authorization servers.
+    pub auth_servers: Vec<Value>,
+    /// The access policies of each authorization server.
+    pub server_policies: Children,
+    /// The rules of each authorization-server policy (by the policy's id).
+    pub server_rules: Children,
+    /// The scopes of each authorization server.
+    pub scopes: Children,
+    /// The claims of each authorization server.
+    pub claims: Children,
+    /// The signing keys of each authorization server: public members only (the sandbox never signs with them).
+    pub keys: Children,
+    /// Org policies.
+    pub policies: Vec<Value>,
+    /// The rules of each org policy.
+    pub policy_rules: Children,
     pub zones: Vec<Value>,
-    pub hooks: Vec<InlineHook>,
+    /// Inline hooks. The value of a channel's auth scheme is write-only and the sandbox never calls a hook, so
+    /// it is not kept (as for event hooks).
+    pub hooks: Vec<Value>,
+}
+
+impl PolicyOrg {
+    /// Remove an authorization server and everything of it.
+    pub fn remove_server(&mut self, id: &str) {
+        self.auth_servers.remove_id(id);
+        for policy in self.server_policies.remove(id) {
+            self.server_rules.remove(str_of(&policy, "id"));
+        }
+        self.scopes.remove(id);
+        self.claims.remove(id);
+        self.keys.remove(id);
+    }
+
+    /// Remove an authorization-server policy and its rules (the others are renumbered).
+    pub fn remove_server_policy(&mut self, server: &str, policy: &str) {
+        let policies = self.server_policies.of_mut(server);
+        policies.remove_id(policy);
+        renumber(policies);
+        self.server_rules.remove(policy);
+    }
 }
 
 /// A fresh RSA-looking public JWK (random modulus; never used to sign).
@@ -75,7 +89,6 @@ pub fn renumber(items: &mut [Value]) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::org::collection::str_of;
 
     #[test]
     fn priorities_keep_system_rules_last() {

@@ -12,7 +12,7 @@ use rand_chacha::ChaCha8Rng;
 use serde_json::{Value, json};
 
 use crate::ids::{self, fixture_id};
-use crate::org::admin::{AdminStore, CustomRole, Device, DeviceUser, EventHook, ResourceSet, RoleGrant};
+use crate::org::admin::{AdminStore, Device, DeviceUser, HookParts, RoleGrant, custom_role, event_hook, labelled};
 use crate::org::random::Stream;
 use crate::org::{Actor, Group, GroupType, Org, UserStatus};
 use crate::seed::{api_client, random_client};
@@ -40,47 +40,37 @@ fn plan(org: &Org, anchor: DateTime<Utc>) -> AdminStore {
     let day =
         |rng: &mut ChaCha8Rng, lo: i64, hi: i64| anchor - Duration::seconds(rng.random_range(lo * 86_400..hi * 86_400));
     let custom_roles = vec![
-        CustomRole {
-            id: fixture_id("cr0", "usercreator", 1),
-            label: "User Creator".into(),
-            description: "Create and read users, read groups".into(),
-            permissions: vec!["okta.users.create".into(), "okta.users.read".into(), "okta.groups.read".into()],
-            created: day(&mut rng, 200, 400),
-        },
-        CustomRole {
-            id: fixture_id("cr0", "membershipmgr", 1),
-            label: "Group Membership Manager".into(),
-            description: "Manage the members of groups".into(),
-            permissions: vec!["okta.groups.members.manage".into(), "okta.groups.read".into()],
-            created: day(&mut rng, 200, 400),
-        },
-        CustomRole {
-            id: fixture_id("cr0", "appauditor", 1),
-            label: "App Auditor".into(),
-            description: "Read apps and their assignments".into(),
-            permissions: vec!["okta.apps.read".into()],
-            created: day(&mut rng, 100, 200),
-        },
+        custom_role(
+            &fixture_id("cr0", "usercreator", 1),
+            "User Creator",
+            "Create and read users, read groups",
+            &["okta.users.create", "okta.users.read", "okta.groups.read"],
+            &day(&mut rng, 200, 400),
+        ),
+        custom_role(
+            &fixture_id("cr0", "membershipmgr", 1),
+            "Group Membership Manager",
+            "Manage the members of groups",
+            &["okta.groups.members.manage", "okta.groups.read"],
+            &day(&mut rng, 200, 400),
+        ),
+        custom_role(
+            &fixture_id("cr0", "appauditor", 1),
+            "App Auditor",
+            "Read apps and their assignments",
+            &["okta.apps.read"],
+            &day(&mut rng, 100, 200),
+        ),
     ];
     let resource_sets = vec![
-        ResourceSet {
-            id: fixture_id("iam", "allusers", 1),
-            label: "All users".into(),
-            description: "Every user in the org".into(),
-            created: day(&mut rng, 200, 400),
-        },
-        ResourceSet {
-            id: fixture_id("iam", "engineering", 1),
-            label: "Engineering group".into(),
-            description: "The Engineering group and its members".into(),
-            created: day(&mut rng, 200, 400),
-        },
-        ResourceSet {
-            id: fixture_id("iam", "allapps", 1),
-            label: "All apps".into(),
-            description: "Every app in the org".into(),
-            created: day(&mut rng, 100, 200),
-        },
+        labelled(&fixture_id("iam", "allusers", 1), "All users", "Every user in the org", &day(&mut rng, 200, 400)),
+        labelled(
+            &fixture_id("iam", "engineering", 1),
+            "Engineering group",
+            "The Engineering group and its members",
+            &day(&mut rng, 200, 400),
+        ),
+        labelled(&fixture_id("iam", "allapps", 1), "All apps", "Every app in the org", &day(&mut rng, 100, 200)),
     ];
     let mut group_roles: BTreeMap<String, Vec<RoleGrant>> = BTreeMap::new();
     group_roles.entry(fixture_id("00g", "engineering", 1)).or_default().push(RoleGrant {
@@ -154,38 +144,42 @@ fn plan(org: &Org, anchor: DateTime<Utc>) -> AdminStore {
     }
     let alice = fixture_id("00u", "aliceactive", 1);
     let hooks = vec![
-        EventHook {
-            id: fixture_id("who", "siemforwarder", 1),
-            name: "SIEM forwarder".into(),
-            description: Some("Sends lifecycle and sign-in events to the SIEM".into()),
-            status: "ACTIVE",
-            verification: "VERIFIED",
-            events: vec![
-                "user.lifecycle.create".into(),
-                "user.lifecycle.deactivate".into(),
-                "user.session.start".into(),
-            ],
-            uri: "https://siem.example.com/okta/events".into(),
-            headers: vec![("X-Source".into(), "okta".into())],
-            auth_key: Some("Authorization".into()),
-            created: day(&mut rng, 60, 200),
-            created_by: alice.clone(),
-            last_updated: day(&mut rng, 10, 60),
-        },
-        EventHook {
-            id: fixture_id("who", "hrsync", 1),
-            name: "HR sync (retired)".into(),
-            description: None,
-            status: "INACTIVE",
-            verification: "UNVERIFIED",
-            events: vec!["group.user_membership.add".into(), "group.user_membership.remove".into()],
-            uri: "https://hr.example.com/hooks/okta".into(),
-            headers: Vec::new(),
-            auth_key: None,
-            created: day(&mut rng, 200, 300),
-            created_by: alice,
-            last_updated: day(&mut rng, 100, 200),
-        },
+        event_hook(
+            &fixture_id("who", "siemforwarder", 1),
+            "ACTIVE",
+            "VERIFIED",
+            HookParts {
+                name: "SIEM forwarder".into(),
+                description: Some("Sends lifecycle and sign-in events to the SIEM".into()),
+                events: vec![
+                    "user.lifecycle.create".into(),
+                    "user.lifecycle.deactivate".into(),
+                    "user.session.start".into(),
+                ],
+                uri: "https://siem.example.com/okta/events".into(),
+                headers: vec![("X-Source".into(), "okta".into())],
+                auth_key: Some("Authorization".into()),
+            },
+            &day(&mut rng, 60, 200),
+            &alice,
+            &day(&mut rng, 10, 60),
+        ),
+        event_hook(
+            &fixture_id("who", "hrsync", 1),
+            "INACTIVE",
+            "UNVERIFIED",
+            HookParts {
+                name: "HR sync (retired)".into(),
+                description: None,
+                events: vec!["group.user_membership.add".into(), "group.user_membership.remove".into()],
+                uri: "https://hr.example.com/hooks/okta".into(),
+                headers: Vec::new(),
+                auth_key: None,
+            },
+            &day(&mut rng, 200, 300),
+            &alice,
+            &day(&mut rng, 100, 200),
+        ),
     ];
     AdminStore { custom_roles, resource_sets, group_roles, user_custom_roles: BTreeMap::new(), devices, hooks }
 }

@@ -41,10 +41,13 @@
 //!
 //! Resource owners: Alice owns Salesforce; Olivia owns the Finance Admin bundle.
 
+use chrono::{Duration, Utc};
 use serde_json::{Value, json};
 
-use crate::ids::fixture_id;
+use crate::ids::{fixture_id, ts};
+use crate::org::Org;
 use crate::org::governance::{GovOrg, app_orn, bundle_orn, user_orn, value_orn};
+use crate::org::security_reviews::new_review;
 
 /// The admin who created the seeded objects (Alice, the super admin).
 pub const CREATOR: &str = "00ualiceactive000001";
@@ -372,6 +375,31 @@ fn seed_owners(org: &mut GovOrg) {
         .push(json!({"type": "apps", "id": SALESFORCE, "principals": [{"type": "users", "id": CREATOR}]}));
     org.resource_owners.push(json!({"type": "entitlement-bundles", "id": fixture_id("enb", "financeadmin", 1),
         "principals": [{"type": "users", "id": "00uoliviaorgadmin001"}]}));
+}
+
+/// The seeded security access reviews: Bob's ACTIVE one, Lucy's CLOSED one.
+pub(crate) fn security_reviews(org: &mut Org) {
+    let alice = vec![org.admin_id.clone()];
+    let end = ts(&(Utc::now() + Duration::days(7)));
+    let bob = new_review(
+        org,
+        &fixture_id("sar", "bobsalesforce", 1),
+        "Bob Active: unusual Salesforce report exports",
+        "00ubobactive00000001",
+        &alice,
+        &end,
+    );
+    org.governance.security_reviews.push(bob);
+    let mut lucy = new_review(
+        org,
+        &fixture_id("sar", "lucylocked", 1),
+        "Lucy Locked: repeated failed sign-ins",
+        "00ulucylocked0000001",
+        &alice,
+        &ts(&(Utc::now() - Duration::days(1))),
+    );
+    lucy["status"] = json!("CLOSED");
+    org.governance.security_reviews.push(lucy);
 }
 
 #[cfg(test)]

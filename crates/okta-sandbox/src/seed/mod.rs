@@ -767,7 +767,7 @@ pub fn build(seed: u64, n_users: usize, anchor: DateTime<Utc>) -> Org {
         org.log(e.at, e.event_type, e.display, &actor, targets, e.outcome, e.session.as_deref(), &client);
     }
     admin::seed(&mut org, anchor);
-    crate::handlers::seed_security_reviews(&mut org);
+    governance::security_reviews(&mut org);
     org
 }
 
@@ -808,7 +808,13 @@ mod tests {
     fn a_seed_reproduces_the_whole_org() {
         let anchor = Utc::now();
         let (mut a, mut b) = (build(42, 40, anchor), build(42, 40, anchor));
-        let keys = |o: &Org| o.policy.auth_servers.iter().flat_map(|s| s.keys.clone()).collect::<Vec<_>>();
+        let keys = |o: &Org| {
+            o.policy
+                .auth_servers
+                .iter()
+                .flat_map(|s| o.policy.keys.of(crate::org::collection::str_of(s, "id")).to_vec())
+                .collect::<Vec<_>>()
+        };
         assert_eq!(keys(&a), keys(&b));
         let devices = |o: &Org| o.admin.devices.iter().map(|d| d.id.clone()).collect::<Vec<_>>();
         assert_eq!(devices(&a), devices(&b));

@@ -18,8 +18,8 @@
 use serde_json::{Value, json};
 
 use crate::ids::fixture_id;
-use crate::org::collection::now;
-use crate::org::policy::{AuthServer, InlineHook, PolicyOrg, WithRules, new_id, new_key};
+use crate::org::collection::{now, str_of};
+use crate::org::policy::{PolicyOrg, new_id, new_key};
 use crate::org::random::Random;
 
 pub const DEFAULT_AS: &str = "default";
@@ -85,18 +85,23 @@ pub fn server_obj(id: &str, name: &str, description: &str, audiences: Value, sta
                                        "nextRotation": ts}}})
 }
 
-/// A new authorization server with its system scopes and a fresh ACTIVE and NEXT key.
-pub fn new_server(random: &mut Random, id: &str, name: &str, description: &str, audiences: Value) -> AuthServer {
+/// A new authorization server object (for the caller to add), whose system scopes and fresh ACTIVE and NEXT keys
+/// go into `org`.
+pub fn new_server(
+    org: &mut PolicyOrg,
+    random: &mut Random,
+    id: &str,
+    name: &str,
+    description: &str,
+    audiences: Value,
+) -> Value {
     let active = new_key(random, "ACTIVE");
     let next = new_key(random, "NEXT");
     let kid = active["kid"].as_str().unwrap_or_default().to_owned();
-    AuthServer {
-        obj: server_obj(id, name, description, audiences, "ACTIVE", &kid),
-        policies: Vec::new(),
-        scopes: system_scopes(random),
-        claims: Vec::new(),
-        keys: vec![active, next],
-    }
+    let obj = server_obj(id, name, description, audiences, "ACTIVE", &kid);
+    *org.scopes.of_mut(id) = system_scopes(random);
+    *org.keys.of_mut(id) = vec![active, next];
+    obj
 }
 
 fn claim(
@@ -154,7 +159,8 @@ pub fn build(random: &mut Random) -> PolicyOrg {
     let token_hook = fixture_id("cal", "tokenenrich", 1);
 
     // ---- authorization servers
-    let mut default = new_server(
+    let default = new_server(
+        &mut org,
         random,
         DEFAULT_AS,
         "default",
@@ -179,25 +185,34 @@ pub fn build(random: &mut Random) -> PolicyOrg {
         &["EVERYONE"],
         json!({"accessTokenLifetimeMinutes": 60, "refreshTokenLifetimeMinutes": 0, "refreshTokenWindowMinutes": 10080}),
     );
-    default.policies.push(WithRules { obj: p, rules: vec![r] });
-    default.claims.push(claim(new_id(random, "ocl"), "email", "IDENTITY", "SYSTEM", "user.email", &["email"], true));
-    default.claims.push(claim(
-        new_id(random, "ocl"),
-        "department",
-        "RESOURCE",
-        "EXPRESSION",
-        "user.department",
-        &[],
-        false,
-    ));
+    org.server_rules.of_mut(str_of(&p, "id")).push(r);
+    org.server_policies.of_mut(DEFAULT_AS).push(p);
+    let claims = org.claims.of_mut(DEFAULT_AS);
+    claims.push(claim(new_id(random, "ocl"), "email", "IDENTITY", "SYSTEM", "user.email", &["email"], true));
+    claims.push(claim(new_id(random, "ocl"), "department", "RESOURCE", "EXPRESSION", "user.department", &[], false));
     org.auth_servers.push(default);
 
     let orders_id = fixture_id("aus", "orders", 1);
-    let mut orders =
-        new_server(random, &orders_id, "Orders API", "Tokens for the orders service", json!(["api://orders"]));
-    orders.scopes.push(custom_scope(fixture_id("scp", "ordersread", 1), "orders.read", "Read orders"));
-    orders.scopes.push(custom_scope(fixture_id("scp", "orderswrite", 1), "orders.write", "Create and change orders"));
-    orders.claims.push(claim(new_id(random, "ocl"), "tenant", "RESOURCE", "EXPRESSION", "\"acme\"", &[], false));
+    let orders = new_server(
+        &mut org,
+        random,
+        &orders_id,
+        "Orders API",
+        "Tokens for the orders service",
+        json!(["api://orders"]),
+    );
+    let scopes = org.scopes.of_mut(&orders_id);
+    scopes.push(custom_scope(fixture_id("scp", "ordersread", 1), "orders.read", "Read orders"));
+    scopes.push(custom_scope(fixture_id("scp", "orderswrite", 1), "orders.write", "Create and change orders"));
+    org.claims.of_mut(&orders_id).push(claim(
+        new_id(random, "ocl"),
+        "tenant",
+        "RESOURCE",
+        "EXPRESSION",
+        "\"acme\"",
+        &[],
+        false,
+    ));
     let p = as_policy(
         fixture_id("00p", "ordersclients", 1),
         "Orders clients",
@@ -227,13 +242,14 @@ pub fn build(random: &mut Random) -> PolicyOrg {
         json!({"accessTokenLifetimeMinutes": 60, "refreshTokenLifetimeMinutes": 0, "refreshTokenWindowMinutes": 10080,
                "inlineHook": {"id": token_hook}}),
     );
-    orders.policies.push(WithRules { obj: p, rules: vec![partners, employees] });
+    *org.server_rules.of_mut(str_of(&p, "id")) = vec![partners, employees];
+    org.server_policies.of_mut(&orders_id).push(p);
     org.auth_servers.push(orders);
 
     let legacy_id = fixture_id("aus", "legacy", 1);
     let mut legacy =
-        new_server(random, &legacy_id, "Legacy Partners API", "Retired partner API", json!(["api://legacy"]));
-    legacy.obj["status"] = json!("INACTIVE");
+        new_server(&mut org, random, &legacy_id, "Legacy Partners API", "Retired partner API", json!(["api://legacy"]));
+    legacy["status"] = json!("INACTIVE");
     org.auth_servers.push(legacy);
 
     // ---- network zones
@@ -315,7 +331,8 @@ pub fn build(random: &mut Random) -> PolicyOrg {
             if matches!(kind, "ACCESS_POLICY" | "PROFILE_ENROLLMENT") { "Catch-all Rule" } else { "Default Rule" };
         let rule =
             org_rule(fixture_id("0pr", &format!("{word}dflt"), 1), rule_kind, rule_name, 1, true, conditions, actions);
-        org.policies.push(WithRules { obj: policy, rules: vec![rule] });
+        org.policy_rules.of_mut(str_of(&policy, "id")).push(rule);
+        org.policies.push(policy);
     }
 
     // Contractors: MFA off the corporate network, no sign-in from blocked countries.
@@ -349,10 +366,11 @@ pub fn build(random: &mut Random) -> PolicyOrg {
                           "primaryFactor": "PASSWORD_IDP_ANY_FACTOR", "rememberDeviceByDefault": false,
                           "session": {"usePersistentCookie": false, "maxSessionIdleMinutes": 60, "maxSessionLifetimeMinutes": 480}}}),
     );
-    org.policies.insert(0, WithRules { obj: contractors, rules: vec![deny_geo, mfa_outside] });
+    *org.policy_rules.of_mut(str_of(&contractors, "id")) = vec![deny_geo, mfa_outside];
+    org.policies.insert(0, contractors);
     // Renumber OKTA_SIGN_ON priorities: the custom policy comes first, the default last.
-    if let Some(d) = org.policies.iter_mut().find(|p| p.obj["type"] == "OKTA_SIGN_ON" && p.obj["system"] == true) {
-        d.obj["priority"] = json!(2);
+    if let Some(d) = org.policies.iter_mut().find(|p| p["type"] == "OKTA_SIGN_ON" && p["system"] == true) {
+        d["priority"] = json!(2);
     }
 
     let finance = org_policy(
@@ -383,9 +401,10 @@ pub fn build(random: &mut Random) -> PolicyOrg {
         json!({"appSignOn": {"access": "ALLOW", "verificationMethod": {"type": "ASSURANCE", "factorMode": "2FA",
                "constraints": [], "reauthenticateIn": "PT2H"}}}),
     );
-    org.policies.push(WithRules { obj: finance, rules: vec![on_net, off_net] });
-    if let Some(d) = org.policies.iter_mut().find(|p| p.obj["type"] == "ACCESS_POLICY" && p.obj["system"] == true) {
-        d.obj["priority"] = json!(2);
+    *org.policy_rules.of_mut(str_of(&finance, "id")) = vec![on_net, off_net];
+    org.policies.push(finance);
+    if let Some(d) = org.policies.iter_mut().find(|p| p["type"] == "ACCESS_POLICY" && p["system"] == true) {
+        d["priority"] = json!(2);
     }
 
     // ---- inline hooks
@@ -397,26 +416,20 @@ pub fn build(random: &mut Random) -> PolicyOrg {
                            "config": {"uri": uri, "method": "POST", "headers": [],
                                       "authScheme": {"type": "HEADER", "key": "Authorization"}}}})
     };
-    org.hooks.push(InlineHook {
-        obj: hook(
-            token_hook,
-            "Token enrichment",
-            "com.okta.oauth2.tokens.transform",
-            "ACTIVE",
-            "https://hooks.example.com/okta/token",
-        ),
-        secret: Some("sandbox-hook-secret".into()),
-    });
-    org.hooks.push(InlineHook {
-        obj: hook(
-            fixture_id("cal", "registration", 1),
-            "Registration screening",
-            "com.okta.user.pre-registration",
-            "INACTIVE",
-            "https://hooks.example.com/okta/registration",
-        ),
-        secret: Some("sandbox-hook-secret".into()),
-    });
+    org.hooks.push(hook(
+        token_hook,
+        "Token enrichment",
+        "com.okta.oauth2.tokens.transform",
+        "ACTIVE",
+        "https://hooks.example.com/okta/token",
+    ));
+    org.hooks.push(hook(
+        fixture_id("cal", "registration", 1),
+        "Registration screening",
+        "com.okta.user.pre-registration",
+        "INACTIVE",
+        "https://hooks.example.com/okta/registration",
+    ));
     org
 }
 
@@ -428,10 +441,13 @@ mod tests {
     fn seeds_every_kind() {
         let org = build(&mut Random::new(42));
         assert_eq!(org.auth_servers.len(), 3);
-        assert_eq!(org.auth_servers[0].obj["id"], DEFAULT_AS);
-        assert!(org.auth_servers[0].scopes.iter().any(|s| s["name"] == "openid" && s["system"] == true));
+        assert_eq!(org.auth_servers[0]["id"], DEFAULT_AS);
+        assert!(org.scopes.of(DEFAULT_AS).iter().any(|s| s["name"] == "openid" && s["system"] == true));
         for kind in ["OKTA_SIGN_ON", "PASSWORD", "MFA_ENROLL", "ACCESS_POLICY", "PROFILE_ENROLLMENT"] {
-            assert!(org.policies.iter().any(|p| p.obj["type"] == kind && !p.rules.is_empty()), "{kind}");
+            assert!(
+                org.policies.iter().any(|p| p["type"] == kind && !org.policy_rules.of(str_of(p, "id")).is_empty()),
+                "{kind}"
+            );
         }
         assert!(org.zones.iter().any(|z| z["type"] == "DYNAMIC"));
         assert_eq!(fixture_id("aus", "orders", 1), "ausorders00000000001");

@@ -9,31 +9,23 @@ use serde_json::{Value, json};
 
 use crate::error::ApiError;
 use crate::handlers::{Acting, ApiResult, Id, Ids, JsonBody, St, no_content, ok};
-use crate::org::admin::{EventHook, with_admin};
-use crate::org::collection::Collection;
+use crate::ids::ts;
+use crate::org::admin::{HookParts, event_hook, event_hook_json, hook_uri, set_hook_parts, with_admin};
+use crate::org::collection::{Collection, str_of};
 use crate::org::{Actor, Org};
 use crate::seed::api_client;
 use crate::{Caller, lock};
 
-fn hook_target(h: &EventHook) -> Value {
-    json!({"id": h.id, "type": "EventHook", "alternateId": h.name, "displayName": h.name})
+fn hook_target(h: &Value) -> Value {
+    json!({"id": h["id"], "type": "EventHook", "alternateId": h["name"], "displayName": h["name"]})
 }
 
-fn log(org: &mut Org, actor: &Actor, event_type: &str, display: &str, h: &EventHook, outcome: &str) {
+fn log(org: &mut Org, actor: &Actor, event_type: &str, display: &str, h: &Value, outcome: &str) {
     org.log(Utc::now(), event_type, display, actor, vec![hook_target(h)], (outcome, None), None, &api_client());
 }
 
 /// The parts of a hook a POST or PUT body sets.
-struct HookBody {
-    name: String,
-    description: Option<String>,
-    events: Vec<String>,
-    uri: String,
-    headers: Vec<(String, String)>,
-    auth_key: Option<String>,
-}
-
-fn parse_hook(body: &Value) -> Result<HookBody, ApiError> {
+fn parse_hook(body: &Value) -> Result<HookParts, ApiError> {
     let name = body.get("name").and_then(Value::as_str).unwrap_or_default().trim().to_string();
     if name.is_empty() {
         return Err(ApiError::validation("name", "name: The field cannot be left blank"));
@@ -71,16 +63,16 @@ fn parse_hook(body: &Value) -> Result<HookBody, ApiError> {
         .unwrap_or_default();
     let auth_key = config.pointer("/authScheme/key").and_then(Value::as_str).map(str::to_string);
     let description = body.get("description").and_then(Value::as_str).map(str::to_string);
-    Ok(HookBody { name, description, events: items, uri, headers, auth_key })
+    Ok(HookParts { name, description, events: items, uri, headers, auth_key })
 }
 
 pub(crate) async fn list(State(st): St) -> ApiResult {
-    let hooks: Vec<Value> = with_admin(&st, |_, s| s.hooks.iter().map(|h| h.to_json(&st.public)).collect());
+    let hooks: Vec<Value> = with_admin(&st, |_, s| s.hooks.iter().map(|h| event_hook_json(h, &st.public)).collect());
     ok(Value::Array(hooks))
 }
 
 pub(crate) async fn get_one(State(st): St, Path(id): Id) -> ApiResult {
-    with_admin(&st, |_, s| s.hooks.by_id(&id).map(|h| h.to_json(&st.public)))
+    with_admin(&st, |_, s| s.hooks.by_id(&id).map(|h| event_hook_json(h, &st.public)))
         .map_or_else(|| Err(ApiError::not_found(&id, "EventHook")), ok)
 }
 
@@ -93,22 +85,10 @@ pub(crate) async fn create(State(st): St, Extension(caller): Extension<Caller>, 
     };
     with_admin(&st, |org, store| {
         let now = Utc::now();
-        let hook = EventHook {
-            id: org.random.id(crate::org::random::Stream::Admin, "who"),
-            name: body.name,
-            description: body.description,
-            status: "ACTIVE",
-            verification: "UNVERIFIED",
-            events: body.events,
-            uri: body.uri,
-            headers: body.headers,
-            auth_key: body.auth_key,
-            created: now,
-            created_by,
-            last_updated: now,
-        };
+        let id = org.random.id(crate::org::random::Stream::Admin, "who");
+        let hook = event_hook(&id, "ACTIVE", "UNVERIFIED", body, &now, &created_by, &now);
         log(org, &actor, "event_hook.created", "Event hook created", &hook, "SUCCESS");
-        let v = hook.to_json(&st.public);
+        let v = event_hook_json(&hook, &st.public);
         store.hooks.push(hook);
         ok(v)
     })
@@ -119,17 +99,12 @@ pub(crate) async fn replace(State(st): St, Acting(actor): Acting, Path(id): Id, 
     with_admin(&st, |org, store| {
         let i = store.hooks.index_or_404(&id, "EventHook")?;
         let hook = &mut store.hooks[i];
-        if hook.uri != body.uri {
-            hook.verification = "UNVERIFIED";
+        if hook_uri(hook) != body.uri {
+            hook["verificationStatus"] = json!("UNVERIFIED");
         }
-        hook.name = body.name;
-        hook.description = body.description;
-        hook.events = body.events;
-        hook.uri = body.uri;
-        hook.headers = body.headers;
-        hook.auth_key = body.auth_key;
-        hook.last_updated = Utc::now();
-        let v = hook.to_json(&st.public);
+        set_hook_parts(hook, body);
+        hook["lastUpdated"] = json!(ts(&Utc::now()));
+        let v = event_hook_json(hook, &st.public);
         let hook = hook.clone();
         log(org, &actor, "event_hook.updated", "Event hook updated", &hook, "SUCCESS");
         ok(v)
@@ -141,10 +116,11 @@ pub(crate) async fn lifecycle(State(st): St, Acting(actor): Acting, Path((id, op
         let i = store.hooks.index_or_404(&id, "EventHook")?;
         let hook = &mut store.hooks[i];
         match op.as_str() {
-            "activate" => hook.status = "ACTIVE",
-            "deactivate" => hook.status = "INACTIVE",
+            "activate" => hook["status"] = json!("ACTIVE"),
+            "deactivate" => hook["status"] = json!("INACTIVE"),
             "verify" => {
-                let host = hook.uri.trim_start_matches("https://").split(['/', ':', '?']).next().unwrap_or_default();
+                let host =
+                    hook_uri(hook).trim_start_matches("https://").split(['/', ':', '?']).next().unwrap_or_default();
                 if host.ends_with(".invalid") || host.is_empty() {
                     let hook = hook.clone();
                     log(org, &actor, "event_hook.verified", "Event hook verification", &hook, "FAILURE");
@@ -152,11 +128,11 @@ pub(crate) async fn lifecycle(State(st): St, Acting(actor): Acting, Path((id, op
                         "verification",
                         format!(
                             "Verification failed: the endpoint {} did not answer the one-time verification request",
-                            hook.uri
+                            hook_uri(&hook)
                         ),
                     ));
                 }
-                hook.verification = "VERIFIED";
+                hook["verificationStatus"] = json!("VERIFIED");
             }
             _ => {
                 return Err(ApiError::new(
@@ -166,8 +142,8 @@ pub(crate) async fn lifecycle(State(st): St, Acting(actor): Acting, Path((id, op
                 ));
             }
         }
-        hook.last_updated = Utc::now();
-        let v = hook.to_json(&st.public);
+        hook["lastUpdated"] = json!(ts(&Utc::now()));
+        let v = event_hook_json(hook, &st.public);
         let hook = hook.clone();
         let (event_type, display) = match op.as_str() {
             "activate" => ("event_hook.activated", "Event hook activated"),
@@ -182,7 +158,7 @@ pub(crate) async fn lifecycle(State(st): St, Acting(actor): Acting, Path((id, op
 pub(crate) async fn delete(State(st): St, Acting(actor): Acting, Path(id): Id) -> ApiResult {
     with_admin(&st, |org, store| {
         let i = store.hooks.index_or_404(&id, "EventHook")?;
-        if store.hooks[i].status != "INACTIVE" {
+        if str_of(&store.hooks[i], "status") != "INACTIVE" {
             return Err(ApiError::new(
                 StatusCode::FORBIDDEN,
                 "E0000038",

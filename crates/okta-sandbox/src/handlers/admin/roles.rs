@@ -8,27 +8,30 @@ use serde_json::{Value, json};
 
 use crate::error::ApiError;
 use crate::handlers::{Acting, ApiResult, Id, Ids, JsonBody, St, json_response, no_content, ok};
-use crate::org::admin::{AdminStore, RoleGrant, standard_label, with_admin};
+use crate::org::admin::{AdminStore, RoleGrant, custom_role_json, resource_set_json, standard_label, with_admin};
+use crate::org::collection::str_of;
 use crate::org::{Actor, GroupType, Org, RoleAssignment};
 use crate::seed::api_client;
 
 pub(crate) async fn list_roles(State(st): St) -> ApiResult {
-    let roles: Vec<Value> = with_admin(&st, |_, s| s.custom_roles.iter().map(|r| r.to_json(&st.public)).collect());
+    let roles: Vec<Value> =
+        with_admin(&st, |_, s| s.custom_roles.iter().map(|r| custom_role_json(r, &st.public)).collect());
     ok(json!({"roles": roles, "_links": {}}))
 }
 
 pub(crate) async fn get_role(State(st): St, Path(key): Id) -> ApiResult {
-    with_admin(&st, |_, s| s.custom_role(&key).map(|r| r.to_json(&st.public)))
+    with_admin(&st, |_, s| s.custom_role(&key).map(|r| custom_role_json(r, &st.public)))
         .map_or_else(|| Err(ApiError::not_found(&key, "CustomRole")), ok)
 }
 
 pub(crate) async fn list_resource_sets(State(st): St) -> ApiResult {
-    let sets: Vec<Value> = with_admin(&st, |_, s| s.resource_sets.iter().map(|r| r.to_json(&st.public)).collect());
+    let sets: Vec<Value> =
+        with_admin(&st, |_, s| s.resource_sets.iter().map(|r| resource_set_json(r, &st.public)).collect());
     ok(json!({"resource-sets": sets, "_links": {}}))
 }
 
 pub(crate) async fn get_resource_set(State(st): St, Path(key): Id) -> ApiResult {
-    with_admin(&st, |_, s| s.resource_set(&key).map(|r| r.to_json(&st.public)))
+    with_admin(&st, |_, s| s.resource_set(&key).map(|r| resource_set_json(r, &st.public)))
         .map_or_else(|| Err(ApiError::not_found(&key, "ResourceSet")), ok)
 }
 
@@ -43,9 +46,9 @@ fn requested_role(store: &AdminStore, body: &Value) -> Result<(String, Option<(S
         if role.is_empty() || set.is_empty() {
             return Err(ApiError::validation("role", "role and resource-set are required for a CUSTOM role"));
         }
-        let role = store.custom_role(role).ok_or_else(|| ApiError::not_found(role, "CustomRole"))?.id.clone();
-        let set = store.resource_set(set).ok_or_else(|| ApiError::not_found(set, "ResourceSet"))?.id.clone();
-        return Ok(("CUSTOM".into(), Some((role, set))));
+        let role = store.custom_role(role).ok_or_else(|| ApiError::not_found(role, "CustomRole"))?;
+        let set = store.resource_set(set).ok_or_else(|| ApiError::not_found(set, "ResourceSet"))?;
+        return Ok(("CUSTOM".into(), Some((str_of(role, "id").to_owned(), str_of(set, "id").to_owned()))));
     }
     if standard_label(role_type).is_none() {
         return Err(ApiError::new(

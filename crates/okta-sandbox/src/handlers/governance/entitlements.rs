@@ -13,7 +13,7 @@ use crate::error::ApiError;
 use crate::handlers::{ApiResult, Id, Ids, JsonBody, Params, St, json_response, no_content, ok};
 use crate::org::Org;
 use crate::org::collection::{Collection, now, str_of, with_self_link};
-use crate::org::governance::GovOrg;
+use crate::org::governance::{GovOrg, effective, effective_at};
 use crate::seed::governance::grant;
 
 const ENTITLEMENTS: &str = "/governance/api/v1/entitlements";
@@ -255,49 +255,6 @@ fn principal_filter(params: &Params) -> Result<(String, String), ApiError> {
             ],
         )),
     }
-}
-
-/// What a user has in an app: value id → the ALLOW grants that gave it and still count (later DENYs remove).
-pub(crate) fn effective(gov: &GovOrg, app: &str, user: &str) -> BTreeMap<String, Vec<String>> {
-    effective_at(gov, app, user, None)
-}
-
-/// Whether a grant counted at `at` (`None`: now): made by then, and not ended (INACTIVE since `lastUpdated`).
-fn counted(g: &Value, at: Option<&str>) -> bool {
-    match at {
-        None => str_of(g, "status") == "ACTIVE",
-        Some(t) => str_of(g, "created") <= t && (str_of(g, "status") == "ACTIVE" || str_of(g, "lastUpdated") > t),
-    }
-}
-
-/// What a user had in an app at a time (`None`: now).
-fn effective_at(gov: &GovOrg, app: &str, user: &str, at: Option<&str>) -> BTreeMap<String, Vec<String>> {
-    let mut have: BTreeMap<String, Vec<String>> = BTreeMap::new();
-    for g in gov.grants.iter().filter(|g| {
-        str_of(&g["target"], "externalId") == app
-            && str_of(&g["targetPrincipal"], "externalId") == user
-            && counted(g, at)
-    }) {
-        let values: Vec<String> = g["entitlements"]
-            .as_array()
-            .into_iter()
-            .flatten()
-            .flat_map(|e| e["values"].as_array().into_iter().flatten().map(|v| str_of(v, "id").to_owned()))
-            .collect();
-        if str_of(g, "action") == "DENY" {
-            if values.is_empty() {
-                have.clear();
-            }
-            for v in values {
-                have.remove(&v);
-            }
-        } else {
-            for v in values {
-                have.entry(v).or_default().push(str_of(g, "id").to_owned());
-            }
-        }
-    }
-    have
 }
 
 /// The entitlements (with only the given values) of an app, as principal lists show them.

@@ -13,8 +13,6 @@ pub(super) mod resources;
 pub(super) mod risk;
 pub(super) mod security_reviews;
 
-pub(crate) use security_reviews::seed as seed_security_reviews;
-
 use axum::http::StatusCode;
 use serde_json::Value;
 

@@ -7,12 +7,12 @@ use axum::extract::{Path, State};
 use axum::http::{StatusCode, Uri};
 use serde_json::{Value, json};
 
-use super::entitlements::{check_entitlements, effective, text_prop};
+use super::entitlements::{check_entitlements, text_prop};
 use super::{invalid, with_org};
 use crate::error::ApiError;
 use crate::handlers::{ApiResult, Id, JsonBody, Params, St, json_response, no_content, ok};
 use crate::org::collection::{Collection, now, str_of, with_self_link};
-use crate::org::governance::{GovOrg, app_orn};
+use crate::org::governance::{GovOrg, app_orn, effective};
 
 const RULES: &str = "/governance/api/v1/risk-rules";
 

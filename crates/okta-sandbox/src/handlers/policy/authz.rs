@@ -13,7 +13,7 @@ use crate::org::collection::{
     Collection, Removable, lifecycle_links, lifecycle_target, now, replace_writable, set_status, str_of, touch,
     with_links,
 };
-use crate::org::policy::{AuthServer, PolicyOrg, WithRules, place_by_priority, renumber};
+use crate::org::policy::{PolicyOrg, place_by_priority, renumber};
 use crate::seed::policy::{DEFAULT_AS, new_server};
 
 const SERVER_WRITABLE: [&str; 5] =
@@ -29,16 +29,16 @@ fn base(public: &str, id: &str) -> String {
     format!("{public}/api/v1/authorizationServers/{id}")
 }
 
-fn server<'a>(p: &'a mut PolicyOrg, id: &str) -> Result<&'a mut AuthServer, ApiError> {
+fn server<'a>(p: &'a mut PolicyOrg, id: &str) -> Result<&'a mut Value, ApiError> {
     p.auth_servers.or_404_mut(id, "AuthorizationServer")
 }
 
-fn server_json(s: &AuthServer, public: &str) -> Value {
-    let id = str_of(&s.obj, "id");
+fn server_json(s: &Value, public: &str) -> Value {
+    let id = str_of(s, "id");
     let b = base(public, id);
-    let mut v = s.obj.clone();
+    let mut v = s.clone();
     v["issuer"] = json!(format!("{public}/oauth2/{id}"));
-    let mut links = lifecycle_links(&s.obj, &b);
+    let mut links = lifecycle_links(s, &b);
     links.push(("claims", format!("{b}/claims"), Some("GET")));
     links.push(("policies", format!("{b}/policies"), Some("GET")));
     links.push(("scopes", format!("{b}/scopes"), Some("GET")));
@@ -56,8 +56,7 @@ pub(crate) async fn list(State(st): St, uri: Uri) -> ApiResult {
     let items: Vec<(u64, Value)> = org.policy.auth_servers.listed(
         |s| {
             q.as_deref().is_none_or(|q| {
-                str_of(&s.obj, "name").to_lowercase().starts_with(q)
-                    || str_of(&s.obj, "description").to_lowercase().contains(q)
+                str_of(s, "name").to_lowercase().starts_with(q) || str_of(s, "description").to_lowercase().contains(q)
             })
         },
         |s| server_json(s, &st.public),
@@ -81,14 +80,14 @@ pub(crate) async fn create(State(st): St, JsonBody(body): JsonBody) -> ApiResult
     let org = &mut *guard;
     let p = &mut org.policy;
     let name = required(&body, "name")?;
-    if p.auth_servers.iter().any(|s| str_of(&s.obj, "name").eq_ignore_ascii_case(name)) {
+    if p.auth_servers.iter().any(|s| str_of(s, "name").eq_ignore_ascii_case(name)) {
         return Err(ApiError::validation("name", "name: An authorization server with this name already exists."));
     }
     let id = crate::org::policy::new_id(&mut org.random, "aus");
-    let mut s = new_server(&mut org.random, &id, name, str_of(&body, "description"), body["audiences"].clone());
-    replace_writable(&mut s.obj, &body, &SERVER_WRITABLE);
-    if s.obj.get("issuerMode").is_none() {
-        s.obj["issuerMode"] = json!("ORG_URL");
+    let mut s = new_server(p, &mut org.random, &id, name, str_of(&body, "description"), body["audiences"].clone());
+    replace_writable(&mut s, &body, &SERVER_WRITABLE);
+    if s.get("issuerMode").is_none() {
+        s["issuerMode"] = json!("ORG_URL");
     }
     let out = server_json(&s, &st.public);
     p.auth_servers.push(s);
@@ -104,11 +103,11 @@ pub(crate) async fn replace(State(st): St, Path(id): Id, JsonBody(body): JsonBod
     check_server_body(&body)?;
     let mut org = lock(&st.org);
     let s = server(&mut org.policy, &id)?;
-    replace_writable(&mut s.obj, &body, &SERVER_WRITABLE);
-    if s.obj.get("issuerMode").is_none() {
-        s.obj["issuerMode"] = json!("ORG_URL");
+    replace_writable(s, &body, &SERVER_WRITABLE);
+    if s.get("issuerMode").is_none() {
+        s["issuerMode"] = json!("ORG_URL");
     }
-    touch(&mut s.obj, false);
+    touch(s, false);
     ok(server_json(s, &st.public))
 }
 
@@ -117,13 +116,13 @@ pub(crate) async fn delete(State(st): St, Path(id): Id) -> ApiResult {
     let org = &mut *guard;
     let p = &mut org.policy;
     let s = server(p, &id)?;
-    if str_of(&s.obj, "id") == DEFAULT_AS {
+    if str_of(s, "id") == DEFAULT_AS {
         return Err(refused("id", "id: The default authorization server cannot be deleted."));
     }
-    if str_of(&s.obj, "status") == "ACTIVE" {
+    if str_of(s, "status") == "ACTIVE" {
         return Err(refused("status", "status: Deactivate the authorization server before deleting it."));
     }
-    p.auth_servers.remove_id(&id);
+    p.remove_server(&id);
     no_content()
 }
 
@@ -131,7 +130,7 @@ pub(crate) async fn lifecycle(State(st): St, Path((id, op)): Ids) -> ApiResult {
     let target = lifecycle_target(&op)?;
     let mut org = lock(&st.org);
     let s = server(&mut org.policy, &id)?;
-    set_status(&mut s.obj, target);
+    set_status(s, target);
     no_content()
 }
 
@@ -142,8 +141,8 @@ fn key_json(key: &Value, public: &str, server_id: &str) -> Value {
 
 pub(crate) async fn keys(State(st): St, Path(id): Id) -> ApiResult {
     let mut org = lock(&st.org);
-    let s = server(&mut org.policy, &id)?;
-    ok(Value::Array(s.keys.iter().map(|k| key_json(k, &st.public, &id)).collect()))
+    server(&mut org.policy, &id)?;
+    ok(Value::Array(org.policy.keys.of(&id).iter().map(|k| key_json(k, &st.public, &id)).collect()))
 }
 
 /// `keyRotate` with `{"use": "sig"}`: ACTIVE → EXPIRED, NEXT → ACTIVE, a new NEXT; older EXPIRED keys go.
@@ -156,9 +155,9 @@ pub(crate) async fn rotate(State(st): St, Path(id): Id, JsonBody(body): JsonBody
         return Err(ApiError::validation("use", "use: The only supported value is 'sig'."));
     }
     let fresh = crate::org::policy::new_key(&mut org.random, "NEXT");
-    let s = server(p, &id)?;
-    s.keys.retain(|k| str_of(k, "status") != "EXPIRED");
-    for k in &mut s.keys {
+    let keys = p.keys.of_mut(&id);
+    keys.retain(|k| str_of(k, "status") != "EXPIRED");
+    for k in keys.iter_mut() {
         let next = match str_of(k, "status") {
             "ACTIVE" => "EXPIRED",
             "NEXT" => "ACTIVE",
@@ -167,27 +166,31 @@ pub(crate) async fn rotate(State(st): St, Path(id): Id, JsonBody(body): JsonBody
         .to_owned();
         k["status"] = json!(next);
     }
-    s.keys.push(fresh);
-    let active = s.keys.iter().find(|k| str_of(k, "status") == "ACTIVE").map(|k| str_of(k, "kid").to_owned());
+    keys.push(fresh);
+    let active = keys.iter().find(|k| str_of(k, "status") == "ACTIVE").map(|k| str_of(k, "kid").to_owned());
+    let answer = Value::Array(keys.iter().map(|k| key_json(k, &st.public, &id)).collect());
+    let s = server(p, &id)?;
     if let Some(kid) = active {
-        s.obj["credentials"]["signing"]["kid"] = json!(kid);
-        s.obj["credentials"]["signing"]["lastRotated"] = json!(now());
+        s["credentials"]["signing"]["kid"] = json!(kid);
+        s["credentials"]["signing"]["lastRotated"] = json!(now());
     }
-    touch(&mut s.obj, false);
-    ok(Value::Array(s.keys.iter().map(|k| key_json(k, &st.public, &id)).collect()))
+    touch(s, false);
+    ok(answer)
 }
 
 // ---------------------------------------------------------------- policies
 
-fn policy_json(p: &WithRules, public: &str, server_id: &str) -> Value {
-    let b = format!("{}/policies/{}", base(public, server_id), str_of(&p.obj, "id"));
-    let mut links = lifecycle_links(&p.obj, &b);
+fn policy_json(p: &Value, public: &str, server_id: &str) -> Value {
+    let b = format!("{}/policies/{}", base(public, server_id), str_of(p, "id"));
+    let mut links = lifecycle_links(p, &b);
     links.push(("rules", format!("{b}/rules"), Some("GET")));
-    with_links(&p.obj, &links)
+    with_links(p, &links)
 }
 
-fn policy<'a>(s: &'a mut AuthServer, id: &str) -> Result<&'a mut WithRules, ApiError> {
-    s.policies.or_404_mut(id, "Policy")
+/// The policy `id` of the server `server_id` (the server's 404 first).
+fn policy<'a>(p: &'a mut PolicyOrg, server_id: &str, id: &str) -> Result<&'a mut Value, ApiError> {
+    server(p, server_id)?;
+    p.server_policies.of_mut(server_id).or_404_mut(id, "Policy")
 }
 
 fn check_policy_body(body: &Value) -> Result<(), ApiError> {
@@ -208,8 +211,8 @@ fn check_policy_body(body: &Value) -> Result<(), ApiError> {
 
 pub(crate) async fn list_policies(State(st): St, Path(id): Id) -> ApiResult {
     let mut org = lock(&st.org);
-    let s = server(&mut org.policy, &id)?;
-    ok(Value::Array(s.policies.iter().map(|p| policy_json(p, &st.public, &id)).collect()))
+    server(&mut org.policy, &id)?;
+    ok(Value::Array(org.policy.server_policies.of(&id).iter().map(|p| policy_json(p, &st.public, &id)).collect()))
 }
 
 pub(crate) async fn create_policy(State(st): St, Path(id): Id, JsonBody(body): JsonBody) -> ApiResult {
@@ -227,48 +230,33 @@ pub(crate) async fn create_policy(State(st): St, Path(id): Id, JsonBody(body): J
     }
     obj["priority"] = body.get("priority").cloned().unwrap_or(Value::Null);
     touch(&mut obj, true);
-    let s = server(p, &id)?;
-    let mut objs: Vec<Value> = s.policies.iter().map(|p| p.obj.clone()).collect();
-    place_by_priority(&mut objs, obj, false);
-    let mut rules_by_id: Vec<WithRules> = Vec::new();
-    for o in objs {
-        let rules = s.policies.iter().find(|p| p.obj["id"] == o["id"]).map(|p| p.rules.clone()).unwrap_or_default();
-        rules_by_id.push(WithRules { obj: o, rules });
-    }
-    s.policies = rules_by_id;
-    let created = s.policies.iter().find(|p| p.obj["id"] == json!(pid)).ok_or_else(ApiError::internal)?;
+    let policies = p.server_policies.of_mut(&id);
+    place_by_priority(policies, obj, false);
+    let created = policies.iter().find(|p| p["id"] == json!(pid)).ok_or_else(ApiError::internal)?;
     Ok(json_response(StatusCode::CREATED, policy_json(created, &st.public, &id)))
 }
 
 pub(crate) async fn get_policy(State(st): St, Path((id, pid)): Ids) -> ApiResult {
     let mut org = lock(&st.org);
-    let s = server(&mut org.policy, &id)?;
-    ok(policy_json(policy(s, &pid)?, &st.public, &id))
+    ok(policy_json(policy(&mut org.policy, &id, &pid)?, &st.public, &id))
 }
 
 pub(crate) async fn replace_policy(State(st): St, Path((id, pid)): Ids, JsonBody(body): JsonBody) -> ApiResult {
     check_policy_body(&body)?;
     let mut org = lock(&st.org);
-    let s = server(&mut org.policy, &id)?;
-    let p = policy(s, &pid)?;
-    replace_writable(&mut p.obj, &body, &POLICY_WRITABLE);
-    p.obj["type"] = json!("OAUTH_AUTHORIZATION_POLICY");
-    touch(&mut p.obj, false);
+    let p = policy(&mut org.policy, &id, &pid)?;
+    replace_writable(p, &body, &POLICY_WRITABLE);
+    p["type"] = json!("OAUTH_AUTHORIZATION_POLICY");
+    touch(p, false);
     ok(policy_json(p, &st.public, &id))
 }
 
 pub(crate) async fn delete_policy(State(st): St, Path((id, pid)): Ids) -> ApiResult {
     let mut org = lock(&st.org);
-    let s = server(&mut org.policy, &id)?;
-    if policy(s, &pid)?.obj["system"] == json!(true) {
+    if policy(&mut org.policy, &id, &pid)?["system"] == json!(true) {
         return Err(refused("system", "system: The default policy cannot be deleted."));
     }
-    s.policies.remove_id(&pid);
-    let mut objs: Vec<Value> = s.policies.iter().map(|p| p.obj.clone()).collect();
-    renumber(&mut objs);
-    for (p, o) in s.policies.iter_mut().zip(objs) {
-        p.obj = o;
-    }
+    org.policy.remove_server_policy(&id, &pid);
     no_content()
 }
 
@@ -322,35 +310,35 @@ fn with_token_defaults(obj: &mut Value) {
 
 pub(crate) async fn list_rules(State(st): St, Path((id, pid)): Ids) -> ApiResult {
     let mut org = lock(&st.org);
-    let s = server(&mut org.policy, &id)?;
-    let p = policy(s, &pid)?;
-    ok(Value::Array(p.rules.iter().map(|r| rule_json(r, &st.public, &id, &pid)).collect()))
+    policy(&mut org.policy, &id, &pid)?;
+    ok(Value::Array(org.policy.server_rules.of(&pid).iter().map(|r| rule_json(r, &st.public, &id, &pid)).collect()))
 }
 
 pub(crate) async fn create_rule(State(st): St, Path((id, pid)): Ids, JsonBody(body): JsonBody) -> ApiResult {
     check_rule_body(&body)?;
     let mut org = lock(&st.org);
     let rid = crate::org::policy::new_id(&mut org.random, "0pr");
-    let s = server(&mut org.policy, &id)?;
-    let p = policy(s, &pid)?;
+    policy(&mut org.policy, &id, &pid)?;
+    let rules = org.policy.server_rules.of_mut(&pid);
     let mut obj = json!({"id": rid, "status": "ACTIVE", "system": false});
     replace_writable(&mut obj, &body, &RULE_WRITABLE);
     with_token_defaults(&mut obj);
     obj["priority"] = body.get("priority").cloned().unwrap_or(Value::Null);
     touch(&mut obj, true);
-    place_by_priority(&mut p.rules, obj, true);
-    let created = p.rules.iter().find(|r| r["id"] == json!(rid)).ok_or_else(ApiError::internal)?;
+    place_by_priority(rules, obj, true);
+    let created = rules.iter().find(|r| r["id"] == json!(rid)).ok_or_else(ApiError::internal)?;
     Ok(json_response(StatusCode::CREATED, rule_json(created, &st.public, &id, &pid)))
 }
 
-fn rule<'a>(p: &'a mut WithRules, id: &str) -> Result<&'a mut Value, ApiError> {
-    p.rules.or_404_mut(id, "PolicyRule")
+/// The rules of the policy `pid` of the server `id` (the server's and the policy's 404 first).
+fn rules<'a>(p: &'a mut PolicyOrg, id: &str, pid: &str) -> Result<&'a mut Vec<Value>, ApiError> {
+    policy(p, id, pid)?;
+    Ok(p.server_rules.of_mut(pid))
 }
 
 pub(crate) async fn get_rule(State(st): St, Path((id, pid, rid)): Path<(String, String, String)>) -> ApiResult {
     let mut org = lock(&st.org);
-    let s = server(&mut org.policy, &id)?;
-    let r = rule(policy(s, &pid)?, &rid)?;
+    let r = rules(&mut org.policy, &id, &pid)?.or_404(&rid, "PolicyRule")?;
     ok(rule_json(r, &st.public, &id, &pid))
 }
 
@@ -361,9 +349,8 @@ pub(crate) async fn replace_rule(
 ) -> ApiResult {
     check_rule_body(&body)?;
     let mut org = lock(&st.org);
-    let s = server(&mut org.policy, &id)?;
-    let p = policy(s, &pid)?;
-    let r = rule(p, &rid)?;
+    let rules = rules(&mut org.policy, &id, &pid)?;
+    let r = rules.or_404_mut(&rid, "PolicyRule")?;
     replace_writable(r, &body, &RULE_WRITABLE);
     with_token_defaults(r);
     touch(r, false);
@@ -371,23 +358,22 @@ pub(crate) async fn replace_rule(
     if let Some(priority) = body.get("priority").and_then(Value::as_u64)
         && Some(priority) != current.get("priority").and_then(Value::as_u64)
     {
-        p.rules.remove_id(&rid);
+        rules.remove_id(&rid);
         current["priority"] = json!(priority);
-        place_by_priority(&mut p.rules, current.clone(), true);
-        current = p.rules.by_id(&rid).cloned().unwrap_or(current);
+        place_by_priority(rules, current.clone(), true);
+        current = rules.by_id(&rid).cloned().unwrap_or(current);
     }
     ok(rule_json(&current, &st.public, &id, &pid))
 }
 
 pub(crate) async fn delete_rule(State(st): St, Path((id, pid, rid)): Path<(String, String, String)>) -> ApiResult {
     let mut org = lock(&st.org);
-    let s = server(&mut org.policy, &id)?;
-    let p = policy(s, &pid)?;
-    if rule(p, &rid)?["system"] == json!(true) {
+    let rules = rules(&mut org.policy, &id, &pid)?;
+    if rules.or_404(&rid, "PolicyRule")?["system"] == json!(true) {
         return Err(refused("system", "system: The default rule cannot be deleted."));
     }
-    p.rules.remove_id(&rid);
-    renumber(&mut p.rules);
+    rules.remove_id(&rid);
+    renumber(rules);
     no_content()
 }
 
@@ -420,8 +406,8 @@ pub(crate) async fn list_scopes(State(st): St, Path(id): Id, uri: Uri) -> ApiRes
     let q = params.get("q").filter(|s| !s.is_empty()).map(str::to_lowercase);
     let page = params.page(200, 200)?;
     let mut org = lock(&st.org);
-    let s = server(&mut org.policy, &id)?;
-    let items: Vec<(u64, Value)> = s.scopes.listed(
+    server(&mut org.policy, &id)?;
+    let items: Vec<(u64, Value)> = org.policy.scopes.of(&id).listed(
         |v| q.as_deref().is_none_or(|q| str_of(v, "name").to_lowercase().contains(q)),
         |v| scope_json(v, &st.public, &id),
     );
@@ -433,9 +419,10 @@ pub(crate) async fn create_scope(State(st): St, Path(id): Id, JsonBody(body): Js
     check_scope_body(&body)?;
     let mut org = lock(&st.org);
     let sid = crate::org::policy::new_id(&mut org.random, "scp");
-    let s = server(&mut org.policy, &id)?;
+    server(&mut org.policy, &id)?;
+    let scopes = org.policy.scopes.of_mut(&id);
     let name = required(&body, "name")?;
-    if s.scopes.iter().any(|v| str_of(v, "name") == name) {
+    if scopes.iter().any(|v| str_of(v, "name") == name) {
         return Err(ApiError::validation("name", "name: A scope with this name already exists."));
     }
     let mut obj = json!({"id": sid, "system": false, "default": false, "consent": "IMPLICIT", "optional": false,
@@ -447,29 +434,30 @@ pub(crate) async fn create_scope(State(st): St, Path(id): Id, JsonBody(body): Js
             }
         }
     }
-    s.scopes.push(obj.clone());
+    scopes.push(obj.clone());
     Ok(json_response(StatusCode::CREATED, scope_json(&obj, &st.public, &id)))
 }
 
-fn scope<'a>(s: &'a mut AuthServer, id: &str) -> Result<&'a mut Value, ApiError> {
-    s.scopes.or_404_mut(id, "OAuth2Scope")
+/// The scopes of the server `id` (its 404 first).
+fn scopes<'a>(p: &'a mut PolicyOrg, id: &str) -> Result<&'a mut Vec<Value>, ApiError> {
+    server(p, id)?;
+    Ok(p.scopes.of_mut(id))
 }
 
 pub(crate) async fn get_scope(State(st): St, Path((id, sid)): Ids) -> ApiResult {
     let mut org = lock(&st.org);
-    let s = server(&mut org.policy, &id)?;
-    ok(scope_json(scope(s, &sid)?, &st.public, &id))
+    ok(scope_json(scopes(&mut org.policy, &id)?.or_404(&sid, "OAuth2Scope")?, &st.public, &id))
 }
 
 pub(crate) async fn replace_scope(State(st): St, Path((id, sid)): Ids, JsonBody(body): JsonBody) -> ApiResult {
     check_scope_body(&body)?;
     let mut org = lock(&st.org);
-    let s = server(&mut org.policy, &id)?;
+    let scopes = scopes(&mut org.policy, &id)?;
     let name = required(&body, "name")?.to_owned();
-    if s.scopes.iter().any(|v| str_of(v, "name") == name && str_of(v, "id") != sid) {
+    if scopes.iter().any(|v| str_of(v, "name") == name && str_of(v, "id") != sid) {
         return Err(ApiError::validation("name", "name: A scope with this name already exists."));
     }
-    let v = scope(s, &sid)?;
+    let v = scopes.or_404_mut(&sid, "OAuth2Scope")?;
     if v["system"] == json!(true) && str_of(v, "name") != name {
         return Err(refused("name", "name: A system scope cannot be renamed."));
     }
@@ -479,11 +467,11 @@ pub(crate) async fn replace_scope(State(st): St, Path((id, sid)): Ids, JsonBody(
 
 pub(crate) async fn delete_scope(State(st): St, Path((id, sid)): Ids) -> ApiResult {
     let mut org = lock(&st.org);
-    let s = server(&mut org.policy, &id)?;
-    if scope(s, &sid)?["system"] == json!(true) {
+    let scopes = scopes(&mut org.policy, &id)?;
+    if scopes.or_404(&sid, "OAuth2Scope")?["system"] == json!(true) {
         return Err(refused("system", "system: A system scope cannot be deleted."));
     }
-    s.scopes.remove_id(&sid);
+    scopes.remove_id(&sid);
     no_content()
 }
 
@@ -518,12 +506,12 @@ fn check_claim_body(body: &Value) -> Result<(), ApiError> {
 
 pub(crate) async fn list_claims(State(st): St, Path(id): Id) -> ApiResult {
     let mut org = lock(&st.org);
-    let s = server(&mut org.policy, &id)?;
-    ok(Value::Array(s.claims.iter().map(|v| claim_json(v, &st.public, &id)).collect()))
+    server(&mut org.policy, &id)?;
+    ok(Value::Array(org.policy.claims.of(&id).iter().map(|v| claim_json(v, &st.public, &id)).collect()))
 }
 
-fn duplicate_claim(s: &AuthServer, body: &Value, except: Option<&str>) -> bool {
-    s.claims.iter().any(|c| {
+fn duplicate_claim(claims: &[Value], body: &Value, except: Option<&str>) -> bool {
+    claims.iter().any(|c| {
         str_of(c, "name") == str_of(body, "name")
             && str_of(c, "claimType") == str_of(body, "claimType")
             && except.is_none_or(|e| str_of(c, "id") != e)
@@ -534,8 +522,8 @@ pub(crate) async fn create_claim(State(st): St, Path(id): Id, JsonBody(body): Js
     check_claim_body(&body)?;
     let mut org = lock(&st.org);
     let cid = crate::org::policy::new_id(&mut org.random, "ocl");
-    let s = server(&mut org.policy, &id)?;
-    if duplicate_claim(s, &body, None) {
+    let claims = claims(&mut org.policy, &id)?;
+    if duplicate_claim(claims, &body, None) {
         return Err(ApiError::validation("name", "name: A claim with this name and type already exists."));
     }
     let mut obj = json!({"id": cid, "status": "ACTIVE", "system": false, "valueType": "EXPRESSION",
@@ -548,28 +536,29 @@ pub(crate) async fn create_claim(State(st): St, Path(id): Id, JsonBody(body): Js
             obj[k] = v;
         }
     }
-    s.claims.push(obj.clone());
+    claims.push(obj.clone());
     Ok(json_response(StatusCode::CREATED, claim_json(&obj, &st.public, &id)))
 }
 
-fn claim<'a>(s: &'a mut AuthServer, id: &str) -> Result<&'a mut Value, ApiError> {
-    s.claims.or_404_mut(id, "OAuth2Claim")
+/// The claims of the server `id` (its 404 first).
+fn claims<'a>(p: &'a mut PolicyOrg, id: &str) -> Result<&'a mut Vec<Value>, ApiError> {
+    server(p, id)?;
+    Ok(p.claims.of_mut(id))
 }
 
 pub(crate) async fn get_claim(State(st): St, Path((id, cid)): Ids) -> ApiResult {
     let mut org = lock(&st.org);
-    let s = server(&mut org.policy, &id)?;
-    ok(claim_json(claim(s, &cid)?, &st.public, &id))
+    ok(claim_json(claims(&mut org.policy, &id)?.or_404(&cid, "OAuth2Claim")?, &st.public, &id))
 }
 
 pub(crate) async fn replace_claim(State(st): St, Path((id, cid)): Ids, JsonBody(body): JsonBody) -> ApiResult {
     check_claim_body(&body)?;
     let mut org = lock(&st.org);
-    let s = server(&mut org.policy, &id)?;
-    if duplicate_claim(s, &body, Some(&cid)) {
+    let claims = claims(&mut org.policy, &id)?;
+    if duplicate_claim(claims, &body, Some(&cid)) {
         return Err(ApiError::validation("name", "name: A claim with this name and type already exists."));
     }
-    let v = claim(s, &cid)?;
+    let v = claims.or_404_mut(&cid, "OAuth2Claim")?;
     if v["system"] == json!(true) {
         return Err(refused("system", "system: A system claim cannot be changed."));
     }
@@ -582,10 +571,10 @@ pub(crate) async fn replace_claim(State(st): St, Path((id, cid)): Ids, JsonBody(
 
 pub(crate) async fn delete_claim(State(st): St, Path((id, cid)): Ids) -> ApiResult {
     let mut org = lock(&st.org);
-    let s = server(&mut org.policy, &id)?;
-    if claim(s, &cid)?["system"] == json!(true) {
+    let claims = claims(&mut org.policy, &id)?;
+    if claims.or_404(&cid, "OAuth2Claim")?["system"] == json!(true) {
         return Err(refused("system", "system: A system claim cannot be deleted."));
     }
-    s.claims.remove_id(&cid);
+    claims.remove_id(&cid);
     no_content()
 }

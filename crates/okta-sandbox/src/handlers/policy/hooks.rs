@@ -10,7 +10,7 @@ use crate::error::ApiError;
 use crate::handlers::{ApiResult, Id, Ids, JsonBody, Params, St, no_content, ok};
 use crate::lock;
 use crate::org::collection::{Collection, Removable, lifecycle_target, set_status, str_of, touch, with_links};
-use crate::org::policy::{InlineHook, PolicyOrg};
+use crate::org::policy::PolicyOrg;
 
 const TYPES: [&str; 6] = [
     "com.okta.import.transform",
@@ -21,24 +21,24 @@ const TYPES: [&str; 6] = [
     "com.okta.user.pre-registration",
 ];
 
-fn hook_json(h: &InlineHook, public: &str) -> Value {
-    let b = format!("{public}/api/v1/inlineHooks/{}", str_of(&h.obj, "id"));
+fn hook_json(h: &Value, public: &str) -> Value {
+    let b = format!("{public}/api/v1/inlineHooks/{}", str_of(h, "id"));
     let mut links = vec![("self", b.clone(), Some("GET")), ("execute", format!("{b}/execute"), Some("POST"))];
-    if str_of(&h.obj, "status") == "ACTIVE" {
+    if str_of(h, "status") == "ACTIVE" {
         links.push(("deactivate", format!("{b}/lifecycle/deactivate"), Some("POST")));
     } else {
         links.push(("activate", format!("{b}/lifecycle/activate"), Some("POST")));
         links.push(("delete", b.clone(), Some("DELETE")));
     }
-    with_links(&h.obj, &links)
+    with_links(h, &links)
 }
 
-fn hook<'a>(p: &'a mut PolicyOrg, id: &str) -> Result<&'a mut InlineHook, ApiError> {
+fn hook<'a>(p: &'a mut PolicyOrg, id: &str) -> Result<&'a mut Value, ApiError> {
     p.hooks.or_404_mut(id, "InlineHook")
 }
 
-/// The channel as stored (no secret) and the secret, from a request body's channel.
-fn channel(body: &Value) -> Result<(Value, Option<String>), ApiError> {
+/// The channel as stored, from a request body's channel (the auth scheme's value is write-only: not kept).
+fn channel(body: &Value) -> Result<Value, ApiError> {
     let channel = body
         .get("channel")
         .ok_or_else(|| ApiError::validation("channel", "channel: The field cannot be left blank"))?;
@@ -52,14 +52,12 @@ fn channel(body: &Value) -> Result<(Value, Option<String>), ApiError> {
     }
     let mut config = json!({"uri": uri, "method": "POST",
                             "headers": channel.pointer("/config/headers").cloned().unwrap_or(json!([]))});
-    let mut secret = None;
     if let Some(auth) = channel.pointer("/config/authScheme").filter(|a| a.is_object()) {
         config["authScheme"] = json!({"type": auth.get("type").cloned().unwrap_or(json!("HEADER")),
                                       "key": auth.get("key").cloned().unwrap_or(json!("Authorization"))});
-        secret = auth.get("value").and_then(Value::as_str).map(str::to_owned);
     }
     let version = channel.get("version").and_then(Value::as_str).unwrap_or("1.0.0");
-    Ok((json!({"type": "HTTP", "version": version, "config": config}), secret))
+    Ok(json!({"type": "HTTP", "version": version, "config": config}))
 }
 
 pub(crate) async fn list(State(st): St, uri: Uri) -> ApiResult {
@@ -70,7 +68,7 @@ pub(crate) async fn list(State(st): St, uri: Uri) -> ApiResult {
         .policy
         .hooks
         .iter()
-        .filter(|h| kind.is_none_or(|k| str_of(&h.obj, "type") == k))
+        .filter(|h| kind.is_none_or(|k| str_of(h, "type") == k))
         .map(|h| hook_json(h, &st.public))
         .collect();
     ok(Value::Array(items))
@@ -82,15 +80,14 @@ pub(crate) async fn create(State(st): St, JsonBody(body): JsonBody) -> ApiResult
     if !TYPES.contains(&kind) {
         return Err(ApiError::validation("type", format!("type: Invalid inline hook type: {kind}")));
     }
-    let (channel, secret) = channel(&body)?;
+    let channel = channel(&body)?;
     let mut org = lock(&st.org);
     let id = crate::org::policy::new_id(&mut org.random, "cal");
     let mut obj = json!({"id": id, "name": name, "type": kind, "status": "ACTIVE",
                          "version": body.get("version").and_then(Value::as_str).unwrap_or("1.0.0"), "channel": channel});
     touch(&mut obj, true);
-    let h = InlineHook { obj, secret };
-    let out = hook_json(&h, &st.public);
-    org.policy.hooks.push(h);
+    let out = hook_json(&obj, &st.public);
+    org.policy.hooks.push(obj);
     ok(out)
 }
 
@@ -99,34 +96,28 @@ pub(crate) async fn get_one(State(st): St, Path(id): Id) -> ApiResult {
     ok(hook_json(hook(&mut org.policy, &id)?, &st.public))
 }
 
-/// PUT: name, version and channel replace the current ones; the type cannot change; an auth scheme sent without
-/// its value keeps the current secret.
+/// PUT: name, version and channel replace the current ones; the type cannot change.
 pub(crate) async fn replace(State(st): St, Path(id): Id, JsonBody(body): JsonBody) -> ApiResult {
     let name = required(&body, "name")?;
-    let (channel, secret) = channel(&body)?;
+    let channel = channel(&body)?;
     let mut org = lock(&st.org);
     let h = hook(&mut org.policy, &id)?;
-    if body.get("type").and_then(Value::as_str).is_some_and(|t| t != str_of(&h.obj, "type")) {
+    if body.get("type").and_then(Value::as_str).is_some_and(|t| t != str_of(h, "type")) {
         return Err(ApiError::validation("type", "type: The type of an inline hook cannot be changed"));
     }
-    h.obj["name"] = json!(name);
+    h["name"] = json!(name);
     if let Some(v) = body.get("version").and_then(Value::as_str) {
-        h.obj["version"] = json!(v);
+        h["version"] = json!(v);
     }
-    if channel.pointer("/config/authScheme").is_none() {
-        h.secret = None;
-    } else if secret.is_some() {
-        h.secret = secret;
-    }
-    h.obj["channel"] = channel;
-    touch(&mut h.obj, false);
+    h["channel"] = channel;
+    touch(h, false);
     ok(hook_json(h, &st.public))
 }
 
 pub(crate) async fn delete(State(st): St, Path(id): Id) -> ApiResult {
     let mut org = lock(&st.org);
     let h = hook(&mut org.policy, &id)?;
-    if str_of(&h.obj, "status") == "ACTIVE" {
+    if str_of(h, "status") == "ACTIVE" {
         return Err(refused("status", "status: Only INACTIVE inline hooks can be deleted; deactivate it first."));
     }
     org.policy.hooks.remove_id(&id);
@@ -137,7 +128,7 @@ pub(crate) async fn lifecycle(State(st): St, Path((id, op)): Ids) -> ApiResult {
     let target = lifecycle_target(&op)?;
     let mut org = lock(&st.org);
     let h = hook(&mut org.policy, &id)?;
-    set_status(&mut h.obj, target);
+    set_status(h, target);
     ok(hook_json(h, &st.public))
 }
 
@@ -176,5 +167,5 @@ pub(crate) async fn execute(State(st): St, Path(id): Id, JsonBody(body): JsonBod
     }
     let mut org = lock(&st.org);
     let h = hook(&mut org.policy, &id)?;
-    ok(sample_response(str_of(&h.obj, "type"), &body))
+    ok(sample_response(str_of(h, "type"), &body))
 }

@@ -9,7 +9,7 @@ use crate::error::ApiError;
 use crate::handlers::{ApiResult, Id, Ids, Params, St, no_content, ok};
 use crate::lock;
 use crate::org::collection::{Collection, lifecycle_links, lifecycle_target, set_status, str_of, with_links};
-use crate::org::policy::WithRules;
+use crate::org::policy::PolicyOrg;
 
 const TYPES: [&str; 12] = [
     "ACCESS_POLICY",
@@ -30,14 +30,15 @@ fn base(public: &str, id: &str) -> String {
     format!("{public}/api/v1/policies/{id}")
 }
 
-fn policy_json(p: &WithRules, public: &str, expand_rules: bool) -> Value {
-    let b = base(public, str_of(&p.obj, "id"));
-    let mut links = lifecycle_links(&p.obj, &b);
+fn policy_json(org: &PolicyOrg, p: &Value, public: &str, expand_rules: bool) -> Value {
+    let id = str_of(p, "id");
+    let b = base(public, id);
+    let mut links = lifecycle_links(p, &b);
     links.push(("rules", format!("{b}/rules"), Some("GET")));
-    let mut v = with_links(&p.obj, &links);
+    let mut v = with_links(p, &links);
     if expand_rules {
         v["_embedded"] =
-            json!({"rules": p.rules.iter().map(|r| rule_json(r, public, str_of(&p.obj, "id"))).collect::<Vec<_>>()});
+            json!({"rules": org.policy_rules.of(id).iter().map(|r| rule_json(r, public, id)).collect::<Vec<_>>()});
     }
     v
 }
@@ -47,7 +48,7 @@ fn rule_json(r: &Value, public: &str, policy_id: &str) -> Value {
     with_links(r, &lifecycle_links(r, &b))
 }
 
-fn find<'a>(policies: &'a mut [WithRules], id: &str) -> Result<&'a mut WithRules, ApiError> {
+fn find<'a>(policies: &'a mut [Value], id: &str) -> Result<&'a mut Value, ApiError> {
     policies.or_404_mut(id, "Policy")
 }
 
@@ -62,48 +63,51 @@ pub(crate) async fn list(State(st): St, uri: Uri) -> ApiResult {
     let expand_rules = params.get("expand") == Some("rules");
     let page = params.page(200, 200)?;
     let org = lock(&st.org);
-    let mut matching: Vec<&WithRules> = org
+    let mut matching: Vec<&Value> = org
         .policy
         .policies
         .iter()
-        .filter(|p| str_of(&p.obj, "type") == kind)
-        .filter(|p| status.is_none_or(|s| str_of(&p.obj, "status") == s))
-        .filter(|p| q.as_deref().is_none_or(|q| str_of(&p.obj, "name").to_lowercase().contains(q)))
+        .filter(|p| str_of(p, "type") == kind)
+        .filter(|p| status.is_none_or(|s| str_of(p, "status") == s))
+        .filter(|p| q.as_deref().is_none_or(|q| str_of(p, "name").to_lowercase().contains(q)))
         .collect();
-    matching.sort_by_key(|p| p.obj.get("priority").and_then(Value::as_u64).unwrap_or(u64::MAX));
-    let items: Vec<(u64, Value)> =
-        matching.iter().enumerate().map(|(i, p)| (i as u64 + 1, policy_json(p, &st.public, expand_rules))).collect();
+    matching.sort_by_key(|p| p.get("priority").and_then(Value::as_u64).unwrap_or(u64::MAX));
+    let items: Vec<(u64, Value)> = matching
+        .iter()
+        .enumerate()
+        .map(|(i, p)| (i as u64 + 1, policy_json(&org.policy, p, &st.public, expand_rules)))
+        .collect();
     drop(org);
     Ok(page.links(&st.public, uri.path(), items))
 }
 
 pub(crate) async fn get_one(State(st): St, Path(id): Id, uri: Uri) -> ApiResult {
     let params = Params::parse(uri.query());
-    let mut org = lock(&st.org);
-    let p = find(&mut org.policy.policies, &id)?;
-    ok(policy_json(p, &st.public, params.get("expand") == Some("rules")))
+    let org = lock(&st.org);
+    let p = org.policy.policies.or_404(&id, "Policy")?;
+    ok(policy_json(&org.policy, p, &st.public, params.get("expand") == Some("rules")))
 }
 
 pub(crate) async fn lifecycle(State(st): St, Path((id, op)): Ids) -> ApiResult {
     let target = lifecycle_target(&op)?;
     let mut org = lock(&st.org);
     let p = find(&mut org.policy.policies, &id)?;
-    if target == "INACTIVE" && p.obj["system"] == json!(true) {
+    if target == "INACTIVE" && p["system"] == json!(true) {
         return Err(refused("system", "system: The default policy cannot be deactivated."));
     }
-    set_status(&mut p.obj, target);
+    set_status(p, target);
     no_content()
 }
 
 pub(crate) async fn list_rules(State(st): St, Path(id): Id) -> ApiResult {
     let mut org = lock(&st.org);
-    let p = find(&mut org.policy.policies, &id)?;
-    ok(Value::Array(p.rules.iter().map(|r| rule_json(r, &st.public, &id)).collect()))
+    find(&mut org.policy.policies, &id)?;
+    ok(Value::Array(org.policy.policy_rules.of(&id).iter().map(|r| rule_json(r, &st.public, &id)).collect()))
 }
 
 pub(crate) async fn get_rule(State(st): St, Path((id, rid)): Ids) -> ApiResult {
     let mut org = lock(&st.org);
-    let p = find(&mut org.policy.policies, &id)?;
-    let r = p.rules.or_404(&rid, "PolicyRule")?;
+    find(&mut org.policy.policies, &id)?;
+    let r = org.policy.policy_rules.of(&id).or_404(&rid, "PolicyRule")?;
     ok(rule_json(r, &st.public, &id))
 }

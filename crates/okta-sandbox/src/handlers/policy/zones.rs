@@ -146,12 +146,12 @@ fn used_by(p: &PolicyOrg, id: &str) -> Vec<String> {
     let names = |v: Option<&Value>| v.and_then(Value::as_array).is_some_and(|a| a.iter().any(|z| z == id));
     p.policies
         .iter()
-        .flat_map(|pol| pol.rules.iter().map(move |r| (pol, r)))
+        .flat_map(|pol| p.policy_rules.of(str_of(pol, "id")).iter().map(move |r| (pol, r)))
         .filter(|(_, r)| {
             let n = r.pointer("/conditions/network");
             names(n.and_then(|n| n.get("include"))) || names(n.and_then(|n| n.get("exclude")))
         })
-        .map(|(pol, r)| format!("{} / {}", str_of(&pol.obj, "name"), str_of(r, "name")))
+        .map(|(pol, r)| format!("{} / {}", str_of(pol, "name"), str_of(r, "name")))
         .collect()
 }
 
