@@ -2,7 +2,6 @@
 //! fails with one line that says what is wrong and how to fix it.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-
 use okta_e2e::Org;
 use serde_json::{Value, json};
 
