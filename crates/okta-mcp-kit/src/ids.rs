@@ -1,6 +1,6 @@
 //! Okta object ids: a three-character prefix that names the kind of object, then 17 letters and digits
-//! (`00u…` a user, `00g…` a group, `0oa…` an app). One predicate per kind, and typed ids ([`UserId`],
-//! [`GroupId`], [`AppId`]) so a user's id cannot be passed where a group's is wanted.
+//! (`00u…` a user, `00g…` a group, `0oa…` an app). One predicate per kind, and [`UserId`] for the user ids
+//! lookups return, so a login or another kind of id cannot stand where a user's id is wanted.
 
 use std::fmt;
 use std::ops::Deref;
@@ -53,53 +53,39 @@ pub fn is_directory_id(s: &str) -> bool {
     [Kind::User, Kind::Group, Kind::App].iter().any(|k| s.starts_with(k.prefix())) && !s.contains(['@', ' '])
 }
 
-macro_rules! typed_id {
-    ($name:ident, $kind:expr, $what:literal) => {
-        #[doc = concat!("The id of ", $what, ", checked when made.")]
-        #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-        pub struct $name(String);
+/// A user's id (00u…), checked when made, so it cannot be mixed up with another kind of id or a login.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct UserId(String);
 
-        impl $name {
-            #[doc = concat!("`s` when it is the id of ", $what, ".")]
-            pub fn parse(s: &str) -> Option<Self> {
-                $kind.is_id(s).then(|| Self(s.to_owned()))
-            }
+impl UserId {
+    /// `s` when it is a user's id.
+    pub fn parse(s: &str) -> Option<Self> {
+        Kind::User.is_id(s).then(|| Self(s.to_owned()))
+    }
 
-            pub fn as_str(&self) -> &str {
-                &self.0
-            }
-        }
-
-        impl Deref for $name {
-            type Target = str;
-            fn deref(&self) -> &str {
-                &self.0
-            }
-        }
-
-        impl fmt::Display for $name {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str(&self.0)
-            }
-        }
-
-        impl serde::Serialize for $name {
-            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-                serializer.serialize_str(&self.0)
-            }
-        }
-
-        impl From<$name> for String {
-            fn from(id: $name) -> String {
-                id.0
-            }
-        }
-    };
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
 }
 
-typed_id!(UserId, Kind::User, "a user (00u…)");
-typed_id!(GroupId, Kind::Group, "a group (00g…)");
-typed_id!(AppId, Kind::App, "an app (0oa…)");
+impl Deref for UserId {
+    type Target = str;
+    fn deref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for UserId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl serde::Serialize for UserId {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(&self.0)
+    }
+}
 
 #[cfg(test)]
 mod tests {
@@ -118,11 +104,13 @@ mod tests {
     }
 
     #[test]
-    fn typed_ids_take_only_their_kind() {
-        assert!(UserId::parse("00u1abcdefghijklmnop").is_some());
+    fn user_ids_take_only_user_ids() {
+        assert_eq!(
+            UserId::parse("00u1abcdefghijklmnop").map(|id| id.to_string()).as_deref(),
+            Some("00u1abcdefghijklmnop")
+        );
         assert!(UserId::parse("00g1abcdefghijklmnop").is_none());
-        assert_eq!(GroupId::parse("00g1abcdefghijklmnop").map(String::from).as_deref(), Some("00g1abcdefghijklmnop"));
-        assert!(AppId::parse("0oa1").is_none());
+        assert!(UserId::parse("alice@example.com").is_none());
         assert!(is_directory_id("0oa1") && !is_directory_id("alice@example.com"));
     }
 }

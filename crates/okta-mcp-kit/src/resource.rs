@@ -122,7 +122,6 @@ impl Replace {
 /// with `ids`. One behaviour for every resource: an object already in the target status is an answer, not an
 /// error ("already ACTIVE; nothing sent"), as a repeated PUT would be; otherwise the answer shows the status
 /// before and after. `key` names the object in the answer (`app`, `object`, …).
-#[allow(clippy::too_many_arguments)]
 pub async fn transition(
     ctx: &ToolContext,
     key: &str,
