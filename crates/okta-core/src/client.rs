@@ -37,6 +37,26 @@ pub struct ClientOptions {
     pub max_retries: usize,
     /// Longest wait for a rate-limit reset; a 429 needing longer fails (default 60 s).
     pub max_rate_limit_wait: Duration,
+    /// Told about every attempt's outcome (metrics); None: nobody is.
+    pub observer: Option<Arc<dyn Observer>>,
+}
+
+/// What one attempt at an Okta request came to, for metrics. Path templates only: no ids, no bodies.
+#[derive(Debug, Clone)]
+pub struct Observed<'a> {
+    pub method: &'a str,
+    /// The operation's path template, e.g. `/api/v1/users/{id}`.
+    pub template: &'a str,
+    /// None: no response (connection failure, timeout).
+    pub status: Option<u16>,
+    pub elapsed: Duration,
+    /// `X-Rate-Limit-Limit` and `X-Rate-Limit-Remaining` when Okta sent them.
+    pub rate_limit: Option<(u64, u64)>,
+}
+
+/// Receives [`Observed`] attempts (e.g. the HTTP transport's `/metrics`).
+pub trait Observer: Send + Sync + std::fmt::Debug {
+    fn observe(&self, attempt: &Observed<'_>);
 }
 
 impl ClientOptions {
@@ -50,6 +70,7 @@ impl ClientOptions {
             connect_timeout: Duration::from_secs(10),
             max_retries: 4,
             max_rate_limit_wait: Duration::from_secs(60),
+            observer: None,
         }
     }
 
@@ -581,6 +602,7 @@ impl OktaClient {
                     error = %describe_reqwest_error(&e),
                     "Okta request failed without a response"
                 );
+                self.observe(spec, None, started.elapsed(), None);
                 let hint = if e.is_connect() {
                     " (check OKTA_ORG_URL, DNS and network access to the org)"
                 } else if e.is_timeout() {
@@ -614,6 +636,7 @@ impl OktaClient {
             _ => false,
         };
         let body = response.bytes().await;
+        self.observe(spec, Some(status), started.elapsed(), Some(&headers));
         tracing::debug!(
             method = %spec.method,
             path = spec.template,
@@ -669,6 +692,18 @@ impl OktaClient {
             retry,
             token_generation: auth.token_generation,
         })
+    }
+}
+
+impl OktaClient {
+    fn observe(&self, spec: &RequestSpec<'_>, status: Option<u16>, elapsed: Duration, headers: Option<&HeaderMap>) {
+        let Some(observer) = &self.inner.options.observer else { return };
+        let number = |name: &str| {
+            headers?.get(name).and_then(|v| v.to_str().ok()).and_then(|v| v.trim().parse::<u64>().ok())
+        };
+        let rate_limit = number("x-rate-limit-limit").zip(number("x-rate-limit-remaining"));
+        let method = spec.method.to_string();
+        observer.observe(&Observed { method: &method, template: spec.template, status, elapsed, rate_limit });
     }
 }
 

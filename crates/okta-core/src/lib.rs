@@ -27,7 +27,7 @@ pub mod secret;
 #[cfg(test)]
 mod test_support;
 
-pub use client::{Answer, ClientOptions, Collected, OktaClient, OrgInfo, TokenInfo};
+pub use client::{Answer, ClientOptions, Collected, Observed, Observer, OktaClient, OrgInfo, TokenInfo};
 pub use config::{AuthConfig, ConfigError, DpopMode, OktaConfig, PrivateKeyJwtConfig};
 pub use cursor::Cursor;
 pub use error::{OktaError, OktaErrorBody, WwwAuthenticate};

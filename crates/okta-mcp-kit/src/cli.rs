@@ -33,8 +33,68 @@ pub struct Cli {
     #[arg(long, global = true)]
     pub sandbox: bool,
 
+    #[command(flatten)]
+    pub http: HttpArgs,
+
     #[command(subcommand)]
     pub command: Option<Command>,
+}
+
+/// `--transport http`: where to listen, who may connect, and how people sign in.
+#[derive(Debug, Clone, clap::Args)]
+#[command(next_help_heading = "HTTP transport (--transport http)")]
+pub struct HttpArgs {
+    /// Address to listen on. Loopback by default; any other address needs inbound auth (--auth-issuer, --roles).
+    #[arg(long, env = "OKTA_MCP_LISTEN", default_value = "127.0.0.1:8080", global = true)]
+    pub listen: String,
+
+    /// The URL clients reach /mcp at, when it differs from http(s)://<listen>/mcp (behind a proxy or a load
+    /// balancer): the resource URL of the protected-resource metadata and the tokens' audience.
+    #[arg(long = "public-url", env = "OKTA_MCP_PUBLIC_URL", global = true)]
+    pub public_url: Option<String>,
+
+    /// More Host names to answer to (comma-separated), beyond loopback names and the public URL's host.
+    #[arg(long = "allowed-hosts", env = "OKTA_MCP_ALLOWED_HOSTS", global = true)]
+    pub allowed_hosts: Option<String>,
+
+    /// Browser origins allowed to call (comma-separated, e.g. https://chat.example.com), beyond the public URL's.
+    #[arg(long = "allowed-origins", env = "OKTA_MCP_ALLOWED_ORIGINS", global = true)]
+    pub allowed_origins: Option<String>,
+
+    /// Serve HTTPS with this PEM certificate chain (with --tls-key); else plain HTTP (e.g. behind a TLS proxy).
+    #[arg(long = "tls-cert", env = "OKTA_MCP_TLS_CERT", requires = "tls_key", global = true)]
+    pub tls_cert: Option<std::path::PathBuf>,
+
+    /// The PEM private key of --tls-cert.
+    #[arg(long = "tls-key", env = "OKTA_MCP_TLS_KEY", requires = "tls_cert", global = true)]
+    pub tls_key: Option<std::path::PathBuf>,
+
+    /// Inbound auth: the Okta custom authorization server whose access tokens this server accepts
+    /// (https://<org>/oauth2/<authServerId>). Needs --roles.
+    #[arg(long = "auth-issuer", env = "OKTA_MCP_AUTH_ISSUER", requires = "roles", global = true)]
+    pub auth_issuer: Option<String>,
+
+    /// The audience tokens must be issued for (default: the public URL). Set the authorization server's audience
+    /// to this.
+    #[arg(long = "auth-audience", env = "OKTA_MCP_AUTH_AUDIENCE", global = true)]
+    pub auth_audience: Option<String>,
+
+    /// The scope tokens must carry (a custom scope of the authorization server); empty: none required.
+    #[arg(long = "auth-scope", env = "OKTA_MCP_AUTH_SCOPE", default_value = "mcp", global = true)]
+    pub auth_scope: String,
+
+    /// The roles file (TOML): which Okta groups get which role, and each role's mode and toolsets or tools.
+    #[arg(long = "roles", env = "OKTA_MCP_ROLES", requires = "auth_issuer", global = true)]
+    pub roles: Option<std::path::PathBuf>,
+
+    /// Keep sessions for MCP clients of protocol versions before 2026-07-28, so they can be asked to confirm
+    /// (elicitation). Needs one replica or sticky sessions; stateless otherwise.
+    #[arg(long = "http-sessions", env = "OKTA_MCP_HTTP_SESSIONS", global = true)]
+    pub sessions: bool,
+
+    /// Seconds one HTTP request may take to start its answer.
+    #[arg(long = "request-timeout", env = "OKTA_MCP_REQUEST_TIMEOUT", default_value_t = 120, global = true)]
+    pub request_timeout: u64,
 }
 
 /// The transport, chosen at startup.
@@ -42,6 +102,8 @@ pub struct Cli {
 pub enum Transport {
     /// Newline-delimited JSON-RPC over stdin/stdout (logs go to stderr).
     Stdio,
+    /// MCP streamable HTTP at /mcp, with /healthz, /readyz and /metrics (see the HTTP transport options).
+    Http,
 }
 
 #[derive(Debug, Subcommand)]
@@ -114,4 +176,9 @@ Okta connection (environment):
   OKTA_PRIVATE_KEY_PATH   or a file holding it
   OKTA_KEY_ID             key id (kid), when the key does not carry one
   OKTA_SCOPES             override the requested scopes (default: exactly what the enabled tools need)
-  OKTA_DPOP               auto (default): DPoP when the app requires it; always; never";
+  OKTA_DPOP               auto (default): DPoP when the app requires it; always; never
+
+Safety and audit (environment):
+  OKTA_MCP_CONFIRM        elicit (default), push, token or never
+  OKTA_MCP_STATE_KEY      key sealing confirmation state (32+ bytes, hex or base64): the same on every replica
+  OKTA_MCP_AUDIT_DB       the audit log (SQLite)";

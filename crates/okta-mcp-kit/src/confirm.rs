@@ -118,10 +118,46 @@ impl std::fmt::Debug for Confirmations {
     }
 }
 
+/// `OKTA_MCP_STATE_KEY`: the key that seals tokens and request states, shared by every replica of a deployment so
+/// that any of them can finish a confirmation another started. 32 bytes or more, as hex or base64. Unset: a fresh
+/// random key per process (one replica; tokens do not outlive it).
+pub fn state_key_from_env() -> Result<Option<Vec<u8>>, String> {
+    let Ok(raw) = std::env::var("OKTA_MCP_STATE_KEY") else { return Ok(None) };
+    let raw = raw.trim();
+    if raw.is_empty() {
+        return Ok(None);
+    }
+    let hex = (raw.len() % 2 == 0 && raw.bytes().all(|b| b.is_ascii_hexdigit()))
+        .then(|| (0..raw.len()).step_by(2).filter_map(|i| u8::from_str_radix(&raw[i..i + 2], 16).ok()).collect::<Vec<u8>>());
+    let key = match hex {
+        Some(bytes) => bytes,
+        None => {
+            use base64::Engine as _;
+            let engines = [base64::engine::general_purpose::STANDARD, base64::engine::general_purpose::URL_SAFE];
+            engines.iter().find_map(|e| e.decode(raw.trim_end_matches('=')).ok().or_else(|| e.decode(raw).ok())).ok_or(
+                "OKTA_MCP_STATE_KEY is neither hex nor base64 (make one with: openssl rand -hex 32)",
+            )?
+        }
+    };
+    if key.len() < 32 {
+        return Err(format!(
+            "OKTA_MCP_STATE_KEY holds {} bytes; it needs 32 or more (make one with: openssl rand -hex 32)",
+            key.len()
+        ));
+    }
+    Ok(Some(key))
+}
+
 impl Confirmations {
     pub fn new(policy: ConfirmPolicy) -> Self {
         // A fresh random key per process: tokens do not outlive the server.
         let key: Vec<u8> = [uuid::Uuid::new_v4(), uuid::Uuid::new_v4()].iter().flat_map(|u| *u.as_bytes()).collect();
+        Confirmations::keyed(policy, key)
+    }
+
+    /// Sealed with this key (`OKTA_MCP_STATE_KEY`): every replica given the same key redeems what another issued.
+    /// Single use is remembered per replica.
+    pub fn keyed(policy: ConfirmPolicy, key: Vec<u8>) -> Self {
         Confirmations { policy, ttl: TOKEN_TTL, codec: RequestStateCodec::new_unchecked(key), used: Mutex::default() }
     }
 
@@ -192,6 +228,18 @@ mod tests {
             other.redeem(Purpose::Token, &c.issue(Purpose::Token, "t", &a), "t", &a).is_err(),
             "another process's token"
         );
+    }
+
+    #[test]
+    fn replicas_with_one_key_redeem_each_others_tokens() {
+        let key = vec![7u8; 32];
+        let a = Confirmations::keyed(ConfirmPolicy::Elicit, key.clone());
+        let b = Confirmations::keyed(ConfirmPolicy::Elicit, key);
+        let arguments = args(json!({"user": "u1"}));
+        let state = a.issue(Purpose::RequestState, "okta_delete_user", &arguments);
+        assert!(b.redeem(Purpose::RequestState, &state, "okta_delete_user", &arguments).is_ok());
+        let other = Confirmations::keyed(ConfirmPolicy::Elicit, vec![8u8; 32]);
+        assert!(other.redeem(Purpose::RequestState, &a.issue(Purpose::RequestState, "t", &arguments), "t", &arguments).is_err());
     }
 
     #[test]

@@ -9,7 +9,7 @@ use rmcp::ServiceExt;
 use crate::approval::PushApproval;
 use crate::audit::AuditLog;
 use crate::catalog::{CatalogEntry, ToolDef};
-use crate::cli::{AuditAction, Cli, Command, Transport};
+use crate::cli::{AuditAction, Cli, Command, HttpArgs, Transport};
 use crate::confirm::ConfirmPolicy;
 use crate::protect::Protection;
 use crate::selection::Selection;
@@ -52,7 +52,7 @@ fn run(spec: ServerSpec, cli: Cli) -> Result<(), String> {
             let sandbox = cli.sandbox;
             #[cfg(not(feature = "sandbox"))]
             let sandbox = false;
-            runtime()?.block_on(serve(spec, selection, &tools, sandbox, cli.transport))
+            runtime()?.block_on(serve(spec, selection, &tools, sandbox, cli.transport, &cli.http))
         }
     }
 }
@@ -122,10 +122,22 @@ pub async fn build_server(
     tools: &[ToolDef],
     config: OktaConfig,
 ) -> Result<McpServer, String> {
+    build_server_for(spec, selection, tools, config, false).await
+}
+
+/// [`build_server`]; `callers_only`: over HTTP with inbound auth (see `Safety::callers_only`).
+async fn build_server_for(
+    spec: ServerSpec,
+    selection: Selection,
+    tools: &[ToolDef],
+    config: OktaConfig,
+    callers_only: bool,
+) -> Result<McpServer, String> {
     for notice in config.notices() {
         tracing::warn!("{notice}");
     }
     let mut options = ClientOptions::new(spec.name, spec.version);
+    options.observer = Some(std::sync::Arc::new(crate::metrics::OktaObserver));
     options.scopes = requested_scopes(&selection, tools, confirm_policy_from_env()?);
     let enabled = tools.iter().filter(|t| selection.enabled(t)).count();
     if enabled == 0 {
@@ -147,6 +159,7 @@ pub async fn build_server(
         safety.audit = Some(crate::audit::AuditSink::new(path));
     }
     safety.principal = config.auth_description();
+    safety.callers_only = callers_only;
     let server = McpServer::new(spec, selection, config, options, safety).map_err(|e| e.to_string())?;
     server.prepare();
     Ok(server)
@@ -215,6 +228,9 @@ fn safety_from_env(config: &OktaConfig) -> Result<Safety, String> {
         if service_app.is_some() { " including this service app" } else { "" }
     );
     let mut safety = Safety::new(policy, protection);
+    if let Some(key) = crate::confirm::state_key_from_env()? {
+        safety.confirmations = crate::confirm::Confirmations::keyed(policy, key);
+    }
     safety.approval = approval;
     Ok(safety)
 }
@@ -245,15 +261,75 @@ async fn serve(
     tools: &[ToolDef],
     sandbox: bool,
     transport: Transport,
+    http: &HttpArgs,
 ) -> Result<(), String> {
+    // Checked before connecting to Okta: a bad flag fails fast.
+    let http = match transport {
+        Transport::Http => Some(http_setup(spec, &selection, tools, http)?),
+        Transport::Stdio => None,
+    };
     // The guard keeps the embedded sandbox alive while serving.
     let (config, _sandbox_guard) = okta_config(sandbox).await?;
-    let server = build_server(spec, selection, tools, config).await?;
-    let io = match transport {
-        Transport::Stdio => rmcp::transport::stdio(),
-    };
+    let callers_only = http.as_ref().is_some_and(|(_, auth)| auth.is_some());
+    let server = build_server_for(spec, selection, tools, config, callers_only).await?;
+    if let Some((options, auth)) = http {
+        return crate::http::serve(server, options, auth).await;
+    }
+    let io = rmcp::transport::stdio();
     let running = server.serve(io).await.map_err(|e| format!("MCP initialization failed: {e}"))?;
     let reason = running.waiting().await.map_err(|e| format!("server task failed: {e}"))?;
     tracing::debug!(?reason, "MCP session ended");
     Ok(())
+}
+
+/// The HTTP transport's options and inbound auth, from the flags.
+fn http_setup(
+    spec: ServerSpec,
+    selection: &Selection,
+    tools: &[ToolDef],
+    args: &HttpArgs,
+) -> Result<(crate::http::HttpOptions, Option<std::sync::Arc<crate::auth::InboundAuth>>), String> {
+    let listen: std::net::SocketAddr = args
+        .listen
+        .parse()
+        .map_err(|_| format!("--listen `{}`: give an IP address and port, e.g. 127.0.0.1:8080 or 0.0.0.0:8080", args.listen))?;
+    let public_url = args
+        .public_url
+        .as_deref()
+        .map(|u| url::Url::parse(u).map_err(|e| format!("--public-url `{u}`: {e}")))
+        .transpose()?;
+    let list = |raw: &Option<String>| -> Vec<String> {
+        Selection::parse_list(raw.as_deref()).map(|s| s.into_iter().collect()).unwrap_or_default()
+    };
+    let options = crate::http::HttpOptions {
+        listen,
+        public_url: public_url.clone(),
+        allowed_hosts: list(&args.allowed_hosts),
+        allowed_origins: list(&args.allowed_origins),
+        tls: args.tls_cert.clone().zip(args.tls_key.clone()),
+        sessions: args.sessions,
+        request_timeout: std::time::Duration::from_secs(args.request_timeout.max(1)),
+    };
+    let (Some(issuer), Some(roles)) = (&args.auth_issuer, &args.roles) else {
+        return Ok((options, None));
+    };
+    let roles = crate::auth::roles::Roles::load(roles)?;
+    roles.check(tools)?;
+    let resource = match public_url {
+        Some(url) => url,
+        None => crate::http::default_public_url(listen, options.tls.is_some())?,
+    };
+    if listen.port() == 0 && args.public_url.is_none() {
+        return Err("--listen with port 0 and inbound auth needs --public-url (the tokens' audience)".to_owned());
+    }
+    let audience = args.auth_audience.clone().unwrap_or_else(|| resource.to_string());
+    let scope = Some(args.auth_scope.trim()).filter(|s| !s.is_empty());
+    let validator = crate::auth::token::TokenValidator::new(issuer, &audience, scope, &roles.claim)?;
+    tracing::info!(
+        "inbound auth: tokens from {issuer} for audience {audience}{}; roles: {}",
+        scope.map(|s| format!(" with scope {s}")).unwrap_or_default(),
+        roles.describe()
+    );
+    let auth = crate::auth::InboundAuth::new(resource, validator, roles, spec.name, tools.to_vec(), selection.clone());
+    Ok((options, Some(std::sync::Arc::new(auth))))
 }

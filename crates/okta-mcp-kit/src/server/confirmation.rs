@@ -162,7 +162,12 @@ impl McpServer {
             let action = answer.as_ref().and_then(|a| a.get("action")).and_then(Value::as_str).unwrap_or("cancel");
             let confirmed =
                 answer.as_ref().and_then(|a| a.pointer("/content/confirm")).and_then(Value::as_bool).unwrap_or(false);
-            return if action == "accept" && confirmed { Decision::Run } else { self.not_executed(tool, action) };
+            return if action == "accept" && confirmed {
+                crate::metrics::confirmation("accepted");
+                Decision::Run
+            } else {
+                self.not_executed(tool, action)
+            };
         }
         if !can_elicit {
             return Self::refused(self.hidden_note());
@@ -183,12 +188,17 @@ impl McpServer {
             });
             let requests: InputRequests = [("confirm".to_owned(), InputRequest::Elicitation(elicit))].into();
             let state = confirmations.issue(Purpose::RequestState, name, args);
+            crate::metrics::confirmation("asked");
             let response = CallToolResponse::InputRequired(InputRequiredResult::new(Some(requests), Some(state)));
             return Decision::stop(response, Outcome::new("previewed", format!("asked the person: {planned}")));
         }
         let Some(context) = context else { return Self::refused(self.hidden_note()) };
+        crate::metrics::confirmation("asked");
         match context.peer.elicit::<Confirm>(Self::summary_text(&preview)).await {
-            Ok(Some(Confirm { confirm: true })) => Decision::Run,
+            Ok(Some(Confirm { confirm: true })) => {
+                crate::metrics::confirmation("accepted");
+                Decision::Run
+            }
             Ok(_) | Err(ElicitationError::UserDeclined) => self.not_executed(tool, "decline"),
             Err(ElicitationError::UserCancelled) => self.not_executed(tool, "cancel"),
             Err(e) => Self::refused(format!("the confirmation question failed ({e})")),
@@ -223,10 +233,12 @@ impl McpServer {
             });
         };
         progress(format!("Asking {} to approve with Okta Verify.\n{summary}", approval.approver));
+        crate::metrics::confirmation("asked");
         let client = self.ready().await.client.clone();
         match approval.ask(&client, &progress).await {
             Ok(PushAnswer::Approved) => {
                 tracing::info!("{}: approved by {} (Okta Verify push): {planned}", tool.meta.name, approval.approver);
+                crate::metrics::confirmation("approved");
                 Decision::Run
             }
             Ok(PushAnswer::Rejected) => self.not_executed(tool, "reject"),
@@ -242,7 +254,10 @@ impl McpServer {
         let name = tool.meta.name;
         if let Some(token) = token {
             return match confirmations.redeem(Purpose::Token, token, name, args) {
-                Ok(()) => Decision::Run,
+                Ok(()) => {
+                    crate::metrics::confirmation("token_redeemed");
+                    Decision::Run
+                }
                 Err(why) => Self::refused(why),
             };
         }
@@ -251,6 +266,7 @@ impl McpServer {
             Err(stop) => return stop,
         };
         let token = confirmations.issue(Purpose::Token, name, args);
+        crate::metrics::confirmation("asked");
         let out = json!({
             "confirmation_required": true,
             "preview": preview,
@@ -273,6 +289,7 @@ impl McpServer {
             "timeout" => ("timed_out", "not approved in time (the Okta Verify push timed out)"),
             _ => ("cancelled", "cancelled"),
         };
+        crate::metrics::confirmation(outcome);
         let message = format!("{} was {how}: nothing was changed", tool.meta.name);
         let result = text_result(&ToolOutput::json(json!({ "executed": false, "result": message })));
         Decision::stop(result, Outcome::new(outcome, message))

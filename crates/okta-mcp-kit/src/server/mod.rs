@@ -22,6 +22,7 @@ use confirmation::Decision;
 use grant::missing_scopes;
 
 use crate::approval::PushApproval;
+use crate::auth::caller::{self, Caller};
 use crate::audit::{AuditSink, Entry};
 use crate::catalog::{Access, CONFIRMATION_TOKEN, DRY_RUN, ToolDef};
 use crate::confirm::{ConfirmPolicy, Confirmations};
@@ -65,6 +66,9 @@ pub struct Safety {
     pub audit: Option<AuditSink>,
     /// Who the server acts as, for the audit log.
     pub principal: String,
+    /// Over HTTP with inbound auth: every request must come with a caller (see `auth`), who sees and may call
+    /// only their role's tools; a request without one sees none.
+    pub callers_only: bool,
 }
 
 impl Safety {
@@ -75,6 +79,7 @@ impl Safety {
             protection: Arc::new(protection),
             audit: None,
             principal: String::new(),
+            callers_only: false,
         }
     }
 }
@@ -205,6 +210,26 @@ impl McpServer {
         )
     }
 
+    /// Over HTTP with inbound auth, the person's roles decide; elsewhere everyone may call every enabled tool.
+    fn caller_may_call(&self, name: &str, context: Option<&RequestContext<RoleServer>>) -> Result<(), String> {
+        if !self.inner.safety.callers_only {
+            return Ok(());
+        }
+        match context.and_then(Caller::of) {
+            None => Err("this server needs a signed-in caller".to_owned()),
+            Some(caller) if caller.may_call(name) => Ok(()),
+            Some(caller) => Err(format!("your role ({}) does not include it", caller.role())),
+        }
+    }
+
+    /// Can the server serve: Okta reachable, and a token obtainable (OAuth). For `/readyz`.
+    pub async fn readiness(&self) -> Result<(), String> {
+        let client = &self.inner.initial;
+        client.org_info().await.map_err(|e| format!("Okta is not reachable: {e}"))?;
+        client.token_info().await.map_err(|e| format!("no Okta access token: {e}"))?;
+        Ok(())
+    }
+
     fn can_elicit(context: Option<&RequestContext<RoleServer>>) -> bool {
         context.and_then(|c| c.client_capabilities()).is_some_and(|caps| caps.elicitation.is_some())
     }
@@ -230,6 +255,9 @@ impl McpServer {
         };
         if let Err(why) = inner.selection.check(tool) {
             return Err(McpError::invalid_params(format!("tool `{name}` is not enabled: {why}"), None));
+        }
+        if let Err(why) = self.caller_may_call(name, context) {
+            return Err(McpError::invalid_params(format!("tool `{name}` is not available to you: {why}"), None));
         }
         if tool.meta.access == Access::Destructive && self.hides_destructive(Self::can_elicit(context)) {
             return Err(McpError::invalid_params(
@@ -319,6 +347,7 @@ impl McpServer {
             }
         };
         let elapsed_ms = started.elapsed().as_millis();
+        crate::metrics::tool_call(tool.meta.name, outcome.outcome, started.elapsed());
         tracing::info!(tool = tool.meta.name, elapsed_ms, outcome = outcome.outcome, "tool call");
         if tool.meta.access != Access::Read {
             self.audit(tool, &arguments, &outcome)?;
@@ -529,6 +558,7 @@ impl ServerHandler for McpServer {
             .listed
             .iter()
             .filter(|(access, _)| !(hide && *access == Access::Destructive))
+            .filter(|(_, tool)| self.caller_may_call(&tool.name, Some(&context)).is_ok())
             .map(|(_, tool)| tool.clone())
             .collect();
         Ok(ListToolsResult::with_all_items(tools))
@@ -539,7 +569,9 @@ impl ServerHandler for McpServer {
         request: CallToolRequestParams,
         context: RequestContext<RoleServer>,
     ) -> Result<CallToolResponse, McpError> {
-        self.call(request, Some(&context)).await
+        // The audit log names the person (over HTTP with inbound auth).
+        let caller = Caller::of(&context).cloned();
+        caller::CURRENT.scope(caller, self.call(request, Some(&context))).await
     }
 
     fn get_tool(&self, name: &str) -> Option<Tool> {

@@ -1,0 +1,254 @@
+//! Validating inbound bearer tokens locally: an RS256 JWT from the configured issuer (an Okta custom
+//! authorization server), signed by a key of the issuer's JWKS, for this server's audience, unexpired, with the
+//! required scope. The JWKS is fetched from the issuer's metadata, cached for an hour, and fetched again when a
+//! token names an unknown key id (at most every ten seconds, so forged kids cannot make us hammer the issuer).
+//!
+//! The token is only read here: it is never sent anywhere, least of all to Okta's API (the server calls Okta
+//! with its own credentials).
+
+use std::collections::HashMap;
+use std::time::{Duration, Instant};
+
+use jsonwebtoken::jwk::JwkSet;
+use jsonwebtoken::{Algorithm, DecodingKey, Validation};
+use serde::Deserialize;
+use serde_json::Value;
+use tokio::sync::{Mutex, RwLock};
+use url::Url;
+
+/// How long a fetched JWKS is trusted before it is fetched again.
+const JWKS_TTL: Duration = Duration::from_secs(3600);
+/// The shortest time between two fetches triggered by unknown key ids.
+const REFETCH_FLOOR: Duration = Duration::from_secs(10);
+/// Clock skew allowed on `exp` and `nbf`.
+const LEEWAY_SECS: u64 = 60;
+
+/// Why a token was refused: the 401/403 `error` and a description for the `WWW-Authenticate` header.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Rejection {
+    /// No bearer token at all (401 without an error code).
+    Missing,
+    /// Not a valid token for this server (401 `invalid_token`).
+    Invalid(String),
+    /// Valid, but without the scope this server requires (403 `insufficient_scope`).
+    Scope(String),
+    /// The issuer could not be reached to check the token (503).
+    Unavailable(String),
+}
+
+impl std::fmt::Display for Rejection {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Rejection::Missing => f.write_str("no bearer token"),
+            Rejection::Invalid(why) | Rejection::Scope(why) | Rejection::Unavailable(why) => f.write_str(why),
+        }
+    }
+}
+
+/// The claims of a valid token that the server uses.
+#[derive(Debug, Clone)]
+pub struct Claims {
+    pub subject: String,
+    /// A name for people: `email`, `preferred_username`, `login`, else the subject.
+    pub name: String,
+    pub client_id: Option<String>,
+    pub groups: Vec<String>,
+    pub scopes: Vec<String>,
+}
+
+#[derive(Debug, Deserialize)]
+struct AuthServerMetadata {
+    issuer: String,
+    jwks_uri: String,
+}
+
+struct Keys {
+    keys: HashMap<String, DecodingKey>,
+    fetched: Option<Instant>,
+}
+
+/// Checks tokens of one issuer for one audience.
+pub struct TokenValidator {
+    issuer: String,
+    audience: String,
+    scope: Option<String>,
+    groups_claim: String,
+    http: reqwest::Client,
+    jwks_uri: Mutex<Option<Url>>,
+    keys: RwLock<Keys>,
+    fetch: Mutex<()>,
+}
+
+impl std::fmt::Debug for TokenValidator {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("TokenValidator").field("issuer", &self.issuer).field("audience", &self.audience).finish()
+    }
+}
+
+impl TokenValidator {
+    /// `issuer`: `https://{org}/oauth2/{authServerId}` (http only for loopback).
+    pub fn new(issuer: &str, audience: &str, scope: Option<&str>, groups_claim: &str) -> Result<Self, String> {
+        let issuer = issuer.trim().trim_end_matches('/').to_owned();
+        let url = Url::parse(&issuer).map_err(|e| format!("OKTA_MCP_AUTH_ISSUER `{issuer}`: {e}"))?;
+        let loopback = match url.host() {
+            Some(url::Host::Domain(d)) => d == "localhost",
+            Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+            Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+            None => false,
+        };
+        if url.scheme() != "https" && !(url.scheme() == "http" && loopback) {
+            return Err(format!("OKTA_MCP_AUTH_ISSUER `{issuer}` must be https (http only on loopback)"));
+        }
+        let http = reqwest::Client::builder()
+            .timeout(Duration::from_secs(10))
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .map_err(|e| format!("cannot build the HTTP client for the issuer: {e}"))?;
+        Ok(TokenValidator {
+            issuer,
+            audience: audience.to_owned(),
+            scope: scope.filter(|s| !s.is_empty()).map(str::to_owned),
+            groups_claim: groups_claim.to_owned(),
+            http,
+            jwks_uri: Mutex::new(None),
+            keys: RwLock::new(Keys { keys: HashMap::new(), fetched: None }),
+            fetch: Mutex::new(()),
+        })
+    }
+
+    pub fn issuer(&self) -> &str {
+        &self.issuer
+    }
+
+    pub fn scope(&self) -> Option<&str> {
+        self.scope.as_deref()
+    }
+
+    /// The issuer's metadata (RFC 8414) names its JWKS; its `issuer` must be ours.
+    async fn jwks_uri(&self) -> Result<Url, String> {
+        let mut known = self.jwks_uri.lock().await;
+        if let Some(uri) = known.as_ref() {
+            return Ok(uri.clone());
+        }
+        let url = format!("{}/.well-known/oauth-authorization-server", self.issuer);
+        let response = self.http.get(&url).send().await.map_err(|e| format!("{url}: {e}"))?;
+        if !response.status().is_success() {
+            return Err(format!("{url}: HTTP {}", response.status().as_u16()));
+        }
+        let metadata: AuthServerMetadata = response.json().await.map_err(|e| format!("{url}: {e}"))?;
+        if metadata.issuer.trim_end_matches('/') != self.issuer {
+            return Err(format!("{url} names issuer {}, not {}", metadata.issuer, self.issuer));
+        }
+        let jwks_uri = Url::parse(&metadata.jwks_uri).map_err(|e| format!("{url}: jwks_uri: {e}"))?;
+        *known = Some(jwks_uri.clone());
+        Ok(jwks_uri)
+    }
+
+    /// Fetch the JWKS again (one fetch at a time; not again within the floor unless `stale`).
+    async fn refresh(&self, force: bool) -> Result<(), String> {
+        let _one = self.fetch.lock().await;
+        if let Some(at) = self.keys.read().await.fetched {
+            let age = at.elapsed();
+            if age < REFETCH_FLOOR || (!force && age < JWKS_TTL) {
+                return Ok(());
+            }
+        }
+        let uri = self.jwks_uri().await?;
+        let response = self.http.get(uri.clone()).send().await.map_err(|e| format!("{uri}: {e}"))?;
+        if !response.status().is_success() {
+            return Err(format!("{uri}: HTTP {}", response.status().as_u16()));
+        }
+        let set: JwkSet = response.json().await.map_err(|e| format!("{uri}: {e}"))?;
+        let mut keys = HashMap::new();
+        for jwk in &set.keys {
+            let (Some(kid), Ok(key)) = (jwk.common.key_id.clone(), DecodingKey::from_jwk(jwk)) else { continue };
+            keys.insert(kid, key);
+        }
+        *self.keys.write().await = Keys { keys, fetched: Some(Instant::now()) };
+        Ok(())
+    }
+
+    /// Is the issuer reachable with a usable JWKS (`/readyz`)?
+    pub async fn ready(&self) -> Result<(), String> {
+        self.refresh(false).await?;
+        if self.keys.read().await.keys.is_empty() {
+            return Err(format!("the issuer {} publishes no usable signing key", self.issuer));
+        }
+        Ok(())
+    }
+
+    async fn key(&self, kid: &str) -> Result<Option<DecodingKey>, Rejection> {
+        if let Some(key) = self.keys.read().await.keys.get(kid) {
+            return Ok(Some(key.clone()));
+        }
+        self.refresh(true).await.map_err(|e| Rejection::Unavailable(format!("cannot fetch the issuer's keys: {e}")))?;
+        Ok(self.keys.read().await.keys.get(kid).cloned())
+    }
+
+    /// Check a bearer token; its claims when it is good for this server.
+    pub async fn validate(&self, token: &str) -> Result<Claims, Rejection> {
+        let invalid = |why: &str| Rejection::Invalid(why.to_owned());
+        let header = jsonwebtoken::decode_header(token).map_err(|_| invalid("the bearer token is not a JWT"))?;
+        if header.alg != Algorithm::RS256 {
+            return Err(invalid("the bearer token is not signed with RS256"));
+        }
+        let kid = header.kid.ok_or_else(|| invalid("the bearer token names no signing key (kid)"))?;
+        if self.keys.read().await.fetched.is_none_or(|at| at.elapsed() >= JWKS_TTL) {
+            self.refresh(false)
+                .await
+                .map_err(|e| Rejection::Unavailable(format!("cannot fetch the issuer's keys: {e}")))?;
+        }
+        let key = self.key(&kid).await?.ok_or_else(|| invalid("the bearer token is signed by a key the issuer does not publish"))?;
+        let mut validation = Validation::new(Algorithm::RS256);
+        validation.set_issuer(&[&self.issuer]);
+        validation.set_audience(&[&self.audience]);
+        validation.set_required_spec_claims(&["exp", "iss", "aud", "sub"]);
+        validation.leeway = LEEWAY_SECS;
+        validation.validate_nbf = true;
+        let data = jsonwebtoken::decode::<Value>(token, &key, &validation).map_err(|e| {
+            use jsonwebtoken::errors::ErrorKind;
+            Rejection::Invalid(
+                match e.kind() {
+                    ErrorKind::ExpiredSignature => "the bearer token has expired",
+                    ErrorKind::InvalidAudience => "the bearer token was not issued for this server (audience)",
+                    ErrorKind::InvalidIssuer => "the bearer token is from another issuer",
+                    ErrorKind::ImmatureSignature => "the bearer token is not valid yet",
+                    ErrorKind::InvalidSignature => "the bearer token's signature does not verify",
+                    ErrorKind::MissingRequiredClaim(_) => "the bearer token lacks a required claim (exp, iss, aud, sub)",
+                    _ => "the bearer token is malformed",
+                }
+                .to_owned(),
+            )
+        })?;
+        let claims = data.claims;
+        let text = |key: &str| claims.get(key).and_then(Value::as_str).filter(|s| !s.is_empty()).map(str::to_owned);
+        let strings = |value: Option<&Value>| -> Vec<String> {
+            match value {
+                Some(Value::Array(items)) => items.iter().filter_map(Value::as_str).map(str::to_owned).collect(),
+                Some(Value::String(s)) => s.split(' ').filter(|s| !s.is_empty()).map(str::to_owned).collect(),
+                _ => Vec::new(),
+            }
+        };
+        // Okta puts scopes in `scp` (an array); RFC 9068 in `scope` (space-separated).
+        let mut scopes = strings(claims.get("scp"));
+        scopes.extend(strings(claims.get("scope")));
+        if let Some(required) = &self.scope
+            && !scopes.iter().any(|s| s == required)
+        {
+            return Err(Rejection::Scope(format!("the bearer token lacks the scope `{required}`")));
+        }
+        let subject = text("sub").ok_or_else(|| invalid("the bearer token has an empty subject"))?;
+        let name = text("email").or_else(|| text("preferred_username")).or_else(|| text("login")).unwrap_or(subject.clone());
+        Ok(Claims {
+            name,
+            client_id: text("cid").or_else(|| text("client_id")).or_else(|| text("azp")),
+            groups: match claims.get(&self.groups_claim) {
+                // One group name (may hold spaces), not a list.
+                Some(Value::String(one)) => vec![one.clone()],
+                other => strings(other),
+            },
+            scopes,
+            subject,
+        })
+    }
+}

@@ -1,0 +1,100 @@
+//! DNS rebinding protection for every HTTP route: the `Host` must be one this server answers to, and a browser's
+//! `Origin`, when there is one, must be allowed. A page on another site cannot drive the server through a
+//! person's browser, and a name that re-resolves to this machine does not reach it.
+
+use std::sync::Arc;
+
+use axum::extract::{Request, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+
+/// The hosts and origins one server accepts.
+#[derive(Debug, Clone)]
+pub struct Guard {
+    /// Lower-case host names or `host:port` authorities.
+    pub hosts: Vec<String>,
+    /// Origins (`scheme://host[:port]`, lower case); a request with another `Origin` header is refused.
+    pub origins: Vec<String>,
+}
+
+impl Guard {
+    fn host_ok(&self, headers: &HeaderMap) -> bool {
+        let Some(host) = headers.get(header::HOST).and_then(|h| h.to_str().ok()) else { return false };
+        let host = host.trim().to_ascii_lowercase();
+        let name = match host.strip_prefix('[') {
+            Some(v6) => v6.split(']').next().unwrap_or_default().to_owned(),
+            None => host.rsplit_once(':').map_or(host.as_str(), |(name, _)| name).to_owned(),
+        };
+        self.hosts.iter().any(|allowed| *allowed == host || *allowed == name)
+    }
+
+    fn origin_ok(&self, headers: &HeaderMap) -> bool {
+        match headers.get(header::ORIGIN) {
+            None => true,
+            Some(origin) => origin
+                .to_str()
+                .is_ok_and(|o| self.origins.iter().any(|allowed| allowed.eq_ignore_ascii_case(o.trim_end_matches('/')))),
+        }
+    }
+
+    /// Why a request is refused, if it is.
+    pub fn check(&self, headers: &HeaderMap) -> Result<(), &'static str> {
+        if !self.host_ok(headers) {
+            return Err("Host not allowed (set OKTA_MCP_ALLOWED_HOSTS to the names clients use)");
+        }
+        if !self.origin_ok(headers) {
+            return Err("Origin not allowed (set OKTA_MCP_ALLOWED_ORIGINS for browser clients)");
+        }
+        Ok(())
+    }
+}
+
+/// The middleware in front of every route.
+pub async fn check(State(guard): State<Arc<Guard>>, request: Request, next: Next) -> Response {
+    match guard.check(request.headers()) {
+        Ok(()) => next.run(request).await,
+        Err(why) => {
+            tracing::warn!(
+                host = request.headers().get(header::HOST).and_then(|h| h.to_str().ok()).unwrap_or(""),
+                origin = request.headers().get(header::ORIGIN).and_then(|h| h.to_str().ok()).unwrap_or(""),
+                "refused: {why}"
+            );
+            (StatusCode::FORBIDDEN, why).into_response()
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use axum::http::HeaderValue;
+
+    fn headers(host: Option<&'static str>, origin: Option<&'static str>) -> HeaderMap {
+        let mut h = HeaderMap::new();
+        if let Some(host) = host {
+            h.insert(header::HOST, HeaderValue::from_static(host));
+        }
+        if let Some(origin) = origin {
+            h.insert(header::ORIGIN, HeaderValue::from_static(origin));
+        }
+        h
+    }
+
+    #[test]
+    fn hosts_and_origins_are_checked() {
+        let guard = Guard {
+            hosts: vec!["127.0.0.1".into(), "localhost".into(), "::1".into(), "mcp.example.com:8443".into()],
+            origins: vec!["https://mcp.example.com:8443".into()],
+        };
+        assert!(guard.check(&headers(Some("127.0.0.1:8080"), None)).is_ok());
+        assert!(guard.check(&headers(Some("LOCALHOST"), None)).is_ok());
+        assert!(guard.check(&headers(Some("[::1]:8080"), None)).is_ok());
+        assert!(guard.check(&headers(Some("mcp.example.com:8443"), Some("https://mcp.example.com:8443"))).is_ok());
+        assert!(guard.check(&headers(Some("mcp.example.com"), None)).is_err(), "port must match when given");
+        assert!(guard.check(&headers(Some("evil.example"), None)).is_err());
+        assert!(guard.check(&headers(None, None)).is_err());
+        assert!(guard.check(&headers(Some("127.0.0.1:8080"), Some("https://evil.example"))).is_err());
+        assert!(guard.check(&headers(Some("127.0.0.1:8080"), Some("null"))).is_err());
+    }
+}

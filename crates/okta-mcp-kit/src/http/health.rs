@@ -1,0 +1,66 @@
+//! `/healthz`: the process is up. `/readyz`: it can serve: Okta is reachable and a token obtainable (OAuth), and
+//! with inbound auth, the issuer's signing keys are known. Readiness is remembered for five seconds, so frequent
+//! probes do not become Okta traffic.
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use serde_json::json;
+use tokio::sync::Mutex;
+
+use crate::auth::InboundAuth;
+use crate::server::McpServer;
+
+const REMEMBER: Duration = Duration::from_secs(5);
+
+/// What `/readyz` checks.
+#[derive(Clone)]
+pub struct Readiness {
+    server: McpServer,
+    auth: Option<Arc<InboundAuth>>,
+    last: Arc<Mutex<Option<(Instant, Result<(), String>)>>>,
+}
+
+impl std::fmt::Debug for Readiness {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Readiness").finish_non_exhaustive()
+    }
+}
+
+impl Readiness {
+    pub fn new(server: McpServer, auth: Option<Arc<InboundAuth>>) -> Self {
+        Readiness { server, auth, last: Arc::default() }
+    }
+
+    async fn check(&self) -> Result<(), String> {
+        let mut last = self.last.lock().await;
+        if let Some((at, result)) = last.as_ref()
+            && at.elapsed() < REMEMBER
+        {
+            return result.clone();
+        }
+        let mut result = self.server.readiness().await;
+        if result.is_ok()
+            && let Some(auth) = &self.auth
+        {
+            result = auth.validator.ready().await.map_err(|e| format!("inbound auth: {e}"));
+        }
+        *last = Some((Instant::now(), result.clone()));
+        result
+    }
+}
+
+pub async fn healthz() -> Response {
+    axum::Json(json!({"status": "ok"})).into_response()
+}
+
+pub async fn readyz(State(readiness): State<Readiness>) -> Response {
+    match readiness.check().await {
+        Ok(()) => axum::Json(json!({"status": "ready"})).into_response(),
+        Err(why) => (StatusCode::SERVICE_UNAVAILABLE, axum::Json(json!({"status": "not ready", "reason": why})))
+            .into_response(),
+    }
+}
