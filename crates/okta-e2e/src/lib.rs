@@ -21,6 +21,7 @@ use std::time::Duration;
 
 pub mod catalog;
 pub mod hostile;
+pub mod http;
 pub mod modes;
 
 /// Snapshot testing (the surface snapshots of [`catalog_tests!`]).
@@ -295,6 +296,20 @@ pub const CONFIG_VARS: &[&str] = &[
     "OKTA_MCP_APPROVER",
     "OKTA_MCP_PROTECTED",
     "OKTA_MCP_UNPROTECTED",
+    "OKTA_MCP_TRANSPORT",
+    "OKTA_MCP_LISTEN",
+    "OKTA_MCP_PUBLIC_URL",
+    "OKTA_MCP_ALLOWED_HOSTS",
+    "OKTA_MCP_ALLOWED_ORIGINS",
+    "OKTA_MCP_TLS_CERT",
+    "OKTA_MCP_TLS_KEY",
+    "OKTA_MCP_AUTH_ISSUER",
+    "OKTA_MCP_AUTH_AUDIENCE",
+    "OKTA_MCP_AUTH_SCOPE",
+    "OKTA_MCP_ROLES",
+    "OKTA_MCP_HTTP_SESSIONS",
+    "OKTA_MCP_REQUEST_TIMEOUT",
+    "OKTA_MCP_STATE_KEY",
 ];
 
 /// A command for a server binary with none of the test process's configuration ([`CONFIG_VARS`]): what it gets

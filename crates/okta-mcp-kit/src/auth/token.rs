@@ -252,3 +252,143 @@ impl TokenValidator {
         })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use base64::Engine as _;
+    use jsonwebtoken::{EncodingKey, Header};
+    use rsa::pkcs1::EncodeRsaPrivateKey;
+    use rsa::traits::PublicKeyParts;
+    use serde_json::json;
+
+    use super::*;
+
+    struct Key {
+        kid: String,
+        encoding: EncodingKey,
+        jwk: Value,
+    }
+
+    fn key(kid: &str) -> Key {
+        let mut rng = rand_core_06();
+        let private = rsa::RsaPrivateKey::new(&mut rng, 2048).expect("rsa key");
+        let pem = private.to_pkcs1_pem(rsa::pkcs1::LineEnding::LF).expect("pem");
+        let b64 = |bytes: Vec<u8>| base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes);
+        Key {
+            kid: kid.to_owned(),
+            encoding: EncodingKey::from_rsa_pem(pem.as_bytes()).expect("encoding key"),
+            jwk: json!({"kty": "RSA", "alg": "RS256", "use": "sig", "kid": kid,
+                        "n": b64(private.n().to_bytes_be()), "e": b64(private.e().to_bytes_be())}),
+        }
+    }
+
+    fn rand_core_06() -> rsa::rand_core::OsRng {
+        rsa::rand_core::OsRng
+    }
+
+    /// A stand-in issuer: metadata and a JWKS that a test can change.
+    async fn issuer(keys: Arc<std::sync::Mutex<Vec<Value>>>) -> String {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+        let base = format!("http://{}/oauth2/aus1", listener.local_addr().expect("addr"));
+        let metadata = json!({"issuer": base, "jwks_uri": format!("{base}/v1/keys")});
+        let app = axum::Router::new()
+            .route(
+                "/oauth2/aus1/.well-known/oauth-authorization-server",
+                axum::routing::get(move || async move { axum::Json(metadata) }),
+            )
+            .route(
+                "/oauth2/aus1/v1/keys",
+                axum::routing::get(move || async move {
+                    let keys = keys.lock().map(|k| k.clone()).unwrap_or_default();
+                    axum::Json(json!({ "keys": keys }))
+                }),
+            );
+        tokio::spawn(async move { axum::serve(listener, app).await });
+        base
+    }
+
+    fn token(key: &Key, claims: Value) -> String {
+        let mut header = Header::new(Algorithm::RS256);
+        header.kid = Some(key.kid.clone());
+        jsonwebtoken::encode(&header, &claims, &key.encoding).expect("sign")
+    }
+
+    fn now() -> i64 {
+        chrono::Utc::now().timestamp()
+    }
+
+    const AUD: &str = "http://127.0.0.1:8080/mcp";
+
+    fn claims(iss: &str) -> Value {
+        json!({"iss": iss, "aud": AUD, "sub": "carol@example.com", "exp": now() + 600, "iat": now(),
+               "cid": "0oaclient", "scp": ["mcp", "openid"], "groups": ["Help Desk", "Everyone"]})
+    }
+
+    #[tokio::test]
+    async fn tokens_are_validated_locally() {
+        let first = key("k1");
+        let keys = Arc::new(std::sync::Mutex::new(vec![first.jwk.clone()]));
+        let iss = issuer(keys.clone()).await;
+        let validator = TokenValidator::new(&iss, AUD, Some("mcp"), "groups").expect("validator");
+        validator.ready().await.expect("ready");
+
+        let good = validator.validate(&token(&first, claims(&iss))).await.expect("valid");
+        assert_eq!(good.subject, "carol@example.com");
+        assert_eq!(good.groups, ["Help Desk", "Everyone"]);
+        assert_eq!(good.client_id.as_deref(), Some("0oaclient"));
+
+        let refused = |why: &'static str| move |r: Result<Claims, Rejection>| match r {
+            Err(Rejection::Invalid(m)) => assert!(m.contains(why), "{m}"),
+            other => panic!("expected invalid ({why}): {other:?}"),
+        };
+        let mut c = claims(&iss);
+        c["aud"] = json!("api://default");
+        refused("audience")(validator.validate(&token(&first, c)).await);
+        let mut c = claims(&iss);
+        c["iss"] = json!("http://127.0.0.1:1/oauth2/other");
+        refused("another issuer")(validator.validate(&token(&first, c)).await);
+        let mut c = claims(&iss);
+        c["exp"] = json!(now() - 3600);
+        refused("expired")(validator.validate(&token(&first, c)).await);
+        refused("not a JWT")(validator.validate("not.a.token").await);
+        let mut c = claims(&iss);
+        c["scp"] = json!(["openid"]);
+        assert!(matches!(validator.validate(&token(&first, c)).await, Err(Rejection::Scope(_))));
+
+        // A token signed by a key the issuer does not publish.
+        let stranger = key("k1");
+        refused("signature")(validator.validate(&token(&stranger, claims(&iss))).await);
+        // HS256 with the public key as the secret (algorithm confusion) is refused before any key is used.
+        let mut header = Header::new(Algorithm::HS256);
+        header.kid = Some("k1".into());
+        let hs = jsonwebtoken::encode(&header, &claims(&iss), &EncodingKey::from_secret(b"secret")).expect("hs256");
+        refused("RS256")(validator.validate(&hs).await);
+    }
+
+    #[tokio::test]
+    async fn rotated_keys_are_fetched_when_a_token_names_them() {
+        let first = key("k1");
+        let keys = Arc::new(std::sync::Mutex::new(vec![first.jwk.clone()]));
+        let iss = issuer(keys.clone()).await;
+        let validator = TokenValidator::new(&iss, AUD, Some("mcp"), "groups").expect("validator");
+        validator.validate(&token(&first, claims(&iss))).await.expect("valid");
+        let second = key("k2");
+        keys.lock().expect("lock").push(second.jwk.clone());
+        // The cache is fresh, but an unknown kid fetches again (once the refetch floor has passed).
+        validator.keys.write().await.fetched = Some(Instant::now() - REFETCH_FLOOR);
+        validator.validate(&token(&second, claims(&iss))).await.expect("rotated key found");
+        // Unknown kids right after a fetch do not fetch again.
+        let third = key("k3");
+        keys.lock().expect("lock").push(third.jwk.clone());
+        assert!(validator.validate(&token(&third, claims(&iss))).await.is_err());
+    }
+
+    #[test]
+    fn issuers_must_be_https_off_loopback() {
+        assert!(TokenValidator::new("http://example.okta.com/oauth2/default", AUD, None, "groups").is_err());
+        assert!(TokenValidator::new("https://example.okta.com/oauth2/default/", AUD, None, "groups").is_ok());
+        assert!(TokenValidator::new("http://127.0.0.1:9/oauth2/default", AUD, None, "groups").is_ok());
+    }
+}
