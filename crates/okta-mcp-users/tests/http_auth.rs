@@ -1,0 +1,201 @@
+//! Inbound auth over HTTP end to end: the server as an OAuth protected resource whose tokens come from the
+//! sandbox's custom authorization server (set up through Okta's own admin API, as an admin would), with roles
+//! from the people's Okta groups.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use okta_e2e::Org;
+use okta_e2e::http::{HttpServer, request};
+use serde_json::{Value, json};
+
+const BIN: &str = env!("CARGO_BIN_EXE_okta-mcp-users");
+/// The URL people reach the server at (behind a proxy); the tokens' audience.
+const PUBLIC: &str = "https://okta-mcp.example/mcp";
+const ROLES: &str = r#"
+[roles.helpdesk]
+groups = ["Support"]
+toolsets = ["users"]
+tools = ["okta_unlock_user"]
+
+[roles.security]
+groups = ["IT"]
+mode = "read-write"
+"#;
+
+/// The org's `default` authorization server, issuing tokens for `audience` with an `mcp` scope.
+fn set_up_authorization_server(org: &Org, audience: &str) -> String {
+    let admin = |method: &str, path: &str, body: Option<Value>| {
+        let auth = format!("SSWS {}", org.token);
+        let body = body.map(|b| b.to_string());
+        let headers = [("Authorization", auth.as_str()), ("Content-Type", "application/json"), ("Accept", "application/json")];
+        let addr = org.sandbox_url.trim_start_matches("http://").trim_end_matches('/').to_owned();
+        let response = request(&addr, method, path, &headers, body.as_deref());
+        assert!(response.status < 300, "{method} {path}: {} {}", response.status, response.body);
+        response.json()
+    };
+    let mut server = admin("GET", "/api/v1/authorizationServers/default", None);
+    server["audiences"] = json!([audience]);
+    admin("PUT", "/api/v1/authorizationServers/default", Some(server.clone()));
+    let scopes = admin("GET", "/api/v1/authorizationServers/default/scopes", None);
+    if !scopes.as_array().unwrap().iter().any(|s| s["name"] == "mcp") {
+        admin("POST", "/api/v1/authorizationServers/default/scopes", Some(json!({"name": "mcp", "description": "Use okta-mcp"})));
+    }
+    server["issuer"].as_str().map_or_else(|| format!("{}/oauth2/default", org.sandbox_url.trim_end_matches('/')), str::to_owned)
+}
+
+/// A person's access token from the sandbox's authorization server (password grant of the test client).
+fn token_for(org: &Org, login: &str, scope: &str) -> String {
+    let addr = org.sandbox_url.trim_start_matches("http://").trim_end_matches('/').to_owned();
+    let form = format!(
+        "grant_type=password&username={login}&password={}&scope={scope}&client_id={}&client_secret={}",
+        okta_sandbox_password(),
+        "0oamcptestclient0001",
+        "sandbox-test-client-secret-0123456789"
+    )
+    .replace('@', "%40")
+    .replace(' ', "%20")
+    .replace('!', "%21");
+    let response = request(
+        &addr,
+        "POST",
+        "/oauth2/default/v1/token",
+        &[("Content-Type", "application/x-www-form-urlencoded"), ("Accept", "application/json")],
+        Some(&form),
+    );
+    assert_eq!(response.status, 200, "token for {login}: {}", response.body);
+    response.json()["access_token"].as_str().unwrap().to_owned()
+}
+
+fn okta_sandbox_password() -> &'static str {
+    "Sandbox-Passw0rd!"
+}
+
+struct Deployment {
+    org: Org,
+    server: HttpServer,
+    _roles: tempfile_path::TempPath,
+}
+
+mod tempfile_path {
+    /// A file removed when dropped.
+    pub struct TempPath(pub std::path::PathBuf);
+    impl Drop for TempPath {
+        fn drop(&mut self) {
+            let _ = std::fs::remove_file(&self.0);
+        }
+    }
+}
+
+fn deploy(mode: &str) -> Deployment {
+    let org = Org::start();
+    let issuer = set_up_authorization_server(&org, PUBLIC);
+    let roles = std::env::temp_dir().join(format!("{}.toml", okta_e2e::unique("okta-e2e-roles-")));
+    std::fs::write(&roles, ROLES).unwrap();
+    let server = HttpServer::start(
+        &org,
+        BIN,
+        &["--mode", mode, "--public-url", PUBLIC, "--auth-issuer", &issuer, "--roles", roles.to_str().unwrap()],
+        &[],
+    );
+    Deployment { org, server, _roles: tempfile_path::TempPath(roles) }
+}
+
+/// Listing users the server made on Okta so far.
+fn user_lists(org: &Org) -> u64 {
+    org.control_get("/__sandbox/stats")["requests"]["GET /api/v1/users"].as_u64().unwrap_or(0)
+}
+
+/// `tools/call okta_list_users` with this token and Origin.
+fn mcp(server: &HttpServer, token: Option<&str>, origin: Option<&str>) -> okta_e2e::http::Response {
+    let message = json!({"jsonrpc": "2.0", "id": 1, "method": "tools/call",
+                         "params": {"name": "okta_list_users", "arguments": {"limit": 1}}});
+    let bearer = token.map(|t| format!("Bearer {t}"));
+    let mut headers = Vec::new();
+    if let Some(b) = &bearer {
+        headers.push(("Authorization", b.as_str()));
+    }
+    if let Some(o) = origin {
+        headers.push(("Origin", o));
+    }
+    server.post(&message, &headers)
+}
+
+#[test]
+fn requests_without_a_valid_token_get_nothing() {
+    let d = deploy("read-write");
+
+    let metadata = d.server.get("/.well-known/oauth-protected-resource/mcp");
+    assert_eq!(metadata.status, 200, "{}", metadata.body);
+    let doc = metadata.json();
+    assert_eq!(doc["resource"], PUBLIC);
+    assert!(doc["authorization_servers"][0].as_str().unwrap().ends_with("/oauth2/default"), "{doc}");
+    assert_eq!(doc["scopes_supported"], json!(["mcp"]));
+
+    let none = mcp(&d.server, None, None);
+    assert_eq!(none.status, 401, "{}", none.body);
+    let challenge = none.header("www-authenticate").unwrap();
+    assert!(
+        challenge.starts_with("Bearer ")
+            && challenge.contains("resource_metadata=\"https://okta-mcp.example/.well-known/oauth-protected-resource/mcp\""),
+        "{challenge}"
+    );
+
+    let garbage = mcp(&d.server, Some("not-a-token"), None);
+    assert_eq!(garbage.status, 401);
+    assert!(garbage.header("www-authenticate").unwrap().contains("error=\"invalid_token\""));
+
+    // A token the same authorization server issued for another audience (another API).
+    set_up_authorization_server(&d.org, "api://default");
+    let other_audience = token_for(&d.org, "oliviaorgadmin@example.com", "mcp");
+    set_up_authorization_server(&d.org, PUBLIC);
+    let refused = mcp(&d.server, Some(&other_audience), None);
+    assert_eq!(refused.status, 401, "{}", refused.body);
+    assert!(refused.body.contains("not issued for this server"), "{}", refused.body);
+
+    // Without the scope the server requires.
+    let unscoped = token_for(&d.org, "oliviaorgadmin@example.com", "openid");
+    let refused = mcp(&d.server, Some(&unscoped), None);
+    assert_eq!(refused.status, 403, "{}", refused.body);
+    assert!(refused.header("www-authenticate").unwrap().contains("insufficient_scope"));
+
+    // A good token from a foreign Origin.
+    let good = token_for(&d.org, "oliviaorgadmin@example.com", "mcp");
+    assert_eq!(mcp(&d.server, Some(&good), Some("https://attacker.example")).status, 403);
+
+    assert_eq!(user_lists(&d.org), 0, "nothing reached Okta on behalf of a refused request");
+    // The same request with the good token goes through.
+    let answer = mcp(&d.server, Some(&good), None);
+    assert_eq!(answer.status, 200, "{}", answer.body);
+    assert_eq!(user_lists(&d.org), 1);
+}
+
+#[test]
+fn each_person_sees_and_calls_only_their_roles_tools() {
+    let mut d = deploy("read-write");
+    let henry = token_for(&d.org, "henryhelpdesk@example.com", "mcp");
+    let olivia = token_for(&d.org, "oliviaorgadmin@example.com", "mcp");
+    let bob = token_for(&d.org, "bobactive@example.com", "mcp");
+
+    d.server.headers = vec![("Authorization".into(), format!("Bearer {henry}"))];
+    d.server.initialize(json!({}));
+    let helpdesk = d.server.tool_names();
+    assert!(helpdesk.contains(&"okta_list_users".to_owned()), "{helpdesk:?}");
+    assert!(helpdesk.contains(&"okta_unlock_user".to_owned()), "named write tool: {helpdesk:?}");
+    assert!(!helpdesk.contains(&"okta_list_groups".to_owned()), "other toolsets: {helpdesk:?}");
+    assert!(!helpdesk.contains(&"okta_update_user".to_owned()), "writes beyond the named ones: {helpdesk:?}");
+    let refused = d.server.rpc("tools/call", json!({"name": "okta_list_groups", "arguments": {}}));
+    assert!(refused.to_string().contains("your role (helpdesk) does not include it"), "{refused}");
+
+    d.server.headers = vec![("Authorization".into(), format!("Bearer {olivia}"))];
+    let security = d.server.tool_names();
+    assert!(security.contains(&"okta_list_groups".to_owned()) && security.contains(&"okta_update_user".to_owned()));
+    assert!(security.len() > helpdesk.len());
+
+    // Nobody gets more than the server's own mode.
+    assert!(!security.contains(&"okta_delete_user".to_owned()), "{security:?}");
+
+    d.server.headers = vec![("Authorization".into(), format!("Bearer {bob}"))];
+    let message = json!({"jsonrpc": "2.0", "id": 1, "method": "tools/list", "params": {}});
+    let none = d.server.post(&message, &[]);
+    assert_eq!(none.status, 403, "{}", none.body);
+    assert!(none.body.contains("bobactive@example.com has no role on okta-mcp-users"), "{}", none.body);
+}
