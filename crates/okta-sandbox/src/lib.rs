@@ -48,6 +48,7 @@ pub mod ids;
 pub mod org;
 pub mod ratelimit;
 pub mod seed;
+mod signing;
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::net::SocketAddr;
@@ -70,6 +71,19 @@ use crate::ratelimit::RateLimiter;
 
 /// The passcode (and security question answer) every sandbox factor accepts.
 pub const PASSCODE: &str = "123456";
+
+/// The password of every seeded user (what the resource owner password grant of a custom authorization server,
+/// `POST /oauth2/{authorizationServerId}/v1/token` with `grant_type=password`, accepts for them). A user created
+/// through `POST /api/v1/users` with `credentials.password.value` has that password instead.
+pub const PASSWORD: &str = "Sandbox-Passw0rd!";
+
+/// The `client_id` of the seeded OIDC web app "okta-mcp test client" (`0oamcptestclient0001`, assigned to
+/// Everyone; grant types authorization_code, refresh_token, password and client_credentials;
+/// `client_secret_basic`, `client_secret_post` accepted too): the client of custom authorization server tokens.
+pub const TEST_CLIENT_ID: &str = "0oamcptestclient0001";
+
+/// The client secret of [`TEST_CLIENT_ID`].
+pub const TEST_CLIENT_SECRET: &str = "sandbox-test-client-secret-0123456789";
 
 /// A service app that authenticates to `/oauth2/v1/token` with `private_key_jwt`.
 #[derive(Debug, Clone)]

@@ -253,8 +253,11 @@ pub(crate) async fn create(State(st): St, Acting(actor): Acting, uri: Uri, body:
                 client.insert("client_id".into(), json!(id));
                 client.entry("autoKeyRotation").or_insert(json!(true));
                 let method = client.entry("token_endpoint_auth_method").or_insert(json!("client_secret_basic")).clone();
+                // A secret the request sets is the client's (as in Okta); otherwise one is made. Either is kept
+                // only as a digest (`Org::secrets`) and answered once, here.
+                let given = client.remove("client_secret").and_then(|v| v.as_str().map(str::to_owned));
                 if method != "none" && method != "private_key_jwt" {
-                    secret = Some(ids::base62(org.rng(), 64));
+                    secret = Some(given.unwrap_or_else(|| ids::unpredictable(64)));
                 }
             }
         }
@@ -279,10 +282,13 @@ pub(crate) async fn create(State(st): St, Acting(actor): Acting, uri: Uri, body:
     };
     let mut v = app.to_json(&st.public);
     // Like Okta, the client secret is shown once, in the answer to the create.
-    if let Some(s) = secret
+    if let Some(s) = &secret
         && let Some(client) = v.pointer_mut("/credentials/oauthClient").and_then(Value::as_object_mut)
     {
         client.insert("client_secret".into(), json!(s));
+    }
+    if let Some(s) = &secret {
+        org.secrets.clients.insert(app.id.clone(), crate::org::Secrets::digest(s));
     }
     let target = Org::app_target(&app);
     org.apps.push(app);
@@ -324,7 +330,9 @@ pub(crate) async fn delete(State(st): St, Acting(actor): Acting, Path(id): Id) -
             .with_cause("The application must be deactivated before it can be deleted."));
     }
     let target = Org::app_target(app);
+    let app_id = app.id.clone();
     org.apps.remove(i);
+    org.secrets.clients.remove(&app_id);
     log_app(&mut org, &actor, "application.lifecycle.delete", "Delete application", vec![target]);
     no_content()
 }

@@ -3,6 +3,7 @@
 mod admin;
 mod apps;
 mod control;
+mod custom_as;
 mod factors;
 mod governance;
 mod groups;

@@ -14,7 +14,7 @@ use axum::Router;
 use axum::routing::{MethodFilter, on};
 
 use super::admin::{devices, event_hooks, roles};
-use super::{apps, control, factors, governance, groups, logs, oauth, policy, sessions, users};
+use super::{apps, control, custom_as, factors, governance, groups, logs, oauth, policy, sessions, users};
 use crate::AppState;
 
 /// One route: method, path template, and what an access token needs.
@@ -107,6 +107,10 @@ table! {
         GET "/api/v1/apps/{appId}/sso/saml/metadata" => apps::saml_metadata, apps, ["okta.apps.read"];
         GET "/api/v1/apps/{appId}/grants" => apps::list_grants, apps, ["okta.appGrants.read"];
         POST "/oauth2/v1/token" => oauth::token, token, [];
+        GET "/oauth2/{authorizationServerId}/.well-known/oauth-authorization-server" => custom_as::oauth_metadata, default, [];
+        GET "/oauth2/{authorizationServerId}/.well-known/openid-configuration" => custom_as::oidc_metadata, default, [];
+        GET "/oauth2/{authorizationServerId}/v1/keys" => custom_as::keys, default, [];
+        POST "/oauth2/{authorizationServerId}/v1/token" => custom_as::token, token, [];
         GET "/.well-known/okta-organization" => crate::well_known_org, default, [];
         GET "/api/v1/iam/roles" => roles::list_roles, roles, ["okta.roles.read"];
         GET "/api/v1/iam/roles/{roleIdOrLabel}" => roles::get_role, roles, ["okta.roles.read"];
@@ -260,13 +264,15 @@ pub(crate) fn family(template: Option<&str>, path: &str) -> &'static str {
     template.and_then(|t| ROUTES.iter().find(|r| r.path == t)).map_or_else(|| unrouted_family(path), |r| r.family)
 }
 
-/// The family of a path no route serves: the token endpoint; under `/api/v1/`, role paths (`iam`, and `roles` under
+/// The family of a path no route serves: the token endpoints (the org authorization server's and a custom one's); under `/api/v1/`, role paths (`iam`, and `roles` under
 /// one user or group) are `roles`, the users, groups, logs, sessions and apps collections their own; anything else
 /// `default`. `tests::every_route_has_its_family` checks that each route of the table declares the family this gives
 /// its path, so a request counts against the same family whether or not a route serves it.
 fn unrouted_family(path: &str) -> &'static str {
     let p = path.trim_end_matches('/');
-    if p == "/oauth2/v1/token" {
+    // The token endpoints: the org authorization server's and a custom one's (`/oauth2/{id}/v1/token`).
+    let segs: Vec<&str> = p.split('/').collect();
+    if p == "/oauth2/v1/token" || matches!(segs.as_slice(), ["", "oauth2", id, "v1", "token"] if !id.is_empty()) {
         return "token";
     }
     let Some(rest) = p.strip_prefix("/api/v1/") else {
@@ -335,6 +341,9 @@ mod tests {
         assert_eq!(family_of("/api/v1/logs"), "logs");
         assert_eq!(family_of("/api/v1/sessions/102x"), "sessions");
         assert_eq!(family_of("/oauth2/v1/token"), "token");
+        assert_eq!(family_of("/oauth2/default/v1/token"), "token");
+        assert_eq!(family_of("/oauth2/default/v1/keys"), "default");
+        assert_eq!(family_of("/oauth2/default/.well-known/openid-configuration"), "default");
         assert_eq!(family_of("/api/v1/apps/0oa1/users/00u1"), "apps");
         assert_eq!(family_of("/api/v1/meta/schemas"), "default");
     }
@@ -498,11 +507,17 @@ mod tests {
         let mut problems = Vec::new();
         for r in ROUTES {
             if r.path.starts_with("/oauth2/") {
-                if !oauth_spec.contains(&format!("\n  {}:\n", r.path)) {
+                // The path's block of the spec: from its key to the next path's.
+                let key = format!("\n  {}:\n", r.path);
+                let block = oauth_spec.find(&key).map(|at| {
+                    let rest = &oauth_spec[at + key.len()..];
+                    &rest[..rest.find("\n  /").unwrap_or(rest.len())]
+                });
+                if !block.is_some_and(|b| b.contains(&format!("\n    {}:\n", r.method.to_lowercase()))) {
                     problems.push(format!("{} {}: not in Okta's OAuth 2.0 spec", r.method, r.path));
                 }
                 if !r.scopes.is_empty() || r.oauth_only {
-                    problems.push(format!("{} {}: the token endpoint needs no scope", r.method, r.path));
+                    problems.push(format!("{} {}: an OAuth 2.0 endpoint needs no scope", r.method, r.path));
                 }
                 continue;
             }

@@ -197,6 +197,9 @@ pub(crate) async fn create(State(st): St, Acting(actor): Acting, uri: Uri, body:
         recovery_question: recovery,
     };
     let _ = has_password;
+    if let Some(p) = &password {
+        org.secrets.passwords.insert(id.clone(), crate::org::Secrets::digest(p));
+    }
     org.insert_user(user);
     for g in org.groups.values_mut() {
         if g.gtype == crate::org::GroupType::BuiltIn || group_seqs.contains(&g.seq) {
@@ -273,6 +276,10 @@ async fn modify(st: St, caller: Caller, id: String, body: Bytes, replace: bool) 
     }
     user.last_updated = now;
     let v = user.to_json(&st.public);
+    if let Some(p) = &password {
+        let user_id = user.id.clone();
+        org.secrets.passwords.insert(user_id, crate::org::Secrets::digest(p));
+    }
     log_user_event(&mut org, &actor, seq, "user.account.update_profile", "Update user profile for Okta");
     ok(v)
 }

@@ -78,6 +78,36 @@ pub struct Org {
     pub admin: admin::AdminStore,
     /// Okta Verify push challenges and what the simulated phone answers.
     pub push: PushSim,
+    /// What authenticates OIDC clients and users at a custom authorization server's token endpoint: the SHA-256 of
+    /// each client's secret by `client_id`, and of each user's password by user id (a user without one has the
+    /// seeded users' `PASSWORD`). Neither is ever answered.
+    pub secrets: Secrets,
+}
+
+/// Client secrets and user passwords, kept as SHA-256 digests.
+#[derive(Debug, Clone, Default)]
+pub struct Secrets {
+    pub clients: BTreeMap<String, Vec<u8>>,
+    pub passwords: BTreeMap<String, Vec<u8>>,
+}
+
+impl Secrets {
+    pub fn digest(secret: &str) -> Vec<u8> {
+        aws_lc_rs::digest::digest(&aws_lc_rs::digest::SHA256, secret.as_bytes()).as_ref().to_vec()
+    }
+
+    /// Does `secret` match the digest kept?
+    pub fn matches(kept: &[u8], secret: &str) -> bool {
+        aws_lc_rs::constant_time::verify_slices_are_equal(kept, &Self::digest(secret)).is_ok()
+    }
+
+    /// Does `password` match the user's (a user never given one has `crate::PASSWORD`)?
+    pub fn password_matches(&self, user_id: &str, password: &str) -> bool {
+        match self.passwords.get(user_id) {
+            Some(kept) => Self::matches(kept, password),
+            None => Self::matches(&Self::digest(crate::PASSWORD), password),
+        }
+    }
 }
 
 /// What the simulated phone does with an Okta Verify push challenge (`/__sandbox/push` sets it).
@@ -202,6 +232,7 @@ impl Org {
                 g.members.remove(&seq);
             }
             self.factors.remove(&u.id);
+            self.secrets.passwords.remove(&u.id);
             self.roles.remove(&u.id);
             self.sessions.retain(|_, s| s.user_id != u.id);
             for a in &mut self.apps {

@@ -266,6 +266,7 @@ pub fn build(seed: u64, n_users: usize, anchor: DateTime<Utc>) -> Org {
         governance: governance::build(),
         admin: Default::default(),
         push: Default::default(),
+        secrets: Default::default(),
     };
     let mut events: Vec<PendingEvent> = Vec::new();
 
@@ -768,7 +769,52 @@ pub fn build(seed: u64, n_users: usize, anchor: DateTime<Utc>) -> Org {
     }
     admin::seed(&mut org, anchor);
     governance::security_reviews(&mut org);
+    // Last, so that nothing seeded before draws differently.
+    test_client(&mut org, &mut app_rng, anchor);
     org
+}
+
+/// The OIDC web app "okta-mcp test client" (`crate::TEST_CLIENT_ID`, secret `crate::TEST_CLIENT_SECRET`), assigned
+/// to Everyone: the client of custom authorization server tokens (password and client_credentials grants).
+fn test_client(org: &mut Org, rng: &mut rand_chacha::ChaCha8Rng, anchor: DateTime<Utc>) {
+    let id = crate::TEST_CLIENT_ID.to_owned();
+    let created = anchor - days(rng, 30, 300);
+    let key = AppKey {
+        kid: ids::base62(rng, 43),
+        created,
+        expires: created + Duration::days(365 * 5),
+        n: ids::base62(rng, 342),
+        x5c: ids::base62(rng, 600),
+    };
+    let url = "http://localhost:8080";
+    let mut config = default_config(SignOnMode::Oidc("web"), "okta-mcp test client", url, &id, Some(key.kid.as_str()));
+    if let Some(client) = config.get_mut("settings").and_then(|s| s.get_mut("oauthClient")) {
+        client["grant_types"] = json!(["authorization_code", "refresh_token", "password", "client_credentials"]);
+    }
+    let everyone = org.groups.values().find(|g| g.gtype == GroupType::BuiltIn).map(|g| g.id.clone());
+    let groups: Vec<String> = everyone.into_iter().collect();
+    let group_data = groups
+        .iter()
+        .map(|g| (g.clone(), GroupAssignmentData { last_updated: created, profile: Map::new() }))
+        .collect();
+    let seq = org.apps.iter().map(|a| a.seq).max().unwrap_or(0) + 1;
+    org.secrets.clients.insert(id.clone(), Secrets::digest(crate::TEST_CLIENT_SECRET));
+    org.apps.push(App {
+        seq,
+        id,
+        name: "oidc_client".into(),
+        label: "okta-mcp test client".into(),
+        status: AppStatus::Active,
+        created,
+        last_updated: created,
+        config,
+        groups,
+        group_data,
+        users: Vec::new(),
+        user_data: Default::default(),
+        keys: vec![key],
+        grants: Vec::new(),
+    });
 }
 
 #[cfg(test)]
@@ -790,7 +836,7 @@ mod tests {
         let logins: BTreeSet<_> = a.users.values().map(|u| u.login().to_lowercase()).collect();
         assert_eq!(logins.len(), 300);
         assert!((20..=30).contains(&a.groups.len()), "{}", a.groups.len());
-        assert_eq!(a.apps.len(), 12);
+        assert_eq!(a.apps.len(), 13);
         let modes: BTreeSet<&str> = a.apps.iter().map(|x| x.sign_on_mode()).collect();
         assert_eq!(modes, BTreeSet::from(["BOOKMARK", "OPENID_CONNECT", "SAML_2_0"]));
         let salesforce = a.apps.iter().find(|x| x.label == "Salesforce").map(|x| x.signing_kid().is_some());

@@ -2,7 +2,7 @@
 //!
 //! | object | id | notes |
 //! |---|---|---|
-//! | authorization server `default` | `default` | ACTIVE, Default Policy (system) + Default Policy Rule (system), system scopes, claims `email` (system) and `department` |
+//! | authorization server `default` | `default` | ACTIVE, audience `api://default`, Default Policy (system; ALL_CLIENTS) + Default Policy Rule (system; client_credentials, authorization_code, device_code, password; any scope; Everyone), system scopes and `mcp.access` (`scpmcpaccess00000001`, published), claims `email` (system), `department` (`user.department`) and `groups` (`oclgroups00000000001`: GROUPS, REGEX `.*`, access token) |
 //! | authorization server `Orders API` | `ausorders00000000001` | ACTIVE, policy `Orders clients` with 2 rules (one calls the token inline hook), scopes `orders.read` `orders.write`, claim `tenant` |
 //! | authorization server `Legacy Partners API` | `auslegacy00000000001` | INACTIVE |
 //! | network zone `Corporate Network` | `nzocorporate00000001` | IP, ACTIVE, used by policy rules |
@@ -180,7 +180,7 @@ pub fn build(random: &mut Random) -> PolicyOrg {
         "Default Policy Rule",
         1,
         true,
-        &["client_credentials", "authorization_code", "urn:ietf:params:oauth:grant-type:device_code"],
+        &["client_credentials", "authorization_code", "urn:ietf:params:oauth:grant-type:device_code", "password"],
         &["*"],
         &["EVERYONE"],
         json!({"accessTokenLifetimeMinutes": 60, "refreshTokenLifetimeMinutes": 0, "refreshTokenWindowMinutes": 10080}),
@@ -190,6 +190,13 @@ pub fn build(random: &mut Random) -> PolicyOrg {
     let claims = org.claims.of_mut(DEFAULT_AS);
     claims.push(claim(new_id(random, "ocl"), "email", "IDENTITY", "SYSTEM", "user.email", &["email"], true));
     claims.push(claim(new_id(random, "ocl"), "department", "RESOURCE", "EXPRESSION", "user.department", &[], false));
+    // Fixture ids (no draw from the stream), so that everything seeded after stays what it was.
+    let mut groups = claim(fixture_id("ocl", "groups", 1), "groups", "RESOURCE", "GROUPS", ".*", &[], false);
+    groups["group_filter_type"] = json!("REGEX");
+    claims.push(groups);
+    let mut mcp = custom_scope(fixture_id("scp", "mcpaccess", 1), "mcp.access", "Use the MCP servers");
+    mcp["metadataPublish"] = json!("ALL_CLIENTS");
+    org.scopes.of_mut(DEFAULT_AS).push(mcp);
     org.auth_servers.push(default);
 
     let orders_id = fixture_id("aus", "orders", 1);

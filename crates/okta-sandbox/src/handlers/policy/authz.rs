@@ -134,15 +134,27 @@ pub(crate) async fn lifecycle(State(st): St, Path((id, op)): Ids) -> ApiResult {
     no_content()
 }
 
-fn key_json(key: &Value, public: &str, server_id: &str) -> Value {
-    let kid = str_of(key, "kid");
-    with_links(key, &[("self", format!("{}/credentials/keys/{kid}", base(public, server_id)), Some("GET"))])
+/// The answer of the keys of a server: each with the real public key of its `kid` (`signing`: made on first need,
+/// so this runs outside the org's lock).
+fn keys_json(keys: &[Value], public: &str, server_id: &str) -> ApiResult {
+    let mut out = Vec::with_capacity(keys.len());
+    for key in keys {
+        let key = crate::signing::with_public_key(key).ok_or_else(ApiError::internal)?;
+        let kid = str_of(&key, "kid");
+        out.push(with_links(
+            &key,
+            &[("self", format!("{}/credentials/keys/{kid}", base(public, server_id)), Some("GET"))],
+        ));
+    }
+    ok(Value::Array(out))
 }
 
 pub(crate) async fn keys(State(st): St, Path(id): Id) -> ApiResult {
     let mut org = lock(&st.org);
     server(&mut org.policy, &id)?;
-    ok(Value::Array(org.policy.keys.of(&id).iter().map(|k| key_json(k, &st.public, &id)).collect()))
+    let keys = org.policy.keys.of(&id).to_vec();
+    drop(org);
+    keys_json(&keys, &st.public, &id)
 }
 
 /// `keyRotate` with `{"use": "sig"}`: ACTIVE → EXPIRED, NEXT → ACTIVE, a new NEXT; older EXPIRED keys go.
@@ -168,14 +180,15 @@ pub(crate) async fn rotate(State(st): St, Path(id): Id, JsonBody(body): JsonBody
     }
     keys.push(fresh);
     let active = keys.iter().find(|k| str_of(k, "status") == "ACTIVE").map(|k| str_of(k, "kid").to_owned());
-    let answer = Value::Array(keys.iter().map(|k| key_json(k, &st.public, &id)).collect());
+    let answer = keys.clone();
     let s = server(p, &id)?;
     if let Some(kid) = active {
         s["credentials"]["signing"]["kid"] = json!(kid);
         s["credentials"]["signing"]["lastRotated"] = json!(now());
     }
     touch(s, false);
-    ok(answer)
+    drop(guard);
+    keys_json(&answer, &st.public, &id)
 }
 
 // ---------------------------------------------------------------- policies
