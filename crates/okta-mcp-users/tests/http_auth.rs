@@ -145,20 +145,20 @@ fn requests_without_a_valid_token_get_nothing() {
 
     // A token the same authorization server issued for another audience (another API).
     set_up_authorization_server(&d.org, "api://default");
-    let other_audience = token_for(&d.org, "oliviaorgadmin@example.com", "mcp");
+    let other_audience = token_for(&d.org, "olivia.orgadmin@example.com", "mcp");
     set_up_authorization_server(&d.org, PUBLIC);
     let refused = mcp(&d.server, Some(&other_audience), None);
     assert_eq!(refused.status, 401, "{}", refused.body);
     assert!(refused.body.contains("not issued for this server"), "{}", refused.body);
 
     // Without the scope the server requires.
-    let unscoped = token_for(&d.org, "oliviaorgadmin@example.com", "openid");
+    let unscoped = token_for(&d.org, "olivia.orgadmin@example.com", "openid");
     let refused = mcp(&d.server, Some(&unscoped), None);
     assert_eq!(refused.status, 403, "{}", refused.body);
     assert!(refused.header("www-authenticate").unwrap().contains("insufficient_scope"));
 
     // A good token from a foreign Origin.
-    let good = token_for(&d.org, "oliviaorgadmin@example.com", "mcp");
+    let good = token_for(&d.org, "olivia.orgadmin@example.com", "mcp");
     assert_eq!(mcp(&d.server, Some(&good), Some("https://attacker.example")).status, 403);
 
     assert_eq!(user_lists(&d.org), 0, "nothing reached Okta on behalf of a refused request");
@@ -171,9 +171,9 @@ fn requests_without_a_valid_token_get_nothing() {
 #[test]
 fn each_person_sees_and_calls_only_their_roles_tools() {
     let mut d = deploy("read-write");
-    let henry = token_for(&d.org, "henryhelpdesk@example.com", "mcp");
-    let olivia = token_for(&d.org, "oliviaorgadmin@example.com", "mcp");
-    let bob = token_for(&d.org, "bobactive@example.com", "mcp");
+    let henry = token_for(&d.org, "henry.helpdesk@example.com", "mcp");
+    let olivia = token_for(&d.org, "olivia.orgadmin@example.com", "mcp");
+    let bob = token_for(&d.org, "bob.active@example.com", "mcp");
 
     d.server.headers = vec![("Authorization".into(), format!("Bearer {henry}"))];
     d.server.initialize(json!({}));
@@ -197,5 +197,5 @@ fn each_person_sees_and_calls_only_their_roles_tools() {
     let message = json!({"jsonrpc": "2.0", "id": 1, "method": "tools/list", "params": {}});
     let none = d.server.post(&message, &[]);
     assert_eq!(none.status, 403, "{}", none.body);
-    assert!(none.body.contains("bobactive@example.com has no role on okta-mcp-users"), "{}", none.body);
+    assert!(none.body.contains("bob.active@example.com has no role on okta-mcp-users"), "{}", none.body);
 }
