@@ -168,11 +168,11 @@ impl HttpServer {
 
     /// POST a JSON-RPC message to /mcp with the server's headers and `extra`.
     pub fn post(&self, message: &Value, extra: &[(&str, &str)]) -> Response {
-        let mut headers: Vec<(&str, &str)> = vec![
-            ("Content-Type", "application/json"),
-            ("Accept", "application/json, text/event-stream"),
-            ("MCP-Protocol-Version", PROTOCOL),
-        ];
+        let mut headers: Vec<(&str, &str)> =
+            vec![("Content-Type", "application/json"), ("Accept", "application/json, text/event-stream")];
+        if !extra.iter().any(|(k, _)| k.eq_ignore_ascii_case("mcp-protocol-version")) {
+            headers.push(("MCP-Protocol-Version", PROTOCOL));
+        }
         headers.extend(self.headers.iter().map(|(k, v)| (k.as_str(), v.as_str())));
         headers.extend_from_slice(extra);
         request(&self.addr, "POST", "/mcp", &headers, Some(&message.to_string()))
@@ -210,6 +210,27 @@ impl HttpServer {
     /// `tools/call`: the result (with `isError` when the tool failed).
     pub fn call(&mut self, name: &str, arguments: Value) -> Value {
         self.call_method("tools/call", json!({"name": name, "arguments": arguments}))
+    }
+
+    /// A `tools/call` in the 2026-07-28 protocol (stateless: the headers and `_meta` carry the version and the
+    /// client's capabilities); `extra` is merged into the params (e.g. `inputResponses`, `requestState`). The
+    /// whole JSON-RPC answer.
+    pub fn call_2026(&mut self, name: &str, arguments: Value, extra: Value) -> Value {
+        self.next_id += 1;
+        let mut params = json!({"name": name, "arguments": arguments, "_meta": {
+            "io.modelcontextprotocol/protocolVersion": "2026-07-28",
+            "io.modelcontextprotocol/clientCapabilities": {"elicitation": {}},
+            "io.modelcontextprotocol/clientInfo": {"name": "okta-mcp-e2e", "version": "1"}}});
+        if let (Some(params), Some(extra)) = (params.as_object_mut(), extra.as_object()) {
+            params.extend(extra.clone());
+        }
+        let message = json!({"jsonrpc": "2.0", "id": self.next_id, "method": "tools/call", "params": params});
+        let response = self.post(
+            &message,
+            &[("MCP-Protocol-Version", "2026-07-28"), ("Mcp-Method", "tools/call"), ("Mcp-Name", name)],
+        );
+        assert_eq!(response.status, 200, "{name}: HTTP {}: {}\n{}", response.status, response.body, self.stderr_text());
+        response.message()
     }
 
     /// Send SIGTERM and wait (at most 40 s) for the process to exit.

@@ -134,3 +134,36 @@ fn sigterm_lets_calls_in_flight_finish() {
     assert!(status.success(), "{status:?}\n{}", server.stderr_text());
     assert!(server.stderr_text().contains("shutting down"), "{}", server.stderr_text());
 }
+
+#[test]
+fn replicas_with_one_state_key_finish_each_others_confirmations() {
+    // Two replicas behind a load balancer: the 2026-07-28 confirmation starts on one and finishes on the other.
+    let org = Org::start();
+    let db = std::env::temp_dir().join(format!("{}.db", okta_e2e::unique("okta-e2e-shared-audit-")));
+    let db = db.to_str().unwrap().to_owned();
+    let key = "ab".repeat(32);
+    let env = [("OKTA_MCP_STATE_KEY", key.as_str()), ("OKTA_MCP_AUDIT_DB", db.as_str())];
+    let mut a = HttpServer::start(&org, BIN, &["--mode", "full"], &env);
+    let mut b = HttpServer::start(&org, BIN, &["--mode", "full"], &env);
+    let other_key = "cd".repeat(32);
+    let mut c = HttpServer::start(&org, BIN, &["--mode", "full"], &[("OKTA_MCP_STATE_KEY", other_key.as_str())]);
+    let user = json!({"user": "00ubobactive00000001"});
+
+    let asked = a.call_2026("okta_suspend_user", user.clone(), json!({}));
+    assert_eq!(asked["result"]["resultType"], "input_required", "{asked}");
+    let state = asked["result"]["requestState"].clone();
+    let accept = json!({"inputResponses": {"confirm": {"action": "accept", "content": {"confirm": true}}},
+                        "requestState": state});
+    // A replica with another key cannot finish it.
+    let refused = c.call_2026("okta_suspend_user", user.clone(), accept.clone());
+    assert!(refused.to_string().contains("not executed"), "{refused}");
+    // The same answer for other arguments is refused too.
+    let other = b.call_2026("okta_suspend_user", json!({"user": "00ualiceactive000001"}), accept.clone());
+    assert!(other.to_string().contains("not executed"), "{other}");
+    let before = org.change_count();
+    let done = b.call_2026("okta_suspend_user", user.clone(), accept);
+    assert_ne!(done["result"]["isError"], true, "{done}");
+    assert_eq!(org.change_count(), before + 1, "{done}");
+    let now = a.call("okta_get_user", user);
+    assert!(now["content"][0]["text"].as_str().unwrap().contains("SUSPENDED"), "{now}");
+}
