@@ -494,3 +494,369 @@ impl PostgresLog {
             .map_err(|e| if e == KEY_MISSING { self.target.key_missing() } else { e })
     }
 }
+
+#[cfg(test)]
+#[allow(clippy::expect_used, clippy::panic)]
+mod tests {
+    use super::super::{AuditLog, AuditSink, AuditTarget, rows_json};
+    use super::*;
+    use serde_json::{Value, json};
+    use tokio_postgres::NoTls;
+
+    /// The test server (`scripts/postgres` starts one and sets it). Unset: the test is skipped, except under
+    /// CI=true, where it fails.
+    fn url() -> Option<String> {
+        match std::env::var("OKTA_MCP_TEST_POSTGRES_URL") {
+            Ok(url) if !url.trim().is_empty() => Some(url),
+            _ if std::env::var("CI").as_deref() == Ok("true") => panic!(
+                "OKTA_MCP_TEST_POSTGRES_URL is not set under CI=true: scripts/test runs the tests under \
+                 scripts/postgres, which starts PostgreSQL and sets it"
+            ),
+            _ => {
+                eprintln!(
+                    "skipped: OKTA_MCP_TEST_POSTGRES_URL is not set (`scripts/postgres cargo test -p okta-mcp-kit` \
+                     starts a PostgreSQL server for the audit log's PostgreSQL tests)"
+                );
+                None
+            }
+        }
+    }
+
+    /// A schema of its own on the test server and a key file.
+    struct Fixture {
+        _dir: tempfile::TempDir,
+        target: PostgresTarget,
+        raw: Client,
+        schema: String,
+    }
+
+    async fn connect(config: &Config) -> Client {
+        let (client, connection) = config.connect(NoTls).await.expect("connect");
+        tokio::spawn(connection);
+        client
+    }
+
+    async fn fixture() -> Option<Fixture> {
+        let url = url()?;
+        let schema = format!("audit_test_{:016x}", rand::random::<u64>());
+        let admin = connect(&PostgresTarget::parse(&url, None).expect("url").config).await;
+        admin.batch_execute(&format!("CREATE SCHEMA {schema}")).await.expect("schema");
+        let dir = tempfile::tempdir().expect("tempdir");
+        let key = dir.path().join("audit.key");
+        std::fs::write(&key, format!("{}\n", super::super::chain::hex(&rand::random::<[u8; 32]>()))).expect("key");
+        let mut target = PostgresTarget::parse(&url, Some(key)).expect("url");
+        target.config.options(format!("-c search_path={schema}"));
+        let raw = connect(&target.config).await;
+        Some(Fixture { _dir: dir, target, raw, schema })
+    }
+
+    impl Fixture {
+        fn log(&self) -> PostgresLog {
+            PostgresLog::new(self.target.clone()).expect("log")
+        }
+
+        async fn log_with(&self, n: usize) -> PostgresLog {
+            let log = self.log();
+            let args = json!({"user": "00u1", "password": "hunter2"});
+            for i in 0..n {
+                let tool = ["okta_suspend_user", "okta_unsuspend_user", "okta_delete_user"][i % 3];
+                log.record(&entry(tool, &args)).await.expect("record");
+            }
+            log
+        }
+
+        async fn sql(&self, sql: &str) {
+            self.raw.batch_execute(sql).await.expect(sql);
+        }
+
+        async fn done(self) {
+            self.raw.batch_execute(&format!("DROP SCHEMA {} CASCADE", self.schema)).await.expect("drop schema");
+        }
+    }
+
+    fn entry<'a>(tool: &'a str, args: &'a Value) -> Entry<'a> {
+        Entry {
+            server: "okta-mcp-test",
+            tool,
+            access: "destructive",
+            arguments: args,
+            outcome: "executed",
+            detail: "POST /api/v1/users/00u1/lifecycle/suspend",
+            request_ids: &[],
+            principal: "SSWS API token",
+            person: "",
+            role: "",
+            intent_id: None,
+        }
+    }
+
+    async fn rows(f: &Fixture) -> usize {
+        f.log().verify().await.map(|v| v.rows).expect("verify")
+    }
+
+    #[tokio::test]
+    async fn rows_chain_and_tampering_is_detected() {
+        let Some(f) = fixture().await else { return };
+        let log = f.log_with(3).await;
+        assert_eq!(log.verify().await.map(|v| (v.rows, v.notes.len())), Ok((3, 0)));
+        let tail = log.tail(2).await.expect("tail");
+        assert_eq!(tail.len(), 2);
+        assert_eq!(tail[1].tool, "okta_delete_user");
+        assert!(!tail[0].arguments.contains("hunter2"), "a secret was stored");
+        assert!(tail.iter().all(Row::is_keyed));
+        // Another replica (its own connection) continues the chain.
+        f.log().record(&entry("okta_reset_factor", &json!({}))).await.expect("record");
+        assert_eq!(rows(&f).await, 4);
+
+        f.sql("UPDATE okta_mcp_audit SET outcome = 'refused' WHERE id = 2").await;
+        let error = log.verify().await.expect_err("edited row");
+        assert!(error.contains("row 2") && error.contains("edited"), "{error}");
+        f.sql("UPDATE okta_mcp_audit SET outcome = 'executed' WHERE id = 2").await;
+        assert_eq!(rows(&f).await, 4);
+        f.sql("UPDATE okta_mcp_audit SET intent_id = 1 WHERE id = 3").await;
+        assert!(log.verify().await.expect_err("edited intent_id").contains("row 3"));
+        f.sql("UPDATE okta_mcp_audit SET intent_id = NULL WHERE id = 3").await;
+
+        // A row inserted after the head, even with a valid MAC (someone with the key, bypassing the writers).
+        let key = f.target.key_for_writing().expect("key");
+        let last = log.tail(1).await.expect("tail").remove(0);
+        let forged = Row::new(&entry("okta_delete_user", &json!({})), 5, last.hash, &key);
+        f.raw
+            .execute(
+                "INSERT INTO okta_mcp_audit (id, time, server, tool, access, arguments, outcome, detail, request_ids, \
+                 principal, prev_hash, hash) VALUES (5, $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+                &[
+                    &forged.time,
+                    &forged.server,
+                    &forged.tool,
+                    &forged.access,
+                    &forged.arguments,
+                    &forged.outcome,
+                    &forged.detail,
+                    &forged.request_ids,
+                    &forged.principal,
+                    &forged.prev_hash,
+                    &forged.hash,
+                ],
+            )
+            .await
+            .expect("insert");
+        let error = log.verify().await.expect_err("inserted row");
+        assert!(error.contains("rows 5..5 come after the sealed head"), "{error}");
+        let error = log.record(&entry("okta_delete_user", &json!({}))).await.expect_err("appended");
+        assert!(error.contains("rows after its sealed head"), "{error}");
+        f.sql("UPDATE okta_mcp_audit SET hash = 'hmac-sha256:00' WHERE id = 5").await;
+        assert!(log.verify().await.expect_err("inserted row, bad MAC").contains("row 5"));
+        f.sql("DELETE FROM okta_mcp_audit WHERE id = 5").await;
+        assert_eq!(rows(&f).await, 4);
+
+        f.sql("DELETE FROM okta_mcp_audit WHERE id = 3").await;
+        let error = log.verify().await.expect_err("deleted row");
+        assert!(error.contains("row 3 is missing"), "{error}");
+        f.done().await;
+    }
+
+    #[tokio::test]
+    async fn deleting_the_newest_rows_or_all_is_detected_and_not_papered_over() {
+        for deleted in [1i64, 2] {
+            let Some(f) = fixture().await else { return };
+            let log = f.log_with(4).await;
+            f.sql(&format!("DELETE FROM okta_mcp_audit WHERE id > {}", 4 - deleted)).await;
+            let error = log.verify().await.expect_err("deleted newest rows");
+            assert!(error.contains(&format!("ends at row {}", 4 - deleted)), "{error}");
+            assert!(error.contains("records row 4") && error.contains("newest rows were deleted"), "{error}");
+            let error = log.record(&entry("okta_delete_user", &json!({}))).await.expect_err("appended");
+            assert!(error.contains("no longer matches its checkpoint"), "{error}");
+            assert_eq!(log.tail(10).await.expect("rows").len(), usize::try_from(4 - deleted).expect("n"));
+            f.done().await;
+        }
+        let Some(f) = fixture().await else { return };
+        let log = f.log_with(3).await;
+        f.sql("DELETE FROM okta_mcp_audit").await;
+        let error = log.verify().await.expect_err("truncated");
+        assert!(error.contains("the table was truncated"), "{error}");
+        assert!(log.record(&entry("okta_delete_user", &json!({}))).await.is_err(), "appended to a truncated log");
+        // Rows and head deleted together look like a new log: the documented limit of a head kept beside the rows.
+        f.sql("DELETE FROM okta_mcp_audit_head").await;
+        assert_eq!(log.verify().await.map(|v| v.rows), Ok(0));
+        f.done().await;
+    }
+
+    #[tokio::test]
+    async fn a_missing_or_forged_head_is_detected() {
+        let Some(f) = fixture().await else { return };
+        let log = f.log_with(2).await;
+        f.sql("CREATE TABLE saved AS SELECT * FROM okta_mcp_audit_head").await;
+        f.sql("DELETE FROM okta_mcp_audit_head").await;
+        let error = log.verify().await.expect_err("no head");
+        assert!(error.contains("sealed head") && error.contains("is missing"), "{error}");
+        let error = log.record(&entry("okta_delete_user", &json!({}))).await.expect_err("appended without a head");
+        assert!(error.contains("is missing, but the log has rows"), "{error}");
+
+        // Edited by hand (pointing at an older row, so deleting the newest would pass).
+        f.sql("INSERT INTO okta_mcp_audit_head SELECT * FROM saved").await;
+        assert_eq!(rows(&f).await, 2);
+        f.sql("UPDATE okta_mcp_audit_head SET id = 1, hash = (SELECT hash FROM okta_mcp_audit WHERE id = 1)").await;
+        f.sql("DELETE FROM okta_mcp_audit WHERE id = 2").await;
+        let error = log.verify().await.expect_err("forged head");
+        assert!(error.contains("not sealed by the audit key"), "{error}");
+        assert!(log.record(&entry("okta_delete_user", &json!({}))).await.expect_err("forged").contains("not sealed"));
+        // Sealed with another key.
+        let other = Checkpoint::new(&Key([7; 32]), 1, log.tail(1).await.expect("row").remove(0).hash, 0);
+        f.raw.execute("UPDATE okta_mcp_audit_head SET seal = $1", &[&other.seal]).await.expect("reseal");
+        assert!(log.verify().await.expect_err("sealed by another key").contains("not sealed"));
+        f.done().await;
+    }
+
+    #[tokio::test]
+    async fn a_chain_recomputed_without_the_key_is_detected() {
+        for with_key in [true, false] {
+            let Some(f) = fixture().await else { return };
+            let log = f.log_with(3).await;
+            let wrong = Key([7; 32]);
+            let mut prev = GENESIS.to_owned();
+            for mut row in log.tail(10).await.expect("rows") {
+                row.prev_hash = prev;
+                row.hash = if with_key { row.keyed_hash(&wrong) } else { row.legacy_hash() };
+                f.raw
+                    .execute(
+                        "UPDATE okta_mcp_audit SET prev_hash = $1, hash = $2 WHERE id = $3",
+                        &[&row.prev_hash, &row.hash, &row.id],
+                    )
+                    .await
+                    .expect("rewrite");
+                prev = row.hash;
+            }
+            let error = log.verify().await.expect_err("recomputed");
+            if with_key {
+                assert!(error.contains("row 1") && error.contains("without the audit key"), "{error}");
+            } else {
+                assert!(error.contains("row 1") && error.contains("unkeyed hash"), "{error}");
+            }
+            f.done().await;
+        }
+    }
+
+    #[tokio::test]
+    async fn writing_needs_an_explicit_shared_key() {
+        let Some(f) = fixture().await else { return };
+        let mut keyless = f.target.clone();
+        keyless.key = None;
+        let sink = AuditSink::new(AuditTarget::Postgres(keyless.clone()));
+        let error = sink.log().expect_err("opened for writing without a key");
+        assert!(error.contains("OKTA_MCP_AUDIT_KEY is not set") && error.contains("every replica"), "{error}");
+        assert!(AuditTarget::Postgres(keyless.clone()).check_writable().is_err());
+        let error = PostgresLog::new(keyless.clone())
+            .expect("log")
+            .record(&entry("okta_delete_user", &json!({})))
+            .await
+            .expect_err("wrote without a key");
+        assert!(error.contains("OKTA_MCP_AUDIT_KEY"), "{error}");
+        let mut absent = f.target.clone();
+        absent.key = Some(f._dir.path().join("no-such.key"));
+        assert!(AuditTarget::Postgres(absent).check_writable().expect_err("no key file").contains("does not exist"));
+
+        // Reading a keyed log without the key says which key is missing.
+        let _ = f.log_with(1).await;
+        let error = PostgresLog::new(keyless).expect("log").verify().await.expect_err("no key");
+        assert!(error.contains("OKTA_MCP_AUDIT_KEY is not set"), "{error}");
+        assert!(AuditSink::new(AuditTarget::Postgres(f.target.clone())).log().is_ok());
+        f.done().await;
+    }
+
+    #[tokio::test]
+    async fn person_and_role_are_stored_shown_and_keyed() {
+        let Some(f) = fixture().await else { return };
+        let log = AuditLog::open(&AuditTarget::Postgres(f.target.clone())).expect("open");
+        let args = json!({"user": "00u1"});
+        let intent = Entry {
+            outcome: super::super::INTENT,
+            person: "alice@example.com",
+            role: "helpdesk",
+            ..entry("okta_suspend_user", &args)
+        };
+        let id = log.record(&intent).await.expect("intent");
+        log.record(&Entry { intent_id: Some(id), outcome: "executed", ..intent.clone() }).await.expect("outcome");
+        log.record(&entry("okta_unsuspend_user", &args)).await.expect("stdio row");
+        let verified = log.verify().await.expect("verify");
+        assert_eq!((verified.rows, verified.unknown.len()), (3, 0));
+        let shown = rows_json(&log.tail(10).await.expect("rows"));
+        assert_eq!(
+            (shown[0]["person"].clone(), shown[0]["role"].clone()),
+            (json!("alice@example.com"), json!("helpdesk"))
+        );
+        assert_eq!(shown[0]["outcome_row"], 2);
+        assert_eq!((shown[2]["person"].clone(), shown[2]["role"].clone()), (json!(""), json!("")));
+        for edit in ["person = 'mallory'", "role = ''", "person = '', role = ''"] {
+            f.sql(&format!("UPDATE okta_mcp_audit SET {edit} WHERE id = 2")).await;
+            assert!(log.verify().await.expect_err(edit).contains("row 2"));
+            f.sql("UPDATE okta_mcp_audit SET person = 'alice@example.com', role = 'helpdesk' WHERE id = 2").await;
+        }
+        f.sql("UPDATE okta_mcp_audit SET role = 'admin' WHERE id = 3").await;
+        assert!(log.verify().await.expect_err("role given to a stdio row").contains("row 3"));
+        f.done().await;
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+    async fn concurrent_writers_keep_one_chain() {
+        let Some(f) = fixture().await else { return };
+        let writers: Vec<_> = (0..4)
+            .map(|w| {
+                let target = AuditTarget::Postgres(f.target.clone());
+                tokio::spawn(async move {
+                    // Each writer its own connection, as separate replicas have.
+                    let log = AuditLog::open(&target).expect("open");
+                    let tool = format!("tool_{w}");
+                    let args = json!({});
+                    let mut ids = Vec::new();
+                    for _ in 0..50 {
+                        ids.push(log.record(&entry(&tool, &args)).await.expect("record"));
+                    }
+                    ids
+                })
+            })
+            .collect();
+        let mut ids = Vec::new();
+        for writer in writers {
+            ids.extend(writer.await.expect("writer"));
+        }
+        ids.sort_unstable();
+        assert_eq!(ids, (1..=200).collect::<Vec<i64>>(), "every row its own id, no gaps");
+        let log = f.log();
+        let verified = log.verify().await.expect("one intact chain");
+        assert_eq!((verified.rows, verified.notes.len()), (200, 0), "{verified:?}");
+        let rows = log.tail(1000).await.expect("rows");
+        for w in 0..4 {
+            assert_eq!(rows.iter().filter(|r| r.tool == format!("tool_{w}")).count(), 50);
+        }
+        f.done().await;
+    }
+
+    #[test]
+    fn the_password_is_never_shown() {
+        let (shown, secrets) =
+            redact_url("postgres://audit:s3cr%40t@db.example.com:5432/okta?sslmode=require&password=other");
+        assert_eq!(shown, "postgres://audit:***@db.example.com:5432/okta?sslmode=require&password=***");
+        assert_eq!(secrets, ["s3cr%40t", "other"]);
+        let target = PostgresTarget::parse("postgresql://audit:s3cr%40t@db.example.com/okta", None).expect("url");
+        assert_eq!(target.describe(), "postgresql://audit:***@db.example.com/okta");
+        let debug = format!("{target:?} {:?}", AuditTarget::Postgres(target.clone()));
+        assert!(!debug.contains("s3cr") && debug.contains("***"), "{debug}");
+        assert_eq!(redact_url("postgres://db.example.com/okta").0, "postgres://db.example.com/okta");
+        let error = PostgresTarget::parse("mysql://root:hunter2@h/db", None).expect_err("not postgres");
+        assert!(!error.contains("hunter2"), "{error}");
+        let error = PostgresTarget::parse("postgres://root:hunter2@h/db?sslmode=sometimes", None).expect_err("bad");
+        assert!(!error.contains("hunter2") && error.contains("root:***@h"), "{error}");
+    }
+
+    #[tokio::test]
+    async fn a_wrong_password_is_not_shown_in_errors() {
+        let Some(url) = url() else { return };
+        let mut target = PostgresTarget::parse(&url, None).expect("url");
+        target.config.password("wrong-Pa55word-xyz");
+        target.secrets.push("wrong-Pa55word-xyz".to_owned());
+        let error = PostgresLog::new(target).expect("log").tail(1).await.expect_err("authenticated");
+        assert!(error.contains("password authentication failed") && !error.contains("Pa55word"), "{error}");
+        assert!(!url.contains("Pa55word"));
+    }
+}
