@@ -310,7 +310,7 @@ pub struct AuditLog {
 #[derive(Debug)]
 enum Backend {
     Sqlite(std::sync::Arc<SqliteLog>),
-    Postgres(postgres::PostgresLog),
+    Postgres(Box<postgres::PostgresLog>),
 }
 
 impl AuditLog {
@@ -319,7 +319,7 @@ impl AuditLog {
     pub fn open(target: &AuditTarget) -> Result<Self, String> {
         let backend = match target {
             AuditTarget::Sqlite(path) => Backend::Sqlite(std::sync::Arc::new(SqliteLog::open(path)?)),
-            AuditTarget::Postgres(pg) => Backend::Postgres(postgres::PostgresLog::new(pg.clone())?),
+            AuditTarget::Postgres(pg) => Backend::Postgres(Box::new(postgres::PostgresLog::new(pg.clone())?)),
         };
         Ok(AuditLog { backend })
     }

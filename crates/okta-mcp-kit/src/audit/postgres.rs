@@ -53,7 +53,7 @@ const COLUMNS: &str = "id, time, server, tool, access, arguments, outcome, detai
 /// A PostgreSQL audit log's address and key, parsed from `OKTA_MCP_AUDIT_URL` and `OKTA_MCP_AUDIT_KEY`.
 #[derive(Clone)]
 pub struct PostgresTarget {
-    config: Config,
+    config: Box<Config>,
     /// The URL with its password redacted.
     shown: String,
     /// What must never be shown: the password as written in the URL and as decoded.
@@ -90,7 +90,7 @@ impl PostgresTarget {
         if config.get_application_name().is_none() {
             config.application_name("okta-mcp audit");
         }
-        Ok(PostgresTarget { config, shown, secrets, key })
+        Ok(PostgresTarget { config: Box::new(config), shown, secrets, key })
     }
 
     /// The URL with its password redacted.
