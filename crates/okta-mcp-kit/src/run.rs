@@ -7,7 +7,7 @@ use okta_core::{AuthConfig, ClientOptions, OktaConfig};
 use rmcp::ServiceExt;
 
 use crate::approval::PushApproval;
-use crate::audit::AuditLog;
+use crate::audit::{AuditLog, AuditTarget};
 use crate::catalog::{CatalogEntry, ToolDef};
 use crate::cli::{AuditAction, Cli, Command, HttpArgs, Transport};
 use crate::confirm::ConfirmPolicy;
@@ -98,19 +98,23 @@ fn print_catalog(tools: &[ToolDef], selection: &Selection, json: bool) -> Result
     print_lines(lines)
 }
 
+/// `audit verify` and `audit tail`, against the SQLite file or, with OKTA_MCP_AUDIT_URL, PostgreSQL.
 fn audit_command(action: &AuditAction) -> Result<(), String> {
-    let path = crate::audit::default_path()?;
-    if !path.exists() {
-        return Err(format!("no audit log at {} (nothing has been recorded yet)", path.display()));
+    let target = AuditTarget::from_env()?;
+    let shown = target.describe();
+    if !target.exists() {
+        return Err(format!("no audit log at {shown} (nothing has been recorded yet)"));
     }
-    let log = AuditLog::open(&path)?;
+    let log = AuditLog::open(&target)?;
+    let runtime = runtime()?;
     match action {
         AuditAction::Verify => {
-            let verified = log.verify().map_err(|e| format!("audit log {} is broken: {e}", path.display()))?;
-            write_stdout(&format!("audit log {}: {}\n", path.display(), verified.report()))
+            let verified = runtime.block_on(log.verify()).map_err(|e| format!("audit log {shown} is broken: {e}"))?;
+            write_stdout(&format!("audit log {shown}: {}\n", verified.report()))
         }
         AuditAction::Tail { rows } => {
-            print_lines(crate::audit::rows_json(&log.tail(*rows)?).iter().map(|r| r.to_string()).collect())
+            let rows = runtime.block_on(log.tail(*rows))?;
+            print_lines(crate::audit::rows_json(&rows).iter().map(|r| r.to_string()).collect())
         }
     }
 }
@@ -154,9 +158,11 @@ async fn build_server_for(
     );
     let mut safety = safety_from_env(&config)?;
     if tools.iter().any(|t| selection.enabled(t) && t.meta.access != crate::catalog::Access::Read) {
-        let path = crate::audit::default_path()?;
-        tracing::info!("audit log: {}", path.display());
-        safety.audit = Some(crate::audit::AuditSink::new(path));
+        let target = AuditTarget::from_env()?;
+        // A PostgreSQL log without its shared key could never be written: refuse now, not at the first change.
+        target.check_writable()?;
+        tracing::info!("audit log: {}", target.describe());
+        safety.audit = Some(crate::audit::AuditSink::new(target));
     }
     safety.principal = config.auth_description();
     safety.callers_only = callers_only;

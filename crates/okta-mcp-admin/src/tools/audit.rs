@@ -1,9 +1,10 @@
 //! `okta_mcp_audit_log`: the local audit log every okta-mcp server writes (changes made, previewed, refused),
 //! newest first, with the state of its keyed chain and the intents whose outcome is unknown (the server stopped
-//! during the call). It reads local files and calls no Okta operation.
+//! during the call). It reads the SQLite file or, with OKTA_MCP_AUDIT_URL, the PostgreSQL database, and calls no
+//! Okta operation.
 
 use chrono::{DateTime, Utc};
-use okta_mcp_kit::audit::{AuditLog, default_path, rows_json};
+use okta_mcp_kit::audit::{AuditLog, AuditTarget, rows_json};
 use okta_mcp_kit::{Access, ToolContext, ToolDef, ToolError, ToolMeta, ToolOutput};
 use schemars::JsonSchema;
 use serde::Deserialize;
@@ -69,45 +70,36 @@ async fn audit_log(_ctx: ToolContext, args: AuditArgs) -> Result<ToolOutput, Too
     }
     let now = Utc::now();
     let since = args.since.as_deref().map(|s| parse_time("since", s, now, End::Since)).transpose()?;
-    let file = default_path().map_err(ToolError::refused)?;
-    if !file.exists() {
+    let target = AuditTarget::from_env().map_err(ToolError::refused)?;
+    if !target.exists() {
         return Ok(ToolOutput::json(json!({
-            "path": file.display().to_string(),
+            "path": target.describe(),
             "rows": [],
             "note": "no audit log yet: nothing has been changed through these servers with this OKTA_MCP_AUDIT_DB",
         })));
     }
-    // Reading and hashing run off the async threads.
-    let tool = args.tool.clone();
-    let outcome = args.outcome.clone();
-    let (rows, scanned, chain) = tokio::task::spawn_blocking(move || -> Result<_, String> {
-        let log = AuditLog::open(&file)?;
-        let chain = match log.verify() {
-            Ok(verified) => verified.to_json(),
-            Err(problem) => json!({"intact": false, "problem": problem}),
-        };
-        let all = log.tail(SCAN)?;
-        let scanned = all.len();
-        // Intents are resolved against every row read (their outcome rows may be filtered out).
-        let rows: Vec<Value> = all
-            .iter()
-            .zip(rows_json(&all))
-            .rev()
-            .filter(|(r, _)| tool.as_deref().is_none_or(|t| r.tool == t))
-            .filter(|(r, _)| outcome.as_deref().is_none_or(|o| r.outcome == o))
-            .filter(|(r, _)| {
-                since.is_none_or(|s| DateTime::parse_from_rfc3339(&r.time).is_ok_and(|t| t.with_timezone(&Utc) >= s))
-            })
-            .take(limit as usize)
-            .map(|(_, json)| json)
-            .collect();
-        Ok((rows, scanned, chain))
-    })
-    .await
-    .map_err(|e| ToolError::refused(format!("reading the audit log failed: {e}")))?
-    .map_err(ToolError::refused)?;
+    let log = AuditLog::open(&target).map_err(ToolError::refused)?;
+    let chain = match log.verify().await {
+        Ok(verified) => verified.to_json(),
+        Err(problem) => json!({"intact": false, "problem": problem}),
+    };
+    let all = log.tail(SCAN).await.map_err(ToolError::refused)?;
+    let scanned = all.len();
+    // Intents are resolved against every row read (their outcome rows may be filtered out).
+    let rows: Vec<Value> = all
+        .iter()
+        .zip(rows_json(&all))
+        .rev()
+        .filter(|(r, _)| args.tool.as_deref().is_none_or(|t| r.tool == t))
+        .filter(|(r, _)| args.outcome.as_deref().is_none_or(|o| r.outcome == o))
+        .filter(|(r, _)| {
+            since.is_none_or(|s| DateTime::parse_from_rfc3339(&r.time).is_ok_and(|t| t.with_timezone(&Utc) >= s))
+        })
+        .take(limit as usize)
+        .map(|(_, json)| json)
+        .collect();
     let mut out = json!({
-        "path": default_path().map(|p| p.display().to_string()).unwrap_or_default(),
+        "path": target.describe(),
         "chain": chain,
         "now": iso(now),
         "count": rows.len(),

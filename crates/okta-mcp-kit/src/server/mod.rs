@@ -350,19 +350,22 @@ impl McpServer {
         crate::metrics::tool_call(tool.meta.name, outcome.outcome, started.elapsed());
         tracing::info!(tool = tool.meta.name, elapsed_ms, outcome = outcome.outcome, "tool call");
         if tool.meta.access != Access::Read {
-            self.audit(tool, &arguments, &outcome)?;
+            self.audit(tool, &arguments, &outcome).await?;
         }
         Ok(response)
     }
 
     /// Record a write or destructive call (the outcome of its intent, if it had one). Failing to record fails the
     /// call (closed), loudly.
-    fn audit(&self, tool: &ToolDef, arguments: &JsonObject, outcome: &Outcome) -> Result<(), McpError> {
+    async fn audit(&self, tool: &ToolDef, arguments: &JsonObject, outcome: &Outcome) -> Result<(), McpError> {
         let Some(sink) = &self.inner.safety.audit else { return Ok(()) };
         if outcome.outcome == UNRECORDED {
             return Ok(());
         }
         let log = sink.log().map_err(|e| McpError::internal_error(format!("audit log: {e}"), None))?;
+        let caller = caller::current();
+        let person = caller.as_ref().map(|c| c.name.clone()).unwrap_or_default();
+        let role = caller.as_ref().map(Caller::role).unwrap_or_default();
         let entry = Entry {
             server: self.inner.spec.name,
             tool: tool.meta.name,
@@ -372,9 +375,11 @@ impl McpServer {
             detail: &outcome.detail,
             request_ids: &outcome.request_ids,
             principal: &self.inner.safety.principal,
+            person: &person,
+            role: &role,
             intent_id: outcome.intent,
         };
-        log.record(&entry).map(drop).map_err(|e| {
+        log.record(&entry).await.map(drop).map_err(|e| {
             tracing::error!("{e}");
             McpError::internal_error(format!("the call was made but could not be audited: {e}"), None)
         })
@@ -420,7 +425,7 @@ impl McpServer {
             );
             stopped.intent = outcome.intent;
             stopped.request_ids = outcome.request_ids;
-            if let Err(e) = self.audit(tool, &args, &stopped) {
+            if let Err(e) = self.audit(tool, &args, &stopped).await {
                 return (error_result(e.message.to_string()).into(), Outcome::new(UNRECORDED, e.message.to_string()));
             }
         }
@@ -431,11 +436,14 @@ impl McpServer {
     }
 
     /// Record that a call is about to send changes, before it runs (None: it sends none, or nothing is audited).
-    fn intent(&self, tool: &ToolDef, args: &JsonObject, changes: Changes) -> Result<Option<i64>, String> {
+    async fn intent(&self, tool: &ToolDef, args: &JsonObject, changes: Changes) -> Result<Option<i64>, String> {
         let Some(sink) = &self.inner.safety.audit else { return Ok(None) };
         if tool.meta.access == Access::Read || changes == Changes::Hold {
             return Ok(None);
         }
+        let caller = caller::current();
+        let person = caller.as_ref().map(|c| c.name.clone()).unwrap_or_default();
+        let role = caller.as_ref().map(Caller::role).unwrap_or_default();
         let entry = Entry {
             server: self.inner.spec.name,
             tool: tool.meta.name,
@@ -445,9 +453,11 @@ impl McpServer {
             detail: "about to send changes",
             request_ids: &[],
             principal: &self.inner.safety.principal,
+            person: &person,
+            role: &role,
             intent_id: None,
         };
-        sink.log()?.record(&entry).map(Some)
+        sink.log()?.record(&entry).await.map(Some)
     }
 
     async fn execute(
@@ -458,7 +468,7 @@ impl McpServer {
         confirmed: bool,
     ) -> (CallToolResponse, Outcome) {
         // No change is sent unless its intent is on record first.
-        let intent = match self.intent(tool, &args, changes) {
+        let intent = match self.intent(tool, &args, changes).await {
             Ok(intent) => intent,
             Err(why) => {
                 tracing::error!("{why}");

@@ -1,295 +1,18 @@
-//! The audit log: every write and destructive call, confirmed or refused, as rows in SQLite (WAL, shared safely
-//! by every server running at once). It shows what happened even when things go wrong.
-//!
-//! **Intent, then outcome.** A call that will send changes first appends an `intent` row (tool, redacted
-//! arguments, principal); if that row cannot be written, nothing is sent (`McpServer::execute`). After the call an
-//! outcome row (`executed`, `failed`, …) names the intent in `intent_id`. A server killed between the two leaves
-//! an intent with no outcome, which `verify`, `tail` and the admin server's `okta_mcp_audit_log` show as
-//! "outcome unknown". Dry runs, previews and refusals send nothing and stay single rows. Rows are append-only:
-//! nothing here ever updates or deletes one.
-//!
-//! **A keyed chain.** Each row holds `hash = "hmac-sha256:" + HMAC-SHA256(key, previous hash ‖ its fields)`, so
-//! a row edited, deleted or inserted breaks the chain, and the chain cannot be recomputed without the key. The
-//! key is 32 random bytes (hex) in a file outside the database: `OKTA_MCP_AUDIT_KEY`, default `<db>.key` beside
-//! it, made on the first write with owner-only permissions (0600). It is published with a hard link, so two
-//! servers starting at once agree on one key (the loser reads the winner's), and locked before it is published,
-//! so no one writes with it before its first checkpoint exists (anchored on the log's head as it is: empty, or
-//! its rows from before keying). From then on a key without a checkpoint means the checkpoint was deleted. A
-//! missing key is never replaced while the log has keyed rows or a checkpoint: a new key could not vouch for
-//! them, so writes fail closed.
-//! Keep the key where whoever can write the database cannot (or back it up): with the key, anything can be
-//! rewritten.
-//!
-//! **A checkpoint of the head.** A chain alone cannot show that its newest rows were deleted or the table
-//! emptied. So after each row is committed, the writer records the head (last id and its hash, and how many rows
-//! predate keying) in `<db>.head` (0600, temp file + rename), sealed with the key. Writers hold an exclusive
-//! lock on the key file from reading the head to writing the checkpoint, so concurrent servers append in turn
-//! and the checkpoint never goes back. `verify` fails when the log ends before the checkpoint's row, when that
-//! row's hash differs, or when the checkpoint is missing or not sealed by the key while keyed rows exist. A
-//! writer checks the same before appending and refuses on a mismatch, so a deletion cannot be papered over by
-//! new rows. A server killed between committing a row and writing the checkpoint leaves rows newer than the
-//! checkpoint: they are still checked by their MACs, the next write moves the checkpoint on, and `verify` says
-//! so without calling it tampering. What a local checkpoint cannot catch: the database and the checkpoint both
-//! put back to an older copy, or key, checkpoint and rows all replaced. Copy the checkpoint (or ship the rows)
-//! elsewhere to guard against that.
-//!
-//! **Older logs.** Rows written before keying have an unkeyed SHA-256 chain (`hash` is 64 hex digits). Opening
-//! such a log adds the `intent_id` column; the first write anchors the keyed chain on the legacy head (the first
-//! keyed row's `prev_hash` is the last legacy hash) and the checkpoint records how many legacy rows there are.
-//! `verify` checks legacy rows with the old hash and says how many predate keying; a legacy-form row after that
-//! count means the chain was recomputed without the key.
+//! The SQLite backend: a file shared by every server on one machine (WAL), the key and the sealed checkpoint in
+//! files beside it (see the module docs of `audit`).
 
 use std::fs::{File, OpenOptions};
-use std::io::{ErrorKind, Read, Write};
+use std::io::{ErrorKind, Write};
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, PoisonError};
 use std::time::Duration;
 
-use hmac::{KeyInit, Mac};
 use rusqlite::{Connection, OptionalExtension, params};
-use serde::{Deserialize, Serialize};
-use serde_json::{Value, json};
-use sha2::{Digest, Sha256};
 
-use crate::redact::redact;
-
-/// The outcome of an intent row: a call about to send changes.
-pub const INTENT: &str = "intent";
-
-/// What an intent with no outcome row is shown as.
-pub const OUTCOME_UNKNOWN: &str = "outcome unknown";
-
-/// The prefix of a keyed row's hash (legacy rows have 64 bare hex digits).
-const KEYED: &str = "hmac-sha256:";
-
-const GENESIS: &str = "genesis";
-
-/// `OKTA_MCP_AUDIT_DB`, else `<state dir>/okta-mcp/audit.db`.
-pub fn default_path() -> Result<PathBuf, String> {
-    if let Ok(path) = std::env::var("OKTA_MCP_AUDIT_DB")
-        && !path.trim().is_empty()
-    {
-        return Ok(PathBuf::from(path));
-    }
-    let base = dirs::state_dir()
-        .or_else(dirs::data_local_dir)
-        .ok_or("no state directory for the audit log: set OKTA_MCP_AUDIT_DB to a file path")?;
-    Ok(base.join("okta-mcp").join("audit.db"))
-}
-
-fn with_suffix(path: &Path, suffix: &str) -> PathBuf {
-    let mut name = path.as_os_str().to_owned();
-    name.push(suffix);
-    PathBuf::from(name)
-}
-
-/// The key of the log at `db`: `OKTA_MCP_AUDIT_KEY`, else `<db>.key`.
-pub fn key_path(db: &Path) -> PathBuf {
-    match std::env::var("OKTA_MCP_AUDIT_KEY") {
-        Ok(path) if !path.trim().is_empty() => PathBuf::from(path),
-        _ => with_suffix(db, ".key"),
-    }
-}
-
-/// The checkpoint of the log at `db`: `<db>.head`.
-pub fn head_path(db: &Path) -> PathBuf {
-    with_suffix(db, ".head")
-}
-
-/// One call to record.
-#[derive(Debug, Clone)]
-pub struct Entry<'a> {
-    pub server: &'a str,
-    pub tool: &'a str,
-    pub access: &'a str,
-    /// Arguments as the client sent them (secrets are redacted before storing).
-    pub arguments: &'a Value,
-    /// intent | executed | failed | refused | previewed | declined | cancelled | dry_run
-    pub outcome: &'a str,
-    /// What happened, in a line (the error, the request sent).
-    pub detail: &'a str,
-    pub request_ids: &'a [String],
-    pub principal: &'a str,
-    /// The intent row this outcome completes.
-    pub intent_id: Option<i64>,
-}
-
-/// A stored row.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Row {
-    pub id: i64,
-    pub time: String,
-    pub server: String,
-    pub tool: String,
-    pub access: String,
-    pub arguments: String,
-    pub outcome: String,
-    pub detail: String,
-    pub request_ids: String,
-    pub principal: String,
-    pub prev_hash: String,
-    pub hash: String,
-    pub intent_id: Option<i64>,
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
-
-fn unhex(text: &str) -> Option<Vec<u8>> {
-    if !text.len().is_multiple_of(2) || !text.is_ascii() {
-        return None;
-    }
-    (0..text.len()).step_by(2).map(|i| u8::from_str_radix(&text[i..i + 2], 16).ok()).collect()
-}
-
-/// The chain's key. Never shown.
-struct Key([u8; 32]);
-
-impl std::fmt::Debug for Key {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("Key([redacted])")
-    }
-}
-
-impl Key {
-    fn parse(text: &str) -> Option<Key> {
-        unhex(text.trim()).and_then(|bytes| <[u8; 32]>::try_from(bytes).ok()).map(Key)
-    }
-
-    /// HMAC-SHA256 over length-prefixed fields, as hex.
-    fn mac(&self, fields: &[&str]) -> String {
-        let mut mac = match hmac::Hmac::<Sha256>::new_from_slice(&self.0) {
-            Ok(mac) => mac,
-            // HMAC takes keys of any length; this is unreachable, and an empty MAC never verifies.
-            Err(_) => return String::new(),
-        };
-        for field in fields {
-            mac.update(&(field.len() as u64).to_be_bytes());
-            mac.update(field.as_bytes());
-        }
-        hex(&mac.finalize().into_bytes())
-    }
-}
-
-impl Row {
-    /// The unkeyed hash of rows written before keying: SHA-256 over the fields and the previous row's hash.
-    fn legacy_hash(&self) -> String {
-        let mut hasher = Sha256::new();
-        for field in [
-            &self.prev_hash,
-            &self.id.to_string(),
-            &self.time,
-            &self.server,
-            &self.tool,
-            &self.access,
-            &self.arguments,
-            &self.outcome,
-            &self.detail,
-            &self.request_ids,
-            &self.principal,
-        ] {
-            hasher.update((field.len() as u64).to_be_bytes());
-            hasher.update(field.as_bytes());
-        }
-        hex(&hasher.finalize())
-    }
-
-    /// The keyed hash: HMAC over the previous row's hash and every field, `intent_id` included.
-    fn keyed_hash(&self, key: &Key) -> String {
-        let intent = self.intent_id.map(|i| i.to_string()).unwrap_or_default();
-        let id = self.id.to_string();
-        let mac = key.mac(&[
-            "okta-mcp audit row v1",
-            &self.prev_hash,
-            &id,
-            &self.time,
-            &self.server,
-            &self.tool,
-            &self.access,
-            &self.arguments,
-            &self.outcome,
-            &self.detail,
-            &self.request_ids,
-            &self.principal,
-            &intent,
-        ]);
-        format!("{KEYED}{mac}")
-    }
-
-    fn is_keyed(&self) -> bool {
-        self.hash.starts_with(KEYED)
-    }
-
-    pub fn to_json(&self) -> Value {
-        let mut out = json!({
-            "id": self.id, "time": self.time, "server": self.server, "tool": self.tool, "access": self.access,
-            "arguments": serde_json::from_str::<Value>(&self.arguments).unwrap_or(Value::Null),
-            "outcome": self.outcome, "detail": self.detail,
-            "request_ids": serde_json::from_str::<Value>(&self.request_ids).unwrap_or(Value::Null),
-            "principal": self.principal,
-        });
-        if let Some(intent) = self.intent_id {
-            out["intent_id"] = json!(intent);
-        }
-        out
-    }
-}
-
-/// Rows as JSON, oldest first as given, with each intent resolved: `outcome_row` names its outcome row, or
-/// `note` says "outcome unknown". (An outcome row always comes after its intent, so the newest rows hold the
-/// outcome of every intent among them.)
-pub fn rows_json(rows: &[Row]) -> Vec<Value> {
-    rows.iter()
-        .map(|row| {
-            let mut out = row.to_json();
-            if row.outcome == INTENT {
-                match rows.iter().find(|r| r.intent_id == Some(row.id)) {
-                    Some(outcome) => out["outcome_row"] = json!(outcome.id),
-                    None => out["note"] = json!(unknown_note()),
-                }
-            }
-            out
-        })
-        .collect()
-}
-
-fn unknown_note() -> String {
-    format!(
-        "{OUTCOME_UNKNOWN}: no outcome was recorded (the call is still running, or the server stopped during it): \
-         check the org"
-    )
-}
-
-/// The head of the log as last written, kept outside the database and sealed with the key.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-struct Checkpoint {
-    version: u32,
-    /// The last row's id and hash.
-    id: i64,
-    hash: String,
-    /// How many rows (the oldest) predate keying.
-    legacy: i64,
-    seal: String,
-}
+use super::chain::{Checkpoint, GENESIS, Head, KEY_MISSING, Key, check, hex, read_key};
+use super::{Entry, Row, Verified, head_path, key_path, with_suffix};
 
 impl Checkpoint {
-    fn new(key: &Key, id: i64, hash: String, legacy: i64) -> Self {
-        let mut checkpoint = Checkpoint { version: 1, id, hash, legacy, seal: String::new() };
-        checkpoint.seal = checkpoint.compute_seal(key);
-        checkpoint
-    }
-
-    fn compute_seal(&self, key: &Key) -> String {
-        key.mac(&[
-            "okta-mcp audit checkpoint v1",
-            &self.version.to_string(),
-            &self.id.to_string(),
-            &self.hash,
-            &self.legacy.to_string(),
-        ])
-    }
-
     /// The checkpoint at `path`, checked against the key (None: there is none).
     fn read(path: &Path, key: &Key) -> Result<Option<Checkpoint>, String> {
         let text = match std::fs::read_to_string(path) {
@@ -305,7 +28,7 @@ impl Checkpoint {
             )
         };
         let checkpoint: Checkpoint = serde_json::from_str(&text).map_err(|_| forged())?;
-        if checkpoint.version != 1 || checkpoint.seal != checkpoint.compute_seal(key) {
+        if !checkpoint.sealed_by(key) {
             return Err(forged());
         }
         Ok(Some(checkpoint))
@@ -350,25 +73,6 @@ fn sync_dir(path: &Path) {
 }
 
 /// The key at `path` (None: there is none).
-fn read_key(path: &Path) -> Result<Option<(File, Key)>, String> {
-    let mut file = match File::open(path) {
-        Ok(file) => file,
-        Err(e) if e.kind() == ErrorKind::NotFound => return Ok(None),
-        Err(e) => return Err(format!("cannot read the audit key {}: {e}", path.display())),
-    };
-    let mut text = String::new();
-    file.read_to_string(&mut text).map_err(|e| format!("cannot read the audit key {}: {e}", path.display()))?;
-    let key = Key::parse(&text)
-        .ok_or_else(|| format!("the audit key {} is damaged (it should hold 64 hex digits)", path.display()))?;
-    #[cfg(unix)]
-    if let Ok(meta) = file.metadata()
-        && std::os::unix::fs::PermissionsExt::mode(&meta.permissions()) & 0o077 != 0
-    {
-        tracing::warn!("the audit key {} is readable by others: chmod 600 it", path.display());
-    }
-    Ok(Some((file, key)))
-}
-
 /// A new key, written to a temp file beside `path` and locked, not yet published.
 fn new_key(path: &Path) -> Result<(File, PathBuf, Key), String> {
     let failed = |e: std::io::Error| format!("cannot create the audit key {}: {e}", path.display());
@@ -394,72 +98,9 @@ fn new_key(path: &Path) -> Result<(File, PathBuf, Key), String> {
     }
 }
 
-/// The outcome of checking the whole log.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Verified {
-    /// Rows checked.
-    pub rows: usize,
-    /// The oldest of them were written before keying (an unkeyed chain).
-    pub legacy: usize,
-    /// Intents with no outcome row: the call was in flight, or the server stopped during it.
-    pub unknown: Vec<Row>,
-    /// What is worth knowing but is not tampering.
-    pub notes: Vec<String>,
-}
-
-impl Verified {
-    /// For people: the state of the chain, then one line per intent with an unknown outcome, then the notes.
-    pub fn report(&self) -> String {
-        let mut lines = vec![format!("{} rows, chain intact", self.rows)];
-        for row in &self.unknown {
-            lines.push(format!(
-                "row {}: {OUTCOME_UNKNOWN}: {} ({}) at {} by {} has an intent but no outcome: the call is still \
-                 running, or the server stopped during it; check the org",
-                row.id, row.tool, row.server, row.time, row.principal
-            ));
-        }
-        lines.extend(self.notes.iter().map(|n| format!("note: {n}")));
-        lines.join("\n")
-    }
-
-    pub fn to_json(&self) -> Value {
-        json!({
-            "intact": true,
-            "rows": self.rows,
-            "legacy_rows": self.legacy,
-            "outcome_unknown": self.unknown.iter().map(|r| json!({"id": r.id, "tool": r.tool, "time": r.time}))
-                .collect::<Vec<_>>(),
-            "notes": self.notes,
-        })
-    }
-}
-
-/// The audit log of a server, opened on the first write or destructive call (a read-only session never
-/// touches the file, and startup stays quick).
+/// An open SQLite audit log.
 #[derive(Debug)]
-pub struct AuditSink {
-    path: PathBuf,
-    log: std::sync::OnceLock<Result<AuditLog, String>>,
-}
-
-impl AuditSink {
-    pub fn new(path: PathBuf) -> Self {
-        AuditSink { path, log: std::sync::OnceLock::new() }
-    }
-
-    pub fn path(&self) -> &Path {
-        &self.path
-    }
-
-    /// The open log, or why it cannot be opened (then no change may run: calls fail closed).
-    pub fn log(&self) -> Result<&AuditLog, String> {
-        self.log.get_or_init(|| AuditLog::open(&self.path)).as_ref().map_err(Clone::clone)
-    }
-}
-
-/// The open audit log.
-#[derive(Debug)]
-pub struct AuditLog {
+pub struct SqliteLog {
     path: PathBuf,
     key_path: PathBuf,
     head_path: PathBuf,
@@ -470,7 +111,7 @@ fn sql_error(e: rusqlite::Error) -> String {
     format!("audit log: {e}")
 }
 
-/// Rows from a query selecting `AuditLog::COLUMNS`.
+/// Rows from a query selecting `SqliteLog::COLUMNS`.
 fn read_rows(stmt: &mut rusqlite::Statement<'_>, params: impl rusqlite::Params) -> Result<Vec<Row>, String> {
     stmt.query_map(params, |r| {
         Ok(Row {
@@ -487,6 +128,8 @@ fn read_rows(stmt: &mut rusqlite::Statement<'_>, params: impl rusqlite::Params) 
             prev_hash: r.get(10)?,
             hash: r.get(11)?,
             intent_id: r.get(12)?,
+            person: r.get(13)?,
+            role: r.get(14)?,
         })
     })
     .map_err(sql_error)?
@@ -494,14 +137,14 @@ fn read_rows(stmt: &mut rusqlite::Statement<'_>, params: impl rusqlite::Params) 
     .map_err(sql_error)
 }
 
-impl AuditLog {
+impl SqliteLog {
     /// The log at `path`, its key where `key_path` says.
     pub fn open(path: &Path) -> Result<Self, String> {
         Self::open_with_key(path, &key_path(path))
     }
 
-    /// The log at `path` with its key at `key`. Creates the table, or adds `intent_id` to a log written before
-    /// intents existed; the key is read (or made) on the first write only.
+    /// The log at `path` with its key at `key`. Creates the table, or adds `intent_id`, `person` and `role` to a
+    /// log written before they existed; the key is read (or made) on the first write only.
     pub fn open_with_key(path: &Path, key: &Path) -> Result<Self, String> {
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
             std::fs::create_dir_all(dir)
@@ -527,18 +170,25 @@ impl AuditLog {
                 principal TEXT NOT NULL,
                 prev_hash TEXT NOT NULL,
                 hash TEXT NOT NULL,
-                intent_id INTEGER
+                intent_id INTEGER,
+                person TEXT NOT NULL DEFAULT '',
+                role TEXT NOT NULL DEFAULT ''
             );",
         )
         .map_err(sql_error)?;
-        let has_intent: bool = tx
-            .query_row("SELECT COUNT(*) FROM pragma_table_info('audit') WHERE name = 'intent_id'", [], |r| r.get(0))
-            .map_err(sql_error)?;
-        if !has_intent {
-            tx.execute_batch("ALTER TABLE audit ADD COLUMN intent_id INTEGER").map_err(sql_error)?;
+        // Logs written before intents, or before person and role, get the columns they lack.
+        for (column, definition) in
+            [("intent_id", "INTEGER"), ("person", "TEXT NOT NULL DEFAULT ''"), ("role", "TEXT NOT NULL DEFAULT ''")]
+        {
+            let has: bool = tx
+                .query_row("SELECT COUNT(*) FROM pragma_table_info('audit') WHERE name = ?1", [column], |r| r.get(0))
+                .map_err(sql_error)?;
+            if !has {
+                tx.execute_batch(&format!("ALTER TABLE audit ADD COLUMN {column} {definition}")).map_err(sql_error)?;
+            }
         }
         tx.commit().map_err(sql_error)?;
-        Ok(AuditLog {
+        Ok(SqliteLog {
             path: path.to_owned(),
             key_path: key.to_owned(),
             head_path: head_path(path),
@@ -559,7 +209,7 @@ impl AuditLog {
     }
 
     const COLUMNS: &'static str = "id, time, server, tool, access, arguments, outcome, detail, request_ids, \
-                                   principal, prev_hash, hash, intent_id";
+                                   principal, prev_hash, hash, intent_id, person, role";
 
     /// The key for writing, with its file locked (exclusive): read, or made on first use. Never made anew while
     /// the log has keyed rows or a checkpoint.
@@ -653,26 +303,11 @@ impl AuditLog {
             Some((id, hash)) => (id + 1, hash),
             None => (1, GENESIS.to_owned()),
         };
-        let mut row = Row {
-            id,
-            time: chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
-            server: entry.server.to_owned(),
-            tool: entry.tool.to_owned(),
-            access: entry.access.to_owned(),
-            arguments: redact(entry.arguments.clone()).to_string(),
-            outcome: entry.outcome.to_owned(),
-            detail: crate::redact::redact_text(entry.detail).chars().take(2000).collect(),
-            request_ids: json!(entry.request_ids).to_string(),
-            principal: entry.principal.to_owned(),
-            prev_hash,
-            hash: String::new(),
-            intent_id: entry.intent_id,
-        };
-        row.hash = row.keyed_hash(&key);
+        let row = Row::new(entry, id, prev_hash, &key);
         tx.execute(
             "INSERT INTO audit (id, time, server, tool, access, arguments, outcome, detail, request_ids, principal,
-                                prev_hash, hash, intent_id)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+                                prev_hash, hash, intent_id, person, role)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
             params![
                 row.id,
                 row.time,
@@ -686,7 +321,9 @@ impl AuditLog {
                 row.principal,
                 row.prev_hash,
                 row.hash,
-                row.intent_id
+                row.intent_id,
+                row.person,
+                row.role
             ],
         )
         .map_err(sql_error)?;
@@ -726,7 +363,8 @@ impl AuditLog {
             None if self.head_path.exists() => return Err(self.key_missing()),
             None => None,
         };
-        check(&rows, key, checkpoint.as_ref(), &self.head_path)
+        let head = self.head_path.display().to_string();
+        check(&rows, key, checkpoint.as_ref(), Head { at: &head, in_db: false })
             .map_err(|e| if e == KEY_MISSING { self.key_missing() } else { e })
     }
 
@@ -755,115 +393,13 @@ fn lock_file(file: &File, exclusive: bool) -> std::io::Result<()> {
     }
 }
 
-const KEY_MISSING: &str = "key missing";
-
-/// Check rows (all of them, by id) against the key and the checkpoint.
-fn check(rows: &[Row], key: Option<&Key>, checkpoint: Option<&Checkpoint>, head: &Path) -> Result<Verified, String> {
-    let mut notes = Vec::new();
-    let mut prev = GENESIS.to_owned();
-    let mut legacy = 0usize;
-    let mut first_keyed: Option<i64> = None;
-    for (expected_id, row) in (1..).zip(rows.iter()) {
-        if row.id != expected_id {
-            return Err(format!("row {expected_id} is missing (the next row is {}): rows were deleted", row.id));
-        }
-        if row.prev_hash != prev {
-            return Err(format!("row {} does not follow row {}: the chain was altered", row.id, row.id - 1));
-        }
-        let edited = || {
-            format!(
-                "row {} ({} {} at {}) was edited after it was written, or the chain was recomputed without the \
-                 audit key",
-                row.id, row.tool, row.outcome, row.time
-            )
-        };
-        if row.is_keyed() {
-            let key = key.ok_or(KEY_MISSING)?;
-            if checkpoint.is_some_and(|c| row.id <= c.legacy) {
-                return Err(format!(
-                    "row {} has a keyed hash, but the checkpoint says it was written before keying: the chain was \
-                     rewritten",
-                    row.id
-                ));
-            }
-            if row.keyed_hash(key) != row.hash {
-                return Err(edited());
-            }
-            first_keyed.get_or_insert(row.id);
-        } else {
-            let keyed_from = checkpoint.map(|c| c.legacy + 1).filter(|from| row.id >= *from).or(first_keyed);
-            if let Some(from) = keyed_from {
-                return Err(format!(
-                    "row {} has an unkeyed hash, but the log is keyed from row {from} on: the chain was recomputed \
-                     without the audit key",
-                    row.id
-                ));
-            }
-            if row.legacy_hash() != row.hash {
-                return Err(edited());
-            }
-            legacy += 1;
-        }
-        prev = row.hash.clone();
-    }
-    let last = rows.last().map_or(0, |r| r.id);
-    match checkpoint {
-        Some(c) => {
-            if last < c.id {
-                return Err(if last == 0 {
-                    format!("the log is empty but its checkpoint records {} rows: the table was truncated", c.id)
-                } else {
-                    format!(
-                        "the log ends at row {last}, but its checkpoint records row {}: the newest rows were deleted \
-                         (or the table truncated)",
-                        c.id
-                    )
-                });
-            }
-            if c.id > 0 && rows.get(usize::try_from(c.id - 1).unwrap_or(usize::MAX)).map(|r| &r.hash) != Some(&c.hash) {
-                return Err(format!("row {} is not the row the checkpoint recorded: the chain was rewritten", c.id));
-            }
-            if last > c.id {
-                notes.push(format!(
-                    "rows {}..{last} are newer than the checkpoint (a server stopped between writing a row and the \
-                     checkpoint; the next write moves it): their MACs check, but their deletion would not be noticed",
-                    c.id + 1
-                ));
-            }
-        }
-        None if key.is_some() => {
-            return Err(format!(
-                "the audit checkpoint {} is missing, but the audit key exists: the checkpoint was deleted, perhaps \
-                 with the newest rows (restore it from a backup, or keep this log as evidence and start a new one). \
-                 Only if a server was stopped in the instant it made the key is this harmless: then the log is \
-                 empty or as old as before keying, and removing the key lets the next write start again",
-                head.display()
-            ));
-        }
-        None if legacy < rows.len() => return Err(KEY_MISSING.to_owned()),
-        None => {}
-    }
-    if legacy > 0 {
-        notes.push(format!(
-            "rows 1..{legacy} were written before keying (an unkeyed SHA-256 chain): edits to them are found, {}",
-            if checkpoint.is_some() {
-                "and the checkpoint made when keying began vouches for how many there were"
-            } else {
-                "but deleting the newest of them would not be until the log is keyed (by its next write)"
-            }
-        ));
-    }
-    let unknown = rows
-        .iter()
-        .filter(|r| r.outcome == INTENT && !rows.iter().any(|o| o.intent_id == Some(r.id)))
-        .cloned()
-        .collect();
-    Ok(Verified { rows: rows.len(), legacy, unknown, notes })
-}
 #[cfg(test)]
 #[allow(clippy::expect_used)]
 mod tests {
+    use super::super::chain::Key;
+    use super::super::{INTENT, rows_json};
     use super::*;
+    use serde_json::{Value, json};
 
     fn entry<'a>(tool: &'a str, args: &'a Value) -> Entry<'a> {
         Entry {
@@ -875,15 +411,17 @@ mod tests {
             detail: "POST /api/v1/users/00u1/lifecycle/suspend",
             request_ids: &[],
             principal: "SSWS API token",
+            person: "",
+            role: "",
             intent_id: None,
         }
     }
 
     /// A log of `n` rows in a fresh folder.
-    fn log_with(n: usize) -> (tempfile::TempDir, PathBuf, AuditLog) {
+    fn log_with(n: usize) -> (tempfile::TempDir, PathBuf, SqliteLog) {
         let dir = tempfile::tempdir().expect("tempdir");
         let path = dir.path().join("audit.db");
-        let log = AuditLog::open_with_key(&path, &dir.path().join("audit.db.key")).expect("open");
+        let log = SqliteLog::open_with_key(&path, &dir.path().join("audit.db.key")).expect("open");
         let args = json!({"user": "00u1", "password": "hunter2"});
         for i in 0..n {
             log.record(&entry(["okta_suspend_user", "okta_unsuspend_user", "okta_delete_user"][i % 3], &args))
@@ -897,7 +435,7 @@ mod tests {
     }
 
     /// Rewrite every row's `prev_hash` and `hash` with `hash`, as someone editing the file would.
-    fn recompute(log: &AuditLog, hash: impl Fn(&Row) -> String) {
+    fn recompute(log: &SqliteLog, hash: impl Fn(&Row) -> String) {
         let conn = raw(log.path());
         let mut prev = GENESIS.to_owned();
         for mut row in log.tail(usize::MAX).expect("rows") {
@@ -923,7 +461,7 @@ mod tests {
         assert!(tail.iter().all(Row::is_keyed));
 
         // A second process appending to the same file continues the chain.
-        let other = AuditLog::open_with_key(&path, log.key_path()).expect("open again");
+        let other = SqliteLog::open_with_key(&path, log.key_path()).expect("open again");
         other.record(&entry("okta_reset_factor", &json!({}))).expect("record");
         assert_eq!(log.verify().map(|v| v.rows), Ok(4));
 
@@ -1074,7 +612,7 @@ mod tests {
                 let (path, key) = (path.clone(), key.clone());
                 std::thread::spawn(move || {
                     // Each thread its own connection and file handles, as separate servers have.
-                    let log = AuditLog::open_with_key(&path, &key).expect("open");
+                    let log = SqliteLog::open_with_key(&path, &key).expect("open");
                     let tool = format!("tool_{t}");
                     for _ in 0..10 {
                         log.record(&entry(&tool, &json!({}))).expect("record");
@@ -1085,7 +623,7 @@ mod tests {
         for thread in threads {
             thread.join().expect("writer");
         }
-        let log = AuditLog::open_with_key(&path, &key).expect("open");
+        let log = SqliteLog::open_with_key(&path, &key).expect("open");
         let verified = log.verify().expect("one intact chain");
         assert_eq!((verified.rows, verified.notes.len()), (40, 0), "{verified:?}");
         let leftovers: Vec<_> = std::fs::read_dir(dir.path())
@@ -1119,6 +657,8 @@ mod tests {
                 detail: String::new(),
                 request_ids: "[]".into(),
                 principal: "SSWS API token".into(),
+                person: String::new(),
+                role: String::new(),
                 prev_hash: prev,
                 hash: String::new(),
                 intent_id: None,
@@ -1151,7 +691,7 @@ mod tests {
         let dir = tempfile::tempdir().expect("tempdir");
         let path = dir.path().join("audit.db");
         legacy_log(&path, 3);
-        let log = AuditLog::open_with_key(&path, &dir.path().join("audit.db.key")).expect("open migrates");
+        let log = SqliteLog::open_with_key(&path, &dir.path().join("audit.db.key")).expect("open migrates");
         let verified = log.verify().expect("an old log verifies");
         assert_eq!((verified.rows, verified.legacy), (3, 3));
         assert!(verified.notes[0].contains("written before keying"), "{verified:?}");
@@ -1171,8 +711,9 @@ mod tests {
         let mut unkeyed = keyed.clone();
         unkeyed.hash = unkeyed.legacy_hash();
         conn.execute(
-            "INSERT INTO audit SELECT 4, time, server, tool, access, arguments, outcome, detail, request_ids, \
-             principal, ?1, ?2, NULL FROM audit WHERE id = 3",
+            "INSERT INTO audit (id, time, server, tool, access, arguments, outcome, detail, request_ids, principal, \
+             prev_hash, hash) SELECT 4, time, server, tool, access, arguments, outcome, detail, request_ids, \
+             principal, ?1, ?2 FROM audit WHERE id = 3",
             params![unkeyed.prev_hash, unkeyed.hash],
         )
         .expect("reinsert");
@@ -1196,5 +737,42 @@ mod tests {
         assert_eq!(rows[0]["outcome_row"], 2);
         assert_eq!(rows[1]["intent_id"], 1);
         assert!(rows[2]["note"].as_str().expect("note").starts_with("outcome unknown"), "{}", rows[2]);
+    }
+
+    #[test]
+    fn person_and_role_are_stored_keyed_and_added_to_older_logs() {
+        // A keyed log written before person and role existed.
+        let (_dir, path, log) = log_with(2);
+        drop(log);
+        raw(&path)
+            .execute_batch("ALTER TABLE audit DROP COLUMN person; ALTER TABLE audit DROP COLUMN role")
+            .expect("old");
+        let log = SqliteLog::open_with_key(&path, &with_suffix(&path, ".key")).expect("open migrates");
+        assert_eq!(log.verify().map(|v| v.rows), Ok(2), "older keyed rows verify after the migration");
+        let args = json!({});
+        let http = Entry { person: "alice@example.com", role: "helpdesk", ..entry("okta_suspend_user", &args) };
+        log.record(&http).expect("record");
+        log.record(&entry("okta_unsuspend_user", &json!({}))).expect("record");
+        assert_eq!(log.verify().map(|v| v.rows), Ok(4));
+        let rows = log.tail(2).expect("rows");
+        assert_eq!((rows[0].person.as_str(), rows[0].role.as_str()), ("alice@example.com", "helpdesk"));
+        assert_eq!((rows[1].person.as_str(), rows[1].role.as_str()), ("", ""));
+        let shown = rows_json(&rows);
+        assert_eq!(
+            (shown[0]["person"].clone(), shown[0]["role"].clone()),
+            (json!("alice@example.com"), json!("helpdesk"))
+        );
+        assert_eq!(shown[1]["person"], "");
+
+        let conn = raw(&path);
+        for (column, value, id) in [("person", "mallory@example.com", 3), ("role", "", 3), ("person", "bob", 4)] {
+            let before: String =
+                conn.query_row(&format!("SELECT {column} FROM audit WHERE id = ?1"), [id], |r| r.get(0)).expect("read");
+            conn.execute(&format!("UPDATE audit SET {column} = ?1 WHERE id = ?2"), params![value, id]).expect("edit");
+            let error = log.verify().expect_err("edited person or role");
+            assert!(error.contains(&format!("row {id}")) && error.contains("edited"), "{error}");
+            conn.execute(&format!("UPDATE audit SET {column} = ?1 WHERE id = ?2"), params![before, id]).expect("undo");
+        }
+        assert_eq!(log.verify().map(|v| v.rows), Ok(4));
     }
 }
