@@ -698,9 +698,8 @@ impl OktaClient {
 impl OktaClient {
     fn observe(&self, spec: &RequestSpec<'_>, status: Option<u16>, elapsed: Duration, headers: Option<&HeaderMap>) {
         let Some(observer) = &self.inner.options.observer else { return };
-        let number = |name: &str| {
-            headers?.get(name).and_then(|v| v.to_str().ok()).and_then(|v| v.trim().parse::<u64>().ok())
-        };
+        let number =
+            |name: &str| headers?.get(name).and_then(|v| v.to_str().ok()).and_then(|v| v.trim().parse::<u64>().ok());
         let rate_limit = number("x-rate-limit-limit").zip(number("x-rate-limit-remaining"));
         let method = spec.method.to_string();
         observer.observe(&Observed { method: &method, template: spec.template, status, elapsed, rate_limit });

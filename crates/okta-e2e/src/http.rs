@@ -35,7 +35,8 @@ impl Response {
     /// The JSON-RPC message of an MCP answer: a JSON body, or the last `data:` event of an SSE stream.
     pub fn message(&self) -> Value {
         if self.header("content-type").is_some_and(|c| c.starts_with("text/event-stream")) {
-            let last = self.body.lines().filter_map(|l| l.strip_prefix("data:")).map(str::trim).filter(|d| !d.is_empty()).last();
+            let last =
+                self.body.lines().filter_map(|l| l.strip_prefix("data:")).map(str::trim).rfind(|d| !d.is_empty());
             return serde_json::from_str(last.unwrap_or("null")).unwrap_or(Value::Null);
         }
         self.json()
@@ -117,7 +118,7 @@ impl HttpServer {
 
     /// [`HttpServer::start`], or the server's log when it exited without listening.
     pub fn try_start(org: &Org, bin: &str, args: &[&str], env: &[(&str, &str)]) -> Result<HttpServer, String> {
-        let listen = args.iter().any(|a| *a == "--listen");
+        let listen = args.contains(&"--listen");
         let mut cmd = command(bin);
         cmd.args(["--transport", "http"]);
         if !listen {
@@ -146,7 +147,8 @@ impl HttpServer {
                 log2.lock().unwrap().push_str(&(line + "\n"));
             }
         });
-        let audit_db = env.iter().find(|(k, _)| *k == "OKTA_MCP_AUDIT_DB").map(|(_, v)| PathBuf::from(v)).unwrap_or(audit);
+        let audit_db =
+            env.iter().find(|(k, _)| *k == "OKTA_MCP_AUDIT_DB").map(|(_, v)| PathBuf::from(v)).unwrap_or(audit);
         match rx.recv_timeout(TIMEOUT) {
             Ok(addr) => Ok(HttpServer { child, addr, stderr: log, headers: Vec::new(), audit_db, next_id: 0 }),
             Err(_) => {
@@ -190,7 +192,14 @@ impl HttpServer {
         self.next_id += 1;
         let message = json!({"jsonrpc": "2.0", "id": self.next_id, "method": method, "params": params});
         let response = self.post(&message, &[]);
-        assert_eq!(response.status, 200, "{method}: HTTP {}: {}\n{}", response.status, response.body, self.stderr_text());
+        assert_eq!(
+            response.status,
+            200,
+            "{method}: HTTP {}: {}\n{}",
+            response.status,
+            response.body,
+            self.stderr_text()
+        );
         response.message()
     }
 

@@ -127,16 +127,18 @@ pub fn state_key_from_env() -> Result<Option<Vec<u8>>, String> {
     if raw.is_empty() {
         return Ok(None);
     }
-    let hex = (raw.len() % 2 == 0 && raw.bytes().all(|b| b.is_ascii_hexdigit()))
-        .then(|| (0..raw.len()).step_by(2).filter_map(|i| u8::from_str_radix(&raw[i..i + 2], 16).ok()).collect::<Vec<u8>>());
+    let hex = (raw.len() % 2 == 0 && raw.bytes().all(|b| b.is_ascii_hexdigit())).then(|| {
+        (0..raw.len()).step_by(2).filter_map(|i| u8::from_str_radix(&raw[i..i + 2], 16).ok()).collect::<Vec<u8>>()
+    });
     let key = match hex {
         Some(bytes) => bytes,
         None => {
             use base64::Engine as _;
             let engines = [base64::engine::general_purpose::STANDARD, base64::engine::general_purpose::URL_SAFE];
-            engines.iter().find_map(|e| e.decode(raw.trim_end_matches('=')).ok().or_else(|| e.decode(raw).ok())).ok_or(
-                "OKTA_MCP_STATE_KEY is neither hex nor base64 (make one with: openssl rand -hex 32)",
-            )?
+            engines
+                .iter()
+                .find_map(|e| e.decode(raw.trim_end_matches('=')).ok().or_else(|| e.decode(raw).ok()))
+                .ok_or("OKTA_MCP_STATE_KEY is neither hex nor base64 (make one with: openssl rand -hex 32)")?
         }
     };
     if key.len() < 32 {
@@ -239,7 +241,11 @@ mod tests {
         let state = a.issue(Purpose::RequestState, "okta_delete_user", &arguments);
         assert!(b.redeem(Purpose::RequestState, &state, "okta_delete_user", &arguments).is_ok());
         let other = Confirmations::keyed(ConfirmPolicy::Elicit, vec![8u8; 32]);
-        assert!(other.redeem(Purpose::RequestState, &a.issue(Purpose::RequestState, "t", &arguments), "t", &arguments).is_err());
+        assert!(
+            other
+                .redeem(Purpose::RequestState, &a.issue(Purpose::RequestState, "t", &arguments), "t", &arguments)
+                .is_err()
+        );
     }
 
     #[test]

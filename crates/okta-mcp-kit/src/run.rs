@@ -295,10 +295,9 @@ fn http_setup(
     tools: &[ToolDef],
     args: &HttpArgs,
 ) -> Result<(crate::http::HttpOptions, Option<std::sync::Arc<crate::auth::InboundAuth>>), String> {
-    let listen: std::net::SocketAddr = args
-        .listen
-        .parse()
-        .map_err(|_| format!("--listen `{}`: give an IP address and port, e.g. 127.0.0.1:8080 or 0.0.0.0:8080", args.listen))?;
+    let listen: std::net::SocketAddr = args.listen.parse().map_err(|_| {
+        format!("--listen `{}`: give an IP address and port, e.g. 127.0.0.1:8080 or 0.0.0.0:8080", args.listen)
+    })?;
     let public_url = args
         .public_url
         .as_deref()

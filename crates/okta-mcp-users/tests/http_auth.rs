@@ -26,7 +26,8 @@ fn set_up_authorization_server(org: &Org, audience: &str) -> String {
     let admin = |method: &str, path: &str, body: Option<Value>| {
         let auth = format!("SSWS {}", org.token);
         let body = body.map(|b| b.to_string());
-        let headers = [("Authorization", auth.as_str()), ("Content-Type", "application/json"), ("Accept", "application/json")];
+        let headers =
+            [("Authorization", auth.as_str()), ("Content-Type", "application/json"), ("Accept", "application/json")];
         let addr = org.sandbox_url.trim_start_matches("http://").trim_end_matches('/').to_owned();
         let response = request(&addr, method, path, &headers, body.as_deref());
         assert!(response.status < 300, "{method} {path}: {} {}", response.status, response.body);
@@ -37,9 +38,15 @@ fn set_up_authorization_server(org: &Org, audience: &str) -> String {
     admin("PUT", "/api/v1/authorizationServers/default", Some(server.clone()));
     let scopes = admin("GET", "/api/v1/authorizationServers/default/scopes", None);
     if !scopes.as_array().unwrap().iter().any(|s| s["name"] == "mcp") {
-        admin("POST", "/api/v1/authorizationServers/default/scopes", Some(json!({"name": "mcp", "description": "Use okta-mcp"})));
+        admin(
+            "POST",
+            "/api/v1/authorizationServers/default/scopes",
+            Some(json!({"name": "mcp", "description": "Use okta-mcp"})),
+        );
     }
-    server["issuer"].as_str().map_or_else(|| format!("{}/oauth2/default", org.sandbox_url.trim_end_matches('/')), str::to_owned)
+    server["issuer"]
+        .as_str()
+        .map_or_else(|| format!("{}/oauth2/default", org.sandbox_url.trim_end_matches('/')), str::to_owned)
 }
 
 /// A person's access token from the sandbox's authorization server (password grant of the test client).
@@ -135,7 +142,8 @@ fn requests_without_a_valid_token_get_nothing() {
     let challenge = none.header("www-authenticate").unwrap();
     assert!(
         challenge.starts_with("Bearer ")
-            && challenge.contains("resource_metadata=\"https://okta-mcp.example/.well-known/oauth-protected-resource/mcp\""),
+            && challenge
+                .contains("resource_metadata=\"https://okta-mcp.example/.well-known/oauth-protected-resource/mcp\""),
         "{challenge}"
     );
 

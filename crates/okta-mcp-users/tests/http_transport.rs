@@ -40,8 +40,16 @@ fn mcp_health_and_metrics_over_http() {
 
     let metrics = server.get("/metrics");
     assert_eq!(metrics.status, 200);
-    assert!(metrics.body.contains("okta_mcp_tool_calls_total{tool=\"okta_list_users\",outcome=\"executed\"} 2"), "{}", metrics.body);
-    assert!(metrics.body.contains("okta_mcp_okta_requests_total{method=\"GET\",endpoint=\"/api/v1/users\",status=\"200\"}"), "{}", metrics.body);
+    assert!(
+        metrics.body.contains("okta_mcp_tool_calls_total{tool=\"okta_list_users\",outcome=\"executed\"} 2"),
+        "{}",
+        metrics.body
+    );
+    assert!(
+        metrics.body.contains("okta_mcp_okta_requests_total{method=\"GET\",endpoint=\"/api/v1/users\",status=\"200\"}"),
+        "{}",
+        metrics.body
+    );
     assert!(metrics.body.contains("okta_mcp_okta_rate_limit_remaining"), "{}", metrics.body);
 }
 
@@ -86,7 +94,7 @@ fn oversized_requests_are_refused() {
 #[test]
 fn non_loopback_needs_inbound_auth() {
     let org = Org::start();
-    let log = HttpServer::try_start(&org, BIN, &["--listen", "0.0.0.0:0"], &[]).err().expect("refused to start");
+    let log = HttpServer::try_start(&org, BIN, &["--listen", "0.0.0.0:0"], &[]).expect_err("refused to start");
     assert!(log.contains("refusing to listen on 0.0.0.0:0 without inbound auth"), "{log}");
 }
 
@@ -101,7 +109,8 @@ fn destructive_tools_wait_for_a_client_that_can_confirm() {
     assert!(tools.contains(&"okta_unlock_user".to_owned()), "write tools stay: {tools:?}");
     assert!(!tools.contains(&"okta_delete_user".to_owned()), "{tools:?}");
     let before = org.change_count();
-    let answer = server.rpc("tools/call", json!({"name": "okta_delete_user", "arguments": {"user": "00ualiceactive000001"}}));
+    let answer =
+        server.rpc("tools/call", json!({"name": "okta_delete_user", "arguments": {"user": "00ualiceactive000001"}}));
     assert!(answer.to_string().contains("not available"), "{answer}");
     assert_eq!(org.change_count(), before);
 }
@@ -121,8 +130,11 @@ fn sigterm_lets_calls_in_flight_finish() {
             &addr,
             "POST",
             "/mcp",
-            &[("Content-Type", "application/json"), ("Accept", "application/json, text/event-stream"),
-              ("MCP-Protocol-Version", "2025-11-25")],
+            &[
+                ("Content-Type", "application/json"),
+                ("Accept", "application/json, text/event-stream"),
+                ("MCP-Protocol-Version", "2025-11-25"),
+            ],
             Some(&message.to_string()),
         )
     });

@@ -58,7 +58,10 @@ mod tests {
     #[test]
     fn metadata_lives_beside_the_resource_path() {
         let resource = Url::parse("https://mcp.example.com/mcp").expect("url");
-        assert_eq!(metadata_paths(&resource), ["/.well-known/oauth-protected-resource/mcp", "/.well-known/oauth-protected-resource"]);
+        assert_eq!(
+            metadata_paths(&resource),
+            ["/.well-known/oauth-protected-resource/mcp", "/.well-known/oauth-protected-resource"]
+        );
         assert_eq!(metadata_url(&resource), "https://mcp.example.com/.well-known/oauth-protected-resource/mcp");
         let root = Url::parse("https://mcp.example.com/").expect("url");
         assert_eq!(metadata_paths(&root), ["/.well-known/oauth-protected-resource"]);

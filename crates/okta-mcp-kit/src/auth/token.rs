@@ -198,7 +198,10 @@ impl TokenValidator {
                 .await
                 .map_err(|e| Rejection::Unavailable(format!("cannot fetch the issuer's keys: {e}")))?;
         }
-        let key = self.key(&kid).await?.ok_or_else(|| invalid("the bearer token is signed by a key the issuer does not publish"))?;
+        let key = self
+            .key(&kid)
+            .await?
+            .ok_or_else(|| invalid("the bearer token is signed by a key the issuer does not publish"))?;
         let mut validation = Validation::new(Algorithm::RS256);
         validation.set_issuer(&[&self.issuer]);
         validation.set_audience(&[&self.audience]);
@@ -214,7 +217,9 @@ impl TokenValidator {
                     ErrorKind::InvalidIssuer => "the bearer token is from another issuer",
                     ErrorKind::ImmatureSignature => "the bearer token is not valid yet",
                     ErrorKind::InvalidSignature => "the bearer token's signature does not verify",
-                    ErrorKind::MissingRequiredClaim(_) => "the bearer token lacks a required claim (exp, iss, aud, sub)",
+                    ErrorKind::MissingRequiredClaim(_) => {
+                        "the bearer token lacks a required claim (exp, iss, aud, sub)"
+                    }
                     _ => "the bearer token is malformed",
                 }
                 .to_owned(),
@@ -238,7 +243,8 @@ impl TokenValidator {
             return Err(Rejection::Scope(format!("the bearer token lacks the scope `{required}`")));
         }
         let subject = text("sub").ok_or_else(|| invalid("the bearer token has an empty subject"))?;
-        let name = text("email").or_else(|| text("preferred_username")).or_else(|| text("login")).unwrap_or(subject.clone());
+        let name =
+            text("email").or_else(|| text("preferred_username")).or_else(|| text("login")).unwrap_or(subject.clone());
         Ok(Claims {
             name,
             client_id: text("cid").or_else(|| text("client_id")).or_else(|| text("azp")),
@@ -339,9 +345,11 @@ mod tests {
         assert_eq!(good.groups, ["Help Desk", "Everyone"]);
         assert_eq!(good.client_id.as_deref(), Some("0oaclient"));
 
-        let refused = |why: &'static str| move |r: Result<Claims, Rejection>| match r {
-            Err(Rejection::Invalid(m)) => assert!(m.contains(why), "{m}"),
-            other => panic!("expected invalid ({why}): {other:?}"),
+        let refused = |why: &'static str| {
+            move |r: Result<Claims, Rejection>| match r {
+                Err(Rejection::Invalid(m)) => assert!(m.contains(why), "{m}"),
+                other => panic!("expected invalid ({why}): {other:?}"),
+            }
         };
         let mut c = claims(&iss);
         c["aud"] = json!("api://default");

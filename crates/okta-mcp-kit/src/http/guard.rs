@@ -32,9 +32,9 @@ impl Guard {
     fn origin_ok(&self, headers: &HeaderMap) -> bool {
         match headers.get(header::ORIGIN) {
             None => true,
-            Some(origin) => origin
-                .to_str()
-                .is_ok_and(|o| self.origins.iter().any(|allowed| allowed.eq_ignore_ascii_case(o.trim_end_matches('/')))),
+            Some(origin) => origin.to_str().is_ok_and(|o| {
+                self.origins.iter().any(|allowed| allowed.eq_ignore_ascii_case(o.trim_end_matches('/')))
+            }),
         }
     }
 

@@ -16,12 +16,15 @@ use crate::server::McpServer;
 
 const REMEMBER: Duration = Duration::from_secs(5);
 
+/// A readiness check and when it was made.
+type Checked = (Instant, Result<(), String>);
+
 /// What `/readyz` checks.
 #[derive(Clone)]
 pub struct Readiness {
     server: McpServer,
     auth: Option<Arc<InboundAuth>>,
-    last: Arc<Mutex<Option<(Instant, Result<(), String>)>>>,
+    last: Arc<Mutex<Option<Checked>>>,
 }
 
 impl std::fmt::Debug for Readiness {
@@ -60,7 +63,8 @@ pub async fn healthz() -> Response {
 pub async fn readyz(State(readiness): State<Readiness>) -> Response {
     match readiness.check().await {
         Ok(()) => axum::Json(json!({"status": "ready"})).into_response(),
-        Err(why) => (StatusCode::SERVICE_UNAVAILABLE, axum::Json(json!({"status": "not ready", "reason": why})))
-            .into_response(),
+        Err(why) => {
+            (StatusCode::SERVICE_UNAVAILABLE, axum::Json(json!({"status": "not ready", "reason": why}))).into_response()
+        }
     }
 }

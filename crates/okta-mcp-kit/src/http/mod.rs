@@ -73,7 +73,11 @@ fn guard_for(options: &HttpOptions, public: &Url) -> guard::Guard {
     hosts.extend(options.allowed_hosts.iter().map(|h| h.trim().to_ascii_lowercase()).filter(|h| !h.is_empty()));
     let mut origins = vec![origin_of(public)];
     origins.extend(
-        options.allowed_origins.iter().map(|o| o.trim().trim_end_matches('/').to_ascii_lowercase()).filter(|o| !o.is_empty()),
+        options
+            .allowed_origins
+            .iter()
+            .map(|o| o.trim().trim_end_matches('/').to_ascii_lowercase())
+            .filter(|o| !o.is_empty()),
     );
     guard::Guard { hosts, origins }
 }
@@ -103,7 +107,8 @@ pub fn router(server: McpServer, options: &HttpOptions, public: &Url, auth: Opti
         .disable_allowed_origins();
     config.sse_keep_alive = Some(Duration::from_secs(15));
     let mcp_server = server.clone();
-    let mcp = StreamableHttpService::new(move || Ok(mcp_server.clone()), Arc::new(LocalSessionManager::default()), config);
+    let mcp =
+        StreamableHttpService::new(move || Ok(mcp_server.clone()), Arc::new(LocalSessionManager::default()), config);
     let mut mcp_routes = Router::new().route_service(MCP_PATH, mcp);
     let mut routes = Router::new();
     if let Some(auth) = &auth {
@@ -149,14 +154,15 @@ pub async fn serve(server: McpServer, options: HttpOptions, auth: Option<Arc<Inb
     tracing::info!(
         "listening on {scheme}://{bound}{MCP_PATH} (public URL {public}; {}; inbound auth: {})",
         if options.sessions { "sessions kept for clients before 2026-07-28" } else { "stateless" },
-        auth.as_ref().map_or_else(|| "none (loopback only)".to_owned(), |a| format!("tokens from {}", a.validator.issuer()))
+        auth.as_ref()
+            .map_or_else(|| "none (loopback only)".to_owned(), |a| format!("tokens from {}", a.validator.issuer()))
     );
     let service = app.into_make_service();
     let result = match &options.tls {
         Some((cert, key)) => {
-            let tls = axum_server::tls_rustls::RustlsConfig::from_pem_file(cert, key)
-                .await
-                .map_err(|e| format!("cannot load the TLS certificate {} and key {}: {e}", cert.display(), key.display()))?;
+            let tls = axum_server::tls_rustls::RustlsConfig::from_pem_file(cert, key).await.map_err(|e| {
+                format!("cannot load the TLS certificate {} and key {}: {e}", cert.display(), key.display())
+            })?;
             let mut server = axum_server::tls_rustls::from_tcp_rustls(listener, tls)
                 .map_err(|e| format!("cannot listen on {bound}: {e}"))?
                 .handle(handle);
@@ -164,7 +170,8 @@ pub async fn serve(server: McpServer, options: HttpOptions, auth: Option<Arc<Inb
             server.serve(service).await
         }
         None => {
-            let mut server = axum_server::from_tcp(listener).map_err(|e| format!("cannot listen on {bound}: {e}"))?.handle(handle);
+            let mut server =
+                axum_server::from_tcp(listener).map_err(|e| format!("cannot listen on {bound}: {e}"))?.handle(handle);
             limit_headers(server.http_builder(), options.request_timeout);
             server.serve(service).await
         }
@@ -175,7 +182,10 @@ pub async fn serve(server: McpServer, options: HttpOptions, auth: Option<Arc<Inb
 }
 
 /// Clients get this long to send a request's headers (slow-header attacks hold no connection longer).
-fn limit_headers(builder: &mut hyper_util::server::conn::auto::Builder<hyper_util::rt::TokioExecutor>, limit: Duration) {
+fn limit_headers(
+    builder: &mut hyper_util::server::conn::auto::Builder<hyper_util::rt::TokioExecutor>,
+    limit: Duration,
+) {
     builder.http1().timer(hyper_util::rt::TokioTimer::new()).header_read_timeout(limit.min(Duration::from_secs(30)));
 }
 

@@ -22,8 +22,8 @@ use confirmation::Decision;
 use grant::missing_scopes;
 
 use crate::approval::PushApproval;
-use crate::auth::caller::{self, Caller};
 use crate::audit::{AuditSink, Entry};
+use crate::auth::caller::{self, Caller};
 use crate::catalog::{Access, CONFIRMATION_TOKEN, DRY_RUN, ToolDef};
 use crate::confirm::{ConfirmPolicy, Confirmations};
 use crate::context::ToolContext;
