@@ -318,3 +318,25 @@ async fn users_must_be_assigned_and_policies_must_allow() {
     assert_eq!(claims["exp"].as_i64().unwrap() - claims["iat"].as_i64().unwrap(), 30 * 60, "the rule's lifetime");
     assert_eq!(claims["tenant"], "acme", "a literal EXPRESSION claim");
 }
+
+#[tokio::test]
+async fn a_replaced_app_may_set_a_new_secret() {
+    let sb = start(small()).await;
+    let (_, _, mut app) = sb.get(&format!("/api/v1/apps/{TEST_CLIENT_ID}")).await;
+    app["credentials"]["oauthClient"]["client_secret"] = json!("a-new-secret-of-the-test-client-000000");
+    let (status, _, replaced) = sb
+        .send(
+            reqwest::Method::PUT,
+            &format!("/api/v1/apps/{TEST_CLIENT_ID}"),
+            Some(&format!("SSWS {TOKEN}")),
+            Some(app),
+        )
+        .await;
+    assert_eq!(status, 200, "{replaced}");
+    assert!(replaced["credentials"]["oauthClient"].get("client_secret").is_none());
+    let form = [("grant_type", "client_credentials"), ("scope", "mcp.access")];
+    let got = as_token(&sb, "default", Some((TEST_CLIENT_ID, TEST_CLIENT_SECRET)), &form).await;
+    assert_eq!((got.0, got.1["error"].as_str()), (401, Some("invalid_client")));
+    let got = as_token(&sb, "default", Some((TEST_CLIENT_ID, "a-new-secret-of-the-test-client-000000")), &form).await;
+    assert_eq!(got.0, 200, "{}", got.1);
+}
