@@ -3,7 +3,11 @@
 //! A real axum HTTP server on loopback that answers a subset of Okta's Management API
 //! (users, lifecycle, factors, groups, sessions, System Log, role assignments, app links) and the
 //! org authorization server's `POST /oauth2/v1/token` (client_credentials + private_key_jwt),
-//! with Okta's error bodies, `Link`-header pagination, `X-Rate-Limit-*` headers and 429s.
+//! with Okta's error bodies, `Link`-header pagination, `X-Rate-Limit-*` headers and 429s. Custom
+//! authorization servers serve their metadata, JWKS and token endpoint
+//! (`/oauth2/{authorizationServerId}/…`): RS256 JWT access tokens for the password and
+//! client_credentials grants, with Okta's claims and the server's groups claims (see the README and
+//! `handlers::custom_as`), for [`TEST_CLIENT_ID`] and the seeded users' [`PASSWORD`].
 //!
 //! Start it in-process with [`start`] (binds `127.0.0.1:0`) or [`serve`], or run the
 //! `okta-sandbox` binary.
@@ -35,7 +39,7 @@
 //! (`00gengineering000001`, OKTA_GROUP, includes Alice and Lucy), one OKTA_GROUP per department and
 //! team, and 3 APP_GROUPs. Apps: `0oacompanywiki000001` (bookmark, assigned to Everyone),
 //! `0oagithub00000000001` (SAML, Engineering), `0oaexpenses000000001` (OIDC, assigned to Alice
-//! and Bob directly), and 5 more.
+//! and Bob directly), `0oamcptestclient0001` ([`TEST_CLIENT_ID`], OIDC web, Everyone), and the others (13 in all).
 
 #![forbid(unsafe_code)]
 

@@ -312,11 +312,22 @@ pub(crate) async fn replace(State(st): St, Acting(actor): Acting, Path(id): Id, 
     {
         client.insert("client_id".into(), client_id);
     }
+    // A client secret in the body is the client's new secret (kept as a digest, never answered).
+    let new_secret = config
+        .get_mut("credentials")
+        .and_then(|c| c.get_mut("oauthClient"))
+        .and_then(Value::as_object_mut)
+        .and_then(|client| client.remove("client_secret"))
+        .and_then(|v| v.as_str().map(crate::org::Secrets::digest));
     app.label = config.get("label").and_then(Value::as_str).unwrap_or_default().to_owned();
     app.config = config;
     app.last_updated = Utc::now();
     let v = app.to_json(&st.public);
     let target = Org::app_target(app);
+    if let Some(digest) = new_secret {
+        let app_id = app.id.clone();
+        org.secrets.clients.insert(app_id, digest);
+    }
     log_app(&mut org, &actor, "application.lifecycle.update", "Update application", vec![target]);
     ok(v)
 }

@@ -698,3 +698,61 @@ fn id_token_claims(o: &Owner, scopes: &[String], iss: &str, client_id: &str, now
     }
     c
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn group_filters_match_as_okta_names_them() {
+        assert!(group_filter("STARTS_WITH", "Eng", "Engineering"));
+        assert!(!group_filter("STARTS_WITH", "eng", "Engineering"));
+        assert!(group_filter("EQUALS", "Everyone", "Everyone"));
+        assert!(!group_filter("EQUALS", "Every", "Everyone"));
+        assert!(group_filter("CONTAINS", "ngin", "Engineering"));
+        assert!(group_filter("REGEX", ".*", "Anything at all"));
+        assert!(group_filter("REGEX", "Eng.*|Sales", "Sales"));
+        assert!(!group_filter("REGEX", "ngin", "Engineering"), "the whole name");
+        assert!(!group_filter("REGEX", "(", "("), "an invalid regex matches nothing");
+        assert!(!group_filter("SOUNDS_LIKE", "x", "x"));
+    }
+
+    #[test]
+    fn expressions_the_sandbox_knows() {
+        let owner = Owner {
+            id: "00u1".into(),
+            login: "a@example.com".into(),
+            profile: serde_json::from_value(json!({"department": "Sales", "nickName": null})).unwrap_or_default(),
+            group_ids: vec![],
+            group_names: vec![],
+        };
+        assert_eq!(expression("\"acme\"", None, "c"), Some(json!("acme")));
+        assert_eq!(expression("'x'", None, "c"), Some(json!("x")));
+        assert_eq!(expression("\"", None, "c"), None);
+        assert_eq!(expression("42", None, "c"), Some(json!(42)));
+        assert_eq!(expression("app.clientId", None, "c"), Some(json!("c")));
+        assert_eq!(expression("user.department", Some(&owner), "c"), Some(json!("Sales")));
+        assert_eq!(expression("user.profile.department", Some(&owner), "c"), Some(json!("Sales")));
+        assert_eq!(expression("user.id", Some(&owner), "c"), Some(json!("00u1")));
+        assert_eq!(expression("user.department", None, "c"), None, "a client's token has no user");
+        assert_eq!(expression("user.nickName", Some(&owner), "c"), None);
+        assert_eq!(expression("String.toUpperCase(user.department)", Some(&owner), "c"), None);
+    }
+
+    #[test]
+    fn basic_credentials_are_form_decoded() {
+        let mut headers = HeaderMap::new();
+        assert!(basic_credentials(&headers).is_none());
+        let encoded = base64::engine::general_purpose::STANDARD.encode("my%20client:s%3Acret+x");
+        headers.insert(
+            header::AUTHORIZATION,
+            HeaderValue::from_str(&format!("Basic {encoded}")).unwrap_or(HeaderValue::from_static("")),
+        );
+        let got = basic_credentials(&headers).and_then(Result::ok);
+        assert_eq!(got, Some(("my client".to_owned(), "s:cret x".to_owned())));
+        headers.insert(header::AUTHORIZATION, HeaderValue::from_static("Basic !!!"));
+        assert!(matches!(basic_credentials(&headers), Some(Err(_))));
+        headers.insert(header::AUTHORIZATION, HeaderValue::from_static("Bearer abc"));
+        assert!(basic_credentials(&headers).is_none());
+    }
+}

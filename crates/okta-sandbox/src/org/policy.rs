@@ -22,7 +22,8 @@ pub struct PolicyOrg {
     pub scopes: Children,
     /// The claims of each authorization server.
     pub claims: Children,
-    /// The signing keys of each authorization server: public members only (the sandbox never signs with them).
+    /// The signing keys of each authorization server (`kid`, `status`; the modulus kept is a placeholder: the real
+    /// key behind a `kid` is `crate::signing`'s, made on first need, which answers and signs with it).
     pub keys: Children,
     /// Org policies.
     pub policies: Vec<Value>,
@@ -55,7 +56,8 @@ impl PolicyOrg {
     }
 }
 
-/// A fresh RSA-looking public JWK (random modulus; never used to sign).
+/// A fresh key of an authorization server: its `kid` and status (the random modulus is a placeholder, replaced by
+/// the real public key of the `kid` whenever a key is answered: `crate::signing`).
 pub fn new_key(random: &mut Random, status: &str) -> Value {
     let rng = random.stream(Stream::Policy);
     let kid = ids::base62(rng, 43);

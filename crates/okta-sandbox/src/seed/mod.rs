@@ -1,4 +1,15 @@
 //! The deterministic demo org (same seed → same users, groups, apps, factors, sessions, roles, logs).
+//!
+//! Credentials of the demo org (documented constants, like the factor passcode `crate::PASSCODE`):
+//!
+//! | what | value |
+//! |---|---|
+//! | every seeded user's password (resource owner password grant of a custom authorization server) | `crate::PASSWORD` = `Sandbox-Passw0rd!` |
+//! | OIDC web app "okta-mcp test client", assigned to Everyone: `client_id` | `crate::TEST_CLIENT_ID` = `0oamcptestclient0001` |
+//! | its client secret (`client_secret_basic` or `client_secret_post`) | `crate::TEST_CLIENT_SECRET` = `sandbox-test-client-secret-0123456789` |
+//!
+//! Only ACTIVE users get tokens. A user created through the API with `credentials.password.value` has that
+//! password; an OIDC app created through `POST /api/v1/apps` has the secret its answer shows once.
 
 pub mod admin;
 pub mod governance;

@@ -76,3 +76,61 @@ pub fn next_link(headers: &HeaderMap) -> Option<String> {
 pub fn small() -> SandboxConfig {
     SandboxConfig { users: 120, ..SandboxConfig::default() }
 }
+
+/// A token request to a custom authorization server's `/v1/token`, the client authenticated with
+/// client_secret_basic (`basic`: `(client_id, client_secret)`) or not at all (`None`: the form says).
+pub async fn as_token(sb: &Sandbox, server: &str, basic: Option<(&str, &str)>, form: &[(&str, &str)]) -> (u16, Value) {
+    let mut req = sb.http.post(sb.url(&format!("/oauth2/{server}/v1/token"))).form(form);
+    if let Some((id, secret)) = basic {
+        req = req.basic_auth(id, Some(secret));
+    }
+    let resp = req.send().await.expect("token request");
+    let status = resp.status().as_u16();
+    (status, resp.json().await.expect("json"))
+}
+
+/// A password-grant token of the seeded test client for `username` (the seeded users' password).
+pub async fn user_token(sb: &Sandbox, server: &str, username: &str, scope: &str) -> (u16, Value) {
+    as_token(
+        sb,
+        server,
+        Some((okta_sandbox::TEST_CLIENT_ID, okta_sandbox::TEST_CLIENT_SECRET)),
+        &[("grant_type", "password"), ("username", username), ("password", okta_sandbox::PASSWORD), ("scope", scope)],
+    )
+    .await
+}
+
+/// The server's JWKS (`/oauth2/{server}/v1/keys`).
+pub async fn jwks(sb: &Sandbox, server: &str) -> Value {
+    let (status, _, keys) = sb.send(reqwest::Method::GET, &format!("/oauth2/{server}/v1/keys"), None, None).await;
+    assert_eq!(status, 200, "{keys}");
+    keys
+}
+
+/// Verify an RS256 JWT against a JWKS (by its `kid`), checking `iss` and `aud`; the verified claims.
+pub fn verify(token: &str, jwks: &Value, iss: &str, aud: &str) -> Result<Value, String> {
+    let header = jsonwebtoken::decode_header(token).map_err(|e| e.to_string())?;
+    let kid = header.kid.ok_or("no kid")?;
+    let key = jwks["keys"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .find(|k| k["kid"] == kid.as_str())
+        .ok_or_else(|| format!("kid {kid} is not in the JWKS"))?;
+    let decoding = jsonwebtoken::DecodingKey::from_rsa_components(
+        key["n"].as_str().unwrap_or_default(),
+        key["e"].as_str().unwrap_or_default(),
+    )
+    .map_err(|e| e.to_string())?;
+    let mut validation = jsonwebtoken::Validation::new(jsonwebtoken::Algorithm::RS256);
+    validation.set_issuer(&[iss]);
+    validation.set_audience(&[aud]);
+    jsonwebtoken::decode::<Value>(token, &decoding, &validation).map(|d| d.claims).map_err(|e| e.to_string())
+}
+
+/// The OAuth error of a token answer.
+pub fn assert_token_error(got: &(u16, Value), status: u16, error: &str, description: &str) {
+    assert_eq!(got.0, status, "{}", got.1);
+    assert_eq!(got.1["error"], error, "{}", got.1);
+    assert_eq!(got.1["error_description"], description, "{}", got.1);
+}
