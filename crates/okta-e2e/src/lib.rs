@@ -310,6 +310,8 @@ pub const CONFIG_VARS: &[&str] = &[
     "OKTA_MCP_HTTP_SESSIONS",
     "OKTA_MCP_REQUEST_TIMEOUT",
     "OKTA_MCP_STATE_KEY",
+    "OKTA_MCP_AUDIT_URL",
+    "OKTA_MCP_AUDIT_KEY",
 ];
 
 /// A command for a server binary with none of the test process's configuration ([`CONFIG_VARS`]): what it gets

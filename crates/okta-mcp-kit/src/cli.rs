@@ -118,8 +118,8 @@ pub enum Command {
     },
     /// Print the OAuth scopes the current selection needs, one a line (grant these to the service app).
     Scopes,
-    /// The audit log of write and destructive calls (OKTA_MCP_AUDIT_DB; its key OKTA_MCP_AUDIT_KEY, default
-    /// <db>.key; its checkpoint <db>.head).
+    /// The audit log of write and destructive calls (OKTA_MCP_AUDIT_DB, or OKTA_MCP_AUDIT_URL for PostgreSQL;
+    /// its key OKTA_MCP_AUDIT_KEY, default <db>.key; its checkpoint <db>.head or, in PostgreSQL, a head row).
     Audit {
         #[command(subcommand)]
         action: AuditAction,
@@ -181,4 +181,6 @@ Okta connection (environment):
 Safety and audit (environment):
   OKTA_MCP_CONFIRM        elicit (default), push, token or never
   OKTA_MCP_STATE_KEY      key sealing confirmation state (32+ bytes, hex or base64): the same on every replica
-  OKTA_MCP_AUDIT_DB       the audit log (SQLite)";
+  OKTA_MCP_AUDIT_DB       the audit log (SQLite file; the default on one machine)
+  OKTA_MCP_AUDIT_URL      the audit log in PostgreSQL (postgres://…): one trail for every replica
+  OKTA_MCP_AUDIT_KEY      the audit chain's key file (default <db>.key; required, and shared, with PostgreSQL)";

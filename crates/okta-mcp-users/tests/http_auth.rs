@@ -94,16 +94,22 @@ mod tempfile_path {
 
 fn deploy(mode: &str) -> Deployment {
     let org = Org::start();
-    let issuer = set_up_authorization_server(&org, PUBLIC);
+    let (server, roles) = replica(&org, mode, &[]);
+    Deployment { org, server, _roles: roles }
+}
+
+/// One server of a deployment on `org`, with its roles file.
+fn replica(org: &Org, mode: &str, env: &[(&str, &str)]) -> (HttpServer, tempfile_path::TempPath) {
+    let issuer = set_up_authorization_server(org, PUBLIC);
     let roles = std::env::temp_dir().join(format!("{}.toml", okta_e2e::unique("okta-e2e-roles-")));
     std::fs::write(&roles, ROLES).unwrap();
     let server = HttpServer::start(
-        &org,
+        org,
         BIN,
         &["--mode", mode, "--public-url", PUBLIC, "--auth-issuer", &issuer, "--roles", roles.to_str().unwrap()],
-        &[],
+        env,
     );
-    Deployment { org, server, _roles: tempfile_path::TempPath(roles) }
+    (server, tempfile_path::TempPath(roles))
 }
 
 /// Listing users the server made on Okta so far.
@@ -206,4 +212,99 @@ fn each_person_sees_and_calls_only_their_roles_tools() {
     let none = d.server.post(&message, &[]);
     assert_eq!(none.status, 403, "{}", none.body);
     assert!(none.body.contains("bob.active@example.com has no role on okta-mcp-users"), "{}", none.body);
+}
+
+/// The test PostgreSQL server (scripts/postgres), in a schema of this test's own; None: skip (never under CI).
+fn postgres_schema() -> Option<String> {
+    let Ok(url) = std::env::var("OKTA_MCP_TEST_POSTGRES_URL") else {
+        assert_ne!(std::env::var("CI").as_deref(), Ok("true"), "CI=true: run the tests under scripts/postgres");
+        eprintln!("skipped: OKTA_MCP_TEST_POSTGRES_URL is not set (run under scripts/postgres)");
+        return None;
+    };
+    let schema = okta_e2e::unique("e2e_audit_").replace('-', "_");
+    let created = std::process::Command::new("psql")
+        .args([url.as_str(), "-qAtc", &format!("CREATE SCHEMA {schema}")])
+        .status()
+        .expect("psql");
+    assert!(created.success(), "CREATE SCHEMA {schema}");
+    let sep = if url.contains('?') { '&' } else { '?' };
+    Some(format!("{url}{sep}options=-c%20search_path%3D{schema}"))
+}
+
+#[test]
+fn replicas_keep_one_audit_trail_naming_each_person() {
+    let Some(url) = postgres_schema() else { return };
+    let key = std::env::temp_dir().join(format!("{}.key", okta_e2e::unique("okta-e2e-audit-key-")));
+    std::fs::write(&key, "5a".repeat(32)).unwrap();
+    let key = tempfile_path::TempPath(key);
+    let key_path = key.0.to_str().unwrap().to_owned();
+    let env = [("OKTA_MCP_AUDIT_URL", url.as_str()), ("OKTA_MCP_AUDIT_KEY", key_path.as_str())];
+    let org = Org::start();
+    let (mut a, _roles_a) = replica(&org, "read-write", &env);
+    let (mut b, _roles_b) = replica(&org, "read-write", &env);
+    let henry = token_for(&org, "henry.helpdesk@example.com", "mcp");
+    let olivia = token_for(&org, "olivia.orgadmin@example.com", "mcp");
+    a.headers = vec![("Authorization".into(), format!("Bearer {henry}"))];
+    b.headers = vec![("Authorization".into(), format!("Bearer {olivia}"))];
+
+    let unlocked = a.call("okta_unlock_user", json!({"user": "lucy.locked@example.com"}));
+    assert_ne!(unlocked["isError"], true, "{unlocked}");
+    // Both replicas write at once, for Olivia.
+    let writers: Vec<_> = (0..2)
+        .map(|i| {
+            let addr = if i == 0 { a.addr.clone() } else { b.addr.clone() };
+            let auth = format!("Bearer {olivia}");
+            std::thread::spawn(move || {
+                for n in 0..5 {
+                    let message = json!({"jsonrpc": "2.0", "id": n, "method": "tools/call", "params": {
+                        "name": "okta_update_user",
+                        "arguments": {"user": "carol.finance@example.com", "profile": {"title": format!("T{i}-{n}")}}}});
+                    let answer = request(
+                        &addr,
+                        "POST",
+                        "/mcp",
+                        &[("Content-Type", "application/json"), ("Accept", "application/json, text/event-stream"),
+                          ("MCP-Protocol-Version", "2025-11-25"), ("Authorization", auth.as_str())],
+                        Some(&message.to_string()),
+                    );
+                    assert_eq!(answer.status, 200, "{}", answer.body);
+                }
+            })
+        })
+        .collect();
+    for n in 0..5 {
+        let updated = a.rpc(
+            "tools/call",
+            json!({"name": "okta_update_user",
+            "arguments": {"user": "bob.active@example.com", "profile": {"title": format!("H{n}")}}}),
+        );
+        assert!(updated.to_string().contains("not available to you"), "henry's role has no updates: {updated}");
+    }
+    for w in writers {
+        w.join().unwrap();
+    }
+
+    let cli = |args: &[&str]| {
+        let out = okta_e2e::command(BIN).args(args).envs(env).output().expect("audit command");
+        (
+            out.status.success(),
+            String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr),
+        )
+    };
+    let (ok, verified) = cli(&["audit", "verify"]);
+    assert!(ok, "{verified}");
+    let (ok, tail) = cli(&["audit", "tail", "-n", "100"]);
+    assert!(ok, "{tail}");
+    let rows: Vec<Value> = tail.lines().filter_map(|l| serde_json::from_str(l).ok()).collect();
+    let executed = |tool: &str, person: &str, role: &str| {
+        rows.iter()
+            .filter(|r| r["tool"] == tool && r["outcome"] == "executed" && r["person"] == person && r["role"] == role)
+            .count()
+    };
+    assert_eq!(executed("okta_unlock_user", "henry.helpdesk@example.com", "helpdesk"), 1, "{tail}");
+    assert_eq!(executed("okta_update_user", "olivia.orgadmin@example.com", "security"), 10, "{tail}");
+    assert!(
+        rows.iter().all(|r| !r["principal"].as_str().unwrap_or("").is_empty()),
+        "the service app beside the person"
+    );
 }
