@@ -308,3 +308,33 @@ fn replicas_keep_one_audit_trail_naming_each_person() {
         "the service app beside the person"
     );
 }
+
+#[test]
+fn the_readme_roles_example_is_a_valid_roles_file() {
+    let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../README.md")).unwrap();
+    let section = readme.split("## Over HTTP").nth(1).expect("README has the HTTP section");
+    let example = section.split("```toml").nth(1).and_then(|s| s.split("```").next()).expect("a toml block");
+    let example: String = example.lines().map(|l| l.trim_start()).collect::<Vec<_>>().join("\n");
+    let org = Org::start();
+    let issuer = set_up_authorization_server(&org, PUBLIC);
+    let roles = std::env::temp_dir().join(format!("{}.toml", okta_e2e::unique("okta-e2e-readme-roles-")));
+    std::fs::write(&roles, &example).unwrap();
+    let _cleanup = tempfile_path::TempPath(roles.clone());
+    let started = HttpServer::try_start(
+        &org,
+        BIN,
+        &["--mode", "full", "--public-url", PUBLIC, "--auth-issuer", &issuer, "--roles", roles.to_str().unwrap()],
+        &[],
+    );
+    assert!(started.is_ok(), "{example}\n{}", started.err().unwrap_or_default());
+    // A typo in a tool name stops the server at startup.
+    std::fs::write(&roles, example.replace("okta_unlock_user", "okta_unlock_usr")).unwrap();
+    let log = HttpServer::try_start(
+        &org,
+        BIN,
+        &["--public-url", PUBLIC, "--auth-issuer", &issuer, "--roles", roles.to_str().unwrap()],
+        &[],
+    )
+    .expect_err("refused");
+    assert!(log.contains("unknown tool okta_unlock_usr"), "{log}");
+}
