@@ -59,12 +59,21 @@ impl Report {
 }
 
 /// Run every check; `Err` (exit code 2) when one fails.
-pub async fn run(spec: ServerSpec, selection: &Selection, tools: &[ToolDef]) -> Result<(), String> {
+/// `http`: the HTTP transport's flags, when it is the transport (its inbound auth is checked too).
+pub async fn run(
+    spec: ServerSpec,
+    selection: &Selection,
+    tools: &[ToolDef],
+    http: Option<&crate::cli::HttpArgs>,
+) -> Result<(), String> {
     let mut report = Report::default();
     let skew = check_org(&mut report).await;
     let policy = crate::run::confirm_policy_from_env();
     let client = check_rest(spec, selection, tools, policy.as_ref().ok().copied(), &mut report).await;
     check_confirmation(&mut report, policy, selection, tools, client.as_ref()).await;
+    if let Some(http) = http {
+        check_http(&mut report, spec, selection, tools, http).await;
+    }
     match skew {
         Some(s) if s.unsigned_abs() <= MAX_SKEW_SECS => {
             report.line(Status::Ok, "clock", &format!("within {} s of Okta's clock", s.unsigned_abs()))
@@ -91,6 +100,67 @@ pub async fn run(spec: ServerSpec, selection: &Selection, tools: &[ToolDef]) -> 
         Ok(())
     } else {
         Err(format!("{} of {total} checks failed", report.failed))
+    }
+}
+
+/// The HTTP transport: its flags, and with inbound auth the roles file and the issuer's signing keys.
+async fn check_http(
+    report: &mut Report,
+    spec: ServerSpec,
+    selection: &Selection,
+    tools: &[ToolDef],
+    http: &crate::cli::HttpArgs,
+) {
+    let (options, auth) = match crate::run::http_setup(spec, selection, tools, http) {
+        Ok(setup) => setup,
+        Err(why) => {
+            return report.line(Status::Fail, "http", &format!("{why}. Fix: correct the flag or variable named"));
+        }
+    };
+    let Some(auth) = auth else {
+        if options.listen.ip().is_loopback() {
+            return report.line(
+                Status::Ok,
+                "http",
+                &format!(
+                    "{} (loopback; no inbound auth: set OKTA_MCP_AUTH_ISSUER and OKTA_MCP_ROLES to serve others)",
+                    options.listen
+                ),
+            );
+        }
+        return report.line(
+            Status::Fail,
+            "http",
+            &format!(
+                "{} is not loopback and no inbound auth is configured: the server refuses to start. Fix: set \
+                 OKTA_MCP_AUTH_ISSUER and OKTA_MCP_ROLES, or listen on 127.0.0.1",
+                options.listen
+            ),
+        );
+    };
+    report.line(
+        Status::Ok,
+        "roles",
+        &format!("{} role(s): {} (claim `{}`)", auth.roles.roles.len(), auth.roles.describe(), auth.roles.claim),
+    );
+    match auth.validator.ready().await {
+        Ok(()) => report.line(
+            Status::Ok,
+            "inbound",
+            &format!(
+                "tokens from {} for {} are checked against its published keys",
+                auth.validator.issuer(),
+                auth.resource
+            ),
+        ),
+        Err(why) => report.line(
+            Status::Fail,
+            "inbound",
+            &format!(
+                "{why}. Fix: OKTA_MCP_AUTH_ISSUER is the issuer of an ACTIVE Okta custom authorization server \
+                 (https://<org>/oauth2/<authServerId>), reachable from here"
+            ),
+        ),
     }
 }
 

@@ -43,7 +43,10 @@ fn run(spec: ServerSpec, cli: Cli) -> Result<(), String> {
     match cli.command {
         Some(Command::Tools { json }) => print_catalog(&tools, &selection, json),
         Some(Command::Scopes) => print_lines(requested_scopes(&selection, &tools, confirm_policy_from_env()?)),
-        Some(Command::Doctor) => runtime()?.block_on(crate::doctor::run(spec, &selection, &tools)),
+        Some(Command::Doctor) => {
+            let http = (cli.transport == Transport::Http || cli.http.auth_issuer.is_some()).then_some(&cli.http);
+            runtime()?.block_on(crate::doctor::run(spec, &selection, &tools, http))
+        }
         Some(Command::Audit { action }) => audit_command(&action),
         #[cfg(feature = "sandbox")]
         Some(Command::Demo) => runtime()?.block_on(crate::demo::run(spec, selection)),
@@ -289,7 +292,7 @@ async fn serve(
 }
 
 /// The HTTP transport's options and inbound auth, from the flags.
-fn http_setup(
+pub(crate) fn http_setup(
     spec: ServerSpec,
     selection: &Selection,
     tools: &[ToolDef],

@@ -338,3 +338,29 @@ fn the_readme_roles_example_is_a_valid_roles_file() {
     .expect_err("refused");
     assert!(log.contains("unknown tool okta_unlock_usr"), "{log}");
 }
+
+#[test]
+fn doctor_checks_the_roles_and_the_issuer() {
+    let org = Org::start();
+    let issuer = set_up_authorization_server(&org, PUBLIC);
+    let roles = std::env::temp_dir().join(format!("{}.toml", okta_e2e::unique("okta-e2e-doctor-roles-")));
+    std::fs::write(&roles, ROLES).unwrap();
+    let _cleanup = tempfile_path::TempPath(roles.clone());
+    let doctor = |issuer: &str| {
+        let out = okta_e2e::command(BIN)
+            .args(["--transport", "http", "--public-url", PUBLIC, "--auth-issuer", issuer])
+            .args(["--roles", roles.to_str().unwrap(), "doctor"])
+            .env("OKTA_ORG_URL", &org.url)
+            .env("OKTA_API_TOKEN", &org.token)
+            .output()
+            .unwrap();
+        (out.status.success(), String::from_utf8_lossy(&out.stdout).into_owned())
+    };
+    let (ok, report) = doctor(&issuer);
+    assert!(ok, "{report}");
+    assert!(report.contains("ok    roles        2 role(s): helpdesk (Support); security (IT)"), "{report}");
+    assert!(report.contains("ok    inbound      tokens from"), "{report}");
+    let (ok, report) = doctor(&format!("{}/oauth2/ausnotthere", org.sandbox_url.trim_end_matches('/')));
+    assert!(!ok, "{report}");
+    assert!(report.contains("FAIL  inbound"), "{report}");
+}
