@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import ssl
 import subprocess
 import tempfile
 import time
@@ -19,6 +20,7 @@ import urllib.request
 import uuid
 from pathlib import Path
 
+import httpx2
 import pytest
 from mcp import Client
 from mcp.client.streamable_http import streamable_http_client
@@ -91,9 +93,9 @@ def start_http(sandbox: str, issuer: str, *extra: str) -> HttpServer:
             stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=err, env=env)
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
-        m = re.search(r"listening on (http://127\.0\.0\.1:\d+/mcp)", log.read_text(errors="replace"))
+        m = re.search(r"listening on https?://(127\.0\.0\.1:\d+/mcp)", log.read_text(errors="replace"))
         if m:
-            return HttpServer(proc, m.group(1), log, audit)
+            return HttpServer(proc, f"http://{m.group(1)}", log, audit)
         if proc.poll() is not None:
             break
         time.sleep(0.05)
@@ -189,6 +191,31 @@ async def test_sessions_let_2025_clients_confirm(sandbox: str, issuer: str) -> N
                 "first_name": "Py", "last_name": name, "email": f"{name}@example.org", "password": "Sandbox!Passw0rd-8", "activate": True}))
             await c.call_tool("okta_suspend_user", {"user": created["created"]["id"]})
             assert asked
+    finally:
+        server.proc.terminate()
+        server.proc.wait(timeout=40)
+
+
+async def test_tls_terminated_by_the_binary(sandbox: str, issuer: str, tmp_path: Path) -> None:
+    """--tls-cert/--tls-key: the server speaks HTTPS itself (rustls); the SDK connects with the CA it trusts."""
+    cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=localhost",
+                    "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1", "-keyout", str(key), "-out", str(cert)],
+                   check=True, capture_output=True, timeout=60)
+    server = start_http(sandbox, issuer, "--tls-cert", str(cert), "--tls-key", str(key))
+    try:
+        assert server.url.startswith("http://127.0.0.1:")  # the log line's scheme is checked below
+        url = server.url.replace("http://", "https://")
+        assert re.search(r"listening on https://", server.log.read_text())
+        olivia = token_for(sandbox, "olivia.orgadmin@example.com")
+        http = httpx2.AsyncClient(headers={"Authorization": f"Bearer {olivia}"}, verify=ssl.create_default_context(cafile=str(cert)),
+                                  timeout=30)
+        async with Client(streamable_http_client(url, http_client=http), mode="legacy", read_timeout_seconds=30) as c:
+            page = ok_json(await c.call_tool("okta_list_users", {"limit": 1}))
+            assert page["count"] == 1
+        # Plain HTTP to the TLS port gets nothing.
+        with pytest.raises(Exception):
+            urllib.request.urlopen(server.url.replace("/mcp", "/healthz"), timeout=5)
     finally:
         server.proc.terminate()
         server.proc.wait(timeout=40)
