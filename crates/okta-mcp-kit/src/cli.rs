@@ -71,7 +71,7 @@ pub struct HttpArgs {
 
     /// Inbound auth: the Okta custom authorization server whose access tokens this server accepts
     /// (https://<org>/oauth2/<authServerId>). Needs --roles.
-    #[arg(long = "auth-issuer", env = "OKTA_MCP_AUTH_ISSUER", requires = "roles", global = true)]
+    #[arg(long = "auth-issuer", env = "OKTA_MCP_AUTH_ISSUER", global = true)]
     pub auth_issuer: Option<String>,
 
     /// The audience tokens must be issued for (default: the public URL). Set the authorization server's audience
@@ -84,7 +84,7 @@ pub struct HttpArgs {
     pub auth_scope: String,
 
     /// The roles file (TOML): which Okta groups get which role, and each role's mode and toolsets or tools.
-    #[arg(long = "roles", env = "OKTA_MCP_ROLES", requires = "auth_issuer", global = true)]
+    #[arg(long = "roles", env = "OKTA_MCP_ROLES", global = true)]
     pub roles: Option<std::path::PathBuf>,
 
     /// Keep sessions for MCP clients of protocol versions before 2026-07-28, so they can be asked to confirm

@@ -318,8 +318,21 @@ pub(crate) fn http_setup(
         sessions: args.sessions,
         request_timeout: std::time::Duration::from_secs(args.request_timeout.max(1)),
     };
-    let (Some(issuer), Some(roles)) = (&args.auth_issuer, &args.roles) else {
-        return Ok((options, None));
+    let (issuer, roles) = match (&args.auth_issuer, &args.roles) {
+        (Some(issuer), Some(roles)) => (issuer, roles),
+        (None, None) => return Ok((options, None)),
+        (Some(_), None) => {
+            return Err(
+                "OKTA_MCP_AUTH_ISSUER is set but OKTA_MCP_ROLES is not: inbound auth needs a roles file (which \
+                        Okta groups get which tools)"
+                    .to_owned(),
+            );
+        }
+        (None, Some(_)) => {
+            return Err("OKTA_MCP_ROLES is set but OKTA_MCP_AUTH_ISSUER is not: roles come from tokens of an Okta \
+                        authorization server"
+                .to_owned());
+        }
     };
     let roles = crate::auth::roles::Roles::load(roles)?;
     roles.check(tools)?;

@@ -364,3 +364,13 @@ fn doctor_checks_the_roles_and_the_issuer() {
     assert!(!ok, "{report}");
     assert!(report.contains("FAIL  inbound"), "{report}");
 }
+
+#[test]
+fn half_configured_inbound_auth_stops_the_server() {
+    let org = Org::start();
+    let log = HttpServer::try_start(&org, BIN, &[], &[("OKTA_MCP_AUTH_ISSUER", "http://127.0.0.1:9/oauth2/default")])
+        .expect_err("refused");
+    assert!(log.contains("OKTA_MCP_AUTH_ISSUER is set but OKTA_MCP_ROLES is not"), "{log}");
+    let log = HttpServer::try_start(&org, BIN, &[], &[("OKTA_MCP_ROLES", "/nonexistent.toml")]).expect_err("refused");
+    assert!(log.contains("OKTA_MCP_ROLES is set but OKTA_MCP_AUTH_ISSUER is not"), "{log}");
+}

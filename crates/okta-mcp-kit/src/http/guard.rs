@@ -50,9 +50,19 @@ impl Guard {
     }
 }
 
+/// Operational endpoints (`/healthz`, `/readyz`, `/metrics`): orchestrators and scrapers reach them by the
+/// instance's own address, so the `Host` is not checked there; they hold nothing a rebinding attack could use.
+/// A browser's foreign `Origin` is still refused.
+pub const OPERATIONAL: [&str; 3] = ["/healthz", "/readyz", "/metrics"];
+
 /// The middleware in front of every route.
 pub async fn check(State(guard): State<Arc<Guard>>, request: Request, next: Next) -> Response {
-    match guard.check(request.headers()) {
+    let checked = if OPERATIONAL.contains(&request.uri().path()) {
+        if guard.origin_ok(request.headers()) { Ok(()) } else { Err("Origin not allowed") }
+    } else {
+        guard.check(request.headers())
+    };
+    match checked {
         Ok(()) => next.run(request).await,
         Err(why) => {
             tracing::warn!(
