@@ -278,8 +278,7 @@ mod tests {
     }
 
     fn key(kid: &str) -> Key {
-        let mut rng = rand_core_06();
-        let private = rsa::RsaPrivateKey::new(&mut rng, 2048).expect("rsa key");
+        let private = rsa::RsaPrivateKey::new(&mut rsa::rand_core::OsRng, 2048).expect("rsa key");
         let pem = private.to_pkcs1_pem(rsa::pkcs1::LineEnding::LF).expect("pem");
         let b64 = |bytes: Vec<u8>| base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes);
         Key {
@@ -288,10 +287,6 @@ mod tests {
             jwk: json!({"kty": "RSA", "alg": "RS256", "use": "sig", "kid": kid,
                         "n": b64(private.n().to_bytes_be()), "e": b64(private.e().to_bytes_be())}),
         }
-    }
-
-    fn rand_core_06() -> rsa::rand_core::OsRng {
-        rsa::rand_core::OsRng
     }
 
     /// A stand-in issuer: metadata and a JWKS that a test can change.
