@@ -176,8 +176,9 @@ impl Confirmations {
         self.codec.seal_with(nonce.as_bytes(), &SealOptions::new().associated_data(&bound).ttl(self.ttl))
     }
 
-    /// Check a token for this tool and these arguments, and use it up.
-    pub fn redeem(&self, purpose: Purpose, token: &str, tool: &str, args: &JsonObject) -> Result<(), String> {
+    /// Check a token for this tool and these arguments, and use it up (in this process); the id to mark it used
+    /// where every replica sees it (see `spent_id`).
+    pub fn redeem(&self, purpose: Purpose, token: &str, tool: &str, args: &JsonObject) -> Result<String, String> {
         let nonce = self.codec.open_with(token, &binding(purpose, tool, args)).map_err(|e| match e {
             RequestStateError::Expired => {
                 "the confirmation token has expired (tokens last 5 minutes): call the tool again without it for a \
@@ -188,11 +189,26 @@ impl Confirmations {
                   the tool again without it for a new preview and token"
                 .to_owned(),
         })?;
+        let id = spent_id(&nonce);
         if !self.used.lock().unwrap_or_else(PoisonError::into_inner).insert(nonce) {
-            return Err("the confirmation token was already used: each token confirms one call".to_owned());
+            return Err(ALREADY_USED.to_owned());
         }
-        Ok(())
+        Ok(id)
     }
+
+    /// When a confirmation issued now stops being redeemable (Unix seconds).
+    pub fn expiry(&self) -> i64 {
+        chrono::Utc::now().timestamp() + i64::try_from(self.ttl.as_secs()).unwrap_or(i64::MAX / 2) + 60
+    }
+}
+
+/// What a second use of one confirmation is told.
+pub const ALREADY_USED: &str = "this confirmation was already used: each confirms one call";
+
+/// The id a used confirmation is remembered by across replicas (a digest: the confirmation itself is not kept).
+pub fn spent_id(nonce: &[u8]) -> String {
+    use sha2::Digest as _;
+    sha2::Sha256::digest(nonce).iter().map(|b| format!("{b:02x}")).collect()
 }
 
 #[cfg(test)]

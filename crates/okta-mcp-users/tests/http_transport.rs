@@ -176,9 +176,15 @@ fn replicas_with_one_state_key_finish_each_others_confirmations() {
     let other = b.call_2026("okta_suspend_user", json!({"user": "00ualiceactive000001"}), accept.clone());
     assert!(other.to_string().contains("not executed"), "{other}");
     let before = org.change_count();
-    let done = b.call_2026("okta_suspend_user", user.clone(), accept);
+    let done = b.call_2026("okta_suspend_user", user.clone(), accept.clone());
     assert_ne!(done["result"]["isError"], true, "{done}");
     assert_eq!(org.change_count(), before + 1, "{done}");
+    // One confirmation runs one call, whichever replica it reaches again.
+    for replica in [&mut a, &mut b] {
+        let again = replica.call_2026("okta_suspend_user", user.clone(), accept.clone());
+        assert!(again.to_string().contains("already used"), "{again}");
+    }
+    assert_eq!(org.change_count(), before + 1);
     let now = a.call("okta_get_user", user);
     assert!(now["content"][0]["text"].as_str().unwrap().contains("SUSPENDED"), "{now}");
 }

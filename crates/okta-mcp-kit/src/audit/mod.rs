@@ -341,6 +341,15 @@ impl AuditLog {
         }
     }
 
+    /// Mark a confirmation as used, for every process writing this log (replicas share it): false when one
+    /// already did. `id` is a digest of the confirmation, `expires` when it could no longer be redeemed anyway.
+    pub async fn spend(&self, id: &str, expires: i64) -> Result<bool, String> {
+        match &self.backend {
+            Backend::Sqlite(log) => log.spend(id, expires),
+            Backend::Postgres(log) => log.spend(id, expires).await,
+        }
+    }
+
     /// The newest `n` rows, oldest first.
     pub async fn tail(&self, n: usize) -> Result<Vec<Row>, String> {
         match &self.backend {

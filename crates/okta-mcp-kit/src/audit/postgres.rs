@@ -17,6 +17,8 @@ use super::{Entry, Row, Verified};
 
 /// The advisory lock every writer takes for its transaction ("oktaaudt").
 const LOCK: i64 = 0x6f6b_7461_6175_6474;
+/// The advisory lock of the used-confirmations table (not the writers' lock: spending never waits for appends).
+const SPENT_LOCK: i64 = 0x6f6b_7461_7370_6e74;
 
 const HEAD_AT: &str = "the row of okta_mcp_audit_head";
 
@@ -308,6 +310,34 @@ impl PostgresLog {
             *guard = Some(client);
         }
         Ok(guard)
+    }
+
+    /// Mark a confirmation as used (its id: a digest) until `expires` (Unix seconds); false when a replica
+    /// already did.
+    pub(super) async fn spend(&self, id: &str, expires: i64) -> Result<bool, String> {
+        let mut guard = self.client().await?;
+        let Some(client) = guard.as_mut() else {
+            return Err(format!("audit log {}: not connected", self.target.shown));
+        };
+        let failed = |e: tokio_postgres::Error| self.error("cannot record a used confirmation", &e);
+        let tx = client.transaction().await.map_err(failed)?;
+        tx.execute("SELECT pg_advisory_xact_lock($1)", &[&SPENT_LOCK]).await.map_err(failed)?;
+        tx.batch_execute(
+            "CREATE TABLE IF NOT EXISTS okta_mcp_spent_confirmations (id TEXT PRIMARY KEY, expires BIGINT NOT NULL)",
+        )
+        .await
+        .map_err(failed)?;
+        let now = chrono::Utc::now().timestamp();
+        tx.execute("DELETE FROM okta_mcp_spent_confirmations WHERE expires < $1", &[&now]).await.map_err(failed)?;
+        let added = tx
+            .execute(
+                "INSERT INTO okta_mcp_spent_confirmations (id, expires) VALUES ($1, $2) ON CONFLICT (id) DO NOTHING",
+                &[&id, &expires],
+            )
+            .await
+            .map_err(failed)?;
+        tx.commit().await.map_err(failed)?;
+        Ok(added == 1)
     }
 
     /// Append a row and move the sealed head to it, in one transaction under the writers' advisory lock.

@@ -200,6 +200,22 @@ impl SqliteLog {
         &self.path
     }
 
+    /// Mark a confirmation as used (its id: a digest, never the confirmation itself) until `expires` (Unix
+    /// seconds); false when it already was, by this process or another sharing the file.
+    pub fn spend(&self, id: &str, expires: i64) -> Result<bool, String> {
+        let conn = self.conn.lock().unwrap_or_else(PoisonError::into_inner);
+        conn.execute_batch(
+            "CREATE TABLE IF NOT EXISTS spent_confirmations (id TEXT PRIMARY KEY, expires INTEGER NOT NULL);",
+        )
+        .map_err(sql_error)?;
+        let now = chrono::Utc::now().timestamp();
+        conn.execute("DELETE FROM spent_confirmations WHERE expires < ?1", params![now]).map_err(sql_error)?;
+        let added = conn
+            .execute("INSERT OR IGNORE INTO spent_confirmations (id, expires) VALUES (?1, ?2)", params![id, expires])
+            .map_err(sql_error)?;
+        Ok(added == 1)
+    }
+
     pub fn key_path(&self) -> &Path {
         &self.key_path
     }

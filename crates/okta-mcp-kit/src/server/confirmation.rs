@@ -97,6 +97,20 @@ impl McpServer {
         )
     }
 
+    /// Redeem a confirmation here and, through the audit log that every replica writes, everywhere: one
+    /// confirmation runs one call whichever replica it reaches. Fails closed when the log cannot say.
+    async fn redeem(&self, purpose: Purpose, sealed: &str, tool: &str, args: &JsonObject) -> Result<(), String> {
+        let confirmations = &self.inner.safety.confirmations;
+        let id = confirmations.redeem(purpose, sealed, tool, args)?;
+        let Some(sink) = &self.inner.safety.audit else { return Ok(()) };
+        let log = sink.log().map_err(|e| format!("the audit log cannot say whether it was used ({e})"))?;
+        match log.spend(&id, confirmations.expiry()).await {
+            Ok(true) => Ok(()),
+            Ok(false) => Err(crate::confirm::ALREADY_USED.to_owned()),
+            Err(e) => Err(format!("the audit log cannot say whether this confirmation was used ({e})")),
+        }
+    }
+
     fn refused(why: String) -> Decision {
         let message = format!("not executed: {why}");
         Decision::stop(error_result(message.clone()), Outcome::new("refused", message))
@@ -155,7 +169,7 @@ impl McpServer {
 
         // 2026-07-28: the answer comes back with the retried call, beside our sealed request state.
         if new_era && let Some(state) = &request.request_state {
-            if let Err(why) = confirmations.redeem(Purpose::RequestState, state, name, args) {
+            if let Err(why) = self.redeem(Purpose::RequestState, state, name, args).await {
                 return Self::refused(why);
             }
             let answer = request.input_responses.as_ref().and_then(|r| r.get("confirm")).cloned();
@@ -253,7 +267,7 @@ impl McpServer {
         let confirmations = &self.inner.safety.confirmations;
         let name = tool.meta.name;
         if let Some(token) = token {
-            return match confirmations.redeem(Purpose::Token, token, name, args) {
+            return match self.redeem(Purpose::Token, token, name, args).await {
                 Ok(()) => {
                     crate::metrics::confirmation("token_redeemed");
                     Decision::Run
