@@ -92,8 +92,8 @@ pub struct HttpArgs {
     #[arg(long = "http-sessions", env = "OKTA_MCP_HTTP_SESSIONS", global = true)]
     pub sessions: bool,
 
-    /// Seconds one HTTP request may take to start its answer.
-    #[arg(long = "request-timeout", env = "OKTA_MCP_REQUEST_TIMEOUT", default_value_t = 120, global = true)]
+    /// Seconds one HTTP request may take to start its answer (above the longest Okta Verify push wait).
+    #[arg(long = "request-timeout", env = "OKTA_MCP_REQUEST_TIMEOUT", default_value_t = 360, global = true)]
     pub request_timeout: u64,
 }
 

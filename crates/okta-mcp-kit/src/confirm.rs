@@ -100,8 +100,10 @@ pub enum Purpose {
     RequestState,
 }
 
-fn binding(purpose: Purpose, tool: &str, args: &JsonObject) -> Vec<u8> {
-    format!("{purpose:?}\n{tool}\n{}", canonical(&Value::Object(args.clone()))).into_bytes()
+/// What a sealed value is bound to: its purpose, the person it was issued to (over HTTP with inbound auth: their
+/// token's subject; empty otherwise), the tool and the canonical arguments.
+fn binding(purpose: Purpose, who: &str, tool: &str, args: &JsonObject) -> Vec<u8> {
+    format!("{purpose:?}\n{who}\n{tool}\n{}", canonical(&Value::Object(args.clone()))).into_bytes()
 }
 
 /// Issues and redeems confirmation tokens and sealed request states (one per server process).
@@ -171,22 +173,39 @@ impl Confirmations {
 
     /// A single-use token for exactly this tool and these arguments.
     pub fn issue(&self, purpose: Purpose, tool: &str, args: &JsonObject) -> String {
+        self.issue_for(purpose, "", tool, args)
+    }
+
+    /// [`Confirmations::issue`] for one person (`who`: their subject): nobody else can redeem it.
+    pub fn issue_for(&self, purpose: Purpose, who: &str, tool: &str, args: &JsonObject) -> String {
         let nonce = uuid::Uuid::new_v4().to_string();
-        let bound = binding(purpose, tool, args);
+        let bound = binding(purpose, who, tool, args);
         self.codec.seal_with(nonce.as_bytes(), &SealOptions::new().associated_data(&bound).ttl(self.ttl))
     }
 
     /// Check a token for this tool and these arguments, and use it up (in this process); the id to mark it used
     /// where every replica sees it (see `spent_id`).
     pub fn redeem(&self, purpose: Purpose, token: &str, tool: &str, args: &JsonObject) -> Result<String, String> {
-        let nonce = self.codec.open_with(token, &binding(purpose, tool, args)).map_err(|e| match e {
+        self.redeem_for(purpose, "", token, tool, args)
+    }
+
+    /// [`Confirmations::redeem`] by one person (`who`: their subject).
+    pub fn redeem_for(
+        &self,
+        purpose: Purpose,
+        who: &str,
+        token: &str,
+        tool: &str,
+        args: &JsonObject,
+    ) -> Result<String, String> {
+        let nonce = self.codec.open_with(token, &binding(purpose, who, tool, args)).map_err(|e| match e {
             RequestStateError::Expired => {
                 "the confirmation token has expired (tokens last 5 minutes): call the tool again without it for a \
                  new preview and token"
                     .to_owned()
             }
-            _ => "the confirmation token does not match this tool and these exact arguments (or was altered): call \
-                  the tool again without it for a new preview and token"
+            _ => "the confirmation token does not match this tool and these exact arguments (or was issued to \
+                  someone else, or altered): call the tool again without it for a new preview and token"
                 .to_owned(),
         })?;
         let id = spent_id(&nonce);
@@ -256,6 +275,12 @@ mod tests {
         let arguments = args(json!({"user": "u1"}));
         let state = a.issue(Purpose::RequestState, "okta_delete_user", &arguments);
         assert!(b.redeem(Purpose::RequestState, &state, "okta_delete_user", &arguments).is_ok());
+        let by_b = b.issue_for(Purpose::RequestState, "bob@example.com", "okta_delete_user", &arguments);
+        assert!(
+            a.redeem_for(Purpose::RequestState, "carol@example.com", &by_b, "okta_delete_user", &arguments).is_err(),
+            "issued to another person"
+        );
+        assert!(a.redeem_for(Purpose::RequestState, "bob@example.com", &by_b, "okta_delete_user", &arguments).is_ok());
         let other = Confirmations::keyed(ConfirmPolicy::Elicit, vec![8u8; 32]);
         assert!(
             other

@@ -239,6 +239,12 @@ fn safety_from_env(config: &OktaConfig) -> Result<Safety, String> {
     let mut safety = Safety::new(policy, protection);
     if let Some(key) = crate::confirm::state_key_from_env()? {
         safety.confirmations = crate::confirm::Confirmations::keyed(policy, key);
+        if matches!(crate::audit::AuditTarget::from_env(), Ok(crate::audit::AuditTarget::Sqlite(_))) {
+            tracing::warn!(
+                "OKTA_MCP_STATE_KEY is set but the audit log is a SQLite file: a confirmation is single-use only \
+                 among servers sharing that file. Give replicas on several machines OKTA_MCP_AUDIT_URL (PostgreSQL)"
+            );
+        }
     }
     safety.approval = approval;
     Ok(safety)
@@ -342,6 +348,12 @@ pub(crate) fn http_setup(
     };
     if listen.port() == 0 && args.public_url.is_none() {
         return Err("--listen with port 0 and inbound auth needs --public-url (the tokens' audience)".to_owned());
+    }
+    if !listen.ip().is_loopback() && options.tls.is_none() && resource.scheme() != "https" {
+        tracing::warn!(
+            "listening on {listen} without TLS and with an http:// public URL: bearer tokens would cross the network \
+             in plain text. Put a TLS proxy in front (and set --public-url https://…) or give --tls-cert/--tls-key"
+        );
     }
     let audience = args.auth_audience.clone().unwrap_or_else(|| resource.to_string());
     let scope = Some(args.auth_scope.trim()).filter(|s| !s.is_empty());

@@ -11,7 +11,9 @@ pub mod metadata;
 pub mod roles;
 pub mod token;
 
-use std::sync::Arc;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, PoisonError};
+use std::time::{Duration, Instant};
 
 use axum::extract::{Request, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
@@ -36,7 +38,13 @@ pub struct InboundAuth {
     server: &'static str,
     tools: Vec<ToolDef>,
     selection: Selection,
+    /// With `--http-sessions`: who opened each session (its id → their subject), so nobody else can use it.
+    sessions: Mutex<HashMap<String, (String, Instant)>>,
 }
+
+/// How long a session's owner is remembered (rmcp drops idle sessions long before).
+const SESSION_MEMORY: Duration = Duration::from_secs(24 * 3600);
+const SESSION_HEADER: &str = "mcp-session-id";
 
 impl InboundAuth {
     pub fn new(
@@ -47,7 +55,7 @@ impl InboundAuth {
         tools: Vec<ToolDef>,
         selection: Selection,
     ) -> Self {
-        InboundAuth { resource, validator, roles, server, tools, selection }
+        InboundAuth { resource, validator, roles, server, tools, selection, sessions: Mutex::default() }
     }
 
     /// The RFC 9728 metadata document.
@@ -86,13 +94,18 @@ impl InboundAuth {
         if grant.roles.is_empty() {
             crate::metrics::auth_rejected("no_role");
             tracing::warn!(person = %claims.name, "refused: no role on this server for the token's groups");
-            let message = format!(
-                "{} has no role on {}: the token's `{}` claim names no group that a role is given to (roles: {}). \
-                 Ask an Okta administrator to add you to one of those groups.",
+            // Which groups give which role stays in the log: the person is told what to ask for, not the map.
+            tracing::info!(
+                "{} has no role: the `{}` claim holds {:?}; roles: {}",
                 claims.name,
-                self.server,
                 self.roles.claim,
+                claims.groups,
                 self.roles.describe()
+            );
+            let message = format!(
+                "{} has no role on {}: none of your Okta groups is given one. Ask an Okta administrator which \
+                 group gives the access you need.",
+                claims.name, self.server
             );
             let body = json!({"error": "access_denied", "error_description": message});
             return Err((StatusCode::FORBIDDEN, axum::Json(body)).into_response());
@@ -115,12 +128,36 @@ fn bearer(headers: &HeaderMap) -> Option<&str> {
     (scheme.eq_ignore_ascii_case("bearer") && !token.is_empty()).then_some(token)
 }
 
-/// The middleware in front of `/mcp`: no valid token, no MCP.
+impl InboundAuth {
+    /// A session belongs to whoever opened it: anyone else naming its id is told it does not exist.
+    fn session_is_theirs(&self, headers: &HeaderMap, subject: &str) -> bool {
+        let Some(id) = headers.get(SESSION_HEADER).and_then(|v| v.to_str().ok()) else { return true };
+        let sessions = self.sessions.lock().unwrap_or_else(PoisonError::into_inner);
+        sessions.get(id).is_none_or(|(owner, _)| owner == subject)
+    }
+
+    fn remember_session(&self, response: &Response, subject: &str) {
+        let Some(id) = response.headers().get(SESSION_HEADER).and_then(|v| v.to_str().ok()) else { return };
+        let mut sessions = self.sessions.lock().unwrap_or_else(PoisonError::into_inner);
+        sessions.retain(|_, (_, at)| at.elapsed() < SESSION_MEMORY);
+        sessions.entry(id.to_owned()).or_insert_with(|| (subject.to_owned(), Instant::now()));
+    }
+}
+
+/// The middleware in front of `/mcp`: no valid token, no MCP; and a session only for whoever opened it.
 pub async fn require_token(State(auth): State<Arc<InboundAuth>>, mut request: Request, next: Next) -> Response {
     match auth.authenticate(request.headers()).await {
         Ok(caller) => {
+            if !auth.session_is_theirs(request.headers(), &caller.subject) {
+                crate::metrics::auth_rejected("foreign_session");
+                tracing::warn!(person = %caller.name, "refused: a session another person opened");
+                return (StatusCode::NOT_FOUND, "Not Found: Session not found").into_response();
+            }
+            let subject = caller.subject.clone();
             request.extensions_mut().insert(caller);
-            next.run(request).await
+            let response = next.run(request).await;
+            auth.remember_session(&response, &subject);
+            response
         }
         Err(refusal) => refusal,
     }

@@ -64,7 +64,11 @@ struct AuthServerMetadata {
 
 struct Keys {
     keys: HashMap<String, DecodingKey>,
+    /// The last successful fetch.
     fetched: Option<Instant>,
+    /// The last attempt, successful or not: no attempt within the floor of it, so neither forged kids nor an
+    /// issuer that is down make us hammer it.
+    attempted: Option<Instant>,
 }
 
 /// Checks tokens of one issuer for one audience.
@@ -111,7 +115,7 @@ impl TokenValidator {
             groups_claim: groups_claim.to_owned(),
             http,
             jwks_uri: Mutex::new(None),
-            keys: RwLock::new(Keys { keys: HashMap::new(), fetched: None }),
+            keys: RwLock::new(Keys { keys: HashMap::new(), fetched: None, attempted: None }),
             fetch: Mutex::new(()),
         })
     }
@@ -140,19 +144,43 @@ impl TokenValidator {
             return Err(format!("{url} names issuer {}, not {}", metadata.issuer, self.issuer));
         }
         let jwks_uri = Url::parse(&metadata.jwks_uri).map_err(|e| format!("{url}: jwks_uri: {e}"))?;
+        let issuer = Url::parse(&self.issuer).map_err(|e| format!("{}: {e}", self.issuer))?;
+        if jwks_uri.origin() != issuer.origin() {
+            return Err(format!("{url}: jwks_uri {jwks_uri} is not on the issuer's own host"));
+        }
         *known = Some(jwks_uri.clone());
         Ok(jwks_uri)
     }
 
-    /// Fetch the JWKS again (one fetch at a time; not again within the floor unless `stale`).
+    /// Fetch the JWKS again (one fetch at a time; never within the floor of the last attempt; without `force`,
+    /// only once the keys are older than their TTL). When a fetch fails, the keys already known stay in use.
     async fn refresh(&self, force: bool) -> Result<(), String> {
         let _one = self.fetch.lock().await;
-        if let Some(at) = self.keys.read().await.fetched {
-            let age = at.elapsed();
-            if age < REFETCH_FLOOR || (!force && age < JWKS_TTL) {
+        {
+            let keys = self.keys.read().await;
+            let fresh = keys.fetched.is_some_and(|at| at.elapsed() < JWKS_TTL);
+            let recent = keys.attempted.is_some_and(|at| at.elapsed() < REFETCH_FLOOR);
+            if recent || (!force && fresh) {
                 return Ok(());
             }
         }
+        self.keys.write().await.attempted = Some(Instant::now());
+        match self.fetch_keys().await {
+            Ok(keys) => {
+                let mut known = self.keys.write().await;
+                known.keys = keys;
+                known.fetched = Some(Instant::now());
+                Ok(())
+            }
+            Err(e) if !self.keys.read().await.keys.is_empty() => {
+                tracing::warn!("cannot refresh the inbound issuer's keys (the known ones stay in use): {e}");
+                Ok(())
+            }
+            Err(e) => Err(e),
+        }
+    }
+
+    async fn fetch_keys(&self) -> Result<HashMap<String, DecodingKey>, String> {
         let uri = self.jwks_uri().await?;
         let response = self.http.get(uri.clone()).send().await.map_err(|e| format!("{uri}: {e}"))?;
         if !response.status().is_success() {
@@ -161,11 +189,18 @@ impl TokenValidator {
         let set: JwkSet = response.json().await.map_err(|e| format!("{uri}: {e}"))?;
         let mut keys = HashMap::new();
         for jwk in &set.keys {
-            let (Some(kid), Ok(key)) = (jwk.common.key_id.clone(), DecodingKey::from_jwk(jwk)) else { continue };
+            // RSA signing keys only (tokens are RS256).
+            let rsa = matches!(jwk.algorithm, jsonwebtoken::jwk::AlgorithmParameters::RSA(_));
+            let signing =
+                jwk.common.public_key_use.as_ref().is_none_or(|u| *u == jsonwebtoken::jwk::PublicKeyUse::Signature);
+            let (true, true, Some(kid), Ok(key)) =
+                (rsa, signing, jwk.common.key_id.clone(), DecodingKey::from_jwk(jwk))
+            else {
+                continue;
+            };
             keys.insert(kid, key);
         }
-        *self.keys.write().await = Keys { keys, fetched: Some(Instant::now()) };
-        Ok(())
+        Ok(keys)
     }
 
     /// Is the issuer reachable with a usable JWKS (`/readyz`)?
@@ -182,7 +217,11 @@ impl TokenValidator {
             return Ok(Some(key.clone()));
         }
         self.refresh(true).await.map_err(|e| Rejection::Unavailable(format!("cannot fetch the issuer's keys: {e}")))?;
-        Ok(self.keys.read().await.keys.get(kid).cloned())
+        let keys = self.keys.read().await;
+        if keys.keys.is_empty() {
+            return Err(Rejection::Unavailable("the issuer's signing keys are not known yet".to_owned()));
+        }
+        Ok(keys.keys.get(kid).cloned())
     }
 
     /// Check a bearer token; its claims when it is good for this server.
@@ -380,7 +419,7 @@ mod tests {
         let second = key("k2");
         keys.lock().expect("lock").push(second.jwk.clone());
         // The cache is fresh, but an unknown kid fetches again (once the refetch floor has passed).
-        validator.keys.write().await.fetched = Some(Instant::now() - REFETCH_FLOOR);
+        validator.keys.write().await.attempted = Some(Instant::now() - REFETCH_FLOOR);
         validator.validate(&token(&second, claims(&iss))).await.expect("rotated key found");
         // Unknown kids right after a fetch do not fetch again.
         let third = key("k3");

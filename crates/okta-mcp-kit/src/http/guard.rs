@@ -19,8 +19,9 @@ pub struct Guard {
 }
 
 impl Guard {
-    fn host_ok(&self, headers: &HeaderMap) -> bool {
-        let Some(host) = headers.get(header::HOST).and_then(|h| h.to_str().ok()) else { return false };
+    fn host_ok(&self, headers: &HeaderMap, authority: Option<&str>) -> bool {
+        // HTTP/2 carries the host in `:authority` (the request URI's) rather than a Host header.
+        let Some(host) = headers.get(header::HOST).and_then(|h| h.to_str().ok()).or(authority) else { return false };
         let host = host.trim().to_ascii_lowercase();
         let name = match host.strip_prefix('[') {
             Some(v6) => v6.split(']').next().unwrap_or_default().to_owned(),
@@ -39,8 +40,8 @@ impl Guard {
     }
 
     /// Why a request is refused, if it is.
-    pub fn check(&self, headers: &HeaderMap) -> Result<(), &'static str> {
-        if !self.host_ok(headers) {
+    pub fn check(&self, headers: &HeaderMap, authority: Option<&str>) -> Result<(), &'static str> {
+        if !self.host_ok(headers, authority) {
             return Err("Host not allowed (set OKTA_MCP_ALLOWED_HOSTS to the names clients use)");
         }
         if !self.origin_ok(headers) {
@@ -60,7 +61,7 @@ pub async fn check(State(guard): State<Arc<Guard>>, request: Request, next: Next
     let checked = if OPERATIONAL.contains(&request.uri().path()) {
         if guard.origin_ok(request.headers()) { Ok(()) } else { Err("Origin not allowed") }
     } else {
-        guard.check(request.headers())
+        guard.check(request.headers(), request.uri().authority().map(|a| a.as_str()))
     };
     match checked {
         Ok(()) => next.run(request).await,
@@ -91,20 +92,31 @@ mod tests {
         h
     }
 
+    impl Guard {
+        fn check_for_test(&self, headers: &HeaderMap) -> Result<(), &'static str> {
+            self.check(headers, None)
+        }
+    }
+
     #[test]
     fn hosts_and_origins_are_checked() {
         let guard = Guard {
             hosts: vec!["127.0.0.1".into(), "localhost".into(), "::1".into(), "mcp.example.com:8443".into()],
             origins: vec!["https://mcp.example.com:8443".into()],
         };
-        assert!(guard.check(&headers(Some("127.0.0.1:8080"), None)).is_ok());
-        assert!(guard.check(&headers(Some("LOCALHOST"), None)).is_ok());
-        assert!(guard.check(&headers(Some("[::1]:8080"), None)).is_ok());
-        assert!(guard.check(&headers(Some("mcp.example.com:8443"), Some("https://mcp.example.com:8443"))).is_ok());
-        assert!(guard.check(&headers(Some("mcp.example.com"), None)).is_err(), "port must match when given");
-        assert!(guard.check(&headers(Some("evil.example"), None)).is_err());
-        assert!(guard.check(&headers(None, None)).is_err());
-        assert!(guard.check(&headers(Some("127.0.0.1:8080"), Some("https://evil.example"))).is_err());
-        assert!(guard.check(&headers(Some("127.0.0.1:8080"), Some("null"))).is_err());
+        assert!(guard.check_for_test(&headers(Some("127.0.0.1:8080"), None)).is_ok());
+        assert!(guard.check_for_test(&headers(Some("LOCALHOST"), None)).is_ok());
+        assert!(guard.check_for_test(&headers(Some("[::1]:8080"), None)).is_ok());
+        assert!(
+            guard.check_for_test(&headers(Some("mcp.example.com:8443"), Some("https://mcp.example.com:8443"))).is_ok()
+        );
+        assert!(guard.check_for_test(&headers(Some("mcp.example.com"), None)).is_err(), "port must match when given");
+        assert!(guard.check_for_test(&headers(Some("evil.example"), None)).is_err());
+        assert!(guard.check_for_test(&headers(None, None)).is_err());
+        assert!(guard.check_for_test(&headers(Some("127.0.0.1:8080"), Some("https://evil.example"))).is_err());
+        assert!(guard.check_for_test(&headers(Some("127.0.0.1:8080"), Some("null"))).is_err());
+        // HTTP/2: the authority instead of a Host header.
+        assert!(guard.check(&headers(None, None), Some("mcp.example.com:8443")).is_ok());
+        assert!(guard.check(&headers(None, None), Some("evil.example")).is_err());
     }
 }

@@ -1,5 +1,6 @@
 //! `/healthz`: the process is up. `/readyz`: it can serve: Okta is reachable and a token obtainable (OAuth), and
-//! with inbound auth, the issuer's signing keys are known. Readiness is remembered for five seconds, so frequent
+//! with inbound auth, the issuer's signing keys are known. When not ready, the answer names the part (`okta`,
+//! `inbound auth`) and the log says why. Readiness is remembered for five seconds, so frequent
 //! probes do not become Okta traffic.
 
 use std::sync::Arc;
@@ -45,12 +46,17 @@ impl Readiness {
         {
             return result.clone();
         }
-        let mut result = self.server.readiness().await;
+        // Probes get what is not ready; the log gets why (Okta's answers are not for whoever can reach /readyz).
+        let mut result = self.server.readiness().await.map_err(|e| ("okta", e));
         if result.is_ok()
             && let Some(auth) = &self.auth
         {
-            result = auth.validator.ready().await.map_err(|e| format!("inbound auth: {e}"));
+            result = auth.validator.ready().await.map_err(|e| ("inbound auth", e));
         }
+        let result = result.map_err(|(what, why)| {
+            tracing::warn!("not ready: {why}");
+            what.to_owned()
+        });
         *last = Some((Instant::now(), result.clone()));
         result
     }
@@ -63,8 +69,7 @@ pub async fn healthz() -> Response {
 pub async fn readyz(State(readiness): State<Readiness>) -> Response {
     match readiness.check().await {
         Ok(()) => axum::Json(json!({"status": "ready"})).into_response(),
-        Err(why) => {
-            (StatusCode::SERVICE_UNAVAILABLE, axum::Json(json!({"status": "not ready", "reason": why}))).into_response()
-        }
+        Err(why) => (StatusCode::SERVICE_UNAVAILABLE, axum::Json(json!({"status": "not ready", "waiting_for": why})))
+            .into_response(),
     }
 }
