@@ -377,3 +377,21 @@ impl AuditLog {
 async fn blocking<T: Send + 'static>(f: impl FnOnce() -> Result<T, String> + Send + 'static) -> Result<T, String> {
     tokio::task::spawn_blocking(f).await.map_err(|e| format!("reading the audit log failed: {e}"))?
 }
+
+/// The entry the backends' tests record (a confirmed suspension).
+#[cfg(test)]
+pub(crate) fn test_entry<'a>(tool: &'a str, args: &'a Value) -> Entry<'a> {
+    Entry {
+        server: "okta-mcp-test",
+        tool,
+        access: "destructive",
+        arguments: args,
+        outcome: "executed",
+        detail: "POST /api/v1/users/00u1/lifecycle/suspend",
+        request_ids: &[],
+        principal: "SSWS API token",
+        person: "",
+        role: "",
+        intent_id: None,
+    }
+}

@@ -530,7 +530,7 @@ impl PostgresLog {
 mod tests {
     use super::super::{AuditLog, AuditSink, AuditTarget, rows_json};
     use super::*;
-    use serde_json::{Value, json};
+    use serde_json::json;
     use tokio_postgres::NoTls;
 
     /// The test server (`scripts/postgres` starts one and sets it). Unset: the test is skipped, except under
@@ -604,21 +604,7 @@ mod tests {
         }
     }
 
-    fn entry<'a>(tool: &'a str, args: &'a Value) -> Entry<'a> {
-        Entry {
-            server: "okta-mcp-test",
-            tool,
-            access: "destructive",
-            arguments: args,
-            outcome: "executed",
-            detail: "POST /api/v1/users/00u1/lifecycle/suspend",
-            request_ids: &[],
-            principal: "SSWS API token",
-            person: "",
-            role: "",
-            intent_id: None,
-        }
-    }
+    use super::super::test_entry as entry;
 
     async fn rows(f: &Fixture) -> usize {
         f.log().verify().await.map(|v| v.rows).expect("verify")

@@ -415,23 +415,9 @@ mod tests {
     use super::super::chain::Key;
     use super::super::{INTENT, rows_json};
     use super::*;
-    use serde_json::{Value, json};
+    use serde_json::json;
 
-    fn entry<'a>(tool: &'a str, args: &'a Value) -> Entry<'a> {
-        Entry {
-            server: "okta-mcp-test",
-            tool,
-            access: "destructive",
-            arguments: args,
-            outcome: "executed",
-            detail: "POST /api/v1/users/00u1/lifecycle/suspend",
-            request_ids: &[],
-            principal: "SSWS API token",
-            person: "",
-            role: "",
-            intent_id: None,
-        }
-    }
+    use super::super::test_entry as entry;
 
     /// A log of `n` rows in a fresh folder.
     fn log_with(n: usize) -> (tempfile::TempDir, PathBuf, SqliteLog) {
