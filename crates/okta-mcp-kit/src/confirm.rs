@@ -171,13 +171,9 @@ impl Confirmations {
         self
     }
 
-    /// A single-use token for exactly this tool and these arguments.
-    pub fn issue(&self, purpose: Purpose, tool: &str, args: &JsonObject) -> String {
-        self.issue_for(purpose, "", tool, args)
-    }
-
-    /// [`Confirmations::issue`] for one person (`who`: their subject): nobody else can redeem it.
-    pub fn issue_for(&self, purpose: Purpose, who: &str, tool: &str, args: &JsonObject) -> String {
+    /// A single-use token for exactly this tool and these arguments, for one person (`who`: their subject over
+    /// HTTP with inbound auth, empty otherwise): nobody else can redeem it.
+    pub fn issue(&self, purpose: Purpose, who: &str, tool: &str, args: &JsonObject) -> String {
         let nonce = uuid::Uuid::new_v4().to_string();
         let bound = binding(purpose, who, tool, args);
         self.codec.seal_with(nonce.as_bytes(), &SealOptions::new().associated_data(&bound).ttl(self.ttl))
@@ -185,12 +181,7 @@ impl Confirmations {
 
     /// Check a token for this tool and these arguments, and use it up (in this process); the id to mark it used
     /// where every replica sees it (see `spent_id`).
-    pub fn redeem(&self, purpose: Purpose, token: &str, tool: &str, args: &JsonObject) -> Result<String, String> {
-        self.redeem_for(purpose, "", token, tool, args)
-    }
-
-    /// [`Confirmations::redeem`] by one person (`who`: their subject).
-    pub fn redeem_for(
+    pub fn redeem(
         &self,
         purpose: Purpose,
         who: &str,
@@ -251,18 +242,18 @@ mod tests {
     fn tokens_are_bound_and_single_use() {
         let c = Confirmations::new(ConfirmPolicy::Token);
         let a = args(json!({"user": "u1"}));
-        let token = c.issue(Purpose::Token, "okta_delete_user", &a);
-        assert!(c.redeem(Purpose::Token, &token, "okta_delete_user", &args(json!({"user": "u2"}))).is_err());
-        assert!(c.redeem(Purpose::Token, &token, "okta_suspend_user", &a).is_err());
-        assert!(c.redeem(Purpose::Token, "garbage", "okta_delete_user", &a).is_err());
-        assert!(c.redeem(Purpose::Token, &token, "okta_delete_user", &args(json!({"user": "u1"}))).is_ok());
-        let again = c.redeem(Purpose::Token, &token, "okta_delete_user", &a).err().unwrap_or_default();
+        let token = c.issue(Purpose::Token, "", "okta_delete_user", &a);
+        assert!(c.redeem(Purpose::Token, "", &token, "okta_delete_user", &args(json!({"user": "u2"}))).is_err());
+        assert!(c.redeem(Purpose::Token, "", &token, "okta_suspend_user", &a).is_err());
+        assert!(c.redeem(Purpose::Token, "", "garbage", "okta_delete_user", &a).is_err());
+        assert!(c.redeem(Purpose::Token, "", &token, "okta_delete_user", &args(json!({"user": "u1"}))).is_ok());
+        let again = c.redeem(Purpose::Token, "", &token, "okta_delete_user", &a).err().unwrap_or_default();
         assert!(again.contains("already used"), "{again}");
-        let state = c.issue(Purpose::RequestState, "okta_delete_user", &a);
-        assert!(c.redeem(Purpose::Token, &state, "okta_delete_user", &a).is_err(), "a request state is no token");
+        let state = c.issue(Purpose::RequestState, "", "okta_delete_user", &a);
+        assert!(c.redeem(Purpose::Token, "", &state, "okta_delete_user", &a).is_err(), "a request state is no token");
         let other = Confirmations::new(ConfirmPolicy::Token);
         assert!(
-            other.redeem(Purpose::Token, &c.issue(Purpose::Token, "t", &a), "t", &a).is_err(),
+            other.redeem(Purpose::Token, "", &c.issue(Purpose::Token, "", "t", &a), "t", &a).is_err(),
             "another process's token"
         );
     }
@@ -273,18 +264,24 @@ mod tests {
         let a = Confirmations::keyed(ConfirmPolicy::Elicit, key.clone());
         let b = Confirmations::keyed(ConfirmPolicy::Elicit, key);
         let arguments = args(json!({"user": "u1"}));
-        let state = a.issue(Purpose::RequestState, "okta_delete_user", &arguments);
-        assert!(b.redeem(Purpose::RequestState, &state, "okta_delete_user", &arguments).is_ok());
-        let by_b = b.issue_for(Purpose::RequestState, "bob@example.com", "okta_delete_user", &arguments);
+        let state = a.issue(Purpose::RequestState, "", "okta_delete_user", &arguments);
+        assert!(b.redeem(Purpose::RequestState, "", &state, "okta_delete_user", &arguments).is_ok());
+        let by_b = b.issue(Purpose::RequestState, "bob@example.com", "okta_delete_user", &arguments);
         assert!(
-            a.redeem_for(Purpose::RequestState, "carol@example.com", &by_b, "okta_delete_user", &arguments).is_err(),
+            a.redeem(Purpose::RequestState, "carol@example.com", &by_b, "okta_delete_user", &arguments).is_err(),
             "issued to another person"
         );
-        assert!(a.redeem_for(Purpose::RequestState, "bob@example.com", &by_b, "okta_delete_user", &arguments).is_ok());
+        assert!(a.redeem(Purpose::RequestState, "bob@example.com", &by_b, "okta_delete_user", &arguments).is_ok());
         let other = Confirmations::keyed(ConfirmPolicy::Elicit, vec![8u8; 32]);
         assert!(
             other
-                .redeem(Purpose::RequestState, &a.issue(Purpose::RequestState, "t", &arguments), "t", &arguments)
+                .redeem(
+                    Purpose::RequestState,
+                    "",
+                    &a.issue(Purpose::RequestState, "", "t", &arguments),
+                    "t",
+                    &arguments
+                )
                 .is_err()
         );
     }
@@ -293,9 +290,9 @@ mod tests {
     fn tokens_expire() {
         let c = Confirmations::new(ConfirmPolicy::Token).with_ttl(Duration::from_secs(1));
         let a = args(json!({"user": "u1"}));
-        let token = c.issue(Purpose::Token, "t", &a);
+        let token = c.issue(Purpose::Token, "", "t", &a);
         std::thread::sleep(Duration::from_millis(2100));
-        let error = c.redeem(Purpose::Token, &token, "t", &a).err().unwrap_or_default();
+        let error = c.redeem(Purpose::Token, "", &token, "t", &a).err().unwrap_or_default();
         assert!(error.contains("expired"), "{error}");
     }
 

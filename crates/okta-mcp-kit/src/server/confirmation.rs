@@ -106,7 +106,7 @@ impl McpServer {
     /// confirmation runs one call whichever replica it reaches. Fails closed when the log cannot say.
     async fn redeem(&self, purpose: Purpose, sealed: &str, tool: &str, args: &JsonObject) -> Result<(), String> {
         let confirmations = &self.inner.safety.confirmations;
-        let id = confirmations.redeem_for(purpose, &Self::who(), sealed, tool, args)?;
+        let id = confirmations.redeem(purpose, &Self::who(), sealed, tool, args)?;
         let Some(sink) = &self.inner.safety.audit else { return Ok(()) };
         let log = sink.log().map_err(|e| format!("the audit log cannot say whether it was used ({e})"))?;
         match log.spend(&id, confirmations.expiry()).await {
@@ -206,7 +206,7 @@ impl McpServer {
                 requested_schema: schema,
             });
             let requests: InputRequests = [("confirm".to_owned(), InputRequest::Elicitation(elicit))].into();
-            let state = confirmations.issue_for(Purpose::RequestState, &Self::who(), name, args);
+            let state = confirmations.issue(Purpose::RequestState, &Self::who(), name, args);
             crate::metrics::confirmation("asked");
             let response = CallToolResponse::InputRequired(InputRequiredResult::new(Some(requests), Some(state)));
             return Decision::stop(response, Outcome::new("previewed", format!("asked the person: {planned}")));
@@ -284,7 +284,7 @@ impl McpServer {
             Ok(p) => p,
             Err(stop) => return stop,
         };
-        let token = confirmations.issue_for(Purpose::Token, &Self::who(), name, args);
+        let token = confirmations.issue(Purpose::Token, &Self::who(), name, args);
         crate::metrics::confirmation("asked");
         let out = json!({
             "confirmation_required": true,
