@@ -2,17 +2,16 @@
 //! requests (health, metrics, metadata) and MCP JSON-RPC posts to `/mcp`, with whatever headers a test sets
 //! (a bearer token, a foreign `Host` or `Origin`, a platform's session id).
 
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::path::PathBuf;
 use std::process::{Child, ExitStatus, Stdio};
-use std::sync::mpsc::channel;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
 
-use crate::{Org, TIMEOUT, command, unique};
+use crate::{Org, TIMEOUT, command, unique, watch_stderr};
 
 /// An HTTP answer.
 #[derive(Debug, Clone)]
@@ -132,24 +131,15 @@ impl HttpServer {
             cmd.env(k, v);
         }
         let mut child = cmd.spawn().expect("start the server");
-        let stderr = child.stderr.take().unwrap();
-        let (tx, rx) = channel();
-        let log: Arc<Mutex<String>> = Arc::default();
-        let log2 = log.clone();
-        std::thread::spawn(move || {
-            let mut sent = false;
-            for line in BufReader::new(stderr).lines().map_while(Result::ok) {
-                if !sent && let Some(rest) = line.split("listening on http").nth(1) {
-                    let addr = rest.trim_start_matches('s').trim_start_matches("://").split('/').next().unwrap_or("");
-                    let _ = tx.send(addr.to_owned());
-                    sent = true;
-                }
-                log2.lock().unwrap().push_str(&(line + "\n"));
-            }
-        });
+        let (listening, log) = watch_stderr(child.stderr.take().unwrap());
         let audit_db =
             env.iter().find(|(k, _)| *k == "OKTA_MCP_AUDIT_DB").map(|(_, v)| PathBuf::from(v)).unwrap_or(audit);
-        match rx.recv_timeout(TIMEOUT) {
+        // `http(s)://127.0.0.1:PORT/mcp (…)`: the address.
+        let addr = |url: String| {
+            let rest = url.split_once("://").map_or(url.as_str(), |(_, rest)| rest);
+            rest.split('/').next().unwrap_or("").to_owned()
+        };
+        match listening.recv_timeout(TIMEOUT).map(addr) {
             Ok(addr) => Ok(HttpServer { child, addr, stderr: log, headers: Vec::new(), audit_db, next_id: 0 }),
             Err(_) => {
                 let _ = child.kill();

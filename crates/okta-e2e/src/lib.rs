@@ -171,21 +171,8 @@ impl Org {
             .stderr(Stdio::piped())
             .spawn()
             .expect("start okta-sandbox");
-        let stderr = child.stderr.take().expect("stderr");
-        let (tx, rx) = channel();
-        let log: Arc<Mutex<String>> = Arc::default();
-        let log2 = log.clone();
-        std::thread::spawn(move || {
-            let mut sent = false;
-            for line in BufReader::new(stderr).lines().map_while(Result::ok) {
-                if !sent && let Some(rest) = line.split("listening on ").nth(1) {
-                    let _ = tx.send(rest.trim().to_owned());
-                    sent = true;
-                }
-                log2.lock().unwrap().push_str(&(line + "\n"));
-            }
-        });
-        let url = rx.recv_timeout(TIMEOUT).expect("sandbox did not print its listening line");
+        let (listening, log) = watch_stderr(child.stderr.take().expect("stderr"));
+        let url = listening.recv_timeout(TIMEOUT).expect("sandbox did not print its listening line");
         Org { url: url.clone(), sandbox_url: url, token: TOKEN.into(), oauth: None, child: Some(child), log }
     }
 
@@ -260,6 +247,25 @@ impl Org {
             ],
         )
     }
+}
+
+/// Collect a child's stderr into a log; what follows `listening on ` on its first such line (`http://…`) is sent
+/// on the receiver.
+pub(crate) fn watch_stderr(stderr: std::process::ChildStderr) -> (Receiver<String>, Arc<Mutex<String>>) {
+    let (tx, rx) = channel();
+    let log: Arc<Mutex<String>> = Arc::default();
+    let log2 = log.clone();
+    std::thread::spawn(move || {
+        let mut sent = false;
+        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+            if !sent && let Some(rest) = line.split("listening on ").nth(1) {
+                let _ = tx.send(rest.trim().to_owned());
+                sent = true;
+            }
+            log2.lock().unwrap().push_str(&(line + "\n"));
+        }
+    });
+    (rx, log)
 }
 
 fn http(base: &str, method: &str, path: &str, body: Option<Value>) -> Value {
