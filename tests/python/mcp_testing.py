@@ -9,6 +9,7 @@ import json
 import os
 import subprocess
 import urllib.request
+import uuid
 from pathlib import Path
 from typing import Any
 
@@ -54,6 +55,24 @@ def server_client(server: str, sandbox: str, mode: str, server_mode: str = "read
 async def confirm_yes(context, params) -> ElicitResult:
     """An elicitation callback: the person answers yes to the server's confirmation question."""
     return ElicitResult(action="accept", content={"confirm": True})
+
+
+async def new_active_user(c: Client) -> dict[str, Any]:
+    """Create an ACTIVE user (with a password) through the server; the created user's summary."""
+    name = f"py{uuid.uuid4().hex[:10]}"
+    created = ok_json(await c.call_tool("okta_create_user", {
+        "first_name": "Py", "last_name": name, "email": f"{name}@example.org",
+        "password": "Sandbox!Passw0rd-8", "activate": True,
+    }))
+    return created["created"]
+
+
+def recording_yes(asked: list[str]):
+    """An elicitation callback that answers yes and records each question in `asked`."""
+    async def callback(context, params) -> ElicitResult:
+        asked.append(params.message)
+        return await confirm_yes(context, params)
+    return callback
 
 
 def sandbox_post(sandbox: str, path: str, body: dict[str, Any]) -> Any:

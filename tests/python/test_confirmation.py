@@ -17,13 +17,12 @@ from __future__ import annotations
 
 import json
 import uuid
-from typing import Any
 
 import pytest
 from mcp import Client
 from mcp_types import ElicitResult
 
-from mcp_testing import all_tools, ok_json, sandbox_post, server_client
+from mcp_testing import all_tools, new_active_user, ok_json, sandbox_post, server_client
 
 pytestmark = pytest.mark.anyio
 MODES = ["legacy", "auto"]
@@ -32,15 +31,6 @@ MODES = ["legacy", "auto"]
 def full_client(sandbox: str, mode: str, callback=None, env: dict[str, str] | None = None) -> Client:
     audit = {"OKTA_MCP_AUDIT_DB": f"/tmp/okta-mcp-pytest-{uuid.uuid4().hex}.db", **(env or {})}
     return server_client("okta-mcp-users", sandbox, mode, "full", env=audit, elicitation_callback=callback)
-
-
-async def new_active_user(c: Client) -> dict[str, Any]:
-    name = f"py{uuid.uuid4().hex[:10]}"
-    created = ok_json(await c.call_tool("okta_create_user", {
-        "first_name": "Py", "last_name": name, "email": f"{name}@example.org",
-        "password": "Sandbox!Passw0rd-8", "activate": True,
-    }))
-    return created["created"]
 
 
 async def status_of(c: Client, user_id: str) -> str:

@@ -17,7 +17,6 @@ import tempfile
 import time
 import urllib.parse
 import urllib.request
-import uuid
 from pathlib import Path
 
 import httpx2
@@ -27,7 +26,7 @@ from mcp.client.streamable_http import streamable_http_client
 from mcp.shared._httpx_utils import create_mcp_http_client
 from mcp.shared.exceptions import MCPError
 
-from mcp_testing import TOKEN, all_tools, confirm_yes, ok_json, server_bin
+from mcp_testing import TOKEN, all_tools, confirm_yes, new_active_user, ok_json, recording_yes, server_bin
 
 pytestmark = pytest.mark.anyio
 PUBLIC = "https://okta-mcp.example/mcp"
@@ -150,16 +149,8 @@ async def test_refused_without_a_valid_token(sandbox: str, http_server: HttpServ
 async def test_a_person_confirms_a_destructive_change_over_http(sandbox: str, http_server: HttpServer) -> None:
     olivia = token_for(sandbox, "olivia.orgadmin@example.com")
     asked: list[str] = []
-
-    async def answer(context, params):
-        asked.append(params.message)
-        return await confirm_yes(context, params)
-
-    async with client(http_server, olivia, "auto", elicitation_callback=answer) as c:
-        name = f"py{uuid.uuid4().hex[:10]}"
-        created = ok_json(await c.call_tool("okta_create_user", {
-            "first_name": "Py", "last_name": name, "email": f"{name}@example.org", "password": "Sandbox!Passw0rd-8", "activate": True}))
-        user = created["created"]["id"]
+    async with client(http_server, olivia, "auto", elicitation_callback=recording_yes(asked)) as c:
+        user = (await new_active_user(c))["id"]
         result = await c.call_tool("okta_suspend_user", {"user": user})
         assert asked and "Suspend" in asked[0], result
         assert ok_json(await c.call_tool("okta_get_user", {"user": user}))["status"] == "SUSPENDED"
@@ -178,18 +169,10 @@ async def test_sessions_let_2025_clients_confirm(sandbox: str, issuer: str) -> N
     try:
         olivia = token_for(sandbox, "olivia.orgadmin@example.com")
         asked: list[str] = []
-
-        async def answer(context, params):
-            asked.append(params.message)
-            return await confirm_yes(context, params)
-
-        async with client(server, olivia, "legacy", elicitation_callback=answer) as c:
+        async with client(server, olivia, "legacy", elicitation_callback=recording_yes(asked)) as c:
             names = {t.name for t in await all_tools(c)}
             assert "okta_delete_user" in names
-            name = f"py{uuid.uuid4().hex[:10]}"
-            created = ok_json(await c.call_tool("okta_create_user", {
-                "first_name": "Py", "last_name": name, "email": f"{name}@example.org", "password": "Sandbox!Passw0rd-8", "activate": True}))
-            await c.call_tool("okta_suspend_user", {"user": created["created"]["id"]})
+            await c.call_tool("okta_suspend_user", {"user": (await new_active_user(c))["id"]})
             assert asked
     finally:
         server.proc.terminate()
