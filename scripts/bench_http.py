@@ -62,7 +62,7 @@ from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from mcp_stdio import Sandbox  # noqa: E402
+from mcp_stdio import Listening, Sandbox  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[1]
 TOKEN = "sandbox-api-token"
@@ -228,44 +228,16 @@ def status_kb(pid: int, field: str) -> int:
     raise RuntimeError(f"no {field} in /proc/{pid}/status")
 
 
-class HttpMcp:
+class HttpMcp(Listening):
     """okta-mcp-users --transport http on a free loopback port (it prints `listening on http://…/mcp`)."""
 
     def __init__(self, binary: Path, env: dict[str, str], log_path: Path, args: list[str] | None = None,
                  timeout: float = 30.0):
-        self.binary, self.env, self.log_path = binary, env, log_path
-        with open(log_path, "wb") as err:
-            self.proc = subprocess.Popen(
-                [str(binary), "--transport", "http", "--listen", "127.0.0.1:0", *(args or [])],
-                stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=err, env={**os.environ, **env})
-        deadline = time.monotonic() + timeout
-        while True:
-            m = re.search(r"listening on http://(127\.0\.0\.1):(\d+)/mcp", log_path.read_text(errors="replace"))
-            if m:
-                self.host, self.port = m.group(1), int(m.group(2))
-                return
-            if self.proc.poll() is not None or time.monotonic() > deadline:
-                self.stop()
-                raise RuntimeError(f"{binary.name} did not listen:\n{log_path.read_text(errors='replace')}")
-            time.sleep(0.05)
-
-    def alive(self) -> bool:
-        return self.proc.poll() is None
-
-    def stop(self) -> None:
-        if self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
-
-    def __enter__(self) -> HttpMcp:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.stop()
+        self.binary, self.env = binary, env
+        super().__init__([str(binary), "--transport", "http", "--listen", "127.0.0.1:0", *(args or [])], log_path,
+                         r"listening on http://(127\.0\.0\.1):(\d+)/mcp", f"{binary.name} did not listen",
+                         env={**os.environ, **env}, timeout=timeout)
+        self.host, self.port = self.match.group(1), int(self.match.group(2))
 
 
 # ---------------------------------------------------------------- metrics

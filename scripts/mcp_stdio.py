@@ -135,28 +135,29 @@ def tool_text(result: dict[str, Any]) -> str:
     return "\n".join(c.get("text", "") for c in result.get("content", []) if c.get("type") == "text")
 
 
-class Sandbox:
-    """okta-sandbox on a free loopback port (it prints `listening on http://127.0.0.1:PORT`)."""
+class Listening:
+    """A binary started with its stderr in `log_path`, ready once the log matches `pattern` (its match is kept
+    in `self.match`); stopped on exit."""
 
-    def __init__(self, binary: Path, log_path: Path, extra_args: list[str] | None = None, timeout: float = 30.0):
+    def __init__(self, argv: list[str], log_path: Path, pattern: str, failure: str,
+                 env: dict[str, str] | None = None, timeout: float = 30.0):
         self.log_path = log_path
         with open(log_path, "wb") as err:
-            self.proc = subprocess.Popen(
-                [str(binary), "--listen", "127.0.0.1:0", *(extra_args or [])],
-                stdin=subprocess.DEVNULL,
-                stdout=subprocess.DEVNULL,
-                stderr=err,
-            )
+            self.proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=err,
+                                         env=env)
         deadline = time.monotonic() + timeout
         while True:
-            m = re.search(r"listening on (http://127\.0\.0\.1:\d+)", log_path.read_text(errors="replace"))
+            m = re.search(pattern, log_path.read_text(errors="replace"))
             if m:
-                self.url = m.group(1)
+                self.match = m
                 return
             if self.proc.poll() is not None or time.monotonic() > deadline:
                 self.stop()
-                raise RuntimeError(f"okta-sandbox did not start:\n{log_path.read_text(errors='replace')}")
+                raise RuntimeError(f"{failure}:\n{log_path.read_text(errors='replace')}")
             time.sleep(0.05)
+
+    def alive(self) -> bool:
+        return self.proc.poll() is None
 
     def stop(self) -> None:
         if self.proc.poll() is None:
@@ -167,8 +168,17 @@ class Sandbox:
                 self.proc.kill()
                 self.proc.wait()
 
-    def __enter__(self) -> Sandbox:
+    def __enter__(self):
         return self
 
     def __exit__(self, *exc: object) -> None:
         self.stop()
+
+
+class Sandbox(Listening):
+    """okta-sandbox on a free loopback port (it prints `listening on http://127.0.0.1:PORT`)."""
+
+    def __init__(self, binary: Path, log_path: Path, extra_args: list[str] | None = None, timeout: float = 30.0):
+        super().__init__([str(binary), "--listen", "127.0.0.1:0", *(extra_args or [])], log_path,
+                         r"listening on (http://127\.0\.0\.1:\d+)", "okta-sandbox did not start", timeout=timeout)
+        self.url = self.match.group(1)
