@@ -200,7 +200,7 @@ impl OktaClient {
     /// Build the client. Fails when OAuth is configured without any scope to request.
     pub fn new(config: OktaConfig, options: ClientOptions) -> Result<Self, OktaError> {
         let scopes = match &config.auth {
-            AuthConfig::ApiToken(_) => Vec::new(),
+            AuthConfig::ApiToken(_) | AuthConfig::EndUser => Vec::new(),
             AuthConfig::PrivateKeyJwt(_) => {
                 let scopes = config.scopes_override.clone().unwrap_or_else(|| options.scopes.clone());
                 if scopes.is_empty() {

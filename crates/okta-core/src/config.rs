@@ -128,6 +128,9 @@ pub enum AuthConfig {
     ApiToken(Secret),
     /// OAuth 2.0 client credentials with a `private_key_jwt` client assertion.
     PrivateKeyJwt(PrivateKeyJwtConfig),
+    /// None of its own: delegated (end-user) mode, where every request carries the signed-in person's access
+    /// token (`auth::end_user::as_end_user`) and one made outside a person's call is refused.
+    EndUser,
 }
 
 /// OAuth 2.0 service-app credentials.
@@ -160,6 +163,11 @@ impl OktaConfig {
     /// `OKTA_ORG_URL`.
     pub fn new(org_url: &str, auth: AuthConfig) -> Result<Self, ConfigError> {
         Ok(Self { org_url: parse_org_url(org_url)?, auth, scopes_override: None, notices: Vec::new() })
+    }
+
+    /// Delegated (end-user) mode: only the org URL (`OKTA_ORG_URL`), no credential of the server's own.
+    pub fn for_end_users(org_url: &str) -> Result<Self, ConfigError> {
+        Self::new(org_url, AuthConfig::EndUser)
     }
 
     /// Read the configuration from the process environment.
@@ -310,6 +318,7 @@ impl OktaConfig {
         match self.auth {
             AuthConfig::ApiToken(_) => "SSWS API token",
             AuthConfig::PrivateKeyJwt(_) => "OAuth 2.0 private_key_jwt",
+            AuthConfig::EndUser => "signed-in people's own access tokens (delegated)",
         }
     }
 
@@ -317,7 +326,7 @@ impl OktaConfig {
     /// `OAuth 2.0 private_key_jwt (client id 0oa...)`.
     pub fn auth_description(&self) -> String {
         match &self.auth {
-            AuthConfig::ApiToken(_) => self.auth_kind().to_string(),
+            AuthConfig::ApiToken(_) | AuthConfig::EndUser => self.auth_kind().to_string(),
             AuthConfig::PrivateKeyJwt(c) => {
                 let kid = c.key_id.as_deref().map(|k| format!(", kid {k}")).unwrap_or_default();
                 format!(

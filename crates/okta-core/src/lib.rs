@@ -27,6 +27,7 @@ pub mod secret;
 #[cfg(test)]
 mod test_support;
 
+pub use auth::end_user::as_end_user;
 pub use client::{Answer, ClientOptions, Collected, Observed, Observer, OktaClient, OrgInfo, TokenInfo};
 pub use config::{AuthConfig, ConfigError, DpopMode, OktaConfig, PrivateKeyJwtConfig};
 pub use cursor::Cursor;

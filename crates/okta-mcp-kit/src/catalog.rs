@@ -81,6 +81,11 @@ impl ToolMeta {
     }
 }
 
+/// The toolset of end-user tools (`okta_my_*` and the person's own governance tools). They act as the signed-in
+/// person with their own Okta token, take no user argument, and are the only tools of a delegated server
+/// (`--delegated`); a server acting with its own admin credential never lists them.
+pub const END_USER_TOOLSET: &str = "me";
+
 /// Argument the kit adds to write tools.
 pub const DRY_RUN: &str = "dry_run";
 /// Argument the kit adds to destructive tools.

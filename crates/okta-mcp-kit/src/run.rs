@@ -219,7 +219,7 @@ fn safety_from_env(config: &OktaConfig) -> Result<Safety, String> {
     }
     let service_app = match &config.auth {
         AuthConfig::PrivateKeyJwt(app) => Some(app.client_id.as_str()),
-        AuthConfig::ApiToken(_) => None,
+        AuthConfig::ApiToken(_) | AuthConfig::EndUser => None,
     };
     let mut protection = Protection::from_env(service_app);
     if matches!(config.auth, AuthConfig::ApiToken(_)) {

@@ -5,6 +5,7 @@
 //! next to `Authorization: DPoP <token>`.
 
 pub(crate) mod dpop;
+pub mod end_user;
 pub(crate) mod private_key_jwt;
 pub(crate) mod ssws;
 pub(crate) mod token_cache;
@@ -35,6 +36,8 @@ pub(crate) struct AuthHeaders {
 pub(crate) enum Authorizer {
     Ssws(SswsAuth),
     PrivateKeyJwt(Box<PrivateKeyJwtAuth>),
+    /// No credential of its own: each request carries a signed-in person's token (see `end_user`).
+    EndUser,
 }
 
 impl Authorizer {
@@ -49,12 +52,18 @@ impl Authorizer {
             AuthConfig::PrivateKeyJwt(cfg) => {
                 Self::PrivateKeyJwt(Box::new(PrivateKeyJwtAuth::new(cfg.clone(), http, org_origin, scopes)?))
             }
+            AuthConfig::EndUser => Self::EndUser,
         })
     }
 
     /// Headers authorizing `method url`.
     pub(crate) async fn headers(&self, method: &Method, url: &Url) -> Result<AuthHeaders, OktaError> {
+        // A person's own token, when their call is running, whatever the server's credential.
+        if let Some(token) = end_user::current() {
+            return end_user::headers(&token);
+        }
         match self {
+            Self::EndUser => Err(end_user::missing()),
             Self::Ssws(a) => Ok(a.headers()),
             Self::PrivateKeyJwt(a) => a.headers(method, url).await,
         }
@@ -76,7 +85,7 @@ impl Authorizer {
     pub(crate) fn resource_nonce(&self, nonce: &str) -> bool {
         match self {
             Self::PrivateKeyJwt(a) => a.resource_nonce(nonce),
-            Self::Ssws(_) => false,
+            Self::Ssws(_) | Self::EndUser => false,
         }
     }
 
@@ -84,14 +93,14 @@ impl Authorizer {
     pub(crate) fn dpop_thumbprint(&self) -> Option<&str> {
         match self {
             Self::PrivateKeyJwt(a) => a.dpop_thumbprint(),
-            Self::Ssws(_) => None,
+            Self::Ssws(_) | Self::EndUser => None,
         }
     }
 
     /// The current OAuth token's type, scopes and remaining lifetime (fetching one if needed).
     pub(crate) async fn token_info(&self) -> Result<Option<crate::client::TokenInfo>, OktaError> {
         match self {
-            Self::Ssws(_) => Ok(None),
+            Self::Ssws(_) | Self::EndUser => Ok(None),
             Self::PrivateKeyJwt(a) => a.token_info().await.map(Some),
         }
     }
@@ -99,7 +108,7 @@ impl Authorizer {
     /// Scopes granted by the current access token (OAuth only; fetches a token if needed).
     pub(crate) async fn granted_scopes(&self) -> Result<Option<Vec<String>>, OktaError> {
         match self {
-            Self::Ssws(_) => Ok(None),
+            Self::Ssws(_) | Self::EndUser => Ok(None),
             Self::PrivateKeyJwt(a) => a.granted_scopes().await.map(Some),
         }
     }
