@@ -168,6 +168,18 @@ crate::operations! {
     GET_PRINCIPAL_ACCESS = GET "/governance/api/v1/principal-access" "getPrincipalAccess" ["okta.governance.entitlements.read"];
     // Principal Access - V2
     REVOKE_PRINCIPAL_ACCESS = POST "/governance/api/v2/revoke-principal-access" "revokePrincipalAccess" ["okta.governance.entitlements.manage"];
+    // My Catalogs (end-user: the signed-in person's own token)
+    LIST_MY_DEFAULT_ENTRIES_V2 = GET "/governance/api/v2/my/catalogs/default/entries" "listMyDefaultEntriesV2" ["okta.accessRequests.catalog.read"] oauth_only;
+    GET_MY_ENTRY_V2 = GET "/governance/api/v2/my/catalogs/default/entries/{entryId}" "getMyEntryV2" ["okta.accessRequests.catalog.read"] oauth_only;
+    GET_MY_CATALOG_ENTRY_REQUEST_FIELDS_V2 = GET "/governance/api/v2/my/catalogs/default/entries/{entryId}/request-fields" "getMyCatalogEntryRequestFieldsV2" ["okta.accessRequests.request.read"] oauth_only;
+    CREATE_MY_REQUEST_V2 = POST "/governance/api/v2/my/catalogs/default/entries/{entryId}/requests" "createMyRequestV2" ["okta.accessRequests.request.manage"] oauth_only;
+    GET_MY_REQUEST_V2 = GET "/governance/api/v2/my/catalogs/default/entries/{entryId}/requests/{requestId}" "getMyRequestV2" ["okta.accessRequests.request.read"] oauth_only;
+    // My Security Access Reviews (end-user: reviews where the signed-in person is the reviewer)
+    LIST_MY_SECURITY_ACCESS_REVIEWS = GET "/governance/api/v2/my/security-access-reviews" "listMySecurityAccessReviews" ["okta.governance.securityAccessReviews.endUser.read"] oauth_only;
+    LIST_MY_SECURITY_ACCESS_REVIEW_ACCESSES = GET "/governance/api/v2/my/security-access-reviews/{securityAccessReviewId}/accesses" "listMySecurityAccessReviewAccesses" ["okta.governance.securityAccessReviews.endUser.read"] oauth_only;
+    EXECUTE_MY_SECURITY_ACCESS_REVIEW_ACCESSES_ACTION = POST "/governance/api/v2/my/security-access-reviews/{securityAccessReviewId}/accesses/{securityAccessReviewTargetId}/actions" "executeMySecurityAccessReviewAccessesAction" ["okta.governance.securityAccessReviews.endUser.manage"] oauth_only;
+    ADD_MY_SECURITY_ACCESS_REVIEW_COMMENT = POST "/governance/api/v2/my/security-access-reviews/{securityAccessReviewId}/comment" "addMySecurityAccessReviewComment" ["okta.governance.securityAccessReviews.endUser.manage"] oauth_only;
+    GET_MY_SECURITY_ACCESS_REVIEW_PRINCIPAL_DETAILS = GET "/governance/api/v2/my/security-access-reviews/{securityAccessReviewId}/principal" "getMySecurityAccessReviewPrincipalDetails" ["okta.governance.securityAccessReviews.endUser.read"] oauth_only;
     // Principal Entitlements
     GET_PRINCIPAL_ENTITLEMENTS = GET "/governance/api/v1/principal-entitlements" "getPrincipalEntitlements" ["okta.governance.entitlements.read"];
     GET_PRINCIPAL_ENTITLEMENTS_HISTORY = GET "/governance/api/v1/principal-entitlements/history" "getPrincipalEntitlementsHistory" ["okta.governance.entitlements.read"];
@@ -257,6 +269,23 @@ crate::operations! {
     REVOKE_USER_SESSIONS = DELETE "/api/v1/users/{userId}/sessions" "revokeUserSessions" ["okta.users.manage"];
 }
 
+/// The signed-in person's own user resources (`/api/v1/users/me…`), in delegated mode. The same operations as
+/// Okta's spec states them (`getUser` and so on, called with `me`), but authorized by the end-user form of the
+/// spec's scope (`okta.users.read` → `okta.users.read.self`), which Okta's org authorization server grants to a
+/// person for themselves only. Tools pass the literal [`ME`]; nothing else is ever put in these paths.
+pub mod end_user {
+    use crate::operation::Operation;
+
+    /// The path segment that names the signed-in person.
+    pub const ME: &str = "me";
+
+    crate::operations! {
+        GET_USER = GET "/api/v1/users/{id}" "getUser" ["okta.users.read.self"];
+        LIST_APP_LINKS = GET "/api/v1/users/{id}/appLinks" "listAppLinks" ["okta.users.read.self"];
+        LIST_USER_GROUPS = GET "/api/v1/users/{id}/groups" "listUserGroups" ["okta.users.read.self"];
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use std::collections::BTreeSet;
@@ -312,6 +341,27 @@ mod tests {
             }
         }
         assert!(problems.is_empty(), "operations do not match Okta's spec:\n{}", problems.join("\n"));
+    }
+
+    #[test]
+    fn end_user_operations_are_okta_s_with_the_self_form_of_the_spec_s_scopes() {
+        let Some(spec) = spec() else { return };
+        for op in super::end_user::ALL {
+            let s = spec
+                .iter()
+                .find(|s| s["method"] == op.method.as_str() && s["path"] == op.path)
+                .unwrap_or_else(|| panic!("{op} is not in Okta's spec"));
+            assert_eq!(s["operationId"], op.id, "{op}");
+            let spec_scopes: Vec<String> = s["oauth2_scope_alternatives"][0]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter_map(Value::as_str)
+                .map(|scope| format!("{scope}.self"))
+                .collect();
+            let declared: Vec<String> = op.scopes.iter().map(|s| (*s).to_owned()).collect();
+            assert_eq!(declared, spec_scopes, "{op}: the end-user form of the spec's scopes");
+        }
     }
 
     #[test]

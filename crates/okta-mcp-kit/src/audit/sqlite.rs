@@ -146,6 +146,23 @@ impl SqliteLog {
     /// The log at `path` with its key at `key`. Creates the table, or adds `intent_id`, `person` and `role` to a
     /// log written before they existed; the key is read (or made) on the first write only.
     pub fn open_with_key(path: &Path, key: &Path) -> Result<Self, String> {
+        /// Retry `step` while SQLite says the database is busy or locked, for up to 10 s.
+        fn while_busy<T>(mut step: impl FnMut() -> rusqlite::Result<T>) -> rusqlite::Result<T> {
+            let deadline = std::time::Instant::now() + Duration::from_secs(10);
+            loop {
+                match step() {
+                    Err(rusqlite::Error::SqliteFailure(e, _))
+                        if matches!(
+                            e.code,
+                            rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked
+                        ) && std::time::Instant::now() < deadline =>
+                    {
+                        std::thread::sleep(Duration::from_millis(20));
+                    }
+                    other => return other,
+                }
+            }
+        }
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
             std::fs::create_dir_all(dir)
                 .map_err(|e| format!("cannot create the audit log folder {}: {e}", dir.display()))?;
@@ -153,8 +170,11 @@ impl SqliteLog {
         let mut conn =
             Connection::open(path).map_err(|e| format!("cannot open the audit log {}: {e}", path.display()))?;
         conn.busy_timeout(Duration::from_secs(10)).map_err(sql_error)?;
-        conn.pragma_update(None, "journal_mode", "WAL").map_err(sql_error)?;
+        // Switching a new file to WAL while another server does the same can answer "database is locked" at
+        // once (SQLite skips the busy handler where waiting could deadlock), so that step waits itself.
+        while_busy(|| conn.pragma_update(None, "journal_mode", "WAL")).map_err(sql_error)?;
         conn.pragma_update(None, "synchronous", "FULL").map_err(sql_error)?;
+        // BEGIN IMMEDIATE waits for the busy handler like any write.
         let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate).map_err(sql_error)?;
         tx.execute_batch(
             "CREATE TABLE IF NOT EXISTS audit (
