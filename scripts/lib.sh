@@ -117,6 +117,18 @@ ensure_venv() {
   echo "$want" >"$stamp"
 }
 
+# ensure_chromium: Debian's chromium and chromium-driver (the browser sign-in tests), installed when missing
+# (apt-get, as root).
+ensure_chromium() {
+  [[ -x /usr/bin/chromium && -x /usr/bin/chromedriver ]] && return 0
+  local sudo=()
+  [[ $(id -u) == 0 ]] || sudo=(sudo)
+  log "installing chromium and chromium-driver (apt-get)"
+  "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update -qq >&2 &&
+    "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium chromium-driver >&2 ||
+    die "cannot install chromium and chromium-driver (apt-get)"
+}
+
 # ensure_prism: @stoplight/prism-cli@$PRISM_VERSION under target/node; sets PRISM_BIN.
 ensure_prism() {
   PRISM_BIN="$NODE_DIR/node_modules/.bin/prism"

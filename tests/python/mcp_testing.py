@@ -29,8 +29,9 @@ def server_bin(server: str) -> Path:
 
 
 def server_catalog(server: str) -> list[dict[str, Any]]:
-    """The server's own catalog (`<server> --mode full tools --json`): every tool with its access level. Tests
-    compare tool lists with it instead of keeping counts by hand."""
+    """The server's own catalog (`<server> --mode full tools --json`): every tool with its access level, but the
+    end-user tools (toolset `me`), which only a delegated server lists. Tests compare tool lists with it instead
+    of keeping counts by hand."""
     out = subprocess.run(
         [str(server_bin(server)), "--mode", "full", "tools", "--json"],
         check=True,
@@ -38,7 +39,7 @@ def server_catalog(server: str) -> list[dict[str, Any]]:
         timeout=30,
         env={**os.environ, "OKTA_MCP_LOG": "error"},
     ).stdout
-    return json.loads(out)
+    return [t for t in json.loads(out) if t["toolset"] != "me"]
 
 
 def server_client(server: str, sandbox: str, mode: str, server_mode: str = "read-only",

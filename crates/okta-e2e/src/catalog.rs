@@ -93,14 +93,15 @@ impl<'a> Catalog<'a> {
     }
 
     /// read-only (the default) enables read tools only; read-write adds writes; full adds destructive tools.
+    /// End-user tools (toolset `me`) are enabled only in delegated mode, where they are the only ones.
     pub fn check_modes(&self) {
         for t in self.tools(&[]) {
-            assert_eq!(t["enabled"].as_bool(), Some(t["access"] == "read"), "{}", t["name"]);
+            assert_eq!(t["enabled"].as_bool(), Some(t["access"] == "read" && !end_user(&t)), "{}", t["name"]);
         }
         for t in self.tools(&["--mode", "read-write"]) {
-            assert_eq!(t["enabled"].as_bool(), Some(t["access"] != "destructive"), "{}", t["name"]);
+            assert_eq!(t["enabled"].as_bool(), Some(t["access"] != "destructive" && !end_user(&t)), "{}", t["name"]);
         }
-        assert!(self.tools(&["--mode", "full"]).iter().all(|t| t["enabled"] == true));
+        assert!(self.tools(&["--mode", "full"]).iter().all(|t| t["enabled"] == !end_user(t)));
     }
 
     /// A misspelt toolset stops the server with a message naming it.
@@ -131,10 +132,16 @@ impl<'a> Catalog<'a> {
                     problems.push(format!("{name}: {method} {path} is not in Okta's spec"));
                     continue;
                 };
+                // An end-user tool reads the person's own user resources with the `.self` form of the spec's scope.
+                let suffix = if end_user(&t) && path.starts_with("/api/v1/users/") { ".self" } else { "" };
                 match spec_op["oauth2_scope_alternatives"].as_array().expect("alternatives").as_slice() {
                     [] => problems.push(format!("{name}: {method} {path} has no OAuth scope in the spec")),
-                    [only] => expected
-                        .extend(only.as_array().expect("scopes").iter().map(|s| s.as_str().expect("scope").to_owned())),
+                    [only] => expected.extend(
+                        only.as_array()
+                            .expect("scopes")
+                            .iter()
+                            .map(|s| format!("{}{suffix}", s.as_str().expect("scope"))),
+                    ),
                     many => problems.push(format!("{name}: {method} {path} has scope alternatives {many:?}")),
                 }
             }
@@ -146,6 +153,11 @@ impl<'a> Catalog<'a> {
         }
         assert!(problems.is_empty(), "catalog does not match Okta's spec:\n{}", problems.join("\n"));
     }
+}
+
+/// A tool of the end-user toolset (`me`): the signed-in person's own, in delegated mode only.
+fn end_user(tool: &Value) -> bool {
+    tool["toolset"] == "me"
 }
 
 /// `../shared/okta-openapi` beside the checkout; absent → skip with a message, except under `CI=true`.
@@ -180,6 +192,7 @@ impl Catalog<'_> {
                 let expected: Vec<String> = all
                     .iter()
                     .filter(|t| t["toolset"] == *toolset && allowed(t["access"].as_str().expect("access")))
+                    .filter(|t| !end_user(t))
                     .map(|t| t["name"].as_str().expect("name").to_owned())
                     .collect();
                 assert_eq!(self.enabled(&["--mode", mode, "--toolsets", toolset]), expected, "{mode} {toolset}");

@@ -10,6 +10,10 @@ use crate::context::ToolContext;
 use crate::error::ToolError;
 use crate::output::{Field, ListView, ToolOutput, list_output};
 
+/// The arguments of a tool that takes none.
+#[derive(Debug, Default, Deserialize, JsonSchema)]
+pub struct NoArgs {}
+
 /// Paging and shape arguments of every list tool.
 #[derive(Debug, Default, Deserialize, JsonSchema)]
 pub struct ListArgs {

@@ -20,6 +20,7 @@ pub mod http;
 pub mod ids;
 pub mod logging;
 pub mod lookup;
+pub mod me;
 pub mod merge;
 pub mod metrics;
 pub mod okta;

@@ -3,6 +3,7 @@
 //! is never shown back.
 
 use okta_core::Query;
+use okta_mcp_kit::args::NoArgs;
 use okta_mcp_kit::args::str_field;
 use okta_mcp_kit::ops;
 use okta_mcp_kit::output::strip_links;
@@ -172,9 +173,6 @@ pub fn tools() -> Vec<ToolDef> {
         ),
     ]
 }
-
-#[derive(Debug, Deserialize, JsonSchema)]
-pub struct NoArgs {}
 
 async fn list_hooks(ctx: ToolContext, _args: NoArgs) -> Result<ToolOutput, ToolError> {
     let hooks = ctx.okta.get(&ops::LIST_EVENT_HOOKS, &[], &Query::new()).await?;

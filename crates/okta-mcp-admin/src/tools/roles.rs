@@ -2,6 +2,7 @@
 //! and groups, assigned and removed. Results name the role and who has (or lost) it.
 
 use okta_core::Query;
+use okta_mcp_kit::args::NoArgs;
 use okta_mcp_kit::args::str_field;
 use okta_mcp_kit::lookup::{UserArg, get_user, user_summary};
 use okta_mcp_kit::{Access, Field, ToolContext, ToolDef, ToolError, ToolMeta, ToolOutput, field, list_output};
@@ -143,9 +144,6 @@ pub fn tools() -> Vec<ToolDef> {
         ),
     ]
 }
-
-#[derive(Debug, Deserialize, JsonSchema)]
-pub struct NoArgs {}
 
 async fn list_roles(ctx: ToolContext, _args: NoArgs) -> Result<ToolOutput, ToolError> {
     let roles = ctx.okta.get(&ops::LIST_ROLES, &[], &Query::new()).await?;

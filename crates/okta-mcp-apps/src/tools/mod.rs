@@ -3,6 +3,7 @@
 pub mod apps;
 pub mod assignments;
 pub mod credentials;
+pub mod me;
 
 use okta_mcp_kit::ToolDef;
 
@@ -11,5 +12,6 @@ pub fn all() -> Vec<ToolDef> {
     let mut tools = apps::tools();
     tools.extend(assignments::tools());
     tools.extend(credentials::tools());
+    tools.extend(me::tools());
     tools
 }

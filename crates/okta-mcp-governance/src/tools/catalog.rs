@@ -15,7 +15,7 @@ use serde_json::{Value, json};
 use okta_mcp_kit::lookup::data_of;
 
 /// Compact fields of a catalog entry.
-const ENTRY_FIELDS: &[Field] = &[
+pub(crate) const ENTRY_FIELDS: &[Field] = &[
     field("id", "id"),
     field("name", "name"),
     field("requestable", "requestable"),
@@ -64,7 +64,7 @@ pub fn tools() -> Vec<ToolDef> {
 }
 
 /// The `filter` Okta requires on catalog lists: the top level, or the children of one entry.
-fn parent_filter(parent: Option<&str>) -> Result<String, ToolError> {
+pub(crate) fn parent_filter(parent: Option<&str>) -> Result<String, ToolError> {
     match parent.map(str::trim) {
         None => Ok("not(parent pr)".to_owned()),
         Some(p) => {
@@ -78,7 +78,7 @@ fn parent_filter(parent: Option<&str>) -> Result<String, ToolError> {
 }
 
 /// `match`: 3 to 50 characters, as Okta takes it.
-fn search_arg(search: Option<&str>) -> Result<Option<&str>, ToolError> {
+pub(crate) fn search_arg(search: Option<&str>) -> Result<Option<&str>, ToolError> {
     match search.map(str::trim) {
         Some(s) if !(3..=50).contains(&s.chars().count()) => {
             Err(ToolError::invalid_arguments("search takes 3 to 50 characters"))
@@ -111,7 +111,7 @@ pub struct EntryArg {
 }
 
 /// The app an entry requests (from its `relatedEntity` link).
-fn app_of(entry: &Value) -> Option<&str> {
+pub(crate) fn app_of(entry: &Value) -> Option<&str> {
     let href = entry.pointer("/_links/relatedEntity/href")?.as_str()?;
     href.split_once("/api/v1/apps/").map(|(_, id)| id.trim_end_matches('/'))
 }

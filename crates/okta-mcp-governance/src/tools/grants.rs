@@ -15,7 +15,7 @@ use crate::args::{app_arg, filter_expr, future_time};
 use crate::tools::entitlements::{AppValue, app_catalog, grouped, one_value_each, value_specs};
 
 /// Compact fields of a grant.
-const GRANT_FIELDS: &[Field] = &[
+pub(crate) const GRANT_FIELDS: &[Field] = &[
     field("id", "id"),
     field("grantType", "grantType"),
     field("action", "action"),

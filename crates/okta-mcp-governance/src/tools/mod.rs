@@ -7,6 +7,7 @@ pub mod collections;
 pub mod entitlements;
 pub mod grants;
 pub mod labels;
+pub mod me;
 pub mod owners;
 pub mod requests;
 pub mod resources;
@@ -28,5 +29,6 @@ pub fn all() -> Vec<ToolDef> {
     tools.extend(labels::tools());
     tools.extend(owners::tools());
     tools.extend(security_reviews::tools());
+    tools.extend(me::tools());
     tools
 }

@@ -15,7 +15,7 @@ use serde_json::{Value, json};
 use crate::args::filter_expr;
 
 /// Compact fields of a request.
-const REQUEST_FIELDS: &[Field] = &[
+pub(crate) const REQUEST_FIELDS: &[Field] = &[
     field("id", "id"),
     field("status", "status"),
     field("requestedFor", "requestedFor.externalId"),

@@ -16,7 +16,7 @@ use serde_json::{Value, json};
 use okta_mcp_kit::lookup::data_of;
 
 /// Compact fields of a review.
-const REVIEW_FIELDS: &[Field] = &[
+pub(crate) const REVIEW_FIELDS: &[Field] = &[
     field("id", "id"),
     field("name", "name"),
     field("status", "status"),
@@ -26,7 +26,7 @@ const REVIEW_FIELDS: &[Field] = &[
 ];
 
 /// Compact fields of an access (an app) of a review.
-const ACCESS_FIELDS: &[Field] = &[
+pub(crate) const ACCESS_FIELDS: &[Field] = &[
     field("id", "id"),
     field("name", "name"),
     field("appId", "resourceId"),

@@ -3,6 +3,7 @@
 pub mod factors;
 pub mod groups;
 pub mod lifecycle;
+pub mod me;
 pub mod sessions;
 pub mod users;
 
@@ -15,5 +16,6 @@ pub fn all() -> Vec<ToolDef> {
     tools.extend(factors::tools());
     tools.extend(sessions::tools());
     tools.extend(groups::tools());
+    tools.extend(me::tools());
     tools
 }

@@ -266,16 +266,10 @@ async fn get_user_groups(ctx: ToolContext, args: UserListArgs) -> Result<ToolOut
     args.page.list(&ctx, &ops::LIST_USER_GROUPS, &[&args.user], Query::new(), GROUP_FIELDS).await
 }
 
-const APP_LINK_FIELDS: &[okta_mcp_kit::Field] = &[
-    field("appInstanceId", "appInstanceId"),
-    field("appName", "appName"),
-    field("label", "label"),
-    field("appAssignmentId", "appAssignmentId"),
-];
-
 async fn get_user_apps(ctx: ToolContext, args: UserArg) -> Result<ToolOutput, ToolError> {
     let links = ctx.okta.get(&ops::LIST_APP_LINKS, &[&args.user], &Query::new()).await?;
-    let items: Vec<Value> = links.as_array().into_iter().flatten().map(|l| project(l, APP_LINK_FIELDS, &[])).collect();
+    let items: Vec<Value> =
+        links.as_array().into_iter().flatten().map(|l| project(l, okta_mcp_kit::me::APP_LINK_FIELDS, &[])).collect();
     Ok(ToolOutput::json(json!({ "count": items.len(), "apps": items })))
 }
 
