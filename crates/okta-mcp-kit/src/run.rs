@@ -579,3 +579,42 @@ fn signin_setup(
     let auth = crate::auth::InboundAuth::new(resource, source, roles, spec.name, tools.to_vec(), selection.clone());
     Ok(std::sync::Arc::new(auth))
 }
+
+#[cfg(test)]
+mod tests {
+    use clap::Parser as _;
+
+    use super::*;
+
+    fn spec() -> ServerSpec {
+        ServerSpec { name: "okta-mcp-test", title: "t", version: "0", instructions: "", tools: Vec::new, demo: &[] }
+    }
+
+    fn setup(args: &[&str]) -> Result<(), String> {
+        let mut all = vec!["okta-mcp-test", "--transport", "http"];
+        all.extend_from_slice(args);
+        let cli = Cli::try_parse_from(all).map_err(|e| e.to_string())?;
+        http_setup(spec(), &Selection::default(), &[], &cli.http).map(drop)
+    }
+
+    #[test]
+    fn half_configured_sign_in_is_refused_at_startup() {
+        // (Only when the environment does not set these: CI does not.)
+        if std::env::var_os("OKTA_MCP_OIDC_CLIENT_SECRET").is_some() || std::env::var_os("OKTA_MCP_STATE_KEY").is_some()
+        {
+            return;
+        }
+        let error = setup(&["--sign-in"]).err().unwrap_or_default();
+        for missing in
+            ["--oidc-issuer", "--oidc-client-id", "OKTA_MCP_OIDC_CLIENT_SECRET", "OKTA_MCP_STATE_KEY", "--roles"]
+        {
+            assert!(error.contains(missing), "{missing}: {error}");
+        }
+        let error = setup(&["--sign-in", "--auth-issuer", "https://example.okta.com/oauth2/default"]).err();
+        assert!(error.unwrap_or_default().contains("exclusive"));
+        let error = setup(&["--oidc-client-id", "0oa1"]).err();
+        assert!(error.unwrap_or_default().contains("add --sign-in"));
+        let error = setup(&["--delegated", "--oidc-issuer", "https://example.okta.com"]).err().unwrap_or_default();
+        assert!(!error.contains("--roles"), "roles are optional when delegated: {error}");
+    }
+}

@@ -315,3 +315,80 @@ impl SignIn {
         })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::auth::signin::{SignInConfig, Spent};
+
+    fn signin(resource: &str, key: u8, dir: &std::path::Path) -> SignIn {
+        SignIn::new(SignInConfig {
+            resource: url::Url::parse(resource).expect("url"),
+            server: "okta-mcp-test",
+            delegated: false,
+            oidc_issuer: "http://127.0.0.1:9/oauth2/default".into(),
+            oidc_client_id: "0oa1".into(),
+            oidc_client_secret: okta_core::Secret::new("secret".into()),
+            oidc_scopes: vec!["openid".into()],
+            groups_claim: "groups".into(),
+            state_key: vec![key; 32],
+            spent: Arc::new(Spent::new(crate::audit::AuditTarget::Sqlite(dir.join("audit.db")))),
+            abilities: vec![],
+        })
+        .expect("sign-in")
+    }
+
+    fn access() -> Access {
+        Access {
+            g: "grant-1".into(),
+            s: "00u1".into(),
+            n: "carol@example.com".into(),
+            gr: vec!["Help Desk".into()],
+            c: "client".into(),
+            t: None,
+            x: now() + 3600,
+        }
+    }
+
+    fn invalid(result: Result<Claims, Rejection>) -> String {
+        match result {
+            Err(Rejection::Invalid(why)) => why,
+            other => panic!("expected invalid_token: {other:?}"),
+        }
+    }
+
+    #[tokio::test]
+    async fn access_tokens_are_checked() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let one = signin("https://a.example/mcp", 1, dir.path());
+        let good = one.keys.access.seal(&access(), now() + 60).expect("seal");
+        let claims = one.validate(&good).await.expect("valid");
+        assert_eq!((claims.subject.as_str(), claims.groups.as_slice()), ("00u1", &["Help Desk".to_owned()][..]));
+        assert!(claims.okta_token.is_none());
+
+        let expired = one.keys.access.seal(&access(), now() - 1).expect("seal");
+        assert!(invalid(one.validate(&expired).await).contains("expired"));
+        // A refresh token or a code is not an access token, even with the prefix swapped.
+        let refresh = one.keys.refresh.seal(&access(), now() + 60).expect("seal");
+        let swapped = refresh.replacen("mcp_rt_", "mcp_at_", 1);
+        assert!(invalid(one.validate(&swapped).await).contains("not issued by this server"));
+        // Another server (resource URL) with the same key, and the same resource with another key.
+        let other_resource = signin("https://b.example/mcp", 1, dir.path());
+        let foreign = other_resource.keys.access.seal(&access(), now() + 60).expect("seal");
+        assert!(invalid(one.validate(&foreign).await).contains("not issued by this server"));
+        let other_key = signin("https://a.example/mcp", 2, dir.path());
+        let foreign = other_key.keys.access.seal(&access(), now() + 60).expect("seal");
+        assert!(invalid(one.validate(&foreign).await).contains("not issued by this server"));
+        // Revoked.
+        assert!(one.spent.spend(&revoked_id("grant-1"), now() + 60).await.expect("spend"));
+        assert!(invalid(one.validate(&good).await).contains("revoked"));
+    }
+
+    #[test]
+    fn verifiers_are_unreserved_characters() {
+        assert!(verifier_ok(&"a".repeat(43)));
+        assert!(!verifier_ok(&"a".repeat(42)));
+        assert!(!verifier_ok(&"a".repeat(129)));
+        assert!(!verifier_ok(&format!("{}+", "a".repeat(43))));
+    }
+}
