@@ -87,6 +87,28 @@ pub struct HttpArgs {
     #[arg(long = "roles", env = "OKTA_MCP_ROLES", global = true)]
     pub roles: Option<std::path::PathBuf>,
 
+    /// Sign-in: this server becomes the OAuth authorization server MCP clients register with (dynamic client
+    /// registration, client ID metadata documents) and people sign in at Okta through it (--oidc-issuer,
+    /// --oidc-client-id, OKTA_MCP_OIDC_CLIENT_SECRET, OKTA_MCP_STATE_KEY; --roles unless --delegated). Not with
+    /// --auth-issuer.
+    #[arg(long = "sign-in", env = "OKTA_MCP_SIGN_IN", global = true)]
+    pub sign_in: bool,
+
+    /// Sign-in: the Okta authorization server people sign in at: a custom one (https://<org>/oauth2/default)
+    /// whose ID token carries the groups claim; with --delegated, default OKTA_ORG_URL (the org's own).
+    #[arg(long = "oidc-issuer", env = "OKTA_MCP_OIDC_ISSUER", global = true)]
+    pub oidc_issuer: Option<String>,
+
+    /// Sign-in: the client id of this server's Okta OIDC web app (its secret: OKTA_MCP_OIDC_CLIENT_SECRET; its
+    /// sign-in redirect URI: <public origin>/oauth/callback).
+    #[arg(long = "oidc-client-id", env = "OKTA_MCP_OIDC_CLIENT_ID", global = true)]
+    pub oidc_client_id: Option<String>,
+
+    /// Delegated mode (implies --sign-in; needs --transport http): tools call Okta as the signed-in person with
+    /// their own token; the server has no Okta credential of its own and serves exactly the `me` toolset.
+    #[arg(long = "delegated", env = "OKTA_MCP_DELEGATED", global = true)]
+    pub delegated: bool,
+
     /// Keep sessions for MCP clients of protocol versions before 2026-07-28, so they can be asked to confirm
     /// (elicitation). Needs one replica or sticky sessions; stateless otherwise.
     #[arg(long = "http-sessions", env = "OKTA_MCP_HTTP_SESSIONS", global = true)]
@@ -177,6 +199,9 @@ Okta connection (environment):
   OKTA_KEY_ID             key id (kid), when the key does not carry one
   OKTA_SCOPES             override the requested scopes (default: exactly what the enabled tools need)
   OKTA_DPOP               auto (default): DPoP when the app requires it; always; never
+
+Sign-in (environment; see --sign-in):
+  OKTA_MCP_OIDC_CLIENT_SECRET  the secret of --oidc-client-id (client_secret_basic); only from the environment
 
 Safety and audit (environment):
   OKTA_MCP_CONFIRM        elicit (default), push, token or never

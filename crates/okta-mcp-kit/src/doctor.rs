@@ -138,29 +138,68 @@ async fn check_http(
             ),
         );
     };
-    report.line(
-        Status::Ok,
-        "roles",
-        &format!("{} role(s): {} (claim `{}`)", auth.roles.roles.len(), auth.roles.describe(), auth.roles.claim),
-    );
-    match auth.validator.ready().await {
-        Ok(()) => report.line(
+    match &auth.roles {
+        Some(roles) => report.line(
             Status::Ok,
-            "inbound",
-            &format!(
-                "tokens from {} for {} are checked against its published keys",
-                auth.validator.issuer(),
-                auth.resource
-            ),
+            "roles",
+            &format!("{} role(s): {} (claim `{}`)", roles.roles.len(), roles.describe(), roles.claim),
         ),
-        Err(why) => report.line(
-            Status::Fail,
-            "inbound",
-            &format!(
-                "{why}. Fix: OKTA_MCP_AUTH_ISSUER is the issuer of an ACTIVE Okta custom authorization server \
-                 (https://<org>/oauth2/<authServerId>), reachable from here"
+        None => report.line(Status::Ok, "roles", "none: every signed-in person gets the delegated tools"),
+    }
+    match &auth.source {
+        crate::auth::TokenSource::Okta(validator) => match validator.ready().await {
+            Ok(()) => report.line(
+                Status::Ok,
+                "inbound",
+                &format!(
+                    "tokens from {} for {} are checked against its published keys",
+                    validator.issuer(),
+                    auth.resource
+                ),
             ),
-        ),
+            Err(why) => report.line(
+                Status::Fail,
+                "inbound",
+                &format!(
+                    "{why}. Fix: OKTA_MCP_AUTH_ISSUER is the issuer of an ACTIVE Okta custom authorization server \
+                     (https://<org>/oauth2/<authServerId>), reachable from here"
+                ),
+            ),
+        },
+        crate::auth::TokenSource::SignIn(signin) => {
+            // http_setup refused to build sign-in without the client id, its secret and the state key.
+            report.line(
+                Status::Ok,
+                "sign-in",
+                &format!(
+                    "{} is the authorization server for {}{}; client id, client secret (OKTA_MCP_OIDC_CLIENT_SECRET) \
+                     and OKTA_MCP_STATE_KEY are set; Okta's sign-in redirect URI must be {}",
+                    signin.issuer,
+                    auth.resource,
+                    if signin.delegated { " (delegated: calls run as the signed-in person)" } else { "" },
+                    signin.callback_url()
+                ),
+            );
+            match signin.ready().await {
+                Ok(()) => report.line(
+                    Status::Ok,
+                    "oidc",
+                    &format!(
+                        "{}: discovery document and signing keys reachable; people are asked for: {}",
+                        signin.upstream.issuer,
+                        signin.upstream.scopes.join(" ")
+                    ),
+                ),
+                Err(why) => report.line(
+                    Status::Fail,
+                    "oidc",
+                    &format!(
+                        "{why}. Fix: OKTA_MCP_OIDC_ISSUER is an Okta authorization server's issuer \
+                         (https://<org>/oauth2/default, or the org URL), reachable from here"
+                    ),
+                ),
+            }
+        }
     }
 }
 

@@ -40,11 +40,19 @@ fn run(spec: ServerSpec, cli: Cli) -> Result<(), String> {
     if !unknown.is_empty() {
         return Err(format!("unknown {} (see `{} tools`)", unknown.join(", "), spec.name));
     }
+    let selection = effective_selection(selection, &tools, cli.http.delegated)?;
+    if cli.http.delegated && cli.transport != Transport::Http && matches!(cli.command, Some(Command::Serve) | None) {
+        return Err("--delegated needs --transport http (people sign in through the server's HTTP endpoints)".into());
+    }
     match cli.command {
         Some(Command::Tools { json }) => print_catalog(&tools, &selection, json),
         Some(Command::Scopes) => print_lines(requested_scopes(&selection, &tools, confirm_policy_from_env()?)),
         Some(Command::Doctor) => {
-            let http = (cli.transport == Transport::Http || cli.http.auth_issuer.is_some()).then_some(&cli.http);
+            let http = (cli.transport == Transport::Http
+                || cli.http.auth_issuer.is_some()
+                || cli.http.sign_in
+                || cli.http.delegated)
+                .then_some(&cli.http);
             runtime()?.block_on(crate::doctor::run(spec, &selection, &tools, http))
         }
         Some(Command::Audit { action }) => audit_command(&action),
@@ -132,8 +140,42 @@ pub async fn build_server(
     build_server_for(spec, selection, tools, config, false).await
 }
 
+/// The selection actually served, decided here only: with `--delegated`, exactly the tools of the `me` toolset
+/// (`END_USER_TOOLSET`), whatever --toolsets/--tools say, capped by --mode; without it, never that toolset (its
+/// tools act as the signed-in person and cannot work with the server's own credential).
+pub fn effective_selection(selection: Selection, tools: &[ToolDef], delegated: bool) -> Result<Selection, String> {
+    use crate::catalog::END_USER_TOOLSET;
+    let has_end_user = tools.iter().any(|t| t.meta.toolset == END_USER_TOOLSET);
+    if delegated {
+        if !has_end_user {
+            return Err(format!(
+                "--delegated: this server has no tools of the `{END_USER_TOOLSET}` toolset (tools that act as the \
+                 signed-in person)"
+            ));
+        }
+        let toolsets = Some([END_USER_TOOLSET.to_owned()].into_iter().collect());
+        return Ok(Selection { mode: selection.mode, toolsets, tools: None });
+    }
+    if !has_end_user {
+        return Ok(selection);
+    }
+    let toolsets: std::collections::BTreeSet<String> = match &selection.toolsets {
+        Some(sets) => {
+            if sets.iter().all(|s| s == END_USER_TOOLSET) {
+                return Err(format!(
+                    "the `{END_USER_TOOLSET}` toolset acts as the signed-in person: it needs --delegated (with \
+                     --transport http)"
+                ));
+            }
+            sets.iter().filter(|s| *s != END_USER_TOOLSET).cloned().collect()
+        }
+        None => tools.iter().map(|t| t.meta.toolset).filter(|s| *s != END_USER_TOOLSET).map(str::to_owned).collect(),
+    };
+    Ok(Selection { toolsets: Some(toolsets), ..selection })
+}
+
 /// [`build_server`]; `callers_only`: over HTTP with inbound auth (see `Safety::callers_only`).
-async fn build_server_for(
+pub async fn build_server_for(
     spec: ServerSpec,
     selection: Selection,
     tools: &[ToolDef],
@@ -270,6 +312,29 @@ async fn okta_config(sandbox: bool) -> Result<(OktaConfig, Option<SandboxGuard>)
     Ok((config, None))
 }
 
+fn http_args_delegated(
+    http: &Option<(crate::http::HttpOptions, Option<std::sync::Arc<crate::auth::InboundAuth>>)>,
+) -> bool {
+    http.as_ref().and_then(|(_, auth)| auth.as_ref()).is_some_and(|auth| auth.source.delegated())
+}
+
+/// Delegated mode's Okta configuration: the org, and no credential of the server's own (each call carries the
+/// signed-in person's token).
+async fn end_user_config(sandbox: bool) -> Result<(OktaConfig, Option<SandboxGuard>), String> {
+    let (org_url, guard) = if sandbox {
+        let (config, guard) = okta_config(true).await?;
+        (config.org_url.to_string(), guard)
+    } else {
+        let url = std::env::var(okta_core::config::ENV_ORG_URL).unwrap_or_default();
+        if url.trim().is_empty() {
+            return Err("--delegated needs OKTA_ORG_URL (your Okta org, https://<org>.okta.com)".to_owned());
+        }
+        (url, None)
+    };
+    let config = OktaConfig::for_end_users(org_url.trim()).map_err(|e| format!("configuration error: {e}"))?;
+    Ok((config, guard))
+}
+
 async fn serve(
     spec: ServerSpec,
     selection: Selection,
@@ -284,7 +349,8 @@ async fn serve(
         Transport::Stdio => None,
     };
     // The guard keeps the embedded sandbox alive while serving.
-    let (config, _sandbox_guard) = okta_config(sandbox).await?;
+    let (config, _sandbox_guard) =
+        if http_args_delegated(&http) { end_user_config(sandbox).await? } else { okta_config(sandbox).await? };
     let callers_only = http.as_ref().is_some_and(|(_, auth)| auth.is_some());
     let server = build_server_for(spec, selection, tools, config, callers_only).await?;
     if let Some((options, auth)) = http {
@@ -324,6 +390,25 @@ pub(crate) fn http_setup(
         sessions: args.sessions,
         request_timeout: std::time::Duration::from_secs(args.request_timeout.max(1)),
     };
+    let sign_in = args.sign_in || args.delegated;
+    if sign_in && args.auth_issuer.is_some() {
+        return Err(
+            "--sign-in (OKTA_MCP_SIGN_IN) and --auth-issuer (OKTA_MCP_AUTH_ISSUER) are exclusive: with sign-in \
+                    this server issues the tokens /mcp accepts; without it, an Okta authorization server does. Unset \
+                    one"
+            .to_owned(),
+        );
+    }
+    if !sign_in && (args.oidc_issuer.is_some() || args.oidc_client_id.is_some()) {
+        return Err("--oidc-issuer/--oidc-client-id (OKTA_MCP_OIDC_*) are sign-in settings: add --sign-in \
+                    (OKTA_MCP_SIGN_IN=true), or unset them"
+            .to_owned());
+    }
+    if sign_in {
+        let resource = resource_url(&options, public_url, args)?;
+        let auth = signin_setup(spec, selection, tools, args, resource)?;
+        return Ok((options, Some(auth)));
+    }
     let (issuer, roles) = match (&args.auth_issuer, &args.roles) {
         (Some(issuer), Some(roles)) => (issuer, roles),
         (None, None) => return Ok((options, None)),
@@ -336,12 +421,34 @@ pub(crate) fn http_setup(
         }
         (None, Some(_)) => {
             return Err("OKTA_MCP_ROLES is set but OKTA_MCP_AUTH_ISSUER is not: roles come from tokens of an Okta \
-                        authorization server"
+                        authorization server (or set --sign-in: people sign in at Okta through this server)"
                 .to_owned());
         }
     };
     let roles = crate::auth::roles::Roles::load(roles)?;
     roles.check(tools)?;
+    let resource = resource_url(&options, public_url, args)?;
+    let audience = args.auth_audience.clone().unwrap_or_else(|| resource.to_string());
+    let scope = Some(args.auth_scope.trim()).filter(|s| !s.is_empty());
+    let validator = crate::auth::token::TokenValidator::new(issuer, &audience, scope, &roles.claim)?;
+    tracing::info!(
+        "inbound auth: tokens from {issuer} for audience {audience}{}; roles: {}",
+        scope.map(|s| format!(" with scope {s}")).unwrap_or_default(),
+        roles.describe()
+    );
+    let source = crate::auth::TokenSource::Okta(Box::new(validator));
+    let auth =
+        crate::auth::InboundAuth::new(resource, source, Some(roles), spec.name, tools.to_vec(), selection.clone());
+    Ok((options, Some(std::sync::Arc::new(auth))))
+}
+
+/// The resource URL (the tokens' audience) with inbound auth or sign-in.
+fn resource_url(
+    options: &crate::http::HttpOptions,
+    public_url: Option<url::Url>,
+    args: &HttpArgs,
+) -> Result<url::Url, String> {
+    let listen = options.listen;
     let resource = match public_url {
         Some(url) => url,
         None => crate::http::default_public_url(listen, options.tls.is_some())?,
@@ -355,14 +462,159 @@ pub(crate) fn http_setup(
              in plain text. Put a TLS proxy in front (and set --public-url https://…) or give --tls-cert/--tls-key"
         );
     }
-    let audience = args.auth_audience.clone().unwrap_or_else(|| resource.to_string());
-    let scope = Some(args.auth_scope.trim()).filter(|s| !s.is_empty());
-    let validator = crate::auth::token::TokenValidator::new(issuer, &audience, scope, &roles.claim)?;
+    Ok(resource)
+}
+
+/// Scopes asked for at Okta's sign-in: who the person is and their groups (admin mode), or who they are and
+/// what the delegated tools need, with a refresh token (delegated mode).
+pub fn signin_scopes(selection: &Selection, tools: &[ToolDef], delegated: bool) -> Vec<String> {
+    let mut scopes: Vec<String> = if delegated {
+        ["openid", "profile", "email", "offline_access"].map(str::to_owned).to_vec()
+    } else {
+        ["openid", "profile", "email", "groups"].map(str::to_owned).to_vec()
+    };
+    if delegated {
+        for scope in selection.scopes(tools) {
+            if !scopes.contains(&scope) {
+                scopes.push(scope);
+            }
+        }
+    }
+    scopes
+}
+
+/// `--sign-in`: the server as its own authorization server, people signing in at Okta.
+fn signin_setup(
+    spec: ServerSpec,
+    selection: &Selection,
+    tools: &[ToolDef],
+    args: &HttpArgs,
+    resource: url::Url,
+) -> Result<std::sync::Arc<crate::auth::InboundAuth>, String> {
+    let nonempty = |v: Option<String>| v.map(|v| v.trim().to_owned()).filter(|v| !v.is_empty());
+    let delegated = args.delegated;
+    let issuer = nonempty(args.oidc_issuer.clone())
+        .or_else(|| if delegated { nonempty(std::env::var(okta_core::config::ENV_ORG_URL).ok()) } else { None });
+    let client_id = nonempty(args.oidc_client_id.clone());
+    let secret = nonempty(std::env::var("OKTA_MCP_OIDC_CLIENT_SECRET").ok());
+    let state_key = crate::confirm::state_key_from_env()?;
+    let mut missing = Vec::new();
+    if issuer.is_none() {
+        missing.push(if delegated {
+            "--oidc-issuer (OKTA_MCP_OIDC_ISSUER) or OKTA_ORG_URL"
+        } else {
+            "--oidc-issuer (OKTA_MCP_OIDC_ISSUER: the Okta authorization server people sign in at)"
+        });
+    }
+    if client_id.is_none() {
+        missing.push("--oidc-client-id (OKTA_MCP_OIDC_CLIENT_ID)");
+    }
+    if secret.is_none() {
+        missing.push("OKTA_MCP_OIDC_CLIENT_SECRET");
+    }
+    if state_key.is_none() {
+        missing.push("OKTA_MCP_STATE_KEY (32+ bytes, e.g. openssl rand -hex 32; the same on every replica)");
+    }
+    if !delegated && args.roles.is_none() {
+        missing.push("--roles (OKTA_MCP_ROLES: which Okta groups get which tools)");
+    }
+    let (Some(issuer), Some(client_id), Some(secret), Some(state_key), true) =
+        (issuer, client_id, secret, state_key, missing.is_empty())
+    else {
+        return Err(format!("--sign-in needs {}", missing.join(", ")));
+    };
+    let roles = match &args.roles {
+        Some(path) => {
+            let roles = crate::auth::roles::Roles::load(path)?;
+            roles.check(tools)?;
+            Some(roles)
+        }
+        None => None,
+    };
+    let groups_claim = roles.as_ref().map_or_else(|| "groups".to_owned(), |r| r.claim.clone());
+    let enabled: Vec<&str> = tools.iter().filter(|t| selection.enabled(t)).map(|t| t.meta.name).collect();
+    let scopes = signin_scopes(selection, tools, delegated);
+    let abilities = if delegated {
+        vec![
+            format!("act in Okta as you, with the permissions: {}", selection.scopes(tools).join(", ")),
+            format!("use {} tool(s) of {} ({} mode): {}", enabled.len(), spec.name, selection.mode, enabled.join(", ")),
+        ]
+    } else {
+        vec![
+            format!(
+                "use the tools of {} that your Okta groups give you a role for ({} mode; at most {} tools)",
+                spec.name,
+                selection.mode,
+                enabled.len()
+            ),
+            "make those calls to Okta with this server's own credentials, on your behalf".to_owned(),
+        ]
+    };
+    let spent = crate::auth::signin::Spent::new(AuditTarget::from_env()?);
+    let config = crate::auth::signin::SignInConfig {
+        resource: resource.clone(),
+        server: spec.name,
+        delegated,
+        oidc_issuer: issuer.clone(),
+        oidc_client_id: client_id,
+        oidc_client_secret: okta_core::Secret::new(secret),
+        oidc_scopes: scopes.clone(),
+        groups_claim,
+        state_key,
+        spent: std::sync::Arc::new(spent),
+        abilities,
+    };
+    let signin = crate::auth::signin::SignIn::new(config)?;
     tracing::info!(
-        "inbound auth: tokens from {issuer} for audience {audience}{}; roles: {}",
-        scope.map(|s| format!(" with scope {s}")).unwrap_or_default(),
-        roles.describe()
+        "sign-in: this server ({}) is the authorization server for {resource}; people sign in at {issuer} \
+         (scopes {}); {}",
+        signin.issuer,
+        scopes.join(" "),
+        match &roles {
+            Some(roles) => format!("roles: {}", roles.describe()),
+            None => "every signed-in person gets the delegated tools".to_owned(),
+        }
     );
-    let auth = crate::auth::InboundAuth::new(resource, validator, roles, spec.name, tools.to_vec(), selection.clone());
-    Ok((options, Some(std::sync::Arc::new(auth))))
+    let source = crate::auth::TokenSource::SignIn(std::sync::Arc::new(signin));
+    let auth = crate::auth::InboundAuth::new(resource, source, roles, spec.name, tools.to_vec(), selection.clone());
+    Ok(std::sync::Arc::new(auth))
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::Parser as _;
+
+    use super::*;
+
+    fn spec() -> ServerSpec {
+        ServerSpec { name: "okta-mcp-test", title: "t", version: "0", instructions: "", tools: Vec::new, demo: &[] }
+    }
+
+    fn setup(args: &[&str]) -> Result<(), String> {
+        let mut all = vec!["okta-mcp-test", "--transport", "http"];
+        all.extend_from_slice(args);
+        let cli = Cli::try_parse_from(all).map_err(|e| e.to_string())?;
+        http_setup(spec(), &Selection::default(), &[], &cli.http).map(drop)
+    }
+
+    #[test]
+    fn half_configured_sign_in_is_refused_at_startup() {
+        // (Only when the environment does not set these: CI does not.)
+        if std::env::var_os("OKTA_MCP_OIDC_CLIENT_SECRET").is_some() || std::env::var_os("OKTA_MCP_STATE_KEY").is_some()
+        {
+            return;
+        }
+        let error = setup(&["--sign-in"]).err().unwrap_or_default();
+        for missing in
+            ["--oidc-issuer", "--oidc-client-id", "OKTA_MCP_OIDC_CLIENT_SECRET", "OKTA_MCP_STATE_KEY", "--roles"]
+        {
+            assert!(error.contains(missing), "{missing}: {error}");
+        }
+        let error = setup(&["--sign-in", "--auth-issuer", "https://example.okta.com/oauth2/default"]).err();
+        assert!(error.unwrap_or_default().contains("exclusive"));
+        let error = setup(&["--oidc-client-id", "0oa1"]).err();
+        assert!(error.unwrap_or_default().contains("add --sign-in"));
+        let error = setup(&["--delegated", "--oidc-issuer", "https://example.okta.com"]).err().unwrap_or_default();
+        assert!(!error.contains("--roles"), "roles are optional when delegated: {error}");
+    }
 }

@@ -350,6 +350,15 @@ impl AuditLog {
         }
     }
 
+    /// Whether `id` is marked as used (and not yet past its expiry), by any process writing this log. Read-only
+    /// but for making the table on first use. Sign-in's revoked grants are checked with it.
+    pub async fn is_spent(&self, id: &str) -> Result<bool, String> {
+        match &self.backend {
+            Backend::Sqlite(log) => log.is_spent(id),
+            Backend::Postgres(log) => log.is_spent(id).await,
+        }
+    }
+
     /// The newest `n` rows, oldest first.
     pub async fn tail(&self, n: usize) -> Result<Vec<Row>, String> {
         match &self.backend {

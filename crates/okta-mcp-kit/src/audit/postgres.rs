@@ -340,6 +340,27 @@ impl PostgresLog {
         Ok(added == 1)
     }
 
+    /// Whether `id` is marked as used and not yet expired.
+    pub(super) async fn is_spent(&self, id: &str) -> Result<bool, String> {
+        let mut guard = self.client().await?;
+        let Some(client) = guard.as_mut() else {
+            return Err(format!("audit log {}: not connected", self.target.shown));
+        };
+        let failed = |e: tokio_postgres::Error| self.error("cannot read the used confirmations", &e);
+        client
+            .batch_execute(
+                "CREATE TABLE IF NOT EXISTS okta_mcp_spent_confirmations (id TEXT PRIMARY KEY, expires BIGINT NOT NULL)",
+            )
+            .await
+            .map_err(failed)?;
+        let now = chrono::Utc::now().timestamp();
+        let row = client
+            .query_opt("SELECT 1 FROM okta_mcp_spent_confirmations WHERE id = $1 AND expires >= $2", &[&id, &now])
+            .await
+            .map_err(failed)?;
+        Ok(row.is_some())
+    }
+
     /// Append a row and move the sealed head to it, in one transaction under the writers' advisory lock.
     pub(super) async fn record(&self, entry: &Entry<'_>) -> Result<i64, String> {
         let key = self.target.key_for_writing()?;

@@ -236,6 +236,24 @@ impl SqliteLog {
         Ok(added == 1)
     }
 
+    /// Whether `id` is marked as used and not yet expired.
+    pub fn is_spent(&self, id: &str) -> Result<bool, String> {
+        let conn = self.conn.lock().unwrap_or_else(PoisonError::into_inner);
+        conn.execute_batch(
+            "CREATE TABLE IF NOT EXISTS spent_confirmations (id TEXT PRIMARY KEY, expires INTEGER NOT NULL);",
+        )
+        .map_err(sql_error)?;
+        let now = chrono::Utc::now().timestamp();
+        let found: i64 = conn
+            .query_row(
+                "SELECT COUNT(*) FROM spent_confirmations WHERE id = ?1 AND expires >= ?2",
+                params![id, now],
+                |row| row.get(0),
+            )
+            .map_err(sql_error)?;
+        Ok(found > 0)
+    }
+
     pub fn key_path(&self) -> &Path {
         &self.key_path
     }

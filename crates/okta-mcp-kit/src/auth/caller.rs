@@ -20,6 +20,9 @@ pub struct Caller {
     pub roles: Vec<String>,
     /// The tools their roles grant (within the server's own selection).
     pub tools: Arc<BTreeSet<&'static str>>,
+    /// Delegated sign-in (`--delegated`): the person's own Okta access token; their tool calls run as them
+    /// (`okta_core::as_end_user`). None otherwise. Prints `[redacted]`.
+    pub okta_token: Option<okta_core::Secret>,
 }
 
 impl Caller {

@@ -5,10 +5,15 @@
 //!
 //! An inbound token is never sent on to Okta: the server calls Okta's API with its own service-app credentials,
 //! and what a person may do there is what their role's tools do.
+//!
+//! With `--sign-in` (see `signin`) the server is also its own authorization server: people sign in at Okta
+//! through it, and the tokens on `/mcp` are this server's own; in delegated mode (`--delegated`) those carry the
+//! person's Okta access token, and the server calls Okta as them.
 
 pub mod caller;
 pub mod metadata;
 pub mod roles;
+pub mod signin;
 pub mod token;
 
 use std::collections::HashMap;
@@ -28,13 +33,70 @@ pub use caller::Caller;
 use roles::Roles;
 use token::{Rejection, TokenValidator};
 
+/// Where the tokens on `/mcp` come from.
+#[derive(Debug)]
+pub enum TokenSource {
+    /// An Okta custom authorization server (resource-server mode).
+    Okta(Box<TokenValidator>),
+    /// This server itself, people signing in at Okta through it (`--sign-in`).
+    SignIn(Arc<signin::SignIn>),
+}
+
+impl TokenSource {
+    /// The authorization server the metadata names.
+    pub fn issuer(&self) -> &str {
+        match self {
+            TokenSource::Okta(validator) => validator.issuer(),
+            TokenSource::SignIn(signin) => &signin.issuer,
+        }
+    }
+
+    pub fn scope(&self) -> Option<&str> {
+        match self {
+            TokenSource::Okta(validator) => validator.scope(),
+            TokenSource::SignIn(_) => Some(signin::SCOPE),
+        }
+    }
+
+    pub async fn validate(&self, token: &str) -> Result<token::Claims, Rejection> {
+        match self {
+            TokenSource::Okta(validator) => validator.validate(token).await,
+            TokenSource::SignIn(signin) => signin.validate(token).await,
+        }
+    }
+
+    /// Can tokens be checked (`/readyz`): the issuer's keys, or Okta's sign-in discovery.
+    pub async fn ready(&self) -> Result<(), String> {
+        match self {
+            TokenSource::Okta(validator) => validator.ready().await,
+            TokenSource::SignIn(signin) => signin.ready().await,
+        }
+    }
+
+    /// Delegated mode: people's own Okta tokens, no credential of the server's own.
+    pub fn delegated(&self) -> bool {
+        matches!(self, TokenSource::SignIn(signin) if signin.delegated)
+    }
+
+    pub fn signin(&self) -> Option<&Arc<signin::SignIn>> {
+        match self {
+            TokenSource::SignIn(signin) => Some(signin),
+            TokenSource::Okta(_) => None,
+        }
+    }
+}
+
+/// The role every signed-in person has in delegated mode without a roles file.
+pub const SIGNED_IN_ROLE: &str = "signed-in";
+
 /// The inbound auth of one server.
 #[derive(Debug)]
 pub struct InboundAuth {
     /// This server's resource URL (the tokens' audience unless told otherwise).
     pub resource: Url,
-    pub validator: TokenValidator,
-    pub roles: Roles,
+    pub source: TokenSource,
+    /// Groups to roles; in delegated mode optional (without it, every signed-in person gets every enabled tool).
+    pub roles: Option<Roles>,
     server: &'static str,
     tools: Vec<ToolDef>,
     selection: Selection,
@@ -49,22 +111,22 @@ const SESSION_HEADER: &str = "mcp-session-id";
 impl InboundAuth {
     pub fn new(
         resource: Url,
-        validator: TokenValidator,
-        roles: Roles,
+        source: TokenSource,
+        roles: Option<Roles>,
         server: &'static str,
         tools: Vec<ToolDef>,
         selection: Selection,
     ) -> Self {
-        InboundAuth { resource, validator, roles, server, tools, selection, sessions: Mutex::default() }
+        InboundAuth { resource, source, roles, server, tools, selection, sessions: Mutex::default() }
     }
 
     /// The RFC 9728 metadata document.
     pub fn metadata(&self) -> serde_json::Value {
-        metadata::document(&self.resource, self.validator.issuer(), self.validator.scope(), self.server)
+        metadata::document(&self.resource, self.source.issuer(), self.source.scope(), self.server)
     }
 
     fn challenge(&self, error: Option<(&str, &str)>) -> HeaderValue {
-        let value = metadata::challenge(&self.resource, self.validator.scope(), error);
+        let value = metadata::challenge(&self.resource, self.source.scope(), error);
         HeaderValue::from_str(&value).unwrap_or_else(|_| HeaderValue::from_static("Bearer"))
     }
 
@@ -89,18 +151,25 @@ impl InboundAuth {
     /// The caller named by a request's bearer token, or the response that refuses the request.
     pub async fn authenticate(&self, headers: &HeaderMap) -> Result<Caller, Response> {
         let token = bearer(headers).ok_or_else(|| self.refusal(&Rejection::Missing))?;
-        let claims = self.validator.validate(token).await.map_err(|r| self.refusal(&r))?;
-        let grant = self.roles.grant(&claims.groups, &self.tools, &self.selection);
+        let claims = self.source.validate(token).await.map_err(|r| self.refusal(&r))?;
+        let grant = match &self.roles {
+            Some(roles) => roles.grant(&claims.groups, &self.tools, &self.selection),
+            None => roles::Grant {
+                roles: vec![SIGNED_IN_ROLE.to_owned()],
+                tools: self.tools.iter().filter(|t| self.selection.enabled(t)).map(|t| t.meta.name).collect(),
+            },
+        };
         if grant.roles.is_empty() {
+            let (claim, described) = self.roles.as_ref().map(|r| (r.claim.as_str(), r.describe())).unwrap_or_default();
             crate::metrics::auth_rejected("no_role");
             tracing::warn!(person = %claims.name, "refused: no role on this server for the token's groups");
             // Which groups give which role stays in the log: the person is told what to ask for, not the map.
             tracing::info!(
                 "{} has no role: the `{}` claim holds {:?}; roles: {}",
                 claims.name,
-                self.roles.claim,
+                claim,
                 claims.groups,
-                self.roles.describe()
+                described
             );
             let message = format!(
                 "{} has no role on {}: none of your Okta groups is given one. Ask an Okta administrator which \
@@ -116,6 +185,7 @@ impl InboundAuth {
             client_id: claims.client_id,
             roles: grant.roles,
             tools: Arc::new(grant.tools),
+            okta_token: claims.okta_token,
         })
     }
 }

@@ -54,6 +54,8 @@ pub struct Claims {
     pub client_id: Option<String>,
     pub groups: Vec<String>,
     pub scopes: Vec<String>,
+    /// Delegated sign-in: the person's own Okta access token (never for Okta-issued inbound tokens).
+    pub okta_token: Option<okta_core::Secret>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -77,6 +79,8 @@ pub struct TokenValidator {
     audience: String,
     scope: Option<String>,
     groups_claim: String,
+    /// The issuer's metadata document (`oauth-authorization-server`, or `openid-configuration` for ID tokens).
+    metadata: &'static str,
     http: reqwest::Client,
     jwks_uri: Mutex<Option<Url>>,
     keys: RwLock<Keys>,
@@ -113,11 +117,18 @@ impl TokenValidator {
             audience: audience.to_owned(),
             scope: scope.filter(|s| !s.is_empty()).map(str::to_owned),
             groups_claim: groups_claim.to_owned(),
+            metadata: "oauth-authorization-server",
             http,
             jwks_uri: Mutex::new(None),
             keys: RwLock::new(Keys { keys: HashMap::new(), fetched: None, attempted: None }),
             fetch: Mutex::new(()),
         })
+    }
+
+    /// Find the keys through the OpenID Connect discovery document (ID tokens; Okta's org authorization server).
+    pub fn with_openid_discovery(mut self) -> Self {
+        self.metadata = "openid-configuration";
+        self
     }
 
     pub fn issuer(&self) -> &str {
@@ -134,7 +145,7 @@ impl TokenValidator {
         if let Some(uri) = known.as_ref() {
             return Ok(uri.clone());
         }
-        let url = format!("{}/.well-known/oauth-authorization-server", self.issuer);
+        let url = format!("{}/.well-known/{}", self.issuer, self.metadata);
         let response = self.http.get(&url).send().await.map_err(|e| format!("{url}: {e}"))?;
         if !response.status().is_success() {
             return Err(format!("{url}: HTTP {}", response.status().as_u16()));
@@ -226,6 +237,11 @@ impl TokenValidator {
 
     /// Check a bearer token; its claims when it is good for this server.
     pub async fn validate(&self, token: &str) -> Result<Claims, Rejection> {
+        self.validate_full(token).await.map(|(claims, _)| claims)
+    }
+
+    /// [`Self::validate`], with every claim of the token too (an ID token's `nonce`).
+    pub async fn validate_full(&self, token: &str) -> Result<(Claims, Value), Rejection> {
         let invalid = |why: &str| Rejection::Invalid(why.to_owned());
         let header = jsonwebtoken::decode_header(token).map_err(|_| invalid("the bearer token is not a JWT"))?;
         if header.alg != Algorithm::RS256 {
@@ -284,7 +300,7 @@ impl TokenValidator {
         let subject = text("sub").ok_or_else(|| invalid("the bearer token has an empty subject"))?;
         let name =
             text("email").or_else(|| text("preferred_username")).or_else(|| text("login")).unwrap_or(subject.clone());
-        Ok(Claims {
+        let claims_out = Claims {
             name,
             client_id: text("cid").or_else(|| text("client_id")).or_else(|| text("azp")),
             groups: match claims.get(&self.groups_claim) {
@@ -294,7 +310,9 @@ impl TokenValidator {
             },
             scopes,
             subject,
-        })
+            okta_token: None,
+        };
+        Ok((claims_out, claims))
     }
 }
 

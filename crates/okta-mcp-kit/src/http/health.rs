@@ -1,5 +1,6 @@
 //! `/healthz`: the process is up. `/readyz`: it can serve: Okta is reachable and a token obtainable (OAuth), and
-//! with inbound auth, the issuer's signing keys are known. When not ready, the answer names the part (`okta`,
+//! with inbound auth, the issuer's signing keys are known; with sign-in, Okta's discovery document and keys (in
+//! delegated mode only those: the server has no credential of its own to try). When not ready, the answer names the part (`okta`,
 //! `inbound auth`) and the log says why. Readiness is remembered for five seconds, so frequent
 //! probes do not become Okta traffic.
 
@@ -47,11 +48,14 @@ impl Readiness {
             return result.clone();
         }
         // Probes get what is not ready; the log gets why (Okta's answers are not for whoever can reach /readyz).
-        let mut result = self.server.readiness().await.map_err(|e| ("okta", e));
+        // Delegated mode has no credential of its own to try: people's tokens are checked by Okta on each call.
+        let delegated = self.auth.as_ref().is_some_and(|a| a.source.delegated());
+        let mut result = if delegated { Ok(()) } else { self.server.readiness().await.map_err(|e| ("okta", e)) };
         if result.is_ok()
             && let Some(auth) = &self.auth
         {
-            result = auth.validator.ready().await.map_err(|e| ("inbound auth", e));
+            let part = if auth.source.signin().is_some() { "sign-in" } else { "inbound auth" };
+            result = auth.source.ready().await.map_err(|e| (part, e));
         }
         let result = result.map_err(|(what, why)| {
             tracing::warn!("not ready: {why}");

@@ -1,6 +1,8 @@
 //! The HTTP transport (`--transport http`): MCP streamable HTTP at `/mcp` (rmcp's server, stateless by default so
 //! any number of replicas can sit behind a load balancer), `/healthz` and `/readyz` for orchestrators, `/metrics`
-//! for Prometheus, and, with inbound auth, the RFC 9728 protected-resource metadata.
+//! for Prometheus, and, with inbound auth, the RFC 9728 protected-resource metadata; with sign-in, the
+//! authorization server's routes (`/.well-known/oauth-authorization-server`, `/register`, `/authorize`,
+//! `/oauth/callback`, `/token`, `/revoke`).
 //!
 //! Safe by default: it binds loopback unless told otherwise and refuses a non-loopback address without inbound
 //! auth; every route checks `Host` and `Origin` (see `guard`); request bodies are capped at 1 MiB and each request
@@ -117,6 +119,9 @@ pub fn router(server: McpServer, options: &HttpOptions, public: &Url, auth: Opti
             let auth = auth.clone();
             routes = routes.route(&path, get(move || async move { axum::Json(auth.metadata()) }));
         }
+        if let Some(signin) = auth.source.signin() {
+            routes = routes.merge(signin.routes());
+        }
     }
     let ready = health::Readiness::new(server, auth);
     routes
@@ -154,8 +159,18 @@ pub async fn serve(server: McpServer, options: HttpOptions, auth: Option<Arc<Inb
     tracing::info!(
         "listening on {scheme}://{bound}{MCP_PATH} (public URL {public}; {}; inbound auth: {})",
         if options.sessions { "sessions kept for clients before 2026-07-28" } else { "stateless" },
-        auth.as_ref()
-            .map_or_else(|| "none (loopback only)".to_owned(), |a| format!("tokens from {}", a.validator.issuer()))
+        auth.as_ref().map_or_else(
+            || "none (loopback only)".to_owned(),
+            |a| match a.source.signin() {
+                Some(s) => format!(
+                    "sign-in at {} through this server ({}){}",
+                    s.upstream.issuer,
+                    s.issuer,
+                    if s.delegated { ", delegated: calls run as the signed-in person" } else { "" }
+                ),
+                None => format!("tokens from {}", a.source.issuer()),
+            }
+        )
     );
     let service = app.into_make_service();
     let result = match &options.tls {
