@@ -579,9 +579,15 @@ impl ServerHandler for McpServer {
         request: CallToolRequestParams,
         context: RequestContext<RoleServer>,
     ) -> Result<CallToolResponse, McpError> {
-        // The audit log names the person (over HTTP with inbound auth).
+        // The audit log names the person (over HTTP with inbound auth); in delegated mode every Okta request of
+        // the call carries their own Okta token.
         let caller = Caller::of(&context).cloned();
-        caller::CURRENT.scope(caller, self.call(request, Some(&context))).await
+        let okta_token = caller.as_ref().and_then(|c| c.okta_token.clone());
+        let call = caller::CURRENT.scope(caller, self.call(request, Some(&context)));
+        match okta_token {
+            Some(token) => okta_core::as_end_user(token, call).await,
+            None => call.await,
+        }
     }
 
     fn get_tool(&self, name: &str) -> Option<Tool> {
