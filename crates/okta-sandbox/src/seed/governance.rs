@@ -22,7 +22,9 @@
 //!
 //! Security access reviews (v2), reviewed by Alice, each a snapshot of the user's access when it was made:
 //! Bob's ACTIVE review (`sarbobsalesforce0001`: Salesforce through Sales with its entitlements, Expense
-//! Tracker directly, the Everyone apps) and Lucy's CLOSED one (`sarlucylocked0000001`).
+//! Tracker directly, the Everyone apps) and Lucy's CLOSED one (`sarlucylocked0000001`). Reviewed by others, for
+//! the reviewers' own views (`/governance/api/v2/my/security-access-reviews`): Bob's ACTIVE review by Olivia
+//! (`saroliviabob00000001`) and Henry's ACTIVE review by Carol (`sarcarolhenry0000001`).
 //!
 //! Risk rule `rulfinancesysadmin01` (separation of duties, ACTIVE): Salesforce Finance Admin conflicts with
 //! System Administrator, so Alice or Carol (System Administrators) would violate it with the Finance Admin bundle.
@@ -400,6 +402,25 @@ pub(crate) fn security_reviews(org: &mut Org) {
     );
     lucy["status"] = json!("CLOSED");
     org.governance.security_reviews.push(lucy);
+    // Reviews of people reviewed by others than the admin, for the reviewers' own views (`/my`).
+    let olivia = new_review(
+        org,
+        &fixture_id("sar", "oliviabob", 1),
+        "Bob Active: access check requested by IT",
+        "00ubobactive00000001",
+        &["00uoliviaorgadmin001".to_owned()],
+        &end,
+    );
+    org.governance.security_reviews.push(olivia);
+    let carol = new_review(
+        org,
+        &fixture_id("sar", "carolhenry", 1),
+        "Henry Helpdesk: access check requested by Finance",
+        "00uhenryhelpdesk0001",
+        &["00ucarolfinance00001".to_owned()],
+        &end,
+    );
+    org.governance.security_reviews.push(carol);
 }
 
 #[cfg(test)]
