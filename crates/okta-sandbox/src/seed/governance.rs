@@ -15,7 +15,8 @@
 //! Bundle Finance Admin (`enbfinanceadmin00001`): Salesforce Finance Admin and Payments Approver.
 //!
 //! Access requests (v2): catalog entries Salesforce (`censalesforce0000001`, the app) with its child Salesforce:
-//! Finance Admin (`censffinanceadmin001`, the Finance Admin bundle), and GitHub (`cengithub00000000001`);
+//! Finance Admin (`censffinanceadmin001`, the Finance Admin bundle), GitHub (`cengithub00000000001`), Zoom
+//! (`cenzoom0000000000001`) and Team Calendar (`cencalendar000000001`);
 //! Henry's PENDING request for GitHub (`reqhenrygithub000001`) with an OPEN approval task for Alice
 //! (`00000000000000000000a001`). Approving a request gives the access: the app (a direct assignment) or the
 //! bundle (an ENTITLEMENT-BUNDLE grant, actor ACCESS_REQUEST).
@@ -207,6 +208,9 @@ fn seed_requests(org: &mut GovOrg) {
     org.catalog.push(salesforce);
     org.catalog.push(app_entry("github", "GitHub Enterprise", "GitHub Enterprise Cloud", github));
     org.catalog.push(finance);
+    // More requestable apps, so that each person's own catalog (`/my`) has a few top-level entries.
+    org.catalog.push(app_entry("zoom", "Zoom", "Zoom video meetings", "0oazoom0000000000001"));
+    org.catalog.push(app_entry("calendar", "Team Calendar", "The shared team calendar", "0oacalendar000000001"));
     let henry = "00uhenryhelpdesk0001";
     let id = fixture_id("req", "henrygithub", 1);
     let entry = org.catalog[1].clone();
