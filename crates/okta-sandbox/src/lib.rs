@@ -9,6 +9,13 @@
 //! client_credentials grants, with Okta's claims and the server's groups claims (see the README and
 //! `handlers::custom_as`), for [`TEST_CLIENT_ID`] and the seeded users' [`PASSWORD`].
 //!
+//! Browser sign-in: both the org authorization server (`/oauth2/v1/authorize`, `/oauth2/v1/token`, `/oauth2/v1/keys`,
+//! `/.well-known/openid-configuration`) and every custom one serve the authorization code flow with PKCE S256
+//! through the sandbox's own sign-in and factor pages (plain HTML forms; the factor code is [`SANDBOX_FACTOR_CODE`]),
+//! refresh tokens that rotate, and `/v1/revoke`; the seeded app for it is [`SIGNIN_CLIENT_ID`]. The API takes a
+//! person's own access token from the org authorization server and acts as them (`/api/v1/users/me` with
+//! `okta.users.read.self`; 403 E0000006 for admin operations), and the governance `/my` operations answer for them.
+//!
 //! Start it in-process with [`start`] (binds `127.0.0.1:0`) or [`serve`], or run the
 //! `okta-sandbox` binary.
 //!
@@ -39,7 +46,8 @@
 //! (`00gengineering000001`, OKTA_GROUP, includes Alice and Lucy), one OKTA_GROUP per department and
 //! team, and 3 APP_GROUPs. Apps: `0oacompanywiki000001` (bookmark, assigned to Everyone),
 //! `0oagithub00000000001` (SAML, Engineering), `0oaexpenses000000001` (OIDC, assigned to Alice
-//! and Bob directly), `0oamcptestclient0001` ([`TEST_CLIENT_ID`], OIDC web, Everyone), and the others (13 in all).
+//! and Bob directly), `0oamcptestclient0001` ([`TEST_CLIENT_ID`], OIDC web, Everyone), `0oamcpsignin00000001`
+//! ([`SIGNIN_CLIENT_ID`], OIDC web, Everyone), and the others (14 in all).
 
 #![forbid(unsafe_code)]
 

@@ -14,8 +14,14 @@
 //! claims (`ver`, `jti`, `iss`, `aud`, `iat`, `exp`, `cid`, `uid`, `scp`, `sub`) and the server's ACTIVE RESOURCE
 //! claims whose scope condition the grant meets: GROUPS claims (the user's group names through the claim's
 //! `group_filter_type`), and EXPRESSION claims whose value is a literal, `user.<profile attribute>`, `user.id`
-//! or `app.clientId` (other expressions are left out). `openid` adds an ID token (password grant). Not served:
-//! authorization_code, refresh_token and the other grants; client assertions; refresh tokens; introspection.
+//! or `app.clientId` (other expressions are left out). `openid` adds an ID token (password grant).
+//!
+//! The authorization_code and refresh_token grants (`user_grant`) serve both a custom server and the org
+//! authorization server (`POST /oauth2/v1/token` hands them over; its tokens are signed with [`ORG_AS_KID`], served at
+//! `/oauth2/v1/keys`, and remembered so that the API takes them as the person's): the code of a sign-in at
+//! `/authorize` (`handlers::authorize`; single use, the same client, server and `redirect_uri`, the PKCE verifier),
+//! or a refresh token (rotated). `/v1/revoke` forgets refresh tokens and the org server's access tokens. The org
+//! server's metadata is this module's too. Not served: the other grants; client assertions; introspection.
 //!
 //! An unknown or INACTIVE server answers 404 E0000007 everywhere, as Okta does.
 

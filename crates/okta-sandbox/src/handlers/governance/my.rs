@@ -85,13 +85,23 @@ pub(crate) async fn create_request(
     if !body.is_object() {
         return Err(ApiError::malformed_body());
     }
+    let values = body.get("requesterFieldValues").cloned();
+    let bad = values.as_ref().is_some_and(|v| {
+        v.as_array().is_none_or(|items| items.iter().any(|i| i.get("id").and_then(Value::as_str).is_none()))
+    });
+    if bad {
+        return Err(super::invalid(
+            "Request",
+            vec!["requesterFieldValues: a list of values, each with the `id` of its field".to_owned()],
+        ));
+    }
     let r = with_org(&st, |org| {
         let entry = requestable(org, &id)?;
         let ts = now();
         let rid = crate::org::governance::new_id(&mut org.random, "req");
         let mut r = request(&rid, &entry, &user, &user, &ts);
-        if let Some(values) = body.get("requesterFieldValues").filter(|v| v.is_array()) {
-            r["requesterFieldValues"] = values.clone();
+        if let Some(values) = values.filter(|v| v.as_array().is_some_and(|a| !a.is_empty())) {
+            r["requesterFieldValues"] = values;
         }
         let task = crate::org::governance::new_task_id(&mut org.random);
         org.governance.tasks.push(approval_task(&task, &rid, &ts));
