@@ -280,3 +280,78 @@ async fn a_custom_server_signs_in_with_its_groups_claim() {
     let got = redeem(&sb, ORG, &code, &verifier).await;
     assert_eq!((got.0, got.1["error"].as_str()), (400, Some("invalid_grant")));
 }
+
+#[tokio::test]
+async fn a_public_client_must_use_pkce_and_its_users_must_be_assigned() {
+    let sb = start(small()).await;
+    let b = browser();
+    let calendar = "0oacalendar000000001";
+    let redirect = "https://calendar.example.com/login/callback";
+    let url = |challenge: Option<&str>| {
+        let mut u = url::Url::parse(&sb.url("/oauth2/v1/authorize")).unwrap();
+        u.query_pairs_mut()
+            .append_pair("client_id", calendar)
+            .append_pair("response_type", "code")
+            .append_pair("scope", "openid")
+            .append_pair("redirect_uri", redirect)
+            .append_pair("state", STATE);
+        if let Some(c) = challenge {
+            u.query_pairs_mut().append_pair("code_challenge", c).append_pair("code_challenge_method", "S256");
+        }
+        u.to_string()
+    };
+    let (status, location, _) = get(&b, &url(None)).await;
+    assert_eq!(status, 302);
+    let location = location.unwrap();
+    assert!(location.starts_with(redirect), "{location}");
+    assert_eq!(param(&location, "error").as_deref(), Some("invalid_request"));
+
+    let (verifier, challenge) = pkce("spa");
+    let sign_in_bob = || async {
+        let (_, _, page) = get(&b, &url(Some(&challenge))).await;
+        let tx = tx_of(&page);
+        let form = [("tx", tx.as_str()), ("username", BOB_LOGIN), ("password", okta_sandbox::PASSWORD)];
+        post_form(&b, &sb.url("/login/sandbox/password"), &form).await;
+        let form = [("tx", tx.as_str()), ("code", SANDBOX_FACTOR_CODE)];
+        post_form(&b, &sb.url("/login/sandbox/factor"), &form).await.1.unwrap()
+    };
+    // Bob is not assigned to the Team Calendar.
+    let back = sign_in_bob().await;
+    assert_eq!(param(&back, "error").as_deref(), Some("access_denied"), "{back}");
+    assert_eq!(param(&back, "state").as_deref(), Some(STATE));
+    let (status, _, _) = sb.post(&format!("/api/v1/apps/{calendar}/users"), serde_json::json!({"id": BOB})).await;
+    assert_eq!(status, 200);
+    let back = sign_in_bob().await;
+    let code = param(&back, "code").expect("a code");
+    let redeem = |code: String, verifier: Option<String>| {
+        let sb = &sb;
+        async move {
+            let mut form = vec![
+                ("grant_type", "authorization_code".to_owned()),
+                ("code", code),
+                ("redirect_uri", redirect.to_owned()),
+                ("client_id", calendar.to_owned()),
+            ];
+            if let Some(v) = verifier {
+                form.push(("code_verifier", v));
+            }
+            let resp = sb.http.post(sb.url("/oauth2/v1/token")).form(&form).send().await.unwrap();
+            (resp.status().as_u16(), resp.json::<serde_json::Value>().await.unwrap())
+        }
+    };
+    let got = redeem(code, None).await;
+    assert_token_error(&got, 400, "invalid_request", "PKCE code verifier is required by the application.");
+    let code = param(&sign_in_bob().await, "code").expect("a code");
+    let (status, answer) = redeem(code, Some(verifier)).await;
+    assert_eq!(status, 200, "{answer}");
+    assert!(answer.get("refresh_token").is_none(), "no offline_access asked");
+
+    // Each sign-in is in the System Log.
+    let (_, _, events) = sb
+        .get("/api/v1/logs?filter=eventType%20eq%20%22user.session.start%22&since=2020-01-01T00:00:00Z&limit=200")
+        .await;
+    assert!(
+        events.as_array().unwrap().iter().any(|e| e["actor"]["id"] == BOB && e["outcome"]["result"] == "SUCCESS"),
+        "a sign-in event of Bob"
+    );
+}

@@ -121,6 +121,14 @@ async fn reviewers_see_their_own_reviews_only() {
     let (status, _) = comment(&sb, &olivia, OLIVIA_REVIEWS_BOB, "Checked with Bob's manager").await;
     assert_eq!(status, 204);
     assert_eq!(comment(&sb, &olivia, CAROL_REVIEWS_HENRY, "not mine").await.0, 404);
+    let (status, _, history) = my_get(&sb, &format!("{MY_SAR}/{OLIVIA_REVIEWS_BOB}/history"), &olivia).await;
+    assert_eq!(status, 200, "{history}");
+    let items = history["data"].as_array().unwrap();
+    assert_eq!(items[0]["systemGenerated"], true);
+    let last = items.last().unwrap();
+    assert_eq!(last["message"], "Checked with Bob's manager");
+    assert_eq!(last["principalProfile"]["id"], "00uoliviaorgadmin001");
+    assert!(items.iter().all(|i| i["id"].as_str().unwrap().len() == 20), "{history}");
 }
 
 async fn comment(sb: &Sandbox, token: &str, review: &str, text: &str) -> (u16, Value) {

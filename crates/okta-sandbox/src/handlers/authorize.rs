@@ -350,6 +350,21 @@ fn status_refusal(status: UserStatus) -> Option<&'static str> {
     }
 }
 
+/// A `user.session.start` event in the System Log, as Okta writes for each sign-in attempt.
+fn sign_in_event(org: &mut Org, seq: Option<u64>, outcome: (&str, Option<&str>)) {
+    let Some(actor) = seq.and_then(|s| org.actor_for_user(s)) else { return };
+    org.log(
+        chrono::Utc::now(),
+        "user.session.start",
+        "User login to Okta",
+        &actor,
+        Vec::new(),
+        outcome,
+        None,
+        &crate::seed::api_client(),
+    );
+}
+
 pub(crate) async fn password(State(st): St, body: Bytes) -> Response {
     let form = Params::parse(std::str::from_utf8(&body).ok());
     let tx = form.get("tx").unwrap_or("").to_owned();
@@ -361,16 +376,21 @@ pub(crate) async fn password(State(st): St, body: Bytes) -> Response {
     if t.stage != Stage::Password {
         return expired();
     }
-    let user = org.find_user(&username).and_then(|s| org.users.get(&s)).map(|u| (u.id.clone(), u.status, u.login()));
+    let seq = org.find_user(&username);
+    let user = seq.and_then(|s| org.users.get(&s)).map(|u| (u.id.clone(), u.status, u.login()));
     let Some((user_id, status, login)) = user else {
         return password_page(&tx, &label, &username, Some("Unable to sign in"));
     };
     if let Some(message) = status_refusal(status) {
+        let reason = if status == UserStatus::LockedOut { "LOCKED_OUT" } else { "VERIFICATION_ERROR" };
+        sign_in_event(&mut org, seq, ("FAILURE", Some(reason)));
         return password_page(&tx, &label, &username, Some(message));
     }
     if !org.secrets.password_matches(&user_id, secret) {
+        sign_in_event(&mut org, seq, ("FAILURE", Some("INVALID_CREDENTIALS")));
         return password_page(&tx, &label, &username, Some("Unable to sign in"));
     }
+    sign_in_event(&mut org, seq, ("SUCCESS", None));
     if let Some(t) = org.signin.transactions.get_mut(&tx) {
         t.stage = Stage::Factor(user_id);
     }

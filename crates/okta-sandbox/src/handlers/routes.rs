@@ -256,6 +256,7 @@ table! {
         GET "/governance/api/v2/my/security-access-reviews/{securityAccessReviewId}/actions" => governance::my::list_actions, default, oauth_only ["okta.governance.securityAccessReviews.endUser.read"];
         POST "/governance/api/v2/my/security-access-reviews/{securityAccessReviewId}/actions" => governance::my::review_action, default, oauth_only ["okta.governance.securityAccessReviews.endUser.manage"];
         POST "/governance/api/v2/my/security-access-reviews/{securityAccessReviewId}/comment" => governance::my::comment, default, oauth_only ["okta.governance.securityAccessReviews.endUser.manage"];
+        GET "/governance/api/v2/my/security-access-reviews/{securityAccessReviewId}/history" => governance::my::history, default, oauth_only ["okta.governance.securityAccessReviews.endUser.read"];
         POST "/governance/api/v1/entitlements" => governance::entitlements::create, default, ["okta.governance.entitlements.manage"];
         PATCH "/governance/api/v1/entitlements/{entitlementId}" => governance::entitlements::patch, default, ["okta.governance.entitlements.manage"];
         DELETE "/governance/api/v1/entitlements/{entitlementId}" => governance::entitlements::delete, default, ["okta.governance.entitlements.manage"];

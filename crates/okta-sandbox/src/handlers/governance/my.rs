@@ -191,3 +191,7 @@ pub(crate) async fn comment(
 ) -> ApiResult {
     sar::comment_in(&st, &id, &body, view(me(&caller)?))
 }
+
+pub(crate) async fn history(State(st): St, Extension(caller): Extension<Caller>, Path(id): Id, uri: Uri) -> ApiResult {
+    sar::history_in(&st, &id, &uri, view(me(&caller)?))
+}

@@ -352,7 +352,10 @@ pub(super) fn access_action_in(
         let i = active_review(org, id, view)?;
         let at = locate(&org.governance.security_reviews[i], target)
             .ok_or_else(|| ApiError::not_found(target, "SecurityAccessReviewAccess"))?;
-        act(org, i, at, &action)
+        act(org, i, at, &action)?;
+        let name = str_of(target_mut(&mut org.governance.security_reviews[i].clone(), at), "name").to_owned();
+        record(org, i, view, &format!("{action} on {name}"));
+        Ok(())
     })?;
     accepted()
 }
@@ -480,14 +483,46 @@ pub(super) fn comment_in(st: &crate::AppState, id: &str, body: &Value, view: Vie
     }
     with_org(st, |org| {
         let i = review_index(org, id, view)?;
-        let by = view.reviewer.map_or_else(|| org.admin_id.clone(), str::to_owned);
-        let r = &mut org.governance.security_reviews[i];
-        let entry = json!({"comment": comment, "createdBy": by, "created": now()});
-        match r.get_mut("__comments").and_then(Value::as_array_mut) {
-            Some(list) => list.push(entry),
-            None => r["__comments"] = json!([entry]),
-        }
+        record(org, i, view, &comment);
         Ok(())
     })?;
     Ok(StatusCode::NO_CONTENT.into_response())
+}
+
+/// Add an event by the caller (a reviewer, or the API token's admin) to the review's history.
+fn record(org: &mut Org, i: usize, view: View<'_>, message: &str) {
+    let by = view.reviewer.map_or_else(|| org.admin_id.clone(), str::to_owned);
+    let mut item = json!({
+        "id": crate::org::governance::new_id(&mut org.random, "sah"),
+        "systemGenerated": false,
+        "timestamp": now(),
+        "message": message.chars().take(1000).collect::<String>(),
+    });
+    if let Some(p) = profile(org, &by) {
+        item["principalProfile"] = p;
+    }
+    let r = &mut org.governance.security_reviews[i];
+    match r.get_mut("__history").and_then(Value::as_array_mut) {
+        Some(list) => list.push(item),
+        None => r["__history"] = json!([item]),
+    }
+}
+
+/// `GET …/{id}/history`: the review's creation (by Okta), then its comments and access actions, oldest first.
+pub(super) fn history_in(st: &crate::AppState, id: &str, uri: &Uri, view: View<'_>) -> ApiResult {
+    let params = Params::parse(uri.query());
+    let page = params.page(20, 200)?;
+    let items = with_org(st, |org| {
+        let r = &org.governance.security_reviews[review_index(org, id, view)?];
+        let created = json!({
+            "id": format!("sah{}", id.get(3..).unwrap_or_default()),
+            "systemGenerated": true,
+            "timestamp": r["created"],
+            "message": "Security access review created",
+        });
+        let mut all = vec![created];
+        all.extend(r["__history"].as_array().into_iter().flatten().cloned());
+        Ok(all.into_iter().enumerate().map(|(n, v)| (n as u64 + 1, v)).collect::<Vec<_>>())
+    })?;
+    Ok(page.data(&st.public, &format!("{}/{id}/history", view.base), items, None))
 }
