@@ -263,7 +263,15 @@ async fn a_custom_server_signs_in_with_its_groups_claim() {
     assert!(at["groups"].as_array().unwrap().iter().any(|g| g == "Sales"), "{at}");
     let id = verify(answer["id_token"].as_str().unwrap(), &keys, &iss, SIGNIN_CLIENT_ID).expect("ID token");
     assert_eq!(id["nonce"], NONCE);
-    assert!(answer["refresh_token"].as_str().is_some());
+    let refresh = answer["refresh_token"].as_str().unwrap();
+    let (status, renewed) = token(&sb, DEFAULT, &[("grant_type", "refresh_token"), ("refresh_token", refresh)]).await;
+    assert_eq!(status, 200, "{renewed}");
+    let at = verify(renewed["access_token"].as_str().unwrap(), &keys, &iss, "api://default").expect("renewed");
+    assert!(at["groups"].as_array().is_some_and(|g| !g.is_empty()));
+    // A custom server's refresh token is not the org server's.
+    let other = renewed["refresh_token"].as_str().unwrap();
+    let got = token(&sb, ORG, &[("grant_type", "refresh_token"), ("refresh_token", other)]).await;
+    assert_token_error(&got, 400, "invalid_grant", "The refresh token is invalid or expired.");
     // Okta's API never takes a custom server's token.
     let (status, _, _) = sb
         .send(
