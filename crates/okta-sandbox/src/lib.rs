@@ -9,6 +9,13 @@
 //! client_credentials grants, with Okta's claims and the server's groups claims (see the README and
 //! `handlers::custom_as`), for [`TEST_CLIENT_ID`] and the seeded users' [`PASSWORD`].
 //!
+//! Browser sign-in: both the org authorization server (`/oauth2/v1/authorize`, `/oauth2/v1/token`, `/oauth2/v1/keys`,
+//! `/.well-known/openid-configuration`) and every custom one serve the authorization code flow with PKCE S256
+//! through the sandbox's own sign-in and factor pages (plain HTML forms; the factor code is [`SANDBOX_FACTOR_CODE`]),
+//! refresh tokens that rotate, and `/v1/revoke`; the seeded app for it is [`SIGNIN_CLIENT_ID`]. The API takes a
+//! person's own access token from the org authorization server and acts as them (`/api/v1/users/me` with
+//! `okta.users.read.self`; 403 E0000006 for admin operations), and the governance `/my` operations answer for them.
+//!
 //! Start it in-process with [`start`] (binds `127.0.0.1:0`) or [`serve`], or run the
 //! `okta-sandbox` binary.
 //!
@@ -39,7 +46,8 @@
 //! (`00gengineering000001`, OKTA_GROUP, includes Alice and Lucy), one OKTA_GROUP per department and
 //! team, and 3 APP_GROUPs. Apps: `0oacompanywiki000001` (bookmark, assigned to Everyone),
 //! `0oagithub00000000001` (SAML, Engineering), `0oaexpenses000000001` (OIDC, assigned to Alice
-//! and Bob directly), `0oamcptestclient0001` ([`TEST_CLIENT_ID`], OIDC web, Everyone), and the others (13 in all).
+//! and Bob directly), `0oamcptestclient0001` ([`TEST_CLIENT_ID`], OIDC web, Everyone), `0oamcpsignin00000001`
+//! ([`SIGNIN_CLIENT_ID`], OIDC web, Everyone), and the others (14 in all).
 
 #![forbid(unsafe_code)]
 
@@ -75,6 +83,35 @@ use crate::ratelimit::RateLimiter;
 
 /// The passcode (and security question answer) every sandbox factor accepts.
 pub const PASSCODE: &str = "123456";
+
+/// The verification code every seeded user's factor accepts on the sandbox's sign-in pages (the factor page after
+/// the password at `/oauth2/v1/authorize` and `/oauth2/{authorizationServerId}/v1/authorize`): the same fact as
+/// [`PASSCODE`].
+pub const SANDBOX_FACTOR_CODE: &str = PASSCODE;
+
+/// The `client_id` of the seeded OIDC web app "okta-mcp sign-in" (`0oamcpsignin00000001`, assigned to Everyone;
+/// grant types authorization_code and refresh_token; `client_secret_basic` or `client_secret_post`; redirect URIs
+/// `http://127.0.0.1/oauth/callback` and `http://localhost/oauth/callback`, any port as RFC 8252 §7.3 allows for
+/// loopback redirects): the app the MCP servers send a person's browser to `/authorize` with. It may be granted the
+/// OIDC scopes (`openid profile email groups offline_access`) and the org authorization server's end-user scopes
+/// ([`SIGNIN_SCOPES`]); the custom authorization server `default` serves it too.
+pub const SIGNIN_CLIENT_ID: &str = "0oamcpsignin00000001";
+
+/// The client secret of [`SIGNIN_CLIENT_ID`].
+pub const SIGNIN_CLIENT_SECRET: &str = "sandbox-signin-client-secret-0123456789abcdef";
+
+/// The org authorization server's end-user scopes granted to [`SIGNIN_CLIENT_ID`] (its `/api/v1/apps/{appId}/grants`).
+pub const SIGNIN_SCOPES: [&str; 9] = [
+    "okta.users.read.self",
+    "okta.users.manage.self",
+    "okta.accessRequests.catalog.read",
+    "okta.accessRequests.request.read",
+    "okta.accessRequests.request.manage",
+    "okta.governance.securityAccessReviews.endUser.read",
+    "okta.governance.securityAccessReviews.endUser.manage",
+    "okta.governance.reviewer.read",
+    "okta.governance.reviewer.manage",
+];
 
 /// The password of every seeded user (what the resource owner password grant of a custom authorization server,
 /// `POST /oauth2/{authorizationServerId}/v1/token` with `grant_type=password`, accepts for them). A user created
@@ -177,6 +214,9 @@ pub(crate) struct IssuedToken {
     pub expires: Instant,
     /// `cnf.jkt`: the thumbprint of the DPoP key the token is bound to.
     pub jkt: Option<String>,
+    /// The user (id) of an access token the org authorization server issued to a person (`/authorize`, refresh):
+    /// the API acts as them.
+    pub user: Option<String>,
 }
 
 /// Who is calling the API (inserted as a request extension after authentication).
@@ -184,6 +224,8 @@ pub(crate) struct IssuedToken {
 pub(crate) enum Caller {
     Ssws,
     Client(String),
+    /// A person's own access token from the org authorization server: the user id.
+    User(String),
 }
 
 #[derive(Debug)]
@@ -220,6 +262,15 @@ impl AppState {
                 alternate_id: id.clone(),
                 display_name: "Sandbox service app".into(),
             },
+            Caller::User(id) => {
+                let org = lock(&self.org);
+                org.find_user(id).and_then(|s| org.actor_for_user(s)).unwrap_or(Actor {
+                    id: id.clone(),
+                    kind: "User".into(),
+                    alternate_id: id.clone(),
+                    display_name: id.clone(),
+                })
+            }
             Caller::Ssws => {
                 let org = lock(&self.org);
                 let admin = org.admin_id.clone();
@@ -403,6 +454,14 @@ fn authorize(state: &AppState, req: &Request, template: Option<&str>) -> Result<
             }
             (None, false) => {}
         }
+        let my = route.is_some_and(|r| r.path.contains("/my/"));
+        if let Some(user) = &token.user {
+            return user_caller(state, req, route, user, &token.scopes, my);
+        }
+        if my {
+            // The `/my` operations are a person's: a service app's token has nobody to answer for.
+            return Err(ApiError::forbidden().into());
+        }
         if let Some(scope) = scope
             && route.is_some_and(|r| !r.scopes.iter().all(|need| token.scopes.iter().any(|s| s == need)))
         {
@@ -427,6 +486,51 @@ fn authorize(state: &AppState, req: &Request, template: Option<&str>) -> Result<
         return Ok(Caller::Client(token.client_id));
     }
     Err(ApiError::invalid_token().into())
+}
+
+/// The routes a person's own token may call about themselves (`me`, their id or their login) with
+/// `okta.users.read.self`.
+const SELF_ROUTES: [&str; 3] = ["/api/v1/users/{id}", "/api/v1/users/{id}/groups", "/api/v1/users/{id}/appLinks"];
+
+/// The scope a person's own token needs for `self`, or what refuses it: their own user (`SELF_ROUTES`) needs
+/// `okta.users.read.self`, the `/my` operations their route's scopes; anything else is an admin operation, which
+/// Okta refuses to a user without an admin role (403 E0000006; `insufficient_scope` when the scope is missing too).
+fn user_caller(
+    state: &AppState,
+    req: &Request,
+    route: Option<&handlers::routes::Route>,
+    user: &str,
+    granted: &[String],
+    my: bool,
+) -> Result<Caller, Rejection> {
+    let path = req.uri().path();
+    let insufficient = |scope: &str| {
+        let mut e = ApiError::forbidden();
+        e.www_authenticate = Some(bearer_challenge(
+            &state.public,
+            scope,
+            "insufficient_scope",
+            "The access token provided does not contain the required scopes.",
+            path,
+        ));
+        Rejection::from(e)
+    };
+    let Some(route) = route else { return Ok(Caller::User(user.to_owned())) };
+    let own = req.method() == Method::GET && SELF_ROUTES.contains(&route.path) && {
+        let target = path.split('/').nth(4).map(|s| percent_encoding::percent_decode_str(s).decode_utf8_lossy());
+        let org = lock(&state.org);
+        target.is_some_and(|t| {
+            t == "me" || org.find_user(&t).and_then(|s| org.users.get(&s)).is_some_and(|u| u.id == user)
+        })
+    };
+    let needed: Vec<&str> = if own { vec!["okta.users.read.self"] } else { route.scopes.to_vec() };
+    if let Some(missing) = needed.iter().find(|n| !granted.iter().any(|g| g == *n)) {
+        return Err(insufficient(missing));
+    }
+    if own || my || needed.is_empty() {
+        return Ok(Caller::User(user.to_owned()));
+    }
+    Err(ApiError::forbidden().into())
 }
 
 async fn okta_layer(State(state): State<Arc<AppState>>, mut req: Request, next: Next) -> Response {

@@ -209,7 +209,15 @@ async fn clients_must_authenticate() {
         &sb,
         "default",
         Some((TEST_CLIENT_ID, TEST_CLIENT_SECRET)),
-        &[("grant_type", "authorization_code"), ("code", "x")],
+        &[("grant_type", "authorization_code"), ("code", "x"), ("redirect_uri", "http://localhost:8080/cb")],
+    )
+    .await;
+    assert_token_error(&got, 400, "invalid_grant", "The authorization code is invalid or has expired.");
+    let got = as_token(
+        &sb,
+        "default",
+        Some((TEST_CLIENT_ID, TEST_CLIENT_SECRET)),
+        &[("grant_type", "urn:ietf:params:oauth:grant-type:device_code"), ("device_code", "x")],
     )
     .await;
     assert_eq!((got.0, got.1["error"].as_str()), (400, Some("unsupported_grant_type")));

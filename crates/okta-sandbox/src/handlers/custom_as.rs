@@ -14,8 +14,14 @@
 //! claims (`ver`, `jti`, `iss`, `aud`, `iat`, `exp`, `cid`, `uid`, `scp`, `sub`) and the server's ACTIVE RESOURCE
 //! claims whose scope condition the grant meets: GROUPS claims (the user's group names through the claim's
 //! `group_filter_type`), and EXPRESSION claims whose value is a literal, `user.<profile attribute>`, `user.id`
-//! or `app.clientId` (other expressions are left out). `openid` adds an ID token (password grant). Not served:
-//! authorization_code, refresh_token and the other grants; client assertions; refresh tokens; introspection.
+//! or `app.clientId` (other expressions are left out). `openid` adds an ID token (password grant).
+//!
+//! The authorization_code and refresh_token grants (`user_grant`) serve both a custom server and the org
+//! authorization server (`POST /oauth2/v1/token` hands them over; its tokens are signed with [`ORG_AS_KID`], served at
+//! `/oauth2/v1/keys`, and remembered so that the API takes them as the person's): the code of a sign-in at
+//! `/authorize` (`handlers::authorize`; single use, the same client, server and `redirect_uri`, the PKCE verifier),
+//! or a refresh token (rotated). `/v1/revoke` forgets refresh tokens and the org server's access tokens. The org
+//! server's metadata is this module's too. Not served: the other grants; client assertions; introspection.
 //!
 //! An unknown or INACTIVE server answers 404 E0000007 everywhere, as Okta does.
 
@@ -34,7 +40,10 @@ use crate::org::{App, AppStatus, Org, Secrets, UserStatus};
 use crate::{ids, lock, signing};
 
 /// The grant types this endpoint serves.
-const SERVED_GRANTS: [&str; 2] = ["password", "client_credentials"];
+const SERVED_GRANTS: [&str; 4] = ["authorization_code", "refresh_token", "password", "client_credentials"];
+
+/// The `kid` of the org authorization server's signing key (`GET /oauth2/v1/keys`).
+pub(crate) const ORG_AS_KID: &str = "sandbox-org-authorization-server-key-1";
 
 /// The client authentication methods Okta's metadata lists.
 const AUTH_METHODS: [&str; 5] =
@@ -47,7 +56,7 @@ const OIDC_SCOPES: [&str; 4] = ["profile", "email", "address", "phone"];
 const RESERVED: [&str; 12] = ["ver", "jti", "iss", "aud", "iat", "exp", "cid", "uid", "scp", "sub", "nbf", "auth_time"];
 
 /// The ACTIVE server `id` (unknown or INACTIVE: 404 E0000007).
-fn active_server(org: &Org, id: &str) -> Result<Value, ApiError> {
+pub(crate) fn active_server(org: &Org, id: &str) -> Result<Value, ApiError> {
     org.policy
         .auth_servers
         .by_id(id)
@@ -71,12 +80,30 @@ fn find_client<'a>(org: &'a Org, client_id: &str) -> Option<&'a App> {
     org.apps.iter().find(|a| is_client(a, client_id))
 }
 
+/// The ACTIVE OIDC app whose client id is `client_id`.
+pub(crate) fn find_active_client<'a>(org: &'a Org, client_id: &str) -> Option<&'a App> {
+    find_client(org, client_id).filter(|a| a.status == AppStatus::Active)
+}
+
+/// The app's `token_endpoint_auth_method` (`client_secret_basic` when it names none).
+pub(crate) fn auth_method(app: &App) -> &str {
+    app.config
+        .get("credentials")
+        .and_then(|c| c.pointer("/oauthClient/token_endpoint_auth_method"))
+        .and_then(Value::as_str)
+        .unwrap_or("client_secret_basic")
+}
+
 // ---------------------------------------------------------------- metadata
 
-fn metadata(st: &crate::AppState, id: &str, uri: &Uri, oidc: bool) -> Result<Value, ApiError> {
+/// The metadata of a custom server (`id`) or of the org authorization server (`None`: issuer the org URL, its
+/// endpoints under `/oauth2/v1`, the OIDC scopes).
+fn metadata(st: &crate::AppState, id: Option<&str>, uri: &Uri, oidc: bool) -> Result<Value, ApiError> {
     let params = Params::parse(uri.query());
     let org = lock(&st.org);
-    active_server(&org, id)?;
+    if let Some(id) = id {
+        active_server(&org, id)?;
+    }
     if let Some(client_id) = params.get("client_id")
         && find_client(&org, client_id).is_none()
     {
@@ -87,21 +114,27 @@ fn metadata(st: &crate::AppState, id: &str, uri: &Uri, oidc: bool) -> Result<Val
         ));
     }
     // Okta publishes only the scopes whose metadataPublish is ALL_CLIENTS; custom claims never.
-    let scopes: Vec<&str> = org
-        .policy
-        .scopes
-        .of(id)
-        .iter()
-        .filter(|s| str_of(s, "metadataPublish") == "ALL_CLIENTS")
-        .map(|s| str_of(s, "name"))
-        .collect();
-    let iss = issuer(&st.public, id);
+    let scopes: Vec<&str> = match id {
+        Some(id) => org
+            .policy
+            .scopes
+            .of(id)
+            .iter()
+            .filter(|s| str_of(s, "metadataPublish") == "ALL_CLIENTS")
+            .map(|s| str_of(s, "name"))
+            .collect(),
+        None => super::authorize::ORG_OIDC_SCOPES.to_vec(),
+    };
+    let (iss, base) = match id {
+        Some(id) => (issuer(&st.public, id), issuer(&st.public, id)),
+        None => (st.public.clone(), format!("{}/oauth2", st.public)),
+    };
     let mut m = json!({
         "issuer": iss,
-        "authorization_endpoint": format!("{iss}/v1/authorize"),
-        "token_endpoint": format!("{iss}/v1/token"),
+        "authorization_endpoint": format!("{base}/v1/authorize"),
+        "token_endpoint": format!("{base}/v1/token"),
         "registration_endpoint": format!("{}/oauth2/v1/clients", st.public),
-        "jwks_uri": format!("{iss}/v1/keys"),
+        "jwks_uri": format!("{base}/v1/keys"),
         "response_types_supported": ["code", "token", "id_token", "code id_token", "code token", "id_token token",
                                      "code id_token token"],
         "response_modes_supported": ["query", "fragment", "form_post", "okta_post_message"],
@@ -112,19 +145,19 @@ fn metadata(st: &crate::AppState, id: &str, uri: &Uri, oidc: bool) -> Result<Val
         "token_endpoint_auth_methods_supported": AUTH_METHODS,
         "claims_supported": ["ver", "jti", "iss", "aud", "iat", "exp", "cid", "uid", "scp", "sub"],
         "code_challenge_methods_supported": ["S256"],
-        "introspection_endpoint": format!("{iss}/v1/introspect"),
+        "introspection_endpoint": format!("{base}/v1/introspect"),
         "introspection_endpoint_auth_methods_supported": AUTH_METHODS,
-        "revocation_endpoint": format!("{iss}/v1/revoke"),
+        "revocation_endpoint": format!("{base}/v1/revoke"),
         "revocation_endpoint_auth_methods_supported": AUTH_METHODS,
-        "end_session_endpoint": format!("{iss}/v1/logout"),
+        "end_session_endpoint": format!("{base}/v1/logout"),
         "request_parameter_supported": true,
         "request_object_signing_alg_values_supported": ["HS256", "HS384", "HS512", "RS256", "RS384", "RS512", "ES256",
                                                          "ES384", "ES512"],
-        "device_authorization_endpoint": format!("{iss}/v1/device/authorize"),
-        "pushed_authorization_request_endpoint": format!("{iss}/v1/par"),
+        "device_authorization_endpoint": format!("{base}/v1/device/authorize"),
+        "pushed_authorization_request_endpoint": format!("{base}/v1/par"),
     });
     if oidc {
-        m["userinfo_endpoint"] = json!(format!("{iss}/v1/userinfo"));
+        m["userinfo_endpoint"] = json!(format!("{base}/v1/userinfo"));
         m["response_types_supported"] =
             json!(["code", "id_token", "code id_token", "code token", "id_token token", "code id_token token"]);
         m["grant_types_supported"] = json!([
@@ -175,11 +208,21 @@ fn metadata(st: &crate::AppState, id: &str, uri: &Uri, oidc: bool) -> Result<Val
 }
 
 pub(crate) async fn oauth_metadata(State(st): St, Path(id): Id, uri: Uri) -> Response {
-    metadata(&st, &id, &uri, false).map(axum::Json).into_response()
+    metadata(&st, Some(&id), &uri, false).map(axum::Json).into_response()
 }
 
 pub(crate) async fn oidc_metadata(State(st): St, Path(id): Id, uri: Uri) -> Response {
-    metadata(&st, &id, &uri, true).map(axum::Json).into_response()
+    metadata(&st, Some(&id), &uri, true).map(axum::Json).into_response()
+}
+
+/// `GET /.well-known/oauth-authorization-server` (the org authorization server).
+pub(crate) async fn org_oauth_metadata(State(st): St, uri: Uri) -> Response {
+    metadata(&st, None, &uri, false).map(axum::Json).into_response()
+}
+
+/// `GET /.well-known/openid-configuration` (the org authorization server).
+pub(crate) async fn org_oidc_metadata(State(st): St, uri: Uri) -> Response {
+    metadata(&st, None, &uri, true).map(axum::Json).into_response()
 }
 
 // ---------------------------------------------------------------- keys
@@ -221,19 +264,52 @@ struct Minted {
     id_token: Option<Map<String, Value>>,
     ttl: i64,
     scopes: Vec<String>,
+    /// A new refresh token (authorization code and refresh grants with `offline_access`).
+    refresh: Option<String>,
+    /// The org authorization server's token for a person: the API takes it (client id, user id).
+    api_user: Option<(String, String)>,
+}
+
+fn form_of(body: &Bytes) -> Params {
+    Params::parse(std::str::from_utf8(body).ok())
 }
 
 pub(crate) async fn token(State(st): St, Path(id): Id, headers: HeaderMap, body: Bytes) -> Response {
+    let form = form_of(&body);
     let minted = {
-        let org = lock(&st.org);
+        let mut org = lock(&st.org);
         if let Err(e) = active_server(&org, &id) {
             return e.into_response();
         }
-        match mint(&st, &org, &id, &headers, &body) {
+        let result = match form.get("grant_type") {
+            Some(g @ ("authorization_code" | "refresh_token")) => {
+                user_grant(&st, &mut org, Some(&id), g, &headers, &form)
+            }
+            _ => mint(&st, &org, &id, &headers, &body),
+        };
+        match result {
             Ok(m) => m,
             Err(e) => return e.into_response(),
         }
     };
+    answer(&st, minted)
+}
+
+/// `POST /oauth2/v1/token` with `grant_type` authorization_code or refresh_token: the org authorization server's
+/// tokens for a person (its client_credentials grant is `oauth::token`'s).
+pub(crate) fn org_user_token(st: &crate::AppState, grant: &str, headers: &HeaderMap, form: &Params) -> Response {
+    let minted = {
+        let mut org = lock(&st.org);
+        match user_grant(st, &mut org, None, grant, headers, form) {
+            Ok(m) => m,
+            Err(e) => return e.into_response(),
+        }
+    };
+    answer(st, minted)
+}
+
+/// Sign what was minted and answer it (and remember an org server's user token for the API).
+fn answer(st: &crate::AppState, minted: Minted) -> Response {
     let Some(key) = signing::material(&minted.kid) else {
         return server_error().into_response();
     };
@@ -249,15 +325,267 @@ pub(crate) async fn token(State(st): St, Path(id): Id, headers: HeaderMap, body:
         "access_token": access_token,
         "scope": minted.scopes.join(" "),
     });
+    if let Some(r) = &minted.refresh {
+        answer["refresh_token"] = json!(r);
+    }
     if let Some(claims) = minted.id_token {
         let Ok(id_token) = jsonwebtoken::encode(&header, &Value::Object(claims), &key.encoding) else {
             return server_error().into_response();
         };
         answer["id_token"] = json!(id_token);
     }
+    if let Some((client_id, user)) = minted.api_user {
+        let ttl = std::time::Duration::from_secs(u64::try_from(minted.ttl).unwrap_or(0));
+        lock(&st.tokens).insert(
+            access_token,
+            crate::IssuedToken {
+                client_id,
+                scopes: minted.scopes,
+                expires: std::time::Instant::now() + ttl,
+                jkt: None,
+                user: Some(user),
+            },
+        );
+    }
     let mut resp = (StatusCode::OK, axum::Json(answer)).into_response();
     resp.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     resp.headers_mut().insert(header::PRAGMA, HeaderValue::from_static("no-cache"));
+    resp
+}
+
+/// base64url(SHA-256(verifier)), RFC 7636 §4.2.
+fn s256(verifier: &str) -> String {
+    let digest = aws_lc_rs::digest::digest(&aws_lc_rs::digest::SHA256, verifier.as_bytes());
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(digest.as_ref())
+}
+
+fn invalid_grant(description: &str) -> OAuthError {
+    OAuthError::new(StatusCode::BAD_REQUEST, "invalid_grant", description)
+}
+
+/// The authorization code and refresh token grants, at the org authorization server (`server` none) or a custom
+/// one: the client authenticated as its app requires, the code (single use, this client's, this server's, the same
+/// `redirect_uri`, the PKCE verifier) or the refresh token (rotated: the old one is gone), the user still ACTIVE and
+/// assigned, then the tokens.
+fn user_grant(
+    st: &crate::AppState,
+    org: &mut Org,
+    server: Option<&str>,
+    grant: &str,
+    headers: &HeaderMap,
+    form: &Params,
+) -> Result<Minted, OAuthError> {
+    let client = authenticate(org, headers, form)?;
+    let (configured, public_client): (Vec<String>, bool) = {
+        let app = org.apps.get(client.app_index).ok_or_else(server_error)?;
+        (grant_types(app).into_iter().map(str::to_owned).collect(), auth_method(app) == "none")
+    };
+    if !configured.iter().any(|g| g == grant) {
+        return Err(OAuthError::new(
+            StatusCode::BAD_REQUEST,
+            "unauthorized_client",
+            format!(
+                "The client is not authorized to use the provided grant type. Configured grant types: [{}].",
+                configured.join(", ")
+            ),
+        ));
+    }
+    let (user_id, scopes, nonce, auth_time) = if grant == "authorization_code" {
+        let code = form
+            .get("code")
+            .filter(|c| !c.is_empty())
+            .ok_or_else(|| OAuthError::invalid_request("The required parameter 'code' is missing."))?;
+        let c = org
+            .signin
+            .take_code(code)
+            .ok_or_else(|| invalid_grant("The authorization code is invalid or has expired."))?;
+        if c.request.client_id != client.client_id || c.request.server.as_deref() != server {
+            return Err(invalid_grant("The authorization code is invalid or has expired."));
+        }
+        if form.get("redirect_uri") != Some(c.request.redirect_uri.as_str()) {
+            return Err(invalid_grant(
+                "The 'redirect_uri' does not match the redirection URI used in the authorization request.",
+            ));
+        }
+        match (&c.request.code_challenge, form.get("code_verifier").filter(|v| !v.is_empty())) {
+            (Some(challenge), Some(verifier)) => {
+                if s256(verifier) != *challenge {
+                    return Err(invalid_grant("PKCE verification failed."));
+                }
+            }
+            (Some(_), None) => {
+                return Err(OAuthError::invalid_request("PKCE code verifier is required by the application."));
+            }
+            (None, Some(_)) => {
+                return Err(OAuthError::invalid_request(
+                    "PKCE code challenge should be specified in the authorize request for code verification.",
+                ));
+            }
+            (None, None) if public_client => {
+                return Err(OAuthError::invalid_request("PKCE code verifier is required by the application."));
+            }
+            (None, None) => {}
+        }
+        (c.user_id, c.request.scopes, c.request.nonce, c.auth_time)
+    } else {
+        let token = form
+            .get("refresh_token")
+            .filter(|t| !t.is_empty())
+            .ok_or_else(|| OAuthError::invalid_request("The required parameter 'refresh_token' is missing."))?;
+        let bad = || invalid_grant("The refresh token is invalid or expired.");
+        let r =
+            org.signin.refresh.get(token).filter(|r| r.expires > std::time::Instant::now()).cloned().ok_or_else(bad)?;
+        if r.client_id != client.client_id || r.server.as_deref() != server {
+            return Err(bad());
+        }
+        let asked: Vec<String> = form.get("scope").unwrap_or("").split_whitespace().map(str::to_owned).collect();
+        let denied: Vec<&String> = asked.iter().filter(|s| !r.scopes.contains(s)).collect();
+        if !denied.is_empty() {
+            let names: Vec<&str> = denied.iter().map(|s| s.as_str()).collect();
+            return Err(OAuthError::new(
+                StatusCode::BAD_REQUEST,
+                "access_denied",
+                format!(
+                    "Some of the scopes requested for the refresh request were not granted in the original authorize request. Denied scopes: {}.",
+                    names.join(", ")
+                ),
+            ));
+        }
+        org.signin.take_refresh(token);
+        let scopes = if asked.is_empty() {
+            r.scopes.clone()
+        } else {
+            r.scopes.iter().filter(|s| asked.contains(s)).cloned().collect()
+        };
+        (r.user_id, scopes, None, r.auth_time)
+    };
+    let app = org.apps.get(client.app_index).ok_or_else(server_error)?;
+    let owner = owner(org, app, &user_id)?;
+    let now = st.now_epoch();
+    let (kid, iss, aud, ttl) = match server {
+        Some(id) => {
+            let rule = matching_rule(org, id, &client.client_id, "authorization_code", &scopes, Some(&owner))?;
+            let minutes =
+                rule.pointer("/actions/token/accessTokenLifetimeMinutes").and_then(Value::as_i64).unwrap_or(60);
+            let server = active_server(org, id).map_err(|_| server_error())?;
+            let kid = org
+                .policy
+                .keys
+                .of(id)
+                .iter()
+                .find(|k| str_of(k, "status") == "ACTIVE")
+                .map(|k| str_of(k, "kid").to_owned())
+                .ok_or_else(server_error)?;
+            let aud = server.pointer("/audiences/0").and_then(Value::as_str).unwrap_or_default().to_owned();
+            (kid, issuer(&st.public, id), aud, minutes.clamp(5, 1440).saturating_mul(60))
+        }
+        None => {
+            let ttl = i64::try_from(st.config.token_ttl_secs).unwrap_or(3600);
+            (ORG_AS_KID.to_owned(), st.public.clone(), st.public.clone(), ttl)
+        }
+    };
+    let mut access = Map::new();
+    access.insert("ver".into(), json!(1));
+    access.insert("jti".into(), json!(format!("AT.{}", ids::unpredictable(43))));
+    access.insert("iss".into(), json!(iss));
+    access.insert("aud".into(), json!(aud));
+    access.insert("iat".into(), json!(now));
+    access.insert("exp".into(), json!(now.saturating_add(ttl)));
+    access.insert("cid".into(), json!(client.client_id));
+    access.insert("uid".into(), json!(owner.id));
+    access.insert("scp".into(), json!(scopes));
+    access.insert("auth_time".into(), json!(auth_time));
+    access.insert("sub".into(), json!(owner.login));
+    if let Some(id) = server {
+        access.extend(custom_claims(org, id, "RESOURCE", &scopes, Some(&owner), &client.client_id));
+    }
+    let id_token = scopes.iter().any(|s| s == "openid").then(|| {
+        let mut c = id_token_claims(&owner, &scopes, &iss, &client.client_id, now);
+        c.insert("auth_time".into(), json!(auth_time));
+        if let Some(n) = &nonce {
+            c.insert("nonce".into(), json!(n));
+        }
+        match server {
+            Some(id) => c.extend(custom_claims(org, id, "IDENTITY", &scopes, Some(&owner), &client.client_id)),
+            None => {
+                if scopes.iter().any(|s| s == "groups") {
+                    c.insert("groups".into(), json!(owner.group_names));
+                }
+            }
+        }
+        c
+    });
+    let refresh = (scopes.iter().any(|s| s == "offline_access") && configured.iter().any(|g| g == "refresh_token"))
+        .then(|| ids::unpredictable(43));
+    if let Some(r) = &refresh {
+        org.signin.refresh.insert(
+            r.clone(),
+            crate::org::signin::RefreshGrant {
+                server: server.map(str::to_owned),
+                client_id: client.client_id.clone(),
+                user_id: owner.id.clone(),
+                scopes: scopes.clone(),
+                auth_time,
+                expires: std::time::Instant::now() + crate::org::signin::REFRESH_TTL,
+            },
+        );
+    }
+    let api_user = server.is_none().then(|| (client.client_id.clone(), owner.id.clone()));
+    Ok(Minted { kid, access, id_token, ttl, scopes, refresh, api_user })
+}
+
+/// `POST /oauth2/v1/revoke` and `POST /oauth2/{id}/v1/revoke` (RFC 7009): the client's access token (one the
+/// sandbox remembers: the org server's) or refresh token is forgotten; anything else is answered 200 all the same.
+fn revoke_token(st: &crate::AppState, server: Option<&str>, headers: &HeaderMap, body: &Bytes) -> Response {
+    let form = form_of(body);
+    let client = {
+        let org = lock(&st.org);
+        if let Some(id) = server
+            && let Err(e) = active_server(&org, id)
+        {
+            return e.into_response();
+        }
+        match authenticate(&org, headers, &form) {
+            Ok(c) => c.client_id,
+            Err(e) => return e.into_response(),
+        }
+    };
+    let Some(token) = form.get("token").filter(|t| !t.is_empty()) else {
+        return OAuthError::invalid_request("The 'token' parameter is required.").into_response();
+    };
+    {
+        let mut tokens = lock(&st.tokens);
+        if tokens.get(token).is_some_and(|t| t.client_id == client && t.user.is_some()) {
+            tokens.remove(token);
+        }
+    }
+    {
+        let mut org = lock(&st.org);
+        if org.signin.refresh.get(token).is_some_and(|r| r.client_id == client && r.server.as_deref() == server) {
+            org.signin.refresh.remove(token);
+        }
+    }
+    let mut resp = StatusCode::OK.into_response();
+    resp.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    resp
+}
+
+pub(crate) async fn revoke(State(st): St, Path(id): Id, headers: HeaderMap, body: Bytes) -> Response {
+    revoke_token(&st, Some(&id), &headers, &body)
+}
+
+pub(crate) async fn org_revoke(State(st): St, headers: HeaderMap, body: Bytes) -> Response {
+    revoke_token(&st, None, &headers, &body)
+}
+
+/// `GET /oauth2/v1/keys`: the org authorization server's signing key.
+pub(crate) async fn org_keys() -> Response {
+    let Some(k) = signing::material(ORG_AS_KID) else {
+        return ApiError::internal().into_response();
+    };
+    let keys = json!({"keys": [{"kty": "RSA", "alg": "RS256", "kid": ORG_AS_KID, "use": "sig", "e": k.e, "n": k.n}]});
+    let mut resp = axum::Json(keys).into_response();
+    resp.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("max-age=0, must-revalidate"));
     resp
 }
 
@@ -337,12 +665,7 @@ fn authenticate(org: &Org, headers: &HeaderMap, form: &Params) -> Result<Authent
     if app.status != AppStatus::Active {
         return Err(invalid_client_id());
     }
-    let method = app
-        .config
-        .get("credentials")
-        .and_then(|c| c.pointer("/oauthClient/token_endpoint_auth_method"))
-        .and_then(Value::as_str)
-        .unwrap_or("client_secret_basic");
+    let method = auth_method(app);
     match secret {
         Some(secret) => {
             if !matches!(method, "client_secret_basic" | "client_secret_post") {
@@ -361,7 +684,7 @@ fn authenticate(org: &Org, headers: &HeaderMap, form: &Params) -> Result<Authent
     Ok(Authenticated { client_id, app_index })
 }
 
-fn grant_types(app: &App) -> Vec<&str> {
+pub(crate) fn grant_types(app: &App) -> Vec<&str> {
     app.config
         .get("settings")
         .and_then(|s| s.pointer("/oauthClient/grant_types"))
@@ -370,8 +693,8 @@ fn grant_types(app: &App) -> Vec<&str> {
         .unwrap_or_default()
 }
 
-/// The user of a password grant, and their groups (ids and names).
-struct Owner {
+/// The user a token is for, and their groups (ids and names).
+pub(crate) struct Owner {
     id: String,
     login: String,
     profile: Map<String, Value>,
@@ -393,6 +716,17 @@ fn resource_owner(org: &Org, app: &App, form: &Params) -> Result<Owner, OAuthErr
     if user.status == UserStatus::PasswordExpired {
         return Err(OAuthError::new(StatusCode::BAD_REQUEST, "invalid_grant", "Password has expired."));
     }
+    owner(org, app, &user.id)
+}
+
+/// The ACTIVE user `user_id` as the owner of a token for `app`, which they must be assigned to (directly or
+/// through a group).
+pub(crate) fn owner(org: &Org, app: &App, user_id: &str) -> Result<Owner, OAuthError> {
+    let user = org
+        .find_user(user_id)
+        .and_then(|s| org.users.get(&s))
+        .filter(|u| u.status == UserStatus::Active)
+        .ok_or_else(|| OAuthError::new(StatusCode::BAD_REQUEST, "invalid_grant", "Invalid grant"))?;
     let groups = org.groups_of(user.seq);
     let group_ids: Vec<String> = groups.iter().map(|g| g.id.clone()).collect();
     let assigned = app.users.contains(&user.id) || app.groups.iter().any(|g| group_ids.contains(g));
@@ -413,7 +747,12 @@ fn resource_owner(org: &Org, app: &App, form: &Params) -> Result<Owner, OAuthErr
 }
 
 /// The scopes granted: those asked (each defined on the server), or the server's default scopes.
-fn requested_scopes(org: &Org, server_id: &str, form: &Params, grant: &str) -> Result<Vec<String>, OAuthError> {
+pub(crate) fn requested_scopes(
+    org: &Org,
+    server_id: &str,
+    form: &Params,
+    grant: &str,
+) -> Result<Vec<String>, OAuthError> {
     let defined = org.policy.scopes.of(server_id);
     let mut scopes: Vec<String> = Vec::new();
     for s in form.get("scope").unwrap_or("").split_whitespace() {
@@ -437,7 +776,7 @@ fn requested_scopes(org: &Org, server_id: &str, form: &Params, grant: &str) -> R
             "One or more scopes are not configured for the authorization server resource.",
         ));
     }
-    if grant == "password"
+    if matches!(grant, "password" | "authorization_code")
         && !scopes.iter().any(|s| s == "openid")
         && scopes.iter().any(|s| OIDC_SCOPES.contains(&s.as_str()))
     {
@@ -481,7 +820,7 @@ fn people_match(rule: &Value, owner: Option<&Owner>) -> bool {
 
 /// The rule that grants the request: of the first ACTIVE policy that includes the client, the first ACTIVE rule
 /// whose grant types, scopes and people match.
-fn matching_rule<'a>(
+pub(crate) fn matching_rule<'a>(
     org: &'a Org,
     server_id: &str,
     client_id: &str,
@@ -542,10 +881,12 @@ fn expression(value: &str, owner: Option<&Owner>, client_id: &str) -> Option<Val
     owner.profile.get(attr).filter(|x| !x.is_null()).cloned()
 }
 
-/// The server's claims for an access token granted `scopes`.
+/// The server's claims of `claim_type` (`RESOURCE`: the access token's, `IDENTITY`: the ID token's) for a token
+/// granted `scopes`.
 fn custom_claims(
     org: &Org,
     server_id: &str,
+    claim_type: &str,
     scopes: &[String],
     owner: Option<&Owner>,
     client_id: &str,
@@ -553,7 +894,7 @@ fn custom_claims(
     let mut out = Map::new();
     for c in org.policy.claims.of(server_id) {
         let name = str_of(c, "name");
-        if str_of(c, "status") == "INACTIVE" || str_of(c, "claimType") != "RESOURCE" || RESERVED.contains(&name) {
+        if str_of(c, "status") == "INACTIVE" || str_of(c, "claimType") != claim_type || RESERVED.contains(&name) {
             continue;
         }
         let wanted = strings(c, "/conditions/scopes");
@@ -653,7 +994,7 @@ fn mint(
         access.insert("auth_time".into(), json!(now));
     }
     access.insert("sub".into(), json!(owner.as_ref().map_or(client.client_id.as_str(), |o| o.login.as_str())));
-    access.extend(custom_claims(org, server_id, &scopes, owner.as_ref(), &client.client_id));
+    access.extend(custom_claims(org, server_id, "RESOURCE", &scopes, owner.as_ref(), &client.client_id));
 
     let id_token = match &owner {
         Some(o) if scopes.iter().any(|s| s == "openid") => {
@@ -661,7 +1002,7 @@ fn mint(
         }
         _ => None,
     };
-    Ok(Minted { kid, access, id_token, ttl, scopes })
+    Ok(Minted { kid, access, id_token, ttl, scopes, refresh: None, api_user: None })
 }
 
 /// The claims of the ID token of a password grant with `openid` (Okta's ID tokens last one hour).

@@ -2,6 +2,7 @@
 
 mod admin;
 mod apps;
+mod authorize;
 mod control;
 mod custom_as;
 mod factors;
@@ -11,7 +12,7 @@ mod list;
 mod logs;
 mod oauth;
 mod policy;
-mod routes;
+pub(crate) mod routes;
 mod sessions;
 mod users;
 

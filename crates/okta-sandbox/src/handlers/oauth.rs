@@ -1,4 +1,5 @@
-//! `POST /oauth2/v1/token`: client_credentials with private_key_jwt (okta-api-facts.md §5).
+//! `POST /oauth2/v1/token`: client_credentials with private_key_jwt (okta-api-facts.md §5); the authorization code
+//! and refresh token grants of people signed in at `/oauth2/v1/authorize` are `custom_as::org_user_token`'s.
 
 use std::collections::HashSet;
 use std::time::{Duration, Instant};
@@ -44,6 +45,10 @@ fn num(claims: &Value, key: &str) -> Option<i64> {
 }
 
 pub(crate) async fn token(State(st): St, headers: HeaderMap, body: Bytes) -> Response {
+    let form = Params::parse(std::str::from_utf8(&body).ok());
+    if let Some(grant @ ("authorization_code" | "refresh_token")) = form.get("grant_type") {
+        return super::custom_as::org_user_token(&st, grant, &headers, &form);
+    }
     let (result, nonce) = issue(&st, &headers, &body);
     let mut resp = match result {
         Ok(v) => {
@@ -234,6 +239,7 @@ fn issue_inner(
             scopes: scopes.clone(),
             expires: Instant::now() + Duration::from_secs(ttl),
             jkt: jkt.clone(),
+            user: None,
         },
     );
     Ok(json!({

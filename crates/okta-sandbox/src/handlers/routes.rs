@@ -14,7 +14,7 @@ use axum::Router;
 use axum::routing::{MethodFilter, on};
 
 use super::admin::{devices, event_hooks, roles};
-use super::{apps, control, custom_as, factors, governance, groups, logs, oauth, policy, sessions, users};
+use super::{apps, authorize, control, custom_as, factors, governance, groups, logs, oauth, policy, sessions, users};
 use crate::AppState;
 
 /// One route: method, path template, and what an access token needs.
@@ -107,6 +107,15 @@ table! {
         GET "/api/v1/apps/{appId}/sso/saml/metadata" => apps::saml_metadata, apps, ["okta.apps.read"];
         GET "/api/v1/apps/{appId}/grants" => apps::list_grants, apps, ["okta.appGrants.read"];
         POST "/oauth2/v1/token" => oauth::token, token, [];
+        GET "/oauth2/v1/authorize" => authorize::org_authorize, default, [];
+        GET "/oauth2/v1/keys" => custom_as::org_keys, default, [];
+        POST "/oauth2/v1/revoke" => custom_as::org_revoke, default, [];
+        GET "/.well-known/openid-configuration" => custom_as::org_oidc_metadata, default, [];
+        GET "/.well-known/oauth-authorization-server" => custom_as::org_oauth_metadata, default, [];
+        POST "/login/sandbox/password" => authorize::password, default, [];
+        POST "/login/sandbox/factor" => authorize::factor, default, [];
+        GET "/oauth2/{authorizationServerId}/v1/authorize" => authorize::custom_authorize, default, [];
+        POST "/oauth2/{authorizationServerId}/v1/revoke" => custom_as::revoke, default, [];
         GET "/oauth2/{authorizationServerId}/.well-known/oauth-authorization-server" => custom_as::oauth_metadata, default, [];
         GET "/oauth2/{authorizationServerId}/.well-known/openid-configuration" => custom_as::oidc_metadata, default, [];
         GET "/oauth2/{authorizationServerId}/v1/keys" => custom_as::keys, default, [];
@@ -233,6 +242,21 @@ table! {
         POST "/governance/api/v2/security-access-reviews/{securityAccessReviewId}/accesses/{securityAccessReviewTargetId}/actions" => governance::security_reviews::access_action, default, oauth_only ["okta.governance.securityAccessReviews.admin.manage"];
         GET "/governance/api/v2/security-access-reviews/{securityAccessReviewId}/actions" => governance::security_reviews::list_actions, default, oauth_only ["okta.governance.securityAccessReviews.admin.read"];
         POST "/governance/api/v2/security-access-reviews/{securityAccessReviewId}/actions" => governance::security_reviews::review_action, default, oauth_only ["okta.governance.securityAccessReviews.admin.manage"];
+        GET "/governance/api/v2/my/catalogs/default/entries" => governance::my::entries, default, oauth_only ["okta.accessRequests.catalog.read"];
+        GET "/governance/api/v2/my/catalogs/default/entries/{entryId}" => governance::my::entry, default, oauth_only ["okta.accessRequests.catalog.read"];
+        GET "/governance/api/v2/my/catalogs/default/entries/{entryId}/request-fields" => governance::my::request_fields, default, oauth_only ["okta.accessRequests.request.read"];
+        POST "/governance/api/v2/my/catalogs/default/entries/{entryId}/requests" => governance::my::create_request, default, oauth_only ["okta.accessRequests.request.manage"];
+        GET "/governance/api/v2/my/catalogs/default/entries/{entryId}/requests/{requestId}" => governance::my::get_request, default, oauth_only ["okta.accessRequests.request.read"];
+        GET "/governance/api/v2/my/security-access-reviews" => governance::my::reviews, default, oauth_only ["okta.governance.securityAccessReviews.endUser.read"];
+        GET "/governance/api/v2/my/security-access-reviews/{securityAccessReviewId}" => governance::my::review, default, oauth_only ["okta.governance.securityAccessReviews.endUser.read"];
+        GET "/governance/api/v2/my/security-access-reviews/{securityAccessReviewId}/principal" => governance::my::principal, default, oauth_only ["okta.governance.securityAccessReviews.endUser.read"];
+        GET "/governance/api/v2/my/security-access-reviews/{securityAccessReviewId}/accesses" => governance::my::accesses, default, oauth_only ["okta.governance.securityAccessReviews.endUser.read"];
+        GET "/governance/api/v2/my/security-access-reviews/{securityAccessReviewId}/accesses/{securityAccessReviewAccessId}/sub-accesses" => governance::my::sub_accesses, default, oauth_only ["okta.governance.securityAccessReviews.endUser.read"];
+        POST "/governance/api/v2/my/security-access-reviews/{securityAccessReviewId}/accesses/{securityAccessReviewTargetId}/actions" => governance::my::access_action, default, oauth_only ["okta.governance.securityAccessReviews.endUser.manage"];
+        GET "/governance/api/v2/my/security-access-reviews/{securityAccessReviewId}/actions" => governance::my::list_actions, default, oauth_only ["okta.governance.securityAccessReviews.endUser.read"];
+        POST "/governance/api/v2/my/security-access-reviews/{securityAccessReviewId}/actions" => governance::my::review_action, default, oauth_only ["okta.governance.securityAccessReviews.endUser.manage"];
+        POST "/governance/api/v2/my/security-access-reviews/{securityAccessReviewId}/comment" => governance::my::comment, default, oauth_only ["okta.governance.securityAccessReviews.endUser.manage"];
+        GET "/governance/api/v2/my/security-access-reviews/{securityAccessReviewId}/history" => governance::my::history, default, oauth_only ["okta.governance.securityAccessReviews.endUser.read"];
         POST "/governance/api/v1/entitlements" => governance::entitlements::create, default, ["okta.governance.entitlements.manage"];
         PATCH "/governance/api/v1/entitlements/{entitlementId}" => governance::entitlements::patch, default, ["okta.governance.entitlements.manage"];
         DELETE "/governance/api/v1/entitlements/{entitlementId}" => governance::entitlements::delete, default, ["okta.governance.entitlements.manage"];
@@ -510,7 +534,8 @@ mod tests {
                 // The path's block of the spec: from its key to the next path's.
                 let key = format!("\n  {}:\n", r.path);
                 let block = oauth_spec.find(&key).map(|at| {
-                    let rest = &oauth_spec[at + key.len()..];
+                    // From the key's own newline on, so that the first method is found too.
+                    let rest = &oauth_spec[at + key.len() - 1..];
                     &rest[..rest.find("\n  /").unwrap_or(rest.len())]
                 });
                 if !block.is_some_and(|b| b.contains(&format!("\n    {}:\n", r.method.to_lowercase()))) {

@@ -217,12 +217,7 @@ pub(crate) async fn create(State(st): St, Acting(actor): Acting, uri: Uri, body:
 
 pub(crate) async fn get_one(State(st): St, Extension(caller): Extension<Caller>, Path(id): Id) -> ApiResult {
     let org = lock(&st.org);
-    // `me`: the user the credential belongs to — the admin who made the API token. A service app's token
-    // has no user, and Okta answers 404.
-    let id = match (id.as_str(), &caller) {
-        ("me", Caller::Ssws) => org.admin_id.clone(),
-        _ => id,
-    };
+    let id = me(&org, &caller, id);
     let seq = org.user_or_404(&id)?;
     let v = org.users.get(&seq).map(|u| u.to_json(&st.public)).ok_or_else(ApiError::internal)?;
     ok(v)
@@ -385,15 +380,27 @@ pub(crate) async fn lifecycle(State(st): St, Acting(actor): Acting, Path((id, op
     }
 }
 
-pub(crate) async fn groups(State(st): St, Path(id): Id) -> ApiResult {
+/// `me`: the user the credential belongs to (an API token: the admin who made it; a person's own access token:
+/// that person). A service app's token has no user, and Okta answers 404.
+fn me(org: &crate::org::Org, caller: &Caller, id: String) -> String {
+    match (id.as_str(), caller) {
+        ("me", Caller::Ssws) => org.admin_id.clone(),
+        ("me", Caller::User(user)) => user.clone(),
+        _ => id,
+    }
+}
+
+pub(crate) async fn groups(State(st): St, Extension(caller): Extension<Caller>, Path(id): Id) -> ApiResult {
     let org = lock(&st.org);
+    let id = me(&org, &caller, id);
     let seq = org.user_or_404(&id)?;
     let v: Vec<Value> = org.groups_of(seq).into_iter().map(|g| g.to_json(&st.public)).collect();
     ok(Value::Array(v))
 }
 
-pub(crate) async fn app_links(State(st): St, Path(id): Id) -> ApiResult {
+pub(crate) async fn app_links(State(st): St, Extension(caller): Extension<Caller>, Path(id): Id) -> ApiResult {
     let org = lock(&st.org);
+    let id = me(&org, &caller, id);
     let seq = org.user_or_404(&id)?;
     let uid = org.users.get(&seq).map(|u| u.id.clone()).unwrap_or_default();
     let group_ids: Vec<String> = org.groups_of(seq).into_iter().map(|g| g.id.clone()).collect();

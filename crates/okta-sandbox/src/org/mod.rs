@@ -21,6 +21,7 @@ pub mod groups;
 pub mod policy;
 pub mod random;
 pub mod security_reviews;
+pub mod signin;
 pub mod users;
 
 pub use apps::*;
@@ -82,6 +83,8 @@ pub struct Org {
     /// each client's secret by `client_id`, and of each user's password by user id (a user without one has the
     /// seeded users' `PASSWORD`). Neither is ever answered.
     pub secrets: Secrets,
+    /// Browser sign-ins in progress, authorization codes and refresh tokens (`signin`).
+    pub signin: signin::SigninStore,
 }
 
 /// Client secrets and user passwords, kept as SHA-256 digests.

@@ -15,14 +15,17 @@
 //! Bundle Finance Admin (`enbfinanceadmin00001`): Salesforce Finance Admin and Payments Approver.
 //!
 //! Access requests (v2): catalog entries Salesforce (`censalesforce0000001`, the app) with its child Salesforce:
-//! Finance Admin (`censffinanceadmin001`, the Finance Admin bundle), and GitHub (`cengithub00000000001`);
+//! Finance Admin (`censffinanceadmin001`, the Finance Admin bundle), GitHub (`cengithub00000000001`), Zoom
+//! (`cenzoom0000000000001`) and Team Calendar (`cencalendar000000001`);
 //! Henry's PENDING request for GitHub (`reqhenrygithub000001`) with an OPEN approval task for Alice
 //! (`00000000000000000000a001`). Approving a request gives the access: the app (a direct assignment) or the
 //! bundle (an ENTITLEMENT-BUNDLE grant, actor ACCESS_REQUEST).
 //!
 //! Security access reviews (v2), reviewed by Alice, each a snapshot of the user's access when it was made:
 //! Bob's ACTIVE review (`sarbobsalesforce0001`: Salesforce through Sales with its entitlements, Expense
-//! Tracker directly, the Everyone apps) and Lucy's CLOSED one (`sarlucylocked0000001`).
+//! Tracker directly, the Everyone apps) and Lucy's CLOSED one (`sarlucylocked0000001`). Reviewed by others, for
+//! the reviewers' own views (`/governance/api/v2/my/security-access-reviews`): Bob's ACTIVE review by Olivia
+//! (`saroliviabob00000001`) and Henry's ACTIVE review by Carol (`sarcarolhenry0000001`).
 //!
 //! Risk rule `rulfinancesysadmin01` (separation of duties, ACTIVE): Salesforce Finance Admin conflicts with
 //! System Administrator, so Alice or Carol (System Administrators) would violate it with the Finance Admin bundle.
@@ -205,6 +208,9 @@ fn seed_requests(org: &mut GovOrg) {
     org.catalog.push(salesforce);
     org.catalog.push(app_entry("github", "GitHub Enterprise", "GitHub Enterprise Cloud", github));
     org.catalog.push(finance);
+    // More requestable apps, so that each person's own catalog (`/my`) has a few top-level entries.
+    org.catalog.push(app_entry("zoom", "Zoom", "Zoom video meetings", "0oazoom0000000000001"));
+    org.catalog.push(app_entry("calendar", "Team Calendar", "The shared team calendar", "0oacalendar000000001"));
     let henry = "00uhenryhelpdesk0001";
     let id = fixture_id("req", "henrygithub", 1);
     let entry = org.catalog[1].clone();
@@ -400,6 +406,25 @@ pub(crate) fn security_reviews(org: &mut Org) {
     );
     lucy["status"] = json!("CLOSED");
     org.governance.security_reviews.push(lucy);
+    // Reviews of people reviewed by others than the admin, for the reviewers' own views (`/my`).
+    let olivia = new_review(
+        org,
+        &fixture_id("sar", "oliviabob", 1),
+        "Bob Active: access check requested by IT",
+        "00ubobactive00000001",
+        &["00uoliviaorgadmin001".to_owned()],
+        &end,
+    );
+    org.governance.security_reviews.push(olivia);
+    let carol = new_review(
+        org,
+        &fixture_id("sar", "carolhenry", 1),
+        "Henry Helpdesk: access check requested by Finance",
+        "00uhenryhelpdesk0001",
+        &["00ucarolfinance00001".to_owned()],
+        &end,
+    );
+    org.governance.security_reviews.push(carol);
 }
 
 #[cfg(test)]

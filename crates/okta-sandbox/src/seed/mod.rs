@@ -7,6 +7,9 @@
 //! | every seeded user's password (resource owner password grant of a custom authorization server) | `crate::PASSWORD` = `Sandbox-Passw0rd!` |
 //! | OIDC web app "okta-mcp test client", assigned to Everyone: `client_id` | `crate::TEST_CLIENT_ID` = `0oamcptestclient0001` |
 //! | its client secret (`client_secret_basic` or `client_secret_post`) | `crate::TEST_CLIENT_SECRET` = `sandbox-test-client-secret-0123456789` |
+//! | OIDC web app "okta-mcp sign-in" (browser sign-in at `/authorize`), assigned to Everyone: `client_id` | `crate::SIGNIN_CLIENT_ID` = `0oamcpsignin00000001` |
+//! | its client secret | `crate::SIGNIN_CLIENT_SECRET` = `sandbox-signin-client-secret-0123456789abcdef` |
+//! | the verification code of every user's factor on the sign-in pages | `crate::SANDBOX_FACTOR_CODE` = `123456` |
 //!
 //! Only ACTIVE users get tokens. A user created through the API with `credentials.password.value` has that
 //! password; an OIDC app created through `POST /api/v1/apps` has the secret its answer shows once.
@@ -278,6 +281,7 @@ pub fn build(seed: u64, n_users: usize, anchor: DateTime<Utc>) -> Org {
         admin: Default::default(),
         push: Default::default(),
         secrets: Default::default(),
+        signin: Default::default(),
     };
     let mut events: Vec<PendingEvent> = Vec::new();
 
@@ -782,13 +786,54 @@ pub fn build(seed: u64, n_users: usize, anchor: DateTime<Utc>) -> Org {
     governance::security_reviews(&mut org);
     // Last, so that nothing seeded before draws differently.
     test_client(&mut org, &mut app_rng, anchor);
+    signin_client(&mut org, &mut app_rng, anchor);
     org
 }
 
 /// The OIDC web app "okta-mcp test client" (`crate::TEST_CLIENT_ID`, secret `crate::TEST_CLIENT_SECRET`), assigned
 /// to Everyone: the client of custom authorization server tokens (password and client_credentials grants).
 fn test_client(org: &mut Org, rng: &mut rand_chacha::ChaCha8Rng, anchor: DateTime<Utc>) {
-    let id = crate::TEST_CLIENT_ID.to_owned();
+    let grants = ["authorization_code", "refresh_token", "password", "client_credentials"];
+    let client = WebClient {
+        id: crate::TEST_CLIENT_ID,
+        secret: crate::TEST_CLIENT_SECRET,
+        label: "okta-mcp test client",
+        grant_types: &grants,
+        redirect_uris: None,
+        scopes: &[],
+    };
+    web_client(org, rng, anchor, &client);
+}
+
+/// The OIDC web app "okta-mcp sign-in" (`crate::SIGNIN_CLIENT_ID`, secret `crate::SIGNIN_CLIENT_SECRET`), assigned
+/// to Everyone: the app of the MCP servers' browser sign-in (authorization code + PKCE, refresh tokens), granted
+/// the org authorization server's end-user scopes `crate::SIGNIN_SCOPES`.
+fn signin_client(org: &mut Org, rng: &mut rand_chacha::ChaCha8Rng, anchor: DateTime<Utc>) {
+    let client = WebClient {
+        id: crate::SIGNIN_CLIENT_ID,
+        secret: crate::SIGNIN_CLIENT_SECRET,
+        label: "okta-mcp sign-in",
+        grant_types: &["authorization_code", "refresh_token"],
+        redirect_uris: Some(&["http://127.0.0.1/oauth/callback", "http://localhost/oauth/callback"]),
+        scopes: &crate::SIGNIN_SCOPES,
+    };
+    web_client(org, rng, anchor, &client);
+}
+
+/// A seeded OIDC web app with a client secret.
+struct WebClient<'a> {
+    id: &'a str,
+    secret: &'a str,
+    label: &'a str,
+    grant_types: &'a [&'a str],
+    /// none: the default ones.
+    redirect_uris: Option<&'a [&'a str]>,
+    /// Okta scopes granted to the app (`/api/v1/apps/{appId}/grants`).
+    scopes: &'a [&'a str],
+}
+
+fn web_client(org: &mut Org, rng: &mut rand_chacha::ChaCha8Rng, anchor: DateTime<Utc>, c: &WebClient<'_>) {
+    let id = c.id.to_owned();
     let created = anchor - days(rng, 30, 300);
     let key = AppKey {
         kid: ids::base62(rng, 43),
@@ -798,10 +843,24 @@ fn test_client(org: &mut Org, rng: &mut rand_chacha::ChaCha8Rng, anchor: DateTim
         x5c: ids::base62(rng, 600),
     };
     let url = "http://localhost:8080";
-    let mut config = default_config(SignOnMode::Oidc("web"), "okta-mcp test client", url, &id, Some(key.kid.as_str()));
+    let mut config = default_config(SignOnMode::Oidc("web"), c.label, url, &id, Some(key.kid.as_str()));
     if let Some(client) = config.get_mut("settings").and_then(|s| s.get_mut("oauthClient")) {
-        client["grant_types"] = json!(["authorization_code", "refresh_token", "password", "client_credentials"]);
+        client["grant_types"] = json!(c.grant_types);
+        if let Some(uris) = c.redirect_uris {
+            client["redirect_uris"] = json!(uris);
+        }
     }
+    let grants = c
+        .scopes
+        .iter()
+        .map(|scope| AppGrant {
+            id: ids::okta_id(rng, "oag"),
+            scope_id: (*scope).to_string(),
+            issuer: String::new(),
+            created: created + Duration::hours(1),
+            created_by: fixture_id("00u", "aliceactive", 1),
+        })
+        .collect();
     let everyone = org.groups.values().find(|g| g.gtype == GroupType::BuiltIn).map(|g| g.id.clone());
     let groups: Vec<String> = everyone.into_iter().collect();
     let group_data = groups
@@ -809,12 +868,12 @@ fn test_client(org: &mut Org, rng: &mut rand_chacha::ChaCha8Rng, anchor: DateTim
         .map(|g| (g.clone(), GroupAssignmentData { last_updated: created, profile: Map::new() }))
         .collect();
     let seq = org.apps.iter().map(|a| a.seq).max().unwrap_or(0) + 1;
-    org.secrets.clients.insert(id.clone(), Secrets::digest(crate::TEST_CLIENT_SECRET));
+    org.secrets.clients.insert(id.clone(), Secrets::digest(c.secret));
     org.apps.push(App {
         seq,
         id,
         name: "oidc_client".into(),
-        label: "okta-mcp test client".into(),
+        label: c.label.into(),
         status: AppStatus::Active,
         created,
         last_updated: created,
@@ -824,7 +883,7 @@ fn test_client(org: &mut Org, rng: &mut rand_chacha::ChaCha8Rng, anchor: DateTim
         users: Vec::new(),
         user_data: Default::default(),
         keys: vec![key],
-        grants: Vec::new(),
+        grants,
     });
 }
 
@@ -847,7 +906,7 @@ mod tests {
         let logins: BTreeSet<_> = a.users.values().map(|u| u.login().to_lowercase()).collect();
         assert_eq!(logins.len(), 300);
         assert!((20..=30).contains(&a.groups.len()), "{}", a.groups.len());
-        assert_eq!(a.apps.len(), 13);
+        assert_eq!(a.apps.len(), 14);
         let modes: BTreeSet<&str> = a.apps.iter().map(|x| x.sign_on_mode()).collect();
         assert_eq!(modes, BTreeSet::from(["BOOKMARK", "OPENID_CONNECT", "SAML_2_0"]));
         let salesforce = a.apps.iter().find(|x| x.label == "Salesforce").map(|x| x.signing_kid().is_some());

@@ -1,6 +1,8 @@
 #![allow(dead_code)]
 //! Helpers shared by the integration tests: start a sandbox in-process and talk to it.
 
+pub mod signin;
+
 use okta_sandbox::SandboxConfig;
 use reqwest::header::HeaderMap;
 use serde_json::Value;

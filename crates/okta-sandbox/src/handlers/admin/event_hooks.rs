@@ -81,7 +81,7 @@ pub(crate) async fn create(State(st): St, Extension(caller): Extension<Caller>, 
     let actor = st.actor(&caller);
     let created_by = match &caller {
         Caller::Ssws => lock(&st.org).admin_id.clone(),
-        Caller::Client(id) => id.clone(),
+        Caller::Client(id) | Caller::User(id) => id.clone(),
     };
     with_admin(&st, |org, store| {
         let now = Utc::now();

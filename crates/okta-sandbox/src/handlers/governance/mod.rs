@@ -7,6 +7,7 @@ pub(super) mod campaigns;
 pub(super) mod collections;
 pub(super) mod entitlements;
 pub(super) mod labels;
+pub(super) mod my;
 pub(super) mod owners;
 pub(super) mod requests;
 pub(super) mod resources;

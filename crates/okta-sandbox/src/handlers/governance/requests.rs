@@ -19,11 +19,11 @@ use crate::org::governance::GovOrg;
 use crate::org::{App, AppUserData, Org};
 use crate::seed::governance::{approval_task, grant, request};
 
-const REQUESTS: &str = "/governance/api/v2/requests";
+pub(super) const REQUESTS: &str = "/governance/api/v2/requests";
 const TASKS: &str = "/governance/api/v2/tasks";
-const ENTRIES: &str = "/governance/api/v2/catalogs/default/entries";
+pub(super) const ENTRIES: &str = "/governance/api/v2/catalogs/default/entries";
 
-fn request_json(r: &Value, public: &str) -> Value {
+pub(super) fn request_json(r: &Value, public: &str) -> Value {
     let mut v = r.clone();
     v["_links"] = json!({
         "self": {"href": format!("{public}{REQUESTS}/{}", str_of(r, "id"))},
@@ -210,8 +210,8 @@ pub(crate) fn mark_revoked(gov: &mut GovOrg, user: &str, scope_type: &str, scope
     }
 }
 
-/// A catalog entry as Okta shows it (its internal resource and scope fields left out).
-fn entry_json(e: &Value, public: &str) -> Value {
+/// A catalog entry as Okta shows it (its internal resource and scope fields left out), its links under `base`.
+pub(super) fn entry_json(e: &Value, public: &str, base: &str) -> Value {
     let id = str_of(e, "id");
     let mut out = Map::new();
     for k in ["id", "name", "description", "label", "parent", "requestable"] {
@@ -220,11 +220,11 @@ fn entry_json(e: &Value, public: &str) -> Value {
         }
     }
     let mut links = json!({
-        "self": {"href": format!("{public}{ENTRIES}/{id}")},
+        "self": {"href": format!("{public}{base}/{id}")},
         "relatedEntity": {"href": format!("{public}/api/v1/apps/{}", str_of(e, "resourceId"))},
     });
     if let Some(parent) = e.get("parent").and_then(Value::as_str) {
-        links["parent"] = json!({"href": format!("{public}{ENTRIES}/{parent}")});
+        links["parent"] = json!({"href": format!("{public}{base}/{parent}")});
     }
     out.insert("_links".into(), links);
     Value::Object(out)
@@ -254,7 +254,13 @@ fn holds(org: &Org, user: &str, entry: &Value) -> bool {
 
 /// The entries that pass `filter` (required, as Okta requires it: `not(parent pr)` for the top level,
 /// `parent eq "cen…"` for the children of one) and `match` (3 to 50 characters, in the name or description).
-fn matching_entries(org: &Org, params: &Params, public: &str, user: Option<&str>) -> Result<Vec<Value>, ApiError> {
+pub(super) fn matching_entries(
+    org: &Org,
+    params: &Params,
+    public: &str,
+    user: Option<&str>,
+    base: &str,
+) -> Result<Vec<Value>, ApiError> {
     let Some(f) = params.get("filter").filter(|f| !f.trim().is_empty()) else {
         return Err(ApiError::missing_parameter("filter"));
     };
@@ -277,7 +283,7 @@ fn matching_entries(org: &Org, params: &Params, public: &str, user: Option<&str>
         .catalog
         .iter()
         .filter(|e| user.is_none_or(|u| e["requestable"] == true && !holds(org, u, e)))
-        .map(|e| entry_json(e, public))
+        .map(|e| entry_json(e, public, base))
         .filter(|e| filter::eval(&expr, e))
         .filter(|e| {
             needle.as_ref().is_none_or(|n| {
@@ -288,7 +294,7 @@ fn matching_entries(org: &Org, params: &Params, public: &str, user: Option<&str>
 }
 
 /// A page of entries after the entry `after` (Okta's cursor here is the last entry's id), `{data, _links}`.
-fn entry_page(public: &str, path: &str, params: &Params, items: Vec<Value>) -> ApiResult {
+pub(super) fn entry_page(public: &str, path: &str, params: &Params, items: Vec<Value>) -> ApiResult {
     let limit = params.limit(20, 200);
     let start = match params.get("after").filter(|a| !a.is_empty()) {
         Some(a) => match items.position_of(a) {
@@ -324,13 +330,13 @@ fn entry_page(public: &str, path: &str, params: &Params, items: Vec<Value>) -> A
 
 pub(crate) async fn list_entries(State(st): St, uri: Uri) -> ApiResult {
     let params = Params::parse(uri.query());
-    let items = with_org(&st, |org| matching_entries(org, &params, &st.public, None))?;
+    let items = with_org(&st, |org| matching_entries(org, &params, &st.public, None, ENTRIES))?;
     entry_page(&st.public, ENTRIES, &params, items)
 }
 
 pub(crate) async fn get_entry(State(st): St, Path(id): Id) -> ApiResult {
     let e = with_org(&st, |org| org.governance.catalog.or_404(&id, "CatalogEntry").cloned())?;
-    ok(entry_json(&e, &st.public))
+    ok(entry_json(&e, &st.public, ENTRIES))
 }
 
 /// `GET /governance/api/v2/catalogs/default/user/{userId}/entries`: the requestable entries the user does not hold.
@@ -339,7 +345,7 @@ pub(crate) async fn user_entries(State(st): St, Path(user): Id, uri: Uri) -> Api
     let items = with_org(&st, |org| {
         let seq = org.user_or_404(&user)?;
         let id = org.users.get(&seq).map(|u| u.id.clone()).ok_or_else(ApiError::internal)?;
-        matching_entries(org, &params, &st.public, Some(&id))
+        matching_entries(org, &params, &st.public, Some(&id), ENTRIES)
     })?;
     entry_page(&st.public, &format!("/governance/api/v2/catalogs/default/user/{user}/entries"), &params, items)
 }

@@ -21,58 +21,93 @@ use crate::org::security_reviews::{FLAG, FLAG_RESTORE, RESTORE, REVOKE, new_revi
 use crate::org::{GroupType, Org};
 use crate::seed::governance::grant;
 
-const SAR: &str = "/governance/api/v2/security-access-reviews";
+pub(super) const SAR: &str = "/governance/api/v2/security-access-reviews";
 
-fn review_json(r: &Value, public: &str) -> Value {
+/// Who is asking: an admin (every review, links under [`SAR`]) or a reviewer through `/my` (only the reviews they
+/// review, links under their `/my` path).
+#[derive(Clone, Copy)]
+pub(super) struct View<'a> {
+    pub reviewer: Option<&'a str>,
+    pub base: &'a str,
+}
+
+const ADMIN: View<'static> = View { reviewer: None, base: SAR };
+
+/// Is `user` one of the review's reviewers?
+fn reviews(r: &Value, user: &str) -> bool {
+    r["reviewerSettings"]["userSettings"]["includedUserIds"].as_array().is_some_and(|a| a.iter().any(|x| x == user))
+}
+
+fn review_json(r: &Value, public: &str, base: &str) -> Value {
     let id = str_of(r, "id");
     let mut out = public_fields(r);
     out.insert(
         "_links".into(),
         json!({
-            "self": {"href": format!("{public}{SAR}/{id}")},
-            "accesses": {"href": format!("{public}{SAR}/{id}/accesses")},
-            "actions": {"href": format!("{public}{SAR}/{id}/actions")},
-            "principal": {"href": format!("{public}{SAR}/{id}/principal")},
+            "self": {"href": format!("{public}{base}/{id}")},
+            "accesses": {"href": format!("{public}{base}/{id}/accesses")},
+            "actions": {"href": format!("{public}{base}/{id}/actions")},
+            "principal": {"href": format!("{public}{base}/{id}/principal")},
         }),
     );
     Value::Object(out)
 }
 
-fn access_json(a: &Value, review: &str, public: &str) -> Value {
+fn access_json(a: &Value, review: &str, public: &str, base: &str) -> Value {
     let id = str_of(a, "id");
     let mut out = public_fields(a);
     if let Some(info) = out.get_mut("appInfo") {
         info["logoUrl"] = json!(format!("{public}/assets/img/logos/{}.png", str_of(info, "name")));
     }
-    let mut links = json!({"self": {"href": format!("{public}{SAR}/{review}/accesses/{id}")}});
+    let mut links = json!({"self": {"href": format!("{public}{base}/{review}/accesses/{id}")}});
     if a.get("__subAccesses").and_then(Value::as_array).is_some_and(|s| !s.is_empty()) {
-        links["subAccesses"] = json!({"href": format!("{public}{SAR}/{review}/accesses/{id}/sub-accesses")});
+        links["subAccesses"] = json!({"href": format!("{public}{base}/{review}/accesses/{id}/sub-accesses")});
     }
     out.insert("_links".into(), links);
     Value::Object(out)
 }
 
-fn review_index(org: &Org, id: &str) -> Result<usize, ApiError> {
-    org.governance.security_reviews.index_or_404(id, "SecurityAccessReview")
+/// The review `id` as `view` sees it (a reviewer: only the reviews they review; any other is 404).
+fn review_index(org: &Org, id: &str, view: View<'_>) -> Result<usize, ApiError> {
+    let i = org.governance.security_reviews.index_or_404(id, "SecurityAccessReview")?;
+    match view.reviewer {
+        Some(user) if !reviews(&org.governance.security_reviews[i], user) => {
+            Err(ApiError::not_found(id, "SecurityAccessReview"))
+        }
+        _ => Ok(i),
+    }
 }
 
 pub(crate) async fn list(State(st): St, uri: Uri) -> ApiResult {
+    list_in(&st, &uri, ADMIN)
+}
+
+pub(super) fn list_in(st: &crate::AppState, uri: &Uri, view: View<'_>) -> ApiResult {
     let params = Params::parse(uri.query());
     let page = params.page(20, 200)?;
-    let items = with_org(&st, |org| {
-        positioned(org.governance.security_reviews.iter().map(|r| review_json(r, &st.public)).collect(), &params)
+    let items = with_org(st, |org| {
+        let mine = org.governance.security_reviews.iter().filter(|r| view.reviewer.is_none_or(|u| reviews(r, u)));
+        positioned(mine.map(|r| review_json(r, &st.public, view.base)).collect(), &params)
     })?;
-    Ok(page.data(&st.public, SAR, items, None))
+    Ok(page.data(&st.public, view.base, items, None))
 }
 
 pub(crate) async fn get_one(State(st): St, Path(id): Id) -> ApiResult {
-    let r = with_org(&st, |org| Ok(org.governance.security_reviews[review_index(org, &id)?].clone()))?;
-    ok(review_json(&r, &st.public))
+    get_in(&st, &id, ADMIN)
+}
+
+pub(super) fn get_in(st: &crate::AppState, id: &str, view: View<'_>) -> ApiResult {
+    let r = with_org(st, |org| Ok(org.governance.security_reviews[review_index(org, id, view)?].clone()))?;
+    ok(review_json(&r, &st.public, view.base))
 }
 
 pub(crate) async fn principal(State(st): St, Path(id): Id) -> ApiResult {
-    let p = with_org(&st, |org| {
-        let user = str_of(&org.governance.security_reviews[review_index(org, &id)?], "__principal").to_owned();
+    principal_in(&st, &id, ADMIN)
+}
+
+pub(super) fn principal_in(st: &crate::AppState, id: &str, view: View<'_>) -> ApiResult {
+    let p = with_org(st, |org| {
+        let user = str_of(&org.governance.security_reviews[review_index(org, id, view)?], "__principal").to_owned();
         let mut p = profile(org, &user).ok_or_else(|| ApiError::not_found(&user, "User"))?;
         if let Some(u) = org.find_user(&user).and_then(|s| org.users.get(&s)) {
             for (k, from) in [("department", "department"), ("role", "title")] {
@@ -95,30 +130,43 @@ pub(crate) async fn principal(State(st): St, Path(id): Id) -> ApiResult {
 }
 
 pub(crate) async fn accesses(State(st): St, Path(id): Id, uri: Uri) -> ApiResult {
+    accesses_in(&st, &id, &uri, ADMIN)
+}
+
+pub(super) fn accesses_in(st: &crate::AppState, id: &str, uri: &Uri, view: View<'_>) -> ApiResult {
     let params = Params::parse(uri.query());
     let page = params.page(20, 200)?;
-    let items = with_org(&st, |org| {
-        let r = &org.governance.security_reviews[review_index(org, &id)?];
-        let all = r["__accesses"].as_array().into_iter().flatten().map(|a| access_json(a, &id, &st.public)).collect();
+    let items = with_org(st, |org| {
+        let r = &org.governance.security_reviews[review_index(org, id, view)?];
+        let all = r["__accesses"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .map(|a| access_json(a, id, &st.public, view.base))
+            .collect();
         positioned(all, &params)
     })?;
-    let path = format!("{SAR}/{id}/accesses");
+    let path = format!("{}/{id}/accesses", view.base);
     Ok(page.data(&st.public, &path, items, None))
 }
 
 pub(crate) async fn sub_accesses(State(st): St, Path((id, access)): Ids, uri: Uri) -> ApiResult {
+    sub_accesses_in(&st, &id, &access, &uri, ADMIN)
+}
+
+pub(super) fn sub_accesses_in(st: &crate::AppState, id: &str, access: &str, uri: &Uri, view: View<'_>) -> ApiResult {
     let params = Params::parse(uri.query());
     let page = params.page(20, 200)?;
-    let items = with_org(&st, |org| {
-        let r = &org.governance.security_reviews[review_index(org, &id)?];
+    let items = with_org(st, |org| {
+        let r = &org.governance.security_reviews[review_index(org, id, view)?];
         let a = r["__accesses"]
             .as_array()
-            .and_then(|all| all.by_id(&access))
-            .ok_or_else(|| ApiError::not_found(&access, "SecurityAccessReviewAccess"))?;
+            .and_then(|all| all.by_id(access))
+            .ok_or_else(|| ApiError::not_found(access, "SecurityAccessReviewAccess"))?;
         let subs = a["__subAccesses"].as_array().into_iter().flatten().map(|s| Value::Object(public_fields(s)));
         positioned(subs.collect(), &params)
     })?;
-    let path = format!("{SAR}/{id}/accesses/{access}/sub-accesses");
+    let path = format!("{}/{id}/accesses/{access}/sub-accesses", view.base);
     Ok(page.data(&st.public, &path, items, None))
 }
 
@@ -229,8 +277,8 @@ fn restore(org: &mut Org, user: &str, undo: &[Value]) {
     }
 }
 
-fn active_review(org: &Org, id: &str) -> Result<usize, ApiError> {
-    let i = review_index(org, id)?;
+fn active_review(org: &Org, id: &str, view: View<'_>) -> Result<usize, ApiError> {
+    let i = review_index(org, id, view)?;
     let status = str_of(&org.governance.security_reviews[i], "status");
     if status != "ACTIVE" {
         return Err(conflict("SecurityAccessReview", format!("The security access review is {status}, not ACTIVE")));
@@ -286,15 +334,28 @@ fn accepted() -> ApiResult {
 }
 
 pub(crate) async fn access_action(State(st): St, Path((id, target)): Ids, JsonBody(body): JsonBody) -> ApiResult {
-    let action = str_of(&body, "type").to_owned();
+    access_action_in(&st, &id, &target, &body, ADMIN)
+}
+
+pub(super) fn access_action_in(
+    st: &crate::AppState,
+    id: &str,
+    target: &str,
+    body: &Value,
+    view: View<'_>,
+) -> ApiResult {
+    let action = str_of(body, "type").to_owned();
     if ![REVOKE, RESTORE, FLAG, FLAG_RESTORE].contains(&action.as_str()) {
         return Err(invalid("SecurityAccessReviewAction", vec![format!("type: {action:?} is not an access action")]));
     }
-    with_org(&st, |org| {
-        let i = active_review(org, &id)?;
-        let at = locate(&org.governance.security_reviews[i], &target)
-            .ok_or_else(|| ApiError::not_found(&target, "SecurityAccessReviewAccess"))?;
-        act(org, i, at, &action)
+    with_org(st, |org| {
+        let i = active_review(org, id, view)?;
+        let at = locate(&org.governance.security_reviews[i], target)
+            .ok_or_else(|| ApiError::not_found(target, "SecurityAccessReviewAccess"))?;
+        act(org, i, at, &action)?;
+        let name = str_of(target_mut(&mut org.governance.security_reviews[i].clone(), at), "name").to_owned();
+        record(org, i, view, &format!("{action} on {name}"));
+        Ok(())
     })?;
     accepted()
 }
@@ -313,14 +374,22 @@ fn available(review: &Value) -> Vec<&'static str> {
 }
 
 pub(crate) async fn list_actions(State(st): St, Path(id): Id) -> ApiResult {
-    let list = with_org(&st, |org| Ok(available(&org.governance.security_reviews[review_index(org, &id)?])))?;
+    list_actions_in(&st, &id, ADMIN)
+}
+
+pub(super) fn list_actions_in(st: &crate::AppState, id: &str, view: View<'_>) -> ApiResult {
+    let list = with_org(st, |org| Ok(available(&org.governance.security_reviews[review_index(org, id, view)?])))?;
     ok(json!({"data": list.iter().map(|a| json!({"actionType": a})).collect::<Vec<_>>()}))
 }
 
 pub(crate) async fn review_action(State(st): St, Path(id): Id, JsonBody(body): JsonBody) -> ApiResult {
-    let action = str_of(&body, "actionType").to_owned();
-    with_org(&st, |org| {
-        let i = active_review(org, &id)?;
+    review_action_in(&st, &id, &body, ADMIN)
+}
+
+pub(super) fn review_action_in(st: &crate::AppState, id: &str, body: &Value, view: View<'_>) -> ApiResult {
+    let action = str_of(body, "actionType").to_owned();
+    with_org(st, |org| {
+        let i = active_review(org, id, view)?;
         if !available(&org.governance.security_reviews[i]).contains(&action.as_str()) {
             return Err(invalid(
                 "SecurityAccessReviewAction",
@@ -328,7 +397,7 @@ pub(crate) async fn review_action(State(st): St, Path(id): Id, JsonBody(body): J
             ));
         }
         if action == "CLOSE_REVIEW" {
-            let admin = org.admin_id.clone();
+            let admin = view.reviewer.map_or_else(|| org.admin_id.clone(), str::to_owned);
             let r = &mut org.governance.security_reviews[i];
             r["status"] = json!("CLOSED");
             r["lastUpdated"] = json!(now());
@@ -400,7 +469,60 @@ pub(crate) async fn create(State(st): St, JsonBody(body): JsonBody) -> ApiResult
         Ok(review)
     })?;
     // Accepted while Okta gathers the user's access (PENDING); it is ACTIVE from then on.
-    let mut answer = review_json(&r, &st.public);
+    let mut answer = review_json(&r, &st.public, SAR);
     answer["status"] = json!("PENDING");
     Ok(json_response(StatusCode::ACCEPTED, answer))
+}
+
+/// `POST …/my/security-access-reviews/{id}/comment`: a reviewer's comment (`comment`, required), kept with the
+/// review; 204.
+pub(super) fn comment_in(st: &crate::AppState, id: &str, body: &Value, view: View<'_>) -> ApiResult {
+    let comment = str_of(body, "comment").trim().to_owned();
+    if comment.is_empty() {
+        return Err(invalid("SecurityAccessReviewComment", vec!["comment: a comment is required".to_owned()]));
+    }
+    with_org(st, |org| {
+        let i = review_index(org, id, view)?;
+        record(org, i, view, &comment);
+        Ok(())
+    })?;
+    Ok(StatusCode::NO_CONTENT.into_response())
+}
+
+/// Add an event by the caller (a reviewer, or the API token's admin) to the review's history.
+fn record(org: &mut Org, i: usize, view: View<'_>, message: &str) {
+    let by = view.reviewer.map_or_else(|| org.admin_id.clone(), str::to_owned);
+    let mut item = json!({
+        "id": crate::org::governance::new_id(&mut org.random, "sah"),
+        "systemGenerated": false,
+        "timestamp": now(),
+        "message": message.chars().take(1000).collect::<String>(),
+    });
+    if let Some(p) = profile(org, &by) {
+        item["principalProfile"] = p;
+    }
+    let r = &mut org.governance.security_reviews[i];
+    match r.get_mut("__history").and_then(Value::as_array_mut) {
+        Some(list) => list.push(item),
+        None => r["__history"] = json!([item]),
+    }
+}
+
+/// `GET …/{id}/history`: the review's creation (by Okta), then its comments and access actions, oldest first.
+pub(super) fn history_in(st: &crate::AppState, id: &str, uri: &Uri, view: View<'_>) -> ApiResult {
+    let params = Params::parse(uri.query());
+    let page = params.page(20, 200)?;
+    let items = with_org(st, |org| {
+        let r = &org.governance.security_reviews[review_index(org, id, view)?];
+        let created = json!({
+            "id": format!("sah{}", id.get(3..).unwrap_or_default()),
+            "systemGenerated": true,
+            "timestamp": r["created"],
+            "message": "Security access review created",
+        });
+        let mut all = vec![created];
+        all.extend(r["__history"].as_array().into_iter().flatten().cloned());
+        Ok(all.into_iter().enumerate().map(|(n, v)| (n as u64 + 1, v)).collect::<Vec<_>>())
+    })?;
+    Ok(page.data(&st.public, &format!("{}/{id}/history", view.base), items, None))
 }
