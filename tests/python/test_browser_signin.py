@@ -18,7 +18,7 @@ from mcp import Client
 from mcp.client.streamable_http import streamable_http_client
 from mcp.shared._httpx_utils import create_mcp_http_client
 
-from mcp_testing import all_tools
+from mcp_testing import all_tools, confirm_yes
 from signin import FACTOR_CODE, PASSWORD, exchange, pkce, register, start_signin_server, authorize_url
 
 pytestmark = pytest.mark.anyio
@@ -76,7 +76,21 @@ def browser_sign_in(driver, url: str, login: str, landing: str) -> dict[str, str
     from selenium.webdriver.support import expected_conditions as ec
     from selenium.webdriver.support.ui import WebDriverWait
 
-    wait = WebDriverWait(driver, 20)
+    from selenium.common.exceptions import TimeoutException
+
+    class Wait:
+        """WebDriverWait that says where the browser was when it gave up."""
+
+        def __init__(self) -> None:
+            self.inner = WebDriverWait(driver, 20)
+
+        def until(self, condition):
+            try:
+                return self.inner.until(condition)
+            except TimeoutException:
+                raise AssertionError(f"stuck at {driver.current_url}:\n{driver.page_source[:3000]}") from None
+
+    wait = Wait()
     driver.get(url)
     wait.until(ec.element_to_be_clickable((By.ID, "allow"))).click()  # the server's consent page
     wait.until(ec.presence_of_element_located((By.NAME, "username"))).send_keys(login)  # the sandbox's Okta
@@ -105,7 +119,7 @@ async def test_a_person_signs_in_with_a_real_browser(sandbox: str, landing: str,
         access = token.json()["access_token"]
         http = create_mcp_http_client(headers={"Authorization": f"Bearer {access}"})
         async with Client(streamable_http_client(server.url, http_client=http), mode="auto",
-                          read_timeout_seconds=30) as c:
+                          read_timeout_seconds=30, elicitation_callback=confirm_yes) as c:
             names = {t.name for t in await all_tools(c)}
         if delegated:
             assert names and all(n.startswith("okta_iga_") for n in names), names

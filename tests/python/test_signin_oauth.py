@@ -21,7 +21,7 @@ from mcp.client.streamable_http import streamable_http_client
 from mcp.shared._httpx_utils import create_mcp_http_client
 from mcp.shared.auth import AuthorizationCodeResult, OAuthClientInformationFull, OAuthClientMetadata, OAuthToken
 
-from mcp_testing import all_tools, ok_json, recording_yes, server_bin
+from mcp_testing import all_tools, confirm_yes, ok_json, recording_yes, server_bin
 from signin import FormBrowser, SigninServer, query_of, sign_in, start_signin_server
 
 pytestmark = pytest.mark.anyio
@@ -97,7 +97,7 @@ async def test_the_sdk_signs_in_and_gets_its_roles_tools(admin_server: SigninSer
 
 
 async def test_delegated_people_see_only_their_own(delegated_server: SigninServer) -> None:
-    async with oauth_client(delegated_server, "olivia.orgadmin@example.com") as olivia, \
+    async with oauth_client(delegated_server, "olivia.orgadmin@example.com", elicitation_callback=confirm_yes) as olivia, \
             oauth_client(delegated_server, "bob.active@example.com") as bob:
         names = {t.name for t in await all_tools(olivia)}
         assert names == {"okta_iga_my_access", "okta_iga_browse_catalog", "okta_iga_request_access",

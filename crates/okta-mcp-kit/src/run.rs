@@ -46,6 +46,8 @@ fn run(spec: ServerSpec, cli: Cli) -> Result<(), String> {
     }
     match cli.command {
         Some(Command::Tools { json }) => print_catalog(&tools, &selection, json),
+        // Delegated: what the server asks for at each person's sign-in (the OIDC app must be granted these).
+        Some(Command::Scopes) if cli.http.delegated => print_lines(signin_scopes(&selection, &tools, true)),
         Some(Command::Scopes) => print_lines(requested_scopes(&selection, &tools, confirm_policy_from_env()?)),
         Some(Command::Doctor) => {
             let http = (cli.transport == Transport::Http
@@ -471,7 +473,9 @@ pub fn signin_scopes(selection: &Selection, tools: &[ToolDef], delegated: bool) 
     let mut scopes: Vec<String> = if delegated {
         ["openid", "profile", "email", "offline_access"].map(str::to_owned).to_vec()
     } else {
-        ["openid", "profile", "email", "groups"].map(str::to_owned).to_vec()
+        // Groups come in the ID token's groups claim, as the authorization server's claims set it up (a custom
+        // authorization server has no `groups` scope unless an admin made one).
+        ["openid", "profile", "email"].map(str::to_owned).to_vec()
     };
     if delegated {
         for scope in selection.scopes(tools) {

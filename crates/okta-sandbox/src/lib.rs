@@ -101,8 +101,9 @@ pub const SIGNIN_CLIENT_ID: &str = "0oamcpsignin00000001";
 pub const SIGNIN_CLIENT_SECRET: &str = "sandbox-signin-client-secret-0123456789abcdef";
 
 /// The org authorization server's end-user scopes granted to [`SIGNIN_CLIENT_ID`] (its `/api/v1/apps/{appId}/grants`).
-pub const SIGNIN_SCOPES: [&str; 9] = [
+pub const SIGNIN_SCOPES: [&str; 10] = [
     "okta.users.read.self",
+    "okta.governance.entitlements.read",
     "okta.users.manage.self",
     "okta.accessRequests.catalog.read",
     "okta.accessRequests.request.read",

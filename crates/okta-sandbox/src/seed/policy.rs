@@ -194,6 +194,10 @@ pub fn build(random: &mut Random) -> PolicyOrg {
     let mut groups = claim(fixture_id("ocl", "groups", 1), "groups", "RESOURCE", "GROUPS", ".*", &[], false);
     groups["group_filter_type"] = json!("REGEX");
     claims.push(groups);
+    // The same groups in ID tokens, as admins set it up for apps that sign people in (the MCP servers' sign-in).
+    let mut id_groups = claim(fixture_id("ocl", "groupsid", 1), "groups", "IDENTITY", "GROUPS", ".*", &[], true);
+    id_groups["group_filter_type"] = json!("REGEX");
+    claims.push(id_groups);
     let mut mcp = custom_scope(fixture_id("scp", "mcpaccess", 1), "mcp.access", "Use the MCP servers");
     mcp["metadataPublish"] = json!("ALL_CLIENTS");
     org.scopes.of_mut(DEFAULT_AS).push(mcp);

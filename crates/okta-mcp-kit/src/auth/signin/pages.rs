@@ -21,7 +21,9 @@ pub fn escape(text: &str) -> String {
     out
 }
 
-/// The headers every sign-in answer gets: no framing, no caching, no sniffing, no referrer.
+/// The headers every sign-in answer gets: no framing, no caching, no sniffing, and no referrer to other sites
+/// (`same-origin`, not `no-referrer`: under that, browsers send `Origin: null` with the consent form's POST, which
+/// the Origin check must refuse).
 pub fn harden(response: &mut Response) {
     let headers = response.headers_mut();
     headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
@@ -35,7 +37,7 @@ pub fn harden(response: &mut Response) {
     headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     headers.insert(header::PRAGMA, HeaderValue::from_static("no-cache"));
     headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
-    headers.insert(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
+    headers.insert(header::REFERRER_POLICY, HeaderValue::from_static("same-origin"));
 }
 
 const STYLE: &str = "body{font-family:system-ui,sans-serif;max-width:34rem;margin:3rem auto;padding:0 1rem;\
