@@ -21,7 +21,7 @@ from mcp.client.streamable_http import streamable_http_client
 from mcp.shared._httpx_utils import create_mcp_http_client
 from mcp.shared.auth import AuthorizationCodeResult, OAuthClientInformationFull, OAuthClientMetadata, OAuthToken
 
-from mcp_testing import all_tools, confirm_yes, ok_json, recording_yes, server_bin
+from mcp_testing import all_tools, confirm_yes, ok_json, okta_requests, recording_yes, server_bin
 from signin import FormBrowser, SigninServer, query_of, sign_in, start_signin_server
 
 pytestmark = pytest.mark.anyio
@@ -96,7 +96,7 @@ async def test_the_sdk_signs_in_and_gets_its_roles_tools(admin_server: SigninSer
         assert page["count"] == 2
 
 
-async def test_delegated_people_see_only_their_own(delegated_server: SigninServer) -> None:
+async def test_delegated_people_see_only_their_own(sandbox: str, delegated_server: SigninServer) -> None:
     async with oauth_client(delegated_server, "olivia.orgadmin@example.com", elicitation_callback=confirm_yes) as olivia, \
             oauth_client(delegated_server, "bob.active@example.com") as bob:
         names = {t.name for t in await all_tools(olivia)}
@@ -110,9 +110,15 @@ async def test_delegated_people_see_only_their_own(delegated_server: SigninServe
         reviews = ok_json(await olivia.call_tool("okta_iga_my_pending_reviews", {}))
         assert reviews["count"] >= 1, reviews
         assert ok_json(await bob.call_tool("okta_iga_my_pending_reviews", {}))["count"] == 0
-        # No tool takes a person: naming one is refused before anything is sent.
-        refused = await olivia.call_tool("okta_iga_my_access", {"user": "bob.active@example.com"})
-        assert refused.is_error
+        # No tool takes a person: naming one, in any argument, is refused before anything is sent to Okta.
+        before = okta_requests(sandbox)
+        for tool, args in [("okta_iga_my_access", {"user": "bob.active@example.com"}),
+                           ("okta_iga_my_pending_reviews", {"user_id": "00ubob"}),
+                           ("okta_iga_request_access", {"entry_id": "cenzoom0000000000001",
+                                                        "requestedFor": "bob.active@example.com"})]:
+            refused = await olivia.call_tool(tool, args)
+            assert refused.is_error, (tool, refused)
+        assert okta_requests(sandbox) == before
 
 
 async def test_a_delegated_person_requests_access_for_themselves(delegated_server: SigninServer) -> None:

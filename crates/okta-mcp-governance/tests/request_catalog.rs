@@ -10,6 +10,8 @@ const BIN: &str = env!("CARGO_BIN_EXE_okta-mcp-governance");
 const SALESFORCE_ENTRY: &str = "censalesforce0000001";
 const GITHUB_ENTRY: &str = "cengithub00000000001";
 const FINANCE_ADMIN_ENTRY: &str = "censffinanceadmin001";
+const ZOOM_ENTRY: &str = "cenzoom0000000000001";
+const CALENDAR_ENTRY: &str = "cencalendar000000001";
 
 fn ids(list: &serde_json::Value) -> Vec<String> {
     rows(list).iter().map(|r| r["id"].as_str().unwrap().to_owned()).collect()
@@ -21,7 +23,7 @@ fn the_catalog_and_what_a_user_may_request() {
     let mut server = org.oauth_server(BIN, &[]);
 
     let top = server.call("okta_iga_list_catalog_entries", json!({"limit": 200})).ok();
-    assert_eq!(ids(&top), [SALESFORCE_ENTRY, GITHUB_ENTRY]);
+    assert_eq!(ids(&top), [SALESFORCE_ENTRY, GITHUB_ENTRY, ZOOM_ENTRY, CALENDAR_ENTRY]);
     assert!(rows(&top).iter().all(|r| r["requestable"] == true && r["label"] == "Application"));
     let children = server.call("okta_iga_list_catalog_entries", json!({"parent": SALESFORCE_ENTRY})).ok();
     assert_eq!(ids(&children), [FINANCE_ADMIN_ENTRY]);
@@ -44,9 +46,10 @@ fn the_catalog_and_what_a_user_may_request() {
     let missing = server.call("okta_iga_get_catalog_entry", json!({"entry_id": "cen0000000000000000x"})).err();
     assert!(missing.contains("E0000007"), "{missing}");
 
-    // Bob has Salesforce through the Sales group: he may request GitHub, and Salesforce's Finance Admin bundle.
+    // Bob has Salesforce through the Sales group: he may request the other apps, and Salesforce's Finance Admin
+    // bundle.
     let bob = server.call("okta_iga_list_requestable_entries", json!({"user": "bob.active@example.com"})).ok();
-    assert_eq!(ids(&bob), [GITHUB_ENTRY]);
+    assert_eq!(ids(&bob), [GITHUB_ENTRY, ZOOM_ENTRY, CALENDAR_ENTRY]);
     let bob_children = server
         .call(
             "okta_iga_list_requestable_entries",
