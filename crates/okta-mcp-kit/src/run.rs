@@ -275,12 +275,18 @@ fn safety_from_env(config: &OktaConfig) -> Result<Safety, String> {
     if let Ok(audit) = crate::audit::default_path() {
         protection = protection.remembering(crate::protect::memory_path(&audit), config.org_url.as_str());
     }
-    tracing::info!(
-        "protected: {} configured name(s){}, and super administrators",
-        protection.configured(),
-        if service_app.is_some() { " including this service app" } else { "" }
-    );
+    let delegated = matches!(config.auth, AuthConfig::EndUser);
+    if delegated {
+        tracing::info!("delegated: each person's changes are Okta's to allow or refuse (their own token and rights)");
+    } else {
+        tracing::info!(
+            "protected: {} configured name(s){}, and super administrators",
+            protection.configured(),
+            if service_app.is_some() { " including this service app" } else { "" }
+        );
+    }
     let mut safety = Safety::new(policy, protection);
+    safety.protects = !delegated;
     if let Some(key) = crate::confirm::state_key_from_env()? {
         safety.confirmations = crate::confirm::Confirmations::keyed(policy, key);
         if matches!(crate::audit::AuditTarget::from_env(), Ok(crate::audit::AuditTarget::Sqlite(_))) {
@@ -474,8 +480,9 @@ pub fn signin_scopes(selection: &Selection, tools: &[ToolDef], delegated: bool) 
         ["openid", "profile", "email", "offline_access"].map(str::to_owned).to_vec()
     } else {
         // Groups come in the ID token's groups claim, as the authorization server's claims set it up (a custom
-        // authorization server has no `groups` scope unless an admin made one).
-        ["openid", "profile", "email"].map(str::to_owned).to_vec()
+        // authorization server has no `groups` scope unless an admin made one); offline_access so that every
+        // refresh asks Okta again whether the person is still active and what their groups are now.
+        ["openid", "profile", "email", "offline_access"].map(str::to_owned).to_vec()
     };
     if delegated {
         for scope in selection.scopes(tools) {
@@ -554,7 +561,13 @@ fn signin_setup(
             "make those calls to Okta with this server's own credentials, on your behalf".to_owned(),
         ]
     };
-    let spent = crate::auth::signin::Spent::new(AuditTarget::from_env()?);
+    let target = AuditTarget::from_env()?;
+    if matches!(target, AuditTarget::Sqlite(_)) {
+        tracing::warn!(
+            "sign-in with a SQLite audit log: single-use codes, refresh-token reuse detection and revocations hold              only among servers sharing that file. Give replicas on several machines OKTA_MCP_AUDIT_URL (PostgreSQL)"
+        );
+    }
+    let spent = crate::auth::signin::Spent::new(target);
     let config = crate::auth::signin::SignInConfig {
         resource: resource.clone(),
         server: spec.name,

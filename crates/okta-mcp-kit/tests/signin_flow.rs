@@ -52,6 +52,8 @@ struct MockState {
     groups: Vec<String>,
     issued: usize,
     refreshed: usize,
+    /// Okta refuses refreshes (the person was deactivated or unassigned).
+    refuse_refresh: bool,
 }
 
 struct Mock {
@@ -97,9 +99,25 @@ async fn mock_token(State(mock): State<Arc<Mock>>, headers: HeaderMap, body: Str
     let form: HashMap<String, String> = url::form_urlencoded::parse(body.as_bytes()).into_owned().collect();
     let get = |k: &str| form.get(k).cloned().unwrap_or_default();
     let mut state = mock.state.lock().expect("lock");
+    let id_token = |nonce: Option<&str>, groups: &[String]| {
+        let mut claims = json!({"iss": mock.issuer, "aud": OIDC_CLIENT, "sub": "00ucarol", "email": "carol@example.com",
+                                "name": "Carol", "exp": now() + 3600, "iat": now(), "groups": groups});
+        if let Some(nonce) = nonce {
+            claims["nonce"] = json!(nonce);
+        }
+        let mut header = Header::new(Algorithm::RS256);
+        header.kid = Some("k1".into());
+        jsonwebtoken::encode(&header, &claims, &key().encoding).expect("sign")
+    };
     if get("grant_type") == "refresh_token" {
+        // Like Okta: a person no longer allowed gets invalid_grant; otherwise new tokens and a new ID token (no
+        // nonce) with the groups as they are now.
+        if state.refuse_refresh {
+            return (StatusCode::BAD_REQUEST, axum::Json(json!({"error": "invalid_grant"}))).into_response();
+        }
         state.refreshed += 1;
         return axum::Json(json!({"access_token": format!("okta-at-refreshed-{}", state.refreshed),
+                                 "id_token": id_token(None, &state.groups),
                                  "token_type": "Bearer", "expires_in": 3600}))
         .into_response();
     }
@@ -109,11 +127,7 @@ async fn mock_token(State(mock): State<Arc<Mock>>, headers: HeaderMap, body: Str
     assert_eq!(sha256(&get("code_verifier")), challenge, "PKCE towards Okta");
     assert_eq!(get("redirect_uri"), redirect);
     let nonce = if state.bad_nonce { "another-nonce".to_owned() } else { nonce };
-    let claims = json!({"iss": mock.issuer, "aud": OIDC_CLIENT, "sub": "00ucarol", "email": "carol@example.com",
-                        "name": "Carol", "exp": now() + 3600, "iat": now(), "nonce": nonce, "groups": state.groups});
-    let mut header = Header::new(Algorithm::RS256);
-    header.kid = Some("k1".into());
-    let id_token = jsonwebtoken::encode(&header, &claims, &key().encoding).expect("sign");
+    let id_token = id_token(Some(&nonce), &state.groups);
     axum::Json(json!({"id_token": id_token, "access_token": "okta-at-1", "refresh_token": "okta-rt-1",
                       "token_type": "Bearer", "expires_in": 3600}))
     .into_response()
@@ -510,22 +524,23 @@ async fn authorize_refuses_bad_requests() {
     let mut unknown = base(REDIRECT, "S256");
     unknown[1] = ("client_id", "mcp_client_forged");
     assert_eq!(h.authorize(&unknown).await.status(), 400);
-    // Loopback redirect URIs may use any port (RFC 8252).
+    // Loopback redirect URIs may use any port (RFC 8252); a bad request is still a page, never a redirect
+    // (anyone may register any redirect URI: redirecting errors would make an open redirector).
     let mut other_port = base("http://127.0.0.1:50000/callback", "S256");
     other_port.push(("resource", "http://elsewhere.example/mcp"));
     let response = h.authorize(&other_port).await;
-    assert_eq!(response.status(), 303);
-    let (to, params) = location(&response);
-    assert_eq!(to, "http://127.0.0.1:50000/callback");
-    assert_eq!(params["error"], "invalid_target");
-    // plain PKCE, or none: back to the client with invalid_request.
+    assert_eq!(response.status(), 400);
+    assert!(response.headers().get(header::LOCATION).is_none());
+    assert!(response.text().await.expect("html").contains("invalid_target"));
+    // plain PKCE, or none: a page naming invalid_request.
     for method in ["plain", ""] {
         let response = h.authorize(&base(REDIRECT, method)).await;
-        assert_eq!(response.status(), 303, "{method}");
-        let (_, params) = location(&response);
-        assert_eq!(params["error"], "invalid_request");
-        assert_eq!(params["state"], "s1");
+        assert_eq!(response.status(), 400, "{method}");
+        assert!(response.headers().get(header::LOCATION).is_none());
+        assert!(response.text().await.expect("html").contains("PKCE"), "{method}");
     }
+    // A loopback redirect on another port is accepted: the consent page.
+    assert_eq!(h.authorize(&base("http://127.0.0.1:50000/callback", "S256")).await.status(), 200);
     // Registration refusals.
     assert_eq!(h.register(json!(["http://app.example/cb"])).await.status(), 400);
     assert_eq!(h.register(json!([])).await.status(), 400);
@@ -606,6 +621,27 @@ async fn refresh_tokens_rotate_and_reuse_revokes_the_grant() {
     let (status, body) = refresh(&new_refresh).await;
     assert_eq!((status, body["error"].as_str()), (400, Some("invalid_grant")), "grant revoked");
     assert_eq!(h.tool_names(&new_access).await.err().map(|e| e.0), Some(401));
+}
+
+#[tokio::test]
+async fn every_refresh_asks_okta_again() {
+    let h = start(false).await;
+    let (client_id, first) = h.signed_in().await;
+    let refresh = first["refresh_token"].as_str().expect("refresh").to_owned();
+    // Carol leaves the help desk group: the next refresh's token has her role as Okta says it is now.
+    h.mock.state.lock().expect("lock").groups = vec!["Nobody".into()];
+    let (status, second) =
+        h.token(&[("grant_type", "refresh_token"), ("refresh_token", &refresh), ("client_id", &client_id)]).await;
+    assert_eq!(status, 200, "{second}");
+    assert_eq!(h.mock.state.lock().expect("lock").refreshed, 1, "Okta was asked");
+    let access = second["access_token"].as_str().expect("access");
+    assert_eq!(h.tool_names(access).await.err().map(|e| e.0), Some(403), "no role any more");
+    // Deactivated at Okta: no new token at all.
+    h.mock.state.lock().expect("lock").refuse_refresh = true;
+    let next = second["refresh_token"].as_str().expect("refresh");
+    let (status, body) =
+        h.token(&[("grant_type", "refresh_token"), ("refresh_token", next), ("client_id", &client_id)]).await;
+    assert_eq!((status, body["error"].as_str()), (400, Some("invalid_grant")));
 }
 
 #[tokio::test]

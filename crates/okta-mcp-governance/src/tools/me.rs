@@ -12,7 +12,9 @@ use okta_mcp_kit::args::{NoArgs, check_id, text};
 use okta_mcp_kit::catalog::END_USER_TOOLSET;
 use okta_mcp_kit::lookup::data_of;
 use okta_mcp_kit::output::{project, strip_links};
-use okta_mcp_kit::{Access, ListArgs, ToolContext, ToolDef, ToolError, ToolMeta, ToolOutput, me, ops};
+use okta_mcp_kit::{
+    Access, ListArgs, ListView, ToolContext, ToolDef, ToolError, ToolMeta, ToolOutput, list_output, me, ops,
+};
 use schemars::JsonSchema;
 use serde::Deserialize;
 use serde_json::{Value, json};
@@ -294,8 +296,8 @@ pub struct MyRequestsArgs {
     entry_id: Option<String>,
     /// Request id (with entry_id).
     request_id: Option<String>,
-    #[serde(flatten)]
-    page: ListArgs,
+    /// Most requests listed (max 200).
+    limit: Option<u32>,
 }
 
 async fn my_requests(ctx: ToolContext, args: MyRequestsArgs) -> Result<ToolOutput, ToolError> {
@@ -310,19 +312,21 @@ async fn my_requests(ctx: ToolContext, args: MyRequestsArgs) -> Result<ToolOutpu
             let profile = me::profile(&ctx).await?;
             let id = profile.get("id").and_then(Value::as_str).unwrap_or_default();
             check_id("user id", id)?;
+            // One page and no cursor: a cursor carries its own query, and this list must stay filtered to the
+            // person (Okta's list is an admin one).
+            let limit = match args.limit {
+                None => 50,
+                Some(n @ 1..=200) => n,
+                Some(_) => return Err(ToolError::invalid_arguments("limit takes 1 to 200")),
+            };
             let filter = filter_expr(&[("requestedFor", Some(id))])?;
-            let listed = args
-                .page
-                .list(
-                    &ctx,
-                    &ops::LIST_ALL_REQUESTS_V2,
-                    &[],
-                    Query::new().opt("filter", filter.as_deref()),
-                    REQUEST_FIELDS,
-                )
-                .await;
+            let query = Query::new().opt("filter", filter.as_deref()).push("limit", limit);
+            let listed = ctx.okta.get_page(&ops::LIST_ALL_REQUESTS_V2, &[], &query).await;
             match listed {
-                Ok(out) => Ok(out),
+                Ok(page) => {
+                    let more = page.next.is_some();
+                    Ok(list_output(page.items, REQUEST_FIELDS, &ListView::default(), None).with(json!({"more": more})))
+                }
                 Err(ToolError::Okta(e)) if e.status() == Some(403) => Ok(ToolOutput::json(json!({
                     "requests": null,
                     "why": "Okta lists access requests only to access request administrators, and refused your \

@@ -354,7 +354,10 @@ impl AuditLog {
     /// but for making the table on first use. Sign-in's revoked grants are checked with it.
     pub async fn is_spent(&self, id: &str) -> Result<bool, String> {
         match &self.backend {
-            Backend::Sqlite(log) => log.is_spent(id),
+            Backend::Sqlite(log) => {
+                let (log, id) = (log.clone(), id.to_owned());
+                blocking(move || log.is_spent(&id)).await
+            }
             Backend::Postgres(log) => log.is_spent(id).await,
         }
     }

@@ -193,7 +193,8 @@ impl SqliteLog {
                 intent_id INTEGER,
                 person TEXT NOT NULL DEFAULT '',
                 role TEXT NOT NULL DEFAULT ''
-            );",
+            );
+            CREATE TABLE IF NOT EXISTS spent_confirmations (id TEXT PRIMARY KEY, expires INTEGER NOT NULL);",
         )
         .map_err(sql_error)?;
         // Logs written before intents, or before person and role, get the columns they lack.
@@ -224,10 +225,6 @@ impl SqliteLog {
     /// seconds); false when it already was, by this process or another sharing the file.
     pub fn spend(&self, id: &str, expires: i64) -> Result<bool, String> {
         let conn = self.conn.lock().unwrap_or_else(PoisonError::into_inner);
-        conn.execute_batch(
-            "CREATE TABLE IF NOT EXISTS spent_confirmations (id TEXT PRIMARY KEY, expires INTEGER NOT NULL);",
-        )
-        .map_err(sql_error)?;
         let now = chrono::Utc::now().timestamp();
         conn.execute("DELETE FROM spent_confirmations WHERE expires < ?1", params![now]).map_err(sql_error)?;
         let added = conn
@@ -239,10 +236,6 @@ impl SqliteLog {
     /// Whether `id` is marked as used and not yet expired.
     pub fn is_spent(&self, id: &str) -> Result<bool, String> {
         let conn = self.conn.lock().unwrap_or_else(PoisonError::into_inner);
-        conn.execute_batch(
-            "CREATE TABLE IF NOT EXISTS spent_confirmations (id TEXT PRIMARY KEY, expires INTEGER NOT NULL);",
-        )
-        .map_err(sql_error)?;
         let now = chrono::Utc::now().timestamp();
         let found: i64 = conn
             .query_row(

@@ -5,7 +5,7 @@
 use std::sync::Arc;
 
 use axum::extract::{Request, State};
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
@@ -39,11 +39,17 @@ impl Guard {
         }
     }
 
-    /// Why a request is refused, if it is.
-    pub fn check(&self, headers: &HeaderMap, authority: Option<&str>) -> Result<(), &'static str> {
+    /// Why a request's `Host` is refused, if it is.
+    pub fn check_host(&self, headers: &HeaderMap, authority: Option<&str>) -> Result<(), &'static str> {
         if !self.host_ok(headers, authority) {
             return Err("Host not allowed (set OKTA_MCP_ALLOWED_HOSTS to the names clients use)");
         }
+        Ok(())
+    }
+
+    /// Why a request is refused, if it is.
+    pub fn check(&self, headers: &HeaderMap, authority: Option<&str>) -> Result<(), &'static str> {
+        self.check_host(headers, authority)?;
         if !self.origin_ok(headers) {
             return Err("Origin not allowed (set OKTA_MCP_ALLOWED_ORIGINS for browser clients)");
         }
@@ -56,8 +62,41 @@ impl Guard {
 /// A browser's foreign `Origin` is still refused.
 pub const OPERATIONAL: [&str; 3] = ["/healthz", "/readyz", "/metrics"];
 
+/// The authorization endpoints a browser-based MCP client calls from its own page (metadata, registration,
+/// token, revocation): any `Origin` may call them (CORS, `*`). They carry no cookie or other ambient credential,
+/// so another site gains nothing by calling them; the `Host` is still checked. `/authorize` and `/mcp` are not
+/// among them.
+fn cross_origin(path: &str) -> bool {
+    matches!(path, "/.well-known/oauth-authorization-server" | "/register" | "/token" | "/revoke")
+        || path == "/.well-known/oauth-protected-resource"
+        || path.starts_with("/.well-known/oauth-protected-resource/")
+}
+
+fn allow_any_origin(response: &mut Response) {
+    let headers = response.headers_mut();
+    headers.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, HeaderValue::from_static("*"));
+    headers.insert(header::ACCESS_CONTROL_ALLOW_METHODS, HeaderValue::from_static("GET, POST, OPTIONS"));
+    headers.insert(
+        header::ACCESS_CONTROL_ALLOW_HEADERS,
+        HeaderValue::from_static("authorization, content-type, mcp-protocol-version"),
+    );
+    headers.insert(header::ACCESS_CONTROL_MAX_AGE, HeaderValue::from_static("600"));
+}
+
 /// The middleware in front of every route.
 pub async fn check(State(guard): State<Arc<Guard>>, request: Request, next: Next) -> Response {
+    if cross_origin(request.uri().path()) {
+        if let Err(why) = guard.check_host(request.headers(), request.uri().authority().map(|a| a.as_str())) {
+            return (StatusCode::FORBIDDEN, why).into_response();
+        }
+        let mut response = if request.method() == axum::http::Method::OPTIONS {
+            StatusCode::NO_CONTENT.into_response()
+        } else {
+            next.run(request).await
+        };
+        allow_any_origin(&mut response);
+        return response;
+    }
     let checked = if OPERATIONAL.contains(&request.uri().path()) {
         if guard.origin_ok(request.headers()) { Ok(()) } else { Err("Origin not allowed") }
     } else {
@@ -79,7 +118,23 @@ pub async fn check(State(guard): State<Arc<Guard>>, request: Request, next: Next
 #[cfg(test)]
 mod tests {
     use super::*;
-    use axum::http::HeaderValue;
+
+    #[test]
+    fn only_the_authorization_json_endpoints_are_cross_origin() {
+        for path in [
+            "/token",
+            "/register",
+            "/revoke",
+            "/.well-known/oauth-authorization-server",
+            "/.well-known/oauth-protected-resource",
+            "/.well-known/oauth-protected-resource/mcp",
+        ] {
+            assert!(cross_origin(path), "{path}");
+        }
+        for path in ["/mcp", "/authorize", "/oauth/callback", "/metrics", "/.well-known/oauth-protected-resourcex"] {
+            assert!(!cross_origin(path), "{path}");
+        }
+    }
 
     fn headers(host: Option<&'static str>, origin: Option<&'static str>) -> HeaderMap {
         let mut h = HeaderMap::new();

@@ -69,7 +69,8 @@ impl McpServer {
         }
         // Resolve protected names (and the API token's admin) before the first call; what cannot be resolved now
         // is tried again at the next change.
-        if inner.tools.iter().any(|t| inner.selection.enabled(t) && t.meta.access != crate::catalog::Access::Read)
+        if inner.safety.protects
+            && inner.tools.iter().any(|t| inner.selection.enabled(t) && t.meta.access != crate::catalog::Access::Read)
             && let Err(e) = inner.safety.protection.resolve_names(&client).await
         {
             tracing::warn!("{e} (tried again at the next change)");

@@ -62,6 +62,10 @@ pub struct Safety {
     /// Who approves destructive changes with an Okta Verify push (`OKTA_MCP_CONFIRM=push`).
     pub approval: Option<PushApproval>,
     pub protection: Arc<Protection>,
+    /// Changes are checked against protected objects (see `protect`). Not in delegated mode: there every call
+    /// carries the person's own Okta token and Okta enforces what they may change; the checks, which read admin
+    /// roles and users, would run with that person's token (and refuse every change).
+    pub protects: bool,
     /// Where write and destructive calls are recorded (None when only read tools are enabled).
     pub audit: Option<AuditSink>,
     /// Who the server acts as, for the audit log.
@@ -77,6 +81,7 @@ impl Safety {
             confirmations: Confirmations::new(policy),
             approval: None,
             protection: Arc::new(protection),
+            protects: true,
             audit: None,
             principal: String::new(),
             callers_only: false,
@@ -285,7 +290,8 @@ impl McpServer {
         confirmed: bool,
     ) -> (Result<ToolOutput, ToolError>, Arc<CallState>) {
         // Every change is checked against protected objects, whatever the tool's access level.
-        let protection = (tool.meta.access != Access::Read).then(|| self.inner.safety.protection.clone());
+        let protection = (tool.meta.access != Access::Read && self.inner.safety.protects)
+            .then(|| self.inner.safety.protection.clone());
         let mut state = CallState::new(changes, protection, tool.meta.operations);
         if tool.meta.access == Access::Destructive {
             state = state.destructive();

@@ -7,7 +7,7 @@
 //! minutes.
 
 use std::collections::HashMap;
-use std::sync::{Mutex, PoisonError};
+use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
 use serde::{Deserialize, Serialize};
@@ -129,7 +129,8 @@ fn check_uris(uris: Option<&Value>, error: &'static str) -> Result<Vec<String>, 
     Ok(out)
 }
 
-/// Is this client id the URL of a client ID metadata document? (https; http only on loopback, for tests.)
+/// Is this client id the URL of a client ID metadata document? (https; http only on loopback, which is fetched
+/// only where the server itself is on loopback.)
 pub fn document_url(client_id: &str) -> Option<Url> {
     if !(client_id.starts_with("https://") || client_id.starts_with("http://")) || client_id.len() > MAX_URI_LEN {
         return None;
@@ -141,11 +142,68 @@ pub fn document_url(client_id: &str) -> Option<Url> {
         .then_some(url)
 }
 
+/// Is this address on the public internet? Client metadata documents are fetched from such addresses only, so a
+/// client id cannot make the server reach into its own network (SSRF): not loopback, private, link-local,
+/// carrier-grade NAT, unique-local, documentation, multicast, broadcast or unspecified addresses.
+pub fn is_public(ip: std::net::IpAddr) -> bool {
+    use std::net::IpAddr;
+    match ip {
+        IpAddr::V4(a) => {
+            let [first, second, ..] = a.octets();
+            !(a.is_private()
+                || a.is_loopback()
+                || a.is_link_local()
+                || a.is_broadcast()
+                || a.is_documentation()
+                || a.is_unspecified()
+                || a.is_multicast()
+                || first == 0
+                || first >= 240
+                || (first == 100 && (second & 0xc0) == 64))
+        }
+        IpAddr::V6(a) => {
+            if let Some(v4) = a.to_ipv4_mapped() {
+                return is_public(IpAddr::V4(v4));
+            }
+            let first = a.segments()[0];
+            !(a.is_loopback()
+                || a.is_unspecified()
+                || a.is_multicast()
+                || (first & 0xfe00) == 0xfc00
+                || (first & 0xffc0) == 0xfe80
+                || (first == 0x2001 && a.segments()[1] == 0x0db8))
+        }
+    }
+}
+
+/// Resolves names for document fetches to public addresses only (loopback too where allowed).
+struct PublicOnly {
+    loopback: bool,
+}
+
+impl reqwest::dns::Resolve for PublicOnly {
+    fn resolve(&self, name: reqwest::dns::Name) -> reqwest::dns::Resolving {
+        let loopback = self.loopback;
+        let host = name.as_str().to_owned();
+        Box::pin(async move {
+            let found: Vec<std::net::SocketAddr> = tokio::net::lookup_host((host.as_str(), 0)).await?.collect();
+            let allowed: Vec<std::net::SocketAddr> =
+                found.into_iter().filter(|a| is_public(a.ip()) || (loopback && a.ip().is_loopback())).collect();
+            if allowed.is_empty() {
+                return Err("the name resolves to no public address".into());
+            }
+            Ok(Box::new(allowed.into_iter()) as reqwest::dns::Addrs)
+        })
+    }
+}
+
 /// The server's clients.
 pub struct Clients {
     sealer: Sealer,
     http: reqwest::Client,
     documents: Mutex<HashMap<String, (Instant, Client)>>,
+    /// Documents may be on loopback (http too): only where the server itself is (a local or test deployment).
+    loopback_documents: bool,
 }
 
 impl std::fmt::Debug for Clients {
@@ -155,13 +213,29 @@ impl std::fmt::Debug for Clients {
 }
 
 impl Clients {
-    pub fn new(sealer: Sealer) -> Result<Self, String> {
+    /// `loopback_documents`: the server itself is on loopback, so metadata documents may be too.
+    pub fn new(sealer: Sealer, loopback_documents: bool) -> Result<Self, String> {
         let http = reqwest::Client::builder()
             .timeout(DOCUMENT_TIMEOUT)
             .redirect(reqwest::redirect::Policy::none())
+            .dns_resolver(Arc::new(PublicOnly { loopback: loopback_documents }))
             .build()
             .map_err(|e| format!("cannot build the HTTP client for client metadata documents: {e}"))?;
-        Ok(Clients { sealer, http, documents: Mutex::default() })
+        Ok(Clients { sealer, http, documents: Mutex::default(), loopback_documents })
+    }
+
+    /// May a document be fetched from `url` (before any name is resolved)?
+    fn fetchable(&self, url: &Url) -> bool {
+        let loopback = is_loopback(url);
+        if url.scheme() == "http" && !(loopback && self.loopback_documents) {
+            return false;
+        }
+        match url.host() {
+            Some(url::Host::Ipv4(ip)) => is_public(ip.into()) || (ip.is_loopback() && self.loopback_documents),
+            Some(url::Host::Ipv6(ip)) => is_public(ip.into()) || (ip.is_loopback() && self.loopback_documents),
+            Some(url::Host::Domain(_)) => !loopback || self.loopback_documents,
+            None => false,
+        }
     }
 
     /// RFC 7591 registration: the answer's body (the client id and its metadata) or why not.
@@ -215,7 +289,7 @@ impl Clients {
         if let Some((client, _)) = self.sealer.open::<Client>(client_id) {
             return Ok(client);
         }
-        let Some(url) = document_url(client_id) else {
+        let Some(url) = document_url(client_id).filter(|u| self.fetchable(u)) else {
             return Err("the client is not registered with this server".to_owned());
         };
         {
@@ -229,10 +303,10 @@ impl Clients {
         let client = self.fetch(&url).await?;
         let mut cache = self.documents.lock().unwrap_or_else(PoisonError::into_inner);
         cache.retain(|_, (at, _)| at.elapsed() < DOCUMENT_TTL);
-        if cache.len() >= MAX_CACHED {
-            cache.clear();
+        // Full of fresh entries: this one is not kept (nobody can flush the others by registering many).
+        if cache.len() < MAX_CACHED {
+            cache.insert(client_id.to_owned(), (Instant::now(), client.clone()));
         }
-        cache.insert(client_id.to_owned(), (Instant::now(), client.clone()));
         Ok(client)
     }
 
@@ -242,15 +316,20 @@ impl Clients {
             tracing::warn!("client metadata document {url}: {why}");
             format!("the client's metadata document (at {host}) could not be used: {why}")
         };
+        // What went wrong on the network stays in the log: the page does not tell what answers where.
+        let unfetchable = |why: String| {
+            tracing::warn!("client metadata document {url}: {why}");
+            format!("the client's metadata document (at {host}) could not be fetched")
+        };
         let mut response = self
             .http
             .get(url.clone())
             .header(reqwest::header::ACCEPT, "application/json")
             .send()
             .await
-            .map_err(|e| failed(if e.is_timeout() { "timed out".to_owned() } else { "unreachable".to_owned() }))?;
+            .map_err(|e| unfetchable(if e.is_timeout() { "timed out".to_owned() } else { e.to_string() }))?;
         if !response.status().is_success() {
-            return Err(failed(format!("HTTP {}", response.status().as_u16())));
+            return Err(unfetchable(format!("HTTP {}", response.status().as_u16())));
         }
         if response.content_length().is_some_and(|n| n > MAX_DOCUMENT_BYTES as u64) {
             return Err(failed("larger than 64 KiB".to_owned()));
@@ -285,7 +364,7 @@ mod tests {
     use super::*;
 
     fn clients() -> Clients {
-        Clients::new(Sealer::new(&[1u8; 32], "client", "mcpc_", "http://127.0.0.1/mcp").expect("sealer"))
+        Clients::new(Sealer::new(&[1u8; 32], "client", "mcpc_", "http://127.0.0.1/mcp").expect("sealer"), true)
             .expect("clients")
     }
 
@@ -343,5 +422,29 @@ mod tests {
         assert!(document_url("http://app.example/client.json").is_none());
         assert!(document_url("https://app.example").is_none(), "needs a path");
         assert!(document_url("mcpc_abc").is_none());
+    }
+
+    #[test]
+    fn documents_come_from_public_addresses_only() {
+        let public =
+            Clients::new(Sealer::new(&[1u8; 32], "client", "mcpc_", "https://mcp.example/mcp").expect("s"), false)
+                .expect("clients");
+        for url in [
+            "http://127.0.0.1:9/c.json",
+            "https://127.0.0.1/c.json",
+            "https://10.0.0.8/c.json",
+            "https://169.254.169.254/latest/c.json",
+            "https://[::1]/c.json",
+            "https://[fd00::1]/c.json",
+            "https://localhost/c.json",
+            "https://100.64.0.1/c.json",
+        ] {
+            assert!(!public.fetchable(&Url::parse(url).expect("url")), "{url}");
+        }
+        assert!(public.fetchable(&Url::parse("https://app.example/c.json").expect("url")));
+        assert!(public.fetchable(&Url::parse("https://93.184.215.14/c.json").expect("url")));
+        // A local deployment may use a local document.
+        assert!(clients().fetchable(&Url::parse("http://127.0.0.1:9/c.json").expect("url")));
+        assert!(!clients().fetchable(&Url::parse("http://app.example/c.json").expect("url")));
     }
 }

@@ -189,18 +189,19 @@ pub async fn authorize(State(signin): State<Arc<SignIn>>, headers: HeaderMap, Ra
             "The redirect URI is not one the client registered (or none was given and it registered several).",
         );
     };
-    // The redirect URI is trusted from here: errors go back to the client.
+    // Errors before the person has answered stay on this page, never a redirect: anyone may register a client
+    // with any redirect URI, so redirecting a malformed request would make this server an open redirector
+    // (RFC 9700 §4.11.1). Only Deny, or the end of the sign-in, sends the browser back to the client.
     let state = get("state");
     if state.is_some_and(|s| s.len() > MAX_STATE_LEN) {
-        return to_client(
-            &signin,
-            &redirect_uri,
-            None,
-            &[("error", "invalid_request"), ("error_description", "state is too long")],
-        );
+        return error_page(&signin, StatusCode::BAD_REQUEST, "The request's state is too long.");
     }
     let fail = |error: &str, description: &str| {
-        to_client(&signin, &redirect_uri, state, &[("error", error), ("error_description", description)])
+        error_page(
+            &signin,
+            StatusCode::BAD_REQUEST,
+            &format!("The client's request is not valid ({error}): {description}."),
+        )
     };
     if get("response_type") != Some("code") {
         return fail("unsupported_response_type", "only response_type=code");
@@ -340,14 +341,17 @@ pub async fn callback(State(signin): State<Arc<SignIn>>, headers: HeaderMap, Raw
         _ => return client_error(&signin, txn, "server_error", "no randomness"),
     };
     tracing::info!(person = %identity.name, client = %txn.label, "sign-in: signed in at Okta");
+    // Okta's refresh token lets each refresh of ours ask Okta again (is the person still active and assigned,
+    // what are their groups now). Without one, the grant ends with its first access token.
+    let renewable = okta_tokens.as_ref().is_some_and(|t| t.refresh.is_some());
     let grant = Grant {
         id: grant_id,
         subject: identity.subject,
         name: identity.name,
         groups: identity.groups,
         client: txn.label.clone(),
-        okta: if signin.delegated { okta_tokens } else { None },
-        end: now() + GRANT_TTL_SECS,
+        okta: okta_tokens,
+        end: now() + if renewable { GRANT_TTL_SECS } else { super::ACCESS_TTL_SECS },
     };
     let code = Code {
         id: code_id,

@@ -51,8 +51,7 @@ pub const SCOPE: &str = "mcp";
 /// Where Okta sends the browser back.
 pub const CALLBACK_PATH: &str = "/oauth/callback";
 
-/// What sign-in is configured with.
-#[derive(Debug)]
+/// What sign-in is configured with (its `Debug` leaves out the state key).
 pub struct SignInConfig {
     /// The `/mcp` URL (the tokens' audience).
     pub resource: Url,
@@ -72,6 +71,17 @@ pub struct SignInConfig {
     pub spent: Arc<Spent>,
     /// What a client will be able to do, for the consent page.
     pub abilities: Vec<String>,
+}
+
+impl std::fmt::Debug for SignInConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SignInConfig")
+            .field("resource", &self.resource.as_str())
+            .field("delegated", &self.delegated)
+            .field("oidc_issuer", &self.oidc_issuer)
+            .field("oidc_client_id", &self.oidc_client_id)
+            .finish_non_exhaustive()
+    }
 }
 
 /// The sealing keys, one per purpose.
@@ -132,7 +142,8 @@ impl SignIn {
             access: sealer("access", "mcp_at_")?,
             refresh: sealer("refresh", "mcp_rt_")?,
         };
-        let clients = Clients::new(sealer("client", "mcp_client_")?)?;
+        let local = clients::is_loopback(&resource);
+        let clients = Clients::new(sealer("client", "mcp_client_")?, local)?;
         let upstream = Upstream::new(&oidc_issuer, &oidc_client_id, oidc_client_secret, oidc_scopes, &groups_claim)?;
         Ok(SignIn {
             secure: resource.scheme() == "https",
@@ -180,11 +191,12 @@ impl SignIn {
     }
 }
 
-/// The spent set of the audit log (SQLite file, or PostgreSQL shared by replicas), opened on first use.
+/// The spent set of the audit log (SQLite file, or PostgreSQL shared by replicas), opened on first use; a failed
+/// open is tried again at the next use.
 #[derive(Debug)]
 pub struct Spent {
     target: AuditTarget,
-    log: std::sync::OnceLock<Result<AuditLog, String>>,
+    log: std::sync::OnceLock<AuditLog>,
 }
 
 impl Spent {
@@ -193,7 +205,11 @@ impl Spent {
     }
 
     fn log(&self) -> Result<&AuditLog, String> {
-        self.log.get_or_init(|| AuditLog::open(&self.target)).as_ref().map_err(Clone::clone)
+        if let Some(log) = self.log.get() {
+            return Ok(log);
+        }
+        let log = AuditLog::open(&self.target)?;
+        Ok(self.log.get_or_init(|| log))
     }
 
     /// Mark `id` used until `expires`; false when it already was.

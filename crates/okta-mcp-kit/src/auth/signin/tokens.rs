@@ -61,8 +61,8 @@ pub struct Code {
     pub grant: Grant,
 }
 
-/// An access token: the grant without the Okta refresh token.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+/// An access token: the grant without the Okta refresh token. (No `Debug`: it may hold the person's Okta token.)
+#[derive(Clone, Serialize, Deserialize)]
 struct Access {
     g: String,
     s: String,
@@ -82,6 +82,10 @@ struct Refresh {
     c: String,
     g: Grant,
 }
+
+/// How long past its expiry a used code or refresh token, or a revoked grant, is remembered: more than any clock
+/// difference between replicas, so none accepts again what another has marked.
+const SPENT_MARGIN_SECS: i64 = 300;
 
 /// A token endpoint error (RFC 6749 §5.2).
 fn oauth_error(status: StatusCode, error: &str, description: &str) -> Response {
@@ -158,12 +162,12 @@ async fn authorization_code(signin: &SignIn, form: &HashMap<String, String>) -> 
     if !pkce_ok(verifier, &code.challenge) {
         return bad("invalid_grant", "code_verifier does not match the code challenge");
     }
-    match signin.spent.spend(&format!("signin:code:{}", code.id), exp + 1).await {
+    match signin.spent.spend(&format!("signin:code:{}", code.id), exp + SPENT_MARGIN_SECS).await {
         Ok(true) => {}
         Ok(false) => {
             // A code used twice: whatever the first use got is revoked too (RFC 6749 §4.1.2).
             tracing::warn!(person = %code.grant.name, "sign-in: a code was used twice; its grant is revoked");
-            if let Err(e) = signin.spent.spend(&revoked_id(&code.grant.id), code.grant.end + 1).await {
+            if let Err(e) = signin.spent.spend(&revoked_id(&code.grant.id), code.grant.end + SPENT_MARGIN_SECS).await {
                 return unavailable(&e);
             }
             return bad("invalid_grant", "the code was already used");
@@ -190,32 +194,53 @@ async fn refresh(signin: &SignIn, form: &HashMap<String, String>) -> Response {
         Ok(true) => return bad("invalid_grant", "the grant was revoked; sign in again"),
         Err(e) => return unavailable(&e),
     }
-    match signin.spent.spend(&format!("signin:refresh:{}", old.j), exp + 1).await {
+    // Okta first: it says whether the person may still sign in (deactivated, unassigned or their tokens revoked:
+    // no), and what their groups are now. Only then is our refresh token used up, so a retry after Okta could not
+    // be reached is not mistaken for reuse. Admin mode asks Okta at every refresh (the roles come from the groups);
+    // delegated mode when the person's Okta token nears its expiry.
+    let mut grant = old.g;
+    let due = !signin.delegated || grant.okta.as_ref().is_none_or(|t| t.exp < now() + ACCESS_TTL_SECS + 60);
+    if due {
+        let Some(refresh) = grant.okta.as_ref().and_then(|t| t.refresh.clone()) else {
+            return bad("invalid_grant", "the Okta session cannot be renewed (no offline_access); sign in again");
+        };
+        match signin.upstream.refresh(&refresh).await {
+            Ok((tokens, identity)) => {
+                grant.okta = Some(tokens);
+                match identity {
+                    Some(who) if who.subject == grant.subject => {
+                        grant.name = who.name;
+                        grant.groups = who.groups;
+                    }
+                    Some(_) => return bad("invalid_grant", "Okta's answer names another person; sign in again"),
+                    // Admin mode: the roles come from the groups, which only a new ID token tells.
+                    None if !signin.delegated => {
+                        tracing::warn!(person = %grant.name, "sign-in: Okta's refresh sent no ID token (openid?)");
+                        return bad("invalid_grant", "Okta did not confirm the person's groups; sign in again");
+                    }
+                    None => {}
+                }
+            }
+            Err(e) if e.refused => {
+                tracing::info!(person = %grant.name, "sign-in: Okta no longer renews this sign-in: {}", e.why);
+                return bad("invalid_grant", "Okta no longer renews this sign-in; sign in again");
+            }
+            Err(e) => {
+                tracing::warn!(person = %grant.name, "sign-in: cannot reach Okta to renew a sign-in: {}", e.why);
+                return oauth_error(StatusCode::SERVICE_UNAVAILABLE, "temporarily_unavailable", "try again shortly");
+            }
+        }
+    }
+    match signin.spent.spend(&format!("signin:refresh:{}", old.j), exp + SPENT_MARGIN_SECS).await {
         Ok(true) => {}
         Ok(false) => {
-            tracing::warn!(person = %old.g.name, "sign-in: a refresh token was used twice; its grant is revoked");
-            if let Err(e) = signin.spent.spend(&revoked_id(&old.g.id), old.g.end + 1).await {
+            tracing::warn!(person = %grant.name, "sign-in: a refresh token was used twice; its grant is revoked");
+            if let Err(e) = signin.spent.spend(&revoked_id(&grant.id), grant.end + SPENT_MARGIN_SECS).await {
                 return unavailable(&e);
             }
             return bad("invalid_grant", "the refresh token was already used; the grant is revoked, sign in again");
         }
         Err(e) => return unavailable(&e),
-    }
-    let mut grant = old.g;
-    if signin.delegated {
-        let due = grant.okta.as_ref().is_none_or(|t| t.exp < now() + ACCESS_TTL_SECS + 60);
-        if due {
-            let Some(refresh) = grant.okta.as_ref().and_then(|t| t.refresh.clone()) else {
-                return bad("invalid_grant", "the Okta session cannot be renewed (no offline_access); sign in again");
-            };
-            match signin.upstream.refresh(&refresh).await {
-                Ok(tokens) => grant.okta = Some(tokens),
-                Err(why) => {
-                    tracing::warn!(person = %grant.name, "sign-in: cannot refresh the Okta token: {why}");
-                    return bad("invalid_grant", "the Okta session could not be renewed; sign in again");
-                }
-            }
-        }
     }
     issue(signin, &grant, &old.c)
 }
@@ -223,7 +248,7 @@ async fn refresh(signin: &SignIn, form: &HashMap<String, String>) -> Response {
 /// An access token and a refresh token for a grant.
 fn issue(signin: &SignIn, grant: &Grant, client: &str) -> Response {
     let mut access_exp = (now() + ACCESS_TTL_SECS).min(grant.end);
-    if let Some(okta) = &grant.okta {
+    if let Some(okta) = grant.okta.as_ref().filter(|_| signin.delegated) {
         access_exp = access_exp.min(okta.exp);
     }
     let access = Access {
@@ -232,7 +257,8 @@ fn issue(signin: &SignIn, grant: &Grant, client: &str) -> Response {
         n: grant.name.clone(),
         gr: grant.groups.clone(),
         c: grant.client.clone(),
-        t: grant.okta.as_ref().map(|t| t.access.clone()),
+        // The person's Okta token rides in the access token only where the server acts as them.
+        t: if signin.delegated { grant.okta.as_ref().map(|t| t.access.clone()) } else { None },
         x: grant.end,
     };
     let jti = match random(16) {
@@ -271,7 +297,7 @@ pub async fn revoke(State(signin): State<Arc<SignIn>>, body: Bytes) -> Response 
         .map(|(r, _)| (r.g.id, r.g.end, r.g.name))
         .or_else(|| signin.keys.access.open::<Access>(token).map(|(a, _)| (a.g, a.x, a.n)));
     if let Some((id, end, name)) = grant {
-        if let Err(e) = signin.spent.spend(&revoked_id(&id), end + 1).await {
+        if let Err(e) = signin.spent.spend(&revoked_id(&id), end + SPENT_MARGIN_SECS).await {
             return unavailable(&e);
         }
         tracing::info!(person = %name, "sign-in: grant revoked");
@@ -282,11 +308,6 @@ pub async fn revoke(State(signin): State<Arc<SignIn>>, body: Bytes) -> Response 
 }
 
 impl SignIn {
-    /// Is this bearer token one of our access tokens (by its form; not yet checked)?
-    pub fn is_ours(&self, token: &str) -> bool {
-        token.starts_with(self.keys.access.prefix())
-    }
-
     /// Check one of our access tokens: for this server, unexpired, its grant not revoked.
     pub async fn validate(&self, token: &str) -> Result<Claims, Rejection> {
         let Some((access, exp)) = self.keys.access.open_even_expired::<Access>(token) else {
@@ -311,7 +332,9 @@ impl SignIn {
             client_id: Some(access.c),
             groups: access.gr,
             scopes: vec![SCOPE.to_owned()],
-            okta_token: access.t.map(okta_core::Secret::new),
+            // Only where this server acts as people: a token sealed by a delegated deployment is not used by an
+            // admin-mode one that shares its key.
+            okta_token: access.t.filter(|_| self.delegated).map(okta_core::Secret::new),
         })
     }
 }

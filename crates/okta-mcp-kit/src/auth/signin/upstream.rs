@@ -167,7 +167,13 @@ impl Upstream {
     }
 
     async fn token_request(&self, form: &[(&str, &str)]) -> Result<TokenAnswer, String> {
-        let discovery = self.discovery().await?;
+        self.token_request_kind(form).await.map_err(|e| e.why)
+    }
+
+    /// A token request whose failure says whether Okta refused (4xx) or could not answer (anything else).
+    async fn token_request_kind(&self, form: &[(&str, &str)]) -> Result<TokenAnswer, UpstreamError> {
+        let transient = |why: String| UpstreamError { refused: false, why };
+        let discovery = self.discovery().await.map_err(transient)?;
         let encode = |s: &str| url::form_urlencoded::byte_serialize(s.as_bytes()).collect::<String>();
         let response = self
             .http
@@ -177,15 +183,17 @@ impl Upstream {
             .form(form)
             .send()
             .await
-            .map_err(|e| format!("Okta's token endpoint: {}", e.without_url()))?;
+            .map_err(|e| transient(format!("Okta's token endpoint: {}", e.without_url())))?;
         let status = response.status();
         let body: Value = response.json().await.unwrap_or(Value::Null);
         if !status.is_success() {
             // Okta's error code only: its description may echo what was sent.
             let code = body.get("error").and_then(Value::as_str).unwrap_or("no error code");
-            return Err(format!("Okta's token endpoint answered HTTP {} ({code})", status.as_u16()));
+            let why = format!("Okta's token endpoint answered HTTP {} ({code})", status.as_u16());
+            return Err(UpstreamError { refused: status.is_client_error(), why });
         }
-        serde_json::from_value(body).map_err(|_| "Okta's token endpoint answered something else than tokens".to_owned())
+        serde_json::from_value(body)
+            .map_err(|_| transient("Okta's token endpoint answered something else than tokens".to_owned()))
     }
 
     /// Exchange Okta's code; who signed in, and (for delegated mode) their Okta tokens.
@@ -224,17 +232,41 @@ impl Upstream {
         Ok((identity, tokens))
     }
 
-    /// New Okta tokens for a refresh token (Okta may rotate it; the old one is kept when it does not).
-    pub async fn refresh(&self, refresh_token: &str) -> Result<OktaTokens, String> {
+    /// New Okta tokens for a refresh token (Okta may rotate it; the old one is kept when it does not), and who
+    /// the person is now when Okta sent a new ID token (their groups as they are now). Okta refuses (`refused`)
+    /// once the person is deactivated, unassigned from the app or their tokens were revoked.
+    pub async fn refresh(&self, refresh_token: &str) -> Result<(OktaTokens, Option<Identity>), UpstreamError> {
         let scope = self.scopes.join(" ");
         let answer = self
-            .token_request(&[("grant_type", "refresh_token"), ("refresh_token", refresh_token), ("scope", &scope)])
+            .token_request_kind(&[("grant_type", "refresh_token"), ("refresh_token", refresh_token), ("scope", &scope)])
             .await?;
-        let access = answer.access_token.ok_or("Okta's refresh answer holds no access token")?;
-        Ok(OktaTokens {
+        let invalid = |why: String| UpstreamError { refused: true, why };
+        let access =
+            answer.access_token.ok_or_else(|| invalid("Okta's refresh answer holds no access token".into()))?;
+        let identity = match answer.id_token {
+            // A refreshed ID token carries no nonce (OIDC Core §12.2); everything else is checked as at sign-in.
+            Some(id_token) => {
+                let (claims, _) = self
+                    .id_tokens
+                    .validate_full(&id_token)
+                    .await
+                    .map_err(|r| invalid(format!("the refreshed ID token is not valid: {r}")))?;
+                Some(Identity { subject: claims.subject, name: claims.name, groups: claims.groups })
+            }
+            None => None,
+        };
+        let tokens = OktaTokens {
             access,
             refresh: answer.refresh_token.or_else(|| Some(refresh_token.to_owned())),
             exp: super::seal::now() + answer.expires_in.unwrap_or(3600).clamp(0, 86_400),
-        })
+        };
+        Ok((tokens, identity))
     }
+}
+
+/// Okta's token endpoint failed: `refused` when Okta said no (the grant is over), else it could not be reached.
+#[derive(Debug)]
+pub struct UpstreamError {
+    pub refused: bool,
+    pub why: String,
 }
