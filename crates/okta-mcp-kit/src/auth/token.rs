@@ -98,12 +98,7 @@ impl TokenValidator {
     pub fn new(issuer: &str, audience: &str, scope: Option<&str>, groups_claim: &str) -> Result<Self, String> {
         let issuer = issuer.trim().trim_end_matches('/').to_owned();
         let url = Url::parse(&issuer).map_err(|e| format!("OKTA_MCP_AUTH_ISSUER `{issuer}`: {e}"))?;
-        let loopback = match url.host() {
-            Some(url::Host::Domain(d)) => d == "localhost",
-            Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
-            Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
-            None => false,
-        };
+        let loopback = super::is_loopback(&url);
         if url.scheme() != "https" && !(url.scheme() == "http" && loopback) {
             return Err(format!("OKTA_MCP_AUTH_ISSUER `{issuer}` must be https (http only on loopback)"));
         }

@@ -8,6 +8,8 @@
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, PoisonError};
+
+pub use crate::auth::is_loopback;
 use std::time::{Duration, Instant};
 
 use serde::{Deserialize, Serialize};
@@ -67,15 +69,6 @@ pub struct Refused {
 
 fn refused(error: &'static str, description: impl Into<String>) -> Refused {
     Refused { error, description: description.into() }
-}
-
-pub fn is_loopback(url: &Url) -> bool {
-    match url.host() {
-        Some(url::Host::Domain(d)) => d.eq_ignore_ascii_case("localhost"),
-        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
-        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
-        None => false,
-    }
 }
 
 /// A redirect URI a client may register: https, or http on a loopback host; no fragment; not too long.

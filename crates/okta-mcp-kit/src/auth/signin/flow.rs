@@ -138,8 +138,10 @@ fn error_page(signin: &SignIn, status: StatusCode, message: &str) -> Response {
 /// `POST /register` (RFC 7591).
 pub async fn register(State(signin): State<Arc<SignIn>>, body: Bytes) -> Response {
     let answer = match serde_json::from_slice::<Value>(&body) {
-        Ok(request) if body.len() <= 16 * 1024 => signin.clients.register(&request),
-        Ok(_) => Err(super::clients::Refused { error: "invalid_client_metadata", description: "too large".into() }),
+        _ if body.len() > 16 * 1024 => {
+            Err(super::clients::Refused { error: "invalid_client_metadata", description: "too large".into() })
+        }
+        Ok(request) => signin.clients.register(&request),
         Err(_) => Err(super::clients::Refused {
             error: "invalid_client_metadata",
             description: "the registration must be a JSON object".into(),
@@ -243,10 +245,12 @@ pub async fn authorize(State(signin): State<Arc<SignIn>>, headers: HeaderMap, Ra
         .ok()
         .and_then(|u| u.host_str().map(str::to_owned))
         .unwrap_or_else(|| signin.upstream.issuer.clone());
+    let document_host = super::clients::document_url(client_id).and_then(|u| u.host_str().map(str::to_owned));
     let mut response = pages::consent(&pages::Consent {
         server: signin.server,
         client_name: client.client_name.as_deref(),
         redirect_host: &redirect_host,
+        document_host: document_host.as_deref(),
         abilities: &signin.abilities,
         signin_at: &signin_at,
         transaction: &sealed,

@@ -75,6 +75,8 @@ pub struct Consent<'a> {
     pub server: &'a str,
     pub client_name: Option<&'a str>,
     pub redirect_host: &'a str,
+    /// A client that describes itself in a metadata document: the document's host (who vouches for the name).
+    pub document_host: Option<&'a str>,
     /// What the client will be able to do, one line each.
     pub abilities: &'a [String],
     pub signin_at: &'a str,
@@ -87,6 +89,10 @@ pub fn consent(c: &Consent<'_>) -> Response {
     let client = match c.client_name {
         Some(name) => format!("<strong>{}</strong> (at <code>{}</code>)", escape(name), escape(c.redirect_host)),
         None => format!("An application at <code>{}</code>", escape(c.redirect_host)),
+    };
+    let client = match c.document_host {
+        Some(host) => format!("{client}, described by <code>{}</code>,", escape(host)),
+        None => client,
     };
     let abilities: String = c.abilities.iter().map(|a| format!("<li>{}</li>", escape(a))).collect();
     let body = format!(

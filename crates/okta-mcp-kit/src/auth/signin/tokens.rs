@@ -290,17 +290,26 @@ pub async fn revoke(State(signin): State<Arc<SignIn>>, body: Bytes) -> Response 
     let Some(token) = form.get("token").filter(|t| !t.is_empty()) else {
         return bad("invalid_request", "token is required");
     };
+    // The grant, and the person's Okta token to revoke at Okta too (their refresh token where we hold it).
     let grant = signin
         .keys
         .refresh
         .open::<Refresh>(token)
-        .map(|(r, _)| (r.g.id, r.g.end, r.g.name))
-        .or_else(|| signin.keys.access.open::<Access>(token).map(|(a, _)| (a.g, a.x, a.n)));
-    if let Some((id, end, name)) = grant {
+        .map(|(r, _)| {
+            let okta = r.g.okta.and_then(|t| t.refresh.map(|rt| (rt, "refresh_token")));
+            (r.g.id, r.g.end, r.g.name, okta)
+        })
+        .or_else(|| {
+            signin.keys.access.open::<Access>(token).map(|(a, _)| (a.g, a.x, a.n, a.t.map(|t| (t, "access_token"))))
+        });
+    if let Some((id, end, name, okta)) = grant {
         if let Err(e) = signin.spent.spend(&revoked_id(&id), end + SPENT_MARGIN_SECS).await {
             return unavailable(&e);
         }
         tracing::info!(person = %name, "sign-in: grant revoked");
+        if let Some((okta_token, hint)) = okta {
+            signin.upstream.revoke(&okta_token, hint).await;
+        }
     }
     let mut response = StatusCode::OK.into_response();
     no_store(&mut response);

@@ -264,6 +264,35 @@ impl Upstream {
     }
 }
 
+impl Upstream {
+    /// Revoke one of the person's Okta tokens at Okta (RFC 7009), best effort: a failure is logged only (our grant
+    /// is revoked either way).
+    pub async fn revoke(&self, token: &str, hint: &str) {
+        let result = async {
+            let discovery = self.discovery().await?;
+            let endpoint = discovery.revocation_endpoint.ok_or("Okta's discovery names no revocation endpoint")?;
+            let encode = |s: &str| url::form_urlencoded::byte_serialize(s.as_bytes()).collect::<String>();
+            let response = self
+                .http
+                .post(&endpoint)
+                .basic_auth(encode(&self.client_id), Some(encode(self.secret.expose())))
+                .form(&[("token", token), ("token_type_hint", hint)])
+                .send()
+                .await
+                .map_err(|e| format!("Okta's revocation endpoint: {}", e.without_url()))?;
+            if response.status().is_success() {
+                Ok(())
+            } else {
+                Err(format!("Okta's revocation endpoint answered HTTP {}", response.status().as_u16()))
+            }
+        }
+        .await;
+        if let Err(why) = result {
+            tracing::warn!("sign-in: could not revoke the person's Okta token at Okta: {why}");
+        }
+    }
+}
+
 /// Okta's token endpoint failed: `refused` when Okta said no (the grant is over), else it could not be reached.
 #[derive(Debug)]
 pub struct UpstreamError {
