@@ -20,6 +20,20 @@ REPO = Path(__file__).resolve().parents[2]
 BIN_DIR = Path(os.environ.get("OKTA_MCP_BIN_DIR", REPO / "target" / "debug"))
 SANDBOX_BIN = BIN_DIR / "okta-sandbox"
 TOKEN = "sandbox-api-token"
+# Every seeded person's password at the sandbox's sign-in and password grant.
+PASSWORD = "Sandbox-Passw0rd!"
+# The roles file the HTTP tests give the servers: the help desk (Support) reads users and unlocks them; security
+# (IT) has everything.
+ROLES = """
+[roles.helpdesk]
+groups = ["Support"]
+toolsets = ["users"]
+tools = ["okta_unlock_user"]
+
+[roles.security]
+groups = ["IT"]
+mode = "full"
+"""
 MODES = ["legacy", "auto"]
 CALL_TIMEOUT = 30.0
 

@@ -24,24 +24,13 @@ from typing import Any
 
 import httpx2
 
-from mcp_testing import server_bin
+from mcp_testing import PASSWORD, ROLES, server_bin
 
-PASSWORD = "Sandbox-Passw0rd!"
 # The sandbox's seeded OIDC web app for the servers' sign-in, and the one code every seeded factor accepts.
 SIGNIN_CLIENT_ID = "0oamcpsignin00000001"
 SIGNIN_CLIENT_SECRET = "sandbox-signin-client-secret-0123456789abcdef"
 FACTOR_CODE = "123456"
 STATE_KEY = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
-ROLES = """
-[roles.helpdesk]
-groups = ["Support"]
-toolsets = ["users"]
-tools = ["okta_unlock_user"]
-
-[roles.security]
-groups = ["IT"]
-mode = "full"
-"""
 
 
 @dataclass

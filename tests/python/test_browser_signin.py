@@ -18,8 +18,8 @@ from mcp import Client
 from mcp.client.streamable_http import streamable_http_client
 from mcp.shared._httpx_utils import create_mcp_http_client
 
-from mcp_testing import all_tools, confirm_yes
-from signin import FACTOR_CODE, PASSWORD, exchange, pkce, register, start_signin_server, authorize_url
+from mcp_testing import PASSWORD, all_tools, confirm_yes
+from signin import FACTOR_CODE, authorize_url, exchange, pkce, register, start_signin_server
 
 pytestmark = pytest.mark.anyio
 CHROMIUM, CHROMEDRIVER = "/usr/bin/chromium", "/usr/bin/chromedriver"

@@ -26,23 +26,12 @@ from mcp.client.streamable_http import streamable_http_client
 from mcp.shared._httpx_utils import create_mcp_http_client
 from mcp.shared.exceptions import MCPError
 
-from mcp_testing import TOKEN, all_tools, confirm_yes, new_active_user, ok_json, recording_yes, server_bin
+from mcp_testing import PASSWORD, ROLES, TOKEN, all_tools, confirm_yes, new_active_user, ok_json, recording_yes, server_bin
 
 pytestmark = pytest.mark.anyio
 PUBLIC = "https://okta-mcp.example/mcp"
-PASSWORD = "Sandbox-Passw0rd!"
 CLIENT_ID = "0oamcptestclient0001"
 CLIENT_SECRET = "sandbox-test-client-secret-0123456789"
-ROLES = """
-[roles.helpdesk]
-groups = ["Support"]
-toolsets = ["users"]
-tools = ["okta_unlock_user"]
-
-[roles.security]
-groups = ["IT"]
-mode = "full"
-"""
 
 
 def admin(sandbox: str, method: str, path: str, body: dict | None = None):

@@ -465,19 +465,8 @@ fn user_grant(
     let (kid, iss, aud, ttl) = match server {
         Some(id) => {
             let rule = matching_rule(org, id, &client.client_id, "authorization_code", &scopes, Some(&owner))?;
-            let minutes =
-                rule.pointer("/actions/token/accessTokenLifetimeMinutes").and_then(Value::as_i64).unwrap_or(60);
-            let server = active_server(org, id).map_err(|_| server_error())?;
-            let kid = org
-                .policy
-                .keys
-                .of(id)
-                .iter()
-                .find(|k| str_of(k, "status") == "ACTIVE")
-                .map(|k| str_of(k, "kid").to_owned())
-                .ok_or_else(server_error)?;
-            let aud = server.pointer("/audiences/0").and_then(Value::as_str).unwrap_or_default().to_owned();
-            (kid, issuer(&st.public, id), aud, minutes.clamp(5, 1440).saturating_mul(60))
+            let (kid, aud, ttl) = signing(org, id, &rule)?;
+            (kid, issuer(&st.public, id), aud, ttl)
         }
         None => {
             let ttl = i64::try_from(st.config.token_ttl_secs).unwrap_or(3600);
@@ -721,6 +710,23 @@ fn resource_owner(org: &Org, app: &App, form: &Params) -> Result<Owner, OAuthErr
 
 /// The ACTIVE user `user_id` as the owner of a token for `app`, which they must be assigned to (directly or
 /// through a group).
+/// How a custom server signs a token its rule allows: its active key's `kid`, its audience, and the rule's
+/// access token lifetime (seconds).
+fn signing(org: &Org, server_id: &str, rule: &Value) -> Result<(String, String, i64), OAuthError> {
+    let minutes = rule.pointer("/actions/token/accessTokenLifetimeMinutes").and_then(Value::as_i64).unwrap_or(60);
+    let server = active_server(org, server_id).map_err(|_| server_error())?;
+    let kid = org
+        .policy
+        .keys
+        .of(server_id)
+        .iter()
+        .find(|k| str_of(k, "status") == "ACTIVE")
+        .map(|k| str_of(k, "kid").to_owned())
+        .ok_or_else(server_error)?;
+    let aud = server.pointer("/audiences/0").and_then(Value::as_str).unwrap_or_default().to_owned();
+    Ok((kid, aud, minutes.clamp(5, 1440).saturating_mul(60)))
+}
+
 pub(crate) fn owner(org: &Org, app: &App, user_id: &str) -> Result<Owner, OAuthError> {
     let user = org
         .find_user(user_id)
@@ -963,20 +969,8 @@ fn mint(
     let owner = if grant == "password" { Some(resource_owner(org, app, &form)?) } else { None };
     let scopes = requested_scopes(org, server_id, &form, grant)?;
     let rule = matching_rule(org, server_id, &client.client_id, grant, &scopes, owner.as_ref())?;
-    let minutes = rule.pointer("/actions/token/accessTokenLifetimeMinutes").and_then(Value::as_i64).unwrap_or(60);
-    let ttl = minutes.clamp(5, 1440).saturating_mul(60);
-
-    let server = active_server(org, server_id).map_err(|_| server_error())?;
-    let kid = org
-        .policy
-        .keys
-        .of(server_id)
-        .iter()
-        .find(|k| str_of(k, "status") == "ACTIVE")
-        .map(|k| str_of(k, "kid").to_owned())
-        .ok_or_else(server_error)?;
+    let (kid, aud, ttl) = signing(org, server_id, &rule)?;
     let iss = issuer(&st.public, server_id);
-    let aud = server.pointer("/audiences/0").and_then(Value::as_str).unwrap_or_default().to_owned();
     let now = st.now_epoch();
     let mut access = Map::new();
     access.insert("ver".into(), json!(1));
