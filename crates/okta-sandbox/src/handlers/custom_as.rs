@@ -465,7 +465,7 @@ fn user_grant(
     let (kid, iss, aud, ttl) = match server {
         Some(id) => {
             let rule = matching_rule(org, id, &client.client_id, "authorization_code", &scopes, Some(&owner))?;
-            let (kid, aud, ttl) = signing(org, id, &rule)?;
+            let (kid, aud, ttl) = signing(org, id, rule)?;
             (kid, issuer(&st.public, id), aud, ttl)
         }
         None => {
@@ -969,7 +969,7 @@ fn mint(
     let owner = if grant == "password" { Some(resource_owner(org, app, &form)?) } else { None };
     let scopes = requested_scopes(org, server_id, &form, grant)?;
     let rule = matching_rule(org, server_id, &client.client_id, grant, &scopes, owner.as_ref())?;
-    let (kid, aud, ttl) = signing(org, server_id, &rule)?;
+    let (kid, aud, ttl) = signing(org, server_id, rule)?;
     let iss = issuer(&st.public, server_id);
     let now = st.now_epoch();
     let mut access = Map::new();

@@ -38,6 +38,9 @@ pub struct Transaction {
     pub label: String,
     #[serde(rename = "r")]
     pub redirect_uri: String,
+    /// The client named `redirect_uri` (it may leave it out when it registered one): then `/token` wants it too.
+    #[serde(rename = "e", default)]
+    pub redirect_given: bool,
     #[serde(rename = "s", default, skip_serializing_if = "Option::is_none")]
     pub state: Option<String>,
     #[serde(rename = "p")]
@@ -231,6 +234,7 @@ pub async fn authorize(State(signin): State<Arc<SignIn>>, headers: HeaderMap, Ra
         client: sha256(client_id),
         label: label(client_id, client.client_name.as_deref()),
         redirect_uri: redirect_uri.clone(),
+        redirect_given: get("redirect_uri").is_some(),
         state: state.map(str::to_owned),
         challenge: challenge.to_owned(),
         browser: browser.clone(),
@@ -361,6 +365,7 @@ pub async fn callback(State(signin): State<Arc<SignIn>>, headers: HeaderMap, Raw
         id: code_id,
         client: txn.client.clone(),
         redirect_uri: txn.redirect_uri.clone(),
+        redirect_given: txn.redirect_given,
         challenge: txn.challenge.clone(),
         grant,
     };

@@ -55,6 +55,9 @@ pub struct Code {
     pub client: String,
     #[serde(rename = "r")]
     pub redirect_uri: String,
+    /// The authorization request named the redirect URI (RFC 6749 §4.1.3: then the token request must too).
+    #[serde(rename = "e", default)]
+    pub redirect_given: bool,
     #[serde(rename = "p")]
     pub challenge: String,
     #[serde(rename = "g")]
@@ -110,17 +113,20 @@ fn unavailable(why: &str) -> Response {
 
 /// `POST /token`.
 pub async fn token(State(signin): State<Arc<SignIn>>, headers: HeaderMap, body: Bytes) -> Response {
-    let Some(form) = params(&body) else { return bad("invalid_request", "a parameter is repeated") };
+    let Some(mut form) = params(&body) else { return bad("invalid_request", "a parameter is repeated") };
+    // Public clients only: a client that authenticates is one we do not know. Some send their id as HTTP Basic
+    // with an empty secret (RFC 6749 §2.3.1 form-encodes it): that is the id, not a secret.
+    let basic_id = headers.get(header::AUTHORIZATION).map(|v| public_basic_id(v.to_str().unwrap_or_default()));
+    match basic_id {
+        Some(Some(id)) if form.get("client_id").is_none_or(|given| *given == id) => {
+            form.insert("client_id".to_owned(), id);
+        }
+        Some(_) => return public_only(),
+        None => {}
+    }
     let get = |k: &str| field(&form, k);
-    // Public clients only: a client that authenticates is one we do not know.
-    if headers.contains_key(header::AUTHORIZATION) || get("client_secret").is_some() {
-        let mut response = oauth_error(
-            StatusCode::UNAUTHORIZED,
-            "invalid_client",
-            "this server takes public clients (token_endpoint_auth_method none) with PKCE",
-        );
-        response.headers_mut().insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Basic"));
-        return response;
+    if get("client_secret").is_some() {
+        return public_only();
     }
     match get("grant_type") {
         Some("authorization_code") => authorization_code(&signin, &form).await,
@@ -128,6 +134,31 @@ pub async fn token(State(signin): State<Arc<SignIn>>, headers: HeaderMap, body: 
         Some(_) => bad("unsupported_grant_type", "authorization_code or refresh_token"),
         None => bad("invalid_request", "grant_type is missing"),
     }
+}
+
+/// The client id of an `Authorization: Basic` header whose secret is empty (a public client naming itself).
+fn public_basic_id(value: &str) -> Option<String> {
+    use base64::Engine as _;
+    let (scheme, encoded) = value.split_once(' ')?;
+    if !scheme.eq_ignore_ascii_case("basic") {
+        return None;
+    }
+    let decoded = base64::engine::general_purpose::STANDARD.decode(encoded.trim()).ok()?;
+    let text = String::from_utf8(decoded).ok()?;
+    let (id, secret) = text.split_once(':')?;
+    let id: String = url::form_urlencoded::parse(format!("i={id}").as_bytes()).next()?.1.into_owned();
+    (secret.is_empty() && !id.is_empty()).then_some(id)
+}
+
+/// A client that authenticates: one this server does not know (it takes public clients only).
+fn public_only() -> Response {
+    let mut response = oauth_error(
+        StatusCode::UNAUTHORIZED,
+        "invalid_client",
+        "this server takes public clients (token_endpoint_auth_method none) with PKCE",
+    );
+    response.headers_mut().insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Basic"));
+    response
 }
 
 /// A non-empty form field.
@@ -142,10 +173,8 @@ fn verifier_ok(verifier: &str) -> bool {
 
 async fn authorization_code(signin: &SignIn, form: &HashMap<String, String>) -> Response {
     let get = |k: &str| field(form, k);
-    let (Some(client_id), Some(code), Some(redirect_uri), Some(verifier)) =
-        (get("client_id"), get("code"), get("redirect_uri"), get("code_verifier"))
-    else {
-        return bad("invalid_request", "client_id, code, redirect_uri and code_verifier are required");
+    let (Some(client_id), Some(code), Some(verifier)) = (get("client_id"), get("code"), get("code_verifier")) else {
+        return bad("invalid_request", "client_id, code and code_verifier are required");
     };
     if !verifier_ok(verifier) {
         return bad("invalid_request", "code_verifier must be 43 to 128 unreserved characters");
@@ -156,8 +185,14 @@ async fn authorization_code(signin: &SignIn, form: &HashMap<String, String>) -> 
     if !same(&sha256(client_id), &code.client) {
         return bad("invalid_grant", "the code was issued to another client");
     }
-    if redirect_uri != code.redirect_uri {
-        return bad("invalid_grant", "redirect_uri is not the one of the authorization request");
+    match get("redirect_uri") {
+        Some(redirect_uri) if redirect_uri != code.redirect_uri => {
+            return bad("invalid_grant", "redirect_uri is not the one of the authorization request");
+        }
+        None if code.redirect_given => {
+            return bad("invalid_request", "redirect_uri is required: the authorization request named it");
+        }
+        _ => {}
     }
     if !pkce_ok(verifier, &code.challenge) {
         return bad("invalid_grant", "code_verifier does not match the code challenge");
@@ -414,6 +449,20 @@ mod tests {
         // Revoked.
         assert!(one.spent.spend(&revoked_id("grant-1"), now() + 60).await.expect("spend"));
         assert!(invalid(one.validate(&good).await).contains("revoked"));
+    }
+
+    #[test]
+    fn a_public_client_may_name_itself_in_basic_auth() {
+        use base64::Engine as _;
+        let basic = |text: &str| format!("Basic {}", base64::engine::general_purpose::STANDARD.encode(text));
+        assert_eq!(public_basic_id(&basic("mcp_client_abc:")).as_deref(), Some("mcp_client_abc"));
+        assert_eq!(
+            public_basic_id(&basic("https%3A%2F%2Fapp.example%2Fc.json:")).as_deref(),
+            Some("https://app.example/c.json")
+        );
+        assert_eq!(public_basic_id(&basic("mcp_client_abc:secret")), None);
+        assert_eq!(public_basic_id("Bearer abc"), None);
+        assert_eq!(public_basic_id("Basic !!!"), None);
     }
 
     #[test]
