@@ -278,6 +278,12 @@ fn safety_from_env(config: &OktaConfig) -> Result<Safety, String> {
     let delegated = matches!(config.auth, AuthConfig::EndUser);
     if delegated {
         tracing::info!("delegated: each person's changes are Okta's to allow or refuse (their own token and rights)");
+        if protection.configured() > 0 {
+            tracing::warn!(
+                "OKTA_MCP_PROTECTED is not applied in delegated mode: the server holds no admin credential, and \
+                 what each person may change is what Okta allows them"
+            );
+        }
     } else {
         tracing::info!(
             "protected: {} configured name(s){}, and super administrators",
@@ -564,7 +570,8 @@ fn signin_setup(
     let target = AuditTarget::from_env()?;
     if matches!(target, AuditTarget::Sqlite(_)) {
         tracing::warn!(
-            "sign-in with a SQLite audit log: single-use codes, refresh-token reuse detection and revocations hold              only among servers sharing that file. Give replicas on several machines OKTA_MCP_AUDIT_URL (PostgreSQL)"
+            "sign-in with a SQLite audit log: single-use codes, refresh-token reuse detection and revocations hold \
+             only among servers sharing that file. Give replicas on several machines OKTA_MCP_AUDIT_URL (PostgreSQL)"
         );
     }
     let spent = crate::auth::signin::Spent::new(target);

@@ -774,3 +774,43 @@ async fn selection_keeps_the_me_toolset_to_delegated_mode() {
     let read_write = Selection { mode: Mode::ReadWrite, ..Selection::default() };
     assert_eq!(okta_mcp_kit::run::effective_selection(read_write, &all, true).expect("rw").mode, Mode::ReadWrite);
 }
+
+#[tokio::test]
+async fn browser_clients_of_any_origin_reach_the_authorization_json_endpoints_only() {
+    let h = start(false).await;
+    let origin = "http://inspector.example:6274";
+    let preflight = h
+        .http
+        .request(reqwest::Method::OPTIONS, format!("{}/token", h.base))
+        .header(header::ORIGIN, origin)
+        .header("access-control-request-method", "POST")
+        .send()
+        .await
+        .expect("preflight");
+    assert_eq!(preflight.status(), 204);
+    assert_eq!(preflight.headers()["access-control-allow-origin"], "*");
+    let registered = h
+        .http
+        .post(format!("{}/register", h.base))
+        .header(header::ORIGIN, origin)
+        .json(&json!({"redirect_uris": [REDIRECT], "client_name": "Inspector"}))
+        .send()
+        .await
+        .expect("register");
+    assert_eq!(registered.status(), 201);
+    assert_eq!(registered.headers()["access-control-allow-origin"], "*");
+    let metadata = h
+        .http
+        .get(format!("{}/.well-known/oauth-authorization-server", h.base))
+        .header(header::ORIGIN, origin)
+        .send()
+        .await
+        .expect("metadata");
+    assert_eq!(metadata.status(), 200);
+    // The consent page and /mcp still answer only their own origin.
+    for path in ["/authorize", "/mcp"] {
+        let refused =
+            h.http.get(format!("{}{path}", h.base)).header(header::ORIGIN, origin).send().await.expect("refused");
+        assert_eq!(refused.status(), 403, "{path}");
+    }
+}

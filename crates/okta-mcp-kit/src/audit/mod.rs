@@ -345,13 +345,16 @@ impl AuditLog {
     /// already did. `id` is a digest of the confirmation, `expires` when it could no longer be redeemed anyway.
     pub async fn spend(&self, id: &str, expires: i64) -> Result<bool, String> {
         match &self.backend {
-            Backend::Sqlite(log) => log.spend(id, expires),
+            Backend::Sqlite(log) => {
+                let (log, id) = (log.clone(), id.to_owned());
+                blocking(move || log.spend(&id, expires)).await
+            }
             Backend::Postgres(log) => log.spend(id, expires).await,
         }
     }
 
-    /// Whether `id` is marked as used (and not yet past its expiry), by any process writing this log. Read-only
-    /// but for making the table on first use. Sign-in's revoked grants are checked with it.
+    /// Whether `id` is marked as used (and not yet past its expiry), by any process writing this log (read-only).
+    /// Sign-in's revoked grants are checked with it.
     pub async fn is_spent(&self, id: &str) -> Result<bool, String> {
         match &self.backend {
             Backend::Sqlite(log) => {

@@ -47,7 +47,8 @@ const SCHEMA: &str = "
         hash TEXT NOT NULL,
         legacy BIGINT NOT NULL,
         seal TEXT NOT NULL
-    );";
+    );
+    CREATE TABLE IF NOT EXISTS okta_mcp_spent_confirmations (id TEXT PRIMARY KEY, expires BIGINT NOT NULL);";
 
 const COLUMNS: &str = "id, time, server, tool, access, arguments, outcome, detail, request_ids, principal, prev_hash, hash, intent_id, \
      person, role";
@@ -322,11 +323,6 @@ impl PostgresLog {
         let failed = |e: tokio_postgres::Error| self.error("cannot record a used confirmation", &e);
         let tx = client.transaction().await.map_err(failed)?;
         tx.execute("SELECT pg_advisory_xact_lock($1)", &[&SPENT_LOCK]).await.map_err(failed)?;
-        tx.batch_execute(
-            "CREATE TABLE IF NOT EXISTS okta_mcp_spent_confirmations (id TEXT PRIMARY KEY, expires BIGINT NOT NULL)",
-        )
-        .await
-        .map_err(failed)?;
         let now = chrono::Utc::now().timestamp();
         tx.execute("DELETE FROM okta_mcp_spent_confirmations WHERE expires < $1", &[&now]).await.map_err(failed)?;
         let added = tx
@@ -347,12 +343,6 @@ impl PostgresLog {
             return Err(format!("audit log {}: not connected", self.target.shown));
         };
         let failed = |e: tokio_postgres::Error| self.error("cannot read the used confirmations", &e);
-        client
-            .batch_execute(
-                "CREATE TABLE IF NOT EXISTS okta_mcp_spent_confirmations (id TEXT PRIMARY KEY, expires BIGINT NOT NULL)",
-            )
-            .await
-            .map_err(failed)?;
         let now = chrono::Utc::now().timestamp();
         let row = client
             .query_opt("SELECT 1 FROM okta_mcp_spent_confirmations WHERE id = $1 AND expires >= $2", &[&id, &now])

@@ -152,19 +152,36 @@ pub fn is_public(ip: std::net::IpAddr) -> bool {
                 || a.is_multicast()
                 || first == 0
                 || first >= 240
-                || (first == 100 && (second & 0xc0) == 64))
+                || (first == 100 && (second & 0xc0) == 64) // carrier-grade NAT
+                || (first == 198 && (second & 0xfe) == 18) // benchmarking 198.18.0.0/15
+                || (first == 192 && second == 0 && a.octets()[2] == 0)) // IETF 192.0.0.0/24
         }
         IpAddr::V6(a) => {
+            let seg = a.segments();
+            let embedded =
+                |hi: u16, lo: u16| IpAddr::V4(std::net::Ipv4Addr::from((u32::from(hi) << 16) | u32::from(lo)));
+            // An IPv4 address inside: mapped ::ffff:0:0/96, compatible ::/96, NAT64 64:ff9b::/96, 6to4 2002::/16.
             if let Some(v4) = a.to_ipv4_mapped() {
                 return is_public(IpAddr::V4(v4));
             }
-            let first = a.segments()[0];
-            !(a.is_loopback()
-                || a.is_unspecified()
-                || a.is_multicast()
-                || (first & 0xfe00) == 0xfc00
-                || (first & 0xffc0) == 0xfe80
-                || (first == 0x2001 && a.segments()[1] == 0x0db8))
+            if seg[..6] == [0, 0, 0, 0, 0, 0] {
+                return !a.is_loopback() && !a.is_unspecified() && is_public(embedded(seg[6], seg[7]));
+            }
+            if seg[..6] == [0x64, 0xff9b, 0, 0, 0, 0] {
+                return is_public(embedded(seg[6], seg[7]));
+            }
+            if seg[0] == 0x2002 {
+                return is_public(embedded(seg[1], seg[2]));
+            }
+            let first = seg[0];
+            !(a.is_multicast()
+                || (first & 0xfe00) == 0xfc00 // unique local
+                || (first & 0xffc0) == 0xfe80 // link-local
+                || (first & 0xffc0) == 0xfec0 // site-local
+                || (first == 0x2001 && seg[1] == 0x0db8) // documentation
+                || (first == 0x2001 && seg[1] == 0) // Teredo
+                || (first == 0x0064 && seg[1] == 0xff9b) // local-use NAT64 64:ff9b:1::/48
+                || (first == 0x0100 && seg[1..4] == [0, 0, 0])) // discard 100::/64
         }
     }
 }
@@ -211,6 +228,8 @@ impl Clients {
         let http = reqwest::Client::builder()
             .timeout(DOCUMENT_TIMEOUT)
             .redirect(reqwest::redirect::Policy::none())
+            // A proxy would resolve the document's host itself, past the filter below.
+            .no_proxy()
             .dns_resolver(Arc::new(PublicOnly { loopback: loopback_documents }))
             .build()
             .map_err(|e| format!("cannot build the HTTP client for client metadata documents: {e}"))?;
@@ -436,6 +455,8 @@ mod tests {
         }
         assert!(public.fetchable(&Url::parse("https://app.example/c.json").expect("url")));
         assert!(public.fetchable(&Url::parse("https://93.184.215.14/c.json").expect("url")));
+        assert!(public.fetchable(&Url::parse("https://[2606:4700::1111]/c.json").expect("url")));
+        assert!(public.fetchable(&Url::parse("https://[64:ff9b::5db8:d70e]/c.json").expect("url")));
         // A local deployment may use a local document.
         assert!(clients().fetchable(&Url::parse("http://127.0.0.1:9/c.json").expect("url")));
         assert!(!clients().fetchable(&Url::parse("http://app.example/c.json").expect("url")));

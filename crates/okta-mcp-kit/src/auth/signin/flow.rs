@@ -140,12 +140,11 @@ fn error_page(signin: &SignIn, status: StatusCode, message: &str) -> Response {
 
 /// `POST /register` (RFC 7591).
 pub async fn register(State(signin): State<Arc<SignIn>>, body: Bytes) -> Response {
-    let answer = match serde_json::from_slice::<Value>(&body) {
-        _ if body.len() > 16 * 1024 => {
-            Err(super::clients::Refused { error: "invalid_client_metadata", description: "too large".into() })
-        }
-        Ok(request) => signin.clients.register(&request),
-        Err(_) => Err(super::clients::Refused {
+    let parsed = if body.len() > 16 * 1024 { None } else { Some(serde_json::from_slice::<Value>(&body)) };
+    let answer = match parsed {
+        None => Err(super::clients::Refused { error: "invalid_client_metadata", description: "too large".into() }),
+        Some(Ok(request)) => signin.clients.register(&request),
+        Some(Err(_)) => Err(super::clients::Refused {
             error: "invalid_client_metadata",
             description: "the registration must be a JSON object".into(),
         }),
@@ -352,6 +351,13 @@ pub async fn callback(State(signin): State<Arc<SignIn>>, headers: HeaderMap, Raw
     // Okta's refresh token lets each refresh of ours ask Okta again (is the person still active and assigned,
     // what are their groups now). Without one, the grant ends with its first access token.
     let renewable = okta_tokens.as_ref().is_some_and(|t| t.refresh.is_some());
+    if !renewable {
+        tracing::warn!(
+            person = %identity.name,
+            "sign-in: Okta gave no refresh token (grant the OIDC app the refresh token grant type): this sign-in \
+             lasts one access token"
+        );
+    }
     let grant = Grant {
         id: grant_id,
         subject: identity.subject,

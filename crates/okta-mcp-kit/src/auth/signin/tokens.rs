@@ -146,8 +146,27 @@ fn public_basic_id(value: &str) -> Option<String> {
     let decoded = base64::engine::general_purpose::STANDARD.decode(encoded.trim()).ok()?;
     let text = String::from_utf8(decoded).ok()?;
     let (id, secret) = text.split_once(':')?;
-    let id: String = url::form_urlencoded::parse(format!("i={id}").as_bytes()).next()?.1.into_owned();
+    // Form-encoded (RFC 6749 §2.3.1): `+` is a space, `%XX` a byte.
+    let id = percent_decode(&id.replace('+', " "))?;
     (secret.is_empty() && !id.is_empty()).then_some(id)
+}
+
+/// `%XX`-decoded UTF-8, or None when malformed.
+fn percent_decode(text: &str) -> Option<String> {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' {
+            let hex = std::str::from_utf8(bytes.get(i + 1..i + 3)?).ok()?;
+            out.push(u8::from_str_radix(hex, 16).ok()?);
+            i += 3;
+        } else {
+            out.push(bytes[i]);
+            i += 1;
+        }
+    }
+    String::from_utf8(out).ok()
 }
 
 /// A client that authenticates: one this server does not know (it takes public clients only).
@@ -229,6 +248,14 @@ async fn refresh(signin: &SignIn, form: &HashMap<String, String>) -> Response {
         Ok(true) => return bad("invalid_grant", "the grant was revoked; sign in again"),
         Err(e) => return unavailable(&e),
     }
+    let used = format!("signin:refresh:{}", old.j);
+    // A refresh token used before: reuse (RFC 9700 §4.14.2), whatever Okta would say. Checked before Okta is asked;
+    // the spend below settles two refreshes racing each other.
+    match signin.spent.is_spent(&used).await {
+        Ok(false) => {}
+        Ok(true) => return reused(signin, &old.g).await,
+        Err(e) => return unavailable(&e),
+    }
     // Okta first: it says whether the person may still sign in (deactivated, unassigned or their tokens revoked:
     // no), and what their groups are now. Only then is our refresh token used up, so a retry after Okta could not
     // be reached is not mistaken for reuse. Admin mode asks Okta at every refresh (the roles come from the groups);
@@ -247,11 +274,15 @@ async fn refresh(signin: &SignIn, form: &HashMap<String, String>) -> Response {
                         grant.name = who.name;
                         grant.groups = who.groups;
                     }
-                    Some(_) => return bad("invalid_grant", "Okta's answer names another person; sign in again"),
+                    Some(_) => {
+                        tracing::warn!(person = %grant.name, "sign-in: Okta's refresh names another person");
+                        return end_grant(signin, &grant, "Okta's answer names another person; sign in again").await;
+                    }
                     // Admin mode: the roles come from the groups, which only a new ID token tells.
                     None if !signin.delegated => {
                         tracing::warn!(person = %grant.name, "sign-in: Okta's refresh sent no ID token (openid?)");
-                        return bad("invalid_grant", "Okta did not confirm the person's groups; sign in again");
+                        return end_grant(signin, &grant, "Okta did not confirm the person's groups; sign in again")
+                            .await;
                     }
                     None => {}
                 }
@@ -266,18 +297,26 @@ async fn refresh(signin: &SignIn, form: &HashMap<String, String>) -> Response {
             }
         }
     }
-    match signin.spent.spend(&format!("signin:refresh:{}", old.j), exp + SPENT_MARGIN_SECS).await {
+    match signin.spent.spend(&used, exp + SPENT_MARGIN_SECS).await {
         Ok(true) => {}
-        Ok(false) => {
-            tracing::warn!(person = %grant.name, "sign-in: a refresh token was used twice; its grant is revoked");
-            if let Err(e) = signin.spent.spend(&revoked_id(&grant.id), grant.end + SPENT_MARGIN_SECS).await {
-                return unavailable(&e);
-            }
-            return bad("invalid_grant", "the refresh token was already used; the grant is revoked, sign in again");
-        }
+        Ok(false) => return reused(signin, &grant).await,
         Err(e) => return unavailable(&e),
     }
     issue(signin, &grant, &old.c)
+}
+
+/// A refresh token used twice: its whole grant is revoked.
+async fn reused(signin: &SignIn, grant: &Grant) -> Response {
+    tracing::warn!(person = %grant.name, "sign-in: a refresh token was used twice; its grant is revoked");
+    end_grant(signin, grant, "the refresh token was already used; the grant is revoked, sign in again").await
+}
+
+/// Revoke the grant and answer `invalid_grant` with `why`.
+async fn end_grant(signin: &SignIn, grant: &Grant, why: &str) -> Response {
+    if let Err(e) = signin.spent.spend(&revoked_id(&grant.id), grant.end + SPENT_MARGIN_SECS).await {
+        return unavailable(&e);
+    }
+    bad("invalid_grant", why)
 }
 
 /// An access token and a refresh token for a grant.
@@ -306,14 +345,17 @@ fn issue(signin: &SignIn, grant: &Grant, client: &str) -> Response {
     else {
         return oauth_error(StatusCode::INTERNAL_SERVER_ERROR, "server_error", "cannot seal the tokens");
     };
-    let mut response = axum::Json(json!({
+    let mut answer = json!({
         "access_token": access_token,
         "token_type": "Bearer",
         "expires_in": (access_exp - now()).max(0),
-        "refresh_token": refresh_token,
         "scope": SCOPE,
-    }))
-    .into_response();
+    });
+    // A refresh token only where a refresh can succeed: Okta gave its own, to ask it again.
+    if grant.okta.as_ref().is_some_and(|t| t.refresh.is_some()) {
+        answer["refresh_token"] = json!(refresh_token);
+    }
+    let mut response = axum::Json(answer).into_response();
     no_store(&mut response);
     response
 }
@@ -463,6 +505,8 @@ mod tests {
         assert_eq!(public_basic_id(&basic("mcp_client_abc:secret")), None);
         assert_eq!(public_basic_id("Bearer abc"), None);
         assert_eq!(public_basic_id("Basic !!!"), None);
+        assert_eq!(public_basic_id(&basic("a%26b+c:")).as_deref(), Some("a&b c"));
+        assert_eq!(public_basic_id(&basic("bad%zz:")), None);
     }
 
     #[test]

@@ -127,7 +127,9 @@ impl Upstream {
             return Err(format!("{url} names issuer {}, not {}", discovery.issuer, self.issuer));
         }
         let origin = Url::parse(&self.issuer).map_err(|e| e.to_string())?.origin();
-        for endpoint in [&discovery.authorization_endpoint, &discovery.token_endpoint] {
+        // Every endpoint the client secret or the person's tokens go to is the issuer's own.
+        let endpoints = [Some(&discovery.authorization_endpoint), Some(&discovery.token_endpoint)];
+        for endpoint in endpoints.into_iter().chain([discovery.revocation_endpoint.as_ref()]).flatten() {
             let parsed = Url::parse(endpoint).map_err(|e| format!("{url}: {endpoint}: {e}"))?;
             if parsed.origin() != origin {
                 return Err(format!("{url}: {endpoint} is not on the issuer's own host"));
@@ -190,7 +192,10 @@ impl Upstream {
             // Okta's error code only: its description may echo what was sent.
             let code = body.get("error").and_then(Value::as_str).unwrap_or("no error code");
             let why = format!("Okta's token endpoint answered HTTP {} ({code})", status.as_u16());
-            return Err(UpstreamError { refused: status.is_client_error(), why });
+            // Okta said no (400 invalid_grant and the like, 401 invalid_client); a rate limit (429), a timeout
+            // (408) or a 5xx is Okta not answering now, not the end of the person's sign-in.
+            let refused = matches!(status.as_u16(), 400 | 401);
+            return Err(UpstreamError { refused, why });
         }
         serde_json::from_value(body)
             .map_err(|_| transient("Okta's token endpoint answered something else than tokens".to_owned()))
@@ -246,11 +251,11 @@ impl Upstream {
         let identity = match answer.id_token {
             // A refreshed ID token carries no nonce (OIDC Core §12.2); everything else is checked as at sign-in.
             Some(id_token) => {
-                let (claims, _) = self
-                    .id_tokens
-                    .validate_full(&id_token)
-                    .await
-                    .map_err(|r| invalid(format!("the refreshed ID token is not valid: {r}")))?;
+                let (claims, _) = self.id_tokens.validate_full(&id_token).await.map_err(|r| match r {
+                    // Okta's keys could not be fetched: try again later, the sign-in is not over.
+                    Rejection::Unavailable(why) => UpstreamError { refused: false, why },
+                    other => invalid(format!("the refreshed ID token is not valid: {other}")),
+                })?;
                 Some(Identity { subject: claims.subject, name: claims.name, groups: claims.groups })
             }
             None => None,
