@@ -298,8 +298,9 @@ impl Harness {
         self.http.get(format!("{}/authorize", self.base)).query(params).send().await.expect("authorize")
     }
 
-    /// /authorize with good parameters: the consent page's form and cookie.
-    async fn consent(&self, client_id: &str, pkce: &Pkce) -> Consent {
+    /// /authorize with good parameters: the consent page (checked as every consent page must be), its form and
+    /// cookie, and its HTML.
+    async fn consent_page(&self, client_id: &str, pkce: &Pkce) -> (Consent, String) {
         let response = self
             .authorize(&[
                 ("response_type", "code"),
@@ -322,10 +323,17 @@ impl Harness {
         let cookie = set_cookie.split(';').next().expect("cookie").to_owned();
         let html = response.text().await.expect("html");
         assert!(html.contains("id=\"allow\"") && html.contains("id=\"deny\""));
+        assert!(!html.contains("<script"));
+        let consent = Consent { cookie, transaction: hidden(&html, "transaction"), csrf: hidden(&html, "csrf") };
+        (consent, html)
+    }
+
+    /// The consent page of a client registered by `client()`: its name and abilities escaped.
+    async fn consent(&self, client_id: &str, pkce: &Pkce) -> Consent {
+        let (consent, html) = self.consent_page(client_id, pkce).await;
         assert!(html.contains("Test &lt;Client&gt;") && !html.contains("<Client>"), "escaped client name");
         assert!(html.contains("list &lt;users&gt; &amp; &quot;groups&quot;"), "escaped abilities");
-        assert!(!html.contains("<script"));
-        Consent { cookie, transaction: hidden(&html, "transaction"), csrf: hidden(&html, "csrf") }
+        consent
     }
 
     async fn decide(&self, consent: &Consent, decision: &str, cookie: Option<&str>) -> reqwest::Response {
@@ -698,7 +706,8 @@ async fn client_id_metadata_documents() {
     tokio::spawn(async move { axum::serve(listener, app).await });
 
     let pkce = pkce("cimd");
-    let consent = h.consent_for(&url, &pkce).await;
+    let (consent, html) = h.consent_page(&url, &pkce).await;
+    assert!(html.contains("Doc Client"));
     let answer = h.through_okta(&consent, &consent.cookie).await;
     let (_, params) = location(&answer);
     let code = params.get("code").cloned().expect("code");
@@ -716,27 +725,6 @@ async fn client_id_metadata_documents() {
         ])
         .await;
     assert_eq!(response.status(), 400);
-}
-
-impl Harness {
-    async fn consent_for(&self, client_id: &str, pkce: &Pkce) -> Consent {
-        let response = self
-            .authorize(&[
-                ("response_type", "code"),
-                ("client_id", client_id),
-                ("redirect_uri", REDIRECT),
-                ("code_challenge", &pkce.challenge),
-                ("code_challenge_method", "S256"),
-                ("state", "client-state-1"),
-            ])
-            .await;
-        assert_eq!(response.status(), 200);
-        let cookie =
-            response.headers()[header::SET_COOKIE].to_str().expect("cookie").split(';').next().expect("c").to_owned();
-        let html = response.text().await.expect("html");
-        assert!(html.contains("Doc Client"));
-        Consent { cookie, transaction: hidden(&html, "transaction"), csrf: hidden(&html, "csrf") }
-    }
 }
 
 #[tokio::test]

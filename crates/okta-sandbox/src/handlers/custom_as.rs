@@ -473,14 +473,7 @@ fn user_grant(
             (ORG_AS_KID.to_owned(), st.public.clone(), st.public.clone(), ttl)
         }
     };
-    let mut access = Map::new();
-    access.insert("ver".into(), json!(1));
-    access.insert("jti".into(), json!(format!("AT.{}", ids::unpredictable(43))));
-    access.insert("iss".into(), json!(iss));
-    access.insert("aud".into(), json!(aud));
-    access.insert("iat".into(), json!(now));
-    access.insert("exp".into(), json!(now.saturating_add(ttl)));
-    access.insert("cid".into(), json!(client.client_id));
+    let mut access = access_claims(&iss, &aud, now, ttl, &client.client_id);
     access.insert("uid".into(), json!(owner.id));
     access.insert("scp".into(), json!(scopes));
     access.insert("auth_time".into(), json!(auth_time));
@@ -710,6 +703,19 @@ fn resource_owner(org: &Org, app: &App, form: &Params) -> Result<Owner, OAuthErr
 
 /// The ACTIVE user `user_id` as the owner of a token for `app`, which they must be assigned to (directly or
 /// through a group).
+/// The claims every access token starts with (Okta's `ver`, `jti`, `iss`, `aud`, `iat`, `exp`, `cid`).
+fn access_claims(iss: &str, aud: &str, now: i64, ttl: i64, client_id: &str) -> Map<String, Value> {
+    let mut access = Map::new();
+    access.insert("ver".into(), json!(1));
+    access.insert("jti".into(), json!(format!("AT.{}", ids::unpredictable(43))));
+    access.insert("iss".into(), json!(iss));
+    access.insert("aud".into(), json!(aud));
+    access.insert("iat".into(), json!(now));
+    access.insert("exp".into(), json!(now.saturating_add(ttl)));
+    access.insert("cid".into(), json!(client_id));
+    access
+}
+
 /// How a custom server signs a token its rule allows: its active key's `kid`, its audience, and the rule's
 /// access token lifetime (seconds).
 fn signing(org: &Org, server_id: &str, rule: &Value) -> Result<(String, String, i64), OAuthError> {
@@ -972,14 +978,7 @@ fn mint(
     let (kid, aud, ttl) = signing(org, server_id, rule)?;
     let iss = issuer(&st.public, server_id);
     let now = st.now_epoch();
-    let mut access = Map::new();
-    access.insert("ver".into(), json!(1));
-    access.insert("jti".into(), json!(format!("AT.{}", ids::unpredictable(43))));
-    access.insert("iss".into(), json!(iss));
-    access.insert("aud".into(), json!(aud));
-    access.insert("iat".into(), json!(now));
-    access.insert("exp".into(), json!(now.saturating_add(ttl)));
-    access.insert("cid".into(), json!(client.client_id));
+    let mut access = access_claims(&iss, &aud, now, ttl, &client.client_id);
     if let Some(o) = &owner {
         access.insert("uid".into(), json!(o.id));
     }
