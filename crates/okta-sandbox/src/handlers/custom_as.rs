@@ -381,14 +381,7 @@ fn user_grant(
         (grant_types(app).into_iter().map(str::to_owned).collect(), auth_method(app) == "none")
     };
     if !configured.iter().any(|g| g == grant) {
-        return Err(OAuthError::new(
-            StatusCode::BAD_REQUEST,
-            "unauthorized_client",
-            format!(
-                "The client is not authorized to use the provided grant type. Configured grant types: [{}].",
-                configured.join(", ")
-            ),
-        ));
+        return Err(unauthorized_client(&configured));
     }
     let (user_id, scopes, nonce, auth_time) = if grant == "authorization_code" {
         let code = form
@@ -703,6 +696,19 @@ fn resource_owner(org: &Org, app: &App, form: &Params) -> Result<Owner, OAuthErr
 
 /// The ACTIVE user `user_id` as the owner of a token for `app`, which they must be assigned to (directly or
 /// through a group).
+/// Okta's answer to a grant type the client's app is not configured for.
+fn unauthorized_client<S: AsRef<str>>(configured: &[S]) -> OAuthError {
+    let names: Vec<&str> = configured.iter().map(AsRef::as_ref).collect();
+    OAuthError::new(
+        StatusCode::BAD_REQUEST,
+        "unauthorized_client",
+        format!(
+            "The client is not authorized to use the provided grant type. Configured grant types: [{}].",
+            names.join(", ")
+        ),
+    )
+}
+
 /// The claims every access token starts with (Okta's `ver`, `jti`, `iss`, `aud`, `iat`, `exp`, `cid`).
 fn access_claims(iss: &str, aud: &str, now: i64, ttl: i64, client_id: &str) -> Map<String, Value> {
     let mut access = Map::new();
@@ -963,14 +969,7 @@ fn mint(
     let app = org.apps.get(client.app_index).ok_or_else(server_error)?;
     let configured = grant_types(app);
     if !configured.contains(&grant) {
-        return Err(OAuthError::new(
-            StatusCode::BAD_REQUEST,
-            "unauthorized_client",
-            format!(
-                "The client is not authorized to use the provided grant type. Configured grant types: [{}].",
-                configured.join(", ")
-            ),
-        ));
+        return Err(unauthorized_client(&configured));
     }
     let owner = if grant == "password" { Some(resource_owner(org, app, &form)?) } else { None };
     let scopes = requested_scopes(org, server_id, &form, grant)?;
