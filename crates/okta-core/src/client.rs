@@ -39,6 +39,8 @@ pub struct ClientOptions {
     pub max_rate_limit_wait: Duration,
     /// Told about every attempt's outcome (metrics); None: nobody is.
     pub observer: Option<Arc<dyn Observer>>,
+    /// The rate governor's share of each bucket and its concurrency cap (`OKTA_RATE_SHARE`, `OKTA_CONCURRENCY`).
+    pub governor: crate::governor::GovernorConfig,
 }
 
 /// What one attempt at an Okta request came to, for metrics. Path templates only: no ids, no bodies.
@@ -71,6 +73,7 @@ impl ClientOptions {
             max_retries: 4,
             max_rate_limit_wait: Duration::from_secs(60),
             observer: None,
+            governor: crate::governor::GovernorConfig::default(),
         }
     }
 
@@ -131,6 +134,7 @@ struct Inner {
     auth_description: String,
     scopes: Vec<String>,
     options: ClientOptions,
+    governor: crate::governor::Governor,
 }
 
 impl fmt::Debug for OktaClient {
@@ -240,9 +244,20 @@ impl OktaClient {
                 auth,
                 auth_description: config.auth_description(),
                 scopes,
+                governor: crate::governor::Governor::new(options.governor),
                 options,
             }),
         })
+    }
+
+    /// What the rate governor knows of each rate-limit bucket this client has used, busiest first.
+    pub fn rate_status(&self) -> Vec<crate::governor::BucketStatus> {
+        self.inner.governor.status()
+    }
+
+    /// The rate governor's settings.
+    pub fn governor_config(&self) -> crate::governor::GovernorConfig {
+        self.inner.governor.config()
     }
 
     /// The org URL (`https://{yourOktaDomain}/`).
@@ -591,6 +606,9 @@ impl OktaClient {
             None => {}
         }
         let idempotent = retry::is_idempotent(&spec.method);
+        // Within this server's share of the operation's rate-limit bucket, and the concurrency cap.
+        let method = spec.method.to_string();
+        let _ticket = self.inner.governor.admit(&method, spec.template).await;
         let started = Instant::now();
         let response = match req.send().await {
             Ok(r) => r,
@@ -629,6 +647,7 @@ impl OktaClient {
         };
         let status = response.status().as_u16();
         let headers = response.headers().clone();
+        self.inner.governor.observe(&method, spec.template, &headers, SystemTime::now());
         let request_id = request_id_of(&headers);
         // A new resource-server nonce is used from the next proof on.
         let new_nonce = match crate::auth::private_key_jwt::nonce_of(&headers) {

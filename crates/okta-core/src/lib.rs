@@ -17,6 +17,7 @@ pub mod client;
 pub mod config;
 pub mod cursor;
 pub mod error;
+pub mod governor;
 pub mod key;
 pub mod operation;
 pub mod ops;
