@@ -26,6 +26,7 @@ pub mod metrics;
 pub mod okta;
 pub mod orn;
 pub mod output;
+pub mod progress;
 pub mod protect;
 pub mod redact;
 pub mod resource;

@@ -302,7 +302,9 @@ impl McpServer {
         let state = Arc::new(state);
         let client = self.ready().await.client.clone();
         let ctx = ToolContext::new(Okta::new(client, state.clone()));
-        (tool.call(ctx, args).await, state)
+        // The rate governor's waits reach the person as progress of this call.
+        let listener: Arc<dyn okta_core::governor::WaitListener> = Arc::new(ctx.progress.clone());
+        (okta_core::governor::with_wait_listener(listener, tool.call(ctx, args)).await, state)
     }
 
     /// Run a tool by name, as `tools/call` does: Ok for tool outcomes (including tool errors), Err for requests
@@ -589,7 +591,8 @@ impl ServerHandler for McpServer {
         // the call carries their own Okta token.
         let caller = Caller::of(&context).cloned();
         let okta_token = caller.as_ref().and_then(|c| c.okta_token.clone());
-        let call = caller::CURRENT.scope(caller, self.call(request, Some(&context)));
+        let progress = crate::progress::Progress::of(Some(&context));
+        let call = caller::CURRENT.scope(caller, progress.scope(self.call(request, Some(&context))));
         match okta_token {
             Some(token) => okta_core::as_end_user(token, call).await,
             None => call.await,

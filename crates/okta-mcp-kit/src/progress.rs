@@ -1,0 +1,98 @@
+//! MCP progress notifications of one tool call: a long tool (bulk work) reports how far it is, and the rate
+//! governor's waits are announced the same way, so a person sees why a call takes time. Nothing is sent when the
+//! client asked for no progress (no progress token), but every report is still logged.
+
+use std::sync::{Arc, Mutex, PoisonError};
+
+use okta_core::governor::{Wait, WaitListener};
+use rmcp::model::{ProgressNotificationParam, ProgressToken};
+use rmcp::service::{Peer, RequestContext, RoleServer};
+
+tokio::task_local! {
+    static CURRENT: Progress;
+}
+
+/// Where a tool call's progress goes (cheap to clone; a no-op when the client did not ask for progress).
+#[derive(Clone, Default)]
+pub struct Progress {
+    inner: Option<Arc<Inner>>,
+}
+
+struct Inner {
+    peer: Peer<RoleServer>,
+    token: ProgressToken,
+    /// The last progress value sent: MCP requires each notification's to be greater.
+    last: Mutex<f64>,
+}
+
+impl std::fmt::Debug for Progress {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Progress").field("reported", &self.inner.is_some()).finish()
+    }
+}
+
+impl Progress {
+    /// The progress of the request `context` belongs to (none without a progress token).
+    pub fn of(context: Option<&RequestContext<RoleServer>>) -> Self {
+        let inner = context.and_then(|c| {
+            c.meta
+                .get_progress_token()
+                .map(|token| Arc::new(Inner { peer: c.peer.clone(), token, last: Mutex::new(0.0) }))
+        });
+        Progress { inner }
+    }
+
+    /// The progress of the tool call running on this task (a no-op outside one).
+    pub fn current() -> Self {
+        CURRENT.try_with(Clone::clone).unwrap_or_default()
+    }
+
+    /// Run `future` as the call whose progress this is.
+    pub async fn scope<F: std::future::Future>(self, future: F) -> F::Output {
+        CURRENT.scope(self, future).await
+    }
+
+    /// Whether the client will see reports.
+    pub fn is_reported(&self) -> bool {
+        self.inner.is_some()
+    }
+
+    /// `done` of `total` (when known), with a line for the person. Values that would not increase are nudged
+    /// just above the last one sent, as MCP requires.
+    pub fn report(&self, done: f64, total: Option<f64>, message: impl Into<String>) {
+        let message = message.into();
+        tracing::info!("progress: {message}");
+        let Some(inner) = &self.inner else { return };
+        let value = {
+            let mut last = inner.last.lock().unwrap_or_else(PoisonError::into_inner);
+            let value = if done > *last { done } else { *last + 0.001 };
+            *last = value;
+            value
+        };
+        let mut param = ProgressNotificationParam::new(inner.token.clone(), value).with_message(message);
+        if let Some(total) = total.filter(|t| *t >= value) {
+            param = param.with_total(total);
+        }
+        let peer = inner.peer.clone();
+        tokio::spawn(async move {
+            let _ = peer.notify_progress(param).await;
+        });
+    }
+
+    /// A line for the person without moving the count.
+    pub fn say(&self, message: impl Into<String>) {
+        let last = self.inner.as_ref().map_or(0.0, |i| *i.last.lock().unwrap_or_else(PoisonError::into_inner));
+        self.report(last, None, message);
+    }
+}
+
+impl WaitListener for Progress {
+    fn waiting(&self, wait: &Wait) {
+        self.say(format!(
+            "waiting {:.1} s for Okta's rate limit of {} {} (keeping within this server's share)",
+            wait.duration.as_secs_f64(),
+            wait.method,
+            wait.template
+        ));
+    }
+}
