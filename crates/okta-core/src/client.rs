@@ -41,6 +41,8 @@ pub struct ClientOptions {
     pub observer: Option<Arc<dyn Observer>>,
     /// The rate governor's share of each bucket and its concurrency cap (`OKTA_RATE_SHARE`, `OKTA_CONCURRENCY`).
     pub governor: crate::governor::GovernorConfig,
+    /// How long [`OktaClient::get_cached`] trusts an answer (`OKTA_CACHE_TTL`; zero: no caching).
+    pub cache_ttl: Duration,
 }
 
 /// What one attempt at an Okta request came to, for metrics. Path templates only: no ids, no bodies.
@@ -74,6 +76,7 @@ impl ClientOptions {
             max_rate_limit_wait: Duration::from_secs(60),
             observer: None,
             governor: crate::governor::GovernorConfig::default(),
+            cache_ttl: crate::cache::DEFAULT_TTL,
         }
     }
 
@@ -135,6 +138,7 @@ struct Inner {
     scopes: Vec<String>,
     options: ClientOptions,
     governor: crate::governor::Governor,
+    cache: crate::cache::ReadCache,
 }
 
 impl fmt::Debug for OktaClient {
@@ -245,6 +249,7 @@ impl OktaClient {
                 auth_description: config.auth_description(),
                 scopes,
                 governor: crate::governor::Governor::new(options.governor),
+                cache: crate::cache::ReadCache::new(options.cache_ttl),
                 options,
             }),
         })
@@ -253,6 +258,11 @@ impl OktaClient {
     /// What the rate governor knows of each rate-limit bucket this client has used, busiest first.
     pub fn rate_status(&self) -> Vec<crate::governor::BucketStatus> {
         self.inner.governor.status()
+    }
+
+    /// The read cache's counters and TTL.
+    pub fn cache_status(&self) -> (crate::cache::CacheStats, Duration) {
+        (self.inner.cache.stats(), self.inner.cache.ttl())
     }
 
     /// The rate governor's settings.
@@ -336,6 +346,32 @@ impl OktaClient {
     /// GET a JSON document (`Value::Null` for an empty body).
     pub async fn get(&self, path: &ApiPath, query: &Query) -> Result<Value, OktaError> {
         Ok(self.send(Method::GET, path, query, None).await?.body.unwrap_or(Value::Null))
+    }
+
+    /// GET a JSON document through the read cache (see [`crate::cache`]): a lookup repeated within the TTL by the
+    /// same identity is answered from memory. For reads of what changes rarely (ids behind names and logins, apps,
+    /// schemas); any change this client sends drops what it may have changed.
+    pub async fn get_cached(&self, path: &ApiPath, query: &Query) -> Result<Value, OktaError> {
+        let cache = &self.inner.cache;
+        let identity = if cache.enabled() { crate::cache::current_identity() } else { None };
+        let Some(identity) = identity else { return self.get(path, query).await };
+        let url = self.url_for(path, query);
+        let target = url.strip_prefix(self.inner.origin.as_str()).unwrap_or(&url);
+        if let Some(value) = cache.get(&identity, target, std::time::Instant::now()) {
+            return Ok(value);
+        }
+        let resp = self
+            .execute(RequestSpec {
+                method: Method::GET,
+                url: &url,
+                template: path.template(),
+                body: None,
+                accept: None,
+            })
+            .await?;
+        let value = decode_json(&resp)?.unwrap_or(Value::Null);
+        cache.put(&identity, target, &value, resp.body.len(), std::time::Instant::now());
+        Ok(value)
     }
 
     /// POST (never retried on 5xx). `None` for 204/empty bodies.
@@ -470,8 +506,13 @@ impl OktaClient {
             ),
             None => None,
         };
-        let resp =
-            self.execute(RequestSpec { method, url: &url, template: path.template(), body, accept: None }).await?;
+        let write = method != Method::GET && method != Method::HEAD;
+        let resp = self.execute(RequestSpec { method, url: &url, template: path.template(), body, accept: None }).await;
+        if write {
+            // Whether or not Okta took it, the change may have happened: forget what it may have changed.
+            self.inner.cache.invalidate(path.as_str(), path.template());
+        }
+        let resp = resp?;
         let location = resp.headers.get(reqwest::header::LOCATION).and_then(|v| v.to_str().ok()).map(str::to_owned);
         Ok(Answer { body: decode_json(&resp)?, request_id: resp.request_id.clone(), location })
     }
@@ -608,7 +649,16 @@ impl OktaClient {
         let idempotent = retry::is_idempotent(&spec.method);
         // Within this server's share of the operation's rate-limit bucket, and the concurrency cap.
         let method = spec.method.to_string();
-        let _ticket = self.inner.governor.admit(&method, spec.template).await;
+        let max_wait = self.inner.options.max_rate_limit_wait;
+        let _ticket = self.inner.governor.admit(&method, spec.template, max_wait).await.map_err(|reset_in| {
+            fatal(OktaError::RateShareUsed {
+                method: method.clone(),
+                template: spec.template.to_owned(),
+                share: self.inner.governor.config().share,
+                reset_in,
+                max_wait,
+            })
+        })?;
         let started = Instant::now();
         let response = match req.send().await {
             Ok(r) => r,

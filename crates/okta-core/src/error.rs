@@ -82,6 +82,22 @@ pub enum OktaError {
         /// `X-Okta-Request-Id` when a response had started.
         request_id: Option<String>,
     },
+    /// This server's share of a rate-limit bucket is used up until a reset further away than it may wait
+    /// (`OKTA_RATE_SHARE`); nothing was sent.
+    #[error(
+        "rate limit: this server's share ({:.0}%) of Okta's rate limit for {method} {template} is used up until the \
+         window resets in {} s, longer than it waits ({} s); nothing was sent. Try again after the reset, or raise \
+         OKTA_RATE_SHARE if no other integration needs the rest",
+        share * 100.0, reset_in.as_secs(), max_wait.as_secs()
+    )]
+    RateShareUsed {
+        method: String,
+        /// The operation's path template.
+        template: String,
+        share: f64,
+        reset_in: std::time::Duration,
+        max_wait: std::time::Duration,
+    },
     /// A successful response could not be decoded.
     #[error("{message}{}", rid_suffix(request_id.as_deref()))]
     Decode {

@@ -163,8 +163,9 @@ impl Governor {
     }
 
     /// Wait until a request to `method template` fits this server's share of its bucket and a concurrency slot is
-    /// free; the ticket holds both until the answer is in.
-    pub async fn admit(&self, method: &str, template: &str) -> Ticket<'_> {
+    /// free; the ticket holds both until the answer is in. Err (nothing may be sent) when the share is used up
+    /// until a reset further away than `max_wait`: the reset's distance.
+    pub async fn admit(&self, method: &str, template: &str, max_wait: Duration) -> Result<Ticket<'_>, Duration> {
         let key = (method.to_owned(), template.to_owned());
         let started = Instant::now();
         // The semaphore is never closed (so this is always a slot).
@@ -174,7 +175,7 @@ impl Governor {
                 let mut buckets = self.buckets.lock().unwrap_or_else(PoisonError::into_inner);
                 match buckets.get_mut(&key) {
                     // Not seen yet: Okta's first answer tells the bucket.
-                    None => return Ticket { governor: self, key, counted: false, _slot: slot },
+                    None => return Ok(Ticket { governor: self, key, counted: false, _slot: slot }),
                     Some(bucket) => {
                         let now = Instant::now();
                         if now >= bucket.reset_at + RESET_SLACK {
@@ -183,9 +184,13 @@ impl Governor {
                         }
                         if bucket.used() < bucket.allowed(self.config.share) || now >= bucket.reset_at + RESET_SLACK {
                             bucket.in_flight += 1;
-                            return Ticket { governor: self, key, counted: true, _slot: slot };
+                            return Ok(Ticket { governor: self, key, counted: true, _slot: slot });
                         }
-                        (bucket.reset_at + RESET_SLACK).saturating_duration_since(now)
+                        let wait = (bucket.reset_at + RESET_SLACK).saturating_duration_since(now);
+                        if wait > max_wait {
+                            return Err(wait);
+                        }
+                        wait
                     }
                 }
             };
@@ -269,6 +274,8 @@ impl Governor {
 mod tests {
     use super::*;
 
+    const LONG: Duration = Duration::from_secs(60);
+
     fn headers(limit: u64, remaining: u64, reset: u64, date: u64) -> HeaderMap {
         let mut h = HeaderMap::new();
         h.insert("x-rate-limit-limit", limit.to_string().parse().expect("h"));
@@ -297,13 +304,13 @@ mod tests {
     async fn a_bucket_is_used_up_to_the_share_then_waits_for_its_reset() {
         let governor = Governor::new(GovernorConfig { share: 0.5, concurrency: 4 });
         // Unknown bucket: no wait, not counted.
-        drop(governor.admit("GET", "/api/v1/users").await);
+        drop(governor.admit("GET", "/api/v1/users", LONG).await.expect("admitted"));
         // Okta: 10 a window, 8 left, resets in 2 s. Half of 10 is 5; 2 are used: 3 more go at once.
         governor.observe("GET", "/api/v1/users", &headers(10, 8, 1_002, 1_000), SystemTime::now());
         let started = Instant::now();
         let mut tickets = Vec::new();
         for _ in 0..3 {
-            tickets.push(governor.admit("GET", "/api/v1/users").await);
+            tickets.push(governor.admit("GET", "/api/v1/users", LONG).await.expect("admitted"));
         }
         assert!(started.elapsed() < Duration::from_millis(100));
         let status = governor.status();
@@ -311,14 +318,25 @@ mod tests {
         // Their answers come in (Okta: 5 left); the 4th waits for the reset (2 s, plus the slack).
         governor.observe("GET", "/api/v1/users", &headers(10, 5, 1_002, 1_000), SystemTime::now());
         drop(tickets);
-        let fourth = governor.admit("GET", "/api/v1/users").await;
+        let fourth = governor.admit("GET", "/api/v1/users", LONG).await.expect("admitted");
         assert!(started.elapsed() >= Duration::from_secs(2), "{:?}", started.elapsed());
         drop(fourth);
         // Another bucket is not held up by this one.
         governor.observe("POST", "/api/v1/groups", &headers(100, 99, 1_060, 1_000), SystemTime::now());
         let quick = Instant::now();
-        drop(governor.admit("POST", "/api/v1/groups").await);
+        drop(governor.admit("POST", "/api/v1/groups", LONG).await.expect("admitted"));
         assert!(quick.elapsed() < Duration::from_millis(100));
+    }
+
+    #[tokio::test]
+    async fn a_reset_further_than_the_longest_wait_is_refused_at_once() {
+        let governor = Governor::new(GovernorConfig { share: 0.8, concurrency: 4 });
+        governor.observe("GET", "/api/v1/users", &headers(1, 0, 1_600, 1_000), SystemTime::now());
+        let started = Instant::now();
+        let refused = governor.admit("GET", "/api/v1/users", Duration::from_secs(60)).await.err();
+        assert!(refused.is_some_and(|wait| wait > Duration::from_secs(590)), "{refused:?}");
+        assert!(started.elapsed() < Duration::from_millis(100));
+        assert_eq!(governor.status()[0].in_flight, 0, "nothing counted");
     }
 
     #[tokio::test]
@@ -335,12 +353,12 @@ mod tests {
     #[tokio::test]
     async fn concurrency_is_capped() {
         let governor = Arc::new(Governor::new(GovernorConfig { share: 1.0, concurrency: 2 }));
-        let a = governor.admit("GET", "/a").await;
-        let b = governor.admit("GET", "/b").await;
-        let third = tokio::time::timeout(Duration::from_millis(100), governor.admit("GET", "/c")).await;
+        let a = governor.admit("GET", "/a", LONG).await;
+        let b = governor.admit("GET", "/b", LONG).await;
+        let third = tokio::time::timeout(Duration::from_millis(100), governor.admit("GET", "/c", LONG)).await;
         assert!(third.is_err(), "a third request waits for a slot");
         drop(a);
-        let third = tokio::time::timeout(Duration::from_millis(100), governor.admit("GET", "/c")).await;
+        let third = tokio::time::timeout(Duration::from_millis(100), governor.admit("GET", "/c", LONG)).await;
         assert!(third.is_ok());
         drop(b);
     }

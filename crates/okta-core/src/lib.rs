@@ -13,6 +13,7 @@
 #![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used))]
 
 mod auth;
+pub mod cache;
 pub mod client;
 pub mod config;
 pub mod cursor;

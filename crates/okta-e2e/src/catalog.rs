@@ -213,12 +213,16 @@ impl Catalog<'_> {
 /// clients see is a reviewed diff; after an intended change run
 /// `INSTA_UPDATE=always cargo test -p <server> --test catalog`), modes, toolsets, a misspelt toolset, and
 /// operations and scopes against Okta's spec. `typo` is a misspelt toolset of this server; `local` names tools
-/// that call no Okta operation.
+/// that call no Okta operation (besides the kit's `okta_get_rate_status`).
 #[macro_export]
 macro_rules! catalog_tests {
     ($bin:expr, typo: $typo:literal $(, local: [$($local:expr),* $(,)?])? $(,)?) => {
         fn catalog() -> $crate::catalog::Catalog<'static> {
-            $crate::catalog::Catalog { bin: $bin, local_tools: &[$($($local),*)?] }
+            // The kit's own tools (every server has them; the server's crate depends on the kit) are local too.
+            $crate::catalog::Catalog {
+                bin: $bin,
+                local_tools: &[okta_mcp_kit::rate_status::TOOL_NAME, $($($local),*)?],
+            }
         }
 
         #[test]

@@ -10,12 +10,12 @@ const BIN: &str = env!("CARGO_BIN_EXE_okta-mcp-apps");
 
 #[test]
 fn read_only_lists_only_read_tools_and_refuses_writes() {
-    check_read_only(&Org::start(), BIN, 9, "okta_delete_app", json!({"app_id": "x"}), "full");
+    check_read_only(&Org::start(), BIN, 10, "okta_delete_app", json!({"app_id": "x"}), "full");
 }
 
 #[test]
 fn full_mode_lists_all_within_budget() {
-    check_full_listing(&Org::start(), BIN, 20, "okta_delete_app", "okta-mcp-apps");
+    check_full_listing(&Org::start(), BIN, 21, "okta_delete_app", "okta-mcp-apps");
 }
 
 #[test]

@@ -7,7 +7,8 @@ okta_e2e::catalog_tests!(env!("CARGO_BIN_EXE_okta-mcp-governance"), typo: "campa
 
 #[test]
 fn every_tool_is_on_the_governance_api_and_named_iga() {
-    for t in catalog().tools(&[]) {
+    // The kit's own tools (okta_get_rate_status) are every server's, and call no Okta operation.
+    for t in catalog().tools(&[]).iter().filter(|t| t["toolset"] != "rate") {
         assert!(t["name"].as_str().unwrap().starts_with("okta_iga_"), "{}", t["name"]);
         let ops = t["operations"].as_array().unwrap();
         assert!(ops.iter().any(|o| o["path"].as_str().unwrap().starts_with("/governance/api/v")), "{}", t["name"]);

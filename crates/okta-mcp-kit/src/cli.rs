@@ -199,6 +199,9 @@ Okta connection (environment):
   OKTA_KEY_ID             key id (kid), when the key does not carry one
   OKTA_SCOPES             override the requested scopes (default: exactly what the enabled tools need)
   OKTA_DPOP               auto (default): DPoP when the app requires it; always; never
+  OKTA_RATE_SHARE         share of each Okta rate-limit bucket this server may use (default 0.8)
+  OKTA_CONCURRENCY        Okta requests in flight at most (default 8)
+  OKTA_CACHE_TTL          seconds a repeated lookup is answered from memory, per person (default 30; 0: off)
 
 Sign-in (environment; see --sign-in):
   OKTA_MCP_OIDC_CLIENT_SECRET  the secret of --oidc-client-id (client_secret_basic); only from the environment

@@ -48,7 +48,7 @@ fn show(direction: &str, message: &Value) -> Result<(), String> {
 
 /// Run the server against the embedded sandbox over an in-memory stdio pipe and print every message.
 pub async fn run(spec: ServerSpec, selection: Selection) -> Result<(), String> {
-    let tools = (spec.tools)();
+    let tools = spec.all_tools();
     let (config, _guard) = start_sandbox().await?;
     let server = crate::run::build_server(spec, selection, &tools, config).await?;
     let (client_side, server_side) = tokio::io::duplex(1 << 20);

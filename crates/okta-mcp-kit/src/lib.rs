@@ -28,6 +28,7 @@ pub mod orn;
 pub mod output;
 pub mod progress;
 pub mod protect;
+pub mod rate_status;
 pub mod redact;
 pub mod resource;
 pub mod run;

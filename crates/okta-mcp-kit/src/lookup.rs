@@ -31,7 +31,8 @@ pub async fn user_id(ctx: &ToolContext, id_or_login: &str) -> Result<UserId, Too
     if let Some(id) = UserId::parse(id_or_login) {
         return Ok(id);
     }
-    let user = get_user(ctx, id_or_login).await?;
+    // A login's id is a lookup bulk work repeats: through the read cache.
+    let user = ctx.okta.get_cached(&ops::GET_USER, &[id_or_login], &Query::new()).await?;
     let id = str_field(&user, "id")?;
     UserId::parse(id)
         .ok_or_else(|| ToolError::refused(format!("Okta answered {id_or_login:?} with {id:?}, not a user id")))

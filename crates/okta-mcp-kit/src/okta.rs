@@ -190,14 +190,37 @@ impl Okta {
     pub async fn get(&self, op: &Operation, params: &[&str], query: &Query) -> Result<Value, ToolError> {
         let path = self.request(op, params, true)?;
         let value = self.client.get(&path, query).await.map_err(|e| self.explain(op, e))?;
-        // A single object (with an id) is the target as it is now; a list wrapper ({data: […]}) is not.
+        Ok(self.read(value))
+    }
+
+    /// Like [`Okta::get`], through the read cache (`OKTA_CACHE_TTL`, per person): for lookups that bulk work and
+    /// name resolution repeat (a login's user, an app, a schema, a name's id), not for showing an object as it is.
+    pub async fn get_cached(&self, op: &Operation, params: &[&str], query: &Query) -> Result<Value, ToolError> {
+        let path = self.request(op, params, true)?;
+        let value = self.client.get_cached(&path, query).await.map_err(|e| self.explain(op, e))?;
+        Ok(self.read(value))
+    }
+
+    /// What the rate governor knows of each rate-limit bucket, busiest first, and its settings.
+    pub fn rate_status(&self) -> (Vec<okta_core::governor::BucketStatus>, okta_core::governor::GovernorConfig) {
+        (self.client.rate_status(), self.client.governor_config())
+    }
+
+    /// The read cache's counters and TTL.
+    pub fn cache_status(&self) -> (okta_core::cache::CacheStats, std::time::Duration) {
+        self.client.cache_status()
+    }
+
+    /// Note a read answer: a single object (with an id) is the target as it is now; a list wrapper ({data: […]})
+    /// is not.
+    fn read(&self, value: Value) -> Value {
         if value.get("id").is_some_and(Value::is_string) {
             if let Some(protection) = &self.call.protection {
                 protection.observe(&value);
             }
             self.call.record().reads.push(value.clone());
         }
-        Ok(value)
+        value
     }
 
     /// Read a non-JSON answer (e.g. SAML metadata) with `op` (a GET).

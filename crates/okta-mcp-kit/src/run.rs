@@ -34,7 +34,7 @@ pub fn main(spec: ServerSpec) -> ExitCode {
 }
 
 fn run(spec: ServerSpec, cli: Cli) -> Result<(), String> {
-    let tools = (spec.tools)();
+    let tools = spec.all_tools();
     let selection = cli.selection();
     let unknown = selection.unknown_names(&tools);
     if !unknown.is_empty() {
@@ -190,6 +190,9 @@ pub async fn build_server_for(
     let mut options = ClientOptions::new(spec.name, spec.version);
     options.observer = Some(std::sync::Arc::new(crate::metrics::OktaObserver));
     options.scopes = requested_scopes(&selection, tools, confirm_policy_from_env()?);
+    let env = |name: &str| std::env::var(name).ok();
+    options.governor = okta_core::governor::GovernorConfig::from_lookup(env)?;
+    options.cache_ttl = okta_core::cache::ttl_from_lookup(env)?;
     let enabled = tools.iter().filter(|t| selection.enabled(t)).count();
     if enabled == 0 {
         tracing::warn!("no tool is enabled under the current --mode/--toolsets/--tools");

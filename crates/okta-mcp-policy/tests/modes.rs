@@ -11,13 +11,13 @@ const BIN: &str = env!("CARGO_BIN_EXE_okta-mcp-policy");
 #[test]
 fn read_only_lists_only_read_tools_and_refuses_writes() {
     let zone = json!({"zone_id": "nzocorporate00000001"});
-    check_read_only(&Org::start(), BIN, 17, "okta_delete_network_zone", zone, "full");
+    check_read_only(&Org::start(), BIN, 18, "okta_delete_network_zone", zone, "full");
 }
 
 #[test]
 fn full_mode_lists_all_within_budget_and_dry_runs_send_nothing() {
     let org = Org::start();
-    check_full_listing(&org, BIN, 47, "okta_delete_network_zone", "okta-mcp-policy");
+    check_full_listing(&org, BIN, 48, "okta_delete_network_zone", "okta-mcp-policy");
     let mut server = org.server(BIN, &["--mode", "full"]);
 
     let before = org.change_count();

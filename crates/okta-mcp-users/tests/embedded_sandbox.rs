@@ -10,7 +10,7 @@ const BIN: &str = env!("CARGO_BIN_EXE_okta-mcp-users");
 #[test]
 fn sandbox_flag_serves_the_embedded_org() {
     let mut server = Server::start(BIN, &["--sandbox", "--mode", "full"], &[]);
-    assert_eq!(server.tool_names().len(), 35);
+    assert_eq!(server.tool_names().len(), 36);
     let page = server.call("okta_list_users", json!({"q": "alice"})).ok();
     assert_eq!(rows(&page)[0]["login"], "alice.active@example.com");
 }

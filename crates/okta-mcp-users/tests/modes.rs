@@ -1,4 +1,4 @@
-//! Modes over MCP: read-only lists only read tools and refuses the others; full lists all 35; toolsets narrow.
+//! Modes over MCP: read-only lists only read tools and refuses the others; full lists them all; toolsets narrow.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use okta_e2e::Org;
@@ -9,13 +9,13 @@ const BIN: &str = env!("CARGO_BIN_EXE_okta-mcp-users");
 
 #[test]
 fn read_only_lists_only_read_tools_and_refuses_writes() {
-    check_read_only(&Org::start(), BIN, 13, "okta_deactivate_user", json!({"user": "x"}), "full");
+    check_read_only(&Org::start(), BIN, 14, "okta_deactivate_user", json!({"user": "x"}), "full");
 }
 
 #[test]
 fn full_mode_lists_everything_with_annotations() {
     let org = Org::start();
-    check_full_listing(&org, BIN, 35, "okta_delete_user", "okta-mcp-users");
+    check_full_listing(&org, BIN, 36, "okta_delete_user", "okta-mcp-users");
     let mut server = org.server(BIN, &["--mode", "full"]);
     let tools = server.request("tools/list", json!({}));
     let create = tools["tools"].as_array().unwrap().iter().find(|t| t["name"] == "okta_create_group").unwrap();

@@ -117,7 +117,9 @@ fn a_client_granted_fewer_scopes_sees_fewer_tools() {
             "okta_get_user_apps",
             "okta_list_user_factors",
             "okta_get_factor",
-            "okta_list_supported_factors"
+            "okta_list_supported_factors",
+            // Local: needs no scope.
+            "okta_get_rate_status"
         ]
     );
     let log = server.stderr_with("scope okta.users.manage is not granted");

@@ -240,6 +240,8 @@ pub(crate) struct AppState {
     pub stats: Mutex<BTreeMap<String, u64>>,
     pub fault_rng: Mutex<ChaCha8Rng>,
     pub api_requests: AtomicU64,
+    /// Requests answered 429 by the rate limiter (`GET /__sandbox/stats`: `rate_limited`).
+    pub rate_limited: AtomicU64,
     /// How many of the next API requests fail with 503 (`POST /__sandbox/faults`).
     pub fault_next: AtomicU64,
     pub dpop: dpop::DpopState,
@@ -304,6 +306,7 @@ fn build_state(config: SandboxConfig, addr: SocketAddr) -> Arc<AppState> {
         stats: Mutex::new(BTreeMap::new()),
         fault_rng: Mutex::new(fault_rng),
         api_requests: AtomicU64::new(0),
+        rate_limited: AtomicU64::new(0),
         fault_next: AtomicU64::new(0),
         dpop: dpop::DpopState::new(config.dpop_nonce_ttl_secs),
         config,
@@ -553,6 +556,7 @@ async fn okta_layer(State(state): State<Arc<AppState>>, mut req: Request, next: 
     let is_api = path.starts_with("/api/v1/") || path == "/api/v1" || path.starts_with("/governance/api/");
 
     let mut resp = if !decision.allowed {
+        state.rate_limited.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         ApiError::rate_limited().into_response()
     } else if let Some(fault) = is_api.then(|| injected_fault(&state)).flatten() {
         fault.into_response()

@@ -48,6 +48,15 @@ pub struct ServerSpec {
     pub demo: &'static [DemoStep],
 }
 
+impl ServerSpec {
+    /// Every tool the server has: its own, then those the kit gives every server (`okta_get_rate_status`).
+    pub fn all_tools(&self) -> Vec<ToolDef> {
+        let mut tools = (self.tools)();
+        tools.extend(crate::rate_status::tools());
+        tools
+    }
+}
+
 /// One step of a server's demo: a tool and its JSON arguments.
 #[derive(Debug, Clone, Copy)]
 pub struct DemoStep {
@@ -176,7 +185,7 @@ impl McpServer {
         options: ClientOptions,
         safety: Safety,
     ) -> Result<Self, OktaError> {
-        let tools = (spec.tools)();
+        let tools = spec.all_tools();
         let initial = OktaClient::new(config.clone(), options.clone())?;
         let ready = tokio::sync::OnceCell::new();
         let inner = Inner { spec, tools, selection, initial, config, options, safety, ready };
@@ -592,7 +601,10 @@ impl ServerHandler for McpServer {
         let caller = Caller::of(&context).cloned();
         let okta_token = caller.as_ref().and_then(|c| c.okta_token.clone());
         let progress = crate::progress::Progress::of(Some(&context));
-        let call = caller::CURRENT.scope(caller, progress.scope(self.call(request, Some(&context))));
+        // Cached reads belong to the person who made them (the service app's own over stdio).
+        let identity = caller.as_ref().map(|c| c.subject.clone()).unwrap_or_default();
+        let call = progress.scope(okta_core::cache::as_identity(identity, self.call(request, Some(&context))));
+        let call = caller::CURRENT.scope(caller, call);
         match okta_token {
             Some(token) => okta_core::as_end_user(token, call).await,
             None => call.await,

@@ -23,7 +23,9 @@ pub(crate) async fn reset(State(st): St) -> Response {
 pub(crate) async fn stats(State(st): St) -> Response {
     let stats = lock(&st.stats).clone();
     let total: u64 = stats.values().sum();
-    (StatusCode::OK, axum::Json(json!({"total": total, "requests": stats}))).into_response()
+    let rate_limited = st.rate_limited.load(std::sync::atomic::Ordering::Relaxed);
+    (StatusCode::OK, axum::Json(json!({"total": total, "requests": stats, "rate_limited": rate_limited})))
+        .into_response()
 }
 
 pub(crate) async fn rate_limit(State(st): St, body: Bytes) -> Response {
