@@ -116,6 +116,9 @@ async def test_each_person_gets_their_roles_tools(sandbox: str, http_server: Htt
         assert page["count"] == 2 and page["next_cursor"]
         with pytest.raises(MCPError, match=r"your role \(helpdesk\) does not include it"):
             await c.call_tool("okta_list_groups", {})
+        # Prompts list only the steps of the person's role.
+        offboard = (await c.get_prompt("offboard_user", {"user": "bob.active@example.com"})).messages[0].content.text
+        assert "`okta_get_user`" in offboard and "okta_remove_user_from_group" not in offboard
     olivia = token_for(sandbox, "olivia.orgadmin@example.com")
     async with client(http_server, olivia, mode, elicitation_callback=confirm_yes) as c:
         names = {t.name for t in await all_tools(c)}

@@ -56,12 +56,14 @@ impl<'a> Catalog<'a> {
 
     /// What clients and reviewers see of the server, for a committed snapshot (see each server's
     /// `tests/catalog.rs`): `tools --json` as it prints by default (every tool's name, title, description,
-    /// access, toolset, scopes, operations, annotations and input schema), and the `initialize` result a
-    /// client gets (capabilities, server info, instructions). Any change to either shows up as a diff in review.
+    /// access, toolset, scopes, operations, annotations and input schema), the prompts (as a full-mode server
+    /// lists them to a client that can confirm), and the `initialize` result a client gets (capabilities, server
+    /// info, instructions). Any change to any of them shows up as a diff in review.
     pub fn surface(&self) -> Value {
         let org = crate::Org::start();
-        let server = org.server(self.bin, &[]);
-        serde_json::json!({ "tools": self.tools(&[]), "initialize": server.initialize.clone() })
+        let mut server = org.server(self.bin, &["--mode", "full"]);
+        let prompts = server.request("prompts/list", serde_json::json!({}))["prompts"].clone();
+        serde_json::json!({ "tools": self.tools(&[]), "initialize": server.initialize.clone(), "prompts": prompts })
     }
 
     /// Unique names, the whole declaration each, every parameter documented.

@@ -3,6 +3,7 @@
 
 mod group;
 mod log_window;
+mod prompts;
 mod tools;
 
 use std::process::ExitCode;
@@ -25,6 +26,7 @@ const SPEC: ServerSpec = ServerSpec {
         DemoStep { tool: "okta_list_user_admin_roles", arguments: r#"{"user": "olivia.orgadmin@example.com"}"# },
         DemoStep { tool: "okta_get_device", arguments: r#"{"device_id": "../x"}"# },
     ],
+    prompts: prompts::PROMPTS,
 };
 
 fn main() -> ExitCode {

@@ -2,6 +2,7 @@
 //! SAML metadata and OAuth scope grants.
 
 mod app;
+mod prompts;
 mod tools;
 
 use std::process::ExitCode;
@@ -23,6 +24,7 @@ const SPEC: ServerSpec = ServerSpec {
         DemoStep { tool: "okta_list_app_groups", arguments: r#"{"app_id": "0oasalesforce0000001"}"# },
         DemoStep { tool: "okta_get_app", arguments: r#"{"app_id": "../0oa"}"# },
     ],
+    prompts: prompts::PROMPTS,
 };
 
 fn main() -> ExitCode {

@@ -3,6 +3,7 @@
 //! and their catalog, resource collections, owners and labels, and separation-of-duties risk rules.
 
 mod args;
+mod prompts;
 mod tools;
 
 use std::process::ExitCode;
@@ -39,6 +40,7 @@ const SPEC: ServerSpec = ServerSpec {
         },
         DemoStep { tool: "okta_iga_get_campaign", arguments: r#"{"campaign": "Q5 certification"}"# },
     ],
+    prompts: prompts::PROMPTS,
 };
 
 fn main() -> ExitCode {

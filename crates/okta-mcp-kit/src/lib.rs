@@ -27,6 +27,7 @@ pub mod okta;
 pub mod orn;
 pub mod output;
 pub mod progress;
+pub mod prompts;
 pub mod protect;
 pub mod rate_status;
 pub mod redact;

@@ -35,6 +35,7 @@ pub fn main(spec: ServerSpec) -> ExitCode {
 
 fn run(spec: ServerSpec, cli: Cli) -> Result<(), String> {
     let tools = spec.all_tools();
+    crate::prompts::check(spec.prompts, &tools)?;
     let selection = cli.selection();
     let unknown = selection.unknown_names(&tools);
     if !unknown.is_empty() {
@@ -614,7 +615,15 @@ mod tests {
     use super::*;
 
     fn spec() -> ServerSpec {
-        ServerSpec { name: "okta-mcp-test", title: "t", version: "0", instructions: "", tools: Vec::new, demo: &[] }
+        ServerSpec {
+            name: "okta-mcp-test",
+            title: "t",
+            version: "0",
+            instructions: "",
+            tools: Vec::new,
+            demo: &[],
+            prompts: &[],
+        }
     }
 
     fn setup(args: &[&str]) -> Result<(), String> {

@@ -174,8 +174,15 @@ fn tools() -> Vec<ToolDef> {
     vec![tool("okta_list_users", "users"), tool("okta_list_groups", "groups"), tool("okta_get_my_profile", "me")]
 }
 
-const SPEC: ServerSpec =
-    ServerSpec { name: "okta-mcp-test", title: "Test server", version: "0.0.0", instructions: "", tools, demo: &[] };
+const SPEC: ServerSpec = ServerSpec {
+    name: "okta-mcp-test",
+    title: "Test server",
+    version: "0.0.0",
+    instructions: "",
+    tools,
+    demo: &[],
+    prompts: &[],
+};
 
 const ROLES: &str = "[roles.helpdesk]\ngroups = [\"Help Desk\"]\ntoolsets = [\"users\"]\n";
 

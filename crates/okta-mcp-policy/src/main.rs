@@ -2,6 +2,7 @@
 //! claims and signing keys), org policies and rules, network zones and inline hooks.
 
 mod objects;
+mod prompts;
 mod summary;
 mod tools;
 
@@ -27,6 +28,7 @@ const SPEC: ServerSpec = ServerSpec {
         DemoStep { tool: "okta_list_network_zones", arguments: r#"{}"# },
         DemoStep { tool: "okta_get_auth_server", arguments: r#"{"auth_server_id": "../default"}"# },
     ],
+    prompts: prompts::PROMPTS,
 };
 
 fn main() -> ExitCode {

@@ -1,5 +1,6 @@
 //! okta-mcp-users: an MCP server for Okta users, groups, MFA factors and sessions.
 
+mod prompts;
 mod tools;
 
 use std::process::ExitCode;
@@ -20,6 +21,7 @@ const SPEC: ServerSpec = ServerSpec {
         DemoStep { tool: "okta_list_groups", arguments: r#"{"limit": 5}"# },
         DemoStep { tool: "okta_get_user", arguments: r#"{"user": "../admin"}"# },
     ],
+    prompts: prompts::PROMPTS,
 };
 
 fn main() -> ExitCode {

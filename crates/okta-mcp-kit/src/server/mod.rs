@@ -8,8 +8,9 @@ use std::time::Instant;
 
 use okta_core::{ClientOptions, OktaClient, OktaConfig, OktaError};
 use rmcp::model::{
-    CallToolRequestParams, CallToolResponse, CallToolResult, ContentBlock, Implementation, InitializeRequestParams,
-    InitializeResult, JsonObject, ListToolsResult, PaginatedRequestParams, ServerCapabilities, ServerConfig, Tool,
+    CallToolRequestParams, CallToolResponse, CallToolResult, ContentBlock, GetPromptRequestParams, GetPromptResponse,
+    Implementation, InitializeRequestParams, InitializeResult, JsonObject, ListPromptsResult, ListToolsResult,
+    PaginatedRequestParams, ServerCapabilities, ServerConfig, Tool,
 };
 use rmcp::service::RequestContext;
 use rmcp::{ErrorData as McpError, RoleServer, ServerHandler};
@@ -46,6 +47,8 @@ pub struct ServerSpec {
     pub tools: fn() -> Vec<ToolDef>,
     /// The tool calls `demo` shows against the sandbox org.
     pub demo: &'static [DemoStep],
+    /// The server's workflow prompts (see `prompts`).
+    pub prompts: &'static [crate::prompts::PromptDef],
 }
 
 impl ServerSpec {
@@ -242,6 +245,20 @@ impl McpServer {
         client.org_info().await.map_err(|e| format!("Okta is not reachable: {e}"))?;
         client.token_info().await.map_err(|e| format!("no Okta access token: {e}"))?;
         Ok(())
+    }
+
+    /// The tools `tools/list` shows this caller: enabled, granted, allowed by their role, and destructive ones
+    /// only to clients that can confirm.
+    async fn visible_tools(&self, context: &RequestContext<RoleServer>) -> Vec<Tool> {
+        let hide = self.hides_destructive(Self::can_elicit(Some(context)));
+        self.ready()
+            .await
+            .listed
+            .iter()
+            .filter(|(access, _)| !(hide && *access == Access::Destructive))
+            .filter(|(_, tool)| self.caller_may_call(&tool.name, Some(context)).is_ok())
+            .map(|(_, tool)| tool.clone())
+            .collect()
     }
 
     fn can_elicit(context: Option<&RequestContext<RoleServer>>) -> bool {
@@ -551,7 +568,12 @@ impl ServerHandler for McpServer {
                 "\n\nOKTA_MCP_CONFIRM=never: destructive tools run without any confirmation.".to_owned()
             }
         };
-        ServerConfig::new(ServerCapabilities::builder().enable_tools().build())
+        let capabilities = if spec.prompts.is_empty() {
+            ServerCapabilities::builder().enable_tools().build()
+        } else {
+            ServerCapabilities::builder().enable_tools().enable_prompts().build()
+        };
+        ServerConfig::new(capabilities)
             .with_server_info(Implementation::new(spec.name, spec.version).with_title(spec.title))
             .with_instructions(format!("{}{confirmation}", spec.instructions))
     }
@@ -578,17 +600,41 @@ impl ServerHandler for McpServer {
         _request: Option<PaginatedRequestParams>,
         context: RequestContext<RoleServer>,
     ) -> Result<ListToolsResult, McpError> {
-        let hide = self.hides_destructive(Self::can_elicit(Some(&context)));
-        let tools = self
-            .ready()
-            .await
-            .listed
+        Ok(ListToolsResult::with_all_items(self.visible_tools(&context).await))
+    }
+
+    async fn list_prompts(
+        &self,
+        _request: Option<PaginatedRequestParams>,
+        context: RequestContext<RoleServer>,
+    ) -> Result<ListPromptsResult, McpError> {
+        let visible = self.visible_tools(&context).await;
+        let callable = |name: &str| visible.iter().any(|t| t.name == name);
+        let prompts = self
+            .inner
+            .spec
+            .prompts
             .iter()
-            .filter(|(access, _)| !(hide && *access == Access::Destructive))
-            .filter(|(_, tool)| self.caller_may_call(&tool.name, Some(&context)).is_ok())
-            .map(|(_, tool)| tool.clone())
+            .filter(|p| crate::prompts::offered(p, &callable))
+            .map(crate::prompts::listed)
             .collect();
-        Ok(ListToolsResult::with_all_items(tools))
+        Ok(ListPromptsResult::with_all_items(prompts))
+    }
+
+    async fn get_prompt(
+        &self,
+        request: GetPromptRequestParams,
+        context: RequestContext<RoleServer>,
+    ) -> Result<GetPromptResponse, McpError> {
+        let visible = self.visible_tools(&context).await;
+        let callable = |name: &str| visible.iter().any(|t| t.name == name);
+        let prompt = self.inner.spec.prompts.iter().find(|p| p.name == request.name);
+        let Some(prompt) = prompt.filter(|p| crate::prompts::offered(p, &callable)) else {
+            return Err(McpError::invalid_params(format!("unknown prompt `{}`", request.name), None));
+        };
+        crate::prompts::render(prompt, request.arguments.as_ref(), &self.inner.tools, &callable)
+            .map(Into::into)
+            .map_err(|why| McpError::invalid_params(why, None))
     }
 
     async fn call_tool(
