@@ -27,6 +27,7 @@ const SPEC: ServerSpec = ServerSpec {
         DemoStep { tool: "okta_get_device", arguments: r#"{"device_id": "../x"}"# },
     ],
     prompts: prompts::PROMPTS,
+    license: None,
 };
 
 fn main() -> ExitCode {

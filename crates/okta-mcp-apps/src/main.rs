@@ -25,6 +25,7 @@ const SPEC: ServerSpec = ServerSpec {
         DemoStep { tool: "okta_get_app", arguments: r#"{"app_id": "../0oa"}"# },
     ],
     prompts: prompts::PROMPTS,
+    license: None,
 };
 
 fn main() -> ExitCode {

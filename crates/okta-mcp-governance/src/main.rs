@@ -8,7 +8,7 @@ mod tools;
 
 use std::process::ExitCode;
 
-use okta_mcp_kit::{DemoStep, ServerSpec};
+use okta_mcp_kit::{DemoStep, ServerSpec, ops};
 
 const SPEC: ServerSpec = ServerSpec {
     name: "okta-mcp-governance",
@@ -41,6 +41,13 @@ const SPEC: ServerSpec = ServerSpec {
         DemoStep { tool: "okta_iga_get_campaign", arguments: r#"{"campaign": "Q5 certification"}"# },
     ],
     prompts: prompts::PROMPTS,
+    license: Some(&okta_mcp_kit::license::License {
+        product: "Okta Identity Governance",
+        path_prefix: "/governance/",
+        probes: &[&ops::LIST_CAMPAIGNS, &ops::LIST_ENTITLEMENT_BUNDLES, &ops::LIST_LABELS, &ops::LIST_RISK_RULES],
+        // "You do not have permission to access the feature you are requesting."
+        missing_codes: &["E0000015"],
+    }),
 };
 
 fn main() -> ExitCode {

@@ -252,20 +252,3 @@ fn what_okta_refuses_is_explained() {
     );
     assert!(nobody.err().contains("E0000007"));
 }
-
-#[test]
-fn an_org_without_oig_names_the_license() {
-    let org = Org::spawn(&["--no-oig"]);
-    let mut server = org.server(BIN, &["--mode", "full"]);
-    for (tool, args) in [
-        ("okta_iga_list_campaigns", json!({})),
-        ("okta_iga_get_campaign", json!({"campaign": ACTIVE_CAMPAIGN})),
-        ("okta_iga_launch_campaign", json!({"campaign": "Q4 certification"})),
-    ] {
-        let e = server.call(tool, args).err();
-        assert!(e.contains("no Okta Identity Governance (OIG) license"), "{tool}: {e}");
-        assert!(e.contains("E0000015"), "{e}");
-    }
-    // The rest of the org works.
-    assert_eq!(org.change_count(), 0);
-}

@@ -177,18 +177,6 @@ fn bad_arguments_send_nothing() {
 }
 
 #[test]
-fn an_org_without_oig_names_the_license() {
-    let org = Org::spawn(&["--no-oig"]);
-    let mut server = org.server(BIN, &[]);
-    let e = server.call("okta_iga_list_entitlements", json!({"app": SALESFORCE})).err();
-    assert!(e.contains("no Okta Identity Governance (OIG) license"), "{e}");
-    let e = server
-        .call("okta_iga_list_user_entitlements", json!({"user": "00ubobactive00000001", "app": SALESFORCE}))
-        .err();
-    assert!(e.contains("no Okta Identity Governance (OIG) license"), "{e}");
-}
-
-#[test]
 fn grants_behind_bobs_salesforce_access() {
     let org = Org::start();
     let mut server = org.server(BIN, &[]);

@@ -71,6 +71,9 @@ pub async fn run(
     let policy = crate::run::confirm_policy_from_env();
     let client = check_rest(spec, selection, tools, policy.as_ref().ok().copied(), &mut report).await;
     check_confirmation(&mut report, policy, selection, tools, client.as_ref()).await;
+    if let Some(license) = spec.license {
+        check_license(&mut report, license, client.as_ref(), selection, tools).await;
+    }
     if let Some(http) = http {
         check_http(&mut report, spec, selection, tools, http).await;
     }
@@ -100,6 +103,38 @@ pub async fn run(
         Ok(())
     } else {
         Err(format!("{} of {total} checks failed", report.failed))
+    }
+}
+
+/// Whether the org has the product the server's tools need (the same question the server asks at startup).
+async fn check_license(
+    report: &mut Report,
+    license: &crate::license::License,
+    client: Option<&OktaClient>,
+    selection: &Selection,
+    tools: &[ToolDef],
+) {
+    let needing = tools.iter().filter(|t| selection.enabled(t) && license.needed_by(t)).count();
+    let Some(client) = client.filter(|_| needing > 0) else {
+        report.line(Status::Skip, "license", "not checked: no Okta client, or no enabled tool needs it");
+        return;
+    };
+    match license.probe(client, client.requested_scopes()).await {
+        crate::license::LicenseState::Licensed => {
+            report.line(Status::Ok, "license", &format!("the org has {}", license.product))
+        }
+        crate::license::LicenseState::Missing(why) => report.line(
+            Status::Fail,
+            "license",
+            &format!(
+                "{why}: the {needing} enabled tools that need it are not listed. Fix: license {} for the org, or \
+                 use the servers that need no add-on",
+                license.product
+            ),
+        ),
+        crate::license::LicenseState::Unknown(why) => {
+            report.line(Status::Warn, "license", &format!("could not tell: {why}"))
+        }
     }
 }
 

@@ -18,6 +18,7 @@ pub mod effects;
 pub mod error;
 pub mod http;
 pub mod ids;
+pub mod license;
 pub mod logging;
 pub mod lookup;
 pub mod me;

@@ -623,6 +623,7 @@ mod tests {
             tools: Vec::new,
             demo: &[],
             prompts: &[],
+            license: None,
         }
     }
 

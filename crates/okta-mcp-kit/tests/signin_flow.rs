@@ -182,6 +182,7 @@ const SPEC: ServerSpec = ServerSpec {
     tools,
     demo: &[],
     prompts: &[],
+    license: None,
 };
 
 const ROLES: &str = "[roles.helpdesk]\ngroups = [\"Help Desk\"]\ntoolsets = [\"users\"]\n";

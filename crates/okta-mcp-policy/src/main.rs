@@ -29,6 +29,7 @@ const SPEC: ServerSpec = ServerSpec {
         DemoStep { tool: "okta_get_auth_server", arguments: r#"{"auth_server_id": "../default"}"# },
     ],
     prompts: prompts::PROMPTS,
+    license: None,
 };
 
 fn main() -> ExitCode {

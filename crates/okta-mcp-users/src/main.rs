@@ -22,6 +22,7 @@ const SPEC: ServerSpec = ServerSpec {
         DemoStep { tool: "okta_get_user", arguments: r#"{"user": "../admin"}"# },
     ],
     prompts: prompts::PROMPTS,
+    license: None,
 };
 
 fn main() -> ExitCode {

@@ -75,13 +75,43 @@ impl McpServer {
         {
             tracing::warn!("{e} (tried again at the next change)");
         }
+        let unlicensed = self.check_license(&client, &requested).await;
         let token = self.token_policy();
         let listed = inner
             .tools
             .iter()
             .filter(|t| inner.selection.enabled(t) && missing_scopes(t, granted.as_ref()).is_empty())
+            .filter(|t| !unlicensed.as_ref().is_some_and(|(license, _)| license.needed_by(t)))
             .map(|t| (t.meta.access, t.to_mcp(token)))
             .collect();
-        Ready { client, granted, listed }
+        Ready { client, granted, listed, unlicensed }
+    }
+
+    /// Whether the org has the product the server's tools need (asked once; not in delegated mode, where the
+    /// server has no credential of its own: Okta answers each person's calls). Some: it does not, and why.
+    async fn check_license(
+        &self,
+        client: &OktaClient,
+        requested: &[String],
+    ) -> Option<(&'static crate::license::License, String)> {
+        let inner = &self.inner;
+        let license = inner.spec.license?;
+        if matches!(inner.config.auth, okta_core::AuthConfig::EndUser)
+            || !inner.tools.iter().any(|t| inner.selection.enabled(t) && license.needed_by(t))
+        {
+            return None;
+        }
+        match license.probe(client, requested).await {
+            crate::license::LicenseState::Licensed => None,
+            crate::license::LicenseState::Missing(why) => {
+                let hidden = inner.tools.iter().filter(|t| inner.selection.enabled(t) && license.needed_by(t)).count();
+                tracing::warn!("{why}: its {hidden} tools that need {} are not listed", license.product);
+                Some((license, why))
+            }
+            crate::license::LicenseState::Unknown(why) => {
+                tracing::info!("could not tell whether the org has {} ({why}): tools stay listed", license.product);
+                None
+            }
+        }
     }
 }

@@ -49,6 +49,8 @@ pub struct ServerSpec {
     pub demo: &'static [DemoStep],
     /// The server's workflow prompts (see `prompts`).
     pub prompts: &'static [crate::prompts::PromptDef],
+    /// The Okta product its tools need, asked about at startup (see `license`); None: plain Okta.
+    pub license: Option<&'static crate::license::License>,
 }
 
 impl ServerSpec {
@@ -140,6 +142,8 @@ struct Ready {
     granted: Option<BTreeSet<String>>,
     /// The enabled tools as `tools/list` sends them, with their access levels.
     listed: Vec<(Access, Tool)>,
+    /// The org lacks the product some tools need (they are not listed), and why.
+    unlicensed: Option<(&'static crate::license::License, String)>,
 }
 
 /// An MCP server over one Okta org.
@@ -295,6 +299,11 @@ impl McpServer {
                 format!("tool `{name}` is not available: {}", self.hidden_note()),
                 None,
             ));
+        }
+        if let Some((license, why)) = &self.ready().await.unlicensed
+            && license.needed_by(tool)
+        {
+            return Err(McpError::invalid_params(format!("tool `{name}` is not available: {why}"), None));
         }
         let missing = missing_scopes(tool, self.ready().await.granted.as_ref());
         if !missing.is_empty() {

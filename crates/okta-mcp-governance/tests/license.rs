@@ -1,0 +1,52 @@
+//! An org without the Identity Governance license: the server asks Okta once at startup, lists none of the tools
+//! that need it (one log line says why), refuses them by name without sending anything, and `doctor` says so.
+//! With the license, they are all there.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use okta_e2e::Org;
+use serde_json::json;
+
+const BIN: &str = env!("CARGO_BIN_EXE_okta-mcp-governance");
+
+#[test]
+fn without_the_license_governance_tools_are_not_listed_and_the_log_says_why() {
+    let org = Org::spawn(&["--no-oig"]);
+    let mut server = org.server(BIN, &["--mode", "full"]);
+    assert_eq!(server.tool_names(), ["okta_get_rate_status"], "only the kit's own tool is left");
+    let log = server.stderr_with("license");
+    let lines: Vec<&str> = log.lines().filter(|l| l.contains("no Okta Identity Governance license")).collect();
+    assert_eq!(lines.len(), 1, "{log}");
+    assert!(lines[0].contains("E0000015") && lines[0].contains("not listed"), "{log}");
+
+    let before = org.request_count();
+    let refused = server.request_raw("tools/call", json!({"name": "okta_iga_list_campaigns", "arguments": {}}));
+    let message = refused["error"]["message"].as_str().expect("a protocol error");
+    assert!(message.contains("no Okta Identity Governance license"), "{message}");
+    assert_eq!(org.request_count(), before, "nothing was sent");
+    // Prompts whose tools are gone are not offered either.
+    let prompts = server.request("prompts/list", json!({}));
+    assert_eq!(prompts["prompts"], json!([]));
+}
+
+#[test]
+fn with_the_license_every_tool_is_listed() {
+    let org = Org::start();
+    let mut server = org.server(BIN, &[]);
+    let names = server.tool_names();
+    assert!(names.iter().any(|n| n == "okta_iga_list_campaigns"), "{names:?}");
+    assert!(!server.stderr_text().contains("license"), "{}", server.stderr_text());
+}
+
+#[test]
+fn doctor_reports_the_license() {
+    let org = Org::spawn(&["--no-oig"]);
+    let out = okta_e2e::command(BIN)
+        .arg("doctor")
+        .env("OKTA_ORG_URL", org.url.as_str())
+        .env("OKTA_API_TOKEN", org.token.as_str())
+        .output()
+        .expect("doctor");
+    let text = String::from_utf8_lossy(&out.stdout);
+    let line = text.lines().find(|l| l.contains("license")).unwrap_or_default();
+    assert!(line.starts_with("FAIL") && line.contains("no Okta Identity Governance license"), "{text}");
+}
