@@ -474,6 +474,12 @@ fn body_targets(body: &Value, out: &mut Vec<String>) {
             if let (Some(id), Some(kind)) = (id, kind) {
                 out.extend([kind.to_owned(), id.to_owned()]);
             }
+            // An app assignment (`POST /api/v1/apps/{appId}/users`) names its user as `{id, scope: USER}`.
+            if map.get("scope").and_then(Value::as_str) == Some("USER")
+                && let Some(user) = map.get("id").and_then(Value::as_str)
+            {
+                out.extend(["users".to_owned(), user.to_owned()]);
+            }
             map.values().for_each(|v| body_targets(v, out));
         }
         Value::Array(items) => items.iter().for_each(|v| body_targets(v, out)),
@@ -574,5 +580,8 @@ mod tests {
             &mut out,
         );
         assert_eq!(out, ["users", "00u2", "apps", "0oa2"]);
+        let mut out = Vec::new();
+        body_targets(&json!({"id": "00u3", "scope": "USER", "credentials": {"userName": "x"}}), &mut out);
+        assert_eq!(out, ["users", "00u3"], "an app assignment names its user");
     }
 }
