@@ -283,6 +283,9 @@ impl Protection {
         self.resolve_names(client).await?;
         let mut segments: Vec<String> = path.as_str().split('/').filter(|s| !s.is_empty()).map(str::to_owned).collect();
         if let Some(body) = body {
+            // An empty segment ends the path's, so a path that ends in a collection (`…/apps/{id}/users`) does not
+            // take the body's first word for an id.
+            segments.push(String::new());
             body_targets(body, &mut segments);
         }
         for t in declared {
@@ -309,7 +312,7 @@ impl Protection {
             .iter()
             .enumerate()
             .filter(|(_, s)| *s == "users")
-            .filter_map(|(i, _)| segments.get(i + 1).cloned())
+            .filter_map(|(i, _)| segments.get(i + 1).filter(|s| !s.is_empty()).cloned())
             .chain(owners.iter().cloned())
             .collect();
         for user in &users {

@@ -123,7 +123,12 @@ pub enum Granted {
 
 /// An ACTIVE ALLOW grant of the user in the app that gives every one of `values` (the grant a stopped run may
 /// have made before it could record it).
-async fn grant_covering(ctx: &ToolContext, app: &str, uid: &str, values: &[&AppValue]) -> Result<Option<String>, String> {
+async fn grant_covering(
+    ctx: &ToolContext,
+    app: &str,
+    uid: &str,
+    values: &[&AppValue],
+) -> Result<Option<String>, String> {
     let filter = filter_expr(&[
         ("target.externalId", Some(app)),
         ("target.type", Some("APPLICATION")),
@@ -172,7 +177,9 @@ pub async fn grant_missing(
             held_by_entitlement.entry(str_of(e, "id")).or_default().push((str_of(v, "id"), str_of(v, "name")));
         }
     }
-    let holds = |v: &AppValue| held_by_entitlement.get(v.entitlement_id.as_str()).is_some_and(|h| h.iter().any(|(id, _)| *id == v.id));
+    let holds = |v: &AppValue| {
+        held_by_entitlement.get(v.entitlement_id.as_str()).is_some_and(|h| h.iter().any(|(id, _)| *id == v.id))
+    };
     let missing: Vec<&AppValue> = values.iter().filter(|v| !holds(v)).collect();
     if missing.is_empty() {
         return Ok(Granted::Present);
@@ -300,8 +307,14 @@ async fn one_user(
     run: Option<&Run>,
     meter: &Meter,
 ) -> Outcome {
-    let mut out =
-        Outcome { key: want.key.clone(), user: want.user.clone(), row: want.row, user_id: None, assigned: false, result: Ok(Granted::Present) };
+    let mut out = Outcome {
+        key: want.key.clone(),
+        user: want.user.clone(),
+        row: want.row,
+        user_id: None,
+        assigned: false,
+        result: Ok(Granted::Present),
+    };
     if let Some(problem) = want.problem {
         out.result = Err(problem);
         return out;
@@ -362,16 +375,19 @@ pub async fn apply(ctx: ToolContext, args: ApplyArgs) -> Result<ToolOutput, Tool
         None
     } else {
         let path = journal::default_path().map_err(ToolError::refused)?;
-        let info =
-            RunInfo { run_id: id.clone(), org: ctx.okta.org_url().to_string(), app: app.clone(), file: loaded.file.clone(), total };
+        let info = RunInfo {
+            run_id: id.clone(),
+            org: ctx.okta.org_url().to_string(),
+            app: app.clone(),
+            file: loaded.file.clone(),
+            total,
+        };
         Some(journal::begin(&path, info).map_err(ToolError::refused)?)
     };
     let earlier = run.as_ref().map(|r| r.earlier.clone()).unwrap_or_default();
     let users = app_users(&ctx, &app, &meter).await?;
-    let done_before = wanted
-        .iter()
-        .filter(|w| earlier.get(&w.key).is_some_and(|e| e.state == CREATED || e.state == SKIPPED))
-        .count();
+    let done_before =
+        wanted.iter().filter(|w| earlier.get(&w.key).is_some_and(|e| e.state == CREATED || e.state == SKIPPED)).count();
     let pending: Vec<Wanted> = wanted
         .into_iter()
         .filter(|w| !earlier.get(&w.key).is_some_and(|e| e.state == CREATED || e.state == SKIPPED))
@@ -414,7 +430,12 @@ pub async fn apply(ctx: ToolContext, args: ApplyArgs) -> Result<ToolOutput, Tool
                     if failures.len() < FAILURES_SHOWN {
                         failures.push(failure_row(&o, reason));
                     }
-                    Item { state: FAILED.into(), user_id: o.user_id.clone(), grant_id: None, detail: Some(reason.clone()) }
+                    Item {
+                        state: FAILED.into(),
+                        user_id: o.user_id.clone(),
+                        grant_id: None,
+                        detail: Some(reason.clone()),
+                    }
                 }
             };
             if let Some(run) = &run

@@ -20,16 +20,19 @@ fn users_arg(users: &[String]) -> Result<Vec<String>, ToolError> {
     if users.is_empty() || users.len() > MAX_ITEMS {
         return Err(ToolError::invalid_arguments(format!("users: give 1 to {MAX_ITEMS} users")));
     }
-    users
-        .iter()
-        .map(|u| {
-            let t = u.trim();
-            if t.is_empty() || t.len() > 320 || t.chars().any(|c| c.is_control() || c.is_whitespace()) {
-                return Err(ToolError::invalid_arguments(format!("users: {u:?} is not a user id or login")));
-            }
-            Ok(t.to_owned())
-        })
-        .collect()
+    let mut out: Vec<String> = Vec::new();
+    for u in users {
+        let t = u.trim();
+        if t.is_empty() || t.len() > 320 || t.chars().any(|c| c.is_control() || c.is_whitespace()) {
+            return Err(ToolError::invalid_arguments(format!("users: {u:?} is not a user id or login")));
+        }
+        // Two items of one user would race each other (two assignments, two grants).
+        if out.iter().any(|o| o.eq_ignore_ascii_case(t)) {
+            return Err(ToolError::invalid_arguments(format!("users: {t} is listed twice; list each user once")));
+        }
+        out.push(t.to_owned());
+    }
+    Ok(out)
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]
@@ -51,9 +54,9 @@ pub async fn find_users(ctx: ToolContext, args: FindUsersArgs) -> Result<ToolOut
     let users = users_arg(&args.users)?;
     let meter = Meter::new();
     let results: Vec<Value> = futures::stream::iter(users.into_iter().map(|u| find_one(&ctx, u, &meter)))
-    .buffered(concurrency(&ctx.okta))
-    .collect()
-    .await;
+        .buffered(concurrency(&ctx.okta))
+        .collect()
+        .await;
     let found = results.iter().filter(|r| r.get("id").is_some()).count();
     Ok(ToolOutput::json(json!({
         "found": found,
@@ -89,9 +92,9 @@ pub async fn assign_users(ctx: ToolContext, args: AssignUsersArgs) -> Result<Too
     let meter = Meter::new();
     let dry = ctx.okta.holds_changes();
     let results: Vec<Value> = futures::stream::iter(users.into_iter().map(|u| assign_one(&ctx, &app, u, &meter)))
-    .buffered(concurrency(&ctx.okta))
-    .collect()
-    .await;
+        .buffered(concurrency(&ctx.okta))
+        .collect()
+        .await;
     let count = |r: &str| results.iter().filter(|x| x.get("result").and_then(Value::as_str) == Some(r)).count();
     let mut out = json!({
         "app": app,

@@ -138,7 +138,10 @@ mod tests {
 
     #[test]
     fn quotes_commas_and_line_breaks() {
-        let t = Table::parse("\u{feff}Email,Role\r\na@x.com,\"Admin; \"\"Ops\"\", x\"\r\n\r\nb@x.com,\"two\nlines\"\nc@x.com\n", 10);
+        let t = Table::parse(
+            "\u{feff}Email,Role\r\na@x.com,\"Admin; \"\"Ops\"\", x\"\r\n\r\nb@x.com,\"two\nlines\"\nc@x.com\n",
+            10,
+        );
         let t = t.unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(t.headers, ["Email", "Role"]);
         assert_eq!(t.rows[0], ["a@x.com", "Admin; \"Ops\", x"]);

@@ -135,13 +135,7 @@ pub fn begin(path: &Path, info: RunInfo) -> Result<Run, String> {
     };
     let mut db = open(path).map_err(release)?;
     let earlier = claim(&mut db, &info).map_err(release)?;
-    Ok(Run {
-        db: Arc::new(Mutex::new(db)),
-        info,
-        earlier,
-        last_renewal: Mutex::new(now()),
-        path: path.to_owned(),
-    })
+    Ok(Run { db: Arc::new(Mutex::new(db)), info, earlier, last_renewal: Mutex::new(now()), path: path.to_owned() })
 }
 
 fn claim(db: &mut Connection, info: &RunInfo) -> Result<BTreeMap<String, Item>, String> {
@@ -251,9 +245,10 @@ impl Run {
 
     /// The run stopped without finishing (an error): another call may resume it straight away.
     pub fn release(&self) {
-        let _ = self
-            .db()
-            .execute("UPDATE runs SET lease_until = 0, updated = ?2 WHERE run_id = ?1", params![self.info.run_id, stamp()]);
+        let _ = self.db().execute(
+            "UPDATE runs SET lease_until = 0, updated = ?2 WHERE run_id = ?1",
+            params![self.info.run_id, stamp()],
+        );
     }
 }
 

@@ -41,12 +41,7 @@ impl Default for Meter {
 impl Meter {
     pub fn new() -> Self {
         let now = Instant::now();
-        Meter {
-            started: now,
-            requests: AtomicU64::new(0),
-            peak: Mutex::new(None),
-            last_report: Mutex::new((now, 0)),
-        }
+        Meter { started: now, requests: AtomicU64::new(0), peak: Mutex::new(None), last_report: Mutex::new((now, 0)) }
     }
 
     /// `n` more requests sent to Okta.

@@ -87,7 +87,14 @@ fn add_op(v: &str) -> Value {
 /// Values a step creates, by name.
 fn step_values(kind: &str, body: &Value) -> Vec<Value> {
     match kind {
-        "create" => body.get("values").and_then(Value::as_array).into_iter().flatten().filter_map(|v| v.get("name")).cloned().collect(),
+        "create" => body
+            .get("values")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .filter_map(|v| v.get("name"))
+            .cloned()
+            .collect(),
         _ => body.as_array().into_iter().flatten().filter_map(|o| o.pointer("/value/name")).cloned().collect(),
     }
 }
@@ -95,6 +102,8 @@ fn step_values(kind: &str, body: &Value) -> Vec<Value> {
 pub async fn prepare(ctx: ToolContext, args: ApplyArgs) -> Result<ToolOutput, ToolError> {
     let app = app_arg(&args.app)?;
     let loaded = load(&args.file).await?;
+    // An update names only the entitlement: protection checks the app it belongs to.
+    ctx.okta.acts_on("apps", &app, &app);
     let catalog = app_catalog(&ctx, &app).await?;
     let targets = match_app(&loaded, &catalog);
     check(&targets)?;
@@ -136,15 +145,21 @@ pub async fn prepare(ctx: ToolContext, args: ApplyArgs) -> Result<ToolOutput, To
         let name = what.get("entitlement").and_then(Value::as_str).unwrap_or_default().to_owned();
         let values = step_values(kind, body);
         let sent = match (*kind, id) {
-            ("create", _) => ctx.okta.send(&ops::CREATE_ENTITLEMENT, &[], &Query::new(), Some(body)).await.map(|saved| {
-                let id = saved.as_ref().and_then(|s| s.get("id")).and_then(Value::as_str).unwrap_or_default().to_owned();
-                new_ids.push((name.clone(), id.clone()));
-                created.push(json!({"id": id, "name": name, "multiValue": body.get("multiValue"), "values": values}));
-            }),
+            ("create", _) => {
+                ctx.okta.send(&ops::CREATE_ENTITLEMENT, &[], &Query::new(), Some(body)).await.map(|saved| {
+                    let id =
+                        saved.as_ref().and_then(|s| s.get("id")).and_then(Value::as_str).unwrap_or_default().to_owned();
+                    new_ids.push((name.clone(), id.clone()));
+                    created
+                        .push(json!({"id": id, "name": name, "multiValue": body.get("multiValue"), "values": values}));
+                })
+            }
             (_, id) => {
                 let id = id.clone().or_else(|| new_ids.iter().find(|(n, _)| *n == name).map(|(_, i)| i.clone()));
                 match id {
-                    None => Err(ToolError::refused(format!("entitlement {name} was not created, so its values were not added"))),
+                    None => Err(ToolError::refused(format!(
+                        "entitlement {name} was not created, so its values were not added"
+                    ))),
                     Some(id) => ctx
                         .okta
                         .send(&ops::UPDATE_ENTITLEMENT, &[&id], &Query::new(), Some(body))

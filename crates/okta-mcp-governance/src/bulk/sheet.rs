@@ -29,9 +29,39 @@ pub struct ColumnArgs {
 const ALLOWED: &[&str] = &["permitted", "allowed", "allow", "granted", "yes", "y", "true", "1", "active", "enabled"];
 /// Words of a column name that mark it as an attribute of the row, not an entitlement.
 const ATTRIBUTE_WORDS: &[&str] = &[
-    "id", "date", "time", "timestamp", "action", "event", "activity", "email", "mail", "login", "username", "user",
-    "first", "last", "name", "department", "dept", "manager", "title", "location", "status", "type", "comment",
-    "comments", "note", "notes", "reason", "ip", "effective", "access", "created", "updated", "source",
+    "id",
+    "date",
+    "time",
+    "timestamp",
+    "action",
+    "event",
+    "activity",
+    "email",
+    "mail",
+    "login",
+    "username",
+    "user",
+    "first",
+    "last",
+    "name",
+    "department",
+    "dept",
+    "manager",
+    "title",
+    "location",
+    "status",
+    "type",
+    "comment",
+    "comments",
+    "note",
+    "notes",
+    "reason",
+    "ip",
+    "effective",
+    "access",
+    "created",
+    "updated",
+    "source",
 ];
 /// Rows, users and values listed by name at most (the rest are counted).
 pub const SHOWN: usize = 25;
@@ -58,8 +88,17 @@ fn words(name: &str) -> Vec<String> {
 fn looks_like_user_column(name: &str) -> bool {
     matches!(
         norm(name).as_str(),
-        "email" | "e_mail" | "mail" | "login" | "username" | "user_name" | "user_email" | "email_address" | "user"
-            | "user_login" | "upn"
+        "email"
+            | "e_mail"
+            | "mail"
+            | "login"
+            | "username"
+            | "user_name"
+            | "user_email"
+            | "email_address"
+            | "user"
+            | "user_login"
+            | "upn"
     )
 }
 
@@ -173,7 +212,8 @@ fn detect_user(table: &Table) -> Option<usize> {
         return Some(i);
     }
     (0..table.headers.len()).find(|i| {
-        let cells: Vec<&String> = table.rows.iter().filter_map(|r| r.get(*i)).filter(|c| !c.trim().is_empty()).collect();
+        let cells: Vec<&String> =
+            table.rows.iter().filter_map(|r| r.get(*i)).filter(|c| !c.trim().is_empty()).collect();
         !cells.is_empty() && cells.iter().filter(|c| c.contains('@')).count() * 10 >= cells.len() * 8
     })
 }

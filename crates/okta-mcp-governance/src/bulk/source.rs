@@ -90,8 +90,7 @@ mod remote {
         let mut objects = source()?.list(prefix, max.saturating_add(1)).await.map_err(ToolError::refused)?;
         let more = objects.len() > max;
         objects.truncate(max);
-        let entries =
-            objects.into_iter().map(|o| Entry { name: o.url, size: o.size, modified: o.modified }).collect();
+        let entries = objects.into_iter().map(|o| Entry { name: o.url, size: o.size, modified: o.modified }).collect();
         Ok((entries, more))
     }
 

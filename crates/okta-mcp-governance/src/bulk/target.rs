@@ -97,7 +97,8 @@ pub fn match_app(loaded: &Loaded, catalog: &AppCatalog) -> Vec<ColumnTarget> {
                 .iter()
                 .find(|e| {
                     let s = |k: &str| e.get(k).and_then(Value::as_str).map(norm);
-                    s("name").as_deref() == Some(&norm(&header)) || s("externalValue").as_deref() == Some(&norm(&header))
+                    s("name").as_deref() == Some(&norm(&header))
+                        || s("externalValue").as_deref() == Some(&norm(&header))
                 })
                 .map(|e| Existing {
                     id: e.get("id").and_then(Value::as_str).unwrap_or_default().to_owned(),

@@ -197,7 +197,8 @@ fn parse_cursor(cursor: &str, digest: &str) -> Result<usize, ToolError> {
     let (row, of) = cursor
         .split_once('.')
         .ok_or_else(|| ToolError::invalid_arguments("cursor: pass next_cursor back as it came"))?;
-    let row: usize = row.parse().map_err(|_| ToolError::invalid_arguments("cursor: pass next_cursor back as it came"))?;
+    let row: usize =
+        row.parse().map_err(|_| ToolError::invalid_arguments("cursor: pass next_cursor back as it came"))?;
     if !digest.starts_with(of) || of.is_empty() {
         return Err(ToolError::refused("the file changed since that cursor was made: read it again from the start"));
     }
@@ -222,7 +223,13 @@ async fn read_csv(_ctx: ToolContext, args: ReadArgs) -> Result<ToolOutput, ToolE
     for row in table.rows.iter().skip(start).take(limit as usize) {
         let shown: Vec<String> = row
             .iter()
-            .map(|c| if c.chars().count() > CELL_SHOWN { format!("{}…", c.chars().take(CELL_SHOWN).collect::<String>()) } else { c.clone() })
+            .map(|c| {
+                if c.chars().count() > CELL_SHOWN {
+                    format!("{}…", c.chars().take(CELL_SHOWN).collect::<String>())
+                } else {
+                    c.clone()
+                }
+            })
             .collect();
         chars += shown.iter().map(String::len).sum::<usize>();
         rows.push(shown);
@@ -255,7 +262,12 @@ pub struct ValidateArgs {
 /// Users looked up by a preflight at most.
 const MAX_CHECKED: usize = 20_000;
 
-async fn check_user(ctx: &ToolContext, row: usize, user: String, meter: &Meter) -> (usize, Result<(String, Value), String>) {
+async fn check_user(
+    ctx: &ToolContext,
+    row: usize,
+    user: String,
+    meter: &Meter,
+) -> (usize, Result<(String, Value), String>) {
     (row, resolve_user(ctx, &user, meter).await)
 }
 
@@ -276,10 +288,14 @@ async fn validate_csv(ctx: ToolContext, args: ValidateArgs) -> Result<ToolOutput
             )));
         }
         let meter = Meter::new();
-        let found: Vec<(usize, Result<(String, Value), String>)> =
-            futures::stream::iter(
-                s.users.iter().map(|u| (u.row, u.user.clone())).collect::<Vec<_>>().into_iter().map(|(row, user)| check_user(&ctx, row, user, &meter)),
-            )
+        let found: Vec<(usize, Result<(String, Value), String>)> = futures::stream::iter(
+            s.users
+                .iter()
+                .map(|u| (u.row, u.user.clone()))
+                .collect::<Vec<_>>()
+                .into_iter()
+                .map(|(row, user)| check_user(&ctx, row, user, &meter)),
+        )
         .buffered(concurrency(&ctx.okta))
         .collect()
         .await;
