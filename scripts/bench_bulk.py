@@ -38,14 +38,14 @@ ROLES = ["Sales Rep", "Account Manager", "Sales Engineer", "Support Agent", "Ana
 PERMISSION_SETS = ["Reports Viewer", "Finance Admin", "Payments Approver", "API Enabled"]
 
 
-def api(url: str, path: str, method: str = "GET") -> tuple[object, dict[str, str]]:
+def api(url: str, path: str, method: str = "GET") -> tuple[object, object]:
     """An Okta API call to the sandbox, waiting out a 429 (this script's own reads, not the server's)."""
     while True:
         req = urllib.request.Request(url + path, method=method, headers={"Authorization": f"SSWS {TOKEN}",
                                                                             "Accept": "application/json"})
         try:
             with urllib.request.urlopen(req, timeout=30) as resp:
-                return json.loads(resp.read() or b"null"), dict(resp.headers)
+                return json.loads(resp.read() or b"null"), resp.headers
         except urllib.error.HTTPError as e:
             if e.code != 429:
                 raise
@@ -58,7 +58,8 @@ def all_pages(url: str, path: str) -> list[dict]:
     while path:
         page, headers = api(url, path)
         items.extend(page["data"] if isinstance(page, dict) else page)
-        nxt = re.search(r'<([^>]+)>;\s*rel="next"', headers.get("Link", ""))
+        links = ", ".join(headers.get_all("Link") or [])
+        nxt = re.search(r'<([^>]+)>;\s*rel="next"', links)
         path = nxt.group(1).replace(url, "") if nxt else ""
     return items
 

@@ -46,8 +46,9 @@ fn apply_grants_then_a_rerun_changes_nothing() {
     let grants = api_grants_per_user(&mut server, GITHUB);
     assert_eq!(grants.len(), 8);
     assert!(grants.values().all(|n| *n == 1), "{grants:?}");
-    let andrew =
-        server.call("okta_iga_list_user_entitlements", json!({"user": "andrew.walker@example.org", "app": GITHUB})).ok();
+    let andrew = server
+        .call("okta_iga_list_user_entitlements", json!({"user": "andrew.walker@example.org", "app": GITHUB}))
+        .ok();
     let values: Vec<String> = andrew["entitlements"]
         .as_array()
         .unwrap()
@@ -71,8 +72,11 @@ fn a_value_of_a_single_valued_entitlement_is_not_stacked() {
     server.call("okta_iga_prepare_entitlements", args.clone()).ok();
     // steven.martin holds Profile: System Administrator before the file says Standard User.
     server
-        .call("okta_iga_create_grant", json!({"user": "steven.martin@example.org", "app": SALESFORCE,
-                                               "values": ["Profile: System Administrator"]}))
+        .call(
+            "okta_iga_create_grant",
+            json!({"user": "steven.martin@example.org", "app": SALESFORCE,
+                                               "values": ["Profile: System Administrator"]}),
+        )
         .ok();
     let done = server.call("okta_iga_apply_grants", args).ok();
     assert_eq!(done["created"], 9, "{done}");

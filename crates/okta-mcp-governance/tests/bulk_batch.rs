@@ -13,8 +13,11 @@ fn batch_tools_answer_per_item() {
     let org = Org::start();
     let mut server = server(&org);
     let found = server
-        .call("okta_iga_batch_find_users", json!({"users": ["bob.active@example.com", "nobody@example.com",
-                                                             "00ucarolfinance00001"]}))
+        .call(
+            "okta_iga_batch_find_users",
+            json!({"users": ["bob.active@example.com", "nobody@example.com",
+                                                             "00ucarolfinance00001"]}),
+        )
         .ok();
     assert_eq!(found["found"], 2);
     assert_eq!(found["results"][0]["id"], "00ubobactive00000001");
@@ -59,13 +62,25 @@ fn bad_input_is_refused_with_nothing_sent() {
         ("okta_iga_batch_assign_users", json!({"app": SALESFORCE, "users": too_many}), "1 to 200"),
         ("okta_iga_batch_assign_users", json!({"app": "00u1", "users": ["a@b.c"]}), "not an app id"),
         ("okta_iga_batch_find_users", json!({"users": ["a@b.c", "A@b.c"]}), "listed twice"),
-        ("okta_iga_batch_create_grants", json!({"app": SALESFORCE, "grants": [{"user": "bob.active@example.com",
-            "values": ["Profile: Janitor"]}]}), "is not a value"),
-        ("okta_iga_batch_create_grants", json!({"app": SALESFORCE, "grants": [{"user": "bob.active@example.com",
-            "values": ["Profile: Standard User", "Profile: System Administrator"]}]}), "single value"),
+        (
+            "okta_iga_batch_create_grants",
+            json!({"app": SALESFORCE, "grants": [{"user": "bob.active@example.com",
+            "values": ["Profile: Janitor"]}]}),
+            "is not a value",
+        ),
+        (
+            "okta_iga_batch_create_grants",
+            json!({"app": SALESFORCE, "grants": [{"user": "bob.active@example.com",
+            "values": ["Profile: Standard User", "Profile: System Administrator"]}]}),
+            "single value",
+        ),
         ("okta_iga_apply_grants", json!({"app": SALESFORCE, "file": "../etc/passwd"}), "not inside"),
-        ("okta_iga_apply_grants", json!({"app": SALESFORCE, "file": "audit_small_baseline.csv",
-            "entitlement_columns": ["Nope"]}), "no column"),
+        (
+            "okta_iga_apply_grants",
+            json!({"app": SALESFORCE, "file": "audit_small_baseline.csv",
+            "entitlement_columns": ["Nope"]}),
+            "no column",
+        ),
         ("okta_iga_prepare_entitlements", json!({"app": "bad app", "file": "audit_small_baseline.csv"}), "app"),
     ] {
         let refused = server.call(tool, args).err();

@@ -24,8 +24,9 @@ fn the_folders_files_are_listed_and_read_in_pages() {
     assert_eq!(first["total_rows"], 25);
     assert_eq!(first["rows"].as_array().unwrap().len(), 10);
     let cursor = first["next_cursor"].as_str().unwrap().to_owned();
-    let second =
-        server.call("okta_iga_read_csv", json!({"file": "audit_medium_denormalized.csv", "limit": 20, "cursor": cursor})).ok();
+    let second = server
+        .call("okta_iga_read_csv", json!({"file": "audit_medium_denormalized.csv", "limit": 20, "cursor": cursor}))
+        .ok();
     assert_eq!(second["first_row"], 11);
     assert_eq!(second["rows"].as_array().unwrap().len(), 15);
     assert!(second.get("next_cursor").is_none());

@@ -7,7 +7,7 @@ mod support;
 
 use okta_e2e::Org;
 use serde_json::json;
-use support::{GITHUB, api_grants_per_user, server_in, samples};
+use support::{GITHUB, api_grants_per_user, samples, server_in};
 
 #[test]
 fn protected_users_and_apps_are_not_changed() {
@@ -25,15 +25,15 @@ fn protected_users_and_apps_are_not_changed() {
     let done = server.call("okta_iga_apply_grants", args).ok();
     assert_eq!(done["created"], 1, "{done}");
     assert_eq!(done["failed"], 2);
-    let reasons: Vec<&str> = done["failures"].as_array().unwrap().iter().map(|f| f["reason"].as_str().unwrap()).collect();
+    let reasons: Vec<&str> =
+        done["failures"].as_array().unwrap().iter().map(|f| f["reason"].as_str().unwrap()).collect();
     assert!(reasons.iter().any(|r| r.contains("super administrator")), "alice: {reasons:?}");
     assert!(reasons.iter().any(|r| r.contains("is protected")), "ashley: {reasons:?}");
     assert_eq!(org.change_count(), before + 2, "carlos only: an assignment and a grant");
     assert_eq!(api_grants_per_user(&mut server, GITHUB).len(), 1);
 
-    let batch = server
-        .call("okta_iga_batch_assign_users", json!({"app": GITHUB, "users": ["ashley.larsen@example.net"]}))
-        .ok();
+    let batch =
+        server.call("okta_iga_batch_assign_users", json!({"app": GITHUB, "users": ["ashley.larsen@example.net"]})).ok();
     assert!(batch["results"][0]["error"].as_str().unwrap().contains("is protected"), "{batch}");
 
     let mut app_protected = server_in(&org, &samples(), &[("OKTA_MCP_PROTECTED", "GitHub Enterprise")]);

@@ -38,12 +38,16 @@ fn validate_reports_users_duplicates_and_filtered_rows() {
     assert_eq!(clean["ready"], true, "{clean}");
     assert_eq!(clean["okta_users"]["found"], 10);
     let named = server
-        .call("okta_iga_validate_csv", json!({"file": "audit_small_baseline.csv", "entitlement_columns": ["Profile"],
-                                              "check_users": false}))
+        .call(
+            "okta_iga_validate_csv",
+            json!({"file": "audit_small_baseline.csv", "entitlement_columns": ["Profile"],
+                                              "check_users": false}),
+        )
         .ok();
     assert_eq!(named["columns"]["entitlements"], json!(["Profile"]));
     assert!(named.get("okta_users").is_none());
-    let bad = server.call("okta_iga_validate_csv", json!({"file": "audit_small_baseline.csv", "user_column": "Mail"})).err();
+    let bad =
+        server.call("okta_iga_validate_csv", json!({"file": "audit_small_baseline.csv", "user_column": "Mail"})).err();
     assert!(bad.contains("no column \"Mail\""), "{bad}");
     assert_eq!(org.change_count(), before, "a preflight changes nothing");
 }

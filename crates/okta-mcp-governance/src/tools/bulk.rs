@@ -262,12 +262,10 @@ pub struct ValidateArgs {
 /// Users looked up by a preflight at most.
 const MAX_CHECKED: usize = 20_000;
 
-async fn check_user(
-    ctx: &ToolContext,
-    row: usize,
-    user: String,
-    meter: &Meter,
-) -> (usize, Result<(String, Value), String>) {
+/// A user looked up: id and user, or why not.
+type Lookup = Result<(String, Value), String>;
+
+async fn check_user(ctx: &ToolContext, row: usize, user: String, meter: &Meter) -> (usize, Lookup) {
     (row, resolve_user(ctx, &user, meter).await)
 }
 
@@ -288,7 +286,7 @@ async fn validate_csv(ctx: ToolContext, args: ValidateArgs) -> Result<ToolOutput
             )));
         }
         let meter = Meter::new();
-        let found: Vec<(usize, Result<(String, Value), String>)> = futures::stream::iter(
+        let found: Vec<(usize, Lookup)> = futures::stream::iter(
             s.users
                 .iter()
                 .map(|u| (u.row, u.user.clone()))
