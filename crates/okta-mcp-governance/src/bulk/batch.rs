@@ -110,7 +110,7 @@ pub async fn assign_users(ctx: ToolContext, args: AssignUsersArgs) -> Result<Too
     Ok(ToolOutput::json(out))
 }
 
-/// One user and the values to grant them.
+// One user and the values to grant them (no doc comment: it would be repeated in the schema).
 #[derive(Debug, Deserialize, JsonSchema)]
 pub struct GrantItem {
     /// User id or login.

@@ -256,8 +256,8 @@ impl Run {
 mod tests {
     use super::*;
 
-    fn info(total: usize) -> RunInfo {
-        RunInfo { run_id: "run_t".into(), org: "o".into(), app: "0oa1".into(), file: "f.csv".into(), total }
+    fn info(id: &str, total: usize) -> RunInfo {
+        RunInfo { run_id: id.into(), org: "o".into(), app: "0oa1".into(), file: "f.csv".into(), total }
     }
 
     fn item(state: &str) -> Item {
@@ -268,18 +268,21 @@ mod tests {
     fn unfinished_runs_resume_and_finished_runs_start_over() {
         let tmp = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
         let path = tmp.path().join("audit.bulk-runs.sqlite");
-        let run = begin(&path, info(2)).unwrap_or_else(|e| panic!("{e}"));
+        let run = begin(&path, info("run_a", 2)).unwrap_or_else(|e| panic!("{e}"));
         assert!(run.earlier.is_empty());
-        assert!(begin(&path, info(2)).is_err_and(|e| e.contains("already being applied")), "one call at a time");
+        assert!(
+            begin(&path, info("run_a", 2)).is_err_and(|e| e.contains("already being applied")),
+            "one call at a time"
+        );
         run.record("a@x", &item(CREATED)).unwrap_or_else(|e| panic!("{e}"));
         run.record("b@x", &item(SENDING)).unwrap_or_else(|e| panic!("{e}"));
         drop(run);
-        let resumed = begin(&path, info(2)).unwrap_or_else(|e| panic!("{e}"));
+        let resumed = begin(&path, info("run_a", 2)).unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(resumed.earlier.len(), 2);
         assert_eq!(resumed.earlier["b@x"].state, SENDING);
         resumed.finish().unwrap_or_else(|e| panic!("{e}"));
         drop(resumed);
-        let again = begin(&path, info(2)).unwrap_or_else(|e| panic!("{e}"));
+        let again = begin(&path, info("run_a", 2)).unwrap_or_else(|e| panic!("{e}"));
         assert!(again.earlier.is_empty(), "a finished run starts a new pass");
     }
 
@@ -287,20 +290,20 @@ mod tests {
     fn another_live_owner_holds_the_run() {
         let tmp = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
         let path = tmp.path().join("j.sqlite");
-        drop(begin(&path, info(1)).unwrap_or_else(|e| panic!("{e}")));
+        drop(begin(&path, info("run_b", 1)).unwrap_or_else(|e| panic!("{e}")));
         let db = open(&path).unwrap_or_else(|e| panic!("{e}"));
         // A live process elsewhere (pid 1 of this host is always running).
         let other = format!("{}:1", hostname());
         db.execute("UPDATE runs SET owner = ?1, lease_until = ?2", params![other, now() + 60])
             .unwrap_or_else(|e| panic!("{e}"));
-        assert!(begin(&path, info(1)).is_err_and(|e| e.contains("is being applied by")));
+        assert!(begin(&path, info("run_b", 1)).is_err_and(|e| e.contains("is being applied by")));
         // Its lease expired: taken over.
         db.execute("UPDATE runs SET lease_until = ?1", params![now() - 1]).unwrap_or_else(|e| panic!("{e}"));
-        assert!(begin(&path, info(1)).is_ok());
+        assert!(begin(&path, info("run_b", 1)).is_ok());
         // A dead process of this host: taken over at once.
         let dead = format!("{}:{}", hostname(), u32::MAX - 7);
         db.execute("UPDATE runs SET owner = ?1, lease_until = ?2", params![dead, now() + 60])
             .unwrap_or_else(|e| panic!("{e}"));
-        assert!(begin(&path, info(1)).is_ok());
+        assert!(begin(&path, info("run_b", 1)).is_ok());
     }
 }

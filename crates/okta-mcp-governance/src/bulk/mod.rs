@@ -32,7 +32,7 @@ pub const MAX_ROWS: usize = 200_000;
 /// A CSV file and how to read its columns: what validate, analyze, prepare and apply take.
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
 pub struct FileArgs {
-    /// CSV file in OKTA_MCP_CSV_DIR (relative name) or s3://bucket/key.
+    /// CSV in OKTA_MCP_CSV_DIR, or s3://bucket/key.
     pub file: String,
     #[serde(flatten)]
     pub columns: ColumnArgs,

@@ -12,17 +12,16 @@ use serde_json::{Value, json};
 
 use super::csv::Table;
 
-/// How to read a CSV's columns (every field optional: detected from the header and the values).
+/// How to read a CSV's columns (every field optional: detected from the header and the values). Rows count when
+/// their access column says Permitted, Allowed, Granted, Yes, True, Active or Enabled.
 #[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
 pub struct ColumnArgs {
-    /// User column (emails/logins); default: detected.
+    /// User column (default: detected).
     pub user_column: Option<String>,
-    /// Entitlement columns; default: detected.
+    /// Entitlement columns (default: detected).
     pub entitlement_columns: Option<Vec<String>>,
-    /// Effective-access column; default: Effective_Access etc.
+    /// Access column (default: detected).
     pub access_column: Option<String>,
-    /// access_column values that count; default Permitted, Allowed, Granted, Yes, True, Active.
-    pub access_values: Option<Vec<String>>,
 }
 
 /// Values of an access column that make a row count, by default.
@@ -150,13 +149,7 @@ impl Columns {
             Some(name) => Some(named(table, "access_column", name)?),
             None => table.headers.iter().position(|h| looks_like_access_column(h)),
         };
-        let allowed: Vec<String> = match &args.access_values {
-            Some(values) if values.is_empty() || values.len() > 20 => {
-                return Err(ToolError::invalid_arguments("access_values: give 1 to 20 values"));
-            }
-            Some(values) => values.iter().map(|v| v.trim().to_lowercase()).collect(),
-            None => ALLOWED.iter().map(|v| (*v).to_owned()).collect(),
-        };
+        let allowed: Vec<String> = ALLOWED.iter().map(|v| (*v).to_owned()).collect();
         let entitlements = match &args.entitlement_columns {
             Some(names) if names.is_empty() || names.len() > 50 => {
                 return Err(ToolError::invalid_arguments("entitlement_columns: give 1 to 50 columns"));

@@ -26,7 +26,7 @@ pub fn tools() -> Vec<ToolDef> {
             ToolMeta {
                 name: "okta_iga_list_csv_files",
                 title: "List CSV files",
-                description: "CSV files the server may read (OKTA_MCP_CSV_DIR, or an s3:// prefix).",
+                description: "CSV files the server may read.",
                 access: Access::Read,
                 toolset: "bulk",
                 operations: &[],
@@ -48,8 +48,8 @@ pub fn tools() -> Vec<ToolDef> {
             ToolMeta {
                 name: "okta_iga_validate_csv",
                 title: "Validate CSV",
-                description: "Preflight of an access CSV: columns, users found in Okta or not, duplicates, \
-                    multi-value cells (;), rows filtered by the effective-access column.",
+                description: "Preflight of an access CSV: columns, users in Okta or not, duplicates, \
+                    multi-value cells, rows the access column filters out.",
                 access: Access::Read,
                 toolset: "bulk",
                 operations: &[ops::GET_USER],
@@ -60,8 +60,8 @@ pub fn tools() -> Vec<ToolDef> {
             ToolMeta {
                 name: "okta_iga_analyze_csv",
                 title: "Analyze CSV",
-                description: "Entitlement columns of an access CSV, their values and how many users get each, \
-                    against what the app already has.",
+                description: "An access CSV's entitlement columns, values and users per value, against \
+                    the app's.",
                 access: Access::Read,
                 toolset: "bulk",
                 operations: &[ops::LIST_ENTITLEMENTS, ops::LIST_ENTITLEMENT_VALUES],
@@ -72,8 +72,8 @@ pub fn tools() -> Vec<ToolDef> {
             ToolMeta {
                 name: "okta_iga_prepare_entitlements",
                 title: "Prepare entitlements",
-                description: "Create in the app the entitlements and values an access CSV names that it lacks \
-                    (existing ones untouched); dry_run shows the exact creations.",
+                description: "Create the entitlements and values of an access CSV the app lacks; dry_run \
+                    shows them.",
                 access: Access::Write,
                 toolset: "bulk",
                 operations: &[
@@ -89,9 +89,8 @@ pub fn tools() -> Vec<ToolDef> {
             ToolMeta {
                 name: "okta_iga_apply_grants",
                 title: "Apply grants",
-                description: "Give every user of an access CSV the app and its values: assign, then grant what \
-                    each lacks (held values skipped; a rerun changes nothing). An interrupted run resumes when \
-                    called again. Summary with failures.",
+                description: "Assign an access CSV's users to the app and grant the values each lacks \
+                    (idempotent; an interrupted run resumes when called again).",
                 access: Access::Write,
                 toolset: "bulk",
                 operations: &[
@@ -112,7 +111,7 @@ pub fn tools() -> Vec<ToolDef> {
             ToolMeta {
                 name: "okta_iga_batch_find_users",
                 title: "Batch find users",
-                description: "Look up users by id or login (1-200), one answer each.",
+                description: "Find users by id or login, one answer each.",
                 access: Access::Read,
                 toolset: "bulk",
                 operations: &[ops::GET_USER],
@@ -123,7 +122,7 @@ pub fn tools() -> Vec<ToolDef> {
             ToolMeta {
                 name: "okta_iga_batch_assign_users",
                 title: "Batch assign users",
-                description: "Assign users (1-200) to an app, one answer each (already assigned: unchanged).",
+                description: "Assign users to an app, one answer each.",
                 access: Access::Write,
                 toolset: "bulk",
                 operations: &[ops::GET_USER, ops::GET_APPLICATION_USER, ops::ASSIGN_USER_TO_APPLICATION],
@@ -134,8 +133,7 @@ pub fn tools() -> Vec<ToolDef> {
             ToolMeta {
                 name: "okta_iga_batch_create_grants",
                 title: "Batch create grants",
-                description: "Grant users (1-200) entitlement values of an app, one answer each (values held \
-                    already: skipped).",
+                description: "Grant users entitlement values of an app, one answer each.",
                 access: Access::Write,
                 toolset: "bulk",
                 operations: &[
@@ -153,7 +151,7 @@ pub fn tools() -> Vec<ToolDef> {
 
 #[derive(Debug, Deserialize, JsonSchema)]
 pub struct ListFilesArgs {
-    /// Folder inside OKTA_MCP_CSV_DIR, or an s3:// prefix.
+    /// Subfolder, or an s3:// prefix.
     under: Option<String>,
     /// Files (1-500, default 200).
     limit: Option<u32>,
@@ -175,7 +173,7 @@ async fn list_csv_files(_ctx: ToolContext, args: ListFilesArgs) -> Result<ToolOu
 
 #[derive(Debug, Deserialize, JsonSchema)]
 pub struct ReadArgs {
-    /// CSV file in OKTA_MCP_CSV_DIR or s3://bucket/key.
+    /// CSV in OKTA_MCP_CSV_DIR, or s3://bucket/key.
     file: String,
     /// Rows (1-200, default 50).
     limit: Option<u32>,
