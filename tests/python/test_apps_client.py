@@ -58,7 +58,7 @@ async def test_create_assign_and_update(sandbox: str, mode: str) -> None:
                                                                 "url": "https://py.example.com"}))
         app_id = created["created"]["id"]
         assigned = ok_json(await c.call_tool("okta_assign_user_to_app",
-                                             {"app_id": app_id, "user": "alice.active@example.com"}))
+                                             {"app_id": app_id, "user": "carol.finance@example.com"}))
         assert assigned["app_user"]["scope"] == "USER"
         updated = ok_json(await c.call_tool("okta_update_app", {"app_id": app_id, "label": label + " v2"}))
         assert list(updated["changed"]) == ["label"]

@@ -16,7 +16,8 @@ PROMPTS = {
     "okta-mcp-apps": {"audit_service_app", "give_app_access", "remove_app_access"},
     "okta-mcp-policy": {"rotate_auth_server_keys", "review_auth_server_access", "review_org_policies"},
     "okta-mcp-admin": {"investigate_suspicious_signins", "review_admin_roles", "audit_recent_changes"},
-    "okta-mcp-governance": {"prepare_access_review", "investigate_entitlements", "review_pending_requests"},
+    "okta-mcp-governance": {
+        "prepare_access_review", "investigate_entitlements", "apply_access_csv", "review_pending_requests"},
 }
 
 

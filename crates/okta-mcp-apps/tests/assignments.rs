@@ -7,8 +7,6 @@ use serde_json::json;
 
 const BIN: &str = env!("CARGO_BIN_EXE_okta-mcp-apps");
 const SALESFORCE: &str = "0oasalesforce0000001";
-const ALICE: &str = "alice.active@example.com";
-const ALICE_ID: &str = "00ualiceactive000001";
 const ENGINEERING: &str = "00gengineering000001";
 // Not a super administrator: changes to her app assignment are not refused as protected.
 const CAROL: &str = "carol.finance@example.com";
@@ -25,21 +23,22 @@ fn new_app(server: &mut Server) -> String {
 }
 
 #[test]
-fn assign_alice_to_salesforce() {
+fn assign_carol_to_salesforce() {
     let org = Org::start();
+    // Not Alice: a super administrator (and the API token's admin), protected from changes to her access.
     let mut server = org.server(BIN, &["--mode", "full"]);
-    let assigned = server.call("okta_assign_user_to_app", json!({"app_id": SALESFORCE, "user": ALICE})).ok();
-    assert_eq!(assigned["app_user"]["id"], ALICE_ID);
+    let assigned = server.call("okta_assign_user_to_app", json!({"app_id": SALESFORCE, "user": CAROL})).ok();
+    assert_eq!(assigned["app_user"]["id"], CAROL_ID);
     assert_eq!(assigned["app_user"]["scope"], "USER");
-    let got = server.call("okta_get_app_user", json!({"app_id": SALESFORCE, "user": ALICE})).ok();
-    assert_eq!(got["credentials"]["userName"], ALICE);
-    let users = server.call("okta_list_app_users", json!({"app_id": SALESFORCE, "q": "alice"})).ok();
-    assert!(rows(&users).iter().any(|u| u["id"] == ALICE_ID && u["scope"] == "USER"));
+    let got = server.call("okta_get_app_user", json!({"app_id": SALESFORCE, "user": CAROL})).ok();
+    assert_eq!(got["credentials"]["userName"], CAROL);
+    let users = server.call("okta_list_app_users", json!({"app_id": SALESFORCE, "q": "carol"})).ok();
+    assert!(rows(&users).iter().any(|u| u["id"] == CAROL_ID && u["scope"] == "USER"));
     let apps =
-        server.call("okta_list_apps", json!({"filter": format!("user.id eq \"{ALICE_ID}\""), "limit": 200})).ok();
+        server.call("okta_list_apps", json!({"filter": format!("user.id eq \"{CAROL_ID}\""), "limit": 200})).ok();
     assert!(rows(&apps).iter().any(|a| a["id"] == SALESFORCE));
     // Assigning again is harmless (a shared contract-run org may already have her assigned).
-    let again = server.call("okta_assign_user_to_app", json!({"app_id": SALESFORCE, "user": ALICE_ID})).ok();
+    let again = server.call("okta_assign_user_to_app", json!({"app_id": SALESFORCE, "user": CAROL_ID})).ok();
     assert_eq!(again["app_user"]["scope"], "USER");
 }
 

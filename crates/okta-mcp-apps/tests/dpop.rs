@@ -20,7 +20,8 @@ fn a_dpop_required_app_works_across_pages_and_changes() {
         "--oauth-client-jwk",
         jwks.path().to_str().unwrap(),
         "--oauth-client-scopes",
-        "okta.apps.read okta.apps.manage okta.appGrants.read okta.users.read",
+        // okta.roles.read: protection reads the assigned user's admin roles (the kit asks for it with any write tool).
+        "okta.apps.read okta.apps.manage okta.appGrants.read okta.users.read okta.roles.read",
         "--require-dpop",
     ]);
     let mut server = Server::start(

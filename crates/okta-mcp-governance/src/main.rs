@@ -3,6 +3,7 @@
 //! and their catalog, resource collections, owners and labels, and separation-of-duties risk rules.
 
 mod args;
+mod bulk;
 mod prompts;
 mod tools;
 

@@ -43,6 +43,30 @@ pub const PROMPTS: &[PromptDef] = &[
         ],
     },
     PromptDef {
+        name: "apply_access_csv",
+        title: "Apply an access report (CSV) to an app",
+        description: "Turn an access report (one row per user and entitlement value) into Okta entitlements and \
+            grants for an app: preflight, analysis, entitlements, then grants, at the pace Okta's rate limit \
+            allows.",
+        arguments: &[
+            required("file", "the CSV file (a name in OKTA_MCP_CSV_DIR, or an allowed s3:// URL)"),
+            required("app", "the app's id (0oa…) or ORN"),
+        ],
+        goal: "Apply the access report {file} to the app {app}, so the app's grants match what the file says. Show \
+            the person the analysis and the exact changes before making them.",
+        steps: &[
+            step("okta_iga_list_csv_files", "find {file} if the person did not give its exact name"),
+            step("okta_iga_validate_csv", "preflight {file}: columns, users that do not resolve, duplicates, \
+                denied rows; stop and report if it is not clean"),
+            step("okta_iga_analyze_csv", "analyze {file} against {app}: entitlement columns, their values, how \
+                many users get each, and what {app} lacks"),
+            step("okta_iga_prepare_entitlements", "create what {app} lacks: first with dry_run, then for real when \
+                the person agrees"),
+            step("okta_iga_apply_grants", "grant the users: first with dry_run, then for real; if it stops, call \
+                it again with the same arguments to resume"),
+        ],
+    },
+    PromptDef {
         name: "review_pending_requests",
         title: "Work through pending access requests",
         description: "List the open access requests, oldest first, and approve or deny each with the person.",

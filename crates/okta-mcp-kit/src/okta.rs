@@ -156,6 +156,22 @@ impl Okta {
         &self.call
     }
 
+    /// Changes are held back (a dry run or a confirmation preview): a tool that plans many changes shows its
+    /// whole plan instead of stopping at the first.
+    pub fn holds_changes(&self) -> bool {
+        self.call.changes == Changes::Hold
+    }
+
+    /// What the rate governor knows of Okta's buckets now (bulk tools report their peak use).
+    pub fn rate_status(&self) -> Vec<okta_core::governor::BucketStatus> {
+        self.client.rate_status()
+    }
+
+    /// The rate governor's settings (bulk tools run as many items at once as its concurrency cap).
+    pub fn governor_config(&self) -> okta_core::governor::GovernorConfig {
+        self.client.governor_config()
+    }
+
     /// Declare what the call's changes act on when neither their path nor their body names it (a review action
     /// acts on the review's principal and an access's resource): protection checks it before any change is
     /// sent, and previews show it as the target.
@@ -199,11 +215,6 @@ impl Okta {
         let path = self.request(op, params, true)?;
         let value = self.client.get_cached(&path, query).await.map_err(|e| self.explain(op, e))?;
         Ok(self.read(value))
-    }
-
-    /// What the rate governor knows of each rate-limit bucket, busiest first, and its settings.
-    pub fn rate_status(&self) -> (Vec<okta_core::governor::BucketStatus>, okta_core::governor::GovernorConfig) {
-        (self.client.rate_status(), self.client.governor_config())
     }
 
     /// The read cache's counters and TTL.

@@ -283,6 +283,9 @@ impl Protection {
         self.resolve_names(client).await?;
         let mut segments: Vec<String> = path.as_str().split('/').filter(|s| !s.is_empty()).map(str::to_owned).collect();
         if let Some(body) = body {
+            // An empty segment ends the path's, so a path that ends in a collection (`…/apps/{id}/users`) does not
+            // take the body's first word for an id.
+            segments.push(String::new());
             body_targets(body, &mut segments);
         }
         for t in declared {
@@ -309,7 +312,7 @@ impl Protection {
             .iter()
             .enumerate()
             .filter(|(_, s)| *s == "users")
-            .filter_map(|(i, _)| segments.get(i + 1).cloned())
+            .filter_map(|(i, _)| segments.get(i + 1).filter(|s| !s.is_empty()).cloned())
             .chain(owners.iter().cloned())
             .collect();
         for user in &users {
@@ -474,6 +477,12 @@ fn body_targets(body: &Value, out: &mut Vec<String>) {
             if let (Some(id), Some(kind)) = (id, kind) {
                 out.extend([kind.to_owned(), id.to_owned()]);
             }
+            // An app assignment (`POST /api/v1/apps/{appId}/users`) names its user as `{id, scope: USER}`.
+            if map.get("scope").and_then(Value::as_str) == Some("USER")
+                && let Some(user) = map.get("id").and_then(Value::as_str)
+            {
+                out.extend(["users".to_owned(), user.to_owned()]);
+            }
             map.values().for_each(|v| body_targets(v, out));
         }
         Value::Array(items) => items.iter().for_each(|v| body_targets(v, out)),
@@ -574,5 +583,8 @@ mod tests {
             &mut out,
         );
         assert_eq!(out, ["users", "00u2", "apps", "0oa2"]);
+        let mut out = Vec::new();
+        body_targets(&json!({"id": "00u3", "scope": "USER", "credentials": {"userName": "x"}}), &mut out);
+        assert_eq!(out, ["users", "00u3"], "an app assignment names its user");
     }
 }

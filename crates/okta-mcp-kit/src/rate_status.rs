@@ -34,7 +34,7 @@ pub fn tools() -> Vec<ToolDef> {
 }
 
 async fn rate_status(ctx: ToolContext, _: NoArgs) -> Result<ToolOutput, ToolError> {
-    let (buckets, config) = ctx.okta.rate_status();
+    let (buckets, config) = (ctx.okta.rate_status(), ctx.okta.governor_config());
     let (cache, ttl) = ctx.okta.cache_status();
     let now = SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0);
     let rows: Vec<Value> = buckets

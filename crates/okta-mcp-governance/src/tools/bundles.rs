@@ -356,7 +356,8 @@ fn held(catalog: &AppCatalog, bundle: &Value) -> Vec<AppValue> {
                 entitlement: e,
                 multi: true,
                 id: v.clone(),
-                name: v,
+                name: v.clone(),
+                external: v,
             })
         })
         .collect()

@@ -214,7 +214,8 @@ fn principal_filter(app: &str, user: &str) -> Result<String, ToolError> {
     .ok_or_else(|| ToolError::invalid_arguments("user and app are required"))
 }
 
-async fn principal_entitlements(ctx: &ToolContext, app: &str, user: &str) -> Result<Vec<Value>, ToolError> {
+/// The entitlements (with the values) a user holds in an app now.
+pub(crate) async fn principal_entitlements(ctx: &ToolContext, app: &str, user: &str) -> Result<Vec<Value>, ToolError> {
     let query = Query::new().push("filter", principal_filter(app, user)?);
     let found = ctx.okta.get(&ops::GET_PRINCIPAL_ENTITLEMENTS, &[], &query).await?;
     Ok(data_of(&found))
@@ -428,6 +429,8 @@ pub(crate) struct AppValue {
     pub multi: bool,
     pub id: String,
     pub name: String,
+    /// The value in the app (`externalValue`).
+    pub external: String,
 }
 
 impl AppValue {
@@ -444,6 +447,8 @@ pub(crate) struct AppCatalog {
     /// The app's ORN as Okta writes it (the entitlements' `parentResourceOrn`).
     pub app_orn: Option<String>,
     pub values: Vec<AppValue>,
+    /// The app's entitlements as Okta answered them (also those without values).
+    pub entitlements: Vec<Value>,
 }
 
 /// Read an app's entitlements and their values.
@@ -467,10 +472,11 @@ pub(crate) async fn app_catalog(ctx: &ToolContext, app: &str) -> Result<AppCatal
                 multi: e.get("multiValue") == Some(&Value::Bool(true)),
                 id: str_of(&v, "id").to_owned(),
                 name: str_of(&v, "name").to_owned(),
+                external: str_of(&v, "externalValue").to_owned(),
             });
         }
     }
-    Ok(AppCatalog { app: app.to_owned(), app_orn, values })
+    Ok(AppCatalog { app: app.to_owned(), app_orn, values, entitlements })
 }
 
 /// A value argument before anything is read: non-empty, short, printable.
@@ -875,6 +881,7 @@ mod tests {
             multi,
             id: id.into(),
             name: name.into(),
+            external: name.to_lowercase(),
         };
         AppCatalog {
             app: "0oa1".into(),
@@ -885,6 +892,7 @@ mod tests {
                 v("esp2", "Permission Set", true, "ent3", "Admin"),
                 v("esp2", "Permission Set", true, "ent4", "Reports: Viewer"),
             ],
+            entitlements: Vec::new(),
         }
     }
 

@@ -1,5 +1,6 @@
 //! Every tool of okta-mcp-governance, by area.
 
+pub mod bulk;
 pub mod bundles;
 pub mod campaigns;
 pub mod catalog;
@@ -29,6 +30,7 @@ pub fn all() -> Vec<ToolDef> {
     tools.extend(labels::tools());
     tools.extend(owners::tools());
     tools.extend(security_reviews::tools());
+    tools.extend(bulk::tools());
     tools.extend(me::tools());
     tools
 }

@@ -524,7 +524,8 @@ impl McpServer {
             Ok(output) => {
                 let sent = state.sent();
                 let detail = sent.iter().map(|r| format!("{} {}", r.method, r.path)).collect::<Vec<_>>().join("; ");
-                let mut outcome = Outcome::new("executed", detail);
+                // A tool that shows its whole plan under a dry run answers Ok with nothing sent.
+                let mut outcome = Outcome::new(if changes == Changes::Hold { "dry_run" } else { "executed" }, detail);
                 outcome.request_ids = sent.into_iter().filter_map(|r| r.request_id).collect();
                 (text_result(&output), outcome)
             }

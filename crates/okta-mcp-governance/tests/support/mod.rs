@@ -1,0 +1,54 @@
+//! What the bulk tests share: the sample CSVs (examples/bulk) and a server that reads them.
+#![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
+
+use std::path::PathBuf;
+
+use okta_e2e::{Org, Server};
+use serde_json::{Value, json};
+
+pub const BIN: &str = env!("CARGO_BIN_EXE_okta-mcp-governance");
+pub const SALESFORCE: &str = "0oasalesforce0000001";
+pub const GITHUB: &str = "0oagithub00000000001";
+
+/// The sample CSVs.
+pub fn samples() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../examples/bulk").canonicalize().expect("examples/bulk")
+}
+
+/// A read-write server whose CSV folder is `dir`, with more environment.
+pub fn server_in(org: &Org, dir: &std::path::Path, env: &[(&str, &str)]) -> Server {
+    let dir = dir.to_str().expect("utf-8 path").to_owned();
+    let mut all = vec![("OKTA_MCP_CSV_DIR", dir.as_str())];
+    all.extend_from_slice(env);
+    org.server_with(BIN, &["--mode", "read-write"], &all)
+}
+
+/// A read-write server reading the samples.
+pub fn server(org: &Org) -> Server {
+    server_in(org, &samples(), &[])
+}
+
+/// The ACTIVE grants of `app`, as (user id, grant id, values) rows.
+pub fn grants_of(server: &mut Server, app: &str) -> Vec<serde_json::Map<String, Value>> {
+    let mut all = Vec::new();
+    let mut args = json!({"app": app, "limit": 200});
+    loop {
+        let page = server.call("okta_iga_list_grants", args.clone()).ok();
+        all.extend(okta_e2e::rows(&page));
+        match page.get("next_cursor").and_then(Value::as_str) {
+            Some(c) => args = json!({"cursor": c, "limit": 200}),
+            None => return all,
+        }
+    }
+}
+
+/// How many API (actor API) grants each user of `app` has.
+pub fn api_grants_per_user(server: &mut Server, app: &str) -> std::collections::BTreeMap<String, usize> {
+    let mut out = std::collections::BTreeMap::new();
+    for g in grants_of(server, app) {
+        if g.get("actor") == Some(&json!("API")) {
+            *out.entry(g["userId"].as_str().unwrap_or_default().to_owned()).or_default() += 1;
+        }
+    }
+    out
+}
