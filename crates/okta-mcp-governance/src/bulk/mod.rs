@@ -1,0 +1,2 @@
+#[cfg(feature = "s3")]
+pub mod s3;
