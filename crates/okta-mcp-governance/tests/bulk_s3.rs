@@ -212,3 +212,22 @@ fn from_env_reads_okta_mcp_s3_allowed() {
     let said = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
     assert!(said.contains("OKTA_MCP_S3_ALLOWED: ") && said.contains("path segment"), "{said}");
 }
+
+/// S3 can hold a key with an empty segment (`odd/x//y.csv`); this source cannot name it, so a listing that meets
+/// it fails with that reason rather than serving a URL it would refuse to read. Its neighbours stay readable.
+#[tokio::test]
+async fn a_key_the_source_cannot_name_fails_the_listing_clearly() {
+    let Some(endpoint) = endpoint() else { return };
+    let b = bucket(&endpoint, &[("odd/ok.csv", b"abc".to_vec()), ("fine/a.csv", b"a".to_vec())]).await;
+    // An unsigned PUT (moto takes it): the object store client refuses to make such a key.
+    let put = reqwest::Client::new().put(format!("{endpoint}/{b}/odd/x//y.csv")).body("y").send().await.unwrap();
+    assert!(put.status().is_success(), "{}", put.status());
+    let source = S3Source::with_allowed(&format!("s3://{b}")).unwrap().expect("configured");
+    let err = source.list(&format!("s3://{b}/odd"), 10).await.expect_err("odd key");
+    assert!(err.starts_with(&format!("s3://{b}/odd: S3 holds a key here that this source cannot name")), "{err}");
+    assert_clean(&err);
+    assert_eq!(source.list(&format!("s3://{b}/fine"), 10).await.unwrap().len(), 1);
+    assert_eq!(source.read(&format!("s3://{b}/odd/ok.csv"), 10).await.unwrap(), b"abc");
+    let err = refused(&source, &format!("s3://{b}/odd/x//y.csv"), 10).await;
+    assert!(err.contains("empty path segment"), "{err}");
+}

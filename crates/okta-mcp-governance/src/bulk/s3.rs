@@ -214,6 +214,10 @@ impl S3Source {
                 format!("{url}: S3 refused access (check the AWS credentials and the bucket's policy)")
             }
             object_store::Error::Precondition { .. } => format!("{url} changed while it was read: read it again"),
+            object_store::Error::InvalidPath { .. } => format!(
+                "{url}: S3 holds a key here that this source cannot name (an empty, `.` or `..` segment): list a \
+                 folder below it"
+            ),
             other => {
                 let text = other.to_string();
                 // S3's error document: its code and message, not the rest (which can echo the access key id).
