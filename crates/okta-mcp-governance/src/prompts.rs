@@ -56,14 +56,26 @@ pub const PROMPTS: &[PromptDef] = &[
             the person the analysis and the exact changes before making them.",
         steps: &[
             step("okta_iga_list_csv_files", "find {file} if the person did not give its exact name"),
-            step("okta_iga_validate_csv", "preflight {file}: columns, users that do not resolve, duplicates, \
-                denied rows; stop and report if it is not clean"),
-            step("okta_iga_analyze_csv", "analyze {file} against {app}: entitlement columns, their values, how \
-                many users get each, and what {app} lacks"),
-            step("okta_iga_prepare_entitlements", "create what {app} lacks: first with dry_run, then for real when \
-                the person agrees"),
-            step("okta_iga_apply_grants", "grant the users: first with dry_run, then for real; if it stops, call \
-                it again with the same arguments to resume"),
+            step(
+                "okta_iga_validate_csv",
+                "preflight {file}: columns, users that do not resolve, duplicates, \
+                denied rows; stop and report if it is not clean",
+            ),
+            step(
+                "okta_iga_analyze_csv",
+                "analyze {file} against {app}: entitlement columns, their values, how \
+                many users get each, and what {app} lacks",
+            ),
+            step(
+                "okta_iga_prepare_entitlements",
+                "create what {app} lacks: first with dry_run, then for real when \
+                the person agrees",
+            ),
+            step(
+                "okta_iga_apply_grants",
+                "grant the users: first with dry_run, then for real; if it stops, call \
+                it again with the same arguments to resume",
+            ),
         ],
     },
     PromptDef {

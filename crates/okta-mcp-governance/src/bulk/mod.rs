@@ -3,8 +3,7 @@
 //! (`target`), then applied at the pace Okta's rate limits allow (`meter`), with a journal that lets an
 //! interrupted run resume without duplicates (`journal`). The tools are in `tools::bulk`.
 
-// The `s3` feature comes with bulk/s3.rs (S3 sources); without it an s3:// name is refused.
-#![allow(unexpected_cfgs)]
+// S3 sources need the `s3` feature (on by default); without it an s3:// name is refused.
 
 pub mod apply;
 pub mod batch;
@@ -60,7 +59,10 @@ impl Loaded {
 pub async fn read_text(file: &str) -> Result<String, ToolError> {
     let bytes = source::read(file, source::MAX_BYTES).await?;
     String::from_utf8(bytes).map_err(|e| {
-        ToolError::refused(format!("{file:?} is not UTF-8 text (byte {}): save it as UTF-8 CSV", e.utf8_error().valid_up_to()))
+        ToolError::refused(format!(
+            "{file:?} is not UTF-8 text (byte {}): save it as UTF-8 CSV",
+            e.utf8_error().valid_up_to()
+        ))
     })
 }
 

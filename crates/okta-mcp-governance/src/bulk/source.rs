@@ -103,6 +103,7 @@ mod remote {
         }
     }
 
+    #[cfg(not(feature = "s3"))]
     const NO_S3: &str = "this build has no S3 support (it was built without the `s3` feature): read the file \
         from the CSV folder (OKTA_MCP_CSV_DIR) instead. Nothing was read.";
 
