@@ -16,7 +16,7 @@ use crate::auth::Authorizer;
 use crate::config::{AuthConfig, ConfigError, ENV_SCOPES, OktaConfig};
 use crate::cursor::Cursor;
 use crate::error::{OktaError, OktaErrorBody, WwwAuthenticate};
-use crate::pagination::{Page, parse_link_header, split_list_body};
+use crate::pagination::{Keep, Page, parse_link_header, split_list_body};
 use crate::path::{ApiPath, Query};
 use crate::retry::{self, RetryHint};
 
@@ -413,7 +413,14 @@ impl OktaClient {
     /// GET the first page of a list.
     pub async fn get_page(&self, path: &ApiPath, query: &Query) -> Result<Page<Value>, OktaError> {
         let url = self.url_for(path, query);
-        self.fetch_page(&url, path).await
+        self.fetch_page(&url, path, None).await
+    }
+
+    /// [`OktaClient::get_page`] with each item reduced to the members in `keep` (see [`Keep`]): for a caller
+    /// that reads only those.
+    pub async fn get_page_keeping(&self, path: &ApiPath, query: &Query, keep: &Keep) -> Result<Page<Value>, OktaError> {
+        let url = self.url_for(path, query);
+        self.fetch_page(&url, path, Some(keep)).await
     }
 
     /// Continue a list from a cursor previously returned in [`Page::next`] for the same endpoint.
@@ -423,6 +430,17 @@ impl OktaClient {
     pub async fn get_page_at(&self, cursor: &str, expected: &ApiPath) -> Result<Page<Value>, OktaError> {
         let cursor = Cursor::decode(cursor, expected)?;
         self.get_page(expected, cursor.query()).await
+    }
+
+    /// [`OktaClient::get_page_at`] with each item reduced to the members in `keep` (see [`Keep`]).
+    pub async fn get_page_at_keeping(
+        &self,
+        cursor: &str,
+        expected: &ApiPath,
+        keep: &Keep,
+    ) -> Result<Page<Value>, OktaError> {
+        let cursor = Cursor::decode(cursor, expected)?;
+        self.get_page_keeping(expected, cursor.query(), keep).await
     }
 
     /// Walk pages from `first` until `cap` items are collected or the list ends.
@@ -520,17 +538,23 @@ impl OktaClient {
         Ok(Answer { body: decode_json(&resp)?, request_id: resp.request_id.clone(), location })
     }
 
-    async fn fetch_page(&self, url: &str, path: &ApiPath) -> Result<Page<Value>, OktaError> {
+    async fn fetch_page(&self, url: &str, path: &ApiPath, keep: Option<&Keep>) -> Result<Page<Value>, OktaError> {
         let resp = self
             .execute(RequestSpec { method: Method::GET, url, template: path.template(), body: None, accept: None })
             .await?;
         let links: Vec<&str> = resp.headers.get_all(LINK).iter().filter_map(|v| v.to_str().ok()).collect();
         let link_next = parse_link_header(&links).next().map(str::to_string);
-        let body = decode_json(&resp)?.unwrap_or(Value::Null);
-        let (items, body_next) = split_list_body(body).map_err(|message| OktaError::Decode {
-            message: format!("GET {}: {message}", path.as_str()),
-            request_id: resp.request_id.clone(),
-        })?;
+        let (items, body_next) = match keep.and_then(|keep| keep.list(&resp.body)) {
+            // A JSON array is the items, with no cursor in the body.
+            Some(items) => (items, None),
+            None => {
+                let body = decode_json(&resp)?.unwrap_or(Value::Null);
+                split_list_body(body).map_err(|message| OktaError::Decode {
+                    message: format!("GET {}: {message}", path.as_str()),
+                    request_id: resp.request_id.clone(),
+                })?
+            }
+        };
         let next = match link_next.or(body_next) {
             Some(link) => Some(Cursor::from_next_link(&self.inner.org_url, &link, path)?.encode()),
             None => None,
@@ -807,7 +831,12 @@ fn decode_json(resp: &RawResponse) -> Result<Option<Value>, OktaError> {
     if resp.body.iter().all(u8::is_ascii_whitespace) {
         return Ok(None);
     }
-    serde_json::from_slice(&resp.body).map(Some).map_err(|e| OktaError::Decode {
+    // Valid UTF-8 checked once for the whole body, not string by string.
+    let decoded = match std::str::from_utf8(&resp.body) {
+        Ok(text) => serde_json::from_str(text),
+        Err(_) => serde_json::from_slice(&resp.body),
+    };
+    decoded.map(Some).map_err(|e| OktaError::Decode {
         message: format!("the Okta response is not valid JSON ({e})"),
         request_id: resp.request_id.clone(),
     })

@@ -36,7 +36,7 @@ pub use cursor::Cursor;
 pub use error::{OktaError, OktaErrorBody, WwwAuthenticate};
 pub use key::{KeyError, SigningKey};
 pub use operation::{HttpMethod, Operation};
-pub use pagination::{LinkRels, Page, parse_link_header};
+pub use pagination::{Keep, LinkRels, Page, parse_link_header};
 pub use path::{ApiPath, Query};
 /// HTTP methods, as [`OktaClient::send`] takes them.
 pub use reqwest::Method;

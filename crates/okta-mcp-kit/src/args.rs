@@ -1,7 +1,7 @@
 //! Arguments every server's tools share: paging arguments of list tools, ids validated as path parameters,
 //! small argument checks.
 
-use okta_core::{ApiPath, Cursor, OktaError, Operation, Page, Query};
+use okta_core::{ApiPath, Cursor, Keep, OktaError, Operation, Page, Query};
 use schemars::JsonSchema;
 use serde::Deserialize;
 use serde_json::Value;
@@ -74,14 +74,35 @@ impl ListArgs {
         params: &[&str],
         query: Query,
     ) -> Result<Page<Value>, ToolError> {
+        self.page_keeping(ctx, op, params, query, None).await
+    }
+
+    /// [`ListArgs::page`], with each item reduced to the members in `keep` when given.
+    async fn page_keeping(
+        &self,
+        ctx: &ToolContext,
+        op: &Operation,
+        params: &[&str],
+        query: Query,
+        keep: Option<&Keep>,
+    ) -> Result<Page<Value>, ToolError> {
         let limit = self.limit()?;
         match self.cursor.as_deref().filter(|c| !c.is_empty()) {
             Some(cursor) => {
                 let path = ctx.okta.list_path(op, params)?;
                 let cursor = resume(cursor, &path, self.limit.map(|_| limit), self.max_limit())?;
-                ctx.okta.get_page_at(&cursor.encode(), op, params).await
+                match keep {
+                    Some(keep) => ctx.okta.get_page_at_keeping(&cursor.encode(), op, params, keep).await,
+                    None => ctx.okta.get_page_at(&cursor.encode(), op, params).await,
+                }
             }
-            None => ctx.okta.get_page(op, params, &query.push("limit", limit)).await,
+            None => {
+                let query = query.push("limit", limit);
+                match keep {
+                    Some(keep) => ctx.okta.get_page_keeping(op, params, &query, keep).await,
+                    None => ctx.okta.get_page(op, params, &query).await,
+                }
+            }
         }
     }
 
@@ -95,7 +116,10 @@ impl ListArgs {
         fields: &[Field],
     ) -> Result<ToolOutput, ToolError> {
         let view = self.view()?;
-        let page = self.page(ctx, op, params, query).await?;
+        // Columns read only their fields: the rest of each item is never built (full objects with `detail`).
+        let keep = (!view.detail)
+            .then(|| Keep::paths(fields.iter().map(|f| f.path).chain(view.fields.iter().map(String::as_str))));
+        let page = self.page_keeping(ctx, op, params, query, keep.as_ref()).await?;
         Ok(list_output(page.items, fields, &view, page.next))
     }
 }

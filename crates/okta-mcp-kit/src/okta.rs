@@ -10,7 +10,7 @@
 
 use std::sync::{Arc, Mutex, PoisonError};
 
-use okta_core::{Answer, ApiPath, OktaClient, OktaError, Operation, Page, Query};
+use okta_core::{Answer, ApiPath, Keep, OktaClient, OktaError, Operation, Page, Query};
 use serde_json::{Value, json};
 
 use crate::error::ToolError;
@@ -250,6 +250,30 @@ impl Okta {
     pub async fn get_page(&self, op: &Operation, params: &[&str], query: &Query) -> Result<Page<Value>, ToolError> {
         let path = self.request(op, params, true)?;
         self.client.get_page(&path, query).await.map_err(|e| self.explain(op, e))
+    }
+
+    /// [`Okta::get_page`] with each item reduced to the members in `keep` (for a caller that reads only those).
+    pub async fn get_page_keeping(
+        &self,
+        op: &Operation,
+        params: &[&str],
+        query: &Query,
+        keep: &Keep,
+    ) -> Result<Page<Value>, ToolError> {
+        let path = self.request(op, params, true)?;
+        self.client.get_page_keeping(&path, query, keep).await.map_err(|e| self.explain(op, e))
+    }
+
+    /// [`Okta::get_page_at`] with each item reduced to the members in `keep`.
+    pub async fn get_page_at_keeping(
+        &self,
+        cursor: &str,
+        op: &Operation,
+        params: &[&str],
+        keep: &Keep,
+    ) -> Result<Page<Value>, ToolError> {
+        let path = self.request(op, params, true)?;
+        self.client.get_page_at_keeping(cursor, &path, keep).await.map_err(|e| self.explain(op, e))
     }
 
     /// The page a cursor of the list `op` names (a cursor of any other list is refused before anything is sent).

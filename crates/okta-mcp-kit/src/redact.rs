@@ -17,6 +17,9 @@
 //! Not redacted: ids, `kid`s, public JWK members (`n`, `e`, `x`, `y`), certificates, `token_endpoint_auth_method`,
 //! `passwordChanged` and other names that merely mention a secret.
 
+use std::sync::LazyLock;
+
+use memchr::memmem;
 use serde_json::{Map, Value};
 
 /// What a secret is replaced by.
@@ -53,71 +56,102 @@ const SECRET_NAMES: &[&str] = &[
 /// Keys inside an object held under a secret name that carry the secret itself.
 const SECRET_MEMBERS: &[&str] = &["value", "hash", "salt", "secret"];
 
-fn normalized(key: &str) -> String {
-    // A `fields` column is a dotted path: its last segment names the value.
+/// What a key's name says about its value. Computed once per key (once per column of a table), without
+/// allocating: every rendered result goes through here, a 200-row page has thousands of keys and cells.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum KeyKind {
+    /// A secret (see [`is_secret_key`]).
+    Secret,
+    /// A hook's `authScheme`.
+    AuthScheme,
+    /// A hook's `headers`.
+    Headers,
+    /// Nothing: the value is redacted by shape only.
+    Plain,
+}
+
+/// Normalized names longer than this are compared by their ending only (every whole name is shorter).
+const NAME_TAIL: usize = 32;
+
+/// `f` of the key's name normalized: its last dotted segment (a `fields` column is a dotted path: its last
+/// segment names the value), lower-case, without `_` and `-`; `whole` is false when only the name's last
+/// [`NAME_TAIL`] bytes are given.
+fn with_normalized<T>(key: &str, f: impl FnOnce(&[u8], bool) -> T) -> T {
     let last = key.rsplit('.').next().unwrap_or(key);
-    last.to_ascii_lowercase().replace(['_', '-'], "")
+    let mut buf = [0u8; NAME_TAIL];
+    let mut start = NAME_TAIL;
+    let mut whole = true;
+    for b in last.bytes().rev().filter(|b| !matches!(b, b'_' | b'-')) {
+        if start == 0 {
+            whole = false;
+            break;
+        }
+        start -= 1;
+        buf[start] = b.to_ascii_lowercase();
+    }
+    f(&buf[start..], whole)
 }
 
 /// Is this object key one whose value is a secret? (`client_secret`, `password`, `confirmation_token`,
 /// `passCode`, `answer`, `private_key`, `client_assertion`, `secretKey`, `apiKey`; not
 /// `token_endpoint_auth_method`, `passwordChanged`, `passCodeLength` or `samlAssertionLifetimeSeconds`.)
 pub fn is_secret_key(key: &str) -> bool {
-    let key = normalized(key);
-    SECRET_ENDINGS.iter().any(|s| key.ends_with(s)) || SECRET_NAMES.contains(&key.as_str())
+    with_normalized(key, |name, whole| {
+        SECRET_ENDINGS.iter().any(|s| name.ends_with(s.as_bytes()))
+            || (whole && SECRET_NAMES.iter().any(|s| name == s.as_bytes()))
+    })
 }
 
-/// A hook's `authScheme` (`{type, key, value}`: `value` is the header value the hook receives).
-fn is_auth_scheme(key: &str) -> bool {
-    normalized(key) == "authscheme"
-}
-
-/// A hook's `headers` (`[{key, value}]`, or a name → value map): every value.
-fn is_headers(key: &str) -> bool {
-    normalized(key) == "headers"
-}
-
-/// The value of `key`, redacted as that key calls for.
-fn redact_entry(key: &str, value: Value) -> Value {
+fn key_kind(key: &str) -> KeyKind {
     if is_secret_key(key) {
-        return secret(value);
+        return KeyKind::Secret;
     }
-    if is_auth_scheme(key) {
-        return container(value);
-    }
-    if is_headers(key) {
-        return match value {
-            Value::Array(items) => Value::Array(items.into_iter().map(container).collect()),
-            Value::Object(map) => Value::Object(map.into_iter().map(|(k, v)| (k, secret(v))).collect()),
+    // A hook's `authScheme` (`{type, key, value}`: `value` is the header value the hook receives), and its
+    // `headers` (`[{key, value}]`, or a name → value map): every value.
+    with_normalized(key, |name, whole| match name {
+        b"authscheme" if whole => KeyKind::AuthScheme,
+        b"headers" if whole => KeyKind::Headers,
+        _ => KeyKind::Plain,
+    })
+}
+
+/// Redact the value of a key of this kind, in place.
+fn redact_entry(kind: KeyKind, value: &mut Value) {
+    match kind {
+        KeyKind::Secret => secret(value),
+        KeyKind::AuthScheme => container(value),
+        KeyKind::Headers => match value {
+            Value::Array(items) => items.iter_mut().for_each(container),
+            Value::Object(map) => map.values_mut().for_each(secret),
             other => secret(other),
-        };
+        },
+        KeyKind::Plain => redact_in_place(value),
     }
-    redact(value)
 }
 
 /// A value held under a secret name.
-fn secret(value: Value) -> Value {
+fn secret(value: &mut Value) {
     match value {
-        Value::Null | Value::Bool(_) => value,
+        Value::Null | Value::Bool(_) => {}
         Value::Object(_) => container(value),
-        Value::Array(items) => Value::Array(items.into_iter().map(secret).collect()),
-        Value::String(_) | Value::Number(_) => Value::String(REDACTED.into()),
+        Value::Array(items) => items.iter_mut().for_each(secret),
+        Value::String(_) | Value::Number(_) => *value = Value::String(REDACTED.into()),
     }
 }
 
 /// An object that holds a secret (`password: {value}`, `authScheme: {type, key, value}`, a header): its
 /// `value`, `hash` and `salt` go, its settings stay.
-fn container(value: Value) -> Value {
+fn container(value: &mut Value) {
     match value {
         Value::Object(map) => {
-            let map = map
-                .into_iter()
-                .map(|(k, v)| {
-                    let v = if SECRET_MEMBERS.contains(&k.as_str()) { secret(v) } else { redact_entry(&k, v) };
-                    (k, v)
-                })
-                .collect();
-            redact_object(map)
+            for (k, v) in map.iter_mut() {
+                if SECRET_MEMBERS.contains(&k.as_str()) {
+                    secret(v);
+                } else {
+                    redact_entry(key_kind(k), v);
+                }
+            }
+            redact_object(map);
         }
         other => secret(other),
     }
@@ -125,7 +159,7 @@ fn container(value: Value) -> Value {
 
 /// An object whose entries were already redacted by name: JWK private members, and `columns`/`rows` tables
 /// (a secret column's cells).
-fn redact_object(mut map: Map<String, Value>) -> Value {
+fn redact_object(map: &mut Map<String, Value>) {
     if map.contains_key("kty") {
         for member in JWK_PRIVATE {
             if let Some(v) = map.get_mut(*member).filter(|v| !v.is_null()) {
@@ -133,45 +167,60 @@ fn redact_object(mut map: Map<String, Value>) -> Value {
             }
         }
     }
-    let columns: Option<Vec<String>> = map
+    let columns: Option<Vec<KeyKind>> = map
         .get("columns")
         .and_then(Value::as_array)
-        .map(|c| c.iter().map(|c| c.as_str().unwrap_or_default().to_owned()).collect());
+        .map(|c| c.iter().map(|c| key_kind(c.as_str().unwrap_or_default())).collect());
     if let (Some(columns), Some(Value::Array(rows))) = (columns, map.get_mut("rows")) {
         for row in rows.iter_mut() {
             if let Value::Array(cells) = row {
-                for (cell, column) in cells.iter_mut().zip(&columns) {
-                    let taken = std::mem::take(cell);
-                    *cell = redact_entry(column, taken);
+                for (cell, kind) in cells.iter_mut().zip(&columns) {
+                    redact_entry(*kind, cell);
                 }
             }
         }
     }
-    Value::Object(map)
 }
 
 /// A copy of `value` with every secret replaced by `[redacted]`, by name and by shape.
-pub fn redact(value: Value) -> Value {
+pub fn redact(mut value: Value) -> Value {
+    redact_in_place(&mut value);
+    value
+}
+
+/// [`redact`] in place.
+pub fn redact_in_place(value: &mut Value) {
     match value {
         Value::Object(map) => {
-            let map = map.into_iter().map(|(k, v)| (k.clone(), redact_entry(&k, v))).collect();
-            redact_object(map)
+            for (k, v) in map.iter_mut() {
+                redact_entry(key_kind(k), v);
+            }
+            redact_object(map);
         }
-        Value::Array(items) => Value::Array(items.into_iter().map(redact).collect()),
-        Value::String(s) => Value::String(redact_text(&s)),
-        other => other,
+        Value::Array(items) => items.iter_mut().for_each(redact_in_place),
+        Value::String(s) => {
+            if let Some(redacted) = redacted_text(s) {
+                *s = redacted;
+            }
+        }
+        _ => {}
     }
 }
 
 /// Free text with every secret-shaped part replaced by `[redacted]` (PEM private keys, JWTs, authorization
 /// header credentials, Okta API tokens, the token of activation and reset links).
 pub fn redact_text(text: &str) -> String {
+    redacted_text(text).unwrap_or_else(|| text.to_owned())
+}
+
+/// [`redact_text`], `None` when the text has nothing to redact.
+fn redacted_text(text: &str) -> Option<String> {
     let mut ranges = Vec::new();
     pem_private_keys(text, &mut ranges);
     words(text, &mut ranges);
     link_tokens(text, &mut ranges);
     if ranges.is_empty() {
-        return text.to_owned();
+        return None;
     }
     ranges.sort_unstable();
     let mut out = String::with_capacity(text.len());
@@ -186,13 +235,22 @@ pub fn redact_text(text: &str) -> String {
         at = end;
     }
     out.push_str(&text[at..]);
-    out
+    Some(out)
 }
+
+/// Where `needle` first occurs in `haystack`, with a searcher built once: `str::find` sets up a new one on
+/// every call, which cost more than the search itself on the short strings of an Okta object.
+fn find(finder: &LazyLock<memmem::Finder<'static>>, haystack: &str) -> Option<usize> {
+    finder.find(haystack.as_bytes())
+}
+
+static PEM_BEGIN: LazyLock<memmem::Finder<'static>> = LazyLock::new(|| memmem::Finder::new("-----BEGIN "));
+static JWT_START: LazyLock<memmem::Finder<'static>> = LazyLock::new(|| memmem::Finder::new("eyJ"));
 
 /// `-----BEGIN … PRIVATE KEY-----` to its `-----END … PRIVATE KEY-----` (or the end of the text).
 fn pem_private_keys(text: &str, ranges: &mut Vec<(usize, usize)>) {
     let mut from = 0;
-    while let Some(found) = text[from..].find("-----BEGIN ") {
+    while let Some(found) = find(&PEM_BEGIN, &text[from..]) {
         let start = from + found;
         let header_end = text[start + 11..].find("-----").map(|i| start + 11 + i + 5);
         let Some(header_end) = header_end else { break };
@@ -255,18 +313,21 @@ fn words(text: &str, ranges: &mut Vec<(usize, usize)>) {
             previous.is_some_and(|p| ["ssws", "bearer", "dpop", "basic"].iter().any(|s| p.eq_ignore_ascii_case(s)));
         if (scheme && looks_random(trimmed)) || is_api_token(trimmed) {
             ranges.push((start, start + trimmed.len()));
-        } else {
+        } else if i - start >= JWT_MIN {
             jwts(text, start, i, ranges);
         }
         previous = Some(word);
     }
 }
 
+/// The shortest text taken for a JWT.
+const JWT_MIN: usize = 20;
+
 /// `eyJ…` header, payload and signature (or the five parts of a JWE) inside a word.
 fn jwts(text: &str, start: usize, end: usize, ranges: &mut Vec<(usize, usize)>) {
     let bytes = text.as_bytes();
     let mut from = start;
-    while let Some(found) = text[from..end].find("eyJ") {
+    while let Some(found) = find(&JWT_START, &text[from..end]) {
         let at = from + found;
         if at > start && is_b64url(bytes[at - 1]) {
             from = at + 3;
@@ -278,7 +339,7 @@ fn jwts(text: &str, start: usize, end: usize, ranges: &mut Vec<(usize, usize)>) 
             dots += usize::from(bytes[j] == b'.');
             j += 1;
         }
-        if dots >= 2 && j - at >= 20 {
+        if dots >= 2 && j - at >= JWT_MIN {
             ranges.push((at, j));
         }
         from = j.max(at + 3);
@@ -288,12 +349,19 @@ fn jwts(text: &str, start: usize, end: usize, ranges: &mut Vec<(usize, usize)>) 
 /// The token in activation and password-reset links (`https://org/welcome/XE6w…`).
 const LINK_MARKERS: &[&str] = &["/welcome/", "/reset_password/", "/signin/reset-password/", "/user/activate/"];
 
+static LINK_FINDERS: LazyLock<Vec<(usize, memmem::Finder<'static>)>> =
+    LazyLock::new(|| LINK_MARKERS.iter().map(|m| (m.len(), memmem::Finder::new(m))).collect());
+
 fn link_tokens(text: &str, ranges: &mut Vec<(usize, usize)>) {
     let bytes = text.as_bytes();
-    for marker in LINK_MARKERS {
+    // Every marker starts with a `/`.
+    if memchr::memchr(b'/', bytes).is_none() {
+        return;
+    }
+    for (len, marker) in LINK_FINDERS.iter() {
         let mut from = 0;
-        while let Some(found) = text[from..].find(marker) {
-            let start = from + found + marker.len();
+        while let Some(found) = marker.find(&bytes[from..]) {
+            let start = from + found + len;
             let mut end = start;
             while end < bytes.len() && is_b64url(bytes[end]) {
                 end += 1;
