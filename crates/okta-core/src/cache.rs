@@ -96,6 +96,8 @@ pub struct ReadCache {
     state: Mutex<State>,
     hits: std::sync::atomic::AtomicU64,
     misses: std::sync::atomic::AtomicU64,
+    /// Changes seen so far: an answer read while a change went out is not kept (it may predate the change).
+    generation: std::sync::atomic::AtomicU64,
 }
 
 impl ReadCache {
@@ -105,6 +107,7 @@ impl ReadCache {
             state: Mutex::default(),
             hits: Default::default(),
             misses: Default::default(),
+            generation: Default::default(),
         }
     }
 
@@ -140,8 +143,14 @@ impl ReadCache {
         fresh
     }
 
-    /// Keep `value` (Okta's answer of `bytes` bytes to `target`) for `identity`.
-    pub(crate) fn put(&self, identity: &str, target: &str, value: &Value, bytes: usize, now: Instant) {
+    /// The count of changes so far (see [`ReadCache::put`]).
+    pub(crate) fn generation(&self) -> u64 {
+        self.generation.load(std::sync::atomic::Ordering::SeqCst)
+    }
+
+    /// Keep `value` (Okta's answer of `bytes` bytes to `target`) for `identity`, unless a change went out since
+    /// the read began (`generation`: [`ReadCache::generation`] then).
+    pub(crate) fn put(&self, identity: &str, target: &str, value: &Value, bytes: usize, now: Instant, generation: u64) {
         if !self.enabled() || bytes > MAX_ENTRY_BYTES {
             return;
         }
@@ -152,6 +161,10 @@ impl ReadCache {
             segments.push(id.to_owned());
         }
         let mut state = self.state();
+        // Checked under the lock that invalidation takes too: a change counted after this point drops the entry.
+        if self.generation() != generation {
+            return;
+        }
         if let Some(old) =
             state.entries.insert(key.clone(), Entry { value: value.clone(), stored: now, bytes, segments })
         {
@@ -181,6 +194,7 @@ impl ReadCache {
         let ids: Vec<&String> =
             shape.iter().zip(&changed).filter(|(s, _)| s.starts_with('{')).map(|(_, id)| id).collect();
         let mut state = self.state();
+        self.generation.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
         let before = state.entries.len();
         let mut freed = 0;
         state.entries.retain(|_, entry| {
@@ -229,7 +243,7 @@ mod tests {
     #[test]
     fn entries_are_fresh_for_the_ttl_only() {
         let (c, t0) = cache();
-        c.put("", USER, &json!({"id": "00u1"}), 20, t0);
+        c.put("", USER, &json!({"id": "00u1"}), 20, t0, c.generation());
         assert_eq!(c.get("", USER, t0 + Duration::from_secs(29)), Some(json!({"id": "00u1"})));
         assert_eq!(c.get("", USER, t0 + Duration::from_secs(30)), None);
         assert_eq!(c.stats().entries, 0, "a stale entry is dropped when met");
@@ -239,7 +253,7 @@ mod tests {
     #[test]
     fn never_shared_between_identities() {
         let (c, t0) = cache();
-        c.put("alice", USER, &json!({"id": "00u1"}), 20, t0);
+        c.put("alice", USER, &json!({"id": "00u1"}), 20, t0, c.generation());
         assert!(c.get("bob", USER, t0).is_none());
         assert!(c.get("", USER, t0).is_none());
         assert!(c.get("alice", USER, t0).is_some());
@@ -249,7 +263,7 @@ mod tests {
     fn a_zero_ttl_caches_nothing() {
         let c = ReadCache::new(Duration::ZERO);
         let t0 = Instant::now();
-        c.put("", USER, &json!({}), 2, t0);
+        c.put("", USER, &json!({}), 2, t0, c.generation());
         assert!(c.get("", USER, t0).is_none());
         assert_eq!(c.stats().entries, 0);
     }
@@ -265,7 +279,7 @@ mod tests {
             ("/api/v1/groups/00g1", ""),
             ("/api/v1/meta/schemas/user/default", ""),
         ] {
-            c.put(identity, target, &json!({}), 2, t0);
+            c.put(identity, target, &json!({}), 2, t0, c.generation());
         }
         c.invalidate("/api/v1/users/00u1/lifecycle/deactivate", "/api/v1/users/{id}/lifecycle/deactivate");
         assert!(c.get("alice", USER, t0).is_none(), "the object, for every identity");
@@ -277,7 +291,7 @@ mod tests {
         assert_eq!(c.stats().bytes, 6);
 
         // A lookup by login goes with a change naming the id it answered.
-        c.put("", "/api/v1/users/a%40b.c", &json!({"id": "00u2"}), 2, t0);
+        c.put("", "/api/v1/users/a%40b.c", &json!({"id": "00u2"}), 2, t0, c.generation());
         c.invalidate("/api/v1/apps/0oa9/users/00u2", "/api/v1/apps/{appId}/users/{userId}");
         assert!(c.get("", "/api/v1/users/a%40b.c", t0).is_none());
 
@@ -290,19 +304,37 @@ mod tests {
     #[test]
     fn bounded_oldest_first_and_big_answers_are_not_kept() {
         let (c, t0) = cache();
-        c.put("", "/big", &json!({}), MAX_ENTRY_BYTES + 1, t0);
+        c.put("", "/big", &json!({}), MAX_ENTRY_BYTES + 1, t0, c.generation());
         assert_eq!(c.stats().entries, 0);
         for i in 0..MAX_ENTRIES + 10 {
-            c.put("", &format!("/api/v1/users/00u{i}"), &json!({}), 1, t0 + Duration::from_millis(i as u64));
+            c.put(
+                "",
+                &format!("/api/v1/users/00u{i}"),
+                &json!({}),
+                1,
+                t0 + Duration::from_millis(i as u64),
+                c.generation(),
+            );
         }
         assert_eq!(c.stats().entries, MAX_ENTRIES);
         assert!(c.get("", "/api/v1/users/00u0", t0).is_none(), "the oldest went first");
         assert!(c.get("", &format!("/api/v1/users/00u{}", MAX_ENTRIES + 9), t0).is_some());
         // The same target put again replaces, and its bytes are counted once.
         let (c, t0) = cache();
-        c.put("", USER, &json!({}), 100, t0);
-        c.put("", USER, &json!({}), 50, t0);
+        c.put("", USER, &json!({}), 100, t0, c.generation());
+        c.put("", USER, &json!({}), 50, t0, c.generation());
         assert_eq!((c.stats().entries, c.stats().bytes), (1, 50));
+    }
+
+    #[test]
+    fn an_answer_read_while_a_change_went_out_is_not_kept() {
+        let (c, t0) = cache();
+        let began = c.generation();
+        c.invalidate("/api/v1/users/00u1", "/api/v1/users/{id}");
+        c.put("", USER, &json!({"id": "00u1"}), 20, t0, began);
+        assert!(c.get("", USER, t0).is_none());
+        c.put("", USER, &json!({"id": "00u1"}), 20, t0, c.generation());
+        assert!(c.get("", USER, t0).is_some());
     }
 
     #[test]

@@ -363,6 +363,7 @@ impl OktaClient {
         if let Some(value) = cache.get(&identity, target, std::time::Instant::now()) {
             return Ok(value);
         }
+        let generation = cache.generation();
         let resp = self
             .execute(RequestSpec {
                 method: Method::GET,
@@ -373,7 +374,7 @@ impl OktaClient {
             })
             .await?;
         let value = decode_json(&resp)?.unwrap_or(Value::Null);
-        cache.put(&identity, target, &value, resp.body.len(), std::time::Instant::now());
+        cache.put(&identity, target, &value, resp.body.len(), std::time::Instant::now(), generation);
         Ok(value)
     }
 

@@ -168,35 +168,49 @@ impl Governor {
     pub async fn admit(&self, method: &str, template: &str, max_wait: Duration) -> Result<Ticket<'_>, Duration> {
         let key = (method.to_owned(), template.to_owned());
         let started = Instant::now();
-        // The semaphore is never closed (so this is always a slot).
-        let slot = self.slots.clone().acquire_owned().await.ok();
         loop {
-            let wait = {
-                let mut buckets = self.buckets.lock().unwrap_or_else(PoisonError::into_inner);
-                match buckets.get_mut(&key) {
-                    // Not seen yet: Okta's first answer tells the bucket.
-                    None => return Ok(Ticket { governor: self, key, counted: false, _slot: slot }),
-                    Some(bucket) => {
-                        let now = Instant::now();
-                        if now >= bucket.reset_at + RESET_SLACK {
-                            // A new window: its budget is whole until Okta says otherwise.
-                            bucket.remaining = bucket.limit;
-                        }
-                        if bucket.used() < bucket.allowed(self.config.share) || now >= bucket.reset_at + RESET_SLACK {
-                            bucket.in_flight += 1;
-                            return Ok(Ticket { governor: self, key, counted: true, _slot: slot });
-                        }
-                        let wait = (bucket.reset_at + RESET_SLACK).saturating_duration_since(now);
-                        if wait > max_wait {
-                            return Err(wait);
-                        }
-                        wait
+            // Wait for the window first, holding no slot: a bulk run waiting for its bucket must not keep other
+            // callers' requests (other buckets) out.
+            if let Some(wait) = self.window_wait(&key) {
+                if wait > max_wait {
+                    return Err(wait);
+                }
+                self.announce(&key, wait, started);
+                tokio::time::sleep(wait.max(Duration::from_millis(10))).await;
+                continue;
+            }
+            // The semaphore is never closed (so this is always a slot).
+            let slot = self.slots.clone().acquire_owned().await.ok();
+            // While it waited for the slot, others may have used the window up: check again, and count.
+            let mut buckets = self.buckets.lock().unwrap_or_else(PoisonError::into_inner);
+            match buckets.get_mut(&key) {
+                // Not seen yet: Okta's first answer tells the bucket.
+                None => return Ok(Ticket { governor: self, key, counted: false, _slot: slot }),
+                Some(bucket) => {
+                    let now = Instant::now();
+                    if now >= bucket.reset_at + RESET_SLACK {
+                        // A new window: its budget is whole until Okta says otherwise.
+                        bucket.remaining = bucket.limit;
+                    }
+                    if bucket.used() < bucket.allowed(self.config.share) || now >= bucket.reset_at + RESET_SLACK {
+                        bucket.in_flight += 1;
+                        return Ok(Ticket { governor: self, key, counted: true, _slot: slot });
                     }
                 }
-            };
-            self.announce(&key, wait, started);
-            tokio::time::sleep(wait.max(Duration::from_millis(10))).await;
+            }
         }
+    }
+
+    /// How long the bucket of `key` needs before another request fits this server's share (None: it fits now,
+    /// or the bucket is not known yet).
+    fn window_wait(&self, key: &(String, String)) -> Option<Duration> {
+        let buckets = self.buckets.lock().unwrap_or_else(PoisonError::into_inner);
+        let bucket = buckets.get(key)?;
+        let now = Instant::now();
+        if now >= bucket.reset_at + RESET_SLACK || bucket.used() < bucket.allowed(self.config.share) {
+            return None;
+        }
+        Some((bucket.reset_at + RESET_SLACK).saturating_duration_since(now))
     }
 
     fn announce(&self, key: &(String, String), wait: Duration, started: Instant) {
@@ -348,6 +362,21 @@ mod tests {
         // A new window does.
         governor.observe("GET", "/x", &headers(100, 99, 2_060, 2_001), SystemTime::now());
         assert_eq!((governor.status()[0].remaining, governor.status()[0].reset), (99, 2_060));
+    }
+
+    #[tokio::test]
+    async fn a_bucket_waiting_for_its_window_holds_no_slot() {
+        let governor = Arc::new(Governor::new(GovernorConfig { share: 0.5, concurrency: 1 }));
+        // /busy: used up until a reset 2 s away. A request to it waits, but /other still gets the only slot.
+        governor.observe("GET", "/busy", &headers(10, 0, 1_002, 1_000), SystemTime::now());
+        let waiting = {
+            let g = governor.clone();
+            tokio::spawn(async move { g.admit("GET", "/busy", LONG).await.is_ok() })
+        };
+        tokio::time::sleep(Duration::from_millis(50)).await;
+        let other = tokio::time::timeout(Duration::from_millis(200), governor.admit("GET", "/other", LONG)).await;
+        assert!(other.is_ok_and(|t| t.is_ok()), "the other bucket's request went ahead");
+        assert!(waiting.await.unwrap_or(false), "the waiting one is admitted after the reset");
     }
 
     #[tokio::test]

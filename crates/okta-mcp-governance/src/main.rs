@@ -45,7 +45,8 @@ const SPEC: ServerSpec = ServerSpec {
     license: Some(&okta_mcp_kit::license::License {
         product: "Okta Identity Governance",
         path_prefix: "/governance/",
-        probes: &[&ops::LIST_CAMPAIGNS, &ops::LIST_ENTITLEMENT_BUNDLES, &ops::LIST_LABELS, &ops::LIST_RISK_RULES],
+        // Core OIG only: a feature of its own (labels, risk rules) being off must not hide every tool.
+        probes: &[&ops::LIST_CAMPAIGNS, &ops::LIST_ENTITLEMENT_BUNDLES],
         // "You do not have permission to access the feature you are requesting."
         missing_codes: &["E0000015"],
     }),

@@ -84,3 +84,39 @@ fn a_value_of_a_single_valued_entitlement_is_not_stacked() {
     let reason = done["failures"][0]["reason"].as_str().unwrap();
     assert!(reason.contains("takes a single value") && reason.contains("System Administrator"), "{reason}");
 }
+
+/// The values a user holds in an app, by name.
+fn held(server: &mut okta_e2e::Server, user: &str, app: &str) -> std::collections::BTreeSet<String> {
+    let out = server.call("okta_iga_list_user_entitlements", json!({"user": user, "app": app})).ok();
+    out["entitlements"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|e| e["values"].as_array().unwrap().iter().map(|v| v["name"].as_str().unwrap().to_owned()))
+        .collect()
+}
+
+#[test]
+fn a_grant_adds_to_what_the_user_holds() {
+    // Okta: a CUSTOM (base) grant replaces every other grant of the user in the app, so bulk grants are additive
+    // ENTITLEMENT grants; the sandbox models the replacement, so a base grant here would fail this test.
+    let org = Org::start();
+    let mut server = server(&org);
+    let bob = "bob.active@example.com";
+    let before = held(&mut server, bob, SALESFORCE);
+    assert!(!before.is_empty(), "Bob holds Salesforce values");
+    let new = ["Reports Viewer", "Payments Approver", "Finance Admin"]
+        .into_iter()
+        .find(|v| !before.contains(*v))
+        .expect("a value Bob lacks");
+    let out = server
+        .call(
+            "okta_iga_batch_create_grants",
+            json!({"app": SALESFORCE, "grants": [{"user": bob, "values": [format!("Permission Set: {new}")]}]}),
+        )
+        .ok();
+    assert_eq!(out["granted"], 1, "{out}");
+    let after = held(&mut server, bob, SALESFORCE);
+    assert!(before.is_subset(&after), "Bob kept what he held: {before:?} → {after:?}");
+    assert!(after.contains(new), "{after:?}");
+}

@@ -110,6 +110,11 @@ fn custom_additive_and_policy_grants() {
     assert!(single.contains("takes a single value"), "{single}");
     assert_eq!(org.change_count(), changes);
 
+    // Base grants (POLICY, CUSTOM) replace every other grant of the user in the app; additive ones add.
+    let policy = server.call("okta_iga_create_grant", grant(json!({}))).ok();
+    assert_eq!(policy["grant"]["grantType"], "POLICY");
+    assert_eq!(policy["values"], json!([]));
+    let policy_id = policy["grant"]["id"].as_str().unwrap().to_owned();
     let custom = server
         .call(
             "okta_iga_create_grant",
@@ -132,9 +137,6 @@ fn custom_additive_and_policy_grants() {
         )
         .ok();
     assert_eq!(additive["grant"]["grantType"], "ENTITLEMENT");
-    let policy = server.call("okta_iga_create_grant", grant(json!({}))).ok();
-    assert_eq!(policy["grant"]["grantType"], "POLICY");
-    assert_eq!(policy["values"], json!([]));
 
     let held = server.call("okta_iga_list_user_entitlements", json!({"user": RITA, "app": SALESFORCE})).ok();
     let from: Vec<(String, String)> = held["entitlements"]
@@ -146,8 +148,8 @@ fn custom_additive_and_policy_grants() {
         .collect();
     assert_eq!(from.len(), 4, "{held}");
     assert!(from.contains(&("Standard User".into(), custom_id.clone())));
-    let grants = server.call("okta_iga_list_grants", json!({"user": RITA, "app": SALESFORCE, "limit": 200})).ok();
-    assert!(rows(&grants).iter().any(|g| g["grantType"] == "POLICY"), "{grants}");
+    let replaced = server.call("okta_iga_get_grant", json!({"grant_id": policy_id})).ok();
+    assert_eq!(replaced["status"], "INACTIVE", "the CUSTOM grant replaced it: {replaced}");
 
     // A removal shows in the history with the DENY grant that made it; the additions with theirs.
     server

@@ -155,11 +155,25 @@ pub fn render(
             }
         }
     }
+    // One pass over the template: a value holding `{other}` stays as it is.
     let fill = |text: &str| {
-        let mut out = text.to_owned();
-        for (name, value) in &values {
-            out = out.replace(&format!("{{{name}}}"), value);
+        let mut out = String::with_capacity(text.len());
+        let mut rest = text;
+        while let Some(start) = rest.find('{') {
+            out.push_str(&rest[..start]);
+            let after = &rest[start + 1..];
+            match after.find('}').map(|end| (&after[..end], end)) {
+                Some((name, end)) if values.contains_key(name) => {
+                    out.push_str(&values[name]);
+                    rest = &after[end + 1..];
+                }
+                _ => {
+                    out.push('{');
+                    rest = after;
+                }
+            }
         }
+        out.push_str(rest);
         out
     };
     let mut text = fill(p.goal);
@@ -239,6 +253,9 @@ mod tests {
         assert!(t.contains("3. `okta_deactivate_user` (destructive): deactivate bob@example.com"), "{t}");
         assert!(t.contains("wait for their go-ahead"), "{t}");
         assert!(!t.contains("left out"), "{t}");
+        let tricky = serde_json::json!({"user": "{reason}", "reason": "r"});
+        let t = text(&render(&OFFBOARD, tricky.as_object(), &tools(), &all).expect("rendered"));
+        assert!(t.starts_with("Offboard {reason} (r)."), "values are not filled in again: {t}");
 
         let read_only = |name: &str| name == "okta_get_user";
         let t = text(&render(&OFFBOARD, args.as_object(), &tools(), &read_only).expect("rendered"));

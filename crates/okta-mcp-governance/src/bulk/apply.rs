@@ -1,6 +1,6 @@
 //! `okta_iga_apply_grants`: every user of a CSV gets the app and the entitlement values the file gives them.
 //! Per user: resolve the login, assign the user to the app when not assigned, read what they hold, and create
-//! one CUSTOM grant of the values they lack (none lacking: skipped, so a rerun sends no change). Users run
+//! one ENTITLEMENT (additive) grant of the values they lack (none lacking: skipped, so a rerun sends no change). Users run
 //! concurrently up to the rate governor's cap; the governor keeps each bucket within its share. A journal
 //! (see `journal`) records each user's state as the run goes, so an interrupted run resumes without duplicates.
 
@@ -101,15 +101,16 @@ pub async fn ensure_assigned(
     if assigned {
         return Ok(false);
     }
+    // A dry run goes through `send` too: protection refuses a protected user here as in a real run, and the
+    // change is held back.
     if !ctx.okta.holds_changes() {
         meter.count(1);
-        let body = json!({"id": uid, "scope": "USER"});
-        ctx.okta
-            .send(&ops::ASSIGN_USER_TO_APPLICATION, &[app], &Query::new(), Some(&body))
-            .await
-            .map_err(|e| format!("assigning the user to the app: {e}"))?;
     }
-    Ok(true)
+    let body = json!({"id": uid, "scope": "USER"});
+    match ctx.okta.send(&ops::ASSIGN_USER_TO_APPLICATION, &[app], &Query::new(), Some(&body)).await {
+        Ok(_) | Err(ToolError::Held(_)) => Ok(true),
+        Err(e) => Err(format!("assigning the user to the app: {e}")),
+    }
 }
 
 /// What granting a user values came to.
@@ -156,7 +157,7 @@ async fn grant_covering(
         .map(|g| str_of(g, "id").to_owned()))
 }
 
-/// Give the user the values they lack (one CUSTOM grant), after checking what they hold: a value of a
+/// Give the user the values they lack (one additive ENTITLEMENT grant), after checking what they hold: a value of a
 /// single-valued entitlement whose other value they hold is refused. `unsure`: an earlier run may have sent this
 /// grant without recording it, so the user's grants are checked first. `before_send` runs just before the grant
 /// is sent (the journal records it).
@@ -202,21 +203,29 @@ pub async fn grant_missing(
         }
     }
     let labels: Vec<String> = missing.iter().map(|v| v.label()).collect();
-    if ctx.okta.holds_changes() {
-        return Ok(Granted::Created { grant_id: None, values: labels });
+    let held = ctx.okta.holds_changes();
+    if !held {
+        before_send()?;
     }
-    before_send()?;
     let owned: Vec<AppValue> = missing.into_iter().cloned().collect();
+    // ENTITLEMENT: an additive grant. A CUSTOM grant is a base grant, which replaces every other grant of the
+    // user in the app (Okta's Grants reference), so the values the user held would go.
     let body = json!({
-        "grantType": "CUSTOM",
+        "grantType": "ENTITLEMENT",
         "action": "ALLOW",
         "actor": "API",
         "target": {"externalId": app, "type": "APPLICATION"},
         "targetPrincipal": {"externalId": uid, "type": "OKTA_USER"},
         "entitlements": grouped(&owned),
     });
-    meter.count(1);
-    let saved = ctx.okta.send(&ops::CREATE_GRANT, &[], &Query::new(), Some(&body)).await.map_err(|e| e.to_string())?;
+    // A dry run goes through `send` too (protection checks it), and is held back there.
+    if !held {
+        meter.count(1);
+    }
+    let saved = match ctx.okta.send(&ops::CREATE_GRANT, &[], &Query::new(), Some(&body)).await {
+        Err(ToolError::Held(_)) => return Ok(Granted::Created { grant_id: None, values: labels }),
+        other => other.map_err(|e| e.to_string())?,
+    };
     let grant_id = saved.as_ref().and_then(|g| g.get("id")).and_then(Value::as_str).map(str::to_owned);
     Ok(Granted::Created { grant_id, values: labels })
 }
@@ -471,7 +480,7 @@ pub async fn apply(ctx: ToolContext, args: ApplyArgs) -> Result<ToolOutput, Tool
         out["users_per_value"] = json!(shown);
         out["sample"] = json!(sample);
         out["each_grant"] = json!({"method": "POST", "path": "/governance/api/v1/grants",
-            "body": {"grantType": "CUSTOM", "action": "ALLOW", "actor": "API",
+            "body": {"grantType": "ENTITLEMENT", "action": "ALLOW", "actor": "API",
                      "target": {"externalId": app, "type": "APPLICATION"},
                      "targetPrincipal": {"externalId": "<user id>", "type": "OKTA_USER"},
                      "entitlements": "<the values the user lacks, by entitlement>"}});

@@ -17,6 +17,9 @@ pub struct Table {
 pub const MAX_COLUMNS: usize = 200;
 /// At most this many characters in one field.
 pub const MAX_FIELD: usize = 10_000;
+/// At most this many cells (rows × columns): a small file of short rows under a wide header cannot make the
+/// server hold millions of padded cells.
+pub const MAX_CELLS: usize = 2_000_000;
 
 impl Table {
     /// Parse `text` (UTF-8, an optional BOM) whose first record is the header; at most `max_rows` records after
@@ -53,6 +56,12 @@ impl Table {
             }
             if rows.len() == max_rows {
                 return Err(format!("the file has more than {max_rows} rows"));
+            }
+            if (rows.len() + 1) * headers.len() > MAX_CELLS {
+                return Err(format!(
+                    "the file has more than {MAX_CELLS} cells ({} columns): split it, or drop columns it does not need",
+                    headers.len()
+                ));
             }
             r.resize(headers.len(), String::new());
             rows.push(r);
@@ -164,6 +173,10 @@ mod tests {
         assert!(err("a,A\n").contains("twice"));
         assert!(err("a,\n").contains("no name"));
         assert!(err("a\n1\n2\n3\n").contains("more than 2 rows"));
+        let wide =
+            format!("{}\n{}", (0..200).map(|i| format!("c{i}")).collect::<Vec<_>>().join(","), "a\n".repeat(10_001));
+        let wide = Table::parse(&wide, 200_000).err().unwrap_or_default();
+        assert!(wide.contains("more than 2000000 cells"), "{wide}");
         assert!(err(&format!("a\n{}\n", "x".repeat(MAX_FIELD + 1))).contains("longer than"));
     }
 }

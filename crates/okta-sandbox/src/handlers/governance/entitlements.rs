@@ -221,6 +221,19 @@ pub(crate) async fn create_grant(State(st): St, JsonBody(body): JsonBody) -> Api
         if let Some(s) = body.get("scheduleSettings").filter(|s| s.is_object()) {
             g["scheduleSettings"] = s.clone();
         }
+        if matches!(grant_type, "CUSTOM" | "POLICY") && action == "ALLOW" {
+            // A base grant: "a principal and resource can only have a single base grant. Creating a base grant
+            // type replaces all other existing grants" (Okta's Grants reference).
+            let stamp = now();
+            for other in org.governance.grants.iter_mut().filter(|o| {
+                str_of(&o["target"], "externalId") == app
+                    && str_of(&o["targetPrincipal"], "externalId") == user
+                    && str_of(o, "status") == "ACTIVE"
+            }) {
+                other["status"] = json!("INACTIVE");
+                other["lastUpdated"] = json!(stamp);
+            }
+        }
         org.governance.grants.push(g.clone());
         Ok(g)
     })?;
