@@ -88,3 +88,22 @@ fn bad_input_is_refused_with_nothing_sent() {
     }
     assert_eq!(org.change_count(), before, "nothing was sent");
 }
+
+#[test]
+fn one_person_named_twice_is_granted_once() {
+    // By login and by id: two items, one person. Each checks what the person holds and grants what is missing
+    // one at a time, so the value is granted once.
+    let org = Org::start();
+    let mut server = server(&org);
+    let value = "Permission Set: Finance Admin";
+    let out = server
+        .call(
+            "okta_iga_batch_create_grants",
+            json!({"app": SALESFORCE, "grants": [
+                {"user": "carol.finance@example.com", "values": [value]},
+                {"user": "00ucarolfinance00001", "values": [value]},
+            ]}),
+        )
+        .ok();
+    assert_eq!((out["granted"].as_u64(), out["already_held"].as_u64()), (Some(1), Some(1)), "{out}");
+}

@@ -64,8 +64,13 @@ fn nothing_outside_the_folder_is_read() {
         assert!(refused.contains(says), "{file}: {refused}");
         assert!(!refused.contains("mallory"), "{refused}");
     }
+    // A named pipe does not hold the server: it is no file.
+    let made = std::process::Command::new("mkfifo").arg(dir.path().join("pipe.csv")).status().unwrap();
+    assert!(made.success());
+    let pipe = read(&mut server, "pipe.csv").err();
+    assert!(pipe.contains("not a file"), "{pipe}");
     let listed = server.call("okta_iga_list_csv_files", json!({})).ok();
-    assert_eq!(listed["count"], 1, "links are not listed: {listed}");
+    assert_eq!(listed["count"], 1, "links and pipes are not listed: {listed}");
     let refused = server.call("okta_iga_list_csv_files", json!({"under": "linkdir"})).err();
     assert!(refused.contains("outside"), "{refused}");
     let validated = server.call("okta_iga_validate_csv", json!({"file": "link.csv"})).err();

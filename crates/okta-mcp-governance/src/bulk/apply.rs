@@ -157,6 +157,18 @@ async fn grant_covering(
         .map(|g| str_of(g, "id").to_owned()))
 }
 
+/// Locks that make one user's check-then-grant in an app one step within this process: two items naming the
+/// same person (an id and a login, two spellings, a batch beside a run) cannot both see a value missing and both
+/// grant it. Striped by a hash of app and user, so the set stays bounded.
+static USER_LOCKS: [tokio::sync::Mutex<()>; 64] = [const { tokio::sync::Mutex::const_new(()) }; 64];
+
+fn user_lock(app: &str, uid: &str) -> &'static tokio::sync::Mutex<()> {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    (app, uid).hash(&mut h);
+    &USER_LOCKS[(h.finish() % USER_LOCKS.len() as u64) as usize]
+}
+
 /// Give the user the values they lack (one additive ENTITLEMENT grant), after checking what they hold: a value of a
 /// single-valued entitlement whose other value they hold is refused. `unsure`: an earlier run may have sent this
 /// grant without recording it, so the user's grants are checked first. `before_send` runs just before the grant
@@ -170,6 +182,7 @@ pub async fn grant_missing(
     meter: &Meter,
     before_send: impl FnOnce() -> Result<(), String>,
 ) -> Result<Granted, String> {
+    let _one_at_a_time = user_lock(app, uid).lock().await;
     meter.count(1);
     let held = principal_entitlements(ctx, app, uid).await.map_err(|e| e.to_string())?;
     let mut held_by_entitlement: BTreeMap<&str, Vec<(&str, &str)>> = BTreeMap::new();

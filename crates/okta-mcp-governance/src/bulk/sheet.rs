@@ -274,8 +274,14 @@ impl Sheet {
         for (i, row) in table.rows.iter().enumerate() {
             let n = i + 1;
             if !columns.counts(row) {
-                let v = columns.access.and_then(|a| row.get(a)).map(|v| v.trim().to_owned()).unwrap_or_default();
-                *sheet.filtered.entry(if v.is_empty() { "(empty)".into() } else { v }).or_default() += 1;
+                let v = columns.access.and_then(|a| row.get(a)).map(|v| v.trim()).unwrap_or_default();
+                // Counted by value, a few values shown (a column of free text must not fill the answer).
+                let key = match v {
+                    "" => "(empty)".to_owned(),
+                    v if sheet.filtered.len() >= 20 && !sheet.filtered.contains_key(v) => "(other values)".to_owned(),
+                    v => v.chars().take(100).collect(),
+                };
+                *sheet.filtered.entry(key).or_default() += 1;
                 continue;
             }
             let user = row.get(columns.user).map(|u| u.trim()).unwrap_or_default();

@@ -192,13 +192,26 @@ impl CsvDir {
         let path = self.resolve(name)?;
         let mut options = std::fs::OpenOptions::new();
         options.read(true);
-        // The canonical path has no symlink left; one swapped in since is not followed.
+        // The canonical path has no symlink left; one swapped in since is not followed. O_NONBLOCK: a named pipe
+        // put there does not hold the open (it is then refused as no file).
         #[cfg(unix)]
-        std::os::unix::fs::OpenOptionsExt::custom_flags(&mut options, libc::O_NOFOLLOW);
+        std::os::unix::fs::OpenOptionsExt::custom_flags(&mut options, libc::O_NOFOLLOW | libc::O_NONBLOCK);
         let file = options.open(&path).map_err(|e| match e.kind() {
             std::io::ErrorKind::NotFound => not_found(name),
             _ => ToolError::refused(format!("{name:?} cannot be opened (it may have been replaced by a link): {e}")),
         })?;
+        // O_NOFOLLOW guards the last name only: a folder on the way swapped for a link since the check would be
+        // followed. What was opened is checked again, by the kernel's own name for it.
+        #[cfg(target_os = "linux")]
+        {
+            use std::os::fd::AsRawFd;
+            let opened = std::fs::read_link(format!("/proc/self/fd/{}", file.as_raw_fd()));
+            if !opened.is_ok_and(|p| p.starts_with(&self.root)) {
+                return Err(ToolError::refused(format!(
+                    "{name:?} leads outside the CSV folder (a folder on its way was replaced by a link): it is not read"
+                )));
+            }
+        }
         let meta = file.metadata().map_err(|e| ToolError::refused(format!("{name:?} cannot be read: {e}")))?;
         if !meta.is_file() {
             return Err(ToolError::refused(format!("{name:?} is not a file")));

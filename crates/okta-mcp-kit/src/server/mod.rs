@@ -158,8 +158,24 @@ impl std::fmt::Debug for McpServer {
     }
 }
 
+/// The most a tool answer may hold: every tool bounds its own answers well below this; this is the backstop that
+/// keeps any answer from flooding the assistant's context.
+const MAX_ANSWER_BYTES: usize = 512 << 10;
+
 fn text_result(output: &ToolOutput) -> CallToolResult {
-    CallToolResult::success(vec![ContentBlock::text(output.to_text())])
+    let text = output.to_text();
+    if text.len() <= MAX_ANSWER_BYTES {
+        return CallToolResult::success(vec![ContentBlock::text(text)]);
+    }
+    tracing::warn!(bytes = text.len(), "a tool answer over {MAX_ANSWER_BYTES} bytes was not sent");
+    let head: String = text.chars().take(2000).collect();
+    let note = json!({
+        "answer_too_large": {"bytes": text.len(), "limit": MAX_ANSWER_BYTES},
+        "note": "the answer was too large to send, so only its beginning is shown: ask for less (a smaller limit, \
+                 filters, fewer fields). A change the call made was made: the audit log has it.",
+        "beginning": head,
+    });
+    CallToolResult::success(vec![ContentBlock::text(note.to_string())])
 }
 
 fn error_result(message: impl Into<String>) -> CallToolResult {
@@ -669,5 +685,27 @@ impl ServerHandler for McpServer {
 
     fn get_tool(&self, name: &str) -> Option<Tool> {
         self.inner.ready.get().and_then(|r| r.listed.iter().find(|(_, t)| t.name == name).map(|(_, t)| t.clone()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn text_of(result: &CallToolResult) -> String {
+        let value = serde_json::to_value(result).unwrap_or_default();
+        value["content"][0]["text"].as_str().unwrap_or_default().to_owned()
+    }
+
+    #[test]
+    fn no_answer_floods_the_context() {
+        let small = text_result(&ToolOutput::json(json!({"rows": ["a"]})));
+        assert_eq!(text_of(&small), r#"{"rows":["a"]}"#);
+        let rows: Vec<String> = (0..100_000).map(|i| format!("row {i}")).collect();
+        let big = text_of(&text_result(&ToolOutput::json(json!({ "rows": rows }))));
+        assert!(big.len() < 4000, "{} bytes", big.len());
+        let parsed: Value = serde_json::from_str(&big).unwrap_or_default();
+        assert_eq!(parsed["answer_too_large"]["limit"], MAX_ANSWER_BYTES);
+        assert!(parsed["beginning"].as_str().is_some_and(|b| b.starts_with("{\"rows\":[\"row 0\"")), "{big}");
     }
 }
