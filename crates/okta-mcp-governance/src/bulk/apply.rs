@@ -317,6 +317,8 @@ struct Outcome {
     user_id: Option<String>,
     assigned: bool,
     result: Result<Granted, String>,
+    /// The grant was about to go out when the result came: a failure may have come after Okta took it.
+    sent_maybe: bool,
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -336,6 +338,7 @@ async fn one_user(
         user_id: None,
         assigned: false,
         result: Ok(Granted::Present),
+        sent_maybe: false,
     };
     if let Some(problem) = want.problem {
         out.result = Err(problem);
@@ -360,14 +363,19 @@ async fn one_user(
         }
     }
     let unsure = earlier.as_ref().is_some_and(|e| e.state == SENDING);
-    let record = || match run {
-        Some(run) => run.record(
-            &want.key,
-            &Item { state: SENDING.into(), user_id: Some(uid.clone()), grant_id: None, detail: None },
-        ),
-        None => Ok(()),
+    let sending = std::sync::atomic::AtomicBool::new(false);
+    let record = || {
+        sending.store(true, std::sync::atomic::Ordering::Relaxed);
+        match run {
+            Some(run) => run.record(
+                &want.key,
+                &Item { state: SENDING.into(), user_id: Some(uid.clone()), grant_id: None, detail: None },
+            ),
+            None => Ok(()),
+        }
     };
     out.result = grant_missing(ctx, app, &uid, &want.values, unsure, meter, record).await;
+    out.sent_maybe = sending.load(std::sync::atomic::Ordering::Relaxed);
     out
 }
 
@@ -452,8 +460,10 @@ pub async fn apply(ctx: ToolContext, args: ApplyArgs) -> Result<ToolOutput, Tool
                     if failures.len() < FAILURES_SHOWN {
                         failures.push(failure_row(&o, reason));
                     }
+                    // A failure after the grant went out (a timeout, a 5xx) may hide a grant Okta made: kept as
+                    // "sending", so the next pass checks the user's grants before granting again.
                     Item {
-                        state: FAILED.into(),
+                        state: if o.sent_maybe { SENDING.into() } else { FAILED.into() },
                         user_id: o.user_id.clone(),
                         grant_id: None,
                         detail: Some(reason.clone()),

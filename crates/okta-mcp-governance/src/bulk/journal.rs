@@ -14,8 +14,9 @@ use std::sync::{Arc, Mutex, PoisonError};
 
 use rusqlite::{Connection, OptionalExtension, params};
 
-/// How long a lease holds without renewal (seconds).
-pub const LEASE_SECS: i64 = 30;
+/// How long a lease holds without renewal (seconds): well above the longest wait of one request (the rate
+/// governor waits at most 60 s for a window), so a live run is not taken for a stalled one.
+pub const LEASE_SECS: i64 = 180;
 
 /// An item's state in the journal.
 pub const SENDING: &str = "sending";
@@ -223,11 +224,16 @@ impl Run {
         let mut last = self.last_renewal.lock().unwrap_or_else(PoisonError::into_inner);
         if now() - *last >= LEASE_SECS / 3 {
             *last = now();
-            db.execute(
-                "UPDATE runs SET lease_until = ?2, updated = ?3 WHERE run_id = ?1",
-                params![self.info.run_id, now() + LEASE_SECS, stamp()],
-            )
-            .map_err(|e| e.to_string())?;
+            // Only while this process still holds it: a run taken over elsewhere stops here.
+            let renewed = db
+                .execute(
+                    "UPDATE runs SET lease_until = ?2, updated = ?3 WHERE run_id = ?1 AND owner = ?4",
+                    params![self.info.run_id, now() + LEASE_SECS, stamp(), me()],
+                )
+                .map_err(|e| e.to_string())?;
+            if renewed == 0 {
+                return Err("another process took this run over (this one had stalled past its lease)".into());
+            }
         }
         Ok(())
     }

@@ -99,11 +99,16 @@ fn step_values(kind: &str, body: &Value) -> Vec<Value> {
     }
 }
 
+/// One preparation of an app at a time in this process: two calls cannot both find a value missing and both
+/// create it.
+static PREPARING: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+
 pub async fn prepare(ctx: ToolContext, args: ApplyArgs) -> Result<ToolOutput, ToolError> {
     let app = app_arg(&args.app)?;
     let loaded = load(&args.file).await?;
     // An update names only the entitlement: protection checks the app it belongs to.
     ctx.okta.acts_on("apps", &app, &app);
+    let _one_at_a_time = PREPARING.lock().await;
     let catalog = app_catalog(&ctx, &app).await?;
     let targets = match_app(&loaded, &catalog);
     check(&targets)?;
