@@ -644,6 +644,19 @@ impl OktaClient {
         let url = Url::parse(spec.url).map_err(|e| {
             fatal(OktaError::InvalidInput { field: "url".into(), reason: format!("not a valid URL ({e})") })
         })?;
+        // Within this server's share of the operation's rate-limit bucket, and the concurrency cap; admitted
+        // before the credentials are made, so a token or DPoP proof is fresh however long the wait was.
+        let method = spec.method.to_string();
+        let max_wait = self.inner.options.max_rate_limit_wait;
+        let _ticket = self.inner.governor.admit(&method, spec.template, max_wait).await.map_err(|reset_in| {
+            fatal(OktaError::RateShareUsed {
+                method: method.clone(),
+                template: spec.template.to_owned(),
+                share: self.inner.governor.config().share,
+                reset_in,
+                max_wait,
+            })
+        })?;
         let auth = self.inner.auth.headers(&spec.method, &url).await.map_err(fatal)?;
         let mut req = self.inner.http.request(spec.method.clone(), url);
         for (name, value) in auth.headers {
@@ -675,18 +688,6 @@ impl OktaClient {
             None => {}
         }
         let idempotent = retry::is_idempotent(&spec.method);
-        // Within this server's share of the operation's rate-limit bucket, and the concurrency cap.
-        let method = spec.method.to_string();
-        let max_wait = self.inner.options.max_rate_limit_wait;
-        let _ticket = self.inner.governor.admit(&method, spec.template, max_wait).await.map_err(|reset_in| {
-            fatal(OktaError::RateShareUsed {
-                method: method.clone(),
-                template: spec.template.to_owned(),
-                share: self.inner.governor.config().share,
-                reset_in,
-                max_wait,
-            })
-        })?;
         let started = Instant::now();
         let response = match req.send().await {
             Ok(r) => r,
