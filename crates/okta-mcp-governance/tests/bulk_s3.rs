@@ -9,36 +9,12 @@
 
 #[path = "../src/bulk/s3.rs"]
 mod s3;
+mod support;
 
 use object_store::aws::AmazonS3Builder;
 use object_store::path::Path;
 use object_store::{ObjectStoreExt, PutPayload};
 use s3::S3Source;
-
-/// The test S3 server (`scripts/s3` sets it, with the AWS_* settings that reach it). Unset: the test is
-/// skipped, except under CI=true, where it fails.
-fn endpoint() -> Option<String> {
-    if std::env::var("OKTA_E2E_ORG_URL").is_ok() {
-        eprintln!("skipped in a contract run: this test sends nothing to Okta (the cargo tests step runs it)");
-        return None;
-    }
-    match std::env::var("OKTA_MCP_TEST_S3_ENDPOINT") {
-        Ok(url) if !url.trim().is_empty() => Some(url),
-        _ => {
-            assert_ne!(
-                std::env::var("CI").as_deref(),
-                Ok("true"),
-                "OKTA_MCP_TEST_S3_ENDPOINT is not set under CI=true: scripts/test runs the cargo tests under \
-                 scripts/s3, which starts an S3 server and sets it"
-            );
-            eprintln!(
-                "skipped: OKTA_MCP_TEST_S3_ENDPOINT is not set (`scripts/s3 cargo test -p okta-mcp-governance \
-                 --test bulk_s3` starts an S3 server for it)"
-            );
-            None
-        }
-    }
-}
 
 const BIG: usize = 5000;
 
@@ -87,7 +63,7 @@ async fn refused(source: &S3Source, url: &str, max: u64) -> String {
 
 #[tokio::test]
 async fn listing_is_sorted_bounded_and_stays_inside_the_prefix() {
-    let Some(endpoint) = endpoint() else { return };
+    let Some(endpoint) = support::s3_endpoint() else { return };
     let b = bucket(&endpoint, &objects()).await;
     let source = S3Source::with_allowed(&format!("s3://{b}/team/")).unwrap().expect("configured");
     assert_eq!(source.allowed(), [format!("s3://{b}/team")]);
@@ -127,7 +103,7 @@ async fn listing_is_sorted_bounded_and_stays_inside_the_prefix() {
 
 #[tokio::test]
 async fn reading_gives_the_bytes_within_the_cap_and_inside_the_prefix_only() {
-    let Some(endpoint) = endpoint() else { return };
+    let Some(endpoint) = support::s3_endpoint() else { return };
     let b = bucket(&endpoint, &objects()).await;
     let source = S3Source::with_allowed(&format!("s3://{b}/team")).unwrap().expect("configured");
 
@@ -165,7 +141,7 @@ async fn reading_gives_the_bytes_within_the_cap_and_inside_the_prefix_only() {
 
 #[tokio::test]
 async fn a_missing_bucket_is_a_clear_error_without_credentials() {
-    if endpoint().is_none() {
+    if support::s3_endpoint().is_none() {
         return;
     }
     let missing = okta_e2e::unique("okta-mcp-missing-");
@@ -217,7 +193,7 @@ fn from_env_reads_okta_mcp_s3_allowed() {
 /// it fails with that reason rather than serving a URL it would refuse to read. Its neighbours stay readable.
 #[tokio::test]
 async fn a_key_the_source_cannot_name_fails_the_listing_clearly() {
-    let Some(endpoint) = endpoint() else { return };
+    let Some(endpoint) = support::s3_endpoint() else { return };
     let b = bucket(&endpoint, &[("odd/ok.csv", b"abc".to_vec()), ("fine/a.csv", b"a".to_vec())]).await;
     // An unsigned PUT (moto takes it): the object store client refuses to make such a key.
     let put = reqwest::Client::new().put(format!("{endpoint}/{b}/odd/x//y.csv")).body("y").send().await.unwrap();

@@ -14,21 +14,6 @@ use okta_e2e::Org;
 use serde_json::json;
 use support::{GITHUB, api_grants_per_user, samples, server_in};
 
-fn endpoint() -> Option<String> {
-    if std::env::var("OKTA_E2E_ORG_URL").is_ok() {
-        eprintln!("skipped in a contract run (the cargo tests step runs it)");
-        return None;
-    }
-    match std::env::var("OKTA_MCP_TEST_S3_ENDPOINT") {
-        Ok(url) if !url.trim().is_empty() => Some(url),
-        _ => {
-            assert_ne!(std::env::var("CI").as_deref(), Ok("true"), "OKTA_MCP_TEST_S3_ENDPOINT is not set under CI");
-            eprintln!("skipped: OKTA_MCP_TEST_S3_ENDPOINT is not set (run under scripts/s3)");
-            None
-        }
-    }
-}
-
 /// A bucket of this test's own holding the sample report under `audits/`, and one file under `private/`.
 fn bucket(endpoint: &str) -> String {
     let name = okta_e2e::unique("okta-mcp-flow-");
@@ -47,7 +32,7 @@ fn bucket(endpoint: &str) -> String {
 
 #[test]
 fn analyze_prepare_and_apply_read_the_report_from_s3() {
-    let Some(endpoint) = endpoint() else { return };
+    let Some(endpoint) = support::s3_endpoint() else { return };
     let name = bucket(&endpoint);
     let org = Org::start();
     let empty = tempfile::tempdir().unwrap();

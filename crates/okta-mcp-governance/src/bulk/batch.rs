@@ -95,19 +95,25 @@ pub async fn assign_users(ctx: ToolContext, args: AssignUsersArgs) -> Result<Too
         .buffered(concurrency(&ctx.okta))
         .collect()
         .await;
+    Ok(summary(&app, results, ["assigned", "already assigned", "would assign"], dry))
+}
+
+/// A batch of changes answered per item, with the count of each outcome: `[done, already, would]` name the
+/// results "done", "nothing to do" and, in a dry run, "would be done" (as keys: spaces become `_`).
+fn summary(app: &str, results: Vec<Value>, [done, already, would]: [&str; 3], dry: bool) -> ToolOutput {
     let count = |r: &str| results.iter().filter(|x| x.get("result").and_then(Value::as_str) == Some(r)).count();
-    let mut out = json!({
-        "app": app,
-        "assigned": count("assigned"),
-        "already_assigned": count("already assigned"),
-        "failed": results.iter().filter(|r| r.get("error").is_some()).count(),
-        "results": results,
-    });
+    let key = |r: &str| r.replace(' ', "_");
+    let mut out = serde_json::Map::new();
+    out.insert("app".into(), json!(app));
+    out.insert(key(done), json!(count(done)));
+    out.insert(key(already), json!(count(already)));
+    out.insert("failed".into(), json!(results.iter().filter(|r| r.get("error").is_some()).count()));
     if dry {
-        out["dry_run"] = json!(true);
-        out["would_assign"] = json!(count("would assign"));
+        out.insert("dry_run".into(), json!(true));
+        out.insert(key(would), json!(count(would)));
     }
-    Ok(ToolOutput::json(out))
+    out.insert("results".into(), Value::Array(results));
+    ToolOutput::json(Value::Object(out))
 }
 
 // One user and the values to grant them (no doc comment: it would be repeated in the schema).
@@ -166,17 +172,5 @@ pub async fn create_grants(ctx: ToolContext, args: CreateGrantsArgs) -> Result<T
     .buffered(concurrency(&ctx.okta))
     .collect()
     .await;
-    let count = |r: &str| results.iter().filter(|x| x.get("result").and_then(Value::as_str) == Some(r)).count();
-    let mut out = json!({
-        "app": app,
-        "granted": count("granted"),
-        "already_held": count("already held"),
-        "failed": results.iter().filter(|r| r.get("error").is_some()).count(),
-        "results": results,
-    });
-    if dry {
-        out["dry_run"] = json!(true);
-        out["would_grant"] = json!(count("would grant"));
-    }
-    Ok(ToolOutput::json(out))
+    Ok(summary(&app, results, ["granted", "already held", "would grant"], dry))
 }

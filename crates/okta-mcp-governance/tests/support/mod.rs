@@ -52,3 +52,26 @@ pub fn api_grants_per_user(server: &mut Server, app: &str) -> std::collections::
     }
     out
 }
+
+/// The test S3 server (`scripts/s3` sets it, with the AWS_* settings that reach it). Unset: the test is
+/// skipped, except under CI=true, where it fails; and in a contract run (it sends nothing to Okta; the cargo
+/// tests step runs it).
+pub fn s3_endpoint() -> Option<String> {
+    if std::env::var("OKTA_E2E_ORG_URL").is_ok() {
+        eprintln!("skipped in a contract run: the cargo tests step runs it");
+        return None;
+    }
+    match std::env::var("OKTA_MCP_TEST_S3_ENDPOINT") {
+        Ok(url) if !url.trim().is_empty() => Some(url),
+        _ => {
+            assert_ne!(
+                std::env::var("CI").as_deref(),
+                Ok("true"),
+                "OKTA_MCP_TEST_S3_ENDPOINT is not set under CI=true: scripts/test runs the cargo tests under \
+                 scripts/s3, which starts an S3 server and sets it"
+            );
+            eprintln!("skipped: OKTA_MCP_TEST_S3_ENDPOINT is not set (run the test under scripts/s3)");
+            None
+        }
+    }
+}
