@@ -62,6 +62,11 @@ impl Progress {
     pub fn report(&self, done: f64, total: Option<f64>, message: impl Into<String>) {
         let message = message.into();
         tracing::info!("progress: {message}");
+        self.notify(done, total, message);
+    }
+
+    /// Send the notification (no log line: the caller logged it).
+    fn notify(&self, done: f64, total: Option<f64>, message: String) {
         let Some(inner) = &self.inner else { return };
         let value = {
             let mut last = inner.last.lock().unwrap_or_else(PoisonError::into_inner);
@@ -81,18 +86,26 @@ impl Progress {
 
     /// A line for the person without moving the count.
     pub fn say(&self, message: impl Into<String>) {
-        let last = self.inner.as_ref().map_or(0.0, |i| *i.last.lock().unwrap_or_else(PoisonError::into_inner));
-        self.report(last, None, message);
+        self.report(self.last(), None, message);
+    }
+
+    fn last(&self) -> f64 {
+        self.inner.as_ref().map_or(0.0, |i| *i.last.lock().unwrap_or_else(PoisonError::into_inner))
     }
 }
 
 impl WaitListener for Progress {
+    /// Told to the person only: the governor has logged the wait already.
     fn waiting(&self, wait: &Wait) {
-        self.say(format!(
-            "waiting {:.1} s for Okta's rate limit of {} {} (keeping within this server's share)",
-            wait.duration.as_secs_f64(),
-            wait.method,
-            wait.template
-        ));
+        self.notify(
+            self.last(),
+            None,
+            format!(
+                "waiting {:.1} s for Okta's rate limit of {} {} (keeping within this server's share)",
+                wait.duration.as_secs_f64(),
+                wait.method,
+                wait.template
+            ),
+        );
     }
 }
