@@ -17,6 +17,8 @@ pub struct License {
     pub probes: &'static [&'static Operation],
     /// Okta's error codes meaning the org does not have it.
     pub missing_codes: &'static [&'static str],
+    /// Tools that answer without it, in part (they say which parts needed it): listed either way.
+    pub partial_tools: &'static [&'static str],
 }
 
 /// What Okta said.
@@ -32,7 +34,8 @@ pub enum LicenseState {
 impl License {
     /// Whether `tool` needs the product.
     pub fn needed_by(&self, tool: &ToolDef) -> bool {
-        tool.meta.operations.iter().any(|op| op.path.starts_with(self.path_prefix))
+        !self.partial_tools.contains(&tool.meta.name)
+            && tool.meta.operations.iter().any(|op| op.path.starts_with(self.path_prefix))
     }
 
     /// Ask Okta with `client` (which requests `scopes`).
@@ -77,6 +80,7 @@ mod tests {
         path_prefix: "/governance/",
         probes: &[&ops::LIST_CAMPAIGNS, &ops::LIST_LABELS],
         missing_codes: &["E0000015"],
+        partial_tools: &[],
     };
 
     fn client(url: &str) -> OktaClient {
