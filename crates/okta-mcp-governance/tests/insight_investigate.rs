@@ -157,12 +157,17 @@ fn carol_holding_both_sides_of_a_rule_is_a_violation() {
     let summary = server.call("okta_iga_investigate_user_access", json!({"user": CAROL, "depth": "summary"})).ok();
     assert_eq!(
         items(&summary, "sod_violations"),
-        [json!("Finance Admin and System Administrator: Permission Set: Finance Admin + Profile: System Administrator")]
+        [json!(
+            "Finance Admin and System Administrator: Permission Set: Finance Admin + Profile: System Administrator"
+        )]
     );
     // Okta's own assessment agrees: with Finance Admin already held, the bundle adds a conflict.
     let okta = server
-        .call("okta_iga_assess_risk", json!({"user": CAROL, "entitlement_id": "espsfpermset00000001",
-                                             "value_ids": ["entsffinanceadmin001"]}))
+        .call(
+            "okta_iga_assess_risk",
+            json!({"user": CAROL, "entitlement_id": "espsfpermset00000001",
+                                             "value_ids": ["entsffinanceadmin001"]}),
+        )
         .ok();
     assert_eq!(okta["violations"][0]["ruleId"], "rulfinancesysadmin01", "{okta}");
 }
@@ -174,7 +179,10 @@ fn pending_requests_with_oauth() {
     let henry = server.call("okta_iga_investigate_user_access", json!({"user": "henry.helpdesk@example.com"}));
     let henry = henry.ok();
     let requests = items(&henry, "pending_requests");
-    assert!(requests.iter().any(|r| r["id"] == "reqhenrygithub000001" && r["entryId"] == "cengithub00000000001"), "{henry}");
+    assert!(
+        requests.iter().any(|r| r["id"] == "reqhenrygithub000001" && r["entryId"] == "cengithub00000000001"),
+        "{henry}"
+    );
     assert!(henry.get("unavailable").is_none(), "{henry}");
     assert_eq!(items(&henry, "admin_roles")[0]["type"], "HELP_DESK_ADMIN", "{henry}");
     let bob = server.call("okta_iga_investigate_user_access", json!({"user": BOB})).ok();

@@ -58,6 +58,9 @@ fn carol_violates_the_rule_once_she_holds_both_sides() {
     let first = server.call("okta_iga_detect_sod_violations", json!({"limit": 100})).ok();
     assert_eq!(first["rules"], json!([{"id": RULE, "name": "Finance Admin and System Administrator"}]));
     assert!(first["summary"].as_str().unwrap().contains("pass next_cursor"), "{first}");
+    // Only people with a Salesforce grant have their entitlements read (Alice, Bob and Carol are on page one).
+    let reads = first["entitlement_reads"].as_u64().unwrap();
+    assert!((3..=5).contains(&reads), "{first}");
 }
 
 #[test]

@@ -21,7 +21,8 @@ fn without_the_license_governance_tools_are_not_listed_and_the_log_says_why() {
         .filter(|t| t["enabled"] == true)
         .filter(|t| {
             let ops = t["operations"].as_array().unwrap();
-            t["name"] == "okta_iga_investigate_user_access" || !ops.iter().any(|o| o["path"].as_str().unwrap().starts_with("/governance/"))
+            t["name"] == "okta_iga_investigate_user_access"
+                || !ops.iter().any(|o| o["path"].as_str().unwrap().starts_with("/governance/"))
         })
         .map(|t| t["name"].as_str().unwrap().to_owned())
         .collect();

@@ -513,7 +513,10 @@ mod tests {
                    side("CONTAINS_ALL", &["c", "d"])]}})
         };
         let held = |ids: &[&str]| ids.iter().map(|s| (*s).to_owned()).collect();
-        assert_eq!(violation(&rule("ACTIVE"), &held(&["b", "c", "d"])), Some(vec!["Role: B".into(), "Role: C".into(), "Role: D".into()]));
+        assert_eq!(
+            violation(&rule("ACTIVE"), &held(&["b", "c", "d"])),
+            Some(vec!["Role: B".into(), "Role: C".into(), "Role: D".into()])
+        );
         assert_eq!(violation(&rule("ACTIVE"), &held(&["b", "c"])), None, "CONTAINS_ALL needs both");
         assert_eq!(violation(&rule("ACTIVE"), &held(&["c", "d"])), None, "one side alone is no conflict");
         assert_eq!(violation(&rule("INACTIVE"), &held(&["a", "c", "d"])), None);

@@ -22,9 +22,8 @@ pub fn tool() -> ToolDef {
         ToolMeta {
             name: "okta_iga_investigate_user_access",
             title: "Investigate user access",
-            description: "What a user can access and why, in one call: status, groups, apps (direct or via \
-                which group), entitlements with the grant behind each, pending requests, admin roles, SoD \
-                violations. Parts needing the governance license are named when it is missing.",
+            description: "A user's access and why, in one call: groups, apps (direct or via which group), \
+                entitlements and their grants, pending requests, admin roles, SoD violations.",
             access: Access::Read,
             toolset: "insight",
             operations: &[
@@ -50,12 +49,12 @@ pub fn tool() -> ToolDef {
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Depth {
-    /// Counts and one line per item, 10 of each.
+    /// One line per item, 10 of each.
     Summary,
-    /// Rows with the reasons (via groups, grants), 50 of each.
+    /// Rows, 50 of each.
     #[default]
     Detailed,
-    /// Rows with every source, 200 of each, and the profile.
+    /// Rows, 200 of each, and the profile.
     Full,
 }
 
@@ -88,7 +87,8 @@ async fn investigate(ctx: ToolContext, args: InvestigateArgs) -> Result<ToolOutp
     let uid = str_field(&user, "id")?.to_owned();
     let ctx = &ctx;
     let by_user = filter_expr(&[("user.id", Some(&uid))])?;
-    let grants_of = filter_expr(&[("targetPrincipal.externalId", Some(&uid)), ("targetPrincipal.type", Some("OKTA_USER"))])?;
+    let grants_of =
+        filter_expr(&[("targetPrincipal.externalId", Some(&uid)), ("targetPrincipal.type", Some("OKTA_USER"))])?;
     let pending = filter_expr(&[("requestedFor.externalId", Some(&uid)), ("status", Some("PENDING"))])?;
     let (user_param, none) = ([uid.as_str()], Query::new());
     let (groups, apps, roles, grants, rules, requests) = futures::join!(
@@ -108,8 +108,10 @@ async fn investigate(ctx: ToolContext, args: InvestigateArgs) -> Result<ToolOutp
     let requests = gaps.take("pending_requests", requests);
 
     // Apps: direct (scope USER) or through groups (scope GROUP: the user's groups the app is assigned to).
-    let group_names: BTreeMap<&str, &str> =
-        groups.iter().map(|g| (str_of(g, "id"), g.pointer("/profile/name").and_then(Value::as_str).unwrap_or(""))).collect();
+    let group_names: BTreeMap<&str, &str> = groups
+        .iter()
+        .map(|g| (str_of(g, "id"), g.pointer("/profile/name").and_then(Value::as_str).unwrap_or("")))
+        .collect();
     let app_rows = match &apps {
         Some(apps) => {
             let rows = fan_out(ctx, apps.clone(), |app: Value| {
@@ -150,8 +152,7 @@ async fn investigate(ctx: ToolContext, args: InvestigateArgs) -> Result<ToolOutp
             "searched the first {APPS_CAP} of {} apps; ask okta_iga_list_user_entitlements for the others",
             ent_apps.len())}));
     }
-    let labels: BTreeMap<&str, &str> =
-        apps.iter().flatten().map(|a| (str_of(a, "id"), str_of(a, "label"))).collect();
+    let labels: BTreeMap<&str, &str> = apps.iter().flatten().map(|a| (str_of(a, "id"), str_of(a, "label"))).collect();
     let mut entitlements = None;
     if grants.is_some() {
         let per_app = fan_out(ctx, ent_apps.iter().take(APPS_CAP).cloned().collect(), |app| {
@@ -189,7 +190,8 @@ async fn investigate(ctx: ToolContext, args: InvestigateArgs) -> Result<ToolOutp
             )
         }
         (Some(_), None) if !gaps.needs_license.contains(&"sod_violations") => {
-            gaps.unavailable.push(json!({"part": "sod_violations", "reason": "the entitlements held could not be read"}));
+            gaps.unavailable
+                .push(json!({"part": "sod_violations", "reason": "the entitlements held could not be read"}));
             None
         }
         _ => None,
@@ -199,14 +201,18 @@ async fn investigate(ctx: ToolContext, args: InvestigateArgs) -> Result<ToolOutp
         r.as_array()
             .into_iter()
             .flatten()
-            .map(|r| json!({"type": r.get("type"), "label": r.get("label"), "assignmentType": r.get("assignmentType"),
-                             "status": r.get("status")}))
+            .map(|r| {
+                json!({"type": r.get("type"), "label": r.get("label"), "assignmentType": r.get("assignmentType"),
+                             "status": r.get("status")})
+            })
             .collect()
     });
     let request_rows: Option<Vec<Value>> = requests.map(|rs| {
         rs.iter()
-            .map(|r| json!({"id": r.get("id"), "entryId": r.pointer("/requested/entryId"),
-                             "resourceId": r.pointer("/requested/resourceId"), "created": r.get("created")}))
+            .map(|r| {
+                json!({"id": r.get("id"), "entryId": r.pointer("/requested/entryId"),
+                             "resourceId": r.pointer("/requested/resourceId"), "created": r.get("created")})
+            })
             .collect()
     });
     let group_rows: Vec<Value> = groups
@@ -214,8 +220,15 @@ async fn investigate(ctx: ToolContext, args: InvestigateArgs) -> Result<ToolOutp
         .map(|g| json!({"id": g.get("id"), "name": g.pointer("/profile/name"), "type": g.get("type")}))
         .collect();
 
-    let headline = headline(&user, &group_rows, app_rows.as_deref(), entitlements.as_deref(), violations.as_deref(),
-        role_rows.as_deref(), request_rows.as_deref());
+    let headline = headline(
+        &user,
+        &group_rows,
+        app_rows.as_deref(),
+        entitlements.as_deref(),
+        violations.as_deref(),
+        role_rows.as_deref(),
+        request_rows.as_deref(),
+    );
     let cap = depth.cap();
     let show = |rows: Option<Vec<Value>>, line: fn(&Value) -> String| -> Value {
         match rows {
@@ -275,7 +288,8 @@ async fn app_row(
     let scope = str_of(&assignment, "scope").to_owned();
     let mut row = json!({"id": id, "label": app.get("label"), "status": app.get("status"), "scope": scope});
     if scope == "GROUP" {
-        let assigned = ctx.okta.get_all(&ops::LIST_APPLICATION_GROUP_ASSIGNMENTS, &[id], Query::new(), READ_CAP).await?;
+        let assigned =
+            ctx.okta.get_all(&ops::LIST_APPLICATION_GROUP_ASSIGNMENTS, &[id], Query::new(), READ_CAP).await?;
         let via: Vec<Value> = assigned
             .iter()
             .filter_map(|a| group_names.get_key_value(str_of(a, "id")))

@@ -1,6 +1,8 @@
 //! `okta_iga_detect_sod_violations`: who in the org (or a group) violates a separation-of-duties rule now. Pages
 //! through the people (the cursor is the user list's); for each page, reads what each person holds in the apps
-//! the rules are about, concurrently, and checks every ACTIVE rule against it.
+//! the rules are about, concurrently, and checks every ACTIVE rule against it. Only people with a grant in an app
+//! can hold its entitlements, so the app's grants (read once a call, up to a cap) say whose to read; past the cap,
+//! everyone's is.
 
 use std::collections::BTreeSet;
 
@@ -13,6 +15,7 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 
 use super::{capped, fan_out, risk_rules, rule_apps, violation_row};
+use crate::args::filter_expr;
 use crate::tools::entitlements::principal_entitlements;
 use crate::tools::risk::violation;
 
@@ -21,8 +24,8 @@ pub fn tool() -> ToolDef {
         ToolMeta {
             name: "okta_iga_detect_sod_violations",
             title: "Detect SoD violations",
-            description: "Everyone in the org (or a group) who violates a separation-of-duties risk rule now, \
-                with the conflicting values held. Pages through people: pass next_cursor to go on.",
+            description: "Who in the org (or a group) violates a separation-of-duties rule now, and with \
+                which values. Paged by people.",
             access: Access::Read,
             toolset: "insight",
             operations: &[
@@ -30,6 +33,7 @@ pub fn tool() -> ToolDef {
                 ops::LIST_GROUP_USERS,
                 ops::LIST_RISK_RULES,
                 ops::GET_RISK_RULE,
+                ops::LIST_GRANTS,
                 ops::GET_PRINCIPAL_ENTITLEMENTS,
             ],
         },
@@ -51,6 +55,27 @@ pub struct DetectArgs {
 
 const DEFAULT_PEOPLE: u32 = 50;
 const MAX_PEOPLE: u32 = 100;
+/// At most this many grants of one app are read to narrow whose entitlements are read.
+const GRANTS_CAP: usize = 2000;
+
+/// The people with an ALLOW grant in `app`, or none when there are more grants than the cap (then everyone's
+/// entitlements are read).
+async fn grantees(ctx: &ToolContext, app: &str) -> Result<Option<BTreeSet<String>>, ToolError> {
+    let filter = filter_expr(&[("target.externalId", Some(app)), ("target.type", Some("APPLICATION"))])?;
+    let grants =
+        ctx.okta.get_all(&ops::LIST_GRANTS, &[], Query::new().opt("filter", filter.as_deref()), GRANTS_CAP + 1).await?;
+    if grants.len() > GRANTS_CAP {
+        return Ok(None);
+    }
+    Ok(Some(
+        grants
+            .iter()
+            .filter(|g| g.get("action").and_then(Value::as_str).is_none_or(|a| a == "ALLOW"))
+            .filter(|g| g.pointer("/targetPrincipal/type").and_then(Value::as_str) == Some("OKTA_USER"))
+            .filter_map(|g| g.pointer("/targetPrincipal/externalId").and_then(Value::as_str).map(str::to_owned))
+            .collect(),
+    ))
+}
 
 async fn detect(ctx: ToolContext, args: DetectArgs) -> Result<ToolOutput, ToolError> {
     let limit = match args.limit {
@@ -77,18 +102,22 @@ async fn detect(ctx: ToolContext, args: DetectArgs) -> Result<ToolOutput, ToolEr
     if let Some(id) = &args.rule_id {
         rules.retain(|r| str_of(r, "id") == id);
         if rules.is_empty() {
-            return Err(ToolError::refused(format!(
-                "no ACTIVE risk rule {id}: see okta_iga_list_risk_rules"
-            )));
+            return Err(ToolError::refused(format!("no ACTIVE risk rule {id}: see okta_iga_list_risk_rules")));
         }
     }
-    let apps: BTreeSet<String> = rules.iter().flat_map(rule_apps).collect();
-    let checks: Vec<(String, String)> = people
-        .items
-        .iter()
-        .flat_map(|u| apps.iter().map(move |a| (str_of(u, "id").to_owned(), a.clone())))
-        .filter(|(u, _)| !u.is_empty())
-        .collect();
+    let apps: Vec<String> = rules.iter().flat_map(rule_apps).collect::<BTreeSet<_>>().into_iter().collect();
+    let narrowed = fan_out(ctx, apps.clone(), |app| async move { grantees(ctx, &app).await }).await;
+    let mut checks: Vec<(String, String)> = Vec::new();
+    for (app, holders) in apps.iter().zip(narrowed) {
+        let holders = holders?;
+        for u in &people.items {
+            let id = str_of(u, "id");
+            if !id.is_empty() && holders.as_ref().is_none_or(|h| h.contains(id)) {
+                checks.push((id.to_owned(), app.clone()));
+            }
+        }
+    }
+    let reads = checks.len();
     let held = fan_out(ctx, checks, |(user, app)| async move {
         let answer = principal_entitlements(ctx, &app, &user).await;
         (user, answer)
@@ -112,7 +141,8 @@ async fn detect(ctx: ToolContext, args: DetectArgs) -> Result<ToolOutput, ToolEr
         for rule in &rules {
             if let Some(conflicting) = violation(rule, &values) {
                 let mut row = violation_row(rule, conflicting);
-                row["user"] = json!({"id": id, "login": person.pointer("/profile/login"), "status": person.get("status")});
+                row["user"] =
+                    json!({"id": id, "login": person.pointer("/profile/login"), "status": person.get("status")});
                 rows.push(row);
             }
         }
@@ -122,6 +152,7 @@ async fn detect(ctx: ToolContext, args: DetectArgs) -> Result<ToolOutput, ToolEr
         "summary": format!("{} violation(s) among {checked} people checked against {} rule(s){}",
             rows.len(), rules.len(), if people.next.is_some() { "; more people: pass next_cursor" } else { "" }),
         "people_checked": checked,
+        "entitlement_reads": reads,
         "rules": rules.iter().map(|r| json!({"id": r.get("id"), "name": r.get("name")})).collect::<Vec<_>>(),
         "violations": capped(rows, checked.saturating_mul(rules.len()).max(1)),
     });
