@@ -3,6 +3,7 @@
 //! Okta cannot answer does not sink the rest: the answer says which parts needed the Identity Governance license
 //! (Okta's E0000015) or could not be read, and why.
 
+mod coverage;
 mod investigate;
 mod sod;
 
@@ -13,7 +14,7 @@ use okta_mcp_kit::{ToolContext, ToolDef, ToolError, ops};
 use serde_json::{Value, json};
 
 pub fn tools() -> Vec<ToolDef> {
-    vec![investigate::tool(), sod::tool()]
+    vec![investigate::tool(), sod::tool(), coverage::tool()]
 }
 
 /// Requests at once within one fan-out: the rate governor's concurrency cap.
