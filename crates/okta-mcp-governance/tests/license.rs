@@ -1,6 +1,6 @@
 //! An org without the Identity Governance license: the server asks Okta once at startup, lists none of the tools
 //! that need it (one log line says why), refuses them by name without sending anything, and `doctor` says so.
-//! The access investigation stays: what needs no license still answers, and they say which parts needed it. With the
+//! The access investigation and the risk score stay: what needs no license still answers, and they say which parts needed it. With the
 //! license, they are all there.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
@@ -8,20 +8,22 @@ use okta_e2e::Org;
 use serde_json::json;
 
 const BIN: &str = env!("CARGO_BIN_EXE_okta-mcp-governance");
+/// The tools that answer in part without the license.
+const PARTIAL: [&str; 2] = ["okta_iga_investigate_user_access", "okta_iga_score_user_risk"];
 
 #[test]
 fn without_the_license_governance_tools_are_not_listed_and_the_log_says_why() {
     let org = Org::spawn(&["--no-oig"]);
     let mut server = org.server(BIN, &["--mode", "full"]);
     // Left: the tools that call no governance API (CSV files, user lookups and app assignments, rate status),
-    // and the investigation, which answers in part.
+    // and the insight tools that answer in part.
     let expected: Vec<String> = okta_e2e::catalog::Catalog::new(BIN)
         .tools(&["--mode", "full"])
         .iter()
         .filter(|t| t["enabled"] == true)
         .filter(|t| {
             let ops = t["operations"].as_array().unwrap();
-            t["name"] == "okta_iga_investigate_user_access"
+            PARTIAL.contains(&t["name"].as_str().unwrap())
                 || !ops.iter().any(|o| o["path"].as_str().unwrap().starts_with("/governance/"))
         })
         .map(|t| t["name"].as_str().unwrap().to_owned())

@@ -277,7 +277,7 @@ fn depth_name(depth: Depth) -> &'static str {
 }
 
 /// One assigned app: how the user has it (scope USER: directly; GROUP: through the groups named in `via`).
-async fn app_row(
+pub(super) async fn app_row(
     ctx: &ToolContext,
     app: &Value,
     uid: &str,

@@ -5,6 +5,7 @@
 
 mod coverage;
 mod investigate;
+mod score;
 mod sod;
 
 use futures::StreamExt;
@@ -14,7 +15,7 @@ use okta_mcp_kit::{ToolContext, ToolDef, ToolError, ops};
 use serde_json::{Value, json};
 
 pub fn tools() -> Vec<ToolDef> {
-    vec![investigate::tool(), sod::tool(), coverage::tool()]
+    vec![investigate::tool(), sod::tool(), coverage::tool(), score::tool()]
 }
 
 /// Requests at once within one fan-out: the rate governor's concurrency cap.
