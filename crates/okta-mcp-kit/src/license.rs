@@ -83,6 +83,30 @@ mod tests {
         partial_tools: &[],
     };
 
+    fn tool(name: &'static str, operations: &'static [Operation]) -> ToolDef {
+        ToolDef::new(
+            crate::catalog::ToolMeta {
+                name,
+                title: "T",
+                description: "d",
+                access: crate::catalog::Access::Read,
+                toolset: "s",
+                operations,
+            },
+            |_ctx, _args: crate::args::NoArgs| async { Ok(crate::output::ToolOutput::done("ok")) },
+        )
+    }
+
+    #[test]
+    fn a_tool_needs_it_for_one_operation_unless_it_answers_in_part() {
+        const GOV: &[Operation] = &[ops::GET_USER, ops::LIST_CAMPAIGNS];
+        assert!(OIG.needed_by(&tool("t", GOV)));
+        assert!(!OIG.needed_by(&tool("t", &[ops::GET_USER])));
+        let partial = License { partial_tools: &["t"], ..OIG };
+        assert!(!partial.needed_by(&tool("t", GOV)));
+        assert!(partial.needed_by(&tool("u", GOV)));
+    }
+
     fn client(url: &str) -> OktaClient {
         let config = OktaConfig::new(url, AuthConfig::ApiToken(Secret::new("t".into())));
         OktaClient::new(config.unwrap_or_else(|e| panic!("{e}")), ClientOptions::new("t", "0"))
