@@ -64,6 +64,31 @@ fn carol_violates_the_rule_once_she_holds_both_sides() {
 }
 
 #[test]
+fn the_reads_are_reported_as_progress() {
+    let org = Org::start();
+    let mut server = org.server(BIN, &[]);
+    let id = server.start_request(
+        "tools/call",
+        json!({"name": "okta_iga_detect_sod_violations", "arguments": {"limit": 100},
+               "_meta": {"progressToken": "sod"}}),
+    );
+    let out = server.finish_call(id).ok();
+    let reads = out["entitlement_reads"].as_u64().unwrap();
+    let progress: Vec<&Value> = server
+        .notifications
+        .iter()
+        .filter(|n| n["method"] == "notifications/progress" && n["params"]["progressToken"] == "sod")
+        .collect();
+    // Notifications go out on their own tasks: some may still be on the way; those here count the reads.
+    assert!(!progress.is_empty(), "no progress: {:?}", server.notifications);
+    for p in &progress {
+        let message = p["params"]["message"].as_str().unwrap();
+        assert!(message.ends_with(&format!("/{reads} entitlement reads")), "{p}");
+        assert_eq!(p["params"]["total"].as_f64(), Some(reads as f64));
+    }
+}
+
+#[test]
 fn arguments_are_checked_before_anything_is_sent() {
     let org = Org::start();
     let mut server = org.server(BIN, &[]);

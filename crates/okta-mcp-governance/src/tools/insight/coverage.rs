@@ -10,7 +10,7 @@ use schemars::JsonSchema;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use super::{fan_out, risk_rules, rule_apps};
+use super::{fan_out, fan_out_reporting, risk_rules, rule_apps};
 use crate::args::filter_expr;
 use crate::tools::owners::app_owners;
 use crate::tools::resources::directory;
@@ -75,7 +75,7 @@ async fn coverage(ctx: ToolContext, args: CoverageArgs) -> Result<ToolOutput, To
     let (campaigns, rules) = (campaigns?, rules?);
     let known: Vec<&str> = apps.items.iter().filter_map(|a| a.get("orn").and_then(Value::as_str)).collect();
     let dir = if known.len() < apps.items.len() { Some(directory(ctx, &known).await?) } else { None };
-    let rows = fan_out(ctx, apps.items.clone(), |app: Value| {
+    let rows = fan_out_reporting(ctx, apps.items.clone(), "apps", |app: Value| {
         let (campaigns, rules, dir) = (&campaigns, &rules, &dir);
         async move { app_row(ctx, &app, campaigns, rules, dir.as_ref(), since).await }
     })

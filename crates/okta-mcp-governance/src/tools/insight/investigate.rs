@@ -12,7 +12,7 @@ use schemars::JsonSchema;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use super::{Gaps, capped, fan_out, risk_rules, rule_apps, violation_row};
+use super::{Gaps, capped, fan_out, fan_out_reporting, risk_rules, rule_apps, violation_row};
 use crate::args::filter_expr;
 use crate::tools::entitlements::user_app_entitlements;
 use crate::tools::risk::violation;
@@ -155,7 +155,8 @@ async fn investigate(ctx: ToolContext, args: InvestigateArgs) -> Result<ToolOutp
     let labels: BTreeMap<&str, &str> = apps.iter().flatten().map(|a| (str_of(a, "id"), str_of(a, "label"))).collect();
     let mut entitlements = None;
     if grants.is_some() {
-        let per_app = fan_out(ctx, ent_apps.iter().take(APPS_CAP).cloned().collect(), |app| {
+        let apps = ent_apps.iter().take(APPS_CAP).cloned().collect();
+        let per_app = fan_out_reporting(ctx, apps, "apps searched for entitlements", |app| {
             let uid = uid.as_str();
             async move { (user_app_entitlements(ctx, &app, uid).await, app) }
         })

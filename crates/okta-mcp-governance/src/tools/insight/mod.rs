@@ -32,6 +32,29 @@ where
     futures::stream::iter(items).map(f).buffered(concurrency(ctx)).collect().await
 }
 
+/// [`fan_out`] for the long reads of a call, reported as MCP progress (`what`: "entitlement reads") at most
+/// every tenth of the way.
+async fn fan_out_reporting<I, T, F, Fut>(ctx: &ToolContext, items: Vec<I>, what: &str, f: F) -> Vec<T>
+where
+    F: Fn(I) -> Fut,
+    Fut: std::future::Future<Output = T>,
+{
+    let total = items.len();
+    let step = (total / 10).max(1);
+    let mut done = 0usize;
+    futures::stream::iter(items)
+        .map(f)
+        .buffered(concurrency(ctx))
+        .inspect(|_| {
+            done += 1;
+            if done.is_multiple_of(step) || done == total {
+                ctx.progress.report(done as f64, Some(total as f64), format!("{done}/{total} {what}"));
+            }
+        })
+        .collect()
+        .await
+}
+
 /// Whether Okta refused a governance read because the org has no Identity Governance license.
 fn unlicensed(e: &ToolError) -> bool {
     match e {

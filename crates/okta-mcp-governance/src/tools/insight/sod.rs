@@ -14,7 +14,7 @@ use schemars::JsonSchema;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use super::{capped, fan_out, risk_rules, rule_apps, violation_row};
+use super::{capped, fan_out, fan_out_reporting, risk_rules, rule_apps, violation_row};
 use crate::args::filter_expr;
 use crate::tools::entitlements::principal_entitlements;
 use crate::tools::risk::violation;
@@ -118,7 +118,7 @@ async fn detect(ctx: ToolContext, args: DetectArgs) -> Result<ToolOutput, ToolEr
         }
     }
     let reads = checks.len();
-    let held = fan_out(ctx, checks, |(user, app)| async move {
+    let held = fan_out_reporting(ctx, checks, "entitlement reads", |(user, app)| async move {
         let answer = principal_entitlements(ctx, &app, &user).await;
         (user, answer)
     })
