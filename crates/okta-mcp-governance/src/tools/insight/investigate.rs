@@ -89,7 +89,7 @@ async fn investigate(ctx: ToolContext, args: InvestigateArgs) -> Result<ToolOutp
     let by_user = filter_expr(&[("user.id", Some(&uid))])?;
     let grants_of =
         filter_expr(&[("targetPrincipal.externalId", Some(&uid)), ("targetPrincipal.type", Some("OKTA_USER"))])?;
-    let pending = filter_expr(&[("requestedFor.externalId", Some(&uid)), ("status", Some("PENDING"))])?;
+    let pending = filter_expr(&[("requestedFor", Some(&uid)), ("status", Some("PENDING"))])?;
     let (user_param, none) = ([uid.as_str()], Query::new());
     let (groups, apps, roles, grants, rules, requests) = futures::join!(
         ctx.okta.get_all(&ops::LIST_USER_GROUPS, &user_param, Query::new(), READ_CAP),
