@@ -1,6 +1,7 @@
 //! Licensed products: a server whose tools need an Okta add-on (Identity Governance) asks Okta once, when it
 //! starts, whether the org has it. Without it, the tools that need it are not listed and one log line says why,
-//! instead of every call failing; `doctor` reports the same.
+//! instead of every call failing; `doctor` reports the same. A tool that answers in part without it
+//! (`partial_tools`: it says which parts needed it) stays listed.
 
 use okta_core::{OktaClient, Operation, Query};
 
