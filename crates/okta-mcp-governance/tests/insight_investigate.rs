@@ -123,6 +123,11 @@ fn depths_shape_the_answer() {
     // A summary is smaller than the detailed answer, and that than the full one.
     let size = |v: &Value| v.to_string().len();
     assert!(size(&summary) < size(&detailed) && size(&detailed) < size(&full));
+    // Within a context budget: Alice (super admin, the most access of the seeded people) in a few kilobytes.
+    let alice = json!({"user": "alice.active@example.com", "depth": "summary"});
+    assert!(server.call_wire_size("okta_iga_investigate_user_access", alice) < 4_000);
+    let alice = json!({"user": "alice.active@example.com"});
+    assert!(server.call_wire_size("okta_iga_investigate_user_access", alice) < 12_000);
 
     let bad = server.call("okta_iga_investigate_user_access", json!({"user": BOB, "depth": "everything"})).err();
     assert!(bad.contains("depth") || bad.contains("unknown variant"), "{bad}");
