@@ -55,14 +55,21 @@ const TIMEOUT: Duration = Duration::from_secs(60);
 
 /// The sandbox binary beside the server binaries, built on demand when only one package's tests are run.
 fn sandbox_bin() -> PathBuf {
+    workspace_bin("okta-sandbox")
+}
+
+/// The binary of the workspace package `name` (its binary has the same name), beside the running test's
+/// (`target/<profile>`), built when it is not there: for tests that compare one server's answers with
+/// another's.
+pub fn workspace_bin(name: &str) -> PathBuf {
     let dir = std::env::current_exe().expect("test binary path");
     // target/<profile>/deps/<test> → target/<profile>
     let profile_dir = dir.parent().and_then(|d| d.parent()).expect("target profile dir");
-    let path = profile_dir.join("okta-sandbox");
+    let path = profile_dir.join(name);
     if !path.exists() {
         let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-        let status = Command::new(cargo).args(["build", "-p", "okta-sandbox", "--bin", "okta-sandbox"]).status();
-        assert!(status.map(|s| s.success()).unwrap_or(false), "building okta-sandbox failed");
+        let status = Command::new(cargo).args(["build", "-p", name, "--bin", name]).status();
+        assert!(status.map(|s| s.success()).unwrap_or(false), "building {name} failed");
     }
     path
 }

@@ -85,6 +85,9 @@ fn scopes_are_the_union_of_the_enabled_tools() {
             "okta.governance.resourceOwner.read",
             "okta.governance.riskRule.read",
             "okta.governance.securityAccessReviews.admin.read",
+            "okta.groups.read",
+            "okta.logs.read",
+            "okta.roles.read",
             "okta.users.read"
         ]
     );

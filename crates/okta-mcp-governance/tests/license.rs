@@ -1,29 +1,35 @@
 //! An org without the Identity Governance license: the server asks Okta once at startup, lists none of the tools
 //! that need it (one log line says why), refuses them by name without sending anything, and `doctor` says so.
-//! With the license, they are all there.
+//! The access investigation and the risk score stay: what needs no license still answers, and they say which parts needed it. With the
+//! license, they are all there.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use okta_e2e::Org;
 use serde_json::json;
 
 const BIN: &str = env!("CARGO_BIN_EXE_okta-mcp-governance");
+/// The tools that answer in part without the license.
+const PARTIAL: [&str; 2] = ["okta_iga_investigate_user_access", "okta_iga_score_user_risk"];
 
 #[test]
 fn without_the_license_governance_tools_are_not_listed_and_the_log_says_why() {
     let org = Org::spawn(&["--no-oig"]);
     let mut server = org.server(BIN, &["--mode", "full"]);
-    // Left: the tools that call no governance API (CSV files, user lookups and app assignments, rate status).
+    // Left: the tools that call no governance API (CSV files, user lookups and app assignments, rate status),
+    // and the insight tools that answer in part.
     let expected: Vec<String> = okta_e2e::catalog::Catalog::new(BIN)
         .tools(&["--mode", "full"])
         .iter()
         .filter(|t| t["enabled"] == true)
         .filter(|t| {
             let ops = t["operations"].as_array().unwrap();
-            !ops.iter().any(|o| o["path"].as_str().unwrap().starts_with("/governance/"))
+            PARTIAL.contains(&t["name"].as_str().unwrap())
+                || !ops.iter().any(|o| o["path"].as_str().unwrap().starts_with("/governance/"))
         })
         .map(|t| t["name"].as_str().unwrap().to_owned())
         .collect();
-    assert!(expected.iter().any(|n| n == "okta_get_rate_status") && expected.len() < 10, "{expected:?}");
+    assert!(expected.iter().any(|n| n == "okta_get_rate_status") && expected.len() < 12, "{expected:?}");
+    assert!(expected.iter().any(|n| n == "okta_iga_investigate_user_access"), "{expected:?}");
     assert_eq!(server.tool_names(), expected);
     let log = server.stderr_with("license");
     let lines: Vec<&str> = log.lines().filter(|l| l.contains("no Okta Identity Governance license")).collect();
@@ -39,6 +45,26 @@ fn without_the_license_governance_tools_are_not_listed_and_the_log_says_why() {
     let prompts = server.request("prompts/list", json!({}));
     let names: Vec<&str> = prompts["prompts"].as_array().unwrap().iter().filter_map(|p| p["name"].as_str()).collect();
     assert_eq!(names, ["apply_access_csv"], "only the CSV workflow has steps left (its file checks)");
+}
+
+#[test]
+fn without_the_license_an_investigation_answers_what_it_can_and_says_what_needed_it() {
+    let org = Org::spawn(&["--no-oig"]);
+    let mut server = org.server(BIN, &[]);
+    let out = server.call("okta_iga_investigate_user_access", json!({"user": "henry.helpdesk@example.com"})).ok();
+    assert_eq!(out["user"]["status"], "ACTIVE", "{out}");
+    assert!(out["groups"]["count"].as_u64().unwrap() > 0 && out["apps"]["count"].as_u64().unwrap() > 0, "{out}");
+    assert_eq!(out["admin_roles"]["items"][0]["type"], "HELP_DESK_ADMIN", "{out}");
+    let parts = out["needs_license"]["parts"].as_array().unwrap();
+    assert!(parts.contains(&json!("entitlements")) && parts.contains(&json!("sod_violations")), "{out}");
+    assert!(out["needs_license"]["why"].as_str().unwrap().contains("E0000015"), "{out}");
+    assert_eq!(out["entitlements"], serde_json::Value::Null);
+    assert_eq!(out["sod_violations"], serde_json::Value::Null);
+    // Not also listed as unavailable for another reason.
+    let unavailable = out["unavailable"].as_array().cloned().unwrap_or_default();
+    assert!(unavailable.iter().all(|u| u["part"] != "entitlements" && u["part"] != "sod_violations"), "{out}");
+    // An insight tool that is all governance is not listed.
+    assert!(!server.tool_names().iter().any(|n| n == "okta_iga_detect_sod_violations"));
 }
 
 #[test]

@@ -1,6 +1,7 @@
 //! Licensed products: a server whose tools need an Okta add-on (Identity Governance) asks Okta once, when it
 //! starts, whether the org has it. Without it, the tools that need it are not listed and one log line says why,
-//! instead of every call failing; `doctor` reports the same.
+//! instead of every call failing; `doctor` reports the same. A tool that answers in part without it
+//! (`partial_tools`: it says which parts needed it) stays listed.
 
 use okta_core::{OktaClient, Operation, Query};
 
@@ -17,6 +18,8 @@ pub struct License {
     pub probes: &'static [&'static Operation],
     /// Okta's error codes meaning the org does not have it.
     pub missing_codes: &'static [&'static str],
+    /// Tools that answer without it, in part (they say which parts needed it): listed either way.
+    pub partial_tools: &'static [&'static str],
 }
 
 /// What Okta said.
@@ -32,7 +35,8 @@ pub enum LicenseState {
 impl License {
     /// Whether `tool` needs the product.
     pub fn needed_by(&self, tool: &ToolDef) -> bool {
-        tool.meta.operations.iter().any(|op| op.path.starts_with(self.path_prefix))
+        !self.partial_tools.contains(&tool.meta.name)
+            && tool.meta.operations.iter().any(|op| op.path.starts_with(self.path_prefix))
     }
 
     /// Ask Okta with `client` (which requests `scopes`).
@@ -77,7 +81,32 @@ mod tests {
         path_prefix: "/governance/",
         probes: &[&ops::LIST_CAMPAIGNS, &ops::LIST_LABELS],
         missing_codes: &["E0000015"],
+        partial_tools: &[],
     };
+
+    fn tool(name: &'static str, operations: &'static [Operation]) -> ToolDef {
+        ToolDef::new(
+            crate::catalog::ToolMeta {
+                name,
+                title: "T",
+                description: "d",
+                access: crate::catalog::Access::Read,
+                toolset: "s",
+                operations,
+            },
+            |_ctx, _args: crate::args::NoArgs| async { Ok(crate::output::ToolOutput::done("ok")) },
+        )
+    }
+
+    #[test]
+    fn a_tool_needs_it_for_one_operation_unless_it_answers_in_part() {
+        const GOV: &[Operation] = &[ops::GET_USER, ops::LIST_CAMPAIGNS];
+        assert!(OIG.needed_by(&tool("t", GOV)));
+        assert!(!OIG.needed_by(&tool("t", &[ops::GET_USER])));
+        let partial = License { partial_tools: &["t"], ..OIG };
+        assert!(!partial.needed_by(&tool("t", GOV)));
+        assert!(partial.needed_by(&tool("u", GOV)));
+    }
 
     fn client(url: &str) -> OktaClient {
         let config = OktaConfig::new(url, AuthConfig::ApiToken(Secret::new("t".into())));

@@ -249,14 +249,14 @@ fn sources(access: &Value) -> BTreeMap<String, Vec<Value>> {
     out
 }
 
-async fn list_user_entitlements(ctx: ToolContext, args: UserAppArgs) -> Result<ToolOutput, ToolError> {
-    let app = app_arg(&args.app)?;
-    let uid = user_id(&ctx, &args.user).await?;
-    let held = principal_entitlements(&ctx, &app, &uid).await?;
-    let query = Query::new().push("filter", principal_filter(&app, &uid)?);
+/// The entitlements a user holds in an app now, each value with where it came from (the grants behind it):
+/// what `okta_iga_list_user_entitlements` answers, and the investigation reuses.
+pub(crate) async fn user_app_entitlements(ctx: &ToolContext, app: &str, user: &str) -> Result<Vec<Value>, ToolError> {
+    let held = principal_entitlements(ctx, app, user).await?;
+    let query = Query::new().push("filter", principal_filter(app, user)?);
     let access = ctx.okta.get(&ops::GET_PRINCIPAL_ACCESS, &[], &query).await?;
     let from = sources(&access);
-    let entitlements: Vec<Value> = held
+    Ok(held
         .iter()
         .map(|e| {
             let values: Vec<Value> = e
@@ -272,7 +272,13 @@ async fn list_user_entitlements(ctx: ToolContext, args: UserAppArgs) -> Result<T
                 .collect();
             json!({"id": e.get("id"), "name": e.get("name"), "multiValue": e.get("multiValue"), "values": values})
         })
-        .collect();
+        .collect())
+}
+
+async fn list_user_entitlements(ctx: ToolContext, args: UserAppArgs) -> Result<ToolOutput, ToolError> {
+    let app = app_arg(&args.app)?;
+    let uid = user_id(&ctx, &args.user).await?;
+    let entitlements = user_app_entitlements(&ctx, &app, &uid).await?;
     Ok(ToolOutput::json(json!({
         "user_id": uid,
         "app_id": app,

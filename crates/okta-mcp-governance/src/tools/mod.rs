@@ -7,6 +7,7 @@ pub mod catalog;
 pub mod collections;
 pub mod entitlements;
 pub mod grants;
+pub mod insight;
 pub mod labels;
 pub mod me;
 pub mod owners;
@@ -32,5 +33,6 @@ pub fn all() -> Vec<ToolDef> {
     tools.extend(security_reviews::tools());
     tools.extend(bulk::tools());
     tools.extend(me::tools());
+    tools.extend(insight::tools());
     tools
 }

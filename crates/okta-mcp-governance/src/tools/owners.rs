@@ -132,6 +132,17 @@ async fn target(ctx: &ToolContext, app: Option<&str>, resource: Option<&str>) ->
     Ok(Target { resource, app })
 }
 
+/// An app's own owners ("Name <email> (users)"): what `okta_iga_list_resource_owners` shows for the app.
+pub(crate) async fn app_owners(ctx: &ToolContext, app_orn: &str, app_id: &str) -> Result<Vec<String>, ToolError> {
+    let query = Target { resource: None, app: Some(app_orn.to_owned()) }.query()?;
+    let found = ctx.okta.get(&ops::LIST_RESOURCE_OWNERS, &[], &query.push("limit", 200)).await?;
+    let own = okta_mcp_kit::lookup::items_of(&found).into_iter().find(|e| {
+        e.pointer("/resource/orn").and_then(Value::as_str) == Some(app_orn)
+            || e.pointer("/resource/profile/id").and_then(Value::as_str) == Some(app_id)
+    });
+    Ok(own.map(owner_names).unwrap_or_default())
+}
+
 /// "Name <email> (users)" for each owner.
 fn owner_names(entry: &Value) -> Vec<String> {
     entry

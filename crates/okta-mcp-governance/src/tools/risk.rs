@@ -241,6 +241,48 @@ fn sides(
     Ok((one, two))
 }
 
+/// The value ids one side of a rule names, with their `Entitlement: Value` labels.
+fn criterion_values(c: &Value) -> Vec<(String, String)> {
+    let ids = c
+        .pointer("/value/value")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .flat_map(|e| {
+            let values = e.get("values").map(|v| v.get("data").unwrap_or(v));
+            values.and_then(Value::as_array).into_iter().flatten()
+        })
+        .map(|v| v.get("id").and_then(Value::as_str).unwrap_or_default().to_owned());
+    ids.zip(criterion_labels(c)).filter(|(id, _)| !id.is_empty()).collect()
+}
+
+/// Whether someone holding the entitlement values `held` (ids) violates an ACTIVE rule now: every side of its
+/// conflict is met (`CONTAINS_ONE`: any of the side's values; `CONTAINS_ALL`: all of them). The answer is the
+/// labels of the values held that make the conflict; none when the rule is not violated.
+pub(crate) fn violation(rule: &Value, held: &std::collections::BTreeSet<String>) -> Option<Vec<String>> {
+    if rule.get("status").and_then(Value::as_str).is_some_and(|s| s != "ACTIVE") {
+        return None;
+    }
+    let criteria = rule.pointer("/conflictCriteria/and").and_then(Value::as_array)?;
+    if criteria.is_empty() {
+        return None;
+    }
+    let mut conflicting = Vec::new();
+    for c in criteria {
+        let values = criterion_values(c);
+        let have: Vec<&(String, String)> = values.iter().filter(|(id, _)| held.contains(id)).collect();
+        let met = match c.get("operation").and_then(Value::as_str) {
+            Some("CONTAINS_ALL") => !values.is_empty() && have.len() == values.len(),
+            _ => !have.is_empty(),
+        };
+        if !met {
+            return None;
+        }
+        conflicting.extend(have.into_iter().map(|(_, label)| label.clone()));
+    }
+    Some(conflicting)
+}
+
 #[derive(Debug, Deserialize, JsonSchema)]
 pub struct CreateRuleArgs {
     /// Unique name.
@@ -334,7 +376,7 @@ fn sendable(c: &Value) -> Value {
 }
 
 /// `Entitlement: Value` labels of a criterion, from the names Okta includes (ids where it does not).
-fn criterion_labels(c: &Value) -> Vec<String> {
+pub(crate) fn criterion_labels(c: &Value) -> Vec<String> {
     let name = |v: &Value| {
         v.get("name").and_then(Value::as_str).or_else(|| v.get("id").and_then(Value::as_str)).unwrap_or("?").to_owned()
     };
@@ -458,5 +500,26 @@ mod tests {
                    "value": {"type": "ENTITLEMENTS", "value": [{"id": "esp1", "values": [{"id": "ent1"}]}]}})
         );
         assert_eq!(criterion_labels(&answered), ["Role: Buyer"]);
+    }
+
+    #[test]
+    fn a_rule_is_violated_when_every_side_is_met() {
+        let side = |op: &str, ids: &[&str]| {
+            let values: Vec<Value> = ids.iter().map(|i| json!({"id": i, "name": i.to_uppercase()})).collect();
+            json!({"operation": op, "value": {"value": [{"id": "esp1", "name": "Role", "values": values}]}})
+        };
+        let rule = |status: &str| {
+            json!({"status": status, "conflictCriteria": {"and": [side("CONTAINS_ONE", &["a", "b"]),
+                   side("CONTAINS_ALL", &["c", "d"])]}})
+        };
+        let held = |ids: &[&str]| ids.iter().map(|s| (*s).to_owned()).collect();
+        assert_eq!(
+            violation(&rule("ACTIVE"), &held(&["b", "c", "d"])),
+            Some(vec!["Role: B".into(), "Role: C".into(), "Role: D".into()])
+        );
+        assert_eq!(violation(&rule("ACTIVE"), &held(&["b", "c"])), None, "CONTAINS_ALL needs both");
+        assert_eq!(violation(&rule("ACTIVE"), &held(&["c", "d"])), None, "one side alone is no conflict");
+        assert_eq!(violation(&rule("INACTIVE"), &held(&["a", "c", "d"])), None);
+        assert_eq!(violation(&json!({"status": "ACTIVE"}), &held(&["a"])), None);
     }
 }

@@ -33,10 +33,27 @@ pub(super) fn request_json(r: &Value, public: &str) -> Value {
     v
 }
 
+/// What a request filter sees: the request with Okta's filter properties (`requestedFor`: the user's id;
+/// `resourceId`, `resourceType`, `accessScopeId`, `accessScopeType`: the requested's).
+fn request_view(r: &Value) -> Value {
+    let mut v = r.clone();
+    v["requestedFor"] = r["requestedFor"]["externalId"].clone();
+    for key in ["resourceId", "resourceType", "accessScopeId", "accessScopeType"] {
+        v[key] = r["requested"][key].clone();
+    }
+    v
+}
+
 pub(crate) async fn list(State(st): St, uri: Uri) -> ApiResult {
     let params = Params::parse(uri.query());
     let page = params.page(20, 200)?;
-    let items = with_org(&st, |org| positioned(org.governance.requests.clone(), &params))?;
+    let expr = params.expr_unless_blank("filter")?;
+    let items = with_org(&st, |org| {
+        Ok(org
+            .governance
+            .requests
+            .listed(|r| expr.as_ref().is_none_or(|e| filter::eval(e, &request_view(r))), Value::clone))
+    })?;
     let (items, next) = page.cut(items);
     let data = items.iter().map(|r| request_json(r, &st.public)).collect();
     Ok(page.data_cut(&st.public, REQUESTS, (data, next), None))
