@@ -87,13 +87,16 @@ fn assign_and_revoke_through_grants() {
         )
         .ok();
     assert_eq!(granted["values"], json!(["Finance Admin", "Payments Approver"]));
-    assert_eq!(granted["grant"]["grantType"], "CUSTOM");
+    assert_eq!(granted["grant"]["grantType"], "ENTITLEMENT", "additive: what Bob holds stays");
     assert_eq!(granted["grant"]["action"], "ALLOW");
     assert_eq!(granted["grant"]["expires"], "2099-12-31T17:00:00Z");
     let out = server.call("okta_iga_list_user_entitlements", json!({"user": bob, "app": SALESFORCE})).ok();
     let finance = value(&out, PERMSET, FINANCE).expect("Finance Admin granted");
     assert_eq!(finance["from"][0]["grantMethod"], "API");
     assert_eq!(finance["from"][0]["expires"], "2099-12-31T17:00:00Z");
+    // Additive: what Bob held before stays (a base grant would have replaced his policy and admin grants).
+    assert!(value(&out, PROFILE, STANDARD).is_some(), "Standard User kept: {out}");
+    assert!(value(&out, PERMSET, REPORTS).is_some(), "Reports Viewer kept: {out}");
 
     let revoked = server
         .call_confirmed(
@@ -105,6 +108,7 @@ fn assign_and_revoke_through_grants() {
     let out = server.call("okta_iga_list_user_entitlements", json!({"user": bob, "app": SALESFORCE})).ok();
     assert!(value(&out, PERMSET, FINANCE).is_none());
     assert!(value(&out, PERMSET, PAYMENTS).is_some(), "only the revoked value goes");
+    assert!(value(&out, PROFILE, STANDARD).is_some() && value(&out, PERMSET, REPORTS).is_some(), "{out}");
 
     let before = org.change_count();
     let again = server

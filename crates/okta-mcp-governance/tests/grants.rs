@@ -161,7 +161,7 @@ fn custom_additive_and_policy_grants() {
         .ok();
     let (out, rows) = history(&mut server, json!({"user": RITA, "app": SALESFORCE}));
     assert_eq!(rows[0]["removed"], json!(["Permission Set: Payments Approver"]), "{out}");
-    assert!(has(&rows[0]["grants"], "CUSTOM DENY by API"), "{out}");
+    assert!(has(&rows[0]["grants"], "ENTITLEMENT DENY by API"), "{out}");
     let added = rows.iter().find(|r| has(&r["added"], "Profile: Standard User")).expect("the custom grant's row");
     assert!(has(&added["grants"], &format!("{custom_id} CUSTOM ALLOW by API")), "{out}");
     let finance = rows.iter().find(|r| has(&r["added"], "Permission Set: Finance Admin")).expect("the additive row");

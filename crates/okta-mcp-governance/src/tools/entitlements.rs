@@ -90,7 +90,8 @@ pub fn tools() -> Vec<ToolDef> {
             ToolMeta {
                 name: "okta_iga_assign_entitlement",
                 title: "Assign entitlement",
-                description: "Grant a user entitlement values (CUSTOM grant), optionally expiring.",
+                description: "Grant a user entitlement values (additive ENTITLEMENT grant: what they hold stays), optionally \
+                    expiring.",
                 access: Access::Write,
                 toolset: "entitlements",
                 operations: &[ops::GET_USER, ops::GET_ENTITLEMENT, ops::CREATE_GRANT],
@@ -101,7 +102,7 @@ pub fn tools() -> Vec<ToolDef> {
             ToolMeta {
                 name: "okta_iga_revoke_entitlement",
                 title: "Revoke entitlement",
-                description: "Take entitlement values from a user (DENY grant).",
+                description: "Take entitlement values from a user (additive ENTITLEMENT DENY grant).",
                 access: Access::Destructive,
                 toolset: "entitlements",
                 operations: &[ops::GET_USER, ops::GET_PRINCIPAL_ENTITLEMENTS, ops::CREATE_GRANT],
@@ -316,9 +317,11 @@ fn value_args(value_ids: &[String]) -> Result<Vec<String>, ToolError> {
     Ok(out)
 }
 
+/// An additive `ENTITLEMENT` grant: a base grant (`CUSTOM`, `POLICY`) "replaces all other existing grants" of the
+/// user in the app (Okta's Grants reference), so giving or taking a few values must not be one.
 fn grant_body(app: &str, user: &str, entitlement: &str, values: &[String], action: &str) -> Value {
     json!({
-        "grantType": "CUSTOM",
+        "grantType": "ENTITLEMENT",
         "action": action,
         "actor": "API",
         "target": {"externalId": app, "type": "APPLICATION"},
