@@ -50,7 +50,11 @@ const SPEC: ServerSpec = ServerSpec {
         // "You do not have permission to access the feature you are requesting."
         missing_codes: &["E0000015"],
         // Insight tools that read users, groups, apps and roles too, and say which parts needed it.
-        partial_tools: &["okta_iga_investigate_user_access", "okta_iga_score_user_risk"],
+        partial_tools: &[
+            "okta_iga_investigate_user_access",
+            "okta_iga_score_user_risk",
+            "okta_iga_explain_access_changes",
+        ],
     }),
 };
 

@@ -9,7 +9,8 @@ use serde_json::json;
 
 const BIN: &str = env!("CARGO_BIN_EXE_okta-mcp-governance");
 /// The tools that answer in part without the license.
-const PARTIAL: [&str; 2] = ["okta_iga_investigate_user_access", "okta_iga_score_user_risk"];
+const PARTIAL: [&str; 3] =
+    ["okta_iga_investigate_user_access", "okta_iga_score_user_risk", "okta_iga_explain_access_changes"];
 
 #[test]
 fn without_the_license_governance_tools_are_not_listed_and_the_log_says_why() {
@@ -63,6 +64,11 @@ fn without_the_license_an_investigation_answers_what_it_can_and_says_what_needed
     // Not also listed as unavailable for another reason.
     let unavailable = out["unavailable"].as_array().cloned().unwrap_or_default();
     assert!(unavailable.iter().all(|u| u["part"] != "entitlements" && u["part"] != "sod_violations"), "{out}");
+    // What changed: the System Log still answers; the entitlement history and the reviews needed the license.
+    let changes = server.call("okta_iga_explain_access_changes", json!({"user": "henry.helpdesk@example.com"})).ok();
+    let parts = changes["needs_license"]["parts"].as_array().unwrap();
+    assert!(parts.contains(&json!("entitlements")) && parts.contains(&json!("reviews")), "{changes}");
+    assert!(changes["read"]["system_log_events"].is_u64(), "{changes}");
     // An insight tool that is all governance is not listed.
     assert!(!server.tool_names().iter().any(|n| n == "okta_iga_detect_sod_violations"));
 }

@@ -1,4 +1,4 @@
-//! Modes over MCP: read-only lists only read tools and refuses the others; full lists all 71 within the
+//! Modes over MCP: read-only lists only read tools and refuses the others; full lists all 73 within the
 //! tools/list budget; the embedded sandbox and the demo work.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
@@ -10,12 +10,12 @@ const BIN: &str = env!("CARGO_BIN_EXE_okta-mcp-governance");
 
 #[test]
 fn read_only_lists_only_read_tools_and_refuses_writes() {
-    check_read_only(&Org::start(), BIN, 40, "okta_iga_launch_campaign", json!({"campaign": "x"}), "read-write");
+    check_read_only(&Org::start(), BIN, 42, "okta_iga_launch_campaign", json!({"campaign": "x"}), "read-write");
 }
 
 #[test]
 fn full_mode_lists_all_within_budget() {
-    check_full_listing(&Org::start(), BIN, 71, "okta_iga_close_campaign", "okta-mcp-governance");
+    check_full_listing(&Org::start(), BIN, 73, "okta_iga_close_campaign", "okta-mcp-governance");
 }
 
 #[test]

@@ -240,13 +240,13 @@ pub struct HistoryArgs {
     limit: Option<u32>,
 }
 
-fn time_arg(arg: &str, value: &str) -> Result<chrono::DateTime<chrono::Utc>, ToolError> {
+pub(crate) fn time_arg(arg: &str, value: &str) -> Result<chrono::DateTime<chrono::Utc>, ToolError> {
     chrono::DateTime::parse_from_rfc3339(value.trim())
         .map(|t| t.with_timezone(&chrono::Utc))
         .map_err(|_| ToolError::invalid_arguments(format!("{arg} {value:?} is not an RFC 3339 time")))
 }
 
-fn utc(t: chrono::DateTime<chrono::Utc>) -> String {
+pub(crate) fn utc(t: chrono::DateTime<chrono::Utc>) -> String {
     t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
 }
 
@@ -285,7 +285,7 @@ fn grant_has(g: &Value, value: &str) -> bool {
     })
 }
 
-fn grant_label(g: &Value) -> String {
+pub(crate) fn grant_label(g: &Value) -> String {
     let s = |k: &str| g.get(k).and_then(Value::as_str).unwrap_or("?");
     let bundle =
         g.get("entitlementBundleId").and_then(Value::as_str).map(|b| format!(" bundle {b}")).unwrap_or_default();
@@ -327,11 +327,70 @@ async fn entitlement_history(ctx: ToolContext, args: HistoryArgs) -> Result<Tool
         return Err(ToolError::invalid_arguments("limit must be 1 to 99"));
     }
     let uid = user_id(&ctx, &args.user).await?;
+    let history = history_changes(&ctx, &uid, &app, since, until, limit).await?;
+    let rows: Vec<Value> = history
+        .changes
+        .iter()
+        .map(|c| {
+            json!([
+                c.when,
+                c.until,
+                c.status,
+                c.added,
+                c.removed,
+                c.grants.iter().map(grant_label).collect::<Vec<_>>()
+            ])
+        })
+        .collect();
+    let mut out = json!({
+        "user_id": uid,
+        "app_id": app,
+        "columns": ["when", "until", "status", "added", "removed", "grants"],
+        "count": rows.len(),
+        "rows": rows,
+    });
+    if let Some(next) = history.next_until {
+        out["next_until"] = json!(next);
+    }
+    Ok(ToolOutput::json(out))
+}
+
+/// One change in a user's entitlements in an app: the values added and removed when a history record started,
+/// and the grants behind them.
+#[derive(Debug)]
+pub(crate) struct HistoryChange {
+    pub when: Value,
+    pub until: Option<Value>,
+    pub status: Value,
+    /// `Entitlement: Value` labels.
+    pub added: Vec<String>,
+    pub removed: Vec<String>,
+    /// The grants behind the change (matched by time), in full.
+    pub grants: Vec<Value>,
+}
+
+/// A page of [`HistoryChange`]s, newest first, and where the next page ends (`until` for the next call).
+#[derive(Debug)]
+pub(crate) struct History {
+    pub changes: Vec<HistoryChange>,
+    pub next_until: Option<String>,
+}
+
+/// A user's entitlement changes in an app between `since` and `until` (newest first, at most `limit`, 1-99), from
+/// the principal's entitlement history with the grants behind each change.
+pub(crate) async fn history_changes(
+    ctx: &ToolContext,
+    uid: &str,
+    app: &str,
+    since: Option<chrono::DateTime<chrono::Utc>>,
+    until: Option<chrono::DateTime<chrono::Utc>>,
+    limit: u32,
+) -> Result<History, ToolError> {
     let (since, until) = (since.map(utc), until.map(utc));
     let filter = filter_expr(&[
-        ("principal.externalId", Some(&uid)),
+        ("principal.externalId", Some(uid)),
         ("principal.type", Some("OKTA_USER")),
-        ("resource.externalId", Some(&app)),
+        ("resource.externalId", Some(app)),
         ("resource.type", Some("APPLICATION")),
         ("startDate", since.as_deref()),
         ("endDate", until.as_deref()),
@@ -343,9 +402,9 @@ async fn entitlement_history(ctx: ToolContext, args: HistoryArgs) -> Result<Tool
     let records: Vec<&Value> =
         history.get("entitlementHistory").and_then(Value::as_array).into_iter().flatten().collect();
     let grant_filter = filter_expr(&[
-        ("target.externalId", Some(&app)),
+        ("target.externalId", Some(app)),
         ("target.type", Some("APPLICATION")),
-        ("targetPrincipal.externalId", Some(&uid)),
+        ("targetPrincipal.externalId", Some(uid)),
         ("targetPrincipal.type", Some("OKTA_USER")),
     ])?
     .unwrap_or_default();
@@ -354,53 +413,46 @@ async fn entitlement_history(ctx: ToolContext, args: HistoryArgs) -> Result<Tool
     let more = records.len() > limit as usize || history.pointer("/_links/next").is_some();
     // A row needs the record before it; without one (more history unread) it waits for the next page.
     let shown = if more { records.len().min(limit as usize + 1) - 1 } else { records.len() };
-    let mut rows = Vec::new();
+    let mut changes = Vec::new();
     for (i, r) in records.iter().take(shown).enumerate() {
         let now = record_values(r);
         let before = records.get(i + 1).map(|o| record_values(o)).unwrap_or_default();
         let added: Vec<&(String, String)> = now.iter().filter(|(id, _)| !before.iter().any(|(o, _)| o == id)).collect();
         let removed: Vec<&(String, String)> =
             before.iter().filter(|(id, _)| !now.iter().any(|(n, _)| n == id)).collect();
-        let mut by: Vec<String> = Vec::new();
+        let mut by: Vec<Value> = Vec::new();
         if let Some(at) = when(r, "startDate") {
             let found = added
                 .iter()
                 .filter_map(|(id, _)| grant_for(&grants, id, "ALLOW", at))
                 .chain(removed.iter().filter_map(|(id, _)| grant_for(&grants, id, "DENY", at)));
             for g in found {
-                let label = grant_label(g);
-                if !by.contains(&label) {
-                    by.push(label);
+                if !by.iter().any(|b| b.get("id") == g.get("id")) {
+                    by.push(g.clone());
                 }
             }
         }
         let labels = |vs: &[&(String, String)]| vs.iter().map(|(_, l)| l.clone()).collect::<Vec<_>>();
-        rows.push(json!([
-            r.get("startDate"),
-            r.get("endDate").filter(|e| e.as_str().is_some_and(|s| !s.is_empty())),
-            r.get("lifecycle"),
-            labels(&added),
-            labels(&removed),
-            by,
-        ]));
+        changes.push(HistoryChange {
+            when: r.get("startDate").cloned().unwrap_or(Value::Null),
+            until: r.get("endDate").filter(|e| e.as_str().is_some_and(|s| !s.is_empty())).cloned(),
+            status: r.get("lifecycle").cloned().unwrap_or(Value::Null),
+            added: labels(&added),
+            removed: labels(&removed),
+            grants: by,
+        });
     }
-    let mut out = json!({
-        "user_id": uid,
-        "app_id": app,
-        "columns": ["when", "until", "status", "added", "removed", "grants"],
-        "rows": rows,
-        "count": shown,
-    });
     // The next page: records that started before the oldest row shown (or at the unshown one).
+    let mut next_until = None;
     if more && let Some(next) = records.get(shown) {
         let oldest_shown = shown.checked_sub(1).and_then(|i| records.get(i)).and_then(|r| when(r, "startDate"));
         let until = match oldest_shown {
             Some(t) => t - chrono::Duration::seconds(1),
             None => when(next, "startDate").unwrap_or_else(chrono::Utc::now),
         };
-        out["next_until"] = json!(utc(until));
+        next_until = Some(utc(until));
     }
-    Ok(ToolOutput::json(out))
+    Ok(History { changes, next_until })
 }
 
 #[cfg(test)]

@@ -3,7 +3,9 @@
 //! Okta cannot answer does not sink the rest: the answer says which parts needed the Identity Governance license
 //! (Okta's E0000015) or could not be read, and why.
 
+mod changes;
 mod coverage;
+mod dashboard;
 mod investigate;
 mod score;
 mod sod;
@@ -15,7 +17,7 @@ use okta_mcp_kit::{ToolContext, ToolDef, ToolError, ops};
 use serde_json::{Value, json};
 
 pub fn tools() -> Vec<ToolDef> {
-    vec![investigate::tool(), sod::tool(), coverage::tool(), score::tool()]
+    vec![investigate::tool(), changes::tool(), dashboard::tool(), sod::tool(), coverage::tool(), score::tool()]
 }
 
 /// Requests at once within one fan-out: the rate governor's concurrency cap.

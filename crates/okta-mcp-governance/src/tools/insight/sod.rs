@@ -60,7 +60,7 @@ const GRANTS_CAP: usize = 2000;
 
 /// The people with an ALLOW grant in `app`, or none when there are more grants than the cap (then everyone's
 /// entitlements are read).
-async fn grantees(ctx: &ToolContext, app: &str) -> Result<Option<BTreeSet<String>>, ToolError> {
+pub(super) async fn grantees(ctx: &ToolContext, app: &str) -> Result<Option<BTreeSet<String>>, ToolError> {
     let filter = filter_expr(&[("target.externalId", Some(app)), ("target.type", Some("APPLICATION"))])?;
     let grants =
         ctx.okta.get_all(&ops::LIST_GRANTS, &[], Query::new().opt("filter", filter.as_deref()), GRANTS_CAP + 1).await?;
