@@ -39,7 +39,12 @@ fn salesforce_is_governed_and_zoom_is_not() {
     assert_eq!(salesforce["owners"], json!(["Alice Active <alice.active@example.com> (users)"]));
     assert_eq!(salesforce["policies"]["risk_rules"], json!(["Finance Admin and System Administrator"]));
     assert_eq!(salesforce["policies"]["entitlement_policy_grants"], 1, "Bob's policy grant");
-    assert_eq!(salesforce["last_review"]["campaign"], "Salesforce access review", "the latest, not Q3's");
+    // The latest campaign that reviewed it, not Q3's (in a shared org, another test's may be later still).
+    let last = salesforce["last_review"]["campaign"].as_str().unwrap();
+    assert_ne!(last, "Q3 certification", "{salesforce}");
+    if std::env::var_os("OKTA_E2E_ORG_URL").is_none() {
+        assert_eq!(last, "Salesforce access review", "{salesforce}");
+    }
     let zoom = row(ZOOM);
     assert_eq!(
         zoom["gaps"],

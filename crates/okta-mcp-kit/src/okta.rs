@@ -291,7 +291,9 @@ impl Okta {
         cap: usize,
     ) -> Result<Vec<Value>, ToolError> {
         let path = self.request(op, params, true)?;
-        let first = self.client.get_page(&path, &query.push("limit", 200)).await.map_err(|e| self.explain(op, e))?;
+        // The largest page most lists allow, unless the caller asked for another size (one `limit`, never two).
+        let query = if query.pairs().iter().any(|(k, _)| k == "limit") { query } else { query.push("limit", 200) };
+        let first = self.client.get_page(&path, &query).await.map_err(|e| self.explain(op, e))?;
         let (items, _) = self.client.collect(first, &path, cap).await.map_err(|e| self.explain(op, e))?;
         Ok(items)
     }

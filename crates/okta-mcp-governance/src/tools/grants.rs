@@ -332,14 +332,7 @@ async fn entitlement_history(ctx: ToolContext, args: HistoryArgs) -> Result<Tool
         .changes
         .iter()
         .map(|c| {
-            json!([
-                c.when,
-                c.until,
-                c.status,
-                c.added,
-                c.removed,
-                c.grants.iter().map(grant_label).collect::<Vec<_>>()
-            ])
+            json!([c.when, c.until, c.status, c.added, c.removed, c.grants.iter().map(grant_label).collect::<Vec<_>>()])
         })
         .collect();
     let mut out = json!({

@@ -250,8 +250,7 @@ async fn sod(ctx: &ToolContext) -> Result<Value, ToolError> {
 async fn privilege_grants(ctx: &ToolContext, since: DateTime<Utc>) -> Result<Value, ToolError> {
     let query = Query::new()
         .push("filter", "eventType eq \"user.account.privilege.grant\" or eventType eq \"group.privilege.grant\"")
-        .push("since", utc(since))
-        .push("limit", LOG_CAP);
+        .push("since", utc(since));
     let events = ctx.okta.get_all(&ops::LIST_LOG_EVENTS, &[], query, LOG_CAP).await?;
     let mut rows: Vec<(String, Value)> = events
         .iter()
