@@ -119,7 +119,7 @@ fn custom_additive_and_policy_grants() {
         .call(
             "okta_iga_create_grant",
             grant(json!({"values": ["Profile: Standard User", "Reports Viewer", "entsfpayments0000001"],
-                         "expires": "2099-06-30T17:00:00-07:00"})),
+                         "grant_type": "CUSTOM", "expires": "2099-06-30T17:00:00-07:00"})),
         )
         .ok();
     assert_eq!(custom["grant"]["grantType"], "CUSTOM", "{custom}");
@@ -130,13 +130,9 @@ fn custom_additive_and_policy_grants() {
         json!(["Profile: Standard User", "Permission Set: Reports Viewer", "Permission Set: Payments Approver"])
     );
     let custom_id = custom["grant"]["id"].as_str().unwrap().to_owned();
-    let additive = server
-        .call(
-            "okta_iga_create_grant",
-            grant(json!({"values": ["Permission Set: Finance Admin"], "grant_type": "ENTITLEMENT"})),
-        )
-        .ok();
-    assert_eq!(additive["grant"]["grantType"], "ENTITLEMENT");
+    let additive =
+        server.call("okta_iga_create_grant", grant(json!({"values": ["Permission Set: Finance Admin"]}))).ok();
+    assert_eq!(additive["grant"]["grantType"], "ENTITLEMENT", "values alone: additive, what Rita holds stays");
 
     let held = server.call("okta_iga_list_user_entitlements", json!({"user": RITA, "app": SALESFORCE})).ok();
     let from: Vec<(String, String)> = held["entitlements"]

@@ -317,14 +317,14 @@ fn replicas_keep_one_audit_trail_naming_each_person() {
 }
 
 #[test]
-fn the_readme_roles_example_is_a_valid_roles_file() {
-    let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../README.md")).unwrap();
-    let section = readme.split("## Over HTTP").nth(1).expect("README has the HTTP section");
+fn the_deployment_docs_roles_example_is_a_valid_roles_file() {
+    let docs = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../docs/deployment.md")).unwrap();
+    let section = docs.split("### Roles from Okta groups").nth(1).expect("docs/deployment.md has the roles section");
     let example = section.split("```toml").nth(1).and_then(|s| s.split("```").next()).expect("a toml block");
     let example: String = example.lines().map(|l| l.trim_start()).collect::<Vec<_>>().join("\n");
     let org = Org::spawn(&[]);
     let issuer = set_up_authorization_server(&org, PUBLIC);
-    let roles = std::env::temp_dir().join(format!("{}.toml", okta_e2e::unique("okta-e2e-readme-roles-")));
+    let roles = std::env::temp_dir().join(format!("{}.toml", okta_e2e::unique("okta-e2e-docs-roles-")));
     std::fs::write(&roles, &example).unwrap();
     let _cleanup = tempfile_path::TempPath(roles.clone());
     let started = HttpServer::try_start(

@@ -55,7 +55,8 @@ pub fn tools() -> Vec<ToolDef> {
             ToolMeta {
                 name: "okta_iga_create_grant",
                 title: "Create grant",
-                description: "Give a user app access: values (CUSTOM or additive ENTITLEMENT) or the policy's (POLICY).",
+                description: "Give a user app access: values (additive ENTITLEMENT, or a CUSTOM base grant) or the \
+                    policy's (POLICY).",
                 access: Access::Write,
                 toolset: "grants",
                 operations: &[ops::GET_USER, ops::LIST_ENTITLEMENTS, ops::LIST_ENTITLEMENT_VALUES, ops::CREATE_GRANT],
@@ -151,7 +152,8 @@ pub struct CreateGrantArgs {
     app: String,
     /// Ids, ORNs or "Entitlement: Value" (1-50); none for POLICY.
     values: Option<Vec<String>>,
-    /// Default CUSTOM with values, POLICY without.
+    /// Default ENTITLEMENT (additive) with values, POLICY without. CUSTOM and POLICY are base grants: they
+    /// replace every other grant of the user in the app.
     grant_type: Option<GrantType>,
     /// Expiry (RFC 3339).
     expires: Option<String>,
@@ -174,7 +176,7 @@ async fn create_grant(ctx: ToolContext, args: CreateGrantArgs) -> Result<ToolOut
         return Err(ToolError::invalid_arguments("values: give 1 to 50 values, or leave values out for POLICY"));
     }
     let specs = args.values.as_deref().unwrap_or_default();
-    let kind = args.grant_type.unwrap_or(if specs.is_empty() { GrantType::Policy } else { GrantType::Custom });
+    let kind = args.grant_type.unwrap_or(if specs.is_empty() { GrantType::Policy } else { GrantType::Entitlement });
     match (kind, specs.is_empty()) {
         (GrantType::Policy, false) => {
             return Err(ToolError::invalid_arguments(
@@ -217,8 +219,13 @@ async fn create_grant(ctx: ToolContext, args: CreateGrantArgs) -> Result<ToolOut
         "values": values.iter().map(AppValue::label).collect::<Vec<_>>(),
         "grant": saved.as_ref().map(grant_summary),
         "result": match kind {
-            GrantType::Policy => "app access granted; entitlements follow the app's entitlement policy",
-            GrantType::Custom => "entitlement values granted (CUSTOM: these replace the policy's for this user)",
+            GrantType::Policy => {
+                "app access granted; entitlements follow the app's entitlement policy (a POLICY base grant: it \
+                 replaced the user's other grants in the app)"
+            }
+            GrantType::Custom => {
+                "entitlement values granted (a CUSTOM base grant: it replaced the user's other grants in the app)"
+            }
             GrantType::Entitlement => "entitlement values granted in addition to what the user has",
         },
     })))
