@@ -10,6 +10,9 @@
 //!
 //! The server is `okta-mcp-users` from the PATH, or the binary MCP_SERVER names.
 
+// An example prints what it does.
+#![allow(clippy::print_stdout)]
+
 use std::process::Stdio;
 
 use rmcp::ServiceExt;
@@ -38,8 +41,10 @@ async fn main() -> Result<(), Error> {
     };
     // `()` is a client that declares no capabilities: the handshake (initialize) happens here.
     let client = ().serve((stdout, stdin)).await?;
-    if let Some(info) = client.peer_info() {
-        println!("server: {} {}", info.server_info.name, info.server_info.version);
+    if let Some(info) = client.peer_info()
+        && let Some(server) = &info.server_info
+    {
+        println!("server: {} {}", server.name, server.version);
     }
 
     let tools = client.list_all_tools().await?;

@@ -12,6 +12,8 @@
 //! - over HTTP: the deployment's `--listen 127.0.0.1:<port>` becomes port 0 (tests run in parallel), and the
 //!   URL's port the one the server took; host, scheme and path are checked as written.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 

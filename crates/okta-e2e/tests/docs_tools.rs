@@ -2,6 +2,8 @@
 //! cannot drift from the binaries. After a change to a tool, a prompt or the page's layout, `scripts/docs-tools`
 //! rewrites the pages (then review and commit them).
 
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 use okta_e2e::{SERVERS, command, repo_root, workspace_bin};
 
 const REGENERATE: &str = "scripts/docs-tools";

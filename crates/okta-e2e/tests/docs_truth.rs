@@ -12,6 +12,8 @@
 //!
 //! A name that is legitimately not the binaries' is on an allow-list below, with the reason.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 

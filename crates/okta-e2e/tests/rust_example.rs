@@ -3,6 +3,8 @@
 //! `../admin` refused as a tool error and previews a change with dry_run, sending no change to the org. (The
 //! shell and Python scripts beside it: tests/python/test_example_scripts.py.)
 
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 use okta_e2e::{Org, catalog::Catalog, command, example_bin, workspace_bin};
 
 #[test]

@@ -6,6 +6,8 @@
 //! A team page holds one MCP client entry (a ```json block with `mcpServers`), a ```text scopes block (one scope a
 //! line), a ```text tools block (one tool a line) and a line `Okta admin role: … (`ROLE_TYPE`)`.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 use std::path::{Path, PathBuf};
 
 use okta_e2e::{Org, SERVERS, command, repo_root, workspace_bin};
@@ -68,7 +70,8 @@ fn team(path: &Path) -> Team {
         .and_then(|(_, rest)| rest.split_once("`)"))
         .map(|(role, _)| role.to_owned())
         .unwrap_or_else(|| panic!("{file}: no line `Okta admin role: … (`ROLE_TYPE`)`"));
-    Team { file, server, args, scopes: lines(&block("text scopes")), tools: lines(&block("text tools")), role }
+    let (scopes, tools) = (lines(&block("text scopes")), lines(&block("text tools")));
+    Team { file, server, args, scopes, tools, role }
 }
 
 fn teams() -> Vec<Team> {
