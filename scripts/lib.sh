@@ -148,6 +148,18 @@ ensure_chromium() {
     die "cannot install chromium and chromium-driver (apt-get)"
 }
 
+# ensure_jq: jq (examples/scripts/mcp-session.sh, run by tests/python/test_example_scripts.py), installed when
+# missing (apt-get, as root).
+ensure_jq() {
+  command -v jq >/dev/null && return 0
+  local sudo=()
+  [[ $(id -u) == 0 ]] || sudo=(sudo)
+  log "installing jq (apt-get)"
+  "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update -qq >&2 &&
+    "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends jq >&2 ||
+    die "cannot install jq (apt-get)"
+}
+
 # ensure_prism: @stoplight/prism-cli@$PRISM_VERSION under target/node; sets PRISM_BIN.
 ensure_prism() {
   PRISM_BIN="$NODE_DIR/node_modules/.bin/prism"

@@ -53,25 +53,67 @@ pub const TOKEN: &str = "sandbox-api-token";
 pub const OAUTH_CLIENT_ID: &str = "0oae2eserviceapp0001";
 const TIMEOUT: Duration = Duration::from_secs(60);
 
+/// The five server binaries (each its package's name).
+pub const SERVERS: &[&str] =
+    &["okta-mcp-users", "okta-mcp-apps", "okta-mcp-policy", "okta-mcp-admin", "okta-mcp-governance"];
+
+/// The repository's root (README.md, docs/, examples/).
+pub fn repo_root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+/// The cargo profile directory the running test was built into (`target/debug`).
+fn profile_dir() -> PathBuf {
+    let exe = std::env::current_exe().expect("test binary path");
+    // target/<profile>/deps/<test> → target/<profile>
+    exe.parent().and_then(|d| d.parent()).expect("target profile dir").to_path_buf()
+}
+
+/// A binary of a workspace package (named as its package: `okta-mcp-users`, `okta-sandbox`) beside the test
+/// executable: `cargo test --workspace` builds every package's binaries; when only some packages' tests run, a
+/// missing one is built on demand (`cargo build -p <name>`, same profile). `OKTA_E2E_BIN_DIR` names another
+/// folder to take them from (binaries of this checkout kept aside while a shared target directory is rebuilt).
+pub fn workspace_bin(name: &str) -> PathBuf {
+    if let Some(dir) = std::env::var_os("OKTA_E2E_BIN_DIR") {
+        return PathBuf::from(dir).join(name);
+    }
+    let path = profile_dir().join(name);
+    if !path.exists() {
+        cargo_build(&["-p", name, "--bin", name]);
+    }
+    path
+}
+
+/// An example of this package (`examples/…`, declared in okta-e2e's Cargo.toml), built on demand like
+/// [`workspace_bin`] (`cargo test` builds examples, a test run of one target does not).
+pub fn example_bin(name: &str) -> PathBuf {
+    let path = profile_dir().join("examples").join(name);
+    if !path.exists() {
+        cargo_build(&["-p", "okta-e2e", "--example", name]);
+    }
+    path
+}
+
+fn cargo_build(args: &[&str]) {
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let mut cmd = Command::new(cargo);
+    cmd.arg("build").args(args);
+    match profile_dir().file_name().and_then(|p| p.to_str()) {
+        Some("debug") | None => {}
+        Some("release") => {
+            cmd.arg("--release");
+        }
+        Some(profile) => {
+            cmd.args(["--profile", profile]);
+        }
+    }
+    let status = cmd.status();
+    assert!(status.map(|s| s.success()).unwrap_or(false), "cargo build {} failed", args.join(" "));
+}
+
 /// The sandbox binary beside the server binaries, built on demand when only one package's tests are run.
 fn sandbox_bin() -> PathBuf {
     workspace_bin("okta-sandbox")
-}
-
-/// The binary of the workspace package `name` (its binary has the same name), beside the running test's
-/// (`target/<profile>`), built when it is not there: for tests that compare one server's answers with
-/// another's.
-pub fn workspace_bin(name: &str) -> PathBuf {
-    let dir = std::env::current_exe().expect("test binary path");
-    // target/<profile>/deps/<test> → target/<profile>
-    let profile_dir = dir.parent().and_then(|d| d.parent()).expect("target profile dir");
-    let path = profile_dir.join(name);
-    if !path.exists() {
-        let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-        let status = Command::new(cargo).args(["build", "-p", name, "--bin", name]).status();
-        assert!(status.map(|s| s.success()).unwrap_or(false), "building {name} failed");
-    }
-    path
 }
 
 /// A private_key_jwt service app of the org: what a server needs to authenticate as it.

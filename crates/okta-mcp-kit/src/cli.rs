@@ -137,6 +137,9 @@ pub enum Command {
         /// As a JSON array.
         #[arg(long)]
         json: bool,
+        /// As a markdown reference page of every tool (whatever the selection) and prompt.
+        #[arg(long, conflicts_with = "json")]
+        markdown: bool,
     },
     /// Print the OAuth scopes the current selection needs, one a line (grant these to the service app).
     Scopes,
@@ -208,6 +211,9 @@ Sign-in (environment; see --sign-in):
 
 Safety and audit (environment):
   OKTA_MCP_CONFIRM        elicit (default), push, token or never
+  OKTA_MCP_APPROVER       with push: the login of the person who approves destructive changes
+  OKTA_MCP_PROTECTED      ids, logins, group names or app labels no tool may change (comma-separated)
+  OKTA_MCP_UNPROTECTED    super administrators (or groups holding the role) tools may act on
   OKTA_MCP_STATE_KEY      key sealing confirmation state (32+ bytes, hex or base64): the same on every replica
   OKTA_MCP_AUDIT_DB       the audit log (SQLite file; the default on one machine)
   OKTA_MCP_AUDIT_URL      the audit log in PostgreSQL (postgres://…): one trail for every replica

@@ -32,6 +32,7 @@ pub mod prompts;
 pub mod protect;
 pub mod rate_status;
 pub mod redact;
+pub mod reference;
 pub mod resource;
 pub mod run;
 pub mod schema;

@@ -46,7 +46,8 @@ fn run(spec: ServerSpec, cli: Cli) -> Result<(), String> {
         return Err("--delegated needs --transport http (people sign in through the server's HTTP endpoints)".into());
     }
     match cli.command {
-        Some(Command::Tools { json }) => print_catalog(&tools, &selection, json),
+        Some(Command::Tools { markdown: true, .. }) => write_stdout(&crate::reference::markdown(&spec, &tools)?),
+        Some(Command::Tools { json, .. }) => print_catalog(&tools, &selection, json),
         // Delegated: what the server asks for at each person's sign-in (the OIDC app must be granted these).
         Some(Command::Scopes) if cli.http.delegated => print_lines(signin_scopes(&selection, &tools, true)),
         Some(Command::Scopes) => print_lines(requested_scopes(&selection, &tools, confirm_policy_from_env()?)),
