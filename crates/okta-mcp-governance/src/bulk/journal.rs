@@ -38,10 +38,7 @@ fn stamp() -> String {
 }
 
 fn hostname() -> String {
-    std::fs::read_to_string("/proc/sys/kernel/hostname")
-        .or_else(|_| std::fs::read_to_string("/etc/hostname"))
-        .map(|h| h.trim().to_owned())
-        .unwrap_or_default()
+    whoami::hostname().unwrap_or_default()
 }
 
 /// This process, as a lease owner: `host:pid`.
@@ -49,7 +46,8 @@ fn me() -> String {
     format!("{}:{}", hostname(), std::process::id())
 }
 
-/// Whether the owner `host:pid` is known to be gone (its host is this one and its process is not running).
+/// Whether the owner `host:pid` is known to be gone (its host is this one and its process is not running). Only
+/// where `/proc` tells (Linux); elsewhere a run left by a crashed process is taken over when its lease expires.
 fn owner_gone(owner: &str) -> bool {
     let Some((host, pid)) = owner.rsplit_once(':') else { return false };
     host == hostname() && Path::new("/proc/self").exists() && !Path::new(&format!("/proc/{pid}")).exists()

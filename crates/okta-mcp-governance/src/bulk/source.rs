@@ -196,6 +196,10 @@ impl CsvDir {
         // put there does not hold the open (it is then refused as no file).
         #[cfg(unix)]
         std::os::unix::fs::OpenOptionsExt::custom_flags(&mut options, libc::O_NOFOLLOW | libc::O_NONBLOCK);
+        // Windows: FILE_FLAG_OPEN_REPARSE_POINT opens a link swapped in since as itself, not what it points to
+        // (then refused below as no file).
+        #[cfg(windows)]
+        std::os::windows::fs::OpenOptionsExt::custom_flags(&mut options, 0x0020_0000);
         let file = options.open(&path).map_err(|e| match e.kind() {
             std::io::ErrorKind::NotFound => not_found(name),
             _ => ToolError::refused(format!("{name:?} cannot be opened (it may have been replaced by a link): {e}")),
@@ -211,6 +215,14 @@ impl CsvDir {
                     "{name:?} leads outside the CSV folder (a folder on its way was replaced by a link): it is not read"
                 )));
             }
+        }
+        // Elsewhere there is no kernel name for an open file: the path is resolved again, and must still lead
+        // inside the folder (a swap between the two checks remains possible there).
+        #[cfg(not(target_os = "linux"))]
+        if !std::fs::canonicalize(&path).is_ok_and(|p| p.starts_with(&self.root)) {
+            return Err(ToolError::refused(format!(
+                "{name:?} leads outside the CSV folder (a folder on its way was replaced by a link): it is not read"
+            )));
         }
         let meta = file.metadata().map_err(|e| ToolError::refused(format!("{name:?} cannot be read: {e}")))?;
         if !meta.is_file() {
