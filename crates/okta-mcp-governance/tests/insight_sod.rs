@@ -79,7 +79,7 @@ fn the_reads_are_reported_as_progress() {
         .iter()
         .filter(|n| n["method"] == "notifications/progress" && n["params"]["progressToken"] == "sod")
         .collect();
-    // Notifications go out on their own tasks: some may still be on the way; those here count the reads.
+    // Every notification is out before the result; each counts the reads.
     assert!(!progress.is_empty(), "no progress: {:?}", server.notifications);
     for p in &progress {
         let message = p["params"]["message"].as_str().unwrap();

@@ -4,6 +4,9 @@
 
 use std::sync::{Arc, Mutex, PoisonError};
 
+use tokio::sync::mpsc;
+use tokio::task::JoinHandle;
+
 use okta_core::governor::{Wait, WaitListener};
 use rmcp::model::{ProgressNotificationParam, ProgressToken};
 use rmcp::service::{Peer, RequestContext, RoleServer};
@@ -19,10 +22,13 @@ pub struct Progress {
 }
 
 struct Inner {
-    peer: Peer<RoleServer>,
     token: ProgressToken,
     /// The last progress value sent: MCP requires each notification's to be greater.
     last: Mutex<f64>,
+    /// Notifications go out in order, one task a call, so that none overtakes another or the call's result
+    /// ([`Progress::finish`]); `None` once the call has finished.
+    queue: Mutex<Option<mpsc::UnboundedSender<ProgressNotificationParam>>>,
+    sender: Mutex<Option<JoinHandle<()>>>,
 }
 
 impl std::fmt::Debug for Progress {
@@ -35,9 +41,21 @@ impl Progress {
     /// The progress of the request `context` belongs to (none without a progress token).
     pub fn of(context: Option<&RequestContext<RoleServer>>) -> Self {
         let inner = context.and_then(|c| {
-            c.meta
-                .get_progress_token()
-                .map(|token| Arc::new(Inner { peer: c.peer.clone(), token, last: Mutex::new(0.0) }))
+            c.meta.get_progress_token().map(|token| {
+                let (queue, mut next) = mpsc::unbounded_channel::<ProgressNotificationParam>();
+                let peer: Peer<RoleServer> = c.peer.clone();
+                let sender = tokio::spawn(async move {
+                    while let Some(param) = next.recv().await {
+                        let _ = peer.notify_progress(param).await;
+                    }
+                });
+                Arc::new(Inner {
+                    token,
+                    last: Mutex::new(0.0),
+                    queue: Mutex::new(Some(queue)),
+                    sender: Mutex::new(Some(sender)),
+                })
+            })
         });
         Progress { inner }
     }
@@ -78,10 +96,20 @@ impl Progress {
         if let Some(total) = total.filter(|t| *t >= value) {
             param = param.with_total(total);
         }
-        let peer = inner.peer.clone();
-        tokio::spawn(async move {
-            let _ = peer.notify_progress(param).await;
-        });
+        if let Some(queue) = inner.queue.lock().unwrap_or_else(PoisonError::into_inner).as_ref() {
+            let _ = queue.send(param);
+        }
+    }
+
+    /// The call is over: every notification reported is sent before this returns (so before the call's result),
+    /// and later reports are dropped.
+    pub async fn finish(&self) {
+        let Some(inner) = &self.inner else { return };
+        inner.queue.lock().unwrap_or_else(PoisonError::into_inner).take();
+        let sender = inner.sender.lock().unwrap_or_else(PoisonError::into_inner).take();
+        if let Some(sender) = sender {
+            let _ = sender.await;
+        }
     }
 
     /// A line for the person without moving the count.

@@ -675,12 +675,16 @@ impl ServerHandler for McpServer {
         let progress = crate::progress::Progress::of(Some(&context));
         // Cached reads belong to the person who made them (the service app's own over stdio).
         let identity = caller.as_ref().map(|c| c.subject.clone()).unwrap_or_default();
+        let finished = progress.clone();
         let call = progress.scope(okta_core::cache::as_identity(identity, self.call(request, Some(&context))));
         let call = caller::CURRENT.scope(caller, call);
-        match okta_token {
+        let result = match okta_token {
             Some(token) => okta_core::as_end_user(token, call).await,
             None => call.await,
-        }
+        };
+        // The call's progress notifications are all out before its result.
+        finished.finish().await;
+        result
     }
 
     fn get_tool(&self, name: &str) -> Option<Tool> {
