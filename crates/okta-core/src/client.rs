@@ -744,7 +744,8 @@ impl OktaClient {
             "Okta request"
         );
         let body = match body {
-            Ok(b) => b.to_vec(),
+            // The buffer itself when reqwest holds it alone (no copy of a 200-item page).
+            Ok(b) => Vec::from(b),
             Err(e) => {
                 return Err(AttemptError {
                     error: OktaError::Transport {
