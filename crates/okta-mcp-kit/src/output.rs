@@ -152,38 +152,51 @@ pub struct ListView {
 /// Shape a list page: `{"columns": [...], "rows": [[...]], "count": n, "next_cursor": "..."}`, or with `detail`
 /// `{"items": [...], "count": n, "next_cursor": "..."}`.
 pub fn list_output(items: Vec<Value>, fields: &[Field], view: &ListView, next: Option<String>) -> ToolOutput {
-    let count = items.len();
-    let mut out = Map::new();
     if view.detail {
+        let count = items.len();
+        let mut out = Map::new();
         out.insert("items".into(), Value::Array(items.into_iter().map(strip_links).collect()));
-    } else {
-        let mut columns: Vec<Value> = fields.iter().map(|f| Value::String(f.name.into())).collect();
-        columns.extend(view.fields.iter().map(|p| Value::String(p.clone())));
-        let paths: Vec<&str> = fields.iter().map(|f| f.path).chain(view.fields.iter().map(String::as_str)).collect();
-        // A cell is moved out of its item unless another column reads the same member or one inside or around it.
-        let shared: Vec<bool> = paths
-            .iter()
-            .enumerate()
-            .map(|(i, p)| paths.iter().enumerate().any(|(j, q)| i != j && overlap(p, q)))
-            .collect();
-        let rows = items
-            .into_iter()
-            .map(|mut item| {
-                let row = paths
-                    .iter()
-                    .zip(&shared)
-                    .map(|(path, shared)| {
-                        let cell = if *shared { get_path(&item, path).cloned() } else { take_path(&mut item, path) };
-                        cell.unwrap_or(Value::Null)
-                    })
-                    .collect();
-                Value::Array(row)
-            })
-            .collect();
-        out.insert("columns".into(), Value::Array(columns));
-        out.insert("rows".into(), Value::Array(rows));
+        out.insert("count".into(), json!(count));
+        if let Some(next) = next {
+            out.insert("next_cursor".into(), Value::String(next));
+        }
+        return ToolOutput::json(Value::Object(out));
     }
-    out.insert("count".into(), json!(count));
+    let paths = columns(fields, view);
+    // A cell is moved out of its item unless another column reads the same member or one inside or around it.
+    let shared: Vec<bool> =
+        paths.iter().enumerate().map(|(i, p)| paths.iter().enumerate().any(|(j, q)| i != j && overlap(p, q))).collect();
+    let rows = items
+        .into_iter()
+        .map(|mut item| {
+            let row = paths
+                .iter()
+                .zip(&shared)
+                .map(|(path, shared)| {
+                    let cell = if *shared { get_path(&item, path).cloned() } else { take_path(&mut item, path) };
+                    cell.unwrap_or(Value::Null)
+                })
+                .collect();
+            Value::Array(row)
+        })
+        .collect();
+    table_output(fields, view, rows, next)
+}
+
+/// The dotted paths of a list's columns: the fields, then the extra ones asked for.
+pub fn columns<'a>(fields: &'a [Field], view: &'a ListView) -> Vec<&'a str> {
+    fields.iter().map(|f| f.path).chain(view.fields.iter().map(String::as_str)).collect()
+}
+
+/// Shape a list page of rows (each a JSON array of the values at [`columns`]' paths, as `okta_core::Keep` decodes
+/// them): `{"columns": [...], "rows": [[...]], "count": n, "next_cursor": "..."}`.
+pub fn table_output(fields: &[Field], view: &ListView, rows: Vec<Value>, next: Option<String>) -> ToolOutput {
+    let mut out = Map::new();
+    let mut names: Vec<Value> = fields.iter().map(|f| Value::String(f.name.into())).collect();
+    names.extend(view.fields.iter().map(|p| Value::String(p.clone())));
+    out.insert("count".into(), json!(rows.len()));
+    out.insert("columns".into(), Value::Array(names));
+    out.insert("rows".into(), Value::Array(rows));
     if let Some(next) = next {
         out.insert("next_cursor".into(), Value::String(next));
     }
