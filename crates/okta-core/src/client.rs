@@ -748,7 +748,7 @@ impl OktaClient {
             "Okta request"
         );
         let body = match body {
-            // The buffer itself when reqwest holds it alone (no copy of a 200-item page).
+            // reqwest's buffer itself when it is not shared (otherwise one copy, as before).
             Ok(b) => Vec::from(b),
             Err(e) => {
                 return Err(AttemptError {
