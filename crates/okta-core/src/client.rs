@@ -417,9 +417,9 @@ impl OktaClient {
         self.fetch_page(&url, path, None).await
     }
 
-    /// [`OktaClient::get_page`] with each item reduced to the members in `keep` (see [`Keep`]): for a caller
-    /// that reads only those.
-    pub async fn get_page_keeping(&self, path: &ApiPath, query: &Query, keep: &Keep) -> Result<Page<Value>, OktaError> {
+    /// [`OktaClient::get_page`] with each item as its row of `keep`'s columns (see [`Keep`]): for a caller that
+    /// reads only those.
+    pub async fn get_page_rows(&self, path: &ApiPath, query: &Query, keep: &Keep) -> Result<Page<Value>, OktaError> {
         let url = self.url_for(path, query);
         self.fetch_page(&url, path, Some(keep)).await
     }
@@ -433,15 +433,15 @@ impl OktaClient {
         self.get_page(expected, cursor.query()).await
     }
 
-    /// [`OktaClient::get_page_at`] with each item reduced to the members in `keep` (see [`Keep`]).
-    pub async fn get_page_at_keeping(
+    /// [`OktaClient::get_page_at`] with each item as its row of `keep`'s columns (see [`Keep`]).
+    pub async fn get_page_at_rows(
         &self,
         cursor: &str,
         expected: &ApiPath,
         keep: &Keep,
     ) -> Result<Page<Value>, OktaError> {
         let cursor = Cursor::decode(cursor, expected)?;
-        self.get_page_keeping(expected, cursor.query(), keep).await
+        self.get_page_rows(expected, cursor.query(), keep).await
     }
 
     /// Walk pages from `first` until `cap` items are collected or the list ends.
@@ -545,15 +545,19 @@ impl OktaClient {
             .await?;
         let links: Vec<&str> = resp.headers.get_all(LINK).iter().filter_map(|v| v.to_str().ok()).collect();
         let link_next = parse_link_header(&links).next().map(str::to_string);
-        let (items, body_next) = match keep.and_then(|keep| keep.list(&resp.body)) {
+        let (items, body_next) = match keep.and_then(|keep| keep.rows(&resp.body)) {
             // A JSON array is the items, with no cursor in the body.
-            Some(items) => (items, None),
+            Some(rows) => (rows, None),
             None => {
                 let body = decode_json(&resp)?.unwrap_or(Value::Null);
-                split_list_body(body).map_err(|message| OktaError::Decode {
+                let (items, next) = split_list_body(body).map_err(|message| OktaError::Decode {
                     message: format!("GET {}: {message}", path.as_str()),
                     request_id: resp.request_id.clone(),
-                })?
+                })?;
+                match keep {
+                    Some(keep) => (items.iter().map(|item| keep.row(item)).collect(), next),
+                    None => (items, next),
+                }
             }
         };
         let next = match link_next.or(body_next) {
@@ -744,7 +748,8 @@ impl OktaClient {
             "Okta request"
         );
         let body = match body {
-            Ok(b) => b.to_vec(),
+            // reqwest's buffer itself when it is not shared (otherwise one copy, as before).
+            Ok(b) => Vec::from(b),
             Err(e) => {
                 return Err(AttemptError {
                     error: OktaError::Transport {

@@ -1,10 +1,9 @@
 //! Link-header pagination and list-body shapes.
 
-use std::collections::BTreeMap;
 use std::fmt;
 
 use serde::de::{self, DeserializeSeed, Deserializer as _, IgnoredAny, MapAccess, SeqAccess, Visitor};
-use serde_json::{Map, Value};
+use serde_json::Value;
 
 /// One page of a list.
 #[derive(Debug, Clone, PartialEq)]
@@ -191,41 +190,89 @@ pub(crate) fn split_list_body(body: Value) -> Result<(Vec<Value>, Option<String>
     }
 }
 
-/// The members of each list item a caller reads (dotted paths, as `profile.login`): a list answer decoded with
-/// it ([`Keep::list`]) holds, of each item, only those members and what leads to them. Reading a path of this
-/// set from a kept item gives what it gives from the whole item; everything else of the item is skipped while
-/// decoding (checked as JSON, never built). A 200-user page is some 300 KB of JSON, most of it hypermedia
-/// links and profile attributes that a page of columns never shows: building it whole, only to drop it,
-/// was most of what a list call cost the server.
+/// The columns a caller reads of each list item (dotted paths, as `profile.login`): a list answer decoded with it
+/// ([`Keep::rows`]) is, for each item, the row of those columns' values, each what reading its path from the
+/// whole item gives (`null` where the item has nothing there). Everything else of the item is skipped while
+/// decoding (checked as JSON, never built). A 200-user page is some 300 KB of JSON, most of it hypermedia links
+/// and profile attributes that a page of columns never shows: building it whole, only to drop it, was most of
+/// what a list call cost the server; building each item's object, only to take its cells out, was most of the
+/// rest.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Keep {
     /// The member is read whole.
     whole: bool,
-    /// Members read inside it.
-    children: BTreeMap<String, Keep>,
+    /// The columns the member fills (a path given twice fills two).
+    columns: Vec<usize>,
+    /// Members read inside it, in a short list (an item has few of them; a map's lookup cost more).
+    children: Vec<(String, Keep)>,
+    /// The number of columns (at the top).
+    width: usize,
 }
 
 impl Keep {
-    /// Keep these dotted paths (each segment a member name, as `serde_json::Value::get` reads them).
-    pub fn paths<'a>(paths: impl IntoIterator<Item = &'a str>) -> Self {
+    /// The columns at these dotted paths, in this order (each segment a member name, as
+    /// `serde_json::Value::get` reads them).
+    pub fn columns<'a>(paths: impl IntoIterator<Item = &'a str>) -> Self {
         let mut keep = Keep::default();
-        for path in paths {
-            let node = path.split('.').fold(&mut keep, |node, key| node.children.entry(key.to_owned()).or_default());
+        for (column, path) in paths.into_iter().enumerate() {
+            let node = path.split('.').fold(&mut keep, |node, key| {
+                let at = match node.children.iter().position(|(name, _)| name == key) {
+                    Some(at) => at,
+                    None => {
+                        node.children.push((key.to_owned(), Keep::default()));
+                        node.children.len() - 1
+                    }
+                };
+                &mut node.children[at].1
+            });
             node.whole = true;
+            node.columns.push(column);
+            keep.width = column + 1;
         }
         keep
     }
 
-    /// The items of a list answer that is a JSON array of objects, each reduced to the kept members. `None`
-    /// when the body is anything else (invalid, an object wrapping the items, an item that is not an
-    /// object): the caller then decodes it whole, as before, with the same outcome.
-    pub fn list(&self, body: &[u8]) -> Option<Vec<Value>> {
+    /// The rows of a list answer that is a JSON array of objects (each row a JSON array of the columns' values).
+    /// `None` when the body is anything else (invalid, an object wrapping the items, an item that is not an
+    /// object): the caller then decodes it whole, as before, with the same outcome (see [`Keep::row`]).
+    pub fn rows(&self, body: &[u8]) -> Option<Vec<Value>> {
         // Valid UTF-8 as a whole, as a whole decode requires (skipped strings are not checked one by one).
         let text = std::str::from_utf8(body).ok()?;
         let mut de = serde_json::Deserializer::from_str(text);
         let items = de.deserialize_seq(ItemsVisitor(self)).ok()?;
         de.end().ok()?;
         Some(items)
+    }
+
+    /// The row of one whole item.
+    pub fn row(&self, item: &Value) -> Value {
+        let mut row = vec![Value::Null; self.width];
+        for (name, child) in &self.children {
+            child.fill(item.get(name), &mut row);
+        }
+        Value::Array(row)
+    }
+
+    fn member(&self, name: &str) -> Option<&Keep> {
+        self.children.iter().find(|(n, _)| n == name).map(|(_, keep)| keep)
+    }
+
+    /// The columns of this member and those inside it, from its value.
+    fn fill(&self, value: Option<&Value>, row: &mut [Value]) {
+        for &column in &self.columns {
+            row[column] = value.cloned().unwrap_or(Value::Null);
+        }
+        for (name, child) in &self.children {
+            child.fill(value.and_then(|v| v.get(name)), row);
+        }
+    }
+
+    /// This member's value, read whole: into its column as it is (copied only when more columns read it).
+    fn fill_owned(&self, value: Value, row: &mut [Value]) {
+        match (self.columns.as_slice(), self.children.is_empty()) {
+            ([column], true) => row[*column] = value,
+            _ => self.fill(Some(&value), row),
+        }
     }
 }
 
@@ -239,93 +286,98 @@ impl<'de> Visitor<'de> for ItemsVisitor<'_> {
     }
 
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Vec<Value>, A::Error> {
-        let mut items = Vec::with_capacity(seq.size_hint().unwrap_or(0));
-        while let Some(item) = seq.next_element_seed(Kept { keep: self.0, item: true })? {
-            items.push(item);
+        let mut rows = Vec::with_capacity(seq.size_hint().unwrap_or(0));
+        loop {
+            let mut row = vec![Value::Null; self.0.width];
+            if seq.next_element_seed(Kept { keep: self.0, row: &mut row, item: true })?.is_none() {
+                break;
+            }
+            rows.push(Value::Array(row));
         }
-        Ok(items)
+        Ok(rows)
     }
 }
 
-/// A value under a kept member that is read inside (not whole): an object reduced to the kept members; anything
-/// else gives nothing to read inside, so it is kept as `null`. A list item itself must be an object.
-struct Kept<'a> {
+/// A value under a kept member that is read inside (not whole): an object's kept members go to their columns;
+/// anything else gives nothing to read inside, so its columns are `null`. A list item itself must be an object.
+struct Kept<'a, 'r> {
     keep: &'a Keep,
+    row: &'r mut [Value],
     item: bool,
 }
 
-impl<'de> DeserializeSeed<'de> for Kept<'_> {
-    type Value = Value;
+impl<'de> DeserializeSeed<'de> for Kept<'_, '_> {
+    type Value = ();
 
-    fn deserialize<D: de::Deserializer<'de>>(self, deserializer: D) -> Result<Value, D::Error> {
+    fn deserialize<D: de::Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
         deserializer.deserialize_any(self)
     }
 }
 
-impl Kept<'_> {
-    fn other<E: de::Error>(&self) -> Result<Value, E> {
-        if self.item { Err(E::custom("a list item that is not an object")) } else { Ok(Value::Null) }
+impl Kept<'_, '_> {
+    fn other<E: de::Error>(self) -> Result<(), E> {
+        if self.item {
+            return Err(E::custom("a list item that is not an object"));
+        }
+        self.keep.fill(None, self.row);
+        Ok(())
     }
 }
 
-impl<'de> Visitor<'de> for Kept<'_> {
-    type Value = Value;
+impl<'de> Visitor<'de> for Kept<'_, '_> {
+    type Value = ();
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("any JSON value")
     }
 
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
-        let mut out = Map::new();
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        // A repeated member: the last one counts, as in a whole decode (what the earlier one filled goes).
+        if !self.item {
+            self.keep.fill(None, self.row);
+        }
         while let Some(key) = map.next_key_seed(KeySeed)? {
             let name: &str = match &key {
                 Key::Borrowed(k) => k,
                 Key::Owned(k) => k,
             };
-            match self.keep.children.get(name) {
-                Some(child) => {
-                    let value = if child.whole {
-                        map.next_value::<Value>()?
-                    } else {
-                        map.next_value_seed(Kept { keep: child, item: false })?
-                    };
-                    // A repeated member: the last one counts, as in a whole decode.
-                    out.insert(key.into_owned(), value);
-                }
+            match self.keep.member(name) {
+                Some(child) if child.whole => child.fill_owned(map.next_value::<Value>()?, self.row),
+                Some(child) => map.next_value_seed(Kept { keep: child, row: &mut *self.row, item: false })?,
                 None => {
                     map.next_value::<IgnoredAny>()?;
                 }
             }
         }
-        Ok(Value::Object(out))
+        Ok(())
     }
 
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
         while seq.next_element::<IgnoredAny>()?.is_some() {}
         self.other()
     }
 
-    fn visit_bool<E: de::Error>(self, _: bool) -> Result<Value, E> {
+    fn visit_bool<E: de::Error>(self, _: bool) -> Result<(), E> {
         self.other()
     }
 
-    fn visit_i64<E: de::Error>(self, _: i64) -> Result<Value, E> {
+    fn visit_i64<E: de::Error>(self, _: i64) -> Result<(), E> {
         self.other()
     }
 
-    fn visit_u64<E: de::Error>(self, _: u64) -> Result<Value, E> {
+    fn visit_u64<E: de::Error>(self, _: u64) -> Result<(), E> {
         self.other()
     }
 
-    fn visit_f64<E: de::Error>(self, _: f64) -> Result<Value, E> {
+    fn visit_f64<E: de::Error>(self, _: f64) -> Result<(), E> {
         self.other()
     }
 
-    fn visit_str<E: de::Error>(self, _: &str) -> Result<Value, E> {
+    fn visit_str<E: de::Error>(self, _: &str) -> Result<(), E> {
         self.other()
     }
 
-    fn visit_unit<E: de::Error>(self) -> Result<Value, E> {
+    fn visit_unit<E: de::Error>(self) -> Result<(), E> {
         self.other()
     }
 }
@@ -334,15 +386,6 @@ impl<'de> Visitor<'de> for Kept<'_> {
 enum Key<'de> {
     Borrowed(&'de str),
     Owned(String),
-}
-
-impl Key<'_> {
-    fn into_owned(self) -> String {
-        match self {
-            Key::Borrowed(k) => k.to_owned(),
-            Key::Owned(k) => k,
-        }
-    }
 }
 
 struct KeySeed;
@@ -486,32 +529,32 @@ mod tests {
             "nope.deeper",
             "",
         ];
-        let keep = Keep::paths(paths);
-        let kept = keep.list(text.as_bytes()).unwrap();
+        let keep = Keep::columns(paths);
+        let rows = keep.rows(text.as_bytes()).unwrap();
         let whole = body.as_array().unwrap();
-        assert_eq!(kept.len(), whole.len());
-        for (k, w) in kept.iter().zip(whole) {
-            for path in paths {
-                assert_eq!(read(k, path), read(w, path), "{path} of {w}");
-            }
+        assert_eq!(rows.len(), whole.len());
+        let cell = |item: &Value, path: &str| read(item, path).cloned().unwrap_or(Value::Null);
+        for (row, w) in rows.iter().zip(whole) {
+            let expected: Vec<Value> = paths.iter().map(|path| cell(w, path)).collect();
+            assert_eq!(row, &Value::Array(expected.clone()), "{w}");
+            assert_eq!(keep.row(w), Value::Array(expected), "{w}");
         }
-        // Only the kept members were built.
-        assert!(kept[0].get("_links").unwrap().get("self").unwrap().get("href").is_some());
-        assert!(
-            kept[0]["profile"].get("department").is_none() && kept[0]["credentials"]["provider"].get("x").is_none()
-        );
-        assert_eq!(kept[0]["profile"]["nested"], body[0]["profile"]["nested"]);
-        // A repeated member: the last one counts, as in a whole decode.
-        let repeated = r#"[{"profile": {"login": "first"}, "profile": {"login": "second"}}, {"a": {"b": 1}, "a": 2}]"#;
+        assert_eq!(rows[0][4], body[0]["profile"]["nested"]);
+        // A repeated member: the last one counts, as in a whole decode; a path given twice fills both columns.
+        let repeated = r#"[{"profile": {"login": "first", "email": "e"}, "profile": {"login": "second"}},
+                           {"a": {"b": 1}, "a": 2}, {"a": 1, "a": {"b": 3}}]"#;
         let whole: Value = serde_json::from_str(repeated).unwrap();
-        let kept = Keep::paths(["profile.login", "a.b"]).list(repeated.as_bytes()).unwrap();
-        assert_eq!(read(&kept[0], "profile.login"), read(&whole[0], "profile.login"));
-        assert_eq!(read(&kept[1], "a.b"), read(&whole[1], "a.b"));
+        let paths = ["profile.login", "profile.email", "a.b", "profile.login"];
+        let rows = Keep::columns(paths).rows(repeated.as_bytes()).unwrap();
+        for (row, w) in rows.iter().zip(whole.as_array().unwrap()) {
+            assert_eq!(row, &Value::Array(paths.iter().map(|path| cell(w, path)).collect()), "{w}");
+        }
+        assert_eq!(rows[0], json!(["second", null, null, "second"]));
     }
 
     #[test]
     fn anything_but_an_array_of_objects_is_left_to_a_whole_decode() {
-        let keep = Keep::paths(["id"]);
+        let keep = Keep::columns(["id"]);
         for body in [
             &b"{\"data\": [{\"id\": \"1\"}]}"[..],
             b"[{\"id\": \"1\"}, 2]",
@@ -523,9 +566,9 @@ mod tests {
             b"[{\"id\": \"1\"}] x",
             b"[{\"id\": \"1\", \"x\": \"\xff\"}]",
         ] {
-            assert_eq!(keep.list(body), None, "{}", String::from_utf8_lossy(body));
+            assert_eq!(keep.rows(body), None, "{}", String::from_utf8_lossy(body));
         }
-        assert_eq!(keep.list(b" [] "), Some(vec![]));
-        assert_eq!(keep.list(b"[{\"id\":\"1\",\"x\":[1,{\"y\":null}]}]"), Some(vec![json!({"id": "1"})]));
+        assert_eq!(keep.rows(b" [] "), Some(vec![]));
+        assert_eq!(keep.rows(b"[{\"id\":\"1\",\"x\":[1,{\"y\":null}]}]"), Some(vec![json!(["1"])]));
     }
 }

@@ -8,7 +8,7 @@ use serde_json::Value;
 
 use crate::context::ToolContext;
 use crate::error::ToolError;
-use crate::output::{Field, ListView, ToolOutput, list_output};
+use crate::output::{Field, ListView, ToolOutput, columns, list_output, table_output};
 
 /// The arguments of a tool that takes none.
 #[derive(Debug, Default, Deserialize, JsonSchema)]
@@ -74,11 +74,11 @@ impl ListArgs {
         params: &[&str],
         query: Query,
     ) -> Result<Page<Value>, ToolError> {
-        self.page_keeping(ctx, op, params, query, None).await
+        self.page_of(ctx, op, params, query, None).await
     }
 
-    /// [`ListArgs::page`], with each item reduced to the members in `keep` when given.
-    async fn page_keeping(
+    /// [`ListArgs::page`], with each item as its row of `keep`'s columns when given.
+    async fn page_of(
         &self,
         ctx: &ToolContext,
         op: &Operation,
@@ -92,14 +92,14 @@ impl ListArgs {
                 let path = ctx.okta.list_path(op, params)?;
                 let cursor = resume(cursor, &path, self.limit.map(|_| limit), self.max_limit())?;
                 match keep {
-                    Some(keep) => ctx.okta.get_page_at_keeping(&cursor.encode(), op, params, keep).await,
+                    Some(keep) => ctx.okta.get_page_at_rows(&cursor.encode(), op, params, keep).await,
                     None => ctx.okta.get_page_at(&cursor.encode(), op, params).await,
                 }
             }
             None => {
                 let query = query.push("limit", limit);
                 match keep {
-                    Some(keep) => ctx.okta.get_page_keeping(op, params, &query, keep).await,
+                    Some(keep) => ctx.okta.get_page_rows(op, params, &query, keep).await,
                     None => ctx.okta.get_page(op, params, &query).await,
                 }
             }
@@ -116,11 +116,15 @@ impl ListArgs {
         fields: &[Field],
     ) -> Result<ToolOutput, ToolError> {
         let view = self.view()?;
-        // Columns read only their fields: the rest of each item is never built (full objects with `detail`).
-        let keep = (!view.detail)
-            .then(|| Keep::paths(fields.iter().map(|f| f.path).chain(view.fields.iter().map(String::as_str))));
-        let page = self.page_keeping(ctx, op, params, query, keep.as_ref()).await?;
-        Ok(list_output(page.items, fields, &view, page.next))
+        if view.detail {
+            let page = self.page_of(ctx, op, params, query, None).await?;
+            return Ok(list_output(page.items, fields, &view, page.next));
+        }
+        // Columns read only their fields: each item is decoded straight into its row, the rest never built.
+        let paths = columns(fields, &view);
+        let keep = Keep::columns(paths.iter().copied());
+        let page = self.page_of(ctx, op, params, query, Some(&keep)).await?;
+        Ok(table_output(fields, &view, page.items, page.next))
     }
 }
 

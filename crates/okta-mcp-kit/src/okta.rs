@@ -252,8 +252,8 @@ impl Okta {
         self.client.get_page(&path, query).await.map_err(|e| self.explain(op, e))
     }
 
-    /// [`Okta::get_page`] with each item reduced to the members in `keep` (for a caller that reads only those).
-    pub async fn get_page_keeping(
+    /// [`Okta::get_page`] with each item as its row of `keep`'s columns (for a caller that reads only those).
+    pub async fn get_page_rows(
         &self,
         op: &Operation,
         params: &[&str],
@@ -261,11 +261,11 @@ impl Okta {
         keep: &Keep,
     ) -> Result<Page<Value>, ToolError> {
         let path = self.request(op, params, true)?;
-        self.client.get_page_keeping(&path, query, keep).await.map_err(|e| self.explain(op, e))
+        self.client.get_page_rows(&path, query, keep).await.map_err(|e| self.explain(op, e))
     }
 
-    /// [`Okta::get_page_at`] with each item reduced to the members in `keep`.
-    pub async fn get_page_at_keeping(
+    /// [`Okta::get_page_at`] with each item as its row of `keep`'s columns.
+    pub async fn get_page_at_rows(
         &self,
         cursor: &str,
         op: &Operation,
@@ -273,7 +273,7 @@ impl Okta {
         keep: &Keep,
     ) -> Result<Page<Value>, ToolError> {
         let path = self.request(op, params, true)?;
-        self.client.get_page_at_keeping(cursor, &path, keep).await.map_err(|e| self.explain(op, e))
+        self.client.get_page_at_rows(cursor, &path, keep).await.map_err(|e| self.explain(op, e))
     }
 
     /// The page a cursor of the list `op` names (a cursor of any other list is refused before anything is sent).

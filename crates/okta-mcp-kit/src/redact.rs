@@ -215,9 +215,17 @@ pub fn redact_text(text: &str) -> String {
 
 /// [`redact_text`], `None` when the text has nothing to redact.
 fn redacted_text(text: &str) -> Option<String> {
+    // Most strings of an Okta object (ids, names, dates, statuses) are shorter than any shape looked for.
+    if text.len() < MIN_SHAPE {
+        return None;
+    }
     let mut ranges = Vec::new();
     pem_private_keys(text, &mut ranges);
-    words(text, &mut ranges);
+    // A credential follows its scheme after whitespace; an API token is 42 characters; a JWT starts `eyJ`.
+    if text.len() >= API_TOKEN_LEN || text.bytes().any(|b| b.is_ascii_whitespace()) || find(&JWT_START, text).is_some()
+    {
+        words(text, &mut ranges);
+    }
     link_tokens(text, &mut ranges);
     if ranges.is_empty() {
         return None;
@@ -285,9 +293,16 @@ fn looks_random(word: &str) -> bool {
     word.len() >= 12 && (word.bytes().any(|c| c.is_ascii_digit()) || word.contains('=') || (upper >= 2 && lower >= 2))
 }
 
+/// The length of an Okta API token.
+const API_TOKEN_LEN: usize = 42;
+
+/// The shortest text holding a shape looked for: a scheme and a credential (`SSWS ` and 12 characters), a link
+/// marker and its token (`/welcome/` and 8 characters), a PEM header; a JWT is 20 characters, an API token 42.
+const MIN_SHAPE: usize = 16;
+
 /// An Okta API token: `00` and 40 more URL-safe characters (ids are 20 characters).
 fn is_api_token(word: &str) -> bool {
-    word.len() == 42 && word.starts_with("00") && word.bytes().all(is_b64url)
+    word.len() == API_TOKEN_LEN && word.starts_with("00") && word.bytes().all(is_b64url)
 }
 
 /// JWTs, API tokens and `SSWS`/`Bearer`/`DPoP`/`Basic` credentials among the text's words.

@@ -375,7 +375,9 @@ async fn serve(
     if let Some((options, auth)) = http {
         return crate::http::serve(server, options, auth).await;
     }
-    let io = rmcp::transport::stdio();
+    // Through the IO reactor when stdin and stdout are pipes (as MCP clients launch servers): no hand-off to a
+    // blocking thread for every line read and written. Anything else (a terminal, a file) uses the blocking handles.
+    let io = rmcp::transport::stdio_pipes();
     let running = server.serve(io).await.map_err(|e| format!("MCP initialization failed: {e}"))?;
     let reason = running.waiting().await.map_err(|e| format!("server task failed: {e}"))?;
     tracing::debug!(?reason, "MCP session ended");

@@ -67,7 +67,7 @@ impl McpServer {
                 Err((error_result(error.to_string()), outcome))
             }
             // Nothing to change: the tool's own answer is the result.
-            Ok(output) => Err((text_result(&output), Outcome::new("executed", "nothing to change"))),
+            Ok(output) => Err((text_result(output), Outcome::new("executed", "nothing to change"))),
         }
     }
 
@@ -296,7 +296,7 @@ impl McpServer {
                              the same arguments plus confirmation_token"),
         });
         Decision::stop(
-            text_result(&ToolOutput::json(out)),
+            text_result(ToolOutput::json(out)),
             Outcome::new("previewed", format!("token issued: {planned}")),
         )
     }
@@ -310,7 +310,7 @@ impl McpServer {
         };
         crate::metrics::confirmation(outcome);
         let message = format!("{} was {how}: nothing was changed", tool.meta.name);
-        let result = text_result(&ToolOutput::json(json!({ "executed": false, "result": message })));
+        let result = text_result(ToolOutput::json(json!({ "executed": false, "result": message })));
         Decision::stop(result, Outcome::new(outcome, message))
     }
 }

@@ -162,8 +162,8 @@ impl std::fmt::Debug for McpServer {
 /// keeps any answer from flooding the assistant's context.
 const MAX_ANSWER_BYTES: usize = 512 << 10;
 
-fn text_result(output: &ToolOutput) -> CallToolResult {
-    let text = output.to_text();
+fn text_result(output: ToolOutput) -> CallToolResult {
+    let text = output.into_text();
     if text.len() <= MAX_ANSWER_BYTES {
         return CallToolResult::success(vec![ContentBlock::text(text)]);
     }
@@ -543,7 +543,7 @@ impl McpServer {
                 // A tool that shows its whole plan under a dry run answers Ok with nothing sent.
                 let mut outcome = Outcome::new(if changes == Changes::Hold { "dry_run" } else { "executed" }, detail);
                 outcome.request_ids = sent.into_iter().filter_map(|r| r.request_id).collect();
-                (text_result(&output), outcome)
+                (text_result(output), outcome)
             }
             Err(ToolError::Held(planned)) => {
                 let detail = format!("{} {}", planned.method, planned.path);
@@ -552,7 +552,7 @@ impl McpServer {
                     "would_send": planned.to_json(),
                     "target_now": state.last_read().map(|v| describe_target(&strip_links(v))),
                 });
-                (text_result(&ToolOutput::json(out)), Outcome::new("dry_run", detail))
+                (text_result(ToolOutput::json(out)), Outcome::new("dry_run", detail))
             }
             Err(ToolError::Escalated(planned)) => {
                 let sent = state.sent();
@@ -703,10 +703,10 @@ mod tests {
 
     #[test]
     fn no_answer_floods_the_context() {
-        let small = text_result(&ToolOutput::json(json!({"rows": ["a"]})));
+        let small = text_result(ToolOutput::json(json!({"rows": ["a"]})));
         assert_eq!(text_of(&small), r#"{"rows":["a"]}"#);
         let rows: Vec<String> = (0..100_000).map(|i| format!("row {i}")).collect();
-        let big = text_of(&text_result(&ToolOutput::json(json!({ "rows": rows }))));
+        let big = text_of(&text_result(ToolOutput::json(json!({ "rows": rows }))));
         assert!(big.len() < 4000, "{} bytes", big.len());
         let parsed: Value = serde_json::from_str(&big).unwrap_or_default();
         assert_eq!(parsed["answer_too_large"]["limit"], MAX_ANSWER_BYTES);
