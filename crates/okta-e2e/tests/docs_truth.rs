@@ -39,6 +39,8 @@ struct Known {
     env: BTreeSet<String>,
     flags: BTreeSet<String>,
     scopes: BTreeSet<String>,
+    /// What `--help` of every binary and subcommand prints.
+    help: String,
 }
 
 fn run(bin: &Path, args: &[&str], env: &[(&str, &str)]) -> Option<String> {
@@ -86,11 +88,16 @@ fn known() -> Known {
         texts.extend(run(&bin, &["--mode", "full", "scopes"], &[("OKTA_MCP_CONFIRM", "push")]));
     }
     help(&workspace_bin("okta-sandbox"), &mut texts, &[&[]]);
+    known.help = texts.iter().filter(|t| t.contains("Usage:")).cloned().collect::<Vec<_>>().join("\n");
     let all = texts.join("\n");
     known.env.extend(env_re().find_iter(&all).map(|m| m.as_str().to_owned()));
-    known.flags.extend(Regex::new(r"--[a-z][a-z0-9-]*").unwrap().find_iter(&all).map(|m| m.as_str().to_owned()));
+    known.flags.extend(flag_re().find_iter(&all).map(|m| m.as_str().to_owned()));
     known.scopes.extend(scope_matches(&all).into_iter().map(|(_, s)| s));
     known
+}
+
+fn flag_re() -> Regex {
+    Regex::new(r"--[a-z][a-z0-9-]*").unwrap()
 }
 
 fn env_re() -> Regex {
@@ -355,6 +362,29 @@ fn docs_name_only_what_the_binaries_have() {
     );
 }
 
+/// The other direction, for the configuration reference: every flag and environment variable a binary's `--help`
+/// prints is in docs/configuration.md.
+#[test]
+fn the_configuration_reference_names_every_flag_and_variable() {
+    let known = known();
+    let path = repo_root().join("docs/configuration.md");
+    let reference = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let names =
+        |re: Regex, text: &str| -> BTreeSet<String> { re.find_iter(text).map(|m| m.as_str().to_owned()).collect() };
+    let (documented_flags, documented_env) = (names(flag_re(), &reference), names(env_re(), &reference));
+    let mut missing: Vec<String> = names(flag_re(), &known.help)
+        .into_iter()
+        .filter(|f| !matches!(f.as_str(), "--help" | "--version") && !documented_flags.contains(f))
+        .collect();
+    missing.extend(names(env_re(), &known.help).into_iter().filter(|v| !documented_env.contains(v)));
+    assert!(known.help.contains("--transport") && known.help.contains("OKTA_ORG_URL"), "the help texts were read");
+    assert!(
+        missing.is_empty(),
+        "docs/configuration.md does not name these, which the binaries' --help prints: {}",
+        missing.join(", ")
+    );
+}
+
 #[test]
 fn the_scan_finds_each_kind_of_name() {
     let doc = "Use `okta_list_users` and `okta_no_such_tool` (`okta_core::ops` is code).\n\
@@ -390,6 +420,7 @@ fn the_scan_finds_each_kind_of_name() {
         env: ["OKTA_ORG_URL".to_owned(), "OKTA_MCP_OIDC_ISSUER".to_owned()].into(),
         flags: ["--listen", "--mode", "--toolsets", "--sandbox"].map(str::to_owned).into(),
         scopes: ["okta.users.read", "okta.governance.campaigns.read"].map(str::to_owned).into(),
+        help: String::new(),
     };
     let unknown: Vec<String> =
         claims(doc, Syntax::Markdown).into_iter().filter(|c| !is_known(&known, c)).map(|c| c.name).collect();
