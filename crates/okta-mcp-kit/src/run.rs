@@ -67,9 +67,19 @@ fn run(spec: ServerSpec, cli: Cli) -> Result<(), String> {
             let sandbox = cli.sandbox;
             #[cfg(not(feature = "sandbox"))]
             let sandbox = false;
-            runtime()?.block_on(serve(spec, selection, &tools, sandbox, cli.transport, &cli.http))
+            // Over stdio one client speaks to the server: one thread does its work with no hand-offs between
+            // threads (concurrent Okta requests still overlap); HTTP serves many people on several.
+            let runtime = if cli.transport == Transport::Stdio { stdio_runtime()? } else { runtime()? };
+            runtime.block_on(serve(spec, selection, &tools, sandbox, cli.transport, &cli.http))
         }
     }
+}
+
+fn stdio_runtime() -> Result<tokio::runtime::Runtime, String> {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| format!("cannot start the async runtime: {e}"))
 }
 
 fn runtime() -> Result<tokio::runtime::Runtime, String> {
