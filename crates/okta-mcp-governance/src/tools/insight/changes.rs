@@ -15,7 +15,7 @@ use schemars::JsonSchema;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use super::{Gaps, fan_out};
+use super::{Gaps, fan_out, time_of};
 use crate::args::filter_expr;
 use crate::tools::grants::{grant_label, history_changes, time_arg, utc};
 
@@ -109,10 +109,6 @@ impl Entry {
 
 fn utc_ms(t: DateTime<Utc>) -> String {
     t.to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
-}
-
-fn time_of(v: Option<&Value>) -> Option<DateTime<Utc>> {
-    v.and_then(Value::as_str).and_then(|s| DateTime::parse_from_rfc3339(s).ok()).map(|t| t.with_timezone(&Utc))
 }
 
 /// Who did something in the System Log: the actor's login (or name) and type.

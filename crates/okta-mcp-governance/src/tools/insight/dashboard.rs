@@ -15,7 +15,7 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 
 use super::sod::grantees;
-use super::{Gaps, capped, fan_out, fan_out_reporting, risk_rules, rule_apps, violation_row};
+use super::{Gaps, capped, fan_out, fan_out_reporting, risk_rules, rule_apps, time_of, violation_row};
 use crate::args::filter_expr;
 use crate::tools::entitlements::principal_entitlements;
 use crate::tools::grants::utc;
@@ -67,10 +67,6 @@ const REQUESTS_CAP: usize = 500;
 const SOD_PEOPLE_CAP: usize = 200;
 /// Privilege grant events read.
 const LOG_CAP: usize = 200;
-
-fn time_of(v: Option<&Value>) -> Option<DateTime<Utc>> {
-    v.and_then(Value::as_str).and_then(|s| DateTime::parse_from_rfc3339(s).ok()).map(|t| t.with_timezone(&Utc))
-}
 
 /// When a campaign ends: launched (or scheduled to start) plus its duration.
 fn campaign_end(c: &Value) -> Option<DateTime<Utc>> {

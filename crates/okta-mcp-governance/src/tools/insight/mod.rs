@@ -110,6 +110,13 @@ impl Gaps {
     }
 }
 
+/// An RFC 3339 time of an answer (`r.get("created")`), in UTC.
+fn time_of(v: Option<&Value>) -> Option<chrono::DateTime<chrono::Utc>> {
+    v.and_then(Value::as_str)
+        .and_then(|s| chrono::DateTime::parse_from_rfc3339(s).ok())
+        .map(|t| t.with_timezone(&chrono::Utc))
+}
+
 /// A list shown within a cap: `{count, items}`, and `more` when some were left out.
 fn capped(items: Vec<Value>, cap: usize) -> Value {
     let count = items.len();
