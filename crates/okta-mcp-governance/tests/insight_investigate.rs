@@ -68,7 +68,9 @@ fn agrees_with_single_purpose_tools(server: &mut Server, users: &mut Server, log
 
 #[test]
 fn the_investigation_agrees_with_the_single_purpose_tools() {
-    let org = Org::start();
+    // A sandbox of our own: with an API token the investigation asks for the request list, which Okta (and so
+    // Prism, in a contract run) serves to OAuth only; and other tests change Bob's groups and apps.
+    let org = Org::spawn(&[]);
     let mut server = org.server(BIN, &[]);
     let mut users = org.server(okta_e2e::workspace_bin("okta-mcp-users").to_str().unwrap(), &[]);
     agrees_with_single_purpose_tools(&mut server, &mut users, CAROL);
@@ -77,7 +79,9 @@ fn the_investigation_agrees_with_the_single_purpose_tools() {
 
 #[test]
 fn apps_say_through_which_group_and_entitlements_which_grant() {
-    let org = Org::start();
+    // A sandbox of our own: with an API token the investigation asks for the request list, which Okta (and so
+    // Prism, in a contract run) serves to OAuth only; and other tests change Bob's groups and apps.
+    let org = Org::spawn(&[]);
     let mut server = org.server(BIN, &[]);
     let bob = server.call("okta_iga_investigate_user_access", json!({"user": BOB})).ok();
     let apps = items(&bob, "apps");
@@ -102,7 +106,9 @@ fn apps_say_through_which_group_and_entitlements_which_grant() {
 
 #[test]
 fn depths_shape_the_answer() {
-    let org = Org::start();
+    // A sandbox of our own: with an API token the investigation asks for the request list, which Okta (and so
+    // Prism, in a contract run) serves to OAuth only; and other tests change Bob's groups and apps.
+    let org = Org::spawn(&[]);
     let mut server = org.server(BIN, &[]);
     let summary = server.call("okta_iga_investigate_user_access", json!({"user": BOB, "depth": "summary"})).ok();
     assert_eq!(summary["depth"], "summary");
