@@ -272,7 +272,9 @@ async fn explain(ctx: ToolContext, args: ChangesArgs) -> Result<ToolOutput, Tool
                 "more than {LOG_CAP} events in the window: only the first {LOG_CAP} were read; narrow days")}));
         }
         read.insert("system_log_events", json!(events.len().min(LOG_CAP)));
-        entries.extend(events.iter().take(LOG_CAP).filter_map(|e| log_entry(e, &uid)));
+        // Okta's window is to the second: the entries are held to the exact one.
+        let inside = |e: &Entry| e.at >= window.0 && e.at <= window.1;
+        entries.extend(events.iter().take(LOG_CAP).filter_map(|e| log_entry(e, &uid)).filter(inside));
     }
 
     if let Some(grants) = gaps.take("entitlements", grants) {

@@ -255,7 +255,12 @@ async fn privilege_grants(ctx: &ToolContext, since: DateTime<Utc>) -> Result<Val
             let to = targets.iter().find(|t| matches!(str_of(t, "type"), "User" | "UserGroup")).map(|t| {
                 if str_of(t, "alternateId").is_empty() { str_of(t, "displayName") } else { str_of(t, "alternateId") }
             });
-            let role = targets.iter().find(|t| str_of(t, "type") == "ROLE").map(|t| str_of(t, "displayName"));
+            // The role: a ROLE target, or what Okta's debug data says was granted.
+            let role = targets
+                .iter()
+                .find(|t| str_of(t, "type") == "ROLE")
+                .map(|t| str_of(t, "displayName"))
+                .or_else(|| e.pointer("/debugContext/debugData/privilegeGranted").and_then(Value::as_str));
             let by = e.pointer("/actor/alternateId").and_then(Value::as_str);
             let published = str_of(e, "published").to_owned();
             (
