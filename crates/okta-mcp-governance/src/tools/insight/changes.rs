@@ -15,7 +15,7 @@ use schemars::JsonSchema;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use super::{Gaps, fan_out, time_of};
+use super::{Gaps, count_arg, fan_out, time_of};
 use crate::args::filter_expr;
 use crate::tools::grants::{grant_label, history_changes, time_arg, utc};
 
@@ -222,14 +222,8 @@ fn review_entry(r: &Value, window: (DateTime<Utc>, DateTime<Utc>)) -> Option<Ent
 }
 
 async fn explain(ctx: ToolContext, args: ChangesArgs) -> Result<ToolOutput, ToolError> {
-    let days = args.days.unwrap_or(DEFAULT_DAYS);
-    if !(1..=MAX_DAYS).contains(&days) {
-        return Err(ToolError::invalid_arguments(format!("days {days}: give 1 to {MAX_DAYS}")));
-    }
-    let limit = args.limit.unwrap_or(DEFAULT_LIMIT);
-    if !(1..=MAX_LIMIT).contains(&limit) {
-        return Err(ToolError::invalid_arguments(format!("limit {limit}: give 1 to {MAX_LIMIT}")));
-    }
+    let days = count_arg("days", args.days, DEFAULT_DAYS, MAX_DAYS)?;
+    let limit = count_arg("limit", args.limit, DEFAULT_LIMIT, MAX_LIMIT)?;
     let now = Utc::now();
     // Without `until` the window is open-ended (what happened in this very second counts too).
     let until_given = args.until.as_deref().map(|u| time_arg("until", u)).transpose()?.filter(|u| *u < now);

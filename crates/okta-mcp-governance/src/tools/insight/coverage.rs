@@ -10,7 +10,7 @@ use schemars::JsonSchema;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use super::{fan_out, fan_out_reporting, risk_rules, rule_apps};
+use super::{count_arg, fan_out, fan_out_reporting, risk_rules, rule_apps};
 use crate::args::filter_expr;
 use crate::tools::owners::app_owners;
 use crate::tools::resources::directory;
@@ -57,16 +57,8 @@ const CAMPAIGNS_CAP: usize = 200;
 const COUNT_CAP: u32 = 200;
 
 async fn coverage(ctx: ToolContext, args: CoverageArgs) -> Result<ToolOutput, ToolError> {
-    let limit = match args.limit {
-        None => DEFAULT_APPS,
-        Some(n) if (1..=MAX_APPS).contains(&n) => n,
-        Some(n) => return Err(ToolError::invalid_arguments(format!("limit {n}: give 1 to {MAX_APPS}"))),
-    };
-    let days = match args.since_days {
-        None => 90,
-        Some(n) if (1..=730).contains(&n) => n,
-        Some(n) => return Err(ToolError::invalid_arguments(format!("since_days {n}: give 1 to 730"))),
-    };
+    let limit = count_arg("limit", args.limit, DEFAULT_APPS, MAX_APPS)?;
+    let days = count_arg("since_days", args.since_days, 90, 730)?;
     let since = Utc::now().checked_sub_signed(Duration::days(i64::from(days))).unwrap_or(DateTime::<Utc>::MIN_UTC);
     let ctx = &ctx;
     let page_args = ListArgs { limit: Some(limit), cursor: args.cursor.clone(), fields: None, detail: None };

@@ -14,10 +14,9 @@ use schemars::JsonSchema;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use super::sod::grantees;
-use super::{Gaps, capped, fan_out, fan_out_reporting, risk_rules, rule_apps, time_of, violation_row};
+use super::sod::{active_rules, apps_of, holders, values_held};
+use super::{Gaps, capped, count_arg, fan_out, time_of, violation_row};
 use crate::args::filter_expr;
-use crate::tools::entitlements::principal_entitlements;
 use crate::tools::grants::utc;
 use crate::tools::risk::violation;
 
@@ -176,15 +175,13 @@ async fn pending_requests(ctx: &ToolContext, now: DateTime<Utc>) -> Result<Value
 
 /// Who violates an ACTIVE risk rule now, among the people holding grants in the rules' apps.
 async fn sod(ctx: &ToolContext) -> Result<Value, ToolError> {
-    let mut rules = risk_rules(ctx).await?;
-    rules.retain(|r| r.get("status").and_then(Value::as_str).is_none_or(|s| s == "ACTIVE"));
-    let apps: Vec<String> = rules.iter().flat_map(rule_apps).collect::<BTreeSet<_>>().into_iter().collect();
-    let holders = fan_out(ctx, apps.clone(), |app| async move { grantees(ctx, &app).await }).await;
+    let rules = active_rules(ctx).await?;
+    let apps = apps_of(&rules);
     let mut complete = true;
     let mut checks: Vec<(String, String)> = Vec::new();
     let mut people: BTreeSet<String> = BTreeSet::new();
-    for (app, holders) in apps.iter().zip(holders) {
-        match holders? {
+    for (app, holders) in apps.iter().zip(holders(ctx, &apps).await?) {
+        match holders {
             Some(h) => {
                 for user in h {
                     people.insert(user.clone());
@@ -200,21 +197,7 @@ async fn sod(ctx: &ToolContext) -> Result<Value, ToolError> {
         let kept: BTreeSet<&String> = people.iter().take(SOD_PEOPLE_CAP).collect();
         checks.retain(|(u, _)| kept.contains(u));
     }
-    let held = fan_out_reporting(ctx, checks, "entitlement reads", |(user, app)| async move {
-        let answer = principal_entitlements(ctx, &app, &user).await;
-        (user, answer)
-    })
-    .await;
-    let mut values: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
-    for (user, answer) in held {
-        let entitlements = answer?;
-        let mine = values.entry(user).or_default();
-        for e in entitlements {
-            for v in e.get("values").and_then(Value::as_array).into_iter().flatten() {
-                mine.insert(str_of(v, "id").to_owned());
-            }
-        }
-    }
+    let values = values_held(ctx, checks).await.map_err(|(_, e)| e)?;
     let mut rows = Vec::new();
     for (user, held) in &values {
         for rule in &rules {
@@ -283,10 +266,7 @@ async fn privilege_grants(ctx: &ToolContext, since: DateTime<Utc>) -> Result<Val
 }
 
 async fn dashboard(ctx: ToolContext, args: DashboardArgs) -> Result<ToolOutput, ToolError> {
-    let days = args.days.unwrap_or(DEFAULT_DAYS);
-    if !(1..=MAX_DAYS).contains(&days) {
-        return Err(ToolError::invalid_arguments(format!("days {days}: give 1 to {MAX_DAYS}")));
-    }
+    let days = count_arg("days", args.days, DEFAULT_DAYS, MAX_DAYS)?;
     let now = Utc::now();
     let since = now.checked_sub_signed(Duration::days(i64::from(days))).unwrap_or(now);
     let ctx = &ctx;

@@ -117,6 +117,15 @@ fn time_of(v: Option<&Value>) -> Option<chrono::DateTime<chrono::Utc>> {
         .map(|t| t.with_timezone(&chrono::Utc))
 }
 
+/// A count argument: `default` when not given, else 1 to `max`; anything else is refused before a request is sent.
+fn count_arg(name: &str, value: Option<u32>, default: u32, max: u32) -> Result<u32, ToolError> {
+    match value {
+        None => Ok(default),
+        Some(n) if (1..=max).contains(&n) => Ok(n),
+        Some(n) => Err(ToolError::invalid_arguments(format!("{name} {n}: give 1 to {max}"))),
+    }
+}
+
 /// A list shown within a cap: `{count, items}`, and `more` when some were left out.
 fn capped(items: Vec<Value>, cap: usize) -> Value {
     let count = items.len();
@@ -182,5 +191,11 @@ mod tests {
         assert_eq!(capped(vec![json!(1), json!(2), json!(3)], 2), json!({"count": 3, "items": [1, 2], "more": 1}));
         let rule = json!({"resources": [{"resourceOrn": "orn:okta:idp:00o1:apps:salesforce:0oa1"}]});
         assert_eq!(rule_apps(&rule), ["0oa1"]);
+        assert_eq!(count_arg("limit", None, 50, 100).ok(), Some(50));
+        assert_eq!(count_arg("limit", Some(100), 50, 100).ok(), Some(100));
+        for bad in [0, 101] {
+            let e = count_arg("limit", Some(bad), 50, 100).err().map(|e| e.to_string()).unwrap_or_default();
+            assert!(e.contains(&format!("limit {bad}: give 1 to 100")), "{e}");
+        }
     }
 }

@@ -4,7 +4,7 @@
 //! can hold its entitlements, so the app's grants (read once a call, up to a cap) say whose to read; past the cap,
 //! everyone's is.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use okta_core::Query;
 use okta_mcp_kit::args::check_id;
@@ -14,7 +14,7 @@ use schemars::JsonSchema;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use super::{capped, fan_out, fan_out_reporting, risk_rules, rule_apps, violation_row};
+use super::{capped, count_arg, fan_out, fan_out_reporting, risk_rules, rule_apps, violation_row};
 use crate::args::filter_expr;
 use crate::tools::entitlements::principal_entitlements;
 use crate::tools::risk::violation;
@@ -77,12 +77,52 @@ pub(super) async fn grantees(ctx: &ToolContext, app: &str) -> Result<Option<BTre
     ))
 }
 
+/// The ACTIVE risk rules.
+pub(super) async fn active_rules(ctx: &ToolContext) -> Result<Vec<Value>, ToolError> {
+    let mut rules = risk_rules(ctx).await?;
+    rules.retain(|r| r.get("status").and_then(Value::as_str).is_none_or(|s| s == "ACTIVE"));
+    Ok(rules)
+}
+
+/// Every app `rules` are about, once each.
+pub(super) fn apps_of(rules: &[Value]) -> Vec<String> {
+    rules.iter().flat_map(rule_apps).collect::<BTreeSet<_>>().into_iter().collect()
+}
+
+/// For each of `apps`, who holds a grant in it ([`grantees`]), read concurrently.
+pub(super) async fn holders(ctx: &ToolContext, apps: &[String]) -> Result<Vec<Option<BTreeSet<String>>>, ToolError> {
+    fan_out(ctx, apps.to_vec(), |app| async move { grantees(ctx, &app).await }).await.into_iter().collect()
+}
+
+/// The entitlement value ids each person holds in the apps of `checks` (person, app), read concurrently and
+/// reported as progress; on a failed read, whose it was.
+pub(super) async fn values_held(
+    ctx: &ToolContext,
+    checks: Vec<(String, String)>,
+) -> Result<BTreeMap<String, BTreeSet<String>>, (String, ToolError)> {
+    let held = fan_out_reporting(ctx, checks, "entitlement reads", |(user, app)| async move {
+        let answer = principal_entitlements(ctx, &app, &user).await;
+        (user, answer)
+    })
+    .await;
+    let mut values: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    for (user, answer) in held {
+        let entitlements = match answer {
+            Ok(e) => e,
+            Err(e) => return Err((user, e)),
+        };
+        let mine = values.entry(user).or_default();
+        for e in entitlements {
+            for v in e.get("values").and_then(Value::as_array).into_iter().flatten() {
+                mine.insert(str_of(v, "id").to_owned());
+            }
+        }
+    }
+    Ok(values)
+}
+
 async fn detect(ctx: ToolContext, args: DetectArgs) -> Result<ToolOutput, ToolError> {
-    let limit = match args.limit {
-        None => DEFAULT_PEOPLE,
-        Some(n) if (1..=MAX_PEOPLE).contains(&n) => n,
-        Some(n) => return Err(ToolError::invalid_arguments(format!("limit {n}: give 1 to {MAX_PEOPLE}"))),
-    };
+    let limit = count_arg("limit", args.limit, DEFAULT_PEOPLE, MAX_PEOPLE)?;
     if let Some(g) = &args.group {
         check_id("group", g)?;
     }
@@ -97,19 +137,17 @@ async fn detect(ctx: ToolContext, args: DetectArgs) -> Result<ToolOutput, ToolEr
         None => (&ops::LIST_USERS, vec![]),
     };
     let people = page_args.page(ctx, op, &params, Query::new()).await?;
-    let mut rules = risk_rules(ctx).await?;
-    rules.retain(|r| r.get("status").and_then(Value::as_str).is_none_or(|s| s == "ACTIVE"));
+    let mut rules = active_rules(ctx).await?;
     if let Some(id) = &args.rule_id {
         rules.retain(|r| str_of(r, "id") == id);
         if rules.is_empty() {
             return Err(ToolError::refused(format!("no ACTIVE risk rule {id}: see okta_iga_list_risk_rules")));
         }
     }
-    let apps: Vec<String> = rules.iter().flat_map(rule_apps).collect::<BTreeSet<_>>().into_iter().collect();
-    let narrowed = fan_out(ctx, apps.clone(), |app| async move { grantees(ctx, &app).await }).await;
+    let apps = apps_of(&rules);
+    let narrowed = holders(ctx, &apps).await?;
     let mut checks: Vec<(String, String)> = Vec::new();
     for (app, holders) in apps.iter().zip(narrowed) {
-        let holders = holders?;
         for u in &people.items {
             let id = str_of(u, "id");
             if !id.is_empty() && holders.as_ref().is_none_or(|h| h.contains(id)) {
@@ -118,28 +156,16 @@ async fn detect(ctx: ToolContext, args: DetectArgs) -> Result<ToolOutput, ToolEr
         }
     }
     let reads = checks.len();
-    let held = fan_out_reporting(ctx, checks, "entitlement reads", |(user, app)| async move {
-        let answer = principal_entitlements(ctx, &app, &user).await;
-        (user, answer)
-    })
-    .await;
+    let held = values_held(ctx, checks)
+        .await
+        .map_err(|(id, e)| ToolError::refused(format!("reading what {id} holds: {e}")))?;
+    let none = BTreeSet::new();
     let mut rows = Vec::new();
     for person in &people.items {
         let id = str_of(person, "id");
-        let mut values = BTreeSet::new();
-        for (_, answer) in held.iter().filter(|(u, _)| u == id) {
-            let entitlements = match answer {
-                Ok(e) => e,
-                Err(e) => return Err(ToolError::refused(format!("reading what {id} holds: {e}"))),
-            };
-            for e in entitlements {
-                for v in e.get("values").and_then(Value::as_array).into_iter().flatten() {
-                    values.insert(str_of(v, "id").to_owned());
-                }
-            }
-        }
+        let values = held.get(id).unwrap_or(&none);
         for rule in &rules {
-            if let Some(conflicting) = violation(rule, &values) {
+            if let Some(conflicting) = violation(rule, values) {
                 let mut row = violation_row(rule, conflicting);
                 row["user"] =
                     json!({"id": id, "login": person.pointer("/profile/login"), "status": person.get("status")});
