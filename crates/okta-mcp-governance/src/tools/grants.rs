@@ -334,7 +334,8 @@ async fn entitlement_history(ctx: ToolContext, args: HistoryArgs) -> Result<Tool
         return Err(ToolError::invalid_arguments("limit must be 1 to 99"));
     }
     let uid = user_id(&ctx, &args.user).await?;
-    let history = history_changes(&ctx, &uid, &app, since, until, limit).await?;
+    let grants = user_grants(&ctx, &uid, Some(&app)).await?;
+    let history = history_changes(&ctx, &uid, &app, since, until, limit, &grants).await?;
     let rows: Vec<Value> = history
         .changes
         .iter()
@@ -376,8 +377,25 @@ pub(crate) struct History {
     pub next_until: Option<String>,
 }
 
+/// At most this many of a user's grants are read.
+const USER_GRANTS_CAP: usize = 1000;
+
+/// A user's grants (in one app, or in all), with the entitlement values each gives or takes.
+pub(crate) async fn user_grants(ctx: &ToolContext, uid: &str, app: Option<&str>) -> Result<Vec<Value>, ToolError> {
+    let filter = filter_expr(&[
+        ("target.externalId", app),
+        ("target.type", app.map(|_| "APPLICATION")),
+        ("targetPrincipal.externalId", Some(uid)),
+        ("targetPrincipal.type", Some("OKTA_USER")),
+    ])?
+    .unwrap_or_default();
+    let query = Query::new().push("filter", filter).push("include", "full_entitlements");
+    ctx.okta.get_all(&ops::LIST_GRANTS, &[], query, USER_GRANTS_CAP).await
+}
+
 /// A user's entitlement changes in an app between `since` and `until` (newest first, at most `limit`, 1-99), from
-/// the principal's entitlement history with the grants behind each change.
+/// the principal's entitlement history with the grants behind each change (`grants`: the user's grants in the app,
+/// from [`user_grants`]).
 pub(crate) async fn history_changes(
     ctx: &ToolContext,
     uid: &str,
@@ -385,6 +403,7 @@ pub(crate) async fn history_changes(
     since: Option<chrono::DateTime<chrono::Utc>>,
     until: Option<chrono::DateTime<chrono::Utc>>,
     limit: u32,
+    grants: &[Value],
 ) -> Result<History, ToolError> {
     let (since, until) = (since.map(utc), until.map(utc));
     let filter = filter_expr(&[
@@ -401,15 +420,6 @@ pub(crate) async fn history_changes(
     let history = ctx.okta.get(&ops::GET_PRINCIPAL_ENTITLEMENTS_HISTORY, &[], &query).await?;
     let records: Vec<&Value> =
         history.get("entitlementHistory").and_then(Value::as_array).into_iter().flatten().collect();
-    let grant_filter = filter_expr(&[
-        ("target.externalId", Some(app)),
-        ("target.type", Some("APPLICATION")),
-        ("targetPrincipal.externalId", Some(uid)),
-        ("targetPrincipal.type", Some("OKTA_USER")),
-    ])?
-    .unwrap_or_default();
-    let query = Query::new().push("filter", grant_filter).push("include", "full_entitlements");
-    let grants = ctx.okta.get_all(&ops::LIST_GRANTS, &[], query, 1000).await?;
     let more = records.len() > limit as usize || history.pointer("/_links/next").is_some();
     // A row needs the record before it; without one (more history unread) it waits for the next page.
     let shown = if more { records.len().min(limit as usize + 1) - 1 } else { records.len() };
@@ -424,8 +434,8 @@ pub(crate) async fn history_changes(
         if let Some(at) = when(r, "startDate") {
             let found = added
                 .iter()
-                .filter_map(|(id, _)| grant_for(&grants, id, "ALLOW", at))
-                .chain(removed.iter().filter_map(|(id, _)| grant_for(&grants, id, "DENY", at)));
+                .filter_map(|(id, _)| grant_for(grants, id, "ALLOW", at))
+                .chain(removed.iter().filter_map(|(id, _)| grant_for(grants, id, "DENY", at)));
             for g in found {
                 if !by.iter().any(|b| b.get("id") == g.get("id")) {
                     by.push(g.clone());

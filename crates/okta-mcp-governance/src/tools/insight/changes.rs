@@ -17,7 +17,7 @@ use serde_json::{Value, json};
 
 use super::{Gaps, count_arg, fan_out, time_of};
 use crate::args::filter_expr;
-use crate::tools::grants::{grant_label, history_changes, time_arg, utc};
+use crate::tools::grants::{grant_label, history_changes, time_arg, user_grants, utc};
 
 pub fn tool() -> ToolDef {
     ToolDef::new(
@@ -240,13 +240,12 @@ async fn explain(ctx: ToolContext, args: ChangesArgs) -> Result<ToolOutput, Tool
         .push("filter", log_filter(&uid))
         .push("since", utc(since))
         .opt("until", until_asked.map(utc).as_deref());
-    let grants_of =
-        filter_expr(&[("targetPrincipal.externalId", Some(&uid)), ("targetPrincipal.type", Some("OKTA_USER"))])?;
     let requests_for = filter_expr(&[("requestedFor", Some(&uid))])?;
     let reviews_of = filter_expr(&[("principalId", Some(&uid))])?;
     let (log, grants, requests, reviews) = futures::join!(
         ctx.okta.get_all(&ops::LIST_LOG_EVENTS, &[], log_query, LOG_CAP + 1),
-        ctx.okta.get_all(&ops::LIST_GRANTS, &[], Query::new().opt("filter", grants_of.as_deref()), READ_CAP),
+        // Read once: which apps to look in, and the grants behind each app's changes.
+        user_grants(ctx, &uid, None),
         ctx.okta.get_all(
             &ops::LIST_ALL_REQUESTS_V2,
             &[],
@@ -272,24 +271,26 @@ async fn explain(ctx: ToolContext, args: ChangesArgs) -> Result<ToolOutput, Tool
     }
 
     if let Some(grants) = gaps.take("entitlements", grants) {
-        // Every app the person holds (or held) a grant in: its entitlement history over the window.
-        let apps: BTreeSet<String> = grants
-            .iter()
-            .filter(|g| g.pointer("/target/type").and_then(Value::as_str) == Some("APPLICATION"))
-            .filter_map(|g| g.pointer("/target/externalId").and_then(Value::as_str))
-            .filter(|a| !a.is_empty())
-            .map(str::to_owned)
-            .collect();
-        if apps.len() > APPS_CAP {
+        // Every app the person holds (or held) a grant in, with those grants: its entitlement history over the
+        // window, each change matched to the grants behind it.
+        let mut by_app: BTreeMap<String, Vec<Value>> = BTreeMap::new();
+        for g in grants {
+            if g.pointer("/target/type").and_then(Value::as_str) == Some("APPLICATION")
+                && let Some(app) = g.pointer("/target/externalId").and_then(Value::as_str).filter(|a| !a.is_empty())
+            {
+                by_app.entry(app.to_owned()).or_default().push(g);
+            }
+        }
+        if by_app.len() > APPS_CAP {
             gaps.unavailable.push(json!({"part": "entitlements", "reason": format!(
                 "read the history of the first {APPS_CAP} of {} apps; see okta_iga_get_entitlement_history for \
-                 the others", apps.len())}));
+                 the others", by_app.len())}));
         }
-        let apps: Vec<String> = apps.into_iter().take(APPS_CAP).collect();
+        let apps: Vec<(String, Vec<Value>)> = by_app.into_iter().take(APPS_CAP).collect();
         read.insert("apps_with_entitlement_history", json!(apps.len()));
         let uid = uid.as_str();
-        let histories = fan_out(ctx, apps, |app| async move {
-            (history_changes(ctx, uid, &app, Some(since), until_asked, HISTORY_ROWS).await, app)
+        let histories = fan_out(ctx, apps, |(app, grants)| async move {
+            (history_changes(ctx, uid, &app, Some(since), until_asked, HISTORY_ROWS, &grants).await, app)
         })
         .await;
         for (history, app) in histories {
