@@ -76,18 +76,15 @@ fn run(spec: ServerSpec, cli: Cli) -> Result<(), String> {
 }
 
 fn stdio_runtime() -> Result<tokio::runtime::Runtime, String> {
-    tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .map_err(|e| format!("cannot start the async runtime: {e}"))
+    start_runtime(&mut tokio::runtime::Builder::new_current_thread())
 }
 
 fn runtime() -> Result<tokio::runtime::Runtime, String> {
-    tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .map_err(|e| format!("cannot start the async runtime: {e}"))
+    start_runtime(tokio::runtime::Builder::new_multi_thread().worker_threads(2))
+}
+
+fn start_runtime(builder: &mut tokio::runtime::Builder) -> Result<tokio::runtime::Runtime, String> {
+    builder.enable_all().build().map_err(|e| format!("cannot start the async runtime: {e}"))
 }
 
 fn write_stdout(text: &str) -> Result<(), String> {
