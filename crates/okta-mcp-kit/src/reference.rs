@@ -94,10 +94,10 @@ fn toolsets(tools: &[ToolDef]) -> Vec<&'static str> {
 
 /// The flags that enable the tool.
 fn enabled_by(tool: &ToolDef) -> String {
-    let mode = match tool.meta.access {
-        Access::Read => "every mode".to_owned(),
-        Access::Write => format!("`--mode {}` or `full`", Mode::ReadWrite),
-        Access::Destructive => format!("`--mode {}`", Mode::Full),
+    let mode = match Mode::needed_for(tool.meta.access) {
+        Mode::ReadOnly => "every mode".to_owned(),
+        Mode::ReadWrite => format!("`--mode {}` or `{}`", Mode::ReadWrite, Mode::Full),
+        Mode::Full => format!("`--mode {}`", Mode::Full),
     };
     if tool.meta.toolset == END_USER_TOOLSET { format!("`--delegated`, {mode}") } else { mode }
 }
