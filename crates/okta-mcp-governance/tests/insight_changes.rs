@@ -4,6 +4,8 @@
 //! answer and `next_until` pages to older entries; bad arguments send nothing.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod support;
+
 use okta_e2e::{Org, rows};
 use serde_json::{Value, json};
 
@@ -34,13 +36,7 @@ fn what_changed_for_bob_this_week() {
         .unwrap_or_else(|| panic!("the Finance group: {finance}"));
     let group_id = finance["id"].as_str().unwrap().to_owned();
     users.call("okta_add_user_to_group", json!({"group_id": group_id, "user": BOB})).ok();
-    let granted = server
-        .call(
-            "okta_iga_assign_entitlement",
-            json!({"user": BOB, "app": SALESFORCE, "entitlement_id": "espsfpermset00000001",
-                   "value_ids": ["entsffinanceadmin001"]}),
-        )
-        .ok();
+    let granted = support::give_finance_admin(&mut server, BOB);
     let grant_id = granted["grant"]["id"].as_str().unwrap().to_owned();
 
     let out = server.call("okta_iga_explain_access_changes", json!({"user": BOB, "days": 7})).ok();

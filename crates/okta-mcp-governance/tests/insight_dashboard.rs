@@ -4,11 +4,12 @@
 //! show up; bad arguments send nothing.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod support;
+
 use okta_e2e::{Org, rows};
 use serde_json::json;
 
 const BIN: &str = env!("CARGO_BIN_EXE_okta-mcp-governance");
-const SALESFORCE: &str = "0oasalesforce0000001";
 const CAROL: &str = "carol.finance@example.com";
 
 #[test]
@@ -48,13 +49,7 @@ fn the_dashboard_agrees_with_the_single_purpose_tools() {
     assert_eq!(out["sod_violations"]["rules"], 1, "{out}");
 
     // Carol takes both sides of the rule; Henry becomes a report admin.
-    server
-        .call(
-            "okta_iga_assign_entitlement",
-            json!({"user": CAROL, "app": SALESFORCE, "entitlement_id": "espsfpermset00000001",
-                   "value_ids": ["entsffinanceadmin001"]}),
-        )
-        .ok();
+    support::give_finance_admin(&mut server, CAROL);
     admin
         .call_confirmed(
             "okta_assign_admin_role_to_user",

@@ -4,6 +4,8 @@
 //! users server's) answer for the same person; the depths; a violation once Carol holds both sides of the rule.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod support;
+
 use std::collections::BTreeSet;
 
 use okta_e2e::{Org, Server, rows};
@@ -152,13 +154,7 @@ fn carol_holding_both_sides_of_a_rule_is_a_violation() {
     assert_eq!(before["sod_violations"]["count"], 0, "{before}");
     let sysadmin = items(&before, "entitlements").into_iter().find(|r| r["value"] == "System Administrator").unwrap();
     assert_eq!(sysadmin["grants"][0]["grantId"], "gracarolsfadmin00001");
-    server
-        .call(
-            "okta_iga_assign_entitlement",
-            json!({"user": CAROL, "app": SALESFORCE, "entitlement_id": "espsfpermset00000001",
-                   "value_ids": ["entsffinanceadmin001"]}),
-        )
-        .ok();
+    support::give_finance_admin(&mut server, CAROL);
     let after = server.call("okta_iga_investigate_user_access", json!({"user": CAROL})).ok();
     let violations = items(&after, "sod_violations");
     assert_eq!(violations.len(), 1, "{after}");

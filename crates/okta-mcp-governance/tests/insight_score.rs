@@ -4,6 +4,8 @@
 //! the governance factors are unknown, say why, and are not scored.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod support;
+
 use okta_e2e::{Org, Server};
 use serde_json::{Value, json};
 
@@ -84,13 +86,7 @@ fn an_sod_violation_adds_its_weight() {
     let before = score(&mut server, "carol.finance@example.com");
     never_a_bare_number(&before);
     assert_eq!(factor(&before, "sod_violations")["points"], 0);
-    server
-        .call(
-            "okta_iga_assign_entitlement",
-            json!({"user": "carol.finance@example.com", "app": "0oasalesforce0000001",
-                   "entitlement_id": "espsfpermset00000001", "value_ids": ["entsffinanceadmin001"]}),
-        )
-        .ok();
+    support::give_finance_admin(&mut server, "carol.finance@example.com");
     let after = score(&mut server, "carol.finance@example.com");
     never_a_bare_number(&after);
     let sod = factor(&after, "sod_violations");

@@ -3,6 +3,8 @@
 //! is on, in the org or a group, with the values that conflict; the arguments refused with nothing sent.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod support;
+
 use okta_e2e::{Org, Server};
 use serde_json::{Value, json};
 
@@ -35,13 +37,7 @@ fn carol_violates_the_rule_once_she_holds_both_sides() {
     assert_eq!(none, Vec::<Value>::new());
     assert!(people > 100, "the whole org is checked: {people}");
 
-    server
-        .call(
-            "okta_iga_assign_entitlement",
-            json!({"user": "carol.finance@example.com", "app": "0oasalesforce0000001",
-                   "entitlement_id": "espsfpermset00000001", "value_ids": ["entsffinanceadmin001"]}),
-        )
-        .ok();
+    support::give_finance_admin(&mut server, "carol.finance@example.com");
     let (found, again, pages) = all_pages(&mut server, json!({"limit": 25}));
     assert_eq!(again, people, "every person once");
     assert!(pages > 4, "{pages} pages of 25");

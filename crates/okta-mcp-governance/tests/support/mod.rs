@@ -1,4 +1,5 @@
-//! What the bulk tests share: the sample CSVs (examples/bulk) and a server that reads them.
+//! What the governance tests share: the sample CSVs (examples/bulk) and a server that reads them; the grant that
+//! puts a person on both sides of the seeded separation-of-duties rule.
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
 
 use std::path::PathBuf;
@@ -74,4 +75,16 @@ pub fn s3_endpoint() -> Option<String> {
             None
         }
     }
+}
+
+/// Salesforce's Finance Admin value granted to `user` (an additive grant): beside System Administrator, what the
+/// seeded risk rule `rulfinancesysadmin01` forbids. Okta's answer (the grant).
+pub fn give_finance_admin(server: &mut Server, user: &str) -> Value {
+    server
+        .call(
+            "okta_iga_assign_entitlement",
+            json!({"user": user, "app": SALESFORCE, "entitlement_id": "espsfpermset00000001",
+                   "value_ids": ["entsffinanceadmin001"]}),
+        )
+        .ok()
 }
